@@ -1,0 +1,167 @@
+"""The backend-specific part of validation: parsing text columns and localising timestamps.
+
+Everything else in validation is portable Narwhals. Parsing text into timestamps, numbers and
+flags needs a *try*-cast (bad values become null and are reported, not raised), which
+Narwhals does not offer, so it is done in SQL: on DuckDB relations directly, on pandas and
+polars frames through DuckDB over just the columns that need parsing (DuckDB keeps row order
+for a plain projection), and on Spark with Spark SQL's ``try_cast``.
+
+Each parsed column ``c`` comes back with a flag column ``__cx_bad_c`` (a value was present but
+could not be parsed) and, for timestamps, ``__cx_naive_c`` (a value carried no time zone and
+no ``timezone`` option said what it was).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import narwhals.stable.v2 as nw
+
+from cxlib.engine import backend, duckdb_connection
+
+__all__ = ["BAD", "NAIVE", "localize", "parse_text_columns"]
+
+ParseKind = Literal["timestamp", "number", "flag"]
+BAD = "__cx_bad_"
+NAIVE = "__cx_naive_"
+
+# A time of day followed by a zone designator: Z, UTC or a numeric offset.
+_HAS_ZONE = r"\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|UTC|[+-]\d\d(:?\d\d)?)$"
+_TRUE = "('true', 't', 'yes', 'y', '1')"
+_FALSE = "('false', 'f', 'no', 'n', '0')"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _duckdb_parse_sql(name: str, kind: ParseKind, timezone: str | None) -> list[str]:
+    """SQL select items: the parsed column and its flag columns."""
+    col = _quote(name)
+    s = f"NULLIF(trim(CAST({col} AS VARCHAR)), '')"
+    if kind == "number":
+        parsed = f"TRY_CAST({s} AS DOUBLE)"
+        return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND {parsed} IS NULL) AS {_quote(BAD + name)}"]
+    if kind == "flag":
+        parsed = f"CASE WHEN lower({s}) IN {_TRUE} THEN true WHEN lower({s}) IN {_FALSE} THEN false END"
+        return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND ({parsed}) IS NULL) AS {_quote(BAD + name)}"]
+    has_zone = f"regexp_matches({s}, {_literal(_HAS_ZONE)})"
+    naive = f"TRY_CAST({s} AS TIMESTAMP)"
+    local = f"timezone({_literal(timezone)}, {naive})" if timezone else "NULL::TIMESTAMPTZ"
+    parsed = f"CASE WHEN {has_zone} THEN TRY_CAST({s} AS TIMESTAMPTZ) ELSE {local} END"
+    unparseable = (
+        f"({s} IS NOT NULL AND CASE WHEN {has_zone} THEN TRY_CAST({s} AS TIMESTAMPTZ) IS NULL "
+        f"ELSE {naive} IS NULL END)"
+    )
+    is_naive = f"({s} IS NOT NULL AND NOT {has_zone} AND {naive} IS NOT NULL)" if not timezone else "false"
+    return [
+        f"{parsed} AS {col}",
+        f"{unparseable} AS {_quote(BAD + name)}",
+        f"{is_naive} AS {_quote(NAIVE + name)}",
+    ]
+
+
+def parse_text_columns(
+    frame: nw.DataFrame[Any] | nw.LazyFrame[Any],
+    columns: dict[str, ParseKind],
+    timezone: str | None,
+) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
+    """Parse text columns into timestamps (UTC), numbers or flags, adding flag columns.
+
+    Parameters
+    ----------
+    frame : Narwhals frame
+        Table holding the columns.
+    columns : dict
+        Column name -> ``"timestamp"``, ``"number"`` or ``"flag"``.
+    timezone : str, optional
+        IANA zone for timestamps written without a zone; without it they are flagged naive.
+    """
+    if not columns:
+        return frame
+    engine = backend(frame)
+    if engine == "pyspark":
+        return _parse_spark(frame, columns, timezone)
+    items = [item for name, kind in columns.items() for item in _duckdb_parse_sql(name, kind, timezone)]
+    if engine == "duckdb":
+        replaced = ", ".join(_quote(name) for name in columns)
+        sql = f"SELECT * EXCLUDE ({replaced}), {', '.join(items)} FROM cx_input"
+        relation = frame.to_native().query("cx_input", sql)
+        order = [*frame.columns, *[c for c in relation.columns if c not in frame.columns]]
+        return nw.from_native(relation).select(order)
+    return _parse_eager_via_duckdb(frame, columns, items)
+
+
+def _parse_eager_via_duckdb(
+    frame: nw.DataFrame[Any] | nw.LazyFrame[Any], columns: dict[str, ParseKind], items: list[str]
+) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
+    con = duckdb_connection().cursor()
+    try:
+        subset = frame.select(list(columns))
+        if isinstance(subset, nw.LazyFrame):
+            subset = subset.collect()
+        # Text-like columns only: mixed Python objects become their text first.
+        arrow = subset.with_columns(nw.col(list(columns)).cast(nw.String)).to_arrow()
+        con.register("cx_input", arrow)
+        parsed = con.sql(f"SELECT {', '.join(items)} FROM cx_input").arrow()
+        if hasattr(parsed, "read_all"):
+            parsed = parsed.read_all()
+        con.unregister("cx_input")
+    finally:
+        con.close()
+    converted = nw.from_arrow(parsed, backend=nw.get_native_namespace(frame))
+    return frame.with_columns(**{name: converted[name] for name in converted.columns})
+
+
+def _parse_spark(frame: Any, columns: dict[str, ParseKind], timezone: str | None) -> Any:
+    native = frame.to_native()
+    from pyspark.sql import functions as F  # noqa: N812 - Spark's own convention
+
+    out = native
+    for name, kind in columns.items():
+        text = F.nullif(F.trim(F.col(name).cast("string")), F.lit(""))
+        if kind == "number":
+            parsed = F.expr(f"try_cast(nullif(trim(cast(`{name}` as string)), '') as double)")
+        elif kind == "flag":
+            low = F.lower(text)
+            parsed = F.when(low.isin("true", "t", "yes", "y", "1"), True).when(
+                low.isin("false", "f", "no", "n", "0"), False
+            )
+        else:
+            has_zone = text.rlike(_HAS_ZONE)
+            naive = F.expr(f"try_cast(nullif(trim(cast(`{name}` as string)), '') as timestamp_ntz)")
+            local = F.to_utc_timestamp(naive, timezone) if timezone else F.lit(None).cast("timestamp")
+            aware = F.expr(f"try_cast(nullif(trim(cast(`{name}` as string)), '') as timestamp)")
+            parsed = F.when(has_zone, aware).otherwise(local)
+            out = out.withColumn(
+                NAIVE + name,
+                F.lit(False) if timezone else (text.isNotNull() & ~has_zone & naive.isNotNull()),
+            )
+            bad = text.isNotNull() & F.when(has_zone, aware.isNull()).otherwise(naive.isNull())
+            out = out.withColumn(BAD + name, bad).withColumn(name, parsed)
+            continue
+        out = out.withColumn(BAD + name, text.isNotNull() & parsed.isNull()).withColumn(name, parsed)
+    return nw.from_native(out)
+
+
+def localize(
+    frame: nw.DataFrame[Any] | nw.LazyFrame[Any], name: str, timezone: str
+) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
+    """Read a zone-less timestamp column as local time in ``timezone`` and convert to UTC."""
+    engine = backend(frame)
+    if engine == "duckdb":
+        col = _quote(name)
+        sql = f"SELECT * REPLACE (timezone({_literal(timezone)}, CAST({col} AS TIMESTAMP)) AS {col}) FROM cx_input"
+        return nw.from_native(frame.to_native().query("cx_input", sql))
+    if engine == "pyspark":
+        from pyspark.sql import functions as F  # noqa: N812
+
+        native = frame.to_native()
+        return nw.from_native(native.withColumn(name, F.to_utc_timestamp(F.col(name), timezone)))
+    return frame.with_columns(
+        nw.col(name).cast(nw.Datetime("us")).dt.replace_time_zone(timezone).dt.convert_time_zone("UTC")
+    )

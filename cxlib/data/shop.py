@@ -1,0 +1,261 @@
+"""One way in: ``open_shop`` and ``open_table`` turn any supported source into validated tables."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+import narwhals.stable.v2 as nw
+
+from cxlib.data.contracts import CONTRACTS, TABLES
+from cxlib.data.mapping import apply_mapping, load_mapping
+from cxlib.data.sources import DATABASE_SUFFIXES, FILE_SUFFIXES, attach_database, find_table_files, read_database_table, read_file, table_name_of
+from cxlib.data.validate import Finding, OnError, validate_table
+from cxlib.errors import DataError
+
+__all__ = ["Shop", "check_shop", "open_shop", "open_table"]
+
+
+@dataclass(frozen=True)
+class Shop:
+    """The validated tables of one shop. Absent tables are ``None``.
+
+    Each table is a native frame on the backend it came from: a DuckDB relation for files
+    (read lazily, out of core), or the pandas / polars / Spark frame that was passed in.
+    """
+
+    events: Any = None
+    orders: Any = None
+    surveys: Any = None
+    feedback: Any = None
+    experiments: Any = None
+    source: str = ""
+    fingerprint: str = ""
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    def tables(self) -> dict[str, Any]:
+        """The present tables, by contract name."""
+        return {name: getattr(self, name) for name in TABLES if getattr(self, name) is not None}
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        return iter(self.tables().items())
+
+    def __repr__(self) -> str:
+        present = ", ".join(self.tables()) or "no tables"
+        return f"Shop({present}; source={self.source!r})"
+
+
+Source = Any
+
+
+def open_table(
+    source: Source,
+    table: str,
+    mapping: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    on_error: OnError = "raise",
+    timezone: str | None = None,
+    encoding: str = "utf-8",
+    *,
+    findings: list[Finding] | None = None,
+) -> Any:
+    """Open and validate one contract table.
+
+    Parameters
+    ----------
+    source : path or frame
+        A Parquet/CSV file, a folder of Parquet files, a DuckDB database file (the table of
+        that name is read), or a pandas / polars / DuckDB / Spark frame.
+    table : str
+        Contract table: ``events``, ``orders``, ``surveys``, ``feedback`` or ``experiments``.
+    mapping, on_error, timezone, encoding
+        As in :func:`open_shop`.
+
+    Returns
+    -------
+    The validated table as a native frame on the source's backend.
+
+    Examples
+    --------
+    >>> orders = open_table("data/sample/orders.parquet", "orders")  # doctest: +SKIP
+    """
+    if table not in CONTRACTS:
+        raise DataError(f"unknown table '{table}'; tables: {', '.join(TABLES)}", table=str(table), rule="unknown_table")
+    _check_on_error(on_error)
+    renames = load_mapping(mapping).get(table, {})
+    frame = _read(source, table, renames, encoding)
+    frame = frame.rename(apply_mapping(frame.columns, table, renames))
+    return validate_table(frame, table, on_error=on_error, timezone=timezone, findings=findings).to_native()
+
+
+def open_shop(
+    source: Source,
+    mapping: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    on_error: OnError = "raise",
+    timezone: str | None = None,
+    encoding: str = "utf-8",
+) -> Shop:
+    """Open a shop's tables, validate them against the contracts and return a :class:`Shop`.
+
+    Parameters
+    ----------
+    source : path, dict or frame
+        A folder holding ``events``, ``orders``, ``surveys``, ``feedback`` and/or
+        ``experiments`` as ``.parquet``/``.csv`` files (or Parquet folders); a single such
+        file; a DuckDB database file with tables of those names; or a dict from table name
+        to a pandas, polars, DuckDB or Spark frame (or a path).
+    mapping : dict, YAML path or preset name, optional
+        Renames your columns onto the contract: ``{"orders": {"Order ID": "order_id"}}``.
+    on_error : {"raise", "drop"}
+        What to do with rows that break a rule: raise :class:`~cxlib.DataError` naming the
+        table, column, rule and first offending rows, or drop them with a warning that
+        counts them. Structural problems (missing columns, wrong types) always raise.
+    timezone : str, optional
+        IANA zone of timestamps written without one. Without it such timestamps are rejected.
+    encoding : str
+        Encoding of CSV files: ``utf-8`` (default; a byte-order mark is fine), ``utf-16``
+        or ``latin-1``.
+
+    Returns
+    -------
+    Shop
+        Validated tables; absent ones are ``None``. Timestamps are UTC, ids are text.
+
+    Examples
+    --------
+    >>> shop = open_shop("data/sample")  # doctest: +SKIP
+    >>> shop.orders  # a DuckDB relation, read lazily  # doctest: +SKIP
+    """
+    _check_on_error(on_error)
+    sources, description = _resolve(source)
+    findings: list[Finding] = []
+    tables = {
+        name: open_table(src, name, mapping, on_error, timezone, encoding, findings=findings)
+        for name, src in sources.items()
+    }
+    return Shop(**tables, source=description, fingerprint=_fingerprint(sources), findings=tuple(findings))
+
+
+def check_shop(
+    source: Source,
+    mapping: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    timezone: str | None = None,
+    encoding: str = "utf-8",
+) -> list[Finding]:
+    """Validate every table of a source and list what is wrong, without raising.
+
+    Structural problems (unreadable file, missing column, ...) come back as findings with
+    ``n_rows == 0``; row problems with their counts and example rows. An empty list means
+    the data is ready to use.
+    """
+    try:
+        sources, _ = _resolve(source)
+    except DataError as exc:
+        return [_finding_from_error(exc)]
+    findings: list[Finding] = []
+    for name, src in sources.items():
+        try:
+            open_table(src, name, mapping, "report", timezone, encoding, findings=findings)
+        except DataError as exc:
+            findings.append(_finding_from_error(exc))
+    return findings
+
+
+def _finding_from_error(exc: DataError) -> Finding:
+    return Finding(exc.table or "", exc.column, exc.rule or "error", exc.detail, exc.n_rows or 0, tuple(exc.rows))
+
+
+def _check_on_error(on_error: str) -> None:
+    if on_error not in ("raise", "drop", "report"):
+        raise ValueError(f"on_error must be 'raise' or 'drop', not {on_error!r}")
+
+
+def _resolve(source: Source) -> tuple[dict[str, Any], str]:
+    """Table name -> per-table source, and a description of the whole source."""
+    if isinstance(source, Mapping):
+        unknown = [k for k in source if k not in CONTRACTS]
+        if unknown:
+            raise DataError(f"unknown table name(s) {', '.join(map(repr, unknown))}; tables: {', '.join(TABLES)}", table=str(unknown[0]), rule="unknown_table")
+        return {k: v for k, v in source.items() if v is not None}, "in-memory tables" if not any(isinstance(v, (str, os.PathLike)) for v in source.values()) else "files"
+    if not isinstance(source, (str, os.PathLike)):
+        raise DataError(
+            "open_shop needs a folder, a file, a DuckDB database or a dict of tables, "
+            f"not a {type(source).__name__}; for one frame use open_table(frame, 'orders')",
+            table="source", rule="unknown_source",
+        )
+    path = Path(source).expanduser()
+    if not path.exists():
+        raise DataError(f"no such file or folder: {path}", table=str(path), rule="missing_file")
+    if path.is_dir():
+        found = find_table_files(path)
+        if not found:
+            raise DataError(
+                f"the folder {path} holds no table files; expected files named after the tables "
+                f"({', '.join(t + '.parquet' for t in TABLES)}, or .csv)",
+                table=str(path), rule="no_tables",
+            )
+        return dict(found), str(path)
+    if path.name.lower().endswith(DATABASE_SUFFIXES):
+        names = [t for t in attach_database(path) if t in CONTRACTS]
+        if not names:
+            raise DataError(f"the database {path.name} has no table named {', '.join(TABLES)}", table=str(path), rule="no_tables")
+        return {name: path for name in names}, str(path)
+    name = table_name_of(path)
+    if name not in CONTRACTS:
+        raise DataError(
+            f"cannot tell which table {path.name} holds; name it after a table "
+            f"({', '.join(TABLES)}) or use open_table(path, 'orders')",
+            table=str(path), rule="unknown_table",
+        )
+    return {name: path}, str(path)
+
+
+def _read(source: Any, table: str, renames: dict[str, str], encoding: str) -> Any:
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source).expanduser()
+        if path.name.lower().endswith(DATABASE_SUFFIXES):
+            return read_database_table(path, table)
+        inverse = {dst: src for src, dst in renames.items()}
+        text_columns = tuple(inverse.get(c.name, c.name) for c in CONTRACTS[table].columns)
+        return read_file(path, table, text_columns=text_columns, encoding=encoding)
+    try:
+        return nw.from_native(source)
+    except TypeError:
+        raise DataError(
+            f"cannot read a {type(source).__name__} as a table; pass a pandas, polars, DuckDB or Spark frame, or a path",
+            table=table, rule="unknown_source",
+        ) from None
+
+
+def _fingerprint(sources: dict[str, Any]) -> str:
+    """A short content hash of the sources (files: size + first and last MiB)."""
+    digest = hashlib.sha256()
+    for name in sorted(sources):
+        digest.update(name.encode())
+        src = sources[name]
+        if isinstance(src, (str, os.PathLike)):
+            path = Path(src)
+            files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+            for file in files:
+                _hash_file(digest, file)
+        else:
+            frame = nw.from_native(src)
+            digest.update(repr(frame.collect_schema()).encode())
+            digest.update(str(id(src)).encode() if isinstance(frame, nw.LazyFrame) else str(len(frame)).encode())
+            if isinstance(frame, nw.DataFrame):
+                digest.update(frame.head(1000).to_pandas().to_csv().encode())
+    return digest.hexdigest()[:16]
+
+
+def _hash_file(digest: Any, file: Path, chunk: int = 1 << 20) -> None:
+    size = file.stat().st_size
+    digest.update(f"{file.name}:{size}".encode())
+    with file.open("rb") as handle:
+        digest.update(handle.read(chunk))
+        if size > 2 * chunk:
+            handle.seek(-chunk, os.SEEK_END)
+        digest.update(handle.read(chunk))
+
+

@@ -1,0 +1,382 @@
+"""Validate one table against its contract and normalise it (DESIGN.md §3).
+
+``validate_table`` takes a Narwhals frame on any backend, checks it against the contract and
+returns the normalised frame (ids as text, timestamps in UTC, money as float, flags as bool)
+on the same backend. Structural problems (missing column, wrong type, no time zone, empty
+table) always raise :class:`~cxlib.errors.DataError`. Row problems (nulls, duplicates, values
+out of range, unparseable or future timestamps, ...) raise too, or with ``on_error="drop"``
+the offending rows are dropped and a :class:`~cxlib.errors.DataWarning` counts them.
+
+All row rules are counted in one aggregation pass on the engine; a few example rows are
+fetched only for the rules that fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import narwhals.stable.v2 as nw
+import pandas as pd
+
+from cxlib.data.contracts import CONTRACTS, SCORE_SCALES, Column, Contract
+from cxlib.data.native import BAD, NAIVE, localize, parse_text_columns
+from cxlib.engine import to_pandas
+from cxlib.errors import MAX_EXAMPLES, DataError, DataWarning
+
+__all__ = ["Finding", "validate_table"]
+
+OnError = Literal["raise", "drop", "report"]
+_EARLIEST = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc)
+_FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken rule: where, what, how many rows, and a few of them."""
+
+    table: str
+    column: str | None
+    rule: str
+    message: str
+    n_rows: int = 0
+    rows: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+    def to_error(self) -> DataError:
+        return DataError(
+            self.message, table=self.table, column=self.column, rule=self.rule,
+            rows=self.rows, n_rows=self.n_rows or None,
+        )
+
+
+@dataclass(frozen=True)
+class _RowRule:
+    column: str
+    rule: str
+    message: str
+    bad: nw.Expr
+
+
+Frame = nw.DataFrame[Any] | nw.LazyFrame[Any]
+
+
+def validate_table(
+    frame: Frame,
+    table: str,
+    *,
+    on_error: OnError = "raise",
+    timezone: str | None = None,
+    now: dt.datetime | None = None,
+    findings: list[Finding] | None = None,
+) -> Frame:
+    """Check ``frame`` against the contract of ``table`` and return it normalised.
+
+    Parameters
+    ----------
+    frame : Narwhals DataFrame or LazyFrame
+        The table, already renamed onto contract column names.
+    table : str
+        Contract name: ``events``, ``orders``, ``surveys``, ``feedback`` or ``experiments``.
+    on_error : {"raise", "drop", "report"}
+        Row problems raise a DataError (``raise``), drop the offending rows with a warning
+        (``drop``), or only get recorded in ``findings`` (``report``; rows are kept).
+    timezone : str, optional
+        IANA time zone of timestamps that carry none (e.g. ``"Europe/Warsaw"``).
+        Without it such timestamps are rejected: cxlib never guesses a time zone.
+    now : datetime, optional
+        Reference time for the future-timestamp rule (default: the current UTC time).
+    findings : list, optional
+        Receives a :class:`Finding` for every broken row rule.
+
+    Returns
+    -------
+    Narwhals frame on the input's backend, with contract columns normalised.
+    """
+    contract = CONTRACTS[table]
+    _check_required_columns(frame, contract)
+    frame = _coerce_types(frame, contract, timezone)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    rules = _row_rules(frame, contract, now)
+    counts, n_total = _count(frame, rules)
+    if n_total == 0:
+        raise DataError("the table has no rows", table=table, rule="empty_table")
+    found = [
+        Finding(table, r.column, r.rule, r.message, counts[i], _examples(frame, contract, r.bad, r.column))
+        for i, r in enumerate(rules)
+        if counts[i]
+    ]
+    duplicates = _duplicate_finding(frame, contract)
+    if duplicates is not None:
+        found.append(duplicates)
+    if findings is not None:
+        findings.extend(found)
+    if found and on_error == "raise":
+        first = found[0]
+        more = None if len(found) == 1 else "Other problems in this table: " + "; ".join(
+            f"{f.column}: {f.rule} ({f.n_rows:,} rows)" for f in found[1:]
+        )
+        raise DataError(
+            first.message, table=table, column=first.column, rule=first.rule,
+            rows=first.rows, n_rows=first.n_rows, note=more,
+        )
+    if found and on_error == "drop":
+        frame = _drop(frame, contract, rules, counts, duplicates is not None)
+        n_dropped = _row_count(frame)
+        warnings.warn(
+            f"table '{table}': dropped {n_total - n_dropped:,} of {n_total:,} rows: "
+            + "; ".join(f"{f.column} {f.rule} ({f.n_rows:,})" for f in found),
+            DataWarning,
+            stacklevel=3,
+        )
+        if n_dropped == 0:
+            raise DataError("every row broke a rule, nothing is left", table=table, rule="empty_table")
+    helper = [c for c in frame.columns if c.startswith((BAD, NAIVE))]
+    return frame.drop(helper) if helper else frame
+
+
+# ----------------------------------------------------------------------------- structure
+def _check_required_columns(frame: Frame, contract: Contract) -> None:
+    present = frame.columns
+    for name in contract.required:
+        if name not in present:
+            import difflib
+
+            close = difflib.get_close_matches(name, present, n=3, cutoff=0.5)
+            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise DataError(
+                f"required column '{name}' is missing. Columns found: {', '.join(present) or 'none'}."
+                f"{hint} Rename it with a column mapping, e.g. mapping={{'{contract.name}': "
+                f"{{'{close[0] if close else 'your_column'}': '{name}'}}}}.",
+                table=contract.name, column=name, rule="missing_column",
+            )
+
+
+def _coerce_types(frame: Frame, contract: Contract, timezone: str | None) -> Frame:
+    schema = frame.collect_schema()
+    to_parse: dict[str, Any] = {}
+    casts: list[nw.Expr] = []
+    localise: list[str] = []
+    for col in contract.columns:
+        if col.name not in schema:
+            continue
+        dtype = schema[col.name]
+        textual = dtype == nw.String or dtype == nw.Object or dtype == nw.Unknown
+        if col.kind == "id":
+            if dtype.is_integer() or textual or dtype == nw.Categorical:
+                casts.append(nw.col(col.name).cast(nw.String))
+            else:
+                raise _wrong_type(contract, col, dtype, "text or whole-number ids")
+        elif col.kind == "text":
+            if dtype == nw.String:
+                continue
+            if dtype.is_nested() or dtype == nw.Binary:
+                raise _wrong_type(contract, col, dtype, "text")
+            casts.append(nw.col(col.name).cast(nw.String))
+        elif col.kind == "timestamp":
+            if isinstance(dtype, nw.Datetime):
+                if dtype.time_zone is None:
+                    if timezone is None:
+                        raise _naive(contract, col)
+                    localise.append(col.name)
+            elif dtype == nw.Date:
+                if timezone is None:
+                    raise _naive(contract, col)
+                casts.append(nw.col(col.name).cast(nw.Datetime("us")))
+                localise.append(col.name)
+            elif textual:
+                to_parse[col.name] = "timestamp"
+            else:
+                raise _wrong_type(contract, col, dtype, "timestamps (or ISO 8601 text)")
+        elif col.kind in ("money", "number", "count"):
+            if dtype.is_numeric():
+                casts.append(nw.col(col.name).cast(nw.Float64).fill_nan(None))
+            elif textual:
+                to_parse[col.name] = "number"
+            else:
+                raise _wrong_type(contract, col, dtype, "numbers")
+        elif col.kind == "flag":
+            if dtype == nw.Boolean:
+                continue
+            if dtype.is_integer() or textual:
+                to_parse[col.name] = "flag"
+            else:
+                raise _wrong_type(contract, col, dtype, "true/false (or 0/1)")
+    if casts:
+        frame = frame.with_columns(*casts)
+    for name in localise:
+        frame = localize(frame, name, timezone or "UTC")
+    frame = parse_text_columns(frame, to_parse, timezone)
+    for name, kind in to_parse.items():
+        if kind == "timestamp" and timezone is None:
+            _raise_if_naive(frame, contract, contract.column(name))  # type: ignore[arg-type]
+    ts_cols = [c.name for c in contract.columns if c.kind == "timestamp" and c.name in schema]
+    if ts_cols:
+        frame = frame.with_columns(nw.col(ts_cols).dt.convert_time_zone("UTC"))
+    return frame
+
+
+def _wrong_type(contract: Contract, col: Column, dtype: Any, expected: str) -> DataError:
+    return DataError(
+        f"holds {dtype} values, but the contract needs {expected}. Convert the column "
+        "before opening, or map another column onto it.",
+        table=contract.name, column=col.name, rule="wrong_type",
+    )
+
+
+def _naive(contract: Contract, col: Column, rows: tuple[dict[str, Any], ...] = (), n: int | None = None) -> DataError:
+    return DataError(
+        "timestamps have no time zone, and cxlib does not guess one. Pass the zone they were "
+        "recorded in, e.g. open_shop(..., timezone='Europe/Warsaw') or timezone='UTC', or "
+        "write them with an offset (2024-05-01T10:00:00+02:00).",
+        table=contract.name, column=col.name, rule="naive_timestamp", rows=rows, n_rows=n,
+    )
+
+
+def _raise_if_naive(frame: Frame, contract: Contract, col: Column) -> None:
+    flag = nw.col(NAIVE + col.name)
+    counted = frame.select(flag.sum().alias("n"))
+    n = int(to_pandas(counted)["n"].iloc[0] or 0)
+    if n:
+        raise _naive(contract, col, _examples(frame, contract, flag, col.name, raw=True), n)
+
+
+# ----------------------------------------------------------------------------- row rules
+def _row_rules(frame: Frame, contract: Contract, now: dt.datetime) -> list[_RowRule]:
+    present = set(frame.columns)
+    rules: list[_RowRule] = []
+    for col in contract.columns:
+        if col.name not in present:
+            continue
+        c = nw.col(col.name)
+        if BAD + col.name in present:
+            rules.append(_RowRule(col.name, _parse_rule(col), _parse_message(col), nw.col(BAD + col.name)))
+        if col.required:
+            rules.append(_RowRule(col.name, "null_value", "required values are missing (null or empty)", c.is_null()))
+        if col.kind == "timestamp":
+            rules.append(_RowRule(col.name, "future_timestamp", f"timestamps lie in the future (after {now:%Y-%m-%d %H:%M} UTC)", _known(c) & (c > nw.lit(now + _FUTURE_TOLERANCE))))
+            rules.append(_RowRule(col.name, "implausible_timestamp", "timestamps lie before 1990 (epoch zeros or a unit mix-up?)", _known(c) & (c < nw.lit(_EARLIEST))))
+        if col.kind == "money" or (col.minimum is not None and col.kind != "count"):
+            low = col.minimum if col.minimum is not None else 0.0
+            rule = "negative_value" if low == 0 else "out_of_range"
+            rules.append(_RowRule(col.name, rule, f"values below {low:g} (refunds belong in a 'returned' flag, not negative revenue)" if col.kind == "money" else f"values below {low:g}", _known(c) & (c < low)))
+        if col.kind == "count":
+            rules.append(_RowRule(col.name, "not_whole_number", "values are not whole numbers", _known(c) & (c.round(0) != c)))
+            if col.minimum is not None or col.maximum is not None:
+                rules.append(_range_rule(col, c))
+        if col.allowed is not None:
+            rules.append(_RowRule(col.name, "unknown_value", f"unknown values; allowed: {', '.join(col.allowed)} (lower case)", _known(c) & ~c.is_in(list(col.allowed))))
+        if col.kind == "text" and col.max_length is not None:
+            rules.append(_RowRule(col.name, "nul_byte", "texts contain NUL bytes (\\x00), usually a sign of a broken export or binary data", _known(c) & c.str.contains("\x00", literal=True)))
+            rules.append(_RowRule(col.name, "text_too_long", f"texts longer than {col.max_length:,} characters", _known(c) & (c.str.len_chars() > col.max_length)))
+    if contract.name == "surveys" and {"metric", "score"} <= present:
+        rules.extend(_score_rules())
+    return rules
+
+
+def _range_rule(col: Column, c: nw.Expr) -> _RowRule:
+    low = -float("inf") if col.minimum is None else col.minimum
+    high = float("inf") if col.maximum is None else col.maximum
+    shown = f"{low:g} to {high:g}" if col.maximum is not None else f"at least {low:g}"
+    return _RowRule(col.name, "out_of_range", f"values outside {shown}", _known(c) & ((c < low) | (c > high)))
+
+
+def _score_rules() -> list[_RowRule]:
+    score, metric = nw.col("score"), nw.col("metric")
+    rules = []
+    for name, (low, high) in SCORE_SCALES.items():
+        rules.append(_RowRule(
+            "score", f"{name}_score_out_of_scale",
+            f"{name.upper()} scores outside {low}–{high}",
+            _known(score) & (metric == name).fill_null(False) & ((score < low) | (score > high)),
+        ))
+    return rules
+
+
+def _known(c: nw.Expr) -> nw.Expr:
+    return ~c.is_null()
+
+
+def _parse_rule(col: Column) -> str:
+    return {"timestamp": "unparseable_timestamp", "flag": "not_boolean"}.get(col.kind, "not_numeric")
+
+
+def _parse_message(col: Column) -> str:
+    if col.kind == "timestamp":
+        return "values are not timestamps; write ISO 8601 such as 2024-05-01T10:00:00Z"
+    if col.kind == "flag":
+        return "values are not true/false (accepted: true/false, yes/no, 1/0)"
+    return "values are not numbers (use a dot as decimal separator, no currency signs)"
+
+
+def _count(frame: Frame, rules: list[_RowRule]) -> tuple[list[int], int]:
+    exprs = [nw.len().alias("__cx_n")] + [
+        r.bad.fill_null(False).cast(nw.Int64).sum().alias(f"__cx_r{i}") for i, r in enumerate(rules)
+    ]
+    row = to_pandas(frame.select(*exprs)).iloc[0]
+    counts = [int(row[f"__cx_r{i}"] or 0) for i in range(len(rules))]
+    return counts, int(row["__cx_n"])
+
+
+def _row_count(frame: Frame) -> int:
+    return int(to_pandas(frame.select(nw.len().alias("n")))["n"].iloc[0])
+
+
+def _examples(
+    frame: Frame, contract: Contract, bad: nw.Expr, column: str | None, raw: bool = False
+) -> tuple[dict[str, Any], ...]:
+    shown = [c for c in contract.id_columns if c in frame.columns and c != column]
+    if column and column in frame.columns:
+        shown.append(column)
+    rows = frame.filter(bad.fill_null(False)).select(shown).head(MAX_EXAMPLES)
+    table = to_pandas(rows)
+    return tuple({k: _plain(v) for k, v in rec.items()} for rec in table.to_dict("records"))
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _duplicate_finding(frame: Frame, contract: Contract) -> Finding | None:
+    key = [k for k in contract.key if k in frame.columns]
+    if not key or len(key) != len(contract.key):
+        return None
+    dups = (
+        frame.filter(nw.all_horizontal(*[~nw.col(k).is_null() for k in key], ignore_nulls=True))
+        .group_by(key)
+        .agg(nw.len().alias("__cx_copies"))
+        .filter(nw.col("__cx_copies") > 1)
+    )
+    summary = to_pandas(dups.select(nw.len().alias("keys"), nw.col("__cx_copies").sum().alias("rows")))
+    n_keys = int(summary["keys"].iloc[0])
+    if n_keys == 0:
+        return None
+    examples = to_pandas(dups.sort(key).head(MAX_EXAMPLES))
+    rows = tuple(
+        {**{k: _plain(rec[k]) for k in key}, "copies": int(rec["__cx_copies"])}
+        for rec in examples.to_dict("records")
+    )
+    label = " + ".join(key)
+    return Finding(
+        contract.name, label, "duplicate_id",
+        f"{n_keys:,} {label} value(s) occur more than once; each row needs its own id",
+        int(summary["rows"].iloc[0]), rows,
+    )
+
+
+def _drop(frame: Frame, contract: Contract, rules: list[_RowRule], counts: list[int], has_dups: bool) -> Frame:
+    failing = [r.bad.fill_null(False) for r, n in zip(rules, counts) if n]
+    if failing:
+        frame = frame.filter(~nw.any_horizontal(*failing, ignore_nulls=True))
+    if has_dups:
+        key = list(contract.key)
+        dups = frame.group_by(key).agg(nw.len().alias("__cx_copies")).filter(nw.col("__cx_copies") > 1)
+        frame = frame.join(dups.select(key), on=key, how="anti")
+    return frame
