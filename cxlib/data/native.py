@@ -107,9 +107,7 @@ def _parse_eager_via_duckdb(
         # Text-like columns only: mixed Python objects become their text first.
         arrow = subset.with_columns(nw.col(list(columns)).cast(nw.String)).to_arrow()
         con.register("cx_input", arrow)
-        parsed = con.sql(f"SELECT {', '.join(items)} FROM cx_input").arrow()
-        if hasattr(parsed, "read_all"):
-            parsed = parsed.read_all()
+        parsed = con.sql(f"SELECT {', '.join(items)} FROM cx_input").to_arrow_table()
         con.unregister("cx_input")
     finally:
         con.close()

@@ -88,7 +88,7 @@ def read_file(path: str | os.PathLike[str], table: str, *, text_columns: tuple[s
             relation = con.sql(f"SELECT * FROM read_parquet({quoted})")
         else:
             relation = _read_csv(con, path, quoted, text_columns, encoding)
-        relation.limit(1).fetchall()  # surface read errors now, with the file's name
+        relation.limit(1).to_arrow_table()  # surface read errors now, with the file's name
     except DataError:
         raise
     except (duckdb.Error, UnicodeError) as exc:
@@ -97,8 +97,8 @@ def read_file(path: str | os.PathLike[str], table: str, *, text_columns: tuple[s
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, quoted: str, text_columns: tuple[str, ...], encoding: str) -> duckdb.DuckDBPyRelation:
-    header = con.sql(f"SELECT * FROM sniff_csv({quoted}, encoding = '{encoding}', sample_size = 20480)").df()
-    columns = [c["name"] for c in header["Columns"].iloc[0]]
+    sniffed = con.sql(f"SELECT Columns FROM sniff_csv({quoted}, encoding = '{encoding}', sample_size = 20480)")
+    columns = [c["name"] for c in sniffed.to_arrow_table().to_pylist()[0]["Columns"]]
     if not columns:
         raise DataError(f"the file {path.name} has no columns", table=path.stem, rule="empty_file")
     types = {name: "VARCHAR" for name in text_columns if name in columns}
