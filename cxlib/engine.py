@@ -77,8 +77,8 @@ def to_pandas(frame: Any) -> pd.DataFrame:
     """Collect any supported frame (native or Narwhals, eager or lazy) into pandas."""
     nw_frame = to_narwhals(frame)
     if isinstance(nw_frame, nw.LazyFrame):
-        if backend(nw_frame) == "duckdb":
-            # Through Arrow: DuckDB's own .df() calls a pandas API deprecated in pandas 3.
-            return nw_frame.to_native().to_arrow_table().to_pandas()
-        return nw_frame.collect("pandas").to_native()
+        if backend(nw_frame) == "polars":
+            return nw_frame.collect("pandas").to_native()
+        # Through Arrow: DuckDB's and Spark's own pandas conversions call APIs deprecated in pandas 3.
+        return nw_frame.collect("pyarrow").to_native().to_pandas()
     return nw_frame.to_pandas()

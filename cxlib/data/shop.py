@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -12,7 +13,7 @@ import narwhals.stable.v2 as nw
 
 from cxlib.data.contracts import CONTRACTS, TABLES
 from cxlib.data.mapping import apply_mapping, load_mapping
-from cxlib.data.sources import DATABASE_SUFFIXES, FILE_SUFFIXES, attach_database, find_table_files, read_database_table, read_file, table_name_of
+from cxlib.data.sources import DATABASE_SUFFIXES, ENCODINGS, FILE_SUFFIXES, attach_database, find_table_files, read_database_table, read_file, table_name_of
 from cxlib.data.validate import Finding, OnError, validate_table
 from cxlib.errors import DataError
 
@@ -83,7 +84,7 @@ def open_table(
     """
     if table not in CONTRACTS:
         raise DataError(f"unknown table '{table}'; tables: {', '.join(TABLES)}", table=str(table), rule="unknown_table")
-    _check_on_error(on_error)
+    _check_options(on_error, timezone, encoding)
     renames = load_mapping(mapping).get(table, {})
     frame = _read(source, table, renames, encoding)
     frame = frame.rename(apply_mapping(frame.columns, table, renames))
@@ -128,7 +129,7 @@ def open_shop(
     >>> shop = open_shop("data/sample")  # doctest: +SKIP
     >>> shop.orders  # a DuckDB relation, read lazily  # doctest: +SKIP
     """
-    _check_on_error(on_error)
+    _check_options(on_error, timezone, encoding)
     sources, description = _resolve(source)
     findings: list[Finding] = []
     tables = {
@@ -167,9 +168,22 @@ def _finding_from_error(exc: DataError) -> Finding:
     return Finding(exc.table or "", exc.column, exc.rule or "error", exc.detail, exc.n_rows or 0, tuple(exc.rows))
 
 
-def _check_on_error(on_error: str) -> None:
+def _check_options(on_error: str, timezone: str | None, encoding: str) -> None:
     if on_error not in ("raise", "drop", "report"):
         raise ValueError(f"on_error must be 'raise' or 'drop', not {on_error!r}")
+    if timezone is not None:
+        try:
+            zoneinfo.ZoneInfo(timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise DataError(
+                f"unknown time zone {timezone!r}; use an IANA name such as 'Europe/Warsaw' or 'UTC'",
+                table="options", column="timezone", rule="unknown_timezone",
+            ) from None
+    if encoding.lower().replace("_", "-") not in ENCODINGS:
+        raise DataError(
+            f"unsupported encoding {encoding!r}; use one of {', '.join(ENCODINGS)} (or re-save the file as UTF-8)",
+            table="options", column="encoding", rule="unknown_encoding",
+        )
 
 
 def _resolve(source: Source) -> tuple[dict[str, Any], str]:

@@ -20,10 +20,12 @@ from cxlib.data.contracts import CONTRACTS
 from cxlib.engine import duckdb_connection
 from cxlib.errors import DataError
 
-__all__ = ["DATABASE_SUFFIXES", "FILE_SUFFIXES", "attach_database", "find_table_files", "read_database_table", "read_file"]
+__all__ = ["DATABASE_SUFFIXES", "ENCODINGS", "FILE_SUFFIXES", "attach_database", "find_table_files", "read_database_table", "read_file"]
 
 FILE_SUFFIXES = (".parquet", ".csv", ".csv.gz", ".tsv", ".txt")
 DATABASE_SUFFIXES = (".duckdb", ".ddb", ".db")
+#: CSV encodings DuckDB reads without extensions (nothing is downloaded at run time).
+ENCODINGS = ("utf-8", "utf-16", "latin-1")
 
 
 def _suffix(path: Path) -> str:

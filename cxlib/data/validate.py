@@ -236,7 +236,7 @@ def _naive(contract: Contract, col: Column, rows: tuple[dict[str, Any], ...] = (
 
 def _raise_if_naive(frame: Frame, contract: Contract, col: Column) -> None:
     flag = nw.col(NAIVE + col.name)
-    counted = frame.select(flag.sum().alias("n"))
+    counted = frame.select(flag.fill_null(False).cast(nw.Int64).sum().alias("n"))
     n = int(to_pandas(counted)["n"].iloc[0] or 0)
     if n:
         raise _naive(contract, col, _examples(frame, contract, flag, col.name, raw=True), n)

@@ -73,3 +73,29 @@ def test_the_same_findings_on_every_backend(kind):
         ("revenue", "null_value", 1, ({"order_id": "3", "customer_id": "11", "revenue": None},)),
         ("revenue", "negative_value", 1, ({"order_id": "2", "customer_id": None, "revenue": -1.0},)),
     ]
+
+
+@pytest.fixture(scope="module")
+def spark():
+    pytest.importorskip("pyspark", reason="Spark parity needs `pip install cxlib[spark]` (checked fully in issue 'Scale')")
+    import shutil
+
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java 17 on PATH")
+    from cxlib.engine import spark_session
+
+    return spark_session()
+
+
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+def test_spark_validation_matches_pandas(spark):
+    sdf = spark.createDataFrame(trap_orders().astype({"delivery_days": float}))
+    shop = cxlib.open_shop({"orders": sdf})
+    assert backend(shop.orders) == "pyspark"
+    table = to_pandas(shop.orders).sort_values("order_id").reset_index(drop=True)
+    table["ts"] = table["ts"].dt.tz_localize("UTC") if table["ts"].dt.tz is None else table["ts"]
+    expected = _normalised("pandas")
+    pd.testing.assert_frame_equal(table.astype({"order_id": object, "customer_id": object}), expected, check_dtype=False)
+    bad = trap_orders().assign(revenue=[10.0, -1.0, None, 4.0, 5.0], customer_id=["10", None, "11", "12", "12"])
+    assert [(f.column, f.rule, f.n_rows) for f in cxlib.check_shop({"orders": spark.createDataFrame(bad)})] == [
+        ("customer_id", "null_value", 1), ("revenue", "null_value", 1), ("revenue", "negative_value", 1)]

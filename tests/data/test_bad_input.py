@@ -304,3 +304,14 @@ def test_check_shop_lists_every_problem_without_raising(tmp_path, orders, survey
         ("feedback", "ts", "missing_column"),
     }
     assert cxlib.check_shop({"orders": orders, "surveys": surveys, "feedback": feedback_frame()}) == []
+
+
+def test_unknown_time_zone(orders):
+    error = _raises({"orders": orders}, timezone="Europe/Warsw")
+    assert (error.column, error.rule) == ("timezone", "unknown_timezone") and "Europe/Warsw" in str(error)
+
+
+def test_unknown_encoding(tmp_path, orders):
+    orders.to_csv(tmp_path / "orders.csv", index=False)
+    error = _raises(tmp_path, encoding="cp1250")
+    assert (error.column, error.rule) == ("encoding", "unknown_encoding") and "utf-8" in str(error)

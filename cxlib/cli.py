@@ -1,0 +1,203 @@
+"""The ``cxlab`` command: run notebooks into reports, list them, make the sample, check data.
+
+::
+
+    cxlab run --all --data data/sample --out reports
+    cxlab run 00_data_health --data shop.duckdb --params params.yaml --timeout 300
+    cxlab list
+    cxlab sample --seed 42 --out data/sample
+    cxlab check data/sample
+
+Exit codes: 0 success; 1 a notebook failed / the data has problems; 2 wrong usage or a
+setup problem (unknown notebook, unreadable parameters file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _version() -> str:
+    try:
+        import cxlib
+
+        return str(cxlib.__version__)
+    except Exception:  # noqa: BLE001
+        return "unknown"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cxlab",
+        description="cxlab: customer-experience analytics notebooks rendered into HTML reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"cxlab {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="execute notebooks with parameters and export HTML reports",
+        description="Execute notebooks with papermill and export stakeholder HTML reports (no code) "
+        "into --out, with an index.html. A failing notebook gets an error page; the others still run.",
+    )
+    run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="notebook names, paths or unique prefixes")
+    run.add_argument("--all", action="store_true", help="run every notebook in the notebooks folder")
+    run.add_argument("--data", help="data source passed as the 'data' parameter (folder, file, .duckdb)")
+    run.add_argument("--params", type=Path, metavar="FILE.yaml", help="YAML file with parameters (see docs)")
+    run.add_argument(
+        "-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+        help="one parameter for every notebook declaring it (value parsed as YAML); repeatable",
+    )
+    run.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
+    run.add_argument(
+        "--timeout", type=float, default=600.0, metavar="SECONDS",
+        help="time limit per notebook in seconds (default 600; 0 for none)",
+    )
+    run.add_argument("--notebooks", type=Path, metavar="DIR", help="notebooks folder (default: the project's)")
+    run.add_argument("--kernel", help="Jupyter kernel name (default: the notebook's, python3)")
+
+    lst = sub.add_parser("list", help="list notebooks and their parameters")
+    lst.add_argument("--notebooks", type=Path, metavar="DIR", help="notebooks folder (default: the project's)")
+
+    sample = sub.add_parser("sample", help="generate the sample shop (Parquet files)")
+    sample.add_argument("--out", type=Path, default=Path("data/sample"), help="folder (default: data/sample)")
+    sample.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+
+    check = sub.add_parser("check", help="validate a data source against the data contracts")
+    check.add_argument("source", help="folder, file or .duckdb database with the shop tables")
+    check.add_argument("--mapping", help="column mapping: YAML file or preset name")
+    check.add_argument("--timezone", help="IANA time zone of timestamps written without one")
+    return parser
+
+
+def _parse_value(text: str) -> Any:
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    if value is None and text.strip() not in ("null", "~", "None"):
+        return text
+    import datetime as dt
+
+    if isinstance(value, (dt.date, dt.datetime)):
+        return text
+    return value
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from cxlib.reports import run
+
+    if args.all and args.notebooks:
+        print("cxlab run: give notebook names or --all, not both", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.all and not args.notebooks:
+        print("cxlab run: name the notebooks to run, or use --all (see `cxlab list`)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        summary = run(
+            None if args.all else args.notebooks,
+            data=args.data,
+            params=args.params,
+            parameters={name: _parse_value(value) for name, value in args.param},
+            out=args.out,
+            timeout=args.timeout or None,
+            notebooks_dir=args.notebooks,
+            kernel_name=args.kernel,
+        )
+    except (FileNotFoundError, ValueError, OSError) as exc:
+        print(f"cxlab run: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return summary.exit_code
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from cxlib.reports import default_notebooks_dir, find_notebooks, notebook_info
+
+    folder = args.notebooks or default_notebooks_dir()
+    try:
+        paths = find_notebooks(None, folder)
+    except FileNotFoundError as exc:
+        print(f"cxlab list: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for path in paths:
+        info = notebook_info(path)
+        print(f"{info.name}  —  {info.title}")
+        if not info.parameters:
+            print("    (no parameters)")
+        width = max((len(p.name) for p in info.parameters), default=0)
+        for p in info.parameters:
+            kind = p.type or "any"
+            head = f"    {p.name:<{width}}  {kind:<5} = {p.default}"
+            print(head)
+            if p.help:
+                for line in textwrap.wrap(p.help, width=88, initial_indent=" " * 8, subsequent_indent=" " * 8):
+                    print(line)
+        print()
+    print(f"{len(paths)} notebook(s) in {folder}")
+    return EXIT_OK
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from cxlib.data.sample import generate_sample
+
+    written = generate_sample(args.out, seed=args.seed)
+    files = written.values() if isinstance(written, dict) else (written or [])
+    for path in files:
+        size = Path(path).stat().st_size if Path(path).exists() else 0
+        print(f"wrote {path}  ({size / 1e6:,.2f} MB)")
+    print(f"sample shop (seed {args.seed}) in {args.out}")
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    import cxlib
+    from cxlib.privacy import mask_pii
+
+    findings = cxlib.check_shop(args.source, mapping=args.mapping, timezone=args.timezone)
+    if not findings:
+        print(f"{args.source}: no problems found; every table follows its contract.")
+        return EXIT_OK
+    total = sum(int(f.n_rows or 0) for f in findings)
+    print(f"{args.source}: {len(findings)} problem(s), {total:,} row(s) affected")
+    for f in findings:
+        where = f"{f.table}.{f.column}" if f.column else str(f.table)
+        rows = f"{int(f.n_rows):,} row(s)" if f.n_rows else "whole table"
+        print(f"  - {where}  [{f.rule}]  {rows}")
+        for line in textwrap.wrap(mask_pii(f.message), width=92, initial_indent=" " * 6, subsequent_indent=" " * 6):
+            print(line)
+        for row in list(f.rows)[:3]:
+            shown = ", ".join(f"{k}={mask_pii(repr(v))[:60]}" for k, v in row.items())
+            print(f"      e.g. {shown}")
+    return EXIT_FAILED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cxlab`` console script; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handlers = {"run": _cmd_run, "list": _cmd_list, "sample": _cmd_sample, "check": _cmd_check}
+    if args.command not in handlers:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        print("cxlab: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
