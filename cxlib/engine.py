@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 import duckdb
 import narwhals.stable.v2 as nw
 import pandas as pd
 
-__all__ = ["backend", "duckdb_connection", "spark_session", "to_narwhals", "to_pandas"]
+from cxlib.errors import DataError
+
+__all__ = ["backend", "duckdb_connection", "require_columns", "spark_session", "to_narwhals", "to_pandas"]
 
 _lock = threading.Lock()
 _connection: duckdb.DuckDBPyConnection | None = None
@@ -82,3 +85,19 @@ def to_pandas(frame: Any) -> pd.DataFrame:
         # Through Arrow: DuckDB's and Spark's own pandas conversions call APIs deprecated in pandas 3.
         return nw_frame.collect("pyarrow").to_native().to_pandas()
     return nw_frame.to_pandas()
+
+
+def require_columns(frame: Any, columns: Iterable[str], table: str, *, purpose: str = "") -> None:
+    """Raise :class:`~cxlib.errors.DataError` when ``frame`` lacks any of ``columns``.
+
+    Analysis functions call this first, so a missing column is named in words instead of
+    failing deep inside the engine.
+    """
+    present = to_narwhals(frame).columns
+    missing = [c for c in columns if c not in present]
+    if missing:
+        need = f" for {purpose}" if purpose else ""
+        raise DataError(
+            f"needs column(s) {', '.join(repr(m) for m in missing)}{need}; columns found: {', '.join(present)}",
+            table=table, column=missing[0], rule="missing_column",
+        )
