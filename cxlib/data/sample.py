@@ -282,7 +282,7 @@ def _bgnbd_repeats(rng: np.random.Generator, cust: Customers, truth: SampleTruth
     lam = rng.gamma(o.bgnbd_r, 1.0 / o.bgnbd_alpha, size=cust.n)
     a = np.array([o.bgnbd_ab[ch][0] for ch in CHANNELS])[cust.acq_channel]
     b = np.array([o.bgnbd_ab[ch][1] for ch in CHANNELS])[cust.acq_channel]
-    p = rng.beta(a, b)
+    p = np.clip(rng.beta(a, b), 1e-12, 1.0)  # geometric() needs p > 0
     dropout_after = rng.geometric(p)
     arrivals = rng.poisson(lam * T)
     x = np.minimum(dropout_after, arrivals)

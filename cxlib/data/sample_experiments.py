@@ -71,7 +71,7 @@ def experiments_table(rng: np.random.Generator, truth: SampleTruth) -> pa.Table:
                                         x.banner_base_conversion, x.banner_lift, x.banner_window, truth)),
     ]
     parts = []
-    for k, (name, u) in enumerate(runs):
+    for name, u in runs:
         order = np.argsort(u["exposed"], kind="stable")
         parts.append((name, {key: v[order] for key, v in u.items()}))
     n_total = sum(len(u["treat"]) for _, u in parts)

@@ -8,7 +8,7 @@ Texts come from :mod:`cxlib.data.sample_texts`; PII and HTML fragments are plant
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -32,7 +32,7 @@ FEEDBACK_SOURCES: tuple[str, ...] = ("review", "ticket", "chat", "social")
 LANGS: tuple[str, ...] = tuple(sample_texts.iso_lang(v) for v in VARIANTS)
 
 
-def _effect(mapping, channel: np.ndarray) -> np.ndarray:
+def _effect(mapping: Mapping[str, float], channel: np.ndarray) -> np.ndarray:
     """Per-row channel effect from a {channel name: effect} mapping (0 if absent)."""
     table = np.array([mapping.get(ch, 0.0) for ch in CHANNELS])
     return table[channel]
