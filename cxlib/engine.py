@@ -38,7 +38,12 @@ def duckdb_connection() -> duckdb.DuckDBPyConnection:
 def configure_duckdb(con: duckdb.DuckDBPyConnection) -> None:
     """Set the session options cxlib relies on: UTC time zone, no progress bar."""
     con.execute("SET TimeZone = 'UTC'")
-    con.execute("SET enable_progress_bar = false")
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        # Inside a Jupyter kernel DuckDB refuses this setting unless ipywidgets is
+        # installed; its progress bar is then off anyway.
+        pass
 
 
 def spark_session(app_name: str = "cxlib") -> Any:
