@@ -1,0 +1,288 @@
+"""Always-valid inference: confidence sequences that stay valid however often you look.
+
+A fixed-horizon 95 % interval checked every day and acted on as soon as it excludes zero
+has a false-positive rate far above 5 %. A *confidence sequence* covers the true effect at
+every look simultaneously with probability ≥ 1 − α, so peeking and stopping early are safe.
+
+cxlib uses the normal-mixture boundary: the mixture sequential probability ratio test
+(mSPRT) of Johari, Pekelis & Walsh (KDD 2017) and, equivalently, the asymptotic
+confidence sequence of Waudby-Smith, Arbour, Sinha, Kennedy & Ramdas (2023,
+arXiv:2103.06476, Gaussian-mixture boundary). For an estimator with standard error ``se``
+after ``n`` units in total,
+
+    half-width = se · sqrt( 2(nρ² + 1)/(nρ²) · log( sqrt(nρ² + 1)/α ) ),
+
+with the mixture variance ρ² = (−2 log α + log(−2 log α + 1))/N* chosen to make the
+sequence tightest at a tuning sample size N* (pick the planned total sample size). The
+always-valid p-value is 1/Λ_n, Λ_n = exp(z² nρ²/(2(nρ² + 1)))/sqrt(nρ² + 1), z = est/se:
+it is ≤ α exactly when the sequence excludes zero; over several looks take its running
+minimum and the running intersection of the intervals (:func:`running_looks`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from cxlib.experiments.frequentist import adjust_pvalues, confidence_interval
+from cxlib.experiments.metrics import MetricsLike
+from cxlib.experiments.moments import effects
+from cxlib.experiments.summary import ExperimentSummary, resolve_summary
+
+__all__ = [
+    "SequentialResult",
+    "always_valid_p",
+    "effect_over_time",
+    "mixture_halfwidth",
+    "mixture_rho2",
+    "running_looks",
+]
+
+
+def mixture_rho2(alpha: float, n_star: float) -> float:
+    """Mixture variance ρ² that makes the confidence sequence tightest at ``n_star`` units.
+
+    Waudby-Smith et al. (2023), the closed-form approximation to the optimal ρ².
+    """
+    if not 0 < alpha < 1:
+        raise ValueError("alpha must lie in (0, 1)")
+    if n_star <= 0:
+        raise ValueError("n_star (tuning sample size) must be positive")
+    log_a = -2.0 * np.log(alpha)
+    return float((log_a + np.log(log_a + 1.0)) / n_star)
+
+
+def mixture_halfwidth(se: Any, n: Any, alpha: float, n_star: float) -> np.ndarray:
+    """Half-width of the always-valid ``1 - alpha`` confidence sequence at ``n`` units.
+
+    Parameters
+    ----------
+    se : array-like
+        Fixed-horizon standard error of the estimate after ``n`` units.
+    n : array-like
+        Units so far (both arms together).
+    alpha : float
+    n_star : float
+        Tuning sample size (units, both arms).
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    k = np.asarray(n, dtype="float64") * mixture_rho2(alpha, n_star)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(se, dtype="float64") * np.sqrt(2.0 * (k + 1.0) / k * np.log(np.sqrt(k + 1.0) / alpha))
+
+
+def always_valid_p(estimate: Any, se: Any, n: Any, alpha: float, n_star: float) -> np.ndarray:
+    """Always-valid p-value 1/Λ_n of the normal-mixture SPRT at one look (Johari et al. 2017).
+
+    ``alpha`` only sets the mixture variance (as for :func:`mixture_halfwidth`), so that
+    p ≤ alpha exactly when the confidence sequence excludes zero.
+    """
+    k = np.asarray(n, dtype="float64") * mixture_rho2(alpha, n_star)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        z = np.asarray(estimate, dtype="float64") / np.asarray(se, dtype="float64")
+        log_p = 0.5 * np.log1p(k) - z * z * k / (2.0 * (k + 1.0))
+        p = np.minimum(1.0, np.exp(log_p))
+    return np.where((np.asarray(se) == 0) & (np.asarray(estimate) == 0), 1.0, p)
+
+
+def running_looks(summary: ExperimentSummary, control: str, *, relative: bool, cuped: bool, alpha: float,
+                  n_star: float, adjust: str | None) -> pd.DataFrame:
+    """Every look (exposure day) of a summary made with ``period="day"``, with running inference.
+
+    At each look the estimate uses everyone exposed so far; ``ci_low``/``ci_high`` are the
+    running intersection of the confidence sequences and ``p_value`` the running minimum of
+    the always-valid p-values (both remain valid over all looks). ``p_value_holm`` and
+    ``p_value_bh`` adjust the running p-values across metrics × variants at each look
+    (Holm's and BH's adjusted values never rise when the raw ones fall, so a conclusion,
+    once reached, stays); ``conclusive`` (p < alpha) uses the ``adjust`` column (raw when
+    None).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Segment columns, ``period, metric, kind, higher_is_better, variant, n`` and
+        ``estimate, se, ci_low, ci_high, fixed_low, fixed_high, p_value, p_value_holm,
+        p_value_bh, conclusive``, sorted by segment, metric, variant and period.
+    """
+    if "period" not in summary.by:
+        raise ValueError("needs a unit-level table or a summary made with period='day'")
+    running = summary.cumulative()
+    others = [b for b in running.by if b != "period"]
+    eff = effects(running.table, control, keys=[*others, "period"], relative=relative, cuped=cuped)
+    est, se, df = (eff[c].to_numpy(dtype="float64") for c in ("estimate", "se", "df"))
+    n = eff["n_control"].to_numpy(dtype="float64", na_value=np.nan) + eff["n_variant"].to_numpy(dtype="float64")
+    half = mixture_halfwidth(se, n, alpha, n_star)
+    fixed_low, fixed_high = confidence_interval(est, se, df, alpha)
+    looks = eff[[*others, "period", "metric", "kind", "higher_is_better", "variant"]].copy()
+    looks["n"] = pd.array(np.where(np.isfinite(n), n, np.nan), dtype="Int64")
+    looks["estimate"] = est
+    looks["se"] = se
+    looks["ci_low"] = np.where(np.isfinite(half), est - half, -np.inf)
+    looks["ci_high"] = np.where(np.isfinite(half), est + half, np.inf)
+    looks["fixed_low"] = fixed_low
+    looks["fixed_high"] = fixed_high
+    p = always_valid_p(est, se, n, alpha, n_star)
+    looks["p_value"] = np.where(np.isfinite(p), p, 1.0)
+    keys = [*others, "metric", "variant"]
+    looks = looks.sort_values([*keys, "period"], kind="stable")
+    grouped = looks.groupby(keys, sort=False)
+    looks["ci_low"] = grouped["ci_low"].cummax()
+    looks["ci_high"] = grouped["ci_high"].cummin()
+    looks["p_value"] = grouped["p_value"].cummin()
+    by_look = looks.groupby("period", sort=False)["p_value"]
+    looks["p_value_holm"] = by_look.transform(lambda v: adjust_pvalues(v.to_numpy(), "holm"))
+    looks["p_value_bh"] = by_look.transform(lambda v: adjust_pvalues(v.to_numpy(), "bh"))
+    deciding = looks[f"p_value_{adjust}"] if adjust else looks["p_value"]
+    looks["conclusive"] = (deciding < alpha).to_numpy()
+    return looks.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class SequentialResult:
+    """The effect of each variant over time with its always-valid confidence sequence.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per period (UTC exposure day), metric and variant: ``period, metric,
+        variant, n`` (units so far, both arms), ``estimate``, ``ci_low``, ``ci_high``
+        (running intersection of the sequence), ``fixed_low``, ``fixed_high`` (the naive
+        fixed-horizon interval at that look, for contrast), ``p_value`` (running minimum
+        of the always-valid p-value), ``p_value_holm``, ``p_value_bh`` (adjusted across
+        metrics × variants at each look) and ``conclusive`` (bool, by the chosen
+        adjustment).
+    conclusive_at : pandas.DataFrame
+        One row per metric and variant: ``first_conclusive`` (first period from which the
+        result is conclusive; NaT if none), ``direction`` (``up``/``down``/``""``).
+    alpha : float
+    n_star : float
+    relative : bool
+    adjust : str or None
+        Adjustment across metrics × variants behind ``conclusive``.
+    """
+
+    table: pd.DataFrame
+    conclusive_at: pd.DataFrame
+    alpha: float
+    n_star: float
+    relative: bool
+    adjust: str | None = None
+
+    def figure(self, metric: str | None = None) -> go.Figure:
+        """Estimate and confidence sequence of one metric over time (first metric by default)."""
+        from cxlib import viz
+
+        metric = metric or str(self.table["metric"].iloc[0])
+        part = self.table[self.table["metric"] == metric]
+        fig = go.Figure()
+        for i, (variant, rows) in enumerate(part.groupby("variant", sort=False)):
+            colour = viz.PALETTE[i % len(viz.PALETTE)]
+            x = rows["period"].tolist()
+            fig.add_trace(go.Scatter(x=x + x[::-1], y=rows["ci_high"].tolist() + rows["ci_low"].tolist()[::-1],
+                                     fill="toself", fillcolor=_fade(colour), line=dict(width=0),
+                                     name=f"{variant}: always-valid {round(100 * (1 - self.alpha))}% sequence",
+                                     hoverinfo="skip"))
+            fig.add_trace(go.Scatter(x=x, y=rows["fixed_low"], line=dict(color=colour, dash="dot", width=1),
+                                     name=f"{variant}: fixed-horizon interval (not valid when peeking)"))
+            fig.add_trace(go.Scatter(x=x, y=rows["fixed_high"], line=dict(color=colour, dash="dot", width=1),
+                                     showlegend=False))
+            fig.add_trace(go.Scatter(x=x, y=rows["estimate"], line=dict(color=colour), name=f"{variant}: estimate"))
+            first = self.conclusive_at[(self.conclusive_at["metric"] == metric) & (self.conclusive_at["variant"] == variant)]
+            if len(first) and pd.notna(first["first_conclusive"].iloc[0]):
+                when = first["first_conclusive"].iloc[0]
+                fig.add_vline(x=when, line=dict(color=colour, dash="dash", width=1))
+        fig.add_hline(y=0, line=dict(color="#52606d", width=1))
+        fig.update_layout(template="cxlab", title=dict(text=f"{metric}: effect over time"), height=420,
+                          xaxis=dict(title=dict(text="exposure day")),
+                          yaxis=dict(title=dict(text="relative lift" if self.relative else "difference")))
+        if self.relative:
+            fig.update_yaxes(tickformat=".0%", hoverformat=".1%")
+        return fig
+
+    def summary(self) -> list[str]:
+        """When each metric and variant became conclusive, in words."""
+        out = []
+        for row in self.conclusive_at.itertuples(index=False):
+            if pd.isna(row.first_conclusive):
+                out.append(f"{row.metric}, {row.variant}: not conclusive at any look so far.")
+            else:
+                out.append(f"{row.metric}, {row.variant}: conclusive ({row.direction}) from "
+                           f"{pd.Timestamp(row.first_conclusive):%Y-%m-%d} on; peeking daily was safe.")
+        k = len(self.conclusive_at)
+        if self.adjust and k > 1:
+            which = "Holm" if self.adjust == "holm" else "Benjamini–Hochberg"
+            out.append(f"Conclusions use always-valid p-values {which}-adjusted over the {k} metrics × variants; "
+                       "the bands are unadjusted.")
+        return out
+
+
+def _fade(colour: str, opacity: float = 0.18) -> str:
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{opacity})"
+
+
+def effect_over_time(
+    summary_or_table: Any,
+    *,
+    control: str = "control",
+    metrics: MetricsLike | None = None,
+    relative: bool = True,
+    cuped: bool = False,
+    alpha: float = 0.05,
+    n_star: float = 10_000,
+    experiment: str | None = None,
+    covariate: str | None = None,
+    ts: str = "exposed_ts",
+    missing: Literal["raise", "zero"] = "raise",
+    adjust: Literal["holm", "bh"] | None = "holm",
+) -> SequentialResult:
+    """The effect after each exposure day, with always-valid confidence sequences.
+
+    Each look uses every unit exposed up to that day (outcomes as recorded in the table),
+    so the analysis replays what a daily dashboard would have shown — with intervals that
+    stay valid under that daily peeking.
+
+    Parameters
+    ----------
+    summary_or_table : frame or ExperimentSummary
+        Unit-level table (required columns ``variant``, ``ts`` and the metric columns) or a
+        summary made with ``period="day"``.
+    control : str, default "control"
+    metrics : metric spec, optional
+        Required with a unit table.
+    relative, cuped, alpha : see :func:`cxlib.experiments.compare`
+    n_star : float, default 10,000
+        Tuning sample size (units, all arms); set it to the planned size before looking.
+    experiment, covariate, missing : see :func:`cxlib.experiments.summarize`
+    ts : str, default "exposed_ts"
+    adjust : {"holm", "bh"} or None, default "holm"
+        Adjustment across metrics × variants that decides ``conclusive`` (as in
+        :func:`~cxlib.experiments.compare`).
+
+    Returns
+    -------
+    SequentialResult
+
+    Examples
+    --------
+    >>> seq = effect_over_time(shop.experiments, experiment="checkout_redesign",
+    ...                        metrics={"conversion": "converted"}, n_star=40_000)  # doctest: +SKIP
+    >>> seq.conclusive_at  # doctest: +SKIP
+    """
+    summary = resolve_summary(summary_or_table, metrics, experiment=experiment, covariate=covariate,
+                              missing=missing, period="day", ts=ts)
+    looks = running_looks(summary, control, relative=relative, cuped=cuped, alpha=alpha, n_star=n_star, adjust=adjust)
+    keys = [*[b for b in summary.by if b != "period"], "metric", "variant"]
+    table = looks.drop(columns=["kind", "higher_is_better", "se"])
+    first = table[table["conclusive"]].groupby(keys, sort=False).first().reset_index()
+    at = table.drop_duplicates(keys)[keys].merge(first[[*keys, "period", "estimate"]], on=keys, how="left")
+    at = at.rename(columns={"period": "first_conclusive"})
+    at["direction"] = np.where(at["estimate"].isna(), "", np.where(at["estimate"] > 0, "up", "down"))
+    return SequentialResult(table, at.drop(columns="estimate"), alpha, n_star, relative, adjust)
