@@ -1,0 +1,211 @@
+"""Offline language detection with Lingua, restricted to the languages a shop expects.
+
+Lingua (``lingua-language-detector``) ships its n-gram models inside the wheel, so nothing
+is downloaded. Restricting it to a short list of candidate languages keeps memory and time
+low (all 75 languages need several GB of models) and removes confusions with languages the
+shop never hears from. Czech stays in the default list beside Slovak: the two are close, and a
+detector that only knows Slovak would label every Czech text Slovak.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from cxlib import viz
+from cxlib.errors import DataError
+from cxlib.voc.textinput import LANG_GIVEN, TEXT, text_frame
+
+__all__ = ["DEFAULT_LANGUAGES", "LanguageResult", "detect_codes", "detect_language", "resolve_languages"]
+
+#: Candidate languages of :func:`detect_language` (ISO 639-1).
+DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "pl", "nl", "sk", "cs", "zh", "ar", "de", "fr", "es")
+
+
+@functools.cache
+def _detector(languages: tuple[str, ...], low_accuracy: bool) -> Any:
+    try:
+        from lingua import IsoCode639_1, LanguageDetectorBuilder
+    except ImportError as exc:  # pragma: no cover - depends on the optional extra
+        raise ImportError("language detection needs `pip install cxlib[voc]` (lingua-language-detector)") from exc
+    codes = []
+    for code in languages:
+        try:
+            codes.append(getattr(IsoCode639_1, code.upper()))
+        except AttributeError:
+            raise ValueError(f"unknown ISO 639-1 language code {code!r}") from None
+    if len(codes) < 2:
+        raise ValueError("detect_language needs at least two candidate languages")
+    builder = LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+    if low_accuracy:
+        builder = builder.with_low_accuracy_mode()
+    return builder.build()
+
+
+def _has_letters(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+def detect_codes(
+    texts: Sequence[str],
+    languages: Sequence[str] = DEFAULT_LANGUAGES,
+    *,
+    low_accuracy: bool = False,
+) -> tuple[list[str | None], np.ndarray]:
+    """Detect the language of each text: ISO 639-1 codes (None without letters) and confidences."""
+    detector = _detector(tuple(dict.fromkeys(c.lower() for c in languages)), low_accuracy)
+    langs: list[str | None] = [None] * len(texts)
+    conf = np.zeros(len(texts))
+    idx = [i for i, t in enumerate(texts) if _has_letters(t)]
+    if idx:
+        values = detector.compute_language_confidence_values_in_parallel([texts[i] for i in idx])
+        for i, ranked in zip(idx, values):
+            if ranked and ranked[0].value > 0:
+                langs[i] = ranked[0].language.iso_code_639_1.name.lower()
+                conf[i] = ranked[0].value
+    return langs, conf
+
+
+def resolve_languages(
+    frame: pd.DataFrame,
+    languages: Sequence[str] = DEFAULT_LANGUAGES,
+    *,
+    low_accuracy: bool = False,
+) -> list[str | None]:
+    """Language of each text of a :func:`~cxlib.voc.textinput.text_frame`: the stated one
+    (``lang_given``) where present, detected among ``languages`` otherwise."""
+    given = frame[LANG_GIVEN].tolist()
+    missing = [i for i, code in enumerate(given) if code is None or code != code]
+    if missing:
+        found, _ = detect_codes([frame[TEXT].iat[i] for i in missing], languages, low_accuracy=low_accuracy)
+        for i, code in zip(missing, found):
+            given[i] = code
+    return given
+
+
+@dataclass(frozen=True)
+class LanguageResult:
+    """Detected languages of texts.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per text, in input order: the kept columns, ``lang`` (str, ISO 639-1 code;
+        missing when the text has no letters or the confidence is below ``min_confidence``),
+        ``confidence`` (float in [0, 1]) and ``lang_given`` (str, the language the data
+        stated, or missing).
+    languages : tuple of str
+        The candidate languages.
+    """
+
+    table: pd.DataFrame
+    languages: tuple[str, ...]
+
+    def shares(self) -> pd.DataFrame:
+        """Texts per detected language: ``lang``, ``n``, ``share`` (largest first)."""
+        counts = self.table["lang"].fillna("unknown").value_counts()
+        out = counts.rename_axis("lang").reset_index(name="n")
+        out["share"] = out["n"] / max(len(self.table), 1)
+        return out.sort_values(["n", "lang"], ascending=[False, True], ignore_index=True)
+
+    def agreement(self) -> pd.DataFrame:
+        """How often detection agrees with the stated language, per stated language.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``lang_given``, ``n``, ``agree`` (share detected as the stated language),
+            ``most_common_other`` (the most frequent other detection, or missing).
+        """
+        rows = self.table.dropna(subset=["lang_given"])
+        out = []
+        for given, part in rows.groupby("lang_given", sort=True):
+            detected = part["lang"].fillna("unknown")
+            other = detected[detected != given].value_counts()
+            out.append({
+                "lang_given": given,
+                "n": len(part),
+                "agree": float((detected == given).mean()),
+                "most_common_other": other.index[0] if len(other) else None,
+            })
+        return pd.DataFrame(out, columns=["lang_given", "n", "agree", "most_common_other"])
+
+    def figure(self) -> go.Figure:
+        """Bar chart of the share of texts per detected language."""
+        return viz.bar(self.shares(), "lang", "share", percent=True, title="Texts by detected language",
+                       labels={"lang": "Language", "share": "Share of texts"})
+
+    def summary(self) -> list[str]:
+        """Plain-language sentences on the language mix (and agreement with stated languages)."""
+        shares = self.shares()
+        n = len(self.table)
+        if n == 0:
+            return ["No texts."]
+        top = ", ".join(f"{r.lang} {r.share:.0%}" for r in shares.head(4).itertuples())
+        out = [f"{n:,} texts; most common languages: {top}."]
+        agree = self.agreement()
+        if len(agree):
+            overall = float((agree["agree"] * agree["n"]).sum() / agree["n"].sum())
+            worst = agree.sort_values("agree").iloc[0]
+            out.append(
+                f"Detection agrees with the stated language for {overall:.1%} of texts; lowest for "
+                f"{worst['lang_given']} ({worst['agree']:.1%})."
+            )
+        return out
+
+
+def detect_language(
+    texts: Any,
+    languages: Sequence[str] = DEFAULT_LANGUAGES,
+    *,
+    low_accuracy: bool = False,
+    min_confidence: float = 0.0,
+    text_col: str = "text",
+    lang_col: str | None = "lang",
+    keep: Sequence[str] = (),
+) -> LanguageResult:
+    """Detect the language of each text, offline, among a few candidate languages.
+
+    Parameters
+    ----------
+    texts : sequence of str, pandas Series or table
+        With a table (any supported frame, e.g. ``shop.feedback``), required column:
+        ``text_col``; ``lang_col`` is copied to ``lang_given`` for comparison when present.
+    languages : sequence of str, default ("en", "pl", "nl", "sk", "cs", "zh", "ar", "de", "fr", "es")
+        Candidate languages (ISO 639-1). Fewer candidates: less memory, faster, fewer
+        confusions. Keep Czech beside Slovak.
+    low_accuracy : bool, default False
+        Lingua's low-accuracy mode (trigrams only): faster and smaller, worse on short texts.
+    min_confidence : float, default 0.0
+        Detections with a lower confidence are reported as missing.
+    text_col, lang_col : str
+    keep : sequence of str
+        Columns of the table to carry into the result (e.g. ``["feedback_id"]``).
+
+    Returns
+    -------
+    LanguageResult
+
+    Examples
+    --------
+    >>> detect_language(["Przesyłka dotarła szybko", "快递很快"]).table["lang"].tolist()
+    ['pl', 'zh']
+    """
+    if not 0 <= min_confidence <= 1:
+        raise ValueError("min_confidence must be in [0, 1]")
+    frame = text_frame(texts, text_col=text_col, lang_col=lang_col, keep=keep, purpose="language detection")
+    if frame.empty:
+        raise DataError("there are no texts to detect the language of", table="feedback", column=text_col, rule="empty")
+    langs, conf = detect_codes(frame[TEXT].tolist(), languages, low_accuracy=low_accuracy)
+    table = frame[list(keep)].copy() if keep else pd.DataFrame(index=frame.index)
+    langs = [code if c >= min_confidence else None for code, c in zip(langs, conf)]
+    table["lang"] = pd.Series(langs, index=frame.index, dtype="str")
+    table["confidence"] = conf
+    table["lang_given"] = pd.Series(frame[LANG_GIVEN].tolist(), index=frame.index, dtype="str")
+    return LanguageResult(table=table.reset_index(drop=True), languages=tuple(languages))

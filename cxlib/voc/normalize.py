@@ -1,0 +1,125 @@
+"""Text normalisation shared by the lexicons, the aspect taxonomy and the trained backend.
+
+Matching must not depend on how a customer typed: case, diacritics ("zle" for "źle"), Arabic
+short vowels and letter variants, traditional or simplified Chinese characters, curly
+apostrophes. :func:`normalize` folds all of these with one ``str.translate`` table (fast, in C)
+after ``str.casefold``. The same function is applied to lexicon entries when they are loaded,
+so entries and texts always meet in the same form.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from importlib import resources
+
+import yaml
+
+__all__ = ["CJK_LANGS", "fold_table", "normalize", "sentences", "split_pairs", "tokens"]
+
+#: Languages written without spaces between words: matched as substrings, not tokens.
+CJK_LANGS: frozenset[str] = frozenset({"zh", "ja"})
+
+# Latin letters that Unicode decomposition leaves alone.
+_LATIN_EXTRA = {"ł": "l", "đ": "d", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ħ": "h", "ŧ": "t"}
+# Arabic: alef variants → bare alef, alef maqsura → yeh, teh marbuta → heh, Persian keh/yeh.
+_ARABIC = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك"}
+_ARABIC_DROP = [*range(0x064B, 0x0653), 0x0670, 0x0640]  # harakat, superscript alef, tatweel
+_APOSTROPHES = {"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"}
+_DROP = [*range(0x0300, 0x0370), 0xFE0F, 0xFE0E, 0x200D, 0x200C, 0x200B]  # combining marks, VS, ZW
+
+
+def split_pairs(text: str) -> dict[str, str]:
+    """Parse ``"遞递 質质"`` (pairs of characters separated by spaces) into a mapping."""
+    pairs = {}
+    for pair in text.split():
+        if len(pair) != 2:
+            raise ValueError(f"character pair {pair!r} must be exactly two characters")
+        pairs[pair[0]] = pair[1]
+    return pairs
+
+
+@functools.cache
+def fold_table() -> dict[int, str | None]:
+    """The ``str.translate`` table applied after ``casefold`` (built once)."""
+    table: dict[int, str | None] = {}
+    for cp in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
+        ch = chr(cp).casefold()
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if base != ch and base.isascii() and base:
+            table[cp] = base
+    for src, dst in {**_LATIN_EXTRA, **_ARABIC, **_APOSTROPHES}.items():
+        table[ord(src)] = dst
+    for cp in [*_DROP, *_ARABIC_DROP]:
+        table[cp] = None
+    zh = yaml.load(resources.files("cxlib.voc").joinpath("lexicons", "zh.yaml").read_text("utf-8"), Loader=_Loader)
+    for src, dst in split_pairs(zh.get("traditional", "")).items():
+        table[ord(src)] = dst
+    return table
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# English negative contractions, with or without the apostrophe: "didn't", "didnt" → "did not".
+_EN_NOT = re.compile(
+    r"\b(do|does|did|is|was|were|are|have|has|had|could|would|should|ca|wo|ai|must|need|might)n'?t\b"
+)
+_EN_CANNOT = re.compile(r"\bcannot\b")
+
+
+def normalize(text: str, lang: str | None = None) -> str:
+    """Fold ``text`` for matching: casefold, strip diacritics and Arabic vowels, map variants.
+
+    Parameters
+    ----------
+    text : str
+    lang : str, optional
+        ISO 639-1 code. English contractions (``didn't``, ``dont``) are expanded to ``... not``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> normalize("Przesyłka dotarła USZKODZONA")
+    'przesylka dotarla uszkodzona'
+    >>> normalize("質量很好")
+    '质量很好'
+    """
+    folded = text.casefold().translate(fold_table())
+    if lang == "en":
+        folded = _EN_CANNOT.sub("can not", _EN_NOT.sub(r"\1 not", folded))
+    return folded
+
+
+# Sentence ends: Latin, CJK and Arabic punctuation, line breaks.
+_SENTENCE_END = re.compile(r"(?:[.!?;…。！？；؟؛\n\r]+|\s-\s|\s–\s)")
+
+
+def sentences(text: str) -> list[str]:
+    """Split (normalised) text into sentences; empty pieces are dropped."""
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+#: Token pattern for space-separated scripts: words (letters only), commas and similar clause
+#: marks (they stop negation scope) and emoticons. Emoji are added per lexicon.
+WORD_PATTERN = r"[^\W\d_]+"
+PUNCT_PATTERN = r"[,，、،:：()（）\"“”«»]"
+EMOTICON_PATTERN = r":-?\)|:-?\(|:d\b"
+
+
+@functools.cache
+def token_regex(extra_chars: str = "") -> re.Pattern[str]:
+    """Compiled token pattern; ``extra_chars`` are single characters (emoji) kept as tokens."""
+    parts = [EMOTICON_PATTERN, WORD_PATTERN]
+    if extra_chars:
+        parts.append("[" + re.escape(extra_chars) + "]")
+    parts.append(PUNCT_PATTERN)
+    return re.compile("|".join(parts))
+
+
+def tokens(text: str, extra_chars: str = "") -> list[str]:
+    """Tokens of a normalised sentence (words, punctuation marks, emoticons, emoji)."""
+    return token_regex(extra_chars).findall(text)

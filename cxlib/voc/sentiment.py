@@ -1,0 +1,223 @@
+"""Sentiment of customer texts in any supported language, behind one call.
+
+:func:`sentiment` picks a backend per language:
+
+* ``lexicon`` — the curated multilingual e-commerce lexicon (:mod:`cxlib.voc.lexicon`);
+  works offline for en, pl, nl, sk, cs, zh, ar, de, fr, es and says which terms decided;
+* ``trained`` — classifiers learned from the shop's own star ratings
+  (:func:`cxlib.voc.train_sentiment`);
+* ``transformers`` — a model in a local directory (optional; never downloads);
+* ``auto`` (default) — the trained model for a language with at least ``min_rated`` rated
+  texts, the lexicon otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from cxlib import viz
+from cxlib.errors import DataError
+from cxlib.voc.language import DEFAULT_LANGUAGES, resolve_languages
+from cxlib.voc.lexicon import available_languages, label_of, load_lexicon, score_text
+from cxlib.voc.textinput import TEXT, text_frame
+from cxlib.voc.trained import SentimentModel
+from cxlib.voc.transformer import transformer_scores
+
+__all__ = ["BACKENDS", "SENTIMENT_COLORS", "SentimentResult", "sentiment"]
+
+BACKENDS: tuple[str, ...] = ("auto", "lexicon", "trained", "transformers")
+#: Colours of the three labels in every chart (Okabe–Ito).
+SENTIMENT_COLORS: dict[str, str] = {"neg": "#D55E00", "neu": "#999999", "pos": "#009E73"}
+LABELS: tuple[str, ...] = ("neg", "neu", "pos")
+#: Columns of :attr:`SentimentResult.table` besides the kept ones.
+RESULT_COLUMNS: tuple[str, ...] = ("text", "lang", "label", "score", "backend", "terms", "n_terms")
+
+
+@dataclass(frozen=True)
+class SentimentResult:
+    """Sentiment of each text.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per text, in input order: the kept columns, then ``text`` (str), ``lang``
+        (str, ISO 639-1; missing when undetectable), ``label`` (str: ``neg``, ``neu``,
+        ``pos``), ``score`` (float in [−1, 1]), ``backend`` (str: ``lexicon``, ``trained``,
+        ``transformers``, or ``none`` for texts in a language no backend covers), ``terms``
+        (list of str: the lexicon terms that decided, ``not:`` marking negated ones; for the
+        trained backend the character n-grams that pushed the decision; for transformers the
+        model's top label) and ``n_terms`` (int, length of ``terms``).
+    threshold : float
+        Scores at or above it are positive, at or below its negative neutral.
+    """
+
+    table: pd.DataFrame
+    threshold: float = 0.05
+
+    def coverage(self) -> float:
+        """Share of lexicon-scored texts without any sentiment term (the lexicon's blind spot)."""
+        lex = self.table[self.table["backend"] == "lexicon"]
+        return float((lex["n_terms"] == 0).mean()) if len(lex) else float("nan")
+
+    def by_language(self) -> pd.DataFrame:
+        """Per language: ``n``, shares ``neg``/``neu``/``pos``, ``mean_score``, ``no_term_share``
+        (lexicon texts without a term), ``backend`` (the backends used, comma-separated)."""
+        t = self.table.assign(lang=self.table["lang"].fillna("unknown"))
+        rows = []
+        for lang, part in t.groupby("lang", sort=True):
+            lex = part[part["backend"] == "lexicon"]
+            rows.append({
+                "lang": lang,
+                "n": len(part),
+                **{label: float((part["label"] == label).mean()) for label in LABELS},
+                "mean_score": float(part["score"].mean()),
+                "no_term_share": float((lex["n_terms"] == 0).mean()) if len(lex) else np.nan,
+                "backend": ", ".join(sorted(part["backend"].unique())),
+            })
+        return pd.DataFrame(rows, columns=["lang", "n", *LABELS, "mean_score", "no_term_share", "backend"])
+
+    def figure(self) -> go.Figure:
+        """Stacked bars: share of negative, neutral and positive texts per language."""
+        shares = self.by_language()
+        long = shares.melt(id_vars=["lang"], value_vars=list(LABELS), var_name="sentiment", value_name="share")
+        fig = viz.bar(long, "lang", "share", color="sentiment", barmode="stack", percent=True,
+                      title="Sentiment by language", labels={"lang": "Language", "share": "Share of texts"})
+        fig.for_each_trace(lambda tr: tr.update(marker_color=SENTIMENT_COLORS.get(tr.name)))
+        return fig
+
+    def summary(self) -> list[str]:
+        """Plain-language sentences with the sentiment mix and the lexicon's coverage."""
+        n = len(self.table)
+        if n == 0:
+            return ["No texts."]
+        share = {label: float((self.table["label"] == label).mean()) for label in LABELS}
+        out = [f"Of {n:,} texts, {share['neg']:.0%} are negative, {share['neu']:.0%} neutral and "
+               f"{share['pos']:.0%} positive."]
+        cov = self.coverage()
+        if cov == cov:
+            out.append(f"{cov:.0%} of the texts scored by the lexicon contain no sentiment term and count as neutral.")
+        backends = self.table["backend"].value_counts()
+        out.append("Backends used: " + ", ".join(f"{b} ({c:,} texts)" for b, c in backends.items()) + ".")
+        return out
+
+
+def _lexicon_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
+    lex = load_lexicon(lang, extra)
+    scored = [score_text(t, lex) for t in texts]
+    return np.array([s.score for s in scored], dtype=float), [list(s.terms) for s in scored]
+
+
+def sentiment(
+    texts: Any,
+    langs: Any = None,
+    backend: str = "auto",
+    *,
+    model: SentimentModel | None = None,
+    model_dir: str | Path | None = None,
+    lexicon: str | Path | None = None,
+    min_rated: int = 500,
+    threshold: float = 0.05,
+    languages: Sequence[str] = DEFAULT_LANGUAGES,
+    text_col: str = "text",
+    lang_col: str | None = "lang",
+    keep: Sequence[str] = (),
+) -> SentimentResult:
+    """Sentiment (negative, neutral, positive and a score in [−1, 1]) of each text.
+
+    Parameters
+    ----------
+    texts : str, sequence of str, pandas Series or table
+        With a table (any supported frame, e.g. ``shop.feedback`` or ``shop.surveys``),
+        required column: ``text_col``; ``lang_col`` is used when present.
+    langs : str or sequence, optional
+        Language of all texts or of each text (ISO 639-1 or tags such as ``zh-Hans``).
+        Texts without a language are detected among ``languages`` (Lingua, offline).
+    backend : {"auto", "lexicon", "trained", "transformers"}, default "auto"
+        ``auto``: the trained model for languages where ``model`` learned from at least
+        ``min_rated`` rated texts, the lexicon elsewhere. ``trained``: the model for every
+        language it has, the lexicon elsewhere. ``transformers``: the local model in
+        ``model_dir`` for every text.
+    model : SentimentModel, optional
+        From :func:`cxlib.voc.train_sentiment`.
+    model_dir : path, optional
+        Directory of a saved Hugging Face text-classification model (``transformers``).
+    lexicon : path, optional
+        YAML file with extra lexicon entries (same format as the package lexicons).
+    min_rated : int, default 500
+        Rated texts a language needs before ``auto`` prefers the trained model.
+    threshold : float, default 0.05
+        ``score ≥ threshold`` is positive, ``≤ −threshold`` negative (VADER's convention).
+    languages : sequence of str
+        Candidate languages for detection.
+    text_col, lang_col : str
+    keep : sequence of str
+        Columns of the table to carry into the result (ids, ``ts``, ratings, ...); not the
+        result's own column names (``text``, ``lang``, ``label``, ``score``, ...).
+
+    Returns
+    -------
+    SentimentResult
+
+    Examples
+    --------
+    >>> r = sentiment(["Fast delivery, great service!", "Paczka nie dotarła, nie polecam"])
+    >>> r.table[["lang", "label"]].values.tolist()
+    [['en', 'pos'], ['pl', 'neg']]
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}")
+    if backend == "trained" and model is None:
+        raise ValueError("backend='trained' needs model= (see cxlib.voc.train_sentiment)")
+    if backend == "transformers" and model_dir is None:
+        raise ValueError("backend='transformers' needs model_dir= (a local model directory)")
+    if not 0 <= threshold < 1:
+        raise ValueError("threshold must be in [0, 1)")
+    clash = sorted(set(keep) & set(RESULT_COLUMNS))
+    if clash:
+        raise DataError(f"keep= may not hold {', '.join(map(repr, clash))}: the result uses that name; rename the "
+                        "column first", table="feedback", column=clash[0], rule="reserved_column")
+    frame = text_frame(texts, langs, text_col=text_col, lang_col=lang_col, keep=keep, purpose="sentiment")
+    codes = resolve_languages(frame, languages)
+    n = len(frame)
+    scores = np.zeros(n)
+    terms: list[list[str]] = [[] for _ in range(n)]
+    used = np.full(n, "none", dtype=object)
+    text_list = frame[TEXT].tolist()
+    lang_series = pd.Series(codes, dtype="object")
+    if backend == "transformers":
+        scores, terms = transformer_scores(text_list, model_dir)  # type: ignore[arg-type]
+        used[:] = "transformers"
+    else:
+        for lang, idx in lang_series.dropna().groupby(lang_series.dropna()).groups.items():
+            rows = np.asarray(list(idx))
+            batch = [text_list[i] for i in rows]
+            use_model = model is not None and lang in model.pipelines and (
+                backend == "trained" or model.n_texts(lang) >= min_rated)
+            if use_model:
+                got, why = model.predict(batch, lang)  # type: ignore[union-attr]
+                kind = "trained"
+            elif lang in available_languages():
+                got, why = _lexicon_rows(batch, lang, str(lexicon) if lexicon is not None else None)
+                kind = "lexicon"
+            else:
+                continue
+            scores[rows] = got
+            for i, t in zip(rows, why):
+                terms[i] = t
+            used[rows] = kind
+    table = frame[list(keep)].copy() if keep else pd.DataFrame(index=frame.index)
+    table["text"] = pd.Series(text_list, index=frame.index, dtype="str")
+    table["lang"] = pd.Series(codes, index=frame.index, dtype="str")
+    table["label"] = pd.Series([label_of(s, threshold) for s in scores], index=frame.index, dtype="str")
+    table["score"] = scores.astype(float)
+    table["backend"] = pd.Series(used, index=frame.index, dtype="str")
+    table["terms"] = pd.Series(terms, index=frame.index, dtype="object")
+    table["n_terms"] = np.array([len(t) for t in terms], dtype="int64")
+    return SentimentResult(table=table.reset_index(drop=True), threshold=threshold)

@@ -1,0 +1,44 @@
+"""Fixtures of the voice-of-the-customer tests: the sample shop's texts (loaded once)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "data" / "sample"
+
+
+def _sample_or_skip() -> Path:
+    if (SAMPLE / "feedback.parquet").is_file() and (SAMPLE / "surveys.parquet").is_file():
+        return SAMPLE
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"the sample shop is missing in {SAMPLE}: run `make sample`")
+    pytest.skip(f"no sample shop in {SAMPLE} (run `make sample`)")
+
+
+@pytest.fixture(scope="session")
+def sample_shop():
+    """The committed sample shop, opened and validated."""
+    import cxlib
+
+    return cxlib.open_shop(_sample_or_skip())
+
+
+@pytest.fixture(scope="session")
+def sample_feedback(sample_shop) -> pd.DataFrame:
+    """The sample feedback table as pandas."""
+    from cxlib.engine import to_pandas
+
+    return to_pandas(sample_shop.feedback)
+
+
+@pytest.fixture(scope="session")
+def sample_model(sample_shop):
+    """Sentiment models trained on the sample shop's rated reviews (5-fold CV)."""
+    from cxlib import voc
+
+    return voc.train_sentiment(sample_shop.feedback)
