@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -63,11 +64,15 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=float, default=600.0, metavar="SECONDS",
         help="time limit per notebook in seconds (default 600; 0 for none)",
     )
-    run.add_argument("--notebooks", type=Path, metavar="DIR", help="notebooks folder (default: the project's)")
+    run.add_argument(
+        "-j", "--jobs", type=int, metavar="N",
+        help="notebooks run at the same time (default: $CXLAB_JOBS, else 2 or fewer CPUs)",
+    )
+    run.add_argument("--notebooks", dest="notebooks_dir", type=Path, metavar="DIR", help="notebooks folder (default: the project's)")
     run.add_argument("--kernel", help="Jupyter kernel name (default: the notebook's, python3)")
 
     lst = sub.add_parser("list", help="list notebooks and their parameters")
-    lst.add_argument("--notebooks", type=Path, metavar="DIR", help="notebooks folder (default: the project's)")
+    lst.add_argument("--notebooks", dest="notebooks_dir", type=Path, metavar="DIR", help="notebooks folder (default: the project's)")
 
     sample = sub.add_parser("sample", help="generate the sample shop (Parquet files)")
     sample.add_argument("--out", type=Path, default=Path("data/sample"), help="folder (default: data/sample)")
@@ -113,8 +118,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             parameters={name: _parse_value(value) for name, value in args.param},
             out=args.out,
             timeout=args.timeout or None,
-            notebooks_dir=args.notebooks,
+            notebooks_dir=args.notebooks_dir,
             kernel_name=args.kernel,
+            jobs=args.jobs,
         )
     except (FileNotFoundError, ValueError, OSError) as exc:
         print(f"cxlab run: {exc}", file=sys.stderr)
@@ -125,7 +131,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_list(args: argparse.Namespace) -> int:
     from cxlib.reports import default_notebooks_dir, find_notebooks, notebook_info
 
-    folder = args.notebooks or default_notebooks_dir()
+    folder = args.notebooks_dir or default_notebooks_dir()
     try:
         paths = find_notebooks(None, folder)
     except FileNotFoundError as exc:
@@ -197,6 +203,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cxlab: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

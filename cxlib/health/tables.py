@@ -1,27 +1,26 @@
-"""Data health: what is in each table, how complete it is, and how volume moves day by day.
+"""Per-table data-health aggregations, written once with Narwhals.
 
-Every aggregation is written once with Narwhals and runs where the table lives (pandas,
-polars, DuckDB, Spark); only the small results come back as pandas frames. The
-:func:`data_health` result object backs the ``00_data_health`` report.
+They run where the table lives (pandas, polars, DuckDB, Spark); only small results come back
+as pandas frames.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import narwhals.stable.v2 as nw
 import pandas as pd
-import plotly.graph_objects as go
 
 from cxlib.data.contracts import CONTRACTS, TABLES
 from cxlib.engine import to_narwhals, to_pandas
 
 __all__ = [
-    "DataHealth",
-    "data_health",
+    "CUSTOMER_COLUMNS",
+    "EVENT_DUPLICATE_KEY",
+    "ROW_NOUNS",
+    "TS_COLUMNS",
     "daily_volume",
     "duplicate_ids",
     "duplicate_rows",
@@ -131,6 +130,59 @@ def filter_period(table: Any, start: Any = None, end: Any = None, ts_col: str = 
     return frame.filter(combined).to_native()
 
 
+#: Columns that identify a duplicate event (the events contract has no key): the same
+#: customer doing the same thing at the same instant was logged twice.
+EVENT_DUPLICATE_KEY: tuple[str, ...] = ("customer_id", "ts", "event")
+
+
+def _duplicate_key(name: str | None, names: Sequence[str]) -> tuple[list[str], str]:
+    if name in CONTRACTS and CONTRACTS[name].key:
+        key = list(CONTRACTS[name].key)
+    elif name == "events":
+        key = list(EVENT_DUPLICATE_KEY)
+    else:
+        return list(names), "all columns"
+    return [c for c in key if c in names], ", ".join(key)
+
+
+def _profile(table: Any, name: str | None) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Overview numbers and missing values of a table in a single pass over it."""
+    frame = _lazy(table)
+    schema = frame.collect_schema()
+    names = list(schema.names())
+    ts, customer = _ts_col(name), _customer_col(name)
+    exprs = [nw.len().alias("__rows__")]
+    if ts in names:
+        exprs += [nw.col(ts).min().alias("__first__"), nw.col(ts).max().alias("__last__")]
+    if customer in names:
+        exprs += [nw.col(customer).n_unique().alias("__n_unique__")]
+    for i, (column, dtype) in enumerate(schema.items()):
+        expr = nw.col(column).fill_nan(None) if dtype.is_float() else nw.col(column)
+        exprs.append(expr.is_null().sum().alias(f"__missing_{i}__"))
+    result = to_pandas(frame.select(exprs)).iloc[0]
+    rows = int(result["__rows__"])
+    n_missing = [int(result[f"__missing_{i}__"]) for i in range(len(names))]
+    missing = pd.DataFrame({"column": pd.array(names, dtype="str"), "n_missing": pd.array(n_missing, dtype="int64")})
+    missing["share"] = (missing["n_missing"] / rows).astype("float64") if rows else 0.0
+    first = _utc(result["__first__"]) if ts in names else None
+    last = _utc(result["__last__"]) if ts in names else None
+    customers = None
+    if customer in names:  # n_unique counts a missing id as one more value
+        customers = int(result["__n_unique__"]) - (1 if n_missing[names.index(customer)] > 0 else 0)
+    key_cols, key_text = _duplicate_key(name, names)
+    overview_row = {
+        "table": name,
+        "rows": rows,
+        "first_ts": first,
+        "last_ts": last,
+        "days": (last.normalize() - first.normalize()).days + 1 if first is not None and last is not None else None,
+        "customers": customers,
+        "duplicates": duplicate_rows(table, key_cols, rows=rows) if key_cols and rows else 0,
+        "duplicate_key": key_text,
+    }
+    return overview_row, missing
+
+
 def table_overview(table: Any, name: str | None = None) -> dict[str, Any]:
     """Rows, time range, distinct customers and duplicates of one table.
 
@@ -139,7 +191,7 @@ def table_overview(table: Any, name: str | None = None) -> dict[str, Any]:
     table : native frame
         Any supported frame. Optional columns: the timestamp (``ts``; ``exposed_ts`` for
         experiments), the customer (``customer_id``; ``unit_id`` for experiments) and the
-        contract key of ``name`` (e.g. ``order_id``).
+        contract key of ``name`` (e.g. ``order_id``; events: customer, time and event).
     name : str, optional
         Contract table name; decides the columns above. Default: generic (``ts``,
         ``customer_id``, duplicates over all columns).
@@ -150,36 +202,7 @@ def table_overview(table: Any, name: str | None = None) -> dict[str, Any]:
         ``table, rows, first_ts, last_ts, days, customers, duplicates, duplicate_key``.
         Missing pieces are ``None``; ``first_ts``/``last_ts`` are UTC ``pandas.Timestamp``.
     """
-    frame = _lazy(table)
-    names = _columns(frame)
-    ts, customer = _ts_col(name), _customer_col(name)
-    exprs = [nw.len().alias("rows")]
-    if ts in names:
-        exprs += [nw.col(ts).min().alias("first_ts"), nw.col(ts).max().alias("last_ts")]
-    if customer in names:
-        exprs += [
-            nw.col(customer).n_unique().alias("n_unique"),
-            nw.col(customer).null_count().alias("n_null"),
-        ]
-    result = to_pandas(frame.select(exprs)).iloc[0]
-    rows = int(result["rows"])
-    first = _utc(result.get("first_ts")) if ts in names else None
-    last = _utc(result.get("last_ts")) if ts in names else None
-    customers = None
-    if customer in names:
-        customers = int(result["n_unique"]) - (1 if int(result["n_null"]) > 0 else 0)
-    key = tuple(CONTRACTS[name].key) if name in CONTRACTS and CONTRACTS[name].key else None
-    key_cols = [c for c in (key or names) if c in names]
-    return {
-        "table": name,
-        "rows": rows,
-        "first_ts": first,
-        "last_ts": last,
-        "days": (last.normalize() - first.normalize()).days + 1 if first is not None and last is not None else None,
-        "customers": customers,
-        "duplicates": duplicate_rows(table, key_cols) if key_cols else 0,
-        "duplicate_key": ", ".join(key) if key else "all columns",
-    }
+    return _profile(table, name)[0]
 
 
 def _utc(value: Any) -> pd.Timestamp | None:
@@ -203,7 +226,10 @@ def overview(tables: Mapping[str, Any]) -> pd.DataFrame:
         Columns ``table, rows, first_ts, last_ts, days, customers, duplicates, duplicate_key``.
     """
     order = [t for t in TABLES if t in tables] + sorted(t for t in tables if t not in TABLES)
-    rows = [table_overview(tables[name], name) for name in order]
+    return _overview_frame([table_overview(tables[name], name) for name in order])
+
+
+def _overview_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     columns = ["table", "rows", "first_ts", "last_ts", "days", "customers", "duplicates", "duplicate_key"]
     out = pd.DataFrame(rows, columns=columns)
     for col in ("first_ts", "last_ts"):
@@ -213,7 +239,7 @@ def overview(tables: Mapping[str, Any]) -> pd.DataFrame:
     return out
 
 
-def duplicate_rows(table: Any, subset: Sequence[str] | None = None) -> int:
+def duplicate_rows(table: Any, subset: Sequence[str] | None = None, *, rows: int | None = None) -> int:
     """Number of rows beyond the first with the same values in ``subset``.
 
     Parameters
@@ -221,6 +247,8 @@ def duplicate_rows(table: Any, subset: Sequence[str] | None = None) -> int:
     table : native frame
         Required columns: ``subset`` (default: all columns).
     subset : sequence of str, optional
+    rows : int, optional
+        The table's row count, if already known (saves a pass over the table).
 
     Returns
     -------
@@ -229,9 +257,10 @@ def duplicate_rows(table: Any, subset: Sequence[str] | None = None) -> int:
     """
     frame = _lazy(table)
     cols = list(subset) if subset else _columns(frame)
-    total = to_pandas(frame.select(nw.len().alias("n")))["n"].iloc[0]
+    if rows is None:
+        rows = int(to_pandas(frame.select(nw.len().alias("n")))["n"].iloc[0])
     distinct = to_pandas(frame.select(cols).unique().select(nw.len().alias("n")))["n"].iloc[0]
-    return int(total) - int(distinct)
+    return int(rows) - int(distinct)
 
 
 def duplicate_ids(table: Any, id_col: str) -> int:
@@ -267,13 +296,13 @@ def missing_values(table: Any) -> pd.DataFrame:
     frame = _lazy(table)
     schema = frame.collect_schema()
     exprs = [nw.len().alias("__rows__")]
-    for name, dtype in schema.items():
+    for i, (name, dtype) in enumerate(schema.items()):
         column = nw.col(name).fill_nan(None) if dtype.is_float() else nw.col(name)
-        exprs.append(column.is_null().sum().alias(name))
+        exprs.append(column.is_null().sum().alias(f"__missing_{i}__"))
     counts = to_pandas(frame.select(exprs)).iloc[0]
     rows = int(counts["__rows__"])
     names = list(schema.names())
-    n_missing = pd.array([int(counts[c]) for c in names], dtype="int64")
+    n_missing = pd.array([int(counts[f"__missing_{i}__"]) for i in range(len(names))], dtype="int64")
     out = pd.DataFrame({"column": pd.array(names, dtype="str"), "n_missing": n_missing})
     out["share"] = (out["n_missing"] / rows).astype("float64") if rows else 0.0
     return out
@@ -399,237 +428,4 @@ def findings_table(findings: Iterable[Any]) -> pd.DataFrame:
     out["n_rows"] = out["n_rows"].astype("int64")
     return out.sort_values(["n_rows", "table", "column"], ascending=[False, True, True], kind="stable").reset_index(
         drop=True
-    )
-
-
-@dataclass(frozen=True)
-class DataHealth:
-    """Health of a shop's tables over a period.
-
-    Attributes
-    ----------
-    table : pandas.DataFrame
-        :func:`overview` (one row per table).
-    missing : pandas.DataFrame
-        ``table, column, n_missing, share`` for every column of every table.
-    daily : pandas.DataFrame
-        ``table, date, channel, n``: daily rows by channel for tables with a timestamp.
-    findings : pandas.DataFrame
-        :func:`findings_table` of the validation findings.
-    start, end : str or None
-        The period asked for.
-    """
-
-    table: pd.DataFrame
-    missing: pd.DataFrame
-    daily: pd.DataFrame
-    findings: pd.DataFrame
-    start: str | None = None
-    end: str | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def tables(self) -> list[str]:
-        return list(self.table["table"])
-
-    @property
-    def first_ts(self) -> pd.Timestamp | None:
-        """Earliest timestamp over all tables (UTC), ``None`` without timestamps."""
-        value = self.table["first_ts"].min() if len(self.table) else None
-        return None if value is None or pd.isna(value) else value
-
-    @property
-    def last_ts(self) -> pd.Timestamp | None:
-        """Latest timestamp over all tables (UTC), ``None`` without timestamps."""
-        value = self.table["last_ts"].max() if len(self.table) else None
-        return None if value is None or pd.isna(value) else value
-
-    def gaps(self, table: str) -> int:
-        """Days between the table's first and last day with no rows at all."""
-        daily = self.daily[self.daily["table"] == table]
-        if daily.empty:
-            return 0
-        days = daily["date"].drop_duplicates()
-        span = (days.max() - days.min()).days + 1
-        return int(span - len(days))
-
-    def figure(self, table: str = "events") -> go.Figure:
-        """Daily rows of ``table`` by channel (stacked bars)."""
-        from cxlib import viz
-
-        daily = self.daily[self.daily["table"] == table]
-        noun = ROW_NOUNS.get(table, "rows")
-        fig = viz.bar(
-            daily,
-            x="date",
-            y="n",
-            color="channel",
-            barmode="stack",
-            title=f"Daily {noun} by channel",
-            labels={"date": "Day (UTC)", "n": noun.capitalize()},
-        )
-        fig.update_layout(bargap=0.05, hovermode="x unified")
-        return fig
-
-    def tables_figure(self, tables: Sequence[str] | None = None) -> go.Figure:
-        """Daily rows of several tables (all channels together), one line per table."""
-        from cxlib import viz
-
-        chosen = list(tables) if tables is not None else sorted(set(self.daily["table"]))
-        data = self.daily[self.daily["table"].isin(chosen)]
-        per_table = data.groupby(["table", "date"], as_index=False, sort=True)["n"].sum()
-        return viz.line(
-            per_table,
-            x="date",
-            y="n",
-            color="table",
-            title="Daily rows per table",
-            labels={"date": "Day (UTC)", "n": "Rows"},
-        )
-
-    def missing_figure(self, min_share: float = 0.0) -> go.Figure:
-        """Share of missing values per column (columns with any missing value)."""
-        from cxlib import viz
-
-        data = self.missing[self.missing["share"] > min_share].copy()
-        data["label"] = data["table"] + "." + data["column"]
-        data = data.sort_values("share", ascending=False, kind="stable")
-        return viz.bar(
-            data,
-            x="label",
-            y="share",
-            horizontal=True,
-            percent=True,
-            title="Missing values by column",
-            labels={"label": "", "share": "Missing"},
-            height=max(260, 60 + 24 * len(data)),
-        )
-
-    def summary(self) -> list[str]:
-        """Key findings in plain words, computed from the results."""
-        out: list[str] = []
-        if self.table.empty:
-            return ["No tables were found in the data source."]
-        parts = []
-        for row in self.table.itertuples(index=False):
-            span = ""
-            if row.first_ts is not None and not pd.isna(row.first_ts):
-                span = f" ({row.first_ts:%Y-%m-%d} to {row.last_ts:%Y-%m-%d})"
-            parts.append(f"{row.table} {int(row.rows):,} rows{span}")
-        out.append(f"{len(self.table)} tables: " + "; ".join(parts) + ".")
-        if "orders" in self.tables:
-            orders = self.table[self.table["table"] == "orders"].iloc[0]
-            if not pd.isna(orders["customers"]) and int(orders["customers"]):
-                per = int(orders["rows"]) / int(orders["customers"])
-                out.append(f"{int(orders['customers']):,} customers placed orders, {per:.2f} orders per customer on average.")
-        n_find = len(self.findings)
-        if n_find == 0:
-            out.append("Validation found no broken rules.")
-        else:
-            top = self.findings.iloc[0]
-            where = f"{top['table']}.{top['column']}" if top["column"] else str(top["table"])
-            affected = int(self.findings["n_rows"].sum())
-            out.append(
-                f"Validation found {_plural(n_find, 'problem')} affecting {_plural(affected, 'row')}; "
-                f"the largest: {where} ({top['rule']}, {_plural(int(top['n_rows']), 'row')})."
-            )
-        dups = self.table[self.table["duplicates"].fillna(0) > 0]
-        if dups.empty:
-            out.append("No duplicate ids.")
-        else:
-            out.append(
-                "Duplicates: "
-                + "; ".join(f"{r.table} {int(r.duplicates):,} (by {r.duplicate_key})" for r in dups.itertuples())
-                + "."
-            )
-        worst = self.missing[self.missing["share"] > 0].sort_values("share", ascending=False, kind="stable")
-        if worst.empty:
-            out.append("No missing values in any column.")
-        else:
-            top3 = worst.head(3)
-            out.append(
-                "Most incomplete columns: "
-                + ", ".join(f"{r.table}.{r.column} {r.share:.1%}" for r in top3.itertuples())
-                + "."
-            )
-        main = next((t for t in ("events", "orders") if t in set(self.daily["table"])), None)
-        if main is not None:
-            daily = self.daily[self.daily["table"] == main]
-            by_channel = daily.groupby("channel", sort=False)["n"].sum().sort_values(ascending=False, kind="stable")
-            totals = daily.groupby("date")["n"].sum()
-            share = by_channel.iloc[0] / by_channel.sum()
-            out.append(
-                f"{ROW_NOUNS.get(main, main).capitalize()} come mostly from {by_channel.index[0]} ({share:.0%}); "
-                f"the busiest day was {totals.idxmax():%Y-%m-%d} with {int(totals.max()):,}, "
-                f"a typical day has {int(totals.median()):,}."
-            )
-            gaps = self.gaps(main)
-            if gaps:
-                out.append(
-                    f"{_plural(gaps, 'day')} without any {ROW_NOUNS.get(main, main)} inside the period: "
-                    "check the data loads."
-                )
-        return out + list(self.notes)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
-def data_health(
-    shop: Any,
-    *,
-    start: Any = None,
-    end: Any = None,
-    findings: Iterable[Any] | None = None,
-    by: str = "channel",
-) -> DataHealth:
-    """Health of every table of a shop over a period.
-
-    Parameters
-    ----------
-    shop : cxlib.data.Shop or mapping
-        A shop (``cxlib.open_shop``) or a mapping table name → native frame.
-    start, end : str, date or datetime, optional
-        Period to keep (see :func:`filter_period`); the experiments table is filtered on
-        ``exposed_ts`` when it has one.
-    findings : iterable of cxlib.data.Finding, optional
-        Validation findings (``cxlib.check_shop``); default ``shop.findings`` if present.
-    by : str, default "channel"
-        Segment column for the daily volume.
-
-    Returns
-    -------
-    DataHealth
-    """
-    tables = dict(shop.tables()) if hasattr(shop, "tables") else dict(shop)
-    if findings is None:
-        findings = getattr(shop, "findings", ()) or ()
-    kept = {name: filter_period(frame, start, end, ts_col=_ts_col(name)) for name, frame in tables.items()}
-    over = overview(kept)
-    missing_parts = [missing_values(frame).assign(table=name) for name, frame in kept.items()]
-    missing = (
-        pd.concat(missing_parts, ignore_index=True)[["table", "column", "n_missing", "share"]]
-        if missing_parts
-        else pd.DataFrame({"table": [], "column": [], "n_missing": [], "share": []})
-    )
-    daily_parts = []
-    for name, frame in kept.items():
-        ts = _ts_col(name)
-        if ts in to_narwhals(frame).collect_schema().names():
-            part = daily_volume(frame, by=by, ts_col=ts).rename(columns={by: "channel"})
-            daily_parts.append(part.assign(table=name))
-    daily = (
-        pd.concat(daily_parts, ignore_index=True)[["table", "date", "channel", "n"]]
-        if daily_parts
-        else pd.DataFrame({"table": [], "date": pd.to_datetime([]), "channel": [], "n": []})
-    )
-    text = lambda v: None if v is None or (isinstance(v, str) and not v.strip()) else str(v)  # noqa: E731
-    return DataHealth(
-        table=over,
-        missing=missing,
-        daily=daily,
-        findings=findings_table(findings),
-        start=text(start),
-        end=text(end),
     )

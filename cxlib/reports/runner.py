@@ -1,0 +1,531 @@
+"""``cxlab run``: every notebook → papermill → nbconvert → atomic HTML, plus the index.
+
+One failing notebook does not stop the others: it gets ``<name>.error.html``, its previous
+good ``<name>.html`` stays in place, and the run reports failure. A JSON manifest in the
+output folder (``.cxlab-runs.json``) keeps the latest run of every notebook so that runs of
+a few notebooks merge into one index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from cxlib.reports._atomic import atomic_write_text
+from cxlib.reports.execute import Execution, Failure, execute_notebook, kernel_env
+from cxlib.reports.params import NotebookInfo, load_params_file, notebook_info, parameters_for
+from cxlib.reports.paths import default_notebooks_dir, find_notebooks, git_commit
+
+__all__ = ["MANIFEST_NAME", "Progress", "ReportResult", "RunSummary", "run"]
+
+MANIFEST_NAME = ".cxlab-runs.json"
+FAILED_DIR = ".cxlab-failed"
+DEFAULT_TIMEOUT = 600.0
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """Outcome of one notebook.
+
+    Attributes
+    ----------
+    name : str
+        Notebook name (file stem).
+    status : {"ok", "failed"}
+    html : Path or None
+        The report page: the new one, or after a failure the previous good one if any.
+    error_html : Path or None
+        The error page (failures only).
+    duration : float
+        Seconds spent on the notebook (execution and export).
+    failure : Failure or None
+    record : dict
+        The run record written to the manifest and shown on the index page.
+    """
+
+    name: str
+    status: str
+    html: Path | None
+    error_html: Path | None
+    duration: float
+    failure: Failure | None
+    record: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """All results of one ``run`` and where the index is."""
+
+    results: list[ReportResult]
+    index: Path
+    out_dir: Path
+    duration: float
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class Progress:
+    """Progress output: a live line per notebook on a terminal, plain log lines otherwise.
+
+    On a terminal the current notebook(s) and their elapsed time are redrawn on one line
+    every half second, and each finished notebook leaves one final line. Elsewhere (cron,
+    CI, log files) every notebook gives a "running" and a result line with a timestamp, and
+    nothing is redrawn.
+
+    Parameters
+    ----------
+    stream : file, optional
+        Default ``sys.stdout``.
+    live : bool, optional
+        Force the terminal mode on or off; default: ``stream.isatty()``.
+    """
+
+    def __init__(self, stream: IO[str] | None = None, live: bool | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stdout
+        if live is None:
+            isatty = getattr(self.stream, "isatty", None)
+            live = bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+        self.live = live
+        self._running: dict[str, tuple[str, float]] = {}
+        self._ticker: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
+
+    @staticmethod
+    def _stamp() -> str:
+        return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def _status_line(self) -> str:
+        now = time.monotonic()
+        parts = [f"{label}  running  {now - t0:5.1f}s" for label, t0 in self._running.values()]
+        width = shutil.get_terminal_size((100, 20)).columns - 1
+        line = " · ".join(parts)
+        if len(line) > width:  # a wrapped line could not be redrawn in place
+            line = line[: max(width - 1, 10)] + "…"
+        return "\r" + line + "\x1b[K" if parts else "\r\x1b[K"
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.5):
+            with self._lock:
+                if self._running:
+                    self._write(self._status_line())
+
+    def start(self, name: str, position: int, total: int) -> None:
+        label = f"[{position}/{total}] {name}"
+        with self._lock:
+            self._running[name] = (label, time.monotonic())
+            if not self.live:
+                self._write(f"{self._stamp()} cxlab {label}: running\n")
+                return
+            self._write(self._status_line())
+            if self._ticker is None:
+                self._stop.clear()
+                self._ticker = threading.Thread(target=self._tick, name="cxlab-progress", daemon=True)
+                self._ticker.start()
+
+    def finish(self, result: ReportResult, position: int, total: int) -> None:
+        label = f"[{position}/{total}] {result.name}"
+        if result.ok and result.html is not None:
+            what = f"ok      {result.duration:5.1f}s  -> {_shown(result.html)}"
+        else:
+            reason = result.failure.message.splitlines()[0][:160] if result.failure else "failed"
+            what = f"FAILED  {result.duration:5.1f}s  {reason}  -> {_shown(result.error_html)}"
+        with self._lock:
+            self._running.pop(result.name, None)
+            if self.live:
+                self._write(f"\r{label}  {what}\x1b[K\n")
+                if self._running:
+                    self._write(self._status_line())
+            else:
+                self._write(f"{self._stamp()} cxlab {label}: {what}\n")
+
+    def close(self) -> None:
+        """Stop the live line (called by :meth:`summary`)."""
+        if self._ticker is not None:
+            self._stop.set()
+            self._ticker.join()
+            self._ticker = None
+
+    def summary(self, summary: RunSummary) -> None:
+        self.close()
+        n = len(summary.results)
+        text = (
+            f"{n} report(s) ok in {summary.duration:.1f}s; index: {_shown(summary.index)}"
+            if summary.ok
+            else f"{len(summary.failed)} of {n} report(s) FAILED ({', '.join(summary.failed)}); "
+            f"index: {_shown(summary.index)}"
+        )
+        with self._lock:
+            self._write(text + "\n" if self.live else f"{self._stamp()} cxlab {text}\n")
+
+
+class _Silent(Progress):
+    def __init__(self) -> None:
+        super().__init__(stream=io.StringIO(), live=False)
+
+
+def _shown(path: Path | None) -> str:
+    if path is None:
+        return "-"
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+@contextlib.contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with open(out_dir / ".cxlab-runs.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_manifest(out_dir: str | Path) -> dict[str, dict[str, Any]]:
+    """Latest run record of every notebook in ``out_dir`` (empty if none or unreadable)."""
+    path = Path(out_dir) / MANIFEST_NAME
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    reports = loaded.get("reports") if isinstance(loaded, dict) else None
+    return {str(k): v for k, v in reports.items() if isinstance(v, dict)} if isinstance(reports, dict) else {}
+
+
+def _save_record(out_dir: Path, record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    from cxlib.reports.html import index_page
+
+    with _locked(out_dir):
+        reports = read_manifest(out_dir)
+        reports[record["name"]] = record
+        now = _now()
+        payload = {"format": 1, "updated": now, "reports": dict(sorted(reports.items()))}
+        atomic_write_text(out_dir / MANIFEST_NAME, json.dumps(payload, indent=1, default=str) + "\n")
+        atomic_write_text(out_dir / "index.html", index_page([reports[k] for k in sorted(reports)], generated=now))
+    return reports
+
+
+def write_index(out_dir: str | Path) -> Path:
+    """(Re)write ``index.html`` from the manifest."""
+    from cxlib.reports.html import index_page
+
+    out = Path(out_dir)
+    reports = read_manifest(out)
+    return atomic_write_text(out / "index.html", index_page([reports[k] for k in sorted(reports)], generated=_now()))
+
+
+# --------------------------------------------------------------------------- run
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def default_jobs() -> int:
+    """Parallel notebooks by default: ``$CXLAB_JOBS``, else min(2, CPUs)."""
+    env = os.environ.get("CXLAB_JOBS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def cxlib_version() -> str:
+    """Installed cxlib version, or ``"unknown"``."""
+    try:
+        import cxlib
+
+        version = getattr(cxlib, "__version__", None)
+        if version:
+            return str(version)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from importlib.metadata import version as dist_version
+
+        return dist_version("cxlib")
+    except Exception:  # noqa: BLE001
+        return "unknown"
+
+
+def _absolute_data(data: str | os.PathLike[str] | None) -> str | None:
+    """A relative data path is relative to where the command runs, not to the notebook."""
+    if data is None:
+        return None
+    text = os.fspath(data)
+    if "://" in text:
+        return text
+    path = Path(text).expanduser()
+    if not path.is_absolute() and path.exists():
+        return str(path.resolve())
+    return text
+
+
+def _rerun_command(name: str, data: str | None, out_dir: Path) -> str:
+    parts = ["cxlab", "run", name]
+    if data is not None:
+        parts += ["--data", data]
+    parts += ["--out", _shown(out_dir)]
+    return " ".join(parts)
+
+
+def _run_one(
+    info: NotebookInfo,
+    passed: dict[str, Any],
+    effective: dict[str, Any],
+    *,
+    out_dir: Path,
+    timeout: float | None,
+    kernel_name: str | None,
+    env: dict[str, str],
+    previous: dict[str, Any] | None,
+    common: dict[str, Any],
+    data: str | None,
+) -> ReportResult:
+    from cxlib.reports.html import error_page, export_report
+
+    started_wall = _now()
+    t0 = time.monotonic()
+    execution: Execution = execute_notebook(
+        info.path, passed, timeout=timeout, kernel_name=kernel_name, cwd=info.path.parent, env=env
+    )
+    meta = execution.outputs_meta
+    record: dict[str, Any] = {
+        "name": info.name,
+        "title": meta.get("title") or info.title,
+        "notebook": str(info.path),
+        "started": started_wall,
+        "parameters": effective,
+        "source": meta.get("source") or (str(effective["data"]) if effective.get("data") is not None else None),
+        "period": meta.get("period"),
+        "fingerprint": meta.get("fingerprint"),
+        **common,
+    }
+    html_path = out_dir / f"{info.name}.html"
+    error_path = out_dir / f"{info.name}.error.html"
+    failed_nb = out_dir / FAILED_DIR / f"{info.name}.ipynb"
+    failure = execution.failure
+    if failure is None and execution.nb is not None:
+        try:
+            record["finished"] = _now()
+            record["duration_s"] = round(time.monotonic() - t0, 2)
+            page = export_report(execution.nb, title=record["title"], run=record)
+        except Exception as exc:  # noqa: BLE001 - export problems become an error page too
+            failure = Failure(ename=type(exc).__name__, evalue=str(exc), step="Export to HTML")
+        else:
+            atomic_write_text(html_path, page)
+            error_path.unlink(missing_ok=True)
+            failed_nb.unlink(missing_ok=True)
+            record.update(
+                status="ok",
+                html=html_path.name,
+                error_html=None,
+                error=None,
+                duration_s=round(time.monotonic() - t0, 2),
+                size_bytes=html_path.stat().st_size,
+            )
+            record["last_ok"] = {k: record.get(k) for k in ("started", "finished", "duration_s", "fingerprint", "parameters")}
+            return ReportResult(info.name, "ok", html_path, None, record["duration_s"], None, record)
+
+    assert failure is not None
+    record.update(
+        status="failed",
+        finished=_now(),
+        duration_s=round(time.monotonic() - t0, 2),
+        html=html_path.name if html_path.exists() else None,
+        error_html=error_path.name,
+        error={"ename": failure.ename, "evalue": failure.evalue, "step": failure.step, "detail": failure.detail},
+        size_bytes=html_path.stat().st_size if html_path.exists() else None,
+        last_ok=(previous or {}).get("last_ok") if html_path.exists() else None,
+    )
+    if execution.nb is not None:
+        import nbformat
+
+        atomic_write_text(failed_nb, nbformat.writes(execution.nb))
+        record["failed_notebook"] = str(failed_nb.relative_to(out_dir))
+    page = error_page(
+        record,
+        previous=html_path.name if html_path.exists() else None,
+        rerun=_rerun_command(info.name, data, out_dir),
+    )
+    atomic_write_text(error_path, page)
+    return ReportResult(
+        info.name,
+        "failed",
+        html_path if html_path.exists() else None,
+        error_path,
+        record["duration_s"],
+        failure,
+        record,
+    )
+
+
+def _unreadable(path: Path, exc: Exception, out_dir: Path, common: dict[str, Any]) -> ReportResult:
+    """Result and error page for a notebook that could not even be started."""
+    from cxlib.reports.html import error_page
+
+    failure = Failure(ename=type(exc).__name__, evalue=str(exc), step="Read the notebook")
+    html_path, error_path = out_dir / f"{path.stem}.html", out_dir / f"{path.stem}.error.html"
+    record: dict[str, Any] = {
+        "name": path.stem,
+        "title": path.stem,
+        "notebook": str(path),
+        "status": "failed",
+        "started": _now(),
+        "finished": _now(),
+        "duration_s": 0.0,
+        "parameters": {},
+        "html": html_path.name if html_path.exists() else None,
+        "error_html": error_path.name,
+        "error": {"ename": failure.ename, "evalue": failure.evalue, "step": failure.step, "detail": None},
+        **common,
+    }
+    atomic_write_text(error_path, error_page(record, previous=record["html"]))
+    return ReportResult(path.stem, "failed", html_path if html_path.exists() else None, error_path, 0.0, failure, record)
+
+
+def run(
+    notebooks: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    data: str | os.PathLike[str] | None = None,
+    params: str | os.PathLike[str] | Mapping[str, Any] | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    out: str | os.PathLike[str] = "reports",
+    timeout: float | None = DEFAULT_TIMEOUT,
+    notebooks_dir: str | os.PathLike[str] | None = None,
+    kernel_name: str | None = None,
+    progress: Progress | bool | None = None,
+    jobs: int | None = None,
+) -> RunSummary:
+    """Render notebooks into HTML reports in ``out`` and update ``out/index.html``.
+
+    Parameters
+    ----------
+    notebooks : sequence of str or path, optional
+        Notebook paths, names or unique prefixes; default: every notebook in
+        ``notebooks_dir`` (files not starting with ``_``).
+    data : str or path, optional
+        Data source passed as the ``data`` parameter to every notebook that declares it.
+    params : path or mapping, optional
+        YAML file (or the same structure as a mapping): top-level values go to every notebook
+        declaring them; a ``notebooks:`` section holds per-notebook values.
+    parameters : mapping, optional
+        More shared values (e.g. from ``cxlab run -p name value``); they win over ``params``.
+    out : str or path, default "reports"
+        Output folder; created if missing.
+    timeout : float, optional
+        Time limit per notebook in seconds (default 600); ``None`` for none.
+    notebooks_dir : str or path, optional
+        Where to look for notebooks by name; default the project's ``notebooks/``.
+    kernel_name : str, optional
+        Jupyter kernel; default the notebook's own (``python3``).
+    progress : Progress or bool, optional
+        ``None``: progress on stdout (live on a terminal, log lines otherwise); ``False``:
+        silent; or a :class:`Progress`.
+    jobs : int, optional
+        Notebooks executed at the same time (each in its own kernel); default
+        :func:`default_jobs` (``$CXLAB_JOBS``, else 2 or the number of CPUs if fewer).
+
+    Returns
+    -------
+    RunSummary
+        ``.results`` per notebook, ``.ok``, ``.exit_code`` (0 or 1), ``.index``.
+    """
+    t0 = time.monotonic()
+    out_dir = Path(out).expanduser().resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    folder = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
+    paths = find_notebooks([os.fspath(n) for n in notebooks] if notebooks else None, folder)
+    common_params, per_notebook = load_params_file(params)
+    data_text = _absolute_data(data)
+    reporter = progress if isinstance(progress, Progress) else (_Silent() if progress is False else Progress())
+    env = kernel_env()
+    common = {
+        "cxlib_version": cxlib_version(),
+        "git_commit": git_commit(folder if folder.is_dir() else None),
+    }
+    total = len(paths)
+
+    def one(position: int, path: Path) -> ReportResult:
+        reporter.start(path.stem, position, total)
+        try:
+            info = notebook_info(path)
+            passed, effective = parameters_for(
+                info, data=data_text, common=common_params, per_notebook=per_notebook, overrides=parameters
+            )
+            result = _run_one(
+                info,
+                passed,
+                effective,
+                out_dir=out_dir,
+                timeout=timeout,
+                kernel_name=kernel_name,
+                env=env,
+                previous=read_manifest(out_dir).get(info.name),
+                common=common,
+                data=data_text,
+            )
+        except Exception as exc:  # noqa: BLE001 - never let one notebook stop the others
+            result = _unreadable(path, exc, out_dir, common)
+        _save_record(out_dir, result.record)
+        reporter.finish(result, position, total)
+        return result
+
+    workers = max(1, min(jobs or default_jobs(), total or 1))
+    if workers == 1:
+        results = [one(position, path) for position, path in enumerate(paths, start=1)]
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cxlab-run") as pool:
+            futures = [pool.submit(one, position, path) for position, path in enumerate(paths, start=1)]
+            results = [future.result() for future in futures]
+    index = out_dir / "index.html"
+    if not results:
+        write_index(out_dir)
+    summary = RunSummary(
+        results=results,
+        index=index,
+        out_dir=out_dir,
+        duration=time.monotonic() - t0,
+        failed=[r.name for r in results if not r.ok],
+    )
+    reporter.summary(summary)
+    return summary
