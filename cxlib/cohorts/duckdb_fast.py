@@ -1,0 +1,87 @@
+"""DuckDB fast path for the calendar "return on" retention matrix (hand SQL).
+
+The portable Narwhals code (:func:`cxlib.cohorts.retention.count_retention`) hashes every
+customer id twice: once for the first activity (a window), once for the distinct count per
+cohort and age. This path hashes it once: per customer it keeps the first period and a
+128-bit set of the periods they were active in (``bit_or``), then counts the set bits per
+cohort and age. It applies to DuckDB input (and pandas input with ``engine="auto"``), a
+UTC session, calendar ages with cohorts of the same period, and data spanning at most 128
+periods (ten years of months); otherwise the portable code runs. Both give identical
+counts (``tests/cohorts/test_engines.py``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cxlib.cohorts.activity import CUSTOMER, TS, Activity
+from cxlib.cohorts.periods import DAY_SECONDS, ORIGIN, period_index_of
+
+__all__ = ["MAX_PERIODS", "on_cells_duckdb", "period_sql"]
+
+#: Widest span (in periods) one 128-bit set can hold.
+MAX_PERIODS = 128
+_ORIGIN_US = int(ORIGIN.timestamp()) * 1_000_000
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def period_sql(column: str, period: str) -> str:
+    """SQL twin of :func:`cxlib.cohorts.periods.period_index` (UTC session)."""
+    ts = _quote(column)
+    if period in ("day", "week"):
+        length = DAY_SECONDS * (1 if period == "day" else 7) * 1_000_000
+        return f"((epoch_us({ts}) - ({_ORIGIN_US})) // {length})"
+    if period == "month":
+        return f"(year({ts}) * 12 + month({ts}) - 1)"
+    return f"(year({ts}) * 4 + (month({ts}) - 1) // 3)"
+
+
+def on_cells_duckdb(activity: Activity) -> pd.DataFrame | None:
+    """Distinct customers per segment, cohort and calendar age, or ``None`` when the fast
+    path does not apply.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        ``segment`` (with ``by``), ``cohort_index``, ``age``, ``n`` — every age with at
+        least one active customer, censored or not (the caller censors).
+    """
+    if (
+        activity.engine != "auto"
+        or activity.backend != "duckdb"
+        or activity.complete_per_customer
+        or not activity.utc_session
+    ):
+        return None
+    relation = activity.source.to_native()
+    period = period_sql(TS, activity.period)
+    low, high = period_index_of(activity.first_ts, activity.period), period_index_of(activity.last_ts, activity.period)
+    span = high - low + 1
+    if span > MAX_PERIODS:
+        return None
+    by = activity.by
+    # Segment = value on the first row; ties at that time: the smallest non-missing value.
+    seg_col = f", struct_pack(t := {_quote(TS)}, missing := {_quote(by)} IS NULL, v := {_quote(by)}) AS sv" if by else ""
+    seg_agg = ", min(sv).v AS segment" if by else ""
+    seg = "segment, " if by else ""
+    sql = f"""
+        WITH rows AS (
+            SELECT {_quote(CUSTOMER)} AS cid, {period} - ({int(low)}) AS q{seg_col} FROM cx_src
+        ),
+        customers AS (
+            SELECT min(q) AS c, bit_or((1::UHUGEINT) << q::UHUGEINT) AS periods{seg_agg}
+            FROM rows GROUP BY cid
+        ),
+        patterns AS (
+            SELECT {seg}c, periods >> c::UHUGEINT AS active, count(*) AS n FROM customers GROUP BY ALL
+        )
+        SELECT {seg}c + ({int(low)}) AS cohort_index, t.age AS age, sum(n)::BIGINT AS n
+        FROM patterns CROSS JOIN range(0, {span}) AS t(age)
+        WHERE ((active >> t.age::UHUGEINT) & 1::UHUGEINT) = 1::UHUGEINT
+        GROUP BY ALL
+    """
+    cells = relation.query("cx_src", sql).to_arrow_table().to_pandas()
+    return cells.astype({"cohort_index": "int64", "age": "int64", "n": "int64"})

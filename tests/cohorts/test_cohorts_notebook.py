@@ -1,0 +1,46 @@
+"""The cohort notebook: generated from its builder, and runs with non-default parameters from
+another folder (tests/notebooks runs every notebook with its defaults under nbval)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def test_cohort_notebook_matches_its_builder() -> None:
+    builder = NOTEBOOKS / "_build" / "03_cohort_retention.py"
+    namespace: dict = {"__name__": "builder"}
+    exec(compile(builder.read_text(), str(builder), "exec"), namespace)  # noqa: S102
+    built = nbformat.writes(namespace["build"]())
+    assert built == (NOTEBOOKS / "03_cohort_retention.ipynb").read_text(encoding="utf-8"), (
+        "notebooks/03_cohort_retention.ipynb is stale: run `python notebooks/_build/03_cohort_retention.py`"
+    )
+
+
+@pytest.mark.notebooks
+def test_notebook_with_non_default_parameters_from_another_folder(tiny_shop: Path, tmp_path: Path) -> None:
+    """The tiny shop (tests/conftest.py): 20 days of events of 10 customers; 3 customers order daily."""
+    out = tmp_path / "out.ipynb"
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "papermill", str(NOTEBOOKS / "03_cohort_retention.ipynb"), str(out),
+            "-p", "data", str(tiny_shop), "-p", "activity", "events", "-p", "period", "week",
+            "-p", "kind", "on_or_after", "-p", "observed_until", "2024-03-17", "-p", "min_n", "1", "--no-progress-bar",
+        ],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    nb = nbformat.read(out, as_version=4)
+    text = "\n".join(
+        "".join(o.get("data", {}).get("text/html", "")) for c in nb.cells if c.cell_type == "code" for o in c.outputs
+    )
+    assert "10 customers in 1 weekly cohort (2024-W09)" in text and "active in period N or any later period" in text
+    assert "2024-03-01 to 2024-03-17" in text
+    assert "Every customer has the same channel (web): there is nothing to compare." in text
+    assert "Half of the customers order again within 1 day." in text
