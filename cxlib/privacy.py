@@ -36,11 +36,26 @@ _DATE = (
 # A phone-like run: optional "+" or "00", then 7 to 15 digits separated by at most two spaces,
 # dots, dashes, slashes or brackets between digits. Not after "#" (order numbers).
 _PHONE = r"(?:\+|00)?\(?\d(?:[ .\-/()]{0,2}\d){6,14}"
-_DATE_OR_PHONE = re.compile(rf"(?<![\w+#])(?:(?P<date>\(?(?:{_DATE}))|(?P<phone>{_PHONE}))(?![\w])")
+# ASCII-only word boundaries, so that numbers written straight after Chinese or Arabic
+# letters (手機0953-008-481) are still found.
+_DATE_OR_PHONE = re.compile(
+    rf"(?<![A-Za-z0-9_+#.,])(?:(?P<date>\(?(?:{_DATE}))|(?P<phone>{_PHONE}))(?![A-Za-z0-9_])"
+)
+# Statistics in report sentences are not phone numbers: a decimal fraction ("66.26 (64.82",
+# "0.008561") is recognised by a dot followed by digits and then a space, bracket or the end,
+# when the run also holds spaces or brackets, or by a leading "0.".
+_DECIMAL = re.compile(r"^\+?0\.\d|\d\.\d+(?:[ ()]|$)")
 
 
 def _mask_phone(match: re.Match[str]) -> str:
-    return match.group(0) if match.group("date") else PHONE_TOKEN
+    found = match.group(0)
+    if match.group("date"):
+        return found
+    if "." in found and _DECIMAL.search(found) and (re.search(r"[ ()]", found) or found.lstrip("+").startswith("0.")):
+        return found
+    if re.fullmatch(r"\d+\.\d{1,2}", found):  # an amount such as 1234567.89
+        return found
+    return PHONE_TOKEN
 
 
 def mask_pii(text: Any) -> str:

@@ -86,3 +86,21 @@ def test_pseudonymize_is_stable_and_salted() -> None:
     with pytest.raises(ValueError):
         pseudonymize(["c1"], salt="")
     assert PHONE_TOKEN == "[phone]"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("66.26 (64.82 to 67.70)", "66.26 (64.82 to 67.70)"),
+        ("p=+0.008561", "p=+0.008561"),
+        ("month 12 (140.49 EUR)", "month 12 (140.49 EUR)"),
+        ("revenue 1234567.89 EUR", "revenue 1234567.89 EUR"),
+        ("NPS 20.7 (n=6,978)", "NPS 20.7 (n=6,978)"),
+        ("手機0953-008-481", "手機[phone]"),
+        ("تواصل 0501234567", "تواصل [phone]"),
+        ("call 020.123.4567 now", "call [phone] now"),
+        ("+31 6 12345678", "[phone]"),
+    ],
+)
+def test_statistics_are_not_phones_and_phones_next_to_cjk_or_arabic_are(text, expected):
+    assert mask_pii(text) == expected
