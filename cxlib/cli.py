@@ -79,9 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
 
     check = sub.add_parser("check", help="validate a data source against the data contracts")
-    check.add_argument("source", help="folder, file or .duckdb database with the shop tables")
-    check.add_argument("--mapping", help="column mapping: YAML file or preset name")
+    check.add_argument("source", nargs="?", help="same as --data")
+    check.add_argument("--data", help="folder, file or .duckdb with the shop tables or exports")
+    check.add_argument("--mapping", help="YAML file or preset name(s), comma-separated")
     check.add_argument("--timezone", help="IANA time zone of timestamps written without one")
+    check.add_argument("--encoding", default="utf-8", help="CSV encoding: utf-8, utf-16, latin-1")
     return parser
 
 
@@ -168,25 +170,15 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    import cxlib
-    from cxlib.privacy import mask_pii
+    from cxlib.data.check_report import format_check
 
-    findings = cxlib.check_shop(args.source, mapping=args.mapping, timezone=args.timezone)
-    if not findings:
-        print(f"{args.source}: no problems found; every table follows its contract.")
-        return EXIT_OK
-    total = sum(int(f.n_rows or 0) for f in findings)
-    print(f"{args.source}: {len(findings)} problem(s), {total:,} row(s) affected")
-    for f in findings:
-        where = f"{f.table}.{f.column}" if f.column else str(f.table)
-        rows = f"{int(f.n_rows):,} row(s)" if f.n_rows else "whole table"
-        print(f"  - {where}  [{f.rule}]  {rows}")
-        for line in textwrap.wrap(mask_pii(f.message), width=92, initial_indent=" " * 6, subsequent_indent=" " * 6):
-            print(line)
-        for row in list(f.rows)[:3]:
-            shown = ", ".join(f"{k}={mask_pii(repr(v))[:60]}" for k, v in row.items())
-            print(f"      e.g. {shown}")
-    return EXIT_FAILED
+    source = args.data or args.source
+    if not source:
+        print("cxlab check: give the data: cxlab check --data FOLDER", file=sys.stderr)
+        return EXIT_USAGE
+    text, code = format_check(source, mapping=args.mapping, timezone=args.timezone, encoding=args.encoding)
+    print(text, end="")
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

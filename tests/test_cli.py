@@ -82,7 +82,7 @@ def test_check_reports_problems(tiny_shop: Path, capsys: pytest.CaptureFixture[s
     assert main(["check", str(tiny_shop)]) == 1
     out = capsys.readouterr().out
     assert "1 problem(s), 1 row(s) affected" in out
-    assert "orders.revenue  [negative_value]  1 row(s)" in out
+    assert "[1] orders, column 'revenue', file orders.parquet: 1 row(s)  [negative_value]" in out
     assert "order_id='o0005'" in out
 
 

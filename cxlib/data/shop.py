@@ -11,13 +11,15 @@ from typing import Any, Iterator, Mapping
 
 import narwhals.stable.v2 as nw
 
+from cxlib.data.adapters import ADAPTERS, apply_spec
 from cxlib.data.contracts import CONTRACTS, TABLES
-from cxlib.data.mapping import apply_mapping, load_mapping
+from cxlib.data.exports import ExportFiles, find_export_files, read_export
+from cxlib.data.mapping import MappingSource, ShopMapping, TableSpec, folder_mapping, load_mapping
 from cxlib.data.sources import DATABASE_SUFFIXES, ENCODINGS, FILE_SUFFIXES, attach_database, find_table_files, read_database_table, read_file, table_name_of
 from cxlib.data.validate import Finding, OnError, validate_table
 from cxlib.errors import DataError
 
-__all__ = ["Shop", "check_shop", "open_shop", "open_table"]
+__all__ = ["Shop", "check_shop", "open_shop", "open_table", "resolve_sources"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ Source = Any
 def open_table(
     source: Source,
     table: str,
-    mapping: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    mapping: MappingSource = None,
     on_error: OnError = "raise",
     timezone: str | None = None,
     encoding: str = "utf-8",
@@ -85,15 +87,16 @@ def open_table(
     if table not in CONTRACTS:
         raise DataError(f"unknown table '{table}'; tables: {', '.join(TABLES)}", table=str(table), rule="unknown_table")
     _check_options(on_error, timezone, encoding)
-    renames = load_mapping(mapping).get(table, {})
-    frame = _read(source, table, renames, encoding)
-    frame = frame.rename(apply_mapping(frame.columns, table, renames))
+    loaded = load_mapping(mapping)
+    spec = loaded.get(table)
+    frame = apply_spec(_read(source, table, spec, encoding), spec, salt=loaded.salt)
+    timezone = spec.timezone if spec is not None and spec.timezone else timezone
     return validate_table(frame, table, on_error=on_error, timezone=timezone, findings=findings).to_native()
 
 
 def open_shop(
     source: Source,
-    mapping: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    mapping: MappingSource = None,
     on_error: OnError = "raise",
     timezone: str | None = None,
     encoding: str = "utf-8",
@@ -107,8 +110,10 @@ def open_shop(
         ``experiments`` as ``.parquet``/``.csv`` files (or Parquet folders); a single such
         file; a DuckDB database file with tables of those names; or a dict from table name
         to a pandas, polars, DuckDB or Spark frame (or a path).
-    mapping : dict, YAML path or preset name, optional
-        Renames your columns onto the contract: ``{"orders": {"Order ID": "order_id"}}``.
+    mapping : dict, YAML path, preset name(s), optional
+        Renames your columns onto the contract: ``{"orders": {"Order ID": "order_id"}}``,
+        or names presets for common exports (``"shopify_orders,ga4_events"``); see
+        :mod:`cxlib.data.mapping`. Without it, a folder's ``mapping.yaml`` is used if present.
     on_error : {"raise", "drop"}
         What to do with rows that break a rule: raise :class:`~cxlib.DataError` naming the
         table, column, rule and first offending rows, or drop them with a warning that
@@ -130,10 +135,11 @@ def open_shop(
     >>> shop.orders  # a DuckDB relation, read lazily  # doctest: +SKIP
     """
     _check_options(on_error, timezone, encoding)
-    sources, description = _resolve(source)
+    loaded = load_mapping(mapping if mapping is not None else folder_mapping(source))
+    sources, description = resolve_sources(source, loaded)
     findings: list[Finding] = []
     tables = {
-        name: open_table(src, name, mapping, on_error, timezone, encoding, findings=findings)
+        name: open_table(src, name, loaded, on_error, timezone, encoding, findings=findings)
         for name, src in sources.items()
     }
     return Shop(**tables, source=description, fingerprint=_fingerprint(sources), findings=tuple(findings))
@@ -141,7 +147,7 @@ def open_shop(
 
 def check_shop(
     source: Source,
-    mapping: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    mapping: MappingSource = None,
     timezone: str | None = None,
     encoding: str = "utf-8",
 ) -> list[Finding]:
@@ -152,13 +158,14 @@ def check_shop(
     the data is ready to use.
     """
     try:
-        sources, _ = _resolve(source)
+        loaded = load_mapping(mapping if mapping is not None else folder_mapping(source))
+        sources, _ = resolve_sources(source, loaded)
     except DataError as exc:
         return [_finding_from_error(exc)]
     findings: list[Finding] = []
     for name, src in sources.items():
         try:
-            open_table(src, name, mapping, "report", timezone, encoding, findings=findings)
+            open_table(src, name, loaded, "report", timezone, encoding, findings=findings)
         except DataError as exc:
             findings.append(_finding_from_error(exc))
     return findings
@@ -186,8 +193,14 @@ def _check_options(on_error: str, timezone: str | None, encoding: str) -> None:
         )
 
 
-def _resolve(source: Source) -> tuple[dict[str, Any], str]:
-    """Table name -> per-table source, and a description of the whole source."""
+def resolve_sources(source: Source, mapping: ShopMapping | None = None) -> tuple[dict[str, Any], str]:
+    """Table name -> per-table source, and a description of the whole source.
+
+    Files named after a table (``orders.csv``) hold that table; so do the files matching a
+    mapping's ``files`` patterns (``orders_export*.csv``), which come back as
+    :class:`~cxlib.data.exports.ExportFiles`.
+    """
+    mapping = mapping or ShopMapping()
     if isinstance(source, Mapping):
         unknown = [k for k in source if k not in CONTRACTS]
         if unknown:
@@ -203,14 +216,17 @@ def _resolve(source: Source) -> tuple[dict[str, Any], str]:
     if not path.exists():
         raise DataError(f"no such file or folder: {path}", table=str(path), rule="missing_file")
     if path.is_dir():
-        found = find_table_files(path)
+        found: dict[str, Any] = {**find_table_files(path), **find_export_files(path, mapping)}
         if not found:
+            patterns = sorted({p for spec in mapping.tables.values() for p in spec.files})
             raise DataError(
                 f"the folder {path} holds no table files; expected files named after the tables "
-                f"({', '.join(t + '.parquet' for t in TABLES)}, or .csv)",
+                f"({', '.join(t + '.parquet' for t in TABLES)}, or .csv)"
+                + (f" or matching the mapping's patterns ({', '.join(patterns)})" if patterns else "")
+                + ". For exports from Shopify, GA4 or survey tools, pass a preset: --mapping NAME",
                 table=str(path), rule="no_tables",
             )
-        return dict(found), str(path)
+        return found, _described(str(path), mapping)
     if path.name.lower().endswith(DATABASE_SUFFIXES):
         names = [t for t in attach_database(path) if t in CONTRACTS]
         if not names:
@@ -218,19 +234,33 @@ def _resolve(source: Source) -> tuple[dict[str, Any], str]:
         return {name: path for name in names}, str(path)
     name = table_name_of(path)
     if name not in CONTRACTS:
+        name = mapping.table_for_file(path) or name
+    if name not in CONTRACTS:
         raise DataError(
             f"cannot tell which table {path.name} holds; name it after a table "
-            f"({', '.join(TABLES)}) or use open_table(path, 'orders')",
+            f"({', '.join(TABLES)}), use open_table(path, 'orders'), or pass a mapping for it",
             table=str(path), rule="unknown_table",
         )
-    return {name: path}, str(path)
+    spec = mapping.get(name)
+    exported = spec is not None and (spec.adapter is not None or bool(spec.files))
+    return {name: ExportFiles((path,)) if exported else path}, _described(str(path), mapping)
 
 
-def _read(source: Any, table: str, renames: dict[str, str], encoding: str) -> Any:
+def _described(description: str, mapping: ShopMapping) -> str:
+    return f"{description} (mapping: {mapping.origin})" if mapping.origin else description
+
+
+def _read(source: Any, table: str, spec: TableSpec | None, encoding: str) -> Any:
+    if isinstance(source, ExportFiles):
+        json_columns = ADAPTERS[spec.adapter].json_columns if spec is not None and spec.adapter else None
+        return read_export(source, table, json_columns=json_columns, encoding=encoding)
     if isinstance(source, (str, os.PathLike)):
         path = Path(source).expanduser()
         if path.name.lower().endswith(DATABASE_SUFFIXES):
             return read_database_table(path, table)
+        if path.is_file() and spec is not None and spec.adapter is not None:
+            return _read(ExportFiles((path,)), table, spec, encoding)
+        renames = {**spec.preset_columns, **spec.columns} if spec is not None else {}
         inverse = {dst: src for src, dst in renames.items()}
         text_columns = tuple(inverse.get(c.name, c.name) for c in CONTRACTS[table].columns)
         return read_file(path, table, text_columns=text_columns, encoding=encoding)
@@ -249,7 +279,10 @@ def _fingerprint(sources: dict[str, Any]) -> str:
     for name in sorted(sources):
         digest.update(name.encode())
         src = sources[name]
-        if isinstance(src, (str, os.PathLike)):
+        if isinstance(src, ExportFiles):
+            for file in src.paths:
+                _hash_file(digest, file)
+        elif isinstance(src, (str, os.PathLike)):
             path = Path(src)
             files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
             for file in files:

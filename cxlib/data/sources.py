@@ -105,7 +105,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, quoted: str, text_colu
         raise DataError(f"the file {path.name} has no columns", table=path.stem, rule="empty_file")
     types = {name: "VARCHAR" for name in text_columns if name in columns}
     types_sql = ", ".join(f"'{k.replace(chr(39), chr(39) * 2)}': '{v}'" for k, v in types.items())
-    options = f"header = true, encoding = '{encoding}', sample_size = 20480, strict_mode = false, null_padding = true"
+    options = f"header = true, encoding = '{encoding}', sample_size = 20480, null_padding = true"
     if types_sql:
         options += f", types = {{{types_sql}}}"
     return con.sql(f"SELECT * FROM read_csv({quoted}, {options})")

@@ -315,3 +315,10 @@ def test_unknown_encoding(tmp_path, orders):
     orders.to_csv(tmp_path / "orders.csv", index=False)
     error = _raises(tmp_path, encoding="cp1250")
     assert (error.column, error.rule) == ("encoding", "unknown_encoding") and "utf-8" in str(error)
+
+
+def test_csv_with_escaped_quotes_keeps_its_columns(tmp_path):
+    path = tmp_path / "feedback.csv"
+    path.write_text('feedback_id,ts,text,rating\nF1,2024-01-05T10:00:00Z,"Mug ""Morning"", 350 ml, lovely",5\n')
+    table = cxlib.engine.to_pandas(open_shop(path).feedback)
+    assert table["text"].iloc[0] == 'Mug "Morning", 350 ml, lovely' and table["rating"].iloc[0] == 5
