@@ -14,9 +14,9 @@ import duckdb
 import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from cxlib.engine import require_columns, to_narwhals
+from cxlib.intervals import wilson_interval
 from cxlib.errors import DataError
 
 __all__ = [
@@ -180,21 +180,3 @@ def split_segments(keys: pd.Series, by: Sequence[str]) -> pd.DataFrame:
     parts = keys.astype("str").str.split(SEGMENT_SEP, expand=True, regex=False)
     parts.columns = list(by)
     return parts
-
-
-def wilson_interval(successes: Any, trials: Any, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for binomial proportions (NaN where ``trials`` is 0).
-
-    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
-    inference. JASA 22(158), 209–212.
-    """
-    k = np.asarray(successes, dtype="float64")
-    n = np.asarray(trials, dtype="float64")
-    low = np.full(np.broadcast(k, n).shape, np.nan)
-    high = low.copy()
-    ok = n > 0
-    if np.any(ok):
-        k_ok, n_ok = np.broadcast_to(k, low.shape)[ok], np.broadcast_to(n, low.shape)[ok]
-        lo, hi = proportion_confint(k_ok, n_ok, alpha=alpha, method="wilson")
-        low[ok], high[ok] = lo, hi
-    return low, high

@@ -43,6 +43,8 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
+from cxlib.intervals import wilson_interval
+
 __all__ = [
     "Heterogeneity",
     "Kind",
@@ -58,34 +60,6 @@ KINDS: tuple[str, ...] = ("nps", "proportion", "mean", "ratio")
 
 def _z(alpha: float) -> float:
     return float(stats.norm.ppf(1.0 - alpha / 2.0))
-
-
-def wilson_interval(successes: np.ndarray, n: np.ndarray, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for binomial proportions (Wilson 1927), vectorised.
-
-    Parameters
-    ----------
-    successes, n : array_like
-        Successes and trials per cell (n > 0).
-    alpha : float, default 0.05
-
-    Returns
-    -------
-    (low, high) : tuple of numpy.ndarray
-        Bounds in [0, 1]; NaN where ``n == 0``.
-    """
-    k = np.asarray(successes, dtype=float)
-    n = np.asarray(n, dtype=float)
-    z = _z(alpha)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / n
-        denom = 1.0 + z**2 / n
-        centre = (p + z**2 / (2.0 * n)) / denom
-        half = z / denom * np.sqrt(np.clip(p * (1.0 - p) / n + z**2 / (4.0 * n**2), 0.0, None))
-        # exact bounds at the edges (0 successes → 0, all → 1); never exclude p̂ by rounding
-        low = np.where(k == 0, 0.0, np.minimum(centre - half, p))
-        high = np.where(k == n, 1.0, np.maximum(centre + half, p))
-    return np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
 
 
 def cell_estimates(

@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from scipy import stats
 
 from cxlib import viz
 from cxlib.errors import DataError
+from cxlib.intervals import wilson_interval
 from cxlib.voc.language import DEFAULT_LANGUAGES, resolve_languages
 from cxlib.voc.lexicon import available_languages, label_of, load_lexicon, score_text
 from cxlib.voc.normalize import normalize
@@ -41,17 +41,6 @@ def rating_polarity(ratings: Sequence[Any]) -> np.ndarray:
     out[values <= NEGATIVE_MAX] = "neg"
     out[values >= POSITIVE_MIN] = "pos"
     return out
-
-
-def wilson_interval(successes: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
-    """Wilson score interval of a proportion (Wilson 1927)."""
-    if n == 0:
-        return (float("nan"), float("nan"))
-    z = stats.norm.ppf(1 - alpha / 2)
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (float(centre - half), float(centre + half))
 
 
 def _vectorizer(lang: str) -> Any:
