@@ -33,6 +33,7 @@ __all__ = [
     "as_lazy",
     "check_period",
     "epoch_day",
+    "long_cells",
     "materialize",
     "period_bounds",
     "period_index",
@@ -240,6 +241,28 @@ def aggregate_cells(
             ]
     exprs += [expr.alias(name) for name, expr in (extra or {}).items()]
     wide = to_pandas(frame.with_columns(*squares).group_by(P, *by).agg(*exprs).sort(P, *by))
+    return long_cells(wide, by, measures, totals=totals, extra=extra)
+
+
+def long_cells(
+    wide: pd.DataFrame,
+    by: Sequence[str],
+    measures: Mapping[str, Measure],
+    *,
+    totals: bool = False,
+    extra: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """The long cell table of :func:`aggregate_cells` from its wide query result.
+
+    Parameters
+    ----------
+    wide : pandas.DataFrame
+        One row per period × segment: ``__period__``, the ``by`` columns and, per measure
+        ``m``, ``m__n``, ``m__sum``, ``m__sumsq`` and for ratio measures ``m__clusters``,
+        ``m__den_sum_sq``, ``m__cross_sum`` (as :func:`aggregate_cells` computes them).
+    by, measures, totals, extra
+        As in :func:`aggregate_cells`.
+    """
     for column in by:
         wide[column] = segment_labels(wide[column])
     rows = []

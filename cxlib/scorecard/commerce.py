@@ -14,7 +14,9 @@ of a period when they ordered in it:
   customers who bought *in that segment* in t − 1; buying again anywhere counts.
 
 One pass over the orders builds a customer × period × segment table (orders, revenue and the
-order-level sums); every metric is aggregated from it, so the large table is read once.
+order-level sums); every metric is aggregated from it, so the large table is read once. On
+DuckDB a hand-written SQL plan computes the same cells with fewer large hashes
+(:mod:`cxlib.scorecard.commerce_duckdb`).
 Customer-level metrics carry t intervals (means) or Wilson intervals (shares). Order-level
 metrics (AOV, return rate, delivery time) are ratios over customers — one customer's orders
 are not independent — with delta-method intervals (:mod:`cxlib.scorecard.stats`).
@@ -30,6 +32,7 @@ import pandas as pd
 
 from cxlib.engine import require_columns
 from cxlib.scorecard.cells import ALL, P, Period, aggregate_cells, as_lazy, materialize, period_index
+from cxlib.scorecard.commerce_duckdb import commerce_cells_duckdb
 from cxlib.scorecard.segments import attach_segments
 
 __all__ = ["ORDER_COLUMNS", "commerce_cells"]
@@ -39,10 +42,10 @@ ORDER_COLUMNS = ("order_id", "customer_id", "ts", "revenue")
 _CUSTOMER_MEASURES = {"purchase_frequency": "__k", "revenue_per_customer": "__rev", "repeat_rate": "__rep"}
 
 
-def _customer_periods(orders: Any, by: Sequence[str], period: Period) -> tuple[nw.LazyFrame[Any], list[str]]:
+def _customer_periods(
+    frame: nw.LazyFrame[Any], by: Sequence[str], period: Period
+) -> tuple[nw.LazyFrame[Any], list[str]]:
     """One row per customer × period × segment: orders ``__k`` and per-measure sums and counts."""
-    require_columns(orders, ORDER_COLUMNS, "orders", purpose="order metrics")
-    frame = attach_segments(as_lazy(orders), by, "orders")
     names = frame.collect_schema().names()
     unit_columns = {"aov": nw.col("revenue").cast(nw.Float64).fill_nan(None)}
     if "returned" in names:
@@ -84,7 +87,7 @@ def _all_segments(cells: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
 
 
 def commerce_cells(
-    orders: Any, *, by: Sequence[str] = (), period: Period = "month", totals: bool = True
+    orders: Any, *, by: Sequence[str] = (), period: Period = "month", totals: bool = True, engine: str = "auto"
 ) -> pd.DataFrame:
     """Order, customer and retention metrics per period and segment, from one pass over orders.
 
@@ -99,6 +102,10 @@ def commerce_cells(
         Retention needs consecutive periods and is left out when None.
     totals : bool, default True
         Also compute every metric over all segments (a customer counts once there).
+    engine : {"auto", "native"}, default "auto"
+        ``"auto"`` uses the hand-written SQL of :mod:`cxlib.scorecard.commerce_duckdb` for
+        DuckDB relations where it applies; ``"native"`` always runs the portable plan.
+        Both give the same cells.
 
     Returns
     -------
@@ -109,7 +116,12 @@ def commerce_cells(
         ``repeat_rate`` (n = customers) and ``retention_rate`` (n = customers of the
         previous period; the period after the last order is left out).
     """
-    per_segment, order_metrics = _customer_periods(orders, by, period)
+    require_columns(orders, ORDER_COLUMNS, "orders", purpose="order metrics")
+    frame = attach_segments(as_lazy(orders), by, "orders")
+    fast = commerce_cells_duckdb(frame, by=by, period=period, totals=totals) if engine == "auto" else None
+    if fast is not None:
+        return fast
+    per_segment, order_metrics = _customer_periods(frame, by, period)
     per_customer = per_segment
     if by:
         sums = [nw.col(c).sum() for m in order_metrics for c in (f"__{m}_n", f"__{m}_sum")]
