@@ -8,9 +8,11 @@ Arrow transfer, and collecting any frame into pandas.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import duckdb
@@ -19,7 +21,7 @@ import pandas as pd
 
 from cxlib.errors import DataError
 
-__all__ = ["backend", "duckdb_connection", "require_columns", "spark_session", "to_narwhals", "to_pandas"]
+__all__ = ["backend", "check_utc_session", "duckdb_connection", "require_columns", "spark_session", "to_narwhals", "to_pandas"]
 
 _lock = threading.Lock()
 _connection: duckdb.DuckDBPyConnection | None = None
@@ -46,23 +48,57 @@ def configure_duckdb(con: duckdb.DuckDBPyConnection) -> None:
         pass
 
 
-def spark_session(app_name: str = "cxlib") -> Any:
-    """Get or create a local Spark session configured for cxlib (UTC, Arrow, temp warehouse).
+def spark_session(app_name: str = "cxlib", *, master: str | None = None, config: Mapping[str, str] | None = None) -> Any:
+    """The active Spark session, or a new one configured for cxlib (UTC, Arrow, temp warehouse).
+
+    cxlib's calendar periods rely on the session time zone being UTC, so an active session
+    (a cluster notebook's ``spark``) gets ``spark.sql.session.timeZone = UTC``; its other
+    settings are left alone. A new session also gets Arrow transfer to pandas and a temporary
+    warehouse directory (removed when Python exits).
 
     Requires the optional dependency ``pyspark`` (``pip install cxlib[spark]``) and Java 17.
+
+    Parameters
+    ----------
+    app_name : str
+        Application name of a new session.
+    master : str, optional
+        Master URL of a new session (e.g. ``"local[2]"``); default: Spark's own
+        (``local[*]`` unless ``spark-submit`` or the environment says otherwise).
+    config : mapping, optional
+        Further options for a new session, e.g. ``{"spark.sql.shuffle.partitions": "8"}``.
+
+    Returns
+    -------
+    pyspark.sql.SparkSession
+
+    Examples
+    --------
+    >>> spark = spark_session(master="local[2]")  # doctest: +SKIP
+    >>> orders = spark.read.parquet("data/sample/orders.parquet")  # doctest: +SKIP
     """
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - depends on the optional extra
         raise ImportError("Spark support needs `pip install cxlib[spark]` and Java 17") from exc
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.conf.set("spark.sql.session.timeZone", "UTC")
+        return active
     warehouse = tempfile.mkdtemp(prefix="cxlib-spark-warehouse-")
-    return (
-        SparkSession.builder.appName(app_name)
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.sql.warehouse.dir", warehouse)
-        .getOrCreate()
-    )
+    atexit.register(shutil.rmtree, warehouse, ignore_errors=True)
+    options = {
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.sql.warehouse.dir": warehouse,
+        **(config or {}),
+    }
+    builder = SparkSession.builder.appName(app_name)
+    if master is not None:
+        builder = builder.master(master)
+    for key, value in options.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
 
 
 def backend(frame: Any) -> str:
@@ -72,6 +108,28 @@ def backend(frame: Any) -> str:
         return "duckdb"
     implementation = nw.from_native(native).implementation
     return str(implementation.name).lower().replace("pyspark_connect", "pyspark")
+
+
+_UTC_NAMES = frozenset({"UTC", "ETC/UTC", "GMT", "ETC/GMT", "Z", "+00:00"})
+
+
+def check_utc_session(frame: Any, table: str) -> None:
+    """Raise :class:`~cxlib.errors.DataError` when a Spark frame's session time zone is not UTC.
+
+    Spark computes calendar parts (day, month) in the session time zone while reporting
+    timestamps as UTC, so another zone would silently move orders between periods.
+    Frames on other backends pass (DuckDB shows its session zone in the column type).
+    """
+    if backend(frame) != "pyspark":
+        return
+    native = frame.to_native() if isinstance(frame, (nw.DataFrame, nw.LazyFrame)) else frame
+    zone = native.sparkSession.conf.get("spark.sql.session.timeZone")
+    if str(zone).upper() not in _UTC_NAMES:
+        raise DataError(
+            f"the Spark session's time zone is {zone}, so calendar periods would not be UTC; run "
+            "spark.conf.set('spark.sql.session.timeZone', 'UTC') or get the session from cxlib.engine.spark_session()",
+            table=table, column="ts", rule="session_time_zone",
+        )
 
 
 def to_narwhals(frame: Any) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:

@@ -1,11 +1,17 @@
-"""Shared test fixtures: a tiny shop written as Parquet (planted numbers, hostile feedback text).
+"""Shared test fixtures: a tiny shop written as Parquet (planted numbers, hostile feedback text),
+and the one local Spark session of a test run.
 
 Keep this file small; module-specific fixtures live next to their tests.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -96,3 +102,47 @@ def write_shop(folder: Path, frames: dict[str, pd.DataFrame]) -> Path:
 def tiny_shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Folder with the tiny shop as Parquet files (read-only: copy before changing)."""
     return write_shop(tmp_path_factory.mktemp("tiny_shop"), tiny_shop_frames())
+
+
+def spark_unavailable() -> str | None:
+    """Why Spark cannot run here, or ``None`` when it can."""
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (pip install cxlib[spark])"
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "Java 17 is not on PATH (Spark needs it)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark_available() -> None:
+    """Skip the test, saying why, when pyspark or Java is missing; under ``CI=true`` fail
+    instead, so that CI cannot pass without running the Spark tests."""
+    reason = spark_unavailable()
+    if reason is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"the Spark tests must run in CI: {reason}")
+    pytest.skip(f"Spark tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def spark(spark_available: None) -> Iterator[Any]:
+    """One local Spark session (2 cores, 4 shuffle partitions) shared by every Spark test,
+    started once per run through :func:`cxlib.engine.spark_session` (about 10 s)."""
+    from cxlib.engine import spark_session
+
+    session = spark_session(
+        "cxlib-tests",
+        master="local[2]",
+        config={"spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false"},
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need Spark get the ``spark`` marker (``-m "not spark"`` leaves them out)."""
+    for item in items:
+        if "spark_available" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.spark)

@@ -1,4 +1,5 @@
-"""The journey functions give identical results on pandas, polars and DuckDB inputs.
+"""The journey functions give identical results on pandas, polars and DuckDB inputs (Spark:
+tests/spark/test_spark_parity.py).
 
 Also checks the one DuckDB fast path (``epoch_us`` instead of time-zone-aware interval
 arithmetic) against the portable expression, on several time zones.
@@ -92,33 +93,3 @@ def test_duckdb_epoch_fast_path_equals_the_portable_expression(zone):
     on_polars = to_pandas(timed(nw.from_native(frame).lazy()))["_t"].tolist()
     expected = (ts.astype("int64") // 1000).tolist() if ts.dt.unit == "ns" else ts.astype("int64").tolist()
     assert fast == portable == on_polars == expected
-
-
-SPARK_CASES = ["funnel_any"]  # every case agrees on Spark (checked by hand; Spark is slow on 2 cores)
-
-
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark", reason="Spark parity needs `pip install cxlib[spark]`")
-    import shutil
-
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java 17 on PATH")
-    from cxlib.engine import spark_session
-
-    return spark_session()
-
-
-@pytest.mark.slow
-@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
-def test_identical_results_on_spark(spark):
-    import cxlib
-
-    df = random_events(n=400)
-    events = cxlib.open_shop({"events": spark.createDataFrame(df)}).events
-    assert backend(events) == "pyspark"
-    for name in SPARK_CASES:
-        pd.testing.assert_frame_equal(
-            CASES[name](events).reset_index(drop=True), CASES[name](df).reset_index(drop=True), check_dtype=False,
-            rtol=1e-9, obj=f"{name} on Spark",
-        )

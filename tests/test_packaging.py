@@ -10,7 +10,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CONDA_NAMES = {"python-duckdb": "duckdb"}
-NOT_IN_CONDA = {"pyspark"}  # optional extra, installed by pip when wanted
 
 
 def _split(requirement: str) -> tuple[str, str]:
@@ -41,8 +40,7 @@ def _environment() -> dict[str, str]:
 
 
 def test_environment_matches_pyproject():
-    expected = {k: v for k, v in _pyproject().items() if k not in NOT_IN_CONDA}
-    assert _environment() == expected
+    assert _environment() == _pyproject()
 
 
 def test_every_dependency_has_a_tested_lower_bound():

@@ -28,8 +28,9 @@ from cxlib.cohorts.periods import (
     period_labels,
     period_starts,
 )
-from cxlib.engine import backend, duckdb_connection, require_columns, to_narwhals, to_pandas
+from cxlib.engine import backend, check_utc_session, duckdb_connection, require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
+from cxlib.timestamps import epoch_micros, micros_of
 
 __all__ = [
     "CUSTOMER",
@@ -163,6 +164,7 @@ def _utc_ts(frame: nw.LazyFrame[Any], table: str) -> nw.Expr:
             "run `SET TimeZone = 'UTC'` on that connection or open the data with cxlib.open_table(...)",
             table=table, column=TS, rule="session_time_zone",
         )
+    check_utc_session(frame, table)
     column = nw.col(TS)
     return column.dt.convert_time_zone("UTC") if zone != "UTC" else column
 
@@ -291,9 +293,10 @@ def prepare_activity(
 
     first = nw.col(FIRST)
     if rolling:
-        window = ROLLING_SECONDS[period]
-        age = (nw.col(TS) - first).dt.total_seconds() // window
-        complete = (nw.lit(end.to_pydatetime()) - first).dt.total_seconds() // window
+        window = ROLLING_SECONDS[period] * 1_000_000
+        first_us = epoch_micros(first)
+        age = (epoch_micros(nw.col(TS)) - first_us) // window
+        complete = (nw.lit(micros_of(end)) - first_us) // window
     else:
         first_period = period_index(first, period)
         age = period_index(nw.col(TS), period) - first_period

@@ -32,10 +32,11 @@ from cxlib.cohorts.comparison import format_p, segment_phrase
 from cxlib.cohorts.counts import ALL
 from cxlib.engine import to_pandas
 from cxlib.errors import DataError
+from cxlib.timestamps import epoch_micros
 
 __all__ = ["LogRank", "TimeToRepeat", "kaplan_meier", "time_to_repeat"]
 
-HOUR = 3600
+HOUR_MICROS = 3_600_000_000
 _AT_FIRST = "_cx_at_first"
 _LATER = "_cx_later"
 
@@ -236,7 +237,7 @@ def count_repeat_times(activity: Activity) -> pd.DataFrame:
         nw.when(nw.col("_cx_second").is_null()).then(end).otherwise(nw.col("_cx_second")).alias("_cx_stop"),
     )
     per_customer = per_customer.with_columns(
-        ((nw.col("_cx_stop") - nw.col(FIRST)).dt.total_seconds() // HOUR).alias("hours")
+        ((epoch_micros(nw.col("_cx_stop")) - epoch_micros(nw.col(FIRST))) // HOUR_MICROS).alias("hours")
     )
     keys = ([SEGMENT] if activity.by else []) + ["hours", "event"]
     counts = to_pandas(per_customer.group_by(*keys).agg(nw.len().alias("customers"))).rename(columns={SEGMENT: "segment"})

@@ -7,7 +7,7 @@ import os
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Literal, Mapping
 
 import narwhals.stable.v2 as nw
 
@@ -52,6 +52,9 @@ class Shop:
 
 
 Source = Any
+Engine = Literal["duckdb", "spark"]
+#: Values of ``open_shop(engine=...)``.
+ENGINES: tuple[Engine | None, ...] = (None, "duckdb", "spark")
 
 
 def open_table(
@@ -100,6 +103,7 @@ def open_shop(
     on_error: OnError = "raise",
     timezone: str | None = None,
     encoding: str = "utf-8",
+    engine: Engine | None = None,
 ) -> Shop:
     """Open a shop's tables, validate them against the contracts and return a :class:`Shop`.
 
@@ -123,6 +127,15 @@ def open_shop(
     encoding : str
         Encoding of CSV files: ``utf-8`` (default; a byte-order mark is fine), ``utf-16``
         or ``latin-1``.
+    engine : {None, "duckdb", "spark"}
+        Where a path or name is read. ``None`` or ``"duckdb"``: files through DuckDB (lazily,
+        out of core). ``"spark"``: through Spark, in the active session or a new local one
+        (:func:`cxlib.engine.spark_session`): a local folder or Parquet file, a URL of a
+        Parquet folder or file (``s3://bucket/shop``), a table in Spark's catalog
+        (``shop.orders``, named after its contract table) or a database holding tables named
+        ``events``, ``orders``, ... (``shop``). Parquet only (no CSV or DuckDB files); column
+        mappings apply, export presets do not. A dict of frames or paths is opened as
+        without ``engine`` (each frame stays on its own backend).
 
     Returns
     -------
@@ -133,16 +146,27 @@ def open_shop(
     --------
     >>> shop = open_shop("data/sample")  # doctest: +SKIP
     >>> shop.orders  # a DuckDB relation, read lazily  # doctest: +SKIP
+    >>> shop = open_shop("s3://bucket/shop", engine="spark")  # doctest: +SKIP
+    >>> shop = open_shop("shop", engine="spark")  # the Spark database shop  # doctest: +SKIP
     """
     _check_options(on_error, timezone, encoding)
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(map(repr, ENGINES))}, not {engine!r}")
     loaded = load_mapping(mapping if mapping is not None else folder_mapping(source))
-    sources, description = resolve_sources(source, loaded)
+    if engine == "spark" and isinstance(source, (str, os.PathLike)):
+        from cxlib.data.spark_sources import spark_sources
+
+        sources, description, files = spark_sources(source)
+        fingerprint = _fingerprint(files) if files else hashlib.sha256(description.encode()).hexdigest()[:16]
+    else:
+        sources, description = resolve_sources(source, loaded)
+        fingerprint = _fingerprint(sources)
     findings: list[Finding] = []
     tables = {
         name: open_table(src, name, loaded, on_error, timezone, encoding, findings=findings)
         for name, src in sources.items()
     }
-    return Shop(**tables, source=description, fingerprint=_fingerprint(sources), findings=tuple(findings))
+    return Shop(**tables, source=description, fingerprint=fingerprint, findings=tuple(findings))
 
 
 def check_shop(

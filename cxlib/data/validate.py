@@ -23,7 +23,7 @@ import pandas as pd
 
 from cxlib.data.contracts import CONTRACTS, SCORE_SCALES, Column, Contract
 from cxlib.data.native import BAD, NAIVE, localize, parse_text_columns
-from cxlib.engine import to_pandas
+from cxlib.engine import check_utc_session, to_pandas
 from cxlib.errors import MAX_EXAMPLES, DataError, DataWarning
 
 __all__ = ["Finding", "validate_table"]
@@ -95,6 +95,7 @@ def validate_table(
     Narwhals frame on the input's backend, with contract columns normalised.
     """
     contract = CONTRACTS[table]
+    check_utc_session(frame, table)
     _check_required_columns(frame, contract)
     frame = _coerce_types(frame, contract, timezone)
     now = now or dt.datetime.now(dt.timezone.utc)

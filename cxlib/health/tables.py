@@ -158,7 +158,7 @@ def _profile(table: Any, name: str | None) -> tuple[dict[str, Any], pd.DataFrame
         exprs += [nw.col(customer).n_unique().alias("__n_unique__")]
     for i, (column, dtype) in enumerate(schema.items()):
         expr = nw.col(column).fill_nan(None) if dtype.is_float() else nw.col(column)
-        exprs.append(expr.is_null().sum().alias(f"__missing_{i}__"))
+        exprs.append(expr.null_count().alias(f"__missing_{i}__"))
     result = to_pandas(frame.select(exprs)).iloc[0]
     rows = int(result["__rows__"])
     n_missing = [int(result[f"__missing_{i}__"]) for i in range(len(names))]
@@ -298,7 +298,7 @@ def missing_values(table: Any) -> pd.DataFrame:
     exprs = [nw.len().alias("__rows__")]
     for i, (name, dtype) in enumerate(schema.items()):
         column = nw.col(name).fill_nan(None) if dtype.is_float() else nw.col(name)
-        exprs.append(column.is_null().sum().alias(f"__missing_{i}__"))
+        exprs.append(column.null_count().alias(f"__missing_{i}__"))
     counts = to_pandas(frame.select(exprs)).iloc[0]
     rows = int(counts["__rows__"])
     names = list(schema.names())
@@ -401,9 +401,8 @@ def unreadable_texts(table: Any, column: str = "text") -> int:
     int
     """
     frame = _lazy(table)
-    flagged = frame.with_columns(nw.col(column).str.contains("\ufffd", literal=True).alias("__bad__"))
-    result = to_pandas(flagged.select(nw.col("__bad__").sum().alias("n")))["n"].iloc[0]
-    return 0 if pd.isna(result) else int(result)
+    flagged = frame.filter(nw.col(column).str.contains("\ufffd", literal=True))
+    return int(to_pandas(flagged.select(nw.len().alias("n")))["n"].iloc[0])
 
 
 def findings_table(findings: Iterable[Any]) -> pd.DataFrame:

@@ -101,27 +101,33 @@ def _candidate_bases() -> Iterable[Path]:
             break
 
 
-def resolve_data(data: str | os.PathLike[str]) -> str:
+def resolve_data(data: str | os.PathLike[str], engine: str | None = None) -> str:
     """Resolve a data source given to a notebook, so notebooks run from any folder.
 
     Absolute paths and URLs (``scheme://...``) are returned unchanged. A relative path is
     tried against the working directory, then the notebooks folder (defaults such as
-    ``../data/sample`` are written relative to it) and the repository root.
+    ``../data/sample`` are written relative to it) and the repository root. With
+    ``engine="spark"``, a name found at none of them is returned unchanged: it may name a
+    table or database in Spark's catalog, or a path on the cluster (see
+    :func:`cxlib.open_shop`).
 
     Parameters
     ----------
     data : str or path
         Folder or file with the shop tables.
+    engine : str, optional
+        The notebook's ``engine`` parameter (``"duckdb"`` or ``"spark"``).
 
     Returns
     -------
     str
-        An absolute path (or the URL).
+        An absolute path, the URL, or (Spark) the name as given.
 
     Raises
     ------
     FileNotFoundError
-        Nothing exists at any of the candidate places; the message lists them.
+        Nothing exists at any of the candidate places (and the engine is not Spark); the
+        message lists them.
     """
     text = os.fspath(data).strip()
     if not text:
@@ -130,7 +136,7 @@ def resolve_data(data: str | os.PathLike[str]) -> str:
         return text
     path = Path(text).expanduser()
     if path.is_absolute():
-        if not path.exists():
+        if not path.exists() and engine != "spark":
             raise FileNotFoundError(f"data source '{text}' not found")
         return str(path)
     tried: list[str] = []
@@ -140,6 +146,8 @@ def resolve_data(data: str | os.PathLike[str]) -> str:
             return str(candidate)
         if str(candidate) not in tried:
             tried.append(str(candidate))
+    if engine == "spark":
+        return text
     raise FileNotFoundError(f"data source '{text}' not found; looked at: " + ", ".join(tried))
 
 

@@ -17,6 +17,7 @@ it is, which rows broke a validation rule, and whether daily volume by channel l
 
 PARAMETERS = """\
 data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them"""
@@ -29,8 +30,8 @@ import cxlib
 from cxlib import health, viz
 from cxlib.reports import resolve_data
 
-source = resolve_data(data)
-shop = cxlib.open_shop(source, on_error="drop", timezone=timezone or None)
+source = resolve_data(data, engine)
+shop = cxlib.open_shop(source, engine=engine, on_error="drop", timezone=timezone or None)
 result = health.data_health(shop, start=start or None, end=end or None)
 period = (start or result.first_ts, end or result.last_ts)"""
 

@@ -18,6 +18,7 @@ promoter worth compared with a detractor?"""
 
 PARAMETERS = """\
 data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
 period: str = "quarter"  # week, month or quarter (UTC calendar periods; weeks start on Monday)
 by: str = "channel"  # segment column to split by (channel, device, country, ...)
 min_n: int = 30  # cells with fewer answers, orders or customers are shown as too few answers
@@ -35,7 +36,7 @@ from cxlib import viz
 from cxlib.reports import resolve_data
 from cxlib.scorecard import consistency, scorecard, value_of_cx
 
-shop = cxlib.open_shop(resolve_data(data), on_error="drop", timezone=timezone or None)
+shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
 card = scorecard(
     shop, by=by or None, period=period, min_n=min_n, alpha=alpha, ces_higher_is_better=ces_higher_is_better,
     currency=currency,

@@ -18,6 +18,7 @@ purchases?"""
 
 PARAMETERS = """\
 data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
 funnel_steps: str = "product_view, add_to_cart, checkout_start, payment, purchase"  # funnel steps in order, comma-separated; a bar separates alternatives (product_view | search)
@@ -42,7 +43,7 @@ from cxlib.engine import to_narwhals, to_pandas
 from cxlib.health import filter_period
 from cxlib.reports import resolve_data
 
-shop = cxlib.open_shop(resolve_data(data), on_error="drop", timezone=timezone or None)
+shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
 if shop.events is None:
     raise cxlib.DataError("journey mapping needs an events table", table="events", rule="missing_table")
 events = filter_period(shop.events, start or None, end or None)

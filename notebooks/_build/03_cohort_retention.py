@@ -18,6 +18,7 @@ of difference, revenue retention and lifetime value, and the time to a second or
 
 PARAMETERS = """\
 data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
 activity: str = "orders"  # table whose rows count as coming back: orders or events
 period: str = "month"  # age unit and cohort period: day, week, month or quarter (UTC; weeks start on Monday)
 kind: str = "on"  # retention definition: on (active in period N), on_or_after (N or later) or rolling (fixed windows)
@@ -37,7 +38,7 @@ from cxlib.cohorts import KINDS, retention_matrix, revenue_retention, time_to_re
 from cxlib.cohorts.comparison import format_p
 from cxlib.reports import resolve_data
 
-shop = cxlib.open_shop(resolve_data(data), on_error="drop", timezone=timezone or None)
+shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
 table = shop.orders if activity == "orders" else shop.events
 options = dict(period=period, observed_until=observed_until or None, min_n=min_n)
 segments = by or None

@@ -19,6 +19,7 @@ values every customer."""
 
 PARAMETERS = """\
 data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
 unit: str = "W"  # time unit of the models: W for weeks or D for days
 holdout_weeks: int = 26  # weeks at the end of the data kept back to test the forecast (0 skips the test)
 horizon_months: int = 12  # months of future value to predict
@@ -38,7 +39,7 @@ import cxlib
 from cxlib import ltv, viz
 from cxlib.reports import resolve_data
 
-shop = cxlib.open_shop(resolve_data(data), on_error="drop", timezone=timezone or None)
+shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
 by = [segment] if segment else None
 rfm = ltv.rfm_summary(shop.orders, unit, by=by)
 comparison = cumulative = None

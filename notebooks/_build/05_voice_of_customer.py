@@ -17,6 +17,7 @@ feel about it, which experiences move NPS, and did anything change recently?"""
 
 PARAMETERS = """\
 data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
 languages: str = "en,pl,nl,sk,cs,zh,ar,de,fr,es"  # candidate languages for detection (ISO 639-1 codes, comma-separated)
@@ -36,7 +37,7 @@ from cxlib import viz, voc
 from cxlib.privacy import suppress_small
 from cxlib.reports import resolve_data
 
-shop = cxlib.open_shop(resolve_data(data), on_error="drop", timezone=timezone or None)
+shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
 result = voc.voice_of_customer(
     shop,
     start=start or None,

@@ -19,6 +19,7 @@ segments differ; and what should we decide?"""
 
 PARAMETERS = """\
 data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
 experiment: str = "checkout_redesign"  # experiment to analyse; empty means the only one in the table
 control: str = "control"  # name of the control variant
 method: str = "frequentist"  # frequentist, bayesian or sequential (always valid, safe to peek)
@@ -45,7 +46,7 @@ from cxlib import experiments as ab
 from cxlib import viz
 from cxlib.reports import resolve_data
 
-shop = cxlib.open_shop(resolve_data(data), on_error="drop")
+shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop")
 if shop.experiments is None:
     raise ValueError("the data source has no experiments table")
 units = shop.experiments

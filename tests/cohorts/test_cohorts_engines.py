@@ -1,11 +1,10 @@
 """Same numbers on every backend and engine: pandas (native and through DuckDB), polars
 (eager and lazy), DuckDB (the hand-written SQL fast path and the portable Narwhals code),
 including the engine traps of DESIGN.md §2: time zones (a DuckDB session in another zone,
-a pandas column in another zone), missing segments and ties at the first timestamp."""
+a pandas column in another zone), missing segments and ties at the first timestamp.
+Spark: tests/spark/test_spark_parity.py."""
 
 from __future__ import annotations
-
-import os
 
 import duckdb
 import numpy as np
@@ -87,23 +86,6 @@ def test_time_zone_traps():
     assert error.value.rule == "session_time_zone" and error.value.column == "ts"
     con.execute("SET TimeZone = 'UTC'")
     pd.testing.assert_frame_equal(retention_matrix(relation, by="channel")._counts, expected._counts)
-
-
-@pytest.mark.slow
-@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
-@pytest.mark.skipif(not os.environ.get("CXLAB_SPARK_TESTS"), reason="Spark parity takes a minute: set CXLAB_SPARK_TESTS=1")
-def test_spark_parity():
-    pytest.importorskip("pyspark", reason="Spark parity needs `pip install cxlib[spark]` and Java 17")
-    import shutil
-
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java 17 on PATH")
-    from cxlib.engine import spark_session
-
-    spark = spark_session()
-    table = spark.createDataFrame(pl.from_pandas(ORDERS).to_pandas())
-    expected = retention_matrix(ORDERS, by="channel", engine="native")
-    pd.testing.assert_frame_equal(retention_matrix(table, by="channel")._counts, expected._counts)
 
 
 @pytest.mark.parametrize("kind", ["on", "on_or_after"])

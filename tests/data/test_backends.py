@@ -1,4 +1,5 @@
-"""The same validation gives identical results on pandas, polars and DuckDB inputs.
+"""The same validation gives identical results on pandas, polars and DuckDB inputs (Spark:
+tests/spark/test_spark_data.py).
 
 Fixtures cover the engine's known traps (DESIGN.md §2): time zones (month truncation must not
 depend on the session time zone), NaN versus null in measures, and null keys.
@@ -42,7 +43,7 @@ def trap_orders() -> pd.DataFrame:
     })
 
 
-def _normalised(kind: str) -> pd.DataFrame:
+def normalised(kind: str) -> pd.DataFrame:
     shop = cxlib.open_shop({"orders": _as(kind, trap_orders())})
     assert backend(shop.orders) == kind
     table = to_pandas(shop.orders).sort_values("order_id").reset_index(drop=True)
@@ -51,12 +52,12 @@ def _normalised(kind: str) -> pd.DataFrame:
 
 @pytest.mark.parametrize("kind", BACKENDS[1:])
 def test_validation_is_identical_across_backends(kind):
-    pd.testing.assert_frame_equal(_normalised(kind), _normalised("pandas"), check_dtype=False)
+    pd.testing.assert_frame_equal(normalised(kind), normalised("pandas"), check_dtype=False)
 
 
 @pytest.mark.parametrize("kind", BACKENDS)
 def test_time_zones_nan_and_null(kind):
-    table = _normalised(kind)
+    table = normalised(kind)
     assert list(table["ts"].dt.strftime("%Y-%m-%d %H:%M")) == [
         "2024-02-01 01:30", "2024-01-31 22:30", "2024-03-31 23:59", "2024-04-01 00:00", "2025-01-01 00:00"]
     assert table["delivery_days"].isna().tolist() == [False, True, False, True, False]
@@ -73,29 +74,3 @@ def test_the_same_findings_on_every_backend(kind):
         ("revenue", "null_value", 1, ({"order_id": "3", "customer_id": "11", "revenue": None},)),
         ("revenue", "negative_value", 1, ({"order_id": "2", "customer_id": None, "revenue": -1.0},)),
     ]
-
-
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark", reason="Spark parity needs `pip install cxlib[spark]` (checked fully in issue 'Scale')")
-    import shutil
-
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java 17 on PATH")
-    from cxlib.engine import spark_session
-
-    return spark_session()
-
-
-@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
-def test_spark_validation_matches_pandas(spark):
-    sdf = spark.createDataFrame(trap_orders().astype({"delivery_days": float}))
-    shop = cxlib.open_shop({"orders": sdf})
-    assert backend(shop.orders) == "pyspark"
-    table = to_pandas(shop.orders).sort_values("order_id").reset_index(drop=True)
-    table["ts"] = table["ts"].dt.tz_localize("UTC") if table["ts"].dt.tz is None else table["ts"]
-    expected = _normalised("pandas")
-    pd.testing.assert_frame_equal(table.astype({"order_id": object, "customer_id": object}), expected, check_dtype=False)
-    bad = trap_orders().assign(revenue=[10.0, -1.0, None, 4.0, 5.0], customer_id=["10", None, "11", "12", "12"])
-    assert [(f.column, f.rule, f.n_rows) for f in cxlib.check_shop({"orders": spark.createDataFrame(bad)})] == [
-        ("customer_id", "null_value", 1), ("revenue", "null_value", 1), ("revenue", "negative_value", 1)]
