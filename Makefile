@@ -4,6 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+LIFETIMES_VENV ?= .venv-lifetimes
+LIFETIMES_STAMP := $(LIFETIMES_VENV)/.installed
+BENCH_ARGS ?=
 DATA   ?= data/sample
 OUT    ?= reports
 
@@ -14,6 +17,7 @@ help:
 	@echo "make test     - install the test dependencies and run the whole test suite"
 	@echo "make lab      - JupyterLab on the project"
 	@echo "make sample   - regenerate the sample shop in data/sample/ (seed 42)"
+	@echo "make bench    - every analysis at 10M and 100M rows into benchmarks/README.md (1-2 h; BENCH_ARGS=...)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,5 +47,15 @@ lab: $(STAMP)
 sample: $(STAMP)
 	$(BIN)/cxlab sample --seed 42 --out data/sample
 
+# lifetimes (the LTV baseline) lives in its own environment, never in cxlib's.
+$(LIFETIMES_STAMP):
+	$(PYTHON) -m venv $(LIFETIMES_VENV)
+	$(LIFETIMES_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LIFETIMES_VENV)/bin/python -m pip install --quiet "lifetimes==0.11.3" "pyarrow>=26"
+	touch $@
+
+bench: $(STAMP) $(LIFETIMES_STAMP)
+	$(BIN)/python benchmarks/run_all.py --lifetimes-python $(abspath $(LIFETIMES_VENV))/bin/python $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(LIFETIMES_VENV) build *.egg-info .pytest_cache

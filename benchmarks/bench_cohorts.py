@@ -24,19 +24,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import resource
-import statistics
-import subprocess
 import sys
 import time
 from operator import attrgetter
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
-README = HERE / "README.md"
+import _harness
+from _harness import DATA
+
 SECTION = "## Cohorts"
 
 METHODS = {
@@ -48,6 +43,8 @@ METHODS = {
     "pandas_cxlib_native": ("pandas", "cxlib.cohorts.retention_matrix on a pandas DataFrame, engine=\"native\" (pandas group-bys)"),
     "polars_cxlib": ("polars", "cxlib.cohorts.retention_matrix on a polars DataFrame (for information)"),
 }
+#: Rows generated per chunk (bounded memory when writing 100M orders).
+CHUNK = 10_000_000
 BASELINE = {"duckdb_cxlib": "duckdb_sql", "duckdb_cxlib_native": "duckdb_sql", "pandas_cxlib": "pandas_tutorial", "pandas_cxlib_native": "pandas_tutorial",
             "polars_cxlib": "pandas_tutorial"}
 
@@ -56,7 +53,15 @@ BASELINE = {"duckdb_cxlib": "duckdb_sql", "duckdb_cxlib_native": "duckdb_sql", "
 
 
 def make_orders(rows: int, seed: int = 6) -> Path:
-    """Write ``rows`` synthetic orders of ``rows // 5`` customers over two years as Parquet."""
+    """Write ``rows`` synthetic orders of ``rows // 5`` customers over two years as Parquet.
+
+    Every customer has a first order at their acquisition time; the other orders go to random
+    customers, placed uniformly between their acquisition and the end (so months without
+    orders occur). Written in chunks of ``CHUNK`` rows (bounded memory, about 1.5 GB per
+    chunk): each chunk holds the first orders of its share of the customers plus random
+    others, shuffled within the chunk. Up to one chunk the data are the same as those of the
+    earlier single-pass generator.
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -71,21 +76,29 @@ def make_orders(rows: int, seed: int = 6) -> Path:
     span = 730 * 86_400 * 1_000_000  # two years in microseconds
     start = 1_704_067_200 * 1_000_000  # 2024-01-01T00:00:00Z
     acquired = rng.integers(0, span, customers)
-    # Every customer has a first order; the other orders go to random customers, placed
-    # uniformly between their acquisition and the end (so months without orders occur).
-    who = np.concatenate([np.arange(customers), rng.integers(0, customers, rows - customers)])
-    later = acquired[who] + (rng.random(rows) * (span - acquired[who])).astype("int64")
-    ts = np.where(np.arange(rows) < customers, acquired[who], later) + start
-    order = rng.permutation(rows)
-    ids = pc.utf8_lpad(pc.cast(pa.array(who[order]), pa.string()), width=8, padding="0")
-    table = pa.table({
-        "order_id": pc.binary_join_element_wise("O", pc.utf8_lpad(pc.cast(pa.array(np.arange(rows)), pa.string()), width=9, padding="0"), ""),
-        "customer_id": pc.binary_join_element_wise("C", ids, ""),
-        "ts": pa.array(ts[order], type=pa.timestamp("us", tz="UTC")),
-        "revenue": pa.array(np.round(rng.gamma(2.0, 30.0, rows), 2)),
-    })
     tmp = path.with_suffix(".tmp")
-    pq.write_table(table, tmp, row_group_size=1_000_000)
+    writer = None
+    for lo in range(0, rows, CHUNK):
+        n = min(CHUNK, rows - lo)
+        first_lo, first_hi = lo * customers // rows, (lo + n) * customers // rows
+        firsts = first_hi - first_lo
+        who = np.concatenate([np.arange(first_lo, first_hi), rng.integers(0, customers, n - firsts)])
+        later = acquired[who] + (rng.random(n) * (span - acquired[who])).astype("int64")
+        ts = np.where(np.arange(n) < firsts, acquired[who], later) + start
+        order = rng.permutation(n)
+        ids = pc.utf8_lpad(pc.cast(pa.array(who[order]), pa.string()), width=8, padding="0")
+        table = pa.table({
+            "order_id": pc.binary_join_element_wise(
+                "O", pc.utf8_lpad(pc.cast(pa.array(np.arange(lo, lo + n)), pa.string()), width=9, padding="0"), ""),
+            "customer_id": pc.binary_join_element_wise("C", ids, ""),
+            "ts": pa.array(ts[order], type=pa.timestamp("us", tz="UTC")),
+            "revenue": pa.array(np.round(rng.gamma(2.0, 30.0, n), 2)),
+        })
+        if writer is None:
+            writer = pq.ParquetWriter(tmp, table.schema)
+        writer.write_table(table, row_group_size=1_000_000)
+        del who, later, ts, order, ids, table
+    writer.close()
     tmp.rename(path)
     return path
 
@@ -159,29 +172,21 @@ def _shares(cohort, age, customers):
     return wide.divide(wide[0], axis=0)
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def measure(method: str, path: Path, repeat: int) -> dict:
+def measure(method: str, path: Path, repeat: int, warmup: bool = True) -> dict:
     """Load, warm up, time ``repeat`` runs; report median seconds and peak RSS."""
-    data = load(method, path)
-    loaded = _rss_mb()
-    counts, _ = run(method, data, path)
-    times, cpu = [], []
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        run(method, data, path)
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"method": method, "seconds": statistics.median(times), "times": times, "cpu": statistics.median(cpu),
-            "load_mb": loaded,
-            "peak_mb": peak, "counts": {f"{c}:{a}": n for (c, a), n in counts.items()}}
+    res = _harness.measure(lambda: load(method, path), lambda data: run(method, data, path)[0], repeat, warmup=warmup)
+    counts = res.pop("result")
+    return {"method": method, **res, "counts": {f"{c}:{a}": n for (c, a), n in counts.items()}}
+
+
+def check(results: dict[str, dict]) -> None:
+    """Every method gives the same counts as the first one, else stop."""
+    if not results:
+        return
+    reference = next(iter(results.values()))["counts"]
+    for method, res in results.items():
+        if res["counts"] != reference:
+            raise SystemExit(f"{method} gives different counts than {next(iter(results))}")
 
 
 # ------------------------------------------------------------------------------------- report
@@ -205,7 +210,7 @@ def table_rows(results: dict[str, dict], rows: int) -> list[str]:
 
 def write_readme(lines: list[str], rows: int, repeat: int) -> None:
     """Replace (or add) the ``## Cohorts`` section of benchmarks/README.md, leaving others alone."""
-    machine = f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+    machine = _harness.machine()
     body = [
         SECTION,
         "",
@@ -235,15 +240,7 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
             "about 10 minutes and at most 6 GB of RAM) on a quiet machine.",
             "",
         ]
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n\n"
-    start = text.find(SECTION + "\n")
-    if start >= 0:
-        nxt = text.find("\n## ", start + len(SECTION))
-        end = len(text) if nxt < 0 else nxt + 1
-        text = text[:start] + "\n".join(body) + ("\n" if nxt >= 0 else "") + text[end:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(body)
-    README.write_text(text, encoding="utf-8")
+    _harness.write_section(SECTION, body)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -252,26 +249,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per method (median reported)")
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of " + ", ".join(METHODS))
     parser.add_argument("--write-readme", action="store_true", help="replace the Cohorts section of benchmarks/README.md")
+    parser.add_argument("--prepare", action="store_true", help="only write the synthetic data (run_all.py)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--no-warmup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    start = time.time()
     path = make_orders(args.rows)
+    if args.prepare:
+        print(json.dumps(_harness.prepared(path, start)))
+        return 0
     if args.measure:
-        print(json.dumps(measure(args.measure, path, args.repeat)))
+        print(json.dumps(measure(args.measure, path, args.repeat, warmup=not args.no_warmup)))
         return 0
 
     results: dict[str, dict] = {}
     for method in args.methods.split(","):
-        out = subprocess.run(
+        results[method] = _harness.run_child(
             [sys.executable, __file__, "--rows", str(args.rows), "--repeat", str(args.repeat), "--measure", method],
-            check=True, capture_output=True, text=True,
         )
-        results[method] = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{method}: {results[method]['seconds']:.2f} s, peak {results[method]['peak_mb']:,.0f} MB", file=sys.stderr)
-    reference = next(iter(results.values()))["counts"]
-    for method, res in results.items():
-        if res["counts"] != reference:
-            raise SystemExit(f"{method} gives different counts than {next(iter(results))}")
+    check(results)
     lines = table_rows(results, args.rows)
     print("\n".join(lines))
     if args.write_readme:

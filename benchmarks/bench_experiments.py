@@ -29,18 +29,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import resource
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
-README = HERE / "README.md"
+import _harness
+from _harness import DATA
+
 SECTION = "## Experiments (A/B testing)"
 
 METHODS = {
@@ -193,27 +188,10 @@ def run(method: str, data, path: Path) -> dict:
     return out
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def measure(method: str, path: Path, repeat: int) -> dict:
+def measure(method: str, path: Path, repeat: int, warmup: bool = True) -> dict:
     """Load, warm up, time ``repeat`` runs; report median seconds and peak RSS."""
-    data = load(method, path)
-    loaded = _rss_mb()
-    first = run(method, data, path)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run(method, data, path)
-        times.append(time.perf_counter() - start)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"method": method, "seconds": statistics.median(times), "times": times, "load_mb": loaded,
-            "peak_mb": peak, "result": first}
+    res = _harness.measure(lambda: load(method, path), lambda data: run(method, data, path), repeat, warmup=warmup)
+    return {"method": method, **res}
 
 
 def check(results: dict[str, dict]) -> None:
@@ -252,7 +230,7 @@ def table_rows(results: dict[str, dict], rows: int) -> list[str]:
 
 def write_readme(lines: list[str], rows: int, repeat: int) -> None:
     """Replace (or add) this benchmark's section of benchmarks/README.md, leaving others alone."""
-    machine = f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+    machine = _harness.machine()
     body = [
         SECTION,
         "",
@@ -273,15 +251,7 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
         "under 3 s on 2 cores.",
         "",
     ]
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n\n"
-    start = text.find(SECTION + "\n")
-    if start >= 0:
-        nxt = text.find("\n## ", start + len(SECTION))
-        end = len(text) if nxt < 0 else nxt + 1
-        text = text[:start] + "\n".join(body) + text[end:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(body)
-    README.write_text(text, encoding="utf-8")
+    _harness.write_section(SECTION, body)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -290,21 +260,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per method (median reported)")
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of " + ", ".join(METHODS))
     parser.add_argument("--write-readme", action="store_true", help="replace this benchmark's section of benchmarks/README.md")
+    parser.add_argument("--prepare", action="store_true", help="only write the synthetic data (run_all.py)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--no-warmup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    start = time.time()
     path = make_units(args.rows)
+    if args.prepare:
+        print(json.dumps(_harness.prepared(path, start)))
+        return 0
     if args.measure:
-        print(json.dumps(measure(args.measure, path, args.repeat)))
+        print(json.dumps(measure(args.measure, path, args.repeat, warmup=not args.no_warmup)))
         return 0
 
     results: dict[str, dict] = {}
     for method in args.methods.split(","):
-        out = subprocess.run(
+        results[method] = _harness.run_child(
             [sys.executable, __file__, "--rows", str(args.rows), "--repeat", str(args.repeat), "--measure", method],
-            check=True, capture_output=True, text=True,
         )
-        results[method] = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{method}: {results[method]['seconds']:.2f} s, peak {results[method]['peak_mb']:,.0f} MB", file=sys.stderr)
     check(results)
     lines = table_rows(results, args.rows)

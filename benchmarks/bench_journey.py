@@ -10,6 +10,8 @@ the first step. Two hand-written SQL queries compute it: sequential joins with c
 minimums (the same plan as cxlib's portable code) and ASOF joins (DuckDB's native "first
 event at or after" join); the ratio is taken against the faster one. The transition matrix
 is compared with a ``lead``/``lag`` window query. All methods must give identical numbers.
+``funnel_cxlib_pandas`` and ``transitions_cxlib_pandas`` run the same cxlib calls on a pandas
+DataFrame (for ``run_all.py``; not in the default ``--methods``).
 
 Every measurement runs in a fresh subprocess (peak RSS belongs to it alone): input opened
 (not timed), one warm-up run, then ``--repeat`` timed runs; the median is reported. Peak
@@ -20,32 +22,30 @@ Usage::
     .venv/bin/python benchmarks/bench_journey.py --rows 10000000 --write-readme   # full run
     .venv/bin/python benchmarks/bench_journey.py --rows 100000                    # quick check
 
-Synthetic data go to ``benchmarks/data/`` (git-ignored) and are reused when present.
+Synthetic data go to ``benchmarks/data/`` (git-ignored) and are reused when present; they
+are written in chunks of 10M events (bounded memory at 100M).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import resource
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
-README = HERE / "README.md"
+import _harness
+from _harness import DATA
+
 SECTION = "## Journey"
 
 STEPS = ("view", "cart", "checkout", "purchase")
 WINDOW_US = 7 * 86_400 * 1_000_000
 EVENTS = ("session_start", "search", "view", "cart", "checkout", "purchase")
 EVENT_P = (0.08, 0.12, 0.45, 0.18, 0.10, 0.07)
+#: Rows generated per chunk (bounded memory when writing 100M events).
+CHUNK = 10_000_000
 
 METHODS: dict[str, str] = {
     "funnel_sql_joins": "funnel: hand-written DuckDB SQL, joins + conditional minimums",
@@ -53,11 +53,17 @@ METHODS: dict[str, str] = {
     "funnel_cxlib": "funnel: cxlib.journey.funnel on a DuckDB relation (portable Narwhals code)",
     "transitions_sql": "transitions: hand-written DuckDB SQL, lead/lag window",
     "transitions_cxlib": "transitions: cxlib.journey.transitions on a DuckDB relation (portable Narwhals code)",
+    "funnel_cxlib_pandas": "funnel: cxlib.journey.funnel on a pandas DataFrame (for information)",
+    "transitions_cxlib_pandas": "transitions: cxlib.journey.transitions on a pandas DataFrame (for information)",
 }
+#: What the script runs without --methods (the pandas ones are for run_all.py and on request).
+DEFAULT_METHODS = ("funnel_sql_joins", "funnel_sql_asof", "funnel_cxlib", "transitions_sql", "transitions_cxlib")
 #: Each cxlib method is compared with the fastest hand-written query of its group.
 GROUPS: dict[str, tuple[str, ...]] = {
     "funnel_cxlib": ("funnel_sql_joins", "funnel_sql_asof"),
     "transitions_cxlib": ("transitions_sql",),
+    "funnel_cxlib_pandas": ("funnel_sql_joins", "funnel_sql_asof"),
+    "transitions_cxlib_pandas": ("transitions_sql",),
 }
 TARGET = 1.6
 
@@ -66,7 +72,11 @@ TARGET = 1.6
 
 
 def make_events(rows: int, seed: int = 5) -> Path:
-    """Write ``rows`` synthetic events of ``rows // 25`` customers over 90 days as Parquet."""
+    """Write ``rows`` synthetic events of ``rows // 25`` customers over 90 days as Parquet.
+
+    Written in chunks of ``CHUNK`` rows (bounded memory, about 1 GB per chunk); up to one
+    chunk the data are the same as those of the earlier single-pass generator.
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -78,23 +88,30 @@ def make_events(rows: int, seed: int = 5) -> Path:
     DATA.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     customers = max(rows // 25, 1)
-    who = rng.integers(0, customers, rows)
-    ids = pc.binary_join_element_wise(
-        "C", pc.utf8_lpad(pc.cast(pa.array(who), pa.string()), width=8, padding="0"), ""
-    )
-    sessions = pc.binary_join_element_wise(ids, pc.cast(pa.array(rng.integers(0, 8, rows)), pa.string()), "-")
-    seconds = rng.integers(0, 90 * 86_400, rows)
     start_us = 1_717_200_000 * 1_000_000  # 2024-06-01T00:00:00Z
-    table = pa.table({
-        "customer_id": ids,
-        "session_id": sessions,
-        "ts": pa.array(start_us + seconds * 1_000_000, type=pa.timestamp("us", tz="UTC")),
-        "event": pa.DictionaryArray.from_arrays(
-            pa.array(rng.choice(len(EVENTS), rows, p=EVENT_P).astype("int32")), pa.array(EVENTS)
-        ).cast(pa.string()),
-    })
     tmp = path.with_suffix(".tmp")
-    pq.write_table(table, tmp, row_group_size=1_000_000)
+    writer = None
+    for lo in range(0, rows, CHUNK):
+        n = min(CHUNK, rows - lo)
+        who = rng.integers(0, customers, n)
+        ids = pc.binary_join_element_wise(
+            "C", pc.utf8_lpad(pc.cast(pa.array(who), pa.string()), width=8, padding="0"), ""
+        )
+        sessions = pc.binary_join_element_wise(ids, pc.cast(pa.array(rng.integers(0, 8, n)), pa.string()), "-")
+        seconds = rng.integers(0, 90 * 86_400, n)
+        table = pa.table({
+            "customer_id": ids,
+            "session_id": sessions,
+            "ts": pa.array(start_us + seconds * 1_000_000, type=pa.timestamp("us", tz="UTC")),
+            "event": pa.DictionaryArray.from_arrays(
+                pa.array(rng.choice(len(EVENTS), n, p=EVENT_P).astype("int32")), pa.array(EVENTS)
+            ).cast(pa.string()),
+        })
+        if writer is None:
+            writer = pq.ParquetWriter(tmp, table.schema)
+        writer.write_table(table, row_group_size=1_000_000)
+        del who, ids, sessions, seconds, table
+    writer.close()
     tmp.rename(path)
     return path
 
@@ -180,7 +197,11 @@ def _sql_transitions(rows: list[tuple]) -> dict[str, int]:
 
 
 def open_input(method: str, path: Path) -> Any:
-    """The input of a method (not timed): a DuckDB relation on the Parquet file, or nothing."""
+    """The input of a method (not timed): a DuckDB relation on the Parquet file, a pandas frame, or nothing."""
+    if method.endswith("_pandas"):
+        import pandas as pd
+
+        return pd.read_parquet(path)
     if method.endswith("_cxlib"):
         from cxlib.engine import duckdb_connection
 
@@ -201,7 +222,7 @@ def run(method: str, data: Any, path: Path) -> dict[str, Any]:
         return _sql_transitions(con.sql(TRANSITIONS_SQL.format(path=path)).fetchall())
     from cxlib.journey import funnel, transitions
 
-    if method == "funnel_cxlib":
+    if method.startswith("funnel_cxlib"):
         table = funnel(data, list(STEPS), window="7D", next_events=0).table
         return _funnel_numbers(
             table["entrants"].tolist(), table[["time_q1_s", "time_median_s", "time_q3_s"]].to_numpy().tolist()
@@ -210,19 +231,12 @@ def run(method: str, data: Any, path: Path) -> dict[str, Any]:
     return _transitions_numbers(list(zip(table["from"], table["to"], table["count"])))
 
 
-def measure(method: str, path: Path, repeat: int) -> dict[str, Any]:
+def measure(method: str, path: Path, repeat: int, warmup: bool = True) -> dict[str, Any]:
     """Open the input, warm up, time ``repeat`` runs; report median seconds and peak RSS."""
-    data = open_input(method, path)
-    numbers = run(method, data, path)
-    times, cpu = [], []
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        run(method, data, path)
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"method": method, "seconds": statistics.median(times), "times": times, "cpu": statistics.median(cpu),
-            "peak_mb": peak, "numbers": numbers}
+    res = _harness.measure(lambda: open_input(method, path), lambda data: run(method, data, path), repeat,
+                           warmup=warmup)
+    numbers = res.pop("result")
+    return {"method": method, **res, "numbers": numbers}
 
 
 # ------------------------------------------------------------------------------------- report
@@ -258,9 +272,12 @@ def check_agreement(results: dict[str, dict]) -> None:
                 raise SystemExit(f"{other} gives different numbers than {present[0]}")
 
 
+check = check_agreement  # the name run_all.py calls
+
+
 def write_readme(lines: list[str], rows: int, repeat: int) -> None:
     """Replace (or add) the ``## Journey`` section of benchmarks/README.md, leaving others alone."""
-    machine = f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+    machine = _harness.machine()
     body = [
         SECTION,
         "",
@@ -286,39 +303,36 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
             "building, schema checks and the result tables) dominates, so the ratios say nothing about the "
             "target; run the full command above (`--rows 10000000`) on a quiet machine.",
         ]
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n\n"
-    start = text.find(SECTION + "\n")
-    if start >= 0:
-        nxt = text.find("\n## ", start + len(SECTION))
-        end = len(text) if nxt < 0 else nxt + 1
-        text = text[:start] + "\n".join(body) + text[end:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(body)
-    README.write_text(text, encoding="utf-8")
+    _harness.write_section(SECTION, body)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000, help="events (customers = rows / 25)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per method (median reported)")
-    parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of " + ", ".join(METHODS))
+    parser.add_argument("--methods", default=",".join(DEFAULT_METHODS),
+                        help="comma-separated subset of " + ", ".join(METHODS))
     parser.add_argument("--write-readme", action="store_true",
                         help="replace the Journey section of benchmarks/README.md")
+    parser.add_argument("--prepare", action="store_true", help="only write the synthetic data (run_all.py)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--no-warmup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    start = time.time()
     path = make_events(args.rows)
+    if args.prepare:
+        print(json.dumps(_harness.prepared(path, start)))
+        return 0
     if args.measure:
-        print(json.dumps(measure(args.measure, path, args.repeat)))
+        print(json.dumps(measure(args.measure, path, args.repeat, warmup=not args.no_warmup)))
         return 0
 
     results: dict[str, dict] = {}
     for method in args.methods.split(","):
-        out = subprocess.run(
+        results[method] = _harness.run_child(
             [sys.executable, __file__, "--rows", str(args.rows), "--repeat", str(args.repeat), "--measure", method],
-            check=True, capture_output=True, text=True,
         )
-        results[method] = json.loads(out.stdout.strip().splitlines()[-1])
         res = results[method]
         print(f"{method}: {res['seconds']:.2f} s, peak {res['peak_mb']:,.0f} MB", file=sys.stderr)
     check_agreement(results)

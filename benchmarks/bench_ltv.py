@@ -20,8 +20,8 @@ Usage::
     .venv/bin/python benchmarks/bench_ltv.py --rows 100000                     # quick check
 
 ``--lifetimes-python`` is the interpreter of a separate environment with lifetimes
-(default ``/tmp/lifetimes-venv/bin/python``; create it with
-``python3.11 -m venv /tmp/lifetimes-venv && /tmp/lifetimes-venv/bin/pip install lifetimes``).
+(default ``.venv-lifetimes/bin/python``, which ``make bench`` creates: ``python3 -m venv
+.venv-lifetimes && .venv-lifetimes/bin/pip install lifetimes==0.11.3 pyarrow``).
 Synthetic data go to ``benchmarks/data/`` (git-ignored) and are reused when present.
 """
 
@@ -29,20 +29,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import resource
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
-README = HERE / "README.md"
+import _harness
+from _harness import DATA, ROOT
+
 SECTION = "## Customer lifetime value"
-DEFAULT_LIFETIMES = "/tmp/lifetimes-venv/bin/python"
+#: The separate environment with lifetimes that `make bench` creates (never cxlib's own).
+DEFAULT_LIFETIMES = str(ROOT / ".venv-lifetimes" / "bin" / "python")
 
 TRUTH = {"r": 0.24, "alpha": 9.0, "a": 0.8, "b": 2.5, "p": 6.0, "q": 4.0, "v": 32.5}
 
@@ -112,10 +109,6 @@ def make_customers(rows: int, seed: int = 7) -> Path:
 # ------------------------------------------------------------------------------------- worker
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def worker(method: str, path: Path, repeat: int) -> dict:
     """Run one cxlib measurement in this process and return its numbers."""
     import warnings
@@ -128,7 +121,7 @@ def worker(method: str, path: Path, repeat: int) -> dict:
     d = np.load(path)
     df = pd.DataFrame({"customer_id": np.arange(len(d["T"])).astype("str"),
                        **{k: d[k] for k in ("frequency", "recency", "T", "monetary_value")}})
-    rss_load = _rss_mb()
+    rss_load = _harness.peak_rss_mb()
     warnings.simplefilter("error", ltv.FitWarning)
 
     def run(frame: pd.DataFrame) -> dict:
@@ -147,7 +140,7 @@ def worker(method: str, path: Path, repeat: int) -> dict:
         t0 = time.perf_counter()
         params = run(df)
         times.append(time.perf_counter() - t0)
-    return {"times": times, "rss_load_mb": rss_load, "peak_mb": _rss_mb(), "params": params}
+    return {"times": times, "rss_load_mb": rss_load, "peak_mb": _harness.peak_rss_mb(), "params": params}
 
 
 def measure(method: str, path: Path, repeat: int, lifetimes_python: str) -> dict:
@@ -156,10 +149,10 @@ def measure(method: str, path: Path, repeat: int, lifetimes_python: str) -> dict
         cmd = [lifetimes_python, "-c", LIFETIMES_WORKER, method, str(path)]
     else:
         cmd = [sys.executable, __file__, "--worker", method, "--data", str(path), "--repeat", str(repeat)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        return {"error": (done.stderr or done.stdout).strip().splitlines()[-1:]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    try:
+        return _harness.run_child(cmd)
+    except _harness.ChildFailed as exc:
+        return {"error": [str(exc)]}
 
 
 # ------------------------------------------------------------------------------------- report
@@ -196,7 +189,7 @@ def agreement(results: dict[str, dict]) -> list[str]:
 
 def write_readme(lines: list[str], notes: list[str], rows: int, repeat: int) -> None:
     """Replace (or add) this benchmark's section of benchmarks/README.md, leaving others alone."""
-    machine = f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+    machine = _harness.machine()
     body = [
         SECTION,
         "",
@@ -217,15 +210,7 @@ def write_readme(lines: list[str], notes: list[str], rows: int, repeat: int) -> 
         "lifetimes (ratio ≤ 0.1).",
         "",
     ]
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n\n"
-    start = text.find(SECTION + "\n")
-    if start >= 0:
-        nxt = text.find("\n## ", start + len(SECTION))
-        end = len(text) if nxt < 0 else nxt + 1
-        text = text[:start] + "\n".join(body) + text[end:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(body)
-    README.write_text(text, encoding="utf-8")
+    _harness.write_section(SECTION, body)
 
 
 def main(argv: list[str] | None = None) -> int:

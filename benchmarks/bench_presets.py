@@ -29,17 +29,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+import _harness
+from _harness import HERE
+
 DATA = HERE / "data" / "presets"
-README = HERE / "README.md"
 SECTION = "## Presets (bring your own data)"
 SALT = "bench-salt"
 
@@ -236,12 +235,11 @@ def main() -> None:
         return
     results = []
     for method in args.methods.split(","):
-        done = subprocess.run(
+        results.append(_harness.run_child(
             [sys.executable, __file__, "--one", method, "--events", str(args.events), "--lines", str(args.lines),
              "--keys", str(args.keys), "--repeat", str(args.repeat)],
-            capture_output=True, text=True, check=True, cwd=HERE.parent,
-        )
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            cwd=HERE.parent,
+        ))
         r = results[-1]
         print(f"{method:<18} median {statistics.median(r['times']):7.2f} s  peak {r['peak_mb']:6.0f} MB  {r['summary']}", flush=True)
     by = {r["method"]: r for r in results}
@@ -277,22 +275,15 @@ def write_readme(results: list[dict[str, object]], args: argparse.Namespace) -> 
         "Each pair gives the same rows, sums and distinct ids (the pseudonyms exactly; checked by the script).",
         "",
         f"Command: `.venv/bin/python benchmarks/bench_presets.py --events {args.events} --lines {args.lines} --keys {args.keys} "
-        f"--write-readme` ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}; load average {load:.1f} when written: a shared, busy machine).",
+        f"--write-readme` ({time.strftime('%Y-%m-%d')}, {_harness.machine()}; load average {load:.1f} when "
+        "written: a shared, busy machine).",
         "",
         "| method | input | median s | runs (s) | ratio | CPU s | peak RSS (MB) |",
         "|---|---:|---:|---|---:|---:|---:|",
         *rows,
         "",
     ])
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    if SECTION in text:
-        start = text.index(SECTION)
-        nxt = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[nxt + 1:] if nxt != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    README.write_text(text, encoding="utf-8")
+    _harness.write_section(SECTION, section.splitlines())
 
 
 if __name__ == "__main__":

@@ -29,18 +29,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import resource
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
-README = HERE / "README.md"
+import _harness
+from _harness import DATA
+
 SECTION = "## Scorecard"
 
 METHODS = {
@@ -229,28 +224,11 @@ def run(method: str, data, folder: Path) -> dict[str, list[float]]:
     }
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def measure(method: str, folder: Path, repeat: int) -> dict:
+def measure(method: str, folder: Path, repeat: int, warmup: bool = True) -> dict:
     """Load, warm up, time ``repeat`` runs; report median wall and CPU seconds (all threads) and peak RSS."""
-    data = load(method, folder)
-    loaded = _rss_mb()
-    cells = run(method, data, folder)
-    times, cpu = [], []
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        run(method, data, folder)
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"method": method, "seconds": statistics.median(times), "times": times, "cpu": statistics.median(cpu),
-            "load_mb": loaded, "peak_mb": peak, "cells": cells}
+    res = _harness.measure(lambda: load(method, folder), lambda data: run(method, data, folder), repeat, warmup=warmup)
+    cells = res.pop("result")
+    return {"method": method, **res, "cells": cells}
 
 
 def check(results: dict[str, dict]) -> None:
@@ -290,7 +268,7 @@ def table_rows(results: dict[str, dict], rows: int, answers: int) -> list[str]:
 
 def write_readme(lines: list[str], rows: int, answers: int, repeat: int) -> None:
     """Replace (or add) the ``## Scorecard`` section of benchmarks/README.md, leaving others alone."""
-    machine = f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+    machine = _harness.machine()
     body = [
         SECTION,
         "",
@@ -319,16 +297,7 @@ def write_readme(lines: list[str], rows: int, answers: int, repeat: int) -> None
             "dominates and the numbers say nothing about the target. Full run on a quiet machine: "
             "`.venv/bin/python benchmarks/bench_scorecard.py --rows 10000000 --write-readme`.",
         ]
-    body.append("")  # a blank line before the next section
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n\n"
-    start = text.find(SECTION + "\n")
-    if start >= 0:
-        nxt = text.find("\n## ", start + len(SECTION))
-        end = len(text) if nxt < 0 else nxt + 1
-        text = text[:start] + "\n".join(body) + text[end:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(body)
-    README.write_text(text, encoding="utf-8")
+    _harness.write_section(SECTION, body)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -338,23 +307,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per method (median reported)")
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of " + ", ".join(METHODS))
     parser.add_argument("--write-readme", action="store_true", help="replace the Scorecard section of benchmarks/README.md")
+    parser.add_argument("--prepare", action="store_true", help="only write the synthetic data (run_all.py)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--no-warmup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     answers = args.answers if args.answers is not None else max(args.rows // 10, 1)
 
+    start = time.time()
     folder = make_shop(args.rows, answers)
+    if args.prepare:
+        print(json.dumps(_harness.prepared(folder, start)))
+        return 0
     if args.measure:
-        print(json.dumps(measure(args.measure, folder, args.repeat)))
+        print(json.dumps(measure(args.measure, folder, args.repeat, warmup=not args.no_warmup)))
         return 0
 
     results: dict[str, dict] = {}
     for method in args.methods.split(","):
-        out = subprocess.run(
+        results[method] = _harness.run_child(
             [sys.executable, __file__, "--rows", str(args.rows), "--answers", str(answers), "--repeat",
              str(args.repeat), "--measure", method],
-            check=True, capture_output=True, text=True,
         )
-        results[method] = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{method}: {results[method]['seconds']:.2f} s, peak {results[method]['peak_mb']:,.0f} MB", file=sys.stderr)
     check(results)
     lines = table_rows(results, args.rows, answers)

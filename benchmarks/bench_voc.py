@@ -36,18 +36,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
-README = HERE / "README.md"
+import _harness
+from _harness import DATA
+
 SECTION = "## Voice of the customer"
 TARGET = 5000.0
 
@@ -233,11 +231,11 @@ def child(method: str, path: str, rows: int, repeat: int) -> dict[str, Any]:
 
 
 def measure(method: str, path: Path, rows: int, repeat: int) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, __file__, "--child", method, "--data", str(path), "--rows", str(rows),
-                          "--repeat", str(repeat)], capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        raise RuntimeError(f"{method} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    try:
+        return _harness.run_child([sys.executable, __file__, "--child", method, "--data", str(path), "--rows", str(rows),
+                                   "--repeat", str(repeat)])
+    except _harness.ChildFailed as exc:
+        raise RuntimeError(f"{method} failed:\n{exc.stderr[-3000:] or exc}") from None
 
 
 def table_lines(results: list[dict[str, Any]]) -> list[str]:
@@ -258,7 +256,7 @@ def table_lines(results: list[dict[str, Any]]) -> list[str]:
 
 def write_readme(lines: list[str], rows: int, detect_rows: int, repeat: int) -> None:
     """Replace (or add) the ``## Voice of the customer`` section of benchmarks/README.md."""
-    machine = f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+    machine = _harness.machine()
     body = [
         SECTION,
         "",
@@ -285,15 +283,7 @@ def write_readme(lines: list[str], rows: int, detect_rows: int, repeat: int) -> 
             "CPU times), so the texts/s column says little; the texts per CPU second column is the better guide. "
             "Run the full command (`--rows 500000 --detect-rows 50000`) on a quiet machine.",
         ]
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n\n"
-    start = text.find(SECTION + "\n")
-    if start >= 0:
-        nxt = text.find("\n## ", start + len(SECTION))
-        end = len(text) if nxt < 0 else nxt + 1
-        text = text[:start] + "\n".join(body) + text[end:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(body)
-    README.write_text(text, encoding="utf-8")
+    _harness.write_section(SECTION, body)
 
 
 def main() -> None:
