@@ -33,6 +33,7 @@ import plotly.graph_objects as go
 from cxlib import viz
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
+from cxlib.timestamps import with_epoch_day
 
 __all__ = ["RFMSummary", "UNIT_DAYS", "daily_repeat_purchases", "epoch_days", "rfm_summary", "to_epoch_day"]
 
@@ -45,20 +46,6 @@ _EPOCH = pd.Timestamp("1970-01-01")
 def _lazy(table: Any) -> nw.LazyFrame[Any]:
     frame = to_narwhals(table)
     return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
-
-
-def epoch_day_expr(column: str) -> nw.Expr:
-    """Days since 1970-01-01 of a UTC timestamp column, as integer arithmetic on year and day
-    of year (portable: every backend has both; Narwhals' ``dt.timestamp`` is not on DuckDB)."""
-    y = nw.col(column).dt.year()
-    return (
-        365 * (y - 1970)
-        + (y - 1969) // 4
-        - (y - 1901) // 100
-        + (y - 1601) // 400
-        + nw.col(column).dt.ordinal_day()
-        - 1
-    )
 
 
 def to_epoch_day(value: Any) -> int:
@@ -105,12 +92,12 @@ def _orders_days(orders: Any, by: Sequence[str]) -> nw.LazyFrame[Any]:
     require_columns(orders, ["customer_id", "ts", "revenue", *by], "orders", purpose="the RFM summary")
     frame = _lazy(orders)
     _check_ts(frame, "orders")
-    return frame.select(
+    return with_epoch_day(frame.select(
         nw.col("customer_id"),
         _utc(frame).alias("ts"),
         nw.col("revenue").fill_nan(None),
         *[nw.col(c) for c in by],
-    ).with_columns(day=epoch_day_expr("ts"))
+    ))
 
 
 def _period_days(

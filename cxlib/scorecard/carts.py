@@ -17,8 +17,9 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from cxlib.engine import require_columns
-from cxlib.scorecard.cells import P, Period, aggregate_cells, as_lazy, epoch_day, period_index
+from cxlib.scorecard.cells import P, Period, aggregate_cells, as_lazy, period_index
 from cxlib.scorecard.segments import attach_segments
+from cxlib.timestamps import epoch_day
 
 __all__ = ["cart_cells", "cart_unit"]
 

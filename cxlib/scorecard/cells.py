@@ -22,6 +22,7 @@ import pandas as pd
 
 from cxlib.engine import backend, to_narwhals, to_pandas
 from cxlib.errors import DataError
+from cxlib.timestamps import epoch_day
 
 __all__ = [
     "ALL",
@@ -32,7 +33,6 @@ __all__ = [
     "aggregate_cells",
     "as_lazy",
     "check_period",
-    "epoch_day",
     "long_cells",
     "materialize",
     "period_bounds",
@@ -82,13 +82,6 @@ def materialize(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     if name == "duckdb":
         return nw.from_native(frame.to_native().materialize())
     return frame
-
-
-def epoch_day(ts: nw.Expr) -> nw.Expr:
-    """Days since 1970-01-01 from year and day of year (integer arithmetic, any backend)."""
-    y1 = ts.dt.year() - 1
-    leap_days = y1 // 4 - y1 // 100 + y1 // 400 - 477  # leap years in [1970, year)
-    return (ts.dt.year() - 1970) * 365 + leap_days + ts.dt.ordinal_day() - 1
 
 
 def period_index(ts_column: str, period: Period) -> nw.Expr:
