@@ -12,7 +12,7 @@ import pytest
 from cxlib.ltv import clv, fit_bgnbd, fit_gamma_gamma, fit_pareto_nbd, rfm_summary
 from cxlib.ltv.clv import DAYS_PER_MONTH, discounted_purchases
 
-from conftest import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
+from ltv_data import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
 from test_ltv_models import bgnbd_expected_direct
 
 

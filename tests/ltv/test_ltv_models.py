@@ -22,7 +22,7 @@ from cxlib.ltv.gamma_gamma import _Data as _GGData
 from cxlib.ltv.gamma_gamma import gamma_gamma_loglik
 from cxlib.ltv.pareto_nbd import ParetoNBDModel, pareto_nbd_loglik
 
-from conftest import simulate_bgnbd
+from ltv_data import simulate_bgnbd
 
 # ------------------------------------------------------------------ independent formulas
 

@@ -20,7 +20,7 @@ import cxlib
 from cxlib.data.sample_truth import TRUTH
 from cxlib.ltv import fit_bgnbd, fit_gamma_gamma, rfm_summary
 
-from conftest import SAMPLE
+from ltv_data import SAMPLE
 
 pytestmark = pytest.mark.skipif(not (SAMPLE / "orders.parquet").exists(), reason="sample shop not generated")
 

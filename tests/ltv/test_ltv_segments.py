@@ -15,7 +15,7 @@ from cxlib.ltv import clv, clv_by_nps, fit_bgnbd, fit_gamma_gamma, rfm_segments,
 from cxlib.ltv.nps import latest_nps
 from cxlib.ltv.segments import rfm_scores
 
-from conftest import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
+from ltv_data import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
 
 
 def naive_segment(r: int, f: int) -> str:

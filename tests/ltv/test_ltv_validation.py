@@ -12,7 +12,7 @@ from cxlib.engine import duckdb_connection
 from cxlib.ltv import (compare_models, fit_bgnbd, fit_pareto_nbd, holdout_validation,
                        repeat_transactions_over_time, rfm_summary)
 
-from conftest import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
+from ltv_data import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
 from test_ltv_models import bgnbd_expected_direct
 
 
