@@ -17,7 +17,7 @@ help:
 	@echo "make test     - install the test dependencies and run the whole test suite"
 	@echo "make lab      - JupyterLab on the project"
 	@echo "make sample   - regenerate the sample shop in data/sample/ (seed 42)"
-	@echo "make bench    - every analysis at 10M and 100M rows into benchmarks/README.md (1-2 h; BENCH_ARGS=...)"
+	@echo "make bench    - every analysis at 10M and 100M rows into benchmarks/README.md (about 25 min; BENCH_ARGS=...)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
