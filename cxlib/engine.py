@@ -18,10 +18,11 @@ from typing import Any
 import duckdb
 import narwhals.stable.v2 as nw
 import pandas as pd
+import pyarrow as pa
 
 from cxlib.errors import DataError
 
-__all__ = ["backend", "check_utc_session", "duckdb_connection", "require_columns", "spark_session", "to_narwhals", "to_pandas"]
+__all__ = ["backend", "check_utc_session", "duckdb_connection", "pandas_on_duckdb", "require_columns", "spark_session", "to_narwhals", "to_pandas"]
 
 _lock = threading.Lock()
 _connection: duckdb.DuckDBPyConnection | None = None
@@ -99,6 +100,16 @@ def spark_session(app_name: str = "cxlib", *, master: str | None = None, config:
     for key, value in options.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
+
+
+def pandas_on_duckdb(frame: pd.DataFrame) -> Any:
+    """A DuckDB relation over a pandas frame's Arrow buffers (no copy where pandas already
+    holds Arrow data), or ``None`` when a column cannot be represented in Arrow."""
+    try:
+        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    return duckdb_connection().from_arrow(arrow)
 
 
 def backend(frame: Any) -> str:

@@ -17,7 +17,6 @@ from typing import Any, Literal
 import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from cxlib.cohorts.periods import (
     ROLLING_SECONDS,
@@ -28,7 +27,7 @@ from cxlib.cohorts.periods import (
     period_labels,
     period_starts,
 )
-from cxlib.engine import backend, check_utc_session, duckdb_connection, require_columns, to_narwhals, to_pandas
+from cxlib.engine import backend, check_utc_session, pandas_on_duckdb, require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.timestamps import epoch_micros, micros_of
 
@@ -39,7 +38,6 @@ __all__ = [
     "Activity",
     "Engine",
     "cohort_frame",
-    "pandas_on_duckdb",
     "prepare_activity",
     "segment_labels",
     "table_name",
@@ -183,16 +181,6 @@ def _pandas_ready(frame: nw.DataFrame[Any] | nw.LazyFrame[Any], by: str | None) 
     if by and isinstance(native[by].dtype, pd.CategoricalDtype):
         changes[by] = native[by].astype(native[by].cat.categories.dtype)
     return nw.from_native(native.assign(**changes)) if changes else frame
-
-
-def pandas_on_duckdb(frame: pd.DataFrame) -> Any:
-    """A DuckDB relation over a pandas frame's Arrow buffers (no copy where pandas already
-    holds Arrow data), or ``None`` when a column cannot be represented in Arrow."""
-    try:
-        arrow = pa.Table.from_pandas(frame, preserve_index=False)
-    except (pa.ArrowException, TypeError, ValueError):
-        return None
-    return duckdb_connection().from_arrow(arrow)
 
 
 def prepare_activity(
