@@ -11,6 +11,9 @@ scripts share:
   peak RSS);
 * :func:`run_child` — run one child, parse its last stdout line as JSON, and report its peak
   RSS as the kernel saw it (``wait4``), also when it fails;
+* :func:`analysis_parser`, :func:`child_mode`, :func:`run_methods` — the command line every
+  analysis script shares (``--rows --repeat --methods --write-readme --prepare``) and its
+  child modes for ``run_all.py`` (``--prepare``, ``--measure``);
 * :func:`configure_duckdb` — apply the DuckDB memory limit and spill folder that
   ``run_all.py`` passes to its children (environment variables; nothing changes without them);
 * :func:`write_section` — replace (or add) one ``## `` section of the README, leaving the
@@ -23,6 +26,7 @@ scripts without touching the recorded numbers).
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -30,6 +34,7 @@ import resource
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -131,6 +136,51 @@ def prepared(path: Path, start: float) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------- parent side
+
+
+def analysis_parser(doc: str, *, rows: int, rows_help: str, methods: Sequence[str], section: str,
+                    default_methods: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The options of an analysis script; scripts add their own before parsing."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=rows, help=rows_help)
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per method (median reported)")
+    parser.add_argument("--methods", default=",".join(default_methods or methods),
+                        help="comma-separated subset of " + ", ".join(methods))
+    parser.add_argument("--write-readme", action="store_true",
+                        help=f"replace the {section} section of benchmarks/README.md")
+    parser.add_argument("--prepare", action="store_true", help="only write the synthetic data (run_all.py)")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--no-warmup", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def child_mode(args: argparse.Namespace, path: Path, start: float,
+               measure_method: Callable[..., dict[str, Any]]) -> bool:
+    """Serve ``--prepare`` (print :func:`prepared`) or ``--measure METHOD`` (print
+    ``measure_method(method, path, repeat, warmup=...)``) as one JSON line; ``False`` when
+    neither was asked for."""
+    if args.prepare:
+        print(json.dumps(prepared(path, start)))
+        return True
+    if args.measure:
+        print(json.dumps(measure_method(args.measure, path, args.repeat, warmup=not args.no_warmup)))
+        return True
+    return False
+
+
+def run_methods(script: str, args: argparse.Namespace, methods: Sequence[str],
+                extra: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
+    """Measure each method in its own ``script --measure METHOD`` child; print a line each."""
+    results: dict[str, dict[str, Any]] = {}
+    for method in methods:
+        results[method] = run_child(
+            [sys.executable, script, "--rows", str(args.rows), "--repeat", str(args.repeat), *extra,
+             "--measure", method],
+        )
+        print(f"{method}: {results[method]['seconds']:.2f} s, peak {results[method]['peak_mb']:,.0f} MB",
+              file=sys.stderr)
+    return results
+
 
 
 class ChildFailed(RuntimeError):

@@ -28,9 +28,6 @@ are written in chunks of 10M events (bounded memory at 100M).
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -307,41 +304,20 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=10_000_000, help="events (customers = rows / 25)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per method (median reported)")
-    parser.add_argument("--methods", default=",".join(DEFAULT_METHODS),
-                        help="comma-separated subset of " + ", ".join(METHODS))
-    parser.add_argument("--write-readme", action="store_true",
-                        help="replace the Journey section of benchmarks/README.md")
-    parser.add_argument("--prepare", action="store_true", help="only write the synthetic data (run_all.py)")
-    parser.add_argument("--measure", help=argparse.SUPPRESS)
-    parser.add_argument("--no-warmup", action="store_true", help=argparse.SUPPRESS)
+    parser = _harness.analysis_parser(__doc__, rows=10_000_000, rows_help="events (customers = rows / 25)",
+                                      methods=METHODS, default_methods=DEFAULT_METHODS, section="Journey")
     args = parser.parse_args(argv)
-
     start = time.time()
     path = make_events(args.rows)
-    if args.prepare:
-        print(json.dumps(_harness.prepared(path, start)))
+    if _harness.child_mode(args, path, start, measure):
         return 0
-    if args.measure:
-        print(json.dumps(measure(args.measure, path, args.repeat, warmup=not args.no_warmup)))
-        return 0
-
-    results: dict[str, dict] = {}
-    for method in args.methods.split(","):
-        results[method] = _harness.run_child(
-            [sys.executable, __file__, "--rows", str(args.rows), "--repeat", str(args.repeat), "--measure", method],
-        )
-        res = results[method]
-        print(f"{method}: {res['seconds']:.2f} s, peak {res['peak_mb']:,.0f} MB", file=sys.stderr)
+    results = _harness.run_methods(__file__, args, args.methods.split(","))
     check_agreement(results)
     lines = table_rows(results, args.rows)
     print("\n".join(lines))
     if args.write_readme:
         write_readme(lines, args.rows, args.repeat)
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

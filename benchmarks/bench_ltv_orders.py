@@ -35,8 +35,6 @@ they are written in chunks of 1M customers (bounded memory at 100M orders).
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
 import sys
 import time
@@ -307,24 +305,13 @@ def write_readme(lines: list[str], note_lines: list[str], rows: int, repeat: int
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=10_000_000, help="orders (about rows / 5.2 customers)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed cxlib runs per method (median reported)")
-    parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of " + ", ".join(METHODS))
+    parser = _harness.analysis_parser(__doc__, rows=10_000_000, rows_help="orders (about rows / 5.2 customers)",
+                                      methods=METHODS, section="Customer lifetime value from orders")
     parser.add_argument("--lifetimes-python", default=DEFAULT_LIFETIMES, help="python of the lifetimes environment")
-    parser.add_argument("--write-readme", action="store_true", help="replace this section of benchmarks/README.md")
-    parser.add_argument("--prepare", action="store_true", help="only write the synthetic data (run_all.py)")
-    parser.add_argument("--measure", help=argparse.SUPPRESS)
-    parser.add_argument("--no-warmup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-
     start = time.time()
     path = make_orders(args.rows)
-    if args.prepare:
-        print(json.dumps(_harness.prepared(path, start)))
-        return 0
-    if args.measure:
-        print(json.dumps(measure(args.measure, path, args.repeat, warmup=not args.no_warmup)))
+    if _harness.child_mode(args, path, start, measure):
         return 0
 
     results: dict[str, dict] = {}
@@ -342,7 +329,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_readme:
         write_readme(lines, note_lines, args.rows, args.repeat)
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

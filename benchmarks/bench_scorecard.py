@@ -27,9 +27,6 @@ duckdb_sql,duckdb_cxlib`` measures just the target in a few minutes.
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 import time
 from pathlib import Path
 
@@ -302,41 +299,22 @@ def write_readme(lines: list[str], rows: int, answers: int, repeat: int) -> None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=10_000_000, help="orders (customers = rows / 5)")
+    parser = _harness.analysis_parser(__doc__, rows=10_000_000, rows_help="orders (customers = rows / 5)",
+                                      methods=METHODS, section="Scorecard")
     parser.add_argument("--answers", type=int, default=None, help="survey answers (default rows / 10)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per method (median reported)")
-    parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of " + ", ".join(METHODS))
-    parser.add_argument("--write-readme", action="store_true", help="replace the Scorecard section of benchmarks/README.md")
-    parser.add_argument("--prepare", action="store_true", help="only write the synthetic data (run_all.py)")
-    parser.add_argument("--measure", help=argparse.SUPPRESS)
-    parser.add_argument("--no-warmup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     answers = args.answers if args.answers is not None else max(args.rows // 10, 1)
-
     start = time.time()
     folder = make_shop(args.rows, answers)
-    if args.prepare:
-        print(json.dumps(_harness.prepared(folder, start)))
+    if _harness.child_mode(args, folder, start, measure):
         return 0
-    if args.measure:
-        print(json.dumps(measure(args.measure, folder, args.repeat, warmup=not args.no_warmup)))
-        return 0
-
-    results: dict[str, dict] = {}
-    for method in args.methods.split(","):
-        results[method] = _harness.run_child(
-            [sys.executable, __file__, "--rows", str(args.rows), "--answers", str(answers), "--repeat",
-             str(args.repeat), "--measure", method],
-        )
-        print(f"{method}: {results[method]['seconds']:.2f} s, peak {results[method]['peak_mb']:,.0f} MB", file=sys.stderr)
+    results = _harness.run_methods(__file__, args, args.methods.split(","), extra=["--answers", str(answers)])
     check(results)
     lines = table_rows(results, args.rows, answers)
     print("\n".join(lines))
     if args.write_readme:
         write_readme(lines, args.rows, answers, args.repeat)
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())
