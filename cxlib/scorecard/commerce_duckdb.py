@@ -14,9 +14,9 @@ many rows once:
    so their ``per_seg`` rows already are their customer × period rows. Only the others
    (customers who bought in two segments in one period) are grouped again for the totals.
 
-Periods come from ``epoch_us(ts)`` with integer civil-calendar arithmetic (Hinnant's
-``civil_from_days``) rather than ``year()``/``month()`` on a ``TIMESTAMPTZ``, which costs a
-time-zone lookup per row. It applies to DuckDB relations whose ``ts`` is UTC, with periods
+Periods come from ``epoch_us(ts)`` (as a plain UTC ``TIMESTAMP`` for months and quarters)
+rather than ``year()``/``month()`` on a ``TIMESTAMPTZ``, which costs a time-zone lookup per
+row. It applies to DuckDB relations whose ``ts`` is UTC, with periods
 (week, month, quarter or none) spanning at most :data:`MAX_PERIODS`; otherwise the portable
 plan runs. Both give identical cells (``tests/scorecard/test_commerce_duckdb.py``).
 """
@@ -56,28 +56,19 @@ def _floor_div(x: str, d: int) -> str:
 def period_query(select: str, period: Period, ts: str = "ts", source: str = "cx_orders") -> str:
     """``SELECT {select}, p FROM source`` with ``p`` the period index of ``ts``.
 
-    Equal to :func:`cxlib.scorecard.cells.period_index` in UTC. Months and quarters use
-    Hinnant's ``civil_from_days`` on the day number
-    (http://howardhinnant.github.io/date_algorithms.html), integer arithmetic only, one
-    subquery per step so that no step is computed twice.
+    Equal to :func:`cxlib.scorecard.cells.period_index` in UTC. Weeks come from the day
+    number; months and quarters from the calendar parts of ``make_timestamp(epoch_us(ts))``,
+    the same instant as a plain (UTC) ``TIMESTAMP``, whose parts need no time-zone lookup.
     """
     if period is None:
         return f"SELECT {select}, 0 AS p FROM {source}"
-    day = _floor_div(f"epoch_us({_quote(ts)})", _DAY_US)
     if period == "week":
+        day = _floor_div(f"epoch_us({_quote(ts)})", _DAY_US)
         return f"SELECT {select}, {_floor_div(f'{day} + 3', 7)} AS p FROM {source}"
-    month = "(yoe + era * 400 + (mp >= 10)::BIGINT) * 12 + (mp + 2) % 12"  # mp: months since March
-    steps = [
-        ("era", _floor_div("z", 146097)),
-        ("doe", "z - era * 146097"),
-        ("yoe", "(doe - doe // 1460 + doe // 36524 - doe // 146096) // 365"),
-        ("mp", "(5 * (doe - (365 * yoe + yoe // 4 - yoe // 100)) + 2) // 153"),
-        ("p", month if period == "month" else f"({month}) // 3"),
-    ]
-    query = f"SELECT {select}, {day} + 719468 AS z FROM {source}"
-    for name, expr in steps:
-        query = f"SELECT *, {expr} AS {name} FROM ({query})"
-    return f"SELECT * EXCLUDE (z, era, doe, yoe, mp) FROM ({query})"
+    month = "year(cx_utc) * 12 + month(cx_utc) - 1"
+    index = month if period == "month" else _floor_div(month, 3)
+    return (f"SELECT {select}, {index} AS p "
+            f"FROM (SELECT *, make_timestamp(epoch_us({_quote(ts)})) AS cx_utc FROM {source})")
 
 
 def _applies(frame: nw.LazyFrame[Any], period: Period) -> bool:

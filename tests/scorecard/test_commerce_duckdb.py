@@ -76,7 +76,7 @@ def test_falls_back_to_the_portable_plan_when_it_does_not_apply() -> None:
 
 
 def test_period_query_follows_the_calendar() -> None:
-    """Integer civil-calendar periods against pandas' calendar, including before 1970 and leap days."""
+    """Periods of the SQL against pandas' calendar, including before 1970 and leap days."""
     rng = np.random.default_rng(0)
     seconds = np.concatenate([
         rng.integers(-2_208_988_800, 4_102_444_800, 5_000),  # 1900 to 2100
