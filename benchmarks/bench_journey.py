@@ -319,5 +319,6 @@ def main(argv: list[str] | None = None) -> int:
         write_readme(lines, args.rows, args.repeat)
     return 0
 
+
 if __name__ == "__main__":
     raise SystemExit(main())

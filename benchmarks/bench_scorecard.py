@@ -316,5 +316,6 @@ def main(argv: list[str] | None = None) -> int:
         write_readme(lines, args.rows, answers, args.repeat)
     return 0
 
+
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -10,20 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "notebooks" / "02_journey_mapping.ipynb"
-
-
-def test_notebook_matches_its_builder():
-    builder = REPO / "notebooks" / "_build" / "02_journey_mapping.py"
-    namespace: dict = {"__name__": "builder"}
-    exec(compile(builder.read_text(), str(builder), "exec"), namespace)  # noqa: S102
-    assert nbformat.writes(namespace["build"]()) == NOTEBOOK.read_text(encoding="utf-8"), (
-        "notebooks/02_journey_mapping.ipynb is stale: run `python notebooks/_build/02_journey_mapping.py`"
-    )
 
 
 @pytest.mark.notebooks

@@ -13,16 +13,6 @@ import pytest
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
-def test_cohort_notebook_matches_its_builder() -> None:
-    builder = NOTEBOOKS / "_build" / "03_cohort_retention.py"
-    namespace: dict = {"__name__": "builder"}
-    exec(compile(builder.read_text(), str(builder), "exec"), namespace)  # noqa: S102
-    built = nbformat.writes(namespace["build"]())
-    assert built == (NOTEBOOKS / "03_cohort_retention.ipynb").read_text(encoding="utf-8"), (
-        "notebooks/03_cohort_retention.ipynb is stale: run `python notebooks/_build/03_cohort_retention.py`"
-    )
-
-
 @pytest.mark.notebooks
 def test_notebook_with_non_default_parameters_from_another_folder(tiny_shop: Path, tmp_path: Path) -> None:
     """The tiny shop (tests/conftest.py): 20 days of events of 10 customers; 3 customers order daily."""

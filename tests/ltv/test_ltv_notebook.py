@@ -8,22 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from cxlib.data.sample import generate_sample
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOK = NOTEBOOKS / "04_customer_lifetime_value.ipynb"
-
-
-def test_notebook_matches_its_builder() -> None:
-    builder = NOTEBOOKS / "_build" / "04_customer_lifetime_value.py"
-    namespace: dict = {"__name__": "builder"}
-    exec(compile(builder.read_text(), str(builder), "exec"), namespace)  # noqa: S102
-    assert nbformat.writes(namespace["build"]()) == NOTEBOOK.read_text(encoding="utf-8"), (
-        "notebooks/04_customer_lifetime_value.ipynb is stale: run `python notebooks/_build/04_customer_lifetime_value.py`"
-    )
 
 
 def _text(path: Path) -> str:

@@ -10,22 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from tests.scorecard.shops import random_shop
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO / "notebooks" / "01_cx_scorecard.ipynb"
-
-
-def test_notebook_matches_its_builder() -> None:
-    builder = REPO / "notebooks" / "_build" / "01_cx_scorecard.py"
-    namespace: dict = {"__name__": "builder"}
-    exec(compile(builder.read_text(), str(builder), "exec"), namespace)  # noqa: S102
-    assert nbformat.writes(namespace["build"]()) == NOTEBOOK.read_text(encoding="utf-8"), (
-        "notebooks/01_cx_scorecard.ipynb is stale: run `python notebooks/_build/01_cx_scorecard.py`"
-    )
 
 
 def _text(path: Path) -> str:
