@@ -15,28 +15,23 @@ from __future__ import annotations
 import pandas as pd
 
 from cxlib.cohorts.activity import CUSTOMER, TS, Activity
-from cxlib.cohorts.periods import DAY_SECONDS, ORIGIN, period_index_of
+from cxlib.cohorts.periods import ORIGIN_DAY, period_index_of
+from cxlib.data.engine_sql import quote
+from cxlib.timestamps import sql_epoch_day, sql_floor_div, sql_month_index
 
 __all__ = ["MAX_PERIODS", "on_cells_duckdb", "period_sql"]
 
 #: Widest span (in periods) one 128-bit set can hold.
 MAX_PERIODS = 128
-_ORIGIN_US = int(ORIGIN.timestamp()) * 1_000_000
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def period_sql(column: str, period: str) -> str:
-    """SQL twin of :func:`cxlib.cohorts.periods.period_index` (UTC session)."""
-    ts = _quote(column)
+    """SQL twin of :func:`cxlib.cohorts.periods.period_index` (UTC instants)."""
+    ts = quote(column)
     if period in ("day", "week"):
-        length = DAY_SECONDS * (1 if period == "day" else 7) * 1_000_000
-        return f"((epoch_us({ts}) - ({_ORIGIN_US})) // {length})"
-    if period == "month":
-        return f"(year({ts}) * 12 + month({ts}) - 1)"
-    return f"(year({ts}) * 4 + (month({ts}) - 1) // 3)"
+        return sql_floor_div(f"{sql_epoch_day(ts)} - ({ORIGIN_DAY})", 1 if period == "day" else 7)
+    month = sql_month_index(ts)
+    return month if period == "month" else sql_floor_div(month, 3)
 
 
 def on_cells_duckdb(activity: Activity) -> pd.DataFrame | None:
@@ -64,12 +59,12 @@ def on_cells_duckdb(activity: Activity) -> pd.DataFrame | None:
         return None
     by = activity.by
     # Segment = value on the first row; ties at that time: the smallest non-missing value.
-    seg_col = f", struct_pack(t := {_quote(TS)}, missing := {_quote(by)} IS NULL, v := {_quote(by)}) AS sv" if by else ""
+    seg_col = f", struct_pack(t := {quote(TS)}, missing := {quote(by)} IS NULL, v := {quote(by)}) AS sv" if by else ""
     seg_agg = ", min(sv).v AS segment" if by else ""
     seg = "segment, " if by else ""
     sql = f"""
         WITH rows AS (
-            SELECT {_quote(CUSTOMER)} AS cid, {period} - ({int(low)}) AS q{seg_col} FROM cx_src
+            SELECT {quote(CUSTOMER)} AS cid, {period} - ({int(low)}) AS q{seg_col} FROM cx_src
         ),
         customers AS (
             SELECT min(q) AS c, bit_or((1::UHUGEINT) << q::UHUGEINT) AS periods{seg_agg}

@@ -55,7 +55,8 @@ ROLLING_SECONDS: dict[str, int] = {
 #: Origin of the day and week numbering (a Monday, so weeks start on Mondays as in ISO 8601).
 ORIGIN = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
 _ORIGIN_TS = pd.Timestamp(ORIGIN)
-_ORIGIN_DAY = (ORIGIN - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)).days
+#: Days from 1970-01-01 to :data:`ORIGIN`.
+ORIGIN_DAY = (ORIGIN - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)).days
 
 
 def check_period(period: str, name: str = "period") -> Period:
@@ -81,7 +82,7 @@ def period_index(ts: nw.Expr, period: str) -> nw.Expr:
     """
     check_period(period)
     if period in ("day", "week"):
-        return (epoch_day(ts) - _ORIGIN_DAY) // (1 if period == "day" else 7)
+        return (epoch_day(ts) - ORIGIN_DAY) // (1 if period == "day" else 7)
     if period == "month":
         return ts.dt.year() * 12 + ts.dt.month() - 1
     return ts.dt.year() * 4 + (ts.dt.month() - 1) // 3

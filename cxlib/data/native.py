@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import narwhals.stable.v2 as nw
 
+from cxlib.data.engine_sql import quote
 from cxlib.engine import backend, duckdb_connection
 
 __all__ = ["BAD", "NAIVE", "localize", "parse_text_columns"]
@@ -31,24 +32,20 @@ _TRUE = "('true', 't', 'yes', 'y', '1')"
 _FALSE = "('false', 'f', 'no', 'n', '0')"
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
 def _duckdb_parse_sql(name: str, kind: ParseKind, timezone: str | None) -> list[str]:
     """SQL select items: the parsed column and its flag columns."""
-    col = _quote(name)
+    col = quote(name)
     s = f"NULLIF(trim(CAST({col} AS VARCHAR)), '')"
     if kind == "number":
         parsed = f"TRY_CAST({s} AS DOUBLE)"
-        return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND {parsed} IS NULL) AS {_quote(BAD + name)}"]
+        return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND {parsed} IS NULL) AS {quote(BAD + name)}"]
     if kind == "flag":
         parsed = f"CASE WHEN lower({s}) IN {_TRUE} THEN true WHEN lower({s}) IN {_FALSE} THEN false END"
-        return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND ({parsed}) IS NULL) AS {_quote(BAD + name)}"]
+        return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND ({parsed}) IS NULL) AS {quote(BAD + name)}"]
     has_zone = f"regexp_matches({s}, {_literal(_HAS_ZONE)})"
     naive = f"TRY_CAST({s} AS TIMESTAMP)"
     local = f"timezone({_literal(timezone)}, {naive})" if timezone else "NULL::TIMESTAMPTZ"
@@ -60,8 +57,8 @@ def _duckdb_parse_sql(name: str, kind: ParseKind, timezone: str | None) -> list[
     is_naive = f"({s} IS NOT NULL AND NOT {has_zone} AND {naive} IS NOT NULL)" if not timezone else "false"
     return [
         f"{parsed} AS {col}",
-        f"{unparseable} AS {_quote(BAD + name)}",
-        f"{is_naive} AS {_quote(NAIVE + name)}",
+        f"{unparseable} AS {quote(BAD + name)}",
+        f"{is_naive} AS {quote(NAIVE + name)}",
     ]
 
 
@@ -88,7 +85,7 @@ def parse_text_columns(
         return _parse_spark(frame, columns, timezone)
     items = [item for name, kind in columns.items() for item in _duckdb_parse_sql(name, kind, timezone)]
     if engine == "duckdb":
-        replaced = ", ".join(_quote(name) for name in columns)
+        replaced = ", ".join(quote(name) for name in columns)
         sql = f"SELECT * EXCLUDE ({replaced}), {', '.join(items)} FROM cx_input"
         relation = frame.to_native().query("cx_input", sql)
         order = [*frame.columns, *[c for c in relation.columns if c not in frame.columns]]
@@ -152,7 +149,7 @@ def localize(
     """Read a zone-less timestamp column as local time in ``timezone`` and convert to UTC."""
     engine = backend(frame)
     if engine == "duckdb":
-        col = _quote(name)
+        col = quote(name)
         sql = f"SELECT * REPLACE (timezone({_literal(timezone)}, CAST({col} AS TIMESTAMP)) AS {col}) FROM cx_input"
         return nw.from_native(frame.to_native().query("cx_input", sql))
     if engine == "pyspark":

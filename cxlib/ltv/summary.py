@@ -31,6 +31,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import viz
+from cxlib.data.engine_sql import quote
 from cxlib.engine import backend, pandas_on_duckdb, require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.timestamps import with_epoch_day
@@ -340,7 +341,7 @@ def _per_customer_duckdb(days: nw.LazyFrame[Any], cal_day: int, obs_day: int, ho
     """
     if backend(days) != "duckdb":
         return None
-    quoted = {c: '"' + c.replace('"', '""') + '"' for c in by_cols}
+    quoted = {c: quote(c) for c in by_cols}
     day_firsts = "".join(f", min({{'ts': ts, 'v': {q}}}) AS {q}" for q in quoted.values())
     cal = f"FILTER (WHERE day <= {cal_day})"
     later = f"FILTER (WHERE day > {cal_day})"

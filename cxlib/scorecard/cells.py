@@ -34,7 +34,6 @@ __all__ = [
     "as_lazy",
     "check_period",
     "long_cells",
-    "materialize",
     "period_bounds",
     "period_index",
     "segment_labels",
@@ -65,23 +64,6 @@ def as_lazy(table: Any) -> nw.LazyFrame[Any]:
     """Any supported frame as a Narwhals LazyFrame."""
     frame = to_narwhals(table)
     return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
-
-
-def materialize(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """Compute an intermediate once when several queries read it.
-
-    polars: collected and continued lazily. DuckDB (a fast path beside the portable plan):
-    executed once and held by the relation's own connection
-    (``DuckDBPyRelation.materialize``), instead of re-reading the source for every query.
-    pandas computes eagerly anyway; Spark and other engines keep the plan (recomputed where
-    the data lives).
-    """
-    name = backend(frame)
-    if name == "polars":
-        return frame.collect().lazy()
-    if name == "duckdb":
-        return nw.from_native(frame.to_native().materialize())
-    return frame
 
 
 def period_index(ts_column: str, period: Period) -> nw.Expr:

@@ -30,8 +30,9 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from cxlib.data.engine_sql import materialize
 from cxlib.engine import require_columns
-from cxlib.scorecard.cells import ALL, P, Period, aggregate_cells, as_lazy, materialize, period_index
+from cxlib.scorecard.cells import ALL, P, Period, aggregate_cells, as_lazy, period_index
 from cxlib.scorecard.commerce_duckdb import commerce_cells_duckdb
 from cxlib.scorecard.segments import attach_segments
 

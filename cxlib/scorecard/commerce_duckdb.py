@@ -29,46 +29,36 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from cxlib.data.engine_sql import quote
 from cxlib.engine import backend, to_pandas
 from cxlib.scorecard.cells import ALL, P, Measure, Period, as_lazy, long_cells
+from cxlib.timestamps import sql_epoch_day, sql_floor_div, sql_month_index
 
 __all__ = ["MAX_PERIODS", "commerce_cells_duckdb", "period_query"]
 
 #: Widest span (periods from the first to the last order) the 128-bit set of periods holds:
 #: retention of the last period reads bit ``span``.
 MAX_PERIODS = 127
-_DAY_US = 86_400_000_000
 _CUSTOMER_MEASURES: dict[str, Measure] = {
     "purchase_frequency": "k", "revenue_per_customer": "rev", "repeat_rate": "rep",
 }
 _ORDER_VALUES = {"aov": "revenue", "return_rate": "returned", "delivery_days": "delivery_days"}
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _floor_div(x: str, d: int) -> str:
-    """Integer floor division (DuckDB's ``//`` truncates towards zero)."""
-    return f"(({x}) // {d} - (({x}) % {d} < 0)::BIGINT)"
-
-
 def period_query(select: str, period: Period, ts: str = "ts", source: str = "cx_orders") -> str:
     """``SELECT {select}, p FROM source`` with ``p`` the period index of ``ts``.
 
-    Equal to :func:`cxlib.scorecard.cells.period_index` in UTC. Weeks come from the day
-    number; months and quarters from the calendar parts of ``make_timestamp(epoch_us(ts))``,
-    the same instant as a plain (UTC) ``TIMESTAMP``, whose parts need no time-zone lookup.
+    Equal to :func:`cxlib.scorecard.cells.period_index` in UTC (weeks start on Mondays:
+    1970-01-01 was a Thursday).
     """
     if period is None:
         return f"SELECT {select}, 0 AS p FROM {source}"
     if period == "week":
-        day = _floor_div(f"epoch_us({_quote(ts)})", _DAY_US)
-        return f"SELECT {select}, {_floor_div(f'{day} + 3', 7)} AS p FROM {source}"
-    month = "year(cx_utc) * 12 + month(cx_utc) - 1"
-    index = month if period == "month" else _floor_div(month, 3)
-    return (f"SELECT {select}, {index} AS p "
-            f"FROM (SELECT *, make_timestamp(epoch_us({_quote(ts)})) AS cx_utc FROM {source})")
+        index = sql_floor_div(f"{sql_epoch_day(quote(ts))} + 3", 7)
+    else:
+        month = sql_month_index(quote(ts))
+        index = month if period == "month" else sql_floor_div(month, 3)
+    return f"SELECT {select}, {index} AS p FROM {source}"
 
 
 def _applies(frame: nw.LazyFrame[Any], period: Period) -> bool:
@@ -123,11 +113,11 @@ def commerce_cells_duckdb(
     names = frame.collect_schema().names()
     values = {m: c for m, c in _ORDER_VALUES.items() if c in names}
     segments = [f"s{i}" for i in range(len(by))]
-    seg_select = "".join(f", {_quote(c)} AS {s}" for c, s in zip(by, segments))
+    seg_select = "".join(f", {quote(c)} AS {s}" for c, s in zip(by, segments))
     seg_keys = "".join(f", {s}" for s in segments)
 
     def number(column: str) -> str:
-        value = f"{_quote(column)}::DOUBLE"
+        value = f"{quote(column)}::DOUBLE"
         return f"CASE WHEN isnan({value}) THEN NULL ELSE {value} END"
 
     value_select = "".join(f", {number(c)} AS v_{m}" for m, c in values.items())
