@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from cxlib.errors import DataError
 
-__all__ = ["backend", "check_utc_session", "duckdb_connection", "pandas_on_duckdb", "require_columns", "spark_session", "to_narwhals", "to_pandas"]
+__all__ = ["backend", "check_utc_session", "duckdb_connection", "pandas_on_duckdb", "plain_categoricals", "require_columns", "spark_session", "to_narwhals", "to_pandas"]
 
 _lock = threading.Lock()
 _connection: duckdb.DuckDBPyConnection | None = None
@@ -110,6 +110,14 @@ def pandas_on_duckdb(frame: pd.DataFrame) -> Any:
     except (pa.ArrowException, TypeError, ValueError):
         return None
     return duckdb_connection().from_arrow(arrow)
+
+
+def plain_categoricals(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with its categorical ``columns`` as plain values (a new frame; pandas cannot
+    take the minimum of an unordered categorical, which segment columns need)."""
+    plain = {c: frame[c].astype(frame[c].cat.categories.dtype)
+             for c in columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    return frame.assign(**plain) if plain else frame
 
 
 def backend(frame: Any) -> str:

@@ -27,7 +27,15 @@ from cxlib.cohorts.periods import (
     period_labels,
     period_starts,
 )
-from cxlib.engine import backend, check_utc_session, pandas_on_duckdb, require_columns, to_narwhals, to_pandas
+from cxlib.engine import (
+    backend,
+    check_utc_session,
+    pandas_on_duckdb,
+    plain_categoricals,
+    require_columns,
+    to_narwhals,
+    to_pandas,
+)
 from cxlib.errors import DataError
 from cxlib.timestamps import epoch_micros, micros_of
 
@@ -174,13 +182,11 @@ def _pandas_ready(frame: nw.DataFrame[Any] | nw.LazyFrame[Any], by: str | None) 
     native = frame.to_native()
     if not isinstance(native, pd.DataFrame):
         return frame
-    changes = {}
+    ready = plain_categoricals(native, [by] if by else [])
     dtype = native[TS].dtype
     if isinstance(dtype, pd.DatetimeTZDtype) and str(dtype.tz) != "UTC":
-        changes[TS] = native[TS].dt.tz_convert("UTC")
-    if by and isinstance(native[by].dtype, pd.CategoricalDtype):
-        changes[by] = native[by].astype(native[by].cat.categories.dtype)
-    return nw.from_native(native.assign(**changes)) if changes else frame
+        ready = ready.assign(**{TS: native[TS].dt.tz_convert("UTC")})
+    return frame if ready is native else nw.from_native(ready)
 
 
 def prepare_activity(

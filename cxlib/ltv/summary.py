@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 
 from cxlib import viz
 from cxlib.data.engine_sql import quote
-from cxlib.engine import backend, pandas_on_duckdb, require_columns, to_narwhals, to_pandas
+from cxlib.engine import backend, pandas_on_duckdb, plain_categoricals, require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.timestamps import with_epoch_day
 
@@ -97,11 +97,7 @@ def _orders_days(orders: Any, by: Sequence[str], engine: str = "auto") -> nw.Laz
     frame = _lazy(orders)
     _check_ts(frame, "orders")
     if backend(frame) == "pandas":
-        native = frame.select(columns).to_native()
-        # Segments by their values (pandas cannot take the min of an unordered categorical).
-        categorical = {c: native[c].astype(native[c].cat.categories.dtype)
-                       for c in by if isinstance(native[c].dtype, pd.CategoricalDtype)}
-        native = native.assign(**categorical) if categorical else native
+        native = plain_categoricals(frame.select(columns).to_native(), by)
         relation = pandas_on_duckdb(native) if engine == "auto" else None
         frame = nw.from_native(relation) if relation is not None else _lazy(native)
     return with_epoch_day(frame.select(
