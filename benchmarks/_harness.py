@@ -104,7 +104,9 @@ def configure_duckdb() -> dict[str, str]:
     return applied
 
 
-def measure(load: Callable[[], Any], run: Callable[[Any], Any], repeat: int, *, warmup: bool = True) -> dict[str, Any]:
+def measure(
+    load: Callable[[], Any], run: Callable[[Any], Any], repeat: int, *, warmup: bool = True
+) -> dict[str, Any]:
     """Load the input (not timed), warm up, time ``repeat`` runs.
 
     Returns ``seconds`` (median wall time), ``times``, ``cpu`` (median CPU seconds of all
@@ -124,38 +126,60 @@ def measure(load: Callable[[], Any], run: Callable[[Any], Any], repeat: int, *, 
         cpu.append(time.process_time() - start_cpu)
         if first is None:
             first = out
-    return {"seconds": statistics.median(times), "times": times, "cpu": statistics.median(cpu), "load_mb": loaded,
-            "peak_mb": peak_rss_mb(), "warmup": warmup, "result": first}
+    return {
+        "seconds": statistics.median(times),
+        "times": times,
+        "cpu": statistics.median(cpu),
+        "load_mb": loaded,
+        "peak_mb": peak_rss_mb(),
+        "warmup": warmup,
+        "result": first,
+    }
 
 
 def prepared(path: Path, start: float) -> dict[str, Any]:
     """What ``--prepare`` prints: the data's path, size on disk, and whether it was there before ``start``."""
     files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
-    return {"data": str(path), "bytes": sum(p.stat().st_size for p in files),
-            "existed": max(p.stat().st_mtime for p in files) < start}
+    return {
+        "data": str(path),
+        "bytes": sum(p.stat().st_size for p in files),
+        "existed": max(p.stat().st_mtime for p in files) < start,
+    }
 
 
 # ------------------------------------------------------------------------------------- parent side
 
 
-def analysis_parser(doc: str, *, rows: int, rows_help: str, methods: Sequence[str], section: str,
-                    default_methods: Sequence[str] | None = None) -> argparse.ArgumentParser:
+def analysis_parser(
+    doc: str,
+    *,
+    rows: int,
+    rows_help: str,
+    methods: Sequence[str],
+    section: str,
+    default_methods: Sequence[str] | None = None,
+) -> argparse.ArgumentParser:
     """The options of an analysis script; scripts add their own before parsing."""
     parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("--rows", type=int, default=rows, help=rows_help)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per method (median reported)")
-    parser.add_argument("--methods", default=",".join(default_methods or methods),
-                        help="comma-separated subset of " + ", ".join(methods))
-    parser.add_argument("--write-readme", action="store_true",
-                        help=f"replace the {section} section of benchmarks/README.md")
+    parser.add_argument(
+        "--methods",
+        default=",".join(default_methods or methods),
+        help="comma-separated subset of " + ", ".join(methods),
+    )
+    parser.add_argument(
+        "--write-readme", action="store_true", help=f"replace the {section} section of benchmarks/README.md"
+    )
     parser.add_argument("--prepare", action="store_true", help="only write the synthetic data (run_all.py)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--no-warmup", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
-def child_mode(args: argparse.Namespace, path: Path, start: float,
-               measure_method: Callable[..., dict[str, Any]]) -> bool:
+def child_mode(
+    args: argparse.Namespace, path: Path, start: float, measure_method: Callable[..., dict[str, Any]]
+) -> bool:
     """Serve ``--prepare`` (print :func:`prepared`) or ``--measure METHOD`` (print
     ``measure_method(method, path, repeat, warmup=...)``) as one JSON line; ``False`` when
     neither was asked for."""
@@ -168,19 +192,30 @@ def child_mode(args: argparse.Namespace, path: Path, start: float,
     return False
 
 
-def run_methods(script: str, args: argparse.Namespace, methods: Sequence[str],
-                extra: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
+def run_methods(
+    script: str, args: argparse.Namespace, methods: Sequence[str], extra: Sequence[str] = ()
+) -> dict[str, dict[str, Any]]:
     """Measure each method in its own ``script --measure METHOD`` child; print a line each."""
     results: dict[str, dict[str, Any]] = {}
     for method in methods:
         results[method] = run_child(
-            [sys.executable, script, "--rows", str(args.rows), "--repeat", str(args.repeat), *extra,
-             "--measure", method],
+            [
+                sys.executable,
+                script,
+                "--rows",
+                str(args.rows),
+                "--repeat",
+                str(args.repeat),
+                *extra,
+                "--measure",
+                method,
+            ],
         )
-        print(f"{method}: {results[method]['seconds']:.2f} s, peak {results[method]['peak_mb']:,.0f} MB",
-              file=sys.stderr)
+        print(
+            f"{method}: {results[method]['seconds']:.2f} s, peak {results[method]['peak_mb']:,.0f} MB",
+            file=sys.stderr,
+        )
     return results
-
 
 
 class ChildFailed(RuntimeError):
@@ -192,8 +227,13 @@ class ChildFailed(RuntimeError):
         self.stderr = stderr
 
 
-def run_child(cmd: Sequence[str], *, timeout: float | None = None, env: dict[str, str] | None = None,
-              cwd: str | Path | None = None) -> dict[str, Any]:
+def run_child(
+    cmd: Sequence[str],
+    *,
+    timeout: float | None = None,
+    env: dict[str, str] | None = None,
+    cwd: str | Path | None = None,
+) -> dict[str, Any]:
     """Run one measurement subprocess; return the JSON object on its last stdout line.
 
     ``child_peak_mb`` (the child's peak RSS as the kernel counted it, from ``wait4``) and
@@ -231,7 +271,9 @@ def run_child(cmd: Sequence[str], *, timeout: float | None = None, env: dict[str
         raise ChildFailed(f"killed by {name}{hint} at {peak:,.0f} MB peak", peak_mb=peak, stderr=stderr)
     lines = stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
-        tail = [line for line in stderr.strip().splitlines() if line.strip()][-1:] or [f"exit code {proc.returncode}"]
+        tail = [line for line in stderr.strip().splitlines() if line.strip()][-1:] or [
+            f"exit code {proc.returncode}"
+        ]
         raise ChildFailed(tail[0].strip(), peak_mb=peak, stderr=stderr)
     result = json.loads(lines[-1])
     result["child_peak_mb"] = peak
@@ -289,7 +331,7 @@ def write_section(section: str, body: Sequence[str], *, at_top: bool = False) ->
     start = text.find(section + "\n")
     if start >= 0 and (start == 0 or text[start - 1] == "\n"):
         nxt = text.find("\n## ", start + len(section))
-        before, after = text[:start], ("" if nxt < 0 else text[nxt + 1:])
+        before, after = text[:start], ("" if nxt < 0 else text[nxt + 1 :])
     elif at_top and text.startswith("# "):
         title_end = text.find("\n") + 1 or len(text)
         nxt = text.find("\n## ", title_end - 1)

@@ -33,17 +33,37 @@ SECTION = "## Cohorts"
 
 METHODS = {
     "duckdb_sql": ("duckdb", "hand-written DuckDB SQL (baseline for DuckDB)"),
-    "duckdb_cxlib": ("duckdb", "cxlib.cohorts.retention_matrix on a DuckDB relation (engine=\"auto\": SQL fast path)"),
-    "duckdb_cxlib_native": ("duckdb", "cxlib.cohorts.retention_matrix on a DuckDB relation, engine=\"native\" (portable Narwhals code)"),
-    "pandas_tutorial": ("pandas", "tutorial recipe: transform('min') + nunique + pivot (baseline for pandas)"),
-    "pandas_cxlib": ("pandas", "cxlib.cohorts.retention_matrix on a pandas DataFrame (engine=\"auto\": DuckDB reads the frame)"),
-    "pandas_cxlib_native": ("pandas", "cxlib.cohorts.retention_matrix on a pandas DataFrame, engine=\"native\" (pandas group-bys)"),
+    "duckdb_cxlib": (
+        "duckdb",
+        'cxlib.cohorts.retention_matrix on a DuckDB relation (engine="auto": SQL fast path)',
+    ),
+    "duckdb_cxlib_native": (
+        "duckdb",
+        'cxlib.cohorts.retention_matrix on a DuckDB relation, engine="native" (portable Narwhals code)',
+    ),
+    "pandas_tutorial": (
+        "pandas",
+        "tutorial recipe: transform('min') + nunique + pivot (baseline for pandas)",
+    ),
+    "pandas_cxlib": (
+        "pandas",
+        'cxlib.cohorts.retention_matrix on a pandas DataFrame (engine="auto": DuckDB reads the frame)',
+    ),
+    "pandas_cxlib_native": (
+        "pandas",
+        'cxlib.cohorts.retention_matrix on a pandas DataFrame, engine="native" (pandas group-bys)',
+    ),
     "polars_cxlib": ("polars", "cxlib.cohorts.retention_matrix on a polars DataFrame (for information)"),
 }
 #: Rows generated per chunk (bounded memory when writing 100M orders).
 CHUNK = 10_000_000
-BASELINE = {"duckdb_cxlib": "duckdb_sql", "duckdb_cxlib_native": "duckdb_sql", "pandas_cxlib": "pandas_tutorial", "pandas_cxlib_native": "pandas_tutorial",
-            "polars_cxlib": "pandas_tutorial"}
+BASELINE = {
+    "duckdb_cxlib": "duckdb_sql",
+    "duckdb_cxlib_native": "duckdb_sql",
+    "pandas_cxlib": "pandas_tutorial",
+    "pandas_cxlib_native": "pandas_tutorial",
+    "polars_cxlib": "pandas_tutorial",
+}
 
 
 # ------------------------------------------------------------------------------------- data
@@ -84,13 +104,18 @@ def make_orders(rows: int, seed: int = 6) -> Path:
         ts = np.where(np.arange(n) < firsts, acquired[who], later) + start
         order = rng.permutation(n)
         ids = pc.utf8_lpad(pc.cast(pa.array(who[order]), pa.string()), width=8, padding="0")
-        table = pa.table({
-            "order_id": pc.binary_join_element_wise(
-                "O", pc.utf8_lpad(pc.cast(pa.array(np.arange(lo, lo + n)), pa.string()), width=9, padding="0"), ""),
-            "customer_id": pc.binary_join_element_wise("C", ids, ""),
-            "ts": pa.array(ts[order], type=pa.timestamp("us", tz="UTC")),
-            "revenue": pa.array(np.round(rng.gamma(2.0, 30.0, n), 2)),
-        })
+        table = pa.table(
+            {
+                "order_id": pc.binary_join_element_wise(
+                    "O",
+                    pc.utf8_lpad(pc.cast(pa.array(np.arange(lo, lo + n)), pa.string()), width=9, padding="0"),
+                    "",
+                ),
+                "customer_id": pc.binary_join_element_wise("C", ids, ""),
+                "ts": pa.array(ts[order], type=pa.timestamp("us", tz="UTC")),
+                "revenue": pa.array(np.round(rng.gamma(2.0, 30.0, n), 2)),
+            }
+        )
         if writer is None:
             writer = pq.ParquetWriter(tmp, table.schema)
         writer.write_table(table, row_group_size=1_000_000)
@@ -139,39 +164,53 @@ def run(method: str, data, path: Path):
 
         counts = duckdb_connection().sql(SQL.format(path=path)).fetchnumpy()
         shares = _shares(counts["cohort"], counts["age"], counts["customers"])
-        return {(int(c), int(a)): int(n) for c, a, n in zip(counts["cohort"], counts["age"], counts["customers"])}, shares
+        return {
+            (int(c), int(a)): int(n) for c, a, n in zip(counts["cohort"], counts["age"], counts["customers"])
+        }, shares
     if method == "pandas_tutorial":
         import pandas as pd
 
         df = data.copy()
         df["order_month"] = df["ts"].dt.tz_localize(None).dt.to_period("M")
         df["cohort"] = df.groupby("customer_id")["order_month"].transform("min")
-        cohorts = df.groupby(["cohort", "order_month"]).agg(n_customers=("customer_id", "nunique")).reset_index()
+        cohorts = (
+            df.groupby(["cohort", "order_month"]).agg(n_customers=("customer_id", "nunique")).reset_index()
+        )
         cohorts["period_number"] = (cohorts["order_month"] - cohorts["cohort"]).apply(attrgetter("n"))
         pivot = cohorts.pivot_table(index="cohort", columns="period_number", values="n_customers")
         shares = pivot.divide(pivot.iloc[:, 0], axis=0)
         index = pd.PeriodIndex(cohorts["cohort"])
         key = index.year * 12 + index.month - 1
-        return {(int(c), int(a)): int(n) for c, a, n in zip(key, cohorts["period_number"], cohorts["n_customers"])}, shares
+        return {
+            (int(c), int(a)): int(n) for c, a, n in zip(key, cohorts["period_number"], cohorts["n_customers"])
+        }, shares
     from cxlib.cohorts import retention_matrix
 
     engine = "native" if method.endswith("_native") else "auto"
     result = retention_matrix(data, period="month", kind="on", observed_until="2025-12-31", engine=engine)
     counts = result._counts
     counts = counts[counts["eligible"] > 0]
-    return {(int(c), int(a)): int(n) for c, a, n in zip(counts["cohort_index"], counts["age"], counts["retained"]) if n}, result.table
+    return {
+        (int(c), int(a)): int(n)
+        for c, a, n in zip(counts["cohort_index"], counts["age"], counts["retained"])
+        if n
+    }, result.table
 
 
 def _shares(cohort, age, customers):
     import pandas as pd
 
-    wide = pd.DataFrame({"cohort": cohort, "age": age, "n": customers}).pivot(index="cohort", columns="age", values="n")
+    wide = pd.DataFrame({"cohort": cohort, "age": age, "n": customers}).pivot(
+        index="cohort", columns="age", values="n"
+    )
     return wide.divide(wide[0], axis=0)
 
 
 def measure(method: str, path: Path, repeat: int, warmup: bool = True) -> dict:
     """Load, warm up, time ``repeat`` runs; report median seconds and peak RSS."""
-    res = _harness.measure(lambda: load(method, path), lambda data: run(method, data, path)[0], repeat, warmup=warmup)
+    res = _harness.measure(
+        lambda: load(method, path), lambda data: run(method, data, path)[0], repeat, warmup=warmup
+    )
     counts = res.pop("result")
     return {"method": method, **res, "counts": {f"{c}:{a}": n for (c, a), n in counts.items()}}
 
@@ -211,13 +250,13 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
     body = [
         SECTION,
         "",
-        "Monthly retention matrix (`kind=\"on\"`) from Parquet: 5 orders per customer on average, two years, "
+        'Monthly retention matrix (`kind="on"`) from Parquet: 5 orders per customer on average, two years, '
         "months without orders included. Each method runs in its own subprocess: input loaded (not timed), "
         f"one warm-up, median of {repeat} runs (wall time; CPU s = user + system time of all threads). Peak RSS "
         "includes the loaded input. All methods give identical counts (checked by the script). "
-        "`engine=\"auto\"` (the default) hands a pandas frame to DuckDB in-process over its Arrow buffers and, on "
+        '`engine="auto"` (the default) hands a pandas frame to DuckDB in-process over its Arrow buffers and, on '
         "DuckDB, uses the hand-written SQL fast path (`cxlib/cohorts/duckdb_fast.py`: one hash pass per customer "
-        "with a 128-bit set of active months); `engine=\"native\"` runs the portable Narwhals code on the input's "
+        'with a 128-bit set of active months); `engine="native"` runs the portable Narwhals code on the input\'s '
         "own backend.",
         "",
         f"Command: `.venv/bin/python benchmarks/bench_cohorts.py --rows {rows} --write-readme` "
@@ -241,8 +280,13 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _harness.analysis_parser(__doc__, rows=10_000_000, rows_help="orders (customers = rows / 5)",
-                                      methods=METHODS, section="Cohorts")
+    parser = _harness.analysis_parser(
+        __doc__,
+        rows=10_000_000,
+        rows_help="orders (customers = rows / 5)",
+        methods=METHODS,
+        section="Cohorts",
+    )
     args = parser.parse_args(argv)
     start = time.time()
     path = make_orders(args.rows)

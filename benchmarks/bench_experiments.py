@@ -60,11 +60,18 @@ def make_units(rows: int, seed: int = 9) -> Path:
     path = DATA / f"experiments_{rows}.parquet"
     if path.exists():
         return path
-    schema = pa.schema([
-        ("experiment", pa.string()), ("variant", pa.string()), ("unit_id", pa.int64()),
-        ("exposed_ts", pa.timestamp("us", tz="UTC")), ("converted", pa.bool_()), ("revenue", pa.float64()),
-        ("orders", pa.int32()), ("pre_revenue", pa.float64()),
-    ])
+    schema = pa.schema(
+        [
+            ("experiment", pa.string()),
+            ("variant", pa.string()),
+            ("unit_id", pa.int64()),
+            ("exposed_ts", pa.timestamp("us", tz="UTC")),
+            ("converted", pa.bool_()),
+            ("revenue", pa.float64()),
+            ("orders", pa.int32()),
+            ("pre_revenue", pa.float64()),
+        ]
+    )
     rng = np.random.default_rng(seed)
     start_us = 1_767_225_600_000_000  # 2026-01-01T00:00:00Z
     tmp = path.with_suffix(".tmp")
@@ -76,18 +83,26 @@ def make_units(rows: int, seed: int = 9) -> Path:
             pre = np.where(rng.random(n) < 0.4, np.round(rng.gamma(2.0, 30.0, n) * activity, 2), 0.0)
             converted = rng.random(n) < np.minimum(1.0, 0.08 * activity * np.where(treat, 1.05, 1.0))
             orders = np.where(converted, 1 + rng.poisson(0.3, n), 0).astype("int32")
-            revenue = np.where(converted, np.round(rng.gamma(3.0 * np.maximum(orders, 1), 15.0) * activity**0.3, 2), 0.0)
+            revenue = np.where(
+                converted, np.round(rng.gamma(3.0 * np.maximum(orders, 1), 15.0) * activity**0.3, 2), 0.0
+            )
             exposed = start_us + rng.integers(0, 28 * 86_400, n) * 1_000_000
-            writer.write_table(pa.table({
-                "experiment": pa.array(np.full(n, EXPERIMENT)),
-                "variant": pa.array(np.where(treat, "treatment", "control")),
-                "unit_id": pa.array(np.arange(first, first + n, dtype="int64")),
-                "exposed_ts": pa.array(exposed, type=pa.timestamp("us", tz="UTC")),
-                "converted": pa.array(converted),
-                "revenue": pa.array(revenue),
-                "orders": pa.array(orders),
-                "pre_revenue": pa.array(pre),
-            }, schema=schema), row_group_size=CHUNK)
+            writer.write_table(
+                pa.table(
+                    {
+                        "experiment": pa.array(np.full(n, EXPERIMENT)),
+                        "variant": pa.array(np.where(treat, "treatment", "control")),
+                        "unit_id": pa.array(np.arange(first, first + n, dtype="int64")),
+                        "exposed_ts": pa.array(exposed, type=pa.timestamp("us", tz="UTC")),
+                        "converted": pa.array(converted),
+                        "revenue": pa.array(revenue),
+                        "orders": pa.array(orders),
+                        "pre_revenue": pa.array(pre),
+                    },
+                    schema=schema,
+                ),
+                row_group_size=CHUNK,
+            )
     tmp.rename(path)
     return path
 
@@ -125,13 +140,40 @@ def sql_summary(path: Path):
     nan = np.nan
     parts = []
     for name, kind, s, ss, extra in (
-        ("conversion", "proportion", "c_s", "c_ss", {"pre_sum": "x_s", "pre_sum_sq": "x_ss", "pre_cross_sum": "cx"}),
-        ("revenue per visitor", "mean", "rc_s", "rc_ss", {"pre_sum": "x_s", "pre_sum_sq": "x_ss", "pre_cross_sum": "rcx"}),
-        ("average order value", "ratio", "r_s", "r_ss", {"den_sum": "o_s", "den_sum_sq": "o_ss", "cross_sum": "ro"}),
+        (
+            "conversion",
+            "proportion",
+            "c_s",
+            "c_ss",
+            {"pre_sum": "x_s", "pre_sum_sq": "x_ss", "pre_cross_sum": "cx"},
+        ),
+        (
+            "revenue per visitor",
+            "mean",
+            "rc_s",
+            "rc_ss",
+            {"pre_sum": "x_s", "pre_sum_sq": "x_ss", "pre_cross_sum": "rcx"},
+        ),
+        (
+            "average order value",
+            "ratio",
+            "r_s",
+            "r_ss",
+            {"den_sum": "o_s", "den_sum_sq": "o_ss", "cross_sum": "ro"},
+        ),
     ):
-        part = pd.DataFrame({"variant": df["variant"].astype(str), "metric": name, "kind": kind,
-                             "higher_is_better": True, "covariate": "pre_revenue" if kind != "ratio" else None,
-                             "n": df["n"].astype("int64"), "sum": df[s], "sum_sq": df[ss]})
+        part = pd.DataFrame(
+            {
+                "variant": df["variant"].astype(str),
+                "metric": name,
+                "kind": kind,
+                "higher_is_better": True,
+                "covariate": "pre_revenue" if kind != "ratio" else None,
+                "n": df["n"].astype("int64"),
+                "sum": df[s],
+                "sum_sq": df[ss],
+            }
+        )
         for stat in ("den_sum", "den_sum_sq", "cross_sum", "pre_sum", "pre_sum_sq", "pre_cross_sum"):
             part[stat] = df[extra[stat]].astype("float64") if stat in extra else nan
         parts.append(part)
@@ -160,8 +202,12 @@ def analyse(summary) -> dict:
     from cxlib import experiments as ab
 
     result = ab.compare(summary, cuped=True, guardrails={"average order value": 0.05})
-    return {"srm_p": ab.srm(summary).p_value, "balance_p": float(ab.balance(summary).table["p_value"].iloc[0]),
-            "estimates": result.table["estimate"].tolist(), "verdict": result.decision().verdict}
+    return {
+        "srm_p": ab.srm(summary).p_value,
+        "balance_p": float(ab.balance(summary).table["p_value"].iloc[0]),
+        "estimates": result.table["estimate"].tolist(),
+        "verdict": result.decision().verdict,
+    }
 
 
 def run(method: str, data, path: Path) -> dict:
@@ -178,16 +224,32 @@ def run(method: str, data, path: Path) -> dict:
         seq = ab.compare(daily, method="sequential", cuped=True, n_star=len(daily.table))
         ab.effect_over_time(daily, cuped=True)
         out["sequential_p"] = seq.table["p_value"].tolist()
-    stats_cols = ["n", "sum", "sum_sq", "den_sum", "den_sum_sq", "cross_sum", "pre_sum", "pre_sum_sq", "pre_cross_sum"]
+    stats_cols = [
+        "n",
+        "sum",
+        "sum_sq",
+        "den_sum",
+        "den_sum_sq",
+        "cross_sum",
+        "pre_sum",
+        "pre_sum_sq",
+        "pre_cross_sum",
+    ]
     t = summary.table.sort_values(["metric", "variant"])
-    out["stats"] = {f"{m}|{v}": [float(x) for x in row] for m, v, row in
-                    zip(t["metric"], t["variant"], t[stats_cols].to_numpy(dtype="float64", na_value=0.0), strict=True)}
+    out["stats"] = {
+        f"{m}|{v}": [float(x) for x in row]
+        for m, v, row in zip(
+            t["metric"], t["variant"], t[stats_cols].to_numpy(dtype="float64", na_value=0.0), strict=True
+        )
+    }
     return out
 
 
 def measure(method: str, path: Path, repeat: int, warmup: bool = True) -> dict:
     """Load, warm up, time ``repeat`` runs; report median seconds and peak RSS."""
-    res = _harness.measure(lambda: load(method, path), lambda data: run(method, data, path), repeat, warmup=warmup)
+    res = _harness.measure(
+        lambda: load(method, path), lambda data: run(method, data, path), repeat, warmup=warmup
+    )
     return {"method": method, **res}
 
 
@@ -199,7 +261,9 @@ def check(results: dict[str, dict]) -> None:
     for method, res in results.items():
         stats = res["result"]["stats"]
         if set(stats) != set(reference):
-            raise SystemExit(f"{method}: different rows than {BASELINE}: {sorted(set(stats) ^ set(reference))[:5]}")
+            raise SystemExit(
+                f"{method}: different rows than {BASELINE}: {sorted(set(stats) ^ set(reference))[:5]}"
+            )
         for key, values in reference.items():
             for a, b in zip(values, stats[key], strict=True):
                 if abs(a - b) > 1e-9 * max(1.0, abs(a)):
@@ -217,11 +281,18 @@ def table_rows(results: dict[str, dict], rows: int) -> list[str]:
         "|---|---:|---:|---|---:|---:|---:|",
     ]
     for method, res in results.items():
-        ratio = (f"{res['seconds'] / results[BASELINE]['seconds']:.2f}× {BASELINE}"
-                 if BASELINE in results and method != BASELINE else "baseline" if method == BASELINE else "—")
+        ratio = (
+            f"{res['seconds'] / results[BASELINE]['seconds']:.2f}× {BASELINE}"
+            if BASELINE in results and method != BASELINE
+            else "baseline"
+            if method == BASELINE
+            else "—"
+        )
         runs = ", ".join(f"{t:.2f}" for t in res["times"])
-        lines.append(f"| {METHODS[method]} | {rows:,} | {res['seconds']:.2f} | {runs} | {ratio} | "
-                     f"{res['load_mb']:,.0f} | {res['peak_mb']:,.0f} |")
+        lines.append(
+            f"| {METHODS[method]} | {rows:,} | {res['seconds']:.2f} | {runs} | {ratio} | "
+            f"{res['load_mb']:,.0f} | {res['peak_mb']:,.0f} |"
+        )
     return lines
 
 
@@ -252,8 +323,9 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _harness.analysis_parser(__doc__, rows=10_000_000, rows_help="experiment units",
-                                      methods=METHODS, section="Experiments")
+    parser = _harness.analysis_parser(
+        __doc__, rows=10_000_000, rows_help="experiment units", methods=METHODS, section="Experiments"
+    )
     args = parser.parse_args(argv)
     start = time.time()
     path = make_units(args.rows)

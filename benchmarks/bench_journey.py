@@ -54,7 +54,13 @@ METHODS: dict[str, str] = {
     "transitions_cxlib_pandas": "transitions: cxlib.journey.transitions on a pandas DataFrame (for information)",
 }
 #: What the script runs without --methods (the pandas ones are for run_all.py and on request).
-DEFAULT_METHODS = ("funnel_sql_joins", "funnel_sql_asof", "funnel_cxlib", "transitions_sql", "transitions_cxlib")
+DEFAULT_METHODS = (
+    "funnel_sql_joins",
+    "funnel_sql_asof",
+    "funnel_cxlib",
+    "transitions_sql",
+    "transitions_cxlib",
+)
 #: Each cxlib method is compared with the fastest hand-written query of its group.
 GROUPS: dict[str, tuple[str, ...]] = {
     "funnel_cxlib": ("funnel_sql_joins", "funnel_sql_asof"),
@@ -94,16 +100,20 @@ def make_events(rows: int, seed: int = 5) -> Path:
         ids = pc.binary_join_element_wise(
             "C", pc.utf8_lpad(pc.cast(pa.array(who), pa.string()), width=8, padding="0"), ""
         )
-        sessions = pc.binary_join_element_wise(ids, pc.cast(pa.array(rng.integers(0, 8, n)), pa.string()), "-")
+        sessions = pc.binary_join_element_wise(
+            ids, pc.cast(pa.array(rng.integers(0, 8, n)), pa.string()), "-"
+        )
         seconds = rng.integers(0, 90 * 86_400, n)
-        table = pa.table({
-            "customer_id": ids,
-            "session_id": sessions,
-            "ts": pa.array(start_us + seconds * 1_000_000, type=pa.timestamp("us", tz="UTC")),
-            "event": pa.DictionaryArray.from_arrays(
-                pa.array(rng.choice(len(EVENTS), n, p=EVENT_P).astype("int32")), pa.array(EVENTS)
-            ).cast(pa.string()),
-        })
+        table = pa.table(
+            {
+                "customer_id": ids,
+                "session_id": sessions,
+                "ts": pa.array(start_us + seconds * 1_000_000, type=pa.timestamp("us", tz="UTC")),
+                "event": pa.DictionaryArray.from_arrays(
+                    pa.array(rng.choice(len(EVENTS), n, p=EVENT_P).astype("int32")), pa.array(EVENTS)
+                ).cast(pa.string()),
+            }
+        )
         if writer is None:
             writer = pq.ParquetWriter(tmp, table.schema)
         writer.write_table(table, row_group_size=1_000_000)
@@ -128,7 +138,9 @@ FROM s4
 """
 
 FUNNEL_SQL_JOINS = (
-    "WITH " + _EVENTS_CTE + """,
+    "WITH "
+    + _EVENTS_CTE
+    + """,
 s1 AS (SELECT customer_id, min(t) AS t1 FROM ev WHERE event = 'view' GROUP BY customer_id),
 s2 AS (SELECT s.customer_id, s.t1, min(e.t) AS t2 FROM s1 s LEFT JOIN ev e
        ON e.customer_id = s.customer_id AND e.event = 'cart' AND e.t >= s.t1 AND e.t <= s.t1 + {window}
@@ -139,11 +151,14 @@ s3 AS (SELECT s.customer_id, s.t1, s.t2, min(e.t) AS t3 FROM s2 s LEFT JOIN ev e
 s4 AS (SELECT s.customer_id, s.t1, s.t2, s.t3, min(e.t) AS t4 FROM s3 s LEFT JOIN ev e
        ON e.customer_id = s.customer_id AND e.event = 'purchase' AND e.t >= s.t3 AND e.t <= s.t1 + {window}
        GROUP BY s.customer_id, s.t1, s.t2, s.t3)
-""" + _FUNNEL_SUMMARY
+"""
+    + _FUNNEL_SUMMARY
 )
 
 FUNNEL_SQL_ASOF = (
-    "WITH " + _EVENTS_CTE + """,
+    "WITH "
+    + _EVENTS_CTE
+    + """,
 e2 AS (SELECT customer_id, t FROM ev WHERE event = 'cart'),
 e3 AS (SELECT customer_id, t FROM ev WHERE event = 'checkout'),
 e4 AS (SELECT customer_id, t FROM ev WHERE event = 'purchase'),
@@ -155,7 +170,8 @@ a3 AS (SELECT s.*, e.t AS t FROM s2 s ASOF LEFT JOIN e3 e ON s.customer_id = e.c
 s3 AS (SELECT customer_id, t1, t2, CASE WHEN t <= t1 + {window} THEN t END AS t3 FROM a3),
 a4 AS (SELECT s.*, e.t AS t FROM s3 s ASOF LEFT JOIN e4 e ON s.customer_id = e.customer_id AND e.t >= s.t3),
 s4 AS (SELECT customer_id, t1, t2, t3, CASE WHEN t <= t1 + {window} THEN t END AS t4 FROM a4)
-""" + _FUNNEL_SUMMARY
+"""
+    + _FUNNEL_SUMMARY
 )
 
 TRANSITIONS_SQL = """
@@ -230,8 +246,9 @@ def run(method: str, data: Any, path: Path) -> dict[str, Any]:
 
 def measure(method: str, path: Path, repeat: int, warmup: bool = True) -> dict[str, Any]:
     """Open the input, warm up, time ``repeat`` runs; report median seconds and peak RSS."""
-    res = _harness.measure(lambda: open_input(method, path), lambda data: run(method, data, path), repeat,
-                           warmup=warmup)
+    res = _harness.measure(
+        lambda: open_input(method, path), lambda data: run(method, data, path), repeat, warmup=warmup
+    )
     numbers = res.pop("result")
     return {"method": method, **res, "numbers": numbers}
 
@@ -304,8 +321,14 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _harness.analysis_parser(__doc__, rows=10_000_000, rows_help="events (customers = rows / 25)",
-                                      methods=METHODS, default_methods=DEFAULT_METHODS, section="Journey")
+    parser = _harness.analysis_parser(
+        __doc__,
+        rows=10_000_000,
+        rows_help="events (customers = rows / 25)",
+        methods=METHODS,
+        default_methods=DEFAULT_METHODS,
+        section="Journey",
+    )
     args = parser.parse_args(argv)
     start = time.time()
     path = make_events(args.rows)

@@ -100,8 +100,13 @@ def make_customers(rows: int, seed: int = 7) -> Path:
     # Mean of x Gamma(p, ν) spends is Gamma(p·x, rate x·ν).
     mean_spend = np.where(x > 0, rng.gamma(TRUTH["p"] * np.maximum(x, 1), 1.0 / (np.maximum(x, 1) * nu)), 0.0)
     tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, frequency=x.astype("int64"), recency=np.floor(last * T_days) / 7.0, T=T_days / 7.0,
-             monetary_value=np.round(mean_spend, 2))
+    np.savez(
+        tmp,
+        frequency=x.astype("int64"),
+        recency=np.floor(last * T_days) / 7.0,
+        T=T_days / 7.0,
+        monetary_value=np.round(mean_spend, 2),
+    )
     tmp.replace(path)
     return path
 
@@ -119,8 +124,12 @@ def worker(method: str, path: Path, repeat: int) -> dict:
     from cxlib import ltv
 
     d = np.load(path)
-    df = pd.DataFrame({"customer_id": np.arange(len(d["T"])).astype("str"),
-                       **{k: d[k] for k in ("frequency", "recency", "T", "monetary_value")}})
+    df = pd.DataFrame(
+        {
+            "customer_id": np.arange(len(d["T"])).astype("str"),
+            **{k: d[k] for k in ("frequency", "recency", "T", "monetary_value")},
+        }
+    )
     rss_load = _harness.peak_rss_mb()
     warnings.simplefilter("error", ltv.FitWarning)
 
@@ -170,7 +179,9 @@ def table_rows(results: dict[str, dict], rows: int) -> list[str]:
         t = statistics.median(res["times"])
         base = results.get(BASELINE.get(method, ""), {})
         ratio = f"{t / statistics.median(base['times']):.3f}" if base.get("times") else "—"
-        lines.append(f"| {METHODS[method]} | {rows:,} | {t:.3f} | {res['peak_mb']:,.0f} | {res['rss_load_mb']:,.0f} | {ratio} |")
+        lines.append(
+            f"| {METHODS[method]} | {rows:,} | {t:.3f} | {res['peak_mb']:,.0f} | {res['rss_load_mb']:,.0f} | {ratio} |"
+        )
     return lines
 
 
@@ -182,8 +193,10 @@ def agreement(results: dict[str, dict]) -> list[str]:
         if a and b:
             common = [k for k in a if k in b]
             worst = max(abs(a[k] - b[k]) / abs(b[k]) for k in common)
-            out.append(f"{METHODS[ours]} vs lifetimes: largest relative difference of the estimates "
-                       f"{worst:.1e} ({', '.join(f'{k}={a[k]:.4g}' for k in common)}).")
+            out.append(
+                f"{METHODS[ours]} vs lifetimes: largest relative difference of the estimates "
+                f"{worst:.1e} ({', '.join(f'{k}={a[k]:.4g}' for k in common)})."
+            )
     return out
 
 
@@ -217,11 +230,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="synthetic customers")
     parser.add_argument("--repeat", type=int, default=3, help="timed cxlib runs (median reported)")
-    parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of " + ", ".join(METHODS))
-    parser.add_argument("--lifetimes-python", default=DEFAULT_LIFETIMES, help="python of the lifetimes environment")
-    parser.add_argument("--pareto-lifetimes-max", type=int, default=100_000,
-                        help="skip lifetimes' ParetoNBDFitter above this many customers (it takes hours)")
-    parser.add_argument("--write-readme", action="store_true", help="replace this section of benchmarks/README.md")
+    parser.add_argument(
+        "--methods", default=",".join(METHODS), help="comma-separated subset of " + ", ".join(METHODS)
+    )
+    parser.add_argument(
+        "--lifetimes-python", default=DEFAULT_LIFETIMES, help="python of the lifetimes environment"
+    )
+    parser.add_argument(
+        "--pareto-lifetimes-max",
+        type=int,
+        default=100_000,
+        help="skip lifetimes' ParetoNBDFitter above this many customers (it takes hours)",
+    )
+    parser.add_argument(
+        "--write-readme", action="store_true", help="replace this section of benchmarks/README.md"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -137,16 +137,26 @@ def make_orders(rows: int, seed: int = 10) -> Path:
         value = np.maximum(np.round(rng.gamma(TRUTH["p"], 1.0 / nu[who]), 2), 0.01)
         order = rng.permutation(len(who))[: rows - written]
         m = len(order)
-        table = pa.table({
-            "order_id": pc.binary_join_element_wise(
-                "O", pc.utf8_lpad(pc.cast(pa.array(np.arange(written, written + m)), pa.string()), width=10,
-                                  padding="0"), ""),
-            "customer_id": pc.binary_join_element_wise(
-                "C", pc.utf8_lpad(pc.cast(pa.array(first_customer + who[order]), pa.string()), width=9,
-                                  padding="0"), ""),
-            "ts": pa.array(start + ts[order], type=pa.timestamp("us", tz="UTC")),
-            "revenue": pa.array(value[order]),
-        })
+        table = pa.table(
+            {
+                "order_id": pc.binary_join_element_wise(
+                    "O",
+                    pc.utf8_lpad(
+                        pc.cast(pa.array(np.arange(written, written + m)), pa.string()), width=10, padding="0"
+                    ),
+                    "",
+                ),
+                "customer_id": pc.binary_join_element_wise(
+                    "C",
+                    pc.utf8_lpad(
+                        pc.cast(pa.array(first_customer + who[order]), pa.string()), width=9, padding="0"
+                    ),
+                    "",
+                ),
+                "ts": pa.array(start + ts[order], type=pa.timestamp("us", tz="UTC")),
+                "revenue": pa.array(value[order]),
+            }
+        )
         if writer is None:
             writer = pq.ParquetWriter(tmp, table.schema)
         writer.write_table(table, row_group_size=1_000_000)
@@ -184,9 +194,14 @@ def run(method: str, data: Any) -> dict[str, Any]:
         bg, gg = ltv.fit_bgnbd(rfm), ltv.fit_gamma_gamma(rfm)
     t2 = time.perf_counter()
     table = rfm.table
-    return {"params": {k: float(v) for k, v in {**bg.params, **gg.params}.items()}, "customers": int(len(table)),
-            "sums": {c: float(table[c].sum()) for c in SUMS}, "summary_s": t1 - t0, "fit_s": t2 - t1,
-            "warnings": sorted({str(w.message) for w in caught})}
+    return {
+        "params": {k: float(v) for k, v in {**bg.params, **gg.params}.items()},
+        "customers": int(len(table)),
+        "sums": {c: float(table[c].sum()) for c in SUMS},
+        "summary_s": t1 - t0,
+        "fit_s": t2 - t1,
+        "warnings": sorted({str(w.message) for w in caught}),
+    }
 
 
 def measure(method: str, path: Path, repeat: int, warmup: bool = True) -> dict[str, Any]:
@@ -200,17 +215,31 @@ def measure(method: str, path: Path, repeat: int, warmup: bool = True) -> dict[s
 
     res = _harness.measure(lambda: load(method, path), timed, repeat, warmup=warmup)
     timed_splits = splits[1:] if warmup else splits
-    return {"method": method, **res, "summary_s": statistics.median(s for s, _ in timed_splits),
-            "fit_s": statistics.median(f for _, f in timed_splits)}
+    return {
+        "method": method,
+        **res,
+        "summary_s": statistics.median(s for s, _ in timed_splits),
+        "fit_s": statistics.median(f for _, f in timed_splits),
+    }
 
 
-def command(method: str, rows: int, repeat: int, *, warmup: bool = True,
-            lifetimes_python: str = DEFAULT_LIFETIMES) -> list[str]:
+def command(
+    method: str, rows: int, repeat: int, *, warmup: bool = True, lifetimes_python: str = DEFAULT_LIFETIMES
+) -> list[str]:
     """The child process of one measurement (lifetimes runs in its own environment)."""
     if method == "lifetimes":
         return [lifetimes_python, "-c", LIFETIMES_WORKER, str(make_orders(rows))]
-    return [sys.executable, __file__, "--rows", str(rows), "--repeat", str(repeat), "--measure", method,
-            *([] if warmup else ["--no-warmup"])]
+    return [
+        sys.executable,
+        __file__,
+        "--rows",
+        str(rows),
+        "--repeat",
+        str(repeat),
+        "--measure",
+        method,
+        *([] if warmup else ["--no-warmup"]),
+    ]
 
 
 def check(results: dict[str, dict]) -> None:
@@ -252,8 +281,13 @@ def table_rows(results: dict[str, dict], rows: int) -> list[str]:
         "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for method, res in results.items():
-        ratio = (f"{res['seconds'] / results[BASELINE]['seconds']:.2f}× {BASELINE}"
-                 if BASELINE in results and method != BASELINE else "baseline" if method == BASELINE else "—")
+        ratio = (
+            f"{res['seconds'] / results[BASELINE]['seconds']:.2f}× {BASELINE}"
+            if BASELINE in results and method != BASELINE
+            else "baseline"
+            if method == BASELINE
+            else "—"
+        )
         runs = ", ".join(f"{t:.2f}" for t in res["times"])
         r = res["result"]
         lines.append(
@@ -269,8 +303,13 @@ def notes(results: dict[str, dict]) -> list[str]:
     cx = [m for m in results if m != BASELINE]
     if cx:
         params = results[cx[0]]["result"]["params"]
-        out.append("cxlib's estimates: " + ", ".join(f"{k}={v:.4g}" for k, v in params.items())
-                   + " (truth: " + ", ".join(f"{k}={v:g}" for k, v in TRUTH.items()) + ").")
+        out.append(
+            "cxlib's estimates: "
+            + ", ".join(f"{k}={v:.4g}" for k, v in params.items())
+            + " (truth: "
+            + ", ".join(f"{k}={v:g}" for k, v in TRUTH.items())
+            + ")."
+        )
         if BASELINE in results:
             diff = largest_difference(params, results[BASELINE]["result"]["params"])
             out.append(f"Largest relative difference from lifetimes' estimates: {diff:.1e}.")
@@ -305,9 +344,16 @@ def write_readme(lines: list[str], note_lines: list[str], rows: int, repeat: int
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _harness.analysis_parser(__doc__, rows=10_000_000, rows_help="orders (about rows / 5.2 customers)",
-                                      methods=METHODS, section="Customer lifetime value from orders")
-    parser.add_argument("--lifetimes-python", default=DEFAULT_LIFETIMES, help="python of the lifetimes environment")
+    parser = _harness.analysis_parser(
+        __doc__,
+        rows=10_000_000,
+        rows_help="orders (about rows / 5.2 customers)",
+        methods=METHODS,
+        section="Customer lifetime value from orders",
+    )
+    parser.add_argument(
+        "--lifetimes-python", default=DEFAULT_LIFETIMES, help="python of the lifetimes environment"
+    )
     args = parser.parse_args(argv)
     start = time.time()
     path = make_orders(args.rows)
@@ -317,11 +363,18 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict] = {}
     for method in args.methods.split(","):
         if method == "lifetimes" and not Path(args.lifetimes_python).exists():
-            print(f"note: {args.lifetimes_python} not found; lifetimes skipped (make bench creates it)", file=sys.stderr)
+            print(
+                f"note: {args.lifetimes_python} not found; lifetimes skipped (make bench creates it)",
+                file=sys.stderr,
+            )
             continue
         results[method] = _harness.run_child(
-            command(method, args.rows, args.repeat, lifetimes_python=args.lifetimes_python))
-        print(f"{method}: {results[method]['seconds']:.2f} s, peak {results[method]['peak_mb']:,.0f} MB", file=sys.stderr)
+            command(method, args.rows, args.repeat, lifetimes_python=args.lifetimes_python)
+        )
+        print(
+            f"{method}: {results[method]['seconds']:.2f} s, peak {results[method]['peak_mb']:,.0f} MB",
+            file=sys.stderr,
+        )
     check(results)
     lines = table_rows(results, args.rows)
     note_lines = notes(results)

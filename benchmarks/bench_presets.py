@@ -112,7 +112,9 @@ def _ga4_sql(folder: Path) -> object:
     from cxlib.engine import duckdb_connection
 
     files = "[" + ", ".join(f"'{p}'" for p in sorted(folder.glob("*.parquet"))) + "]"
-    return duckdb_connection().sql(f"""
+    return (
+        duckdb_connection()
+        .sql(f"""
         SELECT user_pseudo_id AS customer_id,
                timezone('UTC', make_timestamp(event_timestamp)) AS ts,
                CASE event_name WHEN 'view_item' THEN 'product_view' WHEN 'begin_checkout' THEN 'checkout_start'
@@ -126,7 +128,9 @@ def _ga4_sql(folder: Path) -> object:
                     WHEN traffic_source.medium = 'organic' THEN 'organic_search'
                     WHEN traffic_source.source = 'facebook.com' THEN 'social' ELSE 'unassigned' END AS source,
                ecommerce.transaction_id AS order_id, ecommerce.purchase_revenue AS revenue, geo.country AS country
-        FROM read_parquet({files})""").to_arrow_table()
+        FROM read_parquet({files})""")
+        .to_arrow_table()
+    )
 
 
 def _ga4_cxlib(folder: Path) -> object:
@@ -138,7 +142,9 @@ def _ga4_cxlib(folder: Path) -> object:
 def _shopify_sql(path: Path) -> object:
     from cxlib.engine import duckdb_connection
 
-    return duckdb_connection().sql(f"""
+    return (
+        duckdb_connection()
+        .sql(f"""
         WITH lines AS (SELECT * FROM read_csv('{path}', header = true, all_varchar = true)),
         orders AS (
           SELECT "Name" AS order_id,
@@ -151,7 +157,9 @@ def _shopify_sql(path: Path) -> object:
         SELECT order_id, customer_id, CAST(replace(created, ' +', '+') AS TIMESTAMPTZ) AS ts, revenue, discount, items,
                status IN ('refunded', 'partially_refunded') AS returned,
                CASE src WHEN 'pos' THEN 'store' WHEN 'iphone' THEN 'app' ELSE src END AS channel, country, currency
-        FROM orders WHERE cancelled IS NULL""").to_arrow_table()
+        FROM orders WHERE cancelled IS NULL""")
+        .to_arrow_table()
+    )
 
 
 def _shopify_cxlib(path: Path) -> object:
@@ -176,8 +184,14 @@ def _pseudonyms_sql(n: int) -> object:
     from cxlib.data.pseudonyms import pseudonymize_columns
     from cxlib.engine import duckdb_connection
 
-    relation = duckdb_connection().sql(f"SELECT ' Customer.' || i || '@Example.COM' AS email FROM range({n}) t(i)")
-    return pseudonymize_columns(nw.from_native(relation), ["email"], SALT, table="bench").to_native().to_arrow_table()
+    relation = duckdb_connection().sql(
+        f"SELECT ' Customer.' || i || '@Example.COM' AS email FROM range({n}) t(i)"
+    )
+    return (
+        pseudonymize_columns(nw.from_native(relation), ["email"], SALT, table="bench")
+        .to_native()
+        .to_arrow_table()
+    )
 
 
 def _summary(method: str, result: object) -> dict[str, object]:
@@ -201,9 +215,12 @@ def run_one(method: str, paths: dict[str, Path], n_keys: int, repeat: int) -> di
     """Time one method in this process (called in a subprocess)."""
     os.environ["CXLAB_SALT"] = SALT
     target = {
-        "ga4_sql": lambda: _ga4_sql(paths["ga4"]), "ga4_cxlib": lambda: _ga4_cxlib(paths["ga4"]),
-        "shopify_sql": lambda: _shopify_sql(paths["shopify"]), "shopify_cxlib": lambda: _shopify_cxlib(paths["shopify"]),
-        "pseudonyms_python": lambda: _pseudonyms_python(n_keys), "pseudonyms_sql": lambda: _pseudonyms_sql(n_keys),
+        "ga4_sql": lambda: _ga4_sql(paths["ga4"]),
+        "ga4_cxlib": lambda: _ga4_cxlib(paths["ga4"]),
+        "shopify_sql": lambda: _shopify_sql(paths["shopify"]),
+        "shopify_cxlib": lambda: _shopify_cxlib(paths["shopify"]),
+        "pseudonyms_python": lambda: _pseudonyms_python(n_keys),
+        "pseudonyms_sql": lambda: _pseudonyms_sql(n_keys),
     }[method]
     result = target()  # warm-up
     times = []
@@ -215,7 +232,13 @@ def run_one(method: str, paths: dict[str, Path], n_keys: int, repeat: int) -> di
     cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime) / repeat
     peak = cpu1.ru_maxrss / 1024  # before the result is summarised for the comparison
-    return {"method": method, "times": times, "cpu": cpu, "peak_mb": peak, "summary": _summary(method, result)}
+    return {
+        "method": method,
+        "times": times,
+        "cpu": cpu,
+        "peak_mb": peak,
+        "summary": _summary(method, result),
+    }
 
 
 # ------------------------------------------------------------------------------------- report
@@ -223,10 +246,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2_000_000, help="GA4 events (default 2M)")
     parser.add_argument("--lines", type=int, default=1_000_000, help="Shopify line items (default 1M)")
-    parser.add_argument("--keys", type=int, default=1_000_000, help="e-mail addresses to pseudonymise (default 1M)")
+    parser.add_argument(
+        "--keys", type=int, default=1_000_000, help="e-mail addresses to pseudonymise (default 1M)"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--methods", default=",".join(METHODS))
-    parser.add_argument("--write-readme", action="store_true", help="replace this benchmark's section of benchmarks/README.md")
+    parser.add_argument(
+        "--write-readme", action="store_true", help="replace this benchmark's section of benchmarks/README.md"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     paths = write_data(args.events, args.lines)
@@ -235,17 +262,38 @@ def main() -> None:
         return
     results = []
     for method in args.methods.split(","):
-        results.append(_harness.run_child(
-            [sys.executable, __file__, "--one", method, "--events", str(args.events), "--lines", str(args.lines),
-             "--keys", str(args.keys), "--repeat", str(args.repeat)],
-            cwd=HERE.parent,
-        ))
+        results.append(
+            _harness.run_child(
+                [
+                    sys.executable,
+                    __file__,
+                    "--one",
+                    method,
+                    "--events",
+                    str(args.events),
+                    "--lines",
+                    str(args.lines),
+                    "--keys",
+                    str(args.keys),
+                    "--repeat",
+                    str(args.repeat),
+                ],
+                cwd=HERE.parent,
+            )
+        )
         r = results[-1]
-        print(f"{method:<18} median {statistics.median(r['times']):7.2f} s  peak {r['peak_mb']:6.0f} MB  {r['summary']}", flush=True)
+        print(
+            f"{method:<18} median {statistics.median(r['times']):7.2f} s  peak {r['peak_mb']:6.0f} MB  {r['summary']}",
+            flush=True,
+        )
     by = {r["method"]: r for r in results}
     for method, base in BASELINES.items():
         if method in by and base in by:
-            assert by[method]["summary"] == by[base]["summary"], (method, by[method]["summary"], by[base]["summary"])
+            assert by[method]["summary"] == by[base]["summary"], (
+                method,
+                by[method]["summary"],
+                by[base]["summary"],
+            )
     print("results agree with their baselines")
     if args.write_readme:
         write_readme(results, args)
@@ -253,7 +301,11 @@ def main() -> None:
 
 def write_readme(results: list[dict[str, object]], args: argparse.Namespace) -> None:
     by = {r["method"]: r for r in results}
-    sizes = {"ga4": f"{args.events:,} events", "shopify": f"{args.lines:,} line items", "pseudonyms": f"{args.keys:,} keys"}
+    sizes = {
+        "ga4": f"{args.events:,} events",
+        "shopify": f"{args.lines:,} line items",
+        "pseudonyms": f"{args.keys:,} keys",
+    }
     rows = []
     for r in results:
         method = str(r["method"])
@@ -261,28 +313,32 @@ def write_readme(results: list[dict[str, object]], args: argparse.Namespace) -> 
         base = BASELINES.get(method)
         ratio = f"{median / statistics.median(by[base]['times']):.2f}× {base}" if base in by else "baseline"  # type: ignore[arg-type]
         runs = ", ".join(f"{t:.2f}" for t in r["times"])  # type: ignore[attr-defined]
-        rows.append(f"| {METHODS[method]} | {sizes[method.split('_')[0]]} | {median:.2f} | {runs} | {ratio} | {r['cpu']:.2f} | {r['peak_mb']:.0f} |")
+        rows.append(
+            f"| {METHODS[method]} | {sizes[method.split('_')[0]]} | {median:.2f} | {runs} | {ratio} | {r['cpu']:.2f} | {r['peak_mb']:.0f} |"
+        )
     load = os.getloadavg()[0]
-    section = "\n".join([
-        SECTION,
-        "",
-        "Reading synthetic exports through the presets (`benchmarks/bench_presets.py`): GA4 BigQuery export as nested "
-        "Parquet (4 daily files) into the events table; a Shopify orders CSV (2 line items per order, 2 % cancelled) "
-        "into one row per order with pseudonymised customers; pseudonyms of e-mail addresses. Each method runs in its "
-        f"own subprocess: one warm-up, median of {args.repeat} runs (wall time; CPU s = user + system of all threads, "
-        "per run), result materialised to Arrow. The hand-written SQL baselines do the same reshaping without "
-        "validation; cxlib's times include `open_shop`'s validation (counts of every rule, duplicate ids). "
-        "Each pair gives the same rows, sums and distinct ids (the pseudonyms exactly; checked by the script).",
-        "",
-        f"Command: `.venv/bin/python benchmarks/bench_presets.py --events {args.events} --lines {args.lines} --keys {args.keys} "
-        f"--write-readme` ({time.strftime('%Y-%m-%d')}, {_harness.machine()}; load average {load:.1f} when "
-        "written: a shared, busy machine).",
-        "",
-        "| method | input | median s | runs (s) | ratio | CPU s | peak RSS (MB) |",
-        "|---|---:|---:|---|---:|---:|---:|",
-        *rows,
-        "",
-    ])
+    section = "\n".join(
+        [
+            SECTION,
+            "",
+            "Reading synthetic exports through the presets (`benchmarks/bench_presets.py`): GA4 BigQuery export as nested "
+            "Parquet (4 daily files) into the events table; a Shopify orders CSV (2 line items per order, 2 % cancelled) "
+            "into one row per order with pseudonymised customers; pseudonyms of e-mail addresses. Each method runs in its "
+            f"own subprocess: one warm-up, median of {args.repeat} runs (wall time; CPU s = user + system of all threads, "
+            "per run), result materialised to Arrow. The hand-written SQL baselines do the same reshaping without "
+            "validation; cxlib's times include `open_shop`'s validation (counts of every rule, duplicate ids). "
+            "Each pair gives the same rows, sums and distinct ids (the pseudonyms exactly; checked by the script).",
+            "",
+            f"Command: `.venv/bin/python benchmarks/bench_presets.py --events {args.events} --lines {args.lines} --keys {args.keys} "
+            f"--write-readme` ({time.strftime('%Y-%m-%d')}, {_harness.machine()}; load average {load:.1f} when "
+            "written: a shared, busy machine).",
+            "",
+            "| method | input | median s | runs (s) | ratio | CPU s | peak RSS (MB) |",
+            "|---|---:|---:|---|---:|---:|---:|",
+            *rows,
+            "",
+        ]
+    )
     _harness.write_section(SECTION, section.splitlines())
 
 

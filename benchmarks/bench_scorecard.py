@@ -45,8 +45,18 @@ METHODS = {
 BASELINE = "duckdb_sql"
 CHANNELS = ("web", "app", "marketplace", "store")
 #: Metrics compared between methods (the scorecard also has them all).
-CHECKED = ("nps", "csat", "ces", "aov", "return_rate", "delivery_days", "purchase_frequency",
-           "revenue_per_customer", "repeat_rate", "retention_rate")
+CHECKED = (
+    "nps",
+    "csat",
+    "ces",
+    "aov",
+    "return_rate",
+    "delivery_days",
+    "purchase_frequency",
+    "revenue_per_customer",
+    "repeat_rate",
+    "retention_rate",
+)
 
 
 # ------------------------------------------------------------------------------------- data
@@ -82,22 +92,30 @@ def make_shop(rows: int, answers: int, seed: int = 4) -> Path:
         hi = min(rows, lo + chunk)
         idx = np.arange(lo, hi)
         who = np.where(idx < customers, idx % customers, rng.integers(0, customers, hi - lo))
-        ts = np.where(idx < customers, acquired[who],
-                      acquired[who] + (rng.random(hi - lo) * (span - acquired[who])).astype("int64")) + start
+        ts = (
+            np.where(
+                idx < customers,
+                acquired[who],
+                acquired[who] + (rng.random(hi - lo) * (span - acquired[who])).astype("int64"),
+            )
+            + start
+        )
         channel = np.where(rng.random(hi - lo) < 0.7, channel_of[who], rng.integers(0, 4, hi - lo))
         store = channel == 3
         device = np.where(store, 2, (rng.random(hi - lo) < 0.55).astype(int))
         delivery = np.where(store, np.nan, 1.0 + rng.poisson(1.5, hi - lo))
-        table = pa.table({
-            "order_id": ids("O", idx, 10),
-            "customer_id": ids("C", who, 8),
-            "ts": pa.array(ts, type=pa.timestamp("us", tz="UTC")),
-            "revenue": pa.array(np.round(rng.gamma(6.0, 11.0, hi - lo), 2)),
-            "channel": pa.array(np.asarray(CHANNELS)[channel]),
-            "device": pa.array(np.asarray(["desktop", "mobile", "store"])[device]),
-            "returned": pa.array(rng.random(hi - lo) < 0.1),
-            "delivery_days": pa.array(delivery, mask=np.isnan(delivery)),
-        })
+        table = pa.table(
+            {
+                "order_id": ids("O", idx, 10),
+                "customer_id": ids("C", who, 8),
+                "ts": pa.array(ts, type=pa.timestamp("us", tz="UTC")),
+                "revenue": pa.array(np.round(rng.gamma(6.0, 11.0, hi - lo), 2)),
+                "channel": pa.array(np.asarray(CHANNELS)[channel]),
+                "device": pa.array(np.asarray(["desktop", "mobile", "store"])[device]),
+                "returned": pa.array(rng.random(hi - lo) < 0.1),
+                "delivery_days": pa.array(delivery, mask=np.isnan(delivery)),
+            }
+        )
         if writer is None:
             writer = pq.ParquetWriter(folder / "orders.parquet.tmp", table.schema)
         writer.write_table(table, row_group_size=chunk)
@@ -108,18 +126,21 @@ def make_shop(rows: int, answers: int, seed: int = 4) -> Path:
     metric = rng.choice(3, answers, p=[0.6, 0.15, 0.25])
     low = np.array([0, 1, 1])[metric]
     high = np.array([10, 5, 7])[metric]
-    score = np.clip(np.round(rng.normal(np.array([8.0, 3.8, 3.3])[metric], np.array([2.0, 1.1, 1.3])[metric])),
-                    low, high)
+    score = np.clip(
+        np.round(rng.normal(np.array([8.0, 3.8, 3.3])[metric], np.array([2.0, 1.1, 1.3])[metric])), low, high
+    )
     who = rng.integers(0, customers, answers)
     ts = acquired[who] + (rng.random(answers) * (span - acquired[who])).astype("int64") + start
-    surveys = pa.table({
-        "response_id": ids("R", np.arange(answers), 9),
-        "ts": pa.array(ts, type=pa.timestamp("us", tz="UTC")),
-        "metric": pa.array(np.asarray(["nps", "csat", "ces"])[metric]),
-        "score": pa.array(score.astype("int32")),
-        "customer_id": ids("C", who, 8),
-        "channel": pa.array(np.asarray(CHANNELS)[channel_of[who]]),
-    })
+    surveys = pa.table(
+        {
+            "response_id": ids("R", np.arange(answers), 9),
+            "ts": pa.array(ts, type=pa.timestamp("us", tz="UTC")),
+            "metric": pa.array(np.asarray(["nps", "csat", "ces"])[metric]),
+            "score": pa.array(score.astype("int32")),
+            "customer_id": ids("C", who, 8),
+            "channel": pa.array(np.asarray(CHANNELS)[channel_of[who]]),
+        }
+    )
     pq.write_table(surveys, folder / "surveys.parquet.tmp", row_group_size=chunk)
     (folder / "surveys.parquet.tmp").rename(folder / "surveys.parquet")
     return folder
@@ -223,7 +244,9 @@ def run(method: str, data, folder: Path) -> dict[str, list[float]]:
 
 def measure(method: str, folder: Path, repeat: int, warmup: bool = True) -> dict:
     """Load, warm up, time ``repeat`` runs; report median wall and CPU seconds (all threads) and peak RSS."""
-    res = _harness.measure(lambda: load(method, folder), lambda data: run(method, data, folder), repeat, warmup=warmup)
+    res = _harness.measure(
+        lambda: load(method, folder), lambda data: run(method, data, folder), repeat, warmup=warmup
+    )
     cells = res.pop("result")
     return {"method": method, **res, "cells": cells}
 
@@ -253,8 +276,13 @@ def table_rows(results: dict[str, dict], rows: int, answers: int) -> list[str]:
         "|---|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
     for method, res in results.items():
-        ratio = (f"{res['seconds'] / results[BASELINE]['seconds']:.2f}× {BASELINE}"
-                 if BASELINE in results and method != BASELINE else "baseline" if method == BASELINE else "—")
+        ratio = (
+            f"{res['seconds'] / results[BASELINE]['seconds']:.2f}× {BASELINE}"
+            if BASELINE in results and method != BASELINE
+            else "baseline"
+            if method == BASELINE
+            else "—"
+        )
         runs = ", ".join(f"{t:.2f}" for t in res["times"])
         lines.append(
             f"| {METHODS[method]} | {rows:,} | {answers:,} | {res['seconds']:.2f} | {runs} | {ratio} | "
@@ -269,7 +297,7 @@ def write_readme(lines: list[str], rows: int, answers: int, repeat: int) -> None
     body = [
         SECTION,
         "",
-        "`scorecard(shop, by=\"channel\", period=\"month\")` over orders and survey answers in Parquet (two years, "
+        '`scorecard(shop, by="channel", period="month")` over orders and survey answers in Parquet (two years, '
         "5 orders per customer on average): NPS, CSAT, CES, AOV, return rate, delivery days, purchase frequency, "
         "revenue per customer, repeat rate and retention rate per month and channel plus totals. Each method "
         "runs in its own subprocess: input loaded (not timed; DuckDB relations are lazy, so reading Parquet is "
@@ -299,8 +327,13 @@ def write_readme(lines: list[str], rows: int, answers: int, repeat: int) -> None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _harness.analysis_parser(__doc__, rows=10_000_000, rows_help="orders (customers = rows / 5)",
-                                      methods=METHODS, section="Scorecard")
+    parser = _harness.analysis_parser(
+        __doc__,
+        rows=10_000_000,
+        rows_help="orders (customers = rows / 5)",
+        methods=METHODS,
+        section="Scorecard",
+    )
     parser.add_argument("--answers", type=int, default=None, help="survey answers (default rows / 10)")
     args = parser.parse_args(argv)
     answers = args.answers if args.answers is not None else max(args.rows // 10, 1)

@@ -60,55 +60,158 @@ METHODS: dict[str, str] = {
     "detect_default_low": "cxlib.voc.detect_language, 10 default languages, low accuracy",
     "detect_data_languages": "cxlib.voc.detect_language, the 6 data languages, high accuracy",
 }
-TEXT_METHODS = ("baseline_bow", "lexicon_sentiment", "aspects_one_pass", "sentiment_then_aspects", "aspects_2_workers")
-DETECT_METHODS = ("detect_all_languages", "detect_default_high", "detect_default_low", "detect_data_languages")
-BASELINE = {**{m: "baseline_bow" for m in TEXT_METHODS[1:]},
-            **{m: "detect_all_languages" for m in DETECT_METHODS[1:]}}
+TEXT_METHODS = (
+    "baseline_bow",
+    "lexicon_sentiment",
+    "aspects_one_pass",
+    "sentiment_then_aspects",
+    "aspects_2_workers",
+)
+DETECT_METHODS = (
+    "detect_all_languages",
+    "detect_default_high",
+    "detect_default_low",
+    "detect_data_languages",
+)
+BASELINE = {
+    **{m: "baseline_bow" for m in TEXT_METHODS[1:]},
+    **{m: "detect_all_languages" for m in DETECT_METHODS[1:]},
+}
 
 # Clauses written for this benchmark: (language, sentiment, text).
 CLAUSES: dict[str, dict[str, list[str]]] = {
     "en": {
-        "pos": ["the courier came a day early", "really friendly support team", "great value for the price",
-                "the jacket fits perfectly", "refund arrived within two days", "checkout was quick and easy"],
-        "neg": ["the box was crushed and the lamp broken", "nobody answered my emails for a week",
-                "way too expensive for this quality", "the parcel never arrived", "the app keeps crashing at payment",
-                "would not recommend them"],
-        "neu": ["I ordered the blue one", "it came in a brown box", "I used the discount code", "delivery took three days"],
+        "pos": [
+            "the courier came a day early",
+            "really friendly support team",
+            "great value for the price",
+            "the jacket fits perfectly",
+            "refund arrived within two days",
+            "checkout was quick and easy",
+        ],
+        "neg": [
+            "the box was crushed and the lamp broken",
+            "nobody answered my emails for a week",
+            "way too expensive for this quality",
+            "the parcel never arrived",
+            "the app keeps crashing at payment",
+            "would not recommend them",
+        ],
+        "neu": [
+            "I ordered the blue one",
+            "it came in a brown box",
+            "I used the discount code",
+            "delivery took three days",
+        ],
     },
     "pl": {
-        "pos": ["kurier był bardzo szybki", "obsługa klienta bardzo pomocna", "świetna cena za taką jakość",
-                "buty pasują idealnie", "zwrot pieniędzy bez problemu", "płatność blikiem działa sprawnie"],
-        "neg": ["paczka przyszła zgnieciona a lampa pęknięta", "nikt nie odpowiada na maile",
-                "zdecydowanie za drogo", "przesyłka nie dotarła", "aplikacja się zawiesza przy płatności",
-                "nie polecam tego sklepu"],
-        "neu": ["zamówiłam niebieski model", "paczka była w kartonie", "użyłam kodu rabatowego", "dostawa trwała trzy dni"],
+        "pos": [
+            "kurier był bardzo szybki",
+            "obsługa klienta bardzo pomocna",
+            "świetna cena za taką jakość",
+            "buty pasują idealnie",
+            "zwrot pieniędzy bez problemu",
+            "płatność blikiem działa sprawnie",
+        ],
+        "neg": [
+            "paczka przyszła zgnieciona a lampa pęknięta",
+            "nikt nie odpowiada na maile",
+            "zdecydowanie za drogo",
+            "przesyłka nie dotarła",
+            "aplikacja się zawiesza przy płatności",
+            "nie polecam tego sklepu",
+        ],
+        "neu": [
+            "zamówiłam niebieski model",
+            "paczka była w kartonie",
+            "użyłam kodu rabatowego",
+            "dostawa trwała trzy dni",
+        ],
     },
     "nl": {
-        "pos": ["de bezorger was supersnel", "heel vriendelijke klantenservice", "goede prijs voor deze kwaliteit",
-                "de jas past perfect", "geld snel terug gekregen", "afrekenen ging makkelijk"],
-        "neg": ["de doos was gedeukt en de lamp kapot", "niemand reageert op mijn mails", "veel te duur",
-                "het pakket is nooit aangekomen", "de app loopt vast bij het betalen", "ik raad deze winkel niet aan"],
-        "neu": ["ik bestelde de blauwe", "het kwam in een bruine doos", "ik gebruikte een kortingscode",
-                "de levering duurde drie dagen"],
+        "pos": [
+            "de bezorger was supersnel",
+            "heel vriendelijke klantenservice",
+            "goede prijs voor deze kwaliteit",
+            "de jas past perfect",
+            "geld snel terug gekregen",
+            "afrekenen ging makkelijk",
+        ],
+        "neg": [
+            "de doos was gedeukt en de lamp kapot",
+            "niemand reageert op mijn mails",
+            "veel te duur",
+            "het pakket is nooit aangekomen",
+            "de app loopt vast bij het betalen",
+            "ik raad deze winkel niet aan",
+        ],
+        "neu": [
+            "ik bestelde de blauwe",
+            "het kwam in een bruine doos",
+            "ik gebruikte een kortingscode",
+            "de levering duurde drie dagen",
+        ],
     },
     "sk": {
-        "pos": ["kuriér bol veľmi rýchly", "zákaznícka podpora veľmi ochotná", "skvelá cena za túto kvalitu",
-                "topánky sedia perfektne", "peniaze vrátili bez problémov", "platba kartou prebehla rýchlo"],
-        "neg": ["krabica bola zdeformovaná a lampa rozbitá", "nikto neodpovedá na maily", "príliš drahé",
-                "balík neprišiel", "aplikácia padá pri platbe", "neodporúčam tento obchod"],
-        "neu": ["objednala som modrú", "prišlo to v hnedej krabici", "použila som zľavový kód",
-                "doručenie trvalo tri dni"],
+        "pos": [
+            "kuriér bol veľmi rýchly",
+            "zákaznícka podpora veľmi ochotná",
+            "skvelá cena za túto kvalitu",
+            "topánky sedia perfektne",
+            "peniaze vrátili bez problémov",
+            "platba kartou prebehla rýchlo",
+        ],
+        "neg": [
+            "krabica bola zdeformovaná a lampa rozbitá",
+            "nikto neodpovedá na maily",
+            "príliš drahé",
+            "balík neprišiel",
+            "aplikácia padá pri platbe",
+            "neodporúčam tento obchod",
+        ],
+        "neu": [
+            "objednala som modrú",
+            "prišlo to v hnedej krabici",
+            "použila som zľavový kód",
+            "doručenie trvalo tri dni",
+        ],
     },
     "zh": {
-        "pos": ["快递员很快就送到了", "客服非常耐心", "这个价格很划算", "鞋子很合适", "退款很及时", "付款很方便"],
-        "neg": ["箱子压扁了台灯也碎了", "客服一直不回复", "太贵了不值", "包裹一直没到", "付款的时候闪退", "不推荐这家店"],
+        "pos": [
+            "快递员很快就送到了",
+            "客服非常耐心",
+            "这个价格很划算",
+            "鞋子很合适",
+            "退款很及时",
+            "付款很方便",
+        ],
+        "neg": [
+            "箱子压扁了台灯也碎了",
+            "客服一直不回复",
+            "太贵了不值",
+            "包裹一直没到",
+            "付款的时候闪退",
+            "不推荐这家店",
+        ],
         "neu": ["我买了蓝色的", "用纸箱装的", "用了优惠券", "三天到货"],
     },
     "ar": {
-        "pos": ["المندوب وصل بسرعة", "خدمة العملاء متعاونة جدا", "السعر ممتاز مقابل الجودة", "المقاس مناسب تماما",
-                "تم استرداد المبلغ بسرعة", "الدفع كان سهل"],
-        "neg": ["الكرتون وصل مكسور والمصباح تالف", "لا احد يرد على الرسائل", "السعر غالي جدا", "الطلب لم يصل",
-                "التطبيق يعلق عند الدفع", "لا انصح بهذا المتجر"],
+        "pos": [
+            "المندوب وصل بسرعة",
+            "خدمة العملاء متعاونة جدا",
+            "السعر ممتاز مقابل الجودة",
+            "المقاس مناسب تماما",
+            "تم استرداد المبلغ بسرعة",
+            "الدفع كان سهل",
+        ],
+        "neg": [
+            "الكرتون وصل مكسور والمصباح تالف",
+            "لا احد يرد على الرسائل",
+            "السعر غالي جدا",
+            "الطلب لم يصل",
+            "التطبيق يعلق عند الدفع",
+            "لا انصح بهذا المتجر",
+        ],
         "neu": ["طلبت اللون الازرق", "وصل في كرتون", "استخدمت كود الخصم", "التوصيل اخذ ثلاثة ايام"],
     },
 }
@@ -157,8 +260,12 @@ def _baseline_bow(texts: list[str], langs: list[str]) -> Any:
     tables = {}
     for lang in set(langs):
         data = read_yaml(resources.files("cxlib.voc").joinpath("lexicons", f"{lang}.yaml"))
-        tables[lang] = {normalize(p, lang): w for terms in data["terms"].values() for p, w in terms.items()
-                        if " " not in p and "*" not in p}
+        tables[lang] = {
+            normalize(p, lang): w
+            for terms in data["terms"].values()
+            for p, w in terms.items()
+            if " " not in p and "*" not in p
+        }
     out = []
     for text, lang in zip(texts, langs):
         table = tables[lang]
@@ -194,8 +301,11 @@ def run_method(method: str, texts: list[str], langs: list[str], pool: Any = None
 
         detector = LanguageDetectorBuilder.from_all_languages().build()
         return detector.compute_language_confidence_values_in_parallel(texts)
-    candidates = {"detect_default_high": (voc.DEFAULT_LANGUAGES, False), "detect_default_low": (voc.DEFAULT_LANGUAGES, True),
-                  "detect_data_languages": (LANGS, False)}
+    candidates = {
+        "detect_default_high": (voc.DEFAULT_LANGUAGES, False),
+        "detect_default_low": (voc.DEFAULT_LANGUAGES, True),
+        "detect_data_languages": (LANGS, False),
+    }
     languages, low = candidates[method]
     return voc.detect_language(texts, languages, low_accuracy=low)
 
@@ -226,23 +336,44 @@ def child(method: str, path: str, rows: int, repeat: int) -> dict[str, Any]:
         pool.shutdown()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"method": method, "rows": len(texts), "times": times, "median": statistics.median(times),
-            "cpu": statistics.median(cpu), "warmup": load, "peak_mb": max(peak, peak_children)}
+    return {
+        "method": method,
+        "rows": len(texts),
+        "times": times,
+        "median": statistics.median(times),
+        "cpu": statistics.median(cpu),
+        "warmup": load,
+        "peak_mb": max(peak, peak_children),
+    }
 
 
 def measure(method: str, path: Path, rows: int, repeat: int) -> dict[str, Any]:
     try:
-        return _harness.run_child([sys.executable, __file__, "--child", method, "--data", str(path), "--rows", str(rows),
-                                   "--repeat", str(repeat)])
+        return _harness.run_child(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                method,
+                "--data",
+                str(path),
+                "--rows",
+                str(rows),
+                "--repeat",
+                str(repeat),
+            ]
+        )
     except _harness.ChildFailed as exc:
         raise RuntimeError(f"{method} failed:\n{exc.stderr[-3000:] or exc}") from None
 
 
 def table_lines(results: list[dict[str, Any]]) -> list[str]:
     by = {r["method"]: r for r in results}
-    lines = ["| measurement | texts | median s | runs (s) | texts/s | ratio to baseline | CPU s | texts per CPU s "
-             "| warm-up s | peak RSS (MB) |",
-             "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| measurement | texts | median s | runs (s) | texts/s | ratio to baseline | CPU s | texts per CPU s "
+        "| warm-up s | peak RSS (MB) |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
         base = by.get(BASELINE.get(r["method"], ""))
         ratio = f"{r['median'] / base['median']:.2f}× ({base['method']})" if base else "baseline"
@@ -292,7 +423,9 @@ def main() -> None:
     parser.add_argument("--detect-rows", type=int, default=5_000, help="texts for language detection")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", nargs="*", choices=list(METHODS), help="run only these measurements")
-    parser.add_argument("--write-readme", action="store_true", help="write the results into benchmarks/README.md")
+    parser.add_argument(
+        "--write-readme", action="store_true", help="write the results into benchmarks/README.md"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -71,39 +71,89 @@ class Analysis:
 
 SQL = "hand-written DuckDB SQL (baseline)"
 ANALYSES: tuple[Analysis, ...] = (
-    Analysis("scorecard", "CX scorecard by month and channel (+ survey answers: rows / 10)", "bench_scorecard",
-             "orders", (
-                 Method("duckdb_sql", SQL, "sql", short="SQL"),
-                 Method("duckdb_cxlib", "cxlib scorecard() on DuckDB", "duckdb", ("duckdb_sql",)),
-                 Method("pandas_cxlib", "cxlib scorecard() on pandas", "pandas", ("duckdb_sql",)),
-             )),
-    Analysis("funnel", "funnel, 4 steps, 7-day window", "bench_journey", "events", (
-        Method("funnel_sql_joins", "hand-written DuckDB SQL, joins (baseline)", "sql", short="SQL (joins)"),
-        Method("funnel_sql_asof", "hand-written DuckDB SQL, ASOF joins (baseline)", "sql", short="SQL (ASOF)"),
-        Method("funnel_cxlib", "cxlib funnel() on DuckDB", "duckdb", ("funnel_sql_joins", "funnel_sql_asof")),
-        Method("funnel_cxlib_pandas", "cxlib funnel() on pandas", "pandas", ("funnel_sql_joins", "funnel_sql_asof")),
-    )),
-    Analysis("transitions", "transition matrix", "bench_journey", "events", (
-        Method("transitions_sql", SQL, "sql", short="SQL"),
-        Method("transitions_cxlib", "cxlib transitions() on DuckDB", "duckdb", ("transitions_sql",)),
-        Method("transitions_cxlib_pandas", "cxlib transitions() on pandas", "pandas", ("transitions_sql",)),
-    )),
-    Analysis("cohorts", "monthly cohort retention matrix", "bench_cohorts", "orders", (
-        Method("duckdb_sql", SQL, "sql", short="SQL"),
-        Method("duckdb_cxlib", "cxlib retention_matrix() on DuckDB", "duckdb", ("duckdb_sql",)),
-        Method("pandas_tutorial", "tutorial pandas recipe (baseline)", "pandas", short="tutorial recipe"),
-        Method("pandas_cxlib", "cxlib retention_matrix() on pandas", "pandas", ("pandas_tutorial",)),
-    )),
-    Analysis("ltv", "RFM summary + BG/NBD + Gamma-Gamma fits", "bench_ltv_orders", "orders", (
-        Method("duckdb_cxlib", "cxlib rfm_summary() + fits on DuckDB", "duckdb", ("lifetimes",)),
-        Method("pandas_cxlib", "cxlib rfm_summary() + fits on pandas", "pandas", ("lifetimes",)),
-        Method("lifetimes", "lifetimes summary + fitters (baseline)", "lifetimes", short="lifetimes"),
-    )),
-    Analysis("experiments", "A/B analysis: 3 metrics, CUPED, SRM, balance", "bench_experiments", "units", (
-        Method("duckdb_sql", "hand-written DuckDB SQL sums + same statistics (baseline)", "sql", short="SQL"),
-        Method("duckdb_cxlib", "cxlib summarize() + compare() on DuckDB", "duckdb", ("duckdb_sql",)),
-        Method("pandas_cxlib", "cxlib summarize() + compare() on pandas", "pandas", ("duckdb_sql",)),
-    )),
+    Analysis(
+        "scorecard",
+        "CX scorecard by month and channel (+ survey answers: rows / 10)",
+        "bench_scorecard",
+        "orders",
+        (
+            Method("duckdb_sql", SQL, "sql", short="SQL"),
+            Method("duckdb_cxlib", "cxlib scorecard() on DuckDB", "duckdb", ("duckdb_sql",)),
+            Method("pandas_cxlib", "cxlib scorecard() on pandas", "pandas", ("duckdb_sql",)),
+        ),
+    ),
+    Analysis(
+        "funnel",
+        "funnel, 4 steps, 7-day window",
+        "bench_journey",
+        "events",
+        (
+            Method(
+                "funnel_sql_joins", "hand-written DuckDB SQL, joins (baseline)", "sql", short="SQL (joins)"
+            ),
+            Method(
+                "funnel_sql_asof", "hand-written DuckDB SQL, ASOF joins (baseline)", "sql", short="SQL (ASOF)"
+            ),
+            Method(
+                "funnel_cxlib", "cxlib funnel() on DuckDB", "duckdb", ("funnel_sql_joins", "funnel_sql_asof")
+            ),
+            Method(
+                "funnel_cxlib_pandas",
+                "cxlib funnel() on pandas",
+                "pandas",
+                ("funnel_sql_joins", "funnel_sql_asof"),
+            ),
+        ),
+    ),
+    Analysis(
+        "transitions",
+        "transition matrix",
+        "bench_journey",
+        "events",
+        (
+            Method("transitions_sql", SQL, "sql", short="SQL"),
+            Method("transitions_cxlib", "cxlib transitions() on DuckDB", "duckdb", ("transitions_sql",)),
+            Method(
+                "transitions_cxlib_pandas", "cxlib transitions() on pandas", "pandas", ("transitions_sql",)
+            ),
+        ),
+    ),
+    Analysis(
+        "cohorts",
+        "monthly cohort retention matrix",
+        "bench_cohorts",
+        "orders",
+        (
+            Method("duckdb_sql", SQL, "sql", short="SQL"),
+            Method("duckdb_cxlib", "cxlib retention_matrix() on DuckDB", "duckdb", ("duckdb_sql",)),
+            Method("pandas_tutorial", "tutorial pandas recipe (baseline)", "pandas", short="tutorial recipe"),
+            Method("pandas_cxlib", "cxlib retention_matrix() on pandas", "pandas", ("pandas_tutorial",)),
+        ),
+    ),
+    Analysis(
+        "ltv",
+        "RFM summary + BG/NBD + Gamma-Gamma fits",
+        "bench_ltv_orders",
+        "orders",
+        (
+            Method("duckdb_cxlib", "cxlib rfm_summary() + fits on DuckDB", "duckdb", ("lifetimes",)),
+            Method("pandas_cxlib", "cxlib rfm_summary() + fits on pandas", "pandas", ("lifetimes",)),
+            Method("lifetimes", "lifetimes summary + fitters (baseline)", "lifetimes", short="lifetimes"),
+        ),
+    ),
+    Analysis(
+        "experiments",
+        "A/B analysis: 3 metrics, CUPED, SRM, balance",
+        "bench_experiments",
+        "units",
+        (
+            Method(
+                "duckdb_sql", "hand-written DuckDB SQL sums + same statistics (baseline)", "sql", short="SQL"
+            ),
+            Method("duckdb_cxlib", "cxlib summarize() + compare() on DuckDB", "duckdb", ("duckdb_sql",)),
+            Method("pandas_cxlib", "cxlib summarize() + compare() on pandas", "pandas", ("duckdb_sql",)),
+        ),
+    ),
 )
 BY_NAME = {a.name: a for a in ANALYSES}
 
@@ -147,8 +197,12 @@ def save_results(path: Path, results: dict[str, Any]) -> None:
 def lifetimes_version(python: str) -> str | None:
     if not Path(python).exists():
         return None
-    done = subprocess.run([python, "-c", "import importlib.metadata as m; print(m.version('lifetimes'))"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [python, "-c", "import importlib.metadata as m; print(m.version('lifetimes'))"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return done.stdout.strip() or None
 
 
@@ -176,7 +230,11 @@ def reference(results: dict[str, Any], analysis: str, method: str, rows: int) ->
     """The measurement of this method at the largest smaller size (this run or an earlier one)."""
     best = None
     for rec in results["runs"].values():
-        if (rec["analysis"], rec["method"]) == (analysis, method) and rec["status"] == "ok" and rec["rows"] < rows:
+        if (
+            (rec["analysis"], rec["method"]) == (analysis, method)
+            and rec["status"] == "ok"
+            and rec["rows"] < rows
+        ):
             if best is None or rec["rows"] > best["rows"]:
                 best = rec
     return best
@@ -193,8 +251,9 @@ def estimate(rec: dict[str, Any], rows: int, settings: Settings) -> tuple[float,
     return rec["peak_mb"] * scale, load_s + per_run * (runs + (1 if warm else 0))
 
 
-def decide(results: dict[str, Any], analysis: Analysis, method: Method, rows: int,
-           settings: Settings) -> str | None:
+def decide(
+    results: dict[str, Any], analysis: Analysis, method: Method, rows: int, settings: Settings
+) -> str | None:
     """Why this method is skipped at this size, or None to run it."""
     if method.kind == "lifetimes" and not Path(settings.lifetimes_python).exists():
         return f"skipped: {settings.lifetimes_python} not found (make bench creates it)"
@@ -204,16 +263,22 @@ def decide(results: dict[str, Any], analysis: Analysis, method: Method, rows: in
     if rec is None:
         if rows <= settings.single_run_above:
             return None  # the small sizes run without an estimate
-        return (f"skipped: no measurement at a smaller size to extrapolate its memory from (run "
-                f"{short(settings.single_run_above)} first)")
+        return (
+            f"skipped: no measurement at a smaller size to extrapolate its memory from (run "
+            f"{short(settings.single_run_above)} first)"
+        )
     peak, seconds = estimate(rec, rows, settings)
     basis = f"{rec['peak_mb'] / 1024:.1f} GB peak at {short(rec['rows'])} × {rows / rec['rows']:g}"
     if peak > settings.budget_mb:
-        return (f"skipped: needs ~{peak / 1024:.0f} GB ({basis}), over the "
-                f"{settings.budget_mb / 1024:.1f} GB budget")
+        return (
+            f"skipped: needs ~{peak / 1024:.0f} GB ({basis}), over the "
+            f"{settings.budget_mb / 1024:.1f} GB budget"
+        )
     if seconds > settings.max_minutes * 60:
-        return (f"skipped: would take ~{seconds / 60:.0f} min ({rec['wall_s']:.0f} s at {short(rec['rows'])} "
-                f"× {rows / rec['rows']:g}), over {settings.max_minutes:g} min")
+        return (
+            f"skipped: would take ~{seconds / 60:.0f} min ({rec['wall_s']:.0f} s at {short(rec['rows'])} "
+            f"× {rows / rec['rows']:g}), over {settings.max_minutes:g} min"
+        )
     return None
 
 
@@ -236,15 +301,32 @@ def prepare(results: dict[str, Any], analysis: Analysis, rows: int, settings: Se
     data_key = f"{analysis.script}|{rows}"
     print(f"[{time.strftime('%H:%M:%S')}] data for {analysis.script} at {short(rows)} rows ...", flush=True)
     try:
-        out = _harness.run_child([sys.executable, script_path(analysis), "--rows", str(rows), "--prepare"],
-                                 timeout=settings.timeout_s, env=child_env(settings), cwd=ROOT)
+        out = _harness.run_child(
+            [sys.executable, script_path(analysis), "--rows", str(rows), "--prepare"],
+            timeout=settings.timeout_s,
+            env=child_env(settings),
+            cwd=ROOT,
+        )
     except _harness.ChildFailed as exc:
-        raise SystemExit(f"writing the data of {analysis.script} at {rows:,} rows failed: {exc}\n{exc.stderr[-2000:]}")
+        raise SystemExit(
+            f"writing the data of {analysis.script} at {rows:,} rows failed: {exc}\n{exc.stderr[-2000:]}"
+        )
     if not out["existed"] or data_key not in results["data"]:
-        results["data"][data_key] = {"script": analysis.script, "rows": rows, "path": out["data"],
-                                     "bytes": out["bytes"], "wall_s": out["wall_s"], "peak_mb": out["child_peak_mb"],
-                                     "date": time.strftime("%Y-%m-%d %H:%M"), "reused": out["existed"]}
-    state = "already there" if out["existed"] else f"written in {out['wall_s']:.0f} s, peak {out['child_peak_mb']:,.0f} MB"
+        results["data"][data_key] = {
+            "script": analysis.script,
+            "rows": rows,
+            "path": out["data"],
+            "bytes": out["bytes"],
+            "wall_s": out["wall_s"],
+            "peak_mb": out["child_peak_mb"],
+            "date": time.strftime("%Y-%m-%d %H:%M"),
+            "reused": out["existed"],
+        }
+    state = (
+        "already there"
+        if out["existed"]
+        else f"written in {out['wall_s']:.0f} s, peak {out['child_peak_mb']:,.0f} MB"
+    )
     print(f"    {out['bytes'] / 1e9:.2f} GB, {state}", flush=True)
 
 
@@ -253,16 +335,33 @@ def command(analysis: Analysis, method: Method, rows: int, settings: Settings) -
     if analysis.script == "bench_ltv_orders":
         import bench_ltv_orders
 
-        return bench_ltv_orders.command(method.name, rows, runs, warmup=warm,
-                                        lifetimes_python=settings.lifetimes_python)
-    return [sys.executable, str(script_path(analysis)), "--rows", str(rows), "--repeat", str(runs),
-            "--measure", method.name, *([] if warm else ["--no-warmup"])]
+        return bench_ltv_orders.command(
+            method.name, rows, runs, warmup=warm, lifetimes_python=settings.lifetimes_python
+        )
+    return [
+        sys.executable,
+        str(script_path(analysis)),
+        "--rows",
+        str(rows),
+        "--repeat",
+        str(runs),
+        "--measure",
+        method.name,
+        *([] if warm else ["--no-warmup"]),
+    ]
 
 
-def measure(results: dict[str, Any], analysis: Analysis, method: Method, rows: int, settings: Settings) -> None:
-    rec: dict[str, Any] = {"analysis": analysis.name, "method": method.name, "rows": rows,
-                           "date": time.strftime("%Y-%m-%d %H:%M"), "load_avg": os.getloadavg()[0],
-                           "memory_limit": settings.memory_limit}
+def measure(
+    results: dict[str, Any], analysis: Analysis, method: Method, rows: int, settings: Settings
+) -> None:
+    rec: dict[str, Any] = {
+        "analysis": analysis.name,
+        "method": method.name,
+        "rows": rows,
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "load_avg": os.getloadavg()[0],
+        "memory_limit": settings.memory_limit,
+    }
     why = decide(results, analysis, method, rows, settings)
     stamp = f"[{time.strftime('%H:%M:%S')}] {analysis.name} / {method.name} at {short(rows)}:"
     if why:
@@ -271,14 +370,26 @@ def measure(results: dict[str, Any], analysis: Analysis, method: Method, rows: i
     else:
         print(f"{stamp} running (load average {rec['load_avg']:.1f}) ...", flush=True)
         try:
-            out = _harness.run_child(command(analysis, method, rows, settings), timeout=settings.timeout_s,
-                                     env=child_env(settings), cwd=ROOT)
-            rec.update(status="ok", note="", **{k: out[k] for k in ("seconds", "times", "cpu", "load_mb", "peak_mb",
-                                                                     "wall_s", "child_peak_mb")},
-                       warmup=out.get("warmup", True), check=out.get("result", out.get("cells", out.get(
-                           "numbers", out.get("counts")))))
-            print(f"    {out['seconds']:.2f} s per run, peak {out['peak_mb']:,.0f} MB, process {out['wall_s']:.0f} s",
-                  flush=True)
+            out = _harness.run_child(
+                command(analysis, method, rows, settings),
+                timeout=settings.timeout_s,
+                env=child_env(settings),
+                cwd=ROOT,
+            )
+            rec.update(
+                status="ok",
+                note="",
+                **{
+                    k: out[k]
+                    for k in ("seconds", "times", "cpu", "load_mb", "peak_mb", "wall_s", "child_peak_mb")
+                },
+                warmup=out.get("warmup", True),
+                check=out.get("result", out.get("cells", out.get("numbers", out.get("counts")))),
+            )
+            print(
+                f"    {out['seconds']:.2f} s per run, peak {out['peak_mb']:,.0f} MB, process {out['wall_s']:.0f} s",
+                flush=True,
+            )
         except _harness.ChildFailed as exc:
             rec.update(status="failed", note=f"failed: {exc}", peak_mb=exc.peak_mb)
             print(f"    FAILED: {exc}\n{exc.stderr[-3000:]}", flush=True)
@@ -293,7 +404,12 @@ def check(results: dict[str, Any], analysis: Analysis, rows: int) -> str | None:
     for method in analysis.methods:  # in the script's order: its baseline first
         rec = results["runs"].get(key(analysis.name, method.name, rows))
         if rec and rec["status"] == "ok" and rec.get("check") is not None:
-            payload = {"cells": rec["check"], "numbers": rec["check"], "counts": rec["check"], "result": rec["check"]}
+            payload = {
+                "cells": rec["check"],
+                "numbers": rec["check"],
+                "counts": rec["check"],
+                "result": rec["check"],
+            }
             measured[method.name] = {**rec, **payload}
     if not (names & set(measured)):
         return None
@@ -304,8 +420,14 @@ def check(results: dict[str, Any], analysis: Analysis, rows: int) -> str | None:
     return None
 
 
-def run_size(results: dict[str, Any], analyses: list[Analysis], rows: int, settings: Settings,
-             write: bool, results_path: Path) -> None:
+def run_size(
+    results: dict[str, Any],
+    analyses: list[Analysis],
+    rows: int,
+    settings: Settings,
+    write: bool,
+    results_path: Path,
+) -> None:
     prepared: set[str] = set()
     for analysis in analyses:
         if analysis.script not in prepared:
@@ -364,8 +486,14 @@ def table(results: dict[str, Any]) -> list[str]:
                         notes.append(f"CHECK FAILED: {rec['disagrees']}")
                     if rec["load_avg"] > 2.5:
                         notes.append(f"load average {rec['load_avg']:.1f} at start")
-                    cells += [f"{rec['seconds']:.2f}", runs, ratio_text(results, analysis, method, rec),
-                              f"{rec['cpu']:.2f}", f"{rec['peak_mb']:,.0f}", "; ".join(notes)]
+                    cells += [
+                        f"{rec['seconds']:.2f}",
+                        runs,
+                        ratio_text(results, analysis, method, rec),
+                        f"{rec['cpu']:.2f}",
+                        f"{rec['peak_mb']:,.0f}",
+                        "; ".join(notes),
+                    ]
                 else:
                     peak = rec.get("peak_mb")
                     peak_text = f"{peak:,.0f}" if peak and not math.isnan(peak) else ""
@@ -375,8 +503,10 @@ def table(results: dict[str, Any]) -> list[str]:
 
 
 def data_table(results: dict[str, Any]) -> list[str]:
-    lines = ["| data (script) | rows | Parquet on disk | written in (s) | peak RSS while writing (MB) |",
-             "|---|---:|---:|---:|---:|"]
+    lines = [
+        "| data (script) | rows | Parquet on disk | written in (s) | peak RSS while writing (MB) |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for rec in sorted(results["data"].values(), key=lambda r: (r["rows"], r["script"])):
         wall = "reused" if rec.get("reused") else f"{rec['wall_s']:.0f}"
         peak = "" if rec.get("reused") else f"{rec['peak_mb']:,.0f}"
@@ -387,21 +517,28 @@ def data_table(results: dict[str, Any]) -> list[str]:
 def write_readme(results: dict[str, Any], settings: Settings) -> None:
     details = _harness.machine_details()
     lt = lifetimes_version(settings.lifetimes_python)
-    versions = ", ".join(f"{k} {details[k]}" for k in ("duckdb", "pandas", "polars", "numpy", "pyarrow", "narwhals")
-                         if k in details)
+    versions = ", ".join(
+        f"{k} {details[k]}"
+        for k in ("duckdb", "pandas", "polars", "numpy", "pyarrow", "narwhals")
+        if k in details
+    )
     sizes = []
     for rows in sorted({rec["rows"] for rec in results["runs"].values()}):
         recs = [r for r in results["runs"].values() if r["rows"] == rows]
         ran = [r for r in recs if "wall_s" in r]
-        writing = sum(d["wall_s"] for d in results["data"].values() if d["rows"] == rows and not d.get("reused"))
+        writing = sum(
+            d["wall_s"] for d in results["data"].values() if d["rows"] == rows and not d.get("reused")
+        )
         dates = sorted(r["date"] for r in recs)
         end = dates[-1][11:] if dates[-1][:10] == dates[0][:10] else dates[-1]
         loads = [r["load_avg"] for r in recs]
         limits = sorted({r.get("memory_limit", "?") for r in ran}) or ["—"]
-        sizes.append(f"{short(rows)} rows: {sum(r['wall_s'] for r in ran) / 60:.0f} min in the measuring processes "
-                     f"+ {writing / 60:.0f} min writing data ({dates[0]} to {end} UTC; load average "
-                     f"{min(loads):.1f}–{max(loads):.1f} when the methods started; DuckDB memory_limit "
-                     f"{', '.join(limits)})")
+        sizes.append(
+            f"{short(rows)} rows: {sum(r['wall_s'] for r in ran) / 60:.0f} min in the measuring processes "
+            f"+ {writing / 60:.0f} min writing data ({dates[0]} to {end} UTC; load average "
+            f"{min(loads):.1f}–{max(loads):.1f} when the methods started; DuckDB memory_limit "
+            f"{', '.join(limits)})"
+        )
     runs_small = f"one warm-up and the median of {settings.repeat} runs"
     body = [
         SECTION,
@@ -419,7 +556,9 @@ def write_readme(results: dict[str, Any], settings: Settings) -> None:
         f"over {settings.max_minutes:g} min; the note gives the numbers.",
         "",
         f"Machine: {details['cores']} cores ({details['CPU']}), {details['RAM']} RAM, {details['OS']}; "
-        f"Python {details['Python']}, {versions}" + (f"; lifetimes {lt} in its own environment" if lt else "") + ".",
+        f"Python {details['Python']}, {versions}"
+        + (f"; lifetimes {lt} in its own environment" if lt else "")
+        + ".",
         "",
         "Measured: " + "; ".join(sizes) + ".",
         "",
@@ -452,15 +591,22 @@ def plan(results: dict[str, Any], analyses: list[Analysis], sizes: list[int], se
                     print(f"  {analysis.name:<12} {method.name:<26} {why}")
                     continue
                 if rec is None:
-                    print(f"  {analysis.name:<12} {method.name:<26} runs (no smaller measurement to estimate from)")
+                    print(
+                        f"  {analysis.name:<12} {method.name:<26} runs (no smaller measurement to estimate from)"
+                    )
                     continue
                 peak, seconds = estimate(rec, rows, settings)
                 total += seconds
-                print(f"  {analysis.name:<12} {method.name:<26} runs: ~{seconds / 60:5.1f} min, "
-                      f"~{peak / 1024:5.1f} GB if linear ({rec['peak_mb']:,.0f} MB at {short(rec['rows'])})")
+                print(
+                    f"  {analysis.name:<12} {method.name:<26} runs: ~{seconds / 60:5.1f} min, "
+                    f"~{peak / 1024:5.1f} GB if linear ({rec['peak_mb']:,.0f} MB at {short(rec['rows'])})"
+                )
             if data is None:
-                smaller = [r for r in results["data"].values() if r["script"] == analysis.script
-                           and r["rows"] < rows and not r.get("reused")]
+                smaller = [
+                    r
+                    for r in results["data"].values()
+                    if r["script"] == analysis.script and r["rows"] < rows and not r.get("reused")
+                ]
                 if smaller:
                     ref = max(smaller, key=lambda r: r["rows"])
                     guess = ref["wall_s"] * rows / ref["rows"]
@@ -472,31 +618,68 @@ def plan(results: dict[str, Any], analyses: list[Analysis], sizes: list[int], se
 def main(argv: list[str] | None = None) -> int:
     ram_mb = _harness.meminfo_gb("MemTotal") * 1024
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="10M,100M", help="comma-separated row counts (10M, 100M, 200k, ...)")
-    parser.add_argument("--analyses", default=",".join(a.name for a in ANALYSES),
-                        help="comma-separated subset of " + ", ".join(a.name for a in ANALYSES))
-    parser.add_argument("--engines", default="sql,duckdb,pandas,lifetimes",
-                        help="run only methods of these kinds (sql = the hand-written DuckDB baselines)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per method up to --single-run-above rows")
-    parser.add_argument("--single-run-above", type=parse_size, default=10_000_000,
-                        help="above this many rows: one timed run, no warm-up (default 10M)")
-    parser.add_argument("--memory-budget-gb", type=float, default=round(0.6 * ram_mb / 1024, 1),
-                        help="skip in-memory methods whose extrapolated peak exceeds this (default 60%% of RAM)")
-    parser.add_argument("--max-minutes", type=float, default=60.0,
-                        help="skip in-memory methods whose extrapolated process time exceeds this")
-    parser.add_argument("--timeout-minutes", type=float, default=180.0, help="stop any one process after this")
-    parser.add_argument("--duckdb-memory-limit", default=f"{int(0.4 * ram_mb / 1024)}GiB",
-                        help="DuckDB memory_limit in every process (default 40%% of RAM: the rest is for what "
-                             "the process holds outside DuckDB, e.g. the 20M-row RFM table at 100M orders)")
-    parser.add_argument("--lifetimes-python", default=str(ROOT / ".venv-lifetimes" / "bin" / "python"),
-                        help="python of the separate lifetimes environment (make bench creates it)")
+    parser.add_argument(
+        "--sizes", default="10M,100M", help="comma-separated row counts (10M, 100M, 200k, ...)"
+    )
+    parser.add_argument(
+        "--analyses",
+        default=",".join(a.name for a in ANALYSES),
+        help="comma-separated subset of " + ", ".join(a.name for a in ANALYSES),
+    )
+    parser.add_argument(
+        "--engines",
+        default="sql,duckdb,pandas,lifetimes",
+        help="run only methods of these kinds (sql = the hand-written DuckDB baselines)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="timed runs per method up to --single-run-above rows"
+    )
+    parser.add_argument(
+        "--single-run-above",
+        type=parse_size,
+        default=10_000_000,
+        help="above this many rows: one timed run, no warm-up (default 10M)",
+    )
+    parser.add_argument(
+        "--memory-budget-gb",
+        type=float,
+        default=round(0.6 * ram_mb / 1024, 1),
+        help="skip in-memory methods whose extrapolated peak exceeds this (default 60%% of RAM)",
+    )
+    parser.add_argument(
+        "--max-minutes",
+        type=float,
+        default=60.0,
+        help="skip in-memory methods whose extrapolated process time exceeds this",
+    )
+    parser.add_argument(
+        "--timeout-minutes", type=float, default=180.0, help="stop any one process after this"
+    )
+    parser.add_argument(
+        "--duckdb-memory-limit",
+        default=f"{int(0.4 * ram_mb / 1024)}GiB",
+        help="DuckDB memory_limit in every process (default 40%% of RAM: the rest is for what "
+        "the process holds outside DuckDB, e.g. the 20M-row RFM table at 100M orders)",
+    )
+    parser.add_argument(
+        "--lifetimes-python",
+        default=str(ROOT / ".venv-lifetimes" / "bin" / "python"),
+        help="python of the separate lifetimes environment (make bench creates it)",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="JSON file of all measurements (kept)")
     parser.add_argument("--fresh", action="store_true", help="forget earlier measurements")
-    parser.add_argument("--force", action="store_true", help="run in-memory methods even when estimated not to fit")
+    parser.add_argument(
+        "--force", action="store_true", help="run in-memory methods even when estimated not to fit"
+    )
     parser.add_argument("--plan", action="store_true", help="print what would run, with estimates, and stop")
-    parser.add_argument("--no-readme", action="store_true", help="do not write the Scale section of benchmarks/README.md")
-    parser.add_argument("--readme-only", action="store_true",
-                        help="rewrite the Scale section from the results file without running anything")
+    parser.add_argument(
+        "--no-readme", action="store_true", help="do not write the Scale section of benchmarks/README.md"
+    )
+    parser.add_argument(
+        "--readme-only",
+        action="store_true",
+        help="rewrite the Scale section from the results file without running anything",
+    )
     args = parser.parse_args(argv)
 
     sizes = sorted(parse_size(s) for s in args.sizes.split(",") if s.strip())
@@ -506,13 +689,24 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown analyses: {', '.join(unknown)}")
     engines = {e.strip() for e in args.engines.split(",") if e.strip()}
     if engines - {"sql", "duckdb", "pandas", "lifetimes"}:
-        parser.error(f"unknown engines: {', '.join(sorted(engines - {'sql', 'duckdb', 'pandas', 'lifetimes'}))}")
-    analyses = [Analysis(a.name, a.label, a.script, a.unit, tuple(m for m in a.methods if m.kind in engines))
-                for a in (BY_NAME[n] for n in names)]
-    settings = Settings(repeat=args.repeat, single_run_above=args.single_run_above,
-                        budget_mb=args.memory_budget_gb * 1024, max_minutes=args.max_minutes,
-                        timeout_s=args.timeout_minutes * 60, lifetimes_python=args.lifetimes_python,
-                        memory_limit=args.duckdb_memory_limit, temp_dir=DATA / "duckdb_tmp", force=args.force)
+        parser.error(
+            f"unknown engines: {', '.join(sorted(engines - {'sql', 'duckdb', 'pandas', 'lifetimes'}))}"
+        )
+    analyses = [
+        Analysis(a.name, a.label, a.script, a.unit, tuple(m for m in a.methods if m.kind in engines))
+        for a in (BY_NAME[n] for n in names)
+    ]
+    settings = Settings(
+        repeat=args.repeat,
+        single_run_above=args.single_run_above,
+        budget_mb=args.memory_budget_gb * 1024,
+        max_minutes=args.max_minutes,
+        timeout_s=args.timeout_minutes * 60,
+        lifetimes_python=args.lifetimes_python,
+        memory_limit=args.duckdb_memory_limit,
+        temp_dir=DATA / "duckdb_tmp",
+        force=args.force,
+    )
     results = load_results(args.results, args.fresh)
     if args.plan:
         plan(results, analyses, sizes, settings)
@@ -523,10 +717,15 @@ def main(argv: list[str] | None = None) -> int:
     start = time.time()
     for rows in sizes:
         run_size(results, analyses, rows, settings, not args.no_readme, args.results)
-    failed = [k for k, r in results["runs"].items() if r["rows"] in sizes and (r["status"] == "failed"
-                                                                              or r.get("disagrees"))]
-    print(f"done in {(time.time() - start) / 60:.1f} min; results in {args.results}"
-          + ("" if args.no_readme else f" and {_harness.README}"))
+    failed = [
+        k
+        for k, r in results["runs"].items()
+        if r["rows"] in sizes and (r["status"] == "failed" or r.get("disagrees"))
+    ]
+    print(
+        f"done in {(time.time() - start) / 60:.1f} min; results in {args.results}"
+        + ("" if args.no_readme else f" and {_harness.README}")
+    )
     if failed:
         print("failed or disagreeing: " + ", ".join(failed))
         return 1

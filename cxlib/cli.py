@@ -51,28 +51,53 @@ def _parser() -> argparse.ArgumentParser:
         description="Execute notebooks with papermill and export stakeholder HTML reports (no code) "
         "into --out, with an index.html. A failing notebook gets an error page; the others still run.",
     )
-    run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="notebook names, paths or unique prefixes")
+    run.add_argument(
+        "notebooks", nargs="*", metavar="NOTEBOOK", help="notebook names, paths or unique prefixes"
+    )
     run.add_argument("--all", action="store_true", help="run every notebook in the notebooks folder")
     run.add_argument("--data", help="data source passed as the 'data' parameter (folder, file, .duckdb)")
     run.add_argument("--params", type=Path, metavar="FILE.yaml", help="YAML file with parameters (see docs)")
     run.add_argument(
-        "-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
         help="one parameter for every notebook declaring it (value parsed as YAML); repeatable",
     )
     run.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
     run.add_argument(
-        "--timeout", type=float, default=600.0, metavar="SECONDS",
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
         help="time limit per notebook in seconds (default 600; 0 for none)",
     )
     run.add_argument(
-        "-j", "--jobs", type=int, metavar="N",
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
         help="notebooks run at the same time (default: $CXLAB_JOBS, else 2 or fewer CPUs)",
     )
-    run.add_argument("--notebooks", dest="notebooks_dir", type=Path, metavar="DIR", help="notebooks folder (default: the project's)")
+    run.add_argument(
+        "--notebooks",
+        dest="notebooks_dir",
+        type=Path,
+        metavar="DIR",
+        help="notebooks folder (default: the project's)",
+    )
     run.add_argument("--kernel", help="Jupyter kernel name (default: the notebook's, python3)")
 
     lst = sub.add_parser("list", help="list notebooks and their parameters")
-    lst.add_argument("--notebooks", dest="notebooks_dir", type=Path, metavar="DIR", help="notebooks folder (default: the project's)")
+    lst.add_argument(
+        "--notebooks",
+        dest="notebooks_dir",
+        type=Path,
+        metavar="DIR",
+        help="notebooks folder (default: the project's)",
+    )
 
     sample = sub.add_parser("sample", help="generate the sample shop (Parquet files)")
     sample.add_argument("--out", type=Path, default=Path("data/sample"), help="folder (default: data/sample)")
@@ -150,7 +175,9 @@ def _cmd_list(args: argparse.Namespace) -> int:
             head = f"    {p.name:<{width}}  {kind:<5} = {p.default}"
             print(head)
             if p.help:
-                for line in textwrap.wrap(p.help, width=88, initial_indent=" " * 8, subsequent_indent=" " * 8):
+                for line in textwrap.wrap(
+                    p.help, width=88, initial_indent=" " * 8, subsequent_indent=" " * 8
+                ):
                     print(line)
         print()
     print(f"{len(paths)} notebook(s) in {folder}")

@@ -22,7 +22,17 @@ import pyarrow as pa
 
 from cxlib.errors import DataError
 
-__all__ = ["backend", "check_utc_session", "duckdb_connection", "pandas_on_duckdb", "plain_categoricals", "require_columns", "spark_session", "to_narwhals", "to_pandas"]
+__all__ = [
+    "backend",
+    "check_utc_session",
+    "duckdb_connection",
+    "pandas_on_duckdb",
+    "plain_categoricals",
+    "require_columns",
+    "spark_session",
+    "to_narwhals",
+    "to_pandas",
+]
 
 _lock = threading.Lock()
 _connection: duckdb.DuckDBPyConnection | None = None
@@ -49,7 +59,9 @@ def configure_duckdb(con: duckdb.DuckDBPyConnection) -> None:
         pass
 
 
-def spark_session(app_name: str = "cxlib", *, master: str | None = None, config: Mapping[str, str] | None = None) -> Any:
+def spark_session(
+    app_name: str = "cxlib", *, master: str | None = None, config: Mapping[str, str] | None = None
+) -> Any:
     """The active Spark session, or a new one configured for cxlib (UTC, Arrow, temp warehouse).
 
     cxlib's calendar periods rely on the session time zone being UTC, so an active session
@@ -115,8 +127,11 @@ def pandas_on_duckdb(frame: pd.DataFrame) -> Any:
 def plain_categoricals(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """``frame`` with its categorical ``columns`` as plain values (a new frame; pandas cannot
     take the minimum of an unordered categorical, which segment columns need)."""
-    plain = {c: frame[c].astype(frame[c].cat.categories.dtype)
-             for c in columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    plain = {
+        c: frame[c].astype(frame[c].cat.categories.dtype)
+        for c in columns
+        if isinstance(frame[c].dtype, pd.CategoricalDtype)
+    }
     return frame.assign(**plain) if plain else frame
 
 
@@ -147,7 +162,9 @@ def check_utc_session(frame: Any, table: str) -> None:
         raise DataError(
             f"the Spark session's time zone is {zone}, so calendar periods would not be UTC; run "
             "spark.conf.set('spark.sql.session.timeZone', 'UTC') or get the session from cxlib.engine.spark_session()",
-            table=table, column="ts", rule="session_time_zone",
+            table=table,
+            column="ts",
+            rule="session_time_zone",
         )
 
 
@@ -181,5 +198,7 @@ def require_columns(frame: Any, columns: Iterable[str], table: str, *, purpose: 
         need = f" for {purpose}" if purpose else ""
         raise DataError(
             f"needs column(s) {', '.join(repr(m) for m in missing)}{need}; columns found: {', '.join(present)}",
-            table=table, column=missing[0], rule="missing_column",
+            table=table,
+            column=missing[0],
+            rule="missing_column",
         )

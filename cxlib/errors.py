@@ -72,9 +72,7 @@ class DataError(CxlibError, ValueError):
         if self.n_rows is not None:
             text += f"\n{self.n_rows:,} row(s) affected."
         if self.rows:
-            text += "\nFirst offending rows:\n" + "\n".join(
-                "  " + _format_row(row) for row in self.rows
-            )
+            text += "\nFirst offending rows:\n" + "\n".join("  " + _format_row(row) for row in self.rows)
         if self.note:
             text += "\n" + self.note
         return text

@@ -51,7 +51,11 @@ def _mask_phone(match: re.Match[str]) -> str:
     found = match.group(0)
     if match.group("date"):
         return found
-    if "." in found and _DECIMAL.search(found) and (re.search(r"[ ()]", found) or found.lstrip("+").startswith("0.")):
+    if (
+        "." in found
+        and _DECIMAL.search(found)
+        and (re.search(r"[ ()]", found) or found.lstrip("+").startswith("0."))
+    ):
         return found
     if re.fullmatch(r"\d+\.\d{1,2}", found):  # an amount such as 1234567.89
         return found
@@ -103,7 +107,7 @@ def safe_text(text: Any) -> str:
 
     Examples
     --------
-    >>> safe_text('<script>alert(1)</script> from bob@example.org')
+    >>> safe_text("<script>alert(1)</script> from bob@example.org")
     '&lt;script&gt;alert(1)&lt;/script&gt; from [email]'
     """
     return html.escape(mask_pii(text), quote=True)
@@ -142,11 +146,17 @@ def suppress_small(
     targets = (
         list(columns)
         if columns is not None
-        else [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])]
+        else [
+            c
+            for c in out.columns
+            if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])
+        ]
     )
     for column in targets:
         series = out[column]
-        if pd.api.types.is_integer_dtype(series) and not isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
+        if pd.api.types.is_integer_dtype(series) and not isinstance(
+            series.dtype, pd.api.extensions.ExtensionDtype
+        ):
             series = series.astype("float64")
         out[column] = series.where(~small)
     out["suppressed"] = small

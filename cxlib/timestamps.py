@@ -22,7 +22,13 @@ from cxlib.data.engine_sql import quote, sql_columns
 from cxlib.engine import backend
 
 __all__ = [
-    "epoch_day", "epoch_micros", "micros_of", "sql_epoch_day", "sql_floor_div", "sql_month_index", "with_epoch_day",
+    "epoch_day",
+    "epoch_micros",
+    "micros_of",
+    "sql_epoch_day",
+    "sql_floor_div",
+    "sql_month_index",
+    "with_epoch_day",
 ]
 
 
@@ -71,8 +77,9 @@ def sql_month_index(ts: str) -> str:
     return f"(year({utc}) * 12 + month({utc}) - 1)"
 
 
-def with_epoch_day(frame: nw.LazyFrame[Any], ts: str = "ts", name: str = "day", *,
-                   table: str = "orders") -> nw.LazyFrame[Any]:
+def with_epoch_day(
+    frame: nw.LazyFrame[Any], ts: str = "ts", name: str = "day", *, table: str = "orders"
+) -> nw.LazyFrame[Any]:
     """``frame`` with a column ``name`` of whole UTC days since 1970-01-01 of column ``ts``.
 
     The same numbers as :func:`epoch_day`; on DuckDB computed by :func:`sql_epoch_day`, which
@@ -113,7 +120,9 @@ def epoch_micros(ts: nw.Expr) -> nw.Expr:
     narwhals.Expr
     """
     minutes = (epoch_day(ts) * 24 + ts.dt.hour().cast(nw.Int64)) * 60 + ts.dt.minute().cast(nw.Int64)
-    return minutes * 60_000_000 + ts.dt.second().cast(nw.Int64) * 1_000_000 + ts.dt.microsecond().cast(nw.Int64)
+    return (
+        minutes * 60_000_000 + ts.dt.second().cast(nw.Int64) * 1_000_000 + ts.dt.microsecond().cast(nw.Int64)
+    )
 
 
 def micros_of(value: Any) -> int:

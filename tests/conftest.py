@@ -40,7 +40,9 @@ def tiny_shop_frames(days: int = 20, seed: int = 7) -> dict[str, pd.DataFrame]:
     events = pd.DataFrame(
         {
             "customer_id": [f"c{i % 10}" for i in range(days * 24)],
-            "ts": start + pd.to_timedelta(day, unit="D") + pd.to_timedelta(np.tile(np.arange(24), days), unit="h"),
+            "ts": start
+            + pd.to_timedelta(day, unit="D")
+            + pd.to_timedelta(np.tile(np.arange(24), days), unit="h"),
             "event": np.tile(["view", "view", "cart", "view"], days * 6),
             "channel": channel,
             "session_id": [f"s{i // 4}" for i in range(days * 24)],
@@ -87,7 +89,13 @@ def tiny_shop_frames(days: int = 20, seed: int = 7) -> dict[str, pd.DataFrame]:
             "converted": [bool(i % 3 == 0) for i in range(20)],
         }
     )
-    return {"events": events, "orders": orders, "surveys": surveys, "feedback": feedback, "experiments": experiments}
+    return {
+        "events": events,
+        "orders": orders,
+        "surveys": surveys,
+        "feedback": feedback,
+        "experiments": experiments,
+    }
 
 
 def write_shop(folder: Path, frames: dict[str, pd.DataFrame]) -> Path:
@@ -134,7 +142,11 @@ def spark(spark_available: None) -> Iterator[Any]:
     session = spark_session(
         "cxlib-tests",
         master="local[2]",
-        config={"spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false"},
+        config={
+            "spark.sql.shuffle.partitions": "4",
+            "spark.ui.enabled": "false",
+            "spark.ui.showConsoleProgress": "false",
+        },
     )
     session.sparkContext.setLogLevel("ERROR")
     yield session

@@ -16,9 +16,23 @@ def test_run_all_at_20k_rows(tmp_path):
     results, readme = tmp_path / "results.json", tmp_path / "README.md"
     env = {**os.environ, "CXLAB_BENCH_README": str(readme)}
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--sizes", "20k", "--repeat", "1",
-         "--results", str(results), "--lifetimes-python", str(tmp_path / "no-lifetimes")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run_all.py"),
+            "--sizes",
+            "20k",
+            "--repeat",
+            "1",
+            "--results",
+            str(results),
+            "--lifetimes-python",
+            str(tmp_path / "no-lifetimes"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     runs = json.loads(results.read_text())["runs"]

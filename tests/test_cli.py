@@ -40,7 +40,7 @@ def test_list_real_notebooks(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     assert "00_data_health  —  Data health" in out
-    assert "data      str   = \"../data/sample\"" in out
+    assert 'data      str   = "../data/sample"' in out
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,21 @@ def test_run_all_exit_codes_and_parameters(tmp_path: Path, capsys: pytest.Captur
     params = tmp_path / "p.yaml"
     params.write_text("word: yo\n")
     out = tmp_path / "reports"
-    code = main(["run", "--all", "--notebooks", str(folder), "--out", str(out), "--params", str(params), "-p", "n", "4"])
+    code = main(
+        [
+            "run",
+            "--all",
+            "--notebooks",
+            str(folder),
+            "--out",
+            str(out),
+            "--params",
+            str(params),
+            "-p",
+            "n",
+            "4",
+        ]
+    )
     assert code == 0
     assert "yoyoyoyo" in (out / "alpha.html").read_text()
     log = capsys.readouterr().out
@@ -86,7 +100,9 @@ def test_check_reports_problems(tiny_shop: Path, capsys: pytest.CaptureFixture[s
     assert "order_id='o0005'" in out
 
 
-def test_check_clean_and_missing_sources(tiny_shop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_clean_and_missing_sources(
+    tiny_shop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import shutil
 
     clean = tmp_path / "clean"
@@ -98,7 +114,9 @@ def test_check_clean_and_missing_sources(tiny_shop: Path, tmp_path: Path, capsys
     assert "no such file or folder" in capsys.readouterr().out
 
 
-def test_sample_calls_the_generator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sample_calls_the_generator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import cxlib.data.sample as sample
 
     calls = []
@@ -117,5 +135,7 @@ def test_sample_calls_the_generator(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_module_entry_point_version() -> None:
-    done = subprocess.run([sys.executable, "-m", "cxlib.cli", "--version"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "cxlib.cli", "--version"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0 and done.stdout.startswith("cxlab ")

@@ -33,13 +33,16 @@ def two_arms(n_c: int = 900, n_t: int = 1100, seed: int = 1) -> pd.DataFrame:
     revenue = np.maximum(0.0, 0.6 * pre + rng.normal(0, 25, n) + np.where(variant == "treatment", 3.0, 0.0))
     converted = rng.random(n) < np.where(variant == "treatment", 0.13, 0.10)
     orders = rng.poisson(1.2, n) + 1
-    return pd.DataFrame({"variant": variant, "revenue": revenue, "converted": converted, "orders": orders,
-                         "pre_revenue": pre})
+    return pd.DataFrame(
+        {"variant": variant, "revenue": revenue, "converted": converted, "orders": orders, "pre_revenue": pre}
+    )
 
 
 def arms(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
-    return (df.loc[df["variant"] == "control", column].to_numpy(float),
-            df.loc[df["variant"] == "treatment", column].to_numpy(float))
+    return (
+        df.loc[df["variant"] == "control", column].to_numpy(float),
+        df.loc[df["variant"] == "treatment", column].to_numpy(float),
+    )
 
 
 def row(result: ab.Comparison, metric: str) -> pd.Series:
@@ -71,8 +74,12 @@ def test_proportion_test_matches_statsmodels():
     df = two_arms()
     c, t = arms(df, "converted")
     res = row(ab.compare(df, metrics="converted", relative=False), "converted")
-    ref = sm_proportion.test_proportions_2indep(t.sum(), len(t), c.sum(), len(c), method="wald", compare="diff")
-    low, high = sm_proportion.confint_proportions_2indep(t.sum(), len(t), c.sum(), len(c), method="wald", compare="diff")
+    ref = sm_proportion.test_proportions_2indep(
+        t.sum(), len(t), c.sum(), len(c), method="wald", compare="diff"
+    )
+    low, high = sm_proportion.confint_proportions_2indep(
+        t.sum(), len(t), c.sum(), len(c), method="wald", compare="diff"
+    )
     assert res["estimate"] == pytest.approx(t.mean() - c.mean(), rel=1e-12)
     assert res["p_value"] == pytest.approx(ref.pvalue, rel=1e-9, abs=1e-12)
     assert res["estimate"] / res["se"] == pytest.approx(ref.statistic, rel=1e-9)
@@ -99,11 +106,21 @@ def test_relative_lift_interval_covers_in_simulation():
     true_lift = 0.10
     c = rng.gamma(0.5, 20.0, (sims, n))
     t = rng.gamma(0.5, 20.0 * (1 + true_lift), (sims, n))
-    summary = pd.concat([
-        pd.DataFrame({"variant": v, "metric": [f"s{i}" for i in range(sims)], "n": n, "sum": x.sum(1),
-                      "sum_sq": (x * x).sum(1), "kind": "mean"})
-        for v, x in (("control", c), ("treatment", t))
-    ])
+    summary = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "variant": v,
+                    "metric": [f"s{i}" for i in range(sims)],
+                    "n": n,
+                    "sum": x.sum(1),
+                    "sum_sq": (x * x).sum(1),
+                    "kind": "mean",
+                }
+            )
+            for v, x in (("control", c), ("treatment", t))
+        ]
+    )
     tab = ab.compare(summary, relative=True).table
     covered = ((tab["ci_low"] <= true_lift) & (tab["ci_high"] >= true_lift)).mean()
     assert 0.935 <= covered <= 0.965
@@ -125,7 +142,9 @@ def test_ratio_metric_delta_method_equals_linearisation():
     rel = row(ab.compare(df, metrics={"aov": ("revenue", "orders")}, relative=True), "aov")
     rt, rc = ratio["treatment"], ratio["control"]
     assert rel["estimate"] == pytest.approx(rt / rc - 1, rel=1e-12)
-    assert rel["se"] ** 2 == pytest.approx(var["treatment"] / rc**2 + rt**2 * var["control"] / rc**4, rel=1e-9)
+    assert rel["se"] ** 2 == pytest.approx(
+        var["treatment"] / rc**2 + rt**2 * var["control"] / rc**4, rel=1e-9
+    )
 
 
 def test_cuped_worked_example_deng_2013():
@@ -137,7 +156,9 @@ def test_cuped_worked_example_deng_2013():
     treated = (df["variant"] == "treatment").to_numpy()
     ref = stats.ttest_ind(y_cv[treated], y_cv[~treated], equal_var=False)
     ci = ref.confidence_interval(0.95)
-    res = row(ab.compare(df, metrics="revenue", covariate="pre_revenue", cuped=True, relative=False), "revenue")
+    res = row(
+        ab.compare(df, metrics="revenue", covariate="pre_revenue", cuped=True, relative=False), "revenue"
+    )
     assert res["theta"] == pytest.approx(theta, rel=1e-10)
     assert res["estimate"] == pytest.approx(y_cv[treated].mean() - y_cv[~treated].mean(), rel=1e-10)
     assert res["p_value"] == pytest.approx(ref.pvalue, rel=1e-9)
@@ -151,7 +172,9 @@ def test_cuped_worked_example_deng_2013():
     # Relative CUPED lift: the delta method on the adjusted arm means.
     rel = row(ab.compare(df, metrics="revenue", covariate="pre_revenue", cuped=True), "revenue")
     mt, mc = y_cv[treated].mean(), y_cv[~treated].mean()
-    var = y_cv[treated].var(ddof=1) / (treated.sum() * mc**2) + mt**2 * y_cv[~treated].var(ddof=1) / ((~treated).sum() * mc**4)
+    var = y_cv[treated].var(ddof=1) / (treated.sum() * mc**2) + mt**2 * y_cv[~treated].var(ddof=1) / (
+        (~treated).sum() * mc**4
+    )
     assert rel["estimate"] == pytest.approx(mt / mc - 1, rel=1e-10)
     assert rel["se"] ** 2 == pytest.approx(var, rel=1e-9)
 
@@ -228,8 +251,12 @@ def test_guardrail_noninferiority_closed_form():
     expected = "pass" if g["bound"] > -margin else "inconclusive"
     assert g["status"] == expected
     # Lower-is-better metrics flip the direction: a big rise fails the guardrail.
-    bad = ab.compare(df, metrics=ab.Metric("cost", "revenue", higher_is_better=False), relative=True,
-                     guardrails={"cost": 0.001}).guardrails.iloc[0]
+    bad = ab.compare(
+        df,
+        metrics=ab.Metric("cost", "revenue", higher_is_better=False),
+        relative=True,
+        guardrails={"cost": 0.001},
+    ).guardrails.iloc[0]
     assert bad["status"] == "fail"
 
 
@@ -241,10 +268,30 @@ def test_aa_false_positive_rate_fixed_horizon():
     rev = rng.exponential(30.0, (2, sims, 400))  # skewed unit outcomes, 400 per arm
     frames = []
     for k, variant in enumerate(("control", "treatment")):
-        frames.append(pd.DataFrame({"variant": variant, "metric": [f"p{i}" for i in range(sims)], "n": n,
-                                    "sum": conv[k], "sum_sq": conv[k], "kind": "proportion"}))
-        frames.append(pd.DataFrame({"variant": variant, "metric": [f"m{i}" for i in range(sims)], "n": 400,
-                                    "sum": rev[k].sum(1), "sum_sq": (rev[k] ** 2).sum(1), "kind": "mean"}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "variant": variant,
+                    "metric": [f"p{i}" for i in range(sims)],
+                    "n": n,
+                    "sum": conv[k],
+                    "sum_sq": conv[k],
+                    "kind": "proportion",
+                }
+            )
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "variant": variant,
+                    "metric": [f"m{i}" for i in range(sims)],
+                    "n": 400,
+                    "sum": rev[k].sum(1),
+                    "sum_sq": (rev[k] ** 2).sum(1),
+                    "kind": "mean",
+                }
+            )
+        )
     summary = pd.concat(frames, ignore_index=True)
     for relative in (False, True):
         tab = ab.compare(summary, relative=relative, adjust=None).table
@@ -255,13 +302,24 @@ def test_aa_false_positive_rate_fixed_horizon():
 
 @settings(max_examples=20, deadline=None)
 @given(
-    n_c=st.integers(5, 5000), n_t=st.integers(5, 5000),
-    p_c=st.floats(0.01, 0.99), p_t=st.floats(0.01, 0.99), alpha=st.sampled_from([0.01, 0.05, 0.1]),
+    n_c=st.integers(5, 5000),
+    n_t=st.integers(5, 5000),
+    p_c=st.floats(0.01, 0.99),
+    p_t=st.floats(0.01, 0.99),
+    alpha=st.sampled_from([0.01, 0.05, 0.1]),
 )
 def test_property_interval_and_p_value_agree(n_c, n_t, p_c, p_t, alpha):
     x_c, x_t = round(n_c * p_c), round(n_t * p_t)
-    summary = pd.DataFrame({"variant": ["control", "treatment"], "metric": "c", "n": [n_c, n_t],
-                            "sum": [x_c, x_t], "sum_sq": [x_c, x_t], "kind": "proportion"})
+    summary = pd.DataFrame(
+        {
+            "variant": ["control", "treatment"],
+            "metric": "c",
+            "n": [n_c, n_t],
+            "sum": [x_c, x_t],
+            "sum_sq": [x_c, x_t],
+            "kind": "proportion",
+        }
+    )
     for relative in (False, True):
         r = ab.compare(summary, relative=relative, alpha=alpha).table.iloc[0]
         if not np.isfinite(r["p_value"]) or r["se"] == 0:

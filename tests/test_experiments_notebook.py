@@ -26,16 +26,41 @@ def test_srm_experiment_with_sequential_method(tmp_path: Path) -> None:
         pytest.skip("no sample shop in data/sample (run `make sample`)")
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
-        [sys.executable, "-m", "papermill", str(NOTEBOOK), str(out), "--no-progress-bar",
-         "-p", "experiment", "free_shipping_banner", "-p", "method", "sequential", "-p", "cuped", "False",
-         "-p", "segment", "", "-p", "n_star", "30000"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(NOTEBOOK),
+            str(out),
+            "--no-progress-bar",
+            "-p",
+            "experiment",
+            "free_shipping_banner",
+            "-p",
+            "method",
+            "sequential",
+            "-p",
+            "cuped",
+            "False",
+            "-p",
+            "segment",
+            "",
+            "-p",
+            "n_star",
+            "30000",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     nb = json.loads(out.read_text())
     text = "\n".join(
         "".join(o.get("data", {}).get("text/html", o.get("text", "")))
-        for cell in nb["cells"] for o in cell.get("outputs", [])
+        for cell in nb["cells"]
+        for o in cell.get("outputs", [])
     )
     assert "Invalid: the units are not split as planned" in text
     assert "Sample-ratio mismatch" in text

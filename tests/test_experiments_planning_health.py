@@ -20,15 +20,23 @@ from cxlib.errors import DataError
 
 
 @settings(max_examples=40, deadline=None)
-@given(n=st.integers(50, 200_000), d=st.floats(0.001, 0.5), ratio=st.sampled_from([0.5, 1.0, 2.0]),
-       alpha=st.sampled_from([0.01, 0.05, 0.1]))
+@given(
+    n=st.integers(50, 200_000),
+    d=st.floats(0.001, 0.5),
+    ratio=st.sampled_from([0.5, 1.0, 2.0]),
+    alpha=st.sampled_from([0.01, 0.05, 0.1]),
+)
 def test_mean_power_matches_statsmodels(n, d, ratio, alpha):
-    plan = ab.power(baseline=20.0, effect=d * 8.0, n=n, kind="mean", sd=8.0, relative=False, ratio=ratio, alpha=alpha)
+    plan = ab.power(
+        baseline=20.0, effect=d * 8.0, n=n, kind="mean", sd=8.0, relative=False, ratio=ratio, alpha=alpha
+    )
     ref = NormalIndPower().power(effect_size=d, nobs1=n, alpha=alpha, ratio=ratio)
     assert plan.power == pytest.approx(ref, rel=1e-9, abs=1e-12)
 
 
-@pytest.mark.parametrize(("p", "lift", "n", "ratio"), [(0.1, 0.1, 12_000, 1.0), (0.03, 0.2, 40_000, 1.5), (0.5, -0.05, 3_000, 0.5)])
+@pytest.mark.parametrize(
+    ("p", "lift", "n", "ratio"), [(0.1, 0.1, 12_000, 1.0), (0.03, 0.2, 40_000, 1.5), (0.5, -0.05, 3_000, 0.5)]
+)
 def test_proportion_power_matches_statsmodels(p, lift, n, ratio):
     plan = ab.power(baseline=p, effect=lift, n=n, ratio=ratio)
     p_t = p * (1 + lift)
@@ -40,7 +48,11 @@ def test_proportion_power_matches_statsmodels(p, lift, n, ratio):
 def test_sample_size_is_the_smallest_reaching_the_target():
     plan = ab.sample_size(baseline=0.10, effect=0.10, power=0.8)
     n = plan.n_control
-    assert ab.power(baseline=0.10, effect=0.10, n=n).power >= 0.8 > ab.power(baseline=0.10, effect=0.10, n=n - 1).power
+    assert (
+        ab.power(baseline=0.10, effect=0.10, n=n).power
+        >= 0.8
+        > ab.power(baseline=0.10, effect=0.10, n=n - 1).power
+    )
     # Textbook one-tail formula (the second tail adds a hair of power, so it can only need fewer units).
     z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
     textbook = z**2 * (0.1 * 0.9 + 0.11 * 0.89) / 0.01**2
@@ -58,8 +70,13 @@ def test_cuped_shrinks_sample_size_by_the_variance_reduction():
 def test_mde_inverts_power():
     plan = ab.mde(baseline=0.05, n=20_000, variance_reduction=0.2)
     for row in plan.table.itertuples():
-        again = ab.power(baseline=0.05, effect=row.effect, n=20_000, relative=False,
-                         variance_reduction=row.variance_reduction or None)
+        again = ab.power(
+            baseline=0.05,
+            effect=row.effect,
+            n=20_000,
+            relative=False,
+            variance_reduction=row.variance_reduction or None,
+        )
         assert again.table["power"].iloc[-1] == pytest.approx(0.8, abs=1e-9)
     assert plan.table["effect"].iloc[1] < plan.table["effect"].iloc[0]
 
@@ -70,8 +87,21 @@ def test_power_by_monte_carlo():
     n, sims = plan.n_control, 4000
     rng = np.random.default_rng(11)
     counts = {"control": rng.binomial(n, 0.10, sims), "treatment": rng.binomial(n, 0.11, sims)}
-    summary = pd.concat([pd.DataFrame({"variant": v, "metric": [f"s{i}" for i in range(sims)], "n": n, "sum": c,
-                                       "sum_sq": c, "kind": "proportion"}) for v, c in counts.items()])
+    summary = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "variant": v,
+                    "metric": [f"s{i}" for i in range(sims)],
+                    "n": n,
+                    "sum": c,
+                    "sum_sq": c,
+                    "kind": "proportion",
+                }
+            )
+            for v, c in counts.items()
+        ]
+    )
     rate = (ab.compare(summary, relative=False, adjust=None).table["p_value"] < 0.05).mean()
     assert rate == pytest.approx(plan.power, abs=0.02)
 
@@ -113,13 +143,20 @@ def test_srm_with_a_planned_uneven_split_and_three_arms():
 
 def test_srm_from_a_unit_table_and_a_summary():
     rng = np.random.default_rng(1)
-    df = pd.DataFrame({"experiment": "e", "variant": np.where(rng.random(5000) < 0.47, "treatment", "control"),
-                       "revenue": rng.random(5000)})
+    df = pd.DataFrame(
+        {
+            "experiment": "e",
+            "variant": np.where(rng.random(5000) < 0.47, "treatment", "control"),
+            "revenue": rng.random(5000),
+        }
+    )
     counts = df["variant"].value_counts()
     a = ab.srm(df)
     b = ab.srm(ab.summarize(df, "revenue"))
     c = ab.srm(counts.to_dict())
-    assert a.p_value == pytest.approx(c.p_value, rel=1e-12) and b.p_value == pytest.approx(c.p_value, rel=1e-12)
+    assert a.p_value == pytest.approx(c.p_value, rel=1e-12) and b.p_value == pytest.approx(
+        c.p_value, rel=1e-12
+    )
 
 
 # --------------------------------------------------------------------------- exposure, balance
@@ -127,13 +164,16 @@ def test_srm_from_a_unit_table_and_a_summary():
 
 def _units(n: int = 3000, seed: int = 8) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "experiment": "e",
-        "variant": np.where(rng.random(n) < 0.5, "treatment", "control"),
-        "exposed_ts": pd.Timestamp("2026-05-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 14 * 86_400, n), unit="s"),
-        "pre_revenue": rng.gamma(0.7, 40.0, n),
-        "revenue": rng.gamma(0.5, 30.0, n),
-    })
+    return pd.DataFrame(
+        {
+            "experiment": "e",
+            "variant": np.where(rng.random(n) < 0.5, "treatment", "control"),
+            "exposed_ts": pd.Timestamp("2026-05-01", tz="UTC")
+            + pd.to_timedelta(rng.integers(0, 14 * 86_400, n), unit="s"),
+            "pre_revenue": rng.gamma(0.7, 40.0, n),
+            "revenue": rng.gamma(0.5, 30.0, n),
+        }
+    )
 
 
 def test_exposure_counts_units_per_day():

@@ -24,7 +24,9 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 METRICS = {"conversion": "converted", "revenue": "revenue", "aov": ("revenue", "orders")}
 X = TRUTH.experiments
 
-pytestmark = pytest.mark.skipif(not (SAMPLE / "experiments.parquet").exists(), reason="sample shop not generated")
+pytestmark = pytest.mark.skipif(
+    not (SAMPLE / "experiments.parquet").exists(), reason="sample shop not generated"
+)
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +84,14 @@ def test_cuped_variance_reduction_is_rho_squared(checkout):
 
 
 def test_unit_table_and_summary_agree_on_every_backend(shop, checkout):
-    duck = ab.compare(shop.experiments, experiment="checkout_redesign", metrics=METRICS, covariate="pre_revenue", cuped=True)
+    duck = ab.compare(
+        shop.experiments, experiment="checkout_redesign", metrics=METRICS, covariate="pre_revenue", cuped=True
+    )
     frame = to_pandas(shop.experiments)
     before = frame.copy()
-    pandas = ab.compare(frame, experiment="checkout_redesign", metrics=METRICS, covariate="pre_revenue", cuped=True)
+    pandas = ab.compare(
+        frame, experiment="checkout_redesign", metrics=METRICS, covariate="pre_revenue", cuped=True
+    )
     summary = ab.compare(checkout, cuped=True)
     pd.testing.assert_frame_equal(duck.table, pandas.table, check_exact=False, rtol=1e-10)
     pd.testing.assert_frame_equal(duck.table, summary.table, check_exact=False, rtol=1e-12)
@@ -93,8 +99,12 @@ def test_unit_table_and_summary_agree_on_every_backend(shop, checkout):
 
 
 def test_sequential_becomes_conclusive_on_the_planted_lift(shop):
-    seq = ab.effect_over_time(shop.experiments, experiment="checkout_redesign", metrics={"conversion": "converted"},
-                              n_star=X.checkout_units)
+    seq = ab.effect_over_time(
+        shop.experiments,
+        experiment="checkout_redesign",
+        metrics={"conversion": "converted"},
+        n_star=X.checkout_units,
+    )
     first = seq.conclusive_at.iloc[0]
     assert first["direction"] == "up"
     last = seq.table.iloc[-1]
@@ -102,8 +112,13 @@ def test_sequential_becomes_conclusive_on_the_planted_lift(shop):
 
 
 def test_segments_on_the_sample(shop):
-    seg = ab.segment_effects(ab.with_pre_period_segment(shop.experiments), "pre_period_buyer",
-                             experiment="checkout_redesign", metrics={"conversion": "converted"}, min_n=200)
+    seg = ab.segment_effects(
+        ab.with_pre_period_segment(shop.experiments),
+        "pre_period_buyer",
+        experiment="checkout_redesign",
+        metrics={"conversion": "converted"},
+        min_n=200,
+    )
     assert set(seg.table["pre_period_buyer"]) == {"yes", "no"}
     assert seg.interaction["segments"].iloc[0] == 2
     # The lift is planted as the same relative change for every unit: no interaction expected.

@@ -16,14 +16,18 @@ from scipy import stats
 from cxlib import experiments as ab
 
 
-def segmented(n: int = 6000, seed: int = 12, effect_by_segment: dict[str, float] | None = None) -> pd.DataFrame:
+def segmented(
+    n: int = 6000, seed: int = 12, effect_by_segment: dict[str, float] | None = None
+) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     effect_by_segment = effect_by_segment or {"desktop": 2.0, "mobile": 2.0, "tablet": 2.0}
     device = rng.choice(list(effect_by_segment), n, p=[0.5, 0.4, 0.1])
     treated = rng.random(n) < 0.5
     lift = np.array([effect_by_segment[d] for d in device])
     revenue = rng.normal(20.0, 8.0, n) + treated * lift
-    return pd.DataFrame({"variant": np.where(treated, "treatment", "control"), "device": device, "revenue": revenue})
+    return pd.DataFrame(
+        {"variant": np.where(treated, "treatment", "control"), "device": device, "revenue": revenue}
+    )
 
 
 def test_heterogeneity_equals_a_loop_and_the_ols_interaction_wald_test():
@@ -79,9 +83,18 @@ def test_pre_period_segment_label():
     assert "pre_period_buyer" not in df.columns
 
 
-def _summary(control: tuple[int, int], treatment: tuple[int, int], metric: str = "conversion") -> pd.DataFrame:
-    return pd.DataFrame({"variant": ["control", "treatment"], "metric": metric, "n": [control[0], treatment[0]],
-                         "sum": [control[1], treatment[1]], "sum_sq": [control[1], treatment[1]]})
+def _summary(
+    control: tuple[int, int], treatment: tuple[int, int], metric: str = "conversion"
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "variant": ["control", "treatment"],
+            "metric": metric,
+            "n": [control[0], treatment[0]],
+            "sum": [control[1], treatment[1]],
+            "sum_sq": [control[1], treatment[1]],
+        }
+    )
 
 
 def test_decision_ship_do_not_ship_inconclusive_invalid():
@@ -99,12 +112,24 @@ def test_decision_ship_do_not_ship_inconclusive_invalid():
 
 
 def test_decision_respects_a_failing_guardrail():
-    summary = pd.concat([
-        _summary((20_000, 2000), (20_000, 2300)),
-        pd.DataFrame({"variant": ["control", "treatment"], "metric": "aov", "n": 20_000, "sum": [2000 * 60.0, 2300 * 50.0],
-                      "sum_sq": [2000 * 4000.0, 2300 * 2800.0], "den_sum": [2000.0, 2300.0], "den_sum_sq": [2000.0, 2300.0],
-                      "cross_sum": [2000 * 60.0, 2300 * 50.0]}),
-    ], ignore_index=True)
+    summary = pd.concat(
+        [
+            _summary((20_000, 2000), (20_000, 2300)),
+            pd.DataFrame(
+                {
+                    "variant": ["control", "treatment"],
+                    "metric": "aov",
+                    "n": 20_000,
+                    "sum": [2000 * 60.0, 2300 * 50.0],
+                    "sum_sq": [2000 * 4000.0, 2300 * 2800.0],
+                    "den_sum": [2000.0, 2300.0],
+                    "den_sum_sq": [2000.0, 2300.0],
+                    "cross_sum": [2000 * 60.0, 2300 * 50.0],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     res = ab.compare(summary, guardrails={"aov": 0.02})
     assert res.guardrails.set_index("metric").loc["aov", "status"] == "fail"
     assert res.decision().verdict == "do not ship"

@@ -32,17 +32,20 @@ def unit_frame(n: int = 600, seed: int = 3, experiments: tuple[str, ...] = ("exp
     rng = np.random.default_rng(seed)
     converted = rng.random(n) < 0.2
     orders = np.where(converted, 1 + rng.poisson(0.3, n), 0)
-    return pd.DataFrame({
-        "experiment": np.array(experiments)[rng.integers(0, len(experiments), n)],
-        "variant": np.where(rng.random(n) < 0.5, "control", "treatment"),
-        "unit_id": [f"U{i:05d}" for i in range(n)],
-        "exposed_ts": pd.Timestamp("2026-03-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 10 * 86_400, n), unit="s"),
-        "converted": converted,
-        "revenue": np.where(converted, np.round(rng.gamma(2.0, 20.0, n), 2), 0.0),
-        "orders": orders.astype("int32"),
-        "pre_revenue": np.round(rng.gamma(0.5, 60.0, n), 2),
-        "device": rng.choice(["desktop", "mobile", "tablet"], n),
-    })
+    return pd.DataFrame(
+        {
+            "experiment": np.array(experiments)[rng.integers(0, len(experiments), n)],
+            "variant": np.where(rng.random(n) < 0.5, "control", "treatment"),
+            "unit_id": [f"U{i:05d}" for i in range(n)],
+            "exposed_ts": pd.Timestamp("2026-03-01", tz="UTC")
+            + pd.to_timedelta(rng.integers(0, 10 * 86_400, n), unit="s"),
+            "converted": converted,
+            "revenue": np.where(converted, np.round(rng.gamma(2.0, 20.0, n), 2), 0.0),
+            "orders": orders.astype("int32"),
+            "pre_revenue": np.round(rng.gamma(0.5, 60.0, n), 2),
+            "device": rng.choice(["desktop", "mobile", "tablet"], n),
+        }
+    )
 
 
 def naive_summary(df: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
@@ -52,8 +55,12 @@ def naive_summary(df: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame
         key = key if isinstance(key, tuple) else (key,)
         base = dict(zip([*(by or []), "variant"], key, strict=True))
         x = g["pre_revenue"].to_numpy(float)
-        for metric, col, den, cap in (("conversion", "converted", None, None), ("revenue", "revenue", None, None),
-                                      ("capped_revenue", "revenue", None, 40.0), ("aov", "revenue", "orders", None)):
+        for metric, col, den, cap in (
+            ("conversion", "converted", None, None),
+            ("revenue", "revenue", None, None),
+            ("capped_revenue", "revenue", None, 40.0),
+            ("aov", "revenue", "orders", None),
+        ):
             y = g[col].to_numpy(float)
             if cap is not None:
                 y = np.minimum(y, cap)
@@ -71,8 +78,20 @@ def _check_against_naive(summary: ab.ExperimentSummary, expected: pd.DataFrame, 
     got = summary.table.set_index([*keys, "variant", "metric"]).sort_index()
     want = expected.set_index([*keys, "variant", "metric"]).sort_index()
     assert list(got.index) == list(want.index)
-    for column in ("n", "sum", "sum_sq", "den_sum", "den_sum_sq", "cross_sum", "pre_sum", "pre_sum_sq", "pre_cross_sum"):
-        np.testing.assert_allclose(got[column].to_numpy(float), want[column].to_numpy(float), rtol=1e-12, equal_nan=True)
+    for column in (
+        "n",
+        "sum",
+        "sum_sq",
+        "den_sum",
+        "den_sum_sq",
+        "cross_sum",
+        "pre_sum",
+        "pre_sum_sq",
+        "pre_cross_sum",
+    ):
+        np.testing.assert_allclose(
+            got[column].to_numpy(float), want[column].to_numpy(float), rtol=1e-12, equal_nan=True
+        )
 
 
 def test_summary_equals_a_naive_loop():
@@ -82,7 +101,11 @@ def test_summary_equals_a_naive_loop():
     assert s.experiment == "exp_a"
     assert s.table["n"].dtype == "int64"
     assert s.table.set_index("metric")["kind"].to_dict() == {
-        "conversion": "proportion", "revenue": "mean", "capped_revenue": "mean", "aov": "ratio"}
+        "conversion": "proportion",
+        "revenue": "mean",
+        "capped_revenue": "mean",
+        "aov": "ratio",
+    }
     # CUPED statistics are not defined for ratio metrics.
     assert s.table.loc[s.table["metric"] == "aov", "pre_sum"].isna().all()
 
@@ -137,10 +160,18 @@ def test_identical_on_every_backend(kind):
     df = unit_frame(n=500, seed=11, experiments=("exp_a", "exp_b"))
     df.loc[df.index[:7], "pre_revenue"] = np.nan  # NaN covariate: counted as missing on every backend
     metrics = {**METRICS, "revenue_p95": ab.Metric("revenue_p95", "revenue", cap_quantile=0.95)}
-    want = ab.summarize(df, metrics, experiment="exp_b", covariate="pre_revenue", by="device", period="day",
-                        missing="zero")
-    got = ab.summarize(_native(df, kind), metrics, experiment="exp_b", covariate="pre_revenue", by="device",
-                       period="day", missing="zero")
+    want = ab.summarize(
+        df, metrics, experiment="exp_b", covariate="pre_revenue", by="device", period="day", missing="zero"
+    )
+    got = ab.summarize(
+        _native(df, kind),
+        metrics,
+        experiment="exp_b",
+        covariate="pre_revenue",
+        by="device",
+        period="day",
+        missing="zero",
+    )
     pd.testing.assert_frame_equal(got.table, want.table, check_exact=False, rtol=1e-12)
     assert got.caps == pytest.approx(want.caps)
     a = ab.compare(got, cuped=True).table
@@ -161,8 +192,21 @@ def test_duckdb_files_through_open_shop(tmp_path):
 def test_summary_given_as_a_plain_dataframe_gives_the_same_comparison():
     df = unit_frame()
     s = ab.summarize(df, METRICS, covariate="pre_revenue")
-    plain = s.table[["variant", "metric", "n", "sum", "sum_sq", "den_sum", "den_sum_sq", "cross_sum",
-                     "pre_sum", "pre_sum_sq", "pre_cross_sum"]]
+    plain = s.table[
+        [
+            "variant",
+            "metric",
+            "n",
+            "sum",
+            "sum_sq",
+            "den_sum",
+            "den_sum_sq",
+            "cross_sum",
+            "pre_sum",
+            "pre_sum_sq",
+            "pre_cross_sum",
+        ]
+    ]
     read = ab.as_summary(plain)
     assert read.table["kind"].tolist() == s.table["kind"].tolist()  # kinds inferred from the sums
     a = ab.compare(read, cuped=True).table
@@ -172,8 +216,16 @@ def test_summary_given_as_a_plain_dataframe_gives_the_same_comparison():
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    values=st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.floats(0, 1e4, allow_nan=False),
-                              st.integers(0, 5), st.booleans()), min_size=3, max_size=60),
+    values=st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c"]),
+            st.floats(0, 1e4, allow_nan=False),
+            st.integers(0, 5),
+            st.booleans(),
+        ),
+        min_size=3,
+        max_size=60,
+    ),
 )
 def test_property_sums_match_a_loop(values):
     df = pd.DataFrame(values, columns=["variant", "revenue", "orders", "converted"])
@@ -185,7 +237,9 @@ def test_property_sums_match_a_loop(values):
         assert row["sum"] == pytest.approx(float(sum(y)), rel=1e-12, abs=1e-9)
         assert row["sum_sq"] == pytest.approx(float(sum(v * v for v in y)), rel=1e-12, abs=1e-9)
         if metric == "aov":
-            assert row["cross_sum"] == pytest.approx(float(sum(g["revenue"] * g["orders"])), rel=1e-12, abs=1e-9)
+            assert row["cross_sum"] == pytest.approx(
+                float(sum(g["revenue"] * g["orders"])), rel=1e-12, abs=1e-9
+            )
 
 
 # --------------------------------------------------------------------------- bad input
@@ -253,7 +307,10 @@ def test_cuped_without_covariate_is_explained():
 
 def test_metric_specs():
     ms = ab.as_metrics({"conv": "converted", "aov": ("revenue", "orders")})
-    assert [(m.name, m.column, m.denominator) for m in ms] == [("conv", "converted", None), ("aov", "revenue", "orders")]
+    assert [(m.name, m.column, m.denominator) for m in ms] == [
+        ("conv", "converted", None),
+        ("aov", "revenue", "orders"),
+    ]
     with pytest.raises(ValueError):
         ab.as_metrics(["revenue", "revenue"])
     with pytest.raises(ValueError):

@@ -20,7 +20,13 @@ def _orders() -> pd.DataFrame:
             "order_id": ["o1", "o2", "o3", "o3", "o5"],
             "customer_id": ["c1", "c1", "c2", None, "c3"],
             "ts": pd.to_datetime(
-                ["2024-01-01 23:30", "2024-01-02 00:10", "2024-01-02 10:00", "2024-01-04 10:00", "2024-01-04 11:00"]
+                [
+                    "2024-01-01 23:30",
+                    "2024-01-02 00:10",
+                    "2024-01-02 10:00",
+                    "2024-01-04 10:00",
+                    "2024-01-04 11:00",
+                ]
             ).tz_localize("UTC"),
             "revenue": [10.0, np.nan, 5.0, 7.0, None],
             "channel": ["web", "app", None, "web", "web"],
@@ -124,7 +130,10 @@ def test_text_examples_and_unreadable(orders: Any) -> None:
 
 def test_time_zones_are_converted_to_utc_days() -> None:
     df = pd.DataFrame(
-        {"ts": pd.to_datetime(["2024-01-02 00:30", "2024-01-02 01:30"]).tz_localize("Europe/Warsaw"), "channel": "web"}
+        {
+            "ts": pd.to_datetime(["2024-01-02 00:30", "2024-01-02 01:30"]).tz_localize("Europe/Warsaw"),
+            "channel": "web",
+        }
     )
     for make in (BACKENDS["pandas"], BACKENDS["polars"]):
         out = health.daily_volume(make(df))

@@ -68,15 +68,30 @@ def test_sample_counts_match_a_plain_pandas_count(sample_result):
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=st.lists(st.tuples(st.sampled_from(["c1", "c2"]), st.sampled_from(["s1", "s2"]), st.integers(0, 6),
-                               st.sampled_from(["cart", "checkout", "buy", "view"]),
-                               st.sampled_from(["mobile", "desktop"])), max_size=20),
-       window=st.sampled_from([None, 2]))
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["c1", "c2"]),
+            st.sampled_from(["s1", "s2"]),
+            st.integers(0, 6),
+            st.sampled_from(["cart", "checkout", "buy", "view"]),
+            st.sampled_from(["mobile", "desktop"]),
+        ),
+        max_size=20,
+    ),
+    window=st.sampled_from([None, 2]),
+)
 def test_counts_match_brute_force(rows, window):
     df = events_frame(rows)
-    result = cart_abandonment(df, by="device", cart_event="cart", purchase_event="buy",
-                              checkout_steps=["cart", "checkout"], count="customers",
-                              window=None if window is None else f"{window}min")
+    result = cart_abandonment(
+        df,
+        by="device",
+        cart_event="cart",
+        purchase_event="buy",
+        checkout_steps=["cart", "checkout"],
+        count="customers",
+        window=None if window is None else f"{window}min",
+    )
     carts = abandoned = 0
     depth_lost = {1: 0, 2: 0}
     for _, g in df.groupby("customer_id"):
@@ -101,8 +116,14 @@ def test_counts_match_brute_force(rows, window):
 def test_suppression_figures_and_summary():
     rows = [(f"c{i}", "s", 0, "cart", "mobile" if i < 3 else "desktop") for i in range(12)]
     rows += [(f"c{i}", "s", 1, "buy", "desktop") for i in range(3, 6)]
-    result = cart_abandonment(events_frame(rows), by="device", cart_event="cart", purchase_event="buy",
-                              checkout_steps=["cart"], min_n=5)
+    result = cart_abandonment(
+        events_frame(rows),
+        by="device",
+        cart_event="cart",
+        purchase_event="buy",
+        checkout_steps=["cart"],
+        min_n=5,
+    )
     table = result.table.set_index("segment")
     assert table.loc["mobile", "suppressed"] and pd.isna(table.loc["mobile", "rate"])
     assert table.loc["desktop", "rate"] == pytest.approx(6 / 9)

@@ -33,8 +33,14 @@ def test_markov_hand_checked_example():
     # Values: b converts with mean 100/2 = 50, a with 30/1 = 30. E[value] = 4/5·1/4·30 + 4/5·1/2·2/3·50
     # + 1/5·2/3·50 = 6 + 40/3 + 20/3 = 26; without a: 20/3 → 29/39; without b: 6 → 10/13 = 30/39.
     # Value credits: 130·29/59 = 3770/59 and 130·30/59 = 3900/59.
-    table = pd.DataFrame({"path": ["a > b", "b", "a"], "conversions": [2, 0, 1], "value": [100.0, 0.0, 30.0],
-                          "nulls": [0, 1, 1]})
+    table = pd.DataFrame(
+        {
+            "path": ["a > b", "b", "a"],
+            "conversions": [2, 0, 1],
+            "value": [100.0, 0.0, 30.0],
+            "nulls": [0, 1, 1],
+        }
+    )
     result = attribution(table, "markov")
     got = result.table.set_index("channel")
     assert got.loc["a", "removal_effect"] == pytest.approx(7 / 9, abs=1e-12)
@@ -47,15 +53,22 @@ def test_markov_hand_checked_example():
     assert got.loc["b", "markov_value"] == pytest.approx(3900 / 59, abs=1e-9)
     assert result.conversion_probability == pytest.approx(3 / 5, abs=1e-12)
     probs = result.transition_matrix.set_index(["from", "to"])["probability"]
-    assert probs[("(start)", "a")] == pytest.approx(0.8) and probs[("a", "(conversion)")] == pytest.approx(0.25)
+    assert probs[("(start)", "a")] == pytest.approx(0.8) and probs[("a", "(conversion)")] == pytest.approx(
+        0.25
+    )
 
 
 def test_markov_matches_published_channelattribution_example():
     # pychattr README (ChannelAttribution port): three converting paths, 10,000 simulations give
     # A 1.991106, B 1.008894. The exact chain: removing B leaves P = 1/2, removing A leaves 0,
     # so the shares are 1 : 1/2, i.e. A = 2, B = 1.
-    table = pd.DataFrame({"path": ["A > B > A > B > B > A", "A > B > B > A > A", "A > A"], "conversions": [1, 1, 1],
-                          "value": [1.0, 1.0, 1.0]})
+    table = pd.DataFrame(
+        {
+            "path": ["A > B > A > B > B > A", "A > B > B > A > A", "A > A"],
+            "conversions": [1, 1, 1],
+            "value": [1.0, 1.0, 1.0],
+        }
+    )
     got = attribution(table, "markov").table.set_index("channel")["markov_conversions"]
     assert got["A"] == pytest.approx(2.0, abs=1e-12) and got["B"] == pytest.approx(1.0, abs=1e-12)
     assert abs(got["A"] - 1.991106) < 0.02 and abs(got["B"] - 1.008894) < 0.02
@@ -74,12 +87,14 @@ path_tables = st.lists(
 
 
 def _table(rows):
-    return pd.DataFrame({
-        "path": [" > ".join(p) for p, *_ in rows],
-        "conversions": [c for _, c, _, _ in rows],
-        "value": [float(v) if c else 0.0 for _, c, _, v in rows],
-        "nulls": [n for _, _, n, _ in rows],
-    })
+    return pd.DataFrame(
+        {
+            "path": [" > ".join(p) for p, *_ in rows],
+            "conversions": [c for _, c, _, _ in rows],
+            "value": [float(v) if c else 0.0 for _, c, _, v in rows],
+            "nulls": [n for _, _, n, _ in rows],
+        }
+    )
 
 
 @FAST
@@ -88,8 +103,9 @@ def test_markov_removal_effects_match_exact_rational_solution(rows, order):
     table = _table(rows)
     result = attribution(table, "markov", order=order)
     paths = [p for p, *_ in rows]
-    effects, value_effects, p, e = markov_reference(paths, table["conversions"], table["nulls"],
-                                                    [Fraction(v) for v in table["value"]], order=order)
+    effects, value_effects, p, e = markov_reference(
+        paths, table["conversions"], table["nulls"], [Fraction(v) for v in table["value"]], order=order
+    )
     got = result.table.set_index("channel")
     for ch, re in effects.items():
         assert got.loc[ch, "removal_effect"] == pytest.approx(float(re), abs=1e-9)
@@ -104,15 +120,20 @@ def test_markov_removal_effects_match_exact_rational_solution(rows, order):
 
 
 @FAST
-@given(rows=path_tables, weights=st.sampled_from([(0.4, 0.2, 0.4), (0.3, 0.3, 0.4), (0.5, 0.0, 0.5)]),
-       half_life=st.sampled_from([0.5, 1.0, 3.0]))
+@given(
+    rows=path_tables,
+    weights=st.sampled_from([(0.4, 0.2, 0.4), (0.3, 0.3, 0.4), (0.5, 0.0, 0.5)]),
+    half_life=st.sampled_from([0.5, 1.0, 3.0]),
+)
 def test_heuristics_are_exact_and_sum_to_totals(rows, weights, half_life):
     table = _table(rows)
     result = attribution(table, "all", position_weights=weights, half_life=half_life)
     got = result.table.set_index("channel")
     paths = [p for p, *_ in rows]
     for method in ("first", "last", "linear", "position", "time_decay"):
-        conv, val = heuristic_reference(paths, table["conversions"], table["value"], method, weights, half_life)
+        conv, val = heuristic_reference(
+            paths, table["conversions"], table["value"], method, weights, half_life
+        )
         for ch in got.index:
             assert got.loc[ch, f"{method}_conversions"] == pytest.approx(conv.get(ch, 0.0), abs=1e-9)
             assert got.loc[ch, f"{method}_value"] == pytest.approx(val.get(ch, 0.0), abs=1e-9)
@@ -135,14 +156,17 @@ event_rows = st.lists(
 
 
 def _events(rows):
-    df = pd.DataFrame({
-        "customer_id": [r[0] for r in rows],
-        "session_id": [f"s{r[1]}" for r in rows],
-        "ts": [T0 + pd.Timedelta(days=r[2]) for r in rows],
-        "event": [r[3] for r in rows],
-        "source": [r[4] for r in rows],
-        "revenue": [float(r[5]) if r[3] == "purchase" else None for r in rows],
-    }, columns=["customer_id", "session_id", "ts", "event", "source", "revenue"])
+    df = pd.DataFrame(
+        {
+            "customer_id": [r[0] for r in rows],
+            "session_id": [f"s{r[1]}" for r in rows],
+            "ts": [T0 + pd.Timedelta(days=r[2]) for r in rows],
+            "event": [r[3] for r in rows],
+            "source": [r[4] for r in rows],
+            "revenue": [float(r[5]) if r[3] == "purchase" else None for r in rows],
+        },
+        columns=["customer_id", "session_id", "ts", "event", "source", "revenue"],
+    )
     return df.astype({"ts": "datetime64[us, UTC]", "source": "object", "revenue": "float64"})
 
 
@@ -150,7 +174,9 @@ def _events(rows):
 @given(rows=event_rows, lookback=st.sampled_from([3, 10, 30]), cap=st.sampled_from([2, 20]))
 def test_paths_from_events_match_brute_force(rows, lookback, cap):
     df = _events(rows)
-    want, decay = channel_paths_reference(df, pd.Timedelta(days=lookback), cap, half_life=pd.Timedelta(days=7))
+    want, decay = channel_paths_reference(
+        df, pd.Timedelta(days=lookback), cap, half_life=pd.Timedelta(days=7)
+    )
     result = attribution(df, ["last", "time_decay"], lookback=f"{lookback}D", max_touchpoints=cap)
     got = {p: [c, v, n] for p, c, v, n in result.paths.itertuples(index=False)}
     assert set(got) == set(want)
@@ -167,16 +193,25 @@ def test_paths_from_events_match_brute_force(rows, lookback, cap):
 
 
 def test_lookback_sessions_and_null_paths_by_hand():
-    df = _events([
-        ("c1", 1, 0, "view", "email", 1), ("c1", 1, 0, "view", "email", 1),  # one touch per session
-        ("c1", 2, 5, "view", "search", 1), ("c1", 2, 5, "purchase", "search", 50),
-        ("c1", 3, 6, "view", "social", 1), ("c1", 4, 20, "purchase", None, 20),  # within 30 days of day 6
-        ("c1", 5, 25, "view", "email", 1),  # after the last purchase: null path
-        ("c2", 1, 0, "view", "search", 1), ("c2", 2, 40, "purchase", None, 10),  # touch too old
-    ])
+    df = _events(
+        [
+            ("c1", 1, 0, "view", "email", 1),
+            ("c1", 1, 0, "view", "email", 1),  # one touch per session
+            ("c1", 2, 5, "view", "search", 1),
+            ("c1", 2, 5, "purchase", "search", 50),
+            ("c1", 3, 6, "view", "social", 1),
+            ("c1", 4, 20, "purchase", None, 20),  # within 30 days of day 6
+            ("c1", 5, 25, "view", "email", 1),  # after the last purchase: null path
+            ("c2", 1, 0, "view", "search", 1),
+            ("c2", 2, 40, "purchase", None, 10),  # touch too old
+        ]
+    )
     result = attribution(df, "all", lookback="30D")
     assert dict(zip(result.paths["path"], zip(result.paths["conversions"], result.paths["nulls"]))) == {
-        "email > search": (1, 0), "social": (1, 0), "email": (0, 1)}
+        "email > search": (1, 0),
+        "social": (1, 0),
+        "email": (0, 1),
+    }
     assert result.unattributed_conversions == 1 and result.unattributed_value == 10.0
     got = result.table.set_index("channel")
     assert got.loc["email", "first_conversions"] == 1 and got.loc["search", "last_value"] == 50.0
@@ -208,14 +243,22 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match="method"):
         attribution(pd.DataFrame({"path": ["a"], "conversions": [1]}), "shapley")
     with pytest.raises(ValueError, match="position_weights"):
-        attribution(pd.DataFrame({"path": ["a"], "conversions": [1]}), "position", position_weights=(0.5, 0.5, 0.5))
+        attribution(
+            pd.DataFrame({"path": ["a"], "conversions": [1]}), "position", position_weights=(0.5, 0.5, 0.5)
+        )
     with pytest.raises(ValueError, match="steps"):
         attribution(pd.DataFrame({"path": ["a"], "conversions": [1]}), "time_decay", half_life="7D")
 
 
 def test_figure_and_summary():
-    table = pd.DataFrame({"path": ["email > web", "web", "social > email"], "conversions": [3, 1, 2],
-                          "value": [300.0, 50.0, 80.0], "nulls": [2, 5, 4]})
+    table = pd.DataFrame(
+        {
+            "path": ["email > web", "web", "social > email"],
+            "conversions": [3, 1, 2],
+            "value": [300.0, 50.0, 80.0],
+            "nulls": [2, 5, 4],
+        }
+    )
     result = attribution(table, "all")
     fig = result.figure()
     assert len(fig.data) == 6 and math.isclose(sum(sum(t.y) for t in fig.data), 6.0)

@@ -23,14 +23,19 @@ BACKENDS = ["pandas", "polars", "polars-eager", "duckdb"]
 def random_events(n: int = 3000, seed: int = 11) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     customers = rng.integers(0, 150, n)
-    df = pd.DataFrame({
-        "customer_id": [f"c{c}" for c in customers],
-        "session_id": [f"s{c}-{s}" for c, s in zip(customers, rng.integers(0, 4, n))],
-        "ts": pd.Timestamp("2024-01-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 30 * 24 * 60, n), unit="min"),
-        "event": rng.choice(["view", "cart", "checkout", "purchase", "search"], n, p=[0.4, 0.2, 0.15, 0.1, 0.15]),
-        "device": rng.choice(["mobile", "desktop", None], n, p=[0.6, 0.35, 0.05]),
-        "source": rng.choice(["email", "search", "social", None], n),
-    })
+    df = pd.DataFrame(
+        {
+            "customer_id": [f"c{c}" for c in customers],
+            "session_id": [f"s{c}-{s}" for c, s in zip(customers, rng.integers(0, 4, n))],
+            "ts": pd.Timestamp("2024-01-01", tz="UTC")
+            + pd.to_timedelta(rng.integers(0, 30 * 24 * 60, n), unit="min"),
+            "event": rng.choice(
+                ["view", "cart", "checkout", "purchase", "search"], n, p=[0.4, 0.2, 0.15, 0.1, 0.15]
+            ),
+            "device": rng.choice(["mobile", "desktop", None], n, p=[0.6, 0.35, 0.05]),
+            "source": rng.choice(["email", "search", "social", None], n),
+        }
+    )
     df["revenue"] = np.where(df["event"] == "purchase", rng.gamma(3.0, 20.0, n).round(2), np.nan)
     return df.astype({"ts": "datetime64[us, UTC]"})
 
@@ -56,9 +61,9 @@ CASES = {
     "sankey": lambda ev: paths(ev, steps=4, count="sessions").links,
     "step_matrix": lambda ev: step_matrix(ev, steps=4).table.reset_index(),
     "transitions": lambda ev: transitions(ev, count="sessions").table,
-    "cart": lambda ev: cart_abandonment(
-        ev, by=["device"], cart_event="cart", checkout_steps=["cart", "checkout"]
-    ).table,
+    "cart": lambda ev: (
+        cart_abandonment(ev, by=["device"], cart_event="cart", checkout_steps=["cart", "checkout"]).table
+    ),
     "attribution": lambda ev: attribution(ev, "all", lookback="7D").table,
 }
 
@@ -77,15 +82,28 @@ def test_identical_results_across_backends(kind, expected):
     for name, case in CASES.items():
         got = case(native)
         pd.testing.assert_frame_equal(
-            got.reset_index(drop=True), expected[name].reset_index(drop=True), check_dtype=False, rtol=1e-9,
+            got.reset_index(drop=True),
+            expected[name].reset_index(drop=True),
+            check_dtype=False,
+            rtol=1e-9,
             obj=f"{name} on {kind}",
         )
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Warsaw", "America/New_York"])
 def test_duckdb_epoch_fast_path_equals_the_portable_expression(zone):
-    ts = pd.Series(pd.to_datetime(["2024-03-31 00:59:59.123456", "2024-03-31 01:00:00", "2024-10-27 01:30:00",
-                                   "1969-12-31 23:59:59.5", "2030-01-01"], format="ISO8601")).dt.tz_localize("UTC")
+    ts = pd.Series(
+        pd.to_datetime(
+            [
+                "2024-03-31 00:59:59.123456",
+                "2024-03-31 01:00:00",
+                "2024-10-27 01:30:00",
+                "1969-12-31 23:59:59.5",
+                "2030-01-01",
+            ],
+            format="ISO8601",
+        )
+    ).dt.tz_localize("UTC")
     frame = pl.from_pandas(pd.DataFrame({"ts": ts})).with_columns(pl.col("ts").dt.convert_time_zone(zone))
     rel = duckdb_connection().from_arrow(frame.to_arrow())
     fast = to_pandas(timed(nw.from_native(rel)))["_t"].tolist()

@@ -42,7 +42,7 @@ def compare(df, steps, *, window, order, count, by):
         segment = row[by] if by else "all"
         if row["entrants"] > 0:
             got[(segment, row["step"])] = row
-    assert set(got) == set(stats), (set(got) ^ set(stats))
+    assert set(got) == set(stats), set(got) ^ set(stats)
     for key, want in stats.items():
         row = got[key]
         assert row["entrants"] == want["entrants"], key
@@ -94,11 +94,19 @@ def test_hand_example_ties_window_and_repeats():
     # c1: view@0, cart@0 (tie: cart may share view's timestamp), pay@5
     # c2: view@0, view@1, cart@20 (outside a 10-minute window)
     # c3: cart@0, view@3 (cart before view does not count in strict order), cart@4
-    df = events_frame([
-        ("c1", "s", 0, "cart", "m"), ("c1", "s", 0, "view", "m"), ("c1", "s", 5, "pay", "m"),
-        ("c2", "s", 0, "view", "d"), ("c2", "s", 1, "view", "d"), ("c2", "s", 20, "cart", "d"),
-        ("c3", "s", 0, "cart", "d"), ("c3", "s", 3, "view", "d"), ("c3", "s", 4, "cart", "d"),
-    ])
+    df = events_frame(
+        [
+            ("c1", "s", 0, "cart", "m"),
+            ("c1", "s", 0, "view", "m"),
+            ("c1", "s", 5, "pay", "m"),
+            ("c2", "s", 0, "view", "d"),
+            ("c2", "s", 1, "view", "d"),
+            ("c2", "s", 20, "cart", "d"),
+            ("c3", "s", 0, "cart", "d"),
+            ("c3", "s", 3, "view", "d"),
+            ("c3", "s", 4, "cart", "d"),
+        ]
+    )
     f = funnel(df, ["view", "cart", "pay"], window="10min")
     assert f.table["entrants"].tolist() == [3, 2, 1]
     assert f.table["time_median_s"].tolist() == [0.0, 30.0, 300.0]  # c1 0 s and c3 60 s
@@ -115,8 +123,10 @@ def test_hand_example_ties_window_and_repeats():
 
 
 def test_wilson_interval_and_suppression():
-    df = events_frame([(f"c{i}", "s", 0, "a", "m" if i < 3 else "d") for i in range(20)]
-                      + [(f"c{i}", "s", 1, "b", "d") for i in range(3, 13)])
+    df = events_frame(
+        [(f"c{i}", "s", 0, "a", "m" if i < 3 else "d") for i in range(20)]
+        + [(f"c{i}", "s", 1, "b", "d") for i in range(3, 13)]
+    )
     f = funnel(df, ["a", "b"], by="device", min_n=5)
     desktop = f.table[f.table["device"] == "d"].set_index("step")
     # Wilson interval for 10/17 at 95 %: closed form

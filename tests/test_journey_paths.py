@@ -30,7 +30,9 @@ def test_paths_match_brute_force(rows, anchor, steps, collapse, count):
     kwargs = {anchor[0]: anchor[1]} if anchor else {}
     result = paths(df, steps=steps, collapse_repeats=collapse, count=count, top=1000, **kwargs)
     want = paths_reference(df, steps=steps, collapse=collapse, count=count, **kwargs)
-    got = Counter({tuple(p.split(" > ")): int(u) for p, u in zip(result.all_paths["path"], result.all_paths["units"])})
+    got = Counter(
+        {tuple(p.split(" > ")): int(u) for p, u in zip(result.all_paths["path"], result.all_paths["units"])}
+    )
     assert got == want
     assert result.units == sum(want.values())
     if result.units:
@@ -55,7 +57,9 @@ def test_transitions_match_brute_force(rows, collapse, include_ends, count):
     df = events_frame(rows)
     result = transitions(df, count=count, collapse_repeats=collapse, include_ends=include_ends)
     want = transitions_reference(df, count=count, collapse=collapse, include_ends=include_ends)
-    got = Counter({(a, b): int(c) for a, b, c in zip(result.table["from"], result.table["to"], result.table["count"])})
+    got = Counter(
+        {(a, b): int(c) for a, b, c in zip(result.table["from"], result.table["to"], result.table["count"])}
+    )
     assert got == want
     if not result.table.empty:
         sums = result.table.groupby("from")["probability"].sum()
@@ -84,15 +88,23 @@ def test_step_matrix_matches_brute_force(rows, steps, count):
 def test_sankey_groups_rare_events_and_marks_ends():
     rows = []
     for i in range(6):  # 6 customers: start > view > cart
-        rows += [(f"v{i}", "s", 0, "start", "m"), (f"v{i}", "s", 1, "view", "m"), (f"v{i}", "s", 2, "cart", "m")]
+        rows += [
+            (f"v{i}", "s", 0, "start", "m"),
+            (f"v{i}", "s", 1, "view", "m"),
+            (f"v{i}", "s", 2, "cart", "m"),
+        ]
     for i in range(3):  # 3 customers: start > search (then nothing)
         rows += [(f"s{i}", "s", 0, "start", "m"), (f"s{i}", "s", 1, "search", "m")]
     rows += [("x", "s", 0, "start", "m"), ("x", "s", 1, "wishlist", "m")]  # rare second step
     result = paths(events_frame(rows), steps=3, nodes_per_step=2)
     links = {(r.step, r.source, r.target): r.units for r in result.links.itertuples()}
     assert links == {
-        (1, "start", "view"): 6, (1, "start", "search"): 3, (1, "start", "other"): 1,
-        (2, "view", "cart"): 6, (2, "search", "(end)"): 3, (2, "other", "(end)"): 1,
+        (1, "start", "view"): 6,
+        (1, "start", "search"): 3,
+        (1, "start", "other"): 1,
+        (2, "view", "cart"): 6,
+        (2, "search", "(end)"): 3,
+        (2, "other", "(end)"): 1,
     }
     assert result.table["path"].tolist()[:2] == ["start > view > cart", "start > search"]
     fig = result.figure()
@@ -100,8 +112,12 @@ def test_sankey_groups_rare_events_and_marks_ends():
 
 
 def test_paths_to_an_end_event_are_right_aligned():
-    rows = [("a", "s", 0, "view", "m"), ("a", "s", 1, "cart", "m"), ("a", "s", 2, "buy", "m"),
-            ("b", "s", 0, "buy", "m")]
+    rows = [
+        ("a", "s", 0, "view", "m"),
+        ("a", "s", 1, "cart", "m"),
+        ("a", "s", 2, "buy", "m"),
+        ("b", "s", 0, "buy", "m"),
+    ]
     result = paths(events_frame(rows), end="buy", steps=3)
     assert dict(zip(result.table["path"], result.table["units"])) == {"view > cart > buy": 1, "buy": 1}
     links = {(r.step, r.source, r.target): r.units for r in result.links.itertuples()}
@@ -111,7 +127,12 @@ def test_paths_to_an_end_event_are_right_aligned():
 def test_ties_are_ordered_by_event_name():
     rows = [("a", "s", 0, "b", "m"), ("a", "s", 0, "a", "m"), ("a", "s", 1, "a", "m")]
     t = transitions(events_frame(rows))
-    assert set(zip(t.table["from"], t.table["to"])) == {("(start)", "a"), ("a", "b"), ("b", "a"), ("a", "(end)")}
+    assert set(zip(t.table["from"], t.table["to"])) == {
+        ("(start)", "a"),
+        ("a", "b"),
+        ("b", "a"),
+        ("a", "(end)"),
+    }
     m = t.matrix()
     assert list(m.index)[0] == "(start)" and list(m.columns)[-1] == "(end)"
     assert m.loc["a", "b"] == 0.5 and m.loc["a", "(end)"] == 0.5
@@ -125,4 +146,6 @@ def test_results_render():
     assert paths(df).bar_figure().data
     with pytest.raises(ValueError, match="start or end"):
         paths(df, start="a", end="b")
-    pd.testing.assert_frame_equal(df, events_frame([(f"c{i % 4}", "s", i, "abcd"[i % 3], "m") for i in range(20)]))
+    pd.testing.assert_frame_equal(
+        df, events_frame([(f"c{i % 4}", "s", i, "abcd"[i % 3], "m") for i in range(20)])
+    )

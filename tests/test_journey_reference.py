@@ -89,7 +89,9 @@ def funnel_reference(
             for k in range(n):
                 key = frozenset(sets[k])
                 seen[key] += 1
-                occ = sorted(r["ts"] for r in rows if r["event"] in sets[k] and r["ts"] >= t1 and inside(r["ts"]))
+                occ = sorted(
+                    r["ts"] for r in rows if r["event"] in sets[k] and r["ts"] >= t1 and inside(r["ts"])
+                )
                 if len(occ) < seen[key]:
                     break
                 done = max(done, occ[seen[key] - 1])
@@ -162,7 +164,9 @@ def transitions_reference(df, *, count="customers", collapse=False, include_ends
 # --------------------------------------------------------------------------- attribution
 
 
-def heuristic_reference(paths: list[list[str]], conversions, values, method, weights=(0.4, 0.2, 0.4), half_life=1.0):
+def heuristic_reference(
+    paths: list[list[str]], conversions, values, method, weights=(0.4, 0.2, 0.4), half_life=1.0
+):
     """Credits per channel by an explicit loop over paths and touchpoints."""
     conv: dict[str, float] = defaultdict(float)
     val: dict[str, float] = defaultdict(float)
@@ -263,7 +267,9 @@ def markov_reference(paths, conversions, nulls, values, order=1):
     return effects, value_effects, p, e
 
 
-def channel_paths_reference(df: pd.DataFrame, lookback: pd.Timedelta, max_touchpoints: int = 20, half_life=None):
+def channel_paths_reference(
+    df: pd.DataFrame, lookback: pd.Timedelta, max_touchpoints: int = 20, half_life=None
+):
     """Path table {path: [conversions, value, nulls]} (and time-decay credits) by brute force."""
     table: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0])
     decay: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -277,8 +283,11 @@ def channel_paths_reference(df: pd.DataFrame, lookback: pd.Timedelta, max_touchp
         convs = sorted((r["ts"], r["revenue"] or 0.0) for r in rows if r["event"] == "purchase")
         previous = None
         for tc, value in convs:
-            path = [(t, ch) for t, ch in touch_list
-                    if tc - lookback <= t <= tc and (previous is None or t > previous)]
+            path = [
+                (t, ch)
+                for t, ch in touch_list
+                if tc - lookback <= t <= tc and (previous is None or t > previous)
+            ]
             path = path[-max_touchpoints:]
             previous = tc
             if path:

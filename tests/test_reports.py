@@ -28,7 +28,9 @@ def make_notebook(path: Path, cells: list[tuple[str, str]], params: str | None =
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     out = []
     for kind, source in cells:
-        out.append(nbformat.v4.new_markdown_cell(source) if kind == "md" else nbformat.v4.new_code_cell(source))
+        out.append(
+            nbformat.v4.new_markdown_cell(source) if kind == "md" else nbformat.v4.new_code_cell(source)
+        )
     if params is not None:
         cell = nbformat.v4.new_code_cell(params)
         cell.metadata["tags"] = ["parameters"]
@@ -56,7 +58,10 @@ CHART_PARAMS = 'n: int = 3  # number of bars\nlabel: str = "plain"  # a label'
 FAILING = [
     ("md", "# Breaks"),
     ("md", "## Load the data"),
-    ("code", "# Read the shop tables\nif fail:\n    raise ValueError('table orders: bad <b>value</b> for jane@example.com')"),
+    (
+        "code",
+        "# Read the shop tables\nif fail:\n    raise ValueError('table orders: bad <b>value</b> for jane@example.com')",
+    ),
     ("md", "## Later"),
     ("code", "print('fine')"),
 ]
@@ -76,7 +81,11 @@ def notebooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def plain(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A notebook without charts (quick to run)."""
     folder = tmp_path_factory.mktemp("plain")
-    make_notebook(folder / "plain.ipynb", [("md", "# Plain"), ("md", "## Say"), ("code", "# Say hello\nprint('hello', n)")], "n: int = 1  # a number")
+    make_notebook(
+        folder / "plain.ipynb",
+        [("md", "# Plain"), ("md", "## Say"), ("code", "# Say hello\nprint('hello', n)")],
+        "n: int = 1  # a number",
+    )
     return folder
 
 
@@ -178,7 +187,8 @@ def test_failure_keeps_previous_report_and_recovery_cleans_up(plain: Path, tmp_p
 
 def test_timeout_stops_a_slow_notebook(tmp_path: Path) -> None:
     slow = make_notebook(
-        tmp_path / "slow.ipynb", [("md", "# Slow"), ("md", "## Wait for ever"), ("code", "import time\ntime.sleep(60)")]
+        tmp_path / "slow.ipynb",
+        [("md", "# Slow"), ("md", "## Wait for ever"), ("code", "import time\ntime.sleep(60)")],
     )
     summary = run([str(slow)], out=tmp_path / "out", timeout=3, progress=False)
     result = summary.results[0]

@@ -11,10 +11,21 @@ import pytest
 from cxlib.engine import duckdb_connection, to_pandas
 from cxlib.timestamps import epoch_day, epoch_micros, micros_of, with_epoch_day
 
-TS = pd.Series(pd.to_datetime([
-    "1969-12-31 23:59:59.5", "1970-01-01", "1900-03-01 12:00", "2000-02-29 23:59:59.999999", "2023-12-31 23:00",
-    "2024-02-29 00:00:00.000001", "2100-03-01 06:30",
-], format="ISO8601", utc=True)).dt.as_unit("us")
+TS = pd.Series(
+    pd.to_datetime(
+        [
+            "1969-12-31 23:59:59.5",
+            "1970-01-01",
+            "1900-03-01 12:00",
+            "2000-02-29 23:59:59.999999",
+            "2023-12-31 23:00",
+            "2024-02-29 00:00:00.000001",
+            "2100-03-01 06:30",
+        ],
+        format="ISO8601",
+        utc=True,
+    )
+).dt.as_unit("us")
 
 
 @pytest.mark.parametrize("kind", ["pandas", "polars", "duckdb"])
@@ -36,4 +47,8 @@ def test_epoch_day_and_micros_equal_pandas(kind):
 
 
 def test_naive_values_are_utc():
-    assert micros_of("2024-01-01") == micros_of(pd.Timestamp("2024-01-01 01:00", tz="Europe/Warsaw")) == 1_704_067_200_000_000
+    assert (
+        micros_of("2024-01-01")
+        == micros_of(pd.Timestamp("2024-01-01 01:00", tz="Europe/Warsaw"))
+        == 1_704_067_200_000_000
+    )

@@ -86,7 +86,9 @@ def test_format_table_truncates_long_tables() -> None:
 
 
 def test_bar_line_heatmap_use_theme() -> None:
-    df = pd.DataFrame({"day": [1, 2, 1, 2], "n": [0.1, 0.2, 0.3, 0.4], "channel": ["web", "web", "app", "app"]})
+    df = pd.DataFrame(
+        {"day": [1, 2, 1, 2], "n": [0.1, 0.2, 0.3, 0.4], "channel": ["web", "web", "app", "app"]}
+    )
     bar = viz.bar(df, x="day", y="n", color="channel", percent=True, barmode="stack", title="T")
     assert bar.layout.template.layout.colorway == pio.templates["cxlab"].layout.colorway
     assert [t.name for t in bar.data] == ["app", "web"]

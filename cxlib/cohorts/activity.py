@@ -130,7 +130,11 @@ class Activity:
         """Collected segment values as text labels, the same on every backend (an integer
         attribute that pandas turned into floats around missing values is labelled ``3``,
         not ``3.0``)."""
-        if self.by and pd.api.types.is_float_dtype(values) and self.source.collect_schema()[self.by].is_integer():
+        if (
+            self.by
+            and pd.api.types.is_float_dtype(values)
+            and self.source.collect_schema()[self.by].is_integer()
+        ):
             values = values.astype("Int64")
         return segment_labels(values)
 
@@ -155,27 +159,35 @@ def _utc_ts(frame: nw.LazyFrame[Any], table: str) -> nw.Expr:
         raise DataError(
             f"'ts' must hold timestamps, found {dtype}; open the table with cxlib.open_table(...) "
             "to parse it",
-            table=table, column=TS, rule="wrong_type",
+            table=table,
+            column=TS,
+            rule="wrong_type",
         )
     zone = dtype.time_zone
     if not zone:
         raise DataError(
             "timestamps have no time zone; open the table with cxlib.open_table(..., timezone=...) "
             "to say which zone they are in",
-            table=table, column=TS, rule="naive_timestamp",
+            table=table,
+            column=TS,
+            rule="naive_timestamp",
         )
     if zone != "UTC" and backend(frame) == "duckdb":
         raise DataError(
             f"the DuckDB connection's session time zone is {zone}, so calendar periods would not be UTC; "
             "run `SET TimeZone = 'UTC'` on that connection or open the data with cxlib.open_table(...)",
-            table=table, column=TS, rule="session_time_zone",
+            table=table,
+            column=TS,
+            rule="session_time_zone",
         )
     check_utc_session(frame, table)
     column = nw.col(TS)
     return column.dt.convert_time_zone("UTC") if zone != "UTC" else column
 
 
-def _pandas_ready(frame: nw.DataFrame[Any] | nw.LazyFrame[Any], by: str | None) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
+def _pandas_ready(
+    frame: nw.DataFrame[Any] | nw.LazyFrame[Any], by: str | None
+) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
     """A pandas frame as Narwhals needs it (a new frame; the user's is not touched): ``ts``
     in another zone converted to UTC (Narwhals reads no other pandas zone), an unordered
     categorical ``by`` turned into its plain values (pandas cannot take their minimum)."""
@@ -269,8 +281,12 @@ def prepare_activity(
     bounds = to_pandas(lazy.select(nw.col(TS).min().alias("first"), nw.col(TS).max().alias("last")))
     first_ts, last_ts = bounds["first"].iloc[0], bounds["last"].iloc[0]
     if pd.isna(last_ts):
-        raise DataError("no rows with a customer and a timestamp before the end of observation", table=name,
-                        column=CUSTOMER, rule="no_rows")
+        raise DataError(
+            "no rows with a customer and a timestamp before the end of observation",
+            table=name,
+            column=CUSTOMER,
+            rule="no_rows",
+        )
     if observed_until is None:
         end = observation_end(None, last_ts)
 
@@ -279,9 +295,21 @@ def prepare_activity(
     if by:
         lazy = lazy.with_columns(nw.when(nw.col(TS) == nw.col(FIRST)).then(nw.col(by)).alias(ACQ_BY))
         lazy = lazy.with_columns(nw.col(ACQ_BY).min().over(CUSTOMER).alias(SEGMENT)).drop(ACQ_BY)
-    activity = Activity(frame=lazy, end=end, table=name, by=by, period=period, cohort_period=cohort_period,
-                        rolling=rolling, backend=where, source=source, first_ts=pd.Timestamp(first_ts),
-                        last_ts=pd.Timestamp(last_ts), engine=engine, utc_session=utc_session)
+    activity = Activity(
+        frame=lazy,
+        end=end,
+        table=name,
+        by=by,
+        period=period,
+        cohort_period=cohort_period,
+        rolling=rolling,
+        backend=where,
+        source=source,
+        first_ts=pd.Timestamp(first_ts),
+        last_ts=pd.Timestamp(last_ts),
+        engine=engine,
+        utc_session=utc_session,
+    )
     if not ages:
         return activity
 
@@ -310,5 +338,9 @@ def segment_labels(values: pd.Series) -> pd.Series:
 def cohort_frame(index: Sequence[int], period: str) -> pd.DataFrame:
     """``cohort`` labels and ``cohort_start`` timestamps of numbered cohort periods."""
     return pd.DataFrame(
-        {"cohort_index": list(index), "cohort": period_labels(index, period), "cohort_start": period_starts(index, period)}
+        {
+            "cohort_index": list(index),
+            "cohort": period_labels(index, period),
+            "cohort_start": period_starts(index, period),
+        }
     )

@@ -99,8 +99,14 @@ class RetentionComparison:
             labels={"segment": self.by, "share": "Customers retained"},
         )
         fig.update_traces(
-            error_y=dict(type="data", symmetric=False, array=(data["ci_high"] - data["share"]).to_numpy(),
-                         arrayminus=(data["share"] - data["ci_low"]).to_numpy(), thickness=1.2, width=4),
+            error_y=dict(
+                type="data",
+                symmetric=False,
+                array=(data["ci_high"] - data["share"]).to_numpy(),
+                arrayminus=(data["share"] - data["ci_low"]).to_numpy(),
+                thickness=1.2,
+                width=4,
+            ),
             customdata=data[["eligible"]].to_numpy(),
             hovertemplate="%{x}: %{y:.1%} of %{customdata[0]:,} customers<extra></extra>",
         )
@@ -113,7 +119,9 @@ class RetentionComparison:
             return []
         ref = self.table[self.table["segment"] == self.reference].iloc[0]
         level = round(100 * (1 - self.alpha))
-        chosen = others.loc[[others["relative"].idxmin(), others["relative"].idxmax()]].drop_duplicates("segment")
+        chosen = others.loc[[others["relative"].idxmin(), others["relative"].idxmax()]].drop_duplicates(
+            "segment"
+        )
         out = []
         for row in chosen.itertuples(index=False):
             more = "more" if row.relative > 0 else "fewer"
@@ -152,7 +160,9 @@ def _cmh_p_value(strata: pd.DataFrame) -> float:
     return float(StratifiedTable(np.moveaxis(tables, 0, -1)).test_null_odds(correction=False).pvalue)
 
 
-def compare_segments(result: RetentionMatrix, age: int | None = None, reference: str | None = None) -> RetentionComparison:
+def compare_segments(
+    result: RetentionMatrix, age: int | None = None, reference: str | None = None
+) -> RetentionComparison:
     """Compare the segments of a :class:`~cxlib.cohorts.retention.RetentionMatrix` at one age.
 
     Parameters
@@ -179,14 +189,18 @@ def compare_segments(result: RetentionMatrix, age: int | None = None, reference:
     at_age = result._counts[(result._counts["age"] == age) & (result._counts["eligible"] > 0)]
     pooled = at_age.groupby("segment", sort=False)[["eligible", "retained"]].sum()
     floor = max(result.min_n, 1)
-    left_out = tuple(str(s) for s in result.segments if s not in pooled.index or pooled.at[s, "eligible"] < floor)
+    left_out = tuple(
+        str(s) for s in result.segments if s not in pooled.index or pooled.at[s, "eligible"] < floor
+    )
     pooled = pooled[pooled["eligible"] >= floor]
     if pooled.empty:
         raise ValueError(f"no segment has at least {floor} customers observed at age {age}")
     if reference is None:
         reference = str(pooled["eligible"].idxmax())
     elif reference not in pooled.index:
-        raise ValueError(f"reference {reference!r} is not a segment observed at age {age}; segments: {', '.join(pooled.index)}")
+        raise ValueError(
+            f"reference {reference!r} is not a segment observed at age {age}; segments: {', '.join(pooled.index)}"
+        )
     order = [reference] + [s for s in pooled.index if s != reference]
     pooled = pooled.loc[order]
 
@@ -208,32 +222,43 @@ def compare_segments(result: RetentionMatrix, age: int | None = None, reference:
         rel_low = np.where((k > 0) & (k_r > 0), ratio * np.exp(-z * se_log) - 1, np.nan)
         rel_high = np.where((k > 0) & (k_r > 0), ratio * np.exp(z * se_log) - 1, np.nan)
 
-    wide = at_age.pivot_table(index="cohort_index", columns="segment", values=["eligible", "retained"], aggfunc="sum", fill_value=0)
+    wide = at_age.pivot_table(
+        index="cohort_index", columns="segment", values=["eligible", "retained"], aggfunc="sum", fill_value=0
+    )
     cmh = [float("nan")]
     for segment in order[1:]:
-        strata = pd.DataFrame({
-            "eligible_s": wide["eligible"][segment], "retained_s": wide["retained"][segment],
-            "eligible_r": wide["eligible"][reference], "retained_r": wide["retained"][reference],
-        })
+        strata = pd.DataFrame(
+            {
+                "eligible_s": wide["eligible"][segment],
+                "retained_s": wide["retained"][segment],
+                "eligible_r": wide["eligible"][reference],
+                "retained_r": wide["retained"][reference],
+            }
+        )
         cmh.append(_cmh_p_value(strata))
 
-    table = pd.DataFrame({
-        "segment": order,
-        "eligible": n.astype("int64"),
-        "retained": k.astype("int64"),
-        "share": p,
-        "ci_low": np.asarray(low, dtype="float64"),
-        "ci_high": np.asarray(high, dtype="float64"),
-        "diff": diff,
-        "diff_ci_low": diff - z * se_diff,
-        "diff_ci_high": diff + z * se_diff,
-        "relative": ratio - 1,
-        "relative_ci_low": rel_low,
-        "relative_ci_high": rel_high,
-        "p_value": p_value,
-        "p_value_cmh": cmh,
-    })
-    table.loc[0, ["diff", "diff_ci_low", "diff_ci_high", "relative", "relative_ci_low", "relative_ci_high", "p_value"]] = np.nan
+    table = pd.DataFrame(
+        {
+            "segment": order,
+            "eligible": n.astype("int64"),
+            "retained": k.astype("int64"),
+            "share": p,
+            "ci_low": np.asarray(low, dtype="float64"),
+            "ci_high": np.asarray(high, dtype="float64"),
+            "diff": diff,
+            "diff_ci_low": diff - z * se_diff,
+            "diff_ci_high": diff + z * se_diff,
+            "relative": ratio - 1,
+            "relative_ci_low": rel_low,
+            "relative_ci_high": rel_high,
+            "p_value": p_value,
+            "p_value_cmh": cmh,
+        }
+    )
+    table.loc[
+        0,
+        ["diff", "diff_ci_low", "diff_ci_high", "relative", "relative_ci_low", "relative_ci_high", "p_value"],
+    ] = np.nan
 
     contingency = np.stack([k, n - k], axis=-1)
     if len(order) > 1 and contingency.sum(axis=0).min() > 0:

@@ -85,12 +85,19 @@ def count_retention(activity: Activity, kind: str) -> tuple[pd.DataFrame, pd.Dat
             *([nw.col(SEGMENT).min()] if activity.by else []),
         )
         hist_keys = keys + ([COMPLETE] if per_customer else []) + ["last_age"]
-        hist = _labelled(to_pandas(customers.group_by(*hist_keys).agg(nw.len().alias("customers"))).rename(columns=rename), activity)
+        hist = _labelled(
+            to_pandas(customers.group_by(*hist_keys).agg(nw.len().alias("customers"))).rename(columns=rename),
+            activity,
+        )
         if not per_customer:
             hist["complete"] = activity.complete_of(hist["cohort_index"])
         acquired = hist.groupby(key + ["complete"], as_index=False)["customers"].sum()
         reach = np.minimum(hist["last_age"].to_numpy(), hist["complete"].to_numpy() - 1)
-        retained = hist.assign(reach=reach).drop(columns=["last_age", "complete"]).rename(columns={"customers": "retained"})
+        retained = (
+            hist.assign(reach=reach)
+            .drop(columns=["last_age", "complete"])
+            .rename(columns={"customers": "retained"})
+        )
         return acquired, retained
     fast = on_cells_duckdb(activity) if kind == "on" else None
     if fast is not None:
@@ -110,21 +117,27 @@ def count_retention(activity: Activity, kind: str) -> tuple[pd.DataFrame, pd.Dat
     return acquired, retained
 
 
-def cohort_counts(acquired: pd.DataFrame, retained: pd.DataFrame, kind: str, table: str | None = None) -> pd.DataFrame:
+def cohort_counts(
+    acquired: pd.DataFrame, retained: pd.DataFrame, kind: str, table: str | None = None
+) -> pd.DataFrame:
     """Complete grid ``segment, cohort_index, age, customers, eligible, retained`` (ints).
 
     Cohorts run without gaps from the first to the last cohort with any observed customer;
     ages from 0 to the oldest observed age. ``eligible`` is 0 where nobody is observed.
     """
     if acquired.empty:
-        raise DataError("no rows with a customer before the end of observation", table=table, column=TS, rule="no_rows")
+        raise DataError(
+            "no rows with a customer before the end of observation", table=table, column=TS, rule="no_rows"
+        )
     acquired = acquired.astype({"cohort_index": "int64", "complete": "int64", "customers": "int64"})
     n_ages = int(acquired["complete"].max())
     observed = acquired[acquired["complete"] > 0]
     if n_ages <= 0 or observed.empty:
         raise DataError(
             "no cohort has a completely observed period yet; use a shorter period or a later observed_until",
-            table=table, column=TS, rule="not_observable",
+            table=table,
+            column=TS,
+            rule="not_observable",
         )
     segments = sorted(acquired["segment"].unique(), key=lambda s: (s == ALL, str(s)))
     cohorts = np.arange(int(observed["cohort_index"].min()), int(observed["cohort_index"].max()) + 1)

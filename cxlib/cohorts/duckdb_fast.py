@@ -53,13 +53,20 @@ def on_cells_duckdb(activity: Activity) -> pd.DataFrame | None:
         return None
     relation = activity.source.to_native()
     period = period_sql(TS, activity.period)
-    low, high = period_index_of(activity.first_ts, activity.period), period_index_of(activity.last_ts, activity.period)
+    low, high = (
+        period_index_of(activity.first_ts, activity.period),
+        period_index_of(activity.last_ts, activity.period),
+    )
     span = high - low + 1
     if span > MAX_PERIODS:
         return None
     by = activity.by
     # Segment = value on the first row; ties at that time: the smallest non-missing value.
-    seg_col = f", struct_pack(t := {quote(TS)}, missing := {quote(by)} IS NULL, v := {quote(by)}) AS sv" if by else ""
+    seg_col = (
+        f", struct_pack(t := {quote(TS)}, missing := {quote(by)} IS NULL, v := {quote(by)}) AS sv"
+        if by
+        else ""
+    )
     seg_agg = ", min(sv).v AS segment" if by else ""
     seg = "segment, " if by else ""
     sql = f"""

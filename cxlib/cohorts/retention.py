@@ -75,7 +75,9 @@ def weighted_curve(long: pd.DataFrame, keys: list[str], alpha: float, min_n: int
         .reset_index()
     )
     curve["share"] = curve["retained"] / curve["eligible"]
-    low, high = proportion_confint(curve["retained"].to_numpy(), curve["eligible"].to_numpy(), alpha=alpha, method="wilson")
+    low, high = proportion_confint(
+        curve["retained"].to_numpy(), curve["eligible"].to_numpy(), alpha=alpha, method="wilson"
+    )
     curve["ci_low"], curve["ci_high"] = np.asarray(low, dtype="float64"), np.asarray(high, dtype="float64")
     small = curve["eligible"] < min_n
     curve["suppressed"] = small
@@ -148,7 +150,9 @@ class RetentionMatrix:
         """``month 3`` or, for rolling windows, ``days 90–119``."""
         return age_label(age, self.period, rolling=self.kind == "rolling")
 
-    def matrix(self, value: Literal["share", "retained", "eligible"] = "share", segment: str | None = None) -> pd.DataFrame:
+    def matrix(
+        self, value: Literal["share", "retained", "eligible"] = "share", segment: str | None = None
+    ) -> pd.DataFrame:
         """The matrix of one value, for one segment (default: all segments as in ``table``).
 
         Parameters
@@ -175,7 +179,9 @@ class RetentionMatrix:
                 long = long[long["segment"] == segment]
         wide = long.pivot(index=index, columns="age", values=value)
         order = long[index].drop_duplicates()
-        wide = wide.reindex(pd.MultiIndex.from_frame(order) if len(index) > 1 else pd.Index(order["cohort"], name="cohort"))
+        wide = wide.reindex(
+            pd.MultiIndex.from_frame(order) if len(index) > 1 else pd.Index(order["cohort"], name="cohort")
+        )
         wide.columns = pd.Index(wide.columns.astype("int64"), name="age")
         return wide
 
@@ -189,8 +195,16 @@ class RetentionMatrix:
             .reset_index()
             .assign(segment=ALL)
         )
-        result = _assemble(counts, kind=self.kind, period=self.period, cohort_period=self.cohort_period, by=None,
-                           observed_until=self.observed_until, alpha=self.alpha, min_n=self.min_n)
+        result = _assemble(
+            counts,
+            kind=self.kind,
+            period=self.period,
+            cohort_period=self.cohort_period,
+            by=None,
+            observed_until=self.observed_until,
+            alpha=self.alpha,
+            min_n=self.min_n,
+        )
         return replace(result, first_activity=self.first_activity)
 
     # ----------------------------------------------------------------------------- statistics
@@ -236,8 +250,12 @@ class RetentionMatrix:
         if view == "heatmap":
             source = self if (self.by is None or segment is not None) else self.overall()
             shares = source.matrix("share", segment=segment)
-            sizes = source.cohorts if segment is None else source.cohorts[source.cohorts["segment"] == segment]
-            size_text = ["n<" + f"{self.min_n}" if pd.isna(n) else f"n={int(n):,}" for n in sizes["customers"]]
+            sizes = (
+                source.cohorts if segment is None else source.cohorts[source.cohorts["segment"] == segment]
+            )
+            size_text = [
+                "n<" + f"{self.min_n}" if pd.isna(n) else f"n={int(n):,}" for n in sizes["customers"]
+            ]
             shares.index = [f"{c} ({s})" for c, s in zip(shares.index, size_text)]
             who = f" · {self.by} = {segment}" if segment is not None else ""
             fig = viz.heatmap(
@@ -264,8 +282,14 @@ class RetentionMatrix:
         groups = curve.groupby("segment", sort=False) if color else [(None, curve)]
         for trace, (_, part) in zip(fig.data, groups):
             trace.update(
-                error_y=dict(type="data", symmetric=False, array=(part["ci_high"] - part["share"]).to_numpy(),
-                             arrayminus=(part["share"] - part["ci_low"]).to_numpy(), thickness=1, width=0),
+                error_y=dict(
+                    type="data",
+                    symmetric=False,
+                    array=(part["ci_high"] - part["share"]).to_numpy(),
+                    arrayminus=(part["share"] - part["ci_low"]).to_numpy(),
+                    thickness=1,
+                    width=0,
+                ),
                 customdata=np.stack([part["eligible"].to_numpy(), part["cohorts"].to_numpy()], axis=-1),
                 hovertemplate="%{y:.1%} of %{customdata[0]:,} customers (%{customdata[1]} cohorts)<extra>%{fullData.name}</extra>",
             )
@@ -273,7 +297,9 @@ class RetentionMatrix:
         return fig
 
     def _kind_title(self) -> str:
-        return {"on": "return on", "on_or_after": "return on or after", "rolling": "rolling windows"}[self.kind]
+        return {"on": "return on", "on_or_after": "return on or after", "rolling": "rolling windows"}[
+            self.kind
+        ]
 
     # ----------------------------------------------------------------------------- words
 
@@ -290,7 +316,9 @@ class RetentionMatrix:
             f"as retained at age N when {_KIND_WORDS[self.kind]}."
         ]
         curve = overall.curve.set_index("age")
-        ages = [a for a in dict.fromkeys([1, headline_age(self.period, self.max_age)]) if 0 < a <= self.max_age]
+        ages = [
+            a for a in dict.fromkeys([1, headline_age(self.period, self.max_age)]) if 0 < a <= self.max_age
+        ]
         level = round(100 * (1 - self.alpha))
         parts = [
             f"{curve.at[a, 'share']:.1%} in {self.age_words(a)} "
@@ -299,7 +327,11 @@ class RetentionMatrix:
             if not pd.isna(curve.at[a, "share"])
         ]
         if parts:
-            out.append("Customers retained, weighted over the cohorts that reached each age: " + "; ".join(parts) + ".")
+            out.append(
+                "Customers retained, weighted over the cohorts that reached each age: "
+                + "; ".join(parts)
+                + "."
+            )
         age = headline_age(self.period, self.max_age)
         at_age = overall.long[(overall.long["age"] == age) & overall.long["share"].notna()]
         if len(at_age) >= 3 and age > 0:
@@ -337,10 +369,25 @@ def _assemble(
     long["suppressed"] = small
     keys = ["segment"] if by is not None else []
     curve = weighted_curve(long, keys, alpha, min_n)
-    sizes = long.drop_duplicates(["segment", "cohort_index"])[["segment", "cohort", "cohort_start", "customers"]]
-    sizes = sizes.assign(customers=sizes["customers"].astype("Int64").mask(sizes["customers"] < min_n)).reset_index(drop=True)
-    columns = keys + ["cohort", "cohort_start", "age", "customers", "eligible", "retained", "share", "suppressed"]
-    long_out = long.assign(customers=long["customers"].astype("Int64").mask(long["customers"] < min_n))[columns]
+    sizes = long.drop_duplicates(["segment", "cohort_index"])[
+        ["segment", "cohort", "cohort_start", "customers"]
+    ]
+    sizes = sizes.assign(
+        customers=sizes["customers"].astype("Int64").mask(sizes["customers"] < min_n)
+    ).reset_index(drop=True)
+    columns = keys + [
+        "cohort",
+        "cohort_start",
+        "age",
+        "customers",
+        "eligible",
+        "retained",
+        "share",
+        "suppressed",
+    ]
+    long_out = long.assign(customers=long["customers"].astype("Int64").mask(long["customers"] < min_n))[
+        columns
+    ]
     if by is None:
         curve = curve.drop(columns=[c for c in ("segment",) if c in curve.columns])
         sizes = sizes.drop(columns="segment")

@@ -113,7 +113,9 @@ class RevenueRetention:
                 long = long[long["segment"] == segment]
         wide = long.pivot(index=index, columns="age", values=measure)
         order = long[index].drop_duplicates()
-        wide = wide.reindex(pd.MultiIndex.from_frame(order) if len(index) > 1 else pd.Index(order["cohort"], name="cohort"))
+        wide = wide.reindex(
+            pd.MultiIndex.from_frame(order) if len(index) > 1 else pd.Index(order["cohort"], name="cohort")
+        )
         wide.columns = pd.Index(wide.columns.astype("int64"), name="age")
         return wide
 
@@ -122,15 +124,25 @@ class RevenueRetention:
         if self.by is None:
             return self
         counts = (
-            self._counts.groupby(["cohort_index", "age"], sort=True)[["customers", "eligible", "active", "orders", "revenue"]]
+            self._counts.groupby(["cohort_index", "age"], sort=True)[
+                ["customers", "eligible", "active", "orders", "revenue"]
+            ]
             .sum()
             .reset_index()
             .assign(segment=ALL)
         )
-        return _assemble(counts, period=self.period, by=None, observed_until=self.observed_until,
-                         currency=self.currency, min_n=self.min_n)
+        return _assemble(
+            counts,
+            period=self.period,
+            by=None,
+            observed_until=self.observed_until,
+            currency=self.currency,
+            min_n=self.min_n,
+        )
 
-    def figure(self, view: Literal["ltv", "nrr", "orders", "heatmap"] = "ltv", segment: str | None = None) -> go.Figure:
+    def figure(
+        self, view: Literal["ltv", "nrr", "orders", "heatmap"] = "ltv", segment: str | None = None
+    ) -> go.Figure:
         """Charts: ``ltv`` / ``nrr`` / ``orders`` curves (one line per segment), ``heatmap`` of NRR."""
         from cxlib import viz
 
@@ -139,7 +151,12 @@ class RevenueRetention:
             source = self if (self.by is None or segment is not None) else self.overall()
             who = f" · {self.by} = {segment}" if segment is not None else ""
             nrr = source.matrix("nrr", segment=segment)
-            fig = viz.heatmap(nrr, title=f"Net revenue retention by {self.period} cohort{who}", x_title=x_title, y_title="Cohort")
+            fig = viz.heatmap(
+                nrr,
+                title=f"Net revenue retention by {self.period} cohort{who}",
+                x_title=x_title,
+                y_title="Cohort",
+            )
             return contrast_beyond_age_zero(fig, nrr)
         measure = {"ltv": "ltv", "nrr": "nrr", "orders": "orders_per_customer"}.get(view)
         if measure is None:
@@ -210,35 +227,49 @@ def count_revenue(activity: Activity) -> tuple[pd.DataFrame, pd.DataFrame]:
     cells["segment"] = activity.labels(cells["segment"]) if activity.by else ALL
     cells["complete"] = activity.complete_of(cells["cohort_index"])
     # Everyone is active at age 0 (their first order), so age 0 counts the acquired customers.
-    acquired = cells[cells["age"] == 0].rename(columns={"active": "customers"})[key + ["complete", "customers"]]
+    acquired = cells[cells["age"] == 0].rename(columns={"active": "customers"})[
+        key + ["complete", "customers"]
+    ]
     return acquired, cells[cells["age"] < cells["complete"]].drop(columns="complete")
 
 
 def _require_numeric(activity: Activity, column: str) -> None:
     dtype = activity.frame.collect_schema()[column]
     if not dtype.is_numeric():
-        raise DataError(f"'{column}' must be numeric (money in the shop currency), found {dtype}",
-                        table=activity.table, column=column, rule="wrong_type")
+        raise DataError(
+            f"'{column}' must be numeric (money in the shop currency), found {dtype}",
+            table=activity.table,
+            column=column,
+            rule="wrong_type",
+        )
 
 
 def revenue_counts(acquired: pd.DataFrame, cells: pd.DataFrame, table: str | None = None) -> pd.DataFrame:
     """Complete grid ``segment, cohort_index, age, customers, eligible, active, orders, revenue``."""
     if acquired.empty:
-        raise DataError("no rows with a customer before the end of observation", table=table, column=TS, rule="no_rows")
+        raise DataError(
+            "no rows with a customer before the end of observation", table=table, column=TS, rule="no_rows"
+        )
     acquired = acquired.astype({"cohort_index": "int64", "complete": "int64", "customers": "int64"})
     n_ages = int(acquired["complete"].max())
     observed = acquired[acquired["complete"] > 0]
     if n_ages <= 0 or observed.empty:
         raise DataError(
             "no cohort has a completely observed period yet; use a shorter period or a later observed_until",
-            table=table, column=TS, rule="not_observable",
+            table=table,
+            column=TS,
+            rule="not_observable",
         )
     segments = sorted(acquired["segment"].unique(), key=str)
     cohorts = np.arange(int(observed["cohort_index"].min()), int(observed["cohort_index"].max()) + 1)
-    grid = pd.MultiIndex.from_product([segments, cohorts, range(n_ages)], names=["segment", "cohort_index", "age"])
+    grid = pd.MultiIndex.from_product(
+        [segments, cohorts, range(n_ages)], names=["segment", "cohort_index", "age"]
+    )
     key = ["segment", "cohort_index"]
     eligible = at_least(acquired, key, "complete", "customers", n_ages)
-    counts = eligible.reindex(grid.droplevel("age").unique(), fill_value=0).stack().rename("eligible").to_frame()
+    counts = (
+        eligible.reindex(grid.droplevel("age").unique(), fill_value=0).stack().rename("eligible").to_frame()
+    )
     counts = counts.reindex(grid, fill_value=0)
     sizes = acquired.groupby(key)["customers"].sum()
     counts["customers"] = sizes.reindex(counts.index.droplevel("age"), fill_value=0).to_numpy()
@@ -246,12 +277,27 @@ def revenue_counts(acquired: pd.DataFrame, cells: pd.DataFrame, table: str | Non
     for column in ("active", "orders", "revenue"):
         counts[column] = values[column].reindex(counts.index, fill_value=0).to_numpy()
     counts = counts.reset_index()
-    return counts.astype({"age": "int64", "customers": "int64", "eligible": "int64", "active": "int64", "orders": "int64",
-                          "revenue": "float64"})
+    return counts.astype(
+        {
+            "age": "int64",
+            "customers": "int64",
+            "eligible": "int64",
+            "active": "int64",
+            "orders": "int64",
+            "revenue": "float64",
+        }
+    )
 
 
-def _assemble(counts: pd.DataFrame, *, period: str, by: str | None, observed_until: pd.Timestamp, currency: str,
-              min_n: int) -> RevenueRetention:
+def _assemble(
+    counts: pd.DataFrame,
+    *,
+    period: str,
+    by: str | None,
+    observed_until: pd.Timestamp,
+    currency: str,
+    min_n: int,
+) -> RevenueRetention:
     counts = counts.sort_values(["segment", "cohort_index", "age"], kind="stable").reset_index(drop=True)
     labels = cohort_frame(sorted(counts["cohort_index"].unique()), period)
     long = counts.merge(labels, on="cohort_index", how="left", validate="many_to_one")
@@ -264,13 +310,15 @@ def _assemble(counts: pd.DataFrame, *, period: str, by: str | None, observed_unt
     base_revenue = group["revenue"].transform("first")
     size = long["customers"].where(long["customers"] > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        measures = pd.DataFrame({
-            "revenue_per_customer": long["revenue"] / size,
-            "ltv": cum_revenue / size,
-            "orders_per_customer": cum_orders / size,
-            "nrr": long["revenue"] / base_revenue.where(base_revenue > 0),
-            "active_share": long["active"] / size,
-        })
+        measures = pd.DataFrame(
+            {
+                "revenue_per_customer": long["revenue"] / size,
+                "ltv": cum_revenue / size,
+                "orders_per_customer": cum_orders / size,
+                "nrr": long["revenue"] / base_revenue.where(base_revenue > 0),
+                "active_share": long["active"] / size,
+            }
+        )
     measures = measures.where(shown)
     long_out = pd.concat([long, measures], axis=1)
     long_out["observed"] = observed
@@ -284,9 +332,15 @@ def _assemble(counts: pd.DataFrame, *, period: str, by: str | None, observed_unt
     pooled = long.assign(cum_revenue=cum_revenue, cum_orders=cum_orders, base_revenue=base_revenue)[observed]
     curve = (
         pooled.groupby(["segment", "age"], sort=True)
-        .agg(cohorts=("cohort_index", "size"), customers=("customers", "sum"), cum_revenue=("cum_revenue", "sum"),
-             cum_orders=("cum_orders", "sum"), revenue=("revenue", "sum"), base=("base_revenue", "sum"),
-             active=("active", "sum"))
+        .agg(
+            cohorts=("cohort_index", "size"),
+            customers=("customers", "sum"),
+            cum_revenue=("cum_revenue", "sum"),
+            cum_orders=("cum_orders", "sum"),
+            revenue=("revenue", "sum"),
+            base=("base_revenue", "sum"),
+            active=("active", "sum"),
+        )
         .reset_index()
     )
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -296,11 +350,37 @@ def _assemble(counts: pd.DataFrame, *, period: str, by: str | None, observed_unt
         curve["active_share"] = curve["active"] / curve["customers"]
     curve["suppressed"] = curve["customers"] < min_n
     curve.loc[curve["suppressed"], ["ltv", "orders_per_customer", "nrr", "active_share"]] = np.nan
-    curve = curve[["segment", "age", "cohorts", "customers", "ltv", "orders_per_customer", "nrr", "active_share", "suppressed"]]
+    curve = curve[
+        [
+            "segment",
+            "age",
+            "cohorts",
+            "customers",
+            "ltv",
+            "orders_per_customer",
+            "nrr",
+            "active_share",
+            "suppressed",
+        ]
+    ]
 
     keys = ["segment"] if by is not None else []
-    columns = keys + ["cohort", "cohort_start", "age", "customers", "observed", "active", "orders", "revenue",
-                      "revenue_per_customer", "ltv", "orders_per_customer", "nrr", "active_share", "suppressed"]
+    columns = keys + [
+        "cohort",
+        "cohort_start",
+        "age",
+        "customers",
+        "observed",
+        "active",
+        "orders",
+        "revenue",
+        "revenue_per_customer",
+        "ltv",
+        "orders_per_customer",
+        "nrr",
+        "active_share",
+        "suppressed",
+    ]
     if by is None:
         curve = curve.drop(columns="segment")
     result = RevenueRetention(
@@ -385,9 +465,18 @@ def revenue_retention(
     >>> rr = revenue_retention(shop.orders, by="channel", currency="EUR")  # doctest: +SKIP
     >>> rr.curve.query("age == 12")[["segment", "ltv"]]  # doctest: +SKIP
     """
-    activity = prepare_activity(orders, purpose="revenue retention", period=period, by=by,
-                                observed_until=observed_until, keep=[REVENUE], engine=engine)
+    activity = prepare_activity(
+        orders,
+        purpose="revenue retention",
+        period=period,
+        by=by,
+        observed_until=observed_until,
+        keep=[REVENUE],
+        engine=engine,
+    )
     _require_numeric(activity, REVENUE)
     acquired, cells = count_revenue(activity)
     counts = revenue_counts(acquired, cells, table=activity.table)
-    return _assemble(counts, period=period, by=by, observed_until=activity.end, currency=currency, min_n=min_n)
+    return _assemble(
+        counts, period=period, by=by, observed_until=activity.end, currency=currency, min_n=min_n
+    )

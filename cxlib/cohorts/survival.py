@@ -83,18 +83,31 @@ def kaplan_meier(days: np.ndarray, event: np.ndarray, count: np.ndarray, alpha: 
         low = surv ** np.exp(z * se_loglog)
         high = surv ** np.exp(-z * se_loglog)
     ones, zeros = surv >= 1, surv <= 0
-    low, high = np.where(ones, 1.0, np.where(zeros, 0.0, low)), np.where(ones, 1.0, np.where(zeros, 0.0, high))
-    table = pd.DataFrame({
-        "days": np.asarray(fit.surv_times, dtype="float64"),
-        "at_risk": np.asarray(fit.n_risk, dtype="int64"),
-        "events": np.asarray(fit.n_events, dtype="int64"),
-        "survival": surv,
-        "ci_low": low,
-        "ci_high": high,
-    })
+    low, high = (
+        np.where(ones, 1.0, np.where(zeros, 0.0, low)),
+        np.where(ones, 1.0, np.where(zeros, 0.0, high)),
+    )
+    table = pd.DataFrame(
+        {
+            "days": np.asarray(fit.surv_times, dtype="float64"),
+            "at_risk": np.asarray(fit.n_risk, dtype="int64"),
+            "events": np.asarray(fit.n_events, dtype="int64"),
+            "survival": surv,
+            "ci_low": low,
+            "ci_high": high,
+        }
+    )
     if not len(table) or table["days"].iloc[0] > 0:
-        start = pd.DataFrame({"days": [0.0], "at_risk": [int(count.sum())], "events": [0], "survival": [1.0],
-                              "ci_low": [1.0], "ci_high": [1.0]})
+        start = pd.DataFrame(
+            {
+                "days": [0.0],
+                "at_risk": [int(count.sum())],
+                "events": [0],
+                "survival": [1.0],
+                "ci_low": [1.0],
+                "ci_high": [1.0],
+            }
+        )
         table = pd.concat([start, table], ignore_index=True)
     return table
 
@@ -159,8 +172,15 @@ class TimeToRepeat:
         for segment, curve in self.table.groupby("segment", sort=False) if self.by else [(ALL, self.table)]:
             grid = np.arange(0, int(np.ceil(curve["days"].max())) + 1, dtype="float64")
             position = np.searchsorted(curve["days"].to_numpy(), grid, side="right") - 1
-            frames.append(pd.DataFrame({"segment": segment, "days": grid,
-                                        "repeat_share": curve["repeat_share"].to_numpy()[position]}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "segment": segment,
+                        "days": grid,
+                        "repeat_share": curve["repeat_share"].to_numpy()[position],
+                    }
+                )
+            )
         daily = pd.concat(frames, ignore_index=True)
         fig = viz.line(
             daily,
@@ -183,7 +203,8 @@ class TimeToRepeat:
             shares = [
                 f"{overall[f'repeat_{h}']:.1%} within {h} days ({level}% CI {overall[f'repeat_{h}_ci_low']:.1%}–"
                 f"{overall[f'repeat_{h}_ci_high']:.1%})"
-                for h in self.horizons if not pd.isna(overall[f"repeat_{h}"])
+                for h in self.horizons
+                if not pd.isna(overall[f"repeat_{h}"])
             ]
             if shares:
                 out.append("Customers placing a second order (Kaplan–Meier): " + "; ".join(shares) + ".")
@@ -191,7 +212,9 @@ class TimeToRepeat:
                 out.append("Fewer than half of the customers order a second time within the observed period.")
             else:
                 days = overall["median_days"]
-                out.append(f"Half of the customers order again within {days:.0f} day{'' if days == 1 else 's'}.")
+                out.append(
+                    f"Half of the customers order again within {days:.0f} day{'' if days == 1 else 's'}."
+                )
             return out
         horizon = next((h for h in reversed(self.horizons) if self.groups[f"repeat_{h}"].notna().all()), None)
         if horizon is not None and len(self.groups) > 1:
@@ -240,7 +263,9 @@ def count_repeat_times(activity: Activity) -> pd.DataFrame:
         ((epoch_micros(nw.col("_cx_stop")) - epoch_micros(nw.col(FIRST))) // HOUR_MICROS).alias("hours")
     )
     keys = ([SEGMENT] if activity.by else []) + ["hours", "event"]
-    counts = to_pandas(per_customer.group_by(*keys).agg(nw.len().alias("customers"))).rename(columns={SEGMENT: "segment"})
+    counts = to_pandas(per_customer.group_by(*keys).agg(nw.len().alias("customers"))).rename(
+        columns={SEGMENT: "segment"}
+    )
     counts["segment"] = activity.labels(counts["segment"]) if activity.by else ALL
     return counts
 
@@ -309,8 +334,15 @@ def time_to_repeat(
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1; got {alpha!r}")
     horizons = tuple(int(h) for h in horizons)
-    activity = prepare_activity(orders, purpose="time to repeat", period="day", by=by, observed_until=observed_until,
-                                ages=False, engine=engine)
+    activity = prepare_activity(
+        orders,
+        purpose="time to repeat",
+        period="day",
+        by=by,
+        observed_until=observed_until,
+        ages=False,
+        engine=engine,
+    )
     counts = count_repeat_times(activity)
     counts["days"] = counts["hours"].astype("float64") / 24.0
     counts["event"] = counts["event"].astype(bool)
@@ -319,16 +351,26 @@ def time_to_repeat(
     kept = sorted(sizes[sizes >= floor].index, key=str)
     left_out = tuple(str(s) for s in sorted(sizes[sizes < floor].index, key=str))
     if not kept:
-        raise DataError(f"no segment has at least {floor} customers", table=activity.table, column=by or CUSTOMER,
-                        rule="too_few_customers")
+        raise DataError(
+            f"no segment has at least {floor} customers",
+            table=activity.table,
+            column=by or CUSTOMER,
+            rule="too_few_customers",
+        )
 
     curves, groups = [], []
     for segment in kept:
         part = counts[counts["segment"] == segment]
-        full = kaplan_meier(part["days"].to_numpy(), part["event"].to_numpy(), part["customers"].to_numpy(), alpha)
+        full = kaplan_meier(
+            part["days"].to_numpy(), part["event"].to_numpy(), part["customers"].to_numpy(), alpha
+        )
         curve = full[full["at_risk"] >= min_n].copy()  # the tail with few customers at risk is suppressed
         # Known up to the longest follow-up, or up to the first suppressed time.
-        known = float(part["days"].max()) if len(curve) == len(full) else float(full["days"].iloc[len(curve)]) - 1e-9
+        known = (
+            float(part["days"].max())
+            if len(curve) == len(full)
+            else float(full["days"].iloc[len(curve)]) - 1e-9
+        )
         curve.insert(0, "segment", segment)
         curves.append(curve)
         median, med_low, med_high = _median(curve)

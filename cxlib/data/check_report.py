@@ -23,7 +23,15 @@ import narwhals.stable.v2 as nw
 from cxlib.data.adapters import ADAPTERS
 from cxlib.data.contracts import CONTRACTS, TABLES
 from cxlib.data.exports import ExportFiles, read_export
-from cxlib.data.mapping import MappingSource, ShopMapping, TableSpec, available_presets, folder_mapping, load_mapping, preset_description
+from cxlib.data.mapping import (
+    MappingSource,
+    ShopMapping,
+    TableSpec,
+    available_presets,
+    folder_mapping,
+    load_mapping,
+    preset_description,
+)
 from cxlib.data.shop import open_table, resolve_sources
 from cxlib.data.sources import DATABASE_SUFFIXES, read_database_table, read_file
 from cxlib.data.validate import Finding
@@ -177,7 +185,9 @@ def format_check(
 
 
 # ----------------------------------------------------------------------------- checking
-def _check_table(src: Any, table: str, mapping: ShopMapping, timezone: str | None, encoding: str) -> TableCheck:
+def _check_table(
+    src: Any, table: str, mapping: ShopMapping, timezone: str | None, encoding: str
+) -> TableCheck:
     spec = mapping.get(table)
     where = _where(src)
     findings: list[Finding] = []
@@ -188,7 +198,11 @@ def _check_table(src: Any, table: str, mapping: ShopMapping, timezone: str | Non
         raw = _read_raw(src, table, spec, encoding)
         rows_read = _count(raw)
         if spec is not None:
-            prepared = ADAPTERS[spec.adapter].prepare(raw, spec) if spec.adapter and ADAPTERS[spec.adapter].prepare else raw
+            prepared = (
+                ADAPTERS[spec.adapter].prepare(raw, spec)
+                if spec.adapter and ADAPTERS[spec.adapter].prepare
+                else raw
+            )
             columns = spec.renames_for(prepared.columns)
         frame = open_table(src, table, mapping, "report", timezone, encoding, findings=findings)
         rows = _count(frame)
@@ -196,8 +210,16 @@ def _check_table(src: Any, table: str, mapping: ShopMapping, timezone: str | Non
         findings.append(_finding(exc))
         usable = False
     return TableCheck(
-        table, where, rows_read, rows, columns, spec.adapter if spec is not None else None,
-        spec.preset if spec is not None else None, spec.pseudonymize if spec is not None else (), tuple(findings), usable,
+        table,
+        where,
+        rows_read,
+        rows,
+        columns,
+        spec.adapter if spec is not None else None,
+        spec.preset if spec is not None else None,
+        spec.pseudonymize if spec is not None else (),
+        tuple(findings),
+        usable,
     )
 
 
@@ -226,7 +248,9 @@ def _where(src: Any) -> str:
 
 
 def _finding(exc: DataError) -> Finding:
-    return Finding(exc.table or "", exc.column, exc.rule or "error", exc.detail, exc.n_rows or 0, tuple(exc.rows))
+    return Finding(
+        exc.table or "", exc.column, exc.rule or "error", exc.detail, exc.n_rows or 0, tuple(exc.rows)
+    )
 
 
 def _describe_mapping(mapping: ShopMapping, kept: Path | None) -> str:
@@ -246,7 +270,13 @@ def _table_lines(result: CheckResult, width: int) -> list[str]:
         if check is None:
             lines.append(f"  {name:<12} not found: optional, needed for {NEEDED_FOR[name]}")
             continue
-        status = "OK" if not check.findings else f"{len(check.findings)} problem(s)" if check.usable else "not usable"
+        status = (
+            "OK"
+            if not check.findings
+            else f"{len(check.findings)} problem(s)"
+            if check.usable
+            else "not usable"
+        )
         rows = f"{check.rows:,} rows" if check.rows is not None else "not read"
         if check.rows is None and check.rows_read is not None:
             rows = f"{check.rows_read:,} rows read"
@@ -256,8 +286,13 @@ def _table_lines(result: CheckResult, width: int) -> list[str]:
         if check.label:
             lines.append(f"{'':<15}as {check.label}")
         if check.columns:
-            used = ", ".join(f"{src} -> {dst}" + (" (pseudonymised)" if dst in check.hashed else "") for src, dst in check.columns.items())
-            lines.extend(_wrap(f"columns: {used}", width=width, initial_indent=" " * 15, subsequent_indent=" " * 24))
+            used = ", ".join(
+                f"{src} -> {dst}" + (" (pseudonymised)" if dst in check.hashed else "")
+                for src, dst in check.columns.items()
+            )
+            lines.extend(
+                _wrap(f"columns: {used}", width=width, initial_indent=" " * 15, subsequent_indent=" " * 24)
+            )
     return lines
 
 
@@ -274,23 +309,39 @@ def _problem_lines(number: int, finding: Finding, where: str, result: CheckResul
     head += f"  [{finding.rule}]"
     indent = " " * 6
     lines = _wrap(head, width=width, subsequent_indent=indent)
-    lines.extend(_wrap(mask_pii(finding.message), width=width, initial_indent=indent, subsequent_indent=indent))
+    lines.extend(
+        _wrap(mask_pii(finding.message), width=width, initial_indent=indent, subsequent_indent=indent)
+    )
     for row in finding.rows[:3]:
         shown = ", ".join(f"{k}={_shown(v)}" for k, v in row.items())
-        lines.extend(_wrap(f"e.g. {shown}", width=width, initial_indent=indent, subsequent_indent=indent + "     "))
+        lines.extend(
+            _wrap(f"e.g. {shown}", width=width, initial_indent=indent, subsequent_indent=indent + "     ")
+        )
     if check is not None and not check.usable and finding is check.findings[-1]:
-        lines.extend(_wrap(f"Until this is fixed the {check.table} table is not usable.", width=width, initial_indent=indent))
+        lines.extend(
+            _wrap(
+                f"Until this is fixed the {check.table} table is not usable.",
+                width=width,
+                initial_indent=indent,
+            )
+        )
     preset = check.preset if check is not None else None
     advice = fix_for(finding, yours or (repr(column) if column else None), preset=preset)
-    lines.extend(_wrap("Fix: " + advice, width=width, initial_indent=indent, subsequent_indent=indent + "     "))
+    lines.extend(
+        _wrap("Fix: " + advice, width=width, initial_indent=indent, subsequent_indent=indent + "     ")
+    )
     return lines
 
 
 def _wrap(text: str, *, width: int, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
     """Wrapped lines that never split a word, a path or a hyphenated name."""
     return textwrap.wrap(
-        text, width=width, initial_indent=initial_indent, subsequent_indent=subsequent_indent,
-        break_long_words=False, break_on_hyphens=False,
+        text,
+        width=width,
+        initial_indent=initial_indent,
+        subsequent_indent=subsequent_indent,
+        break_long_words=False,
+        break_on_hyphens=False,
     )
 
 
@@ -314,7 +365,9 @@ def _verdict(result: CheckResult) -> str:
         n = len(result.tables)
         return f"Result: no problems found; {n} table(s) ready. Next: cxlab run --all --data {result.source} --out reports"
     tables = {f.table for f, _ in result.problems if f.table in CONTRACTS}
-    text = f"Result: {len(result.problems)} problem(s)" + (f" in {len(tables)} table(s)" if tables else "") + "."
+    text = (
+        f"Result: {len(result.problems)} problem(s)" + (f" in {len(tables)} table(s)" if tables else "") + "."
+    )
     if result.blocking:
         text += " Fix the problems marked 'not usable' before running reports."
     else:
@@ -336,7 +389,11 @@ def fix_for(finding: Finding, yours: str | None = None, *, preset: str | None = 
     """
     rule, table, column = finding.rule, finding.table, finding.column or "column"
     example = (yours or "'Your column'").split(" / ")[0]
-    settings = f"{{preset: {preset}, columns: {{'Your column': {column}}}}}" if preset else f"{{'Your column': {column}}}"
+    settings = (
+        f"{{preset: {preset}, columns: {{'Your column': {column}}}}}"
+        if preset
+        else f"{{'Your column': {column}}}"
+    )
     fixes = {
         "missing_column": f"add the column to the export, or map the column that holds it in mapping.yaml: "
         f"{table}: {settings} (see {_DOCS}).",
@@ -344,7 +401,8 @@ def fix_for(finding: Finding, yours: str | None = None, *, preset: str | None = 
         "mapping_clash": f"keep one of the two columns: map only one of them onto '{column}'.",
         "ambiguous_column": f"name the right column under 'columns:' for the {table} table, as in the message.",
         "unknown_mapping": "use the path of a YAML mapping file or presets, joined by commas: "
-        + "; ".join(f"{name} ({preset_description(name)})" for name in available_presets()) + ".",
+        + "; ".join(f"{name} ({preset_description(name)})" for name in available_presets())
+        + ".",
         "bad_mapping": f"fix the mapping; its format is explained in {_DOCS}.",
         "missing_salt": "export CXLAB_SALT=$(python -c 'import secrets; print(secrets.token_hex(16))') and keep "
         "the value secret and the same between runs (the same customer then gets the same id).",
@@ -385,6 +443,8 @@ def fix_for(finding: Finding, yours: str | None = None, *, preset: str | None = 
     if rule in fixes:
         return fixes[rule]
     if rule.endswith("_out_of_scale") or rule in ("out_of_range", "not_whole_number"):
-        return (f"check the scale of {example}: NPS 0-10, CSAT 1-5, CES 1-7, ratings 1-5 stars, whole numbers; "
-                "map the right question onto each metric. Reports leave these rows out.")
+        return (
+            f"check the scale of {example}: NPS 0-10, CSAT 1-5, CES 1-7, ratings 1-5 stars, whole numbers; "
+            "map the right question onto each metric. Reports leave these rows out."
+        )
     return f"see the message above and {_DOCS}."

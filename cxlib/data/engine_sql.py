@@ -66,7 +66,8 @@ def sql_columns(frame: Any, items: Mapping[str, str], *, table: str) -> Any:
         raise DataError(
             f"this step runs on DuckDB, pandas or polars tables, not on {engine}; read the export "
             "from its files, or pass it as a pandas or polars frame",
-            table=table, rule="unsupported_backend",
+            table=table,
+            rule="unsupported_backend",
         )
     if isinstance(frame, nw.LazyFrame):
         frame = frame.collect()

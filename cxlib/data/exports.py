@@ -46,7 +46,8 @@ class ExportFiles:
             names = ", ".join(p.name for p in self.paths[:5])
             raise DataError(
                 f"the files of one table must share one format (CSV, Parquet or JSON lines): {names}",
-                table=self.paths[0].name if self.paths else "files", rule="mixed_formats",
+                table=self.paths[0].name if self.paths else "files",
+                rule="mixed_formats",
             )
         return str(formats.pop())
 
@@ -80,7 +81,9 @@ def find_export_files(folder: Path, mapping: ShopMapping) -> dict[str, ExportFil
     return found
 
 
-def read_export(files: ExportFiles, table: str, *, json_columns: dict[str, str] | None = None, encoding: str = "utf-8") -> nw.LazyFrame[Any]:
+def read_export(
+    files: ExportFiles, table: str, *, json_columns: dict[str, str] | None = None, encoding: str = "utf-8"
+) -> nw.LazyFrame[Any]:
     """Read all files of one table lazily through DuckDB.
 
     Parameters
@@ -106,18 +109,28 @@ def read_export(files: ExportFiles, table: str, *, json_columns: dict[str, str] 
         elif fmt == "parquet":
             relation = con.sql(f"SELECT * FROM read_parquet({listed}, union_by_name = true)")
         else:
-            relation = con.sql(f"SELECT * FROM read_json({listed}, format = 'newline_delimited', {_json_columns(con, listed, json_columns or {})})")
+            relation = con.sql(
+                f"SELECT * FROM read_json({listed}, format = 'newline_delimited', {_json_columns(con, listed, json_columns or {})})"
+            )
         relation.limit(1).to_arrow_table()  # surface read errors now, with the files' names
     except (duckdb.Error, UnicodeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        hint = " Re-save it as UTF-8, or pass its encoding." if "encod" in str(exc).lower() or "utf" in str(exc).lower() else ""
-        raise DataError(f"could not read {files.describe()}: {first}.{hint}", table=table, rule="unreadable_file") from None
+        hint = (
+            " Re-save it as UTF-8, or pass its encoding."
+            if "encod" in str(exc).lower() or "utf" in str(exc).lower()
+            else ""
+        )
+        raise DataError(
+            f"could not read {files.describe()}: {first}.{hint}", table=table, rule="unreadable_file"
+        ) from None
     return nw.from_native(relation)
 
 
 def _json_columns(con: duckdb.DuckDBPyConnection, listed: str, known: dict[str, str]) -> str:
     """``columns = {...}``: inferred top-level keys, with the known ones given their types."""
-    inferred = con.sql(f"DESCRIBE SELECT * FROM read_json({listed}, format = 'newline_delimited', union_by_name = true)").fetchall()
+    inferred = con.sql(
+        f"DESCRIBE SELECT * FROM read_json({listed}, format = 'newline_delimited', union_by_name = true)"
+    ).fetchall()
     types = {}
     for name, dtype, *_ in inferred:
         types[name] = known.get(name, "VARCHAR" if dtype.strip('"') in ("NULL", "JSON") else dtype)

@@ -140,7 +140,9 @@ class TableSpec:
                 raise DataError(
                     f"several columns could be '{dst}': {choices}. Say which one in the mapping, "
                     f"e.g. {self.table}: {{columns: {{{found[0]!r}: {dst}}}}}",
-                    table=self.table, column=dst, rule="ambiguous_column",
+                    table=self.table,
+                    column=dst,
+                    rule="ambiguous_column",
                 )
             if found:
                 renames[found[0]] = dst
@@ -152,7 +154,9 @@ class TableSpec:
             raise DataError(
                 f"the mapping renames a column onto '{clashes[0]}', but the table already has a "
                 f"'{clashes[0]}' column; map or drop one of them",
-                table=self.table, column=clashes[0], rule="mapping_clash",
+                table=self.table,
+                column=clashes[0],
+                rule="mapping_clash",
             )
         return renames
 
@@ -171,7 +175,9 @@ class ShopMapping:
 
     def table_for_file(self, path: Path) -> str | None:
         """The table whose ``files`` patterns match ``path``'s name (only if exactly one)."""
-        hits = [t for t, spec in self.tables.items() if any(fnmatch.fnmatch(path.name, p) for p in spec.files)]
+        hits = [
+            t for t, spec in self.tables.items() if any(fnmatch.fnmatch(path.name, p) for p in spec.files)
+        ]
         if len(hits) == 1:
             return hits[0]
         return next(iter(self.tables)) if not hits and len(self.tables) == 1 else None
@@ -245,7 +251,8 @@ def load_mapping(mapping: MappingSource) -> ShopMapping:
         return _merge([load_mapping(m) for m in mapping])
     raise DataError(
         "a mapping must be a dict of table -> {your column: contract column}, a YAML file or a preset name",
-        table="mapping", rule="bad_mapping",
+        table="mapping",
+        rule="bad_mapping",
     )
 
 
@@ -256,14 +263,18 @@ def apply_mapping(columns: list[str], table: str, renames: dict[str, str]) -> di
         raise DataError(
             f"the column mapping names column(s) {', '.join(repr(m) for m in missing)}, which the table "
             f"does not have. Columns found: {', '.join(columns)}.",
-            table=table, column=missing[0], rule="mapping_column_missing",
+            table=table,
+            column=missing[0],
+            rule="mapping_column_missing",
         )
     clashes = [dst for src, dst in renames.items() if dst in columns and dst not in renames and src != dst]
     if clashes:
         raise DataError(
             f"the mapping renames a column onto '{clashes[0]}', but the table already has a "
             f"'{clashes[0]}' column; map or drop one of them",
-            table=table, column=clashes[0], rule="mapping_clash",
+            table=table,
+            column=clashes[0],
+            rule="mapping_clash",
         )
     return {src: dst for src, dst in renames.items() if src != dst}
 
@@ -275,15 +286,18 @@ def _preset_path(name: str) -> Path:
         raise DataError(
             f"mapping '{name}' is neither a YAML file nor a preset. "
             f"Presets: {', '.join(available_presets()) or 'none yet'}.",
-            table="mapping", rule="unknown_mapping",
+            table="mapping",
+            rule="unknown_mapping",
         )
     return path
 
 
 def _load_preset(name: str) -> ShopMapping:
     loaded = _from_dict(_read_yaml(_preset_path(name)), origin=f"preset {name}")
-    tables = {t: replace(s, preset=name, preset_columns={**s.preset_columns, **s.columns}, columns={})
-              for t, s in loaded.tables.items()}
+    tables = {
+        t: replace(s, preset=name, preset_columns={**s.preset_columns, **s.columns}, columns={})
+        for t, s in loaded.tables.items()
+    }
     return ShopMapping(tables, loaded.salt, loaded.origin)
 
 
@@ -291,9 +305,13 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeError) as exc:
-        raise DataError(f"{path.name} is not valid YAML: {exc}", table="mapping", rule="bad_mapping") from None
+        raise DataError(
+            f"{path.name} is not valid YAML: {exc}", table="mapping", rule="bad_mapping"
+        ) from None
     if not isinstance(loaded, Mapping):
-        raise DataError(f"{path.name} must hold a mapping of table -> settings", table="mapping", rule="bad_mapping")
+        raise DataError(
+            f"{path.name} must hold a mapping of table -> settings", table="mapping", rule="bad_mapping"
+        )
     return dict(loaded)
 
 
@@ -301,14 +319,18 @@ def _merge(parts: list[ShopMapping]) -> ShopMapping:
     tables: dict[str, TableSpec] = {}
     salts = {p.salt for p in parts if p.salt}
     if len(salts) > 1:
-        raise DataError("the mappings give different salts; keep one", table="mapping", column="salt", rule="bad_mapping")
+        raise DataError(
+            "the mappings give different salts; keep one", table="mapping", column="salt", rule="bad_mapping"
+        )
     for part in parts:
         for name, spec in part.tables.items():
             if name in tables:
                 raise DataError(
                     f"two of the mappings ({tables[name].preset or 'mapping'} and {spec.preset or part.origin}) "
                     f"both describe the '{name}' table; keep one",
-                    table="mapping", column=name, rule="bad_mapping",
+                    table="mapping",
+                    column=name,
+                    rule="bad_mapping",
                 )
             tables[name] = spec
     return ShopMapping(tables, next(iter(salts), None), " + ".join(p.origin for p in parts if p.origin))
@@ -322,7 +344,8 @@ def _from_dict(mapping: Mapping[str, Any], origin: str) -> ShopMapping:
         if table not in CONTRACTS:
             raise DataError(
                 f"mapping names an unknown table '{table}'; tables: {', '.join(CONTRACTS)}",
-                table="mapping", rule="bad_mapping",
+                table="mapping",
+                rule="bad_mapping",
             )
         tables[str(table)] = _table_spec(str(table), entry)
     salt = mapping.get("salt")
@@ -338,7 +361,9 @@ def _table_spec(table: str, entry: Any) -> TableSpec:
         raise DataError(
             f"the mapping for '{table}' must be {{your column: contract column}}, a preset name, "
             "or settings (preset, files, columns, ...)",
-            table="mapping", column=table, rule="bad_mapping",
+            table="mapping",
+            column=table,
+            rule="bad_mapping",
         )
     if not any(key in _RESERVED for key in entry):
         return TableSpec(table, columns=_renames(table, entry, "the mapping"))
@@ -347,35 +372,61 @@ def _table_spec(table: str, entry: Any) -> TableSpec:
         raise DataError(
             f"the settings of '{table}' have unknown key(s) {', '.join(map(repr, unknown))}; allowed: "
             f"{', '.join(_RESERVED)}. Put column renames under 'columns:'.",
-            table="mapping", column=table, rule="bad_mapping",
+            table="mapping",
+            column=table,
+            rule="bad_mapping",
         )
     base = _preset_table(entry["preset"], table) if "preset" in entry else TableSpec(table)
     columns = _renames(table, entry.get("columns") or {}, "'columns'")
     # Your renames replace the preset's renames onto the same target.
-    preset_columns = {s: d for s, d in base.preset_columns.items() if d not in columns.values() and s not in columns}
+    preset_columns = {
+        s: d for s, d in base.preset_columns.items() if d not in columns.values() and s not in columns
+    }
     match = {**base.match, **_renames(table, entry.get("match") or {}, "'match'")}
     for dst, pattern in match.items():
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise DataError(f"the pattern for '{dst}' is not a valid regular expression: {exc}", table="mapping", column=dst, rule="bad_mapping") from None
+            raise DataError(
+                f"the pattern for '{dst}' is not a valid regular expression: {exc}",
+                table="mapping",
+                column=dst,
+                rule="bad_mapping",
+            ) from None
     adapter = entry.get("adapter", base.adapter)
     if adapter is not None:
         from cxlib.data.adapters import ADAPTERS
 
         if adapter not in ADAPTERS:
-            raise DataError(f"unknown adapter '{adapter}'; adapters: {', '.join(ADAPTERS)}", table="mapping", column=table, rule="bad_mapping")
+            raise DataError(
+                f"unknown adapter '{adapter}'; adapters: {', '.join(ADAPTERS)}",
+                table="mapping",
+                column=table,
+                rule="bad_mapping",
+            )
         if ADAPTERS[adapter].table != table:
-            raise DataError(f"the adapter '{adapter}' makes the '{ADAPTERS[adapter].table}' table, not '{table}'", table="mapping", column=table, rule="bad_mapping")
+            raise DataError(
+                f"the adapter '{adapter}' makes the '{ADAPTERS[adapter].table}' table, not '{table}'",
+                table="mapping",
+                column=table,
+                rule="bad_mapping",
+            )
     timezone = entry.get("timezone", base.timezone)
     if timezone is not None:
         try:
             zoneinfo.ZoneInfo(str(timezone))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise DataError(f"unknown time zone {timezone!r} for '{table}'", table="mapping", column="timezone", rule="unknown_timezone") from None
+            raise DataError(
+                f"unknown time zone {timezone!r} for '{table}'",
+                table="mapping",
+                column="timezone",
+                rule="unknown_timezone",
+            ) from None
     options = entry.get("options") or {}
     if not isinstance(options, Mapping):
-        raise DataError(f"'options' of '{table}' must be a mapping", table="mapping", column=table, rule="bad_mapping")
+        raise DataError(
+            f"'options' of '{table}' must be a mapping", table="mapping", column=table, rule="bad_mapping"
+        )
     return TableSpec(
         table,
         columns=columns,
@@ -383,7 +434,9 @@ def _table_spec(table: str, entry: Any) -> TableSpec:
         match=match,
         adapter=adapter,
         files=_names(table, entry["files"], "files") if "files" in entry else base.files,
-        pseudonymize=_names(table, entry["pseudonymize"], "pseudonymize") if "pseudonymize" in entry else base.pseudonymize,
+        pseudonymize=_names(table, entry["pseudonymize"], "pseudonymize")
+        if "pseudonymize" in entry
+        else base.pseudonymize,
         keep=_names(table, entry["keep"], "keep") if "keep" in entry else base.keep,
         timezone=None if timezone is None else str(timezone),
         options={**base.options, **dict(options)},
@@ -393,31 +446,49 @@ def _table_spec(table: str, entry: Any) -> TableSpec:
 
 def _preset_table(name: Any, table: str) -> TableSpec:
     if not isinstance(name, str):
-        raise DataError(f"the preset of '{table}' must be a preset name", table="mapping", column=table, rule="bad_mapping")
+        raise DataError(
+            f"the preset of '{table}' must be a preset name",
+            table="mapping",
+            column=table,
+            rule="bad_mapping",
+        )
     preset = _load_preset(name)
     spec = preset.get(table)
     if spec is None:
         raise DataError(
             f"the preset '{name}' has no '{table}' table (it has: {', '.join(preset.tables) or 'none'})",
-            table="mapping", column=table, rule="unknown_mapping",
+            table="mapping",
+            column=table,
+            rule="unknown_mapping",
         )
     return spec
 
 
 def _renames(table: str, renames: Any, what: str) -> dict[str, str]:
-    if not isinstance(renames, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in renames.items()):
+    if not isinstance(renames, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in renames.items()
+    ):
         raise DataError(
             f"{what} for '{table}' must be {{your column: contract column}} with text names",
-            table="mapping", column=table, rule="bad_mapping",
+            table="mapping",
+            column=table,
+            rule="bad_mapping",
         )
     targets = list(renames.values())
     if len(set(targets)) != len(targets):
-        raise DataError(f"{what} for '{table}' maps two columns onto one", table="mapping", column=table, rule="bad_mapping")
+        raise DataError(
+            f"{what} for '{table}' maps two columns onto one",
+            table="mapping",
+            column=table,
+            rule="bad_mapping",
+        )
     return dict(renames)
 
 
 def _names(table: str, value: Any, key: str) -> tuple[str, ...]:
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, Sequence) or not all(isinstance(v, str) for v in values):
-        raise DataError(f"'{key}' of '{table}' must be a list of names", table="mapping", column=table, rule="bad_mapping")
+        raise DataError(
+            f"'{key}' of '{table}' must be a list of names", table="mapping", column=table, rule="bad_mapping"
+        )
     return tuple(values)

@@ -27,7 +27,14 @@ from cxlib.data.engine_sql import quote, sql_columns, sql_literal
 from cxlib.errors import DataError
 from cxlib.privacy import pseudonymize
 
-__all__ = ["SALT_ENV", "normalize_contact", "pseudonym_sql", "pseudonymize_columns", "pseudonymize_contacts", "resolve_salt"]
+__all__ = [
+    "SALT_ENV",
+    "normalize_contact",
+    "pseudonym_sql",
+    "pseudonymize_columns",
+    "pseudonymize_contacts",
+    "resolve_salt",
+]
 
 #: Environment variable holding the pseudonymisation salt.
 SALT_ENV = "CXLAB_SALT"
@@ -58,7 +65,9 @@ def normalize_contact(value: Any) -> str | None:
     return text
 
 
-def pseudonymize_contacts(values: Iterable[Any], salt: str, length: int = PSEUDONYM_LENGTH) -> list[str | None]:
+def pseudonymize_contacts(
+    values: Iterable[Any], salt: str, length: int = PSEUDONYM_LENGTH
+) -> list[str | None]:
     """Pseudonyms of e-mail addresses or phone numbers, as the engine computes them.
 
     Parameters
@@ -105,7 +114,9 @@ def resolve_salt(salt: str | None, *, table: str, columns: Sequence[str]) -> str
             "that stays the same between runs, e.g. "
             f"export {SALT_ENV}=$(python -c 'import secrets; print(secrets.token_hex(16))'), "
             "or put 'salt: ...' at the top of your mapping file.",
-            table=table, column=columns[0] if columns else None, rule="missing_salt",
+            table=table,
+            column=columns[0] if columns else None,
+            rule="missing_salt",
         )
     return salt
 

@@ -68,35 +68,84 @@ _TS = pa.timestamp("us", tz="UTC")
 _STR = pa.string()
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "events": pa.schema([
-        ("customer_id", _STR), ("ts", _TS), ("event", _STR), ("session_id", _STR),
-        ("channel", _STR), ("device", _STR), ("order_id", _STR), ("revenue", pa.float64()),
-        ("source", _STR),
-    ]),
-    "orders": pa.schema([
-        ("order_id", _STR), ("customer_id", _STR), ("ts", _TS), ("revenue", pa.float64()),
-        ("channel", _STR), ("device", _STR), ("items", pa.int32()), ("discount", pa.float64()),
-        ("returned", pa.bool_()), ("delivery_days", pa.float64()), ("country", _STR),
-    ]),
-    "surveys": pa.schema([
-        ("response_id", _STR), ("ts", _TS), ("metric", _STR), ("score", pa.int32()),
-        ("customer_id", _STR), ("order_id", _STR), ("channel", _STR), ("comment", _STR),
-        ("lang", _STR), ("touchpoint", _STR), ("resolved", pa.bool_()),
-    ]),
-    "feedback": pa.schema([
-        ("feedback_id", _STR), ("ts", _TS), ("text", _STR), ("customer_id", _STR),
-        ("order_id", _STR), ("rating", pa.int32()), ("source", _STR), ("lang", _STR), ("channel", _STR),
-        ("variant", _STR),
-    ]),
-    "experiments": pa.schema([
-        ("experiment", _STR), ("variant", _STR), ("unit_id", _STR), ("exposed_ts", _TS),
-        ("converted", pa.bool_()), ("revenue", pa.float64()), ("orders", pa.int32()),
-        ("pre_revenue", pa.float64()),
-    ]),
-    "truth_feedback_aspects": pa.schema([
-        ("feedback_id", _STR), ("aspects", pa.list_(_STR)), ("pii_kind", _STR),
-        ("pii_value", _STR), ("html_fragment", _STR),
-    ]),
+    "events": pa.schema(
+        [
+            ("customer_id", _STR),
+            ("ts", _TS),
+            ("event", _STR),
+            ("session_id", _STR),
+            ("channel", _STR),
+            ("device", _STR),
+            ("order_id", _STR),
+            ("revenue", pa.float64()),
+            ("source", _STR),
+        ]
+    ),
+    "orders": pa.schema(
+        [
+            ("order_id", _STR),
+            ("customer_id", _STR),
+            ("ts", _TS),
+            ("revenue", pa.float64()),
+            ("channel", _STR),
+            ("device", _STR),
+            ("items", pa.int32()),
+            ("discount", pa.float64()),
+            ("returned", pa.bool_()),
+            ("delivery_days", pa.float64()),
+            ("country", _STR),
+        ]
+    ),
+    "surveys": pa.schema(
+        [
+            ("response_id", _STR),
+            ("ts", _TS),
+            ("metric", _STR),
+            ("score", pa.int32()),
+            ("customer_id", _STR),
+            ("order_id", _STR),
+            ("channel", _STR),
+            ("comment", _STR),
+            ("lang", _STR),
+            ("touchpoint", _STR),
+            ("resolved", pa.bool_()),
+        ]
+    ),
+    "feedback": pa.schema(
+        [
+            ("feedback_id", _STR),
+            ("ts", _TS),
+            ("text", _STR),
+            ("customer_id", _STR),
+            ("order_id", _STR),
+            ("rating", pa.int32()),
+            ("source", _STR),
+            ("lang", _STR),
+            ("channel", _STR),
+            ("variant", _STR),
+        ]
+    ),
+    "experiments": pa.schema(
+        [
+            ("experiment", _STR),
+            ("variant", _STR),
+            ("unit_id", _STR),
+            ("exposed_ts", _TS),
+            ("converted", pa.bool_()),
+            ("revenue", pa.float64()),
+            ("orders", pa.int32()),
+            ("pre_revenue", pa.float64()),
+        ]
+    ),
+    "truth_feedback_aspects": pa.schema(
+        [
+            ("feedback_id", _STR),
+            ("aspects", pa.list_(_STR)),
+            ("pii_kind", _STR),
+            ("pii_value", _STR),
+            ("html_fragment", _STR),
+        ]
+    ),
 }
 
 # Category codes shared by the sub-modules.
@@ -108,8 +157,34 @@ WEB, APP, MARKETPLACE, STORE = range(4)
 DESKTOP, MOBILE, STORE_DEVICE = range(3)
 
 # Hourly shape of activity (UTC), used to place times within a day.
-_HOURLY = np.array([0.6, 0.4, 0.3, 0.25, 0.25, 0.35, 0.6, 1.0, 1.3, 1.5, 1.6, 1.6,
-                    1.7, 1.6, 1.5, 1.5, 1.6, 1.8, 2.1, 2.4, 2.5, 2.2, 1.6, 1.0])
+_HOURLY = np.array(
+    [
+        0.6,
+        0.4,
+        0.3,
+        0.25,
+        0.25,
+        0.35,
+        0.6,
+        1.0,
+        1.3,
+        1.5,
+        1.6,
+        1.6,
+        1.7,
+        1.6,
+        1.5,
+        1.5,
+        1.6,
+        1.8,
+        2.1,
+        2.4,
+        2.5,
+        2.2,
+        1.6,
+        1.0,
+    ]
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,11 +273,11 @@ def ts_array(seconds: np.ndarray) -> pa.Array:
 class Customers:
     """Customer attributes, indexed 0..n-1 in acquisition order (id ``C00001`` is index 0)."""
 
-    acq: np.ndarray          # acquisition time, seconds since span start (float, unwarped)
-    country: np.ndarray      # index into COUNTRIES
-    variant: np.ndarray      # index into VARIANTS
+    acq: np.ndarray  # acquisition time, seconds since span start (float, unwarped)
+    country: np.ndarray  # index into COUNTRIES
+    variant: np.ndarray  # index into VARIANTS
     acq_channel: np.ndarray  # index into CHANNELS
-    mobile: np.ndarray       # propensity to use a mobile device (web/marketplace)
+    mobile: np.ndarray  # propensity to use a mobile device (web/marketplace)
     ids: pa.Array
 
     @property
@@ -215,18 +290,18 @@ class Orders:
     """Order attributes (sorted by time; id ``O000001`` is index 0) and their follow-ups."""
 
     cust: np.ndarray
-    ts: np.ndarray           # int seconds
+    ts: np.ndarray  # int seconds
     channel: np.ndarray
     device: np.ndarray
     revenue: np.ndarray
     items: np.ndarray
     discount: np.ndarray
-    delivery: np.ndarray     # float days, NaN for store orders
-    late: np.ndarray         # delivery_days - base >= late_threshold
-    returned: np.ndarray     # return requested within the span
-    return_ts: np.ndarray    # int seconds, -1 if not returned
-    support_ts: np.ndarray   # int seconds, -1 if no support contact
-    resolved: np.ndarray     # support contact resolved (False without a contact)
+    delivery: np.ndarray  # float days, NaN for store orders
+    late: np.ndarray  # delivery_days - base >= late_threshold
+    returned: np.ndarray  # return requested within the span
+    return_ts: np.ndarray  # int seconds, -1 if not returned
+    support_ts: np.ndarray  # int seconds, -1 if no support contact
+    resolved: np.ndarray  # support contact resolved (False without a contact)
     is_first: np.ndarray
     ids: pa.Array
 
@@ -266,8 +341,9 @@ def _customers(rng: np.random.Generator, n: int, truth: SampleTruth) -> Customer
     return Customers(acq, country, variant, acq_channel, mobile, make_ids("C", n, 5))
 
 
-def _bgnbd_repeats(rng: np.random.Generator, cust: Customers, truth: SampleTruth
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def _bgnbd_repeats(
+    rng: np.random.Generator, cust: Customers, truth: SampleTruth
+) -> tuple[np.ndarray, np.ndarray]:
     """Repeat purchase times under BG/NBD.
 
     Returns the customer index of every repeat purchase and its time (seconds, unwarped).
@@ -341,7 +417,9 @@ def _orders(rng: np.random.Generator, cust: Customers, truth: SampleTruth) -> Or
     online = channel != STORE
     base = np.array([o.delivery_base_days[k] for k in COUNTRIES])[country]
     is_late = r_after.random(n) < o.delivery_late_share
-    extra = np.where(is_late, 1 + r_after.poisson(o.delivery_late_mean, n), r_after.poisson(o.delivery_on_time_mean, n))
+    extra = np.where(
+        is_late, 1 + r_after.poisson(o.delivery_late_mean, n), r_after.poisson(o.delivery_on_time_mean, n)
+    )
     delivery = np.where(online, (base + extra).astype(float), np.nan)
     late = online & (extra >= o.late_threshold)
     delivered = ts + np.nan_to_num(delivery, nan=0.0) * DAY
@@ -362,8 +440,23 @@ def _orders(rng: np.random.Generator, cust: Customers, truth: SampleTruth) -> Or
     res_rate = np.array([o.resolution_rate[ch] for ch in CHANNELS])[channel]
     resolved = contact & (r_after.random(n) < res_rate)
 
-    return Orders(c_idx, ts, channel, device, revenue, items, discount, delivery, late,
-                  returned, return_ts, support_ts, resolved, is_first, make_ids("O", n, 6))
+    return Orders(
+        c_idx,
+        ts,
+        channel,
+        device,
+        revenue,
+        items,
+        discount,
+        delivery,
+        late,
+        returned,
+        return_ts,
+        support_ts,
+        resolved,
+        is_first,
+        make_ids("O", n, 6),
+    )
 
 
 def _orders_table(orders: Orders, cust: Customers) -> pa.Table:
@@ -418,7 +511,9 @@ def generate_arrow_tables(seed: int = 42, n_customers: int = 20_000) -> dict[str
         "orders": _orders_table(orders, cust),
         "surveys": sample_voc.surveys_table(np.random.default_rng(s_surveys), cust, orders, truth),
     }
-    feedback, feedback_truth = sample_voc.feedback_tables(np.random.default_rng(s_feedback), cust, orders, truth)
+    feedback, feedback_truth = sample_voc.feedback_tables(
+        np.random.default_rng(s_feedback), cust, orders, truth
+    )
     tables["feedback"] = feedback
     tables["experiments"] = sample_experiments.experiments_table(np.random.default_rng(s_exp), truth)
     tables["truth_feedback_aspects"] = feedback_truth
@@ -488,15 +583,18 @@ def generate_sample(out_dir: str | Path, seed: int = 42, n_customers: int = 20_0
     out.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     for name, table in generate_arrow_tables(seed, n_customers).items():
-        table = table.replace_schema_metadata({
-            "cxlib.sample.seed": str(seed),
-            "cxlib.sample.n_customers": str(n_customers),
-            "cxlib.sample.table": name,
-        })
+        table = table.replace_schema_metadata(
+            {
+                "cxlib.sample.seed": str(seed),
+                "cxlib.sample.n_customers": str(n_customers),
+                "cxlib.sample.table": name,
+            }
+        )
         path = out / f"{name}.parquet"
         tmp = out / f".{name}.parquet.tmp"
-        pq.write_table(table, tmp, compression="zstd", compression_level=9,
-                       row_group_size=1 << 20, write_statistics=True)
+        pq.write_table(
+            table, tmp, compression="zstd", compression_level=9, row_group_size=1 << 20, write_statistics=True
+        )
         tmp.replace(path)
         paths[name] = path
     return paths

@@ -27,8 +27,21 @@ import numpy as np
 import pyarrow as pa
 
 from cxlib.data.sample import (
-    APP, CHANNELS, DAY, DESKTOP, DEVICES, MARKETPLACE, MOBILE, SCHEMAS, SPAN_SECONDS, STORE,
-    WEB, group_cumsum, make_ids, take, ts_array,
+    APP,
+    CHANNELS,
+    DAY,
+    DESKTOP,
+    DEVICES,
+    MARKETPLACE,
+    MOBILE,
+    SCHEMAS,
+    SPAN_SECONDS,
+    STORE,
+    WEB,
+    group_cumsum,
+    make_ids,
+    take,
+    ts_array,
 )
 
 if TYPE_CHECKING:
@@ -38,11 +51,27 @@ if TYPE_CHECKING:
 __all__ = ["EVENT_NAMES", "SOURCES", "events_table"]
 
 EVENT_NAMES: tuple[str, ...] = (
-    "session_start", "search", "product_view", "add_to_cart", "checkout_start", "payment",
-    "purchase", "return_request", "support_contact",
+    "session_start",
+    "search",
+    "product_view",
+    "add_to_cart",
+    "checkout_start",
+    "payment",
+    "purchase",
+    "return_request",
+    "support_contact",
 )
-(SESSION_START, SEARCH, PRODUCT_VIEW, ADD_TO_CART, CHECKOUT_START, PAYMENT, PURCHASE,
- RETURN_REQUEST, SUPPORT_CONTACT) = range(len(EVENT_NAMES))
+(
+    SESSION_START,
+    SEARCH,
+    PRODUCT_VIEW,
+    ADD_TO_CART,
+    CHECKOUT_START,
+    PAYMENT,
+    PURCHASE,
+    RETURN_REQUEST,
+    SUPPORT_CONTACT,
+) = range(len(EVENT_NAMES))
 
 SOURCES: tuple[str, ...] = ("direct", "organic_search", "paid_search", "email", "social", "affiliate")
 
@@ -80,8 +109,13 @@ def _compose(rng: np.random.Generator, kind: np.ndarray, truth: SampleTruth) -> 
     counts[:, SEARCH] = has_search * (1 + rng.poisson(0.3, n))
     views = np.select(
         [kind == BUY, kind == ABANDON, kind == BROWSE],
-        [1 + rng.poisson(e.views_purchase, n), 1 + rng.poisson(e.views_abandoned, n),
-         rng.poisson(e.views_browse, n)], 0)
+        [
+            1 + rng.poisson(e.views_purchase, n),
+            1 + rng.poisson(e.views_abandoned, n),
+            rng.poisson(e.views_browse, n),
+        ],
+        0,
+    )
     counts[:, PRODUCT_VIEW] = views
     stages = list(e.abandon_stage.values())
     stage = rng.choice(len(stages), size=n, p=stages)  # 0 cart, 1 checkout, 2 payment
@@ -136,14 +170,26 @@ def events_table(rng: np.random.Generator, cust: Customers, orders: Orders, trut
     k_browse = r_count.poisson(max(browse_total, 0.0) / max(len(buy), 1), len(buy))
 
     anchor = np.concatenate([buy, np.repeat(buy, k_abandon), np.repeat(buy, k_browse), store, ret, sup])
-    kind = np.concatenate([
-        np.full(len(buy), BUY), np.full(k_abandon.sum(), ABANDON), np.full(k_browse.sum(), BROWSE),
-        np.full(len(store), STORE_VISIT), np.full(len(ret), RETURN), np.full(len(sup), SUPPORT),
-    ])
-    anchor_ts = np.concatenate([
-        orders.ts[buy], orders.ts[np.repeat(buy, k_abandon)], orders.ts[np.repeat(buy, k_browse)],
-        orders.ts[store], orders.return_ts[ret], orders.support_ts[sup],
-    ]).astype(np.int64)
+    kind = np.concatenate(
+        [
+            np.full(len(buy), BUY),
+            np.full(k_abandon.sum(), ABANDON),
+            np.full(k_browse.sum(), BROWSE),
+            np.full(len(store), STORE_VISIT),
+            np.full(len(ret), RETURN),
+            np.full(len(sup), SUPPORT),
+        ]
+    )
+    anchor_ts = np.concatenate(
+        [
+            orders.ts[buy],
+            orders.ts[np.repeat(buy, k_abandon)],
+            orders.ts[np.repeat(buy, k_browse)],
+            orders.ts[store],
+            orders.return_ts[ret],
+            orders.support_ts[sup],
+        ]
+    ).astype(np.int64)
     n_sess = len(kind)
 
     # Events per session and their offsets from the session start.

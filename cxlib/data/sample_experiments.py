@@ -33,13 +33,20 @@ def _seconds(iso: str) -> int:
     return int((pd.Timestamp(iso).value // 1_000 - SPAN_START_US) // 1_000_000)
 
 
-def _units(rng: np.random.Generator, n: int, share: float, base: float, lift: float,
-           window: tuple[str, str], truth: SampleTruth) -> dict[str, np.ndarray]:
+def _units(
+    rng: np.random.Generator,
+    n: int,
+    share: float,
+    base: float,
+    lift: float,
+    window: tuple[str, str],
+    truth: SampleTruth,
+) -> dict[str, np.ndarray]:
     """Simulate `n` units of one experiment."""
     x = truth.experiments
     treat = rng.random(n) < share
     activity = np.exp(x.activity_sigma * rng.standard_normal(n) - x.activity_sigma**2 / 2)
-    value_mult = activity ** x.value_activity_power
+    value_mult = activity**x.value_activity_power
 
     pre_orders = rng.poisson(x.pre_orders_mean * activity)
     pre_revenue = rng.gamma(np.maximum(x.order_value_shape * pre_orders, 1e-12), x.order_value_scale)
@@ -53,8 +60,14 @@ def _units(rng: np.random.Generator, n: int, share: float, base: float, lift: fl
 
     lo, hi = _seconds(window[0]), _seconds(window[1])
     exposed = lo + np.floor(rng.random(n) * (hi - lo)).astype(np.int64)
-    return {"treat": treat, "exposed": exposed, "converted": converted, "revenue": revenue,
-            "orders": orders, "pre_revenue": pre_revenue}
+    return {
+        "treat": treat,
+        "exposed": exposed,
+        "converted": converted,
+        "revenue": revenue,
+        "orders": orders,
+        "pre_revenue": pre_revenue,
+    }
 
 
 def experiments_table(rng: np.random.Generator, truth: SampleTruth) -> pa.Table:
@@ -65,10 +78,30 @@ def experiments_table(rng: np.random.Generator, truth: SampleTruth) -> pa.Table:
     x = truth.experiments
     r_checkout, r_banner = rng.spawn(2)
     runs = [
-        ("checkout_redesign", _units(r_checkout, x.checkout_units, x.checkout_treatment_share,
-                                     x.checkout_base_conversion, x.checkout_lift, x.checkout_window, truth)),
-        ("free_shipping_banner", _units(r_banner, x.banner_units, x.banner_treatment_share,
-                                        x.banner_base_conversion, x.banner_lift, x.banner_window, truth)),
+        (
+            "checkout_redesign",
+            _units(
+                r_checkout,
+                x.checkout_units,
+                x.checkout_treatment_share,
+                x.checkout_base_conversion,
+                x.checkout_lift,
+                x.checkout_window,
+                truth,
+            ),
+        ),
+        (
+            "free_shipping_banner",
+            _units(
+                r_banner,
+                x.banner_units,
+                x.banner_treatment_share,
+                x.banner_base_conversion,
+                x.banner_lift,
+                x.banner_window,
+                truth,
+            ),
+        ),
     ]
     parts = []
     for name, u in runs:
@@ -78,13 +111,18 @@ def experiments_table(rng: np.random.Generator, truth: SampleTruth) -> pa.Table:
     ids = make_ids("U", n_total, 7)
     cat = {key: np.concatenate([u[key] for _, u in parts]) for key in parts[0][1]}
     names = np.concatenate([np.full(len(u["treat"]), k) for k, (_, u) in enumerate(parts)])
-    return pa.table({
-        "experiment": pa.array([n for n, _ in parts], type=pa.string()).take(pa.array(names)),
-        "variant": pa.array(list(VARIANT_NAMES), type=pa.string()).take(pa.array(cat["treat"].astype(np.int64))),
-        "unit_id": ids,
-        "exposed_ts": ts_array(cat["exposed"]),
-        "converted": pa.array(cat["converted"], type=pa.bool_()),
-        "revenue": pa.array(cat["revenue"], type=pa.float64()),
-        "orders": pa.array(cat["orders"], type=pa.int32()),
-        "pre_revenue": pa.array(cat["pre_revenue"], type=pa.float64()),
-    }, schema=SCHEMAS["experiments"])
+    return pa.table(
+        {
+            "experiment": pa.array([n for n, _ in parts], type=pa.string()).take(pa.array(names)),
+            "variant": pa.array(list(VARIANT_NAMES), type=pa.string()).take(
+                pa.array(cat["treat"].astype(np.int64))
+            ),
+            "unit_id": ids,
+            "exposed_ts": ts_array(cat["exposed"]),
+            "converted": pa.array(cat["converted"], type=pa.bool_()),
+            "revenue": pa.array(cat["revenue"], type=pa.float64()),
+            "orders": pa.array(cat["orders"], type=pa.int32()),
+            "pre_revenue": pa.array(cat["pre_revenue"], type=pa.float64()),
+        },
+        schema=SCHEMAS["experiments"],
+    )

@@ -63,29 +63,49 @@ class CustomerTruth:
     end) times a seasonal factor per calendar month (Black Friday/Christmas peak).
     """
 
-    country_mix: Mapping[str, float] = field(default_factory=lambda: _ro({
-        "PL": 0.30, "NL": 0.14, "SK": 0.07, "CZ": 0.07, "DE": 0.10,
-        "GB": 0.10, "CN": 0.07, "TW": 0.04, "AE": 0.05, "SA": 0.06,
-    }))
+    country_mix: Mapping[str, float] = field(
+        default_factory=lambda: _ro(
+            {
+                "PL": 0.30,
+                "NL": 0.14,
+                "SK": 0.07,
+                "CZ": 0.07,
+                "DE": 0.10,
+                "GB": 0.10,
+                "CN": 0.07,
+                "TW": 0.04,
+                "AE": 0.05,
+                "SA": 0.06,
+            }
+        )
+    )
     #: Language variant of each customer's texts, by country (share of customers).
     #: CZ customers write Slovak or English (no Czech text bank); DE customers write English.
-    language_mix: Mapping[str, Mapping[str, float]] = field(default_factory=lambda: _ro({
-        "PL": {"pl": 0.92, "en": 0.08},
-        "NL": {"nl": 0.85, "en": 0.15},
-        "SK": {"sk": 0.90, "en": 0.10},
-        "CZ": {"sk": 0.55, "en": 0.45},
-        "DE": {"en": 1.0},
-        "GB": {"en": 1.0},
-        "CN": {"zh-Hans": 0.95, "en": 0.05},
-        "TW": {"zh-Hant": 0.95, "en": 0.05},
-        "AE": {"ar": 0.60, "en": 0.40},
-        "SA": {"ar": 0.85, "en": 0.15},
-    }))
+    language_mix: Mapping[str, Mapping[str, float]] = field(
+        default_factory=lambda: _ro(
+            {
+                "PL": {"pl": 0.92, "en": 0.08},
+                "NL": {"nl": 0.85, "en": 0.15},
+                "SK": {"sk": 0.90, "en": 0.10},
+                "CZ": {"sk": 0.55, "en": 0.45},
+                "DE": {"en": 1.0},
+                "GB": {"en": 1.0},
+                "CN": {"zh-Hans": 0.95, "en": 0.05},
+                "TW": {"zh-Hant": 0.95, "en": 0.05},
+                "AE": {"ar": 0.60, "en": 0.40},
+                "SA": {"ar": 0.85, "en": 0.15},
+            }
+        )
+    )
     #: Acquisition (first-order) channel mix; the shop has stores only in PL and NL.
-    acquisition_channel_mix: Mapping[str, Mapping[str, float]] = field(default_factory=lambda: _ro({
-        "store_countries": {"web": 0.42, "app": 0.20, "marketplace": 0.23, "store": 0.15},
-        "other_countries": {"web": 0.50, "app": 0.22, "marketplace": 0.28, "store": 0.0},
-    }))
+    acquisition_channel_mix: Mapping[str, Mapping[str, float]] = field(
+        default_factory=lambda: _ro(
+            {
+                "store_countries": {"web": 0.42, "app": 0.20, "marketplace": 0.23, "store": 0.15},
+                "other_countries": {"web": 0.50, "app": 0.22, "marketplace": 0.28, "store": 0.0},
+            }
+        )
+    )
     store_countries: tuple[str, ...] = ("PL", "NL")
     growth: float = 0.6
     #: Seasonal acquisition factor per calendar month (1 = January).
@@ -111,12 +131,16 @@ class OrderTruth:
 
     bgnbd_r: float = 0.24
     bgnbd_alpha: float = 9.0
-    bgnbd_ab: Mapping[str, tuple[float, float]] = field(default_factory=lambda: _ro({
-        "web": (0.60, 2.40),
-        "app": (0.50, 3.50),
-        "marketplace": (1.20, 1.80),
-        "store": (0.70, 2.80),
-    }))
+    bgnbd_ab: Mapping[str, tuple[float, float]] = field(
+        default_factory=lambda: _ro(
+            {
+                "web": (0.60, 2.40),
+                "app": (0.50, 3.50),
+                "marketplace": (1.20, 1.80),
+                "store": (0.70, 2.80),
+            }
+        )
+    )
     #: A repeat order uses the acquisition channel with this probability, else a fresh draw
     #: from the country's channel mix.
     repeat_same_channel: float = 0.70
@@ -134,9 +158,22 @@ class OrderTruth:
     #: Discount rates drawn uniformly from these; discount = revenue·d/(1 − d) (revenue is net).
     discount_rates: tuple[float, ...] = (0.05, 0.10, 0.15, 0.20)
     #: Promised delivery days by country; actual = base + extra (null for store orders).
-    delivery_base_days: Mapping[str, int] = field(default_factory=lambda: _ro({
-        "PL": 1, "CZ": 2, "SK": 2, "DE": 2, "NL": 2, "GB": 3, "AE": 4, "SA": 4, "CN": 6, "TW": 6,
-    }))
+    delivery_base_days: Mapping[str, int] = field(
+        default_factory=lambda: _ro(
+            {
+                "PL": 1,
+                "CZ": 2,
+                "SK": 2,
+                "DE": 2,
+                "NL": 2,
+                "GB": 3,
+                "AE": 4,
+                "SA": 4,
+                "CN": 6,
+                "TW": 6,
+            }
+        )
+    )
     #: extra ~ Poisson(on_time_mean) with prob 1 − late_share, else 1 + Poisson(late_mean).
     delivery_late_share: float = 0.22
     delivery_on_time_mean: float = 0.4
@@ -146,17 +183,31 @@ class OrderTruth:
     #: Return probability by order channel (returns requested 1–6 days after delivery, or
     #: 1–14 days after a store purchase; a return that would fall after the span end is not
     #: in the data, so recent orders show fewer returns).
-    return_rate: Mapping[str, float] = field(default_factory=lambda: _ro({
-        "web": 0.10, "app": 0.08, "marketplace": 0.14, "store": 0.05,
-    }))
+    return_rate: Mapping[str, float] = field(
+        default_factory=lambda: _ro(
+            {
+                "web": 0.10,
+                "app": 0.08,
+                "marketplace": 0.14,
+                "store": 0.05,
+            }
+        )
+    )
     #: P(support contact) = base + returned·+0.20 + late·+0.10.
     support_base: float = 0.04
     support_if_returned: float = 0.20
     support_if_late: float = 0.10
     #: Share of support contacts resolved, by order channel.
-    resolution_rate: Mapping[str, float] = field(default_factory=lambda: _ro({
-        "web": 0.75, "app": 0.80, "marketplace": 0.60, "store": 0.85,
-    }))
+    resolution_rate: Mapping[str, float] = field(
+        default_factory=lambda: _ro(
+            {
+                "web": 0.75,
+                "app": 0.80,
+                "marketplace": 0.60,
+                "store": 0.85,
+            }
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -174,27 +225,53 @@ class EventTruth:
 
     #: Planted cart abandonment (sessions with add_to_cart but no purchase / sessions with
     #: add_to_cart) per (channel, device).
-    cart_abandonment: Mapping[str, float] = field(default_factory=lambda: _ro({
-        "web/desktop": 0.64,
-        "web/mobile": 0.77,
-        "app/mobile": 0.62,
-        "marketplace/desktop": 0.60,
-        "marketplace/mobile": 0.72,
-    }))
+    cart_abandonment: Mapping[str, float] = field(
+        default_factory=lambda: _ro(
+            {
+                "web/desktop": 0.64,
+                "web/mobile": 0.77,
+                "app/mobile": 0.62,
+                "marketplace/desktop": 0.60,
+                "marketplace/mobile": 0.72,
+            }
+        )
+    )
     #: Share of online sessions by marketing source.
-    source_share: Mapping[str, float] = field(default_factory=lambda: _ro({
-        "direct": 0.22, "organic_search": 0.28, "paid_search": 0.18,
-        "email": 0.12, "social": 0.12, "affiliate": 0.08,
-    }))
+    source_share: Mapping[str, float] = field(
+        default_factory=lambda: _ro(
+            {
+                "direct": 0.22,
+                "organic_search": 0.28,
+                "paid_search": 0.18,
+                "email": 0.12,
+                "social": 0.12,
+                "affiliate": 0.08,
+            }
+        )
+    )
     #: P(purchase | online session from source).
-    source_conversion: Mapping[str, float] = field(default_factory=lambda: _ro({
-        "direct": 0.21, "organic_search": 0.16, "paid_search": 0.19,
-        "email": 0.27, "social": 0.07, "affiliate": 0.17,
-    }))
+    source_conversion: Mapping[str, float] = field(
+        default_factory=lambda: _ro(
+            {
+                "direct": 0.21,
+                "organic_search": 0.16,
+                "paid_search": 0.19,
+                "email": 0.27,
+                "social": 0.07,
+                "affiliate": 0.17,
+            }
+        )
+    )
     #: Where an abandoned cart session stops: after add_to_cart, checkout_start, payment.
-    abandon_stage: Mapping[str, float] = field(default_factory=lambda: _ro({
-        "add_to_cart": 0.55, "checkout_start": 0.27, "payment": 0.18,
-    }))
+    abandon_stage: Mapping[str, float] = field(
+        default_factory=lambda: _ro(
+            {
+                "add_to_cart": 0.55,
+                "checkout_start": 0.27,
+                "payment": 0.18,
+            }
+        )
+    )
     #: product_view counts: purchase 1 + Poisson(2.0), abandoned 1 + Poisson(1.5),
     #: browse Poisson(1.3) (0 = bounce).
     views_purchase: float = 2.0
@@ -235,35 +312,64 @@ class SurveyTruth:
     nps_intercept: float = 9.4
     nps_delivery_day: float = -0.30
     nps_returned: float = -2.0
-    nps_channel: Mapping[str, float] = field(default_factory=lambda: _ro({
-        "web": 0.0, "app": 0.4, "marketplace": -0.7, "store": 0.2,
-    }))
+    nps_channel: Mapping[str, float] = field(
+        default_factory=lambda: _ro(
+            {
+                "web": 0.0,
+                "app": 0.4,
+                "marketplace": -0.7,
+                "store": 0.2,
+            }
+        )
+    )
     nps_sigma: float = 1.9
 
     csat_response: float = 0.40
     csat_intercept: float = 2.9
     csat_resolved: float = 1.5
     csat_returned: float = -0.4
-    csat_channel: Mapping[str, float] = field(default_factory=lambda: _ro({
-        "web": 0.0, "app": 0.2, "marketplace": -0.3, "store": 0.2,
-    }))
+    csat_channel: Mapping[str, float] = field(
+        default_factory=lambda: _ro(
+            {
+                "web": 0.0,
+                "app": 0.2,
+                "marketplace": -0.3,
+                "store": 0.2,
+            }
+        )
+    )
     csat_sigma: float = 1.0
 
     ces_checkout_response: float = 0.09
     ces_return_response: float = 0.35
     ces_checkout_intercept: float = 2.6
     ces_checkout_mobile: float = 0.8
-    ces_checkout_channel: Mapping[str, float] = field(default_factory=lambda: _ro({
-        "web": 0.0, "app": -0.4, "marketplace": 0.3,
-    }))
+    ces_checkout_channel: Mapping[str, float] = field(
+        default_factory=lambda: _ro(
+            {
+                "web": 0.0,
+                "app": -0.4,
+                "marketplace": 0.3,
+            }
+        )
+    )
     ces_return_intercept: float = 3.6
-    ces_return_channel: Mapping[str, float] = field(default_factory=lambda: _ro({
-        "web": 0.0, "app": 0.0, "marketplace": 0.6, "store": -0.5,
-    }))
+    ces_return_channel: Mapping[str, float] = field(
+        default_factory=lambda: _ro(
+            {
+                "web": 0.0,
+                "app": 0.0,
+                "marketplace": 0.6,
+                "store": -0.5,
+            }
+        )
+    )
     ces_sigma: float = 1.2
 
     #: Probability a response carries a comment, by sentiment of the score.
-    comment_prob: Mapping[str, float] = field(default_factory=lambda: _ro({"neg": 0.45, "neu": 0.20, "pos": 0.25}))
+    comment_prob: Mapping[str, float] = field(
+        default_factory=lambda: _ro({"neg": 0.45, "neu": 0.20, "pos": 0.25})
+    )
     #: Score → sentiment passed to the comment bank (inclusive upper bounds of neg and neu).
     #: NPS 0–6 neg, 7–8 neu, 9–10 pos; CSAT 1–2 neg, 3 neu, 4–5 pos; CES 1–2 pos, 3–4 neu,
     #: 5–7 neg.
@@ -295,9 +401,16 @@ class FeedbackTruth:
     review_intercept: float = 4.6
     review_delivery_day: float = -0.2
     review_returned: float = -1.6
-    review_channel: Mapping[str, float] = field(default_factory=lambda: _ro({
-        "web": 0.0, "app": 0.1, "marketplace": -0.3, "store": 0.2,
-    }))
+    review_channel: Mapping[str, float] = field(
+        default_factory=lambda: _ro(
+            {
+                "web": 0.0,
+                "app": 0.1,
+                "marketplace": -0.3,
+                "store": 0.2,
+            }
+        )
+    )
     review_sigma: float = 1.1
     contact_text_prob: float = 0.65
     ticket_share: float = 0.60
@@ -315,8 +428,16 @@ class FeedbackTruth:
     pii_offset: int = 3
     pii_kinds: tuple[str, ...] = ("email", "phone")
     html_ids: tuple[str, ...] = (
-        "F000007", "F000042", "F000123", "F000256", "F000404",
-        "F000500", "F000618", "F000777", "F000808", "F000999",
+        "F000007",
+        "F000042",
+        "F000123",
+        "F000256",
+        "F000404",
+        "F000500",
+        "F000618",
+        "F000777",
+        "F000808",
+        "F000999",
     )
     html_fragments: tuple[str, ...] = (
         "<script>alert(1)</script>",
@@ -378,8 +499,10 @@ class ExperimentTruth:
     def checkout_conversion(self) -> tuple[float, float]:
         """Expected conversion (control, treatment) of ``checkout_redesign``: 0.0990, 0.1105."""
         sigma = self.activity_sigma
-        return (expected_conversion(self.checkout_base_conversion, 0.0, sigma),
-                expected_conversion(self.checkout_base_conversion, self.checkout_lift, sigma))
+        return (
+            expected_conversion(self.checkout_base_conversion, 0.0, sigma),
+            expected_conversion(self.checkout_base_conversion, self.checkout_lift, sigma),
+        )
 
     @property
     def checkout_relative_lift(self) -> float:
@@ -459,20 +582,29 @@ def expected_clipped_score(mu: np.ndarray | float, sigma: float, low: int, high:
     return probs @ np.arange(low, high + 1, dtype=float)
 
 
-def nps_latent_mean(delivery_days: np.ndarray | float, returned: np.ndarray | bool,
-                    channel: np.ndarray | str, truth: SurveyTruth | None = None) -> np.ndarray:
+def nps_latent_mean(
+    delivery_days: np.ndarray | float,
+    returned: np.ndarray | bool,
+    channel: np.ndarray | str,
+    truth: SurveyTruth | None = None,
+) -> np.ndarray:
     """Latent NPS mean for given drivers (``delivery_days`` of store orders: 0)."""
     s = truth or TRUTH.surveys
     ch = np.asarray(channel)
     effect = np.zeros(ch.shape)
     for name, value in s.nps_channel.items():
         effect = np.where(ch == name, value, effect)
-    return (s.nps_intercept + s.nps_delivery_day * np.asarray(delivery_days, dtype=float)
-            + s.nps_returned * np.asarray(returned, dtype=float) + effect)
+    return (
+        s.nps_intercept
+        + s.nps_delivery_day * np.asarray(delivery_days, dtype=float)
+        + s.nps_returned * np.asarray(returned, dtype=float)
+        + effect
+    )
 
 
-def expected_nps(delivery_days: np.ndarray | float, returned: np.ndarray | bool,
-                 channel: np.ndarray | str) -> np.ndarray:
+def expected_nps(
+    delivery_days: np.ndarray | float, returned: np.ndarray | bool, channel: np.ndarray | str
+) -> np.ndarray:
     """Expected NPS (−100…100) of responses with the given drivers.
 
     NPS = 100·(P(score ≥ 9) − P(score ≤ 6)) under the planted latent model.

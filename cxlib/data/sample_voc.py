@@ -15,7 +15,16 @@ import pyarrow as pa
 
 from cxlib.data import sample_texts
 from cxlib.data.sample import (
-    CHANNELS, COUNTRIES, DAY, MOBILE, SCHEMAS, SPAN_SECONDS, STORE, VARIANTS, make_ids, take,
+    CHANNELS,
+    COUNTRIES,
+    DAY,
+    MOBILE,
+    SCHEMAS,
+    SPAN_SECONDS,
+    STORE,
+    VARIANTS,
+    make_ids,
+    take,
     ts_array,
 )
 from cxlib.data.sample_truth import nps_latent_mean
@@ -81,19 +90,31 @@ def surveys_table(rng: np.random.Generator, cust: Customers, orders: Orders, tru
     contact = orders.support_ts >= 0
     csat_ts = orders.support_ts + np.floor(r_pick.uniform(0.1, 3.0, n) * DAY).astype(np.int64)
     csat_take = contact & (r_pick.random(n) < s.csat_response) & (csat_ts < SPAN_SECONDS)
-    csat_latent = (s.csat_intercept + s.csat_resolved * orders.resolved + s.csat_returned * orders.returned
-                   + _effect(s.csat_channel, orders.channel) + s.csat_sigma * r_score.standard_normal(n))
+    csat_latent = (
+        s.csat_intercept
+        + s.csat_resolved * orders.resolved
+        + s.csat_returned * orders.returned
+        + _effect(s.csat_channel, orders.channel)
+        + s.csat_sigma * r_score.standard_normal(n)
+    )
     csat_score = _clip_round(csat_latent, 1, 5)
 
     # CES after checkout (online orders) and after a return request.
     chk_ts = orders.ts + np.floor(r_pick.uniform(120, 3 * 3600, n)).astype(np.int64)
     chk_take = online & (r_pick.random(n) < s.ces_checkout_response) & (chk_ts < SPAN_SECONDS)
-    chk_latent = (s.ces_checkout_intercept + s.ces_checkout_mobile * (orders.device == MOBILE)
-                  + _effect(s.ces_checkout_channel, orders.channel) + s.ces_sigma * r_score.standard_normal(n))
+    chk_latent = (
+        s.ces_checkout_intercept
+        + s.ces_checkout_mobile * (orders.device == MOBILE)
+        + _effect(s.ces_checkout_channel, orders.channel)
+        + s.ces_sigma * r_score.standard_normal(n)
+    )
     ret_ts = orders.return_ts + np.floor(r_pick.uniform(1, 5, n) * DAY).astype(np.int64)
     ret_take = orders.returned & (r_pick.random(n) < s.ces_return_response) & (ret_ts < SPAN_SECONDS)
-    ret_latent = (s.ces_return_intercept + _effect(s.ces_return_channel, orders.channel)
-                  + s.ces_sigma * r_score.standard_normal(n))
+    ret_latent = (
+        s.ces_return_intercept
+        + _effect(s.ces_return_channel, orders.channel)
+        + s.ces_sigma * r_score.standard_normal(n)
+    )
 
     blocks = [  # (metric, touchpoint, take, ts, score)
         (0, 0, nps_take, nps_ts, nps_score),
@@ -165,8 +186,9 @@ def _count_before(keys_cust: np.ndarray, keys_ts: np.ndarray, cust: np.ndarray, 
     return np.searchsorted(keys, q + ts) - np.searchsorted(keys, q)
 
 
-def feedback_tables(rng: np.random.Generator, cust: Customers, orders: Orders, truth: SampleTruth
-                    ) -> tuple[pa.Table, pa.Table]:
+def feedback_tables(
+    rng: np.random.Generator, cust: Customers, orders: Orders, truth: SampleTruth
+) -> tuple[pa.Table, pa.Table]:
     """Build the ``feedback`` table and its ground truth ``truth_feedback_aspects``.
 
     Returns
@@ -186,16 +208,28 @@ def feedback_tables(rng: np.random.Generator, cust: Customers, orders: Orders, t
 
     # Reviews of orders.
     rev_ts = np.floor(orders.delivered_ts + r_pick.uniform(2, 20, n) * DAY).astype(np.int64)
-    rev_take = (r_pick.random(n) < np.where(online, f.review_prob_online, f.review_prob_store)) & (rev_ts < SPAN_SECONDS)
-    rev_latent = (f.review_intercept + f.review_delivery_day * days0 + f.review_returned * orders.returned
-                  + _effect(f.review_channel, orders.channel) + f.review_sigma * r_rate.standard_normal(n))
+    rev_take = (r_pick.random(n) < np.where(online, f.review_prob_online, f.review_prob_store)) & (
+        rev_ts < SPAN_SECONDS
+    )
+    rev_latent = (
+        f.review_intercept
+        + f.review_delivery_day * days0
+        + f.review_returned * orders.returned
+        + _effect(f.review_channel, orders.channel)
+        + f.review_sigma * r_rate.standard_normal(n)
+    )
 
     # Tickets and chats at support contacts.
     con_ts = orders.support_ts + np.floor(r_pick.uniform(0, 1800, n)).astype(np.int64)
     con_take = (orders.support_ts >= 0) & (r_pick.random(n) < f.contact_text_prob) & (con_ts < SPAN_SECONDS)
     con_source = np.where(r_pick.random(n) < f.ticket_share, 1, 2)
-    con_latent = (f.contact_intercept + f.contact_resolved * orders.resolved + f.contact_returned * orders.returned
-                  + f.contact_delivery_day * days0 + f.contact_sigma * r_rate.standard_normal(n))
+    con_latent = (
+        f.contact_intercept
+        + f.contact_resolved * orders.resolved
+        + f.contact_returned * orders.returned
+        + f.contact_delivery_day * days0
+        + f.contact_sigma * r_rate.standard_normal(n)
+    )
 
     # Social posts by customers.
     n_social = int(r_pick.binomial(cust.n, f.social_per_customer))
@@ -206,8 +240,12 @@ def feedback_tables(rng: np.random.Generator, cust: Customers, orders: Orders, t
     any_ret = _count_before(orders.cust[ret], orders.return_ts[ret], soc_cust, soc_ts) > 0
     late = orders.late
     any_late = _count_before(orders.cust[late], orders.delivered_ts[late], soc_cust, soc_ts) > 0
-    soc_latent = (f.social_intercept + f.social_any_returned * any_ret + f.social_any_late * any_late
-                  + f.social_sigma * r_rate.standard_normal(n_social))
+    soc_latent = (
+        f.social_intercept
+        + f.social_any_returned * any_ret
+        + f.social_any_late * any_late
+        + f.social_sigma * r_rate.standard_normal(n_social)
+    )
 
     # One frame: order index (-1 for social), customer, ts, source, rating.
     rev_i, con_i = np.flatnonzero(rev_take), np.flatnonzero(con_take)
@@ -219,7 +257,8 @@ def feedback_tables(rng: np.random.Generator, cust: Customers, orders: Orders, t
     channel = np.concatenate([orders.channel[rev_i], orders.channel[con_i], cust.acq_channel[soc_cust]])
     sort = np.lexsort((cust_idx, source, ts))
     order_idx, cust_idx, ts, source, rating, channel = (
-        a[sort] for a in (order_idx, cust_idx, ts, source, rating, channel))
+        a[sort] for a in (order_idx, cust_idx, ts, source, rating, channel)
+    )
     m = len(ts)
     ids = make_ids("F", m, 6)
 
@@ -235,8 +274,9 @@ def feedback_tables(rng: np.random.Generator, cust: Customers, orders: Orders, t
     extra_aspects = ("quality", "price", "website", "checkout")
     u_extra = r_text.random(m)
     for i in range(m):
-        aspects = _feedback_aspects(FEEDBACK_SOURCES[source[i]], orders, int(order_idx[i]),
-                                    u_extra[i], extra_aspects)
+        aspects = _feedback_aspects(
+            FEEDBACK_SOURCES[source[i]], orders, int(order_idx[i]), u_extra[i], extra_aspects
+        )
         text, got = sample_texts.feedback_text(r_text, VARIANTS[variant[i]], int(rating[i]), aspects)
         number = i + 1
         if f.pii_feedback_number(number):
@@ -252,30 +292,37 @@ def feedback_tables(rng: np.random.Generator, cust: Customers, orders: Orders, t
         texts.append(text)
         mentioned.append(list(got))
 
-    feedback = pa.table({
-        "feedback_id": ids,
-        "ts": ts_array(ts),
-        "text": pa.array(texts, type=pa.string()),
-        "customer_id": cust.ids.take(pa.array(cust_idx)),
-        "order_id": orders.ids.take(pa.array(np.maximum(order_idx, 0), mask=order_idx < 0)),
-        "rating": pa.array(rating, type=pa.int32()),
-        "source": take(FEEDBACK_SOURCES, source),
-        "lang": take(LANGS, variant),
-        "channel": take(CHANNELS, channel),
-        "variant": take(VARIANTS, variant),
-    }, schema=SCHEMAS["feedback"])
-    truth_table = pa.table({
-        "feedback_id": ids,
-        "aspects": pa.array(mentioned, type=pa.list_(pa.string())),
-        "pii_kind": pa.array(pii_kind, type=pa.string()),
-        "pii_value": pa.array(pii_value, type=pa.string()),
-        "html_fragment": pa.array(html, type=pa.string()),
-    }, schema=SCHEMAS["truth_feedback_aspects"])
+    feedback = pa.table(
+        {
+            "feedback_id": ids,
+            "ts": ts_array(ts),
+            "text": pa.array(texts, type=pa.string()),
+            "customer_id": cust.ids.take(pa.array(cust_idx)),
+            "order_id": orders.ids.take(pa.array(np.maximum(order_idx, 0), mask=order_idx < 0)),
+            "rating": pa.array(rating, type=pa.int32()),
+            "source": take(FEEDBACK_SOURCES, source),
+            "lang": take(LANGS, variant),
+            "channel": take(CHANNELS, channel),
+            "variant": take(VARIANTS, variant),
+        },
+        schema=SCHEMAS["feedback"],
+    )
+    truth_table = pa.table(
+        {
+            "feedback_id": ids,
+            "aspects": pa.array(mentioned, type=pa.list_(pa.string())),
+            "pii_kind": pa.array(pii_kind, type=pa.string()),
+            "pii_value": pa.array(pii_value, type=pa.string()),
+            "html_fragment": pa.array(html, type=pa.string()),
+        },
+        schema=SCHEMAS["truth_feedback_aspects"],
+    )
     return feedback, truth_table
 
 
-def _feedback_aspects(source: str, orders: Orders, i: int, u: float,
-                      extra: Sequence[str]) -> tuple[str, ...] | None:
+def _feedback_aspects(
+    source: str, orders: Orders, i: int, u: float, extra: Sequence[str]
+) -> tuple[str, ...] | None:
     """Aspects a feedback text talks about: the order's problems plus, often, one more."""
     if source == "social":
         return None
@@ -320,8 +367,10 @@ _PHONES: dict[str, tuple[str, ...]] = {
 }
 
 _LEAD_INS: dict[str, dict[str, tuple[str, ...]]] = {
-    "en": {"email": ("Contact me at {}", "My email: {}", "Please write to {}"),
-           "phone": ("Call me on {}", "My number is {}", "Phone: {}")},
+    "en": {
+        "email": ("Contact me at {}", "My email: {}", "Please write to {}"),
+        "phone": ("Call me on {}", "My number is {}", "Phone: {}"),
+    },
     "pl": {"email": ("Proszę o kontakt: {}", "Mój e-mail: {}"), "phone": ("Tel. {}", "Proszę dzwonić: {}")},
     "nl": {"email": ("Mijn e-mail: {}", "Mail me op {}"), "phone": ("Bel me op {}", "Tel: {}")},
     "sk": {"email": ("Môj e-mail: {}", "Kontaktujte ma: {}"), "phone": ("Tel.: {}", "Volajte na {}")},

@@ -15,7 +15,16 @@ from cxlib.data.adapters import ADAPTERS, apply_spec
 from cxlib.data.contracts import CONTRACTS, TABLES
 from cxlib.data.exports import ExportFiles, find_export_files, read_export
 from cxlib.data.mapping import MappingSource, ShopMapping, TableSpec, folder_mapping, load_mapping
-from cxlib.data.sources import DATABASE_SUFFIXES, ENCODINGS, FILE_SUFFIXES, attach_database, find_table_files, read_database_table, read_file, table_name_of
+from cxlib.data.sources import (
+    DATABASE_SUFFIXES,
+    ENCODINGS,
+    FILE_SUFFIXES,
+    attach_database,
+    find_table_files,
+    read_database_table,
+    read_file,
+    table_name_of,
+)
 from cxlib.data.validate import Finding, OnError, validate_table
 from cxlib.errors import DataError
 
@@ -88,7 +97,9 @@ def open_table(
     >>> orders = open_table("data/sample/orders.parquet", "orders")  # doctest: +SKIP
     """
     if table not in CONTRACTS:
-        raise DataError(f"unknown table '{table}'; tables: {', '.join(TABLES)}", table=str(table), rule="unknown_table")
+        raise DataError(
+            f"unknown table '{table}'; tables: {', '.join(TABLES)}", table=str(table), rule="unknown_table"
+        )
     _check_options(on_error, timezone, encoding)
     loaded = load_mapping(mapping)
     spec = loaded.get(table)
@@ -196,7 +207,9 @@ def check_shop(
 
 
 def _finding_from_error(exc: DataError) -> Finding:
-    return Finding(exc.table or "", exc.column, exc.rule or "error", exc.detail, exc.n_rows or 0, tuple(exc.rows))
+    return Finding(
+        exc.table or "", exc.column, exc.rule or "error", exc.detail, exc.n_rows or 0, tuple(exc.rows)
+    )
 
 
 def _check_options(on_error: str, timezone: str | None, encoding: str) -> None:
@@ -208,12 +221,16 @@ def _check_options(on_error: str, timezone: str | None, encoding: str) -> None:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise DataError(
                 f"unknown time zone {timezone!r}; use an IANA name such as 'Europe/Warsaw' or 'UTC'",
-                table="options", column="timezone", rule="unknown_timezone",
+                table="options",
+                column="timezone",
+                rule="unknown_timezone",
             ) from None
     if encoding.lower().replace("_", "-") not in ENCODINGS:
         raise DataError(
             f"unsupported encoding {encoding!r}; use one of {', '.join(ENCODINGS)} (or re-save the file as UTF-8)",
-            table="options", column="encoding", rule="unknown_encoding",
+            table="options",
+            column="encoding",
+            rule="unknown_encoding",
         )
 
 
@@ -228,13 +245,20 @@ def resolve_sources(source: Source, mapping: ShopMapping | None = None) -> tuple
     if isinstance(source, Mapping):
         unknown = [k for k in source if k not in CONTRACTS]
         if unknown:
-            raise DataError(f"unknown table name(s) {', '.join(map(repr, unknown))}; tables: {', '.join(TABLES)}", table=str(unknown[0]), rule="unknown_table")
-        return {k: v for k, v in source.items() if v is not None}, "in-memory tables" if not any(isinstance(v, (str, os.PathLike)) for v in source.values()) else "files"
+            raise DataError(
+                f"unknown table name(s) {', '.join(map(repr, unknown))}; tables: {', '.join(TABLES)}",
+                table=str(unknown[0]),
+                rule="unknown_table",
+            )
+        return {k: v for k, v in source.items() if v is not None}, "in-memory tables" if not any(
+            isinstance(v, (str, os.PathLike)) for v in source.values()
+        ) else "files"
     if not isinstance(source, (str, os.PathLike)):
         raise DataError(
             "open_shop needs a folder, a file, a DuckDB database or a dict of tables, "
             f"not a {type(source).__name__}; for one frame use open_table(frame, 'orders')",
-            table="source", rule="unknown_source",
+            table="source",
+            rule="unknown_source",
         )
     path = Path(source).expanduser()
     if not path.exists():
@@ -248,13 +272,18 @@ def resolve_sources(source: Source, mapping: ShopMapping | None = None) -> tuple
                 f"({', '.join(t + '.parquet' for t in TABLES)}, or .csv)"
                 + (f" or matching the mapping's patterns ({', '.join(patterns)})" if patterns else "")
                 + ". For exports from Shopify, GA4 or survey tools, pass a preset: --mapping NAME",
-                table=str(path), rule="no_tables",
+                table=str(path),
+                rule="no_tables",
             )
         return found, _described(str(path), mapping)
     if path.name.lower().endswith(DATABASE_SUFFIXES):
         names = [t for t in attach_database(path) if t in CONTRACTS]
         if not names:
-            raise DataError(f"the database {path.name} has no table named {', '.join(TABLES)}", table=str(path), rule="no_tables")
+            raise DataError(
+                f"the database {path.name} has no table named {', '.join(TABLES)}",
+                table=str(path),
+                rule="no_tables",
+            )
         return {name: path for name in names}, str(path)
     name = table_name_of(path)
     if name not in CONTRACTS:
@@ -263,7 +292,8 @@ def resolve_sources(source: Source, mapping: ShopMapping | None = None) -> tuple
         raise DataError(
             f"cannot tell which table {path.name} holds; name it after a table "
             f"({', '.join(TABLES)}), use open_table(path, 'orders'), or pass a mapping for it",
-            table=str(path), rule="unknown_table",
+            table=str(path),
+            rule="unknown_table",
         )
     spec = mapping.get(name)
     exported = spec is not None and (spec.adapter is not None or bool(spec.files))
@@ -293,7 +323,8 @@ def _read(source: Any, table: str, spec: TableSpec | None, encoding: str) -> Any
     except TypeError:
         raise DataError(
             f"cannot read a {type(source).__name__} as a table; pass a pandas, polars, DuckDB or Spark frame, or a path",
-            table=table, rule="unknown_source",
+            table=table,
+            rule="unknown_source",
         ) from None
 
 
@@ -314,7 +345,9 @@ def _fingerprint(sources: dict[str, Any]) -> str:
         else:
             frame = nw.from_native(src)
             digest.update(repr(frame.collect_schema()).encode())
-            digest.update(str(id(src)).encode() if isinstance(frame, nw.LazyFrame) else str(len(frame)).encode())
+            digest.update(
+                str(id(src)).encode() if isinstance(frame, nw.LazyFrame) else str(len(frame)).encode()
+            )
             if isinstance(frame, nw.DataFrame):
                 digest.update(frame.head(1000).to_pandas().to_csv().encode())
     return digest.hexdigest()[:16]
@@ -328,5 +361,3 @@ def _hash_file(digest: Any, file: Path, chunk: int = 1 << 20) -> None:
         if size > 2 * chunk:
             handle.seek(-chunk, os.SEEK_END)
         digest.update(handle.read(chunk))
-
-

@@ -20,7 +20,15 @@ from cxlib.data.contracts import CONTRACTS
 from cxlib.engine import duckdb_connection
 from cxlib.errors import DataError
 
-__all__ = ["DATABASE_SUFFIXES", "ENCODINGS", "FILE_SUFFIXES", "attach_database", "find_table_files", "read_database_table", "read_file"]
+__all__ = [
+    "DATABASE_SUFFIXES",
+    "ENCODINGS",
+    "FILE_SUFFIXES",
+    "attach_database",
+    "find_table_files",
+    "read_database_table",
+    "read_file",
+]
 
 FILE_SUFFIXES = (".parquet", ".csv", ".csv.gz", ".tsv", ".txt")
 DATABASE_SUFFIXES = (".duckdb", ".ddb", ".db")
@@ -55,13 +63,16 @@ def find_table_files(folder: Path) -> dict[str, Path]:
             if table_name_of(entry) in found:
                 raise DataError(
                     f"two files hold this table: {found[table_name_of(entry)].name} and {entry.name}; keep one",
-                    table=table_name_of(entry), rule="ambiguous_source",
+                    table=table_name_of(entry),
+                    rule="ambiguous_source",
                 )
             found[table_name_of(entry)] = entry
     return found
 
 
-def read_file(path: str | os.PathLike[str], table: str, *, text_columns: tuple[str, ...] = (), encoding: str = "utf-8") -> nw.LazyFrame[Any]:
+def read_file(
+    path: str | os.PathLike[str], table: str, *, text_columns: tuple[str, ...] = (), encoding: str = "utf-8"
+) -> nw.LazyFrame[Any]:
     """Read a Parquet or CSV file (or a folder of Parquet files) lazily through DuckDB.
 
     Parameters
@@ -83,7 +94,9 @@ def read_file(path: str | os.PathLike[str], table: str, *, text_columns: tuple[s
     suffix = _suffix(path)
     try:
         if path.is_dir():
-            relation = con.sql(f"SELECT * FROM read_parquet({quoted[:-1]}/**/*.parquet', hive_partitioning = true)")
+            relation = con.sql(
+                f"SELECT * FROM read_parquet({quoted[:-1]}/**/*.parquet', hive_partitioning = true)"
+            )
         elif path.stat().st_size == 0:
             raise DataError(f"the file {path.name} is empty (0 bytes)", table=table, rule="empty_file")
         elif suffix == ".parquet":
@@ -98,8 +111,12 @@ def read_file(path: str | os.PathLike[str], table: str, *, text_columns: tuple[s
     return nw.from_native(relation)
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, quoted: str, text_columns: tuple[str, ...], encoding: str) -> duckdb.DuckDBPyRelation:
-    sniffed = con.sql(f"SELECT Columns FROM sniff_csv({quoted}, encoding = '{encoding}', sample_size = 20480)")
+def _read_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, quoted: str, text_columns: tuple[str, ...], encoding: str
+) -> duckdb.DuckDBPyRelation:
+    sniffed = con.sql(
+        f"SELECT Columns FROM sniff_csv({quoted}, encoding = '{encoding}', sample_size = 20480)"
+    )
     columns = [c["name"] for c in sniffed.to_arrow_table().to_pylist()[0]["Columns"]]
     if not columns:
         raise DataError(f"the file {path.name} has no columns", table=path.stem, rule="empty_file")
@@ -117,10 +134,13 @@ def _read_error(path: Path, table: str, exc: Exception) -> DataError:
         return DataError(
             f"{path.name} is not valid UTF-8 text. Re-save it as UTF-8, or pass its encoding, "
             f"e.g. open_shop(..., encoding='latin-1'). (DuckDB: {text})",
-            table=table, rule="encoding",
+            table=table,
+            rule="encoding",
         )
     if "parquet" in str(exc).lower() or "magic" in str(exc).lower():
-        return DataError(f"{path.name} is not a readable Parquet file ({text})", table=table, rule="unreadable_file")
+        return DataError(
+            f"{path.name} is not a readable Parquet file ({text})", table=table, rule="unreadable_file"
+        )
     return DataError(f"could not read {path.name}: {text}", table=table, rule="unreadable_file")
 
 
@@ -134,7 +154,9 @@ def attach_database(path: str | os.PathLike[str]) -> list[str]:
     try:
         attached = {row[0] for row in con.sql("SELECT database_name FROM duckdb_databases()").fetchall()}
         if alias not in attached:
-            con.execute(f"ATTACH '{str(path.resolve()).replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)")
+            con.execute(
+                f"ATTACH '{str(path.resolve()).replace(chr(39), chr(39) * 2)}' AS {alias} (READ_ONLY)"
+            )
         rows = con.sql(
             f"SELECT table_name FROM information_schema.tables WHERE table_catalog = '{alias}' ORDER BY 1"
         ).fetchall()

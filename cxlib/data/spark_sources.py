@@ -28,7 +28,9 @@ from cxlib.errors import DataError
 __all__ = ["spark_sources"]
 
 
-def spark_sources(source: str | os.PathLike[str], spark: Any = None) -> tuple[dict[str, Any], str, dict[str, Path]]:
+def spark_sources(
+    source: str | os.PathLike[str], spark: Any = None
+) -> tuple[dict[str, Any], str, dict[str, Path]]:
     """Spark frames of a shop's tables, read from a path, URL, table or database name.
 
     Parameters
@@ -63,14 +65,16 @@ def _local_files(path: Path) -> dict[str, Path]:
             raise DataError(
                 f"the folder {path} holds no table files; expected {', '.join(t + '.parquet' for t in TABLES)} "
                 "or Parquet folders named after the tables",
-                table=str(path), rule="no_tables",
+                table=str(path),
+                rule="no_tables",
             )
     else:
         name = table_name_of(path)
         if name not in CONTRACTS:
             raise DataError(
                 f"cannot tell which table {path.name} holds; name it after a table ({', '.join(TABLES)})",
-                table=str(path), rule="unknown_table",
+                table=str(path),
+                rule="unknown_table",
             )
         files = {name: path}
     for name, file in files.items():
@@ -78,7 +82,8 @@ def _local_files(path: Path) -> dict[str, Path]:
             raise DataError(
                 f"{file.name}: with engine='spark' cxlib reads Parquet files and tables; convert the file to "
                 "Parquet, read it with spark.read and pass the frame, or use the default engine (DuckDB)",
-                table=name, rule="unsupported_backend",
+                table=name,
+                rule="unsupported_backend",
             )
     return files
 
@@ -99,7 +104,8 @@ def _read_url(spark: Any, url: str) -> dict[str, Any]:
         raise DataError(
             f"found no table under {url}; expected {', '.join(t + '.parquet' for t in TABLES)} "
             "or Parquet folders named after the tables",
-            table=url, rule="no_tables",
+            table=url,
+            rule="no_tables",
         )
     return frames
 
@@ -112,8 +118,9 @@ def _try_parquet(spark: Any, url: str, *, missing_ok: bool = False) -> Any:
     except AnalysisException as exc:
         if missing_ok and "PATH_NOT_FOUND" in str(exc):
             return None
-        raise DataError(f"Spark could not read {url}: {str(exc).splitlines()[0]}", table=url,
-                        rule="unreadable_file") from None
+        raise DataError(
+            f"Spark could not read {url}: {str(exc).splitlines()[0]}", table=url, rule="unreadable_file"
+        ) from None
 
 
 def _read_catalog(spark: Any, name: str) -> dict[str, Any]:
@@ -123,16 +130,21 @@ def _read_catalog(spark: Any, name: str) -> dict[str, Any]:
             raise DataError(
                 f"cannot tell which table the Spark table {name} holds; name it after a table ({', '.join(TABLES)}) "
                 "or pass {'orders': spark.table(...)} to open_shop",
-                table=name, rule="unknown_table",
+                table=name,
+                rule="unknown_table",
             )
         return {table: spark.table(name)}
     if spark.catalog.databaseExists(name):
         frames = {t: spark.table(f"{name}.{t}") for t in TABLES if spark.catalog.tableExists(f"{name}.{t}")}
         if not frames:
-            raise DataError(f"the Spark database {name} has no table named {', '.join(TABLES)}", table=name,
-                            rule="no_tables")
+            raise DataError(
+                f"the Spark database {name} has no table named {', '.join(TABLES)}",
+                table=name,
+                rule="no_tables",
+            )
         return frames
     raise DataError(
         f"no file, folder, Spark table or Spark database named {name!r}",
-        table=name, rule="missing_file",
+        table=name,
+        rule="missing_file",
     )

@@ -46,8 +46,12 @@ class Finding:
 
     def to_error(self) -> DataError:
         return DataError(
-            self.message, table=self.table, column=self.column, rule=self.rule,
-            rows=self.rows, n_rows=self.n_rows or None,
+            self.message,
+            table=self.table,
+            column=self.column,
+            rule=self.rule,
+            rows=self.rows,
+            n_rows=self.n_rows or None,
         )
 
 
@@ -115,12 +119,20 @@ def validate_table(
         findings.extend(found)
     if found and on_error == "raise":
         first = found[0]
-        more = None if len(found) == 1 else "Other problems in this table: " + "; ".join(
-            f"{f.column}: {f.rule} ({f.n_rows:,} rows)" for f in found[1:]
+        more = (
+            None
+            if len(found) == 1
+            else "Other problems in this table: "
+            + "; ".join(f"{f.column}: {f.rule} ({f.n_rows:,} rows)" for f in found[1:])
         )
         raise DataError(
-            first.message, table=table, column=first.column, rule=first.rule,
-            rows=first.rows, n_rows=first.n_rows, note=more,
+            first.message,
+            table=table,
+            column=first.column,
+            rule=first.rule,
+            rows=first.rows,
+            n_rows=first.n_rows,
+            note=more,
         )
     if found and on_error == "drop":
         frame = _drop(frame, contract, rules, counts, duplicates is not None)
@@ -150,7 +162,9 @@ def _check_required_columns(frame: Frame, contract: Contract) -> None:
                 f"required column '{name}' is missing. Columns found: {', '.join(present) or 'none'}."
                 f"{hint} Rename it with a column mapping, e.g. mapping={{'{contract.name}': "
                 f"{{'{close[0] if close else 'your_column'}': '{name}'}}}}.",
-                table=contract.name, column=name, rule="missing_column",
+                table=contract.name,
+                column=name,
+                rule="missing_column",
             )
 
 
@@ -222,16 +236,24 @@ def _wrong_type(contract: Contract, col: Column, dtype: Any, expected: str) -> D
     return DataError(
         f"holds {dtype} values, but the contract needs {expected}. Convert the column "
         "before opening, or map another column onto it.",
-        table=contract.name, column=col.name, rule="wrong_type",
+        table=contract.name,
+        column=col.name,
+        rule="wrong_type",
     )
 
 
-def _naive(contract: Contract, col: Column, rows: tuple[dict[str, Any], ...] = (), n: int | None = None) -> DataError:
+def _naive(
+    contract: Contract, col: Column, rows: tuple[dict[str, Any], ...] = (), n: int | None = None
+) -> DataError:
     return DataError(
         "timestamps have no time zone, and cxlib does not guess one. Pass the zone they were "
         "recorded in, e.g. open_shop(..., timezone='Europe/Warsaw') or timezone='UTC', or "
         "write them with an offset (2024-05-01T10:00:00+02:00).",
-        table=contract.name, column=col.name, rule="naive_timestamp", rows=rows, n_rows=n,
+        table=contract.name,
+        column=col.name,
+        rule="naive_timestamp",
+        rows=rows,
+        n_rows=n,
     )
 
 
@@ -254,23 +276,76 @@ def _row_rules(frame: Frame, contract: Contract, now: dt.datetime) -> list[_RowR
         if BAD + col.name in present:
             rules.append(_RowRule(col.name, _parse_rule(col), _parse_message(col), nw.col(BAD + col.name)))
         if col.required:
-            rules.append(_RowRule(col.name, "null_value", "required values are missing (null or empty)", c.is_null()))
+            rules.append(
+                _RowRule(col.name, "null_value", "required values are missing (null or empty)", c.is_null())
+            )
         if col.kind == "timestamp":
-            rules.append(_RowRule(col.name, "future_timestamp", f"timestamps lie in the future (after {now:%Y-%m-%d %H:%M} UTC)", _known(c) & (c > nw.lit(now + _FUTURE_TOLERANCE))))
-            rules.append(_RowRule(col.name, "implausible_timestamp", "timestamps lie before 1990 (epoch zeros or a unit mix-up?)", _known(c) & (c < nw.lit(_EARLIEST))))
+            rules.append(
+                _RowRule(
+                    col.name,
+                    "future_timestamp",
+                    f"timestamps lie in the future (after {now:%Y-%m-%d %H:%M} UTC)",
+                    _known(c) & (c > nw.lit(now + _FUTURE_TOLERANCE)),
+                )
+            )
+            rules.append(
+                _RowRule(
+                    col.name,
+                    "implausible_timestamp",
+                    "timestamps lie before 1990 (epoch zeros or a unit mix-up?)",
+                    _known(c) & (c < nw.lit(_EARLIEST)),
+                )
+            )
         if col.kind == "money" or (col.minimum is not None and col.kind != "count"):
             low = col.minimum if col.minimum is not None else 0.0
             rule = "negative_value" if low == 0 else "out_of_range"
-            rules.append(_RowRule(col.name, rule, f"values below {low:g} (refunds belong in a 'returned' flag, not negative revenue)" if col.kind == "money" else f"values below {low:g}", _known(c) & (c < low)))
+            rules.append(
+                _RowRule(
+                    col.name,
+                    rule,
+                    f"values below {low:g} (refunds belong in a 'returned' flag, not negative revenue)"
+                    if col.kind == "money"
+                    else f"values below {low:g}",
+                    _known(c) & (c < low),
+                )
+            )
         if col.kind == "count":
-            rules.append(_RowRule(col.name, "not_whole_number", "values are not whole numbers", _known(c) & (c.round(0) != c)))
+            rules.append(
+                _RowRule(
+                    col.name,
+                    "not_whole_number",
+                    "values are not whole numbers",
+                    _known(c) & (c.round(0) != c),
+                )
+            )
             if col.minimum is not None or col.maximum is not None:
                 rules.append(_range_rule(col, c))
         if col.allowed is not None:
-            rules.append(_RowRule(col.name, "unknown_value", f"unknown values; allowed: {', '.join(col.allowed)} (lower case)", _known(c) & ~c.is_in(list(col.allowed))))
+            rules.append(
+                _RowRule(
+                    col.name,
+                    "unknown_value",
+                    f"unknown values; allowed: {', '.join(col.allowed)} (lower case)",
+                    _known(c) & ~c.is_in(list(col.allowed)),
+                )
+            )
         if col.kind == "text" and col.max_length is not None:
-            rules.append(_RowRule(col.name, "nul_byte", "texts contain NUL bytes (\\x00), usually a sign of a broken export or binary data", _known(c) & c.str.contains("\x00", literal=True)))
-            rules.append(_RowRule(col.name, "text_too_long", f"texts longer than {col.max_length:,} characters", _known(c) & (c.str.len_chars() > col.max_length)))
+            rules.append(
+                _RowRule(
+                    col.name,
+                    "nul_byte",
+                    "texts contain NUL bytes (\\x00), usually a sign of a broken export or binary data",
+                    _known(c) & c.str.contains("\x00", literal=True),
+                )
+            )
+            rules.append(
+                _RowRule(
+                    col.name,
+                    "text_too_long",
+                    f"texts longer than {col.max_length:,} characters",
+                    _known(c) & (c.str.len_chars() > col.max_length),
+                )
+            )
     if contract.name == "surveys" and {"metric", "score"} <= present:
         rules.extend(_score_rules())
     return rules
@@ -287,11 +362,14 @@ def _score_rules() -> list[_RowRule]:
     score, metric = nw.col("score"), nw.col("metric")
     rules = []
     for name, (low, high) in SCORE_SCALES.items():
-        rules.append(_RowRule(
-            "score", f"{name}_score_out_of_scale",
-            f"{name.upper()} scores outside {low}–{high}",
-            _known(score) & (metric == name).fill_null(False) & ((score < low) | (score > high)),
-        ))
+        rules.append(
+            _RowRule(
+                "score",
+                f"{name}_score_out_of_scale",
+                f"{name.upper()} scores outside {low}–{high}",
+                _known(score) & (metric == name).fill_null(False) & ((score < low) | (score > high)),
+            )
+        )
     return rules
 
 
@@ -366,13 +444,18 @@ def _duplicate_finding(frame: Frame, contract: Contract) -> Finding | None:
     )
     label = " + ".join(key)
     return Finding(
-        contract.name, label, "duplicate_id",
+        contract.name,
+        label,
+        "duplicate_id",
         f"{n_keys:,} {label} value(s) occur more than once; each row needs its own id",
-        int(summary["rows"].iloc[0]), rows,
+        int(summary["rows"].iloc[0]),
+        rows,
     )
 
 
-def _drop(frame: Frame, contract: Contract, rules: list[_RowRule], counts: list[int], has_dups: bool) -> Frame:
+def _drop(
+    frame: Frame, contract: Contract, rules: list[_RowRule], counts: list[int], has_dups: bool
+) -> Frame:
     failing = [r.bad.fill_null(False) for r, n in zip(rules, counts) if n]
     if failing:
         frame = frame.filter(~nw.any_horizontal(*failing, ignore_nulls=True))

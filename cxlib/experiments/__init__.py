@@ -18,10 +18,13 @@ Examples
 >>> import cxlib
 >>> from cxlib import experiments as ab
 >>> shop = cxlib.open_shop("data/sample")  # doctest: +SKIP
->>> result = ab.compare(shop.experiments, experiment="checkout_redesign",
-...                     metrics={"conversion": "converted", "revenue": "revenue",
-...                              "aov": ("revenue", "orders")},
-...                     covariate="pre_revenue", cuped=True)  # doctest: +SKIP
+>>> result = ab.compare(
+...     shop.experiments,
+...     experiment="checkout_redesign",
+...     metrics={"conversion": "converted", "revenue": "revenue", "aov": ("revenue", "orders")},
+...     covariate="pre_revenue",
+...     cuped=True,
+... )  # doctest: +SKIP
 >>> result.summary()  # doctest: +SKIP
 """
 

@@ -27,8 +27,14 @@ from scipy import optimize, special, stats
 __all__ = ["beta_binomial", "normal_posterior"]
 
 
-def normal_posterior(estimate: np.ndarray, se: np.ndarray, *, higher_is_better: np.ndarray, alpha: float,
-                     prior_sd: float | None = None) -> dict[str, np.ndarray]:
+def normal_posterior(
+    estimate: np.ndarray,
+    se: np.ndarray,
+    *,
+    higher_is_better: np.ndarray,
+    alpha: float,
+    prior_sd: float | None = None,
+) -> dict[str, np.ndarray]:
     """Posterior summaries of an effect under the normal approximation.
 
     Parameters
@@ -106,7 +112,9 @@ class _BetaPair:
 
     def loss_below(self, x: np.ndarray) -> np.ndarray:
         """E[max(0, x − p_T)] for each x."""
-        return x * special.betainc(self.a_t, self.b_t, x) - self.mu_t * special.betainc(self.a_t + 1.0, self.b_t, x)
+        return x * special.betainc(self.a_t, self.b_t, x) - self.mu_t * special.betainc(
+            self.a_t + 1.0, self.b_t, x
+        )
 
     def chance_t_above(self) -> float:
         return self.expect(special.betaincc(self.a_t, self.b_t, self.x))
@@ -131,8 +139,17 @@ class _BetaPair:
         return float(optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-10))
 
 
-def beta_binomial(conversions_c: float, n_c: float, conversions_t: float, n_t: float, *, relative: bool,
-                  higher_is_better: bool, alpha: float, prior: tuple[float, float] = (1.0, 1.0)) -> dict[str, float]:
+def beta_binomial(
+    conversions_c: float,
+    n_c: float,
+    conversions_t: float,
+    n_t: float,
+    *,
+    relative: bool,
+    higher_is_better: bool,
+    alpha: float,
+    prior: tuple[float, float] = (1.0, 1.0),
+) -> dict[str, float]:
     """Beta–binomial posterior summaries of one variant against control.
 
     Parameters
@@ -156,13 +173,20 @@ def beta_binomial(conversions_c: float, n_c: float, conversions_t: float, n_t: f
 
     Examples
     --------
-    >>> round(beta_binomial(100, 1000, 130, 1000, relative=True, higher_is_better=True, alpha=0.05)["chance_to_win"], 3)
+    >>> round(
+    ...     beta_binomial(100, 1000, 130, 1000, relative=True, higher_is_better=True, alpha=0.05)[
+    ...         "chance_to_win"
+    ...     ],
+    ...     3,
+    ... )
     0.982
     """
     a0, b0 = prior
     if a0 <= 0 or b0 <= 0:
         raise ValueError("the Beta prior needs positive parameters")
-    pair = _BetaPair(a0 + conversions_c, b0 + n_c - conversions_c, a0 + conversions_t, b0 + n_t - conversions_t)
+    pair = _BetaPair(
+        a0 + conversions_c, b0 + n_c - conversions_c, a0 + conversions_t, b0 + n_t - conversions_t
+    )
     mu_c = pair.a_c / (pair.a_c + pair.b_c)
     loss = pair.loss_below(pair.x)  # E[max(0, p_C − p_T) | p_C]
     if relative:
@@ -182,5 +206,11 @@ def beta_binomial(conversions_c: float, n_c: float, conversions_t: float, n_t: f
         win, risk, risk_control = t_above, down, up
     else:
         win, risk, risk_control = 1.0 - t_above, up, down
-    return {"mean": float(mean), "ci_low": lo, "ci_high": hi, "chance_to_win": float(win),
-            "risk": float(risk), "risk_control": float(risk_control)}
+    return {
+        "mean": float(mean),
+        "ci_low": lo,
+        "ci_high": hi,
+        "chance_to_win": float(win),
+        "risk": float(risk),
+        "risk_control": float(risk_control),
+    }

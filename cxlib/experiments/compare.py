@@ -20,7 +20,13 @@ import plotly.graph_objects as go
 
 from cxlib.engine import to_narwhals
 from cxlib.experiments.bayesian import beta_binomial, normal_posterior
-from cxlib.experiments.frequentist import ADJUSTMENTS, adjust_pvalues, confidence_interval, noninferiority, p_value
+from cxlib.experiments.frequentist import (
+    ADJUSTMENTS,
+    adjust_pvalues,
+    confidence_interval,
+    noninferiority,
+    p_value,
+)
 from cxlib.experiments.health import SRM, SharesLike, srm
 from cxlib.experiments.metrics import MetricsLike
 from cxlib.experiments.moments import effects
@@ -96,23 +102,43 @@ class Comparison:
         for key in [c for c in self.data.by]:
             label = label + " · " + t[key].astype(str)
         for i, (variant, rows) in enumerate(t.assign(label=label).groupby("variant", sort=False)):
-            fig.add_trace(go.Scatter(
-                x=rows["estimate"], y=rows["label"], mode="markers", name=str(variant),
-                marker=dict(size=10, color=viz.PALETTE[i % len(viz.PALETTE)]),
-                error_x=dict(type="data", symmetric=False, array=rows["ci_high"] - rows["estimate"],
-                             arrayminus=rows["estimate"] - rows["ci_low"]),
-                hovertemplate="%{y}: %{x:" + (".2%" if self.relative else ".4g") + "}<extra>" + str(variant) + "</extra>",
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["estimate"],
+                    y=rows["label"],
+                    mode="markers",
+                    name=str(variant),
+                    marker=dict(size=10, color=viz.PALETTE[i % len(viz.PALETTE)]),
+                    error_x=dict(
+                        type="data",
+                        symmetric=False,
+                        array=rows["ci_high"] - rows["estimate"],
+                        arrayminus=rows["estimate"] - rows["ci_low"],
+                    ),
+                    hovertemplate="%{y}: %{x:"
+                    + (".2%" if self.relative else ".4g")
+                    + "}<extra>"
+                    + str(variant)
+                    + "</extra>",
+                )
+            )
         fig.add_vline(x=0, line=dict(color="#52606d", width=1))
         level = round(100 * (1 - self.alpha))
-        interval = {"frequentist": "confidence interval", "bayesian": "credible interval",
-                    "sequential": "always-valid confidence sequence"}[self.method]
+        interval = {
+            "frequentist": "confidence interval",
+            "bayesian": "credible interval",
+            "sequential": "always-valid confidence sequence",
+        }[self.method]
         scale = "relative lift vs " if self.relative else "difference vs "
-        fig.update_layout(template="cxlab", scattermode="group", hovermode="closest",
-                          height=max(300, 120 + 60 * label.nunique()),
-                          title=dict(text=f"Effect by metric ({scale}{self.control}, {level}% {interval})"),
-                          xaxis=dict(title=dict(text=scale + self.control), zeroline=False),
-                          yaxis=dict(autorange="reversed", type="category"))
+        fig.update_layout(
+            template="cxlab",
+            scattermode="group",
+            hovermode="closest",
+            height=max(300, 120 + 60 * label.nunique()),
+            title=dict(text=f"Effect by metric ({scale}{self.control}, {level}% {interval})"),
+            xaxis=dict(title=dict(text=scale + self.control), zeroline=False),
+            yaxis=dict(autorange="reversed", type="category"),
+        )
         if self.relative:
             fig.update_xaxes(tickformat=".0%", hoverformat=".2%")
         return fig
@@ -126,14 +152,19 @@ class Comparison:
         def mean_text(value: float, kind: str) -> str:
             return f"{value:.2%}" if kind == "proportion" else f"{value:,.2f}"
 
-        out = pd.DataFrame({
-            "metric": t["metric"].astype(str),
-            "variant": t["variant"].astype(str),
-            self.control: [mean_text(v, k) for v, k in zip(t["control_mean"], t["kind"], strict=True)],
-            "variant value": [mean_text(v, k) for v, k in zip(t["variant_mean"], t["kind"], strict=True)],
-            "lift" if self.relative else "difference": [effect.format(v) for v in t["estimate"]],
-            f"{level}% interval": [f"{effect.format(lo)} to {effect.format(hi)}" for lo, hi in zip(t["ci_low"], t["ci_high"], strict=True)],
-        })
+        out = pd.DataFrame(
+            {
+                "metric": t["metric"].astype(str),
+                "variant": t["variant"].astype(str),
+                self.control: [mean_text(v, k) for v, k in zip(t["control_mean"], t["kind"], strict=True)],
+                "variant value": [mean_text(v, k) for v, k in zip(t["variant_mean"], t["kind"], strict=True)],
+                "lift" if self.relative else "difference": [effect.format(v) for v in t["estimate"]],
+                f"{level}% interval": [
+                    f"{effect.format(lo)} to {effect.format(hi)}"
+                    for lo, hi in zip(t["ci_low"], t["ci_high"], strict=True)
+                ],
+            }
+        )
         for key in reversed(self.data.by):
             out.insert(0, key, t[key].astype(str))
         if self.method == "bayesian":
@@ -142,9 +173,14 @@ class Comparison:
         else:
             out["p-value"] = [f"{v:.3g}" for v in t["p_value"]]
             if self.adjust:
-                out[f"p ({'Holm' if self.adjust == 'holm' else 'BH'})"] = [f"{v:.3g}" for v in t[f"p_value_{self.adjust}"]]
+                out[f"p ({'Holm' if self.adjust == 'holm' else 'BH'})"] = [
+                    f"{v:.3g}" for v in t[f"p_value_{self.adjust}"]
+                ]
         if bool(t["cuped"].any()):
-            out["CUPED"] = [f"−{v:.0%} var." if c else "—" for v, c in zip(t["variance_reduction"], t["cuped"], strict=True)]
+            out["CUPED"] = [
+                f"−{v:.0%} var." if c else "—"
+                for v, c in zip(t["variance_reduction"], t["cuped"], strict=True)
+            ]
         out["outcome"] = t["outcome"].astype(str)
         return out
 
@@ -174,14 +210,25 @@ class Comparison:
         if rows.empty:
             raise ValueError(f"{metric!r} is not a proportion or mean metric of this comparison")
         data = self.data.table
-        control = data[(data["metric"] == metric) & (data["variant"] == self.control)][["n", "sum", "sum_sq"]].sum()
+        control = data[(data["metric"] == metric) & (data["variant"] == self.control)][
+            ["n", "sum", "sum_sq"]
+        ].sum()
         mean = control["sum"] / control["n"]
-        sd = float(np.sqrt(max(control["sum_sq"] / control["n"] - mean**2, 0.0) * control["n"] / (control["n"] - 1)))
+        sd = float(
+            np.sqrt(max(control["sum_sq"] / control["n"] - mean**2, 0.0) * control["n"] / (control["n"] - 1))
+        )
         first = rows.iloc[0]
         reduction = float(np.nanmean(rows["variance_reduction"])) if bool(rows["cuped"].any()) else 0.0
-        return mde(baseline=float(mean), n=int(n or first["n_control"]), power=power, kind=str(first["kind"]),
-                   sd=sd, ratio=float(first["n_variant"]) / float(first["n_control"]), alpha=self.alpha,
-                   variance_reduction=reduction if reduction > 0 else None)
+        return mde(
+            baseline=float(mean),
+            n=int(n or first["n_control"]),
+            power=power,
+            kind=str(first["kind"]),
+            sd=sd,
+            ratio=float(first["n_variant"]) / float(first["n_control"]),
+            alpha=self.alpha,
+            variance_reduction=reduction if reduction > 0 else None,
+        )
 
     def decision(self, primary: str | None = None, balance: Balance | None = None) -> Decision:
         """Ship, don't ship or keep running — with reasons and caveats (see :func:`decide`)."""
@@ -194,8 +241,9 @@ class Comparison:
         return self.decision().summary()
 
 
-def _bayesian(eff: pd.DataFrame, *, relative: bool, alpha: float, prior: tuple[float, float],
-              prior_sd: float | None) -> dict[str, np.ndarray]:
+def _bayesian(
+    eff: pd.DataFrame, *, relative: bool, alpha: float, prior: tuple[float, float], prior_sd: float | None
+) -> dict[str, np.ndarray]:
     est, se = eff["estimate"].to_numpy(dtype="float64"), eff["se"].to_numpy(dtype="float64")
     hib = eff["higher_is_better"].to_numpy(dtype=bool)
     posterior = normal_posterior(est, se, higher_is_better=hib, alpha=alpha, prior_sd=prior_sd)
@@ -203,9 +251,16 @@ def _bayesian(eff: pd.DataFrame, *, relative: bool, alpha: float, prior: tuple[f
     exact = (eff["kind"] == "proportion").to_numpy() & ~eff["cuped"].to_numpy(dtype=bool)
     for i in np.flatnonzero(exact):
         row = eff.iloc[i]
-        res = beta_binomial(float(row["sum_control"]), float(row["n_control"]), float(row["sum_variant"]),
-                            float(row["n_variant"]), relative=relative, higher_is_better=bool(row["higher_is_better"]),
-                            alpha=alpha, prior=prior)
+        res = beta_binomial(
+            float(row["sum_control"]),
+            float(row["n_control"]),
+            float(row["sum_variant"]),
+            float(row["n_variant"]),
+            relative=relative,
+            higher_is_better=bool(row["higher_is_better"]),
+            alpha=alpha,
+            prior=prior,
+        )
         for key, value in res.items():
             out[key][i] = value
     return out
@@ -297,9 +352,13 @@ def compare(
 
     Examples
     --------
-    >>> result = compare(shop.experiments, experiment="checkout_redesign",
-    ...                  metrics={"conversion": "converted", "revenue": "revenue"},
-    ...                  covariate="pre_revenue", cuped=True)  # doctest: +SKIP
+    >>> result = compare(
+    ...     shop.experiments,
+    ...     experiment="checkout_redesign",
+    ...     metrics={"conversion": "converted", "revenue": "revenue"},
+    ...     covariate="pre_revenue",
+    ...     cuped=True,
+    ... )  # doctest: +SKIP
     >>> result.table[["metric", "estimate", "ci_low", "ci_high", "p_value"]]  # doctest: +SKIP
     """
     if method not in METHODS:
@@ -312,18 +371,28 @@ def compare(
     if method == "sequential" and as_summary(summary_or_table) is None:
         if ts in to_narwhals(summary_or_table).collect_schema().names():
             period = "day"
-    summary = resolve_summary(summary_or_table, metrics, experiment=experiment, covariate=covariate, missing=missing,
-                              period=period, ts=ts)
+    summary = resolve_summary(
+        summary_or_table,
+        metrics,
+        experiment=experiment,
+        covariate=covariate,
+        missing=missing,
+        period=period,
+        ts=ts,
+    )
     looks = None
     if "period" in summary.by:
         if method == "sequential":
-            looks = running_looks(summary, control, relative=relative, cuped=cuped, alpha=alpha, n_star=n_star,
-                                  adjust=adjust)
+            looks = running_looks(
+                summary, control, relative=relative, cuped=cuped, alpha=alpha, n_star=n_star, adjust=adjust
+            )
         summary = summary.collapse("period")
     keys = list(summary.by)
     eff = effects(summary.table, control, keys=keys, relative=relative, cuped=cuped)
     est, se, df = (eff[c].to_numpy(dtype="float64") for c in ("estimate", "se", "df"))
-    n_total = eff["n_control"].to_numpy(dtype="float64", na_value=np.nan) + eff["n_variant"].to_numpy(dtype="float64")
+    n_total = eff["n_control"].to_numpy(dtype="float64", na_value=np.nan) + eff["n_variant"].to_numpy(
+        dtype="float64"
+    )
     table = eff.drop(columns=["estimate", "se", "df", "sum_control", "sum_variant"]).copy()
     bayes: dict[str, np.ndarray] = {}
     bound = None
@@ -337,16 +406,20 @@ def compare(
         bound = half
         if looks is not None:  # running intersection and running minimum over every exposure day
             on = [*keys, "metric", "variant"]
-            last = eff[on].merge(looks.groupby(on, sort=False).tail(1)[[*on, "ci_low", "ci_high", "p_value"]],
-                                 on=on, how="left")
+            last = eff[on].merge(
+                looks.groupby(on, sort=False).tail(1)[[*on, "ci_low", "ci_high", "p_value"]],
+                on=on,
+                how="left",
+            )
             lo, hi, p = (last[c].to_numpy(dtype="float64") for c in ("ci_low", "ci_high", "p_value"))
     else:
         estimate = est
         lo, hi = confidence_interval(est, se, df, alpha)
         p = p_value(est, se, df)
     position = table.columns.get_loc("variant_mean") + 1
-    for offset, (name, values) in enumerate((("estimate", estimate), ("ci_low", lo), ("ci_high", hi), ("se", se),
-                                             ("p_value", p))):
+    for offset, (name, values) in enumerate(
+        (("estimate", estimate), ("ci_low", lo), ("ci_high", hi), ("se", se), ("p_value", p))
+    ):
         table.insert(position + offset, name, values)
     table.insert(position + 5, "p_value_holm", adjust_pvalues(p, "holm"))
     table.insert(position + 6, "p_value_bh", adjust_pvalues(p, "bh"))
@@ -369,5 +442,15 @@ def compare(
     if guardrails:
         guard = noninferiority(eff, guardrails, alpha, bound=bound)
     check = srm(summary, expected_shares, control=control, threshold=srm_threshold)
-    return Comparison(table.reset_index(drop=True), summary, method, control, relative, alpha,
-                      adjust, check, guard, n_star if method == "sequential" else None)
+    return Comparison(
+        table.reset_index(drop=True),
+        summary,
+        method,
+        control,
+        relative,
+        alpha,
+        adjust,
+        check,
+        guard,
+        n_star if method == "sequential" else None,
+    )

@@ -64,14 +64,19 @@ def _effect_text(value: float, relative: bool) -> str:
 def _row_text(row: pd.Series, comparison: Comparison) -> str:
     level = round(100 * (1 - comparison.alpha))
     eff = _effect_text(row["estimate"], comparison.relative)
-    lo, hi = _effect_text(row["ci_low"], comparison.relative), _effect_text(row["ci_high"], comparison.relative)
+    lo, hi = (
+        _effect_text(row["ci_low"], comparison.relative),
+        _effect_text(row["ci_high"], comparison.relative),
+    )
     if comparison.method == "bayesian":
         evidence = f"chance to beat {comparison.control} {row['chance_to_win']:.1%}"
     else:
         p = row[f"p_value_{comparison.adjust}"] if comparison.adjust else row["p_value"]
         label = {"holm": "Holm-adjusted p", "bh": "BH-adjusted p", None: "p"}[comparison.adjust]
         evidence = f"{label} = {p:.3g}"
-    interval = {"frequentist": "CI", "bayesian": "credible interval", "sequential": "always-valid CI"}[comparison.method]
+    interval = {"frequentist": "CI", "bayesian": "credible interval", "sequential": "always-valid CI"}[
+        comparison.method
+    ]
     return f"{row['metric']} {eff} for {row['variant']} ({level}% {interval} {lo} to {hi}; {evidence})"
 
 
@@ -100,9 +105,14 @@ def decide(comparison: Comparison, *, primary: str | None = None, balance: Balan
     caveats: list[str] = _caveats(comparison, balance)
 
     if comparison.srm.mismatch:
-        headline = ("Invalid: the units are not split as planned (sample-ratio mismatch, "
-                    f"p = {comparison.srm.p_value:.2g}). Find the cause before reading any metric.")
-        reasons = [_row_text(r, comparison) + " — not trustworthy while the split is broken." for _, r in rows.iterrows()]
+        headline = (
+            "Invalid: the units are not split as planned (sample-ratio mismatch, "
+            f"p = {comparison.srm.p_value:.2g}). Find the cause before reading any metric."
+        )
+        reasons = [
+            _row_text(r, comparison) + " — not trustworthy while the split is broken."
+            for _, r in rows.iterrows()
+        ]
         return Decision("invalid", primary, None, headline, tuple(reasons), tuple(caveats))
 
     wins = rows[rows["outcome"] == "win"]
@@ -110,9 +120,11 @@ def decide(comparison: Comparison, *, primary: str | None = None, balance: Balan
     failing = set() if guard is None else set(guard.loc[guard["status"] == "fail", "variant"])
     if guard is not None:
         for g in guard.itertuples(index=False):
-            text = (f"Guardrail {g.metric} for {g.variant}: {_effect_text(g.estimate, comparison.relative)}, "
-                    f"worst plausible {_effect_text(g.bound, comparison.relative)} against a tolerated "
-                    f"{_effect_text(-g.margin, comparison.relative)}: {g.status}.")
+            text = (
+                f"Guardrail {g.metric} for {g.variant}: {_effect_text(g.estimate, comparison.relative)}, "
+                f"worst plausible {_effect_text(g.bound, comparison.relative)} against a tolerated "
+                f"{_effect_text(-g.margin, comparison.relative)}: {g.status}."
+            )
             (caveats if g.status == "inconclusive" else reasons).append(text)
 
     shippable = wins[~wins["variant"].isin(failing)]
@@ -123,25 +135,42 @@ def decide(comparison: Comparison, *, primary: str | None = None, balance: Balan
         reasons.insert(0, f"{best['variant']} beats {comparison.control} on the primary metric {primary}.")
         return Decision("ship", primary, str(best["variant"]), headline, tuple(reasons), tuple(caveats))
     if not wins.empty:
-        headline = (f"Do not ship: {', '.join(wins['variant'])} improve {primary} but fail a guardrail. "
-                    + "; ".join(_row_text(r, comparison) for _, r in wins.iterrows()) + ".")
+        headline = (
+            f"Do not ship: {', '.join(wins['variant'])} improve {primary} but fail a guardrail. "
+            + "; ".join(_row_text(r, comparison) for _, r in wins.iterrows())
+            + "."
+        )
         return Decision("do not ship", primary, None, headline, tuple(reasons), tuple(caveats))
     if len(losses) == len(rows):
         headline = "Do not ship: " + "; ".join(_row_text(r, comparison) for _, r in losses.iterrows()) + "."
         return Decision("do not ship", primary, None, headline, tuple(reasons), tuple(caveats))
 
     z = stats.norm.ppf(1 - comparison.alpha / 2) + stats.norm.ppf(0.8)
-    detectable = ", ".join(f"{r['variant']} ±{abs(z * r['se']):{'.1%' if comparison.relative else '.3g'}}"
-                           for _, r in rows.iterrows())
-    headline = ("Inconclusive: no detectable difference on " + primary + " — "
-                + "; ".join(_row_text(r, comparison) for _, r in rows.iterrows()) + ".")
-    reasons.insert(0, f"With the units so far the test had 80% power only for effects of about {detectable}; "
-                      "smaller true effects are plausible.")
+    detectable = ", ".join(
+        f"{r['variant']} ±{abs(z * r['se']):{'.1%' if comparison.relative else '.3g'}}"
+        for _, r in rows.iterrows()
+    )
+    headline = (
+        "Inconclusive: no detectable difference on "
+        + primary
+        + " — "
+        + "; ".join(_row_text(r, comparison) for _, r in rows.iterrows())
+        + "."
+    )
+    reasons.insert(
+        0,
+        f"With the units so far the test had 80% power only for effects of about {detectable}; "
+        "smaller true effects are plausible.",
+    )
     if comparison.method == "sequential":
-        reasons.append("The sequential test stays valid if you keep the experiment running and look again later.")
+        reasons.append(
+            "The sequential test stays valid if you keep the experiment running and look again later."
+        )
     else:
-        reasons.append("Decide at the planned sample size; extending a fixed-horizon test after looking "
-                       "inflates false positives (use method='sequential' to monitor).")
+        reasons.append(
+            "Decide at the planned sample size; extending a fixed-horizon test after looking "
+            "inflates false positives (use method='sequential' to monitor)."
+        )
     return Decision("inconclusive", primary, None, headline, tuple(reasons), tuple(caveats))
 
 
@@ -155,21 +184,29 @@ def _caveats(comparison: Comparison, balance: Balance | None) -> list[str]:
     if comparison.method == "frequentist":
         out.append("Fixed-horizon test: valid at the planned sample size, not for stopping early on a look.")
     elif comparison.method == "sequential":
-        out.append(f"Always-valid intervals (mixture SPRT, tuned for {comparison.n_star:,.0f} units): "
-                   "safe to peek, wider than fixed-horizon intervals.")
+        out.append(
+            f"Always-valid intervals (mixture SPRT, tuned for {comparison.n_star:,.0f} units): "
+            "safe to peek, wider than fixed-horizon intervals."
+        )
     else:
-        out.append("Bayesian summaries assume a flat prior on the effect (uniform Beta prior for conversions); "
-                   "risk is the expected loss of shipping the variant if it is in fact worse.")
+        out.append(
+            "Bayesian summaries assume a flat prior on the effect (uniform Beta prior for conversions); "
+            "risk is the expected loss of shipping the variant if it is in fact worse."
+        )
     used = t[t["cuped"]]
     if not used.empty:
-        parts = ", ".join(f"{m} {v:.0%}" for m, v in used.groupby("metric", sort=False)["variance_reduction"].mean().items())
+        parts = ", ".join(
+            f"{m} {v:.0%}" for m, v in used.groupby("metric", sort=False)["variance_reduction"].mean().items()
+        )
         out.append(f"CUPED with the pre-period covariate reduced the variance of: {parts}.")
     if comparison.data.caps:
         parts = ", ".join(f"{m} at {c:.3g}" for m, c in comparison.data.caps.items())
         out.append(f"Outcomes were capped (winsorised) before analysis: {parts}.")
     if comparison.data.by:
-        out.append(f"Effects are split by {', '.join(comparison.data.by)}; each split is one more look, "
-                   "so treat single significant segments as hypotheses.")
+        out.append(
+            f"Effects are split by {', '.join(comparison.data.by)}; each split is one more look, "
+            "so treat single significant segments as hypotheses."
+        )
     if balance is not None and balance.imbalanced:
         out.extend(balance.summary())
     return out

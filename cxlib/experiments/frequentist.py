@@ -20,7 +20,9 @@ __all__ = ["ADJUSTMENTS", "adjust_pvalues", "confidence_interval", "noninferiori
 ADJUSTMENTS: dict[str, str] = {"holm": "family-wise error rate", "bh": "false-discovery rate"}
 
 
-def confidence_interval(estimate: np.ndarray, se: np.ndarray, df: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+def confidence_interval(
+    estimate: np.ndarray, se: np.ndarray, df: np.ndarray, alpha: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Two-sided ``1 - alpha`` interval: estimate ± t_{1−α/2, df}·se (normal when df is inf).
 
     With the Welch degrees of freedom this is the interval of Welch's t-test (what
@@ -84,8 +86,9 @@ def adjust_pvalues(p: Any, method: str) -> np.ndarray:
     return out
 
 
-def noninferiority(effects: pd.DataFrame, margins: Mapping[str, float], alpha: float,
-                   bound: np.ndarray | None = None) -> pd.DataFrame:
+def noninferiority(
+    effects: pd.DataFrame, margins: Mapping[str, float], alpha: float, bound: np.ndarray | None = None
+) -> pd.DataFrame:
     """Guardrail test: is each variant no worse than the control by more than a margin?
 
     For a metric where higher is better, H0: effect ≤ −margin against H1: effect > −margin

@@ -50,7 +50,9 @@ def _shares(variants: Sequence[str], expected: SharesLike) -> np.ndarray:
     else:
         values = np.asarray(list(expected), dtype="float64")
     if len(values) != len(variants):
-        raise ValueError(f"{len(values)} planned shares given for {len(variants)} variants ({', '.join(variants)})")
+        raise ValueError(
+            f"{len(values)} planned shares given for {len(variants)} variants ({', '.join(variants)})"
+        )
     if (values <= 0).any() or not np.isfinite(values).all():
         raise ValueError("planned shares must be positive numbers")
     return values / values.sum()
@@ -92,23 +94,35 @@ class SRM:
 
     def figure(self) -> go.Figure:
         """Observed against planned share of units per variant."""
-        long = pd.concat([
-            self.table.assign(kind="observed", value=self.table["share"]),
-            self.table.assign(kind="planned", value=self.table["expected_share"]),
-        ])
+        long = pd.concat(
+            [
+                self.table.assign(kind="observed", value=self.table["share"]),
+                self.table.assign(kind="planned", value=self.table["expected_share"]),
+            ]
+        )
         from cxlib import viz
 
-        return viz.bar(long, "variant", "value", color="kind", percent=True,
-                       title="Share of units per variant: observed vs planned",
-                       labels={"variant": "variant", "value": "share of units"})
+        return viz.bar(
+            long,
+            "variant",
+            "value",
+            color="kind",
+            percent=True,
+            title="Share of units per variant: observed vs planned",
+            labels={"variant": "variant", "value": "share of units"},
+        )
 
     def summary(self) -> list[str]:
         """The verdict in words."""
-        shares = ", ".join(f"{r.variant} {r.share:.2%} (planned {r.expected_share:.0%})" for r in self.table.itertuples())
+        shares = ", ".join(
+            f"{r.variant} {r.share:.2%} (planned {r.expected_share:.0%})" for r in self.table.itertuples()
+        )
         if self.mismatch:
-            return [f"Sample-ratio mismatch: {shares}; chi-square p = {self.p_value:.2g} < {self.threshold:g}. "
-                    "Assignment or logging is broken, so no metric of this experiment can be trusted "
-                    "until the cause is found."]
+            return [
+                f"Sample-ratio mismatch: {shares}; chi-square p = {self.p_value:.2g} < {self.threshold:g}. "
+                "Assignment or logging is broken, so no metric of this experiment can be trusted "
+                "until the cause is found."
+            ]
         return [f"No sample-ratio mismatch: {shares} (chi-square p = {self.p_value:.2g})."]
 
 
@@ -127,13 +141,23 @@ def _unit_counts(data: Any, experiment: str | None) -> pd.Series:
     keys = ["experiment", "variant"] if "experiment" in frame.columns and experiment is None else ["variant"]
     counted = to_pandas(frame.group_by(keys).agg(nw.len().alias("units")).sort(keys))
     if "experiment" in keys and counted["experiment"].nunique() > 1:
-        raise DataError("holds several experiments; choose one with experiment=...", table=TABLE,
-                        column="experiment", rule="several_experiments")
+        raise DataError(
+            "holds several experiments; choose one with experiment=...",
+            table=TABLE,
+            column="experiment",
+            rule="several_experiments",
+        )
     return counted.set_index(counted["variant"].astype(str))["units"].astype("int64")
 
 
-def srm(counts: Any, expected_shares: SharesLike = None, *, control: str | None = "control",
-        threshold: float = 0.001, experiment: str | None = None) -> SRM:
+def srm(
+    counts: Any,
+    expected_shares: SharesLike = None,
+    *,
+    control: str | None = "control",
+    threshold: float = 0.001,
+    experiment: str | None = None,
+) -> SRM:
     """Sample-ratio mismatch: chi-square test of units per variant against the planned split.
 
     Parameters
@@ -163,20 +187,26 @@ def srm(counts: Any, expected_shares: SharesLike = None, *, control: str | None 
     """
     observed = _unit_counts(counts, experiment)
     if len(observed) < 2:
-        raise DataError("has fewer than two variants; nothing to compare", table=TABLE, column="variant",
-                        rule="single_variant")
+        raise DataError(
+            "has fewer than two variants; nothing to compare",
+            table=TABLE,
+            column="variant",
+            rule="single_variant",
+        )
     order = _variant_order(observed.index.tolist(), control)
     units = observed.reindex(order).to_numpy(dtype="float64")
     shares = _shares(order, expected_shares)
     expected = shares * units.sum()
     chi2, p = stats.chisquare(units, expected)
-    table = pd.DataFrame({
-        "variant": pd.Series(order, dtype="str"),
-        "units": units.astype("int64"),
-        "share": units / units.sum(),
-        "expected_share": shares,
-        "expected_units": expected,
-    })
+    table = pd.DataFrame(
+        {
+            "variant": pd.Series(order, dtype="str"),
+            "units": units.astype("int64"),
+            "share": units / units.sum(),
+            "expected_share": shares,
+            "expected_units": expected,
+        }
+    )
     return SRM(table, float(chi2), float(p), threshold)
 
 
@@ -199,19 +229,34 @@ class Exposure:
         """Units exposed per day, one line per variant."""
         from cxlib import viz
 
-        return viz.line(self.table, "period", "units", color="variant", markers=True,
-                        title="Units exposed per day", labels={"period": "exposure day (UTC)", "units": "units"})
+        return viz.line(
+            self.table,
+            "period",
+            "units",
+            color="variant",
+            markers=True,
+            title="Units exposed per day",
+            labels={"period": "exposure day (UTC)", "units": "units"},
+        )
 
     def share_figure(self) -> go.Figure:
         """Cumulative share of units per variant against the planned share."""
         from cxlib import viz
 
-        fig = viz.line(self.table, "period", "share", color="variant", percent=True,
-                       title="Cumulative share of units per variant (dashed: planned)",
-                       labels={"period": "exposure day (UTC)", "share": "share of units so far"})
+        fig = viz.line(
+            self.table,
+            "period",
+            "share",
+            color="variant",
+            percent=True,
+            title="Cumulative share of units per variant (dashed: planned)",
+            labels={"period": "exposure day (UTC)", "share": "share of units so far"},
+        )
         for i, (_, rows) in enumerate(self.table.groupby("variant", sort=False)):
-            fig.add_hline(y=float(rows["expected_share"].iloc[0]),
-                          line=dict(color=viz.PALETTE[i % len(viz.PALETTE)], dash="dash", width=1))
+            fig.add_hline(
+                y=float(rows["expected_share"].iloc[0]),
+                line=dict(color=viz.PALETTE[i % len(viz.PALETTE)], dash="dash", width=1),
+            )
         return fig
 
     def summary(self) -> list[str]:
@@ -226,8 +271,14 @@ class Exposure:
         return [text]
 
 
-def exposure(experiments: Any, *, experiment: str | None = None, ts: str = "exposed_ts",
-             expected_shares: SharesLike = None, control: str | None = "control") -> Exposure:
+def exposure(
+    experiments: Any,
+    *,
+    experiment: str | None = None,
+    ts: str = "exposed_ts",
+    expected_shares: SharesLike = None,
+    control: str | None = "control",
+) -> Exposure:
     """Units exposed per day and variant, with the cumulative split and its SRM p-value.
 
     Parameters
@@ -259,12 +310,17 @@ def exposure(experiments: Any, *, experiment: str | None = None, ts: str = "expo
             frame = frame.filter(nw.col("experiment") == experiment)
         else:
             keys = ["experiment", *keys]
-    counted = to_pandas(frame.with_columns(_period_day(ts, schema[ts])).group_by(keys)
-                        .agg(nw.len().alias("units")).sort(keys))
+    counted = to_pandas(
+        frame.with_columns(_period_day(ts, schema[ts])).group_by(keys).agg(nw.len().alias("units")).sort(keys)
+    )
     if "experiment" in keys:
         if counted["experiment"].nunique() > 1:
-            raise DataError("holds several experiments; choose one with experiment=...", table=TABLE,
-                            column="experiment", rule="several_experiments")
+            raise DataError(
+                "holds several experiments; choose one with experiment=...",
+                table=TABLE,
+                column="experiment",
+                rule="several_experiments",
+            )
         counted = counted.drop(columns="experiment")
     if counted.empty:
         raise DataError("has no units for this experiment", table=TABLE, column="variant", rule="no_units")
@@ -288,7 +344,9 @@ def exposure(experiments: Any, *, experiment: str | None = None, ts: str = "expo
     long["units"] = long["units"].astype("int64")
     long["cumulative_units"] = long["cumulative_units"].astype("int64")
     long["variant"] = long["variant"].astype("str")
-    return Exposure(long[["period", "variant", "units", "cumulative_units", "share", "expected_share", "srm_p_value"]])
+    return Exposure(
+        long[["period", "variant", "units", "cumulative_units", "share", "expected_share", "srm_p_value"]]
+    )
 
 
 @dataclass(frozen=True)
@@ -317,9 +375,15 @@ class Balance:
         """Standardised mean difference of each covariate per variant (|SMD| < 0.1 is balanced)."""
         from cxlib import viz
 
-        fig = viz.bar(self.table, "covariate", "smd", color="variant", horizontal=True,
-                      title="Pre-period balance: standardised mean difference",
-                      labels={"covariate": "covariate", "smd": "standardised mean difference"})
+        fig = viz.bar(
+            self.table,
+            "covariate",
+            "smd",
+            color="variant",
+            horizontal=True,
+            title="Pre-period balance: standardised mean difference",
+            labels={"covariate": "covariate", "smd": "standardised mean difference"},
+        )
         for x in (-0.1, 0.1):
             fig.add_vline(x=x, line=dict(color="#9aa5b1", dash="dash", width=1))
         return fig
@@ -328,15 +392,26 @@ class Balance:
         """The balance verdict in words."""
         worst = self.table.iloc[self.table["smd"].abs().argmax()]
         if self.imbalanced:
-            return [f"Pre-period imbalance: {worst['covariate']} differs between {worst['variant']} and control "
-                    f"(standardised difference {worst['smd']:+.3f}, p = {worst['p_value']:.2g}); randomisation "
-                    "may be broken, or the covariate was measured after exposure."]
-        return [f"Pre-period covariates are balanced (largest standardised difference {worst['smd']:+.3f}, "
-                f"{worst['covariate']})."]
+            return [
+                f"Pre-period imbalance: {worst['covariate']} differs between {worst['variant']} and control "
+                f"(standardised difference {worst['smd']:+.3f}, p = {worst['p_value']:.2g}); randomisation "
+                "may be broken, or the covariate was measured after exposure."
+            ]
+        return [
+            f"Pre-period covariates are balanced (largest standardised difference {worst['smd']:+.3f}, "
+            f"{worst['covariate']})."
+        ]
 
 
-def balance(data: Any, covariates: str | Sequence[str] | None = None, *, control: str = "control",
-            experiment: str | None = None, threshold: float = 0.001, alpha: float = 0.05) -> Balance:
+def balance(
+    data: Any,
+    covariates: str | Sequence[str] | None = None,
+    *,
+    control: str = "control",
+    experiment: str | None = None,
+    threshold: float = 0.001,
+    alpha: float = 0.05,
+) -> Balance:
     """Compare pre-period covariates between each variant and the control.
 
     Parameters
@@ -373,31 +448,48 @@ def balance(data: Any, covariates: str | Sequence[str] | None = None, *, control
             wanted = [covariates] if isinstance(covariates, str) else list(covariates)
             t = t[t["covariate"].isin(wanted)]
         if t.empty:
-            raise DataError("the summary carries no covariate statistics; summarise with covariate=...",
-                            table=TABLE, column="covariate", rule="missing_covariate")
+            raise DataError(
+                "the summary carries no covariate statistics; summarise with covariate=...",
+                table=TABLE,
+                column="covariate",
+                rule="missing_covariate",
+            )
         t = t.drop_duplicates([*summary.by, "variant", "covariate"])
         pre = t.assign(metric=t["covariate"], kind="mean", sum=t["pre_sum"], sum_sq=t["pre_sum_sq"])
         pre = pre.groupby(["variant", "metric"], sort=False, as_index=False)[["n", "sum", "sum_sq"]].sum()
-        pre = pre.assign(kind="mean", higher_is_better=True, covariate=None, den_sum=np.nan, den_sum_sq=np.nan,
-                         cross_sum=np.nan, pre_sum=np.nan, pre_sum_sq=np.nan, pre_cross_sum=np.nan)
+        pre = pre.assign(
+            kind="mean",
+            higher_is_better=True,
+            covariate=None,
+            den_sum=np.nan,
+            den_sum_sq=np.nan,
+            cross_sum=np.nan,
+            pre_sum=np.nan,
+            pre_sum_sq=np.nan,
+            pre_cross_sum=np.nan,
+        )
     eff = effects(pre, control, relative=False)
-    lo, hi = confidence_interval(eff["estimate"].to_numpy(), eff["se"].to_numpy(), eff["df"].to_numpy(), alpha)
+    lo, hi = confidence_interval(
+        eff["estimate"].to_numpy(), eff["se"].to_numpy(), eff["df"].to_numpy(), alpha
+    )
     p = p_value(eff["estimate"].to_numpy(), eff["se"].to_numpy(), eff["df"].to_numpy())
     sd = _pooled_sd(pre, control, eff)
     with np.errstate(divide="ignore", invalid="ignore"):
         smd = eff["estimate"].to_numpy() / sd
-    table = pd.DataFrame({
-        "covariate": eff["metric"].astype("str"),
-        "variant": eff["variant"].astype("str"),
-        "control_mean": eff["control_mean"],
-        "variant_mean": eff["variant_mean"],
-        "difference": eff["estimate"],
-        "ci_low": lo,
-        "ci_high": hi,
-        "smd": smd,
-        "p_value": p,
-        "imbalanced": p < threshold,
-    })
+    table = pd.DataFrame(
+        {
+            "covariate": eff["metric"].astype("str"),
+            "variant": eff["variant"].astype("str"),
+            "control_mean": eff["control_mean"],
+            "variant_mean": eff["variant_mean"],
+            "difference": eff["estimate"],
+            "ci_low": lo,
+            "ci_high": hi,
+            "smd": smd,
+            "p_value": p,
+            "imbalanced": p < threshold,
+        }
+    )
     return Balance(table, threshold)
 
 
@@ -408,4 +500,3 @@ def _pooled_sd(pre: pd.DataFrame, control: str, eff: pd.DataFrame) -> np.ndarray
     v_c = np.array([lookup[(control, m)] for m in eff["metric"]])
     v_t = np.array([lookup[(v, m)] for v, m in zip(eff["variant"], eff["metric"], strict=True)])
     return np.sqrt((v_c + v_t) / 2.0)
-

@@ -68,7 +68,9 @@ class Metric:
         if not self.name or not self.column:
             raise ValueError("a metric needs a name and a column")
         if self.kind not in ("auto", *KINDS):
-            raise ValueError(f"metric {self.name!r}: kind must be auto, {', '.join(KINDS)}; got {self.kind!r}")
+            raise ValueError(
+                f"metric {self.name!r}: kind must be auto, {', '.join(KINDS)}; got {self.kind!r}"
+            )
         if self.kind == "ratio" and self.denominator is None:
             raise ValueError(f"metric {self.name!r}: a ratio metric needs a denominator column")
         if self.denominator is not None and self.kind in ("proportion", "mean"):
@@ -134,7 +136,9 @@ def as_metrics(metrics: MetricsLike) -> tuple[Metric, ...]:
     if isinstance(metrics, Mapping):
         out = tuple(_one(spec, str(name)) for name, spec in metrics.items())
     elif isinstance(metrics, (str, Metric)) or (
-        isinstance(metrics, tuple) and len(metrics) == 2 and all(isinstance(s, str) for s in metrics)
+        isinstance(metrics, tuple)
+        and len(metrics) == 2
+        and all(isinstance(s, str) for s in metrics)
         and not isinstance(metrics, list)
     ):
         out = (_one(metrics),)  # type: ignore[arg-type]
@@ -149,8 +153,13 @@ def as_metrics(metrics: MetricsLike) -> tuple[Metric, ...]:
     return out
 
 
-def commerce_metrics(*, conversion: str | None = "converted", revenue: str | None = "revenue",
-                     orders: str | None = "orders", cap_quantile: float | None = None) -> tuple[Metric, ...]:
+def commerce_metrics(
+    *,
+    conversion: str | None = "converted",
+    revenue: str | None = "revenue",
+    orders: str | None = "orders",
+    cap_quantile: float | None = None,
+) -> tuple[Metric, ...]:
     """The usual e-commerce experiment metrics, for the columns a table has.
 
     Parameters

@@ -45,7 +45,9 @@ def _col(t: pd.DataFrame, name: str) -> np.ndarray:
     return t[name].to_numpy(dtype="float64", na_value=np.nan)
 
 
-def arm_moments(t: pd.DataFrame, suffix: str = "", *, sample_variance: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def arm_moments(
+    t: pd.DataFrame, suffix: str = "", *, sample_variance: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean (or ratio) of each row and the variance of that mean, without CUPED.
 
     Parameters
@@ -71,7 +73,11 @@ def arm_moments(t: pd.DataFrame, suffix: str = "", *, sample_variance: bool = Fa
         var_mean = unit_var / n
         ratio = kind == "ratio"
         if ratio.any():
-            d, dd, xd = _col(t, "den_sum" + suffix), _col(t, "den_sum_sq" + suffix), _col(t, "cross_sum" + suffix)
+            d, dd, xd = (
+                _col(t, "den_sum" + suffix),
+                _col(t, "den_sum_sq" + suffix),
+                _col(t, "cross_sum" + suffix),
+            )
             y_bar = d / n
             r = s / d
             var_x, var_y = unit_var, _sample_var(n, d, dd)
@@ -97,15 +103,23 @@ def _cuped_arms(p: pd.DataFrame) -> dict[str, np.ndarray]:
         theta = np.where(var_x_pooled > 0, cov_pooled / var_x_pooled, 0.0)
         x_bar = (x_c + x_t) / n
         out: dict[str, np.ndarray] = {"theta": theta}
-        for arm, nn, y, yy, x, xx, xy in (("c", n_c, y_c, yy_c, x_c, xx_c, xy_c), ("t", n_t, y_t, yy_t, x_t, xx_t, xy_t)):
-            unit_var = _sample_var(nn, y, yy) - 2.0 * theta * _sample_cov(nn, y, x, xy) + theta**2 * _sample_var(nn, x, xx)
+        for arm, nn, y, yy, x, xx, xy in (
+            ("c", n_c, y_c, yy_c, x_c, xx_c, xy_c),
+            ("t", n_t, y_t, yy_t, x_t, xx_t, xy_t),
+        ):
+            unit_var = (
+                _sample_var(nn, y, yy)
+                - 2.0 * theta * _sample_cov(nn, y, x, xy)
+                + theta**2 * _sample_var(nn, x, xx)
+            )
             out[f"mean_{arm}"] = y / nn - theta * (x / nn - x_bar)
             out[f"var_mean_{arm}"] = np.maximum(unit_var, 0.0) / nn
     return out
 
 
-def _effect(mean_c: np.ndarray, vm_c: np.ndarray, mean_t: np.ndarray, vm_t: np.ndarray,
-            relative: bool) -> tuple[np.ndarray, np.ndarray]:
+def _effect(
+    mean_c: np.ndarray, vm_c: np.ndarray, mean_t: np.ndarray, vm_t: np.ndarray, relative: bool
+) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
         if relative:
             est = mean_t / mean_c - 1.0
@@ -121,8 +135,9 @@ def _welch_df(vm_c: np.ndarray, n_c: np.ndarray, vm_t: np.ndarray, n_t: np.ndarr
         return (vm_c + vm_t) ** 2 / (vm_c**2 / (n_c - 1) + vm_t**2 / (n_t - 1))
 
 
-def effects(table: pd.DataFrame, control: str, *, keys: Sequence[str] = (), relative: bool = True,
-            cuped: bool = False) -> pd.DataFrame:
+def effects(
+    table: pd.DataFrame, control: str, *, keys: Sequence[str] = (), relative: bool = True, cuped: bool = False
+) -> pd.DataFrame:
     """Every variant against the control, for every metric (and segment/period key).
 
     Parameters
@@ -151,28 +166,42 @@ def effects(table: pd.DataFrame, control: str, *, keys: Sequence[str] = (), rela
     if control not in set(variants):
         raise DataError(
             f"has no variant {control!r} to use as control; variants found: {', '.join(sorted(set(variants)))}",
-            table="experiments", column="variant", rule="unknown_control",
+            table="experiments",
+            column="variant",
+            rule="unknown_control",
         )
     if variants.nunique() < 2:
-        raise DataError("has only one variant; an experiment needs a control and at least one other variant",
-                        table="experiments", column="variant", rule="single_variant")
+        raise DataError(
+            "has only one variant; an experiment needs a control and at least one other variant",
+            table="experiments",
+            column="variant",
+            rule="single_variant",
+        )
     on = [*keys, "metric"]
     c = table[variants == control]
     t = table[variants != control]
-    p = t.merge(c.drop(columns=["kind", "higher_is_better", "covariate"]), on=on, how="left", suffixes=("_t", "_c"))
+    p = t.merge(
+        c.drop(columns=["kind", "higher_is_better", "covariate"]), on=on, how="left", suffixes=("_t", "_c")
+    )
     p = p.rename(columns={"variant_t": "variant"})
     mean_c, vm_c = arm_moments(p, "_c")
     mean_t, vm_t = arm_moments(p, "_t")
     n_c, n_t = _col(p, "n_c"), _col(p, "n_t")
     kind = p["kind"].to_numpy()
-    df = np.where(kind == "mean", _welch_df(vm_c, n_c, vm_t, n_t), np.inf) if not relative else np.full(len(p), np.inf)
+    df = (
+        np.where(kind == "mean", _welch_df(vm_c, n_c, vm_t, n_t), np.inf)
+        if not relative
+        else np.full(len(p), np.inf)
+    )
     est, se = _effect(mean_c, vm_c, mean_t, vm_t, relative)
 
     has_cov = (kind != "ratio") & ~np.isnan(_col(p, "pre_sum_c")) & ~np.isnan(_col(p, "pre_sum_t"))
     if cuped and not has_cov.any():
         raise DataError(
             "CUPED needs a pre-period covariate: summarise with covariate='pre_revenue' (or your column)",
-            table="experiments", column="covariate", rule="missing_covariate",
+            table="experiments",
+            column="covariate",
+            rule="missing_covariate",
         )
     use = has_cov if cuped else np.zeros(len(p), dtype=bool)
     theta = np.full(len(p), np.nan)

@@ -95,21 +95,42 @@ class Plan:
         grid = np.unique(np.linspace(max(4, top // 200), top, 200).astype(int))
         for i, row in enumerate(self.table.itertuples(index=False)):
             n_c = grid / (1.0 + self.ratio)
-            pw = _power(self.kind, self.baseline, self.sd, effect, n_c, self.ratio, self.alpha, row.variance_reduction)
+            pw = _power(
+                self.kind, self.baseline, self.sd, effect, n_c, self.ratio, self.alpha, row.variance_reduction
+            )
             colour = viz.PALETTE[i % len(viz.PALETTE)]
-            fig.add_trace(go.Scatter(x=grid, y=pw, name=row.scenario, line=dict(color=colour),
-                                     hovertemplate=f"{row.scenario}: n=%{{x:,}}, power=%{{y:.1%}}<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=grid,
+                    y=pw,
+                    name=row.scenario,
+                    line=dict(color=colour),
+                    hovertemplate=f"{row.scenario}: n=%{{x:,}}, power=%{{y:.1%}}<extra></extra>",
+                )
+            )
             if row.effect == effect:
-                fig.add_trace(go.Scatter(x=[row.n_total], y=[row.power], mode="markers", showlegend=False,
-                                         marker=dict(color=colour, size=9), hoverinfo="skip"))
+                fig.add_trace(
+                    go.Scatter(
+                        x=[row.n_total],
+                        y=[row.power],
+                        mode="markers",
+                        showlegend=False,
+                        marker=dict(color=colour, size=9),
+                        hoverinfo="skip",
+                    )
+                )
         if self.target_power is not None:
             fig.add_hline(y=self.target_power, line=dict(color="#9aa5b1", dash="dash", width=1))
         relative = self.table["relative_effect"].iloc[0]
         what = f"{relative:+.1%} (relative)" if np.isfinite(relative) else f"{effect:+.3g}"
-        fig.update_layout(template="cxlab", height=380, hovermode="closest",
-                          title=dict(text=f"Power to detect {what} by total sample size"),
-                          xaxis=dict(title=dict(text="units in the experiment (all arms)")),
-                          yaxis=dict(title=dict(text="power"), tickformat=".0%", range=[0, 1.02]))
+        fig.update_layout(
+            template="cxlab",
+            height=380,
+            hovermode="closest",
+            title=dict(text=f"Power to detect {what} by total sample size"),
+            xaxis=dict(title=dict(text="units in the experiment (all arms)")),
+            yaxis=dict(title=dict(text="power"), tickformat=".0%", range=[0, 1.02]),
+        )
         return fig
 
     def summary(self) -> list[str]:
@@ -124,14 +145,18 @@ class Plan:
         if len(self.table) == 2:
             a, b = self.table.iloc[0], self.table.iloc[1]
             if self.solved_for == "sample_size" and a["n_total"] > 0:
-                out.append(f"CUPED (variance reduction {b['variance_reduction']:.0%}) needs "
-                           f"{1 - b['n_total'] / a['n_total']:.0%} fewer units.")
+                out.append(
+                    f"CUPED (variance reduction {b['variance_reduction']:.0%}) needs "
+                    f"{1 - b['n_total'] / a['n_total']:.0%} fewer units."
+                )
             elif self.solved_for == "mde":
                 out.append(f"CUPED shrinks the detectable effect by {1 - b['effect'] / a['effect']:.0%}.")
         return out
 
 
-def _sigmas(kind: Kind, baseline: float, sd: float, effect: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+def _sigmas(
+    kind: Kind, baseline: float, sd: float, effect: np.ndarray | float
+) -> tuple[np.ndarray, np.ndarray]:
     effect = np.asarray(effect, dtype="float64")
     if kind == "proportion":
         treated = np.clip(baseline + effect, 0.0, 1.0)
@@ -139,19 +164,30 @@ def _sigmas(kind: Kind, baseline: float, sd: float, effect: np.ndarray | float) 
     return np.full_like(effect, sd * sd), np.full_like(effect, sd * sd)
 
 
-def _power(kind: Kind, baseline: float, sd: float, effect: np.ndarray | float, n_control: np.ndarray | float,
-           ratio: float, alpha: float, variance_reduction: float) -> np.ndarray:
+def _power(
+    kind: Kind,
+    baseline: float,
+    sd: float,
+    effect: np.ndarray | float,
+    n_control: np.ndarray | float,
+    ratio: float,
+    alpha: float,
+    variance_reduction: float,
+) -> np.ndarray:
     var_c, var_t = _sigmas(kind, baseline, sd, effect)
     shrink = 1.0 - variance_reduction
-    se = np.sqrt(shrink * (var_c / np.asarray(n_control, dtype="float64") + var_t / (ratio * np.asarray(n_control))))
+    se = np.sqrt(
+        shrink * (var_c / np.asarray(n_control, dtype="float64") + var_t / (ratio * np.asarray(n_control)))
+    )
     z = stats.norm.ppf(1.0 - alpha / 2.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         d = np.abs(np.asarray(effect, dtype="float64")) / se
     return stats.norm.cdf(d - z) + stats.norm.cdf(-d - z)
 
 
-def _check(kind: str, baseline: float, sd: float | None, alpha: float, ratio: float,
-           variance_reduction: float | None) -> float:
+def _check(
+    kind: str, baseline: float, sd: float | None, alpha: float, ratio: float, variance_reduction: float | None
+) -> float:
     if kind not in ("proportion", "mean"):
         raise ValueError("kind must be 'proportion' or 'mean'")
     if not 0 < alpha < 1:
@@ -189,12 +225,32 @@ def _table(rows: list[dict[str, float | str]]) -> pd.DataFrame:
     for c in ("n_control", "n_variant", "n_total"):
         t[c] = t[c].astype("int64")
     t["scenario"] = t["scenario"].astype("str")
-    return t[["scenario", "n_control", "n_variant", "n_total", "effect", "relative_effect", "power", "variance_reduction"]]
+    return t[
+        [
+            "scenario",
+            "n_control",
+            "n_variant",
+            "n_total",
+            "effect",
+            "relative_effect",
+            "power",
+            "variance_reduction",
+        ]
+    ]
 
 
-def power(*, baseline: float, effect: float, n: int, kind: Kind = "proportion", sd: float | None = None,
-          relative: bool = True, ratio: float = 1.0, alpha: float = 0.05,
-          variance_reduction: float | None = None) -> Plan:
+def power(
+    *,
+    baseline: float,
+    effect: float,
+    n: int,
+    kind: Kind = "proportion",
+    sd: float | None = None,
+    relative: bool = True,
+    ratio: float = 1.0,
+    alpha: float = 0.05,
+    variance_reduction: float | None = None,
+) -> Plan:
     """Power of a two-sided test to detect ``effect`` with ``n`` units in the control arm.
 
     Parameters
@@ -227,15 +283,33 @@ def power(*, baseline: float, effect: float, n: int, kind: Kind = "proportion", 
     delta = _absolute(effect, baseline, relative)
     rows = []
     for name, vr in _scenarios(variance_reduction):
-        rows.append({"scenario": name, "n_control": n, "n_variant": int(np.ceil(ratio * n)), "n_total": n + int(np.ceil(ratio * n)),
-                     "effect": delta, "relative_effect": _relative(delta, baseline),
-                     "power": float(_power(kind, baseline, sd_c, delta, n, ratio, alpha, vr)), "variance_reduction": vr})
+        rows.append(
+            {
+                "scenario": name,
+                "n_control": n,
+                "n_variant": int(np.ceil(ratio * n)),
+                "n_total": n + int(np.ceil(ratio * n)),
+                "effect": delta,
+                "relative_effect": _relative(delta, baseline),
+                "power": float(_power(kind, baseline, sd_c, delta, n, ratio, alpha, vr)),
+                "variance_reduction": vr,
+            }
+        )
     return Plan(_table(rows), kind, baseline, sd_c, alpha, ratio, "power", None)
 
 
-def sample_size(*, baseline: float, effect: float, power: float = 0.8, kind: Kind = "proportion",
-                sd: float | None = None, relative: bool = True, ratio: float = 1.0, alpha: float = 0.05,
-                variance_reduction: float | None = None) -> Plan:
+def sample_size(
+    *,
+    baseline: float,
+    effect: float,
+    power: float = 0.8,
+    kind: Kind = "proportion",
+    sd: float | None = None,
+    relative: bool = True,
+    ratio: float = 1.0,
+    alpha: float = 0.05,
+    variance_reduction: float | None = None,
+) -> Plan:
     """Smallest control-arm size whose two-sided test detects ``effect`` with ``power``.
 
     Parameters are those of :func:`power`, with ``power`` the target (default 0.8).
@@ -268,14 +342,32 @@ def sample_size(*, baseline: float, effect: float, power: float = 0.8, kind: Kin
         while n > 1 and f(n - 1) >= 0:
             n -= 1
         n_v = int(np.ceil(ratio * n))
-        rows.append({"scenario": name, "n_control": n, "n_variant": n_v, "n_total": n + n_v, "effect": delta,
-                     "relative_effect": _relative(delta, baseline),
-                     "power": float(_power(kind, baseline, sd_c, delta, n, ratio, alpha, vr)), "variance_reduction": vr})
+        rows.append(
+            {
+                "scenario": name,
+                "n_control": n,
+                "n_variant": n_v,
+                "n_total": n + n_v,
+                "effect": delta,
+                "relative_effect": _relative(delta, baseline),
+                "power": float(_power(kind, baseline, sd_c, delta, n, ratio, alpha, vr)),
+                "variance_reduction": vr,
+            }
+        )
     return Plan(_table(rows), kind, baseline, sd_c, alpha, ratio, "sample_size", power)
 
 
-def mde(*, baseline: float, n: int, power: float = 0.8, kind: Kind = "proportion", sd: float | None = None,
-        ratio: float = 1.0, alpha: float = 0.05, variance_reduction: float | None = None) -> Plan:
+def mde(
+    *,
+    baseline: float,
+    n: int,
+    power: float = 0.8,
+    kind: Kind = "proportion",
+    sd: float | None = None,
+    ratio: float = 1.0,
+    alpha: float = 0.05,
+    variance_reduction: float | None = None,
+) -> Plan:
     """Minimum detectable (upward) effect with ``n`` control units at the target power.
 
     Parameters are those of :func:`power`; the effect is solved for.
@@ -301,6 +393,16 @@ def mde(*, baseline: float, n: int, power: float = 0.8, kind: Kind = "proportion
             raise ValueError(f"no effect is detectable with {power:.0%} power from {n:,} units per arm")
         delta = float(optimize.brentq(f, 1e-12 * max(sd_c, 1e-12), top * (1 - 1e-12), xtol=1e-14, rtol=1e-12))
         n_v = int(np.ceil(ratio * n))
-        rows.append({"scenario": name, "n_control": n, "n_variant": n_v, "n_total": n + n_v, "effect": delta,
-                     "relative_effect": _relative(delta, baseline), "power": power, "variance_reduction": vr})
+        rows.append(
+            {
+                "scenario": name,
+                "n_control": n,
+                "n_variant": n_v,
+                "n_total": n + n_v,
+                "effect": delta,
+                "relative_effect": _relative(delta, baseline),
+                "power": power,
+                "variance_reduction": vr,
+            }
+        )
     return Plan(_table(rows), kind, baseline, sd_c, alpha, ratio, "mde", power)

@@ -91,18 +91,33 @@ class SegmentEffects:
         part = self.table[(self.table["metric"] == metric) & ~self.table["suppressed"]]
         fig = go.Figure()
         for i, (variant, rows) in enumerate(part.groupby("variant", sort=False)):
-            fig.add_trace(go.Scatter(
-                x=rows["estimate"], y=rows[self.by].astype(str), mode="markers", name=str(variant),
-                marker=dict(size=10, color=viz.PALETTE[i % len(viz.PALETTE)]),
-                error_x=dict(type="data", symmetric=False, array=rows["ci_high"] - rows["estimate"],
-                             arrayminus=rows["estimate"] - rows["ci_low"]),
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["estimate"],
+                    y=rows[self.by].astype(str),
+                    mode="markers",
+                    name=str(variant),
+                    marker=dict(size=10, color=viz.PALETTE[i % len(viz.PALETTE)]),
+                    error_x=dict(
+                        type="data",
+                        symmetric=False,
+                        array=rows["ci_high"] - rows["estimate"],
+                        arrayminus=rows["estimate"] - rows["ci_low"],
+                    ),
+                )
+            )
         fig.add_vline(x=0, line=dict(color="#52606d", width=1))
-        fig.update_layout(template="cxlab", scattermode="group", hovermode="closest",
-                          height=max(280, 120 + 50 * part[self.by].nunique()),
-                          title=dict(text=f"{metric}: effect by {self.by} ({round(100 * (1 - self.alpha))}% CI, unadjusted)"),
-                          xaxis=dict(title=dict(text="relative lift" if self.relative else "difference")),
-                          yaxis=dict(autorange="reversed", type="category", title=dict(text=self.by)))
+        fig.update_layout(
+            template="cxlab",
+            scattermode="group",
+            hovermode="closest",
+            height=max(280, 120 + 50 * part[self.by].nunique()),
+            title=dict(
+                text=f"{metric}: effect by {self.by} ({round(100 * (1 - self.alpha))}% CI, unadjusted)"
+            ),
+            xaxis=dict(title=dict(text="relative lift" if self.relative else "difference")),
+            yaxis=dict(autorange="reversed", type="category", title=dict(text=self.by)),
+        )
         if self.relative:
             fig.update_xaxes(tickformat=".0%", hoverformat=".2%")
         return fig
@@ -114,19 +129,27 @@ class SegmentEffects:
             if not np.isfinite(row.p_value):
                 out.append(f"{row.metric}, {row.variant}: fewer than two segments large enough to compare.")
             elif row.p_value < self.alpha:
-                out.append(f"{row.metric}, {row.variant}: the effect differs between {self.by} segments "
-                           f"(interaction p = {row.p_value:.2g}).")
+                out.append(
+                    f"{row.metric}, {row.variant}: the effect differs between {self.by} segments "
+                    f"(interaction p = {row.p_value:.2g})."
+                )
             else:
-                out.append(f"{row.metric}, {row.variant}: no evidence that the effect differs between {self.by} "
-                           f"segments (interaction p = {row.p_value:.2g}).")
+                out.append(
+                    f"{row.metric}, {row.variant}: no evidence that the effect differs between {self.by} "
+                    f"segments (interaction p = {row.p_value:.2g})."
+                )
         shown = self.table[~self.table["suppressed"]]
         looks = len(shown)
-        out.append(f"Caution: {looks} segment results are {looks} looks; at α = {self.alpha:g} about "
-                   f"{looks * self.alpha:.1f} would look significant by chance alone. Holm-adjusted p-values "
-                   "account for that; treat a lone significant segment as a hypothesis to confirm in a new test.")
+        out.append(
+            f"Caution: {looks} segment results are {looks} looks; at α = {self.alpha:g} about "
+            f"{looks * self.alpha:.1f} would look significant by chance alone. Holm-adjusted p-values "
+            "account for that; treat a lone significant segment as a hypothesis to confirm in a new test."
+        )
         hidden = int(self.table["suppressed"].sum())
         if hidden:
-            out.append(f"{hidden} segment result(s) with fewer than {self.min_n:,} units in an arm are not shown.")
+            out.append(
+                f"{hidden} segment result(s) with fewer than {self.min_n:,} units in an arm are not shown."
+            )
         return out
 
 
@@ -165,17 +188,21 @@ def segment_effects(
 
     Examples
     --------
-    >>> seg = segment_effects(shop.experiments, "device", experiment="checkout_redesign",
-    ...                       metrics={"conversion": "converted"})  # doctest: +SKIP
+    >>> seg = segment_effects(
+    ...     shop.experiments, "device", experiment="checkout_redesign", metrics={"conversion": "converted"}
+    ... )  # doctest: +SKIP
     >>> seg.interaction  # doctest: +SKIP
     """
-    summary = resolve_summary(summary_or_table, metrics, experiment=experiment, covariate=covariate,
-                              missing=missing, by=[by])
+    summary = resolve_summary(
+        summary_or_table, metrics, experiment=experiment, covariate=covariate, missing=missing, by=[by]
+    )
     if by not in summary.by:
         raise ValueError(f"the summary is not split by {by!r}; summarise with by={by!r}")
     others = [b for b in summary.by if b != by]
     if others:
-        raise ValueError(f"segment_effects takes a summary split by {by!r} only; it is also split by {others}")
+        raise ValueError(
+            f"segment_effects takes a summary split by {by!r} only; it is also split by {others}"
+        )
     eff = effects(summary.table, control, keys=[by], relative=relative, cuped=cuped)
     est, se, df = (eff[c].to_numpy(dtype="float64") for c in ("estimate", "se", "df"))
     lo, hi = confidence_interval(est, se, df, alpha)
@@ -189,15 +216,27 @@ def segment_effects(
     table["p_value_holm"] = adjust_pvalues(table["p_value"], "holm")
     table["suppressed"] = suppressed
     rows = []
-    for (metric, variant), part in table.assign(se=np.where(suppressed, np.nan, se)).groupby(["metric", "variant"], sort=False):
+    for (metric, variant), part in table.assign(se=np.where(suppressed, np.nan, se)).groupby(
+        ["metric", "variant"], sort=False
+    ):
         q, dof, pq = heterogeneity(part["estimate"].to_numpy(), part["se"].to_numpy())
-        rows.append({"metric": metric, "variant": variant, "segments": int((~part["suppressed"]).sum()),
-                     "q": q, "df": dof, "p_value": pq})
+        rows.append(
+            {
+                "metric": metric,
+                "variant": variant,
+                "segments": int((~part["suppressed"]).sum()),
+                "q": q,
+                "df": dof,
+                "p_value": pq,
+            }
+        )
     interaction = pd.DataFrame(rows).astype({"segments": "int64", "df": "int64"})
     return SegmentEffects(table.reset_index(drop=True), interaction, by, min_n, alpha, relative)
 
 
-def with_pre_period_segment(experiments: Any, covariate: str = "pre_revenue", name: str = "pre_period_buyer") -> Any:
+def with_pre_period_segment(
+    experiments: Any, covariate: str = "pre_revenue", name: str = "pre_period_buyer"
+) -> Any:
     """Add a segment column telling units with pre-period activity from new ones.
 
     Parameters
@@ -217,7 +256,9 @@ def with_pre_period_segment(experiments: Any, covariate: str = "pre_revenue", na
     require_columns(experiments, [covariate], TABLE, purpose="the pre-period segment")
     frame = to_narwhals(experiments)
     value = nw.col(covariate)
-    label = nw.when(value.is_null()).then(nw.lit("unknown")).otherwise(
-        nw.when(value > 0).then(nw.lit("yes")).otherwise(nw.lit("no"))
+    label = (
+        nw.when(value.is_null())
+        .then(nw.lit("unknown"))
+        .otherwise(nw.when(value > 0).then(nw.lit("yes")).otherwise(nw.lit("no")))
     )
     return frame.with_columns(label.alias(name)).to_native()

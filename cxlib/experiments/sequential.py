@@ -75,7 +75,9 @@ def mixture_halfwidth(se: Any, n: Any, alpha: float, n_star: float) -> np.ndarra
     """
     k = np.asarray(n, dtype="float64") * mixture_rho2(alpha, n_star)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(se, dtype="float64") * np.sqrt(2.0 * (k + 1.0) / k * np.log(np.sqrt(k + 1.0) / alpha))
+        return np.asarray(se, dtype="float64") * np.sqrt(
+            2.0 * (k + 1.0) / k * np.log(np.sqrt(k + 1.0) / alpha)
+        )
 
 
 def always_valid_p(estimate: Any, se: Any, n: Any, alpha: float, n_star: float) -> np.ndarray:
@@ -92,8 +94,16 @@ def always_valid_p(estimate: Any, se: Any, n: Any, alpha: float, n_star: float) 
     return np.where((np.asarray(se) == 0) & (np.asarray(estimate) == 0), 1.0, p)
 
 
-def running_looks(summary: ExperimentSummary, control: str, *, relative: bool, cuped: bool, alpha: float,
-                  n_star: float, adjust: str | None) -> pd.DataFrame:
+def running_looks(
+    summary: ExperimentSummary,
+    control: str,
+    *,
+    relative: bool,
+    cuped: bool,
+    alpha: float,
+    n_star: float,
+    adjust: str | None,
+) -> pd.DataFrame:
     """Every look (exposure day) of a summary made with ``period="day"``, with running inference.
 
     At each look the estimate uses everyone exposed so far; ``ci_low``/``ci_high`` are the
@@ -117,7 +127,9 @@ def running_looks(summary: ExperimentSummary, control: str, *, relative: bool, c
     others = [b for b in running.by if b != "period"]
     eff = effects(running.table, control, keys=[*others, "period"], relative=relative, cuped=cuped)
     est, se, df = (eff[c].to_numpy(dtype="float64") for c in ("estimate", "se", "df"))
-    n = eff["n_control"].to_numpy(dtype="float64", na_value=np.nan) + eff["n_variant"].to_numpy(dtype="float64")
+    n = eff["n_control"].to_numpy(dtype="float64", na_value=np.nan) + eff["n_variant"].to_numpy(
+        dtype="float64"
+    )
     half = mixture_halfwidth(se, n, alpha, n_star)
     fixed_low, fixed_high = confidence_interval(est, se, df, alpha)
     looks = eff[[*others, "period", "metric", "kind", "higher_is_better", "variant"]].copy()
@@ -185,23 +197,47 @@ class SequentialResult:
         for i, (variant, rows) in enumerate(part.groupby("variant", sort=False)):
             colour = viz.PALETTE[i % len(viz.PALETTE)]
             x = rows["period"].tolist()
-            fig.add_trace(go.Scatter(x=x + x[::-1], y=rows["ci_high"].tolist() + rows["ci_low"].tolist()[::-1],
-                                     fill="toself", fillcolor=_fade(colour), line=dict(width=0),
-                                     name=f"{variant}: always-valid {round(100 * (1 - self.alpha))}% sequence",
-                                     hoverinfo="skip"))
-            fig.add_trace(go.Scatter(x=x, y=rows["fixed_low"], line=dict(color=colour, dash="dot", width=1),
-                                     name=f"{variant}: fixed-horizon interval (not valid when peeking)"))
-            fig.add_trace(go.Scatter(x=x, y=rows["fixed_high"], line=dict(color=colour, dash="dot", width=1),
-                                     showlegend=False))
-            fig.add_trace(go.Scatter(x=x, y=rows["estimate"], line=dict(color=colour), name=f"{variant}: estimate"))
-            first = self.conclusive_at[(self.conclusive_at["metric"] == metric) & (self.conclusive_at["variant"] == variant)]
+            fig.add_trace(
+                go.Scatter(
+                    x=x + x[::-1],
+                    y=rows["ci_high"].tolist() + rows["ci_low"].tolist()[::-1],
+                    fill="toself",
+                    fillcolor=_fade(colour),
+                    line=dict(width=0),
+                    name=f"{variant}: always-valid {round(100 * (1 - self.alpha))}% sequence",
+                    hoverinfo="skip",
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=rows["fixed_low"],
+                    line=dict(color=colour, dash="dot", width=1),
+                    name=f"{variant}: fixed-horizon interval (not valid when peeking)",
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=x, y=rows["fixed_high"], line=dict(color=colour, dash="dot", width=1), showlegend=False
+                )
+            )
+            fig.add_trace(
+                go.Scatter(x=x, y=rows["estimate"], line=dict(color=colour), name=f"{variant}: estimate")
+            )
+            first = self.conclusive_at[
+                (self.conclusive_at["metric"] == metric) & (self.conclusive_at["variant"] == variant)
+            ]
             if len(first) and pd.notna(first["first_conclusive"].iloc[0]):
                 when = first["first_conclusive"].iloc[0]
                 fig.add_vline(x=when, line=dict(color=colour, dash="dash", width=1))
         fig.add_hline(y=0, line=dict(color="#52606d", width=1))
-        fig.update_layout(template="cxlab", title=dict(text=f"{metric}: effect over time"), height=420,
-                          xaxis=dict(title=dict(text="exposure day")),
-                          yaxis=dict(title=dict(text="relative lift" if self.relative else "difference")))
+        fig.update_layout(
+            template="cxlab",
+            title=dict(text=f"{metric}: effect over time"),
+            height=420,
+            xaxis=dict(title=dict(text="exposure day")),
+            yaxis=dict(title=dict(text="relative lift" if self.relative else "difference")),
+        )
         if self.relative:
             fig.update_yaxes(tickformat=".0%", hoverformat=".1%")
         return fig
@@ -213,18 +249,22 @@ class SequentialResult:
             if pd.isna(row.first_conclusive):
                 out.append(f"{row.metric}, {row.variant}: not conclusive at any look so far.")
             else:
-                out.append(f"{row.metric}, {row.variant}: conclusive ({row.direction}) from "
-                           f"{pd.Timestamp(row.first_conclusive):%Y-%m-%d} on; peeking daily was safe.")
+                out.append(
+                    f"{row.metric}, {row.variant}: conclusive ({row.direction}) from "
+                    f"{pd.Timestamp(row.first_conclusive):%Y-%m-%d} on; peeking daily was safe."
+                )
         k = len(self.conclusive_at)
         if self.adjust and k > 1:
             which = "Holm" if self.adjust == "holm" else "Benjamini–Hochberg"
-            out.append(f"Conclusions use always-valid p-values {which}-adjusted over the {k} metrics × variants; "
-                       "the bands are unadjusted.")
+            out.append(
+                f"Conclusions use always-valid p-values {which}-adjusted over the {k} metrics × variants; "
+                "the bands are unadjusted."
+            )
         return out
 
 
 def _fade(colour: str, opacity: float = 0.18) -> str:
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{opacity})"
 
 
@@ -272,13 +312,26 @@ def effect_over_time(
 
     Examples
     --------
-    >>> seq = effect_over_time(shop.experiments, experiment="checkout_redesign",
-    ...                        metrics={"conversion": "converted"}, n_star=40_000)  # doctest: +SKIP
+    >>> seq = effect_over_time(
+    ...     shop.experiments,
+    ...     experiment="checkout_redesign",
+    ...     metrics={"conversion": "converted"},
+    ...     n_star=40_000,
+    ... )  # doctest: +SKIP
     >>> seq.conclusive_at  # doctest: +SKIP
     """
-    summary = resolve_summary(summary_or_table, metrics, experiment=experiment, covariate=covariate,
-                              missing=missing, period="day", ts=ts)
-    looks = running_looks(summary, control, relative=relative, cuped=cuped, alpha=alpha, n_star=n_star, adjust=adjust)
+    summary = resolve_summary(
+        summary_or_table,
+        metrics,
+        experiment=experiment,
+        covariate=covariate,
+        missing=missing,
+        period="day",
+        ts=ts,
+    )
+    looks = running_looks(
+        summary, control, relative=relative, cuped=cuped, alpha=alpha, n_star=n_star, adjust=adjust
+    )
     keys = [*[b for b in summary.by if b != "period"], "metric", "variant"]
     table = looks.drop(columns=["kind", "higher_is_better", "se"])
     first = table[table["conclusive"]].groupby(keys, sort=False).first().reset_index()

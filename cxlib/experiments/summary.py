@@ -38,7 +38,15 @@ __all__ = [
 TABLE = "experiments"
 #: Sufficient statistics per variant and metric, in table order.
 STAT_COLUMNS: tuple[str, ...] = (
-    "n", "sum", "sum_sq", "den_sum", "den_sum_sq", "cross_sum", "pre_sum", "pre_sum_sq", "pre_cross_sum",
+    "n",
+    "sum",
+    "sum_sq",
+    "den_sum",
+    "den_sum_sq",
+    "cross_sum",
+    "pre_sum",
+    "pre_sum_sq",
+    "pre_cross_sum",
 )
 #: Descriptive columns of a summary row besides the statistics.
 KEY_COLUMNS: tuple[str, ...] = ("variant", "metric", "kind", "higher_is_better", "covariate")
@@ -122,8 +130,12 @@ class ExperimentSummary:
         order = {m: i for i, m in enumerate(self.metrics)}
         out = out.iloc[np.argsort(out["metric"].map(order).to_numpy(), kind="stable")]
         out["n"] = out["n"].astype("int64")
-        return ExperimentSummary(out[[*rest, *KEY_COLUMNS, *STAT_COLUMNS]].reset_index(drop=True), self.experiment,
-                                 tuple(rest), self.caps)
+        return ExperimentSummary(
+            out[[*rest, *KEY_COLUMNS, *STAT_COLUMNS]].reset_index(drop=True),
+            self.experiment,
+            tuple(rest),
+            self.caps,
+        )
 
     def cumulative(self) -> ExperimentSummary:
         """Running totals over ``period`` (the statistics of everyone exposed so far).
@@ -160,8 +172,9 @@ class ExperimentSummary:
         # Same row order as summarize(): metric blocks, then segments, period and variant.
         order = {m: i for i, m in enumerate(self.metrics)}
         out = out.assign(__metric_order=out["metric"].map(order))
-        out = out.sort_values(["__metric_order", *[b for b in self.by if b != "period"], "period", "variant"],
-                              kind="stable")
+        out = out.sort_values(
+            ["__metric_order", *[b for b in self.by if b != "period"], "period", "variant"], kind="stable"
+        )
         return ExperimentSummary(out[ordered].reset_index(drop=True), self.experiment, self.by, self.caps)
 
     def figure(self, alpha: float = 0.05) -> go.Figure:
@@ -179,19 +192,30 @@ class ExperimentSummary:
             part = means[means["metric"] == metric]
             fig.add_trace(
                 go.Bar(
-                    x=part["variant"], y=part["mean"], showlegend=False,
+                    x=part["variant"],
+                    y=part["mean"],
+                    showlegend=False,
                     marker=dict(color=[viz.PALETTE[k % len(viz.PALETTE)] for k in range(len(part))]),
-                    error_y=dict(type="data", symmetric=False, array=part["ci_high"] - part["mean"],
-                                 arrayminus=part["mean"] - part["ci_low"]),
+                    error_y=dict(
+                        type="data",
+                        symmetric=False,
+                        array=part["ci_high"] - part["mean"],
+                        arrayminus=part["mean"] - part["ci_low"],
+                    ),
                     hovertemplate="%{x}: %{y:.4g}<extra>" + metric + "</extra>",
                 ),
-                row=1, col=i,
+                row=1,
+                col=i,
             )
             if (part["kind"] == "proportion").all():
                 fig.update_yaxes(tickformat=".1%", row=1, col=i)
         level = round(100 * (1 - alpha))
-        fig.update_layout(template="cxlab", title=dict(text=f"Mean per unit by variant ({level}% CI)"),
-                          hovermode="closest", height=360)
+        fig.update_layout(
+            template="cxlab",
+            title=dict(text=f"Mean per unit by variant ({level}% CI)"),
+            hovermode="closest",
+            height=360,
+        )
         return fig
 
 
@@ -216,7 +240,9 @@ def _check_type(column: str, dtype: Any, purpose: str) -> None:
         return
     raise DataError(
         f"must be numeric or boolean to be used as {purpose}; found {dtype}",
-        table=TABLE, column=column, rule="wrong_type",
+        table=TABLE,
+        column=column,
+        rule="wrong_type",
     )
 
 
@@ -258,7 +284,9 @@ class _Columns:
         return out
 
 
-def _quantile_caps(frame: nw.LazyFrame[Any], metrics: Sequence[Metric], schema: Mapping[str, Any]) -> dict[str, float]:
+def _quantile_caps(
+    frame: nw.LazyFrame[Any], metrics: Sequence[Metric], schema: Mapping[str, Any]
+) -> dict[str, float]:
     wanted = [m for m in metrics if m.cap_quantile is not None]
     if not wanted:
         return {}
@@ -268,8 +296,10 @@ def _quantile_caps(frame: nw.LazyFrame[Any], metrics: Sequence[Metric], schema: 
         if isinstance(schema[m.column], (nw.Float32, nw.Float64)):
             value = value.fill_nan(None)
         exprs.append(value.alias(f"__cx_q{i}"))
-    quantiles = [nw.col(f"__cx_q{i}").quantile(m.cap_quantile, interpolation="linear").alias(f"__cx_q{i}")
-                 for i, m in enumerate(wanted)]
+    quantiles = [
+        nw.col(f"__cx_q{i}").quantile(m.cap_quantile, interpolation="linear").alias(f"__cx_q{i}")
+        for i, m in enumerate(wanted)
+    ]
     row = to_pandas(frame.with_columns(exprs).select(quantiles)).iloc[0]
     return {m.name: float(row[f"__cx_q{i}"]) for i, m in enumerate(wanted)}
 
@@ -285,7 +315,9 @@ def _period_day(column: str, dtype: Any) -> nw.Expr:
         raise DataError(
             f"must be a UTC timestamp to group by exposure day; found {dtype}. Read the table with "
             "cxlib.open_shop or open_table (they convert time zones to UTC) or convert it to UTC first",
-            table=TABLE, column=column, rule="wrong_type",
+            table=TABLE,
+            column=column,
+            rule="wrong_type",
         )
     expr = nw.col(column)
     zone = getattr(dtype, "time_zone", None)
@@ -351,8 +383,12 @@ def summarize(
 
     Examples
     --------
-    >>> s = summarize(shop.experiments, {"conversion": "converted", "aov": ("revenue", "orders")},
-    ...               experiment="checkout_redesign", covariate="pre_revenue")  # doctest: +SKIP
+    >>> s = summarize(
+    ...     shop.experiments,
+    ...     {"conversion": "converted", "aov": ("revenue", "orders")},
+    ...     experiment="checkout_redesign",
+    ...     covariate="pre_revenue",
+    ... )  # doctest: +SKIP
     >>> s.table[["variant", "metric", "n", "sum"]]  # doctest: +SKIP
     """
     metric_list = as_metrics(metrics)
@@ -361,15 +397,24 @@ def summarize(
         raise ValueError("missing must be 'raise' or 'zero'")
     if period not in (None, "day"):
         raise ValueError("period must be None or 'day'")
-    covariates = {m.name: (m.covariate or (covariate if m.denominator is None else None)) for m in metric_list}
-    needed = ["variant", *by_cols, *(c for m in metric_list for c in m.columns),
-              *(c for c in covariates.values() if c), *([ts] if period else [])]
+    covariates = {
+        m.name: (m.covariate or (covariate if m.denominator is None else None)) for m in metric_list
+    }
+    needed = [
+        "variant",
+        *by_cols,
+        *(c for m in metric_list for c in m.columns),
+        *(c for c in covariates.values() if c),
+        *([ts] if period else []),
+    ]
     require_columns(experiments, list(dict.fromkeys(needed)), TABLE, purpose="the experiment summary")
 
     frame = _lazy(experiments)
     schema = dict(frame.collect_schema().items())
     if experiment is not None and "experiment" not in schema:
-        raise DataError("is needed to choose an experiment", table=TABLE, column="experiment", rule="missing_column")
+        raise DataError(
+            "is needed to choose an experiment", table=TABLE, column="experiment", rule="missing_column"
+        )
     for m in metric_list:
         for column in m.columns:
             _check_type(column, schema[column], f"metric {m.name!r}")
@@ -433,15 +478,24 @@ def summarize(
             available = "; experiments found: " + ", ".join(_experiments_present(_lazy(experiments)))
         raise DataError(f"{where} has no units{available}", table=TABLE, column="experiment", rule="no_units")
     if agg["variant"].isna().any():
-        raise DataError("has missing values; every unit needs a variant", table=TABLE, column="variant",
-                        rule="missing_value", n_rows=int(agg.loc[agg["variant"].isna(), "__cx_n"].sum()))
+        raise DataError(
+            "has missing values; every unit needs a variant",
+            table=TABLE,
+            column="variant",
+            rule="missing_value",
+            n_rows=int(agg.loc[agg["variant"].isna(), "__cx_n"].sum()),
+        )
     if missing == "raise":
         for column, name in cols.sources.items():
             n_null = int(pd.to_numeric(agg[name]).sum())
             if n_null:
                 raise DataError(
                     f"has {n_null:,} missing value(s); fill them or pass missing='zero' if a missing value "
-                    "means zero", table=TABLE, column=column, rule="missing_value", n_rows=n_null,
+                    "means zero",
+                    table=TABLE,
+                    column=column,
+                    rule="missing_value",
+                    n_rows=n_null,
                 )
 
     if period is not None:
@@ -456,13 +510,21 @@ def _single_experiment(present: Sequence[str]) -> str | None:
     if len(present) > 1:
         raise DataError(
             f"holds {len(present)} experiments ({', '.join(present[:10])}); choose one with experiment=...",
-            table=TABLE, column="experiment", rule="several_experiments",
+            table=TABLE,
+            column="experiment",
+            rule="several_experiments",
         )
     return present[0] if present else None
 
 
-def _long_table(agg: pd.DataFrame, keys: Sequence[str], metrics: Sequence[Metric], plan: Mapping[str, Mapping[str, str]],
-                kinds: Mapping[str, str], covariates: Mapping[str, str | None]) -> pd.DataFrame:
+def _long_table(
+    agg: pd.DataFrame,
+    keys: Sequence[str],
+    metrics: Sequence[Metric],
+    plan: Mapping[str, Mapping[str, str]],
+    kinds: Mapping[str, str],
+    covariates: Mapping[str, str | None],
+) -> pd.DataFrame:
     parts = []
     for m in metrics:
         part = agg[list(keys)].copy()
@@ -484,12 +546,18 @@ def _long_table(agg: pd.DataFrame, keys: Sequence[str], metrics: Sequence[Metric
 
 def _check_binary(table: pd.DataFrame) -> None:
     prop = table[table["kind"] == "proportion"]
-    bad = ~np.isclose(prop["sum_sq"], prop["sum"], rtol=1e-9, atol=1e-9) | (prop["sum"] < 0) | (prop["sum"] > prop["n"])
+    bad = (
+        ~np.isclose(prop["sum_sq"], prop["sum"], rtol=1e-9, atol=1e-9)
+        | (prop["sum"] < 0)
+        | (prop["sum"] > prop["n"])
+    )
     if bad.any():
         metric = str(prop.loc[bad, "metric"].iloc[0])
         raise DataError(
             f"metric {metric!r} is a proportion but its values are not all 0 or 1; use kind='mean'",
-            table=TABLE, column=metric, rule="not_binary",
+            table=TABLE,
+            column=metric,
+            rule="not_binary",
         )
 
 
@@ -544,22 +612,42 @@ def as_summary(data: Any) -> ExperimentSummary | None:
     if "covariate" not in t.columns:
         t["covariate"] = None
     if t.duplicated([*by, "variant", "metric"]).any():
-        raise DataError("repeats a variant and metric; give one row per variant and metric",
-                        table="summary", column="variant", rule="duplicate_rows")
+        raise DataError(
+            "repeats a variant and metric; give one row per variant and metric",
+            table="summary",
+            column="variant",
+            rule="duplicate_rows",
+        )
     _check_binary(t)
     return ExperimentSummary(t[[*by, *KEY_COLUMNS, *STAT_COLUMNS]].reset_index(drop=True), None, by)
 
 
-def resolve_summary(data: Any, metrics: MetricsLike | None, *, experiment: str | None, covariate: str | None,
-                    missing: Literal["raise", "zero"], by: list[str] | None = None,
-                    period: Literal["day"] | None = None, ts: str = "exposed_ts") -> ExperimentSummary:
+def resolve_summary(
+    data: Any,
+    metrics: MetricsLike | None,
+    *,
+    experiment: str | None,
+    covariate: str | None,
+    missing: Literal["raise", "zero"],
+    by: list[str] | None = None,
+    period: Literal["day"] | None = None,
+    ts: str = "exposed_ts",
+) -> ExperimentSummary:
     """The summary of ``data``: given, or computed from a unit table with ``metrics``."""
     summary = as_summary(data)
     if summary is None:
         if metrics is None:
             raise ValueError("a unit-level table needs metrics=... (e.g. {'conversion': 'converted'})")
-        return summarize(data, metrics, experiment=experiment, covariate=covariate, by=by, period=period,
-                         ts=ts, missing=missing)
+        return summarize(
+            data,
+            metrics,
+            experiment=experiment,
+            covariate=covariate,
+            by=by,
+            period=period,
+            ts=ts,
+            missing=missing,
+        )
     if metrics is not None:
         wanted = [m.name for m in as_metrics(metrics)]
         unknown = sorted(set(wanted) - set(summary.metrics))

@@ -82,7 +82,9 @@ class DataHealth:
         daily = self.daily[self.daily["table"] == table]
         if not daily.empty:
             days = pd.date_range(daily["date"].min(), daily["date"].max(), freq="D")
-            grid = pd.MultiIndex.from_product([days, sorted(daily["channel"].unique())], names=["date", "channel"])
+            grid = pd.MultiIndex.from_product(
+                [days, sorted(daily["channel"].unique())], names=["date", "channel"]
+            )
             daily = daily.set_index(["date", "channel"])["n"].reindex(grid, fill_value=0).reset_index()
         noun = ROW_NOUNS.get(table, "rows")
         return viz.area(
@@ -108,7 +110,12 @@ class DataHealth:
             filled.append(counts.reset_index().assign(table=name))
         per_table = pd.concat(filled, ignore_index=True) if filled else per_table
         return viz.small_multiples(
-            per_table, x="date", y="n", facet="table", title="Daily rows per table", labels={"date": "Day (UTC)"}
+            per_table,
+            x="date",
+            y="n",
+            facet="table",
+            title="Daily rows per table",
+            labels={"date": "Day (UTC)"},
         )
 
     def missing_figure(self, min_share: float = 0.0) -> go.Figure:
@@ -145,7 +152,9 @@ class DataHealth:
             orders = self.table[self.table["table"] == "orders"].iloc[0]
             if not pd.isna(orders["customers"]) and int(orders["customers"]):
                 per = int(orders["rows"]) / int(orders["customers"])
-                out.append(f"{int(orders['customers']):,} customers placed orders, {per:.2f} orders per customer on average.")
+                out.append(
+                    f"{int(orders['customers']):,} customers placed orders, {per:.2f} orders per customer on average."
+                )
         n_find = len(self.findings)
         if n_find == 0:
             out.append("Validation found no broken rules.")
@@ -163,7 +172,9 @@ class DataHealth:
         else:
             out.append(
                 "Duplicates: "
-                + "; ".join(f"{r.table} {int(r.duplicates):,} (by {r.duplicate_key})" for r in dups.itertuples())
+                + "; ".join(
+                    f"{r.table} {int(r.duplicates):,} (by {r.duplicate_key})" for r in dups.itertuples()
+                )
                 + "."
             )
         worst = self.missing[self.missing["share"] > 0].sort_values("share", ascending=False, kind="stable")
@@ -179,7 +190,9 @@ class DataHealth:
         main = next((t for t in ("events", "orders") if t in set(self.daily["table"])), None)
         if main is not None:
             daily = self.daily[self.daily["table"] == main]
-            by_channel = daily.groupby("channel", sort=False)["n"].sum().sort_values(ascending=False, kind="stable")
+            by_channel = (
+                daily.groupby("channel", sort=False)["n"].sum().sort_values(ascending=False, kind="stable")
+            )
             totals = daily.groupby("date")["n"].sum()
             share = by_channel.iloc[0] / by_channel.sum()
             out.append(

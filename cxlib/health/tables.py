@@ -116,8 +116,10 @@ def filter_period(table: Any, start: Any = None, end: Any = None, ts_col: str = 
         return table
     if ts_col not in frame.collect_schema().names():
         return table
-    exact_end = hi is not None and not (isinstance(end, str) and len(end.strip()) <= 10) and not (
-        isinstance(end, dt.date) and not isinstance(end, dt.datetime)
+    exact_end = (
+        hi is not None
+        and not (isinstance(end, str) and len(end.strip()) <= 10)
+        and not (isinstance(end, dt.date) and not isinstance(end, dt.datetime))
     )
     conditions = []
     if lo is not None:
@@ -162,7 +164,9 @@ def _profile(table: Any, name: str | None) -> tuple[dict[str, Any], pd.DataFrame
     result = to_pandas(frame.select(exprs)).iloc[0]
     rows = int(result["__rows__"])
     n_missing = [int(result[f"__missing_{i}__"]) for i in range(len(names))]
-    missing = pd.DataFrame({"column": pd.array(names, dtype="str"), "n_missing": pd.array(n_missing, dtype="int64")})
+    missing = pd.DataFrame(
+        {"column": pd.array(names, dtype="str"), "n_missing": pd.array(n_missing, dtype="int64")}
+    )
     missing["share"] = (missing["n_missing"] / rows).astype("float64") if rows else 0.0
     first = _utc(result["__first__"]) if ts in names else None
     last = _utc(result["__last__"]) if ts in names else None
@@ -175,7 +179,9 @@ def _profile(table: Any, name: str | None) -> tuple[dict[str, Any], pd.DataFrame
         "rows": rows,
         "first_ts": first,
         "last_ts": last,
-        "days": (last.normalize() - first.normalize()).days + 1 if first is not None and last is not None else None,
+        "days": (last.normalize() - first.normalize()).days + 1
+        if first is not None and last is not None
+        else None,
         "customers": customers,
         "duplicates": duplicate_rows(table, key_cols, rows=rows) if key_cols and rows else 0,
         "duplicate_key": key_text,
@@ -332,7 +338,9 @@ def daily_volume(table: Any, by: str | None = "channel", ts_col: str = "ts") -> 
         raise KeyError(f"daily_volume: the table has no '{ts_col}' column")
     segment = nw.col(by).cast(nw.String).fill_null("unknown") if by and by in names else nw.lit("all")
     grouped = (
-        frame.with_columns(_utc_ts(frame, ts_col).dt.truncate("1d").alias("__date__"), segment.alias("__seg__"))
+        frame.with_columns(
+            _utc_ts(frame, ts_col).dt.truncate("1d").alias("__date__"), segment.alias("__seg__")
+        )
         .group_by("__date__", "__seg__")
         .agg(nw.len().alias("n"))
         .sort("__date__", "__seg__")
@@ -425,6 +433,6 @@ def findings_table(findings: Iterable[Any]) -> pd.DataFrame:
     ]
     out = pd.DataFrame(rows, columns=["table", "column", "rule", "n_rows", "message"])
     out["n_rows"] = out["n_rows"].astype("int64")
-    return out.sort_values(["n_rows", "table", "column"], ascending=[False, True, True], kind="stable").reset_index(
-        drop=True
-    )
+    return out.sort_values(
+        ["n_rows", "table", "column"], ascending=[False, True, True], kind="stable"
+    ).reset_index(drop=True)

@@ -111,7 +111,9 @@ def check_events(events: Any, columns: Iterable[str], *, purpose: str, table: st
             raise DataError(
                 f"must hold time-zone-aware timestamps (found {dtype}); open the table with "
                 "cxlib.open_shop/open_table, which converts timestamps to UTC",
-                table=table, column="ts", rule="timestamp_type",
+                table=table,
+                column="ts",
+                rule="timestamp_type",
             )
 
 
@@ -143,7 +145,9 @@ def normalize_steps(steps: Sequence[Any], *, minimum: int = 1) -> list[tuple[str
     for i, step in enumerate(steps, start=1):
         names = (step,) if isinstance(step, str) else tuple(step)
         if not names or not all(isinstance(n, str) and n for n in names):
-            raise ValueError(f"step {i} must be an event name or a non-empty set of event names, not {step!r}")
+            raise ValueError(
+                f"step {i} must be an event name or a non-empty set of event names, not {step!r}"
+            )
         out.append(tuple(sorted(set(names))))
     if len(out) < minimum:
         raise ValueError(f"need at least {minimum} step(s), got {len(out)}")

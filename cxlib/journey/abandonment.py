@@ -82,8 +82,12 @@ class CartAbandonmentResult:
                     x=part["rate"],
                     orientation="h",
                     offsetgroup="rate",
-                    error_x=dict(type="data", symmetric=False, array=(part["ci_high"] - part["rate"]).tolist(),
-                                 arrayminus=(part["rate"] - part["ci_low"]).tolist()),
+                    error_x=dict(
+                        type="data",
+                        symmetric=False,
+                        array=(part["ci_high"] - part["rate"]).tolist(),
+                        arrayminus=(part["rate"] - part["ci_low"]).tolist(),
+                    ),
                     customdata=part[["carts", "abandoned"]].to_numpy(),
                     hovertemplate="%{y}: %{x:.1%} of %{customdata[0]:,} carts abandoned<extra></extra>",
                 )
@@ -97,15 +101,25 @@ class CartAbandonmentResult:
             hovermode="closest",
             height=max(320, 120 + 30 * len(table)),
         )
-        fig.add_vline(x=self.overall.value, line_dash="dot", line_color="#616e7c",
-                      annotation_text=f"all carts {self.overall.value:.1%}", annotation_position="top")
+        fig.add_vline(
+            x=self.overall.value,
+            line_dash="dot",
+            line_color="#616e7c",
+            annotation_text=f"all carts {self.overall.value:.1%}",
+            annotation_position="top",
+        )
         return fig
 
     def steps_figure(self) -> go.Figure:
         """Where abandoned carts stopped: share of abandoned carts by furthest checkout step."""
-        return viz.bar(self.steps, "step_name", "share_of_abandoned", percent=True,
-                       title="Where abandoned carts stopped (furthest checkout step)",
-                       labels={"step_name": "", "share_of_abandoned": "share of abandoned carts"})
+        return viz.bar(
+            self.steps,
+            "step_name",
+            "share_of_abandoned",
+            percent=True,
+            title="Where abandoned carts stopped (furthest checkout step)",
+            labels={"step_name": "", "share_of_abandoned": "share of abandoned carts"},
+        )
 
     def summary(self) -> list[str]:
         """Overall rate, the highest and lowest segments, and the main exit step."""
@@ -127,7 +141,9 @@ class CartAbandonmentResult:
             )
         if not self.steps.empty and self.steps["stopped_here"].sum() > 0:
             top = self.steps.loc[self.steps["stopped_here"].idxmax()]
-            out.append(f"{top['share_of_abandoned']:.1%} of abandoned carts stopped after {top['step_name']}.")
+            out.append(
+                f"{top['share_of_abandoned']:.1%} of abandoned carts stopped after {top['step_name']}."
+            )
         return out
 
 
@@ -189,7 +205,9 @@ def cart_abandonment(
 
     base = event_base(events, keys, columns)
     per_unit = match_steps(base, sets, keys, order="strict", window_us=window_us, with_segment=bool(columns))
-    depth = nw.sum_horizontal(*[(~nw.col(f"_d{k}").is_null()).cast(nw.Int64) for k in range(1, len(sets) + 1)])
+    depth = nw.sum_horizontal(
+        *[(~nw.col(f"_d{k}").is_null()).cast(nw.Int64) for k in range(1, len(sets) + 1)]
+    )
     extra = ["_seg"] if columns else []
     carts = per_unit.with_columns(_depth=depth).select(*keys, "_t1", "_depth", *extra)
     after_cart = nw.col("_p") >= nw.col("_t1")
@@ -200,7 +218,9 @@ def cart_abandonment(
         carts.join(purchases, on=keys, how="left")
         .with_columns(_p=nw.when(after_cart).then(nw.col("_p")))
         .group_by(keys)
-        .agg(nw.col("_t1").min(), nw.col("_depth").min(), *[nw.col(c).min() for c in extra], nw.col("_p").min())
+        .agg(
+            nw.col("_t1").min(), nw.col("_depth").min(), *[nw.col(c).min() for c in extra], nw.col("_p").min()
+        )
         .with_columns(_bought=~nw.col("_p").is_null())
     )
     groups = [*extra, "_depth", "_bought"]
@@ -216,10 +236,14 @@ def cart_abandonment(
     n_carts = int(counted["units"].sum())
     n_abandoned = int(counted.loc[~counted["_bought"], "units"].sum())
     low, high = wilson_interval(n_abandoned, n_carts, alpha)
-    overall = Estimate(n_abandoned / n_carts if n_carts else float("nan"), float(low), float(high), n_carts, alpha)
+    overall = Estimate(
+        n_abandoned / n_carts if n_carts else float("nan"), float(low), float(high), n_carts, alpha
+    )
     table = _segment_table(counted, breakdowns, alpha)
     if min_n > 0:
-        table = suppress_small(table, "carts", min_n, columns=["carts", "abandoned", "rate", "ci_low", "ci_high"])
+        table = suppress_small(
+            table, "carts", min_n, columns=["carts", "abandoned", "rate", "ci_low", "ci_high"]
+        )
     last = _last_events(counted, top_events) if top_events > 0 else _empty_last()
     return CartAbandonmentResult(
         overall=overall,
@@ -250,13 +274,28 @@ def _segment_table(counted: pd.DataFrame, breakdowns: list[tuple[str, ...]], alp
     frame = counted.assign(_abandoned=abandoned)
     for cols in breakdowns:
         grouped = frame.groupby(list(cols), sort=True)[["units", "_abandoned"]].sum().reset_index()
-        label = [" / ".join(map(str, values)) for values in grouped[list(cols)].itertuples(index=False, name=None)]
-        parts.append(pd.DataFrame({
-            "dimension": " × ".join(cols), "segment": label,
-            "carts": grouped["units"], "abandoned": grouped["_abandoned"],
-        }))
-    dtypes = {"dimension": "str", "segment": "str", "carts": "int64", "abandoned": "int64",
-              "rate": "float64", "ci_low": "float64", "ci_high": "float64"}
+        label = [
+            " / ".join(map(str, values)) for values in grouped[list(cols)].itertuples(index=False, name=None)
+        ]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "dimension": " × ".join(cols),
+                    "segment": label,
+                    "carts": grouped["units"],
+                    "abandoned": grouped["_abandoned"],
+                }
+            )
+        )
+    dtypes = {
+        "dimension": "str",
+        "segment": "str",
+        "carts": "int64",
+        "abandoned": "int64",
+        "rate": "float64",
+        "ci_low": "float64",
+        "ci_high": "float64",
+    }
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=d) for c, d in dtypes.items()})
     table = pd.concat(parts, ignore_index=True)
@@ -274,15 +313,39 @@ def _step_table(counted: pd.DataFrame, sets: list[tuple[str, ...]], alpha: float
         reached = int(counted.loc[depth >= k, "units"].sum())
         abandoned = int(counted.loc[(depth >= k) & lost, "units"].sum())
         stopped = int(counted.loc[(depth == k) & lost, "units"].sum())
-        rows.append({"step": k, "step_name": step_label(step), "reached": reached, "abandoned": abandoned,
-                     "abandon_rate": abandoned / reached if reached else float("nan"), "stopped_here": stopped,
-                     "share_of_abandoned": stopped / total_abandoned if total_abandoned else float("nan")})
+        rows.append(
+            {
+                "step": k,
+                "step_name": step_label(step),
+                "reached": reached,
+                "abandoned": abandoned,
+                "abandon_rate": abandoned / reached if reached else float("nan"),
+                "stopped_here": stopped,
+                "share_of_abandoned": stopped / total_abandoned if total_abandoned else float("nan"),
+            }
+        )
     table = pd.DataFrame(rows)
     table["ci_low"], table["ci_high"] = wilson_interval(table["abandoned"], table["reached"], alpha)
-    order = ["step", "step_name", "reached", "abandoned", "abandon_rate", "ci_low", "ci_high", "stopped_here",
-             "share_of_abandoned"]
-    return table[order].astype({"step": "int64", "step_name": "str", "reached": "int64", "abandoned": "int64",
-                                "stopped_here": "int64"})
+    order = [
+        "step",
+        "step_name",
+        "reached",
+        "abandoned",
+        "abandon_rate",
+        "ci_low",
+        "ci_high",
+        "stopped_here",
+        "share_of_abandoned",
+    ]
+    return table[order].astype(
+        {
+            "step": "int64",
+            "step_name": "str",
+            "reached": "int64",
+            "abandoned": "int64",
+            "stopped_here": "int64",
+        }
+    )
 
 
 def _with_last_event(base, per_cart, keys, window_us):  # type: ignore[no-untyped-def]
@@ -320,5 +383,10 @@ def _last_events(counted: pd.DataFrame, top: int) -> pd.DataFrame:
 
 
 def _empty_last() -> pd.DataFrame:
-    return pd.DataFrame({"event": pd.Series(dtype="str"), "units": pd.Series(dtype="int64"),
-                         "share": pd.Series(dtype="float64")})
+    return pd.DataFrame(
+        {
+            "event": pd.Series(dtype="str"),
+            "units": pd.Series(dtype="int64"),
+            "share": pd.Series(dtype="float64"),
+        }
+    )

@@ -83,24 +83,43 @@ class AttributionResult:
         total = self.total_conversions if measure == "conversions" else self.total_value
         for method in self.methods:
             values = self.table[f"{method}_{measure}"]
-            parts.append(pd.DataFrame({
-                "channel": self.table["channel"], "method": METHOD_LABELS[method], measure: values,
-                "share": values / total if total else values * 0.0,
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "channel": self.table["channel"],
+                        "method": METHOD_LABELS[method],
+                        measure: values,
+                        "share": values / total if total else values * 0.0,
+                    }
+                )
+            )
         return pd.concat(parts, ignore_index=True)
 
     def figure(self, measure: str = "conversions") -> go.Figure:
         """Grouped bars: each channel's share of conversions (or value) under each model."""
-        title = "Share of conversions credited to each channel" if measure == "conversions" else \
-            "Share of conversion value credited to each channel"
+        title = (
+            "Share of conversions credited to each channel"
+            if measure == "conversions"
+            else "Share of conversion value credited to each channel"
+        )
         fig = go.Figure()
         long = self.long(measure)
         for method in self.methods:
             part = long[long["method"] == METHOD_LABELS[method]]
-            fig.add_trace(go.Bar(name=METHOD_LABELS[method], x=part["channel"], y=part["share"],
-                                 hovertemplate="%{x}: %{y:.1%}<extra>" + METHOD_LABELS[method] + "</extra>"))
-        fig.update_layout(template="cxlab", title=dict(text=title), barmode="group",
-                          yaxis=dict(title=dict(text="share"), tickformat=".0%"))
+            fig.add_trace(
+                go.Bar(
+                    name=METHOD_LABELS[method],
+                    x=part["channel"],
+                    y=part["share"],
+                    hovertemplate="%{x}: %{y:.1%}<extra>" + METHOD_LABELS[method] + "</extra>",
+                )
+            )
+        fig.update_layout(
+            template="cxlab",
+            title=dict(text=title),
+            barmode="group",
+            yaxis=dict(title=dict(text="share"), tickformat=".0%"),
+        )
         return fig
 
     def summary(self) -> list[str]:
@@ -110,7 +129,9 @@ class AttributionResult:
             f"over {len(self.table)} channels from {len(self.paths):,} distinct paths."
         ]
         if self.unattributed_conversions:
-            out.append(f"{self.unattributed_conversions:,.0f} conversions had no touchpoint in the lookback window.")
+            out.append(
+                f"{self.unattributed_conversions:,.0f} conversions had no touchpoint in the lookback window."
+            )
         if self.table.empty:
             return out
         for method in self.methods:
@@ -121,7 +142,7 @@ class AttributionResult:
             if len(out) >= 4:
                 break
         if "markov" in self.methods and "last" in self.methods:
-            gain = (self.table["markov_conversions"] - self.table["last_conversions"])
+            gain = self.table["markov_conversions"] - self.table["last_conversions"]
             i = int(np.argmax(np.abs(gain.to_numpy())))
             out.append(
                 f"Markov vs last touch: {self.table['channel'].iloc[i]} changes most "
@@ -195,8 +216,9 @@ def attribution(
 
     Examples
     --------
-    >>> table = pd.DataFrame({"path": ["email > web", "web"], "conversions": [3, 1],
-    ...                       "value": [300.0, 50.0], "nulls": [2, 5]})
+    >>> table = pd.DataFrame(
+    ...     {"path": ["email > web", "web"], "conversions": [3, 1], "value": [300.0, 50.0], "nulls": [2, 5]}
+    ... )
     >>> attribution(table, "all").table  # doctest: +SKIP
     """
     methods = _methods(method)
@@ -220,9 +242,12 @@ def attribution(
         if half is None or half <= pd.Timedelta(0):
             raise ValueError("half_life must be a positive duration")
         built = channel_paths(
-            paths_or_events, channel=channel, conversion_event=conversion_event,
+            paths_or_events,
+            channel=channel,
+            conversion_event=conversion_event,
             value=value if value and value in names else None,
-            lookback_us=int(duration_micros(window) or 0), max_touchpoints=max_touchpoints,
+            lookback_us=int(duration_micros(window) or 0),
+            max_touchpoints=max_touchpoints,
             half_life_s=half.total_seconds() if "time_decay" in methods else None,
         )
         table = built.paths
@@ -312,9 +337,17 @@ def _read_path_table(frame: Any) -> pd.DataFrame:
     out = pd.DataFrame({"path": table["path"]})
     if out["path"].isna().any():
         rows = table[out["path"].isna()].head(5).to_dict("records")
-        raise DataError("has empty paths", table="paths", column="path", rule="null_value", rows=rows,
-                        n_rows=int(out["path"].isna().sum()))
-    out["path"] = [" > ".join(part.strip() for part in str(p).split(">") if part.strip()) for p in out["path"]]
+        raise DataError(
+            "has empty paths",
+            table="paths",
+            column="path",
+            rule="null_value",
+            rows=rows,
+            n_rows=int(out["path"].isna().sum()),
+        )
+    out["path"] = [
+        " > ".join(part.strip() for part in str(p).split(">") if part.strip()) for p in out["path"]
+    ]
     for column, default in (("conversions", None), ("value", 0.0), ("nulls", 0.0)):
         if column not in table.columns:
             out[column] = default
@@ -323,16 +356,24 @@ def _read_path_table(frame: Any) -> pd.DataFrame:
         bad = numbers.isna() | (numbers < 0)
         if bad.any():
             raise DataError(
-                "must hold non-negative numbers", table="paths", column=column, rule="negative_or_missing",
-                rows=table[bad].head(5).to_dict("records"), n_rows=int(bad.sum()),
+                "must hold non-negative numbers",
+                table="paths",
+                column=column,
+                rule="negative_or_missing",
+                rows=table[bad].head(5).to_dict("records"),
+                n_rows=int(bad.sum()),
             )
         out[column] = numbers.astype("float64")
     return out.astype({"path": "str", "conversions": "float64", "value": "float64", "nulls": "float64"})
 
 
 def _heuristic(
-    sequences: list[tuple[str, ...]], conv: np.ndarray, val: np.ndarray, name: str,
-    weights: tuple[float, float, float], half_life_steps: float,
+    sequences: list[tuple[str, ...]],
+    conv: np.ndarray,
+    val: np.ndarray,
+    name: str,
+    weights: tuple[float, float, float],
+    half_life_steps: float,
 ) -> tuple[pd.Series, pd.Series]:
     """Credits of one heuristic model, exactly, by vectorised weights per touchpoint."""
     lengths = np.array([len(s) for s in sequences], dtype="int64")
@@ -372,5 +413,7 @@ def _assemble(columns: dict[str, pd.Series], methods: tuple[str, ...]) -> pd.Dat
         table[name] = series.reindex(channels).fillna(0.0).to_numpy(dtype="float64")
     if channels:
         lead = f"{methods[0]}_conversions"
-        table = table.sort_values([lead, "channel"], ascending=[False, True], kind="stable").reset_index(drop=True)
+        table = table.sort_values([lead, "channel"], ascending=[False, True], kind="stable").reset_index(
+            drop=True
+        )
     return table

@@ -348,7 +348,9 @@ def _aggregate(per_unit: nw.LazyFrame[Any], n: int, with_segment: bool) -> pd.Da
     return to_pandas(out)
 
 
-def _step_table(stats: pd.DataFrame, sets: list[tuple[str, ...]], by: list[str], alpha: float) -> pd.DataFrame:
+def _step_table(
+    stats: pd.DataFrame, sets: list[tuple[str, ...]], by: list[str], alpha: float
+) -> pd.DataFrame:
     n = len(sets)
     rows = []
     for _, row in stats.iterrows():  # one row per segment: a handful
@@ -374,18 +376,49 @@ def _step_table(stats: pd.DataFrame, sets: list[tuple[str, ...]], by: list[str],
             previous = entrants
     table = pd.DataFrame(
         rows,
-        columns=["_seg", "_start", "step", "step_name", "entrants", "conversion_from_start", "conversion_from_previous",
-                 "dropped", "time_q1_s", "time_median_s", "time_q3_s"],
+        columns=[
+            "_seg",
+            "_start",
+            "step",
+            "step_name",
+            "entrants",
+            "conversion_from_start",
+            "conversion_from_previous",
+            "dropped",
+            "time_q1_s",
+            "time_median_s",
+            "time_q3_s",
+        ],
     )
     low, high = wilson_interval(table["entrants"], table["_start"], alpha)
     table["conversion_ci_low"], table["conversion_ci_high"] = low, high
     table["drop_off_rate"] = 1.0 - table["conversion_from_previous"]
     table = table.astype({"step": "int64", "entrants": "int64", "dropped": "int64", "step_name": "str"})
-    for col in ["conversion_from_start", "conversion_from_previous", "time_q1_s", "time_median_s", "time_q3_s",
-                "conversion_ci_low", "conversion_ci_high", "drop_off_rate"]:
+    for col in [
+        "conversion_from_start",
+        "conversion_from_previous",
+        "time_q1_s",
+        "time_median_s",
+        "time_q3_s",
+        "conversion_ci_low",
+        "conversion_ci_high",
+        "drop_off_rate",
+    ]:
         table[col] = table[col].astype("float64")
-    ordered = ["step", "step_name", "entrants", "conversion_from_start", "conversion_ci_low", "conversion_ci_high",
-               "conversion_from_previous", "dropped", "drop_off_rate", "time_q1_s", "time_median_s", "time_q3_s"]
+    ordered = [
+        "step",
+        "step_name",
+        "entrants",
+        "conversion_from_start",
+        "conversion_ci_low",
+        "conversion_ci_high",
+        "conversion_from_previous",
+        "dropped",
+        "drop_off_rate",
+        "time_q1_s",
+        "time_median_s",
+        "time_q3_s",
+    ]
     if by:
         segments = split_segments(table["_seg"], by)
         table = pd.concat([segments, table[ordered]], axis=1)
@@ -434,7 +467,9 @@ def _next_events(base, per_unit, sets, keys, top, left_counts):  # type: ignore[
         .group_by(*keys, "_reached")
         .agg(nw.col("event").min())
     )
-    counts = to_pandas(after.group_by("_reached", "event").agg(nw.len().alias("units")).sort("_reached", "event"))
+    counts = to_pandas(
+        after.group_by("_reached", "event").agg(nw.len().alias("units")).sort("_reached", "event")
+    )
     rows = []
     for step, n_left in sorted(left_counts.items()):
         if n_left <= 0:
@@ -447,8 +482,13 @@ def _next_events(base, per_unit, sets, keys, top, left_counts):  # type: ignore[
         items.sort(key=lambda kv: (-kv[1], kv[0]))
         for event, units in items[:top]:
             rows.append(
-                {"step": step, "step_name": step_label(sets[step - 1]), "next_event": event, "units": units,
-                 "share": units / n_left}
+                {
+                    "step": step,
+                    "step_name": step_label(sets[step - 1]),
+                    "next_event": event,
+                    "units": units,
+                    "share": units / n_left,
+                }
             )
     if not rows:
         return _empty_next()
@@ -459,15 +499,25 @@ def _next_events(base, per_unit, sets, keys, top, left_counts):  # type: ignore[
 
 def _empty_next() -> pd.DataFrame:
     return pd.DataFrame(
-        {"step": pd.Series(dtype="int64"), "step_name": pd.Series(dtype="str"), "next_event": pd.Series(dtype="str"),
-         "units": pd.Series(dtype="int64"), "share": pd.Series(dtype="float64")}
+        {
+            "step": pd.Series(dtype="int64"),
+            "step_name": pd.Series(dtype="str"),
+            "next_event": pd.Series(dtype="str"),
+            "units": pd.Series(dtype="int64"),
+            "share": pd.Series(dtype="float64"),
+        }
     )
 
 
 # --------------------------------------------------------------------------- formatting
 
 
-_TIME_UNITS: tuple[tuple[str, float], ...] = (("days", 86400.0), ("hours", 3600.0), ("minutes", 60.0), ("seconds", 1.0))
+_TIME_UNITS: tuple[tuple[str, float], ...] = (
+    ("days", 86400.0),
+    ("hours", 3600.0),
+    ("minutes", 60.0),
+    ("seconds", 1.0),
+)
 
 
 def _format_duration(delta: pd.Timedelta | None) -> str:
@@ -490,4 +540,3 @@ def _format_seconds(seconds: float) -> str:
     if seconds < 172800:
         return f"{seconds / 3600:.1f} h"
     return f"{seconds / 86400:.1f} days"
-

@@ -147,7 +147,9 @@ def fit_markov(
     )
 
 
-def _absorb(q: sparse.csr_matrix, r: np.ndarray, mean_value: np.ndarray, keep: np.ndarray) -> tuple[float, float]:
+def _absorb(
+    q: sparse.csr_matrix, r: np.ndarray, mean_value: np.ndarray, keep: np.ndarray
+) -> tuple[float, float]:
     """P(conversion) and E[value] from (start) when states with ``keep == False`` lead to (null)."""
     mask = sparse.diags(keep.astype("float64"))
     q_kept = mask @ q  # removed states' rows become empty: they absorb into (null)
@@ -167,11 +169,15 @@ def _transition_table(
 ) -> pd.DataFrame:
     names = [" > ".join(s) for s in states]
     coo = counts.tocoo()
-    frm = [names[i] for i in coo.row] + [names[i] for i in np.flatnonzero(conv_counts)] + [
-        names[i] for i in np.flatnonzero(null_counts)
-    ]
-    to = [names[j] for j in coo.col] + [CONVERSION] * int(np.count_nonzero(conv_counts)) + [NULL] * int(
-        np.count_nonzero(null_counts)
+    frm = (
+        [names[i] for i in coo.row]
+        + [names[i] for i in np.flatnonzero(conv_counts)]
+        + [names[i] for i in np.flatnonzero(null_counts)]
+    )
+    to = (
+        [names[j] for j in coo.col]
+        + [CONVERSION] * int(np.count_nonzero(conv_counts))
+        + [NULL] * int(np.count_nonzero(null_counts))
     )
     cnt = np.concatenate([coo.data, conv_counts[conv_counts > 0], null_counts[null_counts > 0]])
     row_total = np.concatenate([totals[coo.row], totals[conv_counts > 0], totals[null_counts > 0]])

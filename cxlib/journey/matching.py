@@ -59,7 +59,9 @@ def _in(step: tuple[str, ...]) -> nw.Expr:
     return nw.col("event").is_in(list(step))
 
 
-def _anchor(base: nw.LazyFrame[Any], first: tuple[str, ...], keys: list[str], with_segment: bool) -> nw.LazyFrame[Any]:
+def _anchor(
+    base: nw.LazyFrame[Any], first: tuple[str, ...], keys: list[str], with_segment: bool
+) -> nw.LazyFrame[Any]:
     """Per unit: time of the first step-1 event (``_t1``) and, with segments, its segment."""
     rows = base.filter(_in(first))
     anchor = rows.group_by(keys).agg(nw.col("_t").min().alias("_t1"))
@@ -122,7 +124,9 @@ def _strict_by_position(base, anchor, sets, keys, window_us):  # type: ignore[no
     first = numbered.filter(_in(sets[0])).group_by(keys).agg(nw.col("_i").min().alias("_p1"))
     state = anchor.join(first, on=keys).with_columns(_s1=nw.col("_t1"))
     for k in range(2, len(sets) + 1):
-        cand = numbered.filter(_in(sets[k - 1])).select(*keys, nw.col("_t").alias("_c"), nw.col("_i").alias("_ci"))
+        cand = numbered.filter(_in(sets[k - 1])).select(
+            *keys, nw.col("_t").alias("_c"), nw.col("_i").alias("_ci")
+        )
         ok = (nw.col("_ci") > nw.col(f"_p{k - 1}")) & _within("_c", window_us)
         joined = state.join(cand, on=keys, how="left").with_columns(
             _c=nw.when(ok).then(nw.col("_c")), _ci=nw.when(ok).then(nw.col("_ci"))
@@ -144,13 +148,19 @@ def _direct(base, sets, keys, window_us):  # type: ignore[no-untyped-def]
             nw.col("event").shift(-j).over(*keys, order_by=order_by).alias(f"_e{j}"),
             nw.col("_t").shift(-j).over(*keys, order_by=order_by).alias(f"_n{j}"),
         ]
-    rows = marked.with_columns(nw.col("_one").cum_sum().over(*keys, order_by=order_by).alias("_c"), *following)
+    rows = marked.with_columns(
+        nw.col("_one").cum_sum().over(*keys, order_by=order_by).alias("_c"), *following
+    )
     state = rows.filter((nw.col("_one") == 1) & (nw.col("_c") == 1)).select(
         *keys, nw.col("_t").alias("_t1"), *[f"_e{j}" for j in range(1, n)], *[f"_n{j}" for j in range(1, n)]
     )
     state = state.with_columns(_s1=nw.col("_t1"), _ok1=nw.lit(True))
     for k in range(2, n + 1):
-        ok = nw.col(f"_ok{k - 1}") & nw.col(f"_e{k - 1}").is_in(list(sets[k - 1])) & _within(f"_n{k - 1}", window_us)
+        ok = (
+            nw.col(f"_ok{k - 1}")
+            & nw.col(f"_e{k - 1}").is_in(list(sets[k - 1]))
+            & _within(f"_n{k - 1}", window_us)
+        )
         state = state.with_columns(ok.fill_null(False).alias(f"_ok{k}"))
         state = state.with_columns(nw.when(nw.col(f"_ok{k}")).then(nw.col(f"_n{k - 1}")).alias(f"_s{k}"))
     state = state.select(*keys, "_t1", *[f"_s{k}" for k in range(1, n + 1)])

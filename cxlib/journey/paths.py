@@ -93,9 +93,16 @@ class PathsResult:
 
     def bar_figure(self) -> go.Figure:
         """Horizontal bars of the top paths' shares."""
-        return viz.bar(self.table, "path", "share", horizontal=True, percent=True, title=self._title(),
-                       labels={"path": "", "share": f"share of {self.count}"},
-                       height=max(320, 60 + 28 * len(self.table)))
+        return viz.bar(
+            self.table,
+            "path",
+            "share",
+            horizontal=True,
+            percent=True,
+            title=self._title(),
+            labels={"path": "", "share": f"share of {self.count}"},
+            height=max(320, 60 + 28 * len(self.table)),
+        )
 
     def _title(self) -> str:
         if self.start:
@@ -139,8 +146,12 @@ class StepMatrixResult:
 
     def figure(self) -> go.Figure:
         """Heatmap of the step matrix."""
-        return viz.heatmap(self.table, title=f"Share of {self.count} whose k-th event is …",
-                           x_title="position in the journey", y_title="event")
+        return viz.heatmap(
+            self.table,
+            title=f"Share of {self.count} whose k-th event is …",
+            x_title="position in the journey",
+            y_title="event",
+        )
 
     def summary(self) -> list[str]:
         """Most common first event and how quickly journeys end."""
@@ -166,7 +177,9 @@ def _sequence(events: Any, keys: list[str], collapse: bool) -> nw.LazyFrame[Any]
         seq = seq.with_columns(_prev=nw.col("event").shift(1).over(*keys, order_by=order_by)).filter(
             nw.col("_prev").is_null() | (nw.col("_prev") != nw.col("event"))
         )
-    return seq.with_columns(_one=nw.lit(1)).with_columns(_pos=nw.col("_one").cum_sum().over(*keys, order_by=order_by))
+    return seq.with_columns(_one=nw.lit(1)).with_columns(
+        _pos=nw.col("_one").cum_sum().over(*keys, order_by=order_by)
+    )
 
 
 def _anchored(
@@ -243,7 +256,9 @@ def paths(
     keys = unit_keys(count)
     check_events(events, ["customer_id", "ts", "event", *keys], purpose="paths")
     rel = _anchored(_sequence(events, keys, collapse_repeats), keys, start, end, steps)
-    wide = rel.with_columns(*[nw.when(nw.col("_rel") == r).then(nw.col("event")).alias(f"_e{r}") for r in range(steps)])
+    wide = rel.with_columns(
+        *[nw.when(nw.col("_rel") == r).then(nw.col("event")).alias(f"_e{r}") for r in range(steps)]
+    )
     per_unit = wide.group_by(keys).agg(*[nw.col(f"_e{r}").max() for r in range(steps)])
     columns = [f"_e{r}" for r in range(steps)]
     counted = (
@@ -254,7 +269,8 @@ def paths(
     )
     distinct = to_pandas(counted)
     sequences = [
-        tuple(e for e in row if e) for row in distinct[columns].astype("str").itertuples(index=False, name=None)
+        tuple(e for e in row if e)
+        for row in distinct[columns].astype("str").itertuples(index=False, name=None)
     ]
     if end is not None:
         sequences = [tuple(reversed(s)) for s in sequences]
@@ -268,8 +284,12 @@ def paths(
             "share": units / total if total else units * 0.0,
         }
     ).astype({"path": "str", "length": "int64", "units": "int64", "share": "float64"})
-    all_paths = all_paths.sort_values(["units", "path"], ascending=[False, True], kind="stable").reset_index(drop=True)
-    links = _sankey_links(sequences, units, steps, aligned_right=end is not None, nodes_per_step=nodes_per_step)
+    all_paths = all_paths.sort_values(["units", "path"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
+    links = _sankey_links(
+        sequences, units, steps, aligned_right=end is not None, nodes_per_step=nodes_per_step
+    )
     return PathsResult(
         table=all_paths.head(top).reset_index(drop=True),
         all_paths=all_paths,
@@ -355,7 +375,9 @@ def step_matrix(
     check_events(events, ["customer_id", "ts", "event", *keys], purpose="a step matrix")
     rel = _anchored(_sequence(events, keys, collapse_repeats), keys, start, None, steps)
     counted = to_pandas(rel.group_by("_rel", "event").agg(nw.len().alias("units")).sort("_rel", "event"))
-    counts = counted.pivot(index="event", columns="_rel", values="units").reindex(columns=range(steps)).fillna(0)
+    counts = (
+        counted.pivot(index="event", columns="_rel", values="units").reindex(columns=range(steps)).fillna(0)
+    )
     counts = counts.astype("int64")
     units = int(counts[0].sum()) if len(counts) else 0
     counts.loc[ENDED] = units - counts.sum(axis=0)
@@ -365,4 +387,3 @@ def step_matrix(
     counts = counts.loc[order + [ENDED]].astype("int64")
     shares = counts / units if units else counts.astype("float64")
     return StepMatrixResult(table=shares.astype("float64"), counts=counts, units=units, count=count)
-

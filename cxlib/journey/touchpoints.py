@@ -50,7 +50,13 @@ class ChannelPaths:
 
 
 def _touch_frame(
-    events: Any, *, channel: str, conversion_event: str, value: str | None, lookback_us: int, max_touchpoints: int
+    events: Any,
+    *,
+    channel: str,
+    conversion_event: str,
+    value: str | None,
+    lookback_us: int,
+    max_touchpoints: int,
 ) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any]]:
     """Per-touch rows of every path (``customer_id, _path, _t, _ch, _end, _conv, _val, _null,
     _pos, _n``) and the conversions (``customer_id, _tc, _val``)."""
@@ -81,8 +87,14 @@ def _touch_frame(
             & (nw.col("_tp").is_null() | (nw.col("_t") > nw.col("_tp")))
         )
         .select(
-            "customer_id", nw.col("_path").cast(nw.Int64), "_t", "_ch", nw.col("_tc").alias("_end"),
-            nw.lit(1).cast(nw.Int64).alias("_conv"), "_val", nw.lit(0).cast(nw.Int64).alias("_null"),
+            "customer_id",
+            nw.col("_path").cast(nw.Int64),
+            "_t",
+            "_ch",
+            nw.col("_tc").alias("_end"),
+            nw.lit(1).cast(nw.Int64).alias("_conv"),
+            "_val",
+            nw.lit(0).cast(nw.Int64).alias("_null"),
         )
     )
     last = conversions.group_by("customer_id").agg(nw.col("_tc").max().alias("_tl"))
@@ -92,8 +104,13 @@ def _touch_frame(
         .with_columns(_end=nw.col("_t").max().over("customer_id"))
         .filter(nw.col("_t") >= nw.col("_end") - lookback_us)
         .select(
-            "customer_id", nw.lit(-1).cast(nw.Int64).alias("_path"), "_t", "_ch", "_end",
-            nw.lit(0).cast(nw.Int64).alias("_conv"), nw.lit(0.0).cast(nw.Float64).alias("_val"),
+            "customer_id",
+            nw.lit(-1).cast(nw.Int64).alias("_path"),
+            "_t",
+            "_ch",
+            "_end",
+            nw.lit(0).cast(nw.Int64).alias("_conv"),
+            nw.lit(0.0).cast(nw.Float64).alias("_val"),
             nw.lit(1).cast(nw.Int64).alias("_null"),
         )
     )
@@ -146,8 +163,12 @@ def channel_paths(
     ChannelPaths
     """
     rows, conversions = _touch_frame(
-        events, channel=channel, conversion_event=conversion_event, value=value,
-        lookback_us=lookback_us, max_touchpoints=max_touchpoints,
+        events,
+        channel=channel,
+        conversion_event=conversion_event,
+        value=value,
+        lookback_us=lookback_us,
+        max_touchpoints=max_touchpoints,
     )
     totals = to_pandas(conversions.select(nw.len().alias("n"), nw.col("_val").sum().alias("v")))
     paths, decay = _path_table(rows, max_touchpoints, half_life_s)
@@ -178,7 +199,9 @@ def _path_table(
         keys = ["customer_id", "_path"]
         wide = wide.with_columns(_w=((nw.col("_t") - nw.col("_end")) * rate).exp())
         wide = wide.with_columns(_share=nw.col("_w") / nw.col("_w").sum().over(*keys))
-        wide = wide.with_columns(_sc=nw.col("_share") * nw.col("_conv"), _sv=nw.col("_share") * nw.col("_val"))
+        wide = wide.with_columns(
+            _sc=nw.col("_share") * nw.col("_conv"), _sv=nw.col("_share") * nw.col("_val")
+        )
         for i in range(1, width + 1):
             decay_cols += [f"_dc{i}", f"_dv{i}"]
         wide = wide.with_columns(
@@ -186,14 +209,21 @@ def _path_table(
             *[nw.when(nw.col("_pos") == i).then(nw.col("_sv")).alias(f"_dv{i}") for i in range(1, width + 1)],
         )
     per_path = wide.group_by("customer_id", "_path").agg(
-        *[nw.col(s).max() for s in slots], nw.col("_conv").max(), nw.col("_val").max(), nw.col("_null").max(),
+        *[nw.col(s).max() for s in slots],
+        nw.col("_conv").max(),
+        nw.col("_val").max(),
+        nw.col("_null").max(),
         *[nw.col(c).max() for c in decay_cols],
     )
     counted = (
         per_path.with_columns(*[nw.col(s).fill_null("") for s in slots])
         .group_by(slots)
-        .agg(nw.col("_conv").sum().alias("conversions"), nw.col("_val").sum().alias("value"),
-             nw.col("_null").sum().alias("nulls"), *[nw.col(c).sum() for c in decay_cols])
+        .agg(
+            nw.col("_conv").sum().alias("conversions"),
+            nw.col("_val").sum().alias("value"),
+            nw.col("_null").sum().alias("nulls"),
+            *[nw.col(c).sum() for c in decay_cols],
+        )
         .sort(slots)
     )
     table = to_pandas(counted)
@@ -209,11 +239,15 @@ def _path_table(
     out = out.sort_values(["conversions", "nulls", "path"], ascending=[False, False, True], kind="stable")
     decay = None
     if half_life_s is not None:
-        credits = pd.DataFrame({
-            "channel": channels.ravel(),
-            "conversions": table[[f"_dc{i}" for i in range(1, width + 1)]].to_numpy(dtype="float64").ravel(),
-            "value": table[[f"_dv{i}" for i in range(1, width + 1)]].to_numpy(dtype="float64").ravel(),
-        })
+        credits = pd.DataFrame(
+            {
+                "channel": channels.ravel(),
+                "conversions": table[[f"_dc{i}" for i in range(1, width + 1)]]
+                .to_numpy(dtype="float64")
+                .ravel(),
+                "value": table[[f"_dv{i}" for i in range(1, width + 1)]].to_numpy(dtype="float64").ravel(),
+            }
+        )
         credits = credits[credits["channel"] != ""].fillna({"conversions": 0.0, "value": 0.0})
         decay = credits.groupby("channel", as_index=False, sort=True)[["conversions", "value"]].sum()
         decay = decay.astype({"channel": "str", "conversions": "float64", "value": "float64"})

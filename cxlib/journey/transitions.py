@@ -56,8 +56,11 @@ class TransitionsResult:
     def figure(self) -> go.Figure:
         """Heatmap of the transition probabilities (rows sum to 1; cells under 0.5 % left blank)."""
         matrix = self.matrix("probability")
-        fig = viz.heatmap(matrix, title="Which event comes next: row = event, column = next event (share of the row)",
-                          y_title="event")
+        fig = viz.heatmap(
+            matrix,
+            title="Which event comes next: row = event, column = next event (share of the row)",
+            y_title="event",
+        )
         labels = [[f"{v:.0%}" if v >= 0.005 else "" for v in row] for row in matrix.to_numpy()]
         fig.update_traces(text=labels, texttemplate="%{text}")
         fig.update_layout(
@@ -150,7 +153,9 @@ def _transition_table(grouped: pd.DataFrame, collapse: bool, include_ends: bool)
     totals = table.groupby("from")["count"].transform("sum")
     table = table.assign(probability=table["count"] / totals)
     table = table.sort_values(["from", "count", "to"], ascending=[True, False, True], kind="stable")
-    return table.astype({"from": "str", "to": "str", "count": "int64", "probability": "float64"}).reset_index(drop=True)
+    return table.astype({"from": "str", "to": "str", "count": "int64", "probability": "float64"}).reset_index(
+        drop=True
+    )
 
 
 def _state_order(labels: Any, first: str | None = None, last: str | None = None) -> list[str]:

@@ -35,8 +35,14 @@ from cxlib.ltv.nps import NPSValue, clv_by_nps
 from cxlib.ltv.pareto_nbd import ParetoNBDModel, fit_pareto_nbd
 from cxlib.ltv.segments import RFMSegments, rfm_segments
 from cxlib.ltv.summary import RFMSummary, rfm_summary
-from cxlib.ltv.validation import (CumulativeRepeats, HoldoutValidation, ModelComparison, compare_models,
-                                  holdout_validation, repeat_transactions_over_time)
+from cxlib.ltv.validation import (
+    CumulativeRepeats,
+    HoldoutValidation,
+    ModelComparison,
+    compare_models,
+    holdout_validation,
+    repeat_transactions_over_time,
+)
 
 __all__ = [
     "BGNBDModel",

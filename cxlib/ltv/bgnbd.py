@@ -24,8 +24,17 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from cxlib.ltv.mle import (as_array, check_rfm, collapse, dot, maximize, model_unit, start_rate,
-                           subsample, weighted_quantile)
+from cxlib.ltv.mle import (
+    as_array,
+    check_rfm,
+    collapse,
+    dot,
+    maximize,
+    model_unit,
+    start_rate,
+    subsample,
+    weighted_quantile,
+)
 from cxlib.ltv.models import TransactionModel
 
 __all__ = ["BGNBDModel", "bgnbd_loglik", "fit_bgnbd"]
@@ -70,7 +79,9 @@ def bgnbd_loglik(theta: np.ndarray, data: _Data) -> tuple[float, np.ndarray]:
     g_r = dot(lw, special.digamma(r + lv)) + data.n * (np.log(alpha) - special.digamma(r))
     dig_abx = special.digamma(a + b + lv)
     g_a = data.n * special.digamma(a + b) - dot(lw, dig_abx)
-    g_b = dot(lw, (special.digamma(b + lv) - dig_abx)) + data.n * (special.digamma(a + b) - special.digamma(b))
+    g_b = dot(lw, (special.digamma(b + lv) - dig_abx)) + data.n * (
+        special.digamma(a + b) - special.digamma(b)
+    )
     g_alpha = data.n * r / alpha
     # Customers without repeat purchases: −r ln(α+T), once per distinct T.
     l0 = np.log(alpha + data.T0)
@@ -137,8 +148,11 @@ class BGNBDModel(TransactionModel):
             log_lead = (a - 1.0) * np.log1p(-z)
             positive = hyp > 0
             # 1 − (1−z)^(a−1)·F, via expm1 when F > 0 (exact near a = 1).
-            rest = np.where(positive, -np.expm1(log_lead + np.log(np.where(positive, hyp, 1.0))),
-                            1.0 - np.exp(log_lead) * hyp)
+            rest = np.where(
+                positive,
+                -np.expm1(log_lead + np.log(np.where(positive, hyp, 1.0))),
+                1.0 - np.exp(log_lead) * hyp,
+            )
             out = c * rest / (a - 1.0)
             near_zero = np.abs(c) < 1e-8
             if np.any(near_zero):
@@ -147,8 +161,9 @@ class BGNBDModel(TransactionModel):
         return np.where(t > 0, out * self.p_alive(x, tx, T), 0.0)
 
 
-def fit_bgnbd(summary: Any, *, unit: str | None = None, weights: str | None = None,
-              max_iter: int = 500) -> BGNBDModel:
+def fit_bgnbd(
+    summary: Any, *, unit: str | None = None, weights: str | None = None, max_iter: int = 500
+) -> BGNBDModel:
     """Fit the BG/NBD model by maximum likelihood.
 
     Parameters
@@ -197,9 +212,19 @@ def fit_bgnbd(summary: Any, *, unit: str | None = None, weights: str | None = No
     if sub is not None:
         part = _Data(x[sub], tx[sub], T[sub], w[sub] * (data.n / w[sub].sum()))
         warm = lambda th: bgnbd_loglik(th, part)  # noqa: E731
-    res = maximize(lambda th: bgnbd_loglik(th, data), start, BGNBDModel.PARAMS,
-                   n=data.n, model="BG/NBD", max_iter=max_iter, warm=warm)
+    res = maximize(
+        lambda th: bgnbd_loglik(th, data),
+        start,
+        BGNBDModel.PARAMS,
+        n=data.n,
+        model="BG/NBD",
+        max_iter=max_iter,
+        warm=warm,
+    )
     return BGNBDModel._from_mle(
-        res, n=int(round(data.n)), unit=model_unit(summary, unit),
-        T_max=float(T.max()), frequency_max=int(weighted_quantile(x, w, 0.99)),
+        res,
+        n=int(round(data.n)),
+        unit=model_unit(summary, unit),
+        T_max=float(T.max()),
+        frequency_max=int(weighted_quantile(x, w, 0.99)),
     )

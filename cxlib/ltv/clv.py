@@ -41,8 +41,15 @@ DAYS_PER_MONTH = 365.25 / 12
 _LOG_STEP = 1e-4
 
 
-def discounted_purchases(model: TransactionModel, frequency: Any, recency: Any, T: Any, *,
-                         horizon_months: int, discount_rate: float) -> np.ndarray:
+def discounted_purchases(
+    model: TransactionModel,
+    frequency: Any,
+    recency: Any,
+    T: Any,
+    *,
+    horizon_months: int,
+    discount_rate: float,
+) -> np.ndarray:
     """Σ_k (E[Y(k·M)] − E[Y((k−1)·M)]) / (1+d)^k: expected purchases, discounted by month.
 
     Parameters
@@ -152,11 +159,17 @@ class CLVResult:
         for j, label in enumerate(labels):
             est = self._interval(float(clv[j]), grads[j], int(count[j]))
             rows.append((str(label), int(count[j]), est.value, est.ci_low, est.ci_high))
-        out = pd.DataFrame(rows, columns=["segment", "customers", "clv_total", "clv_total_ci_low", "clv_total_ci_high"])
+        out = pd.DataFrame(
+            rows, columns=["segment", "customers", "clv_total", "clv_total_ci_low", "clv_total_ci_high"]
+        )
         out["clv_mean"] = out["clv_total"] / out["customers"]
         out["share_of_value"] = out["clv_total"] / total if total > 0 else np.nan
-        out["p_alive_mean"] = np.bincount(codes, weights=self.table["p_alive"].to_numpy(), minlength=k) / count
-        out["expected_purchases"] = np.bincount(codes, weights=self.table["expected_purchases"].to_numpy(), minlength=k)
+        out["p_alive_mean"] = (
+            np.bincount(codes, weights=self.table["p_alive"].to_numpy(), minlength=k) / count
+        )
+        out["expected_purchases"] = np.bincount(
+            codes, weights=self.table["expected_purchases"].to_numpy(), minlength=k
+        )
         out = out.sort_values("clv_total", ascending=False, kind="stable").reset_index(drop=True)
         return suppress_small(out, "customers", min_n)
 
@@ -193,16 +206,23 @@ class CLVResult:
         cap = float(np.quantile(values, 0.99)) if len(values) else 0.0
         counts, edges = np.histogram(np.minimum(values, cap), bins=bins, range=(0.0, max(cap, 1e-9)))
         cur = f" ({self.currency})" if self.currency else ""
-        fig = go.Figure(go.Bar(
-            x=(edges[:-1] + edges[1:]) / 2, y=counts, width=np.diff(edges) * 0.95,
-            marker=dict(color=viz.PALETTE[0]),
-            customdata=np.column_stack([edges[:-1], edges[1:]]),
-            hovertemplate="CLV %{customdata[0]:,.0f} to %{customdata[1]:,.0f}: %{y:,} customers<extra></extra>",
-        ))
+        fig = go.Figure(
+            go.Bar(
+                x=(edges[:-1] + edges[1:]) / 2,
+                y=counts,
+                width=np.diff(edges) * 0.95,
+                marker=dict(color=viz.PALETTE[0]),
+                customdata=np.column_stack([edges[:-1], edges[1:]]),
+                hovertemplate="CLV %{customdata[0]:,.0f} to %{customdata[1]:,.0f}: %{y:,} customers<extra></extra>",
+            )
+        )
         fig.update_layout(
-            template="cxlab", hovermode="closest",
+            template="cxlab",
+            hovermode="closest",
             title=dict(text=f"Predicted {self.horizon_months}-month CLV per customer{cur}"),
-            xaxis=dict(title=dict(text=f"CLV{cur}; values above the 99th percentile ({cap:,.0f}) in the last bar")),
+            xaxis=dict(
+                title=dict(text=f"CLV{cur}; values above the 99th percentile ({cap:,.0f}) in the last bar")
+            ),
             yaxis=dict(title=dict(text="Customers")),
         )
         return fig
@@ -212,11 +232,21 @@ class CLVResult:
         seg = self.by(column, min_n=min_n)
         seg = seg[~seg["suppressed"]]
         cur = f" ({self.currency})" if self.currency else ""
-        fig = viz.bar(seg, "segment", "clv_total", title=f"Predicted {self.horizon_months}-month CLV by {column}",
-                      labels={"segment": column, "clv_total": f"Total CLV{cur}"})
-        fig.update_traces(error_y=dict(type="data", symmetric=False,
-                                       array=(seg["clv_total_ci_high"] - seg["clv_total"]).to_numpy(),
-                                       arrayminus=(seg["clv_total"] - seg["clv_total_ci_low"]).to_numpy()))
+        fig = viz.bar(
+            seg,
+            "segment",
+            "clv_total",
+            title=f"Predicted {self.horizon_months}-month CLV by {column}",
+            labels={"segment": column, "clv_total": f"Total CLV{cur}"},
+        )
+        fig.update_traces(
+            error_y=dict(
+                type="data",
+                symmetric=False,
+                array=(seg["clv_total_ci_high"] - seg["clv_total"]).to_numpy(),
+                arrayminus=(seg["clv_total"] - seg["clv_total_ci_low"]).to_numpy(),
+            )
+        )
         return fig
 
     def summary(self) -> list[str]:
@@ -300,8 +330,9 @@ def clv(
     if unit != transactions.unit:
         raise ValueError(f"the summary is in unit {unit!r} but the purchase model in {transactions.unit!r}")
     frame = summary_frame(summary)
-    require_columns(frame, ["customer_id", "frequency", "recency", "T", "monetary_value"], "rfm_summary",
-                    purpose="CLV")
+    require_columns(
+        frame, ["customer_id", "frequency", "recency", "T", "monetary_value"], "rfm_summary", purpose="CLV"
+    )
     df = to_pandas(frame)
     x, tx, T, m = (df[c].to_numpy(dtype="float64") for c in ("frequency", "recency", "T", "monetary_value"))
     keys, inverse = np.unique(np.column_stack([x, tx, T]), axis=0, return_inverse=True)
@@ -310,23 +341,28 @@ def clv(
     month = DAYS_PER_MONTH / UNIT_DAYS[transactions.unit]
 
     def discounted(model: TransactionModel) -> np.ndarray:
-        return discounted_purchases(model, ux, utx, uT, horizon_months=horizon_months,
-                                    discount_rate=discount_rate)
+        return discounted_purchases(
+            model, ux, utx, uT, horizon_months=horizon_months, discount_rate=discount_rate
+        )
 
     disc_u = discounted(transactions)
     value = spend.expected_value(x, m)
     disc = disc_u[inverse]
-    out = pd.DataFrame({
-        "customer_id": df["customer_id"].astype("str").to_numpy(),
-        "frequency": x.astype("int64"),
-        "recency": tx,
-        "T": T,
-        "monetary_value": m,
-        "p_alive": transactions.p_alive(ux, utx, uT)[inverse],
-        "expected_purchases": transactions.expected_purchases(horizon_months * month, ux, utx, uT)[inverse],
-        "expected_value": value,
-        "clv": margin * value * disc,
-    })
+    out = pd.DataFrame(
+        {
+            "customer_id": df["customer_id"].astype("str").to_numpy(),
+            "frequency": x.astype("int64"),
+            "recency": tx,
+            "T": T,
+            "monetary_value": m,
+            "p_alive": transactions.p_alive(ux, utx, uT)[inverse],
+            "expected_purchases": transactions.expected_purchases(horizon_months * month, ux, utx, uT)[
+                inverse
+            ],
+            "expected_value": value,
+            "clv": margin * value * disc,
+        }
+    )
     k_tx, k_sp = transactions.n_params, spend.n_params
     grads = np.zeros((len(out), k_tx + k_sp))
     cov_log = np.full((k_tx + k_sp, k_tx + k_sp), np.nan)
@@ -336,17 +372,19 @@ def clv(
             up, down = theta.copy(), theta.copy()
             up[j] *= np.exp(_LOG_STEP)
             down[j] *= np.exp(-_LOG_STEP)
-            d_disc = (discounted(transactions.with_params(up)) - discounted(transactions.with_params(down)))
+            d_disc = discounted(transactions.with_params(up)) - discounted(transactions.with_params(down))
             d_disc /= 2 * _LOG_STEP
             grads[:, j] = margin * value * d_disc[inverse]
         p, q, v = spend.theta
         base = v + np.where(x > 0, x * m, 0.0)
         denom = p * x + q - 1.0
-        d_value = np.column_stack([
-            p * base * (q - 1.0) / denom**2,  # ∂/∂ln p
-            -q * p * base / denom**2,  # ∂/∂ln q
-            v * p / denom,  # ∂/∂ln v
-        ])
+        d_value = np.column_stack(
+            [
+                p * base * (q - 1.0) / denom**2,  # ∂/∂ln p
+                -q * p * base / denom**2,  # ∂/∂ln q
+                v * p / denom,  # ∂/∂ln v
+            ]
+        )
         grads[:, k_tx:] = margin * disc[:, None] * d_value
         cov_log = np.zeros((k_tx + k_sp, k_tx + k_sp))
         cov_log[:k_tx, :k_tx] = _log_cov(transactions)
@@ -364,6 +402,14 @@ def clv(
     for column in df.columns:
         if column not in known:
             out[column] = df[column].to_numpy()
-    return CLVResult(out, int(horizon_months), float(discount_rate), float(margin), float(alpha),
-                     currency, transactions.NAME, grads, cov_log)
-
+    return CLVResult(
+        out,
+        int(horizon_months),
+        float(discount_rate),
+        float(margin),
+        float(alpha),
+        currency,
+        transactions.NAME,
+        grads,
+        cov_log,
+    )

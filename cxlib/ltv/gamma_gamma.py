@@ -58,8 +58,12 @@ def gamma_gamma_loglik(theta: np.ndarray, data: _Data) -> tuple[float, np.ndarra
     log_xmv = np.log(data.x * data.m + v)
     ll -= p * dot(data.wx, log_xmv) + q * dot(data.w, log_xmv)
     dig_pxq = special.digamma(pxq)
-    g_p = dot(lw * lv, (dig_pxq - special.digamma(px))) + data.sum_x_log_m + data.sum_x_log_x \
+    g_p = (
+        dot(lw * lv, (dig_pxq - special.digamma(px)))
+        + data.sum_x_log_m
+        + data.sum_x_log_x
         - dot(data.wx, log_xmv)
+    )
     g_q = dot(lw, dig_pxq) - data.n * special.digamma(q) + data.n * np.log(v) - dot(data.w, log_xmv)
     inv = 1.0 / (data.x * data.m + v)
     g_v = data.n * q / v - p * dot(data.wx, inv) - q * dot(data.w, inv)
@@ -116,17 +120,23 @@ class GammaGammaModel(FittedModel):
             ``expected_value`` (float64), in the summary's row order.
         """
         frame = summary_frame(summary)
-        require_columns(frame, ["customer_id", "frequency", "monetary_value"], "rfm_summary",
-                        purpose="Gamma-Gamma predictions")
+        require_columns(
+            frame,
+            ["customer_id", "frequency", "monetary_value"],
+            "rfm_summary",
+            purpose="Gamma-Gamma predictions",
+        )
         df = to_pandas(frame)
         x = df["frequency"].to_numpy(dtype="float64")
         m = df["monetary_value"].to_numpy(dtype="float64")
-        return pd.DataFrame({
-            "customer_id": df["customer_id"].astype("str").to_numpy(),
-            "frequency": x.astype("int64"),
-            "monetary_value": m,
-            "expected_value": self.expected_value(x, m),
-        })
+        return pd.DataFrame(
+            {
+                "customer_id": df["customer_id"].astype("str").to_numpy(),
+                "frequency": x.astype("int64"),
+                "monetary_value": m,
+                "expected_value": self.expected_value(x, m),
+            }
+        )
 
     def figure(self, max_frequency: int = 10) -> go.Figure:
         """How much a customer's own mean spend counts, by number of repeat purchases.
@@ -137,9 +147,15 @@ class GammaGammaModel(FittedModel):
         p, q, _ = self.theta
         x = np.arange(1, max_frequency + 1)
         df = pd.DataFrame({"repeat purchases": x, "weight": p * x / (p * x + q - 1.0)})
-        return viz.line(df, "repeat purchases", "weight", percent=True, markers=True,
-                        title="Weight of a customer's own mean spend in the expected spend",
-                        labels={"repeat purchases": "Repeat purchases", "weight": "Weight of own mean"})
+        return viz.line(
+            df,
+            "repeat purchases",
+            "weight",
+            percent=True,
+            markers=True,
+            title="Weight of a customer's own mean spend in the expected spend",
+            labels={"repeat purchases": "Repeat purchases", "weight": "Weight of own mean"},
+        )
 
     def summary(self) -> list[str]:
         """The fitted parameters in words."""
@@ -155,8 +171,9 @@ class GammaGammaModel(FittedModel):
         return out
 
 
-def fit_gamma_gamma(summary: Any, *, unit: str | None = None, weights: str | None = None,
-                    max_iter: int = 500) -> GammaGammaModel:
+def fit_gamma_gamma(
+    summary: Any, *, unit: str | None = None, weights: str | None = None, max_iter: int = 500
+) -> GammaGammaModel:
     """Fit the Gamma-Gamma spend model by maximum likelihood on returning customers.
 
     Parameters
@@ -196,16 +213,27 @@ def fit_gamma_gamma(summary: Any, *, unit: str | None = None, weights: str | Non
     >>> spend = fit_gamma_gamma(rfm_summary(shop.orders))  # doctest: +SKIP
     >>> spend.mean_value  # doctest: +SKIP
     """
-    rows = collapse(summary, ["frequency", "monetary_value"], weights=weights, purpose="the Gamma-Gamma model",
-                    where=nw.col("frequency") > 0)
+    rows = collapse(
+        summary,
+        ["frequency", "monetary_value"],
+        weights=weights,
+        purpose="the Gamma-Gamma model",
+        where=nw.col("frequency") > 0,
+    )
     if rows.empty:
-        raise DataError("has no customers with repeat purchases; the Gamma-Gamma model needs some",
-                        table="rfm_summary", column="frequency", rule="no_repeat_purchases")
+        raise DataError(
+            "has no customers with repeat purchases; the Gamma-Gamma model needs some",
+            table="rfm_summary",
+            column="frequency",
+            rule="no_repeat_purchases",
+        )
     bad = rows["monetary_value"] <= 0
     if bad.any():
         raise DataError(
             "must be positive for customers with repeat purchases",
-            table="rfm_summary", column="monetary_value", rule="not_positive",
+            table="rfm_summary",
+            column="monetary_value",
+            rule="not_positive",
             rows=rows.loc[bad, ["frequency", "monetary_value"]].head(5).to_dict("records"),
             n_rows=int(rows.loc[bad, "weight"].sum()),
         )
@@ -218,14 +246,26 @@ def fit_gamma_gamma(summary: Any, *, unit: str | None = None, weights: str | Non
     if sub is not None:
         part = _Data(x[sub], m[sub], w[sub] * (data.n / w[sub].sum()))
         warm = lambda th: gamma_gamma_loglik(th, part)  # noqa: E731
-    res = maximize(lambda th: gamma_gamma_loglik(th, data), start, GammaGammaModel.PARAMS,
-                   n=data.n, model="Gamma-Gamma", max_iter=max_iter, warm=warm)
+    res = maximize(
+        lambda th: gamma_gamma_loglik(th, data),
+        start,
+        GammaGammaModel.PARAMS,
+        n=data.n,
+        model="Gamma-Gamma",
+        max_iter=max_iter,
+        warm=warm,
+    )
     corr = _weighted_corr(x, m, w)
-    model = GammaGammaModel._from_mle(res, n=int(round(data.n)), unit=model_unit(summary, unit),
-                                      frequency_value_correlation=corr)
+    model = GammaGammaModel._from_mle(
+        res, n=int(round(data.n)), unit=model_unit(summary, unit), frequency_value_correlation=corr
+    )
     if model.params["q"] <= 1:
-        warnings.warn("Gamma-Gamma fit: q ≤ 1, so the mean spend is infinite; expected values of "
-                      "customers without repeat purchases are infinite.", FitWarning, stacklevel=2)
+        warnings.warn(
+            "Gamma-Gamma fit: q ≤ 1, so the mean spend is infinite; expected values of "
+            "customers without repeat purchases are infinite.",
+            FitWarning,
+            stacklevel=2,
+        )
     return model
 
 

@@ -44,8 +44,14 @@ def summary_frame(summary: Any) -> Any:
     return getattr(summary, "table", summary)
 
 
-def collapse(summary: Any, columns: Sequence[str], *, weights: str | None = None,
-             purpose: str = "", where: nw.Expr | None = None) -> pd.DataFrame:
+def collapse(
+    summary: Any,
+    columns: Sequence[str],
+    *,
+    weights: str | None = None,
+    purpose: str = "",
+    where: nw.Expr | None = None,
+) -> pd.DataFrame:
     """Distinct rows of ``columns`` with their total weight, computed on the summary's backend.
 
     Parameters
@@ -90,14 +96,17 @@ def collapse(summary: Any, columns: Sequence[str], *, weights: str | None = None
         if out[c].isna().any():
             raise DataError(
                 f"has missing values; {purpose or 'the model'} needs a value for every customer",
-                table="rfm_summary", column=c, rule="missing_value",
+                table="rfm_summary",
+                column=c,
+                rule="missing_value",
                 n_rows=int(out.loc[out[c].isna(), "weight"].sum()),
             )
         try:
             out[c] = out[c].astype("float64")
         except (TypeError, ValueError) as exc:
-            raise DataError(f"must be numeric, found {out[c].dtype}", table="rfm_summary",
-                            column=c, rule="type") from exc
+            raise DataError(
+                f"must be numeric, found {out[c].dtype}", table="rfm_summary", column=c, rule="type"
+            ) from exc
     out["weight"] = out["weight"].astype("float64")
     if (out["weight"] < 0).any():
         raise DataError("has negative weights", table="rfm_summary", column=weights, rule="negative")
@@ -112,20 +121,33 @@ def check_rfm(rows: pd.DataFrame) -> None:
         raise DataError("has no customers", table="rfm_summary", rule="empty")
     x, tx, T, w = (rows[c].to_numpy() for c in ("frequency", "recency", "T", "weight"))
     rules = [
-        ((x < 0) | (x != np.round(x)), "frequency", "whole_number",
-         "must be a whole number of repeat purchases, 0 or more"),
+        (
+            (x < 0) | (x != np.round(x)),
+            "frequency",
+            "whole_number",
+            "must be a whole number of repeat purchases, 0 or more",
+        ),
         (tx < 0, "recency", "negative", "must not be negative"),
         (T < 0, "T", "negative", "must not be negative"),
-        (tx > T + 1e-9, "recency", "recency_after_T",
-         "must not exceed T (the last purchase cannot be after the end of the period)"),
-        ((x == 0) & (tx != 0), "recency", "recency_without_repeat",
-         "must be 0 for customers without repeat purchases"),
+        (
+            tx > T + 1e-9,
+            "recency",
+            "recency_after_T",
+            "must not exceed T (the last purchase cannot be after the end of the period)",
+        ),
+        (
+            (x == 0) & (tx != 0),
+            "recency",
+            "recency_without_repeat",
+            "must be 0 for customers without repeat purchases",
+        ),
     ]
     for bad, column, rule, text in rules:
         if bad.any():
             examples = rows.loc[bad, ["frequency", "recency", "T"]].head(5).to_dict("records")
-            raise DataError(text, table="rfm_summary", column=column, rule=rule,
-                            rows=examples, n_rows=int(w[bad].sum()))
+            raise DataError(
+                text, table="rfm_summary", column=column, rule=rule, rows=examples, n_rows=int(w[bad].sum())
+            )
 
 
 @dataclass(frozen=True)
@@ -140,8 +162,9 @@ class MLEResult:
     message: str
 
 
-def _hessian(fg: Callable[[np.ndarray], tuple[float, np.ndarray]], z: np.ndarray, g: np.ndarray,
-             step: float = 1e-5) -> np.ndarray:
+def _hessian(
+    fg: Callable[[np.ndarray], tuple[float, np.ndarray]], z: np.ndarray, g: np.ndarray, step: float = 1e-5
+) -> np.ndarray:
     """Hessian of the objective by forward differences of its analytic gradient."""
     k = len(z)
     hess = np.empty((k, k))
@@ -152,8 +175,9 @@ def _hessian(fg: Callable[[np.ndarray], tuple[float, np.ndarray]], z: np.ndarray
     return (hess + hess.T) / 2
 
 
-def _newton(fg: Callable[[np.ndarray], tuple[float, np.ndarray]], z: np.ndarray, value: float,
-            g: np.ndarray) -> tuple[np.ndarray, float, np.ndarray, np.ndarray, bool]:
+def _newton(
+    fg: Callable[[np.ndarray], tuple[float, np.ndarray]], z: np.ndarray, value: float, g: np.ndarray
+) -> tuple[np.ndarray, float, np.ndarray, np.ndarray, bool]:
     """Newton steps from near the optimum until the gradient vanishes.
 
     The Hessian is computed once at the start and once more at the end (for the standard
@@ -222,8 +246,9 @@ def maximize(
     # BFGS rather than L-BFGS-B: with a handful of parameters its pure-numpy steps cost
     # microseconds, while L-BFGS-B's Fortran BLAS calls stall on a busy multi-core machine.
     if warm is not None:
-        res = optimize.minimize(_objective(warm, n), z, jac=True, method="BFGS",
-                                options={"maxiter": max_iter, "gtol": 1e-6})
+        res = optimize.minimize(
+            _objective(warm, n), z, jac=True, method="BFGS", options={"maxiter": max_iter, "gtol": 1e-6}
+        )
     else:
         res = optimize.minimize(fg, z, jac=True, method="BFGS", options={"maxiter": max_iter, "gtol": 1e-7})
     z, iterations = res.x, int(res.nit)
@@ -238,7 +263,9 @@ def maximize(
     problems = []
     at_bound = np.abs(z) > LOG_BOUND - 1e-6
     if at_bound.any():
-        problems.append("parameter(s) " + ", ".join(k for k, b in zip(names, at_bound) if b) + " ran to a bound")
+        problems.append(
+            "parameter(s) " + ", ".join(k for k, b in zip(names, at_bound) if b) + " ran to a bound"
+        )
     if not np.isfinite(value):
         problems.append("the log-likelihood is not finite at the estimate")
     if not np.max(np.abs(g)) < 1e-5:

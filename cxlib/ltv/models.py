@@ -174,24 +174,37 @@ class TransactionModel(FittedModel, ABC):
             ``expected_purchases``, ``p_alive`` (float64); in the summary's row order.
         """
         frame = summary_frame(summary)
-        require_columns(frame, ["customer_id", "frequency", "recency", "T"], "rfm_summary",
-                        purpose=f"{self.NAME} predictions")
+        require_columns(
+            frame,
+            ["customer_id", "frequency", "recency", "T"],
+            "rfm_summary",
+            purpose=f"{self.NAME} predictions",
+        )
         df = to_pandas(frame)
         x, tx, T = (df[c].to_numpy(dtype="float64") for c in ("frequency", "recency", "T"))
         keys, inverse = np.unique(np.column_stack([x, tx, T]), axis=0, return_inverse=True)
         inverse = inverse.ravel()
         ux, utx, uT = keys[:, 0], keys[:, 1], keys[:, 2]
-        return pd.DataFrame({
-            "customer_id": df["customer_id"].astype("str").to_numpy(),
-            "frequency": x.astype("int64"),
-            "recency": tx,
-            "T": T,
-            "expected_purchases": self.expected_purchases(horizon, ux, utx, uT)[inverse],
-            "p_alive": self.p_alive(ux, utx, uT)[inverse],
-        })
+        return pd.DataFrame(
+            {
+                "customer_id": df["customer_id"].astype("str").to_numpy(),
+                "frequency": x.astype("int64"),
+                "recency": tx,
+                "T": T,
+                "expected_purchases": self.expected_purchases(horizon, ux, utx, uT)[inverse],
+                "p_alive": self.p_alive(ux, utx, uT)[inverse],
+            }
+        )
 
-    def matrix(self, kind: str = "p_alive", *, horizon: float | None = None, T: float | None = None,
-               max_frequency: int | None = None, n_recency: int = 11) -> pd.DataFrame:
+    def matrix(
+        self,
+        kind: str = "p_alive",
+        *,
+        horizon: float | None = None,
+        T: float | None = None,
+        max_frequency: int | None = None,
+        n_recency: int = 11,
+    ) -> pd.DataFrame:
         """P(alive) or expected purchases over a grid of frequency × recency at a fixed age T.
 
         Parameters
@@ -228,8 +241,9 @@ class TransactionModel(FittedModel, ABC):
             values = self.expected_purchases(h, xx.ravel(), rr.ravel(), TT.ravel())
         values = values.reshape(xx.shape)
         values[0, 1:] = np.nan
-        out = pd.DataFrame(values, index=pd.Index(freq.astype(int), name="frequency"),
-                           columns=[f"{v:.0f}" for v in rec])
+        out = pd.DataFrame(
+            values, index=pd.Index(freq.astype(int), name="frequency"), columns=[f"{v:.0f}" for v in rec]
+        )
         out.columns.name = "recency"
         return out
 
@@ -237,11 +251,18 @@ class TransactionModel(FittedModel, ABC):
         """Heatmap of :meth:`matrix` (frequency down, recency across)."""
         m = self.matrix(kind, **kwargs)
         unit = UNIT_NAMES.get(self.unit, self.unit)
-        title = (f"P(alive) by repeat purchases and recency ({self.NAME}, age {float(m.columns[-1]):.0f} {unit})"
-                 if kind == "p_alive" else
-                 f"Expected purchases by repeat purchases and recency ({self.NAME})")
-        fig = viz.heatmap(m, title=title, percent=kind == "p_alive",
-                          x_title=f"Recency: age at last purchase ({unit})", y_title="Repeat purchases")
+        title = (
+            f"P(alive) by repeat purchases and recency ({self.NAME}, age {float(m.columns[-1]):.0f} {unit})"
+            if kind == "p_alive"
+            else f"Expected purchases by repeat purchases and recency ({self.NAME})"
+        )
+        fig = viz.heatmap(
+            m,
+            title=title,
+            percent=kind == "p_alive",
+            x_title=f"Recency: age at last purchase ({unit})",
+            y_title="Repeat purchases",
+        )
         if kind != "p_alive":
             fig.update_traces(texttemplate="%{z:.2f}", colorbar=dict(tickformat=".1f"))
         # Room between the title and the recency axis, which the heatmap puts on top.

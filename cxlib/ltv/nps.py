@@ -42,12 +42,13 @@ def latest_nps(surveys: Any) -> pd.DataFrame:
         ``customer_id`` (str), ``score`` (float64), ``group`` (str: promoter 9–10,
         passive 7–8, detractor 0–6), sorted by ``customer_id``.
     """
-    require_columns(surveys, ["customer_id", "ts", "metric", "score"], "surveys", purpose="NPS by customer value")
+    require_columns(
+        surveys, ["customer_id", "ts", "metric", "score"], "surveys", purpose="NPS by customer value"
+    )
     frame = to_narwhals(surveys)
     lazy = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
-    nps = (
-        lazy.filter((nw.col("metric") == "nps") & ~nw.col("customer_id").is_null())
-        .select("customer_id", "ts", nw.col("score").cast(nw.Float64()).alias("score"))
+    nps = lazy.filter((nw.col("metric") == "nps") & ~nw.col("customer_id").is_null()).select(
+        "customer_id", "ts", nw.col("score").cast(nw.Float64()).alias("score")
     )
     latest = nps.group_by("customer_id").agg(nw.col("ts").max().alias("latest"))
     answers = (
@@ -59,11 +60,15 @@ def latest_nps(surveys: Any) -> pd.DataFrame:
     )
     out = to_pandas(answers)
     score = out["score"].to_numpy(dtype="float64")
-    return pd.DataFrame({
-        "customer_id": out["customer_id"].astype("str").to_numpy(),
-        "score": score,
-        "group": np.where(score >= 9, "promoter", np.where(score >= 7, "passive", "detractor")).astype(object),
-    }).astype({"group": "str"})
+    return pd.DataFrame(
+        {
+            "customer_id": out["customer_id"].astype("str").to_numpy(),
+            "score": score,
+            "group": np.where(score >= 9, "promoter", np.where(score >= 7, "passive", "detractor")).astype(
+                object
+            ),
+        }
+    ).astype({"group": "str"})
 
 
 @dataclass(frozen=True)
@@ -89,11 +94,21 @@ class NPSValue:
         """Mean predicted CLV per group with confidence intervals."""
         shown = self.table[~self.table["suppressed"]]
         cur = f" ({self.currency})" if self.currency else ""
-        fig = viz.bar(shown, "group", "clv_mean", title="Mean predicted CLV by NPS group",
-                      labels={"group": "", "clv_mean": f"Mean CLV per customer{cur}"})
-        fig.update_traces(error_y=dict(type="data", symmetric=False,
-                                       array=(shown["ci_high"] - shown["clv_mean"]).to_numpy(),
-                                       arrayminus=(shown["clv_mean"] - shown["ci_low"]).to_numpy()))
+        fig = viz.bar(
+            shown,
+            "group",
+            "clv_mean",
+            title="Mean predicted CLV by NPS group",
+            labels={"group": "", "clv_mean": f"Mean CLV per customer{cur}"},
+        )
+        fig.update_traces(
+            error_y=dict(
+                type="data",
+                symmetric=False,
+                array=(shown["ci_high"] - shown["clv_mean"]).to_numpy(),
+                arrayminus=(shown["clv_mean"] - shown["ci_low"]).to_numpy(),
+            )
+        )
         return fig
 
     def summary(self) -> list[str]:
@@ -116,7 +131,9 @@ class NPSValue:
         return out
 
 
-def clv_by_nps(value: Any, surveys: Any, *, min_n: int = 30, alpha: float = 0.05, currency: str = "") -> NPSValue:
+def clv_by_nps(
+    value: Any, surveys: Any, *, min_n: int = 30, alpha: float = 0.05, currency: str = ""
+) -> NPSValue:
     """Predicted CLV of promoters, passives, detractors and customers without an answer.
 
     Parameters
@@ -163,8 +180,10 @@ def clv_by_nps(value: Any, surveys: Any, *, min_n: int = 30, alpha: float = 0.05
             half = float("nan")
         share = n / answered if group != "no answer" and answered else float("nan")
         rows.append((group, n, mean, mean - half, mean + half, float(clv.sum()), share))
-    out = pd.DataFrame(rows, columns=["group", "customers", "clv_mean", "ci_low", "ci_high", "clv_total",
-                                      "share_of_customers"])
+    out = pd.DataFrame(
+        rows,
+        columns=["group", "customers", "clv_mean", "ci_low", "ci_high", "clv_total", "share_of_customers"],
+    )
     out["group"] = out["group"].astype("str")
     out["customers"] = out["customers"].astype("int64")
     return NPSValue(suppress_small(out, "customers", min_n), alpha, currency)

@@ -30,8 +30,17 @@ from typing import Any, cast
 import numpy as np
 from scipy import special
 
-from cxlib.ltv.mle import (as_array, check_rfm, collapse, dot, maximize, model_unit, start_rate,
-                           subsample, weighted_quantile)
+from cxlib.ltv.mle import (
+    as_array,
+    check_rfm,
+    collapse,
+    dot,
+    maximize,
+    model_unit,
+    start_rate,
+    subsample,
+    weighted_quantile,
+)
 from cxlib.ltv.models import TransactionModel
 
 __all__ = ["ParetoNBDModel", "fit_pareto_nbd", "pareto_nbd_loglik"]
@@ -51,8 +60,14 @@ COARSE_RULE = tanh_sinh_rule(0.3, 12)
 _CHUNK = 4096
 
 
-def _terms(theta: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray, grad: bool,
-           rule: tuple[np.ndarray, np.ndarray] = RULE) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def _terms(
+    theta: np.ndarray,
+    x: np.ndarray,
+    tx: np.ndarray,
+    T: np.ndarray,
+    grad: bool,
+    rule: tuple[np.ndarray, np.ndarray] = RULE,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """ln of the alive term (L2), ln I, and (for the gradient) E over the integrand of
     ln(α+τ), 1/(α+τ), ln(β+τ), 1/(β+τ) — one row per customer row."""
     r, alpha, s, beta = theta
@@ -88,8 +103,14 @@ def _terms(theta: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray, grad
     return l2, li, moments
 
 
-def pareto_nbd_loglik(theta: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray,
-                      w: np.ndarray, rule: tuple[np.ndarray, np.ndarray] = RULE) -> tuple[float, np.ndarray]:
+def pareto_nbd_loglik(
+    theta: np.ndarray,
+    x: np.ndarray,
+    tx: np.ndarray,
+    T: np.ndarray,
+    w: np.ndarray,
+    rule: tuple[np.ndarray, np.ndarray] = RULE,
+) -> tuple[float, np.ndarray]:
     """Log-likelihood of Pareto/NBD and its gradient in (r, α, s, β)."""
     r, alpha, s, beta = (float(v) for v in theta)
     l2, li, moments = _terms(np.array([r, alpha, s, beta]), x, tx, T, grad=True, rule=rule)
@@ -101,7 +122,9 @@ def pareto_nbd_loglik(theta: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.nd
     const = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     ll = dot(w, (const + both))
     la_T, lb_T = np.log(alpha + T), np.log(beta + T)
-    g_r = dot(w, special.digamma(r + x) - alive * la_T - dead * mom[0]) + n * (np.log(alpha) - special.digamma(r))
+    g_r = dot(w, special.digamma(r + x) - alive * la_T - dead * mom[0]) + n * (
+        np.log(alpha) - special.digamma(r)
+    )
     g_alpha = n * r / alpha - dot(w * (r + x), (alive / (alpha + T) + dead * mom[1]))
     g_s = n * np.log(beta) + dot(w, dead * (1.0 / s - mom[2]) - alive * lb_T)
     g_beta = n * s / beta - dot(w, (alive * s / (beta + T) + dead * (s + 1.0) * mom[3]))
@@ -139,8 +162,9 @@ class ParetoNBDModel(TransactionModel):
         return alive * (r + x) * (beta + T) / (alpha + T) * growth
 
 
-def fit_pareto_nbd(summary: Any, *, unit: str | None = None, weights: str | None = None,
-                   max_iter: int = 500) -> ParetoNBDModel:
+def fit_pareto_nbd(
+    summary: Any, *, unit: str | None = None, weights: str | None = None, max_iter: int = 500
+) -> ParetoNBDModel:
     """Fit the Pareto/NBD model by maximum likelihood.
 
     Parameters
@@ -183,9 +207,19 @@ def fit_pareto_nbd(summary: Any, *, unit: str | None = None, weights: str | None
     sub = subsample(len(x)) or slice(None)
     ws = w[sub] * (w.sum() / w[sub].sum())
     warm = lambda th: pareto_nbd_loglik(th, x[sub], tx[sub], T[sub], ws, COARSE_RULE)  # noqa: E731
-    res = maximize(lambda th: pareto_nbd_loglik(th, x, tx, T, w), start, ParetoNBDModel.PARAMS,
-                   n=float(w.sum()), model="Pareto/NBD", max_iter=max_iter, warm=warm)
+    res = maximize(
+        lambda th: pareto_nbd_loglik(th, x, tx, T, w),
+        start,
+        ParetoNBDModel.PARAMS,
+        n=float(w.sum()),
+        model="Pareto/NBD",
+        max_iter=max_iter,
+        warm=warm,
+    )
     return ParetoNBDModel._from_mle(
-        res, n=int(round(w.sum())), unit=model_unit(summary, unit),
-        T_max=float(T.max()), frequency_max=int(weighted_quantile(x, w, 0.99)),
+        res,
+        n=int(round(w.sum())),
+        unit=model_unit(summary, unit),
+        T_max=float(T.max()),
+        frequency_max=int(weighted_quantile(x, w, 0.99)),
     )

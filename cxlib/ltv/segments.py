@@ -34,8 +34,16 @@ __all__ = ["RFMSegments", "SEGMENT_ORDER", "rfm_scores", "rfm_segments"]
 
 #: Segments from most to least engaged.
 SEGMENT_ORDER: tuple[str, ...] = (
-    "champions", "loyal customers", "potential loyalists", "new customers", "promising",
-    "need attention", "about to sleep", "at risk", "can't lose them", "hibernating",
+    "champions",
+    "loyal customers",
+    "potential loyalists",
+    "new customers",
+    "promising",
+    "need attention",
+    "about to sleep",
+    "at risk",
+    "can't lose them",
+    "hibernating",
 )
 
 # _GRID[r - 1][f - 1] is the segment of recency score r and frequency score f.
@@ -76,7 +84,9 @@ def rfm_scores(summary: Any) -> pd.DataFrame:
         ``rfm`` (str, e.g. ``"545"``), ``segment`` (str); in the summary's row order.
     """
     frame = summary_frame(summary)
-    require_columns(frame, ["customer_id", "frequency", "recency", "T"], "rfm_summary", purpose="RFM segments")
+    require_columns(
+        frame, ["customer_id", "frequency", "recency", "T"], "rfm_summary", purpose="RFM segments"
+    )
     df = to_pandas(frame)
     unit_days = UNIT_DAYS[getattr(summary, "unit", "W")]
     purchases = df["frequency"].to_numpy(dtype="int64") + 1
@@ -90,15 +100,17 @@ def rfm_scores(summary: Any) -> pd.DataFrame:
     f = np.minimum(purchases, 5).astype("int64")
     m = _score(mean_value)
     grid = np.array(_GRID, dtype=object)
-    out = pd.DataFrame({
-        "customer_id": df["customer_id"].astype("str").to_numpy(),
-        "days_since_last": days_since,
-        "purchases": purchases,
-        "mean_value": mean_value,
-        "r_score": r,
-        "f_score": f,
-        "m_score": m,
-    })
+    out = pd.DataFrame(
+        {
+            "customer_id": df["customer_id"].astype("str").to_numpy(),
+            "days_since_last": days_since,
+            "purchases": purchases,
+            "mean_value": mean_value,
+            "r_score": r,
+            "f_score": f,
+            "m_score": m,
+        }
+    )
     codes = out["r_score"].astype("str") + out["f_score"].astype("str") + out["m_score"].astype("str")
     out["rfm"] = codes.astype("str")
     out["segment"] = pd.Series(grid[r - 1, f - 1], dtype="str").to_numpy()
@@ -128,11 +140,21 @@ class RFMSegments:
         shown = self.table[~self.table["suppressed"]]
         cols = ["share_of_customers"] + (["share_of_value"] if "share_of_value" in shown.columns else [])
         long = shown.melt(id_vars=["segment"], value_vars=cols, var_name="measure", value_name="share")
-        long["measure"] = long["measure"].map({"share_of_customers": "customers",
-                                               "share_of_value": "predicted value"}).astype("str")
-        return viz.bar(long, "segment", "share", color="measure", horizontal=True, percent=True,
-                       title="RFM segments: share of customers and of predicted value",
-                       labels={"segment": "", "share": "Share"})
+        long["measure"] = (
+            long["measure"]
+            .map({"share_of_customers": "customers", "share_of_value": "predicted value"})
+            .astype("str")
+        )
+        return viz.bar(
+            long,
+            "segment",
+            "share",
+            color="measure",
+            horizontal=True,
+            percent=True,
+            title="RFM segments: share of customers and of predicted value",
+            labels={"segment": "", "share": "Share"},
+        )
 
     def summary(self) -> list[str]:
         """The largest and the most valuable segments, in words."""
@@ -143,8 +165,10 @@ class RFMSegments:
         out = [f"The largest segment is {big['segment']} ({big['share_of_customers']:.0%} of customers)."]
         if "share_of_value" in t.columns:
             rich = t.sort_values("share_of_value", ascending=False).iloc[0]
-            out.append(f"{rich['segment'].capitalize()} hold the most predicted value: "
-                       f"{rich['share_of_value']:.0%} with {rich['share_of_customers']:.0%} of customers.")
+            out.append(
+                f"{rich['segment'].capitalize()} hold the most predicted value: "
+                f"{rich['share_of_value']:.0%} with {rich['share_of_customers']:.0%} of customers."
+            )
         return out
 
 
@@ -170,19 +194,24 @@ def rfm_segments(summary: Any, *, clv: Any = None, min_n: int = 10) -> RFMSegmen
     """
     customers = rfm_scores(summary)
     df = to_pandas(summary_frame(summary))
-    customers["revenue"] = (df["revenue"].to_numpy(dtype="float64") if "revenue" in df.columns
-                            else customers["mean_value"] * customers["purchases"])
+    customers["revenue"] = (
+        df["revenue"].to_numpy(dtype="float64")
+        if "revenue" in df.columns
+        else customers["mean_value"] * customers["purchases"]
+    )
     if clv is not None:
         value = getattr(clv, "table", clv)
         value = value[["customer_id", "clv"]].astype({"customer_id": "str"})
         customers = customers.merge(value, on="customer_id", how="left", validate="one_to_one")
     grouped = customers.groupby("segment", sort=False)
-    table = pd.DataFrame({
-        "customers": grouped.size(),
-        "mean_purchases": grouped["purchases"].mean(),
-        "mean_days_since_last": grouped["days_since_last"].mean(),
-        "revenue": grouped["revenue"].sum(),
-    })
+    table = pd.DataFrame(
+        {
+            "customers": grouped.size(),
+            "mean_purchases": grouped["purchases"].mean(),
+            "mean_days_since_last": grouped["days_since_last"].mean(),
+            "revenue": grouped["revenue"].sum(),
+        }
+    )
     if clv is not None:
         table["clv_total"] = grouped["clv"].sum()
         table["clv_mean"] = grouped["clv"].mean()

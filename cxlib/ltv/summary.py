@@ -32,7 +32,14 @@ import plotly.graph_objects as go
 
 from cxlib import viz
 from cxlib.data.engine_sql import quote
-from cxlib.engine import backend, pandas_on_duckdb, plain_categoricals, require_columns, to_narwhals, to_pandas
+from cxlib.engine import (
+    backend,
+    pandas_on_duckdb,
+    plain_categoricals,
+    require_columns,
+    to_narwhals,
+    to_pandas,
+)
 from cxlib.errors import DataError
 from cxlib.timestamps import with_epoch_day
 
@@ -74,13 +81,17 @@ def _check_ts(frame: nw.LazyFrame[Any], table: str) -> None:
     if not isinstance(dtype, nw.Datetime):
         raise DataError(
             f"needs timestamps, found {dtype}; read the table with cxlib.open_shop or open_table",
-            table=table, column="ts", rule="type",
+            table=table,
+            column="ts",
+            rule="type",
         )
     if dtype.time_zone is None:
         raise DataError(
             "timestamps have no time zone; open the table with cxlib.open_shop(..., timezone=...) "
             "so that days are counted in UTC",
-            table=table, column="ts", rule="naive_timestamp",
+            table=table,
+            column="ts",
+            rule="naive_timestamp",
         )
 
 
@@ -100,12 +111,14 @@ def _orders_days(orders: Any, by: Sequence[str], engine: str = "auto") -> nw.Laz
         native = plain_categoricals(frame.select(columns).to_native(), by)
         relation = pandas_on_duckdb(native) if engine == "auto" else None
         frame = nw.from_native(relation) if relation is not None else _lazy(native)
-    return with_epoch_day(frame.select(
-        nw.col("customer_id"),
-        _utc(frame).alias("ts"),
-        nw.col("revenue").fill_nan(None),
-        *[nw.col(c) for c in by],
-    ))
+    return with_epoch_day(
+        frame.select(
+            nw.col("customer_id"),
+            _utc(frame).alias("ts"),
+            nw.col("revenue").fill_nan(None),
+            *[nw.col(c) for c in by],
+        )
+    )
 
 
 def _period_days(
@@ -168,7 +181,9 @@ class RFMSummary:
         labels = [str(k) for k in range(max_frequency)] + [f"{max_frequency}+"]
         df = pd.DataFrame({"repeat purchases": labels, "customers": counts.to_numpy()})
         fig = viz.bar(
-            df, "repeat purchases", "customers",
+            df,
+            "repeat purchases",
+            "customers",
             title="Customers by number of repeat purchases (calibration period)",
             labels={"repeat purchases": "Repeat purchases", "customers": "Customers"},
         )
@@ -279,8 +294,9 @@ def rfm_summary(
     )
 
 
-def _per_customer(days: nw.LazyFrame[Any], cal_day: int, obs_day: int, holdout: bool,
-                  by_cols: list[str]) -> nw.LazyFrame[Any]:
+def _per_customer(
+    days: nw.LazyFrame[Any], cal_day: int, obs_day: int, holdout: bool, by_cols: list[str]
+) -> nw.LazyFrame[Any]:
     """Per-customer sums of purchase days (portable plan, any backend)."""
     daily = (
         days.filter(nw.col("day") <= obs_day)
@@ -324,8 +340,9 @@ def _per_customer(days: nw.LazyFrame[Any], cal_day: int, obs_day: int, holdout: 
     return per_customer
 
 
-def _per_customer_duckdb(days: nw.LazyFrame[Any], cal_day: int, obs_day: int, holdout: bool,
-                         by_cols: list[str]) -> pd.DataFrame | None:
+def _per_customer_duckdb(
+    days: nw.LazyFrame[Any], cal_day: int, obs_day: int, holdout: bool, by_cols: list[str]
+) -> pd.DataFrame | None:
     """:func:`_per_customer` in one DuckDB query, or ``None`` on other backends.
 
     The portable plan groups the orders by customer and day twice (once for the first day,
@@ -341,8 +358,9 @@ def _per_customer_duckdb(days: nw.LazyFrame[Any], cal_day: int, obs_day: int, ho
     day_firsts = "".join(f", min({{'ts': ts, 'v': {q}}}) AS {q}" for q in quoted.values())
     cal = f"FILTER (WHERE day <= {cal_day})"
     later = f"FILTER (WHERE day > {cal_day})"
-    holdout_sums = (f", count(*) {later} AS frequency_holdout, sum(value) {later} AS value_holdout"
-                    if holdout else "")
+    holdout_sums = (
+        f", count(*) {later} AS frequency_holdout, sum(value) {later} AS value_holdout" if holdout else ""
+    )
     segments = "".join(f", (min({q}) {cal}).v AS {q}" for q in quoted.values())
     sql = f"""
         SELECT customer_id, min(day) {cal} AS first_day, max(day) {cal} AS last_day,
@@ -358,8 +376,9 @@ def _per_customer_duckdb(days: nw.LazyFrame[Any], cal_day: int, obs_day: int, ho
     return to_pandas(days.to_native().query("cx_days", sql))
 
 
-def _finish(raw: pd.DataFrame, k: float, cal_day: int, obs_day: int, holdout: bool,
-            by_cols: list[str]) -> pd.DataFrame:
+def _finish(
+    raw: pd.DataFrame, k: float, cal_day: int, obs_day: int, holdout: bool, by_cols: list[str]
+) -> pd.DataFrame:
     first_day = raw["first_day"].to_numpy(dtype="int64")
     frequency = raw["purchase_days"].to_numpy(dtype="int64") - 1
     repeat_value = raw["revenue"].to_numpy(dtype="float64") - raw["first_value"].to_numpy(dtype="float64")
@@ -425,7 +444,8 @@ def daily_repeat_purchases(
     cal_day, obs_day, _ = _period_days(days, calibration_end, observation_end)
     daily = days.filter(nw.col("day") <= obs_day).select("customer_id", "day").unique()
     first = (
-        daily.group_by("customer_id").agg(nw.col("day").min().alias("first_day"))
+        daily.group_by("customer_id")
+        .agg(nw.col("day").min().alias("first_day"))
         .filter(nw.col("first_day") <= cal_day)
     )
     repeats = (
@@ -438,14 +458,18 @@ def daily_repeat_purchases(
     cohorts = first.group_by("first_day").agg(nw.len().alias("customers")).sort("first_day")
     rep = to_pandas(repeats)
     coh = to_pandas(cohorts)
-    rep_out = pd.DataFrame({
-        "day": from_epoch_day(rep["day"]).to_numpy(),
-        "repeat_purchases": rep["repeat_purchases"].to_numpy(dtype="int64"),
-    })
-    coh_out = pd.DataFrame({
-        "day": from_epoch_day(coh["first_day"]).to_numpy(),
-        "customers": coh["customers"].to_numpy(dtype="int64"),
-    })
+    rep_out = pd.DataFrame(
+        {
+            "day": from_epoch_day(rep["day"]).to_numpy(),
+            "repeat_purchases": rep["repeat_purchases"].to_numpy(dtype="int64"),
+        }
+    )
+    coh_out = pd.DataFrame(
+        {
+            "day": from_epoch_day(coh["first_day"]).to_numpy(),
+            "customers": coh["customers"].to_numpy(dtype="int64"),
+        }
+    )
     return rep_out, coh_out, from_epoch_day([obs_day])[0]
 
 

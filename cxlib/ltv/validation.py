@@ -39,8 +39,12 @@ _HOLDOUT_COLUMNS = ["customer_id", "frequency", "recency", "T", "frequency_holdo
 
 def _holdout_frame(summary: Any) -> pd.DataFrame:
     frame = summary_frame(summary)
-    require_columns(frame, _HOLDOUT_COLUMNS, "rfm_summary",
-                    purpose="holdout validation (make the summary with calibration_end=...)")
+    require_columns(
+        frame,
+        _HOLDOUT_COLUMNS,
+        "rfm_summary",
+        purpose="holdout validation (make the summary with calibration_end=...)",
+    )
     return to_pandas(frame)
 
 
@@ -84,13 +88,25 @@ class HoldoutValidation:
 
     def figure(self) -> go.Figure:
         """Mean holdout purchases by calibration frequency: actual and predicted."""
-        long = self.table.melt(id_vars=["frequency"], value_vars=["actual", "predicted"],
-                               var_name="series", value_name="purchases")
-        fig = viz.line(long, "frequency", "purchases", color="series", markers=True,
-                       title=f"Holdout purchases per customer, actual vs {self.model} "
-                             f"({self.duration:.0f} {UNIT_NAMES[self.unit]})",
-                       labels={"frequency": "Repeat purchases in the calibration period",
-                               "purchases": "Mean purchases in the holdout"})
+        long = self.table.melt(
+            id_vars=["frequency"],
+            value_vars=["actual", "predicted"],
+            var_name="series",
+            value_name="purchases",
+        )
+        fig = viz.line(
+            long,
+            "frequency",
+            "purchases",
+            color="series",
+            markers=True,
+            title=f"Holdout purchases per customer, actual vs {self.model} "
+            f"({self.duration:.0f} {UNIT_NAMES[self.unit]})",
+            labels={
+                "frequency": "Repeat purchases in the calibration period",
+                "purchases": "Mean purchases in the holdout",
+            },
+        )
         return fig.update_xaxes(type="category")
 
     def summary(self) -> list[str]:
@@ -131,7 +147,9 @@ def holdout_validation(model: TransactionModel, summary: Any, *, max_frequency: 
     >>> holdout_validation(fit_bgnbd(rfm), rfm).mae  # doctest: +SKIP
     """
     df = _holdout_frame(summary)
-    x, tx, T, dur = (df[c].to_numpy(dtype="float64") for c in ("frequency", "recency", "T", "duration_holdout"))
+    x, tx, T, dur = (
+        df[c].to_numpy(dtype="float64") for c in ("frequency", "recency", "T", "duration_holdout")
+    )
     actual = df["frequency_holdout"].to_numpy(dtype="float64")
     keys, inverse = np.unique(np.column_stack([x, tx, T, dur]), axis=0, return_inverse=True)
     predicted = model.expected_purchases(keys[:, 3], keys[:, 0], keys[:, 1], keys[:, 2])[inverse.ravel()]
@@ -139,25 +157,34 @@ def holdout_validation(model: TransactionModel, summary: Any, *, max_frequency: 
     k = len(labels)
     count = np.bincount(code, minlength=k)
     with np.errstate(invalid="ignore", divide="ignore"):
-        table = pd.DataFrame({
-            "frequency": labels,
-            "customers": count.astype("int64"),
-            "actual": np.bincount(code, weights=actual, minlength=k) / count,
-            "predicted": np.bincount(code, weights=predicted, minlength=k) / count,
-        })
+        table = pd.DataFrame(
+            {
+                "frequency": labels,
+                "customers": count.astype("int64"),
+                "actual": np.bincount(code, weights=actual, minlength=k) / count,
+                "predicted": np.bincount(code, weights=predicted, minlength=k) / count,
+            }
+        )
     table["frequency"] = table["frequency"].astype("str")
     err = predicted - actual
-    customers = pd.DataFrame({
-        "customer_id": df["customer_id"].astype("str").to_numpy(),
-        "frequency": x.astype("int64"),
-        "actual": actual.astype("int64"),
-        "predicted": predicted,
-    })
+    customers = pd.DataFrame(
+        {
+            "customer_id": df["customer_id"].astype("str").to_numpy(),
+            "frequency": x.astype("int64"),
+            "actual": actual.astype("int64"),
+            "predicted": predicted,
+        }
+    )
     return HoldoutValidation(
-        table=table, customers=customers,
-        mae=float(np.mean(np.abs(err))), rmse=float(np.sqrt(np.mean(err**2))),
-        actual_total=float(actual.sum()), predicted_total=float(predicted.sum()),
-        model=model.NAME, duration=float(dur.max()) if len(dur) else 0.0, unit=model.unit,
+        table=table,
+        customers=customers,
+        mae=float(np.mean(np.abs(err))),
+        rmse=float(np.sqrt(np.mean(err**2))),
+        actual_total=float(actual.sum()),
+        predicted_total=float(predicted.sum()),
+        model=model.NAME,
+        duration=float(dur.max()) if len(dur) else 0.0,
+        unit=model.unit,
     )
 
 
@@ -181,14 +208,28 @@ class CumulativeRepeats:
 
     def figure(self) -> go.Figure:
         """Cumulative repeat purchases, actual and expected, with the calibration end marked."""
-        long = self.table.melt(id_vars=["date"], value_vars=["actual", "expected"],
-                               var_name="series", value_name="purchases")
-        fig = viz.line(long, "date", "purchases", color="series",
-                       title=f"Cumulative repeat purchases, actual vs {self.model}",
-                       labels={"date": "", "purchases": "Cumulative repeat purchases"})
+        long = self.table.melt(
+            id_vars=["date"], value_vars=["actual", "expected"], var_name="series", value_name="purchases"
+        )
+        fig = viz.line(
+            long,
+            "date",
+            "purchases",
+            color="series",
+            title=f"Cumulative repeat purchases, actual vs {self.model}",
+            labels={"date": "", "purchases": "Cumulative repeat purchases"},
+        )
         fig.add_vline(x=self.calibration_end, line=dict(dash="dash", color="#616e7c", width=1))
-        fig.add_annotation(x=self.calibration_end, y=1, yref="paper", text="end of calibration",
-                           showarrow=False, xanchor="right", yanchor="bottom", font=dict(size=11))
+        fig.add_annotation(
+            x=self.calibration_end,
+            y=1,
+            yref="paper",
+            text="end of calibration",
+            showarrow=False,
+            xanchor="right",
+            yanchor="bottom",
+            font=dict(size=11),
+        )
         return fig
 
     def summary(self) -> list[str]:
@@ -238,7 +279,9 @@ def repeat_transactions_over_time(
         raise ValueError("no customer made a first purchase by calibration_end")
     first_days = epoch_days(firsts["day"])
     start_day, end_day = int(first_days.min()), to_epoch_day(obs_end)
-    ends = np.unique(np.minimum(np.arange(start_day + step_days - 1, end_day + step_days, step_days), end_day))
+    ends = np.unique(
+        np.minimum(np.arange(start_day + step_days - 1, end_day + step_days, step_days), end_day)
+    )
     rep_days = epoch_days(repeats["day"])
     rep_cum = np.concatenate([[0], np.cumsum(repeats["repeat_purchases"].to_numpy())])
     actual = rep_cum[np.searchsorted(rep_days, ends, side="right")]
@@ -246,11 +289,13 @@ def repeat_transactions_over_time(
     age = np.maximum(ends[:, None] - first_days[None, :], 0) / UNIT_DAYS[model.unit]
     per_customer = model.expected_purchases_new(age.ravel()).reshape(age.shape)
     expected = per_customer @ firsts["customers"].to_numpy(dtype="float64")
-    table = pd.DataFrame({
-        "date": pd.to_datetime(ends, unit="D", utc=True),
-        "actual": actual.astype("int64"),
-        "expected": expected,
-    })
+    table = pd.DataFrame(
+        {
+            "date": pd.to_datetime(ends, unit="D", utc=True),
+            "actual": actual.astype("int64"),
+            "expected": expected,
+        }
+    )
     table["actual_period"] = table["actual"].diff().fillna(table["actual"]).astype("float64")
     table["expected_period"] = table["expected"].diff().fillna(table["expected"])
     cal = pd.to_datetime(to_epoch_day(calibration_end), unit="D", utc=True)
@@ -281,22 +326,37 @@ class ModelComparison:
     def figure(self) -> go.Figure:
         """Mean holdout purchases by calibration frequency: actual and each model."""
         parts = [self.validations[0].table.assign(series="actual", purchases=lambda d: d["actual"])]
-        parts += [v.table.assign(series=v.model, purchases=lambda d: d["predicted"]) for v in self.validations]
+        parts += [
+            v.table.assign(series=v.model, purchases=lambda d: d["predicted"]) for v in self.validations
+        ]
         long = pd.concat(parts, ignore_index=True)[["frequency", "series", "purchases"]]
-        fig = viz.line(long, "frequency", "purchases", color="series", markers=True,
-                       title="Holdout purchases per customer: actual and predicted by each model",
-                       labels={"frequency": "Repeat purchases in the calibration period",
-                               "purchases": "Mean purchases in the holdout"})
+        fig = viz.line(
+            long,
+            "frequency",
+            "purchases",
+            color="series",
+            markers=True,
+            title="Holdout purchases per customer: actual and predicted by each model",
+            labels={
+                "frequency": "Repeat purchases in the calibration period",
+                "purchases": "Mean purchases in the holdout",
+            },
+        )
         return fig.update_xaxes(type="category")
 
     def summary(self) -> list[str]:
         """Which model forecasts better, in words."""
         t = self.table.set_index("model")
-        parts = [f"{m}: MAE {row['holdout_mae']:.3f}, log-likelihood {row['loglik']:,.1f}" for m, row in t.iterrows()]
+        parts = [
+            f"{m}: MAE {row['holdout_mae']:.3f}, log-likelihood {row['loglik']:,.1f}"
+            for m, row in t.iterrows()
+        ]
         return [f"Holdout error per customer: {'; '.join(parts)}. {self.best} forecasts the holdout best."]
 
 
-def compare_models(summary: Any, models: Sequence[TransactionModel], *, max_frequency: int = 7) -> ModelComparison:
+def compare_models(
+    summary: Any, models: Sequence[TransactionModel], *, max_frequency: int = 7
+) -> ModelComparison:
     """Compare fitted purchase models on the calibration fit and the holdout forecast.
 
     Parameters
@@ -314,17 +374,19 @@ def compare_models(summary: Any, models: Sequence[TransactionModel], *, max_freq
     if not models:
         raise ValueError("compare_models needs at least one fitted model")
     validations = tuple(holdout_validation(m, summary, max_frequency=max_frequency) for m in models)
-    table = pd.DataFrame({
-        "model": [m.NAME for m in models],
-        "parameters": [m.n_params for m in models],
-        "loglik": [m.loglik for m in models],
-        "aic": [m.aic for m in models],
-        "bic": [m.bic for m in models],
-        "holdout_mae": [v.mae for v in validations],
-        "holdout_rmse": [v.rmse for v in validations],
-        "predicted_total": [v.predicted_total for v in validations],
-        "actual_total": [v.actual_total for v in validations],
-    })
+    table = pd.DataFrame(
+        {
+            "model": [m.NAME for m in models],
+            "parameters": [m.n_params for m in models],
+            "loglik": [m.loglik for m in models],
+            "aic": [m.aic for m in models],
+            "bic": [m.bic for m in models],
+            "holdout_mae": [v.mae for v in validations],
+            "holdout_rmse": [v.rmse for v in validations],
+            "predicted_total": [v.predicted_total for v in validations],
+            "actual_total": [v.actual_total for v in validations],
+        }
+    )
     table["model"] = table["model"].astype("str")
     table["parameters"] = table["parameters"].astype("int64")
     return ModelComparison(table, validations)

@@ -7,6 +7,7 @@
 Notebooks themselves only need :func:`resolve_data` (light to import)::
 
     from cxlib.reports import resolve_data
+
     shop = cxlib.open_shop(resolve_data(data))
 """
 

@@ -192,7 +192,9 @@ def _describe_failure(nb: nbformat.NotebookNode | None, exc: BaseException, time
     if nb is not None:
         nb.cells = [c for c in nb.cells if _ERROR_MARKER_TAG not in c.get("metadata", {}).get("tags", [])]
     index, output = _failing_cell(nb) if nb is not None else (None, None)
-    if isinstance(exc, CellTimeoutError) or (isinstance(exc, TimeoutError) and "timed out" in str(exc).lower()):
+    if isinstance(exc, CellTimeoutError) or (
+        isinstance(exc, TimeoutError) and "timed out" in str(exc).lower()
+    ):
         ename, evalue = "Timeout", f"the notebook did not finish within the time limit of {timeout:g} seconds"
         trace: tuple[str, ...] = ()
     elif isinstance(exc, DeadKernelError):

@@ -63,7 +63,9 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {% endblock body_footer %}
 """
 
-_REMOTE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>", re.IGNORECASE)
+_REMOTE_SCRIPT = re.compile(
+    r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>", re.IGNORECASE
+)
 
 
 def _clean_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -113,7 +115,9 @@ def footer_html(run: Mapping[str, Any]) -> str:
         parts.append(f"data fingerprint <code>{html.escape(str(run['fingerprint'])[:16])}</code>")
     params = run.get("parameters") or {}
     if params:
-        parts.append("parameters: " + ", ".join(f"{safe_text(k)}={safe_text(_value(v))}" for k, v in params.items()))
+        parts.append(
+            "parameters: " + ", ".join(f"{safe_text(k)}={safe_text(_value(v))}" for k, v in params.items())
+        )
     parts.append('<a href="index.html">all reports</a>')
     return f'<footer class="cxlab-footer">{" · ".join(parts)}</footer>'
 
@@ -176,7 +180,7 @@ def _duration(seconds: Any) -> str:
 
 def _page(title: str, body: str) -> str:
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         '<meta name="generator" content="cxlab">'
         f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style></head>"
@@ -225,13 +229,19 @@ def error_page(record: Mapping[str, Any], *, previous: str | None = None, rerun:
         f"<h1>Report failed: {safe_text(title)}</h1>",
         '<section class="cxlab-error">',
         f"<p><strong>The report stopped at {where}.</strong></p>",
-        f'<p class="msg">{safe_text(ename)}: {safe_text(evalue)}</p>' if evalue else f'<p class="msg">{safe_text(ename)}</p>',
+        f'<p class="msg">{safe_text(ename)}: {safe_text(evalue)}</p>'
+        if evalue
+        else f'<p class="msg">{safe_text(ename)}</p>',
         "</section>",
     ]
     if previous:
         lines.append(
             f'<p>The previous report is still available: <a href="{html.escape(previous)}">{html.escape(previous)}</a>'
-            + (f" (from {html.escape(_when(record.get('last_ok', {}).get('finished')))})." if record.get("last_ok") else ".")
+            + (
+                f" (from {html.escape(_when(record.get('last_ok', {}).get('finished')))})."
+                if record.get("last_ok")
+                else "."
+            )
             + "</p>"
         )
     else:
@@ -287,7 +297,11 @@ def index_page(records: Sequence[Mapping[str, Any]], *, generated: str) -> str:
             heading = safe_text(title)
         rows = [
             f'<dt>Status</dt><dd><span class="cxlab-status {status}">{status}</span>'
-            + (f' <a href="{html.escape(error_html)}">what went wrong</a>' if status == "failed" and error_html else "")
+            + (
+                f' <a href="{html.escape(error_html)}">what went wrong</a>'
+                if status == "failed" and error_html
+                else ""
+            )
             + "</dd>",
         ]
         if status == "failed":
@@ -301,7 +315,9 @@ def index_page(records: Sequence[Mapping[str, Any]], *, generated: str) -> str:
             )
             last_ok = r.get("last_ok")
             if report and last_ok:
-                rows.append(f"<dt>Showing</dt><dd>previous report from {html.escape(_when(last_ok.get('finished')))}</dd>")
+                rows.append(
+                    f"<dt>Showing</dt><dd>previous report from {html.escape(_when(last_ok.get('finished')))}</dd>"
+                )
         rows += [
             f"<dt>Run at</dt><dd>{html.escape(_when(r.get('started')))}</dd>",
             f"<dt>Duration</dt><dd>{html.escape(_duration(r.get('duration_s')))}</dd>",
@@ -311,7 +327,7 @@ def index_page(records: Sequence[Mapping[str, Any]], *, generated: str) -> str:
         rows += [
             f"<dt>Parameters</dt><dd>{_params_list(r.get('parameters') or {})}</dd>",
             f"<dt>Data</dt><dd>{safe_text(r.get('source') or '—')}</dd>",
-            f"<dt>Fingerprint</dt><dd><code title=\"{safe_text(r.get('fingerprint') or '')}\">"
+            f'<dt>Fingerprint</dt><dd><code title="{safe_text(r.get("fingerprint") or "")}">'
             f"{safe_text(str(r.get('fingerprint') or '—')[:16])}</code></dd>",
             f"<dt>cxlib</dt><dd>{safe_text(r.get('cxlib_version') or '—')}</dd>",
             f"<dt>Commit</dt><dd><code>{safe_text(str(r.get('git_commit') or 'unknown')[:12])}</code></dd>",

@@ -124,9 +124,13 @@ def load_params_file(
         raise ValueError(f"parameters file {path} must hold a mapping of name: value")
     common = {str(k): v for k, v in loaded.items() if k != "notebooks"}
     per_notebook_raw = loaded.get("notebooks") or {}
-    if not isinstance(per_notebook_raw, Mapping) or not all(isinstance(v, Mapping) for v in per_notebook_raw.values()):
+    if not isinstance(per_notebook_raw, Mapping) or not all(
+        isinstance(v, Mapping) for v in per_notebook_raw.values()
+    ):
         raise ValueError(f"'notebooks:' in {path} must map notebook names to parameter mappings")
-    per_notebook = {str(k).removesuffix(".ipynb"): {str(a): b for a, b in v.items()} for k, v in per_notebook_raw.items()}
+    per_notebook = {
+        str(k).removesuffix(".ipynb"): {str(a): b for a, b in v.items()} for k, v in per_notebook_raw.items()
+    }
     common = _plain(common, path)
     per_notebook = {k: _plain(v, path) for k, v in per_notebook.items()}
     return common, per_notebook

@@ -36,9 +36,7 @@ def default_notebooks_dir() -> Path:
 def list_notebooks(directory: str | Path) -> list[Path]:
     """Report notebooks in ``directory``: ``*.ipynb`` not starting with ``_`` or ``.``, sorted."""
     folder = Path(directory)
-    return sorted(
-        p for p in folder.glob("*.ipynb") if not p.name.startswith(("_", ".")) and p.is_file()
-    )
+    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith(("_", ".")) and p.is_file())
 
 
 def find_notebooks(names: Sequence[str] | None, directory: str | Path | None = None) -> list[Path]:

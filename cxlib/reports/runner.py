@@ -241,7 +241,9 @@ def _save_record(out_dir: Path, record: dict[str, Any]) -> dict[str, dict[str, A
         now = _now()
         payload = {"format": 1, "updated": now, "reports": dict(sorted(reports.items()))}
         atomic_write_text(out_dir / MANIFEST_NAME, json.dumps(payload, indent=1, default=str) + "\n")
-        atomic_write_text(out_dir / "index.html", index_page([reports[k] for k in sorted(reports)], generated=now))
+        atomic_write_text(
+            out_dir / "index.html", index_page([reports[k] for k in sorted(reports)], generated=now)
+        )
     return reports
 
 
@@ -251,7 +253,9 @@ def write_index(out_dir: str | Path) -> Path:
 
     out = Path(out_dir)
     reports = read_manifest(out)
-    return atomic_write_text(out / "index.html", index_page([reports[k] for k in sorted(reports)], generated=_now()))
+    return atomic_write_text(
+        out / "index.html", index_page([reports[k] for k in sorted(reports)], generated=_now())
+    )
 
 
 # --------------------------------------------------------------------------- run
@@ -335,7 +339,8 @@ def _run_one(
         "notebook": str(info.path),
         "started": started_wall,
         "parameters": effective,
-        "source": meta.get("source") or (str(effective["data"]) if effective.get("data") is not None else None),
+        "source": meta.get("source")
+        or (str(effective["data"]) if effective.get("data") is not None else None),
         "period": meta.get("period"),
         "fingerprint": meta.get("fingerprint"),
         **common,
@@ -363,7 +368,9 @@ def _run_one(
                 duration_s=round(time.monotonic() - t0, 2),
                 size_bytes=html_path.stat().st_size,
             )
-            record["last_ok"] = {k: record.get(k) for k in ("started", "finished", "duration_s", "fingerprint", "parameters")}
+            record["last_ok"] = {
+                k: record.get(k) for k in ("started", "finished", "duration_s", "fingerprint", "parameters")
+            }
             return ReportResult(info.name, "ok", html_path, None, record["duration_s"], None, record)
 
     assert failure is not None
@@ -373,7 +380,12 @@ def _run_one(
         duration_s=round(time.monotonic() - t0, 2),
         html=html_path.name if html_path.exists() else None,
         error_html=error_path.name,
-        error={"ename": failure.ename, "evalue": failure.evalue, "step": failure.step, "detail": failure.detail},
+        error={
+            "ename": failure.ename,
+            "evalue": failure.evalue,
+            "step": failure.step,
+            "detail": failure.detail,
+        },
         size_bytes=html_path.stat().st_size if html_path.exists() else None,
         last_ok=(previous or {}).get("last_ok") if html_path.exists() else None,
     )
@@ -420,7 +432,9 @@ def _unreadable(path: Path, exc: Exception, out_dir: Path, common: dict[str, Any
         **common,
     }
     atomic_write_text(error_path, error_page(record, previous=record["html"]))
-    return ReportResult(path.stem, "failed", html_path if html_path.exists() else None, error_path, 0.0, failure, record)
+    return ReportResult(
+        path.stem, "failed", html_path if html_path.exists() else None, error_path, 0.0, failure, record
+    )
 
 
 def run(
@@ -477,7 +491,9 @@ def run(
     paths = find_notebooks([os.fspath(n) for n in notebooks] if notebooks else None, folder)
     common_params, per_notebook = load_params_file(params)
     data_text = _absolute_data(data)
-    reporter = progress if isinstance(progress, Progress) else (_Silent() if progress is False else Progress())
+    reporter = (
+        progress if isinstance(progress, Progress) else (_Silent() if progress is False else Progress())
+    )
     env = kernel_env()
     common = {
         "cxlib_version": cxlib_version(),

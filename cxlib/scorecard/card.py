@@ -18,9 +18,24 @@ import plotly.graph_objects as go
 
 from cxlib.errors import DataError
 from cxlib.scorecard.carts import cart_cells, cart_unit
-from cxlib.scorecard.cells import ALL, RATIO_COLUMNS, Period, check_period, period_bounds, sort_cells, time_span
+from cxlib.scorecard.cells import (
+    ALL,
+    RATIO_COLUMNS,
+    Period,
+    check_period,
+    period_bounds,
+    sort_cells,
+    time_span,
+)
 from cxlib.scorecard.changes import period_changes
-from cxlib.scorecard.charts import TOO_FEW, format_ci, format_value, segment_colours, segment_names, trend_figure
+from cxlib.scorecard.charts import (
+    TOO_FEW,
+    format_ci,
+    format_value,
+    segment_colours,
+    segment_names,
+    trend_figure,
+)
 from cxlib.scorecard.commerce import commerce_cells
 from cxlib.scorecard.metrics import METRIC_NAMES, Metric, metric_catalogue
 from cxlib.scorecard.segments import SEGMENT_UNAVAILABLE, as_columns
@@ -32,7 +47,15 @@ __all__ = ["TABLE_COLUMNS", "Scorecard", "scorecard"]
 #: Columns of :attr:`Scorecard.table` after ``metric``, ``label``, ``period``, ``period_start``,
 #: ``period_end`` and the segment columns.
 TABLE_COLUMNS: tuple[str, ...] = (
-    "n", "value", "ci_low", "ci_high", "se", "suppressed", "unit", "kind", "higher_is_better",
+    "n",
+    "value",
+    "ci_low",
+    "ci_high",
+    "se",
+    "suppressed",
+    "unit",
+    "kind",
+    "higher_is_better",
 )
 
 
@@ -135,9 +158,13 @@ class Scorecard:
         cells = []
         for row in rows.itertuples(index=False):
             metric = self.metrics[row.metric]
-            text = TOO_FEW if row.suppressed else (
-                f"{format_value(metric, row.value)} (CI {format_value(metric, row.ci_low)} to "
-                f"{format_value(metric, row.ci_high)}) · n={int(row.n):,}"
+            text = (
+                TOO_FEW
+                if row.suppressed
+                else (
+                    f"{format_value(metric, row.value)} (CI {format_value(metric, row.ci_low)} to "
+                    f"{format_value(metric, row.ci_high)}) · n={int(row.n):,}"
+                )
             )
             cells.append((f"{metric.label} · {metric.direction}", row.period, row.segment_name, text))
         long = pd.DataFrame(cells, columns=["metric", "period", "segment", "text"])
@@ -167,8 +194,9 @@ class Scorecard:
         """
         changes = self.changes()
         if changes.empty:
-            return pd.DataFrame(columns=["Metric", *self.by, "From", "To", "Before", "Now", "Change", "Adjusted p",
-                                         "Verdict"])
+            return pd.DataFrame(
+                columns=["Metric", *self.by, "From", "To", "Before", "Now", "Change", "Adjusted p", "Verdict"]
+            )
         chosen = period if period is not None else changes.loc[changes["period_start"].idxmax(), "period"]
         rows = changes[changes["period"] == chosen]
         if significant_only:
@@ -206,8 +234,13 @@ class Scorecard:
             )
         changes = self.changes()
         return trend_figure(
-            self.table[self.table["metric"] == metric], changes[changes["metric"] == metric], self.metrics[metric],
-            by=self.by, period_name=self.period_name, alpha=self.alpha, min_n=self.min_n,
+            self.table[self.table["metric"] == metric],
+            changes[changes["metric"] == metric],
+            self.metrics[metric],
+            by=self.by,
+            period_name=self.period_name,
+            alpha=self.alpha,
+            min_n=self.min_n,
             colours=segment_colours(list(segment_names(self.table, self.by))),
         )
 
@@ -247,7 +280,11 @@ class Scorecard:
             return ""
         last = rows.iloc[-1]
         short = metric.label.split(" (")[0]
-        when = "" if self.period is None else f" in {'the week of ' if self.period == 'week' else ''}{last['period']}"
+        when = (
+            ""
+            if self.period is None
+            else f" in {'the week of ' if self.period == 'week' else ''}{last['period']}"
+        )
         if last["suppressed"]:
             return f"{short}{when}: {TOO_FEW}."
         text = f"{short} {format_value(metric, last['value'])} ({format_ci(metric, last['ci_low'], last['ci_high'], self.alpha)}){when}"
@@ -269,7 +306,9 @@ class Scorecard:
             f", {verb} {diff.lstrip('+-')} from {change['previous_period']} — significant "
             f"(adjusted p = {change['q_value']:.2g}), {change['change']}"
         )
-        segments = total[(total["__segment"] != ALL) & (np.sign(total["difference"]) == np.sign(change["difference"]))]
+        segments = total[
+            (total["__segment"] != ALL) & (np.sign(total["difference"]) == np.sign(change["difference"]))
+        ]
         if self.by and not segments.empty:
             biggest = segments.loc[segments["difference"].abs().idxmax()]
             extra = format_value(metric, biggest["difference"], signed=True)
@@ -363,24 +402,41 @@ def scorecard(
     tables = _tables(shop)
     orders, surveys, events = tables.get("orders"), tables.get("surveys"), tables.get("events")
     if orders is None and surveys is None and events is None:
-        raise DataError("the scorecard needs at least one of the tables surveys, orders or events", rule="no_tables")
+        raise DataError(
+            "the scorecard needs at least one of the tables surveys, orders or events", rule="no_tables"
+        )
     catalogue = metric_catalogue(
-        csat_scale=csat_scale, ces_scale=ces_scale, ces_higher_is_better=ces_higher_is_better,
-        cart_unit=cart_unit(events) if events is not None else "carts", currency=currency,
+        csat_scale=csat_scale,
+        ces_scale=ces_scale,
+        ces_higher_is_better=ces_higher_is_better,
+        cart_unit=cart_unit(events) if events is not None else "carts",
+        currency=currency,
     )
     notes: list[str] = []
     jobs: list[tuple[str, Any, Callable[[], pd.DataFrame]]] = []
     options = {"by": by_columns, "period": period, "totals": totals}
     if surveys is not None:
-        jobs.append(("surveys", surveys, lambda: survey_cells(
-            surveys, orders=orders, csat_scale=csat_scale, ces_scale=ces_scale, **options)))
+        jobs.append(
+            (
+                "surveys",
+                surveys,
+                lambda: survey_cells(
+                    surveys, orders=orders, csat_scale=csat_scale, ces_scale=ces_scale, **options
+                ),
+            )
+        )
     if orders is not None:
         jobs.append(("orders", orders, lambda: commerce_cells(orders, **options)))
         if period is None:
             notes.append("Retention rate needs consecutive periods; it is left out when period is None.")
     if events is not None:
-        jobs.append(("events", events, lambda: cart_cells(
-            events, cart_event=cart_event, purchase_event=purchase_event, **options)))
+        jobs.append(
+            (
+                "events",
+                events,
+                lambda: cart_cells(events, cart_event=cart_event, purchase_event=purchase_event, **options),
+            )
+        )
     missing = [t for t in ("surveys", "orders", "events") if tables.get(t) is None]
     if missing:
         notes.append(f"No {', '.join(missing)} table: the metrics from it are left out.")
@@ -423,7 +479,10 @@ def _assemble(
         bounds = period_bounds(block["period_index"], period, lo, hi)
         block = pd.concat([block, bounds], axis=1)
         if complete_periods and period is not None and lo is not None:
-            first_day, after_last = lo.tz_localize(None).normalize(), hi.tz_localize(None).normalize() + pd.Timedelta(days=1)
+            first_day, after_last = (
+                lo.tz_localize(None).normalize(),
+                hi.tz_localize(None).normalize() + pd.Timedelta(days=1),
+            )
             # retention of period t also uses period t − 1, which must be complete too
             prev_start = period_bounds(block["period_index"] - 1, period)["period_start"]
             start = prev_start.where(block["metric"] == "retention_rate", block["period_start"])
@@ -445,12 +504,18 @@ def _assemble(
     cells = pd.concat(blocks, ignore_index=True)
     kinds = cells["metric"].map({m: catalogue[m].kind for m in catalogue}).to_numpy(dtype=object)
     est = cell_estimates(
-        kinds, cells["n"].to_numpy(), cells["total"].to_numpy(), cells["total_sq"].to_numpy(), alpha,
+        kinds,
+        cells["n"].to_numpy(),
+        cells["total"].to_numpy(),
+        cells["total_sq"].to_numpy(),
+        alpha,
         **{c: cells[c].to_numpy(dtype=float) for c in RATIO_COLUMNS},
     )
     # impossible values never appear in an interval: shares stay in [0, 1], amounts ≥ 0
     bounded = kinds == "ratio"
-    upper = np.where(cells["metric"].map({m: catalogue[m].percent for m in catalogue}).to_numpy(dtype=bool), 1.0, np.inf)
+    upper = np.where(
+        cells["metric"].map({m: catalogue[m].percent for m in catalogue}).to_numpy(dtype=bool), 1.0, np.inf
+    )
     est["ci_low"] = np.where(bounded, np.maximum(est["ci_low"], 0.0), est["ci_low"])
     est["ci_high"] = np.where(bounded, np.minimum(est["ci_high"], upper), est["ci_high"])
     small = (cells["n"] < min_n).to_numpy()
@@ -462,5 +527,7 @@ def _assemble(
     table["suppressed"] = small
     table["unit"] = cells["metric"].map({m: catalogue[m].unit for m in catalogue}).astype("str")
     table["kind"] = pd.Series(kinds, index=cells.index).astype("str")
-    table["higher_is_better"] = cells["metric"].map({m: catalogue[m].higher_is_better for m in catalogue}).astype(bool)
+    table["higher_is_better"] = (
+        cells["metric"].map({m: catalogue[m].higher_is_better for m in catalogue}).astype(bool)
+    )
     return sort_cells(table[columns], by, METRIC_NAMES)

@@ -73,8 +73,14 @@ def cart_cells(
     )
     carts = (
         frame.group_by(*unit, *by)
-        .agg(nw.col("ts").min().alias("__ts"), nw.col("__cart").max().alias("__cart"), nw.col("__buy").max().alias("__buy"))
+        .agg(
+            nw.col("ts").min().alias("__ts"),
+            nw.col("__cart").max().alias("__cart"),
+            nw.col("__buy").max().alias("__buy"),
+        )
         .filter(nw.col("__cart") > 0)
-        .with_columns(period_index("__ts", period).alias(P), (1 - nw.col("__buy")).cast(nw.Float64).alias("__abandoned"))
+        .with_columns(
+            period_index("__ts", period).alias(P), (1 - nw.col("__buy")).cast(nw.Float64).alias("__abandoned")
+        )
     )
     return aggregate_cells(carts, by, {"cart_abandonment": "__abandoned"}, totals=totals)

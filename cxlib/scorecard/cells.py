@@ -90,8 +90,12 @@ def period_index(ts_column: str, period: Period) -> nw.Expr:
     return (epoch_day(ts) + 3) // 7
 
 
-def period_bounds(index: pd.Series, period: Period, span_start: pd.Timestamp | None = None,
-                  span_end: pd.Timestamp | None = None) -> pd.DataFrame:
+def period_bounds(
+    index: pd.Series,
+    period: Period,
+    span_start: pd.Timestamp | None = None,
+    span_end: pd.Timestamp | None = None,
+) -> pd.DataFrame:
     """Label, first day and first day after each period index.
 
     Parameters
@@ -132,7 +136,11 @@ def period_bounds(index: pd.Series, period: Period, span_start: pd.Timestamp | N
         else:
             label = pd.Series(years.astype(str)) + "-Q" + pd.Series((months // 3 + 1).astype(str))
     out = pd.DataFrame(
-        {"period": np.asarray(label, dtype=object), "period_start": np.asarray(start), "period_end": np.asarray(end)},
+        {
+            "period": np.asarray(label, dtype=object),
+            "period_start": np.asarray(start),
+            "period_end": np.asarray(end),
+        },
         index=index.index,
     )
     return out.astype({"period": "str", "period_start": "datetime64[ns]", "period_end": "datetime64[ns]"})
@@ -141,7 +149,9 @@ def period_bounds(index: pd.Series, period: Period, span_start: pd.Timestamp | N
 def time_span(table: Any, ts_column: str = "ts") -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """First and last timestamp of a table (UTC), ``(None, None)`` when it is empty."""
     frame = as_lazy(table)
-    row = to_pandas(frame.select(nw.col(ts_column).min().alias("lo"), nw.col(ts_column).max().alias("hi"))).iloc[0]
+    row = to_pandas(
+        frame.select(nw.col(ts_column).min().alias("lo"), nw.col(ts_column).max().alias("hi"))
+    ).iloc[0]
 
     def utc(value: Any) -> pd.Timestamp | None:
         if value is None or pd.isna(value):
@@ -199,16 +209,22 @@ def aggregate_cells(
     for name, measure in measures.items():
         if isinstance(measure, str):
             squares.append((nw.col(measure) * nw.col(measure)).alias(f"__{name}__sq"))
-            exprs += [nw.col(measure).count().alias(f"{name}__n"), nw.col(measure).sum().alias(f"{name}__sum"),
-                      nw.col(f"__{name}__sq").sum().alias(f"{name}__sumsq")]
+            exprs += [
+                nw.col(measure).count().alias(f"{name}__n"),
+                nw.col(measure).sum().alias(f"{name}__sum"),
+                nw.col(f"__{name}__sq").sum().alias(f"{name}__sumsq"),
+            ]
         else:
             y, x = measure
             squares += [
-                (nw.col(y) * nw.col(y)).alias(f"__{name}__sq"), (nw.col(x) * nw.col(x)).alias(f"__{name}__xsq"),
-                (nw.col(x) * nw.col(y)).alias(f"__{name}__cross"), (nw.col(x) > 0).cast(nw.Int64).alias(f"__{name}__m"),
+                (nw.col(y) * nw.col(y)).alias(f"__{name}__sq"),
+                (nw.col(x) * nw.col(x)).alias(f"__{name}__xsq"),
+                (nw.col(x) * nw.col(y)).alias(f"__{name}__cross"),
+                (nw.col(x) > 0).cast(nw.Int64).alias(f"__{name}__m"),
             ]
             exprs += [
-                nw.col(x).sum().alias(f"{name}__n"), nw.col(y).sum().alias(f"{name}__sum"),
+                nw.col(x).sum().alias(f"{name}__n"),
+                nw.col(y).sum().alias(f"{name}__sum"),
                 nw.col(f"__{name}__sq").sum().alias(f"{name}__sumsq"),
                 nw.col(f"__{name}__m").sum().alias(f"{name}__clusters"),
                 nw.col(f"__{name}__xsq").sum().alias(f"{name}__den_sum_sq"),
@@ -256,7 +272,9 @@ def long_cells(
     if totals and by:
         if any(not isinstance(m, str) for m in measures.values()):
             raise ValueError("totals of ratio measures cannot be summed from segments")
-        summed = out.groupby(["metric", "period_index"], as_index=False, sort=False)[["n", "total", "total_sq"]].sum()
+        summed = out.groupby(["metric", "period_index"], as_index=False, sort=False)[
+            ["n", "total", "total_sq"]
+        ].sum()
         for column in by:
             summed[column] = ALL
         out = pd.concat([out, summed], ignore_index=True)

@@ -76,14 +76,27 @@ def period_changes(table: pd.DataFrame, by: Sequence[str], alpha: float = 0.05) 
     columns = ["metric", "label", *by, *CHANGE_COLUMNS]
     if pairs.empty:
         out = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
-        return out.astype({"significant": "bool", "metric": "str", "label": "str", "test": "str", "change": "str",
-                           "period": "str", "previous_period": "str", "period_start": "datetime64[ns]",
-                           **{c: "str" for c in by}})
+        return out.astype(
+            {
+                "significant": "bool",
+                "metric": "str",
+                "label": "str",
+                "test": "str",
+                "change": "str",
+                "period": "str",
+                "previous_period": "str",
+                "period_start": "datetime64[ns]",
+                **{c: "str" for c in by},
+            }
+        )
     result = compare(
         pairs["kind"].to_numpy(dtype=object),
-        pairs["n_prev"].to_numpy(dtype=float), pairs["previous_value"].to_numpy(dtype=float),
+        pairs["n_prev"].to_numpy(dtype=float),
+        pairs["previous_value"].to_numpy(dtype=float),
         pairs["se_prev"].to_numpy(dtype=float),
-        pairs["n"].to_numpy(dtype=float), pairs["value"].to_numpy(dtype=float), pairs["se"].to_numpy(dtype=float),
+        pairs["n"].to_numpy(dtype=float),
+        pairs["value"].to_numpy(dtype=float),
+        pairs["se"].to_numpy(dtype=float),
         alpha,
     )
     for name in ("difference", "ci_low", "ci_high", "p_value", "test"):
@@ -96,6 +109,8 @@ def period_changes(table: pd.DataFrame, by: Sequence[str], alpha: float = 0.05) 
     pairs["q_value"] = q
     pairs["significant"] = np.nan_to_num(q, nan=1.0) < alpha
     improved = np.where(pairs["higher_is_better"], pairs["difference"] > 0, pairs["difference"] < 0)
-    pairs["change"] = np.where(~pairs["significant"], "no clear change", np.where(improved, "better", "worse"))
+    pairs["change"] = np.where(
+        ~pairs["significant"], "no clear change", np.where(improved, "better", "worse")
+    )
     out = sort_cells(pairs[columns], by, METRIC_NAMES)
     return out.astype({"significant": "bool", "change": "str", "test": "str", "previous_period": "str"})

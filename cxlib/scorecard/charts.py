@@ -17,7 +17,15 @@ from cxlib import viz
 from cxlib.scorecard.cells import ALL
 from cxlib.scorecard.metrics import Metric
 
-__all__ = ["TOO_FEW", "format_ci", "format_value", "interval_dots", "segment_colours", "segment_names", "trend_figure"]
+__all__ = [
+    "TOO_FEW",
+    "format_ci",
+    "format_value",
+    "interval_dots",
+    "segment_colours",
+    "segment_names",
+    "trend_figure",
+]
 
 #: What a suppressed cell shows instead of a number.
 TOO_FEW = "too few answers"
@@ -54,8 +62,14 @@ def segment_names(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:
 
 
 def _title(metric: Metric, what: str, note: str) -> dict[str, Any]:
-    return {"text": f"{metric.label} {what} · {metric.direction}", "subtitle": {"text": note, "font": {"size": 11}},
-            "yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": 12}}
+    return {
+        "text": f"{metric.label} {what} · {metric.direction}",
+        "subtitle": {"text": note, "font": {"size": 11}},
+        "yref": "container",
+        "y": 1.0,
+        "yanchor": "top",
+        "pad": {"t": 12},
+    }
 
 
 def segment_colours(names: Sequence[str]) -> dict[str, str]:
@@ -110,8 +124,9 @@ def trend_figure(
         significant (Benjamini–Hochberg); gaps are cells with fewer than ``min_n`` units.
     """
     data = cells.assign(__segment=segment_names(cells, by))
-    flags = changes.assign(__segment=segment_names(changes, by))[["__segment", "period", "significant", "difference",
-                                                                     "p_value", "change"]]
+    flags = changes.assign(__segment=segment_names(changes, by))[
+        ["__segment", "period", "significant", "difference", "p_value", "change"]
+    ]
     data = data.merge(flags, on=["__segment", "period"], how="left")
     level = round(100 * (1 - alpha))
     colours = colours or segment_colours(list(data["__segment"]))
@@ -124,11 +139,24 @@ def trend_figure(
         symbols = np.where(significant, np.where(up, "triangle-up", "triangle-down"), "circle")
         hover = [
             f"{segment} · {p}<br>{format_value(metric, v)} ({format_ci(metric, lo, hi, alpha)}), n={int(n):,}"
-            + (f"<br>{ch} than the period before ({format_value(metric, d, signed=True)}, p={pv:.3g})" if sig else "")
-            if not s else f"{segment} · {p}<br>{TOO_FEW}"
+            + (
+                f"<br>{ch} than the period before ({format_value(metric, d, signed=True)}, p={pv:.3g})"
+                if sig
+                else ""
+            )
+            if not s
+            else f"{segment} · {p}<br>{TOO_FEW}"
             for p, v, lo, hi, n, s, sig, d, pv, ch in zip(
-                part["period"], part["value"], part["ci_low"], part["ci_high"], part["n"].fillna(0),
-                part["suppressed"], significant, part["difference"], part["p_value"], part["change"],
+                part["period"],
+                part["value"],
+                part["ci_low"],
+                part["ci_high"],
+                part["n"].fillna(0),
+                part["suppressed"],
+                significant,
+                part["difference"],
+                part["p_value"],
+                part["change"],
             )
         ]
         hidden = bool(part["suppressed"].all())
@@ -141,8 +169,13 @@ def trend_figure(
                 line=dict(color=colour, width=3 if segment == ALL else 2),
                 marker=dict(symbol=symbols, size=np.where(significant, 13, 6), color=colour),
                 error_y=dict(
-                    type="data", symmetric=False, array=part["ci_high"] - part["value"],
-                    arrayminus=part["value"] - part["ci_low"], thickness=1, width=2, color=colour,
+                    type="data",
+                    symmetric=False,
+                    array=part["ci_high"] - part["value"],
+                    arrayminus=part["value"] - part["ci_low"],
+                    thickness=1,
+                    width=2,
+                    color=colour,
                 ),
                 hovertext=hover,
                 hoverinfo="text",
@@ -154,9 +187,14 @@ def trend_figure(
         f"bars: {level}% CI · ▲▼ significant change from the previous {period_name} "
         f"(Benjamini–Hochberg, FDR {1 - level / 100:.0%}) · gaps: fewer than {min_n} {metric.unit}"
     )
-    fig.update_layout(template="cxlab", title=_title(metric, what, note), hovermode="closest",
-                      margin=dict(t=96), xaxis=dict(title=dict(text=period_name.capitalize())),
-                      yaxis=dict(title=dict(text=metric.label)))
+    fig.update_layout(
+        template="cxlab",
+        title=_title(metric, what, note),
+        hovermode="closest",
+        margin=dict(t=96),
+        xaxis=dict(title=dict(text=period_name.capitalize())),
+        yaxis=dict(title=dict(text=metric.label)),
+    )
     periods = data[["period_start", "period"]].drop_duplicates().sort_values("period_start")
     if len(periods) <= 30:  # label ticks as the periods (2025-Q1, 2025-01, ...)
         fig.update_xaxes(tickvals=list(periods["period_start"]), ticktext=list(periods["period"]))
@@ -199,9 +237,11 @@ def interval_dots(
     data = cells.sort_values("value", ascending=not metric.higher_is_better, na_position="last")
     hover = [
         f"{s}: {format_value(metric, v)} ({format_ci(metric, lo, hi, alpha)}), n={int(n):,}"
-        if np.isfinite(v) else f"{s}: {TOO_FEW}"
-        for s, v, lo, hi, n in zip(data[label_column], data["value"], data["ci_low"], data["ci_high"],
-                                   data["n"].fillna(0))
+        if np.isfinite(v)
+        else f"{s}: {TOO_FEW}"
+        for s, v, lo, hi, n in zip(
+            data[label_column], data["value"], data["ci_low"], data["ci_high"], data["n"].fillna(0)
+        )
     ]
     fig = go.Figure(
         go.Scatter(
@@ -209,22 +249,46 @@ def interval_dots(
             y=data[label_column].astype("str"),
             mode="markers",
             marker=dict(size=11, color=viz.PALETTE[0]),
-            error_x=dict(type="data", symmetric=False, array=data["ci_high"] - data["value"],
-                         arrayminus=data["value"] - data["ci_low"], thickness=2, width=4),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=data["ci_high"] - data["value"],
+                arrayminus=data["value"] - data["ci_low"],
+                thickness=2,
+                width=4,
+            ),
             hovertext=hover,
             hoverinfo="text",
             showlegend=False,
         )
     )
     for label in data.loc[~np.isfinite(data["value"].to_numpy(dtype=float)), label_column]:
-        fig.add_annotation(x=0, xref="paper", xanchor="left", y=str(label), yref="y", text=TOO_FEW,
-                           showarrow=False, font=dict(color="#616e7c"))
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=str(label),
+            yref="y",
+            text=TOO_FEW,
+            showarrow=False,
+            font=dict(color="#616e7c"),
+        )
     if reference is not None and np.isfinite(reference):
-        fig.add_vline(x=reference, line_dash="dash", line_color="#616e7c",
-                      annotation_text=f"{reference_name} {format_value(metric, reference)}",
-                      annotation_position="top")
-    fig.update_layout(template="cxlab", title=_title(metric, title_what, note), hovermode="closest",
-                      height=max(260, 120 + 40 * len(data)), margin=dict(t=96),
-                      yaxis=dict(type="category", autorange="reversed"), xaxis=dict(title=dict(text=metric.label)))
+        fig.add_vline(
+            x=reference,
+            line_dash="dash",
+            line_color="#616e7c",
+            annotation_text=f"{reference_name} {format_value(metric, reference)}",
+            annotation_position="top",
+        )
+    fig.update_layout(
+        template="cxlab",
+        title=_title(metric, title_what, note),
+        hovermode="closest",
+        height=max(260, 120 + 40 * len(data)),
+        margin=dict(t=96),
+        yaxis=dict(type="category", autorange="reversed"),
+        xaxis=dict(title=dict(text=metric.label)),
+    )
     _value_axis(fig, metric, "x")
     return fig

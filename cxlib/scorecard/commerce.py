@@ -53,7 +53,9 @@ def _customer_periods(
         unit_columns["return_rate"] = nw.col("returned").cast(nw.Float64)
     if "delivery_days" in names:
         unit_columns["delivery_days"] = nw.col("delivery_days").cast(nw.Float64).fill_nan(None)
-    frame = frame.with_columns(period_index("ts", period).alias(P), *[e.alias(f"__{m}") for m, e in unit_columns.items()])
+    frame = frame.with_columns(
+        period_index("ts", period).alias(P), *[e.alias(f"__{m}") for m, e in unit_columns.items()]
+    )
     sums = []
     for m in unit_columns:
         sums += [nw.col(f"__{m}").count().alias(f"__{m}_n"), nw.col(f"__{m}").sum().alias(f"__{m}_sum")]
@@ -69,7 +71,8 @@ def _order_measures(metrics: Sequence[str]) -> dict[str, tuple[str, str]]:
 def _customer_measures(per: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """Purchase frequency, revenue and repeat flag per row of a customer × period table."""
     return per.with_columns(
-        nw.col("__k").cast(nw.Float64), (nw.col("__k") >= 2).cast(nw.Float64).alias("__rep"),
+        nw.col("__k").cast(nw.Float64),
+        (nw.col("__k") >= 2).cast(nw.Float64).alias("__rep"),
         nw.col("__aov_sum").fill_null(0.0).alias("__rev"),
     )
 
@@ -88,7 +91,12 @@ def _all_segments(cells: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
 
 
 def commerce_cells(
-    orders: Any, *, by: Sequence[str] = (), period: Period = "month", totals: bool = True, engine: str = "auto"
+    orders: Any,
+    *,
+    by: Sequence[str] = (),
+    period: Period = "month",
+    totals: bool = True,
+    engine: str = "auto",
 ) -> pd.DataFrame:
     """Order, customer and retention metrics per period and segment, from one pass over orders.
 
@@ -130,16 +138,27 @@ def commerce_cells(
     measures = {**_order_measures(order_metrics), **_CUSTOMER_MEASURES}
     parts = [aggregate_cells(_customer_measures(per_segment), by, measures, totals=False)]
     if totals and by:
-        parts.append(_all_segments(aggregate_cells(_customer_measures(per_customer), [], measures, totals=False), by))
+        parts.append(
+            _all_segments(aggregate_cells(_customer_measures(per_customer), [], measures, totals=False), by)
+        )
     if period is not None:
         later = per_customer.select(
             nw.col("customer_id").alias("__cid"), (nw.col(P) - 1).alias("__prev"), nw.lit(1.0).alias("__kept")
         )
-        retention = [aggregate_cells(_retention(per_segment, later, by), by, {"retention_rate": "__kept"},
-                                     totals=False)]
+        retention = [
+            aggregate_cells(
+                _retention(per_segment, later, by), by, {"retention_rate": "__kept"}, totals=False
+            )
+        ]
         if totals and by:
-            retention.append(_all_segments(aggregate_cells(_retention(per_customer, later, []), [],
-                                                           {"retention_rate": "__kept"}, totals=False), by))
+            retention.append(
+                _all_segments(
+                    aggregate_cells(
+                        _retention(per_customer, later, []), [], {"retention_rate": "__kept"}, totals=False
+                    ),
+                    by,
+                )
+            )
         kept = pd.concat(retention, ignore_index=True)
         if not kept.empty:
             last_order_period = int(kept["period_index"].max()) - 1

@@ -40,7 +40,9 @@ __all__ = ["MAX_PERIODS", "commerce_cells_duckdb", "period_query"]
 #: retention of the last period reads bit ``span``.
 MAX_PERIODS = 127
 _CUSTOMER_MEASURES: dict[str, Measure] = {
-    "purchase_frequency": "k", "revenue_per_customer": "rev", "repeat_rate": "rep",
+    "purchase_frequency": "k",
+    "revenue_per_customer": "rev",
+    "repeat_rate": "rep",
 }
 _ORDER_VALUES = {"aov": "revenue", "return_rate": "returned", "delivery_days": "delivery_days"}
 
@@ -75,12 +77,19 @@ def _stats(measures: dict[str, Measure]) -> list[str]:
     for name, measure in measures.items():
         if isinstance(measure, str):
             x = measure
-            out += [f"count({x}) AS {name}__n", f"sum({x}) AS {name}__sum", f"sum({x} * {x}) AS {name}__sumsq"]
+            out += [
+                f"count({x}) AS {name}__n",
+                f"sum({x}) AS {name}__sum",
+                f"sum({x} * {x}) AS {name}__sumsq",
+            ]
         else:
             y, x = measure
             out += [
-                f"sum({x}) AS {name}__n", f"sum({y}) AS {name}__sum", f"sum({y} * {y}) AS {name}__sumsq",
-                f"sum(({x} > 0)::BIGINT) AS {name}__clusters", f"sum({x} * {x}) AS {name}__den_sum_sq",
+                f"sum({x}) AS {name}__n",
+                f"sum({y}) AS {name}__sum",
+                f"sum({y} * {y}) AS {name}__sumsq",
+                f"sum(({x} > 0)::BIGINT) AS {name}__clusters",
+                f"sum({x} * {x}) AS {name}__den_sum_sq",
                 f"sum({x} * {y}) AS {name}__cross_sum",
             ]
     return out
@@ -106,8 +115,9 @@ def commerce_cells_duckdb(
         return None
     relation = frame.to_native()
     ends = "(SELECT min(ts) AS ts FROM cx_orders UNION ALL SELECT max(ts) FROM cx_orders)"
-    low, high = relation.query("cx_orders", f"SELECT min(p), max(p) FROM ({period_query('1', period, source=ends)})"
-                               ).fetchall()[0]
+    low, high = relation.query(
+        "cx_orders", f"SELECT min(p), max(p) FROM ({period_query('1', period, source=ends)})"
+    ).fetchall()[0]
     if low is None or high - low + 1 > MAX_PERIODS:
         return None
     names = frame.collect_schema().names()
@@ -125,7 +135,9 @@ def commerce_cells_duckdb(
     part_columns = ["k"] + [f"{m}_{s}" for m in values for s in ("n", "sum")]
     measures: dict[str, Measure] = {m: (f"{m}_sum", f"{m}_n") for m in values}
     measures.update(_CUSTOMER_MEASURES)
-    cell_stats = ", ".join(_stats(measures) + ["count(*) AS retention_rate__n", "sum(kept) AS retention_rate__sum"])
+    cell_stats = ", ".join(
+        _stats(measures) + ["count(*) AS retention_rate__n", "sum(kept) AS retention_rate__sum"]
+    )
     derived = "coalesce(aov_sum, 0.0) AS rev, (k >= 2)::DOUBLE AS rep"
     kept = "((periods >> (p + 1)::UHUGEINT) & 1::UHUGEINT)::DOUBLE"
     regroup = ", ".join(f"sum({c}) AS {c}" for c in part_columns)
@@ -153,7 +165,7 @@ def commerce_cells_duckdb(
         )
         SELECT p AS {P}{seg_keys}, several, {cell_stats}
         FROM (SELECT *, {derived}, {kept} AS kept FROM per_seg JOIN cust USING (cid)) GROUP BY ALL
-        {regrouped if with_totals else ''}
+        {regrouped if with_totals else ""}
     """
     wide = to_pandas(relation.query("cx_orders", sql))
     wide[P] = wide[P].astype("int64") + int(low)
@@ -174,8 +186,15 @@ def _long(
     regrouped rows of the others (``several`` missing).
     """
     stats = [c for c in wide.columns if "__" in c and c != P]
-    blocks = [(wide[wide["several"].notna()].groupby([P, *by], dropna=False, sort=True)[stats].sum().reset_index(),
-               list(by))]
+    blocks = [
+        (
+            wide[wide["several"].notna()]
+            .groupby([P, *by], dropna=False, sort=True)[stats]
+            .sum()
+            .reset_index(),
+            list(by),
+        )
+    ]
     if totals:
         single = wide["several"].isna() | ~wide["several"].astype("boolean").fillna(False)
         blocks.append((wide[single].groupby(P, sort=True)[stats].sum().reset_index(), []))

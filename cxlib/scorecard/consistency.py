@@ -67,8 +67,13 @@ class Consistency:
         test = f"{info['test']}: p = {p:.2g}" if np.isfinite(p) else "fewer than two segments to test"
         note = f"{info['period']} · {test} · bars: {level}% CI"
         return interval_dots(
-            rows, self.metrics[metric], label_column="segment", title_what=f"by {' / '.join(self.by)}", note=note,
-            alpha=self.alpha, reference=float(rows["overall"].iloc[0]),
+            rows,
+            self.metrics[metric],
+            label_column="segment",
+            title_what=f"by {' / '.join(self.by)}",
+            note=note,
+            alpha=self.alpha,
+            reference=float(rows["overall"].iloc[0]),
         )
 
     def formatted(self) -> pd.DataFrame:
@@ -83,17 +88,25 @@ class Consistency:
         rows = []
         for row in self.table.itertuples(index=False):
             metric = self.metrics[row.metric]
-            rows.append({
-                "Metric": f"{metric.label} · {metric.direction}",
-                "Period": row.period,
-                "Segments": row.segments,
-                "Best": "—" if row.best_segment is None else f"{row.best_segment} {format_value(metric, row.best_value)}",
-                "Worst": "—" if row.worst_segment is None else f"{row.worst_segment} {format_value(metric, row.worst_value)}",
-                "Gap": _gap_text(metric, row.gap),
-                "Test": row.test,
-                "p": "—" if not np.isfinite(row.p_value) else f"{row.p_value:.2g}",
-            })
-        return pd.DataFrame(rows, columns=["Metric", "Period", "Segments", "Best", "Worst", "Gap", "Test", "p"])
+            rows.append(
+                {
+                    "Metric": f"{metric.label} · {metric.direction}",
+                    "Period": row.period,
+                    "Segments": row.segments,
+                    "Best": "—"
+                    if row.best_segment is None
+                    else f"{row.best_segment} {format_value(metric, row.best_value)}",
+                    "Worst": "—"
+                    if row.worst_segment is None
+                    else f"{row.worst_segment} {format_value(metric, row.worst_value)}",
+                    "Gap": _gap_text(metric, row.gap),
+                    "Test": row.test,
+                    "p": "—" if not np.isfinite(row.p_value) else f"{row.p_value:.2g}",
+                }
+            )
+        return pd.DataFrame(
+            rows, columns=["Metric", "Period", "Segments", "Best", "Worst", "Gap", "Test", "p"]
+        )
 
     def summary(self, metrics: Sequence[str] | None = None) -> list[str]:
         """One sentence per metric: does it differ across segments, and the largest gap.
@@ -134,7 +147,9 @@ def _gap_text(metric: Metric, gap: float) -> str:
     return format_value(metric, gap) + (" points" if metric.kind == "nps" else "")
 
 
-def consistency(card: Scorecard, *, period: str | None = None, metrics: Sequence[str] | None = None) -> Consistency:
+def consistency(
+    card: Scorecard, *, period: str | None = None, metrics: Sequence[str] | None = None
+) -> Consistency:
     """Compare every metric across the segments of a scorecard and test for heterogeneity.
 
     Parameters
@@ -163,7 +178,9 @@ def consistency(card: Scorecard, *, period: str | None = None, metrics: Sequence
     'NPS differs across channels (Cochran's Q, p = 1e-40): best app 38, worst marketplace 12, ...'
     """
     if not card.by:
-        raise DataError("consistency needs a scorecard split by segments (by='channel', ...)", rule="bad_option")
+        raise DataError(
+            "consistency needs a scorecard split by segments (by='channel', ...)", rule="bad_option"
+        )
     by = list(card.by)
     table = card.table if period is None else card.table[card.table["period"] == period]
     if period is not None and table.empty:
@@ -182,35 +199,65 @@ def consistency(card: Scorecard, *, period: str | None = None, metrics: Sequence
     for name in chosen:
         metric = card.metrics[name]
         cells = segments[(segments["metric"] == name) & ~segments["suppressed"]]
-        test = heterogeneity(metric.kind, cells["n"].to_numpy(dtype=float), cells["value"].to_numpy(dtype=float),
-                             cells["se"].to_numpy(dtype=float))
+        test = heterogeneity(
+            metric.kind,
+            cells["n"].to_numpy(dtype=float),
+            cells["value"].to_numpy(dtype=float),
+            cells["se"].to_numpy(dtype=float),
+        )
         ranked = cells.sort_values("value", ascending=not metric.higher_is_better, kind="stable")
         best, worst = (ranked.iloc[0], ranked.iloc[-1]) if len(ranked) else (None, None)
-        rows.append({
-            "metric": name,
-            "label": metric.label,
-            "period": str(segments.loc[segments["metric"] == name, "period"].iloc[0]),
-            "segments": len(cells),
-            "best_segment": None if best is None else best["segment"],
-            "best_value": np.nan if best is None else best["value"],
-            "worst_segment": None if worst is None else worst["segment"],
-            "worst_value": np.nan if worst is None else worst["value"],
-            "gap": np.nan if best is None else abs(best["value"] - worst["value"]),
-            "test": test.test,
-            "statistic": test.statistic,
-            "df": test.df,
-            "df2": test.df2,
-            "p_value": test.p_value,
-        })
-    out = pd.DataFrame(rows, columns=["metric", "label", "period", "segments", "best_segment", "best_value",
-                                      "worst_segment", "worst_value", "gap", "test", "statistic", "df", "df2",
-                                      "p_value"])
+        rows.append(
+            {
+                "metric": name,
+                "label": metric.label,
+                "period": str(segments.loc[segments["metric"] == name, "period"].iloc[0]),
+                "segments": len(cells),
+                "best_segment": None if best is None else best["segment"],
+                "best_value": np.nan if best is None else best["value"],
+                "worst_segment": None if worst is None else worst["segment"],
+                "worst_value": np.nan if worst is None else worst["value"],
+                "gap": np.nan if best is None else abs(best["value"] - worst["value"]),
+                "test": test.test,
+                "statistic": test.statistic,
+                "df": test.df,
+                "df2": test.df2,
+                "p_value": test.p_value,
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "metric",
+            "label",
+            "period",
+            "segments",
+            "best_segment",
+            "best_value",
+            "worst_segment",
+            "worst_value",
+            "gap",
+            "test",
+            "statistic",
+            "df",
+            "df2",
+            "p_value",
+        ],
+    )
     p = out["p_value"].to_numpy(dtype=float)
     q = np.full(p.shape, np.nan)
     if np.isfinite(p).any():
         q[np.isfinite(p)] = multipletests(p[np.isfinite(p)], method="fdr_bh")[1]
     out["q_value"] = q
     out["significant"] = np.nan_to_num(q, nan=1.0) < card.alpha
-    out = out.astype({"segments": "int64", "significant": "bool", "metric": "str", "label": "str", "period": "str",
-                      "test": "str"})
+    out = out.astype(
+        {
+            "segments": "int64",
+            "significant": "bool",
+            "metric": "str",
+            "label": "str",
+            "period": "str",
+            "test": "str",
+        }
+    )
     return Consistency(out, segments.reset_index(drop=True), tuple(by), card.metrics, card.alpha)

@@ -26,11 +26,15 @@ def as_columns(by: str | Sequence[str] | None) -> list[str]:
         return []
     columns = [by] if isinstance(by, str) else list(by)
     if not all(isinstance(c, str) and c for c in columns) or len(set(columns)) != len(columns):
-        raise DataError(f"by must be a column name or a list of distinct column names, not {by!r}", rule="bad_option")
+        raise DataError(
+            f"by must be a column name or a list of distinct column names, not {by!r}", rule="bad_option"
+        )
     return columns
 
 
-def attach_segments(frame: nw.LazyFrame[Any], by: Sequence[str], table: str, orders: Any = None) -> nw.LazyFrame[Any]:
+def attach_segments(
+    frame: nw.LazyFrame[Any], by: Sequence[str], table: str, orders: Any = None
+) -> nw.LazyFrame[Any]:
     """Make sure ``frame`` holds every ``by`` column, joining them from ``orders`` if needed.
 
     Parameters
@@ -65,10 +69,16 @@ def attach_segments(frame: nw.LazyFrame[Any], by: Sequence[str], table: str, ord
     reachable = "order_id" in present and "order_id" in order_columns
     unreachable = [c for c in missing if not (reachable and c in order_columns)]
     if unreachable:
-        how = "and has no order_id to look it up in orders" if not reachable else "and orders do not have it either"
+        how = (
+            "and has no order_id to look it up in orders"
+            if not reachable
+            else "and orders do not have it either"
+        )
         raise DataError(
             f"cannot be split by {', '.join(repr(c) for c in unreachable)}: the column is not in the table {how}",
-            table=table, column=unreachable[0], rule=SEGMENT_UNAVAILABLE,
+            table=table,
+            column=unreachable[0],
+            rule=SEGMENT_UNAVAILABLE,
         )
     lookup = as_lazy(orders).select(nw.col("order_id").alias("__order_id"), *[nw.col(c) for c in missing])
     return frame.join(lookup, left_on="order_id", right_on="__order_id", how="left")

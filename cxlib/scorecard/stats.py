@@ -129,8 +129,13 @@ def cell_estimates(
         is_ratio = kinds == "ratio"
         if is_ratio.any():
             m = np.asarray(clusters, dtype=float)
-            resid = np.clip(total_sq - 2.0 * mean * np.asarray(cross_sum, dtype=float)
-                            + mean**2 * np.asarray(den_sum_sq, dtype=float), 0.0, None)  # Σ(yᵢ − R·xᵢ)²
+            resid = np.clip(
+                total_sq
+                - 2.0 * mean * np.asarray(cross_sum, dtype=float)
+                + mean**2 * np.asarray(den_sum_sq, dtype=float),
+                0.0,
+                None,
+            )  # Σ(yᵢ − R·xᵢ)²
             se_ratio = np.where(m > 1, np.sqrt(resid * m / (m - 1.0)) / n, np.nan)
             out["value"][is_ratio] = mean[is_ratio]
             out["se"][is_ratio] = se_ratio[is_ratio]

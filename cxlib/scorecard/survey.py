@@ -64,22 +64,32 @@ def _scores(scores: Any, metric: str, low: float, high: float) -> np.ndarray:
         except TypeError as exc:
             raise DataError(
                 f"{metric} needs a series of scores (pandas, polars or a list), got {type(scores).__name__}",
-                table="surveys", column="score", rule="not_a_series",
+                table="surveys",
+                column="score",
+                rule="not_a_series",
             ) from exc
     raw = pd.Series(values, dtype=object)
     numeric = pd.to_numeric(raw, errors="coerce")
     text = numeric.isna() & raw.notna()
     if text.any():
         raise DataError(
-            f"{metric} scores must be numbers", table="surveys", column="score", rule="not_numeric",
-            rows=[{"score": v} for v in raw[text].head(5)], n_rows=int(text.sum()),
+            f"{metric} scores must be numbers",
+            table="surveys",
+            column="score",
+            rule="not_numeric",
+            rows=[{"score": v} for v in raw[text].head(5)],
+            n_rows=int(text.sum()),
         )
     arr = numeric.dropna().to_numpy(dtype=float)
     outside = (arr < low) | (arr > high)
     if outside.any():
         raise DataError(
-            f"{metric} scores must lie between {low:g} and {high:g}", table="surveys", column="score",
-            rule="out_of_scale", rows=[{"score": v} for v in arr[outside][:5]], n_rows=int(outside.sum()),
+            f"{metric} scores must lie between {low:g} and {high:g}",
+            table="surveys",
+            column="score",
+            rule="out_of_scale",
+            rows=[{"score": v} for v in arr[outside][:5]],
+            n_rows=int(outside.sum()),
         )
     if arr.size == 0:
         raise DataError(f"no {metric} scores to summarise", table="surveys", column="score", rule="no_scores")
@@ -93,7 +103,9 @@ def _estimate(kind: Kind, x: np.ndarray, alpha: float) -> dict[str, float]:
 
 def _check_scale(scale: int, metric: str) -> None:
     if not isinstance(scale, (int, np.integer)) or isinstance(scale, bool) or scale < 3:
-        raise DataError(f"{metric} scale must be a whole number of at least 3, not {scale!r}", rule="bad_option")
+        raise DataError(
+            f"{metric} scale must be a whole number of at least 3, not {scale!r}", rule="bad_option"
+        )
 
 
 def _check_alpha(alpha: float) -> None:
@@ -202,7 +214,12 @@ def ces(scores: Any, *, scale: int = 7, higher_is_better: bool = False, alpha: f
     arr = _scores(scores, "CES", 1, scale)
     e = _estimate("mean", arr, alpha)
     return CESEstimate(
-        e["value"], e["ci_low"], e["ci_high"], int(arr.size), alpha, scale=int(scale),
+        e["value"],
+        e["ci_low"],
+        e["ci_high"],
+        int(arr.size),
+        alpha,
+        scale=int(scale),
         higher_is_better=bool(higher_is_better),
     )
 
@@ -264,7 +281,9 @@ def survey_cells(
     )
     s = nw.col("__score")
     frame = frame.with_columns(
-        nw.when(nw.col("__is_nps")).then((s >= 9).cast(nw.Float64) - (s <= 6).cast(nw.Float64)).alias("__nps"),
+        nw.when(nw.col("__is_nps"))
+        .then((s >= 9).cast(nw.Float64) - (s <= 6).cast(nw.Float64))
+        .alias("__nps"),
         nw.when(nw.col("__is_csat")).then((s >= csat_scale - 1).cast(nw.Float64)).alias("__csat"),
         nw.when(nw.col("__is_ces")).then(s).alias("__ces"),
         *[nw.when(nw.col(f"__is_{m}")).then(s).alias(f"__{m}_score") for m in scales],
@@ -280,6 +299,8 @@ def survey_cells(
             raise DataError(
                 f"{m} scores must lie between {low} and {high}; found {lo:g} to {hi:g} "
                 f"(set csat_scale / ces_scale if your survey uses another scale)",
-                table="surveys", column="score", rule="out_of_scale",
+                table="surveys",
+                column="score",
+                rule="out_of_scale",
             )
     return cells.drop(columns=list(extra))

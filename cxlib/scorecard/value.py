@@ -84,27 +84,52 @@ class CXValue:
         groups = self.table[self.table["group"] != "all"]
         fig = go.Figure()
         for i, (measure, name) in enumerate(
-            [("value_12m", f"Revenue in the {self._window} after answering"), ("revenue_to_date", "Revenue to date")]
+            [
+                ("value_12m", f"Revenue in the {self._window} after answering"),
+                ("revenue_to_date", "Revenue to date"),
+            ]
         ):
             values = groups[measure]
-            fig.add_trace(go.Bar(
-                x=groups["group"], y=values, name=name, marker_color=viz.PALETTE[i],
-                error_y=dict(type="data", symmetric=False, array=groups[f"{measure}_ci_high"] - values,
-                             arrayminus=values - groups[f"{measure}_ci_low"]),
-                hovertext=[
-                    f"{g}: {self._money(v)} per customer, n={int(n):,}" if np.isfinite(v) else f"{g}: {TOO_FEW}"
-                    for g, v, n in zip(groups["group"], values, groups[f"{measure}_n"].fillna(0))
-                ],
-                hoverinfo="text",
-            ))
+            fig.add_trace(
+                go.Bar(
+                    x=groups["group"],
+                    y=values,
+                    name=name,
+                    marker_color=viz.PALETTE[i],
+                    error_y=dict(
+                        type="data",
+                        symmetric=False,
+                        array=groups[f"{measure}_ci_high"] - values,
+                        arrayminus=values - groups[f"{measure}_ci_low"],
+                    ),
+                    hovertext=[
+                        f"{g}: {self._money(v)} per customer, n={int(n):,}"
+                        if np.isfinite(v)
+                        else f"{g}: {TOO_FEW}"
+                        for g, v, n in zip(groups["group"], values, groups[f"{measure}_n"].fillna(0))
+                    ],
+                    hoverinfo="text",
+                )
+            )
         unit = f" ({self.currency})" if self.currency else ""
         fig.update_layout(
-            template="cxlab", barmode="group", hovermode="closest",
-            title=dict(text=f"Value per customer by NPS group{unit} · higher is better", yref="container", y=1.0,
-                       yanchor="top", pad=dict(t=12),
-                       subtitle=dict(text=f"first NPS answer per customer · bars: {level}% CI · groups under "
-                                          f"{self.min_n} customers: {TOO_FEW}", font=dict(size=11))),
-            margin=dict(t=96), yaxis=dict(title=dict(text=f"Revenue per customer{unit}")),
+            template="cxlab",
+            barmode="group",
+            hovermode="closest",
+            title=dict(
+                text=f"Value per customer by NPS group{unit} · higher is better",
+                yref="container",
+                y=1.0,
+                yanchor="top",
+                pad=dict(t=12),
+                subtitle=dict(
+                    text=f"first NPS answer per customer · bars: {level}% CI · groups under "
+                    f"{self.min_n} customers: {TOO_FEW}",
+                    font=dict(size=11),
+                ),
+            ),
+            margin=dict(t=96),
+            yaxis=dict(title=dict(text=f"Revenue per customer{unit}")),
             xaxis=dict(title=dict(text="")),
         )
         return fig
@@ -121,8 +146,11 @@ class CXValue:
                 f"Promoters spent {self._money(p)} per customer in the {self._window} after answering, detractors "
                 f"{self._money(d)}: a gap of {self._money(gap.value)} per customer "
                 f"({level}% CI {self._money(gap.ci_low)} to {self._money(gap.ci_high)})"
-                + ("; the interval includes zero, so these data do not show a difference." if gap.ci_low <= 0 <= gap.ci_high
-                   else ".")
+                + (
+                    "; the interval includes zero, so these data do not show a difference."
+                    if gap.ci_low <= 0 <= gap.ci_high
+                    else "."
+                )
             )
         else:
             out.append(
@@ -141,13 +169,17 @@ class CXValue:
 
 def _first_answers(surveys: Any) -> nw.LazyFrame[Any]:
     """Each customer's first NPS answer: ``customer_id``, ``__first`` (ts), ``__class`` (+1/0/−1)."""
-    answers = as_lazy(surveys).filter(
-        (nw.col("metric").str.to_lowercase() == "nps") & ~nw.col("customer_id").is_null()
-    ).select("customer_id", "ts", nw.col("score").cast(nw.Float64).alias("__score"))
+    answers = (
+        as_lazy(surveys)
+        .filter((nw.col("metric").str.to_lowercase() == "nps") & ~nw.col("customer_id").is_null())
+        .select("customer_id", "ts", nw.col("score").cast(nw.Float64).alias("__score"))
+    )
     first = answers.group_by("customer_id").agg(nw.col("ts").min().alias("__first"))
     matched = first.join(
         answers.select(nw.col("customer_id").alias("__cid"), nw.col("ts").alias("__ts"), "__score"),
-        left_on=["customer_id", "__first"], right_on=["__cid", "__ts"], how="inner",
+        left_on=["customer_id", "__first"],
+        right_on=["__cid", "__ts"],
+        how="inner",
     )
     one = matched.group_by("customer_id").agg(nw.col("__first").min(), nw.col("__score").min())
     return one.with_columns(
@@ -192,23 +224,30 @@ def value_of_cx(
     require_columns(surveys, ["customer_id", "ts", "metric", "score"], "surveys", purpose="the value of CX")
     require_columns(orders, ["customer_id", "ts", "revenue"], "orders", purpose="the value of CX")
     if isinstance(horizon_days, bool) or not isinstance(horizon_days, (int, np.integer)) or horizon_days < 1:
-        raise DataError(f"horizon_days must be a whole number of days ≥ 1, not {horizon_days!r}", rule="bad_option")
+        raise DataError(
+            f"horizon_days must be a whole number of days ≥ 1, not {horizon_days!r}", rule="bad_option"
+        )
     if not 0.0 < float(alpha) < 1.0:
         raise DataError(f"alpha must lie strictly between 0 and 1, not {alpha!r}", rule="bad_option")
     _, end = time_span(orders)
     horizon = dt.timedelta(days=int(horizon_days))
     respondents = _first_answers(surveys)
     bought = as_lazy(orders).select(
-        nw.col("customer_id").alias("__ocid"), nw.col("ts").alias("__ots"),
+        nw.col("customer_id").alias("__ocid"),
+        nw.col("ts").alias("__ots"),
         nw.col("revenue").cast(nw.Float64).fill_nan(None).alias("__revenue"),
     )
     joined = respondents.join(bought, left_on="customer_id", right_on="__ocid", how="left").with_columns(
         nw.col("__revenue").fill_null(0.0),
         nw.when((nw.col("__ots") > nw.col("__first")) & (nw.col("__ots") <= nw.col("__first") + horizon))
-        .then(nw.col("__revenue")).otherwise(0.0).alias("__in_window"),
+        .then(nw.col("__revenue"))
+        .otherwise(0.0)
+        .alias("__in_window"),
     )
     per_customer = joined.group_by("customer_id").agg(
-        nw.col("__first").min(), nw.col("__class").min(), nw.col("__revenue").sum().alias("__rev"),
+        nw.col("__first").min(),
+        nw.col("__class").min(),
+        nw.col("__revenue").sum().alias("__rev"),
         nw.col("__in_window").sum().alias("__window_rev"),
     )
     cutoff = (end - pd.Timedelta(days=int(horizon_days))).to_pydatetime() if end is not None else None
@@ -217,14 +256,25 @@ def value_of_cx(
         nw.when(eligible).then(nw.col("__window_rev")).alias("__v12"), nw.lit(0).alias(P)
     )
     cells = aggregate_cells(per_customer, ["__class"], _MEASURES, totals=True)
-    return _result(cells, horizon_days=int(horizon_days), min_n=min_n, alpha=alpha, currency=currency, end=end)
+    return _result(
+        cells, horizon_days=int(horizon_days), min_n=min_n, alpha=alpha, currency=currency, end=end
+    )
 
 
-def _result(cells: pd.DataFrame, *, horizon_days: int, min_n: int, alpha: float, currency: str,
-            end: pd.Timestamp | None) -> CXValue:
+def _result(
+    cells: pd.DataFrame,
+    *,
+    horizon_days: int,
+    min_n: int,
+    alpha: float,
+    currency: str,
+    end: pd.Timestamp | None,
+) -> CXValue:
     names = {**{str(k): v for k, v in NPS_GROUPS.items()}, ALL: "all"}
     cells = cells.assign(group=cells["__class"].map(names))
-    est = cell_estimates("mean", cells["n"].to_numpy(), cells["total"].to_numpy(), cells["total_sq"].to_numpy(), alpha)
+    est = cell_estimates(
+        "mean", cells["n"].to_numpy(), cells["total"].to_numpy(), cells["total_sq"].to_numpy(), alpha
+    )
     cells = cells.assign(**est)
     table = pd.DataFrame({"group": ["promoters", "passives", "detractors", "all"]})
     gaps = {}
@@ -233,15 +283,32 @@ def _result(cells: pd.DataFrame, *, horizon_days: int, min_n: int, alpha: float,
         n = part["n"].fillna(0).to_numpy(dtype=float)
         small = n < min_n
         table[f"{measure}_n"] = pd.array(np.where(small, np.nan, n), dtype="Int64")
-        for key, column in (("value", measure), ("ci_low", f"{measure}_ci_low"), ("ci_high", f"{measure}_ci_high")):
+        for key, column in (
+            ("value", measure),
+            ("ci_low", f"{measure}_ci_low"),
+            ("ci_high", f"{measure}_ci_high"),
+        ):
             table[column] = np.where(small, np.nan, part[key].to_numpy(dtype=float))
         se = np.where(small, np.nan, part["se"].to_numpy(dtype=float))
         p, d = 0, 2  # promoters, detractors
-        diff = compare("mean", n[d], table[measure].iloc[d], se[d], n[p], table[measure].iloc[p], se[p], alpha)
+        diff = compare(
+            "mean", n[d], table[measure].iloc[d], se[d], n[p], table[measure].iloc[p], se[p], alpha
+        )
         value = float(diff["difference"][0]) if not (small[p] or small[d]) else np.nan
         gaps[measure] = Estimate(
-            value, float(diff["ci_low"][0]) if np.isfinite(value) else np.nan,
-            float(diff["ci_high"][0]) if np.isfinite(value) else np.nan, int(n[p] + n[d]), alpha,
+            value,
+            float(diff["ci_low"][0]) if np.isfinite(value) else np.nan,
+            float(diff["ci_high"][0]) if np.isfinite(value) else np.nan,
+            int(n[p] + n[d]),
+            alpha,
         )
-    return CXValue(table, gaps["revenue_to_date"], gaps["value_12m"], horizon_days, int(min_n), float(alpha), currency,
-                   end)
+    return CXValue(
+        table,
+        gaps["revenue_to_date"],
+        gaps["value_12m"],
+        horizon_days,
+        int(min_n),
+        float(alpha),
+        currency,
+        end,
+    )

@@ -110,30 +110,41 @@ def format_table(
     labels = dict(labels or {})
     table = df.reset_index() if index else df
     shown = table if max_rows is None else table.head(max_rows)
-    numeric = {c for c in table.columns if pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])}
+    numeric = {
+        c
+        for c in table.columns
+        if pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
+    }
 
     def n_decimals(column: Any) -> int | None:
         chosen = decimals.get(column) if isinstance(decimals, Mapping) else decimals
         if chosen is None and column in numeric and column not in percent_cols:
             values = pd.to_numeric(table[column], errors="coerce").dropna()
-            if pd.api.types.is_float_dtype(table[column]) and len(values) and bool((values == values.round()).all()):
+            if (
+                pd.api.types.is_float_dtype(table[column])
+                and len(values)
+                and bool((values == values.round()).all())
+            ):
                 return 0
         return chosen
 
     head = "".join(
-        f'<th class="{"num" if c in numeric else "txt"}">{safe_text(labels.get(c, c))}</th>' for c in table.columns
+        f'<th class="{"num" if c in numeric else "txt"}">{safe_text(labels.get(c, c))}</th>'
+        for c in table.columns
     )
     columns_html = []
     for column in table.columns:
         is_pct = column in percent_cols
         cells = [
-            safe_text(format_number(v, percent=is_pct, decimals=n_decimals(column))) for v in shown[column].tolist()
+            safe_text(format_number(v, percent=is_pct, decimals=n_decimals(column)))
+            for v in shown[column].tolist()
         ]
         columns_html.append((column, cells))
     rows = []
     for i in range(len(shown)):
         tds = "".join(
-            f'<td class="{"num" if column in numeric else "txt"}">{cells[i]}</td>' for column, cells in columns_html
+            f'<td class="{"num" if column in numeric else "txt"}">{cells[i]}</td>'
+            for column, cells in columns_html
         )
         rows.append(f"<tr>{tds}</tr>")
     more = ""
@@ -240,7 +251,12 @@ def report_header(
     items = [
         ("Period", period_text),
         ("Data source", source),
-        ("Generated", generated.strftime("%Y-%m-%d %H:%M UTC") if generated.tzinfo else generated.strftime("%Y-%m-%d %H:%M")),
+        (
+            "Generated",
+            generated.strftime("%Y-%m-%d %H:%M UTC")
+            if generated.tzinfo
+            else generated.strftime("%Y-%m-%d %H:%M"),
+        ),
     ]
     rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{safe_text(v)}</dd>" for k, v in items if v)
     q = f'<p class="cxlab-question">{safe_text(question)}</p>' if question else ""
@@ -272,7 +288,9 @@ def key_findings(findings: Iterable[str], *, title: str = "Key findings") -> HTM
     HTMLBlock
     """
     items = "".join(f"<li>{safe_text(f)}</li>" for f in findings) or "<li>No findings.</li>"
-    return HTMLBlock(f'<section class="cxlab-findings"><h2>{html.escape(title)}</h2><ul>{items}</ul></section>')
+    return HTMLBlock(
+        f'<section class="cxlab-findings"><h2>{html.escape(title)}</h2><ul>{items}</ul></section>'
+    )
 
 
 def note(text: str) -> HTMLBlock:

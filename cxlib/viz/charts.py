@@ -80,7 +80,9 @@ def bar(
                 marker_color=colors.get(key) if key is not None else None,
             )
         )
-    fig.update_layout(template="cxlab", barmode=barmode, title=dict(text=title) if title else None, height=height)
+    fig.update_layout(
+        template="cxlab", barmode=barmode, title=dict(text=title) if title else None, height=height
+    )
     value_axis, cat_axis = ("x", "y") if horizontal else ("y", "x")
     fig.update_layout(
         {
@@ -227,7 +229,9 @@ def small_multiples(
     )
     for row, (key, part) in enumerate(groups, start=1):
         fig.add_trace(
-            go.Scatter(x=part[x], y=part[y], name=str(key), mode="lines", line_color=PALETTE[0], showlegend=False),
+            go.Scatter(
+                x=part[x], y=part[y], name=str(key), mode="lines", line_color=PALETTE[0], showlegend=False
+            ),
             row=row,
             col=1,
         )

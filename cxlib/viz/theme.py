@@ -11,7 +11,15 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
-__all__ = ["PALETTE", "PLOTLY_CONFIG", "SEGMENT_COLORS", "SEQUENTIAL", "TEMPLATE", "apply_theme", "segment_colors"]
+__all__ = [
+    "PALETTE",
+    "PLOTLY_CONFIG",
+    "SEGMENT_COLORS",
+    "SEQUENTIAL",
+    "TEMPLATE",
+    "apply_theme",
+    "segment_colors",
+]
 
 #: Colour-blind safe qualitative palette (Okabe–Ito, reordered; black last).
 PALETTE: tuple[str, ...] = (
@@ -54,7 +62,9 @@ TEMPLATE = go.layout.Template(
         hoverlabel=dict(font=dict(family=_FONT)),
         hovermode="x unified",
         legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom", title=dict(text="")),
-        xaxis=dict(showgrid=False, linecolor="#9aa5b1", ticks="outside", automargin=True, title=dict(standoff=8)),
+        xaxis=dict(
+            showgrid=False, linecolor="#9aa5b1", ticks="outside", automargin=True, title=dict(standoff=8)
+        ),
         yaxis=dict(gridcolor="#e4e7eb", zerolinecolor="#9aa5b1", automargin=True, title=dict(standoff=8)),
         colorscale=dict(sequential=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)]),
     ),

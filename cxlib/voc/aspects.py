@@ -124,8 +124,15 @@ class AspectResult:
         """
         options.setdefault("performance", self.net_sentiment())
         options.setdefault("labels", dict(self.taxonomy.labels))
-        options.setdefault("unit", {"negative": "a negative mention", "positive": "a positive mention",
-                                    "mention": "a mention", "score": "one point of mention sentiment"}[value])
+        options.setdefault(
+            "unit",
+            {
+                "negative": "a negative mention",
+                "positive": "a positive mention",
+                "mention": "a mention",
+                "score": "one point of mention sentiment",
+            }[value],
+        )
         return drivers(self.wide(value), outcome, list(self.aspect_names), **options)
 
     def shares(self, by: str | None = None, min_n: int = 0) -> pd.DataFrame:
@@ -158,36 +165,58 @@ class AspectResult:
                 hit = found[found["aspect"] == aspect]
                 k = len(hit)
                 row: dict[str, Any] = {by: group} if by else {}
-                row.update({
-                    "aspect": aspect,
-                    "label": self.taxonomy.labels.get(aspect, aspect),
-                    "n_texts": n_texts,
-                    "n_mentions": k,
-                    "share": k / n_texts if n_texts else np.nan,
-                    **{lab: float((hit["label"] == lab).mean()) if k else np.nan for lab in LABELS},
-                    "mean_score": float(hit["score"].mean()) if k else np.nan,
-                })
+                row.update(
+                    {
+                        "aspect": aspect,
+                        "label": self.taxonomy.labels.get(aspect, aspect),
+                        "n_texts": n_texts,
+                        "n_mentions": k,
+                        "share": k / n_texts if n_texts else np.nan,
+                        **{lab: float((hit["label"] == lab).mean()) if k else np.nan for lab in LABELS},
+                        "mean_score": float(hit["score"].mean()) if k else np.nan,
+                    }
+                )
                 row["net"] = row["pos"] - row["neg"] if k else np.nan
                 rows.append(row)
         columns = [*keys, "aspect", "label", "n_texts", "n_mentions", "share", *LABELS, "mean_score", "net"]
         out = pd.DataFrame(rows, columns=columns)
         if min_n > 0:
-            out = suppress_small(out, "n_texts", min_n, columns=["n_mentions", "share", *LABELS, "mean_score", "net"])
+            out = suppress_small(
+                out, "n_texts", min_n, columns=["n_mentions", "share", *LABELS, "mean_score", "net"]
+            )
         return out
 
     def figure(self) -> go.Figure:
         """Share of texts mentioning each aspect, split by the sentiment of the mention."""
         shares = self.shares()
-        long = pd.concat([
-            pd.DataFrame({"aspect": shares["label"], "sentiment": lab, "share": shares["share"] * shares[lab].fillna(0)})
-            for lab in LABELS
-        ], ignore_index=True)
+        long = pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "aspect": shares["label"],
+                        "sentiment": lab,
+                        "share": shares["share"] * shares[lab].fillna(0),
+                    }
+                )
+                for lab in LABELS
+            ],
+            ignore_index=True,
+        )
         order = shares.sort_values("share", ascending=False)["label"].tolist()
         long["aspect"] = pd.Categorical(long["aspect"], categories=order, ordered=True)
         long = long.sort_values(["aspect", "sentiment"]).assign(aspect=lambda d: d["aspect"].astype(str))
-        fig = viz.bar(long, "aspect", "share", color="sentiment", horizontal=True, barmode="stack", percent=True,
-                      title="What customers talk about", labels={"aspect": "", "share": "Share of texts"},
-                      height=max(320, 60 + 34 * len(order)))
+        fig = viz.bar(
+            long,
+            "aspect",
+            "share",
+            color="sentiment",
+            horizontal=True,
+            barmode="stack",
+            percent=True,
+            title="What customers talk about",
+            labels={"aspect": "", "share": "Share of texts"},
+            height=max(320, 60 + 34 * len(order)),
+        )
         fig.for_each_trace(lambda tr: tr.update(marker_color=SENTIMENT_COLORS.get(tr.name)))
         fig.update_yaxes(categoryorder="array", categoryarray=order)
         return fig
@@ -200,13 +229,17 @@ class AspectResult:
         if n == 0 or mentioned.empty:
             return [f"No aspect mentions in {n:,} texts."]
         top = mentioned.sort_values("share", ascending=False).head(3)
-        out = [f"{(self.texts['n_aspects'] > 0).mean():.0%} of {n:,} texts mention at least one aspect; most "
-               "discussed: " + ", ".join(f"{r.label} ({r.share:.0%})" for r in top.itertuples()) + "."]
+        out = [
+            f"{(self.texts['n_aspects'] > 0).mean():.0%} of {n:,} texts mention at least one aspect; most "
+            "discussed: " + ", ".join(f"{r.label} ({r.share:.0%})" for r in top.itertuples()) + "."
+        ]
         solid = mentioned[mentioned["n_mentions"] >= 10]
         if len(solid):
             worst = solid.sort_values("net").iloc[0]
-            out.append(f"Most negative: {worst['label']}, {worst['neg']:.0%} of its {int(worst['n_mentions']):,} "
-                       f"mentions are negative.")
+            out.append(
+                f"Most negative: {worst['label']}, {worst['neg']:.0%} of its {int(worst['n_mentions']):,} "
+                f"mentions are negative."
+            )
         return out
 
 
@@ -257,9 +290,16 @@ def aspects(
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     clash = sorted(set(keep) & (set(_TEXT_COLUMNS) | set(tax.aspects)))
     if clash:
-        raise DataError(f"keep= may not hold {', '.join(map(repr, clash))}: the result uses that name; rename the "
-                        "column first", table="feedback", column=clash[0], rule="reserved_column")
-    frame = text_frame(texts, langs, text_col=text_col, lang_col=lang_col, keep=keep, purpose="aspect analysis")
+        raise DataError(
+            f"keep= may not hold {', '.join(map(repr, clash))}: the result uses that name; rename the "
+            "column first",
+            table="feedback",
+            column=clash[0],
+            rule="reserved_column",
+        )
+    frame = text_frame(
+        texts, langs, text_col=text_col, lang_col=lang_col, keep=keep, purpose="aspect analysis"
+    )
     codes = resolve_languages(frame, languages)
     text_list = frame[TEXT].tolist()
     extra = str(lexicon) if lexicon is not None else None
@@ -291,7 +331,9 @@ def aspects(
     table.insert(1, "lang", lang_values.to_numpy()[table["row"].to_numpy()] if len(table) else [])
     table["lang"] = table["lang"].astype("str")
     table["aspect"] = table["aspect"].astype("str")
-    table["label"] = pd.Series([label_of(s, threshold) for s in table["score"]], index=table.index, dtype="str")
+    table["label"] = pd.Series(
+        [label_of(s, threshold) for s in table["score"]], index=table.index, dtype="str"
+    )
     table["mentions"] = table["mentions"].astype("int64")
     table = table[["row", "lang", "aspect", "score", "label", "mentions", "keywords", "terms"]]
     texts_out = pd.DataFrame({"row": np.arange(n, dtype="int64")})

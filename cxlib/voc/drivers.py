@@ -137,40 +137,65 @@ class DriverResult:
             fig.update_layout(template="cxlab", title=dict(text="No driver has a performance value"))
             return fig
         x_mid, y_mid = float(t["performance"].mean()), float(t["importance"].mean())
-        fig.add_trace(go.Scatter(
-            x=t["performance"], y=t["importance"], mode="markers+text", text=t["label"],
-            textposition="top center", marker=dict(size=12, color="#0072B2"), showlegend=False,
-            customdata=np.stack([t["n_nonzero"], t["weight_ci_low"] / self.r2, t["weight_ci_high"] / self.r2], axis=1)
-            if self.r2 > 0 else None,
-            hovertemplate="%{text}<br>importance %{y:.1%}<br>performance %{x:.2f}<br>n %{customdata[0]:,}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=t["performance"],
+                y=t["importance"],
+                mode="markers+text",
+                text=t["label"],
+                textposition="top center",
+                marker=dict(size=12, color="#0072B2"),
+                showlegend=False,
+                customdata=np.stack(
+                    [t["n_nonzero"], t["weight_ci_low"] / self.r2, t["weight_ci_high"] / self.r2], axis=1
+                )
+                if self.r2 > 0
+                else None,
+                hovertemplate="%{text}<br>importance %{y:.1%}<br>performance %{x:.2f}<br>n %{customdata[0]:,}<extra></extra>",
+            )
+        )
         fig.add_hline(y=y_mid, line_dash="dot", line_color="#9aa5b1")
         fig.add_vline(x=x_mid, line_dash="dot", line_color="#9aa5b1")
         x_lo, x_hi = float(t["performance"].min()), float(t["performance"].max())
         y_hi = float(t["importance"].max())
         pad = 0.05 * (x_hi - x_lo or 1.0)
         for text, x, anchor in (("Fix first", x_lo - pad, "left"), ("Keep it up", x_hi + pad, "right")):
-            fig.add_annotation(x=x, y=y_hi * 1.12, text=text, showarrow=False, xanchor=anchor,
-                               font=dict(color="#52606d"))
+            fig.add_annotation(
+                x=x, y=y_hi * 1.12, text=text, showarrow=False, xanchor=anchor, font=dict(color="#52606d")
+            )
         fig.update_layout(
-            template="cxlab", hovermode="closest",
+            template="cxlab",
+            hovermode="closest",
             title=dict(text=f"What moves {self.name}: importance vs performance"),
             xaxis=dict(title=dict(text=performance_label), range=[x_lo - 2 * pad, x_hi + 2 * pad]),
-            yaxis=dict(title=dict(text="Importance (share of explained variance)"), tickformat=".0%",
-                       range=[0, y_hi * 1.25]),
+            yaxis=dict(
+                title=dict(text="Importance (share of explained variance)"),
+                tickformat=".0%",
+                range=[0, y_hi * 1.25],
+            ),
         )
         return fig
 
     def importance_figure(self) -> go.Figure:
         """Horizontal bars of each driver's importance with bootstrap intervals."""
         t = self.table
-        fig = viz.bar(t, "label", "importance", horizontal=True, percent=True,
-                      title=f"Key drivers of {self.name} (share of R² = {self.r2:.2f})",
-                      labels={"label": "", "importance": "Importance"}, height=max(320, 60 + 34 * len(t)))
+        fig = viz.bar(
+            t,
+            "label",
+            "importance",
+            horizontal=True,
+            percent=True,
+            title=f"Key drivers of {self.name} (share of R² = {self.r2:.2f})",
+            labels={"label": "", "importance": "Importance"},
+            height=max(320, 60 + 34 * len(t)),
+        )
         if self.r2 > 0:
-            fig.data[0].error_x = dict(type="data", visible=True,
-                                       array=((t["weight_ci_high"] - t["weight"]) / self.r2).tolist(),
-                                       arrayminus=((t["weight"] - t["weight_ci_low"]) / self.r2).tolist())
+            fig.data[0].error_x = dict(
+                type="data",
+                visible=True,
+                array=((t["weight_ci_high"] - t["weight"]) / self.r2).tolist(),
+                arrayminus=((t["weight"] - t["weight_ci_low"]) / self.r2).tolist(),
+            )
         return fig
 
     def summary(self) -> list[str]:
@@ -178,7 +203,9 @@ class DriverResult:
         t = self.table
         if t.empty:
             return ["No driver could be estimated."]
-        out = [f"The drivers explain {self.r2:.0%} of the variance of {self.name} across {self.n:,} responses."]
+        out = [
+            f"The drivers explain {self.r2:.0%} of the variance of {self.name} across {self.n:,} responses."
+        ]
         level = round(100 * (1 - self.alpha))
         for r in t.head(3).itertuples():
             direction = "higher" if r.ols_coef >= 0 else "lower"
@@ -189,7 +216,9 @@ class DriverResult:
         return out
 
 
-def _ordinal(y: np.ndarray, X: pd.DataFrame, distr: str, alpha: float) -> tuple[pd.DataFrame | None, str | None]:
+def _ordinal(
+    y: np.ndarray, X: pd.DataFrame, distr: str, alpha: float
+) -> tuple[pd.DataFrame | None, str | None]:
     """Ordinal logit/probit coefficients of the drivers, or a note on why there are none."""
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
@@ -200,14 +229,20 @@ def _ordinal(y: np.ndarray, X: pd.DataFrame, distr: str, alpha: float) -> tuple[
     fitted = OrderedModel(codes, X, distr=distr).fit(method="bfgs", disp=False, maxiter=2000)
     names = list(X.columns)
     ci = np.asarray(fitted.conf_int(alpha))[: len(names)]
-    out = pd.DataFrame({
-        "ordinal_coef": np.asarray(fitted.params)[: len(names)],
-        "ordinal_ci_low": ci[:, 0],
-        "ordinal_ci_high": ci[:, 1],
-        "ordinal_p": np.asarray(fitted.pvalues)[: len(names)],
-    }, index=names)
+    out = pd.DataFrame(
+        {
+            "ordinal_coef": np.asarray(fitted.params)[: len(names)],
+            "ordinal_ci_low": ci[:, 0],
+            "ordinal_ci_high": ci[:, 1],
+            "ordinal_p": np.asarray(fitted.pvalues)[: len(names)],
+        },
+        index=names,
+    )
     converged = bool(fitted.mle_retvals.get("converged", True))
-    return out, None if converged else "the ordinal model did not fully converge; read its coefficients with care"
+    return (
+        out,
+        None if converged else "the ordinal model did not fully converge; read its coefficients with care",
+    )
 
 
 def drivers(
@@ -274,16 +309,24 @@ def drivers(
     require_columns(data, [outcome, *(features or [])], "surveys", purpose="key-driver analysis")
     if features is None:
         frame = to_narwhals(data)
-        features = [c for c, dtype in frame.collect_schema().items()
-                    if c not in (outcome, "row") and (dtype.is_numeric() or dtype == nw.Boolean)]
+        features = [
+            c
+            for c, dtype in frame.collect_schema().items()
+            if c not in (outcome, "row") and (dtype.is_numeric() or dtype == nw.Boolean)
+        ]
     features = list(dict.fromkeys(features))
     if not features:
         raise DataError("no driver columns to analyse", table="surveys", rule="no_features")
     df = to_pandas(to_narwhals(data).select([outcome, *features]))
     df = df.apply(pd.to_numeric, errors="coerce").astype(float).dropna()
     if len(df) < min_n:
-        raise DataError(f"only {len(df):,} complete responses; key-driver analysis needs at least {min_n}",
-                        table="surveys", column=outcome, rule="too_few_rows", n_rows=len(df))
+        raise DataError(
+            f"only {len(df):,} complete responses; key-driver analysis needs at least {min_n}",
+            table="surveys",
+            column=outcome,
+            rule="too_few_rows",
+            n_rows=len(df),
+        )
     varying = [f for f in features if df[f].std() > 0]
     dropped = tuple(f for f in features if f not in varying)
     if not varying:
@@ -293,13 +336,15 @@ def drivers(
     notes: list[str] = []
     ols = sm.OLS(y, sm.add_constant(X, has_constant="add")).fit(cov_type="HC3")
     ci = ols.conf_int(alpha)
-    table = pd.DataFrame({
-        "driver": varying,
-        "ols_coef": ols.params[varying].to_numpy(),
-        "ols_ci_low": ci.loc[varying, 0].to_numpy(),
-        "ols_ci_high": ci.loc[varying, 1].to_numpy(),
-        "ols_p": ols.pvalues[varying].to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "driver": varying,
+            "ols_coef": ols.params[varying].to_numpy(),
+            "ols_ci_low": ci.loc[varying, 0].to_numpy(),
+            "ols_ci_high": ci.loc[varying, 1].to_numpy(),
+            "ols_p": ols.pvalues[varying].to_numpy(),
+        }
+    )
     ordinal, note = _ordinal(y, X, distr, alpha)
     if ordinal is None:
         table[["ordinal_coef", "ordinal_ci_low", "ordinal_ci_high", "ordinal_p"]] = np.nan
@@ -335,9 +380,36 @@ def drivers(
     table["driver"] = table["driver"].astype("str")
     table = table.sort_values("weight", ascending=False, ignore_index=True)
     table["rank"] = np.arange(1, len(table) + 1, dtype="int64")
-    table = table[["driver", "label", "n_nonzero", "ols_coef", "ols_ci_low", "ols_ci_high", "ols_p", "ordinal_coef",
-                   "ordinal_ci_low", "ordinal_ci_high", "ordinal_p", "weight", "weight_ci_low", "weight_ci_high",
-                   "importance", "performance", "rank"]]
-    return DriverResult(table=table, n=len(df), r2=r2, outcome=outcome, distr=distr if ordinal is not None else "none",
-                        dropped=dropped, alpha=alpha, notes=tuple(notes), outcome_label=outcome_label or outcome,
-                        unit=unit)
+    table = table[
+        [
+            "driver",
+            "label",
+            "n_nonzero",
+            "ols_coef",
+            "ols_ci_low",
+            "ols_ci_high",
+            "ols_p",
+            "ordinal_coef",
+            "ordinal_ci_low",
+            "ordinal_ci_high",
+            "ordinal_p",
+            "weight",
+            "weight_ci_low",
+            "weight_ci_high",
+            "importance",
+            "performance",
+            "rank",
+        ]
+    ]
+    return DriverResult(
+        table=table,
+        n=len(df),
+        r2=r2,
+        outcome=outcome,
+        distr=distr if ordinal is not None else "none",
+        dropped=dropped,
+        alpha=alpha,
+        notes=tuple(notes),
+        outcome_label=outcome_label or outcome,
+        unit=unit,
+    )

@@ -33,7 +33,9 @@ def _detector(languages: tuple[str, ...], low_accuracy: bool) -> Any:
     try:
         from lingua import IsoCode639_1, LanguageDetectorBuilder
     except ImportError as exc:  # pragma: no cover - depends on the optional extra
-        raise ImportError("language detection needs `pip install cxlib[voc]` (lingua-language-detector)") from exc
+        raise ImportError(
+            "language detection needs `pip install cxlib[voc]` (lingua-language-detector)"
+        ) from exc
     codes = []
     for code in languages:
         try:
@@ -128,18 +130,26 @@ class LanguageResult:
         for given, part in rows.groupby("lang_given", sort=True):
             detected = part["lang"].fillna("unknown")
             other = detected[detected != given].value_counts()
-            out.append({
-                "lang_given": given,
-                "n": len(part),
-                "agree": float((detected == given).mean()),
-                "most_common_other": other.index[0] if len(other) else None,
-            })
+            out.append(
+                {
+                    "lang_given": given,
+                    "n": len(part),
+                    "agree": float((detected == given).mean()),
+                    "most_common_other": other.index[0] if len(other) else None,
+                }
+            )
         return pd.DataFrame(out, columns=["lang_given", "n", "agree", "most_common_other"])
 
     def figure(self) -> go.Figure:
         """Bar chart of the share of texts per detected language."""
-        return viz.bar(self.shares(), "lang", "share", percent=True, title="Texts by detected language",
-                       labels={"lang": "Language", "share": "Share of texts"})
+        return viz.bar(
+            self.shares(),
+            "lang",
+            "share",
+            percent=True,
+            title="Texts by detected language",
+            labels={"lang": "Language", "share": "Share of texts"},
+        )
 
     def summary(self) -> list[str]:
         """Plain-language sentences on the language mix (and agreement with stated languages)."""
@@ -201,7 +211,9 @@ def detect_language(
         raise ValueError("min_confidence must be in [0, 1]")
     frame = text_frame(texts, text_col=text_col, lang_col=lang_col, keep=keep, purpose="language detection")
     if frame.empty:
-        raise DataError("there are no texts to detect the language of", table="feedback", column=text_col, rule="empty")
+        raise DataError(
+            "there are no texts to detect the language of", table="feedback", column=text_col, rule="empty"
+        )
     langs, conf = detect_codes(frame[TEXT].tolist(), languages, low_accuracy=low_accuracy)
     table = frame[list(keep)].copy() if keep else pd.DataFrame(index=frame.index)
     langs = [code if c >= min_confidence else None for code, c in zip(langs, conf)]

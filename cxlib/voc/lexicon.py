@@ -37,7 +37,19 @@ from typing import Any
 
 import yaml
 
-from cxlib.voc.matcher import ASPECT, BLOCK, CONTRAST, INT, NEG, PUNCT, TERM, Entry, Matcher, Unit, parse_pattern
+from cxlib.voc.matcher import (
+    ASPECT,
+    BLOCK,
+    CONTRAST,
+    INT,
+    NEG,
+    PUNCT,
+    TERM,
+    Entry,
+    Matcher,
+    Unit,
+    parse_pattern,
+)
 from cxlib.voc.normalize import CJK_LANGS, normalize, sentences, tokens
 
 __all__ = [
@@ -89,7 +101,7 @@ def _check_keys(mapping: Mapping[Any, Any], where: str) -> None:
     """YAML 1.1 reads bare ``no``/``on``/``yes`` as booleans: insist on strings."""
     for key in mapping:
         if not isinstance(key, str):
-            raise ValueError(f"{where}: key {key!r} is not text (quote words such as \"no\" or \"on\")")
+            raise ValueError(f'{where}: key {key!r} is not text (quote words such as "no" or "on")')
 
 
 def _flat_terms(data: Mapping[str, Any], where: str) -> dict[str, float]:
@@ -109,7 +121,7 @@ def _flat_terms(data: Mapping[str, Any], where: str) -> dict[str, float]:
 def _word_list(data: Mapping[str, Any], key: str, where: str) -> list[str]:
     values = data.get(key) or []
     if not all(isinstance(v, str) for v in values):
-        raise ValueError(f"{where}: {key} must be a list of text (quote words such as \"no\")")
+        raise ValueError(f'{where}: {key} must be a list of text (quote words such as "no")')
     return list(values)
 
 
@@ -158,7 +170,11 @@ def _entries(patterns: Mapping[str, Any], lang: str, kind: int, make: Any) -> li
     out = []
     for raw, value in patterns.items():
         norm = normalize(raw, lang)
-        words, prefix = ((norm.replace("*", "").replace(" ", ""),), (False,)) if lang in CJK_LANGS else parse_pattern(norm)
+        words, prefix = (
+            ((norm.replace("*", "").replace(" ", ""),), (False,))
+            if lang in CJK_LANGS
+            else parse_pattern(norm)
+        )
         out.append(make(words, prefix, kind, value, norm))
     return out
 
@@ -180,7 +196,9 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
     Lexicon
     """
     if lang not in available_languages():
-        raise KeyError(f"no sentiment lexicon for language {lang!r}; available: {', '.join(available_languages())}")
+        raise KeyError(
+            f"no sentiment lexicon for language {lang!r}; available: {', '.join(available_languages())}"
+        )
     where = f"lexicons/{lang}.yaml"
     data = read_yaml(_lexicon_dir().joinpath(f"{lang}.yaml"))
     common = read_yaml(_lexicon_dir().joinpath("common.yaml"))
@@ -221,10 +239,17 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
             words, prefix = parse_pattern(norm)
             hit = only_terms.token_units(list(words))
             as_term = hit[0][0] if len(hit) == 1 and hit[0][2] == len(words) and not hit[0][3] else None
-        modifiers.append(Entry(
-            words=words, prefix=prefix, kind=INT, value=pre.get(pattern, 1.0), label=norm,
-            fallback=as_term.value if as_term is not None else 0.0, post=post.get(pattern, 0.0),
-        ))
+        modifiers.append(
+            Entry(
+                words=words,
+                prefix=prefix,
+                kind=INT,
+                value=pre.get(pattern, 1.0),
+                label=norm,
+                fallback=as_term.value if as_term is not None else 0.0,
+                post=post.get(pattern, 0.0),
+            )
+        )
     modifier_keys = {m.words for m in modifiers}
     entries = [e for e in term_entries if e.words not in modifier_keys] + modifiers
     entries += _entries(dict.fromkeys(negators, 0.0), lang, NEG, entry)
@@ -296,7 +321,11 @@ def _modifies_next(units: Sequence[Unit], j: int) -> bool:
     if j + 1 >= len(units):
         return False
     nxt = units[j + 1]
-    return nxt[0].kind in (TERM, INT) and (nxt[0].kind == TERM or nxt[0].fallback != 0) and nxt[1] - units[j][2] <= INTENSIFIER_GAP
+    return (
+        nxt[0].kind in (TERM, INT)
+        and (nxt[0].kind == TERM or nxt[0].fallback != 0)
+        and nxt[1] - units[j][2] <= INTENSIFIER_GAP
+    )
 
 
 def _clause_terms(units: Sequence[Unit], scope: int) -> tuple[float, list[str]]:

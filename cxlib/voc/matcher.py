@@ -29,7 +29,7 @@ __all__ = ["ASPECT", "BLOCK", "CONTRAST", "Entry", "INT", "Matcher", "NEG", "PUN
 #: Unit kinds.
 TERM, NEG, INT, CONTRAST, BLOCK, ASPECT, PUNCT = range(7)
 
-_PUNCT_CHARS = frozenset(",，、،:：()（）\"“”«»")  # the characters of normalize.PUNCT_PATTERN
+_PUNCT_CHARS = frozenset(',，、،:：()（）"“”«»')  # the characters of normalize.PUNCT_PATTERN
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,13 +194,13 @@ class Matcher:
             if entry is None and self.proclitics:
                 for clitic in self.proclitics:
                     if tok.startswith(clitic) and len(tok) - len(clitic) >= 2:
-                        entry = self._match_at(toks, i, tok[len(clitic):])
+                        entry = self._match_at(toks, i, tok[len(clitic) :])
                         if entry is not None:
                             break
             if entry is None and self.negation_prefixes:
                 for neg in self.negation_prefixes:
                     if tok.startswith(neg) and len(tok) - len(neg) >= 3:
-                        inner = self._match_at(toks, i, tok[len(neg):])
+                        inner = self._match_at(toks, i, tok[len(neg) :])
                         if inner is not None and inner.kind == TERM and inner.value != 0:
                             entry, negated = inner, True
                             break
@@ -226,7 +226,7 @@ class Matcher:
                 i += 1
                 continue
             for length in range(min(longest, n - i), 0, -1):
-                entry = table.get(text[i:i + length])
+                entry = table.get(text[i : i + length])
                 if entry is not None:
                     out.append((entry, i, i + length, False))
                     i += length

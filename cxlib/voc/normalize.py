@@ -53,7 +53,9 @@ def fold_table() -> dict[int, str | None]:
         table[ord(src)] = dst
     for cp in [*_DROP, *_ARABIC_DROP]:
         table[cp] = None
-    zh = yaml.load(resources.files("cxlib.voc").joinpath("lexicons", "zh.yaml").read_text("utf-8"), Loader=_Loader)
+    zh = yaml.load(
+        resources.files("cxlib.voc").joinpath("lexicons", "zh.yaml").read_text("utf-8"), Loader=_Loader
+    )
     for src, dst in split_pairs(zh.get("traditional", "")).items():
         table[ord(src)] = dst
     return table

@@ -136,7 +136,11 @@ def voice_of_customer(
         texts = text_frame(feedback, keep=keep, purpose="language detection")
         step = max(1, -(-len(texts) // max(check_n, 1)))
         checked = texts.iloc[::step].rename(columns={TEXT: "text", LANG_GIVEN: "lang"})
-        detected = detect_language(checked, languages, keep=keep, low_accuracy=low_accuracy) if len(checked) else None
+        detected = (
+            detect_language(checked, languages, keep=keep, low_accuracy=low_accuracy)
+            if len(checked)
+            else None
+        )
         if "rating" in columns:
             model = train_sentiment(feedback, languages=languages)
         scored = sentiment(feedback, model=model, min_rated=min_rated, languages=languages, keep=keep)
@@ -148,5 +152,12 @@ def voice_of_customer(
         texts = nps_topics.texts
         if len(texts) >= max(min_n, 1) and texts["score"].nunique() > 1 and (texts["n_aspects"] > 0).any():
             key_drivers = nps_topics.drivers("score", min_n=min_n, outcome_label="NPS")
-    return VoiceOfCustomer(languages=detected, model=model, sentiment=scored, aspects=topics,
-                           nps_aspects=nps_topics, drivers=key_drivers, keep=keep)
+    return VoiceOfCustomer(
+        languages=detected,
+        model=model,
+        sentiment=scored,
+        aspects=topics,
+        nps_aspects=nps_topics,
+        drivers=key_drivers,
+        keep=keep,
+    )

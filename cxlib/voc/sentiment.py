@@ -73,22 +73,34 @@ class SentimentResult:
         rows = []
         for lang, part in t.groupby("lang", sort=True):
             lex = part[part["backend"] == "lexicon"]
-            rows.append({
-                "lang": lang,
-                "n": len(part),
-                **{label: float((part["label"] == label).mean()) for label in LABELS},
-                "mean_score": float(part["score"].mean()),
-                "no_term_share": float((lex["n_terms"] == 0).mean()) if len(lex) else np.nan,
-                "backend": ", ".join(sorted(part["backend"].unique())),
-            })
+            rows.append(
+                {
+                    "lang": lang,
+                    "n": len(part),
+                    **{label: float((part["label"] == label).mean()) for label in LABELS},
+                    "mean_score": float(part["score"].mean()),
+                    "no_term_share": float((lex["n_terms"] == 0).mean()) if len(lex) else np.nan,
+                    "backend": ", ".join(sorted(part["backend"].unique())),
+                }
+            )
         return pd.DataFrame(rows, columns=["lang", "n", *LABELS, "mean_score", "no_term_share", "backend"])
 
     def figure(self) -> go.Figure:
         """Stacked bars: share of negative, neutral and positive texts per language."""
         shares = self.by_language()
-        long = shares.melt(id_vars=["lang"], value_vars=list(LABELS), var_name="sentiment", value_name="share")
-        fig = viz.bar(long, "lang", "share", color="sentiment", barmode="stack", percent=True,
-                      title="Sentiment by language", labels={"lang": "Language", "share": "Share of texts"})
+        long = shares.melt(
+            id_vars=["lang"], value_vars=list(LABELS), var_name="sentiment", value_name="share"
+        )
+        fig = viz.bar(
+            long,
+            "lang",
+            "share",
+            color="sentiment",
+            barmode="stack",
+            percent=True,
+            title="Sentiment by language",
+            labels={"lang": "Language", "share": "Share of texts"},
+        )
         fig.for_each_trace(lambda tr: tr.update(marker_color=SENTIMENT_COLORS.get(tr.name)))
         return fig
 
@@ -98,11 +110,15 @@ class SentimentResult:
         if n == 0:
             return ["No texts."]
         share = {label: float((self.table["label"] == label).mean()) for label in LABELS}
-        out = [f"Of {n:,} texts, {share['neg']:.0%} are negative, {share['neu']:.0%} neutral and "
-               f"{share['pos']:.0%} positive."]
+        out = [
+            f"Of {n:,} texts, {share['neg']:.0%} are negative, {share['neu']:.0%} neutral and "
+            f"{share['pos']:.0%} positive."
+        ]
         cov = self.coverage()
         if cov == cov:
-            out.append(f"{cov:.0%} of the texts scored by the lexicon contain no sentiment term and count as neutral.")
+            out.append(
+                f"{cov:.0%} of the texts scored by the lexicon contain no sentiment term and count as neutral."
+            )
         backends = self.table["backend"].value_counts()
         out.append("Backends used: " + ", ".join(f"{b} ({c:,} texts)" for b, c in backends.items()) + ".")
         return out
@@ -181,8 +197,13 @@ def sentiment(
         raise ValueError("threshold must be in [0, 1)")
     clash = sorted(set(keep) & set(RESULT_COLUMNS))
     if clash:
-        raise DataError(f"keep= may not hold {', '.join(map(repr, clash))}: the result uses that name; rename the "
-                        "column first", table="feedback", column=clash[0], rule="reserved_column")
+        raise DataError(
+            f"keep= may not hold {', '.join(map(repr, clash))}: the result uses that name; rename the "
+            "column first",
+            table="feedback",
+            column=clash[0],
+            rule="reserved_column",
+        )
     frame = text_frame(texts, langs, text_col=text_col, lang_col=lang_col, keep=keep, purpose="sentiment")
     codes = resolve_languages(frame, languages)
     n = len(frame)
@@ -198,8 +219,11 @@ def sentiment(
         for lang, idx in lang_series.dropna().groupby(lang_series.dropna()).groups.items():
             rows = np.asarray(list(idx))
             batch = [text_list[i] for i in rows]
-            use_model = model is not None and lang in model.pipelines and (
-                backend == "trained" or model.n_texts(lang) >= min_rated)
+            use_model = (
+                model is not None
+                and lang in model.pipelines
+                and (backend == "trained" or model.n_texts(lang) >= min_rated)
+            )
             if use_model:
                 got, why = model.predict(batch, lang)  # type: ignore[union-attr]
                 kind = "trained"

@@ -132,6 +132,8 @@ def load_taxonomy(extra: str | Path | Mapping[str, Any] | None = None) -> Taxono
     return Taxonomy(
         aspects=tuple(data["aspects"]),
         labels={k: v["label"] for k, v in data["aspects"].items()},
-        keywords={k: {lang: tuple(ws) for lang, ws in v["keywords"].items()} for k, v in data["aspects"].items()},
+        keywords={
+            k: {lang: tuple(ws) for lang, ws in v["keywords"].items()} for k, v in data["aspects"].items()
+        },
         ignore={lang: tuple(ws) for lang, ws in data["ignore"].items()},
     )

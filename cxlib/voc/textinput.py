@@ -50,8 +50,10 @@ def iso_code(value: Any) -> str | None:
 def _strings(values: Any) -> list[str]:
     """Texts as Python strings; missing values become ``""``."""
     series = pd.Series(values, dtype="object") if not isinstance(values, pd.Series) else values
-    return ["" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v)
-            for v in series.tolist()]
+    return [
+        "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v)
+        for v in series.tolist()
+    ]
 
 
 def text_frame(
@@ -104,7 +106,9 @@ def text_frame(
             out[column] = collected[column].to_numpy()
     else:
         if keep:
-            raise DataError("keep= needs a table, not a sequence of texts", table=table, rule="keep_without_table")
+            raise DataError(
+                "keep= needs a table, not a sequence of texts", table=table, rule="keep_without_table"
+            )
         values = [texts] if isinstance(texts, str) else texts
         out = pd.DataFrame({TEXT: _strings(values)})
         out[LANG_GIVEN] = None
@@ -117,7 +121,9 @@ def text_frame(
             if len(given) != n:
                 raise DataError(
                     f"langs has {len(given):,} values but there are {n:,} texts",
-                    table=table, column="lang", rule="length_mismatch",
+                    table=table,
+                    column="lang",
+                    rule="length_mismatch",
                 )
             out[LANG_GIVEN] = [iso_code(v) for v in given]
     out[LANG_GIVEN] = out[LANG_GIVEN].astype("object")
@@ -142,6 +148,8 @@ def survey_comments(surveys: Any, metric: str = "nps", *, comment_col: str = "co
     require_columns(surveys, ["metric", "score", comment_col], "surveys", purpose="survey comments")
     frame = to_narwhals(surveys)
     kept = frame.filter(
-        (nw.col("metric") == metric) & ~nw.col(comment_col).is_null() & (nw.col(comment_col).str.strip_chars() != "")
+        (nw.col("metric") == metric)
+        & ~nw.col(comment_col).is_null()
+        & (nw.col(comment_col).str.strip_chars() != "")
     )
     return kept.to_native()

@@ -47,8 +47,12 @@ def _vectorizer(lang: str) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
-        preprocessor=functools.partial(normalize, lang=lang), dtype=np.float32,
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        min_df=2,
+        sublinear_tf=True,
+        preprocessor=functools.partial(normalize, lang=lang),
+        dtype=np.float32,
     )
 
 
@@ -89,7 +93,9 @@ class SentimentModel:
         row = self.table[self.table["lang"] == lang]
         return int(row["n_texts"].iat[0]) if len(row) and bool(row["trained"].iat[0]) else 0
 
-    def predict(self, texts: Sequence[str], lang: str, *, n_terms: int = 3) -> tuple[np.ndarray, list[list[str]]]:
+    def predict(
+        self, texts: Sequence[str], lang: str, *, n_terms: int = 3
+    ) -> tuple[np.ndarray, list[list[str]]]:
         """Scores ``2·P(positive) − 1`` of texts in ``lang`` and the n-grams that decided.
 
         Returns
@@ -117,18 +123,31 @@ class SentimentModel:
     def figure(self) -> go.Figure:
         """Cross-validated accuracy of the trained models vs the lexicon, per language."""
         rows = self.table[self.table["trained"]]
-        long = pd.concat([
-            pd.DataFrame({"lang": rows["lang"], "backend": "trained", "accuracy": rows["cv_accuracy"]}),
-            pd.DataFrame({"lang": rows["lang"], "backend": "lexicon", "accuracy": rows["lexicon_accuracy"]}),
-        ], ignore_index=True)
-        fig = viz.bar(long, "lang", "accuracy", color="backend", percent=True,
-                      title="Sentiment accuracy on rated texts (cross-validated)",
-                      labels={"lang": "Language", "accuracy": "Accuracy"})
+        long = pd.concat(
+            [
+                pd.DataFrame({"lang": rows["lang"], "backend": "trained", "accuracy": rows["cv_accuracy"]}),
+                pd.DataFrame(
+                    {"lang": rows["lang"], "backend": "lexicon", "accuracy": rows["lexicon_accuracy"]}
+                ),
+            ],
+            ignore_index=True,
+        )
+        fig = viz.bar(
+            long,
+            "lang",
+            "accuracy",
+            color="backend",
+            percent=True,
+            title="Sentiment accuracy on rated texts (cross-validated)",
+            labels={"lang": "Language", "accuracy": "Accuracy"},
+        )
         err = {"trained": (rows["cv_accuracy"] - rows["cv_ci_low"], rows["cv_ci_high"] - rows["cv_accuracy"])}
         for trace in fig.data:
             if trace.name in err:
                 minus, plus = err[trace.name]
-                trace.error_y = dict(type="data", array=plus.tolist(), arrayminus=minus.tolist(), visible=True)
+                trace.error_y = dict(
+                    type="data", array=plus.tolist(), arrayminus=minus.tolist(), visible=True
+                )
         return fig
 
     def summary(self) -> list[str]:
@@ -200,20 +219,34 @@ def train_sentiment(
     if folds < 2:
         raise ValueError("folds must be at least 2")
     if ratings is None:
-        frame = text_frame(texts, langs, text_col=text_col, lang_col=lang_col, keep=[rating_col],
-                           purpose="training on rated texts")
+        frame = text_frame(
+            texts,
+            langs,
+            text_col=text_col,
+            lang_col=lang_col,
+            keep=[rating_col],
+            purpose="training on rated texts",
+        )
         rating_values = frame[rating_col].tolist()
     else:
         frame = text_frame(texts, langs, purpose="training on rated texts")
         rating_values = list(ratings)
         if len(rating_values) != len(frame):
-            raise DataError(f"ratings has {len(rating_values):,} values but there are {len(frame):,} texts",
-                            table="feedback", column=rating_col, rule="length_mismatch")
+            raise DataError(
+                f"ratings has {len(rating_values):,} values but there are {len(frame):,} texts",
+                table="feedback",
+                column=rating_col,
+                rule="length_mismatch",
+            )
     polarity = rating_polarity(rating_values)
     usable = pd.notna(polarity) & (frame[TEXT].str.strip() != "").to_numpy()
     if not usable.any():
-        raise DataError("no text has a 1–2★ or 4–5★ rating to learn from", table="feedback",
-                        column=rating_col, rule="no_rated_texts")
+        raise DataError(
+            "no text has a 1–2★ or 4–5★ rating to learn from",
+            table="feedback",
+            column=rating_col,
+            rule="no_rated_texts",
+        )
     frame = frame[usable].reset_index(drop=True)
     frame["lang"] = resolve_languages(frame, languages)
     frame["polarity"] = polarity[usable]
@@ -222,14 +255,25 @@ def train_sentiment(
     for lang, part in frame.dropna(subset=["lang"]).groupby("lang", sort=True):
         y = part["polarity"].to_numpy(dtype=str)
         n_pos, n_neg = int((y == "pos").sum()), int((y == "neg").sum())
-        row: dict[str, Any] = {"lang": lang, "n_texts": len(part), "n_pos": n_pos, "n_neg": n_neg, "trained": False,
-                               "cv_accuracy": np.nan, "cv_ci_low": np.nan, "cv_ci_high": np.nan,
-                               "lexicon_accuracy": np.nan, "lexicon_coverage": np.nan}
+        row: dict[str, Any] = {
+            "lang": lang,
+            "n_texts": len(part),
+            "n_pos": n_pos,
+            "n_neg": n_neg,
+            "trained": False,
+            "cv_accuracy": np.nan,
+            "cv_ci_low": np.nan,
+            "cv_ci_high": np.nan,
+            "lexicon_accuracy": np.nan,
+            "lexicon_coverage": np.nan,
+        }
         texts_l = part[TEXT].tolist()
         if lang in available_languages():
             lex = load_lexicon(lang)
             scored = [score_text(t, lex) for t in texts_l]
-            row["lexicon_accuracy"] = float(np.mean([label_of(s.score) == truth for s, truth in zip(scored, y)]))
+            row["lexicon_accuracy"] = float(
+                np.mean([label_of(s.score) == truth for s, truth in zip(scored, y)])
+            )
             row["lexicon_coverage"] = float(np.mean([bool(s.terms) for s in scored]))
         if len(part) >= min_texts and min(n_pos, n_neg) >= folds:
             # The vocabulary and IDF weights are fitted once on all texts of the language (they
@@ -243,8 +287,21 @@ def train_sentiment(
             row.update(trained=True, cv_accuracy=correct / len(y), cv_ci_low=low, cv_ci_high=high)
             pipelines[lang] = Pipeline([("tfidf", tfidf), ("logreg", _classifier(C, seed).fit(X, y))])
         rows.append(row)
-    table = pd.DataFrame(rows, columns=["lang", "n_texts", "n_pos", "n_neg", "trained", "cv_accuracy", "cv_ci_low",
-                                        "cv_ci_high", "lexicon_accuracy", "lexicon_coverage"])
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "lang",
+            "n_texts",
+            "n_pos",
+            "n_neg",
+            "trained",
+            "cv_accuracy",
+            "cv_ci_low",
+            "cv_ci_high",
+            "lexicon_accuracy",
+            "lexicon_coverage",
+        ],
+    )
     table["lang"] = table["lang"].astype("str")
     names = {lang: pipe.named_steps["tfidf"].get_feature_names_out() for lang, pipe in pipelines.items()}
     return SentimentModel(pipelines=pipelines, table=table, folds=folds, alpha=alpha, feature_names=names)

@@ -68,7 +68,9 @@ def _score(ranked: Sequence[Mapping[str, Any]]) -> tuple[float, str]:
     return float(np.clip(score, -1.0, 1.0)), str(top["label"])
 
 
-def transformer_scores(texts: Sequence[str], model_dir: str | Path, *, batch_size: int = 32) -> tuple[np.ndarray, list[list[str]]]:
+def transformer_scores(
+    texts: Sequence[str], model_dir: str | Path, *, batch_size: int = 32
+) -> tuple[np.ndarray, list[list[str]]]:
     """Score texts with a local text-classification model.
 
     Parameters
@@ -87,7 +89,9 @@ def transformer_scores(texts: Sequence[str], model_dir: str | Path, *, batch_siz
     """
     path = Path(model_dir).expanduser()
     if not (path / "config.json").is_file():
-        raise FileNotFoundError(f"{path} is not a saved model directory (no config.json); cxlib never downloads models")
+        raise FileNotFoundError(
+            f"{path} is not a saved model directory (no config.json); cxlib never downloads models"
+        )
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     try:

@@ -33,7 +33,12 @@ PERIODS = ("day", "week", "month")
 
 
 def p_chart(
-    count: np.ndarray, n: np.ndarray, *, sigma: float = 3.0, min_n: int = 20, baseline: np.ndarray | None = None
+    count: np.ndarray,
+    n: np.ndarray,
+    *,
+    sigma: float = 3.0,
+    min_n: int = 20,
+    baseline: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Shewhart p-chart with varying sample sizes.
 
@@ -66,8 +71,15 @@ def p_chart(
     lcl = np.clip(center - half, 0.0, 1.0)
     ucl = np.clip(center + half, 0.0, 1.0)
     alert = np.where(judged & (share > ucl), "above", np.where(judged & (share < lcl), "below", ""))
-    return pd.DataFrame({"share": share, "center": np.full(len(n), center), "lcl": lcl, "ucl": ucl,
-                         "alert": pd.Series(alert, dtype="str")})
+    return pd.DataFrame(
+        {
+            "share": share,
+            "center": np.full(len(n), center),
+            "lcl": lcl,
+            "ucl": ucl,
+            "alert": pd.Series(alert, dtype="str"),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -107,36 +119,80 @@ class TrendResult:
             part = t[t["series"] == name]
             label = str(part["label"].iat[0])
             if len(names) == 1:
-                fig.add_trace(go.Scatter(x=part["period"], y=part["ucl"], mode="lines", line=dict(width=0),
-                                         showlegend=False, hoverinfo="skip"))
-                fig.add_trace(go.Scatter(x=part["period"], y=part["lcl"], mode="lines", line=dict(width=0),
-                                         fill="tonexty", fillcolor="rgba(0,114,178,0.12)",
-                                         name=f"control limits (±{self.sigma:g}σ)", hoverinfo="skip"))
-            fig.add_trace(go.Scatter(x=part["period"], y=part["share"], mode="lines", name=label,
-                                     line=dict(color=colors.get(label))))
+                fig.add_trace(
+                    go.Scatter(
+                        x=part["period"],
+                        y=part["ucl"],
+                        mode="lines",
+                        line=dict(width=0),
+                        showlegend=False,
+                        hoverinfo="skip",
+                    )
+                )
+                fig.add_trace(
+                    go.Scatter(
+                        x=part["period"],
+                        y=part["lcl"],
+                        mode="lines",
+                        line=dict(width=0),
+                        fill="tonexty",
+                        fillcolor="rgba(0,114,178,0.12)",
+                        name=f"control limits (±{self.sigma:g}σ)",
+                        hoverinfo="skip",
+                    )
+                )
+            fig.add_trace(
+                go.Scatter(
+                    x=part["period"],
+                    y=part["share"],
+                    mode="lines",
+                    name=label,
+                    line=dict(color=colors.get(label)),
+                )
+            )
             hits = part[part["alert"] != ""]
             if len(hits):
-                fig.add_trace(go.Scatter(x=hits["period"], y=hits["share"], mode="markers", name=f"{label}: alert",
-                                         marker=dict(color="#D55E00", size=10, symbol="circle-open", line=dict(width=2))))
-        fig.update_layout(template="cxlab", title=dict(text=title or f"Share per {self.period}"),
-                          yaxis=dict(tickformat=".0%", title=dict(text="Share of texts")),
-                          xaxis=dict(title=dict(text=self.period.capitalize())))
+                fig.add_trace(
+                    go.Scatter(
+                        x=hits["period"],
+                        y=hits["share"],
+                        mode="markers",
+                        name=f"{label}: alert",
+                        marker=dict(color="#D55E00", size=10, symbol="circle-open", line=dict(width=2)),
+                    )
+                )
+        fig.update_layout(
+            template="cxlab",
+            title=dict(text=title or f"Share per {self.period}"),
+            yaxis=dict(tickformat=".0%", title=dict(text="Share of texts")),
+            xaxis=dict(title=dict(text=self.period.capitalize())),
+        )
         return fig
 
     def summary(self) -> list[str]:
         """Sentences listing the periods that broke their control limits."""
         alerts = self.alerts()
         judged_cells = int((self.table["n"] >= self.min_n).sum())
-        judged = int((self.table["n"] >= self.min_n).groupby(self.table["series"]).sum().max()) if len(self.table) else 0
+        judged = (
+            int((self.table["n"] >= self.min_n).groupby(self.table["series"]).sum().max())
+            if len(self.table)
+            else 0
+        )
         if alerts.empty:
-            return [f"No {self.period} broke its control limits (±{self.sigma:g}σ) among {judged} {self.period}s judged."]
+            return [
+                f"No {self.period} broke its control limits (±{self.sigma:g}σ) among {judged} {self.period}s judged."
+            ]
         chance = judged_cells * 2 * stats.norm.sf(self.sigma)
-        out = [f"{len(alerts)} alert(s) among {judged_cells:,} {self.period}-and-series values judged; about "
-               f"{chance:.1f} would be expected by chance alone at ±{self.sigma:g}σ."]
+        out = [
+            f"{len(alerts)} alert(s) among {judged_cells:,} {self.period}-and-series values judged; about "
+            f"{chance:.1f} would be expected by chance alone at ±{self.sigma:g}σ."
+        ]
         for r in alerts.sort_values("period").tail(5).itertuples():
             way = "above" if r.alert == "above" else "below"
-            out.append(f"{r.period:%Y-%m-%d}: {r.label} at {r.share:.0%} is {way} its limits "
-                       f"({r.lcl:.0%}–{r.ucl:.0%}, n={r.n:,}).")
+            out.append(
+                f"{r.period:%Y-%m-%d}: {r.label} at {r.share:.0%} is {way} its limits "
+                f"({r.lcl:.0%}–{r.ucl:.0%}, n={r.n:,})."
+            )
         return out
 
 
@@ -170,21 +226,31 @@ def _by_period(daily: pd.DataFrame, period: str) -> pd.DataFrame:
     return grouped.groupby("period", sort=True).sum().reset_index()
 
 
-def _chart(periods: pd.DataFrame, series: dict[str, tuple[str, str]], sigma: float, min_n: int,
-           baseline: int | None, extra: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+def _chart(
+    periods: pd.DataFrame,
+    series: dict[str, tuple[str, str]],
+    sigma: float,
+    min_n: int,
+    baseline: int | None,
+    extra: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
     rows = []
     base = None
     if baseline is not None:
         base = np.arange(len(periods)) < baseline
     for name, (column, label) in series.items():
-        chart = p_chart(periods[column].to_numpy(), periods["_n"].to_numpy(), sigma=sigma, min_n=min_n, baseline=base)
-        part = pd.DataFrame({
-            "period": periods["period"].to_numpy(),
-            "series": name,
-            "label": label,
-            "n": periods["_n"].astype("int64").to_numpy(),
-            "count": periods[column].to_numpy(dtype=float),
-        })
+        chart = p_chart(
+            periods[column].to_numpy(), periods["_n"].to_numpy(), sigma=sigma, min_n=min_n, baseline=base
+        )
+        part = pd.DataFrame(
+            {
+                "period": periods["period"].to_numpy(),
+                "series": name,
+                "label": label,
+                "n": periods["_n"].astype("int64").to_numpy(),
+                "count": periods[column].to_numpy(dtype=float),
+            }
+        )
         part = pd.concat([part, chart], axis=1)
         for key, values in (extra or {}).items():
             part[key] = values
@@ -243,17 +309,27 @@ def sentiment_trend(
     _check(period, sigma, min_n)
     data = getattr(scored, "table", scored)
     require_columns(data, [ts_col, label_col, score_col], "feedback", purpose="a sentiment trend")
-    daily = _daily(data, ts_col, {
-        "neg": nw.when(nw.col(label_col) == "neg").then(1).otherwise(0),
-        "pos": nw.when(nw.col(label_col) == "pos").then(1).otherwise(0),
-        "score_sum": nw.col(score_col).fill_nan(None).fill_null(0.0),
-    })
+    daily = _daily(
+        data,
+        ts_col,
+        {
+            "neg": nw.when(nw.col(label_col) == "neg").then(1).otherwise(0),
+            "pos": nw.when(nw.col(label_col) == "pos").then(1).otherwise(0),
+            "score_sum": nw.col(score_col).fill_nan(None).fill_null(0.0),
+        },
+    )
     if daily.empty:
         raise DataError("no texts with a timestamp", table="feedback", column=ts_col, rule="empty")
     periods = _by_period(daily, period)
     mean_score = (periods["score_sum"] / periods["_n"]).to_numpy()
-    table = _chart(periods, {"neg": ("neg", "Negative"), "pos": ("pos", "Positive")}, sigma, min_n, baseline,
-                   extra={"mean_score": mean_score})
+    table = _chart(
+        periods,
+        {"neg": ("neg", "Negative"), "pos": ("pos", "Positive")},
+        sigma,
+        min_n,
+        baseline,
+        extra={"mean_score": mean_score},
+    )
     return TrendResult(table=table, period=period, sigma=sigma, min_n=min_n)
 
 
@@ -291,8 +367,12 @@ def aspect_trend(
         raise ValueError("value must be 'mention' or 'negative'")
     wide = result.wide(value)
     if ts_col not in wide.columns:
-        raise DataError(f"the aspect result has no {ts_col!r} column; call aspects(..., keep=[{ts_col!r}])",
-                        table="feedback", column=ts_col, rule="missing_column")
+        raise DataError(
+            f"the aspect result has no {ts_col!r} column; call aspects(..., keep=[{ts_col!r}])",
+            table="feedback",
+            column=ts_col,
+            rule="missing_column",
+        )
     chosen = list(aspects or result.aspect_names)
     unknown = [a for a in chosen if a not in result.aspect_names]
     if unknown:

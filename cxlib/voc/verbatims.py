@@ -32,7 +32,7 @@ ID_TOKEN = "[id]"
 _CARD = re.compile(r"(?<![\w+#])\d(?:[ -]?\d){12,18}(?!\w)")
 _WORD = re.compile(r"[\w-]+")
 # Scripts written without spaces (CJK, kana, hangul, full-width forms) and Arabic.
-_NON_LATIN = "\u0600-\u06FF\u0750-\u077F\u3000-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF"
+_NON_LATIN = "\u0600-\u06ff\u0750-\u077f\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 _GLUED = re.compile(rf"(?<=[{_NON_LATIN}])(?=[A-Za-z0-9+(])|(?<=[A-Za-z0-9)])(?=[{_NON_LATIN}])")
 _WIDE = re.compile(r"[\u3000-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF]")
 
@@ -120,9 +120,13 @@ class VerbatimResult:
         parts = ['<div class="cxlab-verbatims">']
         word = {"neg": "Negative", "neu": "Neutral", "pos": "Positive"}
         for (label, sentiment), group in t.groupby(["aspect_label", "sentiment"], sort=False):
-            parts.append(f"<h4>{html.escape(str(label))} · {word.get(str(sentiment), html.escape(str(sentiment)))}</h4><ul>")
-            parts += [f'<li><q>{q}</q> <small>({html.escape(str(lang))})</small></li>'
-                      for q, lang in zip(group["quote_html"], group["lang"])]
+            parts.append(
+                f"<h4>{html.escape(str(label))} · {word.get(str(sentiment), html.escape(str(sentiment)))}</h4><ul>"
+            )
+            parts += [
+                f"<li><q>{q}</q> <small>({html.escape(str(lang))})</small></li>"
+                for q, lang in zip(group["quote_html"], group["lang"])
+            ]
             parts.append("</ul>")
         parts.append("</div>")
         return "".join(parts)
@@ -202,16 +206,18 @@ def verbatims(
                 for rank, i in enumerate(_typical(part["text"].tolist(), n), start=1):
                     row = part.iloc[i]
                     quote = safe_quote(row["text"], hidden, max_chars)
-                    rows.append({
-                        "aspect": aspect,
-                        "aspect_label": result.taxonomy.labels.get(aspect, aspect),
-                        "sentiment": sentiment,
-                        "rank": rank,
-                        "lang": row["lang"],
-                        "score": float(row["score"]),
-                        "quote": quote,
-                        "quote_html": safe_text(quote),
-                    })
+                    rows.append(
+                        {
+                            "aspect": aspect,
+                            "aspect_label": result.taxonomy.labels.get(aspect, aspect),
+                            "sentiment": sentiment,
+                            "rank": rank,
+                            "lang": row["lang"],
+                            "score": float(row["score"]),
+                            "quote": quote,
+                            "quote_html": safe_text(quote),
+                        }
+                    )
     columns = ["aspect", "aspect_label", "sentiment", "rank", "lang", "score", "quote", "quote_html"]
     table = pd.DataFrame(rows, columns=columns)
     for column in ("aspect", "aspect_label", "sentiment", "lang", "quote", "quote_html"):

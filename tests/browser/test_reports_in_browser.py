@@ -43,7 +43,12 @@ def test_report_draws_charts_offline_without_errors(name: str, visit: Any, repor
     assert page.evaluate("document.querySelectorAll('.plotly svg, svg.main-svg').length") > 0
     assert page.evaluate("window.__pwned") is None
     assert page.locator("text=Key findings").count() >= 1
-    assert page.evaluate("document.querySelectorAll('.jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .jp-InputPrompt').length") == 0  # no code
+    assert (
+        page.evaluate(
+            "document.querySelectorAll('.jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .jp-InputPrompt').length"
+        )
+        == 0
+    )  # no code
     # phone width: nothing wider than the screen; charts re-layout to fit
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(400)

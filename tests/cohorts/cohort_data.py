@@ -44,7 +44,8 @@ def random_orders(
     )
     # Ties: a few customers place a second order at the very same microsecond via another segment.
     twins = frame.sample(n=min(8, n), random_state=seed).assign(
-        order_id=lambda d: d["order_id"] + "T", channel=pd.array(rng.choice(["app", "web"], min(8, n)), dtype="str")
+        order_id=lambda d: d["order_id"] + "T",
+        channel=pd.array(rng.choice(["app", "web"], min(8, n)), dtype="str"),
     )
     out = pd.concat([frame, twins], ignore_index=True)
     return out.astype({"ts": "datetime64[us, UTC]", "order_id": "str", "customer_id": "str"})

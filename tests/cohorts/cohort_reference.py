@@ -48,7 +48,9 @@ def per_customer(df: pd.DataFrame, by: str | None) -> dict[str, dict]:
     for cid, ts, seg in zip(df["customer_id"], df["ts"], df[by] if by else [None] * len(df)):
         if cid is None or (isinstance(cid, float) and math.isnan(cid)):
             continue
-        rows[cid].append((ts.to_pydatetime(), None if seg is None or (isinstance(seg, float) and math.isnan(seg)) else seg))
+        rows[cid].append(
+            (ts.to_pydatetime(), None if seg is None or (isinstance(seg, float) and math.isnan(seg)) else seg)
+        )
     out = {}
     for cid, items in rows.items():
         first = min(t for t, _ in items)
@@ -159,7 +161,9 @@ def kaplan_meier_reference(days: np.ndarray, event: np.ndarray, z: float = 1.959
             low, high = surv ** math.exp(z * theta), surv ** math.exp(-z * theta)
         else:
             low = high = surv
-        out.append({"days": t, "at_risk": at_risk, "events": d, "survival": surv, "ci_low": low, "ci_high": high})
+        out.append(
+            {"days": t, "at_risk": at_risk, "events": d, "survival": surv, "ci_low": low, "ci_high": high}
+        )
     return pd.DataFrame(out)
 
 

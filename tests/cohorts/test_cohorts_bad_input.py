@@ -18,7 +18,11 @@ def test_missing_columns_are_named(function):
     orders = random_orders(seed=1)
     with pytest.raises(DataError) as error:
         function(orders.drop(columns="customer_id"))
-    assert (error.value.table, error.value.column, error.value.rule) == ("orders", "customer_id", "missing_column")
+    assert (error.value.table, error.value.column, error.value.rule) == (
+        "orders",
+        "customer_id",
+        "missing_column",
+    )
     with pytest.raises(DataError) as error:
         function(orders, by="country")
     assert error.value.column == "country"

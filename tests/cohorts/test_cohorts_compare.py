@@ -22,7 +22,9 @@ from cxlib.cohorts import RetentionComparison, retention_matrix
 
 @pytest.fixture(scope="module")
 def result():
-    return retention_matrix(random_orders(seed=21, customers=400, rows=2500, days=330), by="channel", engine="native")
+    return retention_matrix(
+        random_orders(seed=21, customers=400, rows=2500, days=330), by="channel", engine="native"
+    )
 
 
 def test_pairwise_tests_match_closed_forms(result):

@@ -59,7 +59,9 @@ def test_revenue_and_time_to_repeat_are_identical_everywhere():
     revenue = revenue_retention(ORDERS, by="channel", engine="native")
     repeat = time_to_repeat(ORDERS, by="channel", engine="native")
     for name, table, engine in variants(ORDERS):
-        pd.testing.assert_frame_equal(revenue_retention(table, by="channel", engine=engine).long, revenue.long, obj=name)
+        pd.testing.assert_frame_equal(
+            revenue_retention(table, by="channel", engine=engine).long, revenue.long, obj=name
+        )
         got = time_to_repeat(table, by="channel", engine=engine)
         pd.testing.assert_frame_equal(got.table, repeat.table, obj=name)
         assert got.logrank == repeat.logrank
@@ -69,13 +71,26 @@ def test_time_zone_traps():
     # A pandas column in New York time must still give UTC calendar months (orders near
     # midnight on month boundaries would move between months); a DuckDB session in Warsaw
     # time is refused in words rather than silently giving Warsaw months.
-    edges = pd.to_datetime(["2024-01-31 23:30", "2024-02-01 00:30", "2024-02-29 23:59", "2024-03-01 00:00",
-                            "2024-03-31 23:45", "2024-04-30 22:30"], utc=True).as_unit("us")
-    frame = pd.concat([ORDERS, ORDERS.iloc[:6].assign(ts=edges, customer_id=["Z1", "Z1", "Z2", "Z2", "Z3", "Z3"])],
-                      ignore_index=True)
+    edges = pd.to_datetime(
+        [
+            "2024-01-31 23:30",
+            "2024-02-01 00:30",
+            "2024-02-29 23:59",
+            "2024-03-01 00:00",
+            "2024-03-31 23:45",
+            "2024-04-30 22:30",
+        ],
+        utc=True,
+    ).as_unit("us")
+    frame = pd.concat(
+        [ORDERS, ORDERS.iloc[:6].assign(ts=edges, customer_id=["Z1", "Z1", "Z2", "Z2", "Z3", "Z3"])],
+        ignore_index=True,
+    )
     expected = retention_matrix(frame, by="channel", engine="native")
     new_york = frame.assign(ts=frame["ts"].dt.tz_convert("America/New_York"))
-    pd.testing.assert_frame_equal(retention_matrix(new_york, by="channel", engine="native")._counts, expected._counts)
+    pd.testing.assert_frame_equal(
+        retention_matrix(new_york, by="channel", engine="native")._counts, expected._counts
+    )
     pd.testing.assert_frame_equal(retention_matrix(new_york, by="channel")._counts, expected._counts)
     con = duckdb.connect()
     configure_duckdb(con)
@@ -97,7 +112,18 @@ def test_boolean_integer_and_categorical_segments_get_the_same_labels(kind):
     )
     for by in ("flag", "tier", "group"):
         expected = retention_matrix(frame, kind=kind, by=by, period="month", engine="native")
-        assert set(expected.segments) <= {"True", "False", "0", "1", "2", "3", "web", "app", "marketplace", "(missing)"}
+        assert set(expected.segments) <= {
+            "True",
+            "False",
+            "0",
+            "1",
+            "2",
+            "3",
+            "web",
+            "app",
+            "marketplace",
+            "(missing)",
+        }
         for name, table, engine in variants(frame):
             got = retention_matrix(table, kind=kind, by=by, period="month", engine=engine)
             pd.testing.assert_frame_equal(got._counts, expected._counts, obj=f"{name} by {by}")

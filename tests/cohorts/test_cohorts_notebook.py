@@ -19,18 +19,49 @@ def test_notebook_with_non_default_parameters_from_another_folder(tiny_shop: Pat
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
         [
-            sys.executable, "-m", "papermill", str(NOTEBOOKS / "03_cohort_retention.ipynb"), str(out),
-            "-p", "data", str(tiny_shop), "-p", "activity", "events", "-p", "period", "week",
-            "-p", "kind", "on_or_after", "-p", "observed_until", "2024-03-17", "-p", "min_n", "1", "--no-progress-bar",
+            sys.executable,
+            "-m",
+            "papermill",
+            str(NOTEBOOKS / "03_cohort_retention.ipynb"),
+            str(out),
+            "-p",
+            "data",
+            str(tiny_shop),
+            "-p",
+            "activity",
+            "events",
+            "-p",
+            "period",
+            "week",
+            "-p",
+            "kind",
+            "on_or_after",
+            "-p",
+            "observed_until",
+            "2024-03-17",
+            "-p",
+            "min_n",
+            "1",
+            "--no-progress-bar",
         ],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     nb = nbformat.read(out, as_version=4)
     text = "\n".join(
-        "".join(o.get("data", {}).get("text/html", "")) for c in nb.cells if c.cell_type == "code" for o in c.outputs
+        "".join(o.get("data", {}).get("text/html", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
     )
-    assert "10 customers in 1 weekly cohort (2024-W09)" in text and "active in period N or any later period" in text
+    assert (
+        "10 customers in 1 weekly cohort (2024-W09)" in text
+        and "active in period N or any later period" in text
+    )
     assert "2024-03-01 to 2024-03-17" in text
     assert "Every customer has the same channel (web): there is nothing to compare." in text
     assert "Half of the customers order again within 1 day." in text

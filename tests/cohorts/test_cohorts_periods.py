@@ -24,9 +24,23 @@ from cxlib.cohorts.periods import (
 from cxlib.engine import duckdb_connection, to_pandas
 
 rng = np.random.default_rng(3)
-TS = pd.Series(pd.Timestamp("1999-12-25", tz="UTC") + pd.to_timedelta(rng.integers(0, 40 * 365 * 86_400_000_000, 300), unit="us"))
-EDGES = pd.Series(pd.to_datetime(["2024-01-01 00:00:00", "2023-12-31 23:59:59.999999", "2024-02-29 12:00",
-                                  "2024-12-30 00:00", "2026-01-04 23:59:59"], utc=True, format="ISO8601")).astype("datetime64[us, UTC]")
+TS = pd.Series(
+    pd.Timestamp("1999-12-25", tz="UTC")
+    + pd.to_timedelta(rng.integers(0, 40 * 365 * 86_400_000_000, 300), unit="us")
+)
+EDGES = pd.Series(
+    pd.to_datetime(
+        [
+            "2024-01-01 00:00:00",
+            "2023-12-31 23:59:59.999999",
+            "2024-02-29 12:00",
+            "2024-12-30 00:00",
+            "2026-01-04 23:59:59",
+        ],
+        utc=True,
+        format="ISO8601",
+    )
+).astype("datetime64[us, UTC]")
 STAMPS = pd.concat([TS, EDGES], ignore_index=True).astype("datetime64[us, UTC]")
 
 
@@ -40,7 +54,11 @@ def test_expression_python_and_sql_agree_on_every_backend(period):
         got = to_pandas(lazy.with_columns(p=period_index(nw.col("ts"), period)).sort("ts"))
         order = np.argsort(STAMPS.to_numpy(), kind="stable")
         np.testing.assert_array_equal(got["p"].to_numpy(), python[order])
-    sql = duckdb_connection().from_arrow(arrow).query("t", f"SELECT {period_sql('ts', period)} AS p FROM t ORDER BY ts")
+    sql = (
+        duckdb_connection()
+        .from_arrow(arrow)
+        .query("t", f"SELECT {period_sql('ts', period)} AS p FROM t ORDER BY ts")
+    )
     np.testing.assert_array_equal(sql.fetchnumpy()["p"], python[np.argsort(STAMPS.to_numpy(), kind="stable")])
     # Starts: the first instant of the period holding each timestamp (independent calendar code).
     starts = period_starts(python, period)

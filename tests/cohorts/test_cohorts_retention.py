@@ -27,8 +27,13 @@ def got_cells(result) -> dict:
     observed = long[long["eligible"] > 0]
     return {
         (s, c.date(), int(a)): (int(e), int(r))
-        for s, c, a, e, r in zip(observed["segment"], observed["cohort_start"], observed["age"],
-                                 observed["eligible"], observed["retained"])
+        for s, c, a, e, r in zip(
+            observed["segment"],
+            observed["cohort_start"],
+            observed["age"],
+            observed["eligible"],
+            observed["retained"],
+        )
     }
 
 
@@ -46,14 +51,19 @@ def test_every_kind_matches_the_reference(kind, period, by):
 @pytest.mark.parametrize("kind", ["on", "on_or_after", "rolling"])
 def test_cohort_period_differs_from_age_period(kind):
     orders = random_orders(seed=11)
-    result = retention_matrix(orders, period="day", cohort_period="month", kind=kind, by="channel", engine="native")
+    result = retention_matrix(
+        orders, period="day", cohort_period="month", kind=kind, by="channel", engine="native"
+    )
     end = result.observed_until.to_pydatetime()
-    assert got_cells(result) == retention_reference(orders, period="day", cohort_period="month", kind=kind,
-                                                    by="channel", end=end)
+    assert got_cells(result) == retention_reference(
+        orders, period="day", cohort_period="month", kind=kind, by="channel", end=end
+    )
 
 
 rows_strategy = st.lists(
-    st.tuples(st.integers(0, 7), st.integers(0, 240), st.integers(0, 86_399), st.sampled_from(["a", "b", None])),
+    st.tuples(
+        st.integers(0, 7), st.integers(0, 240), st.integers(0, 86_399), st.sampled_from(["a", "b", None])
+    ),
     min_size=1,
     max_size=40,
 )
@@ -70,8 +80,13 @@ def frame_of(rows) -> pd.DataFrame:
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=rows_strategy, kind=st.sampled_from(["on", "on_or_after", "rolling"]),
-       period=st.sampled_from(["day", "week", "month"]), cut=st.integers(1, 260), by=st.sampled_from([None, "channel"]))
+@given(
+    rows=rows_strategy,
+    kind=st.sampled_from(["on", "on_or_after", "rolling"]),
+    period=st.sampled_from(["day", "week", "month"]),
+    cut=st.integers(1, 260),
+    by=st.sampled_from([None, "channel"]),
+)
 def test_random_tables_match_the_reference_and_invariants(rows, kind, period, cut, by):
     orders = frame_of(rows)
     until = (T0 + pd.Timedelta(days=cut)).to_pydatetime()

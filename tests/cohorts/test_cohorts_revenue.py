@@ -24,8 +24,12 @@ def test_revenue_views_match_the_reference(period, by):
     expected = revenue_reference(orders, period=period, by=by, end=as_utc(until))
     long = result.long if by else result.long.assign(segment="All customers")
     observed = long[long["observed"]]
-    got = {(s, c.date(), int(a)): row for s, c, a, row in zip(observed["segment"], observed["cohort_start"],
-                                                             observed["age"], observed.to_dict("records"))}
+    got = {
+        (s, c.date(), int(a)): row
+        for s, c, a, row in zip(
+            observed["segment"], observed["cohort_start"], observed["age"], observed.to_dict("records")
+        )
+    }
     assert got.keys() == expected.keys()
     for key, want in expected.items():
         row = got[key]
@@ -45,7 +49,9 @@ def test_revenue_views_match_the_reference(period, by):
         cells = [(v, k) for k, v in expected.items() if k[0] == segment and k[2] == age]
         customers = sum(v["customers"] for v, _ in cells)
         assert row["customers"] == customers
-        assert row["ltv"] == pytest.approx(sum(v["ltv"] * v["customers"] for v, _ in cells) / customers, rel=1e-9)
+        assert row["ltv"] == pytest.approx(
+            sum(v["ltv"] * v["customers"] for v, _ in cells) / customers, rel=1e-9
+        )
         base = sum(expected[(segment, k[1], 0)]["revenue"] for _, k in cells)
         assert row["nrr"] == pytest.approx(sum(v["revenue"] for v, _ in cells) / base, rel=1e-9)
 
@@ -64,4 +70,6 @@ def test_nrr_matrix_figures_summary_and_suppression():
     small = safe.long["suppressed"]
     assert small.any() and safe.long.loc[small, ["ltv", "nrr", "revenue"]].isna().all().all()
     assert safe.long["customers"].dropna().ge(5).all()
-    pd.testing.assert_frame_equal(result.overall().curve, revenue_retention(orders, currency="EUR", engine="native").curve)
+    pd.testing.assert_frame_equal(
+        result.overall().curve, revenue_retention(orders, currency="EUR", engine="native").curve
+    )

@@ -22,7 +22,9 @@ from cxlib.data.sample_truth import TRUTH, bgnbd_p_no_repeat
 WINDOW_WEEKS = 30 / 7
 
 
-def simulated_rolling_retention(a: float, b: float, windows: int = 8, n: int = 200_000, seed: int = 6) -> np.ndarray:
+def simulated_rolling_retention(
+    a: float, b: float, windows: int = 8, n: int = 200_000, seed: int = 6
+) -> np.ndarray:
     """P(an order in 30-day window N after acquisition) under BG/NBD, by Monte Carlo."""
     rng = np.random.default_rng(seed)
     lam = rng.gamma(TRUTH.orders.bgnbd_r, 1 / TRUTH.orders.bgnbd_alpha, n)
@@ -62,7 +64,10 @@ def test_marketplace_keeps_fewer_customers(sample_orders, rolling):
         assert market["relative"] < -0.15 and market["p_value"] < 0.01 and market["p_value_cmh"] < 0.01
         assert comparison["share"].idxmin() == "marketplace"
     sentences = " ".join(monthly.summary())
-    assert "Customers acquired via marketplace keep" in sentences and "fewer customers at month 3 than web" in sentences
+    assert (
+        "Customers acquired via marketplace keep" in sentences
+        and "fewer customers at month 3 than web" in sentences
+    )
 
 
 def test_time_to_second_order_follows_the_closed_form(sample_orders):

@@ -34,15 +34,18 @@ def test_kaplan_meier_matches_the_product_limit_reference(orders):
     assert group["customers"] == len(durations) and group["repeaters"] == int(durations["event"].sum())
     for h in (30, 90):
         survival = expected.loc[expected["days"] <= h, "survival"]
-        assert group[f"repeat_{h}"] == pytest.approx(1 - (survival.iloc[-1] if len(survival) else 1.0), abs=1e-12)
+        assert group[f"repeat_{h}"] == pytest.approx(
+            1 - (survival.iloc[-1] if len(survival) else 1.0), abs=1e-12
+        )
     assert result.logrank is None
 
 
 def test_logrank_matches_the_reference_and_segments(orders):
     result = time_to_repeat(orders, by="channel", engine="native")
     durations = repeat_durations(orders, result.observed_until.to_pydatetime(), by="channel")
-    stat, p_value = logrank_reference(durations["days"].to_numpy(), durations["event"].to_numpy(),
-                                      durations["segment"].to_numpy())
+    stat, p_value = logrank_reference(
+        durations["days"].to_numpy(), durations["event"].to_numpy(), durations["segment"].to_numpy()
+    )
     assert result.logrank.statistic == pytest.approx(stat, rel=1e-8)
     assert result.logrank.p_value == pytest.approx(p_value, rel=1e-7)
     assert result.logrank.dof == durations["segment"].nunique() - 1

@@ -54,7 +54,9 @@ def test_folder_without_tables(tmp_path):
 def test_missing_table_in_duckdb_database(tmp_path):
     db = tmp_path / "shop.duckdb"
     con = duckdb.connect(str(db))
-    con.execute("CREATE TABLE events AS SELECT 'C1' AS customer_id, TIMESTAMPTZ '2024-01-01 00:00:00+00' AS ts, 'view' AS event")
+    con.execute(
+        "CREATE TABLE events AS SELECT 'C1' AS customer_id, TIMESTAMPTZ '2024-01-01 00:00:00+00' AS ts, 'view' AS event"
+    )
     con.close()
     error = _raises(db, "orders")
     assert error.rule == "missing_table" and "shop.duckdb" in str(error) and "orders" in str(error)
@@ -152,7 +154,12 @@ def test_unparseable_timestamps_in_csv(tmp_path):
         "O3,C2,yesterday,10\n"
     )
     error = _raises(path)
-    assert (error.table, error.column, error.rule, error.n_rows) == ("orders", "ts", "unparseable_timestamp", 2)
+    assert (error.table, error.column, error.rule, error.n_rows) == (
+        "orders",
+        "ts",
+        "unparseable_timestamp",
+        2,
+    )
     assert "O2" in str(error) and "O3" in str(error) and "ISO 8601" in str(error)
 
 
@@ -163,7 +170,9 @@ def test_naive_timestamps_in_a_frame_are_rejected(orders):
 
 def test_naive_timestamps_in_csv_are_rejected_then_localised(tmp_path):
     path = tmp_path / "orders.csv"
-    path.write_text("order_id,customer_id,ts,revenue\nO1,C1,2024-01-05 10:00:00,10\nO2,C1,2024-07-05 10:00:00,12\n")
+    path.write_text(
+        "order_id,customer_id,ts,revenue\nO1,C1,2024-01-05 10:00:00,10\nO2,C1,2024-07-05 10:00:00,12\n"
+    )
     error = _raises(path)
     assert error.rule == "naive_timestamp" and error.n_rows == 2 and "Europe/Warsaw" in str(error)
     shop = open_shop(path, timezone="Europe/Warsaw")
@@ -199,7 +208,11 @@ def test_duplicate_ids(orders):
 
 @pytest.mark.parametrize(
     ("metric", "score", "rule"),
-    [("nps", 11, "nps_score_out_of_scale"), ("csat", 0, "csat_score_out_of_scale"), ("ces", 9, "ces_score_out_of_scale")],
+    [
+        ("nps", 11, "nps_score_out_of_scale"),
+        ("csat", 0, "csat_score_out_of_scale"),
+        ("ces", 9, "ces_score_out_of_scale"),
+    ],
 )
 def test_scores_outside_their_scale(surveys, metric, score, rule):
     bad = surveys.copy()
@@ -237,7 +250,9 @@ def test_very_long_feedback_text(feedback):
 
 
 def test_experiment_unit_in_two_variants():
-    table = pd.DataFrame({"experiment": ["e1", "e1", "e2"], "variant": ["a", "b", "a"], "unit_id": ["U1", "U1", "U1"]})
+    table = pd.DataFrame(
+        {"experiment": ["e1", "e1", "e2"], "variant": ["a", "b", "a"], "unit_id": ["U1", "U1", "U1"]}
+    )
     error = _raises({"experiments": table})
     assert error.rule == "duplicate_id" and error.column == "experiment + unit_id"
     assert error.rows == [{"experiment": "e1", "unit_id": "U1", "copies": 2}]
@@ -246,7 +261,11 @@ def test_experiment_unit_in_two_variants():
 # ------------------------------------------------------------------ CSV dialects
 def test_non_utf8_csv(tmp_path):
     path = tmp_path / "feedback.csv"
-    path.write_bytes("feedback_id,ts,text\nF1,2024-01-05T10:00:00Z,Très bien, livré à temps\n".replace(", livré", " livré").encode("latin-1"))
+    path.write_bytes(
+        "feedback_id,ts,text\nF1,2024-01-05T10:00:00Z,Très bien, livré à temps\n".replace(
+            ", livré", " livré"
+        ).encode("latin-1")
+    )
     digest = _digest(path)
     error = _raises(path)
     assert error.rule == "encoding" and "feedback.csv" in str(error) and "encoding='latin-1'" in str(error)
@@ -257,7 +276,9 @@ def test_non_utf8_csv(tmp_path):
 
 def test_bom_csv(tmp_path):
     path = tmp_path / "orders.csv"
-    path.write_bytes("\ufefforder_id,customer_id,ts,revenue\nO1,007,2024-01-05T10:00:00Z,10.5\n".encode("utf-8"))
+    path.write_bytes(
+        "\ufefforder_id,customer_id,ts,revenue\nO1,007,2024-01-05T10:00:00Z,10.5\n".encode("utf-8")
+    )
     table = cxlib.engine.to_pandas(open_shop(path).orders)
     assert list(table.columns[:4]) == ["order_id", "customer_id", "ts", "revenue"]
     assert table["customer_id"].iloc[0] == "007"  # ids keep leading zeros
@@ -265,7 +286,9 @@ def test_bom_csv(tmp_path):
 
 def test_semicolon_csv(tmp_path):
     path = tmp_path / "orders.csv"
-    path.write_text("order_id;customer_id;ts;revenue;channel\nO1;C1;2024-01-05T10:00:00Z;10.5;web\nO2;C2;2024-01-06T10:00:00Z;3;app\n")
+    path.write_text(
+        "order_id;customer_id;ts;revenue;channel\nO1;C1;2024-01-05T10:00:00Z;10.5;web\nO2;C2;2024-01-06T10:00:00Z;3;app\n"
+    )
     table = cxlib.engine.to_pandas(open_shop(path).orders).sort_values("order_id")
     assert table["revenue"].tolist() == [10.5, 3.0] and table["channel"].tolist() == ["web", "app"]
 
@@ -275,7 +298,9 @@ def test_mixed_types_in_csv_column(tmp_path):
     rows = "".join(f"O{i},C{i},2024-01-05T10:00:00Z,{i}.5\n" for i in range(30_000))
     path.write_text("order_id,customer_id,ts,revenue\n" + rows + "O_last,C1,2024-01-05T10:00:00Z,n/a\n")
     error = _raises(path)
-    assert (error.column, error.rule, error.n_rows) == ("revenue", "not_numeric", 1) and "O_last" in str(error)
+    assert (error.column, error.rule, error.n_rows) == ("revenue", "not_numeric", 1) and "O_last" in str(
+        error
+    )
 
 
 # ------------------------------------------------------------------ dropping
@@ -319,6 +344,8 @@ def test_unknown_encoding(tmp_path, orders):
 
 def test_csv_with_escaped_quotes_keeps_its_columns(tmp_path):
     path = tmp_path / "feedback.csv"
-    path.write_text('feedback_id,ts,text,rating\nF1,2024-01-05T10:00:00Z,"Mug ""Morning"", 350 ml, lovely",5\n')
+    path.write_text(
+        'feedback_id,ts,text,rating\nF1,2024-01-05T10:00:00Z,"Mug ""Morning"", 350 ml, lovely",5\n'
+    )
     table = cxlib.engine.to_pandas(open_shop(path).feedback)
     assert table["text"].iloc[0] == 'Mug "Morning", 350 ml, lovely' and table["rating"].iloc[0] == 5

@@ -68,7 +68,12 @@ def test_shopify_same_customer_across_spellings_gets_one_id() -> None:
     orders = from_file("shopify_orders")
     rows = list(csv.DictReader(ref.SHOPIFY.open(encoding="utf-8")))
     mixed = next(r["Email"] for r in rows if r["Email"] and r["Email"] != r["Email"].lower())
-    ids = set(orders.loc[orders["order_id"].isin({r["Name"] for r in rows if r["Email"].lower() == mixed.lower()}), "customer_id"])
+    ids = set(
+        orders.loc[
+            orders["order_id"].isin({r["Name"] for r in rows if r["Email"].lower() == mixed.lower()}),
+            "customer_id",
+        ]
+    )
     assert ids == {ref.pseudonym(mixed.lower(), SALT)}
 
 
@@ -86,8 +91,22 @@ def test_no_raw_contact_reaches_any_table() -> None:
             values = set(table[column].dropna().astype(str))
             assert not values & contacts, f"{name}.{column} holds raw contacts"
     # names, addresses and IP addresses of the exports are not carried along
-    assert set(to_pandas(shop.orders).columns) == {"order_id", "customer_id", "ts", "revenue", "discount", "items", "returned", "channel", "country", "currency"}
-    assert "reviewer_name" not in to_pandas(shop.feedback).columns and "ip_address" not in to_pandas(shop.feedback).columns
+    assert set(to_pandas(shop.orders).columns) == {
+        "order_id",
+        "customer_id",
+        "ts",
+        "revenue",
+        "discount",
+        "items",
+        "returned",
+        "channel",
+        "country",
+        "currency",
+    }
+    assert (
+        "reviewer_name" not in to_pandas(shop.feedback).columns
+        and "ip_address" not in to_pandas(shop.feedback).columns
+    )
 
 
 @pytest.mark.parametrize("reader", ["pandas_text", "pandas_typed", "polars"])
@@ -104,31 +123,43 @@ def test_shopify_in_memory_frames_give_the_file_result(reader: str) -> None:
 
 line_items = st.lists(
     st.tuples(
-        st.integers(1, 6),                       # order number
-        st.integers(1, 4),                       # quantity
+        st.integers(1, 6),  # order number
+        st.integers(1, 4),  # quantity
         st.sampled_from(["a@x.example", "B@x.example", "+48 600 100 200"]),
         st.sampled_from(["web", "pos", "iphone"]),
     ),
-    min_size=1, max_size=30,
+    min_size=1,
+    max_size=30,
 )
 
 
 @settings(max_examples=8, deadline=None)
 @given(items=line_items, seed=st.randoms(use_true_random=False))
-def test_shopify_orders_do_not_depend_on_row_order(items: list[tuple[int, int, str, str]], seed: object) -> None:
+def test_shopify_orders_do_not_depend_on_row_order(
+    items: list[tuple[int, int, str, str]], seed: object
+) -> None:
     rows = []
     seen: set[int] = set()
     for number, quantity, contact, source in items:
         first = number not in seen
         seen.add(number)
-        rows.append({
-            "Name": f"#{number}", "Email": contact if "@" in contact else "", "Created at": f"2024-03-0{number} 10:00:00 +0100",
-            "Lineitem quantity": str(quantity), "Total": f"{number * 10}.50" if first else "", "Phone": "" if "@" in contact else (contact if first else ""),
-            "Source": source if first else "",
-        })
+        rows.append(
+            {
+                "Name": f"#{number}",
+                "Email": contact if "@" in contact else "",
+                "Created at": f"2024-03-0{number} 10:00:00 +0100",
+                "Lineitem quantity": str(quantity),
+                "Total": f"{number * 10}.50" if first else "",
+                "Phone": "" if "@" in contact else (contact if first else ""),
+                "Source": source if first else "",
+            }
+        )
     frame = pd.DataFrame(rows)
     shuffled = frame.sample(frac=1.0, random_state=seed.randint(0, 10_000)).reset_index(drop=True)  # type: ignore[attr-defined]
-    orders = [canon(cxlib.open_shop({"orders": f}, mapping="shopify_orders").orders, "order_id") for f in (frame, shuffled)]
+    orders = [
+        canon(cxlib.open_shop({"orders": f}, mapping="shopify_orders").orders, "order_id")
+        for f in (frame, shuffled)
+    ]
     pd.testing.assert_frame_equal(orders[0], orders[1])
     assert orders[0]["items"].sum() == sum(q for _, q, _, _ in items)
     assert list(orders[0]["revenue"]) == [number * 10 + 0.5 for number in sorted({n for n, _, _, _ in items})]
@@ -169,7 +200,9 @@ def test_shopify_bad_quantity_names_the_order(tmp_path: Path) -> None:
     rows[3]["Lineitem quantity"] = "two"
     with pytest.raises(cxlib.DataError) as err:
         cxlib.open_shop(_write_shopify(tmp_path / "orders_export_1.csv", rows), mapping="shopify_orders")
-    assert err.value.rule == "not_numeric" and err.value.rows == [{"order_id": rows[3]["Name"], "line_quantity": "two"}]
+    assert err.value.rule == "not_numeric" and err.value.rows == [
+        {"order_id": rows[3]["Name"], "line_quantity": "two"}
+    ]
 
 
 # ----------------------------------------------------------------------------- surveys and reviews
@@ -189,7 +222,9 @@ def test_survey_headers_not_recognised_can_be_named(tmp_path: Path) -> None:
     (tmp_path / "survey_responses.csv").write_text(text, encoding="utf-8")
     plain = cxlib.open_shop(tmp_path, mapping="survey_export").surveys
     assert set(to_pandas(plain)["metric"]) == {"csat"}
-    named = cxlib.open_shop(tmp_path, mapping={"surveys": {"preset": "survey_export", "columns": {"Q1": "nps"}}})
+    named = cxlib.open_shop(
+        tmp_path, mapping={"surveys": {"preset": "survey_export", "columns": {"Q1": "nps"}}}
+    )
     assert_same(canon(named.surveys, "response_id"), ref.survey_answers(SALT), "response_id")
 
 
@@ -224,7 +259,11 @@ def test_contact_normalisation_examples() -> None:
     assert normalize_contact("+48 (601) 234-567") == "+48601234567"
     assert normalize_contact("'+31 6 1234 5678") == "+31612345678"
     assert normalize_contact("C-0001 ") == "C-0001"
-    assert normalize_contact("   ") is None and normalize_contact(None) is None and normalize_contact(float("nan")) is None
+    assert (
+        normalize_contact("   ") is None
+        and normalize_contact(None) is None
+        and normalize_contact(float("nan")) is None
+    )
 
 
 contacts = st.one_of(
@@ -236,15 +275,24 @@ contacts = st.one_of(
 
 
 @settings(max_examples=40, deadline=None)
-@given(values=st.lists(contacts, min_size=1, max_size=25), salt=st.text(alphabet="abcXYZ019_-", min_size=1, max_size=12))
+@given(
+    values=st.lists(contacts, min_size=1, max_size=25),
+    salt=st.text(alphabet="abcXYZ019_-", min_size=1, max_size=12),
+)
 def test_engine_pseudonyms_equal_privacy_pseudonymize(values: list[str | None], salt: str) -> None:
     expected = [ref.pseudonym(v, salt) for v in values]
     # the Python function is privacy.pseudonymize of the normalised key
     keys = [normalize_contact(v) for v in values]
-    assert pseudonymize_contacts(values, salt) == [None if k is None else pseudonymize([k], salt)[0] for k in keys] == expected
+    assert (
+        pseudonymize_contacts(values, salt)
+        == [None if k is None else pseudonymize([k], salt)[0] for k in keys]
+        == expected
+    )
     # the engine (DuckDB SQL) gives the same, from a DuckDB relation and from pandas and polars frames
     frame = pd.DataFrame({"key": pd.Series(values, dtype=object)})
-    relation = duckdb_connection().from_arrow(pl.DataFrame({"key": values}, schema={"key": pl.String}).to_arrow())
+    relation = duckdb_connection().from_arrow(
+        pl.DataFrame({"key": values}, schema={"key": pl.String}).to_arrow()
+    )
     for native in (frame, pl.from_pandas(frame.astype({"key": "string"})), relation):
         hashed = pseudonymize_columns(nw.from_native(native), ["key"], salt, table="t")
         got = to_pandas(hashed)["key"]
@@ -255,7 +303,11 @@ def test_missing_salt_names_the_column_and_the_fix(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("CXLAB_SALT")
     with pytest.raises(cxlib.DataError) as err:
         cxlib.open_shop(ref.SURVEY, mapping="survey_export")
-    assert err.value.rule == "missing_salt" and err.value.column == "customer_id" and "CXLAB_SALT" in str(err.value)
+    assert (
+        err.value.rule == "missing_salt"
+        and err.value.column == "customer_id"
+        and "CXLAB_SALT" in str(err.value)
+    )
     # a salt in the mapping works too, and gives other pseudonyms than another salt
     mapping = {"salt": "other", "surveys": "survey_export"}
     answers = to_pandas(cxlib.open_shop(ref.SURVEY, mapping=mapping).surveys)
@@ -263,12 +315,21 @@ def test_missing_salt_names_the_column_and_the_fix(monkeypatch: pytest.MonkeyPat
 
 
 def test_pseudonymize_key_works_for_a_plain_mapping_too() -> None:
-    frame = pd.DataFrame({
-        "Order": ["A1", "A2"], "E-mail": ["Jane@Example.com", "jane@example.com "],
-        "When": ["2024-01-01T10:00:00Z", "2024-01-02T10:00:00Z"], "Amount": [10.0, 12.5],
-    })
+    frame = pd.DataFrame(
+        {
+            "Order": ["A1", "A2"],
+            "E-mail": ["Jane@Example.com", "jane@example.com "],
+            "When": ["2024-01-01T10:00:00Z", "2024-01-02T10:00:00Z"],
+            "Amount": [10.0, 12.5],
+        }
+    )
     before = frame.copy()
-    mapping = {"orders": {"columns": {"Order": "order_id", "E-mail": "customer_id", "When": "ts", "Amount": "revenue"}, "pseudonymize": ["customer_id"]}}
+    mapping = {
+        "orders": {
+            "columns": {"Order": "order_id", "E-mail": "customer_id", "When": "ts", "Amount": "revenue"},
+            "pseudonymize": ["customer_id"],
+        }
+    }
     orders = to_pandas(cxlib.open_shop({"orders": frame}, mapping=mapping).orders)
     assert list(orders["customer_id"]) == [ref.pseudonym("jane@example.com", SALT)] * 2
     pd.testing.assert_frame_equal(frame, before)  # nothing the user supplied is modified
@@ -277,7 +338,9 @@ def test_pseudonymize_key_works_for_a_plain_mapping_too() -> None:
 def test_folder_with_all_exports_and_its_mapping_file(tmp_path: Path) -> None:
     for path in (ref.SHOPIFY, *ref.GA4, ref.SURVEY, ref.REVIEWS):
         shutil.copy(path, tmp_path / path.name)
-    (tmp_path / "mapping.yaml").write_text("orders: shopify_orders\nevents: ga4_events\nsurveys: survey_export\nfeedback: review_export\n")
+    (tmp_path / "mapping.yaml").write_text(
+        "orders: shopify_orders\nevents: ga4_events\nsurveys: survey_export\nfeedback: review_export\n"
+    )
     shop = cxlib.open_shop(tmp_path)
     assert set(shop.tables()) == {"orders", "events", "surveys", "feedback"}
     assert "mapping: mapping.yaml" in shop.source

@@ -23,7 +23,12 @@ def _salt(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_every_preset_loads_and_describes_itself() -> None:
     assert available_presets() == ["ga4_events", "review_export", "shopify_orders", "survey_export"]
     tables = {name: set(load_mapping(name).tables) for name in available_presets()}
-    assert tables == {"ga4_events": {"events"}, "review_export": {"feedback"}, "shopify_orders": {"orders"}, "survey_export": {"surveys"}}
+    assert tables == {
+        "ga4_events": {"events"},
+        "review_export": {"feedback"},
+        "shopify_orders": {"orders"},
+        "survey_export": {"surveys"},
+    }
     assert all(preset_description(name) for name in available_presets())
 
 
@@ -64,12 +69,21 @@ def test_bad_mappings_say_what_is_wrong(mapping: object, message: str) -> None:
 
 
 def test_simple_renames_still_work_and_full_form_adds_patterns() -> None:
-    raw = orders_frame().rename(columns={"order_id": "Order ID", "customer_id": "Customer", "revenue": "Total amount (EUR)"})
+    raw = orders_frame().rename(
+        columns={"order_id": "Order ID", "customer_id": "Customer", "revenue": "Total amount (EUR)"}
+    )
     simple = {"orders": {"Order ID": "order_id", "Customer": "customer_id", "Total amount (EUR)": "revenue"}}
-    full = {"orders": {"columns": {"Order ID": "order_id", "Customer": "customer_id"}, "match": {"revenue": "(?i)^total"}}}
+    full = {
+        "orders": {
+            "columns": {"Order ID": "order_id", "Customer": "customer_id"},
+            "match": {"revenue": "(?i)^total"},
+        }
+    }
     expected = to_pandas(cxlib.open_shop({"orders": orders_frame()}).orders)
     for mapping in (simple, full):
-        pd.testing.assert_frame_equal(to_pandas(cxlib.open_shop({"orders": raw}, mapping=mapping).orders), expected)
+        pd.testing.assert_frame_equal(
+            to_pandas(cxlib.open_shop({"orders": raw}, mapping=mapping).orders), expected
+        )
 
 
 def test_a_strict_rename_of_a_missing_column_is_an_error_a_preset_rename_is_not() -> None:
@@ -77,7 +91,10 @@ def test_a_strict_rename_of_a_missing_column_is_an_error_a_preset_rename_is_not(
     orders = to_pandas(cxlib.open_shop({"orders": frame}, mapping="shopify_orders").orders)
     assert "discount" not in orders.columns and "channel" not in orders.columns and len(orders) == 82
     with pytest.raises(cxlib.DataError) as err:
-        cxlib.open_shop({"orders": frame}, mapping={"orders": {"preset": "shopify_orders", "columns": {"Discount Amount": "discount"}}})
+        cxlib.open_shop(
+            {"orders": frame},
+            mapping={"orders": {"preset": "shopify_orders", "columns": {"Discount Amount": "discount"}}},
+        )
     assert err.value.rule == "mapping_column_missing" and err.value.column == "Discount Amount"
 
 
@@ -110,9 +127,15 @@ def test_a_single_export_file_and_per_table_timezone(tmp_path: Path) -> None:
     with pytest.raises(cxlib.DataError) as err:
         cxlib.open_shop(path, mapping="review_export")
     assert err.value.rule == "naive_timestamp" and err.value.column == "ts"
-    local = to_pandas(cxlib.open_shop(path, mapping={"feedback": {"preset": "review_export", "timezone": "Europe/Warsaw"}}).feedback)
+    local = to_pandas(
+        cxlib.open_shop(
+            path, mapping={"feedback": {"preset": "review_export", "timezone": "Europe/Warsaw"}}
+        ).feedback
+    )
     utc = to_pandas(cxlib.open_shop(ref.REVIEWS, mapping="review_export").feedback)
-    shift = (utc.set_index("text")["ts"].sort_index() - local.set_index("text")["ts"].sort_index()).dt.total_seconds()
+    shift = (
+        utc.set_index("text")["ts"].sort_index() - local.set_index("text")["ts"].sort_index()
+    ).dt.total_seconds()
     assert set(shift.unique()) == {3600.0, 7200.0}  # CET before 31 March, CEST after
 
 

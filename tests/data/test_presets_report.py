@@ -21,7 +21,9 @@ MAPPING = "orders: shopify_orders\nevents: ga4_events\nsurveys: survey_export\nf
 
 
 @pytest.mark.notebooks
-def test_every_preset_renders_into_the_data_health_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_preset_renders_into_the_data_health_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CXLAB_SALT", "report-test-salt")
     data = tmp_path / "exports"
     data.mkdir()
@@ -41,5 +43,7 @@ def test_every_preset_renders_into_the_data_health_report(tmp_path: Path, monkey
     assert "mapping: mapping.yaml" in html
     leaked = [c for c in ref.raw_contacts() if c in html]
     assert not leaked, f"raw contacts in the report: {leaked[:3]}"
-    assert "&lt;img src=x onerror=alert(1)&gt; the throw" in html and "<img src=x" not in html  # shown, escaped
+    assert (
+        "&lt;img src=x onerror=alert(1)&gt; the throw" in html and "<img src=x" not in html
+    )  # shown, escaped
     assert page.stat().st_size < 6_000_000

@@ -20,10 +20,18 @@ import pytest
 from scipy import stats
 
 from cxlib.data.sample import (
-    SCHEMAS, TABLE_NAMES, TRUTH, generate_arrow_tables, generate_sample, generate_tables,
+    SCHEMAS,
+    TABLE_NAMES,
+    TRUTH,
+    generate_arrow_tables,
+    generate_sample,
+    generate_tables,
 )
 from cxlib.data.sample_truth import (
-    bgnbd_expected_repeats, bgnbd_p_no_repeat, expected_clipped_score, nps_latent_mean,
+    bgnbd_expected_repeats,
+    bgnbd_p_no_repeat,
+    expected_clipped_score,
+    nps_latent_mean,
     score_probabilities,
 )
 
@@ -57,12 +65,17 @@ def _within(observed: float, expected: float, se: float, what: str, k: float = K
 def _sessions(events: pd.DataFrame) -> pd.DataFrame:
     """One row per session: has cart / purchase, channel, device, source."""
     flags = events.assign(
-        cart=events["event"].eq("add_to_cart"), buy=events["event"].eq("purchase"),
+        cart=events["event"].eq("add_to_cart"),
+        buy=events["event"].eq("purchase"),
         shop=events["event"].isin(["product_view", "search", "add_to_cart"]),
     )
     return flags.groupby("session_id", sort=True).agg(
-        cart=("cart", "max"), buy=("buy", "max"), shop=("shop", "max"),
-        channel=("channel", "first"), device=("device", "first"), source=("source", "first"),
+        cart=("cart", "max"),
+        buy=("buy", "max"),
+        shop=("shop", "max"),
+        channel=("channel", "first"),
+        device=("device", "first"),
+        source=("source", "first"),
     )
 
 
@@ -104,8 +117,13 @@ def test_ids_are_unique_strings(shop):
 
 def test_timestamps_in_span_and_not_in_future(shop):
     now = pd.Timestamp.now(tz="UTC")
-    for name, col in (("events", "ts"), ("orders", "ts"), ("surveys", "ts"), ("feedback", "ts"),
-                      ("experiments", "exposed_ts")):
+    for name, col in (
+        ("events", "ts"),
+        ("orders", "ts"),
+        ("surveys", "ts"),
+        ("feedback", "ts"),
+        ("experiments", "exposed_ts"),
+    ):
         ts = shop[name][col]
         assert str(ts.dtype) == "datetime64[us, UTC]", name
         assert ts.notna().all(), name
@@ -156,8 +174,15 @@ def test_purchase_events_match_orders_one_to_one(which, request):
 def test_event_vocabulary_and_session_order(small):
     ev = small["events"]
     assert set(ev["event"]) == {
-        "session_start", "product_view", "search", "add_to_cart", "checkout_start", "payment",
-        "purchase", "return_request", "support_contact",
+        "session_start",
+        "product_view",
+        "search",
+        "add_to_cart",
+        "checkout_start",
+        "payment",
+        "purchase",
+        "return_request",
+        "support_contact",
     }
     first = ev.sort_values(["session_id", "ts"]).groupby("session_id")["event"].first()
     assert first.eq("session_start").all()
@@ -212,12 +237,14 @@ def test_session_conversion_by_source(shop):
 def _customer_summary(orders: pd.DataFrame) -> pd.DataFrame:
     o = orders.sort_values(["customer_id", "ts", "order_id"])
     first = o.groupby("customer_id").first()
-    summary = pd.DataFrame({
-        "x": o.groupby("customer_id").size() - 1,
-        "T": (SPAN_END - first["ts"]) / WEEK,
-        "channel": first["channel"],
-        "first_value": first["revenue"],
-    })
+    summary = pd.DataFrame(
+        {
+            "x": o.groupby("customer_id").size() - 1,
+            "T": (SPAN_END - first["ts"]) / WEEK,
+            "channel": first["channel"],
+            "first_value": first["revenue"],
+        }
+    )
     return summary
 
 
@@ -249,8 +276,11 @@ def test_retention_differs_by_acquisition_channel(shop):
     stats_ = {}
     for channel, (a, b) in o.bgnbd_ab.items():
         g = cs[cs["channel"].eq(channel)]
-        stats_[channel] = (g["x"].mean(), g["x"].std(ddof=1) / np.sqrt(len(g)),
-                           bgnbd_expected_repeats(g["T"].to_numpy(), o.bgnbd_r, o.bgnbd_alpha, a, b).mean())
+        stats_[channel] = (
+            g["x"].mean(),
+            g["x"].std(ddof=1) / np.sqrt(len(g)),
+            bgnbd_expected_repeats(g["T"].to_numpy(), o.bgnbd_r, o.bgnbd_alpha, a, b).mean(),
+        )
     for other in ("web", "app"):
         diff = stats_[other][0] - stats_["marketplace"][0]
         se = np.hypot(stats_[other][1], stats_["marketplace"][1])
@@ -309,18 +339,26 @@ def test_order_attributes(shop):
 def _survey_orders(shop, metric):
     s = shop["surveys"]
     s = s[s["metric"].eq(metric)]
-    return s.merge(shop["orders"][["order_id", "delivery_days", "returned", "device"]], on="order_id",
-                   validate="many_to_one")
+    return s.merge(
+        shop["orders"][["order_id", "delivery_days", "returned", "device"]],
+        on="order_id",
+        validate="many_to_one",
+    )
 
 
 def test_nps_drivers_recovered_by_ols(shop):
     d = _survey_orders(shop, "nps")
     d = d[d["channel"].ne("store")]
     sv = TRUTH.surveys
-    X = np.column_stack([
-        np.ones(len(d)), d["delivery_days"], d["returned"].astype(float),
-        d["channel"].eq("app").astype(float), d["channel"].eq("marketplace").astype(float),
-    ])
+    X = np.column_stack(
+        [
+            np.ones(len(d)),
+            d["delivery_days"],
+            d["returned"].astype(float),
+            d["channel"].eq("app").astype(float),
+            d["channel"].eq("marketplace").astype(float),
+        ]
+    )
     y = d["score"].to_numpy(float)
     beta, *_ = np.linalg.lstsq(X, y, rcond=None)
     resid = y - X @ beta
@@ -329,8 +367,15 @@ def test_nps_drivers_recovered_by_ols(shop):
     # What OLS estimates on the observed 0–10 scale: regress E[score | x] on x.
     mu = nps_latent_mean(d["delivery_days"], d["returned"], d["channel"])
     target, *_ = np.linalg.lstsq(X, expected_clipped_score(mu, sv.nps_sigma, 0, 10), rcond=None)
-    latent = np.array([sv.nps_intercept, sv.nps_delivery_day, sv.nps_returned,
-                       sv.nps_channel["app"], sv.nps_channel["marketplace"]])
+    latent = np.array(
+        [
+            sv.nps_intercept,
+            sv.nps_delivery_day,
+            sv.nps_returned,
+            sv.nps_channel["app"],
+            sv.nps_channel["marketplace"],
+        ]
+    )
     names = ["intercept", "delivery_days", "returned", "app", "marketplace"]
     for j, name in enumerate(names):
         _within(beta[j], target[j], se[j], f"NPS OLS {name}")
@@ -352,8 +397,12 @@ def test_csat_by_resolution(shop):
     d = _survey_orders(shop, "csat")
     sv = TRUTH.surveys
     ch = d["channel"].map(sv.csat_channel).to_numpy()
-    mu = (sv.csat_intercept + sv.csat_resolved * d["resolved"].astype(float).to_numpy()
-          + sv.csat_returned * d["returned"].to_numpy(float) + ch)
+    mu = (
+        sv.csat_intercept
+        + sv.csat_resolved * d["resolved"].astype(float).to_numpy()
+        + sv.csat_returned * d["returned"].to_numpy(float)
+        + ch
+    )
     p_top2 = score_probabilities(mu, sv.csat_sigma, 1, 5)[:, 3:].sum(1)
     top2 = d["score"].to_numpy() >= 4
     resolved = d["resolved"].astype(bool).to_numpy()
@@ -370,8 +419,11 @@ def test_ces_by_touchpoint_and_device(shop):
     d = _survey_orders(shop, "ces")
     sv = TRUTH.surveys
     chk = d[d["touchpoint"].eq("checkout")]
-    mu = (sv.ces_checkout_intercept + sv.ces_checkout_mobile * chk["device"].eq("mobile").to_numpy()
-          + chk["channel"].map(sv.ces_checkout_channel).to_numpy())
+    mu = (
+        sv.ces_checkout_intercept
+        + sv.ces_checkout_mobile * chk["device"].eq("mobile").to_numpy()
+        + chk["channel"].map(sv.ces_checkout_channel).to_numpy()
+    )
     expected = expected_clipped_score(mu, sv.ces_sigma, 1, 7)
     for device in ("desktop", "mobile"):
         g = chk["device"].eq(device).to_numpy()
@@ -415,15 +467,22 @@ def test_feedback_ratings_follow_order_experience(shop):
     f = shop["feedback"]
     fb = TRUTH.feedback
     rev = f[f["source"].eq("review")].merge(
-        shop["orders"][["order_id", "delivery_days", "returned"]], on="order_id", validate="many_to_one")
+        shop["orders"][["order_id", "delivery_days", "returned"]], on="order_id", validate="many_to_one"
+    )
     days = rev["delivery_days"].fillna(0).to_numpy()
-    mu = (fb.review_intercept + fb.review_delivery_day * days + fb.review_returned * rev["returned"].to_numpy()
-          + rev["channel"].map(fb.review_channel).to_numpy())
+    mu = (
+        fb.review_intercept
+        + fb.review_delivery_day * days
+        + fb.review_returned * rev["returned"].to_numpy()
+        + rev["channel"].map(fb.review_channel).to_numpy()
+    )
     expected = expected_clipped_score(mu, fb.review_sigma, 1, 5)
     y = rev["rating"].to_numpy(float)
     for flag in (False, True):
         g = rev["returned"].to_numpy() == flag
-        _within(y[g].mean(), expected[g].mean(), y[g].std(ddof=1) / np.sqrt(g.sum()), f"review returned={flag}")
+        _within(
+            y[g].mean(), expected[g].mean(), y[g].std(ddof=1) / np.sqrt(g.sum()), f"review returned={flag}"
+        )
     slope = np.polyfit(days[~rev["returned"].to_numpy()], y[~rev["returned"].to_numpy()], 1)[0]
     assert slope < -0.1
     assert f.loc[f["source"].eq("social"), "order_id"].isna().all()
@@ -481,8 +540,10 @@ def _arms(shop, name):
 
 def test_sample_ratio_mismatch(shop):
     x = TRUTH.experiments
-    for name, planned, srm in (("checkout_redesign", x.checkout_treatment_share, False),
-                               ("free_shipping_banner", x.banner_planned_share, True)):
+    for name, planned, srm in (
+        ("checkout_redesign", x.checkout_treatment_share, False),
+        ("free_shipping_banner", x.banner_planned_share, True),
+    ):
         counts = _arms(shop, name).size()
         n = counts.sum()
         p = stats.chisquare(counts[["control", "treatment"]], [n * (1 - planned), n * planned]).pvalue
@@ -499,7 +560,9 @@ def test_checkout_lift_is_planted_and_detectable(shop):
     c, t = g.loc["control"], g.loc["treatment"]
     lift = t["mean"] / c["mean"] - 1
     # Delta method (Deng, Knoblich & Lu 2018).
-    se = np.sqrt(t["var"] / (t["size"] * c["mean"] ** 2) + t["mean"] ** 2 * c["var"] / (c["size"] * c["mean"] ** 4))
+    se = np.sqrt(
+        t["var"] / (t["size"] * c["mean"] ** 2) + t["mean"] ** 2 * c["var"] / (c["size"] * c["mean"] ** 4)
+    )
     _within(lift, x.checkout_relative_lift, se, "checkout relative lift")
     exp_c, exp_t = x.checkout_conversion
     _within(c["mean"], exp_c, np.sqrt(exp_c * (1 - exp_c) / c["size"]), "control conversion")

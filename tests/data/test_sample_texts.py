@@ -19,8 +19,12 @@ from cxlib.data.sample_texts import (
 )
 
 # Simplified-only characters (their traditional forms differ) that must never appear in zh-Hant.
-SIMPLIFIED_ONLY = "这说没货递发对时们个为过后问买东门还实质钱网页码应价务员热线单坏给钟让题决处难贵优结账机闪筛选态样签经"
-TRADITIONAL_ONLY = "這說沒貨遞發對時們個為過後問買東門還實質錢網頁碼應價務員熱線單壞給鐘讓題決處難貴優結帳機閃篩選態樣簽經"
+SIMPLIFIED_ONLY = (
+    "这说没货递发对时们个为过后问买东门还实质钱网页码应价务员热线单坏给钟让题决处难贵优结账机闪筛选态样签经"
+)
+TRADITIONAL_ONLY = (
+    "這說沒貨遞發對時們個為過後問買東門還實質錢網頁碼應價務員熱線單壞給鐘讓題決處難貴優結帳機閃篩選態樣簽經"
+)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 
@@ -208,10 +212,39 @@ def test_mixed_aspect_texts(variant: str) -> None:
 
 
 def test_english_sentiment_words(samples) -> None:
-    negative = {"never", "not", "poor", "bad", "slow", "rude", "broke", "cheap", "expensive",
-                "declined", "crashed", "didn't", "haven't", "disappointing", "waste", "late"}
-    positive = {"happy", "easy", "helpful", "perfect", "perfectly", "smoothly", "quick",
-                "good", "great", "friendly", "excellent", "recommend", "definitely"}
+    negative = {
+        "never",
+        "not",
+        "poor",
+        "bad",
+        "slow",
+        "rude",
+        "broke",
+        "cheap",
+        "expensive",
+        "declined",
+        "crashed",
+        "didn't",
+        "haven't",
+        "disappointing",
+        "waste",
+        "late",
+    }
+    positive = {
+        "happy",
+        "easy",
+        "helpful",
+        "perfect",
+        "perfectly",
+        "smoothly",
+        "quick",
+        "good",
+        "great",
+        "friendly",
+        "excellent",
+        "recommend",
+        "definitely",
+    }
 
     def rate(words: set[str], ratings: set[int]) -> float:
         texts = [t for r, t, _ in samples["en"] if r in ratings]

@@ -15,7 +15,9 @@ from tests.data.conftest import orders_frame, surveys_frame
 
 def _canonical(frame) -> pd.DataFrame:
     table = to_pandas(frame).sort_values(list(to_pandas(frame).columns[:1])).reset_index(drop=True)
-    return table.astype({c: "object" for c in table.columns if table[c].dtype.kind in "OTU" or str(table[c].dtype) == "str"})
+    return table.astype(
+        {c: "object" for c in table.columns if table[c].dtype.kind in "OTU" or str(table[c].dtype) == "str"}
+    )
 
 
 @pytest.fixture
@@ -34,7 +36,9 @@ def test_folder_of_parquet(tmp_path, expected):
 
 
 def test_folder_of_csv_and_single_file(tmp_path, expected):
-    orders_frame().assign(ts=orders_frame()["ts"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")).to_csv(tmp_path / "orders.csv", index=False)
+    orders_frame().assign(ts=orders_frame()["ts"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")).to_csv(
+        tmp_path / "orders.csv", index=False
+    )
     pd.testing.assert_frame_equal(_canonical(cxlib.open_shop(tmp_path).orders), expected)
     pd.testing.assert_frame_equal(_canonical(cxlib.open_shop(tmp_path / "orders.csv").orders), expected)
 
@@ -73,13 +77,22 @@ def test_in_memory_frames_stay_on_their_backend(kind, expected):
 
 
 def test_mapping_from_yaml_renames_onto_the_contract(tmp_path, expected):
-    raw = orders_frame().rename(columns={"order_id": "Order ID", "customer_id": "Customer", "revenue": "Total"})
+    raw = orders_frame().rename(
+        columns={"order_id": "Order ID", "customer_id": "Customer", "revenue": "Total"}
+    )
     raw.to_csv(tmp_path / "orders.csv", index=False)
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text("orders:\n  Order ID: order_id\n  Customer: customer_id\n  Total: revenue\n")
-    pd.testing.assert_frame_equal(_canonical(cxlib.open_shop(tmp_path / "orders.csv", mapping=mapping).orders), expected)
     pd.testing.assert_frame_equal(
-        _canonical(cxlib.open_shop({"orders": raw}, mapping={"orders": {"Order ID": "order_id", "Customer": "customer_id", "Total": "revenue"}}).orders),
+        _canonical(cxlib.open_shop(tmp_path / "orders.csv", mapping=mapping).orders), expected
+    )
+    pd.testing.assert_frame_equal(
+        _canonical(
+            cxlib.open_shop(
+                {"orders": raw},
+                mapping={"orders": {"Order ID": "order_id", "Customer": "customer_id", "Total": "revenue"}},
+            ).orders
+        ),
         expected,
     )
 
@@ -90,11 +103,25 @@ def test_unknown_preset_lists_presets():
 
 
 def test_timestamps_with_offsets_become_utc():
-    raw = orders_frame().assign(ts=["2024-01-05T10:00:00+02:00", "2024-01-05T10:00:00Z", "2024-01-05 10:00:00 UTC",
-                                    "2024-01-05T10:00:00.5-05:00", "2024-01-05T10:00:00+0100", "2024-01-05T23:30:00+01:00"])
+    raw = orders_frame().assign(
+        ts=[
+            "2024-01-05T10:00:00+02:00",
+            "2024-01-05T10:00:00Z",
+            "2024-01-05 10:00:00 UTC",
+            "2024-01-05T10:00:00.5-05:00",
+            "2024-01-05T10:00:00+0100",
+            "2024-01-05T23:30:00+01:00",
+        ]
+    )
     ts = to_pandas(cxlib.open_shop({"orders": raw}).orders)["ts"]
-    assert list(ts.dt.strftime("%m-%d %H:%M:%S")) == ["01-05 08:00:00", "01-05 10:00:00", "01-05 10:00:00",
-                                                      "01-05 15:00:00", "01-05 09:00:00", "01-05 22:30:00"]
+    assert list(ts.dt.strftime("%m-%d %H:%M:%S")) == [
+        "01-05 08:00:00",
+        "01-05 10:00:00",
+        "01-05 10:00:00",
+        "01-05 15:00:00",
+        "01-05 09:00:00",
+        "01-05 22:30:00",
+    ]
 
 
 def test_extra_columns_are_kept(tmp_path):

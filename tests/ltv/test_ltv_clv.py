@@ -38,7 +38,8 @@ def test_clv_equals_month_by_month_loop(cdnow_summary, cdnow_models):
         assert got["clv"] == pytest.approx(0.3 * spend * total, rel=1e-9)
         assert got["expected_value"] == pytest.approx(spend, rel=1e-12)
         assert got["expected_purchases"] == pytest.approx(
-            bgnbd_expected_direct(bg.theta, 6 * month, row.frequency, row.recency, row.T), rel=1e-9)
+            bgnbd_expected_direct(bg.theta, 6 * month, row.frequency, row.recency, row.T), rel=1e-9
+        )
 
 
 @pytest.mark.parametrize("fit", [fit_bgnbd, fit_pareto_nbd])
@@ -50,8 +51,9 @@ def test_without_discount_clv_is_spend_times_purchases(fit, cdnow_summary, cdnow
     np.testing.assert_allclose(t["clv"], t["expected_value"] * t["expected_purchases"], rtol=1e-10)
     assert t["clv_ci_low"].isna().all()
     # Discounting only lowers the value, month by month.
-    discounted = discounted_purchases(purchases, t["frequency"], t["recency"], t["T"], horizon_months=12,
-                                      discount_rate=0.05)
+    discounted = discounted_purchases(
+        purchases, t["frequency"], t["recency"], t["T"], horizon_months=12, discount_rate=0.05
+    )
     assert np.all(discounted <= t["expected_purchases"].to_numpy() + 1e-12)
     assert np.all(discounted >= t["expected_purchases"].to_numpy() / 1.05**12 - 1e-12)
 
@@ -62,21 +64,26 @@ def test_total_interval_agrees_with_parametric_simulation(cdnow_summary, cdnow_m
     value = clv(bg, gg, cdnow_summary, horizon_months=12, discount_rate=0.01)
     total = value.total()
     rng = np.random.default_rng(5)
-    x, tx, T, m = (cdnow_summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T", "monetary_value"))
+    x, tx, T, m = (
+        cdnow_summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T", "monetary_value")
+    )
     keys, inverse = np.unique(np.column_stack([x, tx, T]), axis=0, return_inverse=True)
     draws = []
     for _ in range(200):
         th_bg = np.exp(rng.multivariate_normal(np.log(bg.theta), bg.cov / np.outer(bg.theta, bg.theta)))
         th_gg = np.exp(rng.multivariate_normal(np.log(gg.theta), gg.cov / np.outer(gg.theta, gg.theta)))
-        disc = discounted_purchases(bg.with_params(th_bg), keys[:, 0], keys[:, 1], keys[:, 2],
-                                    horizon_months=12, discount_rate=0.01)[inverse.ravel()]
+        disc = discounted_purchases(
+            bg.with_params(th_bg), keys[:, 0], keys[:, 1], keys[:, 2], horizon_months=12, discount_rate=0.01
+        )[inverse.ravel()]
         draws.append(float((gg.with_params(th_gg).expected_value(x, m) * disc).sum()))
     sd_sim = np.std(np.log(draws), ddof=1)
     sd_delta = np.log(total.ci_high / total.value) / 1.959963984540054
     assert sd_delta == pytest.approx(sd_sim, rel=0.15)
     assert total.value == pytest.approx(float(value.table["clv"].sum()))
     assert total.ci_low < total.value < total.ci_high
-    assert (value.table["clv_ci_low"] <= value.table["clv"]).all() and (value.table["clv"] <= value.table["clv_ci_high"]).all()
+    assert (value.table["clv_ci_low"] <= value.table["clv"]).all() and (
+        value.table["clv"] <= value.table["clv_ci_high"]
+    ).all()
 
 
 def test_segments_concentration_and_top_share(cdnow_transactions):
@@ -98,7 +105,9 @@ def test_segments_concentration_and_top_share(cdnow_transactions):
     assert conc["share_of_value"].is_monotonic_decreasing
     top = np.sort(t["clv"].to_numpy())[::-1][: int(np.ceil(0.1 * len(t)))].sum() / t["clv"].sum()
     assert value.top_share(0.1) == pytest.approx(top)
-    assert conc["share_of_value"].iloc[0] == pytest.approx(np.sort(t["clv"].to_numpy())[::-1][:236].sum() / t["clv"].sum())
+    assert conc["share_of_value"].iloc[0] == pytest.approx(
+        np.sort(t["clv"].to_numpy())[::-1][:236].sum() / t["clv"].sum()
+    )
     text = " ".join(value.summary())
     assert "USD" in text and "2,357 customers" in text
     histogram = value.figure().data[0]

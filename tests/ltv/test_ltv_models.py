@@ -32,8 +32,11 @@ def bgnbd_loglik_direct(theta, x, tx, T):
     r, alpha, a, b = theta
     common = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) - special.betaln(a, b)
     a1 = np.exp(common + special.betaln(a, b + x) - (r + x) * np.log(alpha + T))
-    a2 = np.where(x > 0, np.exp(common + special.betaln(a + 1, np.maximum(b + x - 1, 1e-300))
-                                - (r + x) * np.log(alpha + tx)), 0.0)
+    a2 = np.where(
+        x > 0,
+        np.exp(common + special.betaln(a + 1, np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx)),
+        0.0,
+    )
     return np.log(a1 + a2)
 
 
@@ -89,13 +92,17 @@ def test_bgnbd_cdnow_published(cdnow_summary):
     # The paper's worked example: x=2, t_x=30.43, T=38.86, next 39 weeks.
     assert float(m.expected_purchases(39, 2, 30.43, 38.86)) == pytest.approx(1.226, abs=0.0005)
     # SEs from the observed information agree with a Hessian computed here by finite differences.
-    data = _Data(*(cdnow_summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T")),
-                 np.ones(len(cdnow_summary)))
+    data = _Data(
+        *(cdnow_summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T")),
+        np.ones(len(cdnow_summary)),
+    )
     hess = np.empty((4, 4))
     for j in range(4):
         step = np.zeros(4)
         step[j] = 1e-5 * m.theta[j]
-        hess[:, j] = (bgnbd_loglik(m.theta + step, data)[1] - bgnbd_loglik(m.theta - step, data)[1]) / (2 * step[j])
+        hess[:, j] = (bgnbd_loglik(m.theta + step, data)[1] - bgnbd_loglik(m.theta - step, data)[1]) / (
+            2 * step[j]
+        )
     se = np.sqrt(np.diag(np.linalg.inv(-(hess + hess.T) / 2)))
     np.testing.assert_allclose([m.se[k] for k in m.PARAMS], se, rtol=1e-4)
 
@@ -136,7 +143,11 @@ def test_gamma_gamma_cdnow_published(cdnow_summary):
 
 # ------------------------------------------------------------------ likelihoods and gradients
 
-PARAM_SETS = [np.array([0.3, 5.0, 0.9, 2.0]), np.array([2.0, 40.0, 3.0, 0.5]), np.array([0.05, 0.5, 0.2, 8.0])]
+PARAM_SETS = [
+    np.array([0.3, 5.0, 0.9, 2.0]),
+    np.array([2.0, 40.0, 3.0, 0.5]),
+    np.array([0.05, 0.5, 0.2, 8.0]),
+]
 
 
 @pytest.mark.parametrize("theta", PARAM_SETS)
@@ -144,14 +155,26 @@ def test_bgnbd_loglik_and_gradient(theta, cdnow_summary):
     x, tx, T = (cdnow_summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
     ll, grad = bgnbd_loglik(theta, _Data(x, tx, T, np.ones(len(x))))
     assert ll == pytest.approx(bgnbd_loglik_direct(theta, x, tx, T).sum(), rel=1e-11)
-    num = [(bgnbd_loglik(theta + e * h, _Data(x, tx, T, np.ones(len(x))))[0]
-            - bgnbd_loglik(theta - e * h, _Data(x, tx, T, np.ones(len(x))))[0]) / (2 * h)
-           for e, h in zip(np.eye(4), theta * 1e-6)]
+    num = [
+        (
+            bgnbd_loglik(theta + e * h, _Data(x, tx, T, np.ones(len(x))))[0]
+            - bgnbd_loglik(theta - e * h, _Data(x, tx, T, np.ones(len(x))))[0]
+        )
+        / (2 * h)
+        for e, h in zip(np.eye(4), theta * 1e-6)
+    ]
     np.testing.assert_allclose(grad, num, rtol=1e-6)
 
 
-@pytest.mark.parametrize("theta", [np.array([0.55, 10.6, 0.61, 11.7]), np.array([0.2, 1.0, 0.5, 100.0]),
-                                   np.array([2.0, 100.0, 0.3, 0.5]), np.array([5.0, 0.5, 0.05, 50.0])])
+@pytest.mark.parametrize(
+    "theta",
+    [
+        np.array([0.55, 10.6, 0.61, 11.7]),
+        np.array([0.2, 1.0, 0.5, 100.0]),
+        np.array([2.0, 100.0, 0.3, 0.5]),
+        np.array([5.0, 0.5, 0.05, 50.0]),
+    ],
+)
 def test_pareto_loglik_equals_hypergeometric_form(theta, cdnow_summary):
     x, tx, T = (cdnow_summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -161,8 +184,11 @@ def test_pareto_loglik_equals_hypergeometric_form(theta, cdnow_summary):
     ll, grad = pareto_nbd_loglik(theta, x[ok], tx[ok], T[ok], w[ok])
     assert ok.mean() > 0.99
     assert ll == pytest.approx((const + np.logaddexp(alive, dead))[ok].sum(), rel=1e-9)
-    num = [(pareto_nbd_loglik(theta + e * h, x, tx, T, w)[0] - pareto_nbd_loglik(theta - e * h, x, tx, T, w)[0]) / (2 * h)
-           for e, h in zip(np.eye(4), theta * 1e-6)]
+    num = [
+        (pareto_nbd_loglik(theta + e * h, x, tx, T, w)[0] - pareto_nbd_loglik(theta - e * h, x, tx, T, w)[0])
+        / (2 * h)
+        for e, h in zip(np.eye(4), theta * 1e-6)
+    ]
     # The analytic gradient is that of the exact integral; the quadrature's own derivative
     # differs by about 1e-8 per customer.
     np.testing.assert_allclose(pareto_nbd_loglik(theta, x, tx, T, w)[1], num, rtol=2e-5)
@@ -175,8 +201,10 @@ def test_gamma_gamma_loglik_by_numerical_integration(theta, cdnow_summary):
     ll, grad = gamma_gamma_loglik(theta, _GGData(x, m, np.ones(len(x))))
     assert ll == pytest.approx(sum(gg_loglik_by_integration(theta, xi, mi) for xi, mi in zip(x, m)), rel=1e-8)
     data = _GGData(x, m, np.ones(len(x)))
-    num = [(gamma_gamma_loglik(theta + e * h, data)[0] - gamma_gamma_loglik(theta - e * h, data)[0]) / (2 * h)
-           for e, h in zip(np.eye(3), theta * 1e-6)]
+    num = [
+        (gamma_gamma_loglik(theta + e * h, data)[0] - gamma_gamma_loglik(theta - e * h, data)[0]) / (2 * h)
+        for e, h in zip(np.eye(3), theta * 1e-6)
+    ]
     np.testing.assert_allclose(grad, num, rtol=1e-6)
 
 
@@ -187,8 +215,17 @@ def test_pareto_loglik_extreme_histories_stay_finite():
     T = np.array([39.0, 39.0, 39.0, 39.0, 39.0, 39.0])
     ll, grad = pareto_nbd_loglik(np.array([0.55, 10.6, 0.61, 11.7]), x, tx, T, np.ones(6))
     assert np.isfinite(ll) and np.all(np.isfinite(grad))
-    m = ParetoNBDModel(params=dict(r=0.55, alpha=10.6, s=0.61, beta=11.7), se={}, cov=np.eye(4), loglik=0, n=1,
-                       converged=True, iterations=0, unit="W", message="")
+    m = ParetoNBDModel(
+        params=dict(r=0.55, alpha=10.6, s=0.61, beta=11.7),
+        se={},
+        cov=np.eye(4),
+        loglik=0,
+        n=1,
+        converged=True,
+        iterations=0,
+        unit="W",
+        message="",
+    )
     assert np.all(np.isfinite(m.expected_purchases(10.0, x, tx, T)))
 
 
@@ -198,8 +235,19 @@ CDNOW_BG = dict(r=0.243, alpha=4.414, a=0.793, b=2.426)
 
 
 def _bg(**params: float) -> BGNBDModel:
-    return BGNBDModel(params=params, se={}, cov=np.eye(4), loglik=0.0, n=1, converged=True, iterations=0,
-                      unit="W", message="", T_max=39.0, frequency_max=6)
+    return BGNBDModel(
+        params=params,
+        se={},
+        cov=np.eye(4),
+        loglik=0.0,
+        n=1,
+        converged=True,
+        iterations=0,
+        unit="W",
+        message="",
+        T_max=39.0,
+        frequency_max=6,
+    )
 
 
 def test_bgnbd_predictions_equal_printed_formulas():
@@ -209,7 +257,9 @@ def test_bgnbd_predictions_equal_printed_formulas():
     tx = np.array([0, 5, 30.43, 20, 38, 38.5])
     T = np.full(6, 38.86)
     for t in (1.0, 39.0, 104.0):
-        np.testing.assert_allclose(m.expected_purchases(t, x, tx, T), bgnbd_expected_direct(theta, t, x, tx, T), rtol=1e-9)
+        np.testing.assert_allclose(
+            m.expected_purchases(t, x, tx, T), bgnbd_expected_direct(theta, t, x, tx, T), rtol=1e-9
+        )
     # New customers: the other engineer's closed form in cxlib.data.sample_truth.
     t = np.array([0.5, 10, 52, 520])
     np.testing.assert_allclose(m.expected_purchases_new(t), bgnbd_expected_repeats(t, *theta), rtol=1e-10)
@@ -244,8 +294,17 @@ def test_bgnbd_predictions_by_simulation():
 
 def test_pareto_predictions_equal_hypergeometric_form(cdnow_summary):
     theta = np.array([0.553, 10.578, 0.606, 11.669])
-    m = ParetoNBDModel(params=dict(zip(("r", "alpha", "s", "beta"), theta)), se={}, cov=np.eye(4), loglik=0, n=1,
-                       converged=True, iterations=0, unit="W", message="")
+    m = ParetoNBDModel(
+        params=dict(zip(("r", "alpha", "s", "beta"), theta)),
+        se={},
+        cov=np.eye(4),
+        loglik=0,
+        n=1,
+        converged=True,
+        iterations=0,
+        unit="W",
+        message="",
+    )
     x, tx, T = (cdnow_summary[c].to_numpy(dtype=float)[:300] for c in ("frequency", "recency", "T"))
     with np.errstate(divide="ignore"):
         _, alive, dead = pareto_terms_hyp2f1(theta, x, tx, T)
@@ -253,7 +312,13 @@ def test_pareto_predictions_equal_hypergeometric_form(cdnow_summary):
     np.testing.assert_allclose(m.p_alive(x, tx, T), p_alive, rtol=1e-9)
     r, alpha, s, beta = theta
     t = 39.0
-    expected = p_alive * (r + x) * (beta + T) / ((alpha + T) * (s - 1)) * (1 - ((beta + T) / (beta + T + t)) ** (s - 1))
+    expected = (
+        p_alive
+        * (r + x)
+        * (beta + T)
+        / ((alpha + T) * (s - 1))
+        * (1 - ((beta + T) / (beta + T + t)) ** (s - 1))
+    )
     np.testing.assert_allclose(m.expected_purchases(t, x, tx, T), expected, rtol=1e-9)
     # New customers: E[X(t)] = rβ/(α(s−1))·[1 − (β/(β+t))^(s−1)].
     new = r * beta / (alpha * (s - 1)) * (1 - (beta / (beta + t)) ** (s - 1))
@@ -262,14 +327,31 @@ def test_pareto_predictions_equal_hypergeometric_form(cdnow_summary):
 
 @settings(max_examples=40, deadline=None)
 @given(
-    r=st.floats(0.05, 5), alpha=st.floats(0.1, 50), a=st.floats(0.05, 5), b=st.floats(0.05, 5),
-    x=st.integers(0, 60), frac=st.floats(0, 1), T=st.floats(0.1, 200), t=st.floats(0.1, 100),
+    r=st.floats(0.05, 5),
+    alpha=st.floats(0.1, 50),
+    a=st.floats(0.05, 5),
+    b=st.floats(0.05, 5),
+    x=st.integers(0, 60),
+    frac=st.floats(0, 1),
+    T=st.floats(0.1, 200),
+    t=st.floats(0.1, 100),
 )
 def test_prediction_invariants(r, alpha, a, b, x, frac, T, t):
     tx = frac * T if x > 0 else 0.0
-    for model in (_bg(r=r, alpha=alpha, a=a, b=b),
-                  ParetoNBDModel(params=dict(r=r, alpha=alpha, s=a, beta=b * 10), se={}, cov=np.eye(4), loglik=0,
-                                 n=1, converged=True, iterations=0, unit="W", message="")):
+    for model in (
+        _bg(r=r, alpha=alpha, a=a, b=b),
+        ParetoNBDModel(
+            params=dict(r=r, alpha=alpha, s=a, beta=b * 10),
+            se={},
+            cov=np.eye(4),
+            loglik=0,
+            n=1,
+            converged=True,
+            iterations=0,
+            unit="W",
+            message="",
+        ),
+    ):
         p = float(model.p_alive(x, tx, T))
         assert 0.0 <= p <= 1.0
         e1, e2 = model.expected_purchases(np.array([t, 2 * t]), x, tx, T)
@@ -325,7 +407,9 @@ def test_result_table_and_estimates(cdnow_summary):
     est = m.estimate("r", alpha=0.1)
     z = stats.norm.ppf(0.95)
     assert est.ci_high / est.value == pytest.approx(np.exp(z * m.se["r"] / m.params["r"]))
-    assert m.aic == pytest.approx(8 - 2 * m.loglik) and m.bic == pytest.approx(4 * np.log(2357) - 2 * m.loglik)
+    assert m.aic == pytest.approx(8 - 2 * m.loglik) and m.bic == pytest.approx(
+        4 * np.log(2357) - 2 * m.loglik
+    )
     matrix = m.matrix("p_alive", T=38.86, max_frequency=6, n_recency=5)
     assert matrix.shape == (7, 5) and np.isnan(matrix.iloc[0, 1:]).all()
     assert matrix.iloc[2, 4] == pytest.approx(float(m.p_alive(2, 38.86, 38.86)))
@@ -342,7 +426,11 @@ def test_result_table_and_estimates(cdnow_summary):
     [
         (lambda s: s.assign(recency=s["T"] + 1), "recency", "recency_after_T"),
         (lambda s: s.assign(frequency=s["frequency"] - 3), "frequency", "whole_number"),
-        (lambda s: s.assign(recency=np.where(s["frequency"] == 0, 1.0, s["recency"])), "recency", "recency_without_repeat"),
+        (
+            lambda s: s.assign(recency=np.where(s["frequency"] == 0, 1.0, s["recency"])),
+            "recency",
+            "recency_without_repeat",
+        ),
         (lambda s: s.assign(T=np.where(s.index == 3, np.nan, s["T"])), "T", "missing_value"),
         (lambda s: s.drop(columns="T"), "T", "missing_column"),
     ],

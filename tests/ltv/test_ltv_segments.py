@@ -60,11 +60,16 @@ def test_scores_and_segments_equal_naive(cdnow_value):
     days_since = (t["T"] - t["recency"]).to_numpy() * 7
     np.testing.assert_allclose(scores["days_since_last"], days_since)
     np.testing.assert_array_equal(scores["r_score"], naive_quintile(-days_since))
-    np.testing.assert_array_equal(scores["m_score"], naive_quintile((t["revenue"] / (t["frequency"] + 1)).to_numpy()))
+    np.testing.assert_array_equal(
+        scores["m_score"], naive_quintile((t["revenue"] / (t["frequency"] + 1)).to_numpy())
+    )
     np.testing.assert_array_equal(scores["f_score"], np.minimum(t["frequency"] + 1, 5))
     expected = [naive_segment(r, f) for r, f in zip(scores["r_score"], scores["f_score"])]
     assert list(scores["segment"]) == expected
-    assert scores["rfm"].iloc[0] == f"{scores['r_score'].iloc[0]}{scores['f_score'].iloc[0]}{scores['m_score'].iloc[0]}"
+    assert (
+        scores["rfm"].iloc[0]
+        == f"{scores['r_score'].iloc[0]}{scores['f_score'].iloc[0]}{scores['m_score'].iloc[0]}"
+    )
 
 
 @settings(max_examples=30, deadline=None)
@@ -100,9 +105,13 @@ def _surveys(customers: list[str]) -> pd.DataFrame:
     """NPS answers: customer 0 answers twice (latest counts), 1 answers two scores at once."""
     ts = pd.Timestamp("1997-10-05", tz="UTC")
     rows = [
-        (customers[0], ts, "nps", 3), (customers[0], ts + pd.Timedelta(days=3), "nps", 10),
-        (customers[1], ts, "nps", 9), (customers[1], ts, "nps", 6),
-        (customers[2], ts, "nps", 7), (customers[3], ts, "csat", 1), (None, ts, "nps", 0),
+        (customers[0], ts, "nps", 3),
+        (customers[0], ts + pd.Timedelta(days=3), "nps", 10),
+        (customers[1], ts, "nps", 9),
+        (customers[1], ts, "nps", 6),
+        (customers[2], ts, "nps", 7),
+        (customers[3], ts, "csat", 1),
+        (None, ts, "nps", 0),
     ]
     rng = np.random.default_rng(3)
     for i, c in enumerate(customers[4:400]):

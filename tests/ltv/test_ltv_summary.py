@@ -45,15 +45,17 @@ def naive_summary(orders: pd.DataFrame, cal_end: str, obs_end: str, unit_days: f
         x = len(cal_days) - 1
         repeat_value = sum(days[d] for d in cal_days[1:])
         hold = [d for d in days if d > cal]
-        rows.append({
-            "customer_id": customer,
-            "frequency": x,
-            "recency": (last - first).days / unit_days,
-            "T": (cal - first).days / unit_days,
-            "monetary_value": repeat_value / x if x else 0.0,
-            "frequency_holdout": len(hold),
-            "monetary_value_holdout": sum(days[d] for d in hold) / len(hold) if hold else 0.0,
-        })
+        rows.append(
+            {
+                "customer_id": customer,
+                "frequency": x,
+                "recency": (last - first).days / unit_days,
+                "T": (cal - first).days / unit_days,
+                "monetary_value": repeat_value / x if x else 0.0,
+                "frequency_holdout": len(hold),
+                "monetary_value_holdout": sum(days[d] for d in hold) / len(hold) if hold else 0.0,
+            }
+        )
     return pd.DataFrame(rows).sort_values("customer_id").reset_index(drop=True)
 
 
@@ -86,7 +88,12 @@ def test_summary_equals_naive_loop(seed, unit, unit_days, engine):
     for column in ["recency", "T", "monetary_value", "monetary_value_holdout"]:
         np.testing.assert_allclose(got[column], expected[column], rtol=1e-12, atol=1e-9)
     # The segment is the channel of each customer's earliest order.
-    first = orders.sort_values(["customer_id", "ts", "channel"]).groupby("customer_id").head(1).set_index("customer_id")
+    first = (
+        orders.sort_values(["customer_id", "ts", "channel"])
+        .groupby("customer_id")
+        .head(1)
+        .set_index("customer_id")
+    )
     assert (got.set_index("customer_id")["channel"] == first.loc[got["customer_id"], "channel"]).all()
 
 
@@ -110,20 +117,23 @@ def test_summary_is_identical_across_backends(kind, cdnow_transactions):
     reference = rfm_summary(orders, "D", "2024-02-01", by="channel", engine="native").table
     other = rfm_summary(_as(kind, orders), "D", "2024-02-01", by="channel").table
     pd.testing.assert_frame_equal(other, reference, check_dtype=False, check_categorical=False)
-    ref_big = rfm_summary(cdnow_transactions, "W", CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END,
-                          engine="native").table
+    ref_big = rfm_summary(
+        cdnow_transactions, "W", CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END, engine="native"
+    ).table
     big = rfm_summary(_as(kind, cdnow_transactions), "W", CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END).table
     pd.testing.assert_frame_equal(big, ref_big, check_dtype=False)
 
 
 def test_days_are_utc_days():
     """An order at 23:30 in UTC−2 belongs to the next UTC day."""
-    orders = pd.DataFrame({
-        "order_id": ["1", "2"],
-        "customer_id": ["a", "a"],
-        "ts": pd.to_datetime(["2024-01-01T10:00:00+00:00", "2024-01-01T23:30:00-02:00"], utc=True),
-        "revenue": [10.0, 5.0],
-    })
+    orders = pd.DataFrame(
+        {
+            "order_id": ["1", "2"],
+            "customer_id": ["a", "a"],
+            "ts": pd.to_datetime(["2024-01-01T10:00:00+00:00", "2024-01-01T23:30:00-02:00"], utc=True),
+            "revenue": [10.0, 5.0],
+        }
+    )
     t = rfm_summary(orders, "D").table
     assert t["frequency"].iloc[0] == 1 and t["recency"].iloc[0] == 1.0
 
@@ -165,14 +175,20 @@ def test_summary_invariants(seed, n_orders, cal_day):
 
 
 def test_daily_repeat_purchases_equal_naive_counts(cdnow_transactions):
-    repeats, firsts, obs_end = daily_repeat_purchases(cdnow_transactions, CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END)
-    days = cdnow_transactions.assign(day=cdnow_transactions["ts"].dt.normalize()).drop_duplicates(["customer_id", "day"])
+    repeats, firsts, obs_end = daily_repeat_purchases(
+        cdnow_transactions, CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
+    )
+    days = cdnow_transactions.assign(day=cdnow_transactions["ts"].dt.normalize()).drop_duplicates(
+        ["customer_id", "day"]
+    )
     first = days.groupby("customer_id")["day"].transform("min")
     naive = days[days["day"] > first].groupby("day").size()
     assert obs_end == pd.Timestamp(CDNOW_OBSERVATION_END, tz="UTC")
     assert repeats.set_index("day")["repeat_purchases"].to_dict() == naive.to_dict()
     assert int(firsts["customers"].sum()) == 2357
-    duck = daily_repeat_purchases(_as("duckdb", cdnow_transactions), CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END)
+    duck = daily_repeat_purchases(
+        _as("duckdb", cdnow_transactions), CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
+    )
     pd.testing.assert_frame_equal(duck[0], repeats)
     pd.testing.assert_frame_equal(duck[1], firsts)
 
@@ -221,7 +237,8 @@ def _tied_orders(seed: int) -> pd.DataFrame:
     orders.loc[rng.random(len(orders)) < 0.2, "channel"] = None
     orders.loc[rng.random(len(orders)) < 0.05, "revenue"] = np.nan
     twins = orders.sample(60, random_state=seed).assign(  # same customer and time, other segment
-        order_id=lambda d: d["order_id"] + "b", channel=lambda d: d["channel"].iloc[::-1].to_numpy(),
+        order_id=lambda d: d["order_id"] + "b",
+        channel=lambda d: d["channel"].iloc[::-1].to_numpy(),
     )
     return pd.concat([orders, twins], ignore_index=True)
 

@@ -9,8 +9,14 @@ import pytest
 
 from cxlib.data.sample_truth import bgnbd_expected_repeats
 from cxlib.engine import duckdb_connection
-from cxlib.ltv import (compare_models, fit_bgnbd, fit_pareto_nbd, holdout_validation,
-                       repeat_transactions_over_time, rfm_summary)
+from cxlib.ltv import (
+    compare_models,
+    fit_bgnbd,
+    fit_pareto_nbd,
+    holdout_validation,
+    repeat_transactions_over_time,
+    rfm_summary,
+)
 
 from ltv_data import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
 from test_ltv_models import bgnbd_expected_direct
@@ -29,8 +35,12 @@ def cdnow_bg(cdnow_rfm):
 def test_holdout_validation_equals_naive(cdnow_rfm, cdnow_bg):
     result = holdout_validation(cdnow_bg, cdnow_rfm)
     t = cdnow_rfm.table
-    predicted = np.array([bgnbd_expected_direct(cdnow_bg.theta, 39.0, row.frequency, row.recency, row.T)
-                          for row in t.itertuples(index=False)])
+    predicted = np.array(
+        [
+            bgnbd_expected_direct(cdnow_bg.theta, 39.0, row.frequency, row.recency, row.T)
+            for row in t.itertuples(index=False)
+        ]
+    )
     actual = t["frequency_holdout"].to_numpy()
     assert result.mae == pytest.approx(np.mean(np.abs(predicted - actual)), rel=1e-9)
     assert result.rmse == pytest.approx(np.sqrt(np.mean((predicted - actual) ** 2)), rel=1e-9)
@@ -48,9 +58,13 @@ def test_holdout_validation_equals_naive(cdnow_rfm, cdnow_bg):
 
 
 def test_repeat_transactions_over_time_equals_naive(cdnow_transactions, cdnow_rfm, cdnow_bg):
-    result = repeat_transactions_over_time(cdnow_bg, cdnow_transactions, CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END)
+    result = repeat_transactions_over_time(
+        cdnow_bg, cdnow_transactions, CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
+    )
     t = result.table
-    days = cdnow_transactions.assign(day=cdnow_transactions["ts"].dt.normalize()).drop_duplicates(["customer_id", "day"])
+    days = cdnow_transactions.assign(day=cdnow_transactions["ts"].dt.normalize()).drop_duplicates(
+        ["customer_id", "day"]
+    )
     first = days.groupby("customer_id")["day"].min()
     repeat_days = days.loc[days["day"] > days["customer_id"].map(first), "day"]
     ages_days = (first - pd.Timestamp("1970-01-01", tz="UTC")).dt.days.to_numpy()
@@ -60,13 +74,19 @@ def test_repeat_transactions_over_time_equals_naive(cdnow_transactions, cdnow_rf
         age = np.maximum(end - ages_days, 0) / 7.0
         assert row.expected == pytest.approx(bgnbd_expected_repeats(age, *cdnow_bg.theta).sum(), rel=1e-9)
     assert t["date"].iloc[-1] == pd.Timestamp(CDNOW_OBSERVATION_END, tz="UTC")
-    assert t["actual"].iloc[-1] == int(cdnow_rfm.table["frequency"].sum() + cdnow_rfm.table["frequency_holdout"].sum())
+    assert t["actual"].iloc[-1] == int(
+        cdnow_rfm.table["frequency"].sum() + cdnow_rfm.table["frequency_holdout"].sum()
+    )
     assert (np.diff(t["expected"]) >= 0).all() and (np.diff(t["actual"]) >= 0).all()
     assert t["actual_period"].sum() == t["actual"].iloc[-1]
     # The model tracks the 78 weeks within a few percent, as in the paper's tracking plot.
     assert abs(t["expected"].iloc[-1] / t["actual"].iloc[-1] - 1) < 0.05
-    duck = repeat_transactions_over_time(cdnow_bg, duckdb_connection().from_df(cdnow_transactions),
-                                         CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END)
+    duck = repeat_transactions_over_time(
+        cdnow_bg,
+        duckdb_connection().from_df(cdnow_transactions),
+        CDNOW_CALIBRATION_END,
+        CDNOW_OBSERVATION_END,
+    )
     pd.testing.assert_frame_equal(duck.table, t)
     assert len(result.figure().data) == 2 and "repeat purchases" in result.summary()[0]
 

@@ -31,8 +31,17 @@ def test_notebooks_run_under_nbval_lax() -> None:
     children = [
         subprocess.Popen(
             [
-                sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider",
-                "-o", "addopts=", "--nbval-cell-timeout=600", *group,
+                sys.executable,
+                "-m",
+                "pytest",
+                "--nbval-lax",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-o",
+                "addopts=",
+                "--nbval-cell-timeout=600",
+                *group,
             ],
             cwd=REPO,
             stdout=subprocess.PIPE,

@@ -22,7 +22,9 @@ REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 SAMPLE = REPO / "data" / "sample"
 ALL = [p.stem for p in find_notebooks(None, NOTEBOOKS)] if NOTEBOOKS.is_dir() else []
-PARAM_LINE = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*): (?P<type>[A-Za-z][\w\[\], |]*) = (?P<value>[^=#]+?)  # (?P<help>[^=]+)$")
+PARAM_LINE = re.compile(
+    r"^(?P<name>[a-z_][a-z0-9_]*): (?P<type>[A-Za-z][\w\[\], |]*) = (?P<value>[^=#]+?)  # (?P<help>[^=]+)$"
+)
 
 
 def sample_or_skip() -> Path:
@@ -40,7 +42,9 @@ def test_notebook_follows_the_pattern(name: str) -> None:
     nbformat.validate(nb)
     assert nb.metadata["kernelspec"]["name"] == "python3"
     first = nb.cells[0]
-    assert first.cell_type == "markdown" and first.source.startswith("# "), "first cell: '# Title' and the question"
+    assert first.cell_type == "markdown" and first.source.startswith("# "), (
+        "first cell: '# Title' and the question"
+    )
     tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
     lines = [ln for ln in tagged[0].source.splitlines() if ln.strip()]
@@ -86,8 +90,20 @@ def test_plain_papermill_non_default_parameters_from_another_folder(tiny_shop: P
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
         [
-            sys.executable, "-m", "papermill", str(NOTEBOOKS / "00_data_health.ipynb"), str(out),
-            "-p", "data", "shop", "-p", "start", "2024-03-05", "-p", "end", "2024-03-09",
+            sys.executable,
+            "-m",
+            "papermill",
+            str(NOTEBOOKS / "00_data_health.ipynb"),
+            str(out),
+            "-p",
+            "data",
+            "shop",
+            "-p",
+            "start",
+            "2024-03-05",
+            "-p",
+            "end",
+            "2024-03-09",
             "--no-progress-bar",
         ],
         cwd=tmp_path,
@@ -112,7 +128,14 @@ def test_plain_papermill_default_data_from_any_folder(tmp_path: Path) -> None:
     sample_or_skip()
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
-        [sys.executable, "-m", "papermill", str(NOTEBOOKS / "00_data_health.ipynb"), str(out), "--no-progress-bar"],
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(NOTEBOOKS / "00_data_health.ipynb"),
+            str(out),
+            "--no-progress-bar",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

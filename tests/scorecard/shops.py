@@ -17,8 +17,16 @@ CHANNELS = ["web", "app", "marketplace"]
 DEVICES = ["desktop", "mobile"]
 
 
-def random_shop(seed: int, *, customers: int = 40, orders: int = 400, answers: int = 300, sessions: int = 250,
-                days: int = 200, start: str = "2024-01-01") -> dict[str, pd.DataFrame]:
+def random_shop(
+    seed: int,
+    *,
+    customers: int = 40,
+    orders: int = 400,
+    answers: int = 300,
+    sessions: int = 250,
+    days: int = 200,
+    start: str = "2024-01-01",
+) -> dict[str, pd.DataFrame]:
     """Orders, surveys and events (pandas, UTC) with missing channels, NaN delivery days and nulls."""
     rng = np.random.default_rng(seed)
     t0 = pd.Timestamp(start, tz="UTC")
@@ -29,29 +37,33 @@ def random_shop(seed: int, *, customers: int = 40, orders: int = 400, answers: i
     channel = rng.choice(CHANNELS + [None], orders, p=[0.45, 0.25, 0.2, 0.1])
     delivery = rng.poisson(2.0, orders).astype(float) + 1
     delivery[rng.random(orders) < 0.15] = np.nan
-    order_table = pd.DataFrame({
-        "order_id": [f"O{i:05d}" for i in range(orders)],
-        "customer_id": [f"C{c:03d}" for c in rng.integers(0, customers, orders)],
-        "ts": times(orders),
-        "revenue": np.round(rng.gamma(2.0, 30.0, orders), 2),
-        "channel": pd.array(channel, dtype="str"),
-        "device": pd.array(rng.choice(DEVICES, orders), dtype="str"),
-        "returned": rng.random(orders) < 0.12,
-        "delivery_days": delivery,
-    })
+    order_table = pd.DataFrame(
+        {
+            "order_id": [f"O{i:05d}" for i in range(orders)],
+            "customer_id": [f"C{c:03d}" for c in rng.integers(0, customers, orders)],
+            "ts": times(orders),
+            "revenue": np.round(rng.gamma(2.0, 30.0, orders), 2),
+            "channel": pd.array(channel, dtype="str"),
+            "device": pd.array(rng.choice(DEVICES, orders), dtype="str"),
+            "returned": rng.random(orders) < 0.12,
+            "delivery_days": delivery,
+        }
+    )
     metric = rng.choice(["nps", "csat", "ces"], answers, p=[0.5, 0.25, 0.25])
     high = np.select([metric == "nps", metric == "csat"], [10, 5], 7)
     low = np.where(metric == "nps", 0, 1)
     which = rng.integers(0, orders, answers)
-    surveys = pd.DataFrame({
-        "response_id": [f"R{i:05d}" for i in range(answers)],
-        "ts": times(answers),
-        "metric": pd.array(metric, dtype="str"),
-        "score": (low + rng.integers(0, 1_000, answers) % (high - low + 1)).astype("int64"),
-        "customer_id": order_table["customer_id"].to_numpy()[which],
-        "order_id": order_table["order_id"].to_numpy()[which],
-        "channel": pd.array(rng.choice(CHANNELS + [None], answers, p=[0.4, 0.3, 0.2, 0.1]), dtype="str"),
-    })
+    surveys = pd.DataFrame(
+        {
+            "response_id": [f"R{i:05d}" for i in range(answers)],
+            "ts": times(answers),
+            "metric": pd.array(metric, dtype="str"),
+            "score": (low + rng.integers(0, 1_000, answers) % (high - low + 1)).astype("int64"),
+            "customer_id": order_table["customer_id"].to_numpy()[which],
+            "order_id": order_table["order_id"].to_numpy()[which],
+            "channel": pd.array(rng.choice(CHANNELS + [None], answers, p=[0.4, 0.3, 0.2, 0.1]), dtype="str"),
+        }
+    )
     rows = []
     session_start = times(sessions)
     for s in range(sessions):
@@ -65,10 +77,13 @@ def random_shop(seed: int, *, customers: int = 40, orders: int = 400, answers: i
         elif rng.random() < 0.1:
             kinds.append("purchase")  # a purchase without a cart event: not a cart
         for j, kind in enumerate(kinds):
-            rows.append((customer, session_start.iloc[s] + pd.Timedelta(seconds=30 * j), kind, f"S{s:04d}", ch, dev))
+            rows.append(
+                (customer, session_start.iloc[s] + pd.Timedelta(seconds=30 * j), kind, f"S{s:04d}", ch, dev)
+            )
     events = pd.DataFrame(rows, columns=["customer_id", "ts", "event", "session_id", "channel", "device"])
-    events = events.astype({"customer_id": "str", "event": "str", "session_id": "str", "channel": "str",
-                            "device": "str"})
+    events = events.astype(
+        {"customer_id": "str", "event": "str", "session_id": "str", "channel": "str", "device": "str"}
+    )
     return {"orders": order_table, "surveys": surveys, "events": events}
 
 
@@ -139,7 +154,9 @@ def naive_scorecard(shop: dict[str, pd.DataFrame], period: str | None, by: str =
     for e in shop["events"].sort_values("ts").to_dict("records"):
         if e["event"] not in ("add_to_cart", "purchase"):
             continue  # a cart is dated by its first cart or purchase event
-        s = sessions.setdefault(e["session_id"], {"ts": e["ts"], "cart": False, "buy": False, "seg": _seg(e.get(by))})
+        s = sessions.setdefault(
+            e["session_id"], {"ts": e["ts"], "cart": False, "buy": False, "seg": _seg(e.get(by))}
+        )
         s["cart"] |= e["event"] == "add_to_cart"
         s["buy"] |= e["event"] == "purchase"
     carts: dict[tuple[int, str], list[float]] = defaultdict(list)

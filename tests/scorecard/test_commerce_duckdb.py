@@ -56,7 +56,12 @@ def test_optional_columns_may_be_absent() -> None:
     relation = duckdb_connection().from_df(orders)
     assert_same_cells(relation, ["device"], "month")
     assert set(commerce_cells(relation, by=["device"])["metric"]) == {
-        "aov", "purchase_frequency", "revenue_per_customer", "repeat_rate", "retention_rate"}
+        "aov",
+        "purchase_frequency",
+        "revenue_per_customer",
+        "repeat_rate",
+        "retention_rate",
+    }
 
 
 def test_falls_back_to_the_portable_plan_when_it_does_not_apply() -> None:
@@ -78,17 +83,27 @@ def test_falls_back_to_the_portable_plan_when_it_does_not_apply() -> None:
 def test_period_query_follows_the_calendar() -> None:
     """Periods of the SQL against pandas' calendar, including before 1970 and leap days."""
     rng = np.random.default_rng(0)
-    seconds = np.concatenate([
-        rng.integers(-2_208_988_800, 4_102_444_800, 5_000),  # 1900 to 2100
-        [-1, 0, 951_782_400, 951_868_799, 4_107_542_400, -2_203_891_200],  # around 1970, 2000-02-29, 2100-03-01
-    ])
+    seconds = np.concatenate(
+        [
+            rng.integers(-2_208_988_800, 4_102_444_800, 5_000),  # 1900 to 2100
+            [
+                -1,
+                0,
+                951_782_400,
+                951_868_799,
+                4_107_542_400,
+                -2_203_891_200,
+            ],  # around 1970, 2000-02-29, 2100-03-01
+        ]
+    )
     ts = pd.Series(pd.to_datetime(seconds, unit="s", utc=True))
     relation = duckdb_connection().from_df(pd.DataFrame({"ts": ts}))
     naive = ts.dt.tz_localize(None)
     expected = {
         "month": naive.dt.year * 12 + naive.dt.month - 1,
         "quarter": naive.dt.year * 4 + (naive.dt.month - 1) // 3,
-        "week": (naive.dt.normalize() - pd.Timestamp("1970-01-05")).dt.days // 7 + 1,  # Monday weeks, index 1 from 1970-01-05
+        "week": (naive.dt.normalize() - pd.Timestamp("1970-01-05")).dt.days // 7
+        + 1,  # Monday weeks, index 1 from 1970-01-05
         None: pd.Series(0, index=ts.index),
     }
     for period, truth in expected.items():

@@ -58,8 +58,9 @@ def test_same_cells_on_pandas_polars_and_duckdb() -> None:
     con = duckdb_connection()
     tables = {}
     for name, convert in {"pandas": lambda f: f, "polars": pl.from_pandas, "duckdb": con.from_df}.items():
-        tables[name] = scorecard({k: convert(v) for k, v in shop.items()}, by=["channel", "device"],
-                                 period="week", min_n=3).table
+        tables[name] = scorecard(
+            {k: convert(v) for k, v in shop.items()}, by=["channel", "device"], period="week", min_n=3
+        ).table
     pd.testing.assert_frame_equal(tables["pandas"], tables["polars"], check_exact=False, rtol=1e-12)
     pd.testing.assert_frame_equal(tables["pandas"], tables["duckdb"], check_exact=False, rtol=1e-12)
 
@@ -76,15 +77,27 @@ def test_duckdb_fast_path_equals_the_portable_plan(monkeypatch: pytest.MonkeyPat
     pd.testing.assert_frame_equal(fast, portable, check_exact=False, rtol=1e-12)
 
 
-EDGE_TIMES = ["2024-01-01 00:00", "2024-01-07 23:59:59", "2024-01-08", "2024-02-29 12:00", "2024-12-31 23:00",
-              "2025-01-01", "2000-02-29", "2100-03-01", "1999-12-31 23:59:59", "2023-06-30 10:00"]
+EDGE_TIMES = [
+    "2024-01-01 00:00",
+    "2024-01-07 23:59:59",
+    "2024-01-08",
+    "2024-02-29 12:00",
+    "2024-12-31 23:00",
+    "2025-01-01",
+    "2000-02-29",
+    "2100-03-01",
+    "1999-12-31 23:59:59",
+    "2023-06-30 10:00",
+]
 
 
 @pytest.mark.parametrize("backend", ["pandas", "polars", "duckdb"])
 def test_period_index_and_labels_follow_the_calendar(backend: str) -> None:
     ts = pd.Series(pd.to_datetime(EDGE_TIMES, utc=True, format="mixed"))
     frame = pd.DataFrame({"ts": ts})
-    native = {"pandas": frame, "polars": pl.from_pandas(frame), "duckdb": duckdb_connection().from_df(frame)}[backend]
+    native = {"pandas": frame, "polars": pl.from_pandas(frame), "duckdb": duckdb_connection().from_df(frame)}[
+        backend
+    ]
     for period, freq in [("week", "W-SUN"), ("month", "M"), ("quarter", "Q")]:
         lazy = as_lazy(native).with_columns(period_index("ts", period).alias(P)).sort("ts")
         got = to_pandas(lazy)
@@ -108,8 +121,12 @@ def test_partial_periods_are_left_out_with_a_note() -> None:
     assert list(months["retention_rate"]) == ["2024-03"]  # 2024-02's previous month is partial
     assert any("Partial months of the orders table left out: 2024-01, 2024-04" in n for n in card.notes)
     full = scorecard({"orders": shop["orders"]}, period="month", min_n=1, complete_periods=False)
-    assert list(full.table.groupby("metric")["period"].unique()["aov"]) == ["2024-01", "2024-02", "2024-03",
-                                                                             "2024-04"]
+    assert list(full.table.groupby("metric")["period"].unique()["aov"]) == [
+        "2024-01",
+        "2024-02",
+        "2024-03",
+        "2024-04",
+    ]
 
 
 def test_segments_from_orders_via_order_id_and_missing_tables() -> None:
@@ -197,6 +214,7 @@ def test_cart_unit_falls_back_to_customer_days() -> None:
 def test_lazy_polars_input() -> None:
     shop = random_shop(12)
     eager = scorecard(shop, by="channel", period="quarter", min_n=1).table
-    lazy = scorecard({k: pl.from_pandas(v).lazy() for k, v in shop.items()}, by="channel", period="quarter",
-                     min_n=1).table
+    lazy = scorecard(
+        {k: pl.from_pandas(v).lazy() for k, v in shop.items()}, by="channel", period="quarter", min_n=1
+    ).table
     pd.testing.assert_frame_equal(eager, lazy, check_exact=False, rtol=1e-12)

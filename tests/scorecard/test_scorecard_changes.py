@@ -22,7 +22,9 @@ def nps_answers(plan: dict[tuple[str, str], tuple[int, float, float]], seed: int
     frames = []
     for (month, channel), (n, promoters, detractors) in plan.items():
         kind = rng.choice([10, 8, 3], n, p=[promoters, 1 - promoters - detractors, detractors])
-        ts = pd.Timestamp(f"{month}-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 27 * 86_400, n), unit="s")
+        ts = pd.Timestamp(f"{month}-01", tz="UTC") + pd.to_timedelta(
+            rng.integers(0, 27 * 86_400, n), unit="s"
+        )
         frames.append(pd.DataFrame({"ts": ts, "metric": "nps", "score": kind, "channel": channel}))
     out = pd.concat(frames, ignore_index=True)
     out.insert(0, "response_id", [f"R{i}" for i in range(len(out))])
@@ -100,12 +102,20 @@ def _check_no_small_cell_leaks(shop: dict, min_n: int, period: str | None) -> No
     assert small[["value", "ci_low", "ci_high", "se"]].isna().all().all()
     shown = t[~t["suppressed"]]
     assert (shown["n"] >= min_n).all()
-    pd.testing.assert_frame_equal(shown.drop(columns="suppressed"), f[~t["suppressed"]].drop(columns="suppressed"))
+    pd.testing.assert_frame_equal(
+        shown.drop(columns="suppressed"), f[~t["suppressed"]].drop(columns="suppressed")
+    )
     # invariants of the shown values
     nps = shown[shown["kind"] == "nps"]
-    assert nps["value"].between(-100, 100).all() and nps["ci_low"].ge(-100).all() and nps["ci_high"].le(100).all()
+    assert (
+        nps["value"].between(-100, 100).all()
+        and nps["ci_low"].ge(-100).all()
+        and nps["ci_high"].le(100).all()
+    )
     shares = shown[shown["kind"] == "proportion"]
-    assert shares["value"].between(0, 1).all() and shares["ci_low"].ge(0).all() and shares["ci_high"].le(1).all()
+    assert (
+        shares["value"].between(0, 1).all() and shares["ci_low"].ge(0).all() and shares["ci_high"].le(1).all()
+    )
     # an interval may be undefined (a mean of one unit, a ratio over one customer), never inverted
     assert ((shown["ci_low"] <= shown["value"] + 1e-9) | shown["ci_low"].isna()).all()
     assert ((shown["value"] <= shown["ci_high"] + 1e-9) | shown["ci_high"].isna()).all()
@@ -159,7 +169,9 @@ def test_suppressed_cells_read_too_few_answers() -> None:
 
 
 def test_consistency_adjusts_for_the_number_of_metrics() -> None:
-    card = scorecard(random_shop(22, orders=800, answers=800, sessions=400), by="channel", period=None, min_n=5)
+    card = scorecard(
+        random_shop(22, orders=800, answers=800, sessions=400), by="channel", period=None, min_n=5
+    )
     table = consistency(card).table
     tested = table["p_value"].notna()
     expected = multipletests(table.loc[tested, "p_value"], method="fdr_bh")[1]

@@ -25,8 +25,11 @@ def _text(path: Path) -> str:
             data = out.get("data", {})
             parts += ["".join(data[k]) for k in ("text/html", "text/plain") if k in data][:1]
             if "application/vnd.plotly.v1+json" in data:
-                parts.append(json.dumps(data["application/vnd.plotly.v1+json"]["layout"].get("title"),
-                                        ensure_ascii=False))
+                parts.append(
+                    json.dumps(
+                        data["application/vnd.plotly.v1+json"]["layout"].get("title"), ensure_ascii=False
+                    )
+                )
             if out.get("output_type") == "stream":
                 parts.append("".join(out["text"]))
     return "\n".join(parts)
@@ -42,10 +45,37 @@ def test_papermill_with_weekly_device_split_and_hostile_comments(tmp_path: Path)
         frame.to_parquet(folder / f"{name}.parquet", index=False)
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
-        [sys.executable, "-m", "papermill", str(NOTEBOOK), str(out), "-p", "data", "shop", "-p", "period", "week",
-         "-p", "by", "device", "-p", "min_n", "40", "-p", "ces_higher_is_better", "True", "-p", "currency", "USD",
-         "--no-progress-bar"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(NOTEBOOK),
+            str(out),
+            "-p",
+            "data",
+            "shop",
+            "-p",
+            "period",
+            "week",
+            "-p",
+            "by",
+            "device",
+            "-p",
+            "min_n",
+            "40",
+            "-p",
+            "ces_higher_is_better",
+            "True",
+            "-p",
+            "currency",
+            "USD",
+            "--no-progress-bar",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     text = _text(out)

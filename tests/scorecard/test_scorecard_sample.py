@@ -62,8 +62,9 @@ def test_overall_values_match_the_readme(shop: cxlib.Shop) -> None:
 
 def test_nps_channel_and_return_effects(shop: cxlib.Shop, answers: pd.DataFrame) -> None:
     nps = answers[answers["metric"] == "nps"].assign(
-        expected=lambda d: expected_nps(d["delivery_days"].fillna(0).to_numpy(), d["returned"].to_numpy(),
-                                        d["channel"].to_numpy())
+        expected=lambda d: expected_nps(
+            d["delivery_days"].fillna(0).to_numpy(), d["returned"].to_numpy(), d["channel"].to_numpy()
+        )
     )
     by_channel = cells(scorecard(shop, by="channel", period=None), "nps").set_index("channel")
     for channel, expected in nps.groupby("channel")["expected"].mean().items():
@@ -78,8 +79,12 @@ def test_nps_channel_and_return_effects(shop: cxlib.Shop, answers: pd.DataFrame)
 def test_csat_resolution_effect(shop: cxlib.Shop, answers: pd.DataFrame) -> None:
     s = TRUTH.surveys
     csat = answers[answers["metric"] == "csat"]
-    latent = (s.csat_intercept + s.csat_resolved * csat["resolved"].astype(float)
-              + s.csat_returned * csat["returned"].astype(float) + csat["channel"].map(s.csat_channel))
+    latent = (
+        s.csat_intercept
+        + s.csat_resolved * csat["resolved"].astype(float)
+        + s.csat_returned * csat["returned"].astype(float)
+        + csat["channel"].map(s.csat_channel)
+    )
     expected = score_probabilities(latent.to_numpy(), s.csat_sigma, 1, 5)[:, 3:].sum(axis=1)
     card = cells(scorecard(shop, by="resolved", period=None), "csat").set_index("resolved")
     for resolved, value in pd.Series(expected, index=csat.index).groupby(csat["resolved"]).mean().items():
@@ -95,8 +100,11 @@ def test_ces_mobile_and_channel_effects_with_device_from_orders(shop: cxlib.Shop
     ces = cells(card, "ces")
     assert "lower = less effort" in ces["label"].iloc[0]
     for row in ces[ces["channel"] != "All"].itertuples(index=False):
-        latent = s.ces_checkout_intercept + s.ces_checkout_mobile * (row.device == "mobile") \
+        latent = (
+            s.ces_checkout_intercept
+            + s.ces_checkout_mobile * (row.device == "mobile")
             + s.ces_checkout_channel[row.channel]
+        )
         within(pd.Series(row._asdict()), float(expected_clipped_score(latent, s.ces_sigma, 1, 7)))
 
 
@@ -116,7 +124,9 @@ def test_return_rate_and_delivery_days(shop: cxlib.Shop) -> None:
     returns = cells(scorecard(shop, by="channel", period=None), "return_rate").set_index("channel")
     for channel, rate in o.return_rate.items():
         within(returns.loc[channel], rate)  # returns after the span end are censored (< 2 % of orders)
-    extra = (1 - o.delivery_late_share) * o.delivery_on_time_mean + o.delivery_late_share * (1 + o.delivery_late_mean)
+    extra = (1 - o.delivery_late_share) * o.delivery_on_time_mean + o.delivery_late_share * (
+        1 + o.delivery_late_mean
+    )
     delivery = cells(scorecard(shop, by="country", period=None), "delivery_days").set_index("country")
     for country, base in o.delivery_base_days.items():
         within(delivery.loc[country], base + extra)
@@ -142,5 +152,7 @@ def test_monthly_report_on_the_sample(shop: cxlib.Shop) -> None:
     assert not cells(card, "aov")["suppressed"].any()
     assert len(card.summary()) >= 11
     value = value_of_cx(shop.surveys, shop.orders)
-    assert value.table.set_index("group").loc["all", "revenue_to_date_n"] == 5_591  # customers with an NPS answer
+    assert (
+        value.table.set_index("group").loc["all", "revenue_to_date_n"] == 5_591
+    )  # customers with an NPS answer
     assert np.isfinite(value.gap_12m.value)

@@ -73,8 +73,14 @@ def test_nps_difference_adds_the_multinomial_variances() -> None:
 
 def test_vectorised_compare_equals_one_by_one() -> None:
     kinds = np.array(["nps", "proportion", "mean"], dtype=object)
-    args = [np.array([100.0, 200, 30]), np.array([20.0, 0.4, 3.1]), np.array([5.0, 0.03, 0.2]),
-            np.array([150.0, 180, 40]), np.array([28.0, 0.5, 2.7]), np.array([4.0, 0.04, 0.25])]
+    args = [
+        np.array([100.0, 200, 30]),
+        np.array([20.0, 0.4, 3.1]),
+        np.array([5.0, 0.03, 0.2]),
+        np.array([150.0, 180, 40]),
+        np.array([28.0, 0.5, 2.7]),
+        np.array([4.0, 0.04, 0.25]),
+    ]
     together = compare(kinds, *args)
     for i, kind in enumerate(kinds):
         alone = compare(kind, *[a[i] for a in args])
@@ -91,7 +97,9 @@ def test_no_variation_gives_no_p_value() -> None:
 
 def test_welch_anova_matches_statsmodels() -> None:
     rng = np.random.default_rng(4)
-    groups = [rng.normal(m, s, n) for m, s, n in [(3.0, 1.0, 40), (3.4, 1.5, 90), (2.8, 0.7, 25), (3.1, 2.0, 60)]]
+    groups = [
+        rng.normal(m, s, n) for m, s, n in [(3.0, 1.0, 40), (3.4, 1.5, 90), (2.8, 0.7, 25), (3.1, 2.0, 60)]
+    ]
     cells = [summary(g, "mean") for g in groups]
     n, value, se = (np.array(c) for c in zip(*cells))
     got = heterogeneity("mean", n, value, se)
@@ -103,8 +111,10 @@ def test_welch_anova_matches_statsmodels() -> None:
 
 def test_cochran_q_matches_statsmodels_meta_analysis() -> None:
     rng = np.random.default_rng(5)
-    samples = [rng.choice([-1.0, 0.0, 1.0], n, p=p) for n, p in
-               [(200, [0.3, 0.3, 0.4]), (150, [0.2, 0.3, 0.5]), (320, [0.35, 0.35, 0.3])]]
+    samples = [
+        rng.choice([-1.0, 0.0, 1.0], n, p=p)
+        for n, p in [(200, [0.3, 0.3, 0.4]), (150, [0.2, 0.3, 0.5]), (320, [0.35, 0.35, 0.3])]
+    ]
     n, value, se = (np.array(c) for c in zip(*[summary(s, "nps") for s in samples]))
     got = heterogeneity("nps", n, value, se)
     ref = combine_effects(value, se**2)
@@ -124,8 +134,10 @@ def test_chi_square_homogeneity_matches_scipy() -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(
-    st.integers(2, 400), st.integers(2, 400),
-    st.floats(0.0, 1.0), st.floats(0.0, 1.0),
+    st.integers(2, 400),
+    st.integers(2, 400),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1.0),
 )
 def test_compare_interval_contains_the_difference(n_a: int, n_b: int, p_a: float, p_b: float) -> None:
     k_a, k_b = round(p_a * n_a), round(p_b * n_b)
@@ -148,15 +160,28 @@ def test_ratio_se_is_the_cluster_robust_se_of_the_mean() -> None:
     per_y = np.bincount(customers, weights=y)
     per_x = np.bincount(customers).astype(float)
     keep = per_x > 0
-    est = cell_estimates("ratio", np.array([per_x.sum()]), np.array([per_y.sum()]), np.array([(per_y**2).sum()]),
-                         clusters=np.array([keep.sum()]), den_sum_sq=np.array([(per_x**2).sum()]),
-                         cross_sum=np.array([(per_x * per_y).sum()]))
+    est = cell_estimates(
+        "ratio",
+        np.array([per_x.sum()]),
+        np.array([per_y.sum()]),
+        np.array([(per_y**2).sum()]),
+        clusters=np.array([keep.sum()]),
+        den_sum_sq=np.array([(per_x**2).sum()]),
+        cross_sum=np.array([(per_x * per_y).sum()]),
+    )
     assert est["value"][0] == pytest.approx(y.mean())
     assert est["se"][0] == pytest.approx(fit.bse[0], rel=1e-10)
     iid = stats.sem(y)
     assert est["se"][0] > iid  # clustering widens the interval
-    one_each = cell_estimates("ratio", np.array([50.0]), np.array([y[:50].sum()]), np.array([(y[:50] ** 2).sum()]),
-                              clusters=np.array([50.0]), den_sum_sq=np.array([50.0]), cross_sum=np.array([y[:50].sum()]))
+    one_each = cell_estimates(
+        "ratio",
+        np.array([50.0]),
+        np.array([y[:50].sum()]),
+        np.array([(y[:50] ** 2).sum()]),
+        clusters=np.array([50.0]),
+        den_sum_sq=np.array([50.0]),
+        cross_sum=np.array([y[:50].sum()]),
+    )
     assert one_each["se"][0] == pytest.approx(stats.sem(y[:50]))  # one order per customer: the plain SE
 
 
@@ -169,6 +194,7 @@ def test_scorecard_aov_interval_is_clustered_by_customer() -> None:
     orders = random_shop(14, customers=30, orders=500)["orders"]
     row = scorecard({"orders": orders}, period=None, min_n=1).table.set_index("metric").loc["aov"]
     fit = sm.OLS(orders["revenue"].to_numpy(), np.ones(len(orders))).fit(
-        cov_type="cluster", cov_kwds={"groups": orders["customer_id"].astype("category").cat.codes})
+        cov_type="cluster", cov_kwds={"groups": orders["customer_id"].astype("category").cat.codes}
+    )
     assert row["se"] == pytest.approx(fit.bse[0], rel=1e-10)
     assert row["ci_high"] - row["value"] == pytest.approx(stats.norm.ppf(0.975) * fit.bse[0], rel=1e-10)

@@ -68,8 +68,13 @@ def test_nps_interval_covers_at_the_nominal_rate() -> None:
 
 
 # Newcombe (1998), Statistics in Medicine 17, 857–872, Table I, method 3 (Wilson score).
-NEWCOMBE = [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718),
-            (29, 29, 0.8830, 1.0)]
+NEWCOMBE = [
+    (81, 263, 0.2553, 0.3662),
+    (15, 148, 0.0624, 0.1605),
+    (0, 20, 0.0, 0.1611),
+    (1, 29, 0.0061, 0.1718),
+    (29, 29, 0.8830, 1.0),
+]
 
 
 @pytest.mark.parametrize("k,n,low,high", NEWCOMBE)

@@ -18,7 +18,9 @@ def naive_value(surveys: pd.DataFrame, orders: pd.DataFrame, horizon_days: int =
     """{group: (revenue_to_date values, value_12m values)} by looping over customers."""
     end = orders["ts"].max()
     horizon = pd.Timedelta(days=horizon_days)
-    groups: dict[str, tuple[list[float], list[float]]] = {g: ([], []) for g in ("promoters", "passives", "detractors")}
+    groups: dict[str, tuple[list[float], list[float]]] = {
+        g: ([], []) for g in ("promoters", "passives", "detractors")
+    }
     answers = surveys[(surveys["metric"] == "nps") & surveys["customer_id"].notna()]
     for customer, rows in answers.groupby("customer_id"):
         first_ts = rows["ts"].min()
@@ -43,7 +45,9 @@ def test_value_of_cx_matches_the_naive_loop() -> None:
         low, high = stats.t.interval(0.95, len(window) - 1, loc=np.mean(window), scale=stats.sem(window))
         assert table.loc[group, "value_12m_n"] == len(window)
         assert table.loc[group, "value_12m"] == pytest.approx(np.mean(window))
-        assert (table.loc[group, "value_12m_ci_low"], table.loc[group, "value_12m_ci_high"]) == pytest.approx((low, high))
+        assert (table.loc[group, "value_12m_ci_low"], table.loc[group, "value_12m_ci_high"]) == pytest.approx(
+            (low, high)
+        )
     everyone = sum((v[1] for v in naive.values()), [])
     assert table.loc["all", "value_12m"] == pytest.approx(np.mean(everyone))
     welch = stats.ttest_ind(naive["promoters"][1], naive["detractors"][1], equal_var=False)

@@ -38,8 +38,8 @@ def assert_same(got: Any, expected: Any, where: str = "result") -> None:
         for i, (a, b) in enumerate(zip(got, expected)):
             assert_same(a, b, f"{where}[{i}]")
     elif isinstance(expected, float) and not isinstance(got, bool):
-        assert (math.isnan(got) and math.isnan(expected)) or math.isclose(got, expected, rel_tol=RTOL, abs_tol=1e-12), (
-            f"{where}: {got!r} != {expected!r}"
-        )
+        assert (math.isnan(got) and math.isnan(expected)) or math.isclose(
+            got, expected, rel_tol=RTOL, abs_tol=1e-12
+        ), f"{where}: {got!r} != {expected!r}"
     else:
         assert got == expected, f"{where}: {got!r} != {expected!r}"

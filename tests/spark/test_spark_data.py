@@ -19,10 +19,15 @@ def test_validation_matches_pandas(spark):
     assert backend(shop.orders) == "pyspark"
     table = to_pandas(shop.orders).sort_values("order_id").reset_index(drop=True)
     expected = normalised("pandas")
-    pd.testing.assert_frame_equal(table.astype({"order_id": object, "customer_id": object}), expected, check_dtype=False)
-    bad = trap_orders().assign(revenue=[10.0, -1.0, None, 4.0, 5.0], customer_id=["10", None, "11", "12", "12"])
-    assert [(f.column, f.rule, f.n_rows) for f in cxlib.check_shop({"orders": spark.createDataFrame(bad)})] == [
-        ("customer_id", "null_value", 1), ("revenue", "null_value", 1), ("revenue", "negative_value", 1)]
+    pd.testing.assert_frame_equal(
+        table.astype({"order_id": object, "customer_id": object}), expected, check_dtype=False
+    )
+    bad = trap_orders().assign(
+        revenue=[10.0, -1.0, None, 4.0, 5.0], customer_id=["10", None, "11", "12", "12"]
+    )
+    assert [
+        (f.column, f.rule, f.n_rows) for f in cxlib.check_shop({"orders": spark.createDataFrame(bad)})
+    ] == [("customer_id", "null_value", 1), ("revenue", "null_value", 1), ("revenue", "negative_value", 1)]
 
 
 def test_a_session_in_another_time_zone_is_refused(spark):
@@ -58,12 +63,18 @@ def test_open_a_file_and_a_url(spark, tiny_shop, tmp_path):
 def test_open_a_spark_database_or_table(spark, tiny_shop):
     spark.sql("CREATE DATABASE IF NOT EXISTS cx_tiny")
     try:
-        orders = spark.read.parquet(str(tiny_shop / "orders.parquet")).withColumnRenamed("order_id", "Order ID")
+        orders = spark.read.parquet(str(tiny_shop / "orders.parquet")).withColumnRenamed(
+            "order_id", "Order ID"
+        )
         orders.write.mode("overwrite").saveAsTable("cx_tiny.orders")
-        spark.read.parquet(str(tiny_shop / "surveys.parquet")).write.mode("overwrite").saveAsTable("cx_tiny.surveys")
+        spark.read.parquet(str(tiny_shop / "surveys.parquet")).write.mode("overwrite").saveAsTable(
+            "cx_tiny.surveys"
+        )
         mapping = {"orders": {"Order ID": "order_id"}}
         database = cxlib.open_shop("cx_tiny", engine="spark", mapping=mapping, on_error="drop")
-        assert list(database.tables()) == ["orders", "surveys"] and database.source == "Spark catalog: cx_tiny"
+        assert (
+            list(database.tables()) == ["orders", "surveys"] and database.source == "Spark catalog: cx_tiny"
+        )
         table = cxlib.open_shop("cx_tiny.orders", engine="spark", mapping=mapping, on_error="drop")
         assert to_pandas(table.orders)["order_id"].nunique() == 59
         assert resolve_data("cx_tiny", "spark") == "cx_tiny"

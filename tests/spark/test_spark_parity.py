@@ -50,11 +50,17 @@ def _experiments(shop: cxlib.Shop) -> dict[str, Any]:
     return {
         "summary": ab.summarize(units, metrics, experiment=EXPERIMENT, covariate="pre_revenue", period="day"),
         "capped": ab.summarize(units, ab.commerce_metrics(cap_quantile=0.99), experiment=EXPERIMENT),
-        "compare": ab.compare(units, experiment=EXPERIMENT, metrics=metrics, cuped=True, covariate="pre_revenue"),
+        "compare": ab.compare(
+            units, experiment=EXPERIMENT, metrics=metrics, cuped=True, covariate="pre_revenue"
+        ),
         "exposure": ab.exposure(units, experiment=EXPERIMENT),
         "over_time": ab.effect_over_time(units, experiment=EXPERIMENT, metrics=metrics),
-        "segments": ab.segment_effects(ab.with_pre_period_segment(units, "pre_revenue"), "pre_period_buyer",
-                                       experiment=EXPERIMENT, metrics=metrics),
+        "segments": ab.segment_effects(
+            ab.with_pre_period_segment(units, "pre_revenue"),
+            "pre_period_buyer",
+            experiment=EXPERIMENT,
+            metrics=metrics,
+        ),
     }
 
 
@@ -71,11 +77,15 @@ SAMPLE_CASES: dict[str, Callable[[cxlib.Shop], Any]] = {
     "scorecard": _scorecard,
     "value_of_cx": lambda shop: value_of_cx(shop.surveys, shop.orders),
     "funnel": lambda shop: journey.funnel(shop.events, STEPS, window="1D", count="sessions"),
-    "funnel_by_device": lambda shop: journey.funnel(shop.events, STEPS[:3], window="1D", by="device", next_events=0),
+    "funnel_by_device": lambda shop: journey.funnel(
+        shop.events, STEPS[:3], window="1D", by="device", next_events=0
+    ),
     "paths": lambda shop: journey.paths(shop.events, end="purchase", steps=5, count="sessions", top=10),
     "transitions": lambda shop: journey.transitions(shop.events, count="sessions"),
     "step_matrix": lambda shop: journey.step_matrix(shop.events, steps=8, count="sessions"),
-    "cart_abandonment": lambda shop: journey.cart_abandonment(shop.events, by=["device", ("channel", "device")]),
+    "cart_abandonment": lambda shop: journey.cart_abandonment(
+        shop.events, by=["device", ("channel", "device")]
+    ),
     "attribution": lambda shop: journey.attribution(shop.events, "all", channel="source", lookback="30D"),
     "retention_on": lambda shop: retention_matrix(shop.orders, by="channel"),
     "retention_on_or_after": lambda shop: retention_matrix(shop.orders, kind="on_or_after", period="quarter"),
@@ -92,9 +102,16 @@ SAMPLE_CASES: dict[str, Callable[[cxlib.Shop], Any]] = {
 def _events_digest(events: Any) -> pd.DataFrame:
     """Rows, revenue, time span and distinct ids per event, channel, device and source."""
     keys = ["event", "channel", "device", "source"]
-    digest = to_narwhals(events).group_by(keys).agg(
-        nw.len().alias("rows"), nw.col("revenue").sum(), nw.col("ts").min().alias("first"),
-        nw.col("ts").max().alias("last"), *[nw.col(c).n_unique() for c in ("customer_id", "session_id", "order_id")],
+    digest = (
+        to_narwhals(events)
+        .group_by(keys)
+        .agg(
+            nw.len().alias("rows"),
+            nw.col("revenue").sum(),
+            nw.col("ts").min().alias("first"),
+            nw.col("ts").max().alias("last"),
+            *[nw.col(c).n_unique() for c in ("customer_id", "session_id", "order_id")],
+        )
     )
     return to_pandas(digest).sort_values(keys, ignore_index=True)
 
@@ -133,11 +150,15 @@ def test_ltv_fits_and_predictions_on_spark(spark_shop, duckdb_shop):
     calibration_end = rfm.observation_end - pd.Timedelta(weeks=26)
     assert_same(
         ltv.repeat_transactions_over_time(purchases, spark_shop.orders, calibration_end, rfm.observation_end),
-        ltv.repeat_transactions_over_time(purchases, duckdb_shop.orders, calibration_end, rfm.observation_end),
+        ltv.repeat_transactions_over_time(
+            purchases, duckdb_shop.orders, calibration_end, rfm.observation_end
+        ),
         "repeat_transactions_over_time",
     )
     value = ltv.clv(purchases, spend, rfm, horizon_months=12)
-    assert_same(ltv.clv_by_nps(value, spark_shop.surveys), ltv.clv_by_nps(value, duckdb_shop.surveys), "clv_by_nps")
+    assert_same(
+        ltv.clv_by_nps(value, spark_shop.surveys), ltv.clv_by_nps(value, duckdb_shop.surveys), "clv_by_nps"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -171,4 +192,6 @@ def small_orders(spark: Any) -> tuple[pd.DataFrame, Any]:
 @pytest.mark.parametrize("case", COHORT_CASES, ids=lambda c: "-".join(str(v) for v in c.values()))
 def test_cohort_traps_on_spark(case, small_orders):
     orders, on_spark = small_orders
-    assert_same(retention_matrix(on_spark, **case), retention_matrix(orders, engine="native", **case), str(case))
+    assert_same(
+        retention_matrix(on_spark, **case), retention_matrix(orders, engine="native", **case), str(case)
+    )

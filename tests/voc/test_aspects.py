@@ -20,14 +20,28 @@ def mentions(result) -> list[tuple[int, str, str]]:
 @pytest.mark.parametrize(
     ("lang", "text", "expected"),
     [
-        ("en", "Delivery was fast but the shoes fell apart after a week.", [("delivery", "pos"), ("quality", "neg")]),
-        ("pl", "Kurier był szybki, ale zwrot pieniędzy trwa wieki i nikt nie odpowiada.",
-         [("delivery", "pos"), ("returns", "neg"), ("service", "neg")]),
+        (
+            "en",
+            "Delivery was fast but the shoes fell apart after a week.",
+            [("delivery", "pos"), ("quality", "neg")],
+        ),
+        (
+            "pl",
+            "Kurier był szybki, ale zwrot pieniędzy trwa wieki i nikt nie odpowiada.",
+            [("delivery", "pos"), ("returns", "neg"), ("service", "neg")],
+        ),
         ("zh", "快递很快，但是质量太差了", [("delivery", "pos"), ("quality", "neg")]),
         ("ar", "التوصيل سريع لكن السعر غالي", [("delivery", "pos"), ("price", "neg")]),
-        ("sk", "Balík prišiel rýchlo. Platba kartou nefungovala.", [("delivery", "pos"), ("checkout", "neg")]),
-        ("nl", "De doos was gedeukt maar de klantenservice was vriendelijk.",
-         [("service", "pos"), ("packaging", "neg")]),
+        (
+            "sk",
+            "Balík prišiel rýchlo. Platba kartou nefungovala.",
+            [("delivery", "pos"), ("checkout", "neg")],
+        ),
+        (
+            "nl",
+            "De doos was gedeukt maar de klantenservice was vriendelijk.",
+            [("service", "pos"), ("packaging", "neg")],
+        ),
     ],
 )
 def test_each_mention_takes_the_sentiment_of_its_clause(lang, text, expected):
@@ -58,20 +72,36 @@ def test_taxonomy_extension_ignore_and_replace(tmp_path):
     texts = ["Too much plastic, please recycle more.", "The drone was late.", "Paid by plastic card."]
     result = voc.aspects(texts, langs="en", taxonomy=extra)
     assert result.aspect_names[-1] == "sustainability"
-    assert {(r, a) for r, a, _ in mentions(result)} == {(0, "sustainability"), (1, "delivery"), (2, "checkout")}
-    only = voc.aspects(texts, langs="en", taxonomy={"replace": True, "aspects": {"green": {"keywords": {"en": ["plastic"]}}}})
-    assert only.aspect_names == ("green",) and {(r, a) for r, a, _ in mentions(only)} == {(0, "green"), (2, "green")}
+    assert {(r, a) for r, a, _ in mentions(result)} == {
+        (0, "sustainability"),
+        (1, "delivery"),
+        (2, "checkout"),
+    }
+    only = voc.aspects(
+        texts, langs="en", taxonomy={"replace": True, "aspects": {"green": {"keywords": {"en": ["plastic"]}}}}
+    )
+    assert only.aspect_names == ("green",) and {(r, a) for r, a, _ in mentions(only)} == {
+        (0, "green"),
+        (2, "green"),
+    }
 
 
 TEXTS = [
-    "Fast delivery, great price.", "The parcel never arrived.", "Refund was quick.", "Rude customer service.",
-    "Nice quality", "Everything fine", "Delivery late and the box was crushed", "Checkout kept crashing",
+    "Fast delivery, great price.",
+    "The parcel never arrived.",
+    "Refund was quick.",
+    "Rude customer service.",
+    "Nice quality",
+    "Everything fine",
+    "Delivery late and the box was crushed",
+    "Checkout kept crashing",
 ]
 
 
 def test_wide_and_shares_match_naive_loops():
-    frame = pd.DataFrame({"id": [f"i{k}" for k in range(len(TEXTS))], "text": TEXTS,
-                          "src": ["a", "b"] * (len(TEXTS) // 2)})
+    frame = pd.DataFrame(
+        {"id": [f"i{k}" for k in range(len(TEXTS))], "text": TEXTS, "src": ["a", "b"] * (len(TEXTS) // 2)}
+    )
     result = voc.aspects(frame, langs="en", keep=["id", "src"])
     wide = result.wide("score")
     lex, tax = load_lexicon("en"), result.taxonomy
@@ -85,7 +115,11 @@ def test_wide_and_shares_match_naive_loops():
     for src in ("a", "b"):
         rows = [k for k in range(len(TEXTS)) if frame.loc[k, "src"] == src]
         for aspect in result.aspect_names:
-            hit = [wide.loc[k, aspect] for k in rows if (result.table["row"].eq(k) & result.table["aspect"].eq(aspect)).any()]
+            hit = [
+                wide.loc[k, aspect]
+                for k in rows
+                if (result.table["row"].eq(k) & result.table["aspect"].eq(aspect)).any()
+            ]
             got = shares.loc[(src, aspect)]
             assert got["n_texts"] == len(rows) and got["n_mentions"] == len(hit)
             assert got["share"] == pytest.approx(len(hit) / len(rows))
@@ -102,8 +136,10 @@ def test_aspects_identical_on_pandas_polars_and_duckdb():
     natives = [frame, pl.from_pandas(frame), duckdb_connection().from_df(frame)]
     results = [voc.aspects(f, keep=["id"]) for f in natives]
     for other in results[1:]:
-        pd.testing.assert_frame_equal(other.table.drop(columns=["keywords", "terms"]),
-                                      results[0].table.drop(columns=["keywords", "terms"]))
+        pd.testing.assert_frame_equal(
+            other.table.drop(columns=["keywords", "terms"]),
+            results[0].table.drop(columns=["keywords", "terms"]),
+        )
         pd.testing.assert_frame_equal(other.texts, results[0].texts)
 
 

@@ -38,7 +38,9 @@ def _svd_relative_weights(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     U, _, Vt = np.linalg.svd(Xs, full_matrices=False)
     Z = U @ Vt * np.sqrt(len(y))
     beta = np.linalg.lstsq(Z, ys, rcond=None)[0]
-    lam = np.array([[np.corrcoef(Xs[:, j], Z[:, k])[0, 1] for k in range(X.shape[1])] for j in range(X.shape[1])])
+    lam = np.array(
+        [[np.corrcoef(Xs[:, j], Z[:, k])[0, 1] for k in range(X.shape[1])] for j in range(X.shape[1])]
+    )
     return (lam**2) @ (beta**2)
 
 
@@ -72,8 +74,13 @@ def test_relative_weights_ignore_units(scale, shift, seed):
 def test_ols_and_ordered_probit_recover_planted_coefficients():
     rng = np.random.default_rng(5)
     n = 4000
-    data = pd.DataFrame({"late_days": rng.poisson(1.5, n).astype(float), "returned": rng.random(n) < 0.15,
-                         "noise": rng.normal(size=n)})
+    data = pd.DataFrame(
+        {
+            "late_days": rng.poisson(1.5, n).astype(float),
+            "returned": rng.random(n) < 0.15,
+            "noise": rng.normal(size=n),
+        }
+    )
     sigma = 1.9
     latent = 8.5 - 0.4 * data["late_days"] - 2.0 * data["returned"] + rng.normal(scale=sigma, size=n)
     data["score"] = np.clip(np.rint(latent), 0, 10).astype(int)
@@ -85,7 +92,9 @@ def test_ols_and_ordered_probit_recover_planted_coefficients():
     assert t.loc["noise", "ordinal_ci_low"] < 0 < t.loc["noise", "ordinal_ci_high"]
     X = np.column_stack([np.ones(n), data[["late_days", "returned", "noise"]].to_numpy(float)])
     coef = np.linalg.lstsq(X, data["score"].to_numpy(float), rcond=None)[0]
-    assert t.loc[["late_days", "returned", "noise"], "ols_coef"].to_numpy() == pytest.approx(coef[1:], rel=1e-9)
+    assert t.loc[["late_days", "returned", "noise"], "ols_coef"].to_numpy() == pytest.approx(
+        coef[1:], rel=1e-9
+    )
     assert t["importance"].sum() == pytest.approx(1.0)
     assert t.loc["noise", "rank"] == 3
     assert (t["weight_ci_low"] <= t["weight"]).all() and (t["weight"] <= t["weight_ci_high"]).all()
@@ -108,12 +117,16 @@ def _nps_with_orders(shop) -> pd.DataFrame:
 
     surveys = to_pandas(shop.surveys)
     orders = to_pandas(shop.orders)[["order_id", "delivery_days", "returned", "channel"]]
-    nps = surveys[surveys["metric"] == "nps"].merge(orders.rename(columns={"channel": "order_channel"}), on="order_id")
-    out = pd.DataFrame({
-        "score": nps["score"].astype(int),
-        "delivery_days": nps["delivery_days"].fillna(0.0),  # store orders count 0 (as planted)
-        "returned": nps["returned"].astype(float),
-    })
+    nps = surveys[surveys["metric"] == "nps"].merge(
+        orders.rename(columns={"channel": "order_channel"}), on="order_id"
+    )
+    out = pd.DataFrame(
+        {
+            "score": nps["score"].astype(int),
+            "delivery_days": nps["delivery_days"].fillna(0.0),  # store orders count 0 (as planted)
+            "returned": nps["returned"].astype(float),
+        }
+    )
     for channel in ("app", "marketplace", "store"):
         out[channel] = (nps["order_channel"] == channel).astype(float).to_numpy()
     return out
@@ -127,8 +140,11 @@ def test_planted_nps_drivers_are_recovered_on_the_sample(sample_shop):
     noise, so they share the first two places; marketplace, app and store follow in order."""
     data = _nps_with_orders(sample_shop)
     s = TRUTH.surveys
-    planted = {"delivery_days": s.nps_delivery_day, "returned": s.nps_returned,
-               **{c: s.nps_channel[c] for c in ("app", "marketplace", "store")}}
+    planted = {
+        "delivery_days": s.nps_delivery_day,
+        "returned": s.nps_returned,
+        **{c: s.nps_channel[c] for c in ("app", "marketplace", "store")},
+    }
     result = voc.drivers(data, "score", list(planted), distr="probit", n_boot=0, alpha=0.001)
     t = result.table.set_index("driver")
     for name, beta in planted.items():

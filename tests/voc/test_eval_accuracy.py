@@ -36,7 +36,9 @@ def eval_set() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def scored(eval_set: pd.DataFrame) -> pd.DataFrame:
-    sentiment = voc.sentiment(eval_set["text"].tolist(), langs=eval_set["lang"].tolist(), backend="lexicon").table
+    sentiment = voc.sentiment(
+        eval_set["text"].tolist(), langs=eval_set["lang"].tolist(), backend="lexicon"
+    ).table
     detected = voc.detect_language(eval_set["text"].tolist()).table
     return eval_set.assign(predicted=sentiment["label"].to_numpy(), detected=detected["lang"].to_numpy())
 
@@ -46,13 +48,15 @@ def per_language(scored: pd.DataFrame) -> pd.DataFrame:
     prediction counts as wrong), ``neutral`` (share predicted neutral), ``detection``."""
     rows = []
     for lang, part in scored.groupby("lang", sort=True):
-        rows.append({
-            "lang": lang,
-            "n": len(part),
-            "sentiment": float((part["predicted"] == part["label"]).mean()),
-            "neutral": float((part["predicted"] == "neu").mean()),
-            "detection": float((part["detected"] == lang).mean()),
-        })
+        rows.append(
+            {
+                "lang": lang,
+                "n": len(part),
+                "sentiment": float((part["predicted"] == part["label"]).mean()),
+                "neutral": float((part["predicted"] == "neu").mean()),
+                "detection": float((part["detected"] == lang).mean()),
+            }
+        )
     return pd.DataFrame(rows).set_index("lang")
 
 

@@ -53,8 +53,10 @@ def test_detect_language_respects_the_candidate_list():
 def test_agreement_against_stated_languages():
     frame = pd.DataFrame({"text": [TEXTS["pl"], TEXTS["sk"], TEXTS["cs"]], "lang": ["pl", "sk", "sk"]})
     table = voc.detect_language(frame).agreement()
-    naive = {g: float(np.mean([d == g for d, gg in zip(["pl", "sk", "cs"], frame["lang"]) if gg == g]))
-             for g in ("pl", "sk")}
+    naive = {
+        g: float(np.mean([d == g for d, gg in zip(["pl", "sk", "cs"], frame["lang"]) if gg == g]))
+        for g in ("pl", "sk")
+    }
     assert dict(zip(table["lang_given"], table["agree"])) == naive
     assert table.set_index("lang_given").loc["sk", "most_common_other"] == "cs"
 
@@ -90,11 +92,20 @@ def test_coverage_is_the_share_of_lexicon_texts_without_terms():
 
 
 def _frames():
-    frame = pd.DataFrame({
-        "feedback_id": [f"F{i}" for i in range(6)],
-        "text": ["Fast delivery!", "Paczka nie dotarła", None, "快递太慢了", "Great", "Zboží přišlo rozbité"],
-        "lang": ["en", "pl", "en", "zh", None, "cs"],
-    })
+    frame = pd.DataFrame(
+        {
+            "feedback_id": [f"F{i}" for i in range(6)],
+            "text": [
+                "Fast delivery!",
+                "Paczka nie dotarła",
+                None,
+                "快递太慢了",
+                "Great",
+                "Zboží přišlo rozbité",
+            ],
+            "lang": ["en", "pl", "en", "zh", None, "cs"],
+        }
+    )
     return {
         "pandas": frame,
         "polars": pl.from_pandas(frame),
@@ -167,8 +178,16 @@ class _FakeTransformers(types.ModuleType):
 def test_transformers_backend_loads_only_local_files(tmp_path, monkeypatch):
     (tmp_path / "config.json").write_text("{}")
     outputs = [
-        [{"label": "positive", "score": 0.7}, {"label": "neutral", "score": 0.2}, {"label": "negative", "score": 0.1}],
-        [{"label": "1 star", "score": 0.6}, {"label": "2 stars", "score": 0.3}, {"label": "5 stars", "score": 0.1}],
+        [
+            {"label": "positive", "score": 0.7},
+            {"label": "neutral", "score": 0.2},
+            {"label": "negative", "score": 0.1},
+        ],
+        [
+            {"label": "1 star", "score": 0.6},
+            {"label": "2 stars", "score": 0.3},
+            {"label": "5 stars", "score": 0.1},
+        ],
     ]
     fake = _FakeTransformers(outputs)
     monkeypatch.setitem(sys.modules, "transformers", fake)

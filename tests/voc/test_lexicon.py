@@ -62,7 +62,9 @@ def test_lexicon_file_is_consistent(lang):
         for pattern, weight in terms.items():
             assert isinstance(pattern, str) and -3 <= weight <= 3
             norm = normalize(pattern, lang)
-            assert seen.get(norm, weight) == weight, f"{lang}: {pattern!r} listed twice with different weights"
+            assert seen.get(norm, weight) == weight, (
+                f"{lang}: {pattern!r} listed twice with different weights"
+            )
             seen[norm] = weight
     lex = load_lexicon(lang)
     assert lex.n_terms >= 150
@@ -91,7 +93,9 @@ def test_intensifier_negation_and_contrast_follow_vader():
     assert score("very great", "en") == pytest.approx(s(2.0 * 1.5))
     assert score("really very great", "en") == pytest.approx(s(2.0 * 1.5 * 1.4))
     assert score("not great", "en") == pytest.approx(s(2.0 * NEGATION_FACTOR))
-    assert score("it was not at all great", "en") == pytest.approx(s(2.0 * NEGATION_FACTOR))  # 3 tokens of scope
+    assert score("it was not at all great", "en") == pytest.approx(
+        s(2.0 * NEGATION_FACTOR)
+    )  # 3 tokens of scope
     assert score("not sure it was great", "en") == pytest.approx(s(2.0))  # "not sure" is a guard phrase
     assert score("no, great", "en") == pytest.approx(s(2.0))  # a comma stops negation
     assert score("great but slow", "en") == pytest.approx(s(2.0 * BEFORE_CONTRAST + (-2.0) * AFTER_CONTRAST))
@@ -121,9 +125,13 @@ def test_stems_cover_inflection():
 
 
 def test_matching_ignores_diacritics_and_case():
-    for lang, text in [("pl", "Przesyłka dotarła uszkodzona, źle zapakowana"), ("sk", "Tovar prišiel poškodený"),
-                       ("cs", "Zboží dorazilo poškozené a pozdě"), ("de", "Völlig unzufrieden, Rücksendung abgelehnt"),
-                       ("fr", "Très déçu, colis abîmé")]:
+    for lang, text in [
+        ("pl", "Przesyłka dotarła uszkodzona, źle zapakowana"),
+        ("sk", "Tovar prišiel poškodený"),
+        ("cs", "Zboží dorazilo poškozené a pozdě"),
+        ("de", "Völlig unzufrieden, Rücksendung abgelehnt"),
+        ("fr", "Très déçu, colis abîmé"),
+    ]:
         plain = normalize(text)
         assert score(plain.upper(), lang) == pytest.approx(score(text, lang)), text
         assert score(text, lang) < 0
@@ -178,8 +186,15 @@ def test_example_sentences(lang, text, label):
 # ----------------------------------------------------------------------------- properties
 
 _EN = yaml.safe_load(resources.files("cxlib.voc").joinpath("lexicons", "en.yaml").read_text("utf-8"))
-_WORDS = sorted({p for terms in _EN["terms"].values() for p, w in terms.items()
-                 if w != 0 and " " not in p and "*" not in p and p.isalpha()} - set(_EN["intensifiers"]))
+_WORDS = sorted(
+    {
+        p
+        for terms in _EN["terms"].values()
+        for p, w in terms.items()
+        if w != 0 and " " not in p and "*" not in p and p.isalpha()
+    }
+    - set(_EN["intensifiers"])
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -200,7 +215,9 @@ def test_negation_flips_the_sign_of_every_single_word_term(word):
 
 def test_extra_lexicon_entries_are_added(tmp_path):
     extra = tmp_path / "extra.yaml"
-    extra.write_text("terms:\n  shop:\n    zalando-style: 0\n    wunderbar: 3\n    meh: -2\n", encoding="utf-8")
+    extra.write_text(
+        "terms:\n  shop:\n    zalando-style: 0\n    wunderbar: 3\n    meh: -2\n", encoding="utf-8"
+    )
     lex = load_lexicon("en", str(extra))
     assert score_text("wunderbar", lex).score == pytest.approx(s(3.0))
     assert score_text("meh", lex).score == pytest.approx(s(-2.0))  # overrides the package weight

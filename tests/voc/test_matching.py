@@ -31,13 +31,25 @@ def test_normalize_is_idempotent(text):
 
 
 def test_sentences_and_tokens():
-    assert sentences("Fast. Broken!! Why? 快递很快。质量差") == ["Fast", " Broken", " Why", " 快递很快", "质量差"]
+    assert sentences("Fast. Broken!! Why? 快递很快。质量差") == [
+        "Fast",
+        " Broken",
+        " Why",
+        " 快递很快",
+        "质量差",
+    ]
     assert tokens("great, not bad :) 👍", "👍") == ["great", ",", "not", "bad", ":)", "👍"]
 
 
 def test_longest_match_and_stems():
-    m = Matcher([entry("not", NEG), entry("not as described", TERM, -2.5), entry("deliver*", TERM, 1.0),
-                 entry("delivery", TERM, 2.0)])
+    m = Matcher(
+        [
+            entry("not", NEG),
+            entry("not as described", TERM, -2.5),
+            entry("deliver*", TERM, 1.0),
+            entry("delivery", TERM, 2.0),
+        ]
+    )
     units = m.token_units("it was not as described".split())
     assert [(u[0].label, u[1], u[2]) for u in units] == [("not as described", 2, 5)]
     # An exact word beats a stem; a stem matches other forms.
@@ -52,7 +64,9 @@ def test_proclitics_and_negation_prefixes():
     (unit,) = sk.token_units(["nefunguje"])
     assert unit[0].label == "funguje" and unit[3] is True
     # The prefix rule only applies to sentiment terms, never to aspect keywords.
-    kw = Matcher([Entry(("balik",), (False,), ASPECT, label="balik", aspects=("delivery",))], negation_prefixes=("ne",))
+    kw = Matcher(
+        [Entry(("balik",), (False,), ASPECT, label="balik", aspects=("delivery",))], negation_prefixes=("ne",)
+    )
     assert kw.token_units(["nebalik"]) == []
 
 

@@ -22,7 +22,11 @@ HOSTILE = [
     "Parcel arrived late and damaged, my card 4111 1111 1111 1111 was charged twice",
     "Przesyłka spóźniona, proszę dzwonić 600 123 456",
 ]
-PRAISE = ["Fast delivery and great quality, thank you!", "Bardzo szybka dostawa, polecam!", "Great price, happy customer"]
+PRAISE = [
+    "Fast delivery and great quality, thank you!",
+    "Bardzo szybka dostawa, polecam!",
+    "Great price, happy customer",
+]
 
 
 def voc_shop(folder: Path) -> Path:
@@ -31,21 +35,25 @@ def voc_shop(folder: Path) -> Path:
     n = 80
     texts = [HOSTILE[(i // 2) % len(HOSTILE)] if i % 2 else PRAISE[(i // 2) % len(PRAISE)] for i in range(n)]
     start = pd.Timestamp("2024-03-01", tz="UTC")
-    frames["feedback"] = pd.DataFrame({
-        "feedback_id": [f"f{i}" for i in range(n)],
-        "ts": start + pd.to_timedelta(np.arange(n) * 0.7, unit="D"),
-        "text": texts,
-        "customer_id": [f"C{i:05d}" for i in range(n)],
-        "rating": [1 if i % 2 else 5 for i in range(n)],
-        "source": "review",
-    })
-    frames["surveys"] = pd.DataFrame({
-        "response_id": [f"r{i}" for i in range(n)],
-        "ts": start + pd.to_timedelta(np.arange(n) * 0.7, unit="D"),
-        "metric": "nps",
-        "score": [int(rng.integers(0, 5)) if i % 2 else int(rng.integers(8, 11)) for i in range(n)],
-        "comment": texts,
-    })
+    frames["feedback"] = pd.DataFrame(
+        {
+            "feedback_id": [f"f{i}" for i in range(n)],
+            "ts": start + pd.to_timedelta(np.arange(n) * 0.7, unit="D"),
+            "text": texts,
+            "customer_id": [f"C{i:05d}" for i in range(n)],
+            "rating": [1 if i % 2 else 5 for i in range(n)],
+            "source": "review",
+        }
+    )
+    frames["surveys"] = pd.DataFrame(
+        {
+            "response_id": [f"r{i}" for i in range(n)],
+            "ts": start + pd.to_timedelta(np.arange(n) * 0.7, unit="D"),
+            "metric": "nps",
+            "score": [int(rng.integers(0, 5)) if i % 2 else int(rng.integers(8, 11)) for i in range(n)],
+            "comment": texts,
+        }
+    )
     return write_shop(folder, frames)
 
 
@@ -54,10 +62,40 @@ def test_notebook_runs_with_non_default_parameters_and_shows_no_raw_customer_mar
     voc_shop(tmp_path / "shop")
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
-        [sys.executable, "-m", "papermill", str(NOTEBOOK), str(out), "-p", "data", "shop",
-         "-p", "start", "2024-03-01", "-p", "end", "2024-05-31", "-p", "languages", "en,pl",
-         "-p", "min_n", "3", "-p", "period", "month", "-p", "quotes", "2", "--no-progress-bar"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(NOTEBOOK),
+            str(out),
+            "-p",
+            "data",
+            "shop",
+            "-p",
+            "start",
+            "2024-03-01",
+            "-p",
+            "end",
+            "2024-05-31",
+            "-p",
+            "languages",
+            "en,pl",
+            "-p",
+            "min_n",
+            "3",
+            "-p",
+            "period",
+            "month",
+            "-p",
+            "quotes",
+            "2",
+            "--no-progress-bar",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     nb = json.loads(out.read_text())

@@ -30,7 +30,15 @@ def synthetic_reviews(n: int = 400, seed: int = 3) -> pd.DataFrame:
 
 
 def test_rating_polarity():
-    assert rating_polarity([1, 2, 3, 4, 5, None, "5"]).tolist() == ["neg", "neg", None, "pos", "pos", None, "pos"]
+    assert rating_polarity([1, 2, 3, 4, 5, None, "5"]).tolist() == [
+        "neg",
+        "neg",
+        None,
+        "pos",
+        "pos",
+        None,
+        "pos",
+    ]
 
 
 def test_wilson_interval_matches_statsmodels():
@@ -50,8 +58,14 @@ def test_cross_validated_accuracy_equals_a_manual_loop():
     row = model.table.set_index("lang").loc["en"]
     polar = data[data["rating"] != 3]
     texts, y = polar["text"].tolist(), np.where(polar["rating"] >= 4, "pos", "neg")
-    X = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
-                        preprocessor=functools.partial(normalize, lang="en"), dtype=np.float32).fit_transform(texts)
+    X = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        min_df=2,
+        sublinear_tf=True,
+        preprocessor=functools.partial(normalize, lang="en"),
+        dtype=np.float32,
+    ).fit_transform(texts)
     correct = 0
     for train, test in StratifiedKFold(4, shuffle=True, random_state=7).split(texts, y):
         clf = LogisticRegression(C=4.0, solver="liblinear", class_weight="balanced", random_state=7)

@@ -35,8 +35,9 @@ def scored_weeks(seed: int = 0) -> pd.DataFrame:
     for week in range(12):
         p = 0.45 if week == 8 else 0.15
         for _ in range(200):
-            ts = pd.Timestamp("2024-01-01", tz="UTC") + pd.Timedelta(days=7 * week + rng.integers(0, 7),
-                                                                   hours=int(rng.integers(0, 24)))
+            ts = pd.Timestamp("2024-01-01", tz="UTC") + pd.Timedelta(
+                days=7 * week + rng.integers(0, 7), hours=int(rng.integers(0, 24))
+            )
             label = "neg" if rng.random() < p else "pos"
             rows.append({"ts": ts, "label": label, "score": -0.5 if label == "neg" else 0.5})
     return pd.DataFrame(rows)
@@ -66,11 +67,13 @@ def test_planted_bad_week_is_flagged_and_weeks_start_on_monday():
 def test_trend_identical_on_pandas_polars_and_duckdb():
     frame = scored_weeks(1)
     frame.loc[::50, "score"] = np.nan
-    results = [voc.sentiment_trend(f, period=p).table
-               for p in ("week", "month", "day")
-               for f in (frame, pl.from_pandas(frame), duckdb_connection().from_df(frame))]
+    results = [
+        voc.sentiment_trend(f, period=p).table
+        for p in ("week", "month", "day")
+        for f in (frame, pl.from_pandas(frame), duckdb_connection().from_df(frame))
+    ]
     for k in range(0, 9, 3):
-        for other in results[k + 1:k + 3]:
+        for other in results[k + 1 : k + 3]:
             pd.testing.assert_frame_equal(other, results[k])
 
 
@@ -88,7 +91,9 @@ def test_aspect_trend_counts_mentions_per_week():
     trend = voc.aspect_trend(voc.aspects(frame, keep=["ts"]), aspects=["delivery", "price"], min_n=10)
     share = trend.table.pivot_table(index="period", columns="series", values="share")
     assert share.to_numpy().tolist() == [[1.0, 0.0], [0.0, 1.0]]
-    negative = voc.aspect_trend(voc.aspects(frame, keep=["ts"]), aspects=["delivery"], value="negative", min_n=10)
+    negative = voc.aspect_trend(
+        voc.aspects(frame, keep=["ts"]), aspects=["delivery"], value="negative", min_n=10
+    )
     assert negative.table["count"].tolist() == [30.0, 0.0]
 
 

@@ -16,17 +16,19 @@ HOSTILE = [
     "Delivery was late!! <svg onload=alert(1)> my phone 0612345678 and (020) 7946 0958",
     'Late delivery "><script>alert(document.cookie)</script> card 4111 1111 1111 1111',
     "Delivery late, customer C000123 here, card 5500-0000-0000-0004, tel. +48 600 123 456",
-    "<a href=\"javascript:alert(1)\">click</a> the parcel delivery was very late and slow",
+    '<a href="javascript:alert(1)">click</a> the parcel delivery was very late and slow',
 ]
 
 
 def hostile_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "feedback_id": [f"F{i}" for i in range(len(HOSTILE))],
-        "customer_id": ["C000123", "C000124", "C000125", "C000126", "C000127", "C000128"],
-        "text": HOSTILE,
-        "lang": "en",
-    })
+    return pd.DataFrame(
+        {
+            "feedback_id": [f"F{i}" for i in range(len(HOSTILE))],
+            "customer_id": ["C000123", "C000124", "C000125", "C000126", "C000127", "C000128"],
+            "text": HOSTILE,
+            "lang": "en",
+        }
+    )
 
 
 def test_card_numbers_are_masked_in_several_formats():
@@ -46,8 +48,15 @@ def test_hostile_texts_are_escaped_and_masked():
         assert "<script" not in text and "<img" not in text and "<svg" not in text and "<a href" not in text
         assert 'onerror="' not in text and 'href="javascript' not in text
     joined = " ".join(picked.table["quote"]) + html
-    for secret in ("jane.doe@example.com", "7946 0958", "0612345678", "4111 1111 1111 1111", "5500-0000-0000-0004",
-                   "600 123 456", "C000123"):
+    for secret in (
+        "jane.doe@example.com",
+        "7946 0958",
+        "0612345678",
+        "4111 1111 1111 1111",
+        "5500-0000-0000-0004",
+        "600 123 456",
+        "C000123",
+    ):
         assert secret not in joined, secret
     assert "[email]" in joined and "[phone]" in joined and "[card]" in joined and "[id]" in joined
     assert "&lt;script&gt;" in html
@@ -84,7 +93,11 @@ def test_small_groups_show_no_quotes():
 
 
 def test_quotes_per_language():
-    texts = ["The delivery was late"] * 2 + ["Przesyłka się spóźniła, kurier fatalny"] * 2 + ["快递太慢了，物流很差"] * 2
+    texts = (
+        ["The delivery was late"] * 2
+        + ["Przesyłka się spóźniła, kurier fatalny"] * 2
+        + ["快递太慢了，物流很差"] * 2
+    )
     result = voc.aspects(pd.DataFrame({"text": texts, "lang": ["en", "en", "pl", "pl", "zh", "zh"]}))
     picked = voc.verbatims(result, n=1, sentiments=("neg",), aspects=["delivery"], min_n=1, per_language=True)
     assert sorted(picked.table["lang"]) == ["en", "pl", "zh"]
@@ -95,7 +108,9 @@ def test_verbatims_on_the_sample_mask_planted_pii_and_html(sample_feedback):
     """Planted: every 25th feedback text carries an e-mail or phone number; ten carry HTML."""
     from pathlib import Path
 
-    truth = pd.read_parquet(Path(__file__).resolve().parents[2] / "data" / "sample" / "truth_feedback_aspects.parquet")
+    truth = pd.read_parquet(
+        Path(__file__).resolve().parents[2] / "data" / "sample" / "truth_feedback_aspects.parquet"
+    )
     planted = truth.dropna(subset=["pii_value"])
     with_html = truth.dropna(subset=["html_fragment"])
     ids = set(planted["feedback_id"]) | set(with_html["feedback_id"])

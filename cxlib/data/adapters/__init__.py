@@ -62,32 +62,50 @@ class Adapter:
 
 ADAPTERS: dict[str, Adapter] = {
     "shopify_orders": Adapter(
-        "shopify_orders", "orders", "Shopify orders export (one row per line item)",
+        "shopify_orders",
+        "orders",
+        "Shopify orders export (one row per line item)",
         required=(("order_id",), ("ts",), ("revenue",), ("email", "phone")),
         transform=shopify.orders_from_line_items,
-        derived={"customer_id": ("email", "phone"), "items": ("line_quantity",), "returned": ("financial_status",), "channel": ("source_name",)},
+        derived={
+            "customer_id": ("email", "phone"),
+            "items": ("line_quantity",),
+            "returned": ("financial_status",),
+            "channel": ("source_name",),
+        },
     ),
     "ga4_events": Adapter(
-        "ga4_events", "events", "GA4 BigQuery export (events_*)",
+        "ga4_events",
+        "events",
+        "GA4 BigQuery export (events_*)",
         required=(("event_name",), ("event_timestamp",), ("user_pseudo_id", "user_id")),
         transform=ga4.events_from_ga4,
         prepare=ga4.flatten,
         json_columns=ga4.JSON_COLUMNS,
         derived={
-            "customer_id": ("user_pseudo_id", "user_id"), "ts": ("event_timestamp",), "event": ("event_name",),
-            "session_id": ("user_pseudo_id", "ga_session_id"), "channel": ("platform",), "device": ("device_category",),
-            "source": ("traffic_source_source", "traffic_source_medium"), "order_id": ("ecommerce_transaction_id",),
+            "customer_id": ("user_pseudo_id", "user_id"),
+            "ts": ("event_timestamp",),
+            "event": ("event_name",),
+            "session_id": ("user_pseudo_id", "ga_session_id"),
+            "channel": ("platform",),
+            "device": ("device_category",),
+            "source": ("traffic_source_source", "traffic_source_medium"),
+            "order_id": ("ecommerce_transaction_id",),
             "revenue": ("ecommerce_purchase_revenue",),
         },
     ),
     "survey_wide": Adapter(
-        "survey_wide", "surveys", "survey export (one row per respondent)",
+        "survey_wide",
+        "surveys",
+        "survey export (one row per respondent)",
         required=(("response_id",), ("ts",), ("nps", "csat", "ces")),
         transform=survey.answers_from_respondents,
         derived={"metric": ("nps", "csat", "ces"), "score": ("nps", "csat", "ces")},
     ),
     "reviews": Adapter(
-        "reviews", "feedback", "review export",
+        "reviews",
+        "feedback",
+        "review export",
         required=(("ts",), ("title", "body")),
         transform=reviews.feedback_from_reviews,
         derived={"text": ("title", "body")},
@@ -132,14 +150,18 @@ def _check_required(frame: Any, spec: TableSpec, adapter: Adapter, original: dic
         if present.intersection(alternatives):
             continue
         expected = [_expected_source(spec, name) for name in alternatives]
-        wanted = " or ".join(f"'{name}'" + (f" (expected: {src})" if src else "") for name, src in zip(alternatives, expected))
+        wanted = " or ".join(
+            f"'{name}'" + (f" (expected: {src})" if src else "") for name, src in zip(alternatives, expected)
+        )
         found = sorted(original.get(c, c) for c in present)
         shown = ", ".join(found[:40]) + (f" and {len(found) - 40} more" if len(found) > 40 else "")
         preset = f"preset: {spec.preset}, " if spec.preset else ""
         raise DataError(
             f"the {adapter.label} has no column for {wanted}. Columns found: {shown}. Map the column that "
             f"holds it, e.g. {spec.table}: {{{preset}columns: {{'Your column': {alternatives[0]}}}}}",
-            table=spec.table, column=alternatives[0], rule="missing_column",
+            table=spec.table,
+            column=alternatives[0],
+            rule="missing_column",
         )
 
 

@@ -43,4 +43,6 @@ def join_utc_offset(frame: Any, name: str) -> Any:
     if name not in frame.columns or frame.collect_schema()[name] != nw.String:
         return frame
     col = nw.col(name)
-    return frame.with_columns(col.str.replace_all(" +", "+", literal=True).str.replace_all(" -", "-", literal=True).alias(name))
+    return frame.with_columns(
+        col.str.replace_all(" +", "+", literal=True).str.replace_all(" -", "-", literal=True).alias(name)
+    )

@@ -65,11 +65,43 @@ JSON_COLUMNS: dict[str, str] = {
 }
 
 _PLATFORMS = {"WEB": "web", "IOS": "app", "ANDROID": "app"}
-_SEARCH = ("google", "bing", "yahoo", "baidu", "duckduckgo", "yandex", "ecosia", "naver", "seznam", "qwant", "startpage")
+_SEARCH = (
+    "google",
+    "bing",
+    "yahoo",
+    "baidu",
+    "duckduckgo",
+    "yandex",
+    "ecosia",
+    "naver",
+    "seznam",
+    "qwant",
+    "startpage",
+)
 _SOCIAL = (
-    "facebook", "facebook.com", "m.facebook.com", "l.facebook.com", "fb", "instagram", "instagram.com",
-    "l.instagram.com", "t.co", "twitter", "x.com", "linkedin", "linkedin.com", "lnkd.in", "pinterest",
-    "pinterest.com", "tiktok", "tiktok.com", "youtube", "youtube.com", "reddit", "reddit.com", "snapchat",
+    "facebook",
+    "facebook.com",
+    "m.facebook.com",
+    "l.facebook.com",
+    "fb",
+    "instagram",
+    "instagram.com",
+    "l.instagram.com",
+    "t.co",
+    "twitter",
+    "x.com",
+    "linkedin",
+    "linkedin.com",
+    "lnkd.in",
+    "pinterest",
+    "pinterest.com",
+    "tiktok",
+    "tiktok.com",
+    "youtube",
+    "youtube.com",
+    "reddit",
+    "reddit.com",
+    "snapchat",
 )
 _SOCIAL_MEDIA = ("social", "social-network", "social-media", "sm", "social network", "social media")
 _EMAIL = ("email", "e-mail", "e_mail", "e mail", "newsletter")
@@ -135,7 +167,9 @@ def channel_group(source: nw.Expr, medium: nw.Expr) -> nw.Expr:
         (med == "referral", "referral"),
         (paid, "paid_other"),
     ]
-    group = nw.when(src.is_null() & med.is_null()).then(nw.lit(None, nw.String)).otherwise(nw.lit("unassigned"))
+    group = (
+        nw.when(src.is_null() & med.is_null()).then(nw.lit(None, nw.String)).otherwise(nw.lit("unassigned"))
+    )
     for condition, name in reversed(rules):
         group = nw.when(condition.fill_null(False)).then(nw.lit(name)).otherwise(group)
     return group
@@ -162,26 +196,38 @@ def events_from_ga4(frame: Any, spec: TableSpec) -> Any:
     computed: dict[str, str] = {"ts": _micros_sql("event_timestamp")}
     if "ga_session_id" not in frame.columns and "event_params" in frame.columns:
         computed["ga_session_id"] = (
-            "CAST(list_extract(list_filter(" + quote("event_params")
+            "CAST(list_extract(list_filter("
+            + quote("event_params")
             + ", lambda p: p.key = 'ga_session_id'), 1).value.int_value AS VARCHAR)"
         )
     frame = sql_columns(frame, computed, table="events")
 
-    users = present(frame, ("user_id", "user_pseudo_id") if options.get("user_key") == "user_id" else ("user_pseudo_id", "user_id"))
+    users = present(
+        frame,
+        ("user_id", "user_pseudo_id")
+        if options.get("user_key") == "user_id"
+        else ("user_pseudo_id", "user_id"),
+    )
     columns: list[nw.Expr] = [
-        nw.coalesce(*[text(u) for u in users]).alias("customer_id") if len(users) > 1 else text(users[0]).alias("customer_id"),
+        nw.coalesce(*[text(u) for u in users]).alias("customer_id")
+        if len(users) > 1
+        else text(users[0]).alias("customer_id"),
         nw.col("ts"),
         recode(text("event_name"), options.get("event_names") or {}).alias("event"),
     ]
     if "ga_session_id" in frame.columns and "user_pseudo_id" in frame.columns:
-        columns.append(nw.concat_str([text("user_pseudo_id"), nw.lit("-"), text("ga_session_id")]).alias("session_id"))
+        columns.append(
+            nw.concat_str([text("user_pseudo_id"), nw.lit("-"), text("ga_session_id")]).alias("session_id")
+        )
     if "platform" in frame.columns:
         platforms = {str(k).upper(): v for k, v in (options.get("platforms") or _PLATFORMS).items()}
         columns.append(recode(text("platform").str.to_uppercase(), platforms).alias("channel"))
     if "device_category" in frame.columns:
         columns.append(text("device_category").str.to_lowercase().alias("device"))
     if {"traffic_source_source", "traffic_source_medium"} <= set(frame.columns):
-        columns.append(channel_group(text("traffic_source_source"), text("traffic_source_medium")).alias("source"))
+        columns.append(
+            channel_group(text("traffic_source_source"), text("traffic_source_medium")).alias("source")
+        )
     if "ecommerce_transaction_id" in frame.columns:
         order = text("ecommerce_transaction_id")
         columns.append(nw.when(~order.is_in(["(not set)", "(not provided)"])).then(order).alias("order_id"))
@@ -215,6 +261,9 @@ def _check_micros(frame: Any) -> None:
         raise DataError(
             "values are not whole microseconds since 1970-01-01 UTC, as GA4 writes them "
             "(e.g. 1709535605000000); check that the right column is read as event_timestamp",
-            table="events", column="event_timestamp", rule="unparseable_timestamp",
-            rows=rows.to_dict("records"), n_rows=n_bad,
+            table="events",
+            column="event_timestamp",
+            rule="unparseable_timestamp",
+            rows=rows.to_dict("records"),
+            n_rows=n_bad,
         )

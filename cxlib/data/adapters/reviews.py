@@ -51,7 +51,11 @@ def feedback_from_reviews(frame: Any, spec: TableSpec) -> Any:
     any_text = nw.any_horizontal(*[~nw.col(p).is_null() for p in parts], ignore_nulls=True)
     frame = frame.with_columns(nw.when(any_text).then(joined).alias("text"))
     if "feedback_id" not in frame.columns:
-        frame = sql_columns(frame, {"feedback_id": _content_id_sql(present(frame, ("ts", "customer_id", "title", "body")))}, table="feedback")
+        frame = sql_columns(
+            frame,
+            {"feedback_id": _content_id_sql(present(frame, ("ts", "customer_id", "title", "body")))},
+            table="feedback",
+        )
     carried = present(frame, (*_CARRIED, *spec.keep))
     return frame.select(
         text("feedback_id").alias("feedback_id"),

@@ -50,7 +50,18 @@ from cxlib.errors import MAX_EXAMPLES, DataError
 __all__ = ["orders_from_line_items"]
 
 #: Fields written on an order's first row only (and ``ts``, repeated), kept once per order.
-ORDER_FIELDS = ("customer_id", "ts", "revenue", "discount", "financial_status", "cancelled_at", "source_name", "country", "billing_country", "currency")
+ORDER_FIELDS = (
+    "customer_id",
+    "ts",
+    "revenue",
+    "discount",
+    "financial_status",
+    "cancelled_at",
+    "source_name",
+    "country",
+    "billing_country",
+    "currency",
+)
 _RETURNED = ("refunded", "partially_refunded")
 
 
@@ -73,12 +84,18 @@ def orders_from_line_items(frame: Any, spec: TableSpec) -> Any:
     """
     options = spec.options
     keys = present(frame, ("email", "phone"))
-    frame = frame.with_columns(nw.coalesce(*[text(k) for k in keys]).alias("customer_id") if len(keys) > 1 else text(keys[0]).alias("customer_id"))
+    frame = frame.with_columns(
+        nw.coalesce(*[text(k) for k in keys]).alias("customer_id")
+        if len(keys) > 1
+        else text(keys[0]).alias("customer_id")
+    )
     frame = _parse_quantities(frame)
     fields = present(frame, (*ORDER_FIELDS, *spec.keep))
     schema = frame.collect_schema()
     # Blank cells are missing values (a CSV read by DuckDB has nulls; a pandas frame may have "").
-    frame = frame.with_columns(*[text(c).alias(c) for c in fields if schema[c] == nw.String and c != "customer_id"])
+    frame = frame.with_columns(
+        *[text(c).alias(c) for c in fields if schema[c] == nw.String and c != "customer_id"]
+    )
     aggregations = [nw.col(c).max() for c in fields] + [nw.col("revenue").min().alias("__cx_revenue_min")]
     if "line_quantity" in frame.columns:
         aggregations.append(nw.col("line_quantity").sum().alias("items"))
@@ -106,7 +123,23 @@ def orders_from_line_items(frame: Any, spec: TableSpec) -> Any:
     if "cancelled" in orders.columns and options.get("cancelled", "drop") == "drop":
         orders = orders.filter(~nw.col("cancelled")).drop("cancelled")
     orders = join_utc_offset(orders, "ts")
-    out = present(orders, ("order_id", "customer_id", "ts", "revenue", "discount", "items", "returned", "channel", "country", "currency", "cancelled", *spec.keep))
+    out = present(
+        orders,
+        (
+            "order_id",
+            "customer_id",
+            "ts",
+            "revenue",
+            "discount",
+            "items",
+            "returned",
+            "channel",
+            "country",
+            "currency",
+            "cancelled",
+            *spec.keep,
+        ),
+    )
     return orders.select(out)
 
 
@@ -130,27 +163,39 @@ def _check_quantities(orders: Any) -> None:
     if n_bad:
         rows = to_pandas(
             orders.filter(~nw.col("__cx_bad_quantity").is_null())
-            .select("order_id", nw.col("__cx_bad_quantity").alias("line_quantity")).sort("order_id").head(MAX_EXAMPLES)
+            .select("order_id", nw.col("__cx_bad_quantity").alias("line_quantity"))
+            .sort("order_id")
+            .head(MAX_EXAMPLES)
         )
         raise DataError(
             "line-item quantities that are not numbers; Shopify writes whole numbers here. "
             "Check that the file is the orders export and was not re-saved with another decimal separator.",
-            table="orders", column="line_quantity", rule="not_numeric",
-            rows=rows.to_dict("records"), n_rows=n_bad,
+            table="orders",
+            column="line_quantity",
+            rule="not_numeric",
+            rows=rows.to_dict("records"),
+            n_rows=n_bad,
         )
 
 
 def _check_one_total(orders: Any) -> None:
     conflict = orders.filter(nw.col("__cx_revenue_min") != nw.col("revenue"))
-    examples = to_pandas(conflict.select("order_id", "__cx_revenue_min", "revenue").sort("order_id").head(MAX_EXAMPLES))
+    examples = to_pandas(
+        conflict.select("order_id", "__cx_revenue_min", "revenue").sort("order_id").head(MAX_EXAMPLES)
+    )
     if len(examples):
         n = int(to_pandas(conflict.select(nw.len().alias("n")))["n"].iloc[0])
         raise DataError(
             "one order number carries two different totals. Shopify allows two orders with the "
             "same Name (e.g. after importing orders from another store); export one store at a "
             "time or give them distinct names.",
-            table="orders", column="order_id", rule="duplicate_id",
-            rows=[{"order_id": r["order_id"], "totals": f"{r['__cx_revenue_min']} / {r['revenue']}"} for r in examples.to_dict("records")],
+            table="orders",
+            column="order_id",
+            rule="duplicate_id",
+            rows=[
+                {"order_id": r["order_id"], "totals": f"{r['__cx_revenue_min']} / {r['revenue']}"}
+                for r in examples.to_dict("records")
+            ],
             n_rows=n,
         )
 
@@ -159,12 +204,17 @@ def _check_one_currency(orders: Any) -> None:
     if "currency" not in orders.columns:
         return
     counts = to_pandas(
-        orders.filter(~nw.col("currency").is_null()).group_by("currency").agg(nw.len().alias("orders")).sort("currency")
+        orders.filter(~nw.col("currency").is_null())
+        .group_by("currency")
+        .agg(nw.len().alias("orders"))
+        .sort("currency")
     )
     if len(counts) > 1:
         shown = ", ".join(f"{r.currency} ({r.orders:,} orders)" for r in counts.itertuples())
         raise DataError(
             f"the export mixes currencies: {shown}. Revenue in different currencies cannot be "
             "added up; export one store (one currency) at a time.",
-            table="orders", column="currency", rule="mixed_currency",
+            table="orders",
+            column="currency",
+            rule="mixed_currency",
         )

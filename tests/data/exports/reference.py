@@ -30,12 +30,28 @@ UTC = dt.timezone.utc
 
 #: GA4 traffic sources of the fixture and the channel group each must get.
 CHANNEL_GROUPS = {
-    ("(direct)", "(none)"): "direct", ("google", "organic"): "organic_search", ("google", "cpc"): "paid_search",
-    ("newsletter", "email"): "email", ("l.instagram.com", "referral"): "social", ("bing", "organic"): "organic_search",
-    ("awin", "affiliate"): "affiliate", ("facebook.com", "referral"): "social",
+    ("(direct)", "(none)"): "direct",
+    ("google", "organic"): "organic_search",
+    ("google", "cpc"): "paid_search",
+    ("newsletter", "email"): "email",
+    ("l.instagram.com", "referral"): "social",
+    ("bing", "organic"): "organic_search",
+    ("awin", "affiliate"): "affiliate",
+    ("facebook.com", "referral"): "social",
 }
-GA4_EVENT_NAMES = {"view_item": "product_view", "view_search_results": "search", "begin_checkout": "checkout_start", "add_payment_info": "payment"}
-SHOPIFY_CHANNELS = {"web": "web", "pos": "store", "iphone": "app", "android": "app", "shopify_draft_order": "draft_order"}
+GA4_EVENT_NAMES = {
+    "view_item": "product_view",
+    "view_search_results": "search",
+    "begin_checkout": "checkout_start",
+    "add_payment_info": "payment",
+}
+SHOPIFY_CHANNELS = {
+    "web": "web",
+    "pos": "store",
+    "iphone": "app",
+    "android": "app",
+    "shopify_draft_order": "draft_order",
+}
 
 
 def contact_key(value: str) -> str | None:
@@ -101,22 +117,26 @@ def ga4_events() -> pd.DataFrame:
     for path in GA4:
         for line in path.read_text(encoding="utf-8").splitlines():
             event = json.loads(line)
-            session = next(p["value"]["int_value"] for p in event["event_params"] if p["key"] == "ga_session_id")
+            session = next(
+                p["value"]["int_value"] for p in event["event_params"] if p["key"] == "ga_session_id"
+            )
             commerce = event["ecommerce"] or {}
             transaction = commerce.get("transaction_id")
             source = event["traffic_source"]
-            out.append({
-                "customer_id": event["user_pseudo_id"],
-                "ts": epoch + dt.timedelta(microseconds=int(event["event_timestamp"])),
-                "event": GA4_EVENT_NAMES.get(event["event_name"], event["event_name"]),
-                "session_id": f"{event['user_pseudo_id']}-{session}",
-                "channel": {"WEB": "web", "IOS": "app", "ANDROID": "app"}[event["platform"]],
-                "device": event["device"]["category"],
-                "source": CHANNEL_GROUPS[(source["source"], source["medium"])],
-                "order_id": transaction if transaction and transaction != "(not set)" else None,
-                "revenue": commerce.get("purchase_revenue"),
-                "country": event["geo"]["country"],
-            })
+            out.append(
+                {
+                    "customer_id": event["user_pseudo_id"],
+                    "ts": epoch + dt.timedelta(microseconds=int(event["event_timestamp"])),
+                    "event": GA4_EVENT_NAMES.get(event["event_name"], event["event_name"]),
+                    "session_id": f"{event['user_pseudo_id']}-{session}",
+                    "channel": {"WEB": "web", "IOS": "app", "ANDROID": "app"}[event["platform"]],
+                    "device": event["device"]["category"],
+                    "source": CHANNEL_GROUPS[(source["source"], source["medium"])],
+                    "order_id": transaction if transaction and transaction != "(not set)" else None,
+                    "revenue": commerce.get("purchase_revenue"),
+                    "country": event["geo"]["country"],
+                }
+            )
     return _frame(out, ["customer_id", "ts", "event"])
 
 
@@ -124,19 +144,25 @@ def survey_answers(salt: str) -> pd.DataFrame:
     """One row per answer, made by looping over the respondents."""
     out = []
     for row in _rows(SURVEY):
-        answered = [(m, row[q].strip()) for m, q in (("nps", NPS_QUESTION), ("csat", CSAT_QUESTION)) if row[q].strip()]
+        answered = [
+            (m, row[q].strip()) for m, q in (("nps", NPS_QUESTION), ("csat", CSAT_QUESTION)) if row[q].strip()
+        ]
         for i, (metric, score) in enumerate(answered):
             comment = row[COMMENT_QUESTION] if i == 0 and row[COMMENT_QUESTION] else None
-            out.append({
-                "response_id": f"{row['Response ID']}-{metric}",
-                "ts": dt.datetime.strptime(row["Submitted At"], "%Y-%m-%d %H:%M:%S UTC").replace(tzinfo=UTC),
-                "metric": metric,
-                "score": float(score),
-                "customer_id": pseudonym(row["Email"], salt),
-                "order_id": row["Order Number"],
-                "lang": row["Language"],
-                "comment": comment,
-            })
+            out.append(
+                {
+                    "response_id": f"{row['Response ID']}-{metric}",
+                    "ts": dt.datetime.strptime(row["Submitted At"], "%Y-%m-%d %H:%M:%S UTC").replace(
+                        tzinfo=UTC
+                    ),
+                    "metric": metric,
+                    "score": float(score),
+                    "customer_id": pseudonym(row["Email"], salt),
+                    "order_id": row["Order Number"],
+                    "lang": row["Language"],
+                    "comment": comment,
+                }
+            )
     return _frame(out, "response_id")
 
 
@@ -147,16 +173,18 @@ def review_feedback(salt: str) -> pd.DataFrame:
         title, body = row["title"].strip(), row["body"].strip()
         customer = pseudonym(row["reviewer_email"], salt)
         content = "\x00".join(["review", row["review_date"], customer or "", title, body])
-        out.append({
-            "feedback_id": hashlib.sha256(content.encode()).hexdigest()[:16],
-            "ts": dt.datetime.strptime(row["review_date"], "%Y-%m-%d %H:%M:%S UTC").replace(tzinfo=UTC),
-            "text": f"{title}\n\n{body}" if title else body,
-            "source": "review",
-            "rating": float(row["rating"]),
-            "customer_id": customer,
-            "lang": row["language"],
-            "product": row["product_handle"],
-        })
+        out.append(
+            {
+                "feedback_id": hashlib.sha256(content.encode()).hexdigest()[:16],
+                "ts": dt.datetime.strptime(row["review_date"], "%Y-%m-%d %H:%M:%S UTC").replace(tzinfo=UTC),
+                "text": f"{title}\n\n{body}" if title else body,
+                "source": "review",
+                "rating": float(row["rating"]),
+                "customer_id": customer,
+                "lang": row["language"],
+                "product": row["product_handle"],
+            }
+        )
     return _frame(out, "feedback_id")
 
 
