@@ -33,6 +33,8 @@ import cxlib
 from cxlib import health, viz
 from cxlib.reports import resolve_data
 
+viz.apply_theme()  # the cxlab look for every chart in this notebook
+
 source = resolve_data(data, engine)
 shop = cxlib.open_shop(source, engine=engine, on_error="drop", timezone=timezone or None)
 result = health.data_health(shop, start=start or None, end=end or None)

@@ -39,6 +39,8 @@ from cxlib import viz
 from cxlib.reports import resolve_data
 from cxlib.scorecard import consistency, scorecard, value_of_cx
 
+viz.apply_theme()  # the cxlab look for every chart in this notebook
+
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
 card = scorecard(
     shop,

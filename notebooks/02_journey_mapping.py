@@ -46,6 +46,8 @@ from cxlib.engine import to_narwhals, to_pandas
 from cxlib.health import filter_period
 from cxlib.reports import resolve_data
 
+viz.apply_theme()  # the cxlab look for every chart in this notebook
+
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
 if shop.events is None:
     raise cxlib.DataError("journey mapping needs an events table", table="events", rule="missing_table")

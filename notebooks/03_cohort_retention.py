@@ -41,6 +41,8 @@ from cxlib.cohorts import KINDS, retention_matrix, revenue_retention, time_to_re
 from cxlib.cohorts.comparison import format_p
 from cxlib.reports import resolve_data
 
+viz.apply_theme()  # the cxlab look for every chart in this notebook
+
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
 table = shop.orders if activity == "orders" else shop.events
 options = dict(period=period, observed_until=observed_until or None, min_n=min_n)

@@ -42,6 +42,8 @@ import cxlib
 from cxlib import ltv, viz
 from cxlib.reports import resolve_data
 
+viz.apply_theme()  # the cxlab look for every chart in this notebook
+
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
 by = [segment] if segment else None
 rfm = ltv.rfm_summary(shop.orders, unit, by=by)

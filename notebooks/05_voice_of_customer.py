@@ -40,6 +40,8 @@ from cxlib import viz, voc
 from cxlib.privacy import suppress_small
 from cxlib.reports import resolve_data
 
+viz.apply_theme()  # the cxlab look for every chart in this notebook
+
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
 result = voc.voice_of_customer(
     shop,

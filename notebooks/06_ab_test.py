@@ -49,6 +49,8 @@ from cxlib import experiments as ab
 from cxlib import viz
 from cxlib.reports import resolve_data
 
+viz.apply_theme()  # the cxlab look for every chart in this notebook
+
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop")
 if shop.experiments is None:
     raise ValueError("the data source has no experiments table")
