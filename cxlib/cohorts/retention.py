@@ -22,6 +22,7 @@ from statsmodels.stats.proportion import proportion_confint
 from cxlib.cohorts.activity import Engine, cohort_frame, prepare_activity
 from cxlib.cohorts.counts import ALL, cohort_counts, count_retention
 from cxlib.cohorts.periods import age_label
+from cxlib.result import Display, ResultBase
 
 if TYPE_CHECKING:
     from cxlib.cohorts.comparison import RetentionComparison
@@ -87,7 +88,7 @@ def weighted_curve(long: pd.DataFrame, keys: list[str], alpha: float, min_n: int
 
 
 @dataclass(frozen=True)
-class RetentionMatrix:
+class RetentionMatrix(ResultBase):
     """A cohort retention matrix (result of :func:`retention_matrix`).
 
     Attributes
@@ -135,6 +136,10 @@ class RetentionMatrix:
     _counts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     # ----------------------------------------------------------------------------- views
+
+    def display_settings(self) -> Display:
+        """Cohorts as rows, ages as percentage columns."""
+        return Display(index=True, percent_cols=tuple(self.table.columns), max_rows=None)
 
     @property
     def segments(self) -> list[str]:

@@ -39,6 +39,7 @@ from cxlib.cohorts.counts import ALL, at_least
 from cxlib.cohorts.retention import contrast_beyond_age_zero, headline_age
 from cxlib.engine import to_pandas
 from cxlib.errors import DataError
+from cxlib.result import Display, ResultBase
 
 __all__ = ["MEASURES", "RevenueRetention", "revenue_retention"]
 
@@ -57,7 +58,7 @@ LTV_AGES: dict[str, int] = {"day": 30, "week": 26, "month": 12, "quarter": 4}
 
 
 @dataclass(frozen=True)
-class RevenueRetention:
+class RevenueRetention(ResultBase):
     """Revenue retention of acquisition cohorts (result of :func:`revenue_retention`).
 
     Attributes
@@ -92,6 +93,10 @@ class RevenueRetention:
     currency: str = ""
     min_n: int = 0
     _counts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    def display_settings(self) -> Display:
+        """Cohorts as rows, ages as percentage columns (net revenue retention)."""
+        return Display(index=True, percent_cols=tuple(self.table.columns), max_rows=None)
 
     @property
     def max_age(self) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -32,6 +32,7 @@ from cxlib.cohorts.comparison import format_p, segment_phrase
 from cxlib.cohorts.counts import ALL
 from cxlib.engine import to_pandas
 from cxlib.errors import DataError
+from cxlib.result import Display, ResultBase
 from cxlib.timestamps import epoch_micros
 
 __all__ = ["LogRank", "TimeToRepeat", "kaplan_meier", "time_to_repeat"]
@@ -130,7 +131,7 @@ def _median(curve: pd.DataFrame) -> tuple[float, float, float]:
 
 
 @dataclass(frozen=True)
-class TimeToRepeat:
+class TimeToRepeat(ResultBase):
     """Kaplan–Meier time from the first to the second order (result of :func:`time_to_repeat`).
 
     Attributes
@@ -154,6 +155,10 @@ class TimeToRepeat:
     left_out : tuple of str
         Segments with fewer than ``min_n`` customers (not estimated).
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        percent_cols=("survival", "ci_low", "ci_high", "repeat_share", "repeat_ci_low", "repeat_ci_high")
+    )
 
     table: pd.DataFrame
     groups: pd.DataFrame

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -41,6 +41,7 @@ from cxlib.engine import (
     to_pandas,
 )
 from cxlib.errors import DataError
+from cxlib.result import Display, ResultBase
 from cxlib.timestamps import with_epoch_day
 
 __all__ = ["RFMSummary", "UNIT_DAYS", "daily_repeat_purchases", "epoch_days", "rfm_summary", "to_epoch_day"]
@@ -143,7 +144,7 @@ def _period_days(
 
 
 @dataclass(frozen=True)
-class RFMSummary:
+class RFMSummary(ResultBase):
     """One row per customer: repeat purchases, recency, age and spend (see :func:`rfm_summary`).
 
     Attributes
@@ -162,6 +163,11 @@ class RFMSummary:
     holdout : bool
         Whether the table has holdout columns.
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        columns=("customer_id", "frequency", "recency", "T", "monetary_value", "orders", "revenue", "cohort"),
+        currency_cols=("monetary_value", "revenue"),
+    )
 
     table: pd.DataFrame
     unit: str
