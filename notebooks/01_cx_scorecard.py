@@ -20,7 +20,7 @@
 # promoter worth compared with a detractor?
 
 # %% tags=["parameters"]
-data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
 engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
 period: str = "quarter"  # week, month or quarter (UTC calendar periods; weeks start on Monday)
 by: str = "channel"  # segment column to split by (channel, device, country, ...)

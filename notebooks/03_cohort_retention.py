@@ -20,7 +20,7 @@
 # of difference, revenue retention and lifetime value, and the time to a second order.
 
 # %% tags=["parameters"]
-data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
 engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
 activity: str = "orders"  # table whose rows count as coming back: orders or events
 period: str = "month"  # age unit and cohort period: day, week, month or quarter (UTC; weeks start on Monday)

@@ -21,7 +21,7 @@
 # values every customer.
 
 # %% tags=["parameters"]
-data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
 engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
 unit: str = "W"  # time unit of the models: W for weeks or D for days
 holdout_weeks: int = 26  # weeks at the end of the data kept back to test the forecast (0 skips the test)

@@ -21,7 +21,7 @@
 # segments differ; and what should we decide?
 
 # %% tags=["parameters"]
-data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
 engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
 experiment: str = "checkout_redesign"  # experiment to analyse; empty means the only one in the table
 control: str = "control"  # name of the control variant
