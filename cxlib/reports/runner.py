@@ -27,12 +27,14 @@ from cxlib.reports._atomic import atomic_write_text
 from cxlib.reports.execute import Execution, Failure, check_kernel, execute_notebook, kernel_env
 from cxlib.reports.params import NotebookInfo, load_params_file, notebook_info, parameters_for
 from cxlib.reports.paths import default_notebooks_dir, find_notebooks, git_commit, list_notebooks
+from cxlib.reports.scrub import mask_html, mask_json
 from cxlib.reports.validation import validate_parameters
 
 __all__ = ["MANIFEST_NAME", "Progress", "ReportResult", "RunSummary", "run"]
 
 MANIFEST_NAME = ".cxlab-runs.json"
-FAILED_DIR = ".cxlab-failed"
+#: Where kept failed notebooks went before they moved out of the published folder.
+LEGACY_FAILED_DIR = ".cxlab-failed"
 DEFAULT_TIMEOUT = 600.0
 
 
@@ -204,6 +206,32 @@ def _shown(path: Path | None) -> str:
         return str(path)
 
 
+# --------------------------------------------------------------------------- writing
+
+
+def publish(path: Path, page: str) -> Path:
+    """Write an HTML page under the output folder: personal data masked, atomically."""
+    return atomic_write_text(path, mask_html(page))
+
+
+def private_dir(out_dir: Path) -> Path:
+    """Owner-only folder, outside the published output folder, for kept failed notebooks.
+
+    ``$XDG_STATE_HOME/cxlab/failed/<out name>-<hash of its path>`` (default state home
+    ``~/.local/state``); folders are created with mode 0700.
+    """
+    import hashlib
+
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    digest = hashlib.sha256(str(out_dir).encode()).hexdigest()[:12]
+    base = Path(state).expanduser() / "cxlab"
+    folder = base / "failed" / f"{out_dir.name or 'out'}-{digest}"
+    for part in (base, base / "failed", folder):
+        part.mkdir(mode=0o700, parents=True, exist_ok=True)
+        part.chmod(0o700)
+    return folder
+
+
 # --------------------------------------------------------------------------- manifest
 
 
@@ -238,13 +266,11 @@ def _save_record(out_dir: Path, record: dict[str, Any]) -> dict[str, dict[str, A
 
     with _locked(out_dir):
         reports = read_manifest(out_dir)
-        reports[record["name"]] = record
+        reports[record["name"]] = mask_json(json.loads(json.dumps(record, default=str)))
         now = _now()
         payload = {"format": 1, "updated": now, "reports": dict(sorted(reports.items()))}
         atomic_write_text(out_dir / MANIFEST_NAME, json.dumps(payload, indent=1, default=str) + "\n")
-        atomic_write_text(
-            out_dir / "index.html", index_page([reports[k] for k in sorted(reports)], generated=now)
-        )
+        publish(out_dir / "index.html", index_page([reports[k] for k in sorted(reports)], generated=now))
     return reports
 
 
@@ -254,9 +280,7 @@ def write_index(out_dir: str | Path) -> Path:
 
     out = Path(out_dir)
     reports = read_manifest(out)
-    return atomic_write_text(
-        out / "index.html", index_page([reports[k] for k in sorted(reports)], generated=_now())
-    )
+    return publish(out / "index.html", index_page([reports[k] for k in sorted(reports)], generated=_now()))
 
 
 # --------------------------------------------------------------------------- run
@@ -363,7 +387,8 @@ def _run_one(
     }
     html_path = out_dir / f"{info.name}.html"
     error_path = out_dir / f"{info.name}.error.html"
-    failed_nb = out_dir / FAILED_DIR / f"{info.name}.ipynb"
+    failed_nb = private_dir(out_dir) / f"{info.name}.ipynb"
+    (out_dir / LEGACY_FAILED_DIR / f"{info.name}.ipynb").unlink(missing_ok=True)
     failure = execution.failure
     if failure is None and execution.nb is not None:
         try:
@@ -373,7 +398,7 @@ def _run_one(
         except Exception as exc:  # noqa: BLE001 - export problems become an error page too
             failure = Failure(ename=type(exc).__name__, evalue=str(exc), step="Export to HTML")
         else:
-            atomic_write_text(html_path, page)
+            publish(html_path, page)
             error_path.unlink(missing_ok=True)
             failed_nb.unlink(missing_ok=True)
             record.update(
@@ -408,14 +433,14 @@ def _run_one(
     if execution.nb is not None:
         import nbformat
 
-        atomic_write_text(failed_nb, nbformat.writes(execution.nb))
-        record["failed_notebook"] = str(failed_nb.relative_to(out_dir))
+        atomic_write_text(failed_nb, nbformat.writes(execution.nb), mode=0o600)
+        record["failed_notebook"] = str(failed_nb)
     page = error_page(
         record,
         previous=html_path.name if html_path.exists() else None,
         rerun=_rerun_command(info.name, data, out_dir, params_file, texts),
     )
-    atomic_write_text(error_path, page)
+    publish(error_path, page)
     return ReportResult(
         info.name,
         "failed",
@@ -447,7 +472,7 @@ def _unreadable(path: Path, exc: Exception, out_dir: Path, common: dict[str, Any
         "error": {"ename": failure.ename, "evalue": failure.evalue, "step": failure.step, "detail": None},
         **common,
     }
-    atomic_write_text(error_path, error_page(record, previous=record["html"]))
+    publish(error_path, error_page(record, previous=record["html"]))
     return ReportResult(
         path.stem, "failed", html_path if html_path.exists() else None, error_path, 0.0, failure, record
     )
