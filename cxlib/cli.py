@@ -232,8 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return handlers[args.command](args)
-    except KeyboardInterrupt:
-        print("cxlab: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # one line, no traceback; cxlib.reports.run stopped its kernels
+        detail = str(exc) if type(exc).__name__ == "Interrupted" else "interrupted"
+        print(f"cxlab {args.command}: {detail}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -9,9 +9,11 @@ a few notebooks merge into one index.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import io
 import json
+import logging
 import os
 import shutil
 import sys
@@ -35,6 +37,7 @@ __all__ = ["MANIFEST_NAME", "Progress", "ReportResult", "RunSummary", "run"]
 MANIFEST_NAME = ".cxlab-runs.json"
 #: Where kept failed notebooks went before they moved out of the published folder.
 LEGACY_FAILED_DIR = ".cxlab-failed"
+WRITE_STEP = "Write the report"
 DEFAULT_TIMEOUT = 600.0
 
 
@@ -178,6 +181,10 @@ class Progress:
             self._stop.set()
             self._ticker.join()
             self._ticker = None
+            with self._lock:
+                if self._running:  # interrupted: clear the live line
+                    self._write("\r\x1b[K")
+                    self._running.clear()
 
     def summary(self, summary: RunSummary) -> None:
         self.close()
@@ -204,6 +211,33 @@ def _shown(path: Path | None) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+# --------------------------------------------------------------------------- stopping
+
+
+class Cancelled(Exception):
+    """A notebook's run was stopped by Ctrl-C: nothing of it is written."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """``run`` stopped by Ctrl-C: running notebooks killed, queued ones never started.
+
+    Attributes
+    ----------
+    finished, stopped : int
+        Notebooks completed before the interruption, and those stopped or never started.
+    """
+
+    def __init__(self, finished: int, stopped: int) -> None:
+        super().__init__(finished, stopped)
+        self.finished, self.stopped = finished, stopped
+
+    def __str__(self) -> str:
+        return (
+            f"interrupted: {self.stopped} notebook(s) stopped or not started, "
+            f"{self.finished} finished; earlier reports kept"
+        )
 
 
 # --------------------------------------------------------------------------- writing
@@ -364,14 +398,23 @@ def _run_one(
     data: str | None,
     params_file: str | None = None,
     texts: Mapping[str, str] | None = None,
+    cancel: threading.Event | None = None,
 ) -> ReportResult:
     from cxlib.reports.html import error_page, export_report
 
     started_wall = _now()
     t0 = time.monotonic()
     execution: Execution = execute_notebook(
-        info.path, passed, timeout=timeout, kernel_name=kernel_name, cwd=info.path.parent, env=env
+        info.path,
+        passed,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        cwd=info.path.parent,
+        env=env,
+        cancel=cancel,
     )
+    if cancel is not None and cancel.is_set():
+        raise Cancelled(info.name)
     meta = execution.outputs_meta
     record: dict[str, Any] = {
         "name": info.name,
@@ -398,21 +441,27 @@ def _run_one(
         except Exception as exc:  # noqa: BLE001 - export problems become an error page too
             failure = Failure(ename=type(exc).__name__, evalue=str(exc), step="Export to HTML")
         else:
-            publish(html_path, page)
-            error_path.unlink(missing_ok=True)
-            failed_nb.unlink(missing_ok=True)
-            record.update(
-                status="ok",
-                html=html_path.name,
-                error_html=None,
-                error=None,
-                duration_s=round(time.monotonic() - t0, 2),
-                size_bytes=html_path.stat().st_size,
-            )
-            record["last_ok"] = {
-                k: record.get(k) for k in ("started", "finished", "duration_s", "fingerprint", "parameters")
-            }
-            return ReportResult(info.name, "ok", html_path, None, record["duration_s"], None, record)
+            try:
+                publish(html_path, page)
+            except OSError as exc:
+                failure = Failure(
+                    ename=type(exc).__name__, evalue=_os_message(exc, html_path), step=WRITE_STEP
+                )
+    if failure is None and execution.nb is not None:
+        error_path.unlink(missing_ok=True)
+        failed_nb.unlink(missing_ok=True)
+        record.update(
+            status="ok",
+            html=html_path.name,
+            error_html=None,
+            error=None,
+            duration_s=round(time.monotonic() - t0, 2),
+            size_bytes=html_path.stat().st_size,
+        )
+        record["last_ok"] = {
+            k: record.get(k) for k in ("started", "finished", "duration_s", "fingerprint", "parameters")
+        }
+        return ReportResult(info.name, "ok", html_path, None, record["duration_s"], None, record)
 
     assert failure is not None
     record.update(
@@ -433,30 +482,51 @@ def _run_one(
     if execution.nb is not None:
         import nbformat
 
-        atomic_write_text(failed_nb, nbformat.writes(execution.nb), mode=0o600)
-        record["failed_notebook"] = str(failed_nb)
+        with contextlib.suppress(OSError):  # a full disk must not hide the failure itself
+            atomic_write_text(failed_nb, nbformat.writes(execution.nb), mode=0o600)
+            record["failed_notebook"] = str(failed_nb)
     page = error_page(
         record,
         previous=html_path.name if html_path.exists() else None,
         rerun=_rerun_command(info.name, data, out_dir, params_file, texts),
     )
-    publish(error_path, page)
+    written = _try_publish(error_path, page)
+    record["error_html"] = error_path.name if written else None
     return ReportResult(
         info.name,
         "failed",
         html_path if html_path.exists() else None,
-        error_path,
+        error_path if written else None,
         record["duration_s"],
         failure,
         record,
     )
 
 
-def _unreadable(path: Path, exc: Exception, out_dir: Path, common: dict[str, Any]) -> ReportResult:
-    """Result and error page for a notebook that could not even be started."""
+def _os_message(exc: OSError, path: Path | None = None) -> str:
+    """One sentence for a file-system error: what could not be written, and why."""
+    where = path if path is not None else (Path(exc.filename) if exc.filename else None)
+    why = exc.strerror or str(exc)
+    return f"could not write {where.name}: {why}" if where is not None else why
+
+
+def _try_publish(path: Path, page: str) -> bool:
+    """Publish a page; ``False`` when the file system refuses (e.g. the disk is full)."""
+    try:
+        publish(path, page)
+    except OSError:
+        return False
+    return True
+
+
+def _unreadable(
+    path: Path, exc: Exception, out_dir: Path, common: dict[str, Any], step: str = "Read the notebook"
+) -> ReportResult:
+    """Result and error page for a notebook that could not be read, run or written."""
     from cxlib.reports.html import error_page
 
-    failure = Failure(ename=type(exc).__name__, evalue=str(exc), step="Read the notebook")
+    evalue = _os_message(exc) if isinstance(exc, OSError) and step != "Read the notebook" else str(exc)
+    failure = Failure(ename=type(exc).__name__, evalue=evalue, step=step)
     html_path, error_path = out_dir / f"{path.stem}.html", out_dir / f"{path.stem}.error.html"
     record: dict[str, Any] = {
         "name": path.stem,
@@ -472,9 +542,16 @@ def _unreadable(path: Path, exc: Exception, out_dir: Path, common: dict[str, Any
         "error": {"ename": failure.ename, "evalue": failure.evalue, "step": failure.step, "detail": None},
         **common,
     }
-    publish(error_path, error_page(record, previous=record["html"]))
+    written = _try_publish(error_path, error_page(record, previous=record["html"]))
+    record["error_html"] = error_path.name if written else None
     return ReportResult(
-        path.stem, "failed", html_path if html_path.exists() else None, error_path, 0.0, failure, record
+        path.stem,
+        "failed",
+        html_path if html_path.exists() else None,
+        error_path if written else None,
+        0.0,
+        failure,
+        record,
     )
 
 
@@ -581,10 +658,16 @@ def run(
     total = len(paths)
     infos_by_path = {info.path: info for info in infos}
 
-    def one(position: int, path: Path) -> ReportResult:
+    cancel = threading.Event()
+
+    def one(position: int, path: Path) -> ReportResult | None:
+        if cancel.is_set():
+            return None  # queued when Ctrl-C came: never started
         reporter.start(path.stem, position, total)
+        step = "Read the notebook"
         try:
             info = infos_by_path.get(path) or notebook_info(path)
+            step = WRITE_STEP
             passed, effective = parameters_for(
                 info, common=common_params, per_notebook=per_notebook, overrides=extra
             )
@@ -601,20 +684,41 @@ def run(
                 data=data_text,
                 params_file=None if params is None or isinstance(params, Mapping) else _shown(Path(params)),
                 texts=parameter_texts,
+                cancel=cancel,
             )
+        except Cancelled:
+            return None
         except Exception as exc:  # noqa: BLE001 - never let one notebook stop the others
-            result = _unreadable(path, exc, out_dir, common)
-        _save_record(out_dir, result.record)
+            if cancel.is_set():
+                return None
+            result = _unreadable(path, exc, out_dir, common, step=step)
+        try:
+            _save_record(out_dir, result.record)
+        except OSError as exc:
+            failure = Failure(ename=type(exc).__name__, evalue=_os_message(exc), step="Update the index")
+            result = dataclasses.replace(result, status="failed", failure=failure)
         reporter.finish(result, position, total)
         return result
 
     workers = max(1, min(jobs or default_jobs(), total or 1))
-    if workers == 1:
-        results = [one(position, path) for position, path in enumerate(paths, start=1)]
-    else:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cxlab-run") as pool:
-            futures = [pool.submit(one, position, path) for position, path in enumerate(paths, start=1)]
-            results = [future.result() for future in futures]
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cxlab-run")
+    futures = [pool.submit(one, position, path) for position, path in enumerate(paths, start=1)]
+    try:
+        done = [future.result() for future in futures]
+    except KeyboardInterrupt:
+        cancel.set()  # queued notebooks never start; running kernels are killed
+        logging.disable(logging.CRITICAL)  # papermill's complaints about the killed kernels
+        try:
+            for future in futures:
+                future.cancel()
+            pool.shutdown(wait=True)
+        finally:
+            logging.disable(logging.NOTSET)
+            reporter.close()
+        finished = sum(1 for f in futures if not f.cancelled() and f.result() is not None)
+        raise Interrupted(finished, len(futures) - finished) from None
+    pool.shutdown()
+    results = [r for r in done if r is not None]
     index = out_dir / "index.html"
     if not results:
         write_index(out_dir)
