@@ -694,9 +694,10 @@ def run(
             result = _unreadable(path, exc, out_dir, common, step=step)
         try:
             _save_record(out_dir, result.record)
-        except OSError as exc:
-            failure = Failure(ename=type(exc).__name__, evalue=_os_message(exc), step="Update the index")
-            result = dataclasses.replace(result, status="failed", failure=failure)
+        except OSError as exc:  # the report may be written, but the index does not know it
+            if result.ok:
+                failure = Failure(ename=type(exc).__name__, evalue=_os_message(exc), step="Update the index")
+                result = dataclasses.replace(result, status="failed", failure=failure)
         reporter.finish(result, position, total)
         return result
 
