@@ -10,12 +10,13 @@ BENCH_ARGS ?=
 DATA   ?= data/sample
 OUT    ?= reports
 
-.PHONY: help install reports test lab sample bench clean
+.PHONY: help install reports test lab notebooks sample bench clean
 
 help:
 	@echo "make reports  - install cxlib in $(VENV) and render every notebook on $(DATA) into $(OUT)/"
 	@echo "make test     - install the test dependencies and run the whole test suite"
 	@echo "make lab      - JupyterLab on the project"
+	@echo "make notebooks - after editing notebooks/NAME.py (or .ipynb): bring each pair back in step (jupytext --sync)"
 	@echo "make sample   - regenerate the sample shop in data/sample/ (seed 42)"
 	@echo "make bench    - every analysis at 10M and 100M rows into benchmarks/README.md (about 25 min; BENCH_ARGS=...)"
 
@@ -43,6 +44,9 @@ test: $(TEST_STAMP)
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[lab]"
 	$(BIN)/jupyter lab --notebook-dir=.
+
+notebooks: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/*.py
 
 sample: $(STAMP)
 	$(BIN)/cxlab sample --seed 42 --out data/sample

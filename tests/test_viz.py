@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -15,9 +18,36 @@ from cxlib import viz
 XSS = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 
 
-def test_theme_registered_as_default() -> None:
-    assert "cxlab" in pio.templates
-    assert pio.templates.default == "cxlab"
+IMPORT_EVERYTHING = """
+import json
+import plotly.io as pio
+
+def state():
+    configs = {name: dict(getattr(pio.renderers[name], "config", {}) or {}) for name in pio.renderers}
+    return [pio.templates.default, pio.renderers.default, configs]
+
+before = state()
+import cxlib, cxlib.cli, cxlib.viz
+from cxlib import cohorts, experiments, health, journey, ltv, reports, scorecard, voc
+print(json.dumps({"same": state() == before, "registered": "cxlab" in pio.templates}))
+"""
+
+
+def test_importing_cxlib_changes_no_plotly_default() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERYTHING], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"same": True, "registered": True}
+
+
+def test_apply_theme_makes_cxlab_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pio.templates, "default", pio.templates.default)  # restored after the test
+    notebook = pio.renderers["notebook"]
+    monkeypatch.setattr(notebook, "config", dict(getattr(notebook, "config", {}) or {}))
+    viz.apply_theme()
+    assert pio.templates.default == viz.TEMPLATE_NAME == "cxlab"
+    assert notebook.config["displaylogo"] is False and notebook.config["responsive"] is True
     layout = pio.templates["cxlab"].layout
     assert list(layout.colorway) == list(viz.PALETTE)
     assert layout.legend.orientation == "h"
@@ -132,7 +162,7 @@ def test_report_header_carries_metadata_and_escapes() -> None:
         question="Can we trust it?",
         period=(pd.Timestamp("2024-01-01", tz="UTC"), ""),
         shop=FakeShop(),
-        generated=dt.datetime(2024, 5, 1, 8, 30, tzinfo=dt.timezone.utc),
+        generated=dt.datetime(2024, 5, 1, 8, 30, tzinfo=dt.UTC),
     )
     bundle = header._repr_mimebundle_()
     meta = bundle[viz.REPORT_META_MIME]

@@ -33,6 +33,7 @@ from cxlib.experiments.moments import effects
 from cxlib.experiments.planning import Plan, mde
 from cxlib.experiments.sequential import always_valid_p, mixture_halfwidth, running_looks
 from cxlib.experiments.summary import ExperimentSummary, as_summary, resolve_summary
+from cxlib.result import Display, ResultBase
 
 if TYPE_CHECKING:
     from cxlib.experiments.decision import Decision
@@ -48,7 +49,7 @@ DEFAULT_N_STAR = 10_000
 
 
 @dataclass(frozen=True)
-class Comparison:
+class Comparison(ResultBase):
     """Every variant against the control, one row per metric × variant.
 
     Attributes
@@ -91,6 +92,13 @@ class Comparison:
     srm: SRM
     guardrails: pd.DataFrame | None = None
     n_star: float | None = None
+
+    def display_settings(self) -> Display:
+        """Effects as percentages when relative; p-values with 3 decimals."""
+        effects = ("estimate", "ci_low", "ci_high", "fixed_low", "fixed_high") if self.relative else ()
+        shares = ("chance_to_win",) if "chance_to_win" in self.table.columns else ()
+        p_values = ("p_value", "p_value_holm", "p_value_bh", "p_value_cmh")
+        return Display(percent_cols=effects + shares, decimals=dict.fromkeys(p_values, 3))
 
     def figure(self) -> go.Figure:
         """Forest plot: the effect of each variant on each metric with its interval."""

@@ -26,6 +26,7 @@ from cxlib.experiments.frequentist import adjust_pvalues, confidence_interval, p
 from cxlib.experiments.metrics import MetricsLike
 from cxlib.experiments.moments import effects
 from cxlib.experiments.summary import TABLE, resolve_summary
+from cxlib.result import Display, ResultBase
 
 __all__ = ["SegmentEffects", "heterogeneity", "segment_effects", "with_pre_period_segment"]
 
@@ -56,7 +57,7 @@ def heterogeneity(estimate: np.ndarray, se: np.ndarray) -> tuple[float, int, flo
 
 
 @dataclass(frozen=True)
-class SegmentEffects:
+class SegmentEffects(ResultBase):
     """Per-segment effects with an interaction test.
 
     Attributes
@@ -82,6 +83,13 @@ class SegmentEffects:
     min_n: int
     alpha: float
     relative: bool
+
+    def display_settings(self) -> Display:
+        """Effects as percentages when relative; p-values with 3 decimals."""
+        effects = ("estimate", "ci_low", "ci_high", "fixed_low", "fixed_high") if self.relative else ()
+        shares = ("chance_to_win",) if "chance_to_win" in self.table.columns else ()
+        p_values = ("p_value", "p_value_holm", "p_value_bh", "p_value_cmh")
+        return Display(percent_cols=effects + shares, decimals=dict.fromkeys(p_values, 3))
 
     def figure(self, metric: str | None = None) -> go.Figure:
         """Forest plot of one metric's effect by segment (first metric by default)."""

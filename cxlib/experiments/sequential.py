@@ -32,6 +32,7 @@ from cxlib.experiments.frequentist import adjust_pvalues, confidence_interval
 from cxlib.experiments.metrics import MetricsLike
 from cxlib.experiments.moments import effects
 from cxlib.experiments.summary import ExperimentSummary, resolve_summary
+from cxlib.result import Display, ResultBase
 
 __all__ = [
     "SequentialResult",
@@ -157,7 +158,7 @@ def running_looks(
 
 
 @dataclass(frozen=True)
-class SequentialResult:
+class SequentialResult(ResultBase):
     """The effect of each variant over time with its always-valid confidence sequence.
 
     Attributes
@@ -186,6 +187,13 @@ class SequentialResult:
     n_star: float
     relative: bool
     adjust: str | None = None
+
+    def display_settings(self) -> Display:
+        """Effects as percentages when relative; p-values with 3 decimals."""
+        effects = ("estimate", "ci_low", "ci_high", "fixed_low", "fixed_high") if self.relative else ()
+        shares = ("chance_to_win",) if "chance_to_win" in self.table.columns else ()
+        p_values = ("p_value", "p_value_holm", "p_value_bh", "p_value_cmh")
+        return Display(percent_cols=effects + shares, decimals=dict.fromkeys(p_values, 3))
 
     def figure(self, metric: str | None = None) -> go.Figure:
         """Estimate and confidence sequence of one metric over time (first metric by default)."""

@@ -1,7 +1,8 @@
 """One plotly theme and the shared chart and table builders of cxlab reports.
 
-Importing this module registers the plotly template ``"cxlab"`` and makes it the default,
-so every chart in a report looks the same. Builders return plain ``plotly.graph_objects``
+Importing this module registers the plotly template ``"cxlab"`` (figures name it) and changes
+no global plotly setting; notebooks call :func:`apply_theme` once so that every chart in a
+report looks the same. Builders return plain ``plotly.graph_objects``
 figures; tables come back as HTML (thousands separators, percentages, customer text
 escaped and PII-masked) that render the same in JupyterLab and in exported reports, and
 stay readable on a phone-width screen.
@@ -31,6 +32,7 @@ from cxlib.viz.theme import (
     SEGMENT_COLORS,
     SEQUENTIAL,
     TEMPLATE,
+    TEMPLATE_NAME,
     apply_theme,
     segment_colors,
 )
@@ -43,6 +45,7 @@ __all__ = [
     "SEGMENT_COLORS",
     "SEQUENTIAL",
     "TEMPLATE",
+    "TEMPLATE_NAME",
     "HTMLBlock",
     "ReportHeader",
     "apply_theme",

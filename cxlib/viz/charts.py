@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cxlib.viz.theme import PALETTE, segment_colors
+from cxlib.viz.theme import PALETTE, TEMPLATE_NAME, segment_colors
 
 __all__ = ["area", "bar", "heatmap", "line", "small_multiples"]
 
@@ -81,7 +81,7 @@ def bar(
             )
         )
     fig.update_layout(
-        template="cxlab", barmode=barmode, title=dict(text=title) if title else None, height=height
+        template=TEMPLATE_NAME, barmode=barmode, title=dict(text=title) if title else None, height=height
     )
     value_axis, cat_axis = ("x", "y") if horizontal else ("y", "x")
     fig.update_layout(
@@ -146,7 +146,7 @@ def line(
             )
         )
     fig.update_layout(
-        template="cxlab",
+        template=TEMPLATE_NAME,
         title=dict(text=title) if title else None,
         height=height,
         xaxis=dict(title=dict(text=labels.get(x, x))),
@@ -236,7 +236,7 @@ def small_multiples(
             col=1,
         )
     fig.update_layout(
-        template="cxlab",
+        template=TEMPLATE_NAME,
         title=dict(text=title) if title else None,
         height=90 + row_height * max(1, len(groups)),
         hovermode="x unified",
@@ -291,7 +291,7 @@ def heatmap(
         )
     )
     fig.update_layout(
-        template="cxlab",
+        template=TEMPLATE_NAME,
         title=dict(text=title) if title else None,
         height=height or max(320, 80 + 26 * len(matrix.index)),
         hovermode="closest",

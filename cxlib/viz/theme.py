@@ -1,6 +1,8 @@
 """The cxlab look: palette, fixed segment colours and the plotly template ``"cxlab"``.
 
-Importing it registers the template and makes it plotly's default.
+Importing it registers the template under the name ``"cxlab"`` (figures name it:
+``fig.update_layout(template="cxlab")``) and changes nothing else: plotly's default template
+and renderers stay as they were until :func:`apply_theme` is called, as the notebooks do.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ __all__ = [
     "SEGMENT_COLORS",
     "SEQUENTIAL",
     "TEMPLATE",
+    "TEMPLATE_NAME",
     "apply_theme",
     "segment_colors",
 ]
@@ -74,21 +77,34 @@ TEMPLATE = go.layout.Template(
     ),
 )
 
+#: Name the template is registered under in ``plotly.io.templates``.
+TEMPLATE_NAME = "cxlab"
+pio.templates[TEMPLATE_NAME] = TEMPLATE
+
 #: Plotly config used in reports: responsive (phone widths), no logo, no cloud links.
 PLOTLY_CONFIG: dict[str, Any] = {"responsive": True, "displaylogo": False}
 
 
 def apply_theme() -> None:
-    """Register the ``"cxlab"`` template and make it plotly's default (done on import)."""
-    pio.templates["cxlab"] = TEMPLATE
-    pio.templates.default = "cxlab"
+    """Make the ``"cxlab"`` template plotly's default and use :data:`PLOTLY_CONFIG` in notebooks.
+
+    Changes plotly's global state, so cxlib never calls it on import: a notebook calls it once,
+    in its load cell, and every figure it shows (cxlib's and its own) gets the cxlab look.
+
+    Examples
+    --------
+    >>> from cxlib import viz
+    >>> viz.apply_theme()
+    >>> import plotly.io as pio
+    >>> pio.templates.default
+    'cxlab'
+    """
+    pio.templates[TEMPLATE_NAME] = TEMPLATE
+    pio.templates.default = TEMPLATE_NAME
     for name in ("notebook", "notebook_connected"):
         if name in pio.renderers:
             renderer = pio.renderers[name]
             renderer.config = {**getattr(renderer, "config", {}), **PLOTLY_CONFIG}
-
-
-apply_theme()
 
 
 def segment_colors(values: Iterable[Any]) -> dict[str, str]:

@@ -51,7 +51,7 @@ def test_notebooks_run_under_nbval_lax() -> None:
         )
         for group in groups
     ]
-    for child, group in zip(children, groups):
+    for child, group in zip(children, groups, strict=True):
         output, _ = child.communicate(timeout=1800)
         assert child.returncode == 0, f"nbval failed for {group}:\n{output[-5000:]}"
         assert " passed" in output and "failed" not in output

@@ -1,28 +1,31 @@
-"""Builds notebooks/00_data_health.ipynb (outputs stripped, kernel python3).
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
 
-Run: ``.venv/bin/python notebooks/_build/00_data_health.py``. Edit the cells here, not in the
-notebook, so the notebook stays reviewable as code.
-"""
+# %% [markdown]
+# # Data health
+#
+# **Question:** can we trust the shop data for this period? What each table holds, how complete
+# it is, which rows broke a validation rule, and whether daily volume by channel looks normal.
 
-from __future__ import annotations
-
-from pathlib import Path
-
-import nbformat as nbf
-
-TITLE = """# Data health
-
-**Question:** can we trust the shop data for this period? What each table holds, how complete
-it is, which rows broke a validation rule, and whether daily volume by channel looks normal."""
-
-PARAMETERS = """\
+# %% tags=["parameters"]
 data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
 engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
-timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them"""
+timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
 
-LOAD = """\
+# %%
 # Load and validate the shop tables
 from IPython.display import display
 
@@ -30,22 +33,25 @@ import cxlib
 from cxlib import health, viz
 from cxlib.reports import resolve_data
 
+viz.apply_theme()  # the cxlab look for every chart in this notebook
+
 source = resolve_data(data, engine)
 shop = cxlib.open_shop(source, engine=engine, on_error="drop", timezone=timezone or None)
 result = health.data_health(shop, start=start or None, end=end or None)
-period = (start or result.first_ts, end or result.last_ts)"""
+period = (start or result.first_ts, end or result.last_ts)
 
-HEADER = """\
+# %%
 # Report header and key findings
 display(viz.report_header(question=None, period=period, shop=shop))
-viz.key_findings(result.summary())"""
+viz.key_findings(result.summary())
 
-TABLES_MD = """## What is in each table
+# %% [markdown]
+# ## What is in each table
+#
+# Rows, time range and distinct customers per table, after dropping the rows that broke a
+# validation rule (they are listed in the next section).
 
-Rows, time range and distinct customers per table, after dropping the rows that broke a
-validation rule (they are listed in the next section)."""
-
-TABLES = """\
+# %%
 # Summarise each table
 overview = result.table.copy()
 overview["first_ts"] = overview["first_ts"].dt.strftime("%Y-%m-%d")
@@ -54,8 +60,13 @@ display(
     viz.format_table(
         overview,
         labels={
-            "table": "Table", "rows": "Rows", "first_ts": "First day", "last_ts": "Last day",
-            "days": "Days", "customers": "Customers", "duplicates": "Duplicates",
+            "table": "Table",
+            "rows": "Rows",
+            "first_ts": "First day",
+            "last_ts": "Last day",
+            "days": "Days",
+            "customers": "Customers",
+            "duplicates": "Duplicates",
             "duplicate_key": "Duplicates by",
         },
     )
@@ -66,14 +77,15 @@ viz.note(
     f"together the tables cover {result.first_ts:%Y-%m-%d} to {result.last_ts:%Y-%m-%d}."
     if result.first_ts is not None
     else "No table has timestamps."
-)"""
+)
 
-FINDINGS_MD = """## Validation findings
+# %% [markdown]
+# ## Validation findings
+#
+# Rows that broke a data-contract rule (wrong values, future timestamps, duplicate ids, ...).
+# They were left out of everything in this report.
 
-Rows that broke a data-contract rule (wrong values, future timestamps, duplicate ids, ...).
-They were left out of everything in this report."""
-
-FINDINGS = """\
+# %%
 # List the validation findings
 if result.findings.empty:
     display(viz.note("Every row of every table passed validation."))
@@ -81,19 +93,26 @@ else:
     display(
         viz.format_table(
             result.findings,
-            labels={"table": "Table", "column": "Column", "rule": "Rule", "n_rows": "Rows", "message": "What is wrong"},
+            labels={
+                "table": "Table",
+                "column": "Column",
+                "rule": "Rule",
+                "n_rows": "Rows",
+                "message": "What is wrong",
+            },
         )
     )
     dropped = int(result.findings["n_rows"].sum())
     share = dropped / max(dropped + int(result.table["rows"].sum()), 1)
-    display(viz.note(f"{dropped:,} row(s) left out, {share:.2%} of all rows read."))"""
+    display(viz.note(f"{dropped:,} row(s) left out, {share:.2%} of all rows read."))
 
-MISSING_MD = """## Missing values
+# %% [markdown]
+# ## Missing values
+#
+# Share of empty values per column. Required columns never have missing values; optional ones
+# (channel, device, comments, ...) may.
 
-Share of empty values per column. Required columns never have missing values; optional ones
-(channel, device, comments, ...) may."""
-
-MISSING = """\
+# %%
 # Chart the missing values per column
 incomplete = result.missing[result.missing["n_missing"] > 0]
 if incomplete.empty:
@@ -113,14 +132,15 @@ else:
             f"{len(incomplete)} of {len(result.missing)} columns have gaps; the emptiest is "
             f"{worst['table']}.{worst['column']} with {worst['share']:.1%} missing."
         )
-    )"""
+    )
 
-DAILY_MD = """## Daily volume by channel
+# %% [markdown]
+# ## Daily volume by channel
+#
+# Rows per day (UTC) and channel. Sudden drops to zero or spikes usually mean a broken data
+# load rather than customer behaviour.
 
-Rows per day (UTC) and channel. Sudden drops to zero or spikes usually mean a broken data
-load rather than customer behaviour."""
-
-DAILY = """\
+# %%
 # Chart the daily volume of each table
 for name in [t for t in ("events", "orders") if t in set(result.daily["table"])]:
     result.figure(name).show()
@@ -134,21 +154,29 @@ for name in [t for t in ("events", "orders") if t in set(result.daily["table"])]
     )
 others = sorted(set(result.daily["table"]) - {"events", "orders"})
 if others:
-    result.tables_figure(others).show()"""
+    result.tables_figure(others).show()
 
-TEXTS_MD = """## Customer texts
+# %% [markdown]
+# ## Customer texts
+#
+# The newest feedback texts, to check that text arrives readable (encoding, language). E-mail
+# addresses and phone numbers are masked.
 
-The newest feedback texts, to check that text arrives readable (encoding, language). E-mail
-addresses and phone numbers are masked."""
-
-TEXTS = """\
+# %%
 # Show the newest feedback texts
 if shop.feedback is None:
     display(viz.note("The shop has no feedback table."))
 else:
     feedback = health.filter_period(shop.feedback, start or None, end or None)
     examples = health.text_examples(feedback, n=5)
-    labels = {"ts": "Time", "text": "Text", "rating": "Rating", "source": "Source", "lang": "Language", "channel": "Channel"}
+    labels = {
+        "ts": "Time",
+        "text": "Text",
+        "rating": "Rating",
+        "source": "Source",
+        "lang": "Language",
+        "channel": "Channel",
+    }
     display(viz.format_table(examples, labels=labels))
     bad = health.unreadable_texts(feedback)
     display(
@@ -157,43 +185,4 @@ else:
             if bad == 0
             else f"{bad:,} texts contain unreadable characters: check the file encoding."
         )
-    )"""
-
-
-def build() -> nbf.NotebookNode:
-    nb = nbf.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    params = nbf.v4.new_code_cell(PARAMETERS)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        nbf.v4.new_markdown_cell(TITLE),
-        params,
-        nbf.v4.new_code_cell(LOAD),
-        nbf.v4.new_code_cell(HEADER),
-        nbf.v4.new_markdown_cell(TABLES_MD),
-        nbf.v4.new_code_cell(TABLES),
-        nbf.v4.new_markdown_cell(FINDINGS_MD),
-        nbf.v4.new_code_cell(FINDINGS),
-        nbf.v4.new_markdown_cell(MISSING_MD),
-        nbf.v4.new_code_cell(MISSING),
-        nbf.v4.new_markdown_cell(DAILY_MD),
-        nbf.v4.new_code_cell(DAILY),
-        nbf.v4.new_markdown_cell(TEXTS_MD),
-        nbf.v4.new_code_cell(TEXTS),
-    ]
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"data-health-{i:02d}"
-    return nb
-
-
-def main() -> Path:
-    out = Path(__file__).resolve().parents[1] / "00_data_health.ipynb"
-    nb = build()
-    nbf.validate(nb)
-    out.write_text(nbf.writes(nb), encoding="utf-8")
-    return out
-
-
-if __name__ == "__main__":
-    print(main())
+    )

@@ -1,0 +1,175 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # CX scorecard
+#
+# **Question:** how are NPS, CSAT, effort, retention, cart abandonment and order value moving,
+# per channel and period? What changed significantly, where do channels differ, and what is a
+# promoter worth compared with a detractor?
+
+# %% tags=["parameters"]
+data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+period: str = "quarter"  # week, month or quarter (UTC calendar periods; weeks start on Monday)
+by: str = "channel"  # segment column to split by (channel, device, country, ...)
+min_n: int = 30  # cells with fewer answers, orders or customers are shown as too few answers
+alpha: float = 0.05  # one minus the confidence level; also the false discovery rate of flagged changes
+ces_higher_is_better: bool = False  # False for the effort scale (lower is better); True for CES 2.0 agreement
+currency: str = "EUR"  # label for money amounts
+timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
+
+# %%
+# Load the shop and compute the scorecard
+from IPython.display import display
+
+import cxlib
+from cxlib import viz
+from cxlib.reports import resolve_data
+from cxlib.scorecard import consistency, scorecard, value_of_cx
+
+viz.apply_theme()  # the cxlab look for every chart in this notebook
+
+shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
+card = scorecard(
+    shop,
+    by=by or None,
+    period=period,
+    min_n=min_n,
+    alpha=alpha,
+    ces_higher_is_better=ces_higher_is_better,
+    currency=currency,
+)
+changes = card.changes()
+across = consistency(card) if card.by else None
+value = (
+    value_of_cx(shop.surveys, shop.orders, min_n=min_n, alpha=alpha, currency=currency)
+    if shop.surveys is not None and shop.orders is not None
+    else None
+)
+shown = set(card.table["metric"])
+
+# %%
+# Report header and key findings
+display(viz.report_header(period=card.span, shop=shop))
+findings = card.summary(["nps", "csat", "ces"], notes=False)
+if across is not None:
+    differing = across.table[across.table["significant"]].sort_values("p_value")
+    findings += across.summary(differing["metric"].head(1))
+if value is not None:
+    findings += value.summary()[:1]
+viz.key_findings(findings)
+
+# %% [markdown]
+# ## The scorecard, latest period
+#
+# Each cell: the value, its confidence interval (CI) and how many answers, orders or customers
+# it rests on. Cells with fewer than `min_n` of them read “too few answers”. The first column
+# covers every segment together and counts each customer once; a customer who bought in two
+# channels counts in both, so customer-based figures (retention, repeat rate) of “All” are not
+# an average of the channels.
+
+# %%
+# Show the latest period of every metric by segment
+view = card.formatted().reset_index().rename(columns={"metric": "Metric", "period": "Period"})
+display(viz.format_table(view, max_rows=None))
+suppressed = int(card.table["suppressed"].sum())
+viz.note(
+    f"Confidence level {1 - alpha:.0%}. {suppressed:,} of {len(card.table):,} cells over all periods have fewer than "
+    f"{min_n} answers, orders or customers and are not shown as numbers."
+)
+
+# %% [markdown]
+# ## Trends and what changed
+#
+# One line per segment, with confidence intervals. A triangle marks a change from the previous
+# period that is significant after adjusting for the number of comparisons
+# (Benjamini–Hochberg); each metric uses the test that fits it (NPS: z test with the
+# multinomial variance; shares: two-proportion z test; averages per customer or answer: Welch's
+# t test; per-order figures such as order value, returns and delivery time: z test with each
+# customer's orders counted together, since one customer's orders are not independent).
+
+# %%
+# Chart the trend of the survey metrics
+for metric in [m for m in ("nps", "csat", "ces") if m in shown]:
+    card.figure(metric).show()
+    display(viz.note(card.summary([metric], notes=False)[0]))
+
+# %% [markdown]
+# ### Behaviour: retention, cart abandonment, order value
+#
+# Retention rate is the share of last period's customers who bought again this period, i.e.
+# (E − N)/S; cart abandonment counts carts (sessions with an add-to-cart) without a purchase.
+
+# %%
+# Chart the trend of the behavioural metrics
+for metric in [m for m in ("retention_rate", "cart_abandonment", "aov") if m in shown]:
+    card.figure(metric).show()
+    display(viz.note(card.summary([metric], notes=False)[0]))
+
+# %%
+# List the significant changes of the latest period
+flagged = card.formatted_changes()
+if flagged.empty:
+    display(
+        viz.note(
+            f"No metric changed significantly in the latest period (after adjusting for {len(changes):,} comparisons)."
+            if len(changes)
+            else "There is only one period: nothing to compare."
+        )
+    )
+else:
+    display(viz.format_table(flagged, caption="Significant changes in the latest period", max_rows=None))
+
+# %% [markdown]
+# ## Channel comparison
+#
+# Each metric across the segments in the latest period, with a heterogeneity test (NPS and
+# per-order figures: Cochran's Q; shares: chi-square test of homogeneity; averages: Welch's
+# ANOVA). The dashed line is the value over all segments.
+
+# %%
+# Compare the segments and chart the largest gaps
+if across is None:
+    display(viz.note("Set the by parameter (for example channel) to compare segments."))
+else:
+    for metric in [m for m in ("nps", "cart_abandonment") if m in set(across.table["metric"])]:
+        across.figure(metric).show()
+    display(viz.format_table(across.formatted(), max_rows=None))
+    for sentence in across.summary():
+        display(viz.note(sentence))
+
+# %% [markdown]
+# ## The value of CX
+#
+# Customers grouped by their first NPS answer. Revenue to date counts all their orders; the
+# 12-month value counts orders in the year after the answer, only for customers whose whole
+# year lies inside the data. The gap is an association, not proof that better experience
+# causes more spending.
+
+# %%
+# Chart revenue per customer by NPS group
+if value is None:
+    display(viz.note("The value of CX needs both surveys and orders."))
+else:
+    value.figure().show()
+    for sentence in value.summary():
+        display(viz.note(sentence))
+
+# %% [markdown]
+# ## Notes on the data
+
+# %%
+# List what was left out and why
+viz.key_findings(card.notes or ["Every metric could be computed."], title="What was left out")

@@ -1,0 +1,354 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Journey mapping
+#
+# **Question:** how do customers move from browsing to buying, where do they leave and what do
+# they do instead, why are carts abandoned, and which marketing channels deserve credit for the
+# purchases?
+
+# %% tags=["parameters"]
+data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
+end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
+funnel_steps: str = "product_view, add_to_cart, checkout_start, payment, purchase"  # funnel steps in order, comma-separated; a bar separates alternatives (product_view | search)
+window: str = "1D"  # conversion window from the first funnel step (30min, 1D, 7D ...); empty means no limit
+order: str = "strict"  # strict (other events may come between steps), direct (each step is the next event) or any (any order)
+count: str = "sessions"  # unit of the funnel, paths and cart abandonment: sessions or customers
+segment: str = "device"  # event column to split the funnel by (device, channel ...); empty for none
+path_steps: int = 5  # events per path in the path analysis and the Sankey diagram
+attribution_channel: str = "source"  # event column naming each touchpoint's channel; empty skips attribution
+lookback: str = "30D"  # attribution lookback window before each purchase
+min_n: int = 30  # segments with fewer sessions or customers are not shown
+timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
+
+# %%
+# Load the events and compute the journey analyses
+import narwhals.stable.v2 as nw
+from IPython.display import display
+
+import cxlib
+from cxlib import journey, viz
+from cxlib.engine import to_narwhals, to_pandas
+from cxlib.health import filter_period
+from cxlib.reports import resolve_data
+
+viz.apply_theme()  # the cxlab look for every chart in this notebook
+
+shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
+if shop.events is None:
+    raise cxlib.DataError("journey mapping needs an events table", table="events", rule="missing_table")
+events = filter_period(shop.events, start or None, end or None)
+columns = set(to_narwhals(events).columns)
+span = to_pandas(
+    to_narwhals(events).select(nw.col("ts").min().alias("first"), nw.col("ts").max().alias("last"))
+)
+steps = journey.parse_steps(funnel_steps)
+flow = journey.funnel(events, steps, window=window or None, order=order, count=count, min_n=min_n)
+split = segment if segment and segment in columns else None
+by_segment = (
+    journey.funnel(
+        events, steps, window=window or None, order=order, count=count, by=split, next_events=0, min_n=min_n
+    )
+    if split
+    else None
+)
+last_step = steps[-1] if isinstance(steps[-1], str) else None
+to_purchase = (
+    journey.paths(events, end=last_step, steps=path_steps, count=count, top=10) if last_step else None
+)
+first_steps = journey.paths(events, steps=path_steps, count=count, top=10)
+moves = journey.transitions(events, count=count)
+positions = journey.step_matrix(events, steps=max(path_steps, 2) + 3, count=count)
+breakdowns = [c for c in ("device", "channel") if c in columns]
+if {"device", "channel"} <= columns:
+    breakdowns.append(("channel", "device"))
+carts = journey.cart_abandonment(events, by=breakdowns, count=count, min_n=min_n)
+credit = (
+    journey.attribution(events, "all", channel=attribution_channel, lookback=lookback)
+    if attribution_channel and attribution_channel in columns
+    else None
+)
+
+# %%
+# Report header and key findings
+display(viz.report_header(period=(start or span["first"].iloc[0], end or span["last"].iloc[0]), shop=shop))
+findings = flow.summary()[:2] + carts.summary()[:2]
+if credit is not None:
+    findings += [s for s in credit.summary() if s.startswith(("Last touch", "Markov"))]
+viz.key_findings(findings)
+
+# %% [markdown]
+# ## The funnel
+#
+# How many sessions (or customers) reach each step. Each unit's first attempt counts: the
+# window runs from its first step-1 event, and a later step may happen at the same moment as
+# the previous one. *Strict* order allows other events between steps, *direct* order does
+# not, *any* order accepts the steps in any sequence inside the window.
+
+# %%
+# Chart the funnel and list its steps
+flow.figure().show()
+steps_view = flow.table.assign(time_median_min=flow.table["time_median_s"] / 60)
+display(
+    viz.format_table(
+        steps_view[
+            [
+                "step",
+                "step_name",
+                "entrants",
+                "conversion_from_start",
+                "conversion_ci_low",
+                "conversion_ci_high",
+                "conversion_from_previous",
+                "dropped",
+                "time_median_min",
+            ]
+        ],
+        percent_cols=[
+            "conversion_from_start",
+            "conversion_ci_low",
+            "conversion_ci_high",
+            "conversion_from_previous",
+        ],
+        labels={
+            "step": "Step",
+            "step_name": "Event",
+            "entrants": "Reached",
+            "conversion_from_start": "Of step 1",
+            "conversion_ci_low": "95% CI from",
+            "conversion_ci_high": "to",
+            "conversion_from_previous": "Of previous step",
+            "dropped": "Dropped",
+            "time_median_min": "Median minutes from step 1",
+        },
+        decimals={
+            "conversion_from_start": 1,
+            "conversion_ci_low": 1,
+            "conversion_ci_high": 1,
+            "conversion_from_previous": 1,
+            "time_median_min": 1,
+        },
+        max_rows=None,
+    )
+)
+viz.note(" ".join(flow.summary()))
+
+# %% [markdown]
+# ### How long it takes
+#
+# Time from the first step to each later step, among those who got there: the bar is the
+# median, the whiskers the middle half (quartiles).
+
+# %%
+# Chart the time to convert
+later = flow.table[flow.table["step"] > 1]
+if later["entrants"].fillna(0).sum() == 0:
+    display(viz.note("Nobody got past the first step, so there is no time to convert."))
+else:
+    flow.time_figure().show()
+    last = flow.table.iloc[-1]
+    minutes = lambda s: f"{s / 60:,.1f} minutes" if s < 7200 else f"{s / 3600:,.1f} hours"  # noqa: E731
+    display(
+        viz.note(
+            f"Half of those who reached {last['step_name']} did so within {minutes(last['time_median_s'])} of the "
+            f"first step; a quarter took longer than {minutes(last['time_q3_s'])}."
+            if last["entrants"] and last["entrants"] > 0
+            else "Nobody reached the last step."
+        )
+    )
+
+# %% [markdown]
+# ### What they did instead
+#
+# For units that stopped after a step: the first event that followed it (any event), or no
+# event at all.
+
+# %%
+# List what drop-outs did next
+if flow.next_events.empty:
+    display(viz.note("Every unit that started the funnel finished it."))
+else:
+    display(
+        viz.format_table(
+            flow.next_events,
+            percent_cols=["share"],
+            max_rows=None,
+            labels={
+                "step": "Left after step",
+                "step_name": "Event",
+                "next_event": "Next event",
+                "units": "Units",
+                "share": "Share",
+            },
+        )
+    )
+    display(viz.note(" ".join(flow.next_summary())))
+
+# %% [markdown]
+# ### The funnel by segment
+#
+# The same funnel split by the `segment` column (the segment of each unit's first step).
+# Segments smaller than `min_n` are not shown.
+
+# %%
+# Compare the funnel across segments
+if by_segment is None:
+    display(
+        viz.note(
+            f"No segment column {segment!r} in the events; set the segment parameter to split the funnel."
+        )
+    )
+else:
+    by_segment.figure().show()
+    ends = by_segment.table[(by_segment.table["step"] == len(steps)) & ~by_segment.table["suppressed"]]
+    if len(ends) >= 2:
+        best = ends.loc[ends["conversion_from_start"].idxmax()]
+        worst = ends.loc[ends["conversion_from_start"].idxmin()]
+        display(
+            viz.note(
+                f"End-to-end conversion is highest for {best[split]} ({best['conversion_from_start']:.1%}, 95% CI "
+                f"{best['conversion_ci_low']:.1%} to {best['conversion_ci_high']:.1%}) and lowest for {worst[split]} "
+                f"({worst['conversion_from_start']:.1%}, {worst['conversion_ci_low']:.1%} to "
+                f"{worst['conversion_ci_high']:.1%})."
+            )
+        )
+
+# %% [markdown]
+# ## Paths
+#
+# The most common sequences of events (runs of the same event merged), first those that end in
+# the last funnel step, then how journeys start, drawn as a Sankey diagram of the first steps
+# (rare events grouped as “other”).
+
+# %%
+# Show the top paths to the last funnel step and the Sankey of first steps
+if to_purchase is not None and not to_purchase.table.empty:
+    display(
+        viz.format_table(
+            to_purchase.table,
+            percent_cols=["share"],
+            max_rows=None,
+            labels={"path": "Path", "length": "Events", "units": "Units", "share": "Share"},
+            caption=f"Top paths to {to_purchase.end} (last {path_steps} events)",
+        )
+    )
+    display(viz.note(" ".join(to_purchase.summary())))
+first_steps.figure().show()
+viz.note(" ".join(first_steps.summary()))
+
+# %% [markdown]
+# ## Which event comes next
+#
+# The transition matrix: each row is an event, each cell the share of times it is directly
+# followed by the column's event (or by the end of the journey).
+
+# %%
+# Chart the transition matrix
+moves.figure().show()
+viz.note(" ".join(moves.summary()))
+
+# %% [markdown]
+# ### What happens at each position
+#
+# Share of units whose k-th event is each event; “(ended)” counts the journeys that were over.
+
+# %%
+# Chart the step matrix
+positions.figure().show()
+viz.note(" ".join(positions.summary()))
+
+# %% [markdown]
+# ## Cart abandonment
+#
+# Carts (units with an add-to-cart) that end without a purchase, with 95 % Wilson intervals,
+# by device, channel and both. Below: how far abandoned carts got in the checkout.
+
+# %%
+# Chart cart abandonment by segment and checkout step
+carts.figure().show()
+shown = carts.table.drop(columns=["suppressed"], errors="ignore")
+display(
+    viz.format_table(
+        shown,
+        percent_cols=["rate", "ci_low", "ci_high"],
+        max_rows=None,
+        labels={
+            "dimension": "By",
+            "segment": "Segment",
+            "carts": "Carts",
+            "abandoned": "Abandoned",
+            "rate": "Rate",
+            "ci_low": "CI low",
+            "ci_high": "CI high",
+        },
+    )
+)
+display(viz.note(" ".join(carts.summary())))
+carts.steps_figure().show()
+if not carts.last_events.empty:
+    top = carts.last_events.iloc[0]
+    display(
+        viz.note(f"The last thing most abandoned carts did was {top['event']} ({top['share']:.1%} of them).")
+    )
+
+# %% [markdown]
+# ## Which channels deserve credit
+#
+# Each purchase's path is the marketing touchpoints (one per session and channel) in the
+# `lookback` window before it. Heuristic models share the credit by position (first, last,
+# equal, 40/20/40, time decay with a 7-day half-life); the Markov model credits each channel by
+# its removal effect: how much the chance of converting drops when the channel is taken out
+# of the journey graph, computed exactly.
+
+# %%
+# Chart attribution across models and list the removal effects
+if credit is None:
+    display(viz.note(f"No channel column {attribution_channel!r} in the events: attribution was skipped."))
+else:
+    credit.figure().show()
+    view = credit.table[
+        ["channel", "last_conversions", "linear_conversions", "markov_conversions", "removal_effect"]
+    ]
+    display(
+        viz.format_table(
+            view,
+            percent_cols=["removal_effect"],
+            decimals=1,
+            max_rows=None,
+            labels={
+                "channel": "Channel",
+                "last_conversions": "Last touch",
+                "linear_conversions": "Linear",
+                "markov_conversions": "Markov",
+                "removal_effect": "Removal effect",
+            },
+        )
+    )
+    display(viz.note(" ".join(credit.summary())))
+    display(
+        viz.format_table(
+            credit.paths.head(10),
+            max_rows=None,
+            caption="Most common converting paths",
+            labels={
+                "path": "Path",
+                "conversions": "Conversions",
+                "value": "Value",
+                "nulls": "Journeys without purchase",
+            },
+        )
+    )

@@ -1,0 +1,216 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Cohort retention
+#
+# **Question:** do customers come back, and which acquisition months and channels bring
+# customers who stay? Retention by acquisition cohort, retention curves by channel with a test
+# of difference, revenue retention and lifetime value, and the time to a second order.
+
+# %% tags=["parameters"]
+data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+activity: str = "orders"  # table whose rows count as coming back: orders or events
+period: str = "month"  # age unit and cohort period: day, week, month or quarter (UTC; weeks start on Monday)
+kind: str = "on"  # retention: on (active in period N), on_or_after (N or later) or rolling (fixed windows)
+by: str = "channel"  # customer attribute on the first order to compare (empty for no breakdown)
+observed_until: str = ""  # last complete day of data (YYYY-MM-DD); empty means the day of the latest record
+min_n: int = 20  # cells, cohorts and segments with fewer customers are hidden
+currency: str = "EUR"  # label for money amounts
+timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
+
+# %%
+# Load the shop and compute every view
+from IPython.display import display
+
+import cxlib
+from cxlib import viz
+from cxlib.cohorts import KINDS, retention_matrix, revenue_retention, time_to_repeat
+from cxlib.cohorts.comparison import format_p
+from cxlib.reports import resolve_data
+
+viz.apply_theme()  # the cxlab look for every chart in this notebook
+
+shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
+table = shop.orders if activity == "orders" else shop.events
+options = dict(period=period, observed_until=observed_until or None, min_n=min_n)
+segments = by or None
+matrix = retention_matrix(table, kind=kind, by=segments, **options)
+overall = matrix.overall()
+definitions = {
+    name: overall if name == kind else retention_matrix(table, kind=name, **options) for name in KINDS
+}
+revenue = revenue_retention(shop.orders, by=segments, currency=currency, **options)
+repeat = time_to_repeat(shop.orders, by=segments, observed_until=observed_until or None, min_n=min_n)
+comparison = matrix.compare() if segments and len(matrix.segments) > 1 else None
+
+# %%
+# Report header and key findings
+import datetime as dt
+
+last_day = (matrix.observed_until - dt.timedelta(days=1)).date()
+display(viz.report_header(period=(matrix.first_activity, last_day), shop=shop))
+findings = overall.summary()[1:3]
+if comparison is not None:
+    findings += comparison.summary()[:1]
+findings += revenue.summary()[:1] + repeat.summary()[-1:]
+viz.key_findings(findings)
+
+# %% [markdown]
+# ## Retention by acquisition cohort
+#
+# Each row is the cohort of customers whose first order fell in that period (the number of
+# customers in brackets); each column is the number of periods since acquisition. A cell is the
+# share of the cohort that came back in that period. Empty cells are not observable yet (the
+# period has not ended) or rest on too few customers; they are never shown as 0.
+
+# %%
+# Chart the cohort matrix
+overall.figure("heatmap").show()
+viz.note(" ".join(overall.summary()))
+
+# %% [markdown]
+# ## Retention curves and differences between segments
+#
+# The curve pools the cohorts that have reached each age (a weighted average; bars are 95 %
+# confidence intervals; age 0 is 100 % by definition and left out). Segments are compared at one age: the difference of shares with its
+# confidence interval, a two-proportion test, and a Cochran–Mantel–Haenszel test that compares
+# customers acquired in the same cohort.
+
+# %%
+# Chart the retention curves and test the differences
+matrix.figure("curve").show()
+if comparison is None:
+    display(
+        viz.note(
+            f"Every customer has the same {by} ({matrix.segments[0]}): there is nothing to compare."
+            if segments
+            else "No breakdown chosen (set the by parameter to compare segments)."
+        )
+    )
+else:
+    shown = comparison.table.copy()
+    for column in ("p_value", "p_value_cmh"):
+        shown[column] = [
+            format_p(p).removeprefix("p ").removeprefix("= ") if p == p else "" for p in shown[column]
+        ]
+    display(
+        viz.format_table(
+            shown[["segment", "eligible", "retained", "share", "diff", "relative", "p_value", "p_value_cmh"]],
+            percent_cols=["share", "diff", "relative"],
+            labels={
+                "segment": matrix.by,
+                "eligible": "Customers observed",
+                "retained": "Came back",
+                "share": "Share",
+                "diff": "Difference (points)",
+                "relative": "Relative",
+                "p_value": "p (z-test)",
+                "p_value_cmh": "p (within cohorts)",
+            },
+            caption=f"Retention at {comparison.age_words}, compared with {comparison.reference}",
+        )
+    )
+    display(viz.note(" ".join(comparison.summary())))
+    if comparison.left_out:
+        display(
+            viz.note(f"Left out (fewer than {min_n} customers observed): {', '.join(comparison.left_out)}.")
+        )
+
+# %% [markdown]
+# ## Three definitions of retention
+#
+# The same customers, counted three ways: **return on** (active in calendar period N),
+# **return on or after** (active in period N or any later one; Amplitude's unbounded
+# retention) and **rolling windows** (active in the N-th fixed window of 30 days for months,
+# 7 for weeks, counted from each customer's own first order). Pick the one that matches the
+# decision: on for habits, on or after for "still a customer", rolling for fair comparisons of
+# customers acquired early and late in a month.
+
+# %%
+# Compare the three definitions
+import pandas as pd
+
+names = {"on": "Return on", "on_or_after": "Return on or after", "rolling": "Rolling windows"}
+curves = pd.concat([d.curve.assign(definition=names[k]) for k, d in definitions.items()], ignore_index=True)
+curves = curves[curves["age"] >= 1]
+viz.line(
+    curves,
+    x="age",
+    y="share",
+    color="definition",
+    percent=True,
+    markers=True,
+    title="Share of customers retained, by definition",
+    labels={"age": f"{period.capitalize()}s (or windows) since acquisition", "share": "Customers retained"},
+).show()
+ages = [a for a in (1, 3, 6, 12) if a <= curves["age"].max()]
+wide = curves[curves["age"].isin(ages)].pivot(index="definition", columns="age", values="share").reset_index()
+wide.columns = ["Definition"] + [f"{period} {a}" for a in ages]
+display(viz.format_table(wide, percent_cols=[c for c in wide.columns if c != "Definition"]))
+on, after = definitions["on"].curve.set_index("age"), definitions["on_or_after"].curve.set_index("age")
+age = ages[1] if len(ages) > 1 else ages[0]
+viz.note(
+    f"At {period} {age}, {on.at[age, 'share']:.1%} of customers ordered in that very {period}, but "
+    f"{after.at[age, 'share']:.1%} ordered in it or later: most returning customers skip {period}s."
+)
+
+# %% [markdown]
+# ## Revenue retention and lifetime value
+#
+# Cumulative revenue per customer by cohort age is the observed lifetime value curve (no
+# model; see the CLV report for predictions). Net revenue retention is the revenue a cohort
+# brings in period N as a share of its revenue in its acquisition period.
+
+# %%
+# Chart the LTV curves, net revenue retention and orders per customer
+revenue.figure("ltv").show()
+revenue.figure("orders").show()
+revenue.overall().figure("heatmap").show()
+display(viz.note(" ".join(revenue.summary())))
+
+# %% [markdown]
+# ## Time to a second order
+#
+# Kaplan–Meier estimate of the share of customers who placed a second order, by days since
+# their first; customers without one are counted until the end of the data (censored). The
+# log-rank test asks whether the curves differ between segments.
+
+# %%
+# Chart the time to a second order
+repeat.figure().show()
+groups = repeat.groups[["segment", "customers", "repeaters"] + [f"repeat_{h}" for h in repeat.horizons]]
+display(
+    viz.format_table(
+        groups,
+        percent_cols=[f"repeat_{h}" for h in repeat.horizons],
+        labels={
+            "segment": by or "segment",
+            "customers": "Customers",
+            "repeaters": "Ordered again",
+            **{f"repeat_{h}": f"Within {h} days" for h in repeat.horizons},
+        },
+    )
+)
+viz.note(" ".join(repeat.summary()))
+
+# %% [markdown]
+# ## Definitions and data notes
+#
+# - A customer is *acquired* at their first order; their segment is the value on that order.
+# - Periods are UTC calendar periods; an age is counted only once its period (or window) has
+#   ended, so recent cohorts have shorter rows.
+# - Customers who bought before the data starts look new, so the first cohort may be inflated.
+# - Cells, cohorts and segments with fewer customers than `min_n` are hidden.

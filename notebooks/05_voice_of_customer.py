@@ -1,0 +1,244 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Voice of the customer
+#
+# **Question:** what do customers write about, in every language they write in, how do they
+# feel about it, which experiences move NPS, and did anything change recently?
+
+# %% tags=["parameters"]
+data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
+end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
+languages: str = "en,pl,nl,sk,cs,zh,ar,de,fr,es"  # languages to detect (ISO 639-1 codes, comma-separated)
+min_rated: int = 500  # rated reviews a language needs before the model trained on them replaces the lexicon
+min_n: int = 20  # groups, weeks and quote pools with fewer texts are not shown
+period: str = "week"  # week, day or month for the trends
+quotes: int = 2  # representative quotes per aspect and sentiment
+fast_language_check: bool = True  # check stated languages with Lingua's fast mode (less exact on short texts)
+timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
+
+# %%
+# Load the shop and analyse its customer texts
+from IPython.display import display
+
+import cxlib
+from cxlib import viz, voc
+from cxlib.privacy import suppress_small
+from cxlib.reports import resolve_data
+
+viz.apply_theme()  # the cxlab look for every chart in this notebook
+
+shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
+result = voc.voice_of_customer(
+    shop,
+    start=start or None,
+    end=end or None,
+    languages=[code.strip() for code in languages.split(",") if code.strip()],
+    min_rated=min_rated,
+    min_n=min_n,
+    low_accuracy=fast_language_check,
+)
+
+# %%
+# Report header and key findings
+display(viz.report_header(question=None, period=result.period, shop=shop))
+viz.key_findings(result.findings())
+
+# %% [markdown]
+# ## Languages
+#
+# Languages detected offline (Lingua) among the candidate languages for up to 2,000 texts
+# spread evenly over the period, compared with the language the data states where it does
+# (with `fast_language_check`, Lingua's quicker low-accuracy mode). The analysis itself uses
+# the stated language and detects only texts without one, in high-accuracy mode.
+
+# %%
+# Chart the language mix
+if result.languages is None:
+    display(viz.note("The shop has no feedback table."))
+else:
+    result.languages.figure().show()
+    display(viz.note(" ".join(result.languages.summary())))
+
+# %% [markdown]
+# ## Sentiment
+#
+# Each text is scored by the curated multilingual e-commerce lexicon, or, for languages with
+# at least `min_rated` star-rated reviews, by a model trained on this shop's own ratings
+# (1–2★ negative, 4–5★ positive). The first chart compares both on the rated reviews
+# (cross-validated, with 95 % intervals).
+
+# %%
+# Compare the backends and chart sentiment by language
+scored, model = result.sentiment, result.model
+if scored is None:
+    display(viz.note("The shop has no feedback table."))
+else:
+    if model is not None and model.table["trained"].any():
+        model.figure().show()
+        display(viz.note(" ".join(model.summary())))
+    scored.figure().show()
+    shares = scored.by_language()
+    shares = suppress_small(shares, "n", min_n, columns=["neg", "neu", "pos", "mean_score", "no_term_share"])
+    display(
+        viz.format_table(
+            shares.drop(columns=["suppressed"]),
+            percent_cols=["neg", "neu", "pos", "no_term_share"],
+            decimals={"mean_score": 2},
+            labels={
+                "lang": "Language",
+                "n": "Texts",
+                "neg": "Negative",
+                "neu": "Neutral",
+                "pos": "Positive",
+                "mean_score": "Mean score",
+                "no_term_share": "No lexicon term",
+                "backend": "Backend",
+            },
+        )
+    )
+    display(viz.note(" ".join(scored.summary()[1:])))
+
+# %% [markdown]
+# ## What customers talk about
+#
+# Aspects (delivery, returns, service, checkout, quality, price, website, availability,
+# packaging) found by multilingual keywords; each mention takes the sentiment of its sentence,
+# split at words such as "but".
+
+# %%
+# Chart the aspects and their sentiment
+topics = result.aspects
+if topics is None:
+    display(viz.note("The shop has no feedback table."))
+else:
+    topics.figure().show()
+    table = topics.shares(min_n=min_n)
+    table = table[table["n_mentions"].fillna(0) > 0]
+    display(
+        viz.format_table(
+            table[["label", "n_mentions", "share", "neg", "pos", "net"]],
+            percent_cols=["share", "neg", "pos", "net"],
+            labels={
+                "label": "Aspect",
+                "n_mentions": "Texts",
+                "share": "Share of texts",
+                "neg": "Negative",
+                "pos": "Positive",
+                "net": "Net sentiment",
+            },
+        )
+    )
+    display(viz.note(" ".join(topics.summary())))
+
+# %% [markdown]
+# ## What moves NPS
+#
+# NPS comments: which aspects, spoken of negatively, go with lower scores. Importance is each
+# aspect's share of the explained variance (relative weights, Johnson 2000, with bootstrap
+# intervals); performance is the aspect's net sentiment. Aspects top-left matter most and fare
+# worst: fix those first. The table adds the OLS and ordinal-logit effects.
+
+# %%
+# Chart the key drivers of NPS
+key_drivers = result.drivers
+if key_drivers is None:
+    display(viz.note("Too few NPS answers with a comment for a key-driver analysis."))
+else:
+    key_drivers.figure(performance_label="Net sentiment of mentions").show()
+    key_drivers.importance_figure().show()
+    view = key_drivers.table[
+        [
+            "label",
+            "n_nonzero",
+            "importance",
+            "ols_coef",
+            "ols_ci_low",
+            "ols_ci_high",
+            "ordinal_coef",
+            "ordinal_p",
+        ]
+    ]
+    view = view[view["n_nonzero"] >= min_n]
+    display(
+        viz.format_table(
+            view,
+            percent_cols=["importance"],
+            decimals={"ols_coef": 2, "ols_ci_low": 2, "ols_ci_high": 2, "ordinal_coef": 2, "ordinal_p": 3},
+            labels={
+                "label": "Aspect",
+                "n_nonzero": "Negative mentions",
+                "importance": "Importance",
+                "ols_coef": "NPS points",
+                "ols_ci_low": "CI low",
+                "ols_ci_high": "CI high",
+                "ordinal_coef": "Ordinal logit",
+                "ordinal_p": "p-value",
+            },
+        )
+    )
+    display(viz.note(" ".join(key_drivers.summary())))
+
+# %% [markdown]
+# ## Trends and alerts
+#
+# Share of negative texts and of negative aspect mentions per period, with p-chart control
+# limits (±3σ for each period's number of texts). Periods with fewer than `min_n` texts are
+# not shown or judged.
+
+# %%
+# Chart the trends and list the alerts
+if scored is None or "ts" not in result.keep:
+    display(viz.note("Trends need feedback texts with timestamps."))
+else:
+    trend = voc.sentiment_trend(scored, period=period, min_n=min_n)
+    trend.figure(["neg"], title="Share of negative texts").show()
+    display(viz.note(" ".join(trend.summary())))
+    aspect_alarm = voc.aspect_trend(topics, value="negative", period=period, min_n=min_n)
+    alerts = aspect_alarm.alerts()
+    if len(alerts):
+        display(
+            viz.format_table(
+                alerts[["period", "label", "n", "share", "lcl", "ucl", "alert"]],
+                percent_cols=["share", "lcl", "ucl"],
+                labels={
+                    "period": "Period",
+                    "label": "Negative mentions of",
+                    "n": "Texts",
+                    "share": "Share",
+                    "lcl": "Lower limit",
+                    "ucl": "Upper limit",
+                    "alert": "Alert",
+                },
+            )
+        )
+    display(viz.note(" ".join(aspect_alarm.summary())))
+
+# %% [markdown]
+# ## In the customers' words
+#
+# The most typical texts of each aspect and sentiment. E-mail addresses, phone numbers, card
+# numbers and customer ids are masked; texts are shown as plain text.
+
+# %%
+# Show representative quotes
+if topics is None:
+    display(viz.note("The shop has no feedback table."))
+else:
+    shown = topics.shares().sort_values("n_mentions", ascending=False)["aspect"].head(5).tolist()
+    picked = voc.verbatims(topics, n=quotes, aspects=shown, min_n=min_n)
+    display(picked if len(picked.table) else viz.note("Too few texts per aspect to quote."))
