@@ -15,6 +15,7 @@ keys are all optional::
     surveys:
       preset: survey_export        # start from a preset's settings
       files: [nps_*.csv]           # which files in the data folder hold the table
+      sheet: Answers               # the sheet of an Excel workbook (default: the first)
       columns:                     # renames (a column named here must exist)
         Q1 - Recommend: nps
       match:                       # find a column by a regular expression on its header
@@ -24,7 +25,7 @@ keys are all optional::
       timezone: UTC                # zone of timestamps written without one
       options: {}                  # adapter settings, see cxlib.data.adapters
 
-``preset``, ``adapter``, ``files``, ``columns``, ``match``, ``pseudonymize``, ``keep``,
+``preset``, ``adapter``, ``files``, ``sheet``, ``columns``, ``match``, ``pseudonymize``, ``keep``,
 ``timezone`` and ``options`` are reserved words in a table's entry: an entry holding any of
 them is read in the full form. Top level, ``salt`` (the pseudonymisation salt; the
 ``CXLAB_SALT`` environment variable is the better place for it) and ``description`` are
@@ -67,7 +68,18 @@ __all__ = [
 PRESETS_DIR = Path(__file__).with_name("presets")
 #: File names of a mapping kept next to the data (used when no mapping is given).
 FOLDER_MAPPING_FILES = ("mapping.yaml", "mapping.yml")
-_RESERVED = ("preset", "adapter", "files", "columns", "match", "pseudonymize", "keep", "timezone", "options")
+_RESERVED = (
+    "preset",
+    "adapter",
+    "files",
+    "sheet",
+    "columns",
+    "match",
+    "pseudonymize",
+    "keep",
+    "timezone",
+    "options",
+)
 _TOP_LEVEL = ("salt", "description")
 
 
@@ -100,6 +112,8 @@ class TableSpec:
         Adapter settings.
     preset : str, optional
         The preset this spec started from.
+    sheet : str, optional
+        The sheet of an Excel workbook holding the table (default: the first).
     """
 
     table: str
@@ -113,6 +127,7 @@ class TableSpec:
     timezone: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     preset: str | None = None
+    sheet: str | None = None
 
     def renames_for(self, columns: Sequence[str]) -> dict[str, str]:
         """The renames ``{source: target}`` to apply to a table with these ``columns``.
@@ -441,6 +456,7 @@ def _table_spec(table: str, entry: Any) -> TableSpec:
         timezone=None if timezone is None else str(timezone),
         options={**base.options, **dict(options)},
         preset=base.preset,
+        sheet=_text(table, entry["sheet"], "sheet") if "sheet" in entry else base.sheet,
     )
 
 
@@ -483,6 +499,14 @@ def _renames(table: str, renames: Any, what: str) -> dict[str, str]:
             rule="bad_mapping",
         )
     return dict(renames)
+
+
+def _text(table: str, value: Any, key: str) -> str:
+    if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value) == "":
+        raise DataError(
+            f"'{key}' of '{table}' must be a name", table="mapping", column=key, rule="bad_mapping"
+        )
+    return str(value)
 
 
 def _names(table: str, value: Any, key: str) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Literal, Mapping
 
+import duckdb
 import narwhals.stable.v2 as nw
 
 from cxlib.data.adapters import ADAPTERS, apply_spec
@@ -17,14 +18,16 @@ from cxlib.data.exports import ExportFiles, find_export_files, read_export
 from cxlib.data.mapping import MappingSource, ShopMapping, TableSpec, folder_mapping, load_mapping
 from cxlib.data.sources import (
     DATABASE_SUFFIXES,
-    ENCODINGS,
     FILE_SUFFIXES,
     attach_database,
     find_table_files,
+    is_csv,
+    permission_error,
     read_database_table,
     read_file,
     table_name_of,
 )
+from cxlib.data.text_files import check_encoding, duckdb_message
 from cxlib.data.validate import Finding, OnError, validate_table
 from cxlib.errors import DataError
 
@@ -103,9 +106,30 @@ def open_table(
     _check_options(on_error, timezone, encoding)
     loaded = load_mapping(mapping)
     spec = loaded.get(table)
-    frame = apply_spec(_read(source, table, spec, encoding), spec, salt=loaded.salt)
     timezone = spec.timezone if spec is not None and spec.timezone else timezone
-    return validate_table(frame, table, on_error=on_error, timezone=timezone, findings=findings).to_native()
+    retry = False
+    while True:
+        try:
+            frame = apply_spec(_read(source, table, spec, encoding, retry=retry), spec, salt=loaded.salt)
+            found: list[Finding] = []
+            valid = validate_table(frame, table, on_error=on_error, timezone=timezone, findings=found)
+            break
+        except PermissionError as exc:
+            raise permission_error(exc, table) from None
+        except duckdb.Error as exc:
+            # A CSV row far into the file that the fast reader options cannot read (a ragged
+            # row): read it again with the robust ones; anything else is the file's problem.
+            if retry or not is_csv(source):
+                where = Path(source).name if is_csv(source) else "the table"
+                raise DataError(
+                    f"could not read {where}: {duckdb_message(exc)}",
+                    table=table,
+                    rule="unreadable_file",
+                ) from None
+            retry = True
+    if findings is not None:
+        findings.extend(found)
+    return valid.to_native()
 
 
 def open_shop(
@@ -170,8 +194,11 @@ def open_shop(
         sources, description, files = spark_sources(source)
         fingerprint = _fingerprint(files) if files else hashlib.sha256(description.encode()).hexdigest()[:16]
     else:
-        sources, description = resolve_sources(source, loaded)
-        fingerprint = _fingerprint(sources)
+        try:
+            sources, description = resolve_sources(source, loaded)
+            fingerprint = _fingerprint(sources)
+        except PermissionError as exc:
+            raise permission_error(exc, "source") from None
     findings: list[Finding] = []
     tables = {
         name: open_table(src, name, loaded, on_error, timezone, encoding, findings=findings)
@@ -195,6 +222,8 @@ def check_shop(
     try:
         loaded = load_mapping(mapping if mapping is not None else folder_mapping(source))
         sources, _ = resolve_sources(source, loaded)
+    except PermissionError as exc:
+        return [_finding_from_error(permission_error(exc, "source"))]
     except DataError as exc:
         return [_finding_from_error(exc)]
     findings: list[Finding] = []
@@ -225,13 +254,7 @@ def _check_options(on_error: str, timezone: str | None, encoding: str) -> None:
                 column="timezone",
                 rule="unknown_timezone",
             ) from None
-    if encoding.lower().replace("_", "-") not in ENCODINGS:
-        raise DataError(
-            f"unsupported encoding {encoding!r}; use one of {', '.join(ENCODINGS)} (or re-save the file as UTF-8)",
-            table="options",
-            column="encoding",
-            rule="unknown_encoding",
-        )
+    check_encoding(encoding)
 
 
 def resolve_sources(source: Source, mapping: ShopMapping | None = None) -> tuple[dict[str, Any], str]:
@@ -304,7 +327,7 @@ def _described(description: str, mapping: ShopMapping) -> str:
     return f"{description} (mapping: {mapping.origin})" if mapping.origin else description
 
 
-def _read(source: Any, table: str, spec: TableSpec | None, encoding: str) -> Any:
+def _read(source: Any, table: str, spec: TableSpec | None, encoding: str, *, retry: bool = False) -> Any:
     if isinstance(source, ExportFiles):
         json_columns = ADAPTERS[spec.adapter].json_columns if spec is not None and spec.adapter else None
         return read_export(source, table, json_columns=json_columns, encoding=encoding)
@@ -317,7 +340,8 @@ def _read(source: Any, table: str, spec: TableSpec | None, encoding: str) -> Any
         renames = {**spec.preset_columns, **spec.columns} if spec is not None else {}
         inverse = {dst: src for src, dst in renames.items()}
         text_columns = tuple(inverse.get(c.name, c.name) for c in CONTRACTS[table].columns)
-        return read_file(path, table, text_columns=text_columns, encoding=encoding)
+        sheet = spec.sheet if spec is not None else None
+        return read_file(path, table, text_columns=text_columns, encoding=encoding, sheet=sheet, retry=retry)
     try:
         return nw.from_native(source)
     except TypeError:
