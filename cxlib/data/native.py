@@ -20,11 +20,12 @@ import narwhals.stable.v2 as nw
 from cxlib.data.engine_sql import quote
 from cxlib.engine import backend, duckdb_connection
 
-__all__ = ["BAD", "NAIVE", "localize", "parse_text_columns"]
+__all__ = ["BAD", "NAIVE", "RAW", "localize", "parse_text_columns"]
 
 ParseKind = Literal["timestamp", "number", "flag"]
 BAD = "__cx_bad_"
 NAIVE = "__cx_naive_"
+RAW = "__cx_raw_"
 
 # A time of day followed by a zone designator: Z, UTC or a numeric offset.
 _HAS_ZONE = r"\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|UTC|[+-]\d\d(:?\d\d)?)$"
@@ -40,12 +41,13 @@ def _duckdb_parse_sql(name: str, kind: ParseKind, timezone: str | None) -> list[
     """SQL select items: the parsed column and its flag columns."""
     col = quote(name)
     s = f"NULLIF(trim(CAST({col} AS VARCHAR)), '')"
+    raw = f"CAST({col} AS VARCHAR) AS {quote(RAW + name)}"
     if kind == "number":
         parsed = f"TRY_CAST({s} AS DOUBLE)"
-        return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND {parsed} IS NULL) AS {quote(BAD + name)}"]
+        return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND {parsed} IS NULL) AS {quote(BAD + name)}", raw]
     if kind == "flag":
         parsed = f"CASE WHEN lower({s}) IN {_TRUE} THEN true WHEN lower({s}) IN {_FALSE} THEN false END"
-        return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND ({parsed}) IS NULL) AS {quote(BAD + name)}"]
+        return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND ({parsed}) IS NULL) AS {quote(BAD + name)}", raw]
     has_zone = f"regexp_matches({s}, {_literal(_HAS_ZONE)})"
     naive = f"TRY_CAST({s} AS TIMESTAMP)"
     local = f"timezone({_literal(timezone)}, {naive})" if timezone else "NULL::TIMESTAMPTZ"
@@ -59,6 +61,7 @@ def _duckdb_parse_sql(name: str, kind: ParseKind, timezone: str | None) -> list[
         f"{parsed} AS {col}",
         f"{unparseable} AS {quote(BAD + name)}",
         f"{is_naive} AS {quote(NAIVE + name)}",
+        raw,
     ]
 
 
@@ -118,6 +121,7 @@ def _parse_spark(frame: Any, columns: dict[str, ParseKind], timezone: str | None
 
     out = native
     for name, kind in columns.items():
+        out = out.withColumn(RAW + name, F.col(name).cast("string"))
         text = F.nullif(F.trim(F.col(name).cast("string")), F.lit(""))
         if kind == "number":
             parsed = F.expr(f"try_cast(nullif(trim(cast(`{name}` as string)), '') as double)")

@@ -121,9 +121,17 @@ def test_wrong_type_integer_timestamps(orders):
     assert (error.column, error.rule) == ("ts", "wrong_type") and "ISO 8601" in str(error)
 
 
-def test_float_ids_are_rejected(orders):
-    error = _raises({"orders": orders.assign(customer_id=[1.0, 1.0, 2.0, 3.0, 3.0, 3.0])})
-    assert (error.column, error.rule) == ("customer_id", "wrong_type")
+def test_whole_float_ids_become_text(orders):
+    """pandas writes ids with gaps as floats (17850.0): they are the ids 17850."""
+    shop = open_shop({"orders": orders.assign(customer_id=[17850.0, 17850.0, 2.0, 3.0, 3.0, 3.0])})
+    ids = cxlib.engine.to_pandas(shop.orders)["customer_id"].tolist()
+    assert ids == ["17850", "17850", "2", "3", "3", "3"]
+
+
+def test_fractional_float_ids_are_rejected_with_the_raw_value(orders):
+    error = _raises({"orders": orders.assign(customer_id=[1.0, 1.5, 2.0, 3.0, 3.0, 3.0])})
+    assert (error.column, error.rule, error.n_rows) == ("customer_id", "not_whole_number", 1)
+    assert error.rows == [{"order_id": "O2", "customer_id": "1.5"}]
 
 
 def test_mixed_types_in_a_column(orders):
