@@ -30,6 +30,7 @@ from cxlib.data.sources import (
 from cxlib.data.text_files import check_encoding, duckdb_message
 from cxlib.data.validate import Finding, OnError, validate_table
 from cxlib.errors import DataError
+from cxlib.timestamps import LocalTimePolicy
 
 __all__ = ["Shop", "check_shop", "open_shop", "open_table", "resolve_sources"]
 
@@ -77,6 +78,8 @@ def open_table(
     timezone: str | None = None,
     encoding: str = "utf-8",
     *,
+    ambiguous: str = "raise",
+    nonexistent: str = "raise",
     findings: list[Finding] | None = None,
 ) -> Any:
     """Open and validate one contract table.
@@ -88,7 +91,7 @@ def open_table(
         that name is read), or a pandas / polars / DuckDB / Spark frame.
     table : str
         Contract table: ``events``, ``orders``, ``surveys``, ``feedback`` or ``experiments``.
-    mapping, on_error, timezone, encoding
+    mapping, on_error, timezone, encoding, ambiguous, nonexistent
         As in :func:`open_shop`.
 
     Returns
@@ -107,12 +110,18 @@ def open_table(
     loaded = load_mapping(mapping)
     spec = loaded.get(table)
     timezone = spec.timezone if spec is not None and spec.timezone else timezone
+    local_times = LocalTimePolicy(
+        spec.ambiguous if spec is not None and spec.ambiguous else ambiguous,
+        spec.nonexistent if spec is not None and spec.nonexistent else nonexistent,
+    )
     retry = False
     while True:
         try:
             frame = apply_spec(_read(source, table, spec, encoding, retry=retry), spec, salt=loaded.salt)
             found: list[Finding] = []
-            valid = validate_table(frame, table, on_error=on_error, timezone=timezone, findings=found)
+            valid = validate_table(
+                frame, table, on_error=on_error, timezone=timezone, findings=found, local_times=local_times
+            )
             break
         except PermissionError as exc:
             raise permission_error(exc, table) from None
@@ -139,6 +148,9 @@ def open_shop(
     timezone: str | None = None,
     encoding: str = "utf-8",
     engine: Engine | None = None,
+    *,
+    ambiguous: str = "raise",
+    nonexistent: str = "raise",
 ) -> Shop:
     """Open a shop's tables, validate them against the contracts and return a :class:`Shop`.
 
@@ -160,8 +172,9 @@ def open_shop(
     timezone : str, optional
         IANA zone of timestamps written without one. Without it such timestamps are rejected.
     encoding : str
-        Encoding of CSV files: ``utf-8`` (default; a byte-order mark is fine), ``utf-16``
-        or ``latin-1``.
+        Encoding of CSV files: ``utf-8`` (default; a byte-order mark is fine), ``utf-16``,
+        ``cp1250``, ``cp1252``, ``latin-1``, ``cp1256`` or any other Python codec name. A file
+        starting with a UTF-16 byte-order mark is read as UTF-16.
     engine : {None, "duckdb", "spark"}
         Where a path or name is read. ``None`` or ``"duckdb"``: files through DuckDB (lazily,
         out of core). ``"spark"``: through Spark, in the active session or a new local one
@@ -171,6 +184,12 @@ def open_shop(
         ``events``, ``orders``, ... (``shop``). Parquet only (no CSV or DuckDB files); column
         mappings apply, export presets do not. A dict of frames or paths is opened as
         without ``engine`` (each frame stays on its own backend).
+    ambiguous : {"raise", "earliest", "latest"}
+        Local times (``timezone``) that occur twice when clocks go back: a row problem
+        (default), the first instant (summer time) or the second. Same on every engine.
+    nonexistent : {"raise", "shift_forward"}
+        Local times skipped when clocks go forward: a row problem (default) or moved forward
+        by the gap (02:30 becomes 03:30). See :class:`cxlib.timestamps.LocalTimePolicy`.
 
     Returns
     -------
@@ -201,7 +220,17 @@ def open_shop(
             raise permission_error(exc, "source") from None
     findings: list[Finding] = []
     tables = {
-        name: open_table(src, name, loaded, on_error, timezone, encoding, findings=findings)
+        name: open_table(
+            src,
+            name,
+            loaded,
+            on_error,
+            timezone,
+            encoding,
+            ambiguous=ambiguous,
+            nonexistent=nonexistent,
+            findings=findings,
+        )
         for name, src in sources.items()
     }
     return Shop(**tables, source=description, fingerprint=fingerprint, findings=tuple(findings))
@@ -212,6 +241,9 @@ def check_shop(
     mapping: MappingSource = None,
     timezone: str | None = None,
     encoding: str = "utf-8",
+    *,
+    ambiguous: str = "raise",
+    nonexistent: str = "raise",
 ) -> list[Finding]:
     """Validate every table of a source and list what is wrong, without raising.
 
@@ -229,7 +261,17 @@ def check_shop(
     findings: list[Finding] = []
     for name, src in sources.items():
         try:
-            open_table(src, name, loaded, "report", timezone, encoding, findings=findings)
+            open_table(
+                src,
+                name,
+                loaded,
+                "report",
+                timezone,
+                encoding,
+                ambiguous=ambiguous,
+                nonexistent=nonexistent,
+                findings=findings,
+            )
         except DataError as exc:
             findings.append(_finding_from_error(exc))
     return findings

@@ -22,9 +22,10 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from cxlib.data.contracts import CONTRACTS, SCORE_SCALES, Column, Contract
-from cxlib.data.native import BAD, NAIVE, RAW, localize, parse_text_columns
+from cxlib.data.native import AMBIGUOUS, BAD, GAP, NAIVE, RAW, localize, parse_text_columns
 from cxlib.engine import check_utc_session, to_pandas
 from cxlib.errors import MAX_EXAMPLES, DataError, DataWarning
+from cxlib.timestamps import LocalTimePolicy
 
 __all__ = ["Finding", "validate_table"]
 
@@ -74,6 +75,7 @@ def validate_table(
     timezone: str | None = None,
     now: dt.datetime | None = None,
     findings: list[Finding] | None = None,
+    local_times: LocalTimePolicy | None = None,
 ) -> Frame:
     """Check ``frame`` against the contract of ``table`` and return it normalised.
 
@@ -93,6 +95,9 @@ def validate_table(
         Reference time for the future-timestamp rule (default: the current UTC time).
     findings : list, optional
         Receives a :class:`Finding` for every broken row rule.
+    local_times : LocalTimePolicy, optional
+        What local times in a daylight-saving change become (default: each is a row problem,
+        ``ambiguous_local_time`` or ``nonexistent_local_time``).
 
     Returns
     -------
@@ -101,7 +106,7 @@ def validate_table(
     contract = CONTRACTS[table]
     check_utc_session(frame, table)
     _check_required_columns(frame, contract)
-    frame = _coerce_types(frame, contract, timezone)
+    frame = _coerce_types(frame, contract, timezone, local_times or LocalTimePolicy())
     now = now or dt.datetime.now(dt.timezone.utc)
     rules = _row_rules(frame, contract, now)
     counts, n_total = _count(frame, rules)
@@ -145,7 +150,7 @@ def validate_table(
         )
         if n_dropped == 0:
             raise DataError("every row broke a rule, nothing is left", table=table, rule="empty_table")
-    helper = [c for c in frame.columns if c.startswith((BAD, NAIVE, RAW))]
+    helper = [c for c in frame.columns if c.startswith((BAD, NAIVE, RAW, AMBIGUOUS, GAP))]
     return frame.drop(helper) if helper else frame
 
 
@@ -168,7 +173,7 @@ def _check_required_columns(frame: Frame, contract: Contract) -> None:
             )
 
 
-def _coerce_types(frame: Frame, contract: Contract, timezone: str | None) -> Frame:
+def _coerce_types(frame: Frame, contract: Contract, timezone: str | None, policy: LocalTimePolicy) -> Frame:
     schema = frame.collect_schema()
     to_parse: dict[str, Any] = {}
     casts: list[nw.Expr] = []
@@ -226,8 +231,8 @@ def _coerce_types(frame: Frame, contract: Contract, timezone: str | None) -> Fra
     if casts:
         frame = frame.with_columns(*casts)
     for name in localise:
-        frame = localize(frame, name, timezone or "UTC")
-    frame = parse_text_columns(frame, to_parse, timezone)
+        frame = localize(frame, name, timezone or "UTC", policy)
+    frame = parse_text_columns(frame, to_parse, timezone, policy)
     for name, kind in to_parse.items():
         if kind == "timestamp" and timezone is None:
             _raise_if_naive(frame, contract, contract.column(name))  # type: ignore[arg-type]
@@ -298,7 +303,12 @@ def _row_rules(frame: Frame, contract: Contract, now: dt.datetime) -> list[_RowR
         parsed_ok: nw.Expr = nw.lit(True)
         if BAD + col.name in present:
             rules.append(_RowRule(col.name, _parse_rule(col), _parse_message(col), nw.col(BAD + col.name)))
-            parsed_ok = ~nw.col(BAD + col.name).fill_null(False)
+        for prefix, rule, message in _LOCAL_TIME_RULES:
+            if prefix + col.name in present:
+                rules.append(_RowRule(col.name, rule, message, nw.col(prefix + col.name)))
+        for prefix in (BAD, AMBIGUOUS, GAP):
+            if prefix + col.name in present:
+                parsed_ok = parsed_ok & ~nw.col(prefix + col.name).fill_null(False)
         blank = c.str.strip_chars() == "" if col.kind in ("id", "text") else nw.lit(False)
         if col.required:
             rules.append(
@@ -390,6 +400,24 @@ def _row_rules(frame: Frame, contract: Contract, now: dt.datetime) -> list[_RowR
     if contract.name == "surveys" and {"metric", "score"} <= present:
         rules.extend(_score_rules())
     return rules
+
+
+_LOCAL_TIME_RULES = (
+    (
+        AMBIGUOUS,
+        "ambiguous_local_time",
+        "local times occur twice in the time zone (clocks went back for daylight saving), so each "
+        "names two instants. Say which: ambiguous='earliest' (summer time) or 'latest' (open_shop "
+        "option, or 'ambiguous:' in the table's mapping)",
+    ),
+    (
+        GAP,
+        "nonexistent_local_time",
+        "local times do not exist in the time zone (clocks went forward for daylight saving). Check "
+        "the time zone, or move them forward by the gap: nonexistent='shift_forward' (open_shop "
+        "option, or 'nonexistent:' in the table's mapping)",
+    ),
+)
 
 
 def _range_rule(col: Column, c: nw.Expr) -> _RowRule:
