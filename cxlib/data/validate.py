@@ -23,7 +23,7 @@ import pandas as pd
 
 from cxlib.data.contracts import CONTRACTS, SCORE_SCALES, Column, Contract
 from cxlib.data.native import AMBIGUOUS, BAD, GAP, NAIVE, RAW, localize, parse_text_columns
-from cxlib.engine import check_utc_session, to_pandas
+from cxlib.engine import backend, check_utc_session, is_utc_zone, to_pandas
 from cxlib.errors import MAX_EXAMPLES, DataError, DataWarning
 from cxlib.timestamps import LocalTimePolicy
 
@@ -237,9 +237,16 @@ def _coerce_types(frame: Frame, contract: Contract, timezone: str | None, policy
         if kind == "timestamp" and timezone is None:
             _raise_if_naive(frame, contract, contract.column(name))  # type: ignore[arg-type]
     ts_cols = [c.name for c in contract.columns if c.kind == "timestamp" and c.name in schema]
-    if ts_cols:
+    if ts_cols and not (backend(frame) == "duckdb" and is_utc_zone(_session_zone(frame, ts_cols))):
+        # (a DuckDB relation in a UTC-alias session, e.g. Etc/UTC, is UTC already and cannot
+        # be converted: DuckDB keeps the zone in the connection)
         frame = frame.with_columns(nw.col(ts_cols).dt.convert_time_zone("UTC"))
     return frame
+
+
+def _session_zone(frame: Frame, columns: list[str]) -> str | None:
+    schema = frame.collect_schema()
+    return next((schema[c].time_zone for c in columns if isinstance(schema[c], nw.Datetime)), None)
 
 
 def _id_text(text: nw.Expr) -> nw.Expr:
