@@ -118,6 +118,9 @@ def open_table(
     while True:
         try:
             frame = apply_spec(_read(source, table, spec, encoding, retry=retry), spec, salt=loaded.salt)
+            if table == "experiments" and "experiment" not in frame.columns:
+                # one experiment per table without the column, named after its file
+                frame = frame.with_columns(nw.lit(_experiment_name(source)).alias("experiment"))
             found: list[Finding] = []
             valid = validate_table(
                 frame, table, on_error=on_error, timezone=timezone, findings=found, local_times=local_times
@@ -392,6 +395,16 @@ def _read(source: Any, table: str, spec: TableSpec | None, encoding: str, *, ret
             table=table,
             rule="unknown_source",
         ) from None
+
+
+def _experiment_name(source: Any) -> str:
+    """The name of the one experiment in a table without an ``experiment`` column."""
+    if isinstance(source, ExportFiles):
+        source = source.paths[0]
+    if isinstance(source, (str, os.PathLike)):
+        name = table_name_of(Path(source))
+        return "experiment" if name in ("experiments", "") else name
+    return "experiment"
 
 
 def _fingerprint(sources: dict[str, Any]) -> str:

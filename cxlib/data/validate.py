@@ -106,6 +106,8 @@ def validate_table(
     contract = CONTRACTS[table]
     check_utc_session(frame, table)
     _check_required_columns(frame, contract)
+    if table == "feedback" and "text" not in frame.columns:
+        frame = frame.with_columns(nw.lit(None, dtype=nw.String).alias("text"))  # star-only reviews
     frame = _coerce_types(frame, contract, timezone, local_times or LocalTimePolicy())
     now = now or dt.datetime.now(dt.timezone.utc)
     rules = _row_rules(frame, contract, now)
@@ -157,6 +159,15 @@ def validate_table(
 # ----------------------------------------------------------------------------- structure
 def _check_required_columns(frame: Frame, contract: Contract) -> None:
     present = frame.columns
+    if contract.name == "feedback" and "text" not in present and "rating" not in present:
+        raise DataError(
+            "feedback needs a 'text' column, a 'rating' column or both (star-only reviews are fine). "
+            f"Columns found: {', '.join(present) or 'none'}. Rename yours with a column mapping, e.g. "
+            "mapping={'feedback': {'Review': 'text'}}.",
+            table=contract.name,
+            column="text",
+            rule="missing_column",
+        )
     for name in contract.required:
         if name not in present:
             import difflib
@@ -406,6 +417,22 @@ def _row_rules(frame: Frame, contract: Contract, now: dt.datetime) -> list[_RowR
             )
     if contract.name == "surveys" and {"metric", "score"} <= present:
         rules.extend(_score_rules())
+    if contract.name == "feedback":
+        empty = [
+            (nw.col(name).is_null() | (nw.col(name).str.strip_chars() == "").fill_null(False))
+            if name == "text"
+            else nw.col(name).is_null()
+            for name in ("text", "rating")
+            if name in present
+        ]
+        rules.append(
+            _RowRule(
+                "text",
+                "empty_feedback",
+                "rows carry neither a text nor a rating",
+                nw.all_horizontal(*empty, ignore_nulls=True),
+            )
+        )
     return rules
 
 
