@@ -10,13 +10,14 @@ BENCH_ARGS ?=
 DATA   ?= data/sample
 OUT    ?= reports
 
-.PHONY: help install reports test lab sample bench clean
+.PHONY: help install reports test lab sample bench eval-voc clean
 
 help:
 	@echo "make reports  - install cxlib in $(VENV) and render every notebook on $(DATA) into $(OUT)/"
 	@echo "make test     - install the test dependencies and run the whole test suite"
 	@echo "make lab      - JupyterLab on the project"
 	@echo "make sample   - regenerate the sample shop in data/sample/ (seed 42)"
+	@echo "make eval-voc - sentiment accuracy per language on real labelled reviews (benchmarks/voc_eval)"
 	@echo "make bench    - every analysis at 10M and 100M rows into benchmarks/README.md (about 25 min; BENCH_ARGS=...)"
 
 $(BIN)/python:
@@ -56,6 +57,10 @@ $(LIFETIMES_STAMP):
 
 bench: $(STAMP) $(LIFETIMES_STAMP)
 	$(BIN)/python benchmarks/run_all.py --lifetimes-python $(abspath $(LIFETIMES_VENV))/bin/python $(BENCH_ARGS)
+
+eval-voc: $(STAMP)
+	$(BIN)/python -m pip install --quiet vaderSentiment
+	$(BIN)/python benchmarks/eval_voc.py
 
 clean:
 	rm -rf $(VENV) $(LIFETIMES_VENV) build *.egg-info .pytest_cache
