@@ -127,7 +127,7 @@ def evaluate(samples: pd.DataFrame, backends: dict[str, tuple[Scorer, set[str] |
 
 
 def markdown(table: pd.DataFrame, split: str) -> str:
-    """The results as a Markdown table (percentages, one decimal)."""
+    """Format the results as a Markdown table (percentages, one decimal)."""
     lines = [
         f"Split: `{split}`. Accuracy: share of texts labelled correctly (neutral counts as wrong), "
         "with its 95 % Wilson interval.",
@@ -138,8 +138,9 @@ def markdown(table: pd.DataFrame, split: str) -> str:
     for r in table.itertuples():
         corpus = r.corpus if r.committed else f"{r.corpus} (not committed)"
         lines.append(
-            f"| {r.lang} | {corpus} | {r.backend} | {r.n} | {r.accuracy:.1%} ({r.ci_low:.1%}–{r.ci_high:.1%}) "
-            f"| {r.neutral:.1%} | {r.macro_f1:.3f} | {r.texts_per_s:,.0f} | {r.detection:.1%} |"
+            f"| {r.lang} | {corpus} | {r.backend} | {r.n} "
+            f"| {r.accuracy:.1%} ({r.ci_low:.1%}–{r.ci_high:.1%}) | {r.neutral:.1%} "
+            f"| {r.macro_f1:.3f} | {r.texts_per_s:,.0f} | {r.detection:.1%} |"
         )
     return "\n".join(lines) + "\n"
 
