@@ -132,7 +132,7 @@ def test_matching_ignores_diacritics_and_case():
         ("de", "Völlig unzufrieden, Rücksendung abgelehnt"),
         ("fr", "Très déçu, colis abîmé"),
     ]:
-        plain = normalize(text)
+        plain = normalize(text, lang)  # German: "Völlig" -> "voellig" (umlauts spelled out)
         assert score(plain.upper(), lang) == pytest.approx(score(text, lang)), text
         assert score(text, lang) < 0
 
