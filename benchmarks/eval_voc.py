@@ -70,7 +70,10 @@ def vader(texts: list[str], lang: str) -> list[str]:
 
 def available_backends() -> dict[str, tuple[Scorer, set[str] | None]]:
     """Backend name -> (scorer, languages it applies to; None for all)."""
-    backends: dict[str, tuple[Scorer, set[str] | None]] = {"lexicon": (cxlib_backend("lexicon"), None)}
+    backends: dict[str, tuple[Scorer, set[str] | None]] = {
+        "lexicon": (cxlib_backend("lexicon"), None),
+        "pretrained": (cxlib_backend("pretrained"), set(voc.available_pretrained())),
+    }
     try:
         import vaderSentiment  # noqa: F401
     except ImportError:
