@@ -1,7 +1,7 @@
 """The lexicon sentiment backend: curated e-commerce terms, negation, intensifiers, contrast.
 
 Each supported language has a hand-written YAML lexicon in ``cxlib/voc/lexicons/`` (``en``,
-``pl``, ``nl``, ``sk``, ``cs``, ``zh``, ``ar``, ``de``, ``fr``, ``es``) covering delivery,
+``pl``, ``nl``, ``sk``, ``cs``, ``zh``, ``ar``, ``de``, ``fr``, ``es``, ``it``, ``pt``) covering delivery,
 returns, customer service, product quality, checkout, price, website, availability,
 packaging and general praise or complaint, plus emoji shared by all languages. A text is
 scored the way VADER scores English (Hutto & Gilbert 2014), with the rules made per language:

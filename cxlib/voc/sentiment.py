@@ -3,7 +3,7 @@
 :func:`sentiment` picks a backend per language:
 
 * ``lexicon`` — the curated multilingual e-commerce lexicon (:mod:`cxlib.voc.lexicon`);
-  works offline for en, pl, nl, sk, cs, zh, ar, de, fr, es and says which terms decided;
+  works offline for en, pl, nl, sk, cs, zh, ar, de, fr, es, it, pt and says which terms decided;
 * ``pretrained`` — compact classifiers shipped in the package, trained on public labelled
   reviews (:mod:`cxlib.voc.pretrained`; languages with a model: en, zh), the lexicon elsewhere;
 * ``trained`` — classifiers learned from the shop's own star ratings

@@ -48,7 +48,7 @@ def test_every_language_of_the_issue_has_a_lexicon():
     assert set(ISSUE_LANGUAGES) | {"de", "fr", "es"} <= set(available_languages())
 
 
-@pytest.mark.parametrize("lang", ["en", "pl", "nl", "sk", "cs", "zh", "ar", "de", "fr", "es"])
+@pytest.mark.parametrize("lang", ["en", "pl", "nl", "sk", "cs", "zh", "ar", "de", "fr", "es", "it", "pt"])
 def test_lexicon_file_is_consistent(lang):
     path = resources.files("cxlib.voc").joinpath("lexicons", f"{lang}.yaml")
     data = read_yaml(path)

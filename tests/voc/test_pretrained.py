@@ -82,17 +82,18 @@ def test_accuracy_on_held_out_real_reviews(file: str, minimum: float) -> None:
 
 
 def test_auto_picks_pretrained_lexicon_or_unsupported_per_language() -> None:
-    table = voc.sentiment(
-        [
-            "Broke after two days, waste of money",
-            "质量很差，不会再买了",
-            "Paczka nie dotarła, nie polecam",
-            "Produto não funciona",
-            "Prodotto arrivato rotto",
-        ],
-    ).table
-    assert table["lang"].tolist() == ["en", "zh", "pl", "pt", "it"]
-    assert table["backend"].tolist() == ["pretrained", "pretrained", "lexicon", "none", "none"]
-    assert table["label"].tolist() == ["neg", "neg", "neg", "unsupported", "unsupported"]
-    summary = " ".join(voc.sentiment(table["text"].tolist()).summary())
-    assert "2 texts are in languages without sentiment support" in summary
+    texts = [
+        "Broke after two days, waste of money",
+        "质量很差，不会再买了",
+        "Paczka nie dotarła, nie polecam",
+        "Produto não funciona",
+        "Prodotto arrivato rotto",
+        "A termék hibás volt",
+    ]
+    table = voc.sentiment(texts, langs=[None, None, None, None, None, "hu"]).table
+    assert table["lang"].tolist() == ["en", "zh", "pl", "pt", "it", "hu"]
+    assert table["backend"].tolist() == ["pretrained", "pretrained", "lexicon", "lexicon", "lexicon", "none"]
+    assert table["label"].tolist() == ["neg", "neg", "neg", "neg", "neg", "unsupported"]
+    summary = " ".join(voc.sentiment(texts, langs=table["lang"].tolist()).summary())
+    assert "1 texts are in languages without sentiment support (hu (1))" in summary
+    assert summary.startswith("Of 5 texts, 100% are negative")

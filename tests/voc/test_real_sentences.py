@@ -91,3 +91,25 @@ def test_the_clause_after_a_contrast_word_weighs_more(lang: str, text: str) -> N
     s = score_text(text, load_lexicon(lang))
     assert len(s.terms) == 2  # one positive term before the contrast, one negative after
     assert s.score <= -0.05
+
+
+def test_portuguese_is_detected_and_scored_as_portuguese() -> None:
+    # A Portuguese marketplace review was detected as Spanish and quoted as positive.
+    from cxlib import voc
+
+    table = voc.sentiment(["Produto não funciona", "Chegou antes do prazo, recomendo!"]).table
+    assert table["lang"].tolist() == ["pt", "pt"]
+    assert table["label"].tolist() == ["neg", "pos"]
+    assert table["terms"].iat[0] == ["nao funciona"]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Non è mai arrivato, pessimo venditore", "neg"),
+        ("Spedizione veloce, prodotto ottimo", "pos"),
+        ("Bello ma si è rotto dopo una settimana", "neg"),
+    ],
+)
+def test_italian_sentences(text: str, label: str) -> None:
+    assert scored(text, "it")[0] == label
