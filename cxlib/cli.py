@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 __all__ = ["main"]
 
@@ -35,6 +35,30 @@ def _version() -> str:
         return str(cxlib.__version__)
     except Exception:  # noqa: BLE001
         return "unknown"
+
+
+def _seconds(text: str) -> float:
+    """Argparse type of ``--timeout``: a finite number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(
+            f"must be 0 (no limit) or a positive number of seconds, got {text!r}"
+        )
+    return value
+
+
+def _positive_int(text: str) -> int:
+    """Argparse type of ``--jobs``: a whole number, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text!r}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
     run.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=600.0,
         metavar="SECONDS",
         help="time limit per notebook in seconds (default 600; 0 for none)",
@@ -77,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "-j",
         "--jobs",
-        type=int,
+        type=_positive_int,
         metavar="N",
         help="notebooks run at the same time (default: $CXLAB_JOBS, else 2 or fewer CPUs)",
     )
@@ -112,22 +136,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _parse_value(text: str) -> Any:
-    import yaml
-
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
-    if value is None and text.strip() not in ("null", "~", "None"):
-        return text
-    import datetime as dt
-
-    if isinstance(value, (dt.date, dt.datetime)):
-        return text
-    return value
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
     from cxlib.reports import run
 
@@ -142,7 +150,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             None if args.all else args.notebooks,
             data=args.data,
             params=args.params,
-            parameters={name: _parse_value(value) for name, value in args.param},
+            parameter_texts=dict(args.param),
             out=args.out,
             timeout=args.timeout or None,
             notebooks_dir=args.notebooks_dir,
@@ -165,7 +173,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
         print(f"cxlab list: {exc}", file=sys.stderr)
         return EXIT_USAGE
     for path in paths:
-        info = notebook_info(path)
+        try:
+            info = notebook_info(path)
+        except Exception as exc:  # one unreadable notebook must not hide the others
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            print(f"{path.stem}  —  cannot be read: {reason[:200]}\n")
+            continue
         print(f"{info.name}  —  {info.title}")
         if not info.parameters:
             print("    (no parameters)")

@@ -96,7 +96,7 @@ def first_run(notebooks: Path, tmp_path_factory: pytest.TempPathFactory) -> tupl
     summary = run(
         notebooks_dir=notebooks,
         out=out,
-        parameters={"n": 7, "unknown": 1},
+        parameters={"n": 7},
         params={"label": "from-file", "notebooks": {"b_breaks": {"fail": True}}},
         progress=Progress(stream, live=False),
         jobs=2,
@@ -148,7 +148,7 @@ def test_index_and_manifest(first_run: tuple, notebooks: Path) -> None:
     manifest = read_manifest(out)
     ok, bad = manifest["a_chart"], manifest["b_breaks"]
     assert ok["status"] == "ok" and bad["status"] == "failed"
-    assert ok["parameters"] == {"n": 7, "label": "from-file"}  # 'unknown' not declared: not passed
+    assert ok["parameters"] == {"n": 7, "label": "from-file"}
     assert bad["parameters"] == {"fail": True}
     assert ok["fingerprint"] == "fp-123" and ok["source"] == "unit test"
     assert ok["period"] == "2024-01-01 to 2024-01-31"

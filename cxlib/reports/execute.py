@@ -24,7 +24,7 @@ from typing import Any
 
 import nbformat
 
-__all__ = ["Execution", "Failure", "execute_notebook", "kernel_env"]
+__all__ = ["Execution", "Failure", "check_kernel", "execute_notebook", "kernel_env"]
 
 ENGINE_NAME = "cxlab"
 #: Renderer that draws interactive charts in exported HTML, offline (plotly.js embedded).
@@ -89,6 +89,24 @@ def kernel_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         env["PYTHONPATH"] = os.pathsep.join([root, *paths])
     env.update(extra or {})
     return env
+
+
+def check_kernel(name: str) -> None:
+    """Refuse a Jupyter kernel name that is not installed (before any notebook starts).
+
+    Raises
+    ------
+    ValueError
+        One line naming the kernels that are installed.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    installed = sorted(KernelSpecManager().find_kernel_specs())
+    if name not in installed:
+        raise ValueError(
+            f"no Jupyter kernel named '{name}' (installed: {', '.join(installed) or 'none'}; "
+            "see `jupyter kernelspec list`)"
+        )
 
 
 _REGISTER_LOCK = threading.Lock()

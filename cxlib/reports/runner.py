@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from cxlib.reports._atomic import atomic_write_text
-from cxlib.reports.execute import Execution, Failure, execute_notebook, kernel_env
+from cxlib.reports.execute import Execution, Failure, check_kernel, execute_notebook, kernel_env
 from cxlib.reports.params import NotebookInfo, load_params_file, notebook_info, parameters_for
-from cxlib.reports.paths import default_notebooks_dir, find_notebooks, git_commit
+from cxlib.reports.paths import default_notebooks_dir, find_notebooks, git_commit, list_notebooks
+from cxlib.reports.validation import validate_parameters
 
 __all__ = ["MANIFEST_NAME", "Progress", "ReportResult", "RunSummary", "run"]
 
@@ -304,12 +305,25 @@ def _absolute_data(data: str | os.PathLike[str] | None) -> str | None:
     return text
 
 
-def _rerun_command(name: str, data: str | None, out_dir: Path) -> str:
+def _rerun_command(
+    name: str,
+    data: str | None,
+    out_dir: Path,
+    params_file: str | None = None,
+    texts: Mapping[str, str] | None = None,
+) -> str:
+    """Return the ``cxlab run`` command that repeats one notebook's run, shell-quoted."""
+    import shlex
+
     parts = ["cxlab", "run", name]
     if data is not None:
         parts += ["--data", data]
+    if params_file is not None:
+        parts += ["--params", params_file]
+    for key, value in (texts or {}).items():
+        parts += ["-p", key, value]
     parts += ["--out", _shown(out_dir)]
-    return " ".join(parts)
+    return " ".join(shlex.quote(part) for part in parts)
 
 
 def _run_one(
@@ -324,6 +338,8 @@ def _run_one(
     previous: dict[str, Any] | None,
     common: dict[str, Any],
     data: str | None,
+    params_file: str | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> ReportResult:
     from cxlib.reports.html import error_page, export_report
 
@@ -397,7 +413,7 @@ def _run_one(
     page = error_page(
         record,
         previous=html_path.name if html_path.exists() else None,
-        rerun=_rerun_command(info.name, data, out_dir),
+        rerun=_rerun_command(info.name, data, out_dir, params_file, texts),
     )
     atomic_write_text(error_path, page)
     return ReportResult(
@@ -437,12 +453,24 @@ def _unreadable(path: Path, exc: Exception, out_dir: Path, common: dict[str, Any
     )
 
 
+def _readable_infos(paths: Sequence[Path]) -> list[NotebookInfo]:
+    """Read the declarations of the notebooks that can be read (the others fail on their own)."""
+    infos = []
+    for path in paths:
+        try:
+            infos.append(notebook_info(path))
+        except Exception:  # noqa: BLE001 - an unreadable notebook gets its own error page
+            continue
+    return infos
+
+
 def run(
     notebooks: Sequence[str | os.PathLike[str]] | None = None,
     *,
     data: str | os.PathLike[str] | None = None,
     params: str | os.PathLike[str] | Mapping[str, Any] | None = None,
     parameters: Mapping[str, Any] | None = None,
+    parameter_texts: Mapping[str, str] | None = None,
     out: str | os.PathLike[str] = "reports",
     timeout: float | None = DEFAULT_TIMEOUT,
     notebooks_dir: str | os.PathLike[str] | None = None,
@@ -463,7 +491,10 @@ def run(
         YAML file (or the same structure as a mapping): top-level values go to every notebook
         declaring them; a ``notebooks:`` section holds per-notebook values.
     parameters : mapping, optional
-        More shared values (e.g. from ``cxlab run -p name value``); they win over ``params``.
+        More shared values, already typed; they win over ``params``.
+    parameter_texts : mapping, optional
+        Shared values written as text (``cxlab run -p name value``), read as the type each
+        notebook declares; they win over ``parameters``.
     out : str or path, default "reports"
         Output folder; created if missing.
     timeout : float, optional
@@ -483,14 +514,37 @@ def run(
     -------
     RunSummary
         ``.results`` per notebook, ``.ok``, ``.exit_code`` (0 or 1), ``.index``.
+
+    Raises
+    ------
+    FileNotFoundError
+        A named notebook does not exist.
+    ParameterError
+        A parameter name or value is not accepted by the notebooks (checked before any
+        notebook starts; see :mod:`cxlib.reports.validation`).
     """
     t0 = time.monotonic()
     out_dir = Path(out).expanduser().resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
     folder = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
     paths = find_notebooks([os.fspath(n) for n in notebooks] if notebooks else None, folder)
-    common_params, per_notebook = load_params_file(params)
     data_text = _absolute_data(data)
+    infos = _readable_infos(paths)
+    known = [i for i in _readable_infos(list_notebooks(folder)) if i.path not in {p.path for p in infos}]
+    common_params, per_notebook = load_params_file(params)
+    extra = dict(parameters or {})
+    if data_text is not None and any(p.name == "data" for i in infos for p in i.parameters):
+        extra["data"] = data_text
+    common_params, per_notebook, extra = validate_parameters(
+        infos,
+        common=common_params,
+        per_notebook=per_notebook,
+        overrides=extra,
+        texts=parameter_texts,
+        known=known,
+    )
+    if kernel_name is not None:
+        check_kernel(kernel_name)
+    out_dir.mkdir(parents=True, exist_ok=True)
     reporter = (
         progress if isinstance(progress, Progress) else (_Silent() if progress is False else Progress())
     )
@@ -500,13 +554,14 @@ def run(
         "git_commit": git_commit(folder if folder.is_dir() else None),
     }
     total = len(paths)
+    infos_by_path = {info.path: info for info in infos}
 
     def one(position: int, path: Path) -> ReportResult:
         reporter.start(path.stem, position, total)
         try:
-            info = notebook_info(path)
+            info = infos_by_path.get(path) or notebook_info(path)
             passed, effective = parameters_for(
-                info, data=data_text, common=common_params, per_notebook=per_notebook, overrides=parameters
+                info, common=common_params, per_notebook=per_notebook, overrides=extra
             )
             result = _run_one(
                 info,
@@ -519,6 +574,8 @@ def run(
                 previous=read_manifest(out_dir).get(info.name),
                 common=common,
                 data=data_text,
+                params_file=None if params is None or isinstance(params, Mapping) else _shown(Path(params)),
+                texts=parameter_texts,
             )
         except Exception as exc:  # noqa: BLE001 - never let one notebook stop the others
             result = _unreadable(path, exc, out_dir, common)
