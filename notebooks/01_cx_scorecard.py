@@ -38,10 +38,12 @@ import cxlib
 from cxlib import viz
 from cxlib.reports import resolve_data
 from cxlib.scorecard import consistency, scorecard, value_of_cx
+from cxlib.skipping import require_tables
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
+require_tables(shop, ["surveys", "orders"], what="The CX scorecard", any_of=True)
 card = scorecard(
     shop,
     by=by or None,

@@ -45,12 +45,12 @@ from cxlib import journey, viz
 from cxlib.engine import to_narwhals, to_pandas
 from cxlib.health import filter_period
 from cxlib.reports import resolve_data
+from cxlib.skipping import require_tables
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
-if shop.events is None:
-    raise cxlib.DataError("journey mapping needs an events table", table="events", rule="missing_table")
+require_tables(shop, ["events"], what="Journey mapping")
 events = filter_period(shop.events, start or None, end or None)
 columns = set(to_narwhals(events).columns)
 span = to_pandas(

@@ -40,10 +40,12 @@ from cxlib import viz
 from cxlib.cohorts import KINDS, retention_matrix, revenue_retention, time_to_repeat
 from cxlib.cohorts.comparison import format_p
 from cxlib.reports import resolve_data
+from cxlib.skipping import require_tables
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
+require_tables(shop, ["orders", activity] if activity == "events" else ["orders"], what="Cohort retention")
 table = shop.orders if activity == "orders" else shop.events
 options = dict(period=period, observed_until=observed_until or None, min_n=min_n)
 segments = by or None

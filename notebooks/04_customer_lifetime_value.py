@@ -41,10 +41,12 @@ from IPython.display import display
 import cxlib
 from cxlib import ltv, viz
 from cxlib.reports import resolve_data
+from cxlib.skipping import require_tables
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
+require_tables(shop, ["orders"], what="Customer lifetime value")
 by = [segment] if segment else None
 rfm = ltv.rfm_summary(shop.orders, unit, by=by)
 comparison = cumulative = None

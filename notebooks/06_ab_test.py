@@ -48,12 +48,12 @@ import cxlib
 from cxlib import experiments as ab
 from cxlib import viz
 from cxlib.reports import resolve_data
+from cxlib.skipping import require_tables
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop")
-if shop.experiments is None:
-    raise ValueError("the data source has no experiments table")
+require_tables(shop, ["experiments"], what="The A/B test analysis")
 units = shop.experiments
 chosen = experiment or None
 covariate = covariate or None
