@@ -14,7 +14,7 @@ def _model(
     name: str, params: dict, se: dict | None = None, converged: bool = True, message: str = "converged"
 ):
     return SimpleNamespace(
-        NAME=name, params=params, se=se or {k: 0.1 for k in params}, converged=converged, message=message
+        NAME=name, params=params, se=se or dict.fromkeys(params, 0.1), converged=converged, message=message
     )
 
 
