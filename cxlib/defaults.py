@@ -34,6 +34,7 @@ __all__ = [
     "FUNNEL_STAGES",
     "SEGMENT_CANDIDATES",
     "Choice",
+    "absent",
     "auto_holdout_weeks",
     "choose_control",
     "funnel_steps_present",
@@ -326,4 +327,35 @@ def shop_currency(table: Any, default: str) -> Choice:
         main,
         f"Orders are in {len(counts)} currencies ({', '.join(counts['value'])}); amounts are added "
         f"as they are and labelled {main}, the most frequent.",
+    )
+
+
+def absent(table: Any, columns: Sequence[str], *, table_name: str, purpose: str) -> str | None:
+    """Return why a section is left out (the table or its columns are missing), else ``None``.
+
+    Parameters
+    ----------
+    table : frame or None
+    columns : sequence of str
+        Columns the section needs.
+    table_name : str
+        Contract name of the table.
+    purpose : str
+        What the section shows, e.g. ``"the value of CX"``.
+
+    Returns
+    -------
+    str or None
+        One sentence, e.g. "The value of CX is left out: the surveys table has no
+        customer_id column."
+    """
+    head = purpose[:1].upper() + purpose[1:]
+    if table is None:
+        return f"{head} is left out: the data have no {table_name} table."
+    missing = [c for c in columns if c not in _columns(table)]
+    if not missing:
+        return None
+    names = ", ".join(missing)
+    return (
+        f"{head} is left out: the {table_name} table has no {names} column{'s' if len(missing) > 1 else ''}."
     )

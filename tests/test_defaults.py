@@ -8,6 +8,7 @@ import pytest
 
 from cxlib import DataError
 from cxlib.defaults import (
+    absent,
     auto_holdout_weeks,
     choose_control,
     funnel_steps_present,
@@ -118,3 +119,15 @@ def test_shop_currency() -> None:
     assert shop_currency(pd.DataFrame({"currency": ["PLN"] * 3}), "EUR").value == "PLN"
     mixed = shop_currency(pd.DataFrame({"currency": ["PLN", "PLN", "EUR"]}), "USD")
     assert mixed.value == "PLN" and "2 currencies" in mixed.note
+
+
+def test_absent_says_what_is_missing() -> None:
+    frame = pd.DataFrame({"response_id": ["r1"], "score": [9]})
+    assert absent(frame, ["score"], table_name="surveys", purpose="x") is None
+    assert (
+        absent(frame, ["customer_id", "ts", "score"], table_name="surveys", purpose="the value of CX")
+        == "The value of CX is left out: the surveys table has no customer_id, ts columns."
+    )
+    assert absent(None, ["a"], table_name="orders", purpose="revenue") == (
+        "Revenue is left out: the data have no orders table."
+    )
