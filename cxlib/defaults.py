@@ -128,6 +128,7 @@ def resolve_segment(
     if text.lower() in ("", "none"):
         return Choice(None)
     columns = _columns(table)
+    candidates = tuple(dict.fromkeys(candidates))
     if text.lower() != AUTO:
         if text in columns or text in allowed:
             return Choice(text)
