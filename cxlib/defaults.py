@@ -39,6 +39,7 @@ __all__ = [
     "choose_control",
     "funnel_steps_present",
     "lump_segment",
+    "repeat_customers",
     "resolve_segment",
     "segment_sizes",
     "shop_currency",
@@ -360,3 +361,16 @@ def absent(table: Any, columns: Sequence[str], *, table_name: str, purpose: str)
     return (
         f"{head} is left out: the {table_name} table has no {names} column{'s' if len(missing) > 1 else ''}."
     )
+
+
+def repeat_customers(orders: Any, *, key: str = "customer_id") -> int:
+    """Return how many customers have two or more orders (counted on the engine).
+
+    Parameters
+    ----------
+    orders : frame
+        Required column: ``customer_id`` (or ``key``).
+    """
+    frame = to_narwhals(orders)
+    per_customer = frame.group_by(key).agg(nw.len().alias("n")).filter(nw.col("n") >= 2)
+    return int(to_pandas(per_customer.select(nw.len().alias("repeaters")))["repeaters"].iloc[0])

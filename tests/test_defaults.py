@@ -13,6 +13,7 @@ from cxlib.defaults import (
     choose_control,
     funnel_steps_present,
     lump_segment,
+    repeat_customers,
     resolve_segment,
     segment_sizes,
     shop_currency,
@@ -131,3 +132,10 @@ def test_absent_says_what_is_missing() -> None:
     assert absent(None, ["a"], table_name="orders", purpose="revenue") == (
         "Revenue is left out: the data have no orders table."
     )
+
+
+@pytest.mark.parametrize("backend", ["pandas", "duckdb"])
+def test_repeat_customers(backend: str) -> None:
+    frame = _orders()  # c0..c9 have two rows each
+    assert repeat_customers(duckdb.from_df(frame) if backend == "duckdb" else frame) == 10
+    assert repeat_customers(frame.drop_duplicates("customer_id")) == 0

@@ -75,8 +75,9 @@ def zero_conversions(frames: Frames) -> Frames:
     """The treatment arm of every experiment never converts (and so has no revenue or orders)."""
     exp = frames["experiments"].copy()
     arm = exp["variant"] == "treatment"
-    exp.loc[arm, ["converted", "orders"]] = 0
-    exp.loc[arm, "revenue"] = 0.0
+    exp["converted"] = exp["converted"] & ~arm
+    exp["orders"] = exp["orders"].where(~arm, 0)
+    exp["revenue"] = exp["revenue"].where(~arm, 0.0)
     return {**frames, "experiments": exp}
 
 
