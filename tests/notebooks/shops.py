@@ -30,12 +30,12 @@ Frames = dict[str, pd.DataFrame]
 
 
 def load_sample() -> Frames:
-    """The five sample tables as pandas frames."""
+    """Read the five sample tables as pandas frames."""
     return {name: pd.read_parquet(SAMPLE / f"{name}.parquet") for name in TABLES}
 
 
 def subsample(frames: Frames, customers: int = 300, units: int = 1500, seed: int = 0) -> Frames:
-    """``customers`` random customers with all their rows; ``units`` random units per experiment."""
+    """Draw ``customers`` random customers with all their rows and ``units`` units per experiment."""
     rng = np.random.default_rng(seed)
     ids = frames["orders"]["customer_id"].drop_duplicates().sort_values().to_numpy()
     keep = set(rng.choice(ids, size=min(customers, len(ids)), replace=False))
@@ -72,7 +72,7 @@ def no_repeaters(frames: Frames) -> Frames:
 
 
 def zero_conversions(frames: Frames) -> Frames:
-    """The treatment arm of every experiment never converts (and so has no revenue or orders)."""
+    """Make the treatment arm of every experiment never convert (no revenue or orders either)."""
     exp = frames["experiments"].copy()
     arm = exp["variant"] == "treatment"
     exp["converted"] = exp["converted"] & ~arm
@@ -86,7 +86,12 @@ def single_segment(frames: Frames) -> Frames:
     out = {}
     for name, frame in frames.items():
         frame = frame.copy()
-        for column, value in (("channel", "web"), ("device", "mobile"), ("country", "PL"), ("source", "direct")):
+        for column, value in (
+            ("channel", "web"),
+            ("device", "mobile"),
+            ("country", "PL"),
+            ("source", "direct"),
+        ):
             if column in frame.columns:
                 frame[column] = value
         out[name] = frame
@@ -111,7 +116,10 @@ def tiny_control(frames: Frames) -> Frames:
     """Five control units per experiment."""
     exp = frames["experiments"]
     control = exp[exp["variant"] == "control"].groupby("experiment").head(5)
-    return {**frames, "experiments": pd.concat([control, exp[exp["variant"] != "control"]], ignore_index=True)}
+    return {
+        **frames,
+        "experiments": pd.concat([control, exp[exp["variant"] != "control"]], ignore_index=True),
+    }
 
 
 def many_countries(frames: Frames) -> Frames:
