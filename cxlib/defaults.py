@@ -219,6 +219,7 @@ def auto_holdout_weeks(
     first, last : timestamp-like
         First and last order.
     value : int or "auto"
+        Also the text of a whole number (``"13"``).
 
     Returns
     -------
@@ -227,6 +228,8 @@ def auto_holdout_weeks(
     """
     span = (pd.Timestamp(last) - pd.Timestamp(first)) / pd.Timedelta(weeks=1)
     if isinstance(value, str) and value.strip().lower() != AUTO:
+        if not value.strip().isdigit():
+            raise ValueError(f"holdout_weeks must be auto or a whole number of weeks, not {value!r}")
         value = int(value)
     if isinstance(value, int) and value >= 0:
         if value == 0:

@@ -88,6 +88,9 @@ def test_auto_holdout_weeks() -> None:
     assert auto_holdout_weeks("2024-11-01", "2026-10-31", 13).value == 13
     assert auto_holdout_weeks("2024-11-01", "2026-10-31", 0).value == 0
     assert auto_holdout_weeks("2020-01-01", "2026-01-01").value == 52  # capped
+    assert auto_holdout_weeks("2024-11-01", "2026-10-31", "13").value == 13
+    with pytest.raises(ValueError, match="auto or a whole number"):
+        auto_holdout_weeks("2024-11-01", "2026-10-31", "soon")
 
 
 def test_funnel_steps_present() -> None:

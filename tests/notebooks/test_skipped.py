@@ -74,7 +74,7 @@ def test_require_tables_names_what_is_missing() -> None:
 
 
 def test_skipped_is_not_failed(skipped_run: tuple) -> None:
-    summary, out, log = skipped_run
+    summary, _, log = skipped_run
     assert [r.status for r in summary.results] == ["ok", "skipped"]
     assert summary.failed == [] and summary.skipped == ["b_skip"]
     assert summary.ok and summary.exit_code == 0
