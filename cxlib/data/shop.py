@@ -11,9 +11,11 @@ from typing import Any, Iterator, Literal, Mapping
 
 import duckdb
 import narwhals.stable.v2 as nw
+import pandas as pd
 
 from cxlib.data.adapters import ADAPTERS, apply_spec
 from cxlib.data.contracts import CONTRACTS, TABLES
+from cxlib.data.coverage import TableCoverage, coverage_frame
 from cxlib.data.exports import ExportFiles, find_export_files, read_export
 from cxlib.data.mapping import MappingSource, ShopMapping, TableSpec, folder_mapping, load_mapping
 from cxlib.data.sources import (
@@ -41,6 +43,8 @@ class Shop:
 
     Each table is a native frame on the backend it came from: a DuckDB relation for files
     (read lazily, out of core), or the pandas / polars / Spark frame that was passed in.
+    ``coverage`` says per table how many rows were read, kept and left out, and why
+    (:meth:`coverage_table`).
     """
 
     events: Any = None
@@ -51,6 +55,15 @@ class Shop:
     source: str = ""
     fingerprint: str = ""
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    coverage: tuple[TableCoverage, ...] = field(default_factory=tuple)
+
+    def coverage_table(self) -> pd.DataFrame:
+        """Per table: rows read, kept and left out, with the reasons (rule and count).
+
+        Columns ``table, rows_read, rows_kept, rows_left_out, share_left_out, reasons``;
+        tables passed as frames count their rows too. Report headers show it.
+        """
+        return coverage_frame(self.coverage)
 
     def tables(self) -> dict[str, Any]:
         """The present tables, by contract name."""
@@ -81,6 +94,7 @@ def open_table(
     ambiguous: str = "raise",
     nonexistent: str = "raise",
     findings: list[Finding] | None = None,
+    coverage: list[TableCoverage] | None = None,
 ) -> Any:
     """Open and validate one contract table.
 
@@ -122,8 +136,15 @@ def open_table(
                 # one experiment per table without the column, named after its file
                 frame = frame.with_columns(nw.lit(_experiment_name(source)).alias("experiment"))
             found: list[Finding] = []
+            covered: list[TableCoverage] = []
             valid = validate_table(
-                frame, table, on_error=on_error, timezone=timezone, findings=found, local_times=local_times
+                frame,
+                table,
+                on_error=on_error,
+                timezone=timezone,
+                findings=found,
+                local_times=local_times,
+                coverage=covered,
             )
             break
         except PermissionError as exc:
@@ -141,6 +162,8 @@ def open_table(
             retry = True
     if findings is not None:
         findings.extend(found)
+    if coverage is not None:
+        coverage.extend(covered)
     return valid.to_native()
 
 
@@ -222,6 +245,7 @@ def open_shop(
         except PermissionError as exc:
             raise permission_error(exc, "source") from None
     findings: list[Finding] = []
+    coverage: list[TableCoverage] = []
     tables = {
         name: open_table(
             src,
@@ -233,10 +257,17 @@ def open_shop(
             ambiguous=ambiguous,
             nonexistent=nonexistent,
             findings=findings,
+            coverage=coverage,
         )
         for name, src in sources.items()
     }
-    return Shop(**tables, source=description, fingerprint=fingerprint, findings=tuple(findings))
+    return Shop(
+        **tables,
+        source=description,
+        fingerprint=fingerprint,
+        findings=tuple(findings),
+        coverage=tuple(coverage),
+    )
 
 
 def check_shop(
