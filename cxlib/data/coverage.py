@@ -46,6 +46,8 @@ class TableCoverage:
         Rows left out, by reason (each row under its first reason only).
     rolled_up : int, optional
         Rows after a line-item roll-up and before validation, when the mapping rolled up.
+    filtered : int, optional
+        Rows the mapping's ``where`` condition left out on purpose (not counted as lost).
     would_drop : bool
         The counts are what ``on_error="drop"`` would leave out (``cxlab check``), the rows
         are still in the table.
@@ -57,6 +59,7 @@ class TableCoverage:
     left_out: tuple[LeftOut, ...] = field(default_factory=tuple)
     rolled_up: int | None = None
     would_drop: bool = False
+    filtered: int | None = None
 
     @property
     def rows_left_out(self) -> int:
@@ -66,12 +69,13 @@ class TableCoverage:
     @property
     def share_left_out(self) -> float:
         """Rows left out as a share of the rows that reached validation (0 to 1)."""
-        base = self.rolled_up if self.rolled_up is not None else self.rows_read
+        base = self.rows_left_out + self.rows_kept
         return self.rows_left_out / base if base else 0.0
 
 
 def coverage_frame(items: Iterable[TableCoverage]) -> pd.DataFrame:
-    """One row per table: ``table, rows_read, rows_kept, rows_left_out, share_left_out, reasons``."""
+    """One row per table: rows read, kept, left out (and their share), filtered by the
+    mapping, rolled up to (line-item grain), and the reasons with their counts."""
     rows = [
         {
             "table": c.table,
@@ -79,17 +83,30 @@ def coverage_frame(items: Iterable[TableCoverage]) -> pd.DataFrame:
             "rows_kept": c.rows_kept,
             "rows_left_out": c.rows_left_out,
             "share_left_out": c.share_left_out,
+            "filtered_by_mapping": c.filtered or 0,
+            "rolled_up_to": c.rolled_up,
             "reasons": "; ".join(f"{item.reason} ({item.n_rows:,})" for item in c.left_out),
         }
         for c in items
     ]
-    columns = ["table", "rows_read", "rows_kept", "rows_left_out", "share_left_out", "reasons"]
+    columns = [
+        "table",
+        "rows_read",
+        "rows_kept",
+        "rows_left_out",
+        "share_left_out",
+        "filtered_by_mapping",
+        "rolled_up_to",
+        "reasons",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def coverage_sentence(c: TableCoverage) -> str:
     """``orders: 541,909 rows read, 397,924 kept (lines rolled up into 18,536 orders), ...``."""
     text = f"{c.table}: {c.rows_read:,} rows read"
+    if c.filtered:
+        text += f", {c.filtered:,} filtered out by the mapping's 'where'"
     if c.rolled_up is not None:
         text += f", rolled up into {c.rolled_up:,}"
     text += f", {c.rows_kept:,} kept"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Literal, Mapping
 
@@ -17,6 +17,7 @@ from cxlib.data.adapters import ADAPTERS, apply_spec
 from cxlib.data.contracts import CONTRACTS, TABLES
 from cxlib.data.coverage import TableCoverage, coverage_frame
 from cxlib.data.exports import ExportFiles, find_export_files, read_export
+from cxlib.data.reshape import roll_up, run_steps
 from cxlib.data.mapping import MappingSource, ShopMapping, TableSpec, folder_mapping, load_mapping
 from cxlib.data.sources import (
     DATABASE_SUFFIXES,
@@ -31,6 +32,7 @@ from cxlib.data.sources import (
 )
 from cxlib.data.text_files import check_encoding, duckdb_message
 from cxlib.data.validate import Finding, OnError, validate_table
+from cxlib.engine import to_pandas
 from cxlib.errors import DataError
 from cxlib.timestamps import LocalTimePolicy
 
@@ -131,7 +133,15 @@ def open_table(
     retry = False
     while True:
         try:
-            frame = apply_spec(_read(source, table, spec, encoding, retry=retry), spec, salt=loaded.salt)
+            frame = _read(source, table, spec, encoding, retry=retry)
+            reshapes = spec is not None and bool(spec.where or spec.grain)
+            rows_read = _rows(frame) if reshapes else None
+            filtered = None
+            if spec is not None:
+                frame, filtered = run_steps(frame, spec, table, _folder_of(source))
+            frame = apply_spec(frame, spec, salt=loaded.salt)
+            if spec is not None and spec.grain:
+                frame = roll_up(frame, table, spec.grain)
             if table == "experiments" and "experiment" not in frame.columns:
                 # one experiment per table without the column, named after its file
                 frame = frame.with_columns(nw.lit(_experiment_name(source)).alias("experiment"))
@@ -163,8 +173,27 @@ def open_table(
     if findings is not None:
         findings.extend(found)
     if coverage is not None:
-        coverage.extend(covered)
+        coverage.extend(
+            replace(c, rows_read=rows_read, filtered=filtered, rolled_up=c.rows_read if spec.grain else None)
+            if rows_read is not None and spec is not None
+            else c
+            for c in covered
+        )
     return valid.to_native()
+
+
+def _rows(frame: Any) -> int:
+    return int(to_pandas(frame.select(nw.len().alias("n")))["n"].iloc[0])
+
+
+def _folder_of(source: Any) -> Path | None:
+    """The folder a table's files are in (lookups name other files there)."""
+    if isinstance(source, ExportFiles):
+        return source.paths[0].parent
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source).expanduser()
+        return path if path.is_dir() else path.parent
+    return None
 
 
 def open_shop(
