@@ -572,14 +572,14 @@ def _lookups(table: str, value: Any) -> tuple[dict[str, Any], ...]:
         key = f"{table}.lookups[{number}]"
         ok = (
             isinstance(item, Mapping)
-            and {"file", "on"} <= set(item)
-            and set(item) <= {"file", "on", "columns", "sum"}
+            and {"file", "key"} <= set(item)
+            and set(item) <= {"file", "key", "columns", "sum"}
         )
         ok = ok and (("columns" in item) != ("sum" in item))
         ok = ok and isinstance(item.get("columns") or item.get("sum"), Mapping)
         if not ok:
             raise DataError(
-                f"each lookup of '{table}' needs 'file', 'on' (the key column) and either 'columns' "
+                f"each lookup of '{table}' needs 'file', 'key' (the column both files share) and either 'columns' "
                 "({their column: name here}) or 'sum' ({their column: name here}, summed per key)",
                 table="mapping",
                 column=key,

@@ -6,10 +6,10 @@ A table's mapping may, besides renaming, say (all optional, run in this order)::
       where: NOT starts_with(InvoiceNo, 'C')      # keep only these rows (a SQL condition)
       lookups:                                   # join other files of the export by a key
         - file: olist_customers_dataset.csv
-          on: customer_id                        # key column, same name in both files
+          key: customer_id                       # the column both files share
           columns: {customer_unique_id: customer_key}   # their column: name here
         - file: olist_order_payments_dataset.csv
-          on: order_id
+          key: order_id
           sum: {payment_value: paid}             # summed per key before joining
       derive:                                    # new columns from SQL expressions
         revenue: Quantity * UnitPrice
@@ -180,7 +180,7 @@ def _join(frame: Any, lookup: Mapping[str, Any], table: str, folder: Path | None
             column=f"{table}.{key}",
             rule="missing_file",
         )
-    on = str(lookup["on"])
+    on = str(lookup["key"])
     other = read_file(path, table, text_columns=(on,))
     wanted = dict(lookup.get("columns") or {}) or dict(lookup.get("sum") or {})
     missing = [c for c in [on, *wanted] if c not in other.columns]

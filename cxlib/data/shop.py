@@ -182,6 +182,14 @@ def open_table(
     return valid.to_native()
 
 
+def _text_columns(table: str, spec: TableSpec | None) -> tuple[str, ...]:
+    """The source names of the contract's columns (read as text, parsed by validation)."""
+    renames = {**spec.preset_columns, **spec.columns} if spec is not None else {}
+    inverse = {dst: src for src, dst in renames.items()}
+    lookups = [str(item["key"]) for item in spec.lookups] if spec is not None else []
+    return tuple(dict.fromkeys([*(inverse.get(c.name, c.name) for c in CONTRACTS[table].columns), *lookups]))
+
+
 def _rows(frame: Any) -> int:
     return int(to_pandas(frame.select(nw.len().alias("n")))["n"].iloc[0])
 
@@ -435,16 +443,15 @@ def _described(description: str, mapping: ShopMapping) -> str:
 def _read(source: Any, table: str, spec: TableSpec | None, encoding: str, *, retry: bool = False) -> Any:
     if isinstance(source, ExportFiles):
         json_columns = ADAPTERS[spec.adapter].json_columns if spec is not None and spec.adapter else None
-        return read_export(source, table, json_columns=json_columns, encoding=encoding)
+        typed = None if spec is not None and spec.adapter else _text_columns(table, spec)
+        return read_export(source, table, json_columns=json_columns, encoding=encoding, text_columns=typed)
     if isinstance(source, (str, os.PathLike)):
         path = Path(source).expanduser()
         if path.name.lower().endswith(DATABASE_SUFFIXES):
             return read_database_table(path, table)
         if path.is_file() and spec is not None and spec.adapter is not None:
             return _read(ExportFiles((path,)), table, spec, encoding)
-        renames = {**spec.preset_columns, **spec.columns} if spec is not None else {}
-        inverse = {dst: src for src, dst in renames.items()}
-        text_columns = tuple(inverse.get(c.name, c.name) for c in CONTRACTS[table].columns)
+        text_columns = _text_columns(table, spec)
         sheet = spec.sheet if spec is not None else None
         return read_file(path, table, text_columns=text_columns, encoding=encoding, sheet=sheet, retry=retry)
     try:

@@ -86,8 +86,8 @@ def test_lookups_join_other_files_of_the_export(tmp_path):
         "orders": {
             "files": ["orders_export.csv"],
             "lookups": [
-                {"file": "customers.csv", "on": "buyer", "columns": {"person": "customer_id"}},
-                {"file": "payments.csv", "on": "order_id", "sum": {"value": "revenue"}},
+                {"file": "customers.csv", "key": "buyer", "columns": {"person": "customer_id"}},
+                {"file": "payments.csv", "key": "order_id", "sum": {"value": "revenue"}},
             ],
             "columns": {"placed": "ts"},
         }
@@ -105,7 +105,7 @@ def test_lookup_with_repeated_keys_is_refused(tmp_path):
     mapping = {
         "orders": {
             "files": ["o.csv"],
-            "lookups": [{"file": "people.csv", "on": "c", "columns": {"person": "customer_id"}}],
+            "lookups": [{"file": "people.csv", "key": "c", "columns": {"person": "customer_id"}}],
             "derive": {"revenue": "1.0"},
         }
     }
