@@ -143,6 +143,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--mapping", help="YAML file or preset name(s), comma-separated")
     check.add_argument("--timezone", help="IANA time zone of timestamps written without one")
     check.add_argument("--encoding", default="utf-8", help="CSV encoding: utf-8, utf-16, latin-1")
+    check.add_argument(
+        "--max-drop", type=float, default=5.0, help="fail when a table would lose more than this %% of rows"
+    )
     return parser
 
 
@@ -261,7 +264,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if not source:
         print("cxlab check: give the data: cxlab check --data FOLDER", file=sys.stderr)
         return EXIT_USAGE
-    text, code = format_check(source, mapping=args.mapping, timezone=args.timezone, encoding=args.encoding)
+    max_drop = getattr(args, "max_drop", 5.0)
+    if not 0 <= max_drop <= 100:
+        print("cxlab check: --max-drop is a percentage between 0 and 100", file=sys.stderr)
+        return EXIT_USAGE
+    text, code = format_check(
+        source, mapping=args.mapping, timezone=args.timezone, encoding=args.encoding, max_drop=max_drop / 100
+    )
     print(text, end="")
     return code
 

@@ -4,8 +4,8 @@ Exports are rarely named after the contract tables: Shopify writes ``orders_expo
 GA4's BigQuery export one ``events_YYYYMMDD`` table a day. A mapping's ``files`` patterns
 (``orders_export*.csv``, ``events_*.parquet``) say which files hold a table; all files of a
 table are read together through DuckDB (CSV, Parquet or newline-delimited JSON, one format
-per table), lazily, with columns matched by name. CSV columns are all read as text: the
-contract's columns are parsed (and every bad value reported) by validation.
+per table), lazily, with columns matched by name. The contract's CSV columns are read as
+text (all columns for an adapter's export) and parsed, every bad value reported, by validation.
 """
 
 from __future__ import annotations
@@ -84,7 +84,12 @@ def find_export_files(folder: Path, mapping: ShopMapping) -> dict[str, ExportFil
 
 
 def read_export(
-    files: ExportFiles, table: str, *, json_columns: dict[str, str] | None = None, encoding: str = "utf-8"
+    files: ExportFiles,
+    table: str,
+    *,
+    json_columns: dict[str, str] | None = None,
+    encoding: str = "utf-8",
+    text_columns: tuple[str, ...] | None = None,
 ) -> nw.LazyFrame[Any]:
     """Read all files of one table lazily through DuckDB.
 
@@ -98,6 +103,9 @@ def read_export(
         DuckDB types of known top-level JSON keys (other keys keep their inferred types).
     encoding : str
         Encoding of CSV files.
+    text_columns : tuple of str, optional
+        CSV columns read as text, the others keeping the types DuckDB detects (numbers stay
+        numbers for ``derive`` and as segments). Default: every column as text (adapters).
     """
     con = duckdb_connection()
     listed = "[" + ", ".join(sql_literal(str(p)) for p in files.paths) + "]"
@@ -105,7 +113,14 @@ def read_export(
     try:
         if fmt == "csv":
             readable = [utf8_path(p, encoding, table) for p in files.paths]
-            relation, _ = read_csv_relation(con, readable, table=table, all_text=True, union_by_name=True)
+            relation, _ = read_csv_relation(
+                con,
+                readable,
+                table=table,
+                all_text=text_columns is None,
+                text_columns=text_columns or (),
+                union_by_name=True,
+            )
         elif fmt == "parquet":
             relation = con.sql(f"SELECT * FROM read_parquet({listed}, union_by_name = true)")
         else:

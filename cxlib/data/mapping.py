@@ -28,8 +28,9 @@ keys are all optional::
       options: {}                  # adapter settings, see cxlib.data.adapters
 
 ``preset``, ``adapter``, ``files``, ``sheet``, ``columns``, ``match``, ``pseudonymize``, ``keep``,
-``timezone``, ``ambiguous``, ``nonexistent`` and ``options`` are reserved words in a table's entry: an entry holding any of
-them is read in the full form. Top level, ``salt`` (the pseudonymisation salt; the
+``timezone``, ``ambiguous``, ``nonexistent``, ``options`` and the reshaping steps ``where``,
+``lookups``, ``derive``, ``constants`` and ``grain`` (:mod:`cxlib.data.reshape`) are reserved
+words in a table's entry: an entry holding any of them is read in the full form. Top level, ``salt`` (the pseudonymisation salt; the
 ``CXLAB_SALT`` environment variable is the better place for it) and ``description`` are
 allowed besides the table names.
 
@@ -52,6 +53,7 @@ from typing import Any
 import yaml
 
 from cxlib.data.contracts import CONTRACTS
+from cxlib.data.reshape import check_expression
 from cxlib.errors import DataError
 from cxlib.timestamps import AMBIGUOUS, NONEXISTENT
 
@@ -84,6 +86,11 @@ _RESERVED = (
     "ambiguous",
     "nonexistent",
     "options",
+    "where",
+    "lookups",
+    "derive",
+    "constants",
+    "grain",
 )
 _TOP_LEVEL = ("salt", "description")
 
@@ -122,6 +129,9 @@ class TableSpec:
     ambiguous, nonexistent : str, optional
         What this table's local times in a daylight-saving change become
         (:class:`cxlib.timestamps.LocalTimePolicy`; overrides ``open_shop``'s).
+    where, lookups, derive, constants, grain
+        Reshaping steps (:mod:`cxlib.data.reshape`): a row condition, joins with other files,
+        computed columns, fixed values, and the key lines are rolled up by.
     """
 
     table: str
@@ -138,6 +148,11 @@ class TableSpec:
     sheet: str | None = None
     ambiguous: str | None = None
     nonexistent: str | None = None
+    where: str | None = None
+    lookups: tuple[dict[str, Any], ...] = ()
+    derive: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, Any] = field(default_factory=dict)
+    grain: str | None = None
 
     def renames_for(self, columns: Sequence[str]) -> dict[str, str]:
         """The renames ``{source: target}`` to apply to a table with these ``columns``.
@@ -469,6 +484,11 @@ def _table_spec(table: str, entry: Any) -> TableSpec:
         sheet=_text(table, entry["sheet"], "sheet") if "sheet" in entry else base.sheet,
         ambiguous=_choice(table, entry, "ambiguous", AMBIGUOUS) or base.ambiguous,
         nonexistent=_choice(table, entry, "nonexistent", NONEXISTENT) or base.nonexistent,
+        where=check_expression(table, "where", entry["where"]) if "where" in entry else base.where,
+        lookups=(*base.lookups, *_lookups(table, entry.get("lookups"))),
+        derive={**base.derive, **_expressions(table, entry.get("derive"))},
+        constants={**base.constants, **_constants(table, entry.get("constants"))},
+        grain=_text(table, entry["grain"], "grain") if "grain" in entry else base.grain,
     )
 
 
@@ -511,6 +531,62 @@ def _renames(table: str, renames: Any, what: str) -> dict[str, str]:
             rule="bad_mapping",
         )
     return dict(renames)
+
+
+def _expressions(table: str, value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise DataError(
+            f"'derive' of '{table}' must map new column names to SQL expressions",
+            table="mapping",
+            column=f"{table}.derive",
+            rule="bad_mapping",
+        )
+    return {str(k): check_expression(table, f"derive.{k}", v) for k, v in value.items()}
+
+
+def _constants(table: str, value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(v, (str, int, float, bool)) for v in value.values()
+    ):
+        raise DataError(
+            f"'constants' of '{table}' must map column names to single values (text, number, true/false)",
+            table="mapping",
+            column=f"{table}.constants",
+            rule="bad_mapping",
+        )
+    return {str(k): v for k, v in value.items()}
+
+
+def _lookups(table: str, value: Any) -> tuple[dict[str, Any], ...]:
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, Mapping) else value
+    out = []
+    for number, item in enumerate(
+        items if isinstance(items, Sequence) and not isinstance(items, str) else [None]
+    ):
+        key = f"{table}.lookups[{number}]"
+        ok = (
+            isinstance(item, Mapping)
+            and {"file", "key"} <= set(item)
+            and set(item) <= {"file", "key", "columns", "sum"}
+        )
+        ok = ok and (("columns" in item) != ("sum" in item))
+        ok = ok and isinstance(item.get("columns") or item.get("sum"), Mapping)
+        if not ok:
+            raise DataError(
+                f"each lookup of '{table}' needs 'file', 'key' (the column both files share) and either 'columns' "
+                "({their column: name here}) or 'sum' ({their column: name here}, summed per key)",
+                table="mapping",
+                column=key,
+                rule="bad_mapping",
+            )
+        out.append(dict(item))
+    return tuple(out)
 
 
 def _choice(table: str, entry: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> str | None:

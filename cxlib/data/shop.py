@@ -5,16 +5,19 @@ from __future__ import annotations
 import hashlib
 import os
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Literal, Mapping
 
 import duckdb
 import narwhals.stable.v2 as nw
+import pandas as pd
 
 from cxlib.data.adapters import ADAPTERS, apply_spec
 from cxlib.data.contracts import CONTRACTS, TABLES
+from cxlib.data.coverage import TableCoverage, coverage_frame
 from cxlib.data.exports import ExportFiles, find_export_files, read_export
+from cxlib.data.reshape import roll_up, run_steps
 from cxlib.data.mapping import MappingSource, ShopMapping, TableSpec, folder_mapping, load_mapping
 from cxlib.data.sources import (
     DATABASE_SUFFIXES,
@@ -29,6 +32,7 @@ from cxlib.data.sources import (
 )
 from cxlib.data.text_files import check_encoding, duckdb_message
 from cxlib.data.validate import Finding, OnError, validate_table
+from cxlib.engine import to_pandas
 from cxlib.errors import DataError
 from cxlib.timestamps import LocalTimePolicy
 
@@ -41,6 +45,8 @@ class Shop:
 
     Each table is a native frame on the backend it came from: a DuckDB relation for files
     (read lazily, out of core), or the pandas / polars / Spark frame that was passed in.
+    ``coverage`` says per table how many rows were read, kept and left out, and why
+    (:meth:`coverage_table`).
     """
 
     events: Any = None
@@ -51,6 +57,15 @@ class Shop:
     source: str = ""
     fingerprint: str = ""
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    coverage: tuple[TableCoverage, ...] = field(default_factory=tuple)
+
+    def coverage_table(self) -> pd.DataFrame:
+        """Per table: rows read, kept and left out, with the reasons (rule and count).
+
+        Columns ``table, rows_read, rows_kept, rows_left_out, share_left_out, reasons``;
+        tables passed as frames count their rows too. Report headers show it.
+        """
+        return coverage_frame(self.coverage)
 
     def tables(self) -> dict[str, Any]:
         """The present tables, by contract name."""
@@ -81,6 +96,7 @@ def open_table(
     ambiguous: str = "raise",
     nonexistent: str = "raise",
     findings: list[Finding] | None = None,
+    coverage: list[TableCoverage] | None = None,
 ) -> Any:
     """Open and validate one contract table.
 
@@ -117,13 +133,28 @@ def open_table(
     retry = False
     while True:
         try:
-            frame = apply_spec(_read(source, table, spec, encoding, retry=retry), spec, salt=loaded.salt)
+            frame = _read(source, table, spec, encoding, retry=retry)
+            reshapes = spec is not None and bool(spec.where or spec.grain)
+            rows_read = _rows(frame) if reshapes else None
+            filtered = None
+            if spec is not None:
+                frame, filtered = run_steps(frame, spec, table, _folder_of(source))
+            frame = apply_spec(frame, spec, salt=loaded.salt)
+            if spec is not None and spec.grain:
+                frame = roll_up(frame, table, spec.grain)
             if table == "experiments" and "experiment" not in frame.columns:
                 # one experiment per table without the column, named after its file
                 frame = frame.with_columns(nw.lit(_experiment_name(source)).alias("experiment"))
             found: list[Finding] = []
+            covered: list[TableCoverage] = []
             valid = validate_table(
-                frame, table, on_error=on_error, timezone=timezone, findings=found, local_times=local_times
+                frame,
+                table,
+                on_error=on_error,
+                timezone=timezone,
+                findings=found,
+                local_times=local_times,
+                coverage=covered,
             )
             break
         except PermissionError as exc:
@@ -141,7 +172,36 @@ def open_table(
             retry = True
     if findings is not None:
         findings.extend(found)
+    if coverage is not None:
+        coverage.extend(
+            replace(c, rows_read=rows_read, filtered=filtered, rolled_up=c.rows_read if spec.grain else None)
+            if rows_read is not None and spec is not None
+            else c
+            for c in covered
+        )
     return valid.to_native()
+
+
+def _text_columns(table: str, spec: TableSpec | None) -> tuple[str, ...]:
+    """The source names of the contract's columns (read as text, parsed by validation)."""
+    renames = {**spec.preset_columns, **spec.columns} if spec is not None else {}
+    inverse = {dst: src for src, dst in renames.items()}
+    lookups = [str(item["key"]) for item in spec.lookups] if spec is not None else []
+    return tuple(dict.fromkeys([*(inverse.get(c.name, c.name) for c in CONTRACTS[table].columns), *lookups]))
+
+
+def _rows(frame: Any) -> int:
+    return int(to_pandas(frame.select(nw.len().alias("n")))["n"].iloc[0])
+
+
+def _folder_of(source: Any) -> Path | None:
+    """The folder a table's files are in (lookups name other files there)."""
+    if isinstance(source, ExportFiles):
+        return source.paths[0].parent
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source).expanduser()
+        return path if path.is_dir() else path.parent
+    return None
 
 
 def open_shop(
@@ -222,6 +282,7 @@ def open_shop(
         except PermissionError as exc:
             raise permission_error(exc, "source") from None
     findings: list[Finding] = []
+    coverage: list[TableCoverage] = []
     tables = {
         name: open_table(
             src,
@@ -233,10 +294,17 @@ def open_shop(
             ambiguous=ambiguous,
             nonexistent=nonexistent,
             findings=findings,
+            coverage=coverage,
         )
         for name, src in sources.items()
     }
-    return Shop(**tables, source=description, fingerprint=fingerprint, findings=tuple(findings))
+    return Shop(
+        **tables,
+        source=description,
+        fingerprint=fingerprint,
+        findings=tuple(findings),
+        coverage=tuple(coverage),
+    )
 
 
 def check_shop(
@@ -375,16 +443,15 @@ def _described(description: str, mapping: ShopMapping) -> str:
 def _read(source: Any, table: str, spec: TableSpec | None, encoding: str, *, retry: bool = False) -> Any:
     if isinstance(source, ExportFiles):
         json_columns = ADAPTERS[spec.adapter].json_columns if spec is not None and spec.adapter else None
-        return read_export(source, table, json_columns=json_columns, encoding=encoding)
+        typed = None if spec is not None and spec.adapter else _text_columns(table, spec)
+        return read_export(source, table, json_columns=json_columns, encoding=encoding, text_columns=typed)
     if isinstance(source, (str, os.PathLike)):
         path = Path(source).expanduser()
         if path.name.lower().endswith(DATABASE_SUFFIXES):
             return read_database_table(path, table)
         if path.is_file() and spec is not None and spec.adapter is not None:
             return _read(ExportFiles((path,)), table, spec, encoding)
-        renames = {**spec.preset_columns, **spec.columns} if spec is not None else {}
-        inverse = {dst: src for src, dst in renames.items()}
-        text_columns = tuple(inverse.get(c.name, c.name) for c in CONTRACTS[table].columns)
+        text_columns = _text_columns(table, spec)
         sheet = spec.sheet if spec is not None else None
         return read_file(path, table, text_columns=text_columns, encoding=encoding, sheet=sheet, retry=retry)
     try:

@@ -22,6 +22,7 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from cxlib.data.contracts import CONTRACTS, SCORE_SCALES, Column, Contract
+from cxlib.data.coverage import LeftOut, TableCoverage
 from cxlib.data.native import AMBIGUOUS, BAD, GAP, NAIVE, RAW, localize, parse_text_columns
 from cxlib.engine import backend, check_utc_session, is_utc_zone, to_pandas
 from cxlib.errors import MAX_EXAMPLES, DataError, DataWarning
@@ -76,6 +77,7 @@ def validate_table(
     now: dt.datetime | None = None,
     findings: list[Finding] | None = None,
     local_times: LocalTimePolicy | None = None,
+    coverage: list[TableCoverage] | None = None,
 ) -> Frame:
     """Check ``frame`` against the contract of ``table`` and return it normalised.
 
@@ -95,6 +97,9 @@ def validate_table(
         Reference time for the future-timestamp rule (default: the current UTC time).
     findings : list, optional
         Receives a :class:`Finding` for every broken row rule.
+    coverage : list, optional
+        Receives the table's :class:`~cxlib.data.coverage.TableCoverage` (rows read, kept
+        and left out by reason; with ``report``, what ``drop`` would leave out).
     local_times : LocalTimePolicy, optional
         What local times in a daylight-saving change become (default: each is a row problem,
         ``ambiguous_local_time`` or ``nonexistent_local_time``).
@@ -111,7 +116,7 @@ def validate_table(
     frame = _coerce_types(frame, contract, timezone, local_times or LocalTimePolicy())
     now = now or dt.datetime.now(dt.timezone.utc)
     rules = _row_rules(frame, contract, now)
-    counts, n_total = _count(frame, rules)
+    counts, exclusive, n_total = _count(frame, rules)
     if n_total == 0:
         raise DataError("the table has no rows", table=table, rule="empty_table")
     found = [
@@ -141,17 +146,27 @@ def validate_table(
             n_rows=first.n_rows,
             note=more,
         )
-    if found and on_error == "drop":
-        frame = _drop(frame, contract, rules, counts, duplicates is not None)
-        n_dropped = _row_count(frame)
-        warnings.warn(
-            f"table '{table}': dropped {n_total - n_dropped:,} of {n_total:,} rows: "
-            + "; ".join(f"{f.column} {f.rule} ({f.n_rows:,})" for f in found),
-            DataWarning,
-            stacklevel=3,
+    n_kept = n_total
+    if found:
+        kept = _drop(frame, contract, rules, counts, duplicates is not None)
+        n_kept = _row_count(kept)
+        if on_error == "drop":
+            frame = kept
+            warnings.warn(
+                f"table '{table}': dropped {n_total - n_kept:,} of {n_total:,} rows: "
+                + "; ".join(f"{f.column} {f.rule} ({f.n_rows:,})" for f in found),
+                DataWarning,
+                stacklevel=3,
+            )
+    left_out = [LeftOut(r.rule, exclusive[i], r.column) for i, r in enumerate(rules) if exclusive[i]]
+    if duplicates is not None and n_total - sum(exclusive) - n_kept > 0:
+        left_out.append(LeftOut("duplicate_id", n_total - sum(exclusive) - n_kept, duplicates.column))
+    if coverage is not None:
+        coverage.append(
+            TableCoverage(table, n_total, n_kept, tuple(left_out), would_drop=on_error == "report")
         )
-        if n_dropped == 0:
-            raise DataError("every row broke a rule, nothing is left", table=table, rule="empty_table")
+    if n_kept == 0 and on_error == "drop":
+        raise DataError("every row broke a rule, nothing is left", table=table, rule="empty_table")
     helper = [c for c in frame.columns if c.startswith((BAD, NAIVE, RAW, AMBIGUOUS, GAP))]
     return frame.drop(helper) if helper else frame
 
@@ -502,13 +517,20 @@ def _parse_message(col: Column) -> str:
     return "values are not numbers (use a dot as decimal separator, no currency signs)"
 
 
-def _count(frame: Frame, rules: list[_RowRule]) -> tuple[list[int], int]:
-    exprs = [nw.len().alias("__cx_n")] + [
-        r.bad.fill_null(False).cast(nw.Int64).sum().alias(f"__cx_r{i}") for i, r in enumerate(rules)
-    ]
+def _count(frame: Frame, rules: list[_RowRule]) -> tuple[list[int], list[int], int]:
+    """Rows breaking each rule, rows breaking each rule and no earlier one, and all rows."""
+    exprs = [nw.len().alias("__cx_n")]
+    earlier: nw.Expr | None = None
+    for i, r in enumerate(rules):
+        bad = r.bad.fill_null(False)
+        first = bad if earlier is None else bad & ~earlier
+        exprs.append(bad.cast(nw.Int64).sum().alias(f"__cx_r{i}"))
+        exprs.append(first.cast(nw.Int64).sum().alias(f"__cx_x{i}"))
+        earlier = bad if earlier is None else earlier | bad
     row = to_pandas(frame.select(*exprs)).iloc[0]
     counts = [int(row[f"__cx_r{i}"] or 0) for i in range(len(rules))]
-    return counts, int(row["__cx_n"])
+    exclusive = [int(row[f"__cx_x{i}"] or 0) for i in range(len(rules))]
+    return counts, exclusive, int(row["__cx_n"])
 
 
 def _row_count(frame: Frame) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxlib.data.coverage import coverage_sentence
 from cxlib.privacy import safe_text
 
 __all__ = [
@@ -239,6 +240,8 @@ def report_header(
     fingerprint : str, optional
         Data fingerprint. Default: ``shop.fingerprint``.
     shop : cxlib Shop, optional
+        Supplies source, fingerprint and the data coverage: per table rows read, kept and
+        left out with the reasons (``Shop.coverage``), with a link to the data-health report.
     generated : datetime, optional
         Generation time; default now (UTC).
 
@@ -248,14 +251,17 @@ def report_header(
         Display it (last expression of a cell). Besides the HTML it carries
         ``application/vnd.cxlab.report+json`` metadata that ``cxlab run`` reads.
     """
+    coverage: tuple[Any, ...] = ()
     if shop is not None:
         source = source if source is not None else getattr(shop, "source", None)
         fingerprint = fingerprint if fingerprint is not None else getattr(shop, "fingerprint", None)
+        coverage = tuple(getattr(shop, "coverage", ()) or ())
     generated = generated or dt.datetime.now(dt.timezone.utc)
     period_text = _period_text(*period) if isinstance(period, tuple) else period
     items = [
         ("Period", period_text),
         ("Data source", source),
+        ("Data coverage", "; ".join(coverage_sentence(c) for c in coverage) if coverage else None),
         (
             "Generated",
             generated.strftime("%Y-%m-%d %H:%M UTC")
@@ -264,6 +270,11 @@ def report_header(
         ),
     ]
     rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{safe_text(v)}</dd>" for k, v in items if v)
+    if any(c.left_out for c in coverage):
+        rows += (
+            '<dt>Rows left out</dt><dd>See the <a href="00_data_health.html">data health report</a> '
+            "for the rows and how to fix them.</dd>"
+        )
     q = f'<p class="cxlab-question">{safe_text(question)}</p>' if question else ""
     h1 = f"<h1>{safe_text(title)}</h1>" if title else ""
     markup = f'<style>{REPORT_CSS}</style><header class="cxlab-header">{h1}{q}<dl>{rows}</dl></header>'
@@ -275,6 +286,15 @@ def report_header(
         "source": source,
         "fingerprint": fingerprint,
         "generated": generated.isoformat(),
+        "coverage": [
+            {
+                "table": c.table,
+                "rows_read": c.rows_read,
+                "rows_kept": c.rows_kept,
+                "left_out": {item.reason: item.n_rows for item in c.left_out},
+            }
+            for c in coverage
+        ],
     }
     return ReportHeader(markup, meta)
 
