@@ -156,8 +156,10 @@ def test_trained_beats_lexicon_on_the_sample_shop(sample_model):
 
 
 def test_the_pretrained_model_as_a_feature_helps_a_shop_with_few_ratings(monkeypatch):
-    """Real Chinese review sentences (benchmarks/voc_eval, held out from the shipped model):
-    a shop with 200 rated texts (dev split), scored on the 400 of the test split."""
+    """Real Chinese review sentences, held out from the shipped model (benchmarks/voc_eval).
+
+    A shop with 200 rated texts (dev split), scored on the 400 of the test split.
+    """
     from pathlib import Path
 
     import cxlib.voc.trained as trained_module
