@@ -16,12 +16,18 @@ Usage::
 
     .venv/bin/python benchmarks/eval_voc.py                 # test split, all backends
     .venv/bin/python benchmarks/eval_voc.py --split dev
-    .venv/bin/python benchmarks/eval_voc.py --markdown benchmarks/voc_eval/RESULTS.md
+    .venv/bin/python benchmarks/eval_voc.py --markdown /tmp/results.md
+    .venv/bin/python benchmarks/eval_voc.py --write-package   # cxlib/voc/models/accuracy.json
+
+``--write-package`` stores the test-split accuracy of the ``lexicon`` and ``pretrained``
+backends per language and corpus in the package, where
+:meth:`cxlib.voc.SentimentResult.by_language` reports it next to each language's backend.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +39,7 @@ from cxlib import voc
 from cxlib.intervals import wilson_interval
 
 HERE = Path(__file__).resolve().parent / "voc_eval"
+PACKAGE_FILE = Path(__file__).resolve().parents[1] / "cxlib" / "voc" / "models" / "accuracy.json"
 Scorer = Callable[[list[str], str], list[str]]
 
 
@@ -153,6 +160,9 @@ def main() -> None:
     parser.add_argument("--split", choices=["test", "dev", "all"], default="test")
     parser.add_argument("--backends", nargs="*", help="only these backends (default: all available)")
     parser.add_argument("--markdown", type=Path, help="also write the table to this Markdown file")
+    parser.add_argument(
+        "--write-package", action="store_true", help="store the measured accuracies in cxlib/voc/models"
+    )
     args = parser.parse_args()
     backends = available_backends()
     if args.backends:
@@ -162,6 +172,23 @@ def main() -> None:
     print(text)
     if args.markdown:
         args.markdown.write_text(text, encoding="utf-8")
+    if args.write_package:
+        if args.split != "test":
+            raise SystemExit("--write-package stores test-split accuracies only")
+        keep = table[table["backend"].isin(["lexicon", "pretrained"])]
+        records = [
+            {
+                "lang": r.lang,
+                "backend": r.backend,
+                "corpus": r.corpus,
+                "n": int(r.n),
+                "accuracy": round(float(r.accuracy), 4),
+                "ci_low": round(float(r.ci_low), 4),
+                "ci_high": round(float(r.ci_high), 4),
+            }
+            for r in keep.itertuples()
+        ]
+        PACKAGE_FILE.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

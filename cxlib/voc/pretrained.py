@@ -87,6 +87,8 @@ class PretrainedModel:
         X = self.features(texts)
         z = X @ self.coef.astype(np.float64) + self.intercept
         scores = 2.0 / (1.0 + np.exp(-z)) - 1.0
+        if n_terms <= 0:
+            return scores, [[] for _ in texts]
         return scores, self._explain(texts, X, scores, n_terms)
 
     def _explain(self, texts: list[str], X: Any, scores: np.ndarray, n_terms: int) -> list[list[str]]:

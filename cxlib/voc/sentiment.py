@@ -15,8 +15,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +95,29 @@ class SentimentResult:
             )
         return pd.DataFrame(rows, columns=["lang", "n", *LABELS, "mean_score", "no_term_share", "backend"])
 
+    def measured_accuracy(self) -> pd.DataFrame:
+        """Accuracy measured on held-out real reviews for each language and backend used here.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``lang``, ``backend``, ``n_texts`` (texts of this result), ``corpus``, ``n`` (texts
+            scored in the evaluation), ``accuracy``, ``ci_low``, ``ci_high`` (95 % Wilson), one
+            row per evaluation corpus; missing values where the pair was never measured
+            (``benchmarks/eval_voc.py``). The shop's own ``trained`` models are measured by
+            cross-validation instead (:class:`cxlib.voc.SentimentModel`).
+        """
+        measured = measured_accuracies()
+        used = (
+            self.table[self.table["backend"] != "none"]
+            .groupby(["lang", "backend"], sort=True)
+            .size()
+            .rename("n_texts")
+            .reset_index()
+        )
+        out = used.merge(measured, on=["lang", "backend"], how="left")
+        return out[["lang", "backend", "n_texts", "corpus", "n", "accuracy", "ci_low", "ci_high"]]
+
     def figure(self) -> go.Figure:
         """Stacked bars: share of negative, neutral and positive texts per language."""
         shares = self.by_language()
@@ -134,9 +160,35 @@ class SentimentResult:
                 f"{len(unsupported):,} texts are in languages without sentiment support ({langs}) and "
                 "were not scored."
             )
+        acc = self.measured_accuracy()
+        if len(acc):
+            parts = []
+            for (lang, backend), rows in acc.groupby(["lang", "backend"], sort=True):
+                known = rows.dropna(subset=["accuracy"])
+                what = " / ".join(f"{a:.0%}" for a in known["accuracy"]) if len(known) else "not measured"
+                parts.append(f"{lang} ({backend}) {what}")
+            out.append("Accuracy measured on held-out real reviews: " + "; ".join(parts) + ".")
         backends = self.table["backend"].value_counts()
         out.append("Backends used: " + ", ".join(f"{b} ({c:,} texts)" for b, c in backends.items()) + ".")
         return out
+
+
+@functools.cache
+def _measured() -> pd.DataFrame:
+    path = resources.files("cxlib.voc").joinpath("models", "accuracy.json")
+    frame = pd.DataFrame(json.loads(path.read_text("utf-8")))
+    return frame.astype({"lang": "str", "backend": "str", "corpus": "str"})
+
+
+def measured_accuracies() -> pd.DataFrame:
+    """Test-split accuracies of the shipped backends on real reviews (``eval_voc.py``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lang``, ``backend``, ``corpus``, ``n``, ``accuracy``, ``ci_low``, ``ci_high``.
+    """
+    return _measured().copy()
 
 
 def _lexicon_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
@@ -151,13 +203,15 @@ LEXICON_WEIGHT = 0.5
 
 
 def _pretrained_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
-    """Shipped model score plus ``LEXICON_WEIGHT`` × lexicon score, clipped to [−1, 1]; the
-    terms are the lexicon's, then the model's most telling character n-grams."""
+    """Score texts with the shipped model plus ``LEXICON_WEIGHT`` × the lexicon, clipped to [−1, 1].
+
+    The terms are the lexicon's, then the model's most telling character n-grams.
+    """
     scores, grams = load_pretrained(lang).predict(texts)
     if lang in available_languages():
         lex_scores, lex_terms = _lexicon_rows(texts, lang, extra)
         scores = np.clip(scores + LEXICON_WEIGHT * lex_scores, -1.0, 1.0)
-        grams = [t + [f"~{g}" for g in ng] for t, ng in zip(lex_terms, grams)]
+        grams = [t + [f"~{g}" for g in ng] for t, ng in zip(lex_terms, grams, strict=True)]
     return scores, grams
 
 

