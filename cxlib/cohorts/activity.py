@@ -118,14 +118,19 @@ class Activity:
 
     @property
     def complete_per_customer(self) -> bool:
-        """Whether observed ages differ between customers of one cohort (then ``_cx_complete``
-        is a column); otherwise every customer of a cohort has the same observed ages."""
+        """Whether observed ages differ between customers of one cohort.
+
+        Then ``_cx_complete`` is a column; otherwise every customer of a cohort has the same
+        observed ages.
+        """
         return self.rolling or self.cohort_period != self.period
 
     def labels(self, values: pd.Series) -> pd.Series:
-        """Collected segment values as text labels, the same on every backend (an integer
-        attribute that pandas turned into floats around missing values is labelled ``3``,
-        not ``3.0``)."""
+        """Label collected segment values as text, the same on every backend.
+
+        An integer attribute that pandas turned into floats around missing values is
+        labelled ``3``, not ``3.0``.
+        """
         if (
             self.by
             and pd.api.types.is_float_dtype(values)
@@ -184,9 +189,12 @@ def _utc_ts(frame: nw.LazyFrame[Any], table: str) -> nw.Expr:
 def _pandas_ready(
     frame: nw.DataFrame[Any] | nw.LazyFrame[Any], by: str | None
 ) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
-    """A pandas frame as Narwhals needs it (a new frame; the user's is not touched): ``ts``
-    in another zone converted to UTC (Narwhals reads no other pandas zone), an unordered
-    categorical ``by`` turned into its plain values (pandas cannot take their minimum)."""
+    """Prepare a pandas frame as Narwhals needs it (a new frame; the user's is not touched).
+
+    ``ts`` in another zone is converted to UTC (Narwhals reads no other pandas zone), an
+    unordered categorical ``by`` turned into its plain values (pandas cannot take their
+    minimum).
+    """
     native = frame.to_native()
     if not isinstance(native, pd.DataFrame):
         return frame

@@ -45,7 +45,7 @@ def format_p(p: float) -> str:
 
 
 def segment_phrase(by: str, segment: str) -> str:
-    """``customers acquired via marketplace`` or ``customers with country PL``."""
+    """Phrase a segment: ``customers acquired via marketplace`` or ``customers with country PL``."""
     if by in CHANNEL_COLUMNS:
         return f"customers acquired via {segment}"
     return f"customers with {by} {segment}"
@@ -148,7 +148,8 @@ class RetentionComparison(ResultBase):
             out.append(
                 f"{segment_phrase(self.by, row.segment).capitalize()} keep {amount} {more} customers at "
                 f"{self.age_words} than {self.reference}: {row.share:.1%} vs {ref['share']:.1%} "
-                f"({level}% CI of the difference {row.diff_ci_low * 100:+.1f} to {row.diff_ci_high * 100:+.1f} points; "
+                f"({level}% CI of the difference {row.diff_ci_low * 100:+.1f} to "
+                f"{row.diff_ci_high * 100:+.1f} points; "
                 f"{format_p(row.p_value)}, {format_p(row.p_value_cmh)} within cohorts{verdict})."
             )
         verdict = "differs" if self.p_value < self.alpha else "does not differ significantly"
@@ -216,7 +217,8 @@ def compare_segments(
         reference = str(pooled["eligible"].idxmax())
     elif reference not in pooled.index:
         raise ValueError(
-            f"reference {reference!r} is not a segment observed at age {age}; segments: {', '.join(pooled.index)}"
+            f"reference {reference!r} is not a segment observed at age {age}; segments: "
+            f"{', '.join(pooled.index)}"
         )
     order = [reference] + [s for s in pooled.index if s != reference]
     pooled = pooled.loc[order]

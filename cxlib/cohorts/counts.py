@@ -52,8 +52,10 @@ def at_least(values: pd.DataFrame, key: list[str], value: str, weight: str, n_ag
 
 
 def _labelled(frame: pd.DataFrame, activity: Activity) -> pd.DataFrame:
-    """Segment values as text labels (missing ones included) before any pandas group-by,
-    or the single segment :data:`ALL`."""
+    """Label segment values as text (missing ones included) before any pandas group-by.
+
+    Without segments, every row gets the single segment :data:`ALL`.
+    """
     frame["segment"] = activity.labels(frame["segment"]) if "segment" in frame.columns else ALL
     return frame
 
@@ -91,7 +93,7 @@ def count_retention(activity: Activity, kind: str) -> tuple[pd.DataFrame, pd.Dat
         )
         if not per_customer:
             hist["complete"] = activity.complete_of(hist["cohort_index"])
-        acquired = hist.groupby(key + ["complete"], as_index=False)["customers"].sum()
+        acquired = hist.groupby([*key, "complete"], as_index=False)["customers"].sum()
         reach = np.minimum(hist["last_age"].to_numpy(), hist["complete"].to_numpy() - 1)
         retained = (
             hist.assign(reach=reach)
@@ -111,9 +113,9 @@ def count_retention(activity: Activity, kind: str) -> tuple[pd.DataFrame, pd.Dat
     if not per_customer:
         cells["complete"] = activity.complete_of(cells["cohort_index"])
     # Everyone is active at age 0 (their first row), so age 0 counts the acquired customers.
-    acquired = cells[cells["age"] == 0].rename(columns={"n": "customers"})[key + ["complete", "customers"]]
+    acquired = cells[cells["age"] == 0].rename(columns={"n": "customers"})[[*key, "complete", "customers"]]
     observed = cells[cells["age"] < cells["complete"]]
-    retained = observed.groupby(key + ["age"], as_index=False)["n"].sum().rename(columns={"n": "retained"})
+    retained = observed.groupby([*key, "age"], as_index=False)["n"].sum().rename(columns={"n": "retained"})
     return acquired, retained
 
 

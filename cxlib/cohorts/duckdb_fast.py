@@ -26,7 +26,7 @@ MAX_PERIODS = 128
 
 
 def period_sql(column: str, period: str) -> str:
-    """SQL twin of :func:`cxlib.cohorts.periods.period_index` (UTC instants)."""
+    """Write the SQL twin of :func:`cxlib.cohorts.periods.period_index` (UTC instants)."""
     ts = quote(column)
     if period in ("day", "week"):
         return sql_floor_div(f"{sql_epoch_day(ts)} - ({ORIGIN_DAY})", 1 if period == "day" else 7)
@@ -35,8 +35,9 @@ def period_sql(column: str, period: str) -> str:
 
 
 def on_cells_duckdb(activity: Activity) -> pd.DataFrame | None:
-    """Distinct customers per segment, cohort and calendar age, or ``None`` when the fast
-    path does not apply.
+    """Count distinct customers per segment, cohort and calendar age.
+
+    ``None`` when the fast path does not apply.
 
     Returns
     -------

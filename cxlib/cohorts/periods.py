@@ -30,8 +30,8 @@ from cxlib.timestamps import epoch_day
 
 __all__ = [
     "PERIODS",
-    "Period",
     "ROLLING_SECONDS",
+    "Period",
     "age_label",
     "check_period",
     "observation_end",
@@ -53,17 +53,18 @@ ROLLING_SECONDS: dict[str, int] = {
     "quarter": 90 * DAY_SECONDS,
 }
 #: Origin of the day and week numbering (a Monday, so weeks start on Mondays as in ISO 8601).
-ORIGIN = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
+ORIGIN = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 _ORIGIN_TS = pd.Timestamp(ORIGIN)
 #: Days from 1970-01-01 to :data:`ORIGIN`.
-ORIGIN_DAY = (ORIGIN - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)).days
+ORIGIN_DAY = (ORIGIN - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).days
 
 
 def check_period(period: str, name: str = "period") -> Period:
     """Return ``period`` if it is one of :data:`PERIODS`, else raise ``ValueError``."""
-    if period not in PERIODS:
+    known: dict[str, Period] = {"day": "day", "week": "week", "month": "month", "quarter": "quarter"}
+    if period not in known:
         raise ValueError(f"{name} must be one of {', '.join(PERIODS)}; got {period!r}")
-    return period  # type: ignore[return-value]
+    return known[period]
 
 
 def period_index(ts: nw.Expr, period: str) -> nw.Expr:
@@ -110,7 +111,7 @@ def period_starts(index: Sequence[int] | np.ndarray, period: str) -> pd.Datetime
         return pd.DatetimeIndex(_ORIGIN_TS + pd.to_timedelta(days, unit="D")).as_unit("us")
     months = idx if period == "month" else idx * 3
     years, month0 = np.divmod(months, 12)
-    text = [f"{y:04d}-{m + 1:02d}-01" for y, m in zip(years.tolist(), month0.tolist())]
+    text = [f"{y:04d}-{m + 1:02d}-01" for y, m in zip(years.tolist(), month0.tolist(), strict=True)]
     return pd.DatetimeIndex(pd.to_datetime(text, format="%Y-%m-%d", utc=True)).as_unit("us")
 
 
@@ -124,7 +125,7 @@ def period_labels(index: Sequence[int] | np.ndarray, period: str) -> list[str]:
         return [s.strftime("%Y-%m-%d") for s in starts]
     if period == "week":
         iso = starts.isocalendar()
-        return [f"{y:04d}-W{w:02d}" for y, w in zip(iso["year"].tolist(), iso["week"].tolist())]
+        return [f"{y:04d}-W{w:02d}" for y, w in zip(iso["year"].tolist(), iso["week"].tolist(), strict=True)]
     if period == "month":
         return [s.strftime("%Y-%m") for s in starts]
     return [f"{s.year:04d}-Q{(s.month - 1) // 3 + 1}" for s in starts]
@@ -146,7 +147,7 @@ def _utc(value: Any) -> pd.Timestamp:
 
 
 def observation_end(observed_until: Any, last_ts: Any) -> pd.Timestamp:
-    """The instant (exclusive, UTC) up to which activity is taken as completely observed.
+    """Return the instant (exclusive, UTC) up to which activity is taken as completely observed.
 
     Parameters
     ----------

@@ -49,8 +49,10 @@ _KIND_WORDS = {
 
 
 def contrast_beyond_age_zero(fig: go.Figure, matrix: pd.DataFrame) -> go.Figure:
-    """Scale a cohort heatmap's colours to the ages after acquisition (age 0 is 100 % or 1 by
-    definition and would wash out every other cell)."""
+    """Scale a cohort heatmap's colours to the ages after acquisition.
+
+    Age 0 is 100 % or 1 by definition and would wash out every other cell.
+    """
     later = matrix.loc[:, [c for c in matrix.columns if c != 0]].to_numpy(dtype="float64", na_value=np.nan)
     if later.size and not np.isnan(later).all():
         fig.update_traces(zmin=0.0, zmax=float(np.nanmax(later)))
@@ -58,7 +60,7 @@ def contrast_beyond_age_zero(fig: go.Figure, matrix: pd.DataFrame) -> go.Figure:
 
 
 def headline_age(period: str, max_age: int) -> int:
-    """The age sentences quote first: month 3, week 4, day 7, quarter 2 (or the oldest)."""
+    """Choose the age sentences quote first: month 3, week 4, day 7, quarter 2 (or the oldest)."""
     return max(0, min(HEADLINE_AGES[period], max_age))
 
 
@@ -71,7 +73,7 @@ def weighted_curve(long: pd.DataFrame, keys: list[str], alpha: float, min_n: int
     """
     observed = long[long["eligible"] > 0]
     curve = (
-        observed.groupby(keys + ["age"], sort=True)
+        observed.groupby([*keys, "age"], sort=True)
         .agg(cohorts=("eligible", "size"), eligible=("eligible", "sum"), retained=("retained_all", "sum"))
         .reset_index()
     )
@@ -158,7 +160,7 @@ class RetentionMatrix(ResultBase):
     def matrix(
         self, value: Literal["share", "retained", "eligible"] = "share", segment: str | None = None
     ) -> pd.DataFrame:
-        """The matrix of one value, for one segment (default: all segments as in ``table``).
+        """Return the matrix of one value, for one segment (default: all segments as in ``table``).
 
         Parameters
         ----------
@@ -191,7 +193,7 @@ class RetentionMatrix(ResultBase):
         return wide
 
     def overall(self) -> RetentionMatrix:
-        """The same matrix for all customers together (segments summed; counts are additive)."""
+        """Return the same matrix for all customers together (segments summed; counts are additive)."""
         if self.by is None:
             return self
         counts = (
@@ -215,9 +217,11 @@ class RetentionMatrix(ResultBase):
     # ----------------------------------------------------------------------------- statistics
 
     def compare(self, age: int | None = None, reference: str | None = None) -> RetentionComparison:
-        """Compare the segments' retention at one age (needs ``by``): chi-square test over all
-        segments, and each segment against ``reference`` (difference, relative difference,
-        z-test, Cochran–Mantel–Haenszel test within cohorts).
+        """Compare the segments' retention at one age (needs ``by``).
+
+        A chi-square test over all segments, and each segment against ``reference``
+        (difference, relative difference, z-test, Cochran–Mantel–Haenszel test within
+        cohorts).
 
         Parameters
         ----------
@@ -261,7 +265,7 @@ class RetentionMatrix(ResultBase):
             size_text = [
                 "n<" + f"{self.min_n}" if pd.isna(n) else f"n={int(n):,}" for n in sizes["customers"]
             ]
-            shares.index = [f"{c} ({s})" for c, s in zip(shares.index, size_text)]
+            shares.index = [f"{c} ({s})" for c, s in zip(shares.index, size_text, strict=True)]
             who = f" · {self.by} = {segment}" if segment is not None else ""
             fig = viz.heatmap(
                 shares,
@@ -285,7 +289,7 @@ class RetentionMatrix(ResultBase):
             labels={"age": f"{unit.capitalize()}s since acquisition", "share": "Customers retained"},
         )
         groups = curve.groupby("segment", sort=False) if color else [(None, curve)]
-        for trace, (_, part) in zip(fig.data, groups):
+        for trace, (_, part) in zip(fig.data, groups, strict=False):  # a trace per segment, in order
             trace.update(
                 error_y=dict(
                     type="data",
@@ -296,7 +300,8 @@ class RetentionMatrix(ResultBase):
                     width=0,
                 ),
                 customdata=np.stack([part["eligible"].to_numpy(), part["cohorts"].to_numpy()], axis=-1),
-                hovertemplate="%{y:.1%} of %{customdata[0]:,} customers (%{customdata[1]} cohorts)<extra>%{fullData.name}</extra>",
+                hovertemplate="%{y:.1%} of %{customdata[0]:,} customers (%{customdata[1]} "
+                "cohorts)<extra>%{fullData.name}</extra>",
             )
         fig.update_xaxes(dtick=1 if self.max_age <= 24 else None)
         return fig
@@ -317,7 +322,8 @@ class RetentionMatrix(ResultBase):
         span = first if first == last else f"{first} to {last}"
         plural = "s" if len(sizes) != 1 else ""
         out = [
-            f"{total:,} customers in {len(sizes)} {self.cohort_period}ly cohort{plural} ({span}); a customer counts "
+            f"{total:,} customers in {len(sizes)} {self.cohort_period}ly cohort{plural} ({span}); a "
+            "customer counts "
             f"as retained at age N when {_KIND_WORDS[self.kind]}."
         ]
         curve = overall.curve.set_index("age")
@@ -343,7 +349,8 @@ class RetentionMatrix(ResultBase):
             best = at_age.loc[at_age["share"].idxmax()]
             worst = at_age.loc[at_age["share"].idxmin()]
             out.append(
-                f"At {self.age_words(age)} the {best['cohort']} cohort kept the most customers ({best['share']:.1%}), "
+                f"At {self.age_words(age)} the {best['cohort']} cohort kept the most customers "
+                f"({best['share']:.1%}), "
                 f"the {worst['cohort']} cohort the fewest ({worst['share']:.1%})."
             )
         if self.by is not None and len(self.segments) > 1 and age > 0:
@@ -380,7 +387,8 @@ def _assemble(
     sizes = sizes.assign(
         customers=sizes["customers"].astype("Int64").mask(sizes["customers"] < min_n)
     ).reset_index(drop=True)
-    columns = keys + [
+    columns = [
+        *keys,
         "cohort",
         "cohort_start",
         "age",

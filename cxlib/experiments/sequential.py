@@ -292,7 +292,7 @@ def effect_over_time(
     missing: Literal["raise", "zero"] = "raise",
     adjust: Literal["holm", "bh"] | None = "holm",
 ) -> SequentialResult:
-    """The effect after each exposure day, with always-valid confidence sequences.
+    """Estimate the effect after each exposure day, with always-valid confidence sequences.
 
     Each look uses every unit exposed up to that day (outcomes as recorded in the table),
     so the analysis replays what a daily dashboard would have shown — with intervals that

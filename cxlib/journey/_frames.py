@@ -12,12 +12,11 @@ from typing import Any
 
 import duckdb
 import narwhals.stable.v2 as nw
-import numpy as np
 import pandas as pd
 
 from cxlib.engine import require_columns, to_narwhals
-from cxlib.intervals import wilson_interval
 from cxlib.errors import DataError
+from cxlib.intervals import wilson_interval
 
 __all__ = [
     "MISSING",
@@ -37,7 +36,7 @@ __all__ = [
     "wilson_interval",
 ]
 
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 #: Joins several segment columns into one key on the engine (split again in pandas).
 SEGMENT_SEP = "\x1f"
 #: Label of a missing segment value.
@@ -101,7 +100,7 @@ def unit_keys(count: str) -> list[str]:
 
 
 def check_events(events: Any, columns: Iterable[str], *, purpose: str, table: str = "events") -> None:
-    """Required columns present and ``ts`` a time-zone-aware timestamp, else :class:`DataError`."""
+    """Check required columns present and ``ts`` a time-zone-aware timestamp, else :class:`DataError`."""
     columns = list(dict.fromkeys(columns))
     require_columns(events, columns, table, purpose=purpose)
     schema = lazy(events).collect_schema()
@@ -118,7 +117,7 @@ def check_events(events: Any, columns: Iterable[str], *, purpose: str, table: st
 
 
 def as_duration(value: Any, name: str, *, allow_none: bool = True) -> pd.Timedelta | None:
-    """A non-negative duration option: ``"7D"``, ``"30min"``, a timedelta or ``None``."""
+    """Parse a non-negative duration option: ``"7D"``, ``"30min"``, a timedelta or ``None``."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if allow_none:
             return None
@@ -133,7 +132,7 @@ def as_duration(value: Any, name: str, *, allow_none: bool = True) -> pd.Timedel
 
 
 def duration_micros(delta: pd.Timedelta | None) -> int | None:
-    """A duration in whole microseconds (``None`` stays ``None``)."""
+    """Convert a duration to whole microseconds (``None`` stays ``None``)."""
     return None if delta is None else int(delta // pd.Timedelta(microseconds=1))
 
 

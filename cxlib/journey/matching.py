@@ -19,7 +19,7 @@ __all__ = ["event_base", "match_steps"]
 
 
 def event_base(events: Any, keys: list[str], by: list[str]) -> nw.LazyFrame[Any]:
-    """Unit keys, ``event``, ``_t`` (µs) and, with ``by``, the segment key ``_seg``."""
+    """Select unit keys, ``event``, ``_t`` (µs) and, with ``by``, the segment key ``_seg``."""
     frame = lazy(events)
     if "session_id" in keys:
         frame = frame.filter(~nw.col("session_id").is_null())
@@ -102,7 +102,13 @@ def _carried(state: nw.LazyFrame[Any], keys: list[str]) -> list[nw.Expr]:
     return [nw.col(c).min() for c in state.collect_schema().names() if c not in keys]
 
 
-def _strict_by_time(base, anchor, sets, keys, window_us):  # type: ignore[no-untyped-def]
+def _strict_by_time(
+    base: nw.LazyFrame[Any],
+    anchor: nw.LazyFrame[Any],
+    sets: list[tuple[str, ...]],
+    keys: list[str],
+    window_us: int | None,
+) -> nw.LazyFrame[Any]:
     """Strict order when no event can fill two steps: a later step only needs ``ts >=``."""
     state = anchor.with_columns(_s1=nw.col("_t1"))
     for k in range(2, len(sets) + 1):
@@ -113,7 +119,13 @@ def _strict_by_time(base, anchor, sets, keys, window_us):  # type: ignore[no-unt
     return _finish(state, len(sets))
 
 
-def _strict_by_position(base, anchor, sets, keys, window_us):  # type: ignore[no-untyped-def]
+def _strict_by_position(
+    base: nw.LazyFrame[Any],
+    anchor: nw.LazyFrame[Any],
+    sets: list[tuple[str, ...]],
+    keys: list[str],
+    window_us: int | None,
+) -> nw.LazyFrame[Any]:
     """Strict order with repeated/overlapping steps: events are numbered in the tie order."""
     names = sorted(set().union(*sets))
     numbered = (
@@ -137,7 +149,9 @@ def _strict_by_position(base, anchor, sets, keys, window_us):  # type: ignore[no
     return _finish(state, len(sets))
 
 
-def _direct(base, sets, keys, window_us):  # type: ignore[no-untyped-def]
+def _direct(
+    base: nw.LazyFrame[Any], sets: list[tuple[str, ...]], keys: list[str], window_us: int | None
+) -> nw.LazyFrame[Any]:
     """Exact order: the k-th step is the (k−1)-th successor of the anchoring event."""
     n = len(sets)
     order_by = ["_t", "_rank", "event"]
@@ -167,7 +181,13 @@ def _direct(base, sets, keys, window_us):  # type: ignore[no-untyped-def]
     return _finish(state, n)
 
 
-def _any_order(base, anchor, sets, keys, window_us):  # type: ignore[no-untyped-def]
+def _any_order(
+    base: nw.LazyFrame[Any],
+    anchor: nw.LazyFrame[Any],
+    sets: list[tuple[str, ...]],
+    keys: list[str],
+    window_us: int | None,
+) -> nw.LazyFrame[Any]:
     """Any order after the anchor: step k's time is the m-th occurrence of its event set."""
     distinct: list[tuple[str, ...]] = []
     for step in sets:
@@ -193,7 +213,7 @@ def _any_order(base, anchor, sets, keys, window_us):  # type: ignore[no-untyped-
     if max(need) > 1:
         rows = rows.with_columns(_r=nw.col("_t").rank("ordinal").over(*keys, "_set"))
     occurrences = []
-    for j, (sid, m) in enumerate(zip(set_id, need), start=1):
+    for j, (sid, m) in enumerate(zip(set_id, need, strict=True), start=1):
         hit = nw.col("_set") == sid
         if max(need) > 1:
             hit = hit & (nw.col("_r") == m)

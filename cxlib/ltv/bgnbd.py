@@ -223,7 +223,7 @@ def fit_bgnbd(
     )
     return BGNBDModel._from_mle(
         res,
-        n=int(round(data.n)),
+        n=round(data.n),
         unit=model_unit(summary, unit),
         T_max=float(T.max()),
         frequency_max=int(weighted_quantile(x, w, 0.99)),

@@ -35,7 +35,7 @@ from cxlib.ltv.summary import UNIT_DAYS
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
 
-__all__ = ["CLVResult", "DAYS_PER_MONTH", "clv", "discounted_purchases"]
+__all__ = ["DAYS_PER_MONTH", "CLVResult", "clv", "discounted_purchases"]
 
 #: Days in the average month; months of CLV horizons are this long.
 DAYS_PER_MONTH = 365.25 / 12
@@ -232,7 +232,8 @@ class CLVResult(ResultBase):
                 width=np.diff(edges) * 0.95,
                 marker=dict(color=viz.PALETTE[0]),
                 customdata=np.column_stack([edges[:-1], edges[1:]]),
-                hovertemplate="CLV %{customdata[0]:,.0f} to %{customdata[1]:,.0f}: %{y:,} customers<extra></extra>",
+                hovertemplate="CLV %{customdata[0]:,.0f} to %{customdata[1]:,.0f}: %{y:,} "
+                "customers<extra></extra>",
             )
         )
         fig.update_layout(
@@ -269,7 +270,7 @@ class CLVResult(ResultBase):
         return fig
 
     def summary(self) -> list[str]:
-        """A few sentences with the numbers."""
+        """Describe the result in a few sentences with the numbers."""
         t = self.table
         if t.empty:
             return ["No customers to value."]

@@ -158,7 +158,7 @@ class GammaGammaModel(FittedModel):
         )
 
     def summary(self) -> list[str]:
-        """The fitted parameters in words."""
+        """Describe the fitted parameters in words."""
         out = [
             f"Gamma-Gamma fitted on {self.n:,} returning customers: {self._param_text()}; "
             f"population mean spend per purchase {self.mean_value:,.2f}.",
@@ -257,7 +257,7 @@ def fit_gamma_gamma(
     )
     corr = _weighted_corr(x, m, w)
     model = GammaGammaModel._from_mle(
-        res, n=int(round(data.n)), unit=model_unit(summary, unit), frequency_value_correlation=corr
+        res, n=round(data.n), unit=model_unit(summary, unit), frequency_value_correlation=corr
     )
     if model.params["q"] <= 1:
         warnings.warn(

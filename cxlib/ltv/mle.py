@@ -40,7 +40,7 @@ class FitWarning(RuntimeWarning):
 
 
 def summary_frame(summary: Any) -> Any:
-    """The table inside an :class:`~cxlib.ltv.summary.RFMSummary` (or the frame itself)."""
+    """Return the table inside an :class:`~cxlib.ltv.summary.RFMSummary` (or the frame itself)."""
     return getattr(summary, "table", summary)
 
 
@@ -114,9 +114,11 @@ def collapse(
 
 
 def check_rfm(rows: pd.DataFrame) -> None:
-    """Raise :class:`DataError` when collapsed (frequency, recency, T) rows break the model's
-    assumptions: negative or fractional frequency, negative recency, recency after T, or a
-    recency without repeat purchases."""
+    """Raise :class:`DataError` when collapsed (frequency, recency, T) rows break the model.
+
+    Its assumptions: no negative or fractional frequency, negative recency, recency after T,
+    or a recency without repeat purchases.
+    """
     if rows.empty:
         raise DataError("has no customers", table="rfm_summary", rule="empty")
     x, tx, T, w = (rows[c].to_numpy() for c in ("frequency", "recency", "T", "weight"))
@@ -264,7 +266,9 @@ def maximize(
     at_bound = np.abs(z) > LOG_BOUND - 1e-6
     if at_bound.any():
         problems.append(
-            "parameter(s) " + ", ".join(k for k, b in zip(names, at_bound) if b) + " ran to a bound"
+            "parameter(s) "
+            + ", ".join(k for k, b in zip(names, at_bound, strict=True) if b)
+            + " ran to a bound"
         )
     if not np.isfinite(value):
         problems.append("the log-likelihood is not finite at the estimate")
@@ -311,21 +315,21 @@ def subsample(n_rows: int, limit: int = 20_000) -> slice | None:
 
 
 def start_rate(frequency: np.ndarray, T: np.ndarray, weight: np.ndarray) -> float:
-    """A starting value for a rate scale parameter: total age / total repeat purchases."""
+    """Guess a starting value for a rate scale parameter: total age / total repeat purchases."""
     purchases = dot(weight, frequency)
     exposure = dot(weight, T)
     return max(exposure / max(purchases, 1.0), 1e-3)
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
-    """The ``q`` quantile of ``values`` repeated ``weights`` times (lower value at ties)."""
+    """Return the ``q`` quantile of ``values`` repeated ``weights`` times (lower value at ties)."""
     order = np.argsort(values, kind="stable")
     cum = np.cumsum(weights[order])
     return float(values[order][np.searchsorted(cum, q * cum[-1])])
 
 
 def model_unit(summary: Any, unit: str | None) -> str:
-    """The time unit of a fit: given, else the RFMSummary's, else weeks."""
+    """Return the time unit of a fit: given, else the RFMSummary's, else weeks."""
     chosen = unit or getattr(summary, "unit", None) or "W"
     if chosen not in UNIT_DAYS:
         raise ValueError(f"unit must be 'W' (weeks) or 'D' (days), got {chosen!r}")

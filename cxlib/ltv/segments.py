@@ -31,7 +31,7 @@ from cxlib.ltv.summary import UNIT_DAYS
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
 
-__all__ = ["RFMSegments", "SEGMENT_ORDER", "rfm_scores", "rfm_segments"]
+__all__ = ["SEGMENT_ORDER", "RFMSegments", "rfm_scores", "rfm_segments"]
 
 #: Segments from most to least engaged.
 SEGMENT_ORDER: tuple[str, ...] = (
@@ -164,7 +164,7 @@ class RFMSegments(ResultBase):
         )
 
     def summary(self) -> list[str]:
-        """The largest and the most valuable segments, in words."""
+        """Describe the largest and the most valuable segments, in words."""
         t = self.table[~self.table["suppressed"]]
         if t.empty:
             return ["Every segment is below the minimum size, so none is shown."]
@@ -180,7 +180,7 @@ class RFMSegments(ResultBase):
 
 
 def rfm_segments(summary: Any, *, clv: Any = None, min_n: int = 10) -> RFMSegments:
-    """Customers and their value by RFM segment.
+    """Segment customers by RFM, with their value.
 
     Parameters
     ----------

@@ -44,7 +44,7 @@ from cxlib.errors import DataError
 from cxlib.result import Display, ResultBase
 from cxlib.timestamps import with_epoch_day
 
-__all__ = ["RFMSummary", "UNIT_DAYS", "daily_repeat_purchases", "epoch_days", "rfm_summary", "to_epoch_day"]
+__all__ = ["UNIT_DAYS", "RFMSummary", "daily_repeat_purchases", "epoch_days", "rfm_summary", "to_epoch_day"]
 
 #: Length of one time unit in days.
 UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0}
@@ -181,7 +181,7 @@ class RFMSummary(ResultBase):
         return UNIT_NAMES[self.unit]
 
     def figure(self, max_frequency: int = 10) -> go.Figure:
-        """Customers by number of repeat purchases in the calibration period."""
+        """Chart customers by number of repeat purchases in the calibration period."""
         freq = self.table["frequency"].clip(upper=max_frequency)
         counts = freq.value_counts().reindex(range(max_frequency + 1), fill_value=0)
         labels = [str(k) for k in range(max_frequency)] + [f"{max_frequency}+"]
@@ -196,7 +196,7 @@ class RFMSummary(ResultBase):
         return fig.update_xaxes(type="category")
 
     def summary(self) -> list[str]:
-        """A few sentences with the numbers."""
+        """Describe the summary in a few sentences with the numbers."""
         t = self.table
         n = len(t)
         if n == 0:

@@ -238,7 +238,7 @@ class CumulativeRepeats(ResultBase):
         return fig
 
     def summary(self) -> list[str]:
-        """The gap at the end, in words."""
+        """Describe the gap at the end, in words."""
         last = self.table.iloc[-1]
         gap = last["expected"] / last["actual"] - 1 if last["actual"] else float("nan")
         return [

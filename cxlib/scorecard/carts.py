@@ -25,7 +25,7 @@ __all__ = ["cart_cells", "cart_unit"]
 
 
 def cart_unit(events: Any) -> str:
-    """What a cart is counted as for this events table: ``"sessions"`` or ``"customer-days"``."""
+    """Say what a cart is counted as for this events table: ``"sessions"`` or ``"customer-days"``."""
     return "sessions" if "session_id" in as_lazy(events).collect_schema().names() else "customer-days"
 
 

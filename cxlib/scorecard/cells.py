@@ -20,7 +20,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
-from cxlib.engine import backend, to_narwhals, to_pandas
+from cxlib.engine import to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.timestamps import epoch_day
 
@@ -243,7 +243,7 @@ def long_cells(
     totals: bool = False,
     extra: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """The long cell table of :func:`aggregate_cells` from its wide query result.
+    """Build the long cell table of :func:`aggregate_cells` from its wide query result.
 
     Parameters
     ----------

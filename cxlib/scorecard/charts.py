@@ -32,7 +32,7 @@ TOO_FEW = "too few answers"
 
 
 def format_value(metric: Metric, value: float, *, signed: bool = False, currency: str = "") -> str:
-    """A metric value for sentences and tables (NPS whole points, shares as %, money 2 dp)."""
+    """Format a metric value for sentences and tables (NPS whole points, shares as %, money 2 dp)."""
     if value is None or not np.isfinite(value):
         return "—"
     sign = "+" if signed and value > 0 else ""
@@ -157,6 +157,7 @@ def trend_figure(
                 part["difference"],
                 part["p_value"],
                 part["change"],
+                strict=True,
             )
         ]
         hidden = bool(part["suppressed"].all())
@@ -240,7 +241,12 @@ def interval_dots(
         if np.isfinite(v)
         else f"{s}: {TOO_FEW}"
         for s, v, lo, hi, n in zip(
-            data[label_column], data["value"], data["ci_low"], data["ci_high"], data["n"].fillna(0)
+            data[label_column],
+            data["value"],
+            data["ci_low"],
+            data["ci_high"],
+            data["n"].fillna(0),
+            strict=True,
         )
     ]
     fig = go.Figure(

@@ -32,7 +32,7 @@ import pandas as pd
 
 from cxlib.data.engine_sql import materialize
 from cxlib.engine import require_columns
-from cxlib.scorecard.cells import ALL, P, Period, aggregate_cells, as_lazy, period_index
+from cxlib.scorecard.cells import ALL, Measure, P, Period, aggregate_cells, as_lazy, period_index
 from cxlib.scorecard.commerce_duckdb import commerce_cells_duckdb
 from cxlib.scorecard.segments import attach_segments
 
@@ -40,7 +40,11 @@ __all__ = ["ORDER_COLUMNS", "commerce_cells"]
 
 #: Columns every order metric needs.
 ORDER_COLUMNS = ("order_id", "customer_id", "ts", "revenue")
-_CUSTOMER_MEASURES = {"purchase_frequency": "__k", "revenue_per_customer": "__rev", "repeat_rate": "__rep"}
+_CUSTOMER_MEASURES: dict[str, Measure] = {
+    "purchase_frequency": "__k",
+    "revenue_per_customer": "__rev",
+    "repeat_rate": "__rep",
+}
 
 
 def _customer_periods(
@@ -135,7 +139,7 @@ def commerce_cells(
     if by:
         sums = [nw.col(c).sum() for m in order_metrics for c in (f"__{m}_n", f"__{m}_sum")]
         per_customer = materialize(per_segment.group_by("customer_id", P).agg(nw.col("__k").sum(), *sums))
-    measures = {**_order_measures(order_metrics), **_CUSTOMER_MEASURES}
+    measures: dict[str, Measure] = {**_order_measures(order_metrics), **_CUSTOMER_MEASURES}
     parts = [aggregate_cells(_customer_measures(per_segment), by, measures, totals=False)]
     if totals and by:
         parts.append(

@@ -96,7 +96,7 @@ class Consistency(ResultBase):
         )
 
     def formatted(self) -> pd.DataFrame:
-        """A report view of :attr:`table`: text cells in each metric's own format.
+        """Format a report view of :attr:`table`: text cells in each metric's own format.
 
         Returns
         -------
@@ -236,7 +236,7 @@ def consistency(
                 "best_value": np.nan if best is None else best["value"],
                 "worst_segment": None if worst is None else worst["segment"],
                 "worst_value": np.nan if worst is None else worst["value"],
-                "gap": np.nan if best is None else abs(best["value"] - worst["value"]),
+                "gap": np.nan if best is None or worst is None else abs(best["value"] - worst["value"]),
                 "test": test.test,
                 "statistic": test.statistic,
                 "df": test.df,
