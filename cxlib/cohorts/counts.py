@@ -3,7 +3,7 @@
 One query per matrix: the backend returns distinct customers per segment, cohort and age (or,
 for "return on or after", customers by the oldest age they reached); pandas then builds the
 complete cohort × age grid, with 0 where nobody came back and eligible = 0 where nobody can be
-observed yet. The DuckDB fast path (:mod:`cxlib.cohorts.duckdb_fast`) replaces the query for
+observed yet. The DuckDB fast path (:mod:`cxlib._duckdb.cohorts`) replaces the query for
 calendar "return on" matrices and gives the same counts.
 """
 
@@ -13,8 +13,8 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from cxlib._duckdb import cohorts as cohorts_sql
 from cxlib.cohorts.activity import AGE, COHORT, COMPLETE, CUSTOMER, SEGMENT, TS, Activity
-from cxlib.cohorts.duckdb_fast import on_cells_duckdb
 from cxlib.engine import to_pandas
 from cxlib.errors import DataError
 
@@ -101,7 +101,7 @@ def count_retention(activity: Activity, kind: str) -> tuple[pd.DataFrame, pd.Dat
             .rename(columns={"customers": "retained"})
         )
         return acquired, retained
-    fast = on_cells_duckdb(activity) if kind == "on" else None
+    fast = cohorts_sql.on_cells_duckdb(activity) if kind == "on" else None
     if fast is not None:
         cells = fast
     elif per_customer:

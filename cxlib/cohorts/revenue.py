@@ -458,7 +458,7 @@ def revenue_retention(
     fast_path : bool, default True
         Use DuckDB where it is faster: a pandas frame is aggregated by DuckDB in-process,
         over its Arrow buffers without a copy (several times faster than pandas group-bys),
-        and DuckDB input uses the hand-written SQL of :mod:`cxlib.cohorts.duckdb_fast`
+        and DuckDB input uses the hand-written SQL of :mod:`cxlib._duckdb.cohorts`
         where it applies. ``False`` runs the portable Narwhals code on the input's own
         backend. Same numbers (tested); other backends always run natively.
 

@@ -7,7 +7,8 @@ cohort and age. This path hashes it once: per customer it keeps the first period
 cohort and age. It applies to DuckDB input (and pandas input with ``fast_path=True``), a
 UTC session, calendar ages with cohorts of the same period, and data spanning at most 128
 periods (ten years of months); otherwise the portable code runs. Both give identical
-counts (``tests/cohorts/test_cohorts_engines.py``).
+counts (``tests/_duckdb/test_duckdb_cohorts.py``; every backend:
+``tests/cohorts/test_cohorts_engines.py``).
 """
 
 from __future__ import annotations

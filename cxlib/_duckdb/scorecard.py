@@ -18,7 +18,7 @@ Periods come from ``epoch_us(ts)`` (as a plain UTC ``TIMESTAMP`` for months and 
 rather than ``year()``/``month()`` on a ``TIMESTAMPTZ``, which costs a time-zone lookup per
 row. It applies to DuckDB relations whose ``ts`` is UTC, with periods
 (week, month, quarter or none) spanning at most :data:`MAX_PERIODS`; otherwise the portable
-plan runs. Both give identical cells (``tests/scorecard/test_commerce_duckdb.py``).
+plan runs. Both give identical cells (``tests/_duckdb/test_duckdb_scorecard.py``).
 """
 
 from __future__ import annotations
