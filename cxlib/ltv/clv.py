@@ -29,7 +29,7 @@ from cxlib import viz
 from cxlib.engine import require_columns, to_pandas
 from cxlib.estimate import Estimate
 from cxlib.ltv.gamma_gamma import GammaGammaModel
-from cxlib.ltv.mle import summary_frame
+from cxlib.ltv.mle import rfm_frame
 from cxlib.ltv.models import TransactionModel
 from cxlib.ltv.summary import UNIT_DAYS
 from cxlib.privacy import suppress_small
@@ -349,7 +349,7 @@ def clv(
     unit = getattr(summary, "unit", transactions.unit)
     if unit != transactions.unit:
         raise ValueError(f"the summary is in unit {unit!r} but the purchase model in {transactions.unit!r}")
-    frame = summary_frame(summary)
+    frame = rfm_frame(summary)
     require_columns(
         frame, ["customer_id", "frequency", "recency", "T", "monetary_value"], "rfm_summary", purpose="CLV"
     )

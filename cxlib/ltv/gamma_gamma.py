@@ -27,7 +27,7 @@ from scipy import special
 from cxlib import viz
 from cxlib.engine import require_columns, to_pandas
 from cxlib.errors import DataError
-from cxlib.ltv.mle import FitWarning, as_array, collapse, dot, maximize, model_unit, subsample, summary_frame
+from cxlib.ltv.mle import FitWarning, as_array, collapse, dot, maximize, model_unit, rfm_frame, subsample
 from cxlib.ltv.models import FittedModel
 
 __all__ = ["GammaGammaModel", "fit_gamma_gamma", "gamma_gamma_loglik"]
@@ -119,7 +119,7 @@ class GammaGammaModel(FittedModel):
             ``customer_id`` (str), ``frequency`` (int64), ``monetary_value``,
             ``expected_value`` (float64), in the summary's row order.
         """
-        frame = summary_frame(summary)
+        frame = rfm_frame(summary)
         require_columns(
             frame,
             ["customer_id", "frequency", "monetary_value"],

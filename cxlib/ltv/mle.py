@@ -27,7 +27,7 @@ from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.ltv.summary import UNIT_DAYS
 
-__all__ = ["FitWarning", "MLEResult", "check_rfm", "collapse", "maximize", "summary_frame"]
+__all__ = ["FitWarning", "MLEResult", "check_rfm", "collapse", "maximize", "rfm_frame"]
 
 #: Bounds of the log parameters (e^±30 covers any sensible time unit and scale).
 LOG_BOUND = 30.0
@@ -39,7 +39,7 @@ class FitWarning(RuntimeWarning):
     """A model fit did not converge, hit a parameter bound, or has no usable standard errors."""
 
 
-def summary_frame(summary: Any) -> Any:
+def rfm_frame(summary: Any) -> Any:
     """Return the table inside an :class:`~cxlib.ltv.summary.RFMSummary` (or the frame itself)."""
     return getattr(summary, "table", summary)
 
@@ -74,7 +74,7 @@ def collapse(
         ``columns`` plus ``weight`` (float64), sorted by ``columns``; rows of zero weight
         are dropped.
     """
-    frame = summary_frame(summary)
+    frame = rfm_frame(summary)
     need = list(columns) + ([weights] if weights else [])
     require_columns(frame, need, "rfm_summary", purpose=purpose)
     nw_frame = to_narwhals(frame)

@@ -20,7 +20,7 @@ from scipy import stats
 from cxlib import viz
 from cxlib.engine import require_columns, to_pandas
 from cxlib.estimate import Estimate
-from cxlib.ltv.mle import MLEResult, as_array, summary_frame
+from cxlib.ltv.mle import MLEResult, as_array, rfm_frame
 from cxlib.ltv.summary import UNIT_NAMES
 from cxlib.result import Display, ResultBase
 
@@ -182,7 +182,7 @@ class TransactionModel(FittedModel, ABC):
             ``customer_id``, ``frequency`` (int64), ``recency``, ``T``,
             ``expected_purchases``, ``p_alive`` (float64); in the summary's row order.
         """
-        frame = summary_frame(summary)
+        frame = rfm_frame(summary)
         require_columns(
             frame,
             ["customer_id", "frequency", "recency", "T"],
