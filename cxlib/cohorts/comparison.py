@@ -5,8 +5,10 @@ so segments are compared as independent proportions pooled over cohorts:
 
 * all segments together: Pearson's chi-square test of homogeneity on the k × 2 table;
 * each segment against a reference: the difference of shares with a Wald interval, the
-  relative difference (risk ratio − 1) with Katz's log interval, the two-proportion z-test,
-  and the Cochran–Mantel–Haenszel test stratified by cohort, which compares like with like
+  relative difference (risk ratio − 1) with Katz's log interval, the two-proportion z-test
+  with the same (unpooled) standard error as the interval — the two-group core
+  :mod:`cxlib.two_groups` that the scorecard and the experiments use — and the
+  Cochran–Mantel–Haenszel test stratified by cohort, which compares like with like
   when segments were acquired at different times.
 
 References: Agresti, *Categorical Data Analysis* (3rd ed., 2013), §3.1 (difference of
@@ -27,6 +29,7 @@ from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.proportion import proportion_confint
 
 from cxlib.result import Display, ResultBase
+from cxlib.two_groups import difference, group_moments
 
 if TYPE_CHECKING:
     from cxlib.cohorts.retention import RetentionMatrix
@@ -62,7 +65,7 @@ class RetentionComparison(ResultBase):
         at the age), ``retained``, ``share``, ``ci_low``, ``ci_high`` (Wilson), ``diff``
         (share − reference share), ``diff_ci_low``, ``diff_ci_high`` (Wald), ``relative``
         (share / reference share − 1), ``relative_ci_low``, ``relative_ci_high`` (Katz log
-        interval), ``p_value`` (two-proportion z-test), ``p_value_cmh``
+        interval), ``p_value`` (two-proportion z-test, unpooled), ``p_value_cmh``
         (Cochran–Mantel–Haenszel, stratified by cohort). Reference row: NaN differences.
     age : int
     reference : str
@@ -229,13 +232,11 @@ def compare_segments(
     z = stats.norm.ppf(1 - result.alpha / 2)
     low, high = proportion_confint(k, n, alpha=result.alpha, method="wilson")
     n_r, k_r, p_r = n[0], k[0], p[0]
-    diff = p - p_r
-    se_diff = np.sqrt(p * (1 - p) / n + p_r * (1 - p_r) / n_r)
-    pooled_p = (k + k_r) / (n + n_r)
-    se_null = np.sqrt(pooled_p * (1 - pooled_p) * (1 / n + 1 / n_r))
+    # The two-group core shared with the scorecard and the experiments: Wald interval and z test.
+    share, var_share = group_moments("proportion", n, k, k)
+    versus = difference("proportion", n_r, share[0], var_share[0], n, share, var_share, alpha=result.alpha)
+    diff = versus["estimate"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        z_stat = np.where(se_null > 0, diff / se_null, np.nan)
-        p_value = np.where(se_null > 0, 2 * stats.norm.sf(np.abs(z_stat)), np.nan)
         ratio = p / p_r
         se_log = np.sqrt(1 / k - 1 / n + 1 / k_r - 1 / n_r)
         rel_low = np.where((k > 0) & (k_r > 0), ratio * np.exp(-z * se_log) - 1, np.nan)
@@ -265,12 +266,12 @@ def compare_segments(
             "ci_low": np.asarray(low, dtype="float64"),
             "ci_high": np.asarray(high, dtype="float64"),
             "diff": diff,
-            "diff_ci_low": diff - z * se_diff,
-            "diff_ci_high": diff + z * se_diff,
+            "diff_ci_low": versus["ci_low"],
+            "diff_ci_high": versus["ci_high"],
             "relative": ratio - 1,
             "relative_ci_low": rel_low,
             "relative_ci_high": rel_high,
-            "p_value": p_value,
+            "p_value": versus["p_value"],
             "p_value_cmh": cmh,
         }
     )
