@@ -27,7 +27,19 @@ MAX_PERIODS = 128
 
 
 def period_sql(column: str, period: str) -> str:
-    """Write the SQL twin of :func:`cxlib.cohorts.periods.period_index` (UTC instants)."""
+    """Write the SQL twin of :func:`cxlib.cohorts.periods.period_index` (UTC instants).
+
+    Parameters
+    ----------
+    column : str
+        Timestamp column (``TIMESTAMPTZ`` in a UTC session).
+    period : {"day", "week", "month", "quarter"}
+
+    Returns
+    -------
+    str
+        A DuckDB expression of the period number since :data:`cxlib.cohorts.periods.ORIGIN`.
+    """
     ts = quote(column)
     if period in ("day", "week"):
         return sql_floor_div(f"{sql_epoch_day(ts)} - ({ORIGIN_DAY})", 1 if period == "day" else 7)
@@ -38,7 +50,14 @@ def period_sql(column: str, period: str) -> str:
 def on_cells_duckdb(activity: Activity) -> pd.DataFrame | None:
     """Count distinct customers per segment, cohort and calendar age.
 
-    ``None`` when the fast path does not apply.
+    ``None`` when the fast path does not apply: not DuckDB (or ``fast_path=False``), ages
+    in rolling windows or cohorts of another period, a session not in UTC, or more than
+    :data:`MAX_PERIODS` periods.
+
+    Parameters
+    ----------
+    activity : Activity
+        The prepared table (:func:`cxlib.cohorts.activity.prepare_activity`).
 
     Returns
     -------

@@ -33,6 +33,22 @@ def rfm_per_customer_duckdb(
     orders to customer × day (with the earliest ``(ts, segment)`` of the day), then to
     customers, with the holdout as filtered aggregates. A day whose revenues are all missing is
     worth 0, as in the portable plan (Narwhals sums skip missing values). Tested equal to it.
+
+    Parameters
+    ----------
+    days : narwhals.LazyFrame
+        Orders with ``customer_id``, ``ts`` (UTC), ``revenue``, ``day`` (epoch day) and the
+        ``by`` columns (:func:`cxlib.ltv.summary.rfm_summary` prepares them).
+    cal_day, obs_day : int
+        Last epoch day of the calibration and of the observation period.
+    holdout : bool
+        Add ``frequency_holdout`` and ``value_holdout`` (days after ``cal_day``).
+    by_cols : list of str
+        Segment columns: each customer's value on the first order.
+
+    Returns
+    -------
+    pandas.DataFrame or None
     """
     if backend(days) != "duckdb":
         return None

@@ -52,6 +52,22 @@ def period_query(select: str, period: Period, ts: str = "ts", source: str = "cx_
 
     Equal to :func:`cxlib.scorecard.cells.period_index` in UTC (weeks start on Mondays:
     1970-01-01 was a Thursday).
+
+    Parameters
+    ----------
+    select : str
+        SQL select list.
+    period : {"week", "month", "quarter"} or None
+        ``None``: every row in period 0.
+    ts : str, default "ts"
+        Timestamp column.
+    source : str, default "cx_orders"
+        Relation name in the query.
+
+    Returns
+    -------
+    str
+        The query.
     """
     if period is None:
         return f"SELECT {select}, 0 AS p FROM {source}"
@@ -110,6 +126,11 @@ def commerce_cells_duckdb(
         optional ``returned`` and ``delivery_days``.
     by, period, totals
         As in :func:`~cxlib.scorecard.commerce.commerce_cells`.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The cells of :func:`~cxlib.scorecard.commerce.commerce_cells`, or ``None``.
     """
     frame = as_lazy(orders)
     if not _applies(frame, period):

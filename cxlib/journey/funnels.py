@@ -321,7 +321,17 @@ def funnel(
 
 
 def parse_steps(text: str) -> list[str | list[str]]:
-    """Funnel steps from text: steps separated by commas, alternatives by ``|``.
+    """Parse funnel steps from text: steps separated by commas, alternatives by ``|``.
+
+    Parameters
+    ----------
+    text : str
+        E.g. a notebook parameter.
+
+    Returns
+    -------
+    list
+        One entry per step: an event name, or a list of alternative event names.
 
     Examples
     --------
