@@ -223,18 +223,22 @@ class Scorecard(ResultBase):
         out["Verdict"] = rows["change"].to_numpy()
         return out.reset_index(drop=True)
 
-    def figure(self, metric: str = "nps") -> go.Figure:
+    def figure(self, metric: str | None = None) -> go.Figure:
         """Trend of ``metric`` per segment with intervals; significant changes flagged.
 
         Parameters
         ----------
-        metric : str, default "nps"
+        metric : str, optional
             A metric of the table (``nps``, ``csat``, ``ces``, ``retention_rate``, ...).
+            Default: ``nps`` when the table has it, else its first metric.
 
         Returns
         -------
         plotly.graph_objects.Figure
         """
+        if metric is None:
+            present = list(dict.fromkeys(self.table["metric"]))
+            metric = "nps" if "nps" in present or not present else str(present[0])
         if metric not in set(self.table["metric"]):
             raise DataError(
                 f"the scorecard has no metric {metric!r}; it has "

@@ -75,8 +75,21 @@ class Consistency(ResultBase):
     metrics: Mapping[str, Metric]
     alpha: float = 0.05
 
-    def figure(self, metric: str = "nps") -> go.Figure:
-        """Each segment's value of ``metric`` with its interval; dashed line: all segments."""
+    def figure(self, metric: str | None = None) -> go.Figure:
+        """Each segment's value of ``metric`` with its interval; dashed line: all segments.
+
+        Parameters
+        ----------
+        metric : str, optional
+            Default: ``nps`` when it was compared, else the first metric of the table.
+
+        Returns
+        -------
+        plotly.graph_objects.Figure
+        """
+        if metric is None:
+            present = list(dict.fromkeys(self.table["metric"]))
+            metric = "nps" if "nps" in present or not present else str(present[0])
         rows = self.cells[self.cells["metric"] == metric]
         if rows.empty:
             raise DataError(f"no segments to compare for metric {metric!r}", rule="unknown_metric")
