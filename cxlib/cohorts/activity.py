@@ -145,7 +145,17 @@ class Activity:
 
 
 def table_name(frame: nw.LazyFrame[Any] | nw.DataFrame[Any], default: str = "orders") -> str:
-    """Contract name of an activity table, guessed from its columns (for error messages)."""
+    """Contract name of an activity table, guessed from its columns (for error messages).
+
+    Parameters
+    ----------
+    frame : narwhals frame
+    default : str, default "orders"
+
+    Returns
+    -------
+    str
+    """
     names = set(frame.collect_schema().names())
     if "order_id" in names:
         return "orders"
@@ -335,13 +345,33 @@ def prepare_activity(
 
 
 def segment_labels(values: pd.Series) -> pd.Series:
-    """Segment values as text labels; missing values become :data:`MISSING_SEGMENT`."""
+    """Segment values as text labels; missing values become :data:`MISSING_SEGMENT`.
+
+    Parameters
+    ----------
+    values : pandas.Series
+
+    Returns
+    -------
+    pandas.Series
+    """
     text = values.astype("object").where(values.notna(), MISSING_SEGMENT)
     return text.map(str).astype("object")
 
 
 def cohort_frame(index: Sequence[int], period: str) -> pd.DataFrame:
-    """``cohort`` labels and ``cohort_start`` timestamps of numbered cohort periods."""
+    """``cohort`` labels and ``cohort_start`` timestamps of numbered cohort periods.
+
+    Parameters
+    ----------
+    index : sequence of int
+        Cohort period numbers.
+    period : str
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     return pd.DataFrame(
         {
             "cohort_index": list(index),

@@ -41,14 +41,35 @@ CHANNEL_COLUMNS = frozenset({"channel", "acquisition_channel", "source", "utm_so
 
 
 def format_p(p: float) -> str:
-    """``p < 0.001`` or ``p = 0.034``."""
+    """``p < 0.001`` or ``p = 0.034``.
+
+    Parameters
+    ----------
+    p : float
+
+    Returns
+    -------
+    str
+    """
     if p is None or np.isnan(p):
         return "p not available"
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def segment_phrase(by: str, segment: str) -> str:
-    """Phrase a segment: ``customers acquired via marketplace`` or ``customers with country PL``."""
+    """Phrase a segment: ``customers acquired via marketplace`` or ``customers with country PL``.
+
+    Parameters
+    ----------
+    by : str
+        Segment column.
+    segment : str
+        Segment value.
+
+    Returns
+    -------
+    str
+    """
     if by in CHANNEL_COLUMNS:
         return f"customers acquired via {segment}"
     return f"customers with {by} {segment}"

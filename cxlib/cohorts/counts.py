@@ -63,6 +63,12 @@ def _labelled(frame: pd.DataFrame, activity: Activity) -> pd.DataFrame:
 def count_retention(activity: Activity, kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Aggregate on the backend (one query): who is retained and who is observable.
 
+    Parameters
+    ----------
+    activity : Activity
+    kind : str
+        Retention kind (``on``, ``on_or_after``, ``rolling``).
+
     Returns
     -------
     acquired : pandas.DataFrame
@@ -126,6 +132,19 @@ def cohort_counts(
 
     Cohorts run without gaps from the first to the last cohort with any observed customer;
     ages from 0 to the oldest observed age. ``eligible`` is 0 where nobody is observed.
+
+    Parameters
+    ----------
+    acquired, retained : pandas.DataFrame
+        From :func:`count_retention`.
+    kind : str
+        Retention kind.
+    table : str, optional
+        Table name for messages.
+
+    Returns
+    -------
+    pandas.DataFrame
     """
     if acquired.empty:
         raise DataError(

@@ -60,7 +60,18 @@ ORIGIN_DAY = (ORIGIN - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).days
 
 
 def check_period(period: str, name: str = "period") -> Period:
-    """Return ``period`` if it is one of :data:`PERIODS`, else raise ``ValueError``."""
+    """Return ``period`` if it is one of :data:`PERIODS`, else raise ``ValueError``.
+
+    Parameters
+    ----------
+    period : str
+    name : str, default "period"
+        Option name for messages.
+
+    Returns
+    -------
+    str
+    """
     known: dict[str, Period] = {"day": "day", "week": "week", "month": "month", "quarter": "quarter"}
     if period not in known:
         raise ValueError(f"{name} must be one of {', '.join(PERIODS)}; got {period!r}")
@@ -90,7 +101,17 @@ def period_index(ts: nw.Expr, period: str) -> nw.Expr:
 
 
 def period_index_of(value: Any, period: str) -> int:
-    """Python twin of :func:`period_index` for one timestamp (naive values are UTC)."""
+    """Python twin of :func:`period_index` for one timestamp (naive values are UTC).
+
+    Parameters
+    ----------
+    value : timestamp
+    period : str
+
+    Returns
+    -------
+    int
+    """
     check_period(period)
     ts = _utc(value)
     if period in ("day", "week"):
@@ -103,7 +124,17 @@ def period_index_of(value: Any, period: str) -> int:
 
 
 def period_starts(index: Sequence[int] | np.ndarray, period: str) -> pd.DatetimeIndex:
-    """First instant (UTC) of each numbered period."""
+    """First instant (UTC) of each numbered period.
+
+    Parameters
+    ----------
+    index : array-like of int
+    period : str
+
+    Returns
+    -------
+    pandas.DatetimeIndex
+    """
     check_period(period)
     idx = np.asarray(index, dtype="int64")
     if period in ("day", "week"):
@@ -119,6 +150,15 @@ def period_labels(index: Sequence[int] | np.ndarray, period: str) -> list[str]:
     """Readable label of each numbered period.
 
     ``2024-01-05`` (day), ``2024-W01`` (ISO week), ``2024-01`` (month), ``2024-Q1`` (quarter).
+
+    Parameters
+    ----------
+    index : array-like of int
+    period : str
+
+    Returns
+    -------
+    list of str
     """
     starts = period_starts(index, period)
     if period == "day":
@@ -132,7 +172,18 @@ def period_labels(index: Sequence[int] | np.ndarray, period: str) -> list[str]:
 
 
 def age_label(age: int, period: str, rolling: bool = False) -> str:
-    """Words for an age: ``month 3``; rolling: ``days 90–119``."""
+    """Words for an age: ``month 3``; rolling: ``days 90–119``.
+
+    Parameters
+    ----------
+    age : int
+    period : str
+    rolling : bool, default False
+
+    Returns
+    -------
+    str
+    """
     if not rolling:
         return f"{period} {age}"
     days = ROLLING_SECONDS[period] // DAY_SECONDS

@@ -52,6 +52,18 @@ def contrast_beyond_age_zero(fig: go.Figure, matrix: pd.DataFrame) -> go.Figure:
     """Scale a cohort heatmap's colours to the ages after acquisition.
 
     Age 0 is 100 % or 1 by definition and would wash out every other cell.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        The heatmap.
+    matrix : pandas.DataFrame
+        Its values (columns = ages).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The same figure.
     """
     later = matrix.loc[:, [c for c in matrix.columns if c != 0]].to_numpy(dtype="float64", na_value=np.nan)
     if later.size and not np.isnan(later).all():
@@ -60,7 +72,17 @@ def contrast_beyond_age_zero(fig: go.Figure, matrix: pd.DataFrame) -> go.Figure:
 
 
 def headline_age(period: str, max_age: int) -> int:
-    """Choose the age sentences quote first: month 3, week 4, day 7, quarter 2 (or the oldest)."""
+    """Choose the age sentences quote first: month 3, week 4, day 7, quarter 2 (or the oldest).
+
+    Parameters
+    ----------
+    period : str
+    max_age : int
+
+    Returns
+    -------
+    int
+    """
     return max(0, min(HEADLINE_AGES[period], max_age))
 
 
@@ -70,6 +92,20 @@ def weighted_curve(long: pd.DataFrame, keys: list[str], alpha: float, min_n: int
     share(N) = Σ_c retained(c, N) / Σ_c eligible(c, N) over cohorts c observed at age N: the
     average of the cohorts' shares weighted by their observed customers. The interval is
     Wilson's score interval for a binomial proportion (customers are independent).
+
+    Parameters
+    ----------
+    long : pandas.DataFrame
+        Cohort × age rows with ``eligible`` and ``retained_all``.
+    keys : list of str
+        Grouping keys besides age.
+    alpha : float
+    min_n : int
+        Ages with fewer eligible customers are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
     """
     observed = long[long["eligible"] > 0]
     curve = (

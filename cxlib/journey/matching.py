@@ -19,7 +19,20 @@ __all__ = ["event_base", "match_steps"]
 
 
 def event_base(events: Any, keys: list[str], by: list[str]) -> nw.LazyFrame[Any]:
-    """Select unit keys, ``event``, ``_t`` (µs) and, with ``by``, the segment key ``_seg``."""
+    """Select unit keys, ``event``, ``_t`` (µs) and, with ``by``, the segment key ``_seg``.
+
+    Parameters
+    ----------
+    events : frame
+    keys : list of str
+        Unit keys (:func:`~cxlib.journey._frames.unit_keys`).
+    by : list of str
+        Segment columns.
+
+    Returns
+    -------
+    narwhals.LazyFrame
+    """
     frame = lazy(events)
     if "session_id" in keys:
         frame = frame.filter(~nw.col("session_id").is_null())
@@ -41,6 +54,23 @@ def match_steps(
     """Per unit with a step-1 event: ``_t1`` and elapsed µs ``_d1.._dn`` (null = not reached).
 
     ``base`` comes from :func:`event_base`; the semantics are those of :func:`funnel`.
+
+    Parameters
+    ----------
+    base : narwhals.LazyFrame
+        From :func:`event_base`.
+    sets : list of tuple of str
+        Event names per step.
+    keys : list of str
+    order : {"strict", "direct", "any"}
+    window_us : int or None
+        Conversion window in microseconds.
+    with_segment : bool
+        Keep the segment key ``_seg``.
+
+    Returns
+    -------
+    narwhals.LazyFrame
     """
     anchor = _anchor(base, sets[0], keys, with_segment)
     if order == "direct":

@@ -48,7 +48,20 @@ class _Data:
 
 
 def gamma_gamma_loglik(theta: np.ndarray, data: _Data) -> tuple[float, np.ndarray]:
-    """Log-likelihood of the Gamma-Gamma model and its gradient in (p, q, v)."""
+    """Log-likelihood of the Gamma-Gamma model and its gradient in (p, q, v).
+
+    Parameters
+    ----------
+    theta : numpy.ndarray
+        Parameters (p, q, v).
+    data : _Data
+        Collapsed customer rows with weights.
+
+    Returns
+    -------
+    loglik : float
+    gradient : numpy.ndarray
+    """
     p, q, v = (float(t) for t in theta)
     lv, lw = data.levels, data.level_w
     pxq, px = p * lv + q, p * lv

@@ -40,7 +40,16 @@ class FitWarning(RuntimeWarning):
 
 
 def rfm_frame(summary: Any) -> Any:
-    """Return the table inside an :class:`~cxlib.ltv.summary.RFMSummary` (or the frame itself)."""
+    """Return the table inside an :class:`~cxlib.ltv.summary.RFMSummary` (or the frame itself).
+
+    Parameters
+    ----------
+    summary : RFMSummary or frame
+
+    Returns
+    -------
+    frame
+    """
     return getattr(summary, "table", summary)
 
 
@@ -118,6 +127,15 @@ def check_rfm(rows: pd.DataFrame) -> None:
 
     Its assumptions: no negative or fractional frequency, negative recency, recency after T,
     or a recency without repeat purchases.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Collapsed ``frequency``, ``recency``, ``T`` rows.
+
+    Returns
+    -------
+    None
     """
     if rows.empty:
         raise DataError("has no customers", table="rfm_summary", rule="empty")

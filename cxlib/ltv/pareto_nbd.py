@@ -114,7 +114,24 @@ def pareto_nbd_loglik(
     w: np.ndarray,
     rule: tuple[np.ndarray, np.ndarray] = RULE,
 ) -> tuple[float, np.ndarray]:
-    """Log-likelihood of Pareto/NBD and its gradient in (r, α, s, β)."""
+    """Log-likelihood of Pareto/NBD and its gradient in (r, α, s, β).
+
+    Parameters
+    ----------
+    theta : numpy.ndarray
+        Parameters (r, α, s, β).
+    x, tx, T : numpy.ndarray
+        Frequency, recency and age of each collapsed row.
+    w : numpy.ndarray
+        Customers per row.
+    rule : tuple of numpy.ndarray
+        Quadrature nodes and weights on [0, 1].
+
+    Returns
+    -------
+    loglik : float
+    gradient : numpy.ndarray
+    """
     r, alpha, s, beta = (float(v) for v in theta)
     l2, li, moments = _terms(np.array([r, alpha, s, beta]), x, tx, T, grad=True, rule=rule)
     mom = cast(np.ndarray, moments)

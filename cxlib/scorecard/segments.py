@@ -21,7 +21,16 @@ SEGMENT_UNAVAILABLE = "segment_unavailable"
 
 
 def as_columns(by: str | Sequence[str] | None) -> list[str]:
-    """Turn the ``by`` option into a list of column names (``None`` → no segments)."""
+    """Turn the ``by`` option into a list of column names (``None`` → no segments).
+
+    Parameters
+    ----------
+    by : str, sequence of str or None
+
+    Returns
+    -------
+    list of str
+    """
     if by is None:
         return []
     columns = [by] if isinstance(by, str) else list(by)
