@@ -87,6 +87,21 @@ def always_valid_p(estimate: Any, se: Any, n: Any, alpha: float, n_star: float) 
 
     ``alpha`` only sets the mixture variance (as for :func:`mixture_halfwidth`), so that
     p ≤ alpha exactly when the confidence sequence excludes zero.
+
+    Parameters
+    ----------
+    estimate, se : array-like
+        Fixed-horizon estimate and standard error after ``n`` units.
+    n : array-like
+        Units so far (both arms together).
+    alpha : float
+    n_star : float
+        Tuning sample size (units, both arms).
+
+    Returns
+    -------
+    numpy.ndarray
+        p-values in (0, 1]; 1 for a zero estimate without spread.
     """
     k = np.asarray(n, dtype="float64") * mixture_rho2(alpha, n_star)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -292,7 +307,7 @@ def effect_over_time(
     missing: Literal["raise", "zero"] = "raise",
     adjust: Literal["holm", "bh"] | None = "holm",
 ) -> SequentialResult:
-    """The effect after each exposure day, with always-valid confidence sequences.
+    """Estimate the effect after each exposure day, with always-valid confidence sequences.
 
     Each look uses every unit exposed up to that day (outcomes as recorded in the table),
     so the analysis replays what a daily dashboard would have shown — with intervals that

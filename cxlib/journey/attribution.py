@@ -99,7 +99,7 @@ class AttributionResult(ResultBase):
         return pd.concat(parts, ignore_index=True)
 
     def figure(self, measure: str = "conversions") -> go.Figure:
-        """Grouped bars: each channel's share of conversions (or value) under each model."""
+        """Draw grouped bars: each channel's share of conversions (or value) under each model."""
         title = (
             "Share of conversions credited to each channel"
             if measure == "conversions"
@@ -321,7 +321,7 @@ def _position_weights(weights: Sequence[float]) -> tuple[float, float, float]:
         raise ValueError(f"position_weights must be three non-negative shares summing to 1, not {weights!r}")
     if values[0] + values[2] <= 0:
         raise ValueError("position_weights must give the first or last touchpoint some credit")
-    return values  # type: ignore[return-value]
+    return values[0], values[1], values[2]
 
 
 def _half_life_steps(half_life: Any) -> float:

@@ -104,7 +104,7 @@ def fit_markov(
     dst: list[int] = []
     wts: list[float] = []
     ends: list[int] = []
-    for seq, conv, null in zip(sequences, conversions, nulls):
+    for seq, conv, null in zip(sequences, conversions, nulls, strict=True):
         weight = conv + null
         if not seq or weight <= 0:
             ends.append(-1)
@@ -127,7 +127,7 @@ def fit_markov(
     r = conv_counts / safe
     mean_value = np.divide(value_sums, conv_counts, out=np.zeros(n), where=conv_counts > 0)
 
-    states = [(START,)] + list(index)
+    states = [(START,), *list(index)]
     channels = sorted({c for state in index for c in state})
     p_conv, e_value = _absorb(q, r, mean_value, keep=np.ones(n, dtype=bool))
     effects = np.zeros(len(channels))

@@ -25,7 +25,17 @@ __all__ = ["cart_cells", "cart_unit"]
 
 
 def cart_unit(events: Any) -> str:
-    """What a cart is counted as for this events table: ``"sessions"`` or ``"customer-days"``."""
+    """Say what a cart is counted as for this events table: ``"sessions"`` or ``"customer-days"``.
+
+    Parameters
+    ----------
+    events : frame
+        Events table (any supported frame).
+
+    Returns
+    -------
+    str
+    """
     return "sessions" if "session_id" in as_lazy(events).collect_schema().names() else "customer-days"
 
 

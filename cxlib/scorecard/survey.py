@@ -48,6 +48,7 @@ class CESEstimate(Estimate):
 
     @property
     def direction(self) -> str:
+        """``higher is better`` or ``lower is better``."""
         return "higher is better" if self.higher_is_better else "lower is better"
 
     def __str__(self) -> str:
@@ -149,7 +150,7 @@ def nps(scores: Any, *, alpha: float = 0.05) -> Estimate:
 
 
 def csat(scores: Any, *, scale: int = 5, alpha: float = 0.05) -> Estimate:
-    """Customer satisfaction: the top-2-box share with a Wilson interval.
+    """Measure customer satisfaction: the top-2-box share with a Wilson interval.
 
     Answers run from 1 to ``scale``; the two highest (4 and 5 on a 1–5 scale) count as
     satisfied (REFERENCES.md: CSAT is the share of 4 and 5, not the mean). Interval: Wilson
@@ -180,7 +181,7 @@ def csat(scores: Any, *, scale: int = 5, alpha: float = 0.05) -> Estimate:
 
 
 def ces(scores: Any, *, scale: int = 7, higher_is_better: bool = False, alpha: float = 0.05) -> CESEstimate:
-    """Customer Effort Score: the mean answer with a Student t interval.
+    """Measure the Customer Effort Score: the mean answer with a Student t interval.
 
     Two conventions are in use and both are supported; the direction travels with the
     result and is printed with it:

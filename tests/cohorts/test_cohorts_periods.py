@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from cohort_reference import calendar_start
-from cxlib.cohorts.duckdb_fast import period_sql
+from cxlib._duckdb.cohorts import period_sql
 from cxlib.cohorts.periods import (
     age_label,
     observation_end,
