@@ -61,6 +61,7 @@ def _run(args: list[str | Path], cwd: Path, env: dict[str, str], timeout: int = 
 
 
 @pytest.mark.slow
+@pytest.mark.notebooks
 def test_wheel_renders_a_report_outside_the_checkout(tmp_path: Path) -> None:
     """Build the wheel, install it in a fresh venv outside the repository and render a report."""
     sample = ROOT / "data" / "sample"
