@@ -300,14 +300,12 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
         SECTION,
         "",
         f"Funnel ({' → '.join(STEPS)}, strict order, 7-day window, per customer: entrants and time quartiles "
-        "per "
-        "step) and transition matrix (directly-follows counts with start and end) on synthetic events "
+        "per step) and transition matrix (directly-follows counts with start and end) on synthetic events "
         f"({rows // 25:,} customers, 90 days) read from Parquet through DuckDB. Each method runs in its own "
         f"subprocess: input opened (not timed), one warm-up, median of {repeat} runs (wall time; CPU s = "
-        "user + "
-        "system time of all threads). cxlib runs its portable Narwhals code; the only DuckDB-specific piece "
-        "is "
-        "`epoch_us(ts)` for the timestamps. All methods give identical numbers (checked by the script).",
+        "user + system time of all threads). cxlib runs its portable Narwhals code; the only "
+        "DuckDB-specific piece is `epoch_us(ts)` for the timestamps. All methods give identical numbers "
+        "(checked by the script).",
         "",
         f"Command: `.venv/bin/python benchmarks/bench_journey.py --rows {rows} --write-readme` "
         f"({time.strftime('%Y-%m-%d')}, {machine}).",
@@ -321,9 +319,8 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
         body[-1:-1] = [
             "",
             "This is a small verification run: at this size cxlib's fixed cost per call (about 0.1 s for "
-            "plan "
-            "building, schema checks and the result tables) dominates, so the ratios say nothing about the "
-            "target; run the full command above (`--rows 10000000`) on a quiet machine.",
+            "plan building, schema checks and the result tables) dominates, so the ratios say nothing about "
+            "the target; run the full command above (`--rows 10000000`) on a quiet machine.",
         ]
     _harness.write_section(SECTION, body)
 

@@ -209,11 +209,10 @@ def write_readme(lines: list[str], notes: list[str], rows: int, repeat: int) -> 
         "",
         "Maximum-likelihood fits on a per-customer summary (frequency, recency, T, mean repeat spend) of "
         "synthetic BG/NBD + Gamma-Gamma customers over two years, ages in whole days. Each measurement runs "
-        "in "
-        "its own subprocess: summary loaded (not timed); cxlib: one warm-up fit on 10,000 customers, median "
-        "of "
-        f"{repeat} runs; lifetimes: one run. Peak RSS includes the loaded summary. Fit time includes cxlib's "
-        "collapsing of identical customers (a group-by on the summary's backend, here pandas).",
+        "in its own subprocess: summary loaded (not timed); cxlib: one warm-up fit on 10,000 customers, "
+        f"median of {repeat} runs; lifetimes: one run. Peak RSS includes the loaded summary. Fit time "
+        "includes cxlib's collapsing of identical customers (a group-by on the summary's backend, here "
+        "pandas).",
         "",
         f"Command: `.venv/bin/python benchmarks/bench_ltv.py --rows {rows} --write-readme` "
         f"({time.strftime('%Y-%m-%d')}, {machine}).",

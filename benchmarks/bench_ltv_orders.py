@@ -279,9 +279,8 @@ def largest_difference(a: dict[str, float], b: dict[str, float]) -> float:
 
 def table_rows(results: dict[str, dict], rows: int) -> list[str]:
     lines = [
-        "| method | orders | customers | median s | runs (s) | of which RFM summary s | fits s | ratio | CPU "
-        "s "
-        "| RSS after load (MB) | peak RSS (MB) |",
+        "| method | orders | customers | median s | runs (s) | of which RFM summary s | fits s | ratio | "
+        "CPU s | RSS after load (MB) | peak RSS (MB) |",
         "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for method, res in results.items():
@@ -297,8 +296,7 @@ def table_rows(results: dict[str, dict], rows: int) -> list[str]:
         lines.append(
             f"| {METHODS[method]} | {rows:,} | {r['customers']:,} | {res['seconds']:.2f} | {runs} | "
             f"{res['summary_s']:.2f} | {res['fit_s']:.2f} | {ratio} | {res['cpu']:.2f} | "
-            f"{res['load_mb']:,.0f} | "
-            f"{res['peak_mb']:,.0f} |"
+            f"{res['load_mb']:,.0f} | {res['peak_mb']:,.0f} |"
         )
     return lines
 
@@ -329,17 +327,12 @@ def write_readme(lines: list[str], note_lines: list[str], rows: int, repeat: int
         SECTION,
         "",
         "RFM summary (frequency, recency and T in weeks, mean repeat spend; several orders of one customer "
-        "on one "
-        "day are one purchase) computed from an orders table in Parquet, then the BG/NBD and Gamma-Gamma "
-        "fits. "
-        "Synthetic BG/NBD + Gamma-Gamma customers over two years, about 5.2 orders each. Each method runs in "
-        "its "
-        "own subprocess: input loaded (not timed; DuckDB relations are lazy, so reading Parquet is timed); "
-        "cxlib: "
-        f"one warm-up, median of {repeat} runs (and of their two steps); lifetimes: one run. Peak RSS "
-        "includes the "
-        "loaded input. Every "
-        "method's summary has the same customers and sums; the estimates agree (checked by the script).",
+        "on one day are one purchase) computed from an orders table in Parquet, then the BG/NBD and "
+        "Gamma-Gamma fits. Synthetic BG/NBD + Gamma-Gamma customers over two years, about 5.2 orders each. "
+        "Each method runs in its own subprocess: input loaded (not timed; DuckDB relations are lazy, so "
+        f"reading Parquet is timed); cxlib: one warm-up, median of {repeat} runs (and of their two steps); "
+        "lifetimes: one run. Peak RSS includes the loaded input. Every method's summary has the same "
+        "customers and sums; the estimates agree (checked by the script).",
         "",
         f"Command: `.venv/bin/python benchmarks/bench_ltv_orders.py --rows {rows} --write-readme` "
         f"({time.strftime('%Y-%m-%d')}, {_harness.machine()}).",

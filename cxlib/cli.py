@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 __all__ = ["main"]
 
@@ -35,6 +35,30 @@ def _version() -> str:
         return str(cxlib.__version__)
     except Exception:  # noqa: BLE001
         return "unknown"
+
+
+def _seconds(text: str) -> float:
+    """Argparse type of ``--timeout``: a finite number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(
+            f"must be 0 (no limit) or a positive number of seconds, got {text!r}"
+        )
+    return value
+
+
+def _positive_int(text: str) -> int:
+    """Argparse type of ``--jobs``: a whole number, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text!r}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
     run.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=600.0,
         metavar="SECONDS",
         help="time limit per notebook in seconds (default 600; 0 for none)",
@@ -77,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "-j",
         "--jobs",
-        type=int,
+        type=_positive_int,
         metavar="N",
         help="notebooks run at the same time (default: $CXLAB_JOBS, else 2 or fewer CPUs)",
     )
@@ -89,6 +113,11 @@ def _parser() -> argparse.ArgumentParser:
         help="notebooks folder (default: the project's)",
     )
     run.add_argument("--kernel", help="Jupyter kernel name (default: the notebook's, python3)")
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 also when a notebook was skipped because the data lack its table (default: only failures)",
+    )
 
     lst = sub.add_parser("list", help="list notebooks and their parameters")
     lst.add_argument(
@@ -102,6 +131,11 @@ def _parser() -> argparse.ArgumentParser:
     sample = sub.add_parser("sample", help="generate the sample shop (Parquet files)")
     sample.add_argument("--out", type=Path, default=Path("data/sample"), help="folder (default: data/sample)")
     sample.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    sample.add_argument(
+        "--force",
+        action="store_true",
+        help="write even if the folder holds files the sample did not write (they may be replaced)",
+    )
 
     check = sub.add_parser("check", help="validate a data source against the data contracts")
     check.add_argument("source", nargs="?", help="same as --data")
@@ -110,22 +144,6 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--timezone", help="IANA time zone of timestamps written without one")
     check.add_argument("--encoding", default="utf-8", help="CSV encoding: utf-8, utf-16, latin-1")
     return parser
-
-
-def _parse_value(text: str) -> Any:
-    import yaml
-
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
-    if value is None and text.strip() not in ("null", "~", "None"):
-        return text
-    import datetime as dt
-
-    if isinstance(value, (dt.date, dt.datetime)):
-        return text
-    return value
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -142,12 +160,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
             None if args.all else args.notebooks,
             data=args.data,
             params=args.params,
-            parameters={name: _parse_value(value) for name, value in args.param},
+            parameter_texts=dict(args.param),
             out=args.out,
             timeout=args.timeout or None,
             notebooks_dir=args.notebooks_dir,
             kernel_name=args.kernel,
             jobs=args.jobs,
+            strict=args.strict,
         )
     except (FileNotFoundError, ValueError, OSError) as exc:
         print(f"cxlab run: {exc}", file=sys.stderr)
@@ -165,7 +184,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
         print(f"cxlab list: {exc}", file=sys.stderr)
         return EXIT_USAGE
     for path in paths:
-        info = notebook_info(path)
+        try:
+            info = notebook_info(path)
+        except Exception as exc:  # one unreadable notebook must not hide the others
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            print(f"{path.stem}  —  cannot be read: {reason[:200]}\n")
+            continue
         print(f"{info.name}  —  {info.title}")
         if not info.parameters:
             print("    (no parameters)")
@@ -184,8 +208,42 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _written_by_sample(path: Path) -> bool:
+    """Whether a file is one the sample generator wrote (Parquet tagged by it, or its README)."""
+    if path.name == "README.md":
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return handle.readline().strip() == "# The cxlab sample shop"
+    if path.suffix != ".parquet":
+        return False
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except Exception:  # not Parquet at all
+        return False
+    return b"cxlib.sample.table" in metadata
+
+
 def _cmd_sample(args: argparse.Namespace) -> int:
     from cxlib.data.sample import generate_sample
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"cxlab sample: {out} is a file, not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    foreign = (
+        sorted(p.name for p in out.iterdir() if not p.name.startswith(".") and not _written_by_sample(p))
+        if out.is_dir()
+        else []
+    )
+    if foreign and not args.force:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        print(
+            f"cxlab sample: {out} holds files the sample did not write ({shown}); "
+            "choose an empty folder, or add --force to write there anyway",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
 
     written = generate_sample(args.out, seed=args.seed)
     files = written.values() if isinstance(written, dict) else (written or [])
@@ -219,8 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return handlers[args.command](args)
-    except KeyboardInterrupt:
-        print("cxlab: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # one line, no traceback; cxlib.reports.run stopped its kernels
+        detail = str(exc) if type(exc).__name__ == "Interrupted" else "interrupted"
+        print(f"cxlab {args.command}: {detail}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -37,12 +37,20 @@ from IPython.display import display
 
 import cxlib
 from cxlib import viz, voc
+from cxlib.engine import to_narwhals
 from cxlib.privacy import suppress_small
 from cxlib.reports import resolve_data
+from cxlib.skipping import skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
+if shop.feedback is None and (shop.surveys is None or "comment" not in to_narwhals(shop.surveys).columns):
+    skip(
+        "Voice of the customer needs customer texts: a feedback table or survey answers with a comment, "
+        "and the data have neither.",
+        add="add feedback.csv (feedback_id, ts, text; optional rating, lang) or a comment column to surveys.",
+    )
 result = voc.voice_of_customer(
     shop,
     start=start or None,

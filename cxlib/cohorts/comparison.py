@@ -17,7 +17,7 @@ Biometrics 34(3) for the log interval of the risk ratio.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,8 @@ import plotly.graph_objects as go
 from scipy import stats
 from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.proportion import proportion_confint
+
+from cxlib.result import Display, ResultBase
 
 if TYPE_CHECKING:
     from cxlib.cohorts.retention import RetentionMatrix
@@ -50,7 +52,7 @@ def segment_phrase(by: str, segment: str) -> str:
 
 
 @dataclass(frozen=True)
-class RetentionComparison:
+class RetentionComparison(ResultBase):
     """Retention of segments at one age, compared with a reference segment.
 
     Attributes
@@ -73,6 +75,21 @@ class RetentionComparison:
     left_out : tuple of str
         Segments with fewer than ``max(min_n, 1)`` customers observed at the age.
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        percent_cols=(
+            "share",
+            "ci_low",
+            "ci_high",
+            "diff",
+            "diff_ci_low",
+            "diff_ci_high",
+            "relative",
+            "relative_ci_low",
+            "relative_ci_high",
+        ),
+        decimals={"p_value": 3, "p_value_cmh": 3},
+    )
 
     table: pd.DataFrame
     age: int

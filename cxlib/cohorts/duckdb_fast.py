@@ -4,10 +4,10 @@ The portable Narwhals code (:func:`cxlib.cohorts.retention.count_retention`) has
 customer id twice: once for the first activity (a window), once for the distinct count per
 cohort and age. This path hashes it once: per customer it keeps the first period and a
 128-bit set of the periods they were active in (``bit_or``), then counts the set bits per
-cohort and age. It applies to DuckDB input (and pandas input with ``engine="auto"``), a
+cohort and age. It applies to DuckDB input (and pandas input with ``fast_path=True``), a
 UTC session, calendar ages with cohorts of the same period, and data spanning at most 128
 periods (ten years of months); otherwise the portable code runs. Both give identical
-counts (``tests/cohorts/test_engines.py``).
+counts (``tests/cohorts/test_cohorts_engines.py``).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def on_cells_duckdb(activity: Activity) -> pd.DataFrame | None:
         least one active customer, censored or not (the caller censors).
     """
     if (
-        activity.engine != "auto"
+        not activity.fast_path
         or activity.backend != "duckdb"
         or activity.complete_per_customer
         or not activity.utc_session

@@ -19,9 +19,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from statsmodels.stats.proportion import proportion_confint
 
-from cxlib.cohorts.activity import Engine, cohort_frame, prepare_activity
+from cxlib.cohorts.activity import cohort_frame, prepare_activity
 from cxlib.cohorts.counts import ALL, cohort_counts, count_retention
 from cxlib.cohorts.periods import age_label
+from cxlib.result import Display, ResultBase
 
 if TYPE_CHECKING:
     from cxlib.cohorts.comparison import RetentionComparison
@@ -87,7 +88,7 @@ def weighted_curve(long: pd.DataFrame, keys: list[str], alpha: float, min_n: int
 
 
 @dataclass(frozen=True)
-class RetentionMatrix:
+class RetentionMatrix(ResultBase):
     """A cohort retention matrix (result of :func:`retention_matrix`).
 
     Attributes
@@ -135,6 +136,10 @@ class RetentionMatrix:
     _counts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     # ----------------------------------------------------------------------------- views
+
+    def display_settings(self) -> Display:
+        """Cohorts as rows, ages as percentage columns."""
+        return Display(index=True, percent_cols=tuple(self.table.columns), max_rows=None)
 
     @property
     def segments(self) -> list[str]:
@@ -421,7 +426,7 @@ def retention_matrix(
     observed_until: Any = None,
     alpha: float = 0.05,
     min_n: int = 0,
-    engine: Engine = "auto",
+    fast_path: bool = True,
 ) -> RetentionMatrix:
     """Cohort retention matrix: share of each acquisition cohort retained N periods later.
 
@@ -478,10 +483,12 @@ def retention_matrix(
     min_n : int, default 0
         Cells, curve points and cohort sizes based on fewer customers are suppressed (NaN /
         <NA>, ``suppressed=True``).
-    engine : {"auto", "native"}, default "auto"
-        ``auto`` aggregates a pandas frame with DuckDB in-process (reading its Arrow buffers
-        without a copy; several times faster); ``native`` uses pandas itself. Same numbers.
-        Other backends always run natively.
+    fast_path : bool, default True
+        Use DuckDB where it is faster: a pandas frame is aggregated by DuckDB in-process,
+        over its Arrow buffers without a copy (several times faster than pandas group-bys),
+        and DuckDB input uses the hand-written SQL of :mod:`cxlib.cohorts.duckdb_fast`
+        where it applies. ``False`` runs the portable Narwhals code on the input's own
+        backend. Same numbers (tested); other backends always run natively.
 
     Returns
     -------
@@ -521,7 +528,7 @@ def retention_matrix(
         rolling=kind == "rolling",
         by=by,
         observed_until=observed_until,
-        engine=engine,
+        fast_path=fast_path,
     )
     acquired, retained = count_retention(activity, kind)
     counts = cohort_counts(acquired, retained, kind, table=activity.table)

@@ -30,7 +30,6 @@ from cxlib.cohorts.activity import (
     SEGMENT,
     TS,
     Activity,
-    Engine,
     cohort_frame,
     prepare_activity,
 )
@@ -39,6 +38,7 @@ from cxlib.cohorts.counts import ALL, at_least
 from cxlib.cohorts.retention import contrast_beyond_age_zero, headline_age
 from cxlib.engine import to_pandas
 from cxlib.errors import DataError
+from cxlib.result import Display, ResultBase
 
 __all__ = ["MEASURES", "RevenueRetention", "revenue_retention"]
 
@@ -57,7 +57,7 @@ LTV_AGES: dict[str, int] = {"day": 30, "week": 26, "month": 12, "quarter": 4}
 
 
 @dataclass(frozen=True)
-class RevenueRetention:
+class RevenueRetention(ResultBase):
     """Revenue retention of acquisition cohorts (result of :func:`revenue_retention`).
 
     Attributes
@@ -92,6 +92,10 @@ class RevenueRetention:
     currency: str = ""
     min_n: int = 0
     _counts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    def display_settings(self) -> Display:
+        """Cohorts as rows, ages as percentage columns (net revenue retention)."""
+        return Display(index=True, percent_cols=tuple(self.table.columns), max_rows=None)
 
     @property
     def max_age(self) -> int:
@@ -408,7 +412,7 @@ def revenue_retention(
     observed_until: Any = None,
     currency: str = "",
     min_n: int = 0,
-    engine: Engine = "auto",
+    fast_path: bool = True,
 ) -> RevenueRetention:
     """Net revenue retention, the LTV curve and orders per customer of acquisition cohorts.
 
@@ -442,9 +446,12 @@ def revenue_retention(
         Label for money in sentences and charts (revenue is in the shop currency).
     min_n : int, default 0
         Cohorts (and curve points) with fewer customers are suppressed.
-    engine : {"auto", "native"}, default "auto"
-        ``auto`` aggregates a pandas frame with DuckDB in-process (no copy); ``native``
-        uses pandas itself. Same numbers.
+    fast_path : bool, default True
+        Use DuckDB where it is faster: a pandas frame is aggregated by DuckDB in-process,
+        over its Arrow buffers without a copy (several times faster than pandas group-bys),
+        and DuckDB input uses the hand-written SQL of :mod:`cxlib.cohorts.duckdb_fast`
+        where it applies. ``False`` runs the portable Narwhals code on the input's own
+        backend. Same numbers (tested); other backends always run natively.
 
     Returns
     -------
@@ -472,7 +479,7 @@ def revenue_retention(
         by=by,
         observed_until=observed_until,
         keep=[REVENUE],
-        engine=engine,
+        fast_path=fast_path,
     )
     _require_numeric(activity, REVENUE)
     acquired, cells = count_revenue(activity)

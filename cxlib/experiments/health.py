@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -24,9 +24,10 @@ from scipy import stats
 
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
-from cxlib.experiments.frequentist import confidence_interval, p_value
 from cxlib.experiments.moments import effects
 from cxlib.experiments.summary import TABLE, _period_day, as_summary, summarize
+from cxlib.result import Display, ResultBase
+from cxlib.two_groups import interval, p_value
 
 __all__ = ["Balance", "Exposure", "SRM", "balance", "exposure", "srm"]
 
@@ -67,7 +68,7 @@ def _variant_order(variants: Sequence[str], control: str | None) -> list[str]:
 
 
 @dataclass(frozen=True)
-class SRM:
+class SRM(ResultBase):
     """Result of the sample-ratio-mismatch test.
 
     Attributes
@@ -81,6 +82,10 @@ class SRM:
     threshold : float
         Alert level (default 0.001).
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        percent_cols=("share", "expected_share"), decimals={"expected_units": 1}
+    )
 
     table: pd.DataFrame
     chi2: float
@@ -211,7 +216,7 @@ def srm(
 
 
 @dataclass(frozen=True)
-class Exposure:
+class Exposure(ResultBase):
     """Units exposed per day and variant.
 
     Attributes
@@ -222,6 +227,10 @@ class Exposure:
         ``expected_share`` and ``srm_p_value`` (chi-square p of the cumulative split;
         for monitoring only, not adjusted for daily looks).
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        percent_cols=("share", "expected_share"), decimals={"srm_p_value": 3}
+    )
 
     table: pd.DataFrame
 
@@ -350,7 +359,7 @@ def exposure(
 
 
 @dataclass(frozen=True)
-class Balance:
+class Balance(ResultBase):
     """Pre-period balance between each variant and the control.
 
     Attributes
@@ -362,6 +371,8 @@ class Balance:
         ``p_value`` (Welch t-test) and ``imbalanced`` (p < threshold).
     threshold : float
     """
+
+    DISPLAY: ClassVar[Display] = Display(decimals={"smd": 3, "p_value": 3})
 
     table: pd.DataFrame
     threshold: float
@@ -469,9 +480,7 @@ def balance(
             pre_cross_sum=np.nan,
         )
     eff = effects(pre, control, relative=False)
-    lo, hi = confidence_interval(
-        eff["estimate"].to_numpy(), eff["se"].to_numpy(), eff["df"].to_numpy(), alpha
-    )
+    lo, hi = interval(eff["estimate"].to_numpy(), eff["se"].to_numpy(), eff["df"].to_numpy(), alpha)
     p = p_value(eff["estimate"].to_numpy(), eff["se"].to_numpy(), eff["df"].to_numpy())
     sd = _pooled_sd(pre, control, eff)
     with np.errstate(divide="ignore", invalid="ignore"):

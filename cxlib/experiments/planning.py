@@ -16,12 +16,14 @@ smallest increase detected with that power.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from scipy import optimize, stats
+
+from cxlib.result import Display, ResultBase
 
 __all__ = ["Plan", "mde", "power", "sample_size"]
 
@@ -29,7 +31,7 @@ Kind = Literal["proportion", "mean"]
 
 
 @dataclass(frozen=True)
-class Plan:
+class Plan(ResultBase):
     """An experiment plan, without CUPED and (when a variance reduction is given) with it.
 
     Attributes
@@ -51,6 +53,10 @@ class Plan:
         ``power``, ``sample_size`` or ``mde``.
     target_power : float or None
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        percent_cols=("relative_effect", "power", "variance_reduction"), decimals={"effect": 4}
+    )
 
     table: pd.DataFrame
     kind: str

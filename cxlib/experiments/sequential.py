@@ -28,10 +28,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cxlib.experiments.frequentist import adjust_pvalues, confidence_interval
+from cxlib.experiments.frequentist import adjust_pvalues
 from cxlib.experiments.metrics import MetricsLike
 from cxlib.experiments.moments import effects
 from cxlib.experiments.summary import ExperimentSummary, resolve_summary
+from cxlib.result import Display, ResultBase
+from cxlib.two_groups import interval
 
 __all__ = [
     "SequentialResult",
@@ -131,7 +133,7 @@ def running_looks(
         dtype="float64"
     )
     half = mixture_halfwidth(se, n, alpha, n_star)
-    fixed_low, fixed_high = confidence_interval(est, se, df, alpha)
+    fixed_low, fixed_high = interval(est, se, df, alpha)
     looks = eff[[*others, "period", "metric", "kind", "higher_is_better", "variant"]].copy()
     looks["n"] = pd.array(np.where(np.isfinite(n), n, np.nan), dtype="Int64")
     looks["estimate"] = est
@@ -157,7 +159,7 @@ def running_looks(
 
 
 @dataclass(frozen=True)
-class SequentialResult:
+class SequentialResult(ResultBase):
     """The effect of each variant over time with its always-valid confidence sequence.
 
     Attributes
@@ -186,6 +188,13 @@ class SequentialResult:
     n_star: float
     relative: bool
     adjust: str | None = None
+
+    def display_settings(self) -> Display:
+        """Effects as percentages when relative; p-values with 3 decimals."""
+        effects = ("estimate", "ci_low", "ci_high", "fixed_low", "fixed_high") if self.relative else ()
+        shares = ("chance_to_win",) if "chance_to_win" in self.table.columns else ()
+        p_values = ("p_value", "p_value_holm", "p_value_bh", "p_value_cmh")
+        return Display(percent_cols=effects + shares, decimals=dict.fromkeys(p_values, 3))
 
     def figure(self, metric: str | None = None) -> go.Figure:
         """Estimate and confidence sequence of one metric over time (first metric by default)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -25,6 +25,7 @@ from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.experiments.metrics import Metric, MetricsLike, as_metrics
 from cxlib.experiments.moments import arm_moments
+from cxlib.result import Display, ResultBase
 
 __all__ = [
     "ExperimentSummary",
@@ -54,7 +55,7 @@ _REQUIRED_SUMMARY = ("variant", "metric", "n", "sum", "sum_sq")
 
 
 @dataclass(frozen=True)
-class ExperimentSummary:
+class ExperimentSummary(ResultBase):
     """Sufficient statistics of one experiment, one row per (segment, period,) variant and metric.
 
     Attributes
@@ -72,6 +73,8 @@ class ExperimentSummary:
     caps : dict
         Metric name → the cap applied to its outcome (from ``cap`` or ``cap_quantile``).
     """
+
+    DISPLAY: ClassVar[Display] = Display(decimals=2)
 
     table: pd.DataFrame
     experiment: str | None = None
@@ -217,6 +220,18 @@ class ExperimentSummary:
             height=360,
         )
         return fig
+
+    def summary(self) -> list[str]:
+        """Units per variant and the metrics summarised, in plain sentences."""
+        if self.table.empty:
+            return ["The experiment has no units."]
+        counts = self.counts()
+        name = f"Experiment {self.experiment}" if self.experiment else "The experiment"
+        split = ", ".join(f"{variant} {int(n):,}" for variant, n in counts.items())
+        return [
+            f"{name} has {int(counts.sum()):,} units in {len(counts)} variants ({split}).",
+            f"Metrics summarised: {', '.join(self.metrics)}.",
+        ]
 
 
 # --------------------------------------------------------------------------- building summaries

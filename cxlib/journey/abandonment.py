@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import narwhals.stable.v2 as nw
 import pandas as pd
@@ -33,12 +33,13 @@ from cxlib.journey._frames import (
 )
 from cxlib.journey.matching import event_base, match_steps
 from cxlib.privacy import suppress_small
+from cxlib.result import Display, ResultBase
 
 __all__ = ["CartAbandonmentResult", "cart_abandonment"]
 
 
 @dataclass(frozen=True)
-class CartAbandonmentResult:
+class CartAbandonmentResult(ResultBase):
     """Cart abandonment overall, by segment, by checkout step, and the last events before it.
 
     Attributes
@@ -62,6 +63,8 @@ class CartAbandonmentResult:
     count : str
     alpha : float
     """
+
+    DISPLAY: ClassVar[Display] = Display(percent_cols=("rate", "ci_low", "ci_high"))
 
     overall: Estimate
     table: pd.DataFrame

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ from cxlib.errors import DataError
 from cxlib.journey._frames import as_duration, check_events, duration_micros, lazy
 from cxlib.journey.markov import fit_markov
 from cxlib.journey.touchpoints import channel_paths
+from cxlib.result import Display, ResultBase
 
 __all__ = ["METHODS", "AttributionResult", "attribution"]
 
@@ -39,7 +40,7 @@ METHOD_LABELS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class AttributionResult:
+class AttributionResult(ResultBase):
     """Conversions and value credited to each channel by one or more models.
 
     Attributes
@@ -63,6 +64,8 @@ class AttributionResult:
     order : int
         Markov order.
     """
+
+    DISPLAY: ClassVar[Display] = Display(percent_cols=("removal_effect",), decimals=1)
 
     table: pd.DataFrame
     paths: pd.DataFrame

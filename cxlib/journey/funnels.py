@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import narwhals.stable.v2 as nw
 import pandas as pd
@@ -30,6 +30,7 @@ from cxlib.journey._frames import (
 )
 from cxlib.journey.matching import event_base, match_steps
 from cxlib.privacy import suppress_small
+from cxlib.result import Display, ResultBase
 
 __all__ = ["FunnelResult", "funnel", "parse_steps"]
 
@@ -39,7 +40,7 @@ NO_FURTHER_EVENT = "(no further events)"
 
 
 @dataclass(frozen=True)
-class FunnelResult:
+class FunnelResult(ResultBase):
     """A funnel: one row per step (and segment), plus what drop-outs did next.
 
     Attributes
@@ -66,6 +67,16 @@ class FunnelResult:
     by : tuple of str
     alpha : float
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        percent_cols=(
+            "conversion_from_start",
+            "conversion_from_previous",
+            "conversion_ci_low",
+            "conversion_ci_high",
+            "drop_off_rate",
+        )
+    )
 
     table: pd.DataFrame
     next_events: pd.DataFrame

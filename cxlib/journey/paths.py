@@ -9,7 +9,7 @@ and pivoted to at most ``steps`` columns there. Only the distinct paths come bac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import narwhals.stable.v2 as nw
 import pandas as pd
@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from cxlib import viz
 from cxlib.engine import to_pandas
 from cxlib.journey._frames import check_count, check_events, lazy, timed, unit_keys
+from cxlib.result import Display, ResultBase
 
 __all__ = ["PathsResult", "StepMatrixResult", "paths", "step_matrix"]
 
@@ -29,7 +30,7 @@ ENDED = "(ended)"
 
 
 @dataclass(frozen=True)
-class PathsResult:
+class PathsResult(ResultBase):
     """The most common paths and the flows of their first steps.
 
     Attributes
@@ -50,6 +51,10 @@ class PathsResult:
     steps : int
     count : str
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        columns=("path", "length", "units", "share"), percent_cols=("share",)
+    )
 
     table: pd.DataFrame
     all_paths: pd.DataFrame
@@ -126,7 +131,7 @@ class PathsResult:
 
 
 @dataclass(frozen=True)
-class StepMatrixResult:
+class StepMatrixResult(ResultBase):
     """Share of units whose k-th event is X.
 
     Attributes
@@ -143,6 +148,10 @@ class StepMatrixResult:
     counts: pd.DataFrame
     units: int
     count: str
+
+    def display_settings(self) -> Display:
+        """Events as rows, positions as percentage columns."""
+        return Display(index=True, percent_cols=tuple(self.table.columns), max_rows=None)
 
     def figure(self) -> go.Figure:
         """Heatmap of the step matrix."""

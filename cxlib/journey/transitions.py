@@ -7,7 +7,7 @@ the (events × events) counts come back to pandas.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import narwhals.stable.v2 as nw
 import pandas as pd
@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from cxlib import viz
 from cxlib.engine import to_pandas
 from cxlib.journey._frames import check_events, lazy, timed, unit_keys
+from cxlib.result import Display, ResultBase
 
 __all__ = ["TransitionsResult", "transitions"]
 
@@ -24,7 +25,7 @@ END = "(end)"
 
 
 @dataclass(frozen=True)
-class TransitionsResult:
+class TransitionsResult(ResultBase):
     """Directly-follows counts and probabilities.
 
     Attributes
@@ -38,6 +39,8 @@ class TransitionsResult:
         Unit the sequences belong to (``customers`` or ``sessions``).
     collapse_repeats : bool
     """
+
+    DISPLAY: ClassVar[Display] = Display(percent_cols=("probability",))
 
     table: pd.DataFrame
     count: str

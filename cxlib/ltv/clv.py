@@ -18,7 +18,7 @@ the *population parameters* are known, not how much one customer's future varies
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ from cxlib.ltv.mle import summary_frame
 from cxlib.ltv.models import TransactionModel
 from cxlib.ltv.summary import UNIT_DAYS
 from cxlib.privacy import suppress_small
+from cxlib.result import Display, ResultBase
 
 __all__ = ["CLVResult", "DAYS_PER_MONTH", "clv", "discounted_purchases"]
 
@@ -83,7 +84,7 @@ def _log_cov(model: Any) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class CLVResult:
+class CLVResult(ResultBase):
     """Per-customer lifetime value (see :func:`clv`).
 
     Attributes
@@ -104,6 +105,24 @@ class CLVResult:
     model : str
         Name of the purchase model.
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        columns=(
+            "customer_id",
+            "frequency",
+            "recency",
+            "T",
+            "monetary_value",
+            "p_alive",
+            "expected_purchases",
+            "clv",
+            "clv_ci_low",
+            "clv_ci_high",
+        ),
+        currency_cols=("monetary_value", "clv", "clv_ci_low", "clv_ci_high"),
+        percent_cols=("p_alive",),
+        decimals={"recency": 1, "T": 1, "expected_purchases": 2},
+    )
 
     table: pd.DataFrame
     horizon_months: int

@@ -19,12 +19,13 @@ from cxlib.engine import require_columns, to_pandas
 from cxlib.estimate import Estimate
 from cxlib.ltv.mle import MLEResult, as_array, summary_frame
 from cxlib.ltv.summary import UNIT_NAMES
+from cxlib.result import Display, ResultBase
 
 __all__ = ["FittedModel", "TransactionModel"]
 
 
 @dataclass(frozen=True)
-class FittedModel:
+class FittedModel(ResultBase):
     """A model fitted by maximum likelihood.
 
     Attributes
@@ -49,6 +50,8 @@ class FittedModel:
     message : str
         ``"converged"`` or what went wrong.
     """
+
+    DISPLAY: ClassVar[Display] = Display(decimals=3)
 
     params: dict[str, float]
     se: dict[str, float]

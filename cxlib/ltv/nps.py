@@ -9,7 +9,7 @@ answering customer comes back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -20,6 +20,7 @@ from scipy import stats
 from cxlib import viz
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.privacy import suppress_small
+from cxlib.result import Display, ResultBase
 
 __all__ = ["GROUPS", "NPSValue", "clv_by_nps", "latest_nps"]
 
@@ -72,7 +73,7 @@ def latest_nps(surveys: Any) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class NPSValue:
+class NPSValue(ResultBase):
     """Predicted CLV by NPS group (see :func:`clv_by_nps`).
 
     Attributes
@@ -85,6 +86,10 @@ class NPSValue:
     alpha : float
     currency : str
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        currency_cols=("clv_mean", "ci_low", "ci_high", "clv_total"), percent_cols=("share_of_customers",)
+    )
 
     table: pd.DataFrame
     alpha: float

@@ -18,7 +18,7 @@ the predicted CLV per segment (from :func:`~cxlib.ltv.clv`) shows what each is w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ from cxlib.engine import require_columns, to_pandas
 from cxlib.ltv.mle import summary_frame
 from cxlib.ltv.summary import UNIT_DAYS
 from cxlib.privacy import suppress_small
+from cxlib.result import Display, ResultBase
 
 __all__ = ["RFMSegments", "SEGMENT_ORDER", "rfm_scores", "rfm_segments"]
 
@@ -118,7 +119,7 @@ def rfm_scores(summary: Any) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class RFMSegments:
+class RFMSegments(ResultBase):
     """Customers by RFM segment (see :func:`rfm_segments`).
 
     Attributes
@@ -131,6 +132,12 @@ class RFMSegments:
     customers : pandas.DataFrame
         Per customer, as from :func:`rfm_scores` (plus ``clv`` when given).
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        percent_cols=("share_of_customers", "share_of_value"),
+        currency_cols=("revenue", "clv_total", "clv_mean"),
+        decimals={"mean_purchases": 2, "mean_days_since_last": 0},
+    )
 
     table: pd.DataFrame
     customers: pd.DataFrame

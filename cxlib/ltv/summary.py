@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -34,6 +34,7 @@ from cxlib import viz
 from cxlib.data.engine_sql import quote
 from cxlib.engine import (
     backend,
+    is_utc_zone,
     pandas_on_duckdb,
     plain_categoricals,
     require_columns,
@@ -41,6 +42,7 @@ from cxlib.engine import (
     to_pandas,
 )
 from cxlib.errors import DataError
+from cxlib.result import Display, ResultBase
 from cxlib.timestamps import with_epoch_day
 
 __all__ = ["RFMSummary", "UNIT_DAYS", "daily_repeat_purchases", "epoch_days", "rfm_summary", "to_epoch_day"]
@@ -97,19 +99,19 @@ def _check_ts(frame: nw.LazyFrame[Any], table: str) -> None:
 
 def _utc(frame: nw.LazyFrame[Any]) -> nw.Expr:
     zone = getattr(frame.collect_schema()["ts"], "time_zone", None)
-    return nw.col("ts").dt.convert_time_zone("UTC") if zone != "UTC" else nw.col("ts")
+    return nw.col("ts") if is_utc_zone(zone) else nw.col("ts").dt.convert_time_zone("UTC")
 
 
-def _orders_days(orders: Any, by: Sequence[str], engine: str = "auto") -> nw.LazyFrame[Any]:
-    if engine not in ("auto", "native"):
-        raise ValueError(f"engine must be 'auto' or 'native'; got {engine!r}")
+def _orders_days(orders: Any, by: Sequence[str], fast_path: bool = True) -> nw.LazyFrame[Any]:
+    if not isinstance(fast_path, bool):
+        raise ValueError(f"fast_path must be True or False; got {fast_path!r}")
     columns = ["customer_id", "ts", "revenue", *by]
     require_columns(orders, columns, "orders", purpose="the RFM summary")
     frame = _lazy(orders)
     _check_ts(frame, "orders")
     if backend(frame) == "pandas":
         native = plain_categoricals(frame.select(columns).to_native(), by)
-        relation = pandas_on_duckdb(native) if engine == "auto" else None
+        relation = pandas_on_duckdb(native) if fast_path else None
         frame = nw.from_native(relation) if relation is not None else _lazy(native)
     return with_epoch_day(
         frame.select(
@@ -143,7 +145,7 @@ def _period_days(
 
 
 @dataclass(frozen=True)
-class RFMSummary:
+class RFMSummary(ResultBase):
     """One row per customer: repeat purchases, recency, age and spend (see :func:`rfm_summary`).
 
     Attributes
@@ -162,6 +164,11 @@ class RFMSummary:
     holdout : bool
         Whether the table has holdout columns.
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        columns=("customer_id", "frequency", "recency", "T", "monetary_value", "orders", "revenue", "cohort"),
+        currency_cols=("monetary_value", "revenue"),
+    )
 
     table: pd.DataFrame
     unit: str
@@ -222,7 +229,7 @@ def rfm_summary(
     observation_end: Any = None,
     *,
     by: str | Sequence[str] | None = None,
-    engine: Literal["auto", "native"] = "auto",
+    fast_path: bool = True,
 ) -> RFMSummary:
     """Frequency, recency, age (T) and monetary value per customer, optionally with a holdout.
 
@@ -247,10 +254,10 @@ def rfm_summary(
     by : str or sequence of str, optional
         Orders columns (channel, country, ...) whose value on the customer's first order is
         kept as a segment (for several orders at the same first time: the smallest value).
-    engine : {"auto", "native"}, default "auto"
-        ``auto``: a pandas frame is summarised by DuckDB in-process, over its Arrow buffers
-        (about 5 times faster on millions of orders); ``native`` keeps it on pandas. Both
-        give the same table (tested); other backends always run natively.
+    fast_path : bool, default True
+        A pandas frame is summarised by DuckDB in-process, over its Arrow buffers (about 5
+        times faster on millions of orders); ``False`` keeps it on pandas. Both give the
+        same table (tested); other backends always run natively.
 
     Returns
     -------
@@ -275,7 +282,7 @@ def rfm_summary(
     reserved = {"customer_id", "ts", "revenue", "day", "first_day", "first_ts"}
     if reserved & set(by_cols):
         raise ValueError(f"by= cannot name {sorted(reserved & set(by_cols))}")
-    days = _orders_days(orders, by_cols, engine)
+    days = _orders_days(orders, by_cols, fast_path)
     cal_day, obs_day, holdout = _period_days(days, calibration_end, observation_end)
 
     raw = _per_customer_duckdb(days, cal_day, obs_day, holdout, by_cols)

@@ -10,6 +10,7 @@ A small papermill engine (``"cxlab"``) wraps papermill's nbclient engine to
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
@@ -24,7 +25,7 @@ from typing import Any
 
 import nbformat
 
-__all__ = ["Execution", "Failure", "execute_notebook", "kernel_env"]
+__all__ = ["Execution", "Failure", "check_kernel", "execute_notebook", "kernel_env"]
 
 ENGINE_NAME = "cxlab"
 #: Renderer that draws interactive charts in exported HTML, offline (plotly.js embedded).
@@ -91,6 +92,24 @@ def kernel_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def check_kernel(name: str) -> None:
+    """Refuse a Jupyter kernel name that is not installed (before any notebook starts).
+
+    Raises
+    ------
+    ValueError
+        One line naming the kernels that are installed.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    installed = sorted(KernelSpecManager().find_kernel_specs())
+    if name not in installed:
+        raise ValueError(
+            f"no Jupyter kernel named '{name}' (installed: {', '.join(installed) or 'none'}; "
+            "see `jupyter kernelspec list`)"
+        )
+
+
 _REGISTER_LOCK = threading.Lock()
 _REGISTERED = False
 
@@ -137,7 +156,9 @@ def _register_engine_locked() -> None:
                 stdout_file=stdout_file,
                 stderr_file=stderr_file,
             )
-            return PapermillNotebookClient(nb_man, **final_kwargs).execute(**kernel_kwargs)
+            client = PapermillNotebookClient(nb_man, **final_kwargs)
+            state["client"] = client
+            return client.execute(**kernel_kwargs)
 
     papermill_engines.register(ENGINE_NAME, CxlabEngine)
 
@@ -232,6 +253,24 @@ def _report_meta(nb: nbformat.NotebookNode) -> dict[str, Any]:
     return meta
 
 
+def _kill_kernel(state: Mapping[str, Any]) -> bool:
+    """Kill the kernel process of a running execution at once; ``False`` if none started yet."""
+    km = getattr(state.get("client"), "km", None)
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if process is None:
+        return False
+    with contextlib.suppress(OSError):  # already gone
+        process.kill()
+    return True
+
+
+def _stop_on_cancel(cancel: threading.Event, done: threading.Event, state: Mapping[str, Any]) -> None:
+    """Watch ``cancel`` while a notebook runs; when set, kill its kernel (now or once it exists)."""
+    while not done.is_set():
+        if cancel.wait(0.1) and _kill_kernel(state):
+            return
+
+
 def execute_notebook(
     path: str | Path,
     parameters: Mapping[str, Any] | None = None,
@@ -241,6 +280,7 @@ def execute_notebook(
     cwd: str | Path | None = None,
     env: Mapping[str, str] | None = None,
     start_timeout: int = 60,
+    cancel: threading.Event | None = None,
 ) -> Execution:
     """Execute a notebook with papermill; never raises for notebook errors.
 
@@ -260,6 +300,8 @@ def execute_notebook(
         Kernel environment; default :func:`kernel_env`.
     start_timeout : int, default 60
         Seconds to wait for the kernel to start.
+    cancel : threading.Event, optional
+        When set (Ctrl-C), the kernel is killed at once and the execution ends as failed.
 
     Returns
     -------
@@ -279,6 +321,12 @@ def execute_notebook(
         return max(1, math.ceil(deadline - time.monotonic()))
 
     state: dict[str, Any] = {}
+    done = threading.Event()
+    if cancel is not None:
+        watcher = threading.Thread(
+            target=_stop_on_cancel, args=(cancel, done, state), name="cxlab-cancel", daemon=True
+        )
+        watcher.start()
     started = time.monotonic()
     with tempfile.TemporaryFile(mode="w+b") as kernel_log:
         kernel_kwargs = {
@@ -307,6 +355,8 @@ def execute_notebook(
         except Exception as exc:  # noqa: BLE001 - any failure becomes an error page
             nb = state.get("nb")
             failure = _describe_failure(nb, exc, timeout)
+        finally:
+            done.set()
         kernel_log.seek(0)
         log_text = kernel_log.read()[-20000:].decode("utf-8", "replace")
     duration = time.monotonic() - started

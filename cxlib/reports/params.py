@@ -116,8 +116,7 @@ def load_params_file(
         loaded: Any = dict(path)
         path = "parameters"
     else:
-        text = Path(path).read_text(encoding="utf-8")
-        loaded = yaml.safe_load(text) if text.strip() else {}
+        loaded = _read_yaml(Path(path))
     if loaded is None:
         loaded = {}
     if not isinstance(loaded, Mapping):
@@ -134,6 +133,23 @@ def load_params_file(
     common = _plain(common, path)
     per_notebook = {k: _plain(v, path) for k, v in per_notebook.items()}
     return common, per_notebook
+
+
+def _read_yaml(path: Path) -> Any:
+    """Read a parameters file; any problem becomes a one-line ``ValueError``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"parameters file {path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read the parameters file {path}: {exc.strerror or exc}") from None
+    try:
+        return yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise ValueError(f"parameters file {path} is not valid YAML{where}: {problem}") from None
 
 
 def _plain(values: Mapping[str, Any], where: Any) -> dict[str, Any]:

@@ -9,9 +9,11 @@ a few notebooks merge into one index.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import io
 import json
+import logging
 import os
 import shutil
 import sys
@@ -24,14 +26,19 @@ from pathlib import Path
 from typing import IO, Any
 
 from cxlib.reports._atomic import atomic_write_text
-from cxlib.reports.execute import Execution, Failure, execute_notebook, kernel_env
+from cxlib.reports.execute import Execution, Failure, check_kernel, execute_notebook, kernel_env
 from cxlib.reports.params import NotebookInfo, load_params_file, notebook_info, parameters_for
-from cxlib.reports.paths import default_notebooks_dir, find_notebooks, git_commit
+from cxlib.reports.paths import default_notebooks_dir, find_notebooks, git_commit, list_notebooks
+from cxlib.reports.scrub import mask_html, mask_json
+from cxlib.reports.validation import validate_parameters
+from cxlib.skipping import SKIP_NAME, split_message
 
 __all__ = ["MANIFEST_NAME", "Progress", "ReportResult", "RunSummary", "run"]
 
 MANIFEST_NAME = ".cxlab-runs.json"
-FAILED_DIR = ".cxlab-failed"
+#: Where kept failed notebooks went before they moved out of the published folder.
+LEGACY_FAILED_DIR = ".cxlab-failed"
+WRITE_STEP = "Write the report"
 DEFAULT_TIMEOUT = 600.0
 
 
@@ -43,7 +50,9 @@ class ReportResult:
     ----------
     name : str
         Notebook name (file stem).
-    status : {"ok", "failed"}
+    status : {"ok", "skipped", "failed"}
+        ``skipped``: the notebook raised :class:`cxlib.skipping.NotebookSkipped` (the shop
+        lacks what it needs); its page says why and what to add.
     html : Path or None
         The report page: the new one, or after a failure the previous good one if any.
     error_html : Path or None
@@ -77,10 +86,13 @@ class RunSummary:
     out_dir: Path
     duration: float
     failed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    strict: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        """Nothing failed (and, when ``strict``, nothing was skipped)."""
+        return not self.failed and not (self.strict and self.skipped)
 
     @property
     def exit_code(self) -> int:
@@ -157,6 +169,9 @@ class Progress:
         label = f"[{position}/{total}] {result.name}"
         if result.ok and result.html is not None:
             what = f"ok      {result.duration:5.1f}s  -> {_shown(result.html)}"
+        elif result.status == "skipped":
+            reason = (result.record.get("skip") or {}).get("reason", "")[:160]
+            what = f"skipped {result.duration:5.1f}s  {reason}  -> {_shown(result.html)}"
         else:
             reason = result.failure.message.splitlines()[0][:160] if result.failure else "failed"
             what = f"FAILED  {result.duration:5.1f}s  {reason}  -> {_shown(result.error_html)}"
@@ -175,14 +190,22 @@ class Progress:
             self._stop.set()
             self._ticker.join()
             self._ticker = None
+            with self._lock:
+                if self._running:  # interrupted: clear the live line
+                    self._write("\r\x1b[K")
+                    self._running.clear()
 
     def summary(self, summary: RunSummary) -> None:
         self.close()
         n = len(summary.results)
+        skipped = (
+            f", {len(summary.skipped)} skipped ({', '.join(summary.skipped)})" if summary.skipped else ""
+        )
         text = (
-            f"{n} report(s) ok in {summary.duration:.1f}s; index: {_shown(summary.index)}"
-            if summary.ok
-            else f"{len(summary.failed)} of {n} report(s) FAILED ({', '.join(summary.failed)}); "
+            f"{n - len(summary.skipped)} report(s) ok{skipped} in {summary.duration:.1f}s; "
+            f"index: {_shown(summary.index)}"
+            if not summary.failed
+            else f"{len(summary.failed)} of {n} report(s) FAILED ({', '.join(summary.failed)}){skipped}; "
             f"index: {_shown(summary.index)}"
         )
         with self._lock:
@@ -201,6 +224,59 @@ def _shown(path: Path | None) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+# --------------------------------------------------------------------------- stopping
+
+
+class Cancelled(Exception):
+    """A notebook's run was stopped by Ctrl-C: nothing of it is written."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """``run`` stopped by Ctrl-C: running notebooks killed, queued ones never started.
+
+    Attributes
+    ----------
+    finished, stopped : int
+        Notebooks completed before the interruption, and those stopped or never started.
+    """
+
+    def __init__(self, finished: int, stopped: int) -> None:
+        super().__init__(finished, stopped)
+        self.finished, self.stopped = finished, stopped
+
+    def __str__(self) -> str:
+        return (
+            f"interrupted: {self.stopped} notebook(s) stopped or not started, "
+            f"{self.finished} finished; earlier reports kept"
+        )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def publish(path: Path, page: str) -> Path:
+    """Write an HTML page under the output folder: personal data masked, atomically."""
+    return atomic_write_text(path, mask_html(page))
+
+
+def private_dir(out_dir: Path) -> Path:
+    """Owner-only folder, outside the published output folder, for kept failed notebooks.
+
+    ``$XDG_STATE_HOME/cxlab/failed/<out name>-<hash of its path>`` (default state home
+    ``~/.local/state``); folders are created with mode 0700.
+    """
+    import hashlib
+
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    digest = hashlib.sha256(str(out_dir).encode()).hexdigest()[:12]
+    base = Path(state).expanduser() / "cxlab"
+    folder = base / "failed" / f"{out_dir.name or 'out'}-{digest}"
+    for part in (base, base / "failed", folder):
+        part.mkdir(mode=0o700, parents=True, exist_ok=True)
+        part.chmod(0o700)
+    return folder
 
 
 # --------------------------------------------------------------------------- manifest
@@ -237,13 +313,11 @@ def _save_record(out_dir: Path, record: dict[str, Any]) -> dict[str, dict[str, A
 
     with _locked(out_dir):
         reports = read_manifest(out_dir)
-        reports[record["name"]] = record
+        reports[record["name"]] = mask_json(json.loads(json.dumps(record, default=str)))
         now = _now()
         payload = {"format": 1, "updated": now, "reports": dict(sorted(reports.items()))}
         atomic_write_text(out_dir / MANIFEST_NAME, json.dumps(payload, indent=1, default=str) + "\n")
-        atomic_write_text(
-            out_dir / "index.html", index_page([reports[k] for k in sorted(reports)], generated=now)
-        )
+        publish(out_dir / "index.html", index_page([reports[k] for k in sorted(reports)], generated=now))
     return reports
 
 
@@ -253,9 +327,7 @@ def write_index(out_dir: str | Path) -> Path:
 
     out = Path(out_dir)
     reports = read_manifest(out)
-    return atomic_write_text(
-        out / "index.html", index_page([reports[k] for k in sorted(reports)], generated=_now())
-    )
+    return publish(out / "index.html", index_page([reports[k] for k in sorted(reports)], generated=_now()))
 
 
 # --------------------------------------------------------------------------- run
@@ -304,12 +376,25 @@ def _absolute_data(data: str | os.PathLike[str] | None) -> str | None:
     return text
 
 
-def _rerun_command(name: str, data: str | None, out_dir: Path) -> str:
+def _rerun_command(
+    name: str,
+    data: str | None,
+    out_dir: Path,
+    params_file: str | None = None,
+    texts: Mapping[str, str] | None = None,
+) -> str:
+    """Return the ``cxlab run`` command that repeats one notebook's run, shell-quoted."""
+    import shlex
+
     parts = ["cxlab", "run", name]
     if data is not None:
         parts += ["--data", data]
+    if params_file is not None:
+        parts += ["--params", params_file]
+    for key, value in (texts or {}).items():
+        parts += ["-p", key, value]
     parts += ["--out", _shown(out_dir)]
-    return " ".join(parts)
+    return " ".join(shlex.quote(part) for part in parts)
 
 
 def _run_one(
@@ -324,14 +409,25 @@ def _run_one(
     previous: dict[str, Any] | None,
     common: dict[str, Any],
     data: str | None,
+    params_file: str | None = None,
+    texts: Mapping[str, str] | None = None,
+    cancel: threading.Event | None = None,
 ) -> ReportResult:
     from cxlib.reports.html import error_page, export_report
 
     started_wall = _now()
     t0 = time.monotonic()
     execution: Execution = execute_notebook(
-        info.path, passed, timeout=timeout, kernel_name=kernel_name, cwd=info.path.parent, env=env
+        info.path,
+        passed,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        cwd=info.path.parent,
+        env=env,
+        cancel=cancel,
     )
+    if cancel is not None and cancel.is_set():
+        raise Cancelled(info.name)
     meta = execution.outputs_meta
     record: dict[str, Any] = {
         "name": info.name,
@@ -347,7 +443,8 @@ def _run_one(
     }
     html_path = out_dir / f"{info.name}.html"
     error_path = out_dir / f"{info.name}.error.html"
-    failed_nb = out_dir / FAILED_DIR / f"{info.name}.ipynb"
+    failed_nb = private_dir(out_dir) / f"{info.name}.ipynb"
+    (out_dir / LEGACY_FAILED_DIR / f"{info.name}.ipynb").unlink(missing_ok=True)
     failure = execution.failure
     if failure is None and execution.nb is not None:
         try:
@@ -357,23 +454,31 @@ def _run_one(
         except Exception as exc:  # noqa: BLE001 - export problems become an error page too
             failure = Failure(ename=type(exc).__name__, evalue=str(exc), step="Export to HTML")
         else:
-            atomic_write_text(html_path, page)
-            error_path.unlink(missing_ok=True)
-            failed_nb.unlink(missing_ok=True)
-            record.update(
-                status="ok",
-                html=html_path.name,
-                error_html=None,
-                error=None,
-                duration_s=round(time.monotonic() - t0, 2),
-                size_bytes=html_path.stat().st_size,
-            )
-            record["last_ok"] = {
-                k: record.get(k) for k in ("started", "finished", "duration_s", "fingerprint", "parameters")
-            }
-            return ReportResult(info.name, "ok", html_path, None, record["duration_s"], None, record)
+            try:
+                publish(html_path, page)
+            except OSError as exc:
+                failure = Failure(
+                    ename=type(exc).__name__, evalue=_os_message(exc, html_path), step=WRITE_STEP
+                )
+    if failure is None and execution.nb is not None:
+        error_path.unlink(missing_ok=True)
+        failed_nb.unlink(missing_ok=True)
+        record.update(
+            status="ok",
+            html=html_path.name,
+            error_html=None,
+            error=None,
+            duration_s=round(time.monotonic() - t0, 2),
+            size_bytes=html_path.stat().st_size,
+        )
+        record["last_ok"] = {
+            k: record.get(k) for k in ("started", "finished", "duration_s", "fingerprint", "parameters")
+        }
+        return ReportResult(info.name, "ok", html_path, None, record["duration_s"], None, record)
 
     assert failure is not None
+    if failure.ename == SKIP_NAME:
+        return _skipped(info.name, failure, record, html_path, error_path, failed_nb, t0)
     record.update(
         status="failed",
         finished=_now(),
@@ -392,30 +497,81 @@ def _run_one(
     if execution.nb is not None:
         import nbformat
 
-        atomic_write_text(failed_nb, nbformat.writes(execution.nb))
-        record["failed_notebook"] = str(failed_nb.relative_to(out_dir))
+        with contextlib.suppress(OSError):  # a full disk must not hide the failure itself
+            atomic_write_text(failed_nb, nbformat.writes(execution.nb), mode=0o600)
+            record["failed_notebook"] = str(failed_nb)
     page = error_page(
         record,
         previous=html_path.name if html_path.exists() else None,
-        rerun=_rerun_command(info.name, data, out_dir),
+        rerun=_rerun_command(info.name, data, out_dir, params_file, texts),
     )
-    atomic_write_text(error_path, page)
+    written = _try_publish(error_path, page)
+    record["error_html"] = error_path.name if written else None
     return ReportResult(
         info.name,
         "failed",
         html_path if html_path.exists() else None,
-        error_path,
+        error_path if written else None,
         record["duration_s"],
         failure,
         record,
     )
 
 
-def _unreadable(path: Path, exc: Exception, out_dir: Path, common: dict[str, Any]) -> ReportResult:
-    """Result and error page for a notebook that could not even be started."""
+def _os_message(exc: OSError, path: Path | None = None) -> str:
+    """One sentence for a file-system error: what could not be written, and why."""
+    where = path if path is not None else (Path(exc.filename) if exc.filename else None)
+    why = exc.strerror or str(exc)
+    return f"could not write {where.name}: {why}" if where is not None else why
+
+
+def _try_publish(path: Path, page: str) -> bool:
+    """Publish a page; ``False`` when the file system refuses (e.g. the disk is full)."""
+    try:
+        publish(path, page)
+    except OSError:
+        return False
+    return True
+
+
+def _skipped(
+    name: str,
+    failure: Failure,
+    record: dict[str, Any],
+    html_path: Path,
+    error_path: Path,
+    failed_nb: Path,
+    t0: float,
+) -> ReportResult:
+    """A notebook that raised ``NotebookSkipped``: its small page says why and what to add."""
+    from cxlib.reports.html import skip_page
+
+    reason, add = split_message(failure.evalue)
+    record.update(
+        status="skipped",
+        finished=_now(),
+        duration_s=round(time.monotonic() - t0, 2),
+        html=html_path.name,
+        error_html=None,
+        error=None,
+        skip={"reason": reason, "add": add},
+        last_ok=None,
+    )
+    publish(html_path, skip_page(record))
+    record["size_bytes"] = html_path.stat().st_size
+    error_path.unlink(missing_ok=True)
+    failed_nb.unlink(missing_ok=True)
+    return ReportResult(name, "skipped", html_path, None, record["duration_s"], None, record)
+
+
+def _unreadable(
+    path: Path, exc: Exception, out_dir: Path, common: dict[str, Any], step: str = "Read the notebook"
+) -> ReportResult:
+    """Result and error page for a notebook that could not be read, run or written."""
     from cxlib.reports.html import error_page
 
-    failure = Failure(ename=type(exc).__name__, evalue=str(exc), step="Read the notebook")
+    evalue = _os_message(exc) if isinstance(exc, OSError) and step != "Read the notebook" else str(exc)
+    failure = Failure(ename=type(exc).__name__, evalue=evalue, step=step)
     html_path, error_path = out_dir / f"{path.stem}.html", out_dir / f"{path.stem}.error.html"
     record: dict[str, Any] = {
         "name": path.stem,
@@ -431,10 +587,28 @@ def _unreadable(path: Path, exc: Exception, out_dir: Path, common: dict[str, Any
         "error": {"ename": failure.ename, "evalue": failure.evalue, "step": failure.step, "detail": None},
         **common,
     }
-    atomic_write_text(error_path, error_page(record, previous=record["html"]))
+    written = _try_publish(error_path, error_page(record, previous=record["html"]))
+    record["error_html"] = error_path.name if written else None
     return ReportResult(
-        path.stem, "failed", html_path if html_path.exists() else None, error_path, 0.0, failure, record
+        path.stem,
+        "failed",
+        html_path if html_path.exists() else None,
+        error_path if written else None,
+        0.0,
+        failure,
+        record,
     )
+
+
+def _readable_infos(paths: Sequence[Path]) -> list[NotebookInfo]:
+    """Read the declarations of the notebooks that can be read (the others fail on their own)."""
+    infos = []
+    for path in paths:
+        try:
+            infos.append(notebook_info(path))
+        except Exception:  # noqa: BLE001 - an unreadable notebook gets its own error page
+            continue
+    return infos
 
 
 def run(
@@ -443,12 +617,14 @@ def run(
     data: str | os.PathLike[str] | None = None,
     params: str | os.PathLike[str] | Mapping[str, Any] | None = None,
     parameters: Mapping[str, Any] | None = None,
+    parameter_texts: Mapping[str, str] | None = None,
     out: str | os.PathLike[str] = "reports",
     timeout: float | None = DEFAULT_TIMEOUT,
     notebooks_dir: str | os.PathLike[str] | None = None,
     kernel_name: str | None = None,
     progress: Progress | bool | None = None,
     jobs: int | None = None,
+    strict: bool = False,
 ) -> RunSummary:
     """Render notebooks into HTML reports in ``out`` and update ``out/index.html``.
 
@@ -463,7 +639,10 @@ def run(
         YAML file (or the same structure as a mapping): top-level values go to every notebook
         declaring them; a ``notebooks:`` section holds per-notebook values.
     parameters : mapping, optional
-        More shared values (e.g. from ``cxlab run -p name value``); they win over ``params``.
+        More shared values, already typed; they win over ``params``.
+    parameter_texts : mapping, optional
+        Shared values written as text (``cxlab run -p name value``), read as the type each
+        notebook declares; they win over ``parameters``.
     out : str or path, default "reports"
         Output folder; created if missing.
     timeout : float, optional
@@ -478,19 +657,46 @@ def run(
     jobs : int, optional
         Notebooks executed at the same time (each in its own kernel); default
         :func:`default_jobs` (``$CXLAB_JOBS``, else 2 or the number of CPUs if fewer).
+    strict : bool, default False
+        Count skipped notebooks (the shop lacks what they need) as failures in
+        ``.ok`` and ``.exit_code``; by default only failed notebooks do.
 
     Returns
     -------
     RunSummary
-        ``.results`` per notebook, ``.ok``, ``.exit_code`` (0 or 1), ``.index``.
+        ``.results`` per notebook, ``.ok``, ``.exit_code`` (0 or 1), ``.index``,
+        ``.failed`` and ``.skipped`` (notebook names).
+
+    Raises
+    ------
+    FileNotFoundError
+        A named notebook does not exist.
+    ParameterError
+        A parameter name or value is not accepted by the notebooks (checked before any
+        notebook starts; see :mod:`cxlib.reports.validation`).
     """
     t0 = time.monotonic()
     out_dir = Path(out).expanduser().resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
     folder = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
     paths = find_notebooks([os.fspath(n) for n in notebooks] if notebooks else None, folder)
-    common_params, per_notebook = load_params_file(params)
     data_text = _absolute_data(data)
+    infos = _readable_infos(paths)
+    known = [i for i in _readable_infos(list_notebooks(folder)) if i.path not in {p.path for p in infos}]
+    common_params, per_notebook = load_params_file(params)
+    extra = dict(parameters or {})
+    if data_text is not None and any(p.name == "data" for i in infos for p in i.parameters):
+        extra["data"] = data_text
+    common_params, per_notebook, extra = validate_parameters(
+        infos,
+        common=common_params,
+        per_notebook=per_notebook,
+        overrides=extra,
+        texts=parameter_texts,
+        known=known,
+    )
+    if kernel_name is not None:
+        check_kernel(kernel_name)
+    out_dir.mkdir(parents=True, exist_ok=True)
     reporter = (
         progress if isinstance(progress, Progress) else (_Silent() if progress is False else Progress())
     )
@@ -500,13 +706,20 @@ def run(
         "git_commit": git_commit(folder if folder.is_dir() else None),
     }
     total = len(paths)
+    infos_by_path = {info.path: info for info in infos}
 
-    def one(position: int, path: Path) -> ReportResult:
+    cancel = threading.Event()
+
+    def one(position: int, path: Path) -> ReportResult | None:
+        if cancel.is_set():
+            return None  # queued when Ctrl-C came: never started
         reporter.start(path.stem, position, total)
+        step = "Read the notebook"
         try:
-            info = notebook_info(path)
+            info = infos_by_path.get(path) or notebook_info(path)
+            step = WRITE_STEP
             passed, effective = parameters_for(
-                info, data=data_text, common=common_params, per_notebook=per_notebook, overrides=parameters
+                info, common=common_params, per_notebook=per_notebook, overrides=extra
             )
             result = _run_one(
                 info,
@@ -519,20 +732,44 @@ def run(
                 previous=read_manifest(out_dir).get(info.name),
                 common=common,
                 data=data_text,
+                params_file=None if params is None or isinstance(params, Mapping) else _shown(Path(params)),
+                texts=parameter_texts,
+                cancel=cancel,
             )
+        except Cancelled:
+            return None
         except Exception as exc:  # noqa: BLE001 - never let one notebook stop the others
-            result = _unreadable(path, exc, out_dir, common)
-        _save_record(out_dir, result.record)
+            if cancel.is_set():
+                return None
+            result = _unreadable(path, exc, out_dir, common, step=step)
+        try:
+            _save_record(out_dir, result.record)
+        except OSError as exc:  # the report may be written, but the index does not know it
+            if result.ok:
+                failure = Failure(ename=type(exc).__name__, evalue=_os_message(exc), step="Update the index")
+                result = dataclasses.replace(result, status="failed", failure=failure)
         reporter.finish(result, position, total)
         return result
 
     workers = max(1, min(jobs or default_jobs(), total or 1))
-    if workers == 1:
-        results = [one(position, path) for position, path in enumerate(paths, start=1)]
-    else:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cxlab-run") as pool:
-            futures = [pool.submit(one, position, path) for position, path in enumerate(paths, start=1)]
-            results = [future.result() for future in futures]
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cxlab-run")
+    futures = [pool.submit(one, position, path) for position, path in enumerate(paths, start=1)]
+    try:
+        done = [future.result() for future in futures]
+    except KeyboardInterrupt:
+        cancel.set()  # queued notebooks never start; running kernels are killed
+        logging.disable(logging.CRITICAL)  # papermill's complaints about the killed kernels
+        try:
+            for future in futures:
+                future.cancel()
+            pool.shutdown(wait=True)
+        finally:
+            logging.disable(logging.NOTSET)
+            reporter.close()
+        finished = sum(1 for f in futures if not f.cancelled() and f.result() is not None)
+        raise Interrupted(finished, len(futures) - finished) from None
+    pool.shutdown()
+    results = [r for r in done if r is not None]
     index = out_dir / "index.html"
     if not results:
         write_index(out_dir)
@@ -541,7 +778,9 @@ def run(
         index=index,
         out_dir=out_dir,
         duration=time.monotonic() - t0,
-        failed=[r.name for r in results if not r.ok],
+        failed=[r.name for r in results if r.status == "failed"],
+        skipped=[r.name for r in results if r.status == "skipped"],
+        strict=strict,
     )
     reporter.summary(summary)
     return summary

@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib.errors import DataError
+from cxlib.result import Display, ResultBase
 from cxlib.scorecard.carts import cart_cells, cart_unit
 from cxlib.scorecard.cells import (
     ALL,
@@ -67,7 +68,7 @@ def _option_checks(min_n: Any, alpha: Any) -> None:
 
 
 @dataclass(frozen=True)
-class Scorecard:
+class Scorecard(ResultBase):
     """CX metrics by segment and period (the result of :func:`scorecard`).
 
     Attributes
@@ -103,6 +104,11 @@ class Scorecard:
     min_n: int = 30
     alpha: float = 0.05
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def display_settings(self) -> Display:
+        """Metric, period, segments, n, value with interval."""
+        columns = ("label", "period", *self.by, "n", "value", "ci_low", "ci_high", "suppressed")
+        return Display(columns=columns, decimals=2)
 
     @property
     def period_name(self) -> str:

@@ -96,7 +96,7 @@ def commerce_cells(
     by: Sequence[str] = (),
     period: Period = "month",
     totals: bool = True,
-    engine: str = "auto",
+    fast_path: bool = True,
 ) -> pd.DataFrame:
     """Order, customer and retention metrics per period and segment, from one pass over orders.
 
@@ -111,10 +111,10 @@ def commerce_cells(
         Retention needs consecutive periods and is left out when None.
     totals : bool, default True
         Also compute every metric over all segments (a customer counts once there).
-    engine : {"auto", "native"}, default "auto"
-        ``"auto"`` uses the hand-written SQL of :mod:`cxlib.scorecard.commerce_duckdb` for
-        DuckDB relations where it applies; ``"native"`` always runs the portable plan.
-        Both give the same cells.
+    fast_path : bool, default True
+        Use the hand-written SQL of :mod:`cxlib.scorecard.commerce_duckdb` for DuckDB
+        relations where it applies; ``False`` always runs the portable plan. Both give
+        the same cells (tested).
 
     Returns
     -------
@@ -127,7 +127,7 @@ def commerce_cells(
     """
     require_columns(orders, ORDER_COLUMNS, "orders", purpose="order metrics")
     frame = attach_segments(as_lazy(orders), by, "orders")
-    fast = commerce_cells_duckdb(frame, by=by, period=period, totals=totals) if engine == "auto" else None
+    fast = commerce_cells_duckdb(frame, by=by, period=period, totals=totals) if fast_path else None
     if fast is not None:
         return fast
     per_segment, order_metrics = _customer_periods(frame, by, period)

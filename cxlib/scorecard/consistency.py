@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-
 from statsmodels.stats.multitest import multipletests
 
 from cxlib.errors import DataError
+from cxlib.result import Display, ResultBase
 from cxlib.scorecard.card import Scorecard
 from cxlib.scorecard.cells import ALL, UNKNOWN
 from cxlib.scorecard.charts import format_value, interval_dots, segment_names
@@ -29,7 +30,7 @@ __all__ = ["Consistency", "consistency"]
 
 
 @dataclass(frozen=True)
-class Consistency:
+class Consistency(ResultBase):
     """How consistent each metric is across segments (result of :func:`consistency`).
 
     Attributes
@@ -49,6 +50,24 @@ class Consistency:
     metrics : mapping of str to Metric
     alpha : float
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        columns=(
+            "label",
+            "period",
+            "segments",
+            "best_segment",
+            "best_value",
+            "worst_segment",
+            "worst_value",
+            "gap",
+            "test",
+            "p_value",
+            "q_value",
+            "significant",
+        ),
+        decimals={"best_value": 2, "worst_value": 2, "gap": 2, "p_value": 3, "q_value": 3},
+    )
 
     table: pd.DataFrame
     cells: pd.DataFrame

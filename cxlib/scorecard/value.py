@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -29,6 +29,7 @@ from cxlib import viz
 from cxlib.engine import require_columns
 from cxlib.errors import DataError
 from cxlib.estimate import Estimate
+from cxlib.result import Display, ResultBase
 from cxlib.scorecard.cells import ALL, P, aggregate_cells, as_lazy, time_span
 from cxlib.scorecard.charts import TOO_FEW
 from cxlib.scorecard.stats import cell_estimates, compare
@@ -41,7 +42,7 @@ _MEASURES = {"revenue_to_date": "__rev", "value_12m": "__v12"}
 
 
 @dataclass(frozen=True)
-class CXValue:
+class CXValue(ResultBase):
     """Revenue per customer of promoters, passives and detractors (result of :func:`value_of_cx`).
 
     Attributes
@@ -61,6 +62,17 @@ class CXValue:
     end : pandas.Timestamp or None
         Last order in the data: answers after ``end − horizon`` have no complete window.
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        currency_cols=(
+            "revenue_to_date",
+            "revenue_to_date_ci_low",
+            "revenue_to_date_ci_high",
+            "value_12m",
+            "value_12m_ci_low",
+            "value_12m_ci_high",
+        )
+    )
 
     table: pd.DataFrame
     gap_to_date: Estimate

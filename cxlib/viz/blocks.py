@@ -41,7 +41,8 @@ def format_number(value: Any, *, percent: bool = False, decimals: int | None = N
     Integers get thousands separators (``12,345``), floats too (1 decimal unless
     ``decimals``), shares in [0, 1] become percentages with ``percent=True`` (``12.3%``),
     timestamps become ``YYYY-MM-DD`` (plus ``HH:MM`` when not midnight), missing values
-    ``—``. Anything else is returned as text (not escaped; :func:`format_table` escapes).
+    ``—`` (also when they arrive as the text ``nan``, ``None``, ``<NA>`` or ``NaT``). Anything
+    else is returned as text (not escaped; :func:`format_table` escapes).
     """
     if value is None or value is pd.NA or value is pd.NaT:
         return "—"
@@ -60,7 +61,12 @@ def format_number(value: Any, *, percent: bool = False, decimals: int | None = N
         return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    text = str(value)
+    # a missing value that was turned into text upstream (astype(str), f"{nan}") reads "—" too
+    return "—" if text.strip().lower() in _MISSING_TEXTS else text
+
+
+_MISSING_TEXTS = frozenset({"nan", "-nan", "none", "<na>", "nat", "null"})
 
 
 class HTMLBlock:

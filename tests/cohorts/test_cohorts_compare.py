@@ -23,7 +23,7 @@ from cxlib.cohorts import RetentionComparison, retention_matrix
 @pytest.fixture(scope="module")
 def result():
     return retention_matrix(
-        random_orders(seed=21, customers=400, rows=2500, days=330), by="channel", engine="native"
+        random_orders(seed=21, customers=400, rows=2500, days=330), by="channel", fast_path=False
     )
 
 
@@ -87,6 +87,6 @@ def test_reference_choice_figure_and_sentences(result):
 
 
 def test_comparison_needs_segments():
-    plain = retention_matrix(random_orders(seed=2), engine="native")
+    plain = retention_matrix(random_orders(seed=2), fast_path=False)
     with pytest.raises(ValueError, match="by="):
         plain.compare()
