@@ -4,17 +4,22 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+DEV_STAMP := $(VENV)/.installed-dev
 LIFETIMES_VENV ?= .venv-lifetimes
 LIFETIMES_STAMP := $(LIFETIMES_VENV)/.installed
 BENCH_ARGS ?=
 DATA   ?= data/sample
 OUT    ?= reports
 
-.PHONY: help install reports test lab notebooks sample bench eval-voc clean
+.PHONY: help install reports test check lint types test-fast lab notebooks sample bench eval-voc clean
+
+# day-to-day tests: everything but the slow, notebook, browser and Spark tests (`make test` runs all)
+FAST_TESTS := not slow and not notebooks and not browser and not spark
 
 help:
 	@echo "make reports  - install cxlib in $(VENV) and render every notebook on $(DATA) into $(OUT)/"
 	@echo "make test     - install the test dependencies and run the whole test suite"
+	@echo "make check    - ruff, ruff format --check, mypy and the fast tests (make lint, types, test-fast: one step)"
 	@echo "make lab      - JupyterLab on the project"
 	@echo "make notebooks - after editing notebooks/NAME.py (or .ipynb): bring each pair back in step (jupytext --sync)"
 	@echo "make sample   - regenerate the sample shop in data/sample/ (seed 42)"
@@ -34,6 +39,10 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[voc,polars,test]"
 	touch $@
 
+$(DEV_STAMP): pyproject.toml $(TEST_STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[voc,polars,test,dev]"
+	touch $@
+
 install: $(STAMP)
 
 reports: $(STAMP)
@@ -41,6 +50,18 @@ reports: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
+
+check: lint types test-fast
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(DEV_STAMP)
+	$(BIN)/mypy
+
+test-fast: $(DEV_STAMP)
+	$(BIN)/python -m pytest -q -m "$(FAST_TESTS)"
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[lab]"

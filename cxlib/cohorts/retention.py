@@ -4,7 +4,7 @@
 acquisition), how many customers were retained and how many could have been observed, on
 the user's backend; the small counts come back to pandas, where shares, the weighted
 average curve and suppression of small cells are computed. The three kinds follow the
-definitions of the analytics products (REFERENCES.md, "Journeys and retention"):
+definitions of the analytics products (docs/methods.md, "Cohorts and retention"):
 Amplitude's "Return On" (N-day) and "Return On or After" (unbounded) retention, and the
 calendar cohort table.
 """
@@ -549,7 +549,7 @@ def retention_matrix(
     References
     ----------
     Amplitude, "Retention analysis" (Return On / Return On or After, N-day buckets of 24
-    hours from each user's start); REFERENCES.md, "Journeys and retention". The curve's
+    hours from each user's start); docs/methods.md, "Cohorts and retention". The curve's
     intervals: Wilson (1927), JASA 22(158).
 
     Examples

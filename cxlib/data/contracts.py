@@ -1,4 +1,4 @@
-"""The five table contracts (DESIGN.md §3): required and optional columns, kinds and rules.
+"""The five table contracts (docs/architecture.md §3): required and optional columns, kinds and rules.
 
 A contract says, for each column, what kind of value it holds (``id``, ``timestamp``,
 ``text``, ``money``, ``number``, ``count``, ``flag``), whether it is required, and the row

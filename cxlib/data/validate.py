@@ -1,4 +1,4 @@
-"""Validate one table against its contract and normalise it (DESIGN.md §3).
+"""Validate one table against its contract and normalise it (docs/architecture.md §3).
 
 ``validate_table`` takes a Narwhals frame on any backend, checks it against the contract and
 returns the normalised frame (ids as text, timestamps in UTC, money as float, flags as bool)

@@ -1,7 +1,7 @@
 """What an experiment measures: :class:`Metric` and the shorthands that name metrics.
 
 A metric is one of three kinds, each summarised by the sufficient statistics of
-DESIGN.md §9:
+docs/architecture.md §9:
 
 * ``proportion`` — the mean of a 0/1 outcome per unit (conversion);
 * ``mean`` — the mean of a numeric outcome per unit (revenue per visitor);

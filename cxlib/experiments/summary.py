@@ -1,7 +1,7 @@
 """Per-variant sufficient statistics of an experiment, aggregated where the data lives.
 
 Every statistic in :mod:`cxlib.experiments` is a function of a few sums per variant and
-metric (the layout GrowthBook's engine uses; DESIGN.md §9): ``n``, ``sum``, ``sum_sq``; a
+metric (the layout GrowthBook's engine uses; docs/architecture.md §9): ``n``, ``sum``, ``sum_sq``; a
 ratio metric adds ``den_sum``, ``den_sum_sq``, ``cross_sum`` (Σ numerator·denominator);
 CUPED adds ``pre_sum``, ``pre_sum_sq``, ``pre_cross_sum`` (Σ outcome·covariate). The unit
 table is reduced to those sums in one Narwhals group-by on the user's backend (pandas,

@@ -1,6 +1,6 @@
 """Cart abandonment: how many carts end without a purchase, by segment and checkout step.
 
-Cart abandonment rate = 1 − purchases / carts (REFERENCES.md; Baymard Institute's long-run
+Cart abandonment rate = 1 − purchases / carts (docs/methods.md; Baymard Institute's long-run
 average is about 70 %). A unit (session by default, or customer) *has a cart* when it has a
 cart event; the cart is *abandoned* when no purchase follows at or after its first cart
 event (within ``window``). Per-unit work runs on the engine with the funnel machinery of

@@ -182,7 +182,7 @@ def attribution(
       touchpoint to conversion (default half-life 7 days); from a path table it is the
       number of steps before the conversion (default 1 step).
     * ``markov``: exact removal effects of the absorbing Markov chain (Anderl et al. 2016,
-      REFERENCES.md); channel c gets total × RE_c / Σ RE. Repeated consecutive channels are
+      docs/methods.md); channel c gets total × RE_c / Σ RE. Repeated consecutive channels are
       collapsed, as in ChannelAttribution. Value uses the value removal effects (each state
       converts with its own mean value), see :func:`cxlib.journey.markov.fit_markov`.
 

@@ -5,7 +5,7 @@ States are ``(start)``, the (order-k) channel states, and the absorbing ``(conve
 probabilities of converting in one step, the probability of eventually converting from
 each state solves (I − Q) x = r, so P(conversion) = x[start] (Anderl, Becker, von
 Wangenheim & Schumann 2016, "Mapping the customer journey: lessons learned from graph-based
-online attribution modeling", IJRM 33(3); REFERENCES.md). Removing a channel sends every
+online attribution modeling", IJRM 33(3); docs/methods.md). Removing a channel sends every
 state that contains it to ``(null)``; its removal effect is 1 − P(conversion | removed) /
 P(conversion). No simulation is involved, so results are exact up to floating point.
 """

@@ -1,7 +1,7 @@
 """Linking value to experience: predicted CLV of promoters, passives and detractors.
 
 Each customer's latest NPS answer (0–10; promoters 9–10, passives 7–8, detractors 0–6, see
-REFERENCES.md) is joined to her predicted CLV; customers without an answer form their own
+docs/methods.md) is joined to her predicted CLV; customers without an answer form their own
 group, the baseline. The survey join runs on the surveys' backend; only one row per
 answering customer comes back.
 """

@@ -1,6 +1,6 @@
 """Behavioural scorecard metrics from orders: order value, returns, delivery, customers.
 
-Scorecard-level definitions (REFERENCES.md, "Commerce metrics"); a customer is a customer
+Scorecard-level definitions (docs/methods.md, "Commerce metrics"); a customer is a customer
 of a period when they ordered in it:
 
 * average order value (AOV): mean revenue per order; return rate: share of orders with

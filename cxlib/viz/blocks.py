@@ -14,8 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxlib._types import Frame
 from cxlib.data.coverage import coverage_sentence
 from cxlib.privacy import safe_text
+from cxlib.viz.charts import _pandas
 
 __all__ = [
     "REPORT_CSS",
@@ -40,7 +42,8 @@ def format_number(value: Any, *, percent: bool = False, decimals: int | None = N
     Integers get thousands separators (``12,345``), floats too (1 decimal unless
     ``decimals``), shares in [0, 1] become percentages with ``percent=True`` (``12.3%``),
     timestamps become ``YYYY-MM-DD`` (plus ``HH:MM`` when not midnight), missing values
-    ``—`` (also when they arrive as the text ``nan``, ``None``, ``<NA>`` or ``NaT``). Anything else is returned as text (not escaped; :func:`format_table` escapes).
+    ``—`` (also when they arrive as the text ``nan``, ``None``, ``<NA>`` or ``NaT``). Anything
+    else is returned as text (not escaped; :func:`format_table` escapes).
     """
     if value is None or value is pd.NA or value is pd.NaT:
         return "—"
@@ -81,7 +84,7 @@ class HTMLBlock:
 
 
 def format_table(
-    df: pd.DataFrame,
+    df: Frame,
     *,
     percent_cols: Sequence[str] = (),
     decimals: Mapping[str, int] | int | None = None,
@@ -90,12 +93,13 @@ def format_table(
     index: bool = False,
     max_rows: int | None = 50,
 ) -> HTMLBlock:
-    """A report table: formatted numbers, escaped and PII-masked text, phone-friendly.
+    """Format a report table: formatted numbers, escaped and PII-masked text, phone-friendly.
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        Any small table (aggregates, not raw data).
+    df : Frame
+        Any small table (aggregates, not raw data): pandas, polars, DuckDB, Spark (collected to
+        pandas).
     percent_cols : sequence of str
         Columns holding shares in [0, 1], shown as percentages.
     decimals : int or mapping, optional
@@ -114,7 +118,8 @@ def format_table(
         ``.data`` is the HTML; displaying it in a notebook renders the table.
     """
     labels = dict(labels or {})
-    table = df.reset_index() if index else df
+    frame = _pandas(df)
+    table = frame.reset_index() if index else frame
     shown = table if max_rows is None else table.head(max_rows)
     numeric = {
         c
@@ -168,16 +173,19 @@ REPORT_CSS = """
 .cxlab-header{border-bottom:3px solid #0072B2;padding:0 0 .6rem;margin:0 0 1rem}
 .cxlab-header h1{font-size:1.6rem;line-height:1.25;margin:0 0 .4rem;color:#1f2933}
 .cxlab-header .cxlab-question{font-size:1rem;color:#3e4c59;margin:0 0 .5rem}
-.cxlab-header dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:0;font-size:.9rem;color:#52606d}
+.cxlab-header dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:0;
+  font-size:.9rem;color:#52606d}
 .cxlab-header dt{font-weight:600}.cxlab-header dd{margin:0;overflow-wrap:anywhere}
-.cxlab-findings{background:#f0f7fc;border-left:4px solid #0072B2;padding:.6rem 1rem;margin:0 0 1rem;border-radius:4px}
+.cxlab-findings{background:#f0f7fc;border-left:4px solid #0072B2;padding:.6rem 1rem;margin:0 0 1rem;
+  border-radius:4px}
 .cxlab-findings h2{font-size:1.15rem;margin:.2rem 0 .4rem}
 .cxlab-findings ul{margin:0;padding-left:1.2rem}.cxlab-findings li{margin:.2rem 0}
 .cxlab-note{color:#3e4c59;font-size:.95rem;margin:.3rem 0 1rem}
 .cxlab-table-wrap{overflow-x:auto;max-width:100%;margin:.4rem 0 1rem}
 table.cxlab-table{border-collapse:collapse;font-size:.88rem;font-variant-numeric:tabular-nums}
 table.cxlab-table caption{text-align:left;font-weight:600;padding:.2rem 0}
-table.cxlab-table th,table.cxlab-table td{padding:.3rem .6rem;border-bottom:1px solid #e4e7eb;white-space:nowrap}
+table.cxlab-table th,table.cxlab-table td{padding:.3rem .6rem;border-bottom:1px solid #e4e7eb;
+  white-space:nowrap}
 table.cxlab-table td.txt{white-space:normal;min-width:6rem}
 table.cxlab-table th{background:#f5f7fa;font-weight:600}
 table.cxlab-table .txt{text-align:left}table.cxlab-table .num{text-align:right}
@@ -224,7 +232,7 @@ def report_header(
     shop: Any = None,
     generated: dt.datetime | None = None,
 ) -> ReportHeader:
-    """The header every report starts with: title, question, period, data source, time.
+    """Build the header every report starts with: title, question, period, data source, time.
 
     Parameters
     ----------
@@ -256,7 +264,7 @@ def report_header(
         source = source if source is not None else getattr(shop, "source", None)
         fingerprint = fingerprint if fingerprint is not None else getattr(shop, "fingerprint", None)
         coverage = tuple(getattr(shop, "coverage", ()) or ())
-    generated = generated or dt.datetime.now(dt.timezone.utc)
+    generated = generated or dt.datetime.now(dt.UTC)
     period_text = _period_text(*period) if isinstance(period, tuple) else period
     items = [
         ("Period", period_text),
@@ -300,7 +308,7 @@ def report_header(
 
 
 def key_findings(findings: Iterable[str], *, title: str = "Key findings") -> HTMLBlock:
-    """The "Key findings" block at the top of a report.
+    """Build the "Key findings" block at the top of a report.
 
     Parameters
     ----------
@@ -319,5 +327,5 @@ def key_findings(findings: Iterable[str], *, title: str = "Key findings") -> HTM
 
 
 def note(text: str) -> HTMLBlock:
-    """A short interpretation paragraph under a chart (plain text; escaped and masked)."""
+    """Build a short interpretation paragraph under a chart (plain text; escaped and masked)."""
     return HTMLBlock(f'<p class="cxlab-note">{safe_text(text)}</p>')

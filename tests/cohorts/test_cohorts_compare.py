@@ -13,10 +13,10 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from cohort_data import random_orders
 from scipy import stats
 from statsmodels.stats import proportion as sm_proportion
 
-from cohort_data import random_orders
 from cxlib.cohorts import RetentionComparison, retention_matrix
 
 
@@ -53,7 +53,7 @@ def test_pairwise_tests_match_closed_forms(result):
 
         # Cochran–Mantel–Haenszel over cohorts observed in both segments.
         num, var = 0.0, 0.0
-        for cohort, part in counts.groupby("cohort_index"):
+        for _cohort, part in counts.groupby("cohort_index"):
             s = part.set_index("segment")
             if segment not in s.index or comparison.reference not in s.index:
                 continue

@@ -1,5 +1,6 @@
 """rfm_summary and daily_repeat_purchases against the published CDNOW summary, a naive loop,
-and across backends."""
+and across backends.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ltv_data import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END, random_orders
 
 from cxlib import DataError
 from cxlib.engine import duckdb_connection
 from cxlib.ltv import rfm_summary
 from cxlib.ltv.summary import daily_repeat_purchases
-
-from ltv_data import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END, random_orders
 
 
 def _as(kind: str, frame: pd.DataFrame):
@@ -111,7 +111,8 @@ def test_summary_dtypes_and_columns(cdnow_transactions):
 @pytest.mark.parametrize("kind", ["pandas", "polars", "duckdb"])
 def test_summary_is_identical_across_backends(kind, cdnow_transactions):
     """The reference runs on pandas itself (fast_path=False); by default a pandas frame is
-    summarised with DuckDB over its Arrow buffers."""
+    summarised with DuckDB over its Arrow buffers.
+    """
     orders = random_orders(7).assign(ts=lambda d: d["ts"].dt.tz_convert("Europe/Warsaw"))
     orders["channel"] = orders["channel"].astype("category")
     reference = rfm_summary(orders, "D", "2024-02-01", by="channel", fast_path=False).table
