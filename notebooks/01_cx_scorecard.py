@@ -21,11 +21,11 @@
 
 # %% tags=["parameters"]
 data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
-period: str = "quarter"  # week, month or quarter (UTC calendar periods; weeks start on Monday)
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
+period: str = "quarter"  # one of: week, month, quarter; UTC calendar periods, weeks start on Monday
 by: str = "channel"  # segment column to split by (channel, device, country, ...)
-min_n: int = 30  # cells with fewer answers, orders or customers are shown as too few answers
-alpha: float = 0.05  # one minus the confidence level; also the false discovery rate of flagged changes
+min_n: int = 30  # range: 1..; cells with fewer answers, orders or customers are shown as too few answers
+alpha: float = 0.05  # range: 0..0.5; one minus the confidence level, also the false discovery rate
 ces_higher_is_better: bool = False  # False for the effort scale (lower is better); True for CES 2.0 agreement
 currency: str = "EUR"  # label for money amounts
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them

@@ -21,18 +21,18 @@
 
 # %% tags=["parameters"]
 data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
 funnel_steps: str = "product_view, add_to_cart, checkout_start, payment, purchase"  # funnel steps in order, comma-separated; a bar separates alternatives (product_view | search)
 window: str = "1D"  # conversion window from the first funnel step (30min, 1D, 7D ...); empty means no limit
-order: str = "strict"  # strict (other events may come between steps), direct (each step is the next event) or any (any order)
-count: str = "sessions"  # unit of the funnel, paths and cart abandonment: sessions or customers
+order: str = "strict"  # one of: strict, direct, any; others may come between steps, none may, any order
+count: str = "sessions"  # one of: sessions, customers; unit of the funnel, paths and cart abandonment
 segment: str = "device"  # event column to split the funnel by (device, channel ...); empty for none
-path_steps: int = 5  # events per path in the path analysis and the Sankey diagram
+path_steps: int = 5  # range: 2..; events per path in the path analysis and the Sankey diagram
 attribution_channel: str = "source"  # event column naming each touchpoint's channel; empty skips attribution
 lookback: str = "30D"  # attribution lookback window before each purchase
-min_n: int = 30  # segments with fewer sessions or customers are not shown
+min_n: int = 30  # range: 1..; segments with fewer sessions or customers are not shown
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
 
 # %%

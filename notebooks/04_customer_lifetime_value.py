@@ -22,14 +22,14 @@
 
 # %% tags=["parameters"]
 data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
-unit: str = "W"  # time unit of the models: W for weeks or D for days
-holdout_weeks: int = 26  # weeks at the end of the data kept back to test the forecast (0 skips the test)
-horizon_months: int = 12  # months of future value to predict
-discount_rate: float = 0.01  # monthly discount rate (0.008 is about 10 % a year)
-margin: float = 1.0  # share of revenue that is profit (1 means value in revenue)
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
+unit: str = "W"  # one of: W, D; time unit of the models (weeks or days)
+holdout_weeks: int = 26  # range: 0..; weeks at the end kept back to test the forecast (0 skips the test)
+horizon_months: int = 12  # range: 1..; months of future value to predict
+discount_rate: float = 0.01  # range: 0..1; monthly discount rate (0.008 is about 10 % a year)
+margin: float = 1.0  # range: 0..1; share of revenue that is profit (1 means value in revenue)
 segment: str = "channel"  # orders column whose value on a customer's first order is her segment; empty: none
-min_n: int = 30  # segments with fewer customers are not shown
+min_n: int = 30  # range: 1..; segments with fewer customers are not shown
 currency: str = "EUR"  # label for money amounts
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
 

@@ -22,23 +22,23 @@
 
 # %% tags=["parameters"]
 data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 experiment: str = "checkout_redesign"  # experiment to analyse; empty means the only one in the table
 control: str = "control"  # name of the control variant
-method: str = "frequentist"  # frequentist, bayesian or sequential (always valid, safe to peek)
-alpha: float = 0.05  # one minus the confidence level; also the decision threshold
+method: str = "frequentist"  # one of: frequentist, bayesian, sequential; sequential is safe to peek
+alpha: float = 0.05  # range: 0..0.5; one minus the confidence level; also the decision threshold
 planned_split: str = ""  # planned share of units per variant, control first, e.g. 50/50; empty means equal
 conversion: str = "converted"  # 0/1 outcome column; empty skips conversion
 revenue: str = "revenue"  # revenue per unit column; empty skips the revenue metrics
 orders: str = "orders"  # orders per unit, the denominator of average order value; empty skips it
 covariate: str = "pre_revenue"  # pre-period column for CUPED and the balance check; empty disables both
 cuped: bool = True  # adjust conversion and revenue with the pre-period covariate
-cap_quantile: float = 0.99  # cap revenue per visitor at this quantile of all units; 0 keeps it uncapped
-guardrail_margin: float = 0.05  # average order value may drop by at most this share (non-inferiority)
-n_star: int = 40000  # units the sequential test is tuned for (the planned sample size)
+cap_quantile: float = 0.99  # range: 0..1; cap revenue per visitor at this quantile; 0 keeps it uncapped
+guardrail_margin: float = 0.05  # range: 0..1; share average order value may drop by (non-inferiority)
+n_star: int = 40000  # range: 1..; units the sequential test is tuned for (the planned sample size)
 segment: str = "pre_period_buyer"  # column to split by; pre_period_buyer uses the covariate; empty skips
-min_n: int = 200  # segments with fewer units in an arm are not shown
-target_power: float = 0.8  # power used to plan the next test
+min_n: int = 200  # range: 1..; segments with fewer units in an arm are not shown
+target_power: float = 0.8  # range: 0..1; power used to plan the next test
 
 # %%
 # Load the experiment and run every analysis

@@ -232,3 +232,41 @@ def test_hostile_values_arrive_as_plain_text(
         "label": evil,
     }
     assert not list(tmp_path.rglob(MARK)) and not list(nbdir.rglob(MARK))
+
+
+def test_real_notebook_defaults_pass_their_own_declarations() -> None:
+    from cxlib.reports import find_notebooks
+
+    checked = 0
+    for path in find_notebooks(None):
+        for param in notebook_info(path).parameters:
+            assert validate_value(param, param.value, path.stem) == param.value
+            checked += 1
+    assert checked > 60
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["01_cx_scorecard", "-p", "period", "fortnight"],
+            "must be one of week, month, quarter, got 'fortnight'",
+        ),
+        (
+            ["01_cx_scorecard", "-p", "perod", "week"],
+            "unknown parameter 'perod' in -p (did you mean 'period'?)",
+        ),
+        (
+            ["01_cx_scorecard", "-p", "alpha", "abc"],
+            "parameter 'alpha' of 01_cx_scorecard (-p) must be a number",
+        ),
+        (["03_cohort_retention", "-p", "kind", "onn"], "(did you mean 'on'?)"),
+        (["06_ab_test", "-p", "target_power", "1.2"], "must be in the range 0..1, got 1.2"),
+        (["04", "-p", "holdout_weeks", "-5"], "must be in the range 0.., got -5"),
+        (["--all", "-p", "engine", "pandas"], "must be one of duckdb, spark, got 'pandas'"),
+    ],
+)
+def test_real_notebooks_refuse_bad_values(
+    argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _refused(capsys, tmp_path, ["run", *argv, "--out", str(tmp_path / "out")], message)
