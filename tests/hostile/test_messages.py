@@ -18,7 +18,7 @@ QUICK = "x: int = 1  # a number"
 
 
 def _full_disk(monkeypatch: pytest.MonkeyPatch, names: set[str] | None) -> None:
-    """Writes of the named files (all files under out when ``None``) fail with ENOSPC."""
+    """Make writes of the named files (all files under out when ``None``) fail with ENOSPC."""
     real = runner.atomic_write_text
 
     def write(path: str | Path, text: str, mode: int = 0o644) -> Path:

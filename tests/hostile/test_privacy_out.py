@@ -75,11 +75,12 @@ def test_nothing_personal_under_out_from_a_leaky_notebook(tmp_path: Path, state:
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert stat.S_IMODE(kept.parent.stat().st_mode) == 0o700
     assert "plantedjane.doe@example.com" in kept.read_text()
-    assert not [p for p in out.rglob("*.ipynb")]
+    assert not list(out.rglob("*.ipynb"))
 
 
 def test_mask_html_keeps_markup_numbers_ids_and_library() -> None:
-    library = "/**\n* plotly.js v3.1.0\n* Copyright 2012-2025, Plotly, Inc.\n*/ var x='0123456789 jane@example.com';"
+    banner = "/**\n* plotly.js v3.1.0\n* Copyright 2012-2025, Plotly, Inc.\n*/"
+    library = f"{banner} var x='0123456789 jane@example.com';"
     page = (
         "<html><head><style>.a{width:1234567px}</style></head><body>"
         '<div id="8f3c1b2e-4a5d-4c7b-9e1f-123456789012" class="plotly-graph-div"></div>'
