@@ -369,11 +369,14 @@ def _rerun_command(
     out_dir: Path,
     params_file: str | None = None,
     texts: Mapping[str, str] | None = None,
+    notebooks_dir: str | None = None,
 ) -> str:
     """Return the ``cxlab run`` command that repeats one notebook's run, shell-quoted."""
     import shlex
 
     parts = ["cxlab", "run", name]
+    if notebooks_dir is not None:
+        parts += ["--notebooks", notebooks_dir]
     if data is not None:
         parts += ["--data", data]
     if params_file is not None:
@@ -399,6 +402,7 @@ def _run_one(
     params_file: str | None = None,
     texts: Mapping[str, str] | None = None,
     cancel: threading.Event | None = None,
+    notebooks_arg: str | None = None,
 ) -> ReportResult:
     from cxlib.reports.html import error_page, export_report
 
@@ -488,7 +492,7 @@ def _run_one(
     page = error_page(
         record,
         previous=html_path.name if html_path.exists() else None,
-        rerun=_rerun_command(info.name, data, out_dir, params_file, texts),
+        rerun=_rerun_command(info.name, data, out_dir, params_file, texts, notebooks_arg),
     )
     written = _try_publish(error_path, page)
     record["error_html"] = error_path.name if written else None
@@ -685,6 +689,7 @@ def run(
                 params_file=None if params is None or isinstance(params, Mapping) else _shown(Path(params)),
                 texts=parameter_texts,
                 cancel=cancel,
+                notebooks_arg=None if notebooks_dir is None else _shown(folder),
             )
         except Cancelled:
             return None

@@ -270,3 +270,39 @@ def test_real_notebooks_refuse_bad_values(
     argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _refused(capsys, tmp_path, ["run", *argv, "--out", str(tmp_path / "out")], message)
+
+
+@pytest.mark.notebooks
+def test_error_page_rerun_command_repeats_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import html
+    import shlex
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    folder = tmp_path / "nbs"
+    write_notebook(folder / "h1.ipynb", body="raise ValueError('boom')")
+    file = _params_file(tmp_path, "period: week\n")
+    out = tmp_path / "out"
+    argv = [
+        "run",
+        "h1",
+        "--notebooks",
+        str(folder),
+        "--params",
+        file,
+        "-p",
+        "alpha",
+        "0.1",
+        "-p",
+        "label",
+        "a b",
+    ]
+    assert main([*argv, "--data", str(tmp_path), "--out", str(out)]) == 1
+    capsys.readouterr()
+    page = html.unescape((out / "h1.error.html").read_text())
+    command = page.split("To run it again: <code>")[1].split("</code>")[0]
+    assert shlex.split(command) == [
+        "cxlab", "run", "h1", "--notebooks", str(folder), "--data", str(tmp_path), "--params", file,
+        "-p", "alpha", "0.1", "-p", "label", "a b", "--out", str(out),
+    ]  # fmt: skip
