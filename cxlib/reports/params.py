@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,7 +94,7 @@ def notebook_info(path: str | Path) -> NotebookInfo:
 
 
 def load_params_file(
-    path: str | Path | Mapping[str, Any] | None,
+    path: str | os.PathLike[str] | Mapping[str, Any] | None,
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """Read a YAML (or JSON) parameters file (or take the same structure as a mapping).
 
