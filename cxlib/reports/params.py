@@ -14,6 +14,9 @@ from typing import Any
 import nbformat
 import yaml
 
+#: Largest parameters file read (settings, not data).
+MAX_PARAMS_BYTES = 1_000_000
+
 __all__ = ["NotebookInfo", "NotebookParameter", "load_params_file", "notebook_info", "parameters_for"]
 
 
@@ -139,12 +142,17 @@ def load_params_file(
 def _read_yaml(path: Path) -> Any:
     """Read a parameters file; any problem becomes a one-line ``ValueError``."""
     try:
+        if path.stat().st_size > MAX_PARAMS_BYTES:
+            raise ValueError(f"parameters file {path} is larger than {MAX_PARAMS_BYTES // 1000:,} kB")
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ValueError(f"parameters file {path} is not UTF-8 text") from None
     except OSError as exc:
         raise ValueError(f"cannot read the parameters file {path}: {exc.strerror or exc}") from None
     try:
+        # anchors and aliases could expand a small file into billions of values
+        if "*" in text and any(isinstance(token, yaml.AliasToken) for token in yaml.scan(text)):
+            raise ValueError(f"parameters file {path} uses YAML aliases (*name); write the values out")
         return yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

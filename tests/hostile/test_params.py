@@ -306,3 +306,34 @@ def test_error_page_rerun_command_repeats_the_run(
         "cxlab", "run", "h1", "--notebooks", str(folder), "--data", str(tmp_path), "--params", file,
         "-p", "alpha", "0.1", "-p", "label", "a b", "--out", str(out),
     ]  # fmt: skip
+
+
+BILLION_LAUGHS = (
+    "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
+    + "label: *i\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (BILLION_LAUGHS, "uses YAML aliases (*name); write the values out"),
+        ("label: " + "x" * 1_000_001 + "\n", "is larger than 1,000 kB"),
+        (None, "cannot read the parameters file"),
+    ],
+    ids=["billion-laughs", "huge", "directory"],
+)
+def test_hostile_params_files_are_refused_quickly(
+    content: str | None, message: str, nbdir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    path = tmp_path / "params.yaml"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_text(content)
+    started = time.monotonic()
+    _refused(capsys, tmp_path, _run(nbdir, tmp_path, "--params", str(path)), message)
+    assert time.monotonic() - started < 5

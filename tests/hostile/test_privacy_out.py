@@ -105,3 +105,24 @@ def test_mask_html_keeps_markup_numbers_ids_and_library() -> None:
 def test_mask_json_masks_keys_and_nested_values() -> None:
     value = {"name": "x", "parameters": {"jane@example.com": ["+44 20 7946 0958", 3, None, 1.5]}}
     assert mask_json(value) == {"name": "x", "parameters": {"[email]": ["[phone]", 3, None, 1.5]}}
+
+
+@pytest.mark.notebooks
+def test_hostile_notebook_name_and_title_are_shown_not_run(tmp_path: Path, state: Path) -> None:
+    folder = tmp_path / "nbs"
+    name = "<img src=x onerror=alert(1)>"
+    title = "<script>window.__pwned=1</script> for jane.doe@example.com"
+    write_notebook(folder / f"{name}.ipynb", LEAKY_PARAMS, "print('fine')", title=title)
+    write_notebook(
+        folder / "z_fails.ipynb", LEAKY_PARAMS, "raise ValueError('<b>x</b> +44 20 7946 0958')", title=title
+    )
+    out = tmp_path / "out"
+    summary = run(notebooks_dir=folder, out=out, progress=False, jobs=1)
+    assert [r.status for r in summary.results] == ["ok", "failed"]
+    index = (out / "index.html").read_text()
+    assert "<img src=x" not in index and "<script>window" not in index
+    assert 'href="&lt;img src=x onerror=alert(1)&gt;.html"' in index
+    assert index.count("&lt;script&gt;window.__pwned=1&lt;/script&gt; for [email]") == 2
+    error = (out / "z_fails.error.html").read_text()
+    assert "<b>x" not in error and "ValueError: &lt;b&gt;x&lt;/b&gt; [phone]" in error
+    assert leaks(out) == []
