@@ -650,6 +650,8 @@ def run(
     )
     if kernel_name is not None:
         check_kernel(kernel_name)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"--out {_shown(out_dir)} is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     reporter = (
         progress if isinstance(progress, Progress) else (_Silent() if progress is False else Progress())

@@ -337,3 +337,11 @@ def test_hostile_params_files_are_refused_quickly(
     started = time.monotonic()
     _refused(capsys, tmp_path, _run(nbdir, tmp_path, "--params", str(path)), message)
     assert time.monotonic() - started < 5
+
+
+def test_out_that_is_a_file_is_refused(
+    nbdir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "out").write_text("not a folder")
+    assert main(_run(nbdir, tmp_path)) == 2
+    assert capsys.readouterr().err == f"cxlab run: --out {tmp_path / 'out'} is a file, not a folder\n"
