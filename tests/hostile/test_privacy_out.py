@@ -32,7 +32,7 @@ display(HTML('<span title="' + people[0] + '">x</span>'))
 display(Markdown("* " + "\\n* ".join(texts)))
 fig = go.Figure(go.Bar(x=people, y=list(range(len(people))), name=people[1], hovertext=texts))
 fig.add_annotation(text=people[5], x=people[0], y=1)
-fig.update_layout(title=people[2], legend_title_text=people[3])
+fig.update_layout(title=people[2], legend_title_text=people[3], showlegend=True)
 fig.show()
 go.Figure(go.Scatter(x=list(range(20)), y=[v * 1.5 for v in range(20)], name=people[6])).show()
 if fail:
@@ -126,3 +126,36 @@ def test_hostile_notebook_name_and_title_are_shown_not_run(tmp_path: Path, state
     error = (out / "z_fails.error.html").read_text()
     assert "<b>x" not in error and "ValueError: &lt;b&gt;x&lt;/b&gt; [phone]" in error
     assert leaks(out) == []
+
+
+@pytest.mark.notebooks
+@pytest.mark.browser
+def test_masked_charts_still_draw_in_a_browser(tmp_path: Path, state: Path) -> None:
+    """Masking strings inside the figure JSON keeps it valid: every chart draws, nothing runs."""
+    chromium = Path("/usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not chromium.exists():
+        pytest.skip("Debian's chromium is not installed")
+    folder = tmp_path / "nbs"
+    write_notebook(folder / "leaky.ipynb", LEAKY_PARAMS, LEAKY_BODY, title="Leaky")
+    out = tmp_path / "out"
+    assert run(notebooks_dir=folder, out=out, progress=False).ok
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"], headless=True)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((out / "leaky.html").as_uri())
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.plotly-graph-div')]"
+            ".every(d => d.querySelector('svg.main-svg'))",
+            timeout=20_000,
+        )
+        charts = page.evaluate("document.querySelectorAll('.plotly-graph-div').length")
+        ticks = page.evaluate("[...document.querySelectorAll('.xtick text')].map(t => t.textContent)")
+        legend = page.evaluate("[...document.querySelectorAll('.legendtext')].map(t => t.textContent)")
+        browser.close()
+    assert charts == 2 and errors == []
+    assert "[email]" in ticks and "[phone]" in ticks
+    assert legend == ["[email]"]  # the trace named with an e-mail address
