@@ -673,7 +673,7 @@ def run(
         step = "Read the notebook"
         try:
             info = infos_by_path.get(path) or notebook_info(path)
-            step = WRITE_STEP
+            step = "Run the notebook"
             passed, effective = parameters_for(
                 info, common=common_params, per_notebook=per_notebook, overrides=extra
             )
@@ -698,6 +698,8 @@ def run(
         except Exception as exc:  # noqa: BLE001 - never let one notebook stop the others
             if cancel.is_set():
                 return None
+            if isinstance(exc, OSError) and step != "Read the notebook":
+                step = WRITE_STEP  # e.g. the private folder for kept notebooks cannot be made
             result = _unreadable(path, exc, out_dir, common, step=step)
         try:
             _save_record(out_dir, result.record)
