@@ -300,7 +300,8 @@ def _save_record(out_dir: Path, record: dict[str, Any]) -> dict[str, dict[str, A
 
     with _locked(out_dir):
         reports = read_manifest(out_dir)
-        reports[record["name"]] = mask_json(json.loads(json.dumps(record, default=str)))
+        reports[record["name"]] = json.loads(json.dumps(record, default=str))
+        reports = mask_json(reports)  # older records, written before masking, are masked too
         now = _now()
         payload = {"format": 1, "updated": now, "reports": dict(sorted(reports.items()))}
         atomic_write_text(out_dir / MANIFEST_NAME, json.dumps(payload, indent=1, default=str) + "\n")

@@ -159,3 +159,17 @@ def test_masked_charts_still_draw_in_a_browser(tmp_path: Path, state: Path) -> N
     assert charts == 2 and errors == []
     assert "[email]" in ticks and "[phone]" in ticks
     assert legend == ["[email]"]  # the trace named with an e-mail address
+
+
+def test_old_run_records_are_masked_on_the_next_save(tmp_path: Path) -> None:
+    from cxlib.reports.runner import _save_record
+
+    old = {"name": "old", "status": "failed", "error": {"ename": "E", "evalue": f"bad {EMAILS[0]}"}}
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps({"format": 1, "reports": {"old": old}}))
+    _save_record(tmp_path, {"name": "new", "status": "ok", "parameters": {"label": PHONES[0]}})
+    assert leaks(tmp_path) == []
+    reports = json.loads((tmp_path / MANIFEST_NAME).read_text())["reports"]
+    assert (
+        reports["old"]["error"]["evalue"] == "bad [email]"
+        and reports["new"]["parameters"]["label"] == "[phone]"
+    )
