@@ -10,7 +10,7 @@ BENCH_ARGS ?=
 DATA   ?= data/sample
 OUT    ?= reports
 
-.PHONY: help install reports test lab notebooks sample bench clean
+.PHONY: help install reports test lab notebooks sample bench eval-voc clean
 
 help:
 	@echo "make reports  - install cxlib in $(VENV) and render every notebook on $(DATA) into $(OUT)/"
@@ -18,6 +18,7 @@ help:
 	@echo "make lab      - JupyterLab on the project"
 	@echo "make notebooks - after editing notebooks/NAME.py (or .ipynb): bring each pair back in step (jupytext --sync)"
 	@echo "make sample   - regenerate the sample shop in data/sample/ (seed 42)"
+	@echo "make eval-voc - sentiment accuracy per language on real labelled reviews (benchmarks/voc_eval)"
 	@echo "make bench    - every analysis at 10M and 100M rows into benchmarks/README.md (about 25 min; BENCH_ARGS=...)"
 
 $(BIN)/python:
@@ -60,6 +61,10 @@ $(LIFETIMES_STAMP):
 
 bench: $(STAMP) $(LIFETIMES_STAMP)
 	$(BIN)/python benchmarks/run_all.py --lifetimes-python $(abspath $(LIFETIMES_VENV))/bin/python $(BENCH_ARGS)
+
+eval-voc: $(STAMP)
+	$(BIN)/python -m pip install --quiet vaderSentiment
+	$(BIN)/python benchmarks/eval_voc.py
 
 clean:
 	rm -rf $(VENV) $(LIFETIMES_VENV) build *.egg-info .pytest_cache

@@ -113,6 +113,11 @@ def _parser() -> argparse.ArgumentParser:
         help="notebooks folder (default: the project's)",
     )
     run.add_argument("--kernel", help="Jupyter kernel name (default: the notebook's, python3)")
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 also when a notebook was skipped because the data lack its table (default: only failures)",
+    )
 
     lst = sub.add_parser("list", help="list notebooks and their parameters")
     lst.add_argument(
@@ -161,6 +166,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             notebooks_dir=args.notebooks_dir,
             kernel_name=args.kernel,
             jobs=args.jobs,
+            strict=args.strict,
         )
     except (FileNotFoundError, ValueError, OSError) as exc:
         print(f"cxlab run: {exc}", file=sys.stderr)

@@ -19,7 +19,7 @@
 # it is, which rows broke a validation rule, and whether daily volume by channel looks normal.
 
 # %% tags=["parameters"]
-data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
 engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record

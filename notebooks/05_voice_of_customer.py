@@ -19,7 +19,7 @@
 # feel about it, which experiences move NPS, and did anything change recently?
 
 # %% tags=["parameters"]
-data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
+data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
 engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
@@ -37,12 +37,20 @@ from IPython.display import display
 
 import cxlib
 from cxlib import viz, voc
+from cxlib.engine import to_narwhals
 from cxlib.privacy import suppress_small
 from cxlib.reports import resolve_data
+from cxlib.skipping import skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
+if shop.feedback is None and (shop.surveys is None or "comment" not in to_narwhals(shop.surveys).columns):
+    skip(
+        "Voice of the customer needs customer texts: a feedback table or survey answers with a comment, "
+        "and the data have neither.",
+        add="add feedback.csv (feedback_id, ts, text; optional rating, lang) or a comment column to surveys.",
+    )
 result = voc.voice_of_customer(
     shop,
     start=start or None,

@@ -40,7 +40,7 @@ def test_list_real_notebooks(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     assert "00_data_health  —  Data health" in out
-    assert 'data      str   = "../data/sample"' in out
+    assert 'data      str   = "data/sample"' in out
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ from cxlib.cohorts.periods import (
 from cxlib.engine import (
     backend,
     check_utc_session,
+    is_utc_zone,
     pandas_on_duckdb,
     plain_categoricals,
     require_columns,
@@ -168,7 +169,7 @@ def _utc_ts(frame: nw.LazyFrame[Any], table: str) -> nw.Expr:
             column=TS,
             rule="naive_timestamp",
         )
-    if zone != "UTC" and backend(frame) == "duckdb":
+    if not is_utc_zone(zone) and backend(frame) == "duckdb":
         raise DataError(
             f"the DuckDB connection's session time zone is {zone}, so calendar periods would not be UTC; "
             "run `SET TimeZone = 'UTC'` on that connection or open the data with cxlib.open_table(...)",
@@ -178,7 +179,7 @@ def _utc_ts(frame: nw.LazyFrame[Any], table: str) -> nw.Expr:
         )
     check_utc_session(frame, table)
     column = nw.col(TS)
-    return column.dt.convert_time_zone("UTC") if zone != "UTC" else column
+    return column if is_utc_zone(zone) else column.dt.convert_time_zone("UTC")
 
 
 def _pandas_ready(
@@ -268,7 +269,7 @@ def prepare_activity(
         if relation is not None:
             lazy, where = nw.from_native(relation), "duckdb"
     ts = _utc_ts(lazy, name)
-    utc_session = getattr(lazy.collect_schema()[TS], "time_zone", None) == "UTC"
+    utc_session = is_utc_zone(getattr(lazy.collect_schema()[TS], "time_zone", None))
     lazy = lazy.select(*[ts.alias(TS) if c == TS else nw.col(c) for c in columns])
     lazy = lazy.filter(~nw.col(CUSTOMER).is_null() & ~nw.col(TS).is_null())
 

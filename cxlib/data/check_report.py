@@ -231,7 +231,7 @@ def _read_raw(src: Any, table: str, spec: TableSpec | None, encoding: str) -> An
         path = Path(src)
         if path.name.lower().endswith(DATABASE_SUFFIXES):
             return read_database_table(path, table)
-        return read_file(path, table, encoding=encoding)
+        return read_file(path, table, encoding=encoding, sheet=spec.sheet if spec is not None else None)
     return nw.from_native(src)
 
 

@@ -20,6 +20,8 @@ import narwhals.stable.v2 as nw
 
 from cxlib.data.engine_sql import sql_literal
 from cxlib.data.mapping import ShopMapping
+from cxlib.data.sources import permission_error
+from cxlib.data.text_files import ENCODING_ERROR, duckdb_message, read_csv_relation, utf8_path
 from cxlib.engine import duckdb_connection
 from cxlib.errors import DataError
 
@@ -102,10 +104,8 @@ def read_export(
     fmt = files.format
     try:
         if fmt == "csv":
-            relation = con.sql(
-                f"SELECT * FROM read_csv({listed}, header = true, all_varchar = true, union_by_name = true, "
-                f"encoding = {sql_literal(encoding)}, sample_size = 20480, null_padding = true)"
-            )
+            readable = [utf8_path(p, encoding, table) for p in files.paths]
+            relation, _ = read_csv_relation(con, readable, table=table, all_text=True, union_by_name=True)
         elif fmt == "parquet":
             relation = con.sql(f"SELECT * FROM read_parquet({listed}, union_by_name = true)")
         else:
@@ -113,15 +113,17 @@ def read_export(
                 f"SELECT * FROM read_json({listed}, format = 'newline_delimited', {_json_columns(con, listed, json_columns or {})})"
             )
         relation.limit(1).to_arrow_table()  # surface read errors now, with the files' names
+    except PermissionError as exc:
+        raise permission_error(exc, table) from None
     except (duckdb.Error, UnicodeError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        text = duckdb_message(exc)
         hint = (
-            " Re-save it as UTF-8, or pass its encoding."
-            if "encod" in str(exc).lower() or "utf" in str(exc).lower()
+            " Pass the encoding the files were written in (e.g. encoding='cp1250'), or re-save them as UTF-8."
+            if ENCODING_ERROR.search(text)
             else ""
         )
         raise DataError(
-            f"could not read {files.describe()}: {first}.{hint}", table=table, rule="unreadable_file"
+            f"could not read {files.describe()}: {text}.{hint}", table=table, rule="unreadable_file"
         ) from None
     return nw.from_native(relation)
 

@@ -15,6 +15,7 @@ keys are all optional::
     surveys:
       preset: survey_export        # start from a preset's settings
       files: [nps_*.csv]           # which files in the data folder hold the table
+      sheet: Answers               # the sheet of an Excel workbook (default: the first)
       columns:                     # renames (a column named here must exist)
         Q1 - Recommend: nps
       match:                       # find a column by a regular expression on its header
@@ -22,10 +23,12 @@ keys are all optional::
       pseudonymize: [customer_id]  # columns replaced by salted hashes (e-mails, phones)
       keep: [Plan]                 # further columns an adapter keeps as segments
       timezone: UTC                # zone of timestamps written without one
+      ambiguous: earliest          # local times when clocks go back: raise, earliest, latest
+      nonexistent: shift_forward   # local times when clocks go forward: raise, shift_forward
       options: {}                  # adapter settings, see cxlib.data.adapters
 
-``preset``, ``adapter``, ``files``, ``columns``, ``match``, ``pseudonymize``, ``keep``,
-``timezone`` and ``options`` are reserved words in a table's entry: an entry holding any of
+``preset``, ``adapter``, ``files``, ``sheet``, ``columns``, ``match``, ``pseudonymize``, ``keep``,
+``timezone``, ``ambiguous``, ``nonexistent`` and ``options`` are reserved words in a table's entry: an entry holding any of
 them is read in the full form. Top level, ``salt`` (the pseudonymisation salt; the
 ``CXLAB_SALT`` environment variable is the better place for it) and ``description`` are
 allowed besides the table names.
@@ -50,6 +53,7 @@ import yaml
 
 from cxlib.data.contracts import CONTRACTS
 from cxlib.errors import DataError
+from cxlib.timestamps import AMBIGUOUS, NONEXISTENT
 
 __all__ = [
     "FOLDER_MAPPING_FILES",
@@ -67,7 +71,20 @@ __all__ = [
 PRESETS_DIR = Path(__file__).with_name("presets")
 #: File names of a mapping kept next to the data (used when no mapping is given).
 FOLDER_MAPPING_FILES = ("mapping.yaml", "mapping.yml")
-_RESERVED = ("preset", "adapter", "files", "columns", "match", "pseudonymize", "keep", "timezone", "options")
+_RESERVED = (
+    "preset",
+    "adapter",
+    "files",
+    "sheet",
+    "columns",
+    "match",
+    "pseudonymize",
+    "keep",
+    "timezone",
+    "ambiguous",
+    "nonexistent",
+    "options",
+)
 _TOP_LEVEL = ("salt", "description")
 
 
@@ -100,6 +117,11 @@ class TableSpec:
         Adapter settings.
     preset : str, optional
         The preset this spec started from.
+    sheet : str, optional
+        The sheet of an Excel workbook holding the table (default: the first).
+    ambiguous, nonexistent : str, optional
+        What this table's local times in a daylight-saving change become
+        (:class:`cxlib.timestamps.LocalTimePolicy`; overrides ``open_shop``'s).
     """
 
     table: str
@@ -113,6 +135,9 @@ class TableSpec:
     timezone: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     preset: str | None = None
+    sheet: str | None = None
+    ambiguous: str | None = None
+    nonexistent: str | None = None
 
     def renames_for(self, columns: Sequence[str]) -> dict[str, str]:
         """The renames ``{source: target}`` to apply to a table with these ``columns``.
@@ -441,6 +466,9 @@ def _table_spec(table: str, entry: Any) -> TableSpec:
         timezone=None if timezone is None else str(timezone),
         options={**base.options, **dict(options)},
         preset=base.preset,
+        sheet=_text(table, entry["sheet"], "sheet") if "sheet" in entry else base.sheet,
+        ambiguous=_choice(table, entry, "ambiguous", AMBIGUOUS) or base.ambiguous,
+        nonexistent=_choice(table, entry, "nonexistent", NONEXISTENT) or base.nonexistent,
     )
 
 
@@ -483,6 +511,27 @@ def _renames(table: str, renames: Any, what: str) -> dict[str, str]:
             rule="bad_mapping",
         )
     return dict(renames)
+
+
+def _choice(table: str, entry: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> str | None:
+    if key not in entry:
+        return None
+    if entry[key] not in allowed:
+        raise DataError(
+            f"'{key}' of '{table}' must be one of {', '.join(allowed)}, not {entry[key]!r}",
+            table="mapping",
+            column=key,
+            rule="bad_mapping",
+        )
+    return str(entry[key])
+
+
+def _text(table: str, value: Any, key: str) -> str:
+    if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value) == "":
+        raise DataError(
+            f"'{key}' of '{table}' must be a name", table="mapping", column=key, rule="bad_mapping"
+        )
+    return str(value)
 
 
 def _names(table: str, value: Any, key: str) -> tuple[str, ...]:

@@ -23,9 +23,7 @@ from cxlib.experiments.bayesian import beta_binomial, normal_posterior
 from cxlib.experiments.frequentist import (
     ADJUSTMENTS,
     adjust_pvalues,
-    confidence_interval,
     noninferiority,
-    p_value,
 )
 from cxlib.experiments.health import SRM, SharesLike, srm
 from cxlib.experiments.metrics import MetricsLike
@@ -34,6 +32,7 @@ from cxlib.experiments.planning import Plan, mde
 from cxlib.experiments.sequential import always_valid_p, mixture_halfwidth, running_looks
 from cxlib.experiments.summary import ExperimentSummary, as_summary, resolve_summary
 from cxlib.result import Display, ResultBase
+from cxlib.two_groups import interval, p_value
 
 if TYPE_CHECKING:
     from cxlib.experiments.decision import Decision
@@ -132,7 +131,7 @@ class Comparison(ResultBase):
             )
         fig.add_vline(x=0, line=dict(color="#52606d", width=1))
         level = round(100 * (1 - self.alpha))
-        interval = {
+        interval_name = {
             "frequentist": "confidence interval",
             "bayesian": "credible interval",
             "sequential": "always-valid confidence sequence",
@@ -143,7 +142,7 @@ class Comparison(ResultBase):
             scattermode="group",
             hovermode="closest",
             height=max(300, 120 + 60 * label.nunique()),
-            title=dict(text=f"Effect by metric ({scale}{self.control}, {level}% {interval})"),
+            title=dict(text=f"Effect by metric ({scale}{self.control}, {level}% {interval_name})"),
             xaxis=dict(title=dict(text=scale + self.control), zeroline=False),
             yaxis=dict(autorange="reversed", type="category"),
         )
@@ -422,7 +421,7 @@ def compare(
             lo, hi, p = (last[c].to_numpy(dtype="float64") for c in ("ci_low", "ci_high", "p_value"))
     else:
         estimate = est
-        lo, hi = confidence_interval(est, se, df, alpha)
+        lo, hi = interval(est, se, df, alpha)
         p = p_value(est, se, df)
     position = table.columns.get_loc("variant_mean") + 1
     for offset, (name, values) in enumerate(

@@ -24,10 +24,10 @@ from scipy import stats
 
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
-from cxlib.experiments.frequentist import confidence_interval, p_value
 from cxlib.experiments.moments import effects
 from cxlib.experiments.summary import TABLE, _period_day, as_summary, summarize
 from cxlib.result import Display, ResultBase
+from cxlib.two_groups import interval, p_value
 
 __all__ = ["Balance", "Exposure", "SRM", "balance", "exposure", "srm"]
 
@@ -480,9 +480,7 @@ def balance(
             pre_cross_sum=np.nan,
         )
     eff = effects(pre, control, relative=False)
-    lo, hi = confidence_interval(
-        eff["estimate"].to_numpy(), eff["se"].to_numpy(), eff["df"].to_numpy(), alpha
-    )
+    lo, hi = interval(eff["estimate"].to_numpy(), eff["se"].to_numpy(), eff["df"].to_numpy(), alpha)
     p = p_value(eff["estimate"].to_numpy(), eff["se"].to_numpy(), eff["df"].to_numpy())
     sd = _pooled_sd(pre, control, eff)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -22,11 +22,12 @@ import plotly.graph_objects as go
 from scipy import stats
 
 from cxlib.engine import require_columns, to_narwhals
-from cxlib.experiments.frequentist import adjust_pvalues, confidence_interval, p_value
+from cxlib.experiments.frequentist import adjust_pvalues
 from cxlib.experiments.metrics import MetricsLike
 from cxlib.experiments.moments import effects
 from cxlib.experiments.summary import TABLE, resolve_summary
 from cxlib.result import Display, ResultBase
+from cxlib.two_groups import interval, p_value
 
 __all__ = ["SegmentEffects", "heterogeneity", "segment_effects", "with_pre_period_segment"]
 
@@ -213,7 +214,7 @@ def segment_effects(
         )
     eff = effects(summary.table, control, keys=[by], relative=relative, cuped=cuped)
     est, se, df = (eff[c].to_numpy(dtype="float64") for c in ("estimate", "se", "df"))
-    lo, hi = confidence_interval(est, se, df, alpha)
+    lo, hi = interval(est, se, df, alpha)
     p = p_value(est, se, df)
     n_c = eff["n_control"].to_numpy(dtype="float64", na_value=0.0)
     suppressed = (n_c < min_n) | (eff["n_variant"].to_numpy(dtype="float64") < min_n)

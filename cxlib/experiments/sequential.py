@@ -28,11 +28,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cxlib.experiments.frequentist import adjust_pvalues, confidence_interval
+from cxlib.experiments.frequentist import adjust_pvalues
 from cxlib.experiments.metrics import MetricsLike
 from cxlib.experiments.moments import effects
 from cxlib.experiments.summary import ExperimentSummary, resolve_summary
 from cxlib.result import Display, ResultBase
+from cxlib.two_groups import interval
 
 __all__ = [
     "SequentialResult",
@@ -132,7 +133,7 @@ def running_looks(
         dtype="float64"
     )
     half = mixture_halfwidth(se, n, alpha, n_star)
-    fixed_low, fixed_high = confidence_interval(est, se, df, alpha)
+    fixed_low, fixed_high = interval(est, se, df, alpha)
     looks = eff[[*others, "period", "metric", "kind", "higher_is_better", "variant"]].copy()
     looks["n"] = pd.array(np.where(np.isfinite(n), n, np.nan), dtype="Int64")
     looks["estimate"] = est

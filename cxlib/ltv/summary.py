@@ -34,6 +34,7 @@ from cxlib import viz
 from cxlib.data.engine_sql import quote
 from cxlib.engine import (
     backend,
+    is_utc_zone,
     pandas_on_duckdb,
     plain_categoricals,
     require_columns,
@@ -98,7 +99,7 @@ def _check_ts(frame: nw.LazyFrame[Any], table: str) -> None:
 
 def _utc(frame: nw.LazyFrame[Any]) -> nw.Expr:
     zone = getattr(frame.collect_schema()["ts"], "time_zone", None)
-    return nw.col("ts").dt.convert_time_zone("UTC") if zone != "UTC" else nw.col("ts")
+    return nw.col("ts") if is_utc_zone(zone) else nw.col("ts").dt.convert_time_zone("UTC")
 
 
 def _orders_days(orders: Any, by: Sequence[str], fast_path: bool = True) -> nw.LazyFrame[Any]:

@@ -20,7 +20,7 @@ import nbformat
 
 from cxlib.privacy import safe_text
 
-__all__ = ["PAGE_CSS", "error_page", "export_report", "index_page"]
+__all__ = ["PAGE_CSS", "error_page", "export_report", "index_page", "skip_page"]
 
 PAGE_CSS = """
 :root{--cx-fg:#1f2933;--cx-muted:#52606d;--cx-accent:#0072B2;--cx-bad:#b42318;--cx-ok:#067647}
@@ -43,7 +43,8 @@ body.jp-Notebook .jp-Cell{padding:0 0 .25rem}
 .cxlab-card h2{font-size:1.1rem;margin:0 0 .4rem}
 .cxlab-card dl{font-size:.85rem}
 .cxlab-status{display:inline-block;font-size:.75rem;font-weight:700;text-transform:uppercase;padding:.1rem .45rem;border-radius:3px;color:#fff}
-.cxlab-status.ok{background:var(--cx-ok)}.cxlab-status.failed{background:var(--cx-bad)}
+.cxlab-status.ok{background:var(--cx-ok)}.cxlab-status.failed{background:var(--cx-bad)}.cxlab-status.skipped{background:var(--cx-muted)}
+.cxlab-skip{border-left:4px solid var(--cx-muted);background:#f5f7fa;padding:.7rem 1rem;border-radius:4px;margin:.8rem 0}
 .cxlab-params{margin:0;padding-left:1rem}
 @media (max-width:600px){body.jp-Notebook,body.cxlab-page{padding:.6rem .6rem 1.5rem}.cxlab-page h1{font-size:1.3rem}}
 """
@@ -268,6 +269,41 @@ def error_page(record: Mapping[str, Any], *, previous: str | None = None, rerun:
     return _page(f"Report failed: {title}", "\n".join(lines))
 
 
+def skip_page(record: Mapping[str, Any]) -> str:
+    """Page shown for a notebook that was skipped: why, and what to add to the data.
+
+    Parameters
+    ----------
+    record : mapping
+        Run record with ``name``, ``title``, ``skip`` (``reason``, ``add``), ``started``,
+        ``parameters``.
+
+    Returns
+    -------
+    str
+    """
+    skip = record.get("skip") or {}
+    title = str(record.get("title") or record.get("name"))
+    lines = [
+        f"<h1>Not run on this data: {safe_text(title)}</h1>",
+        '<section class="cxlab-skip">',
+        f"<p><strong>{safe_text(skip.get('reason') or 'The data lack what this report needs.')}</strong></p>",
+    ]
+    if skip.get("add"):
+        lines.append(f"<p>To run it: {safe_text(skip['add'])}</p>")
+    lines += [
+        "</section>",
+        "<h2>Run</h2><dl>",
+        f"<dt>Notebook</dt><dd>{safe_text(record.get('notebook'))}</dd>",
+        f"<dt>Checked</dt><dd>{html.escape(_when(record.get('started')))}</dd>",
+        f"<dt>Data</dt><dd>{safe_text(record.get('source') or '—')}</dd>",
+        f"<dt>Parameters</dt><dd>{_params_list(record.get('parameters') or {})}</dd>",
+        "</dl>",
+        '<p><a href="index.html">All reports</a></p>',
+    ]
+    return _page(f"Not run: {title}", "\n".join(lines))
+
+
 def index_page(records: Sequence[Mapping[str, Any]], *, generated: str) -> str:
     """The index of all reports: status, run time, duration, parameters, data, version.
 
@@ -283,11 +319,12 @@ def index_page(records: Sequence[Mapping[str, Any]], *, generated: str) -> str:
     str
     """
     cards = []
-    n_failed = sum(1 for r in records if r.get("status") != "ok")
+    n_failed = sum(1 for r in records if r.get("status") not in ("ok", "skipped"))
+    n_skipped = sum(1 for r in records if r.get("status") == "skipped")
     for r in records:
         name = str(r.get("name"))
         title = str(r.get("title") or name)
-        status = "ok" if r.get("status") == "ok" else "failed"
+        status = r.get("status") if r.get("status") in ("ok", "skipped") else "failed"
         report, error_html = r.get("html"), r.get("error_html")
         if status == "ok" and report:
             heading = f'<a href="{html.escape(report)}">{safe_text(title)}</a>'
@@ -304,6 +341,11 @@ def index_page(records: Sequence[Mapping[str, Any]], *, generated: str) -> str:
             )
             + "</dd>",
         ]
+        if status == "skipped":
+            skip = r.get("skip") or {}
+            rows.append(f"<dt>Why</dt><dd>{safe_text(str(skip.get('reason') or '')[:300])}</dd>")
+            if skip.get("add"):
+                rows.append(f"<dt>To run it</dt><dd>{safe_text(str(skip['add'])[:300])}</dd>")
         if status == "failed":
             error = r.get("error") or {}
             message = f"{error.get('ename', 'Error')}: {error.get('evalue', '')}".strip().rstrip(":")
@@ -338,10 +380,15 @@ def index_page(records: Sequence[Mapping[str, Any]], *, generated: str) -> str:
             f'<li class="cxlab-card" id="report-{html.escape(name)}" data-status="{status}">'
             f"<h2>{heading}</h2><dl>{''.join(rows)}</dl></li>"
         )
+    skipped = f", {n_skipped} skipped (the data lack what they need)" if n_skipped else ""
     summary = (
-        f"{len(records)} report(s), all ok."
+        (
+            f"{len(records)} report(s), all ok."
+            if not n_skipped
+            else f"{len(records)} report(s){skipped}, none failed."
+        )
         if not n_failed
-        else f"{len(records)} report(s), {n_failed} failed."
+        else f"{len(records)} report(s), {n_failed} failed{skipped}."
     )
     body = (
         "<h1>cxlab reports</h1>"

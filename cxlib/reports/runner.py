@@ -31,6 +31,7 @@ from cxlib.reports.params import NotebookInfo, load_params_file, notebook_info, 
 from cxlib.reports.paths import default_notebooks_dir, find_notebooks, git_commit, list_notebooks
 from cxlib.reports.scrub import mask_html, mask_json
 from cxlib.reports.validation import validate_parameters
+from cxlib.skipping import SKIP_NAME, split_message
 
 __all__ = ["MANIFEST_NAME", "Progress", "ReportResult", "RunSummary", "run"]
 
@@ -49,7 +50,9 @@ class ReportResult:
     ----------
     name : str
         Notebook name (file stem).
-    status : {"ok", "failed"}
+    status : {"ok", "skipped", "failed"}
+        ``skipped``: the notebook raised :class:`cxlib.skipping.NotebookSkipped` (the shop
+        lacks what it needs); its page says why and what to add.
     html : Path or None
         The report page: the new one, or after a failure the previous good one if any.
     error_html : Path or None
@@ -83,10 +86,13 @@ class RunSummary:
     out_dir: Path
     duration: float
     failed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    strict: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        """Nothing failed (and, when ``strict``, nothing was skipped)."""
+        return not self.failed and not (self.strict and self.skipped)
 
     @property
     def exit_code(self) -> int:
@@ -163,6 +169,9 @@ class Progress:
         label = f"[{position}/{total}] {result.name}"
         if result.ok and result.html is not None:
             what = f"ok      {result.duration:5.1f}s  -> {_shown(result.html)}"
+        elif result.status == "skipped":
+            reason = (result.record.get("skip") or {}).get("reason", "")[:160]
+            what = f"skipped {result.duration:5.1f}s  {reason}  -> {_shown(result.html)}"
         else:
             reason = result.failure.message.splitlines()[0][:160] if result.failure else "failed"
             what = f"FAILED  {result.duration:5.1f}s  {reason}  -> {_shown(result.error_html)}"
@@ -189,10 +198,14 @@ class Progress:
     def summary(self, summary: RunSummary) -> None:
         self.close()
         n = len(summary.results)
+        skipped = (
+            f", {len(summary.skipped)} skipped ({', '.join(summary.skipped)})" if summary.skipped else ""
+        )
         text = (
-            f"{n} report(s) ok in {summary.duration:.1f}s; index: {_shown(summary.index)}"
-            if summary.ok
-            else f"{len(summary.failed)} of {n} report(s) FAILED ({', '.join(summary.failed)}); "
+            f"{n - len(summary.skipped)} report(s) ok{skipped} in {summary.duration:.1f}s; "
+            f"index: {_shown(summary.index)}"
+            if not summary.failed
+            else f"{len(summary.failed)} of {n} report(s) FAILED ({', '.join(summary.failed)}){skipped}; "
             f"index: {_shown(summary.index)}"
         )
         with self._lock:
@@ -469,6 +482,8 @@ def _run_one(
         return ReportResult(info.name, "ok", html_path, None, record["duration_s"], None, record)
 
     assert failure is not None
+    if failure.ename == SKIP_NAME:
+        return _skipped(info.name, failure, record, html_path, error_path, failed_nb, t0)
     record.update(
         status="failed",
         finished=_now(),
@@ -522,6 +537,36 @@ def _try_publish(path: Path, page: str) -> bool:
     except OSError:
         return False
     return True
+
+
+def _skipped(
+    name: str,
+    failure: Failure,
+    record: dict[str, Any],
+    html_path: Path,
+    error_path: Path,
+    failed_nb: Path,
+    t0: float,
+) -> ReportResult:
+    """A notebook that raised ``NotebookSkipped``: its small page says why and what to add."""
+    from cxlib.reports.html import skip_page
+
+    reason, add = split_message(failure.evalue)
+    record.update(
+        status="skipped",
+        finished=_now(),
+        duration_s=round(time.monotonic() - t0, 2),
+        html=html_path.name,
+        error_html=None,
+        error=None,
+        skip={"reason": reason, "add": add},
+        last_ok=None,
+    )
+    publish(html_path, skip_page(record))
+    record["size_bytes"] = html_path.stat().st_size
+    error_path.unlink(missing_ok=True)
+    failed_nb.unlink(missing_ok=True)
+    return ReportResult(name, "skipped", html_path, None, record["duration_s"], None, record)
 
 
 def _unreadable(
@@ -584,6 +629,7 @@ def run(
     kernel_name: str | None = None,
     progress: Progress | bool | None = None,
     jobs: int | None = None,
+    strict: bool = False,
 ) -> RunSummary:
     """Render notebooks into HTML reports in ``out`` and update ``out/index.html``.
 
@@ -616,11 +662,15 @@ def run(
     jobs : int, optional
         Notebooks executed at the same time (each in its own kernel); default
         :func:`default_jobs` (``$CXLAB_JOBS``, else 2 or the number of CPUs if fewer).
+    strict : bool, default False
+        Count skipped notebooks (the shop lacks what they need) as failures in
+        ``.ok`` and ``.exit_code``; by default only failed notebooks do.
 
     Returns
     -------
     RunSummary
-        ``.results`` per notebook, ``.ok``, ``.exit_code`` (0 or 1), ``.index``.
+        ``.results`` per notebook, ``.ok``, ``.exit_code`` (0 or 1), ``.index``,
+        ``.failed`` and ``.skipped`` (notebook names).
 
     Raises
     ------
@@ -738,7 +788,9 @@ def run(
         index=index,
         out_dir=out_dir,
         duration=time.monotonic() - t0,
-        failed=[r.name for r in results if not r.ok],
+        failed=[r.name for r in results if r.status == "failed"],
+        skipped=[r.name for r in results if r.status == "skipped"],
+        strict=strict,
     )
     reporter.summary(summary)
     return summary

@@ -30,7 +30,7 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from cxlib.data.engine_sql import quote
-from cxlib.engine import backend, to_pandas
+from cxlib.engine import backend, is_utc_zone, to_pandas
 from cxlib.scorecard.cells import ALL, P, Measure, Period, as_lazy, long_cells
 from cxlib.timestamps import sql_epoch_day, sql_floor_div, sql_month_index
 
@@ -68,7 +68,7 @@ def _applies(frame: nw.LazyFrame[Any], period: Period) -> bool:
         return False
     if period is None:
         return True
-    return getattr(frame.collect_schema()["ts"], "time_zone", None) == "UTC"
+    return is_utc_zone(getattr(frame.collect_schema()["ts"], "time_zone", None))
 
 
 def _stats(measures: dict[str, Measure]) -> list[str]:

@@ -262,7 +262,11 @@ def test_real_notebook_defaults_pass_their_own_declarations() -> None:
         ),
         (["03_cohort_retention", "-p", "kind", "onn"], "(did you mean 'on'?)"),
         (["06_ab_test", "-p", "target_power", "1.2"], "must be in the range 0..1, got 1.2"),
-        (["04", "-p", "holdout_weeks", "-5"], "must be in the range 0.., got -5"),
+        (["04", "-p", "holdout_weeks", "-5"], "must be one of auto or a number in the range 0.., got '-5'"),
+        (
+            ["04", "-p", "holdout_weeks", "soon"],
+            "must be one of auto or a number in the range 0.., got 'soon'",
+        ),
         (["--all", "-p", "engine", "pandas"], "must be one of duckdb, spark, got 'pandas'"),
     ],
 )
@@ -345,3 +349,14 @@ def test_out_that_is_a_file_is_refused(
     (tmp_path / "out").write_text("not a folder")
     assert main(_run(nbdir, tmp_path)) == 2
     assert capsys.readouterr().err == f"cxlab run: --out {tmp_path / 'out'} is a file, not a folder\n"
+
+
+def test_auto_or_number_text_parameter() -> None:
+    from cxlib.reports.params import NotebookParameter
+
+    weeks = NotebookParameter("holdout_weeks", "str", '"auto"', "one of: auto; range: 0..; weeks kept back")
+    assert validate_value(weeks, "auto", "nb") == "auto" and validate_value(weeks, "12", "nb") == "12"
+    assert validate_value(weeks, 12, "nb") == "12" and validate_value(weeks, "0", "nb") == "0"
+    for bad in ("-1", "nan", "inf", "12 weeks", True, [12]):
+        with pytest.raises(ParameterError):
+            validate_value(weeks, bad, "nb")
