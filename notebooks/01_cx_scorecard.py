@@ -21,12 +21,12 @@
 
 # %% tags=["parameters"]
 data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 period: str = "quarter"  # one of: week, month, quarter; UTC calendar periods, weeks start on Monday
 by: str = "auto"  # segment column (orders, else surveys); auto: first of channel, device, country, source with 2+ groups of min_n; empty: none
 top_segments: int = 8  # range: 1..; segments shown by size, the others together as other
-min_n: int = 30  # cells with fewer answers, orders or customers are shown as too few answers
-alpha: float = 0.05  # one minus the confidence level; also the false discovery rate of flagged changes
+min_n: int = 30  # range: 1..; cells with fewer answers, orders or customers are shown as too few answers
+alpha: float = 0.05  # range: 0..0.5; one minus the confidence level, also the false discovery rate
 ces_higher_is_better: bool = False  # False for the effort scale (lower is better); True for CES 2.0 agreement
 currency: str = "EUR"  # label for money amounts; a currency column in the orders wins
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them

@@ -22,7 +22,7 @@
 
 # %% tags=["parameters"]
 data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 experiment: str = ""  # experiment to analyse; empty: every experiment in the table, one after the other
 control: str = "control"  # control variant; when absent: a variant named control, baseline or A, else the first (the report says so)
 method: str = "frequentist"  # one of: frequentist, bayesian, sequential; sequential stays valid when you peek

@@ -313,7 +313,8 @@ def _save_record(out_dir: Path, record: dict[str, Any]) -> dict[str, dict[str, A
 
     with _locked(out_dir):
         reports = read_manifest(out_dir)
-        reports[record["name"]] = mask_json(json.loads(json.dumps(record, default=str)))
+        reports[record["name"]] = json.loads(json.dumps(record, default=str))
+        reports = mask_json(reports)  # older records, written before masking, are masked too
         now = _now()
         payload = {"format": 1, "updated": now, "reports": dict(sorted(reports.items()))}
         atomic_write_text(out_dir / MANIFEST_NAME, json.dumps(payload, indent=1, default=str) + "\n")
@@ -382,11 +383,14 @@ def _rerun_command(
     out_dir: Path,
     params_file: str | None = None,
     texts: Mapping[str, str] | None = None,
+    notebooks_dir: str | None = None,
 ) -> str:
     """Return the ``cxlab run`` command that repeats one notebook's run, shell-quoted."""
     import shlex
 
     parts = ["cxlab", "run", name]
+    if notebooks_dir is not None:
+        parts += ["--notebooks", notebooks_dir]
     if data is not None:
         parts += ["--data", data]
     if params_file is not None:
@@ -412,6 +416,7 @@ def _run_one(
     params_file: str | None = None,
     texts: Mapping[str, str] | None = None,
     cancel: threading.Event | None = None,
+    notebooks_arg: str | None = None,
 ) -> ReportResult:
     from cxlib.reports.html import error_page, export_report
 
@@ -503,7 +508,7 @@ def _run_one(
     page = error_page(
         record,
         previous=html_path.name if html_path.exists() else None,
-        rerun=_rerun_command(info.name, data, out_dir, params_file, texts),
+        rerun=_rerun_command(info.name, data, out_dir, params_file, texts, notebooks_arg),
     )
     written = _try_publish(error_path, page)
     record["error_html"] = error_path.name if written else None
@@ -696,6 +701,8 @@ def run(
     )
     if kernel_name is not None:
         check_kernel(kernel_name)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"--out {_shown(out_dir)} is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     reporter = (
         progress if isinstance(progress, Progress) else (_Silent() if progress is False else Progress())
@@ -717,7 +724,7 @@ def run(
         step = "Read the notebook"
         try:
             info = infos_by_path.get(path) or notebook_info(path)
-            step = WRITE_STEP
+            step = "Run the notebook"
             passed, effective = parameters_for(
                 info, common=common_params, per_notebook=per_notebook, overrides=extra
             )
@@ -735,12 +742,15 @@ def run(
                 params_file=None if params is None or isinstance(params, Mapping) else _shown(Path(params)),
                 texts=parameter_texts,
                 cancel=cancel,
+                notebooks_arg=None if notebooks_dir is None else _shown(folder),
             )
         except Cancelled:
             return None
         except Exception as exc:  # noqa: BLE001 - never let one notebook stop the others
             if cancel.is_set():
                 return None
+            if isinstance(exc, OSError) and step != "Read the notebook":
+                step = WRITE_STEP  # e.g. the private folder for kept notebooks cannot be made
             result = _unreadable(path, exc, out_dir, common, step=step)
         try:
             _save_record(out_dir, result.record)
