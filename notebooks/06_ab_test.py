@@ -25,28 +25,18 @@ data: str = "../data/sample"  # folder or file with the shop tables (relative to
 engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
 experiment: str = ""  # experiment to analyse; empty: every experiment in the table, one after the other
 control: str = "control"  # control variant; when absent: a variant named control, baseline or A, else the first (the report says so)
-method: str = (
-    "frequentist"  # one of: frequentist, bayesian, sequential; sequential is always valid, safe to peek
-)
+method: str = "frequentist"  # one of: frequentist, bayesian, sequential; sequential is always valid
 alpha: float = 0.05  # range: 0..1; one minus the confidence level; also the decision threshold
 planned_split: str = ""  # planned share of units per variant, control first, e.g. 50/50; empty means equal
 conversion: str = "converted"  # 0/1 outcome column; empty or absent skips conversion (with a note)
 revenue: str = "revenue"  # revenue per unit column; empty or absent skips the revenue metrics
 orders: str = "orders"  # orders per unit, the denominator of average order value; empty or absent skips it
-covariate: str = (
-    "pre_revenue"  # pre-period column for CUPED and the balance check; empty or absent disables both
-)
+covariate: str = "pre_revenue"  # pre-period column for CUPED and the balance check; empty or absent: neither
 cuped: bool = True  # adjust conversion and revenue with the pre-period covariate
-cap_quantile: float = (
-    0.99  # range: 0..1; cap revenue per visitor at this quantile of all units; 0 keeps it uncapped
-)
-guardrail_margin: float = (
-    0.05  # range: 0..1; average order value may drop by at most this share (non-inferiority)
-)
+cap_quantile: float = 0.99  # range: 0..1; cap revenue per visitor at this quantile of all units; 0: no cap
+guardrail_margin: float = 0.05  # range: 0..1; average order value may drop by at most this share
 n_star: int = 40000  # range: 1..; units the sequential test is tuned for (the planned sample size)
-segment: str = (
-    "pre_period_buyer"  # column to split by; pre_period_buyer uses the covariate; empty or absent skips
-)
+segment: str = "pre_period_buyer"  # column to split by; pre_period_buyer: by the covariate; empty: none
 min_n: int = 200  # range: 1..; segments with fewer units in an arm are not shown
 target_power: float = 0.8  # range: 0..1; power used to plan the next test
 
