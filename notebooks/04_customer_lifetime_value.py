@@ -86,6 +86,7 @@ if why_not is None and holdout.value > 0:
         cumulative = ltv.repeat_transactions_over_time(best, orders, calibration_end, observation_end)
 purchases = spend = value = experience = None
 problems: list[str] = []
+why_no_experience = None
 warnings_found: list[str] = []
 if why_not is None:
     fit = ltv.fit_pareto_nbd if chosen_model == "Pareto/NBD" else ltv.fit_bgnbd
@@ -103,9 +104,12 @@ if why_not is None:
     )
     segments = ltv.rfm_segments(rfm, clv=value, min_n=min_n)
     warnings_found = checks.sanity_warnings(value, segments)
+    why_no_experience = defaults.absent(
+        shop.surveys, ["customer_id"], table_name="surveys", purpose="value by NPS group"
+    )
     experience = (
         ltv.clv_by_nps(value, shop.surveys, min_n=min_n, currency=currency)
-        if shop.surveys is not None
+        if why_no_experience is None
         else None
     )
 else:
@@ -402,7 +406,7 @@ viz.note(" ".join(segments.summary()))
 # %%
 # Chart predicted value by NPS group
 if experience is None:
-    display(viz.note(why_not or "The shop has no surveys table."))
+    display(viz.note(why_not or why_no_experience))
 elif not trusted:
     display(viz.note("Not shown: the purchase or spend model did not work (see the warnings above)."))
 else:
