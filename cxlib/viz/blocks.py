@@ -294,8 +294,15 @@ def key_findings(findings: Iterable[str], *, title: str = "Key findings") -> HTM
     """
     items = "".join(f"<li>{safe_text(f)}</li>" for f in findings) or "<li>No findings.</li>"
     return HTMLBlock(
-        f'<section class="cxlab-findings"><h2>{html.escape(title)}</h2><ul>{items}</ul></section>'
+        f'<section class="cxlab-findings"><h2 id="{_anchor(title)}">{html.escape(title)}</h2>'
+        f"<ul>{items}</ul></section>"
     )
+
+
+def _anchor(title: str) -> str:
+    """Anchor of a block heading, for the report's table of contents (``key-findings``)."""
+    slug = "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())
+    return html.escape(slug or "findings")
 
 
 def note(text: str) -> HTMLBlock:

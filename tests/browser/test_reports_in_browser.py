@@ -97,5 +97,5 @@ def test_error_page(visit: Any, reports: Any) -> None:
     assert "Report failed: Data health" in text
     assert "Load and validate the shop tables" in text and "no_such_shop" in text
     index = visit(reports.error_out / "index.html").page.evaluate("document.body.innerText")
-    assert "1 report(s), 1 failed." in index
+    assert "1 report, 1 failed." in index
     _clean(page_visit)
