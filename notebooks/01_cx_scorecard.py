@@ -71,6 +71,12 @@ if value is not None:
     findings += value.summary()[:1]
 viz.key_findings(findings)
 
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import scorecard_headlines
+
+scorecard_headlines(card)
+
 # %% [markdown]
 # ## The scorecard, latest period
 #

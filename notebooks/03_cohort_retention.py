@@ -68,6 +68,12 @@ if comparison is not None:
 findings += revenue.summary()[:1] + repeat.summary()[-1:]
 viz.key_findings(findings)
 
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import cohort_headlines
+
+cohort_headlines(overall)
+
 # %% [markdown]
 # ## Retention by acquisition cohort
 #

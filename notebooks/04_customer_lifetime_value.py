@@ -83,6 +83,12 @@ if experience is not None:
     findings += experience.summary()
 viz.key_findings(findings)
 
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import clv_headlines
+
+clv_headlines(value)
+
 # %% [markdown]
 # ## Customers and their purchases
 #

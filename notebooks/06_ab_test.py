@@ -108,6 +108,12 @@ display(
 )
 viz.key_findings([decision.headline, *result.srm.summary(), *decision.reasons[:2]])
 
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import experiment_headlines
+
+experiment_headlines(decision)
+
 # %% [markdown]
 # ## Is the experiment healthy?
 #

@@ -96,7 +96,8 @@ def test_headline_cards_escape_and_skip_broken_entries() -> None:
         ]
     )
     assert "<b>NPS" not in cards and "&lt;b&gt;NPS" in cards and "jane@example.com" not in cards
-    assert cards.count('class="cxlab-hl ') == 1 and 'data-verdict="no clear change"' in cards
+    assert cards.count('class="cxlab-hl ') == 1 and 'data-verdict=""' in cards  # unknown word: none
+    assert "cxlab-hl-verdict" not in cards
     assert headline_cards([]) == ""
     many = [Headline(str(i), str(i), "better") for i in range(5)]
     assert headline_cards(many, limit=3).count('class="cxlab-hl ') == 3

@@ -52,8 +52,8 @@ class Headline:
         What the number is ("NPS", "Month-1 retention").
     value : str
         The number as shown ("42", "31.2%", "€1,234").
-    verdict : str
-        One of :data:`VERDICTS`.
+    verdict : str or None
+        One of :data:`VERDICTS`, or ``None`` for a level that is not judged.
     change : str or None
         The change as shown ("+3.5 points"), if there is one.
     direction : {"up", "down", "flat"} or None
@@ -66,7 +66,7 @@ class Headline:
 
     label: str
     value: str
-    verdict: str
+    verdict: str | None
     change: str | None = None
     direction: str | None = None
     previous: str | None = None
@@ -81,12 +81,12 @@ class Headline:
         """Read a headline from a run record; ``None`` when the entry is not one."""
         if not isinstance(data, Mapping) or not data.get("label") or data.get("value") is None:
             return None
-        verdict = str(data.get("verdict") or "")
+        verdict = data.get("verdict")
         direction = data.get("direction")
         return cls(
             label=str(data["label"]),
             value=str(data["value"]),
-            verdict=verdict if verdict in VERDICTS else "no clear change",
+            verdict=verdict if verdict in VERDICTS else None,
             change=None if data.get("change") is None else str(data["change"]),
             direction=direction if direction in _ARROWS else None,
             previous=None if data.get("previous") is None else str(data["previous"]),
@@ -130,7 +130,7 @@ def headline(
     label: str,
     value: Any,
     *,
-    verdict: str,
+    verdict: str | None,
     change: float | str | None = None,
     unit: str = "",
     change_unit: str | None = None,
@@ -148,8 +148,9 @@ def headline(
     value : number or str
         A number (formatted with thousands separators; ``unit`` appended) or the text to show
         (already formatted, e.g. with :mod:`cxlib.viz.formats`).
-    verdict : {"better", "worse", "no clear change", "needs attention"}
-        The word the index shows, with its colour.
+    verdict : {"better", "worse", "no clear change", "needs attention"} or None
+        The word the index shows, with its colour; ``None`` for a level without a
+        comparison (no word, no colour).
     change : number or str, optional
         Change versus the previous period: a number is shown signed ("+3.5") with
         ``change_unit`` (default ``unit``) and sets the arrow; a text is shown as is.
@@ -177,7 +178,7 @@ def headline(
     ValueError
         An unknown verdict or direction, or a value that is not a finite number or text.
     """
-    if verdict not in VERDICTS:
+    if verdict is not None and verdict not in VERDICTS:
         raise ValueError(f"headline {label!r}: verdict must be one of {', '.join(map(repr, VERDICTS))}")
     if direction is not None and direction not in _ARROWS:
         raise ValueError(f"headline {label!r}: direction must be 'up', 'down' or 'flat'")
@@ -260,7 +261,7 @@ def headline_cards(items: Iterable[Headline | Mapping[str, Any]], *, limit: int 
         return ""
     cards = []
     for h in shown:
-        css = VERDICTS[h.verdict]
+        css = VERDICTS.get(h.verdict or "", "level")
         change = ""
         if h.change:
             arrow = _ARROWS.get(h.direction or "", "")
@@ -272,10 +273,10 @@ def headline_cards(items: Iterable[Headline | Mapping[str, Any]], *, limit: int 
             )
         note = f'<span class="cxlab-hl-note">{safe_text(h.note)}</span>' if h.note else ""
         cards.append(
-            f'<div class="cxlab-hl {css}" data-verdict="{html.escape(h.verdict)}">'
+            f'<div class="cxlab-hl {css}" data-verdict="{html.escape(h.verdict or "")}">'
             f'<span class="cxlab-hl-label">{safe_text(h.label)}</span>'
             f'<span class="cxlab-hl-value">{safe_text(h.value)}</span>'
-            f'<span class="cxlab-hl-verdict">{html.escape(h.verdict)}</span>'
-            f"{change}{note}</div>"
+            + (f'<span class="cxlab-hl-verdict">{html.escape(h.verdict)}</span>' if h.verdict else "")
+            + f"{change}{note}</div>"
         )
     return f'<div class="cxlab-headlines">{"".join(cards)}</div>'

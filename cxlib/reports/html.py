@@ -21,6 +21,7 @@ import nbformat
 from cxlib.privacy import safe_text
 from cxlib.reports.assets import plotly_script_tag, strip_plotly_js
 from cxlib.reports.headline_numbers import MAX_ON_INDEX, headline_cards
+from cxlib.viz.formats import source_name
 
 __all__ = ["PAGE_CSS", "error_page", "export_report", "index_page"]
 
@@ -96,7 +97,8 @@ padding:0;margin:0;list-style:none}
 display:flex;flex-direction:column;gap:.5rem}
 .cxlab-card h2{font-size:1.1rem;margin:0;display:flex;justify-content:space-between;gap:.5rem;
 align-items:baseline}
-.cxlab-card .cxlab-question{margin:0;color:var(--cx-muted);font-size:.88rem}
+.cxlab-card .cxlab-question{margin:0;color:var(--cx-muted);font-size:.88rem;display:-webkit-box;
+-webkit-box-orient:vertical;-webkit-line-clamp:3;line-clamp:3;overflow:hidden}
 .cxlab-card .cxlab-coverage{margin:0;font-size:.8rem;color:var(--cx-muted)}
 .cxlab-card .cxlab-needs{margin:0;font-size:.9rem}
 .cxlab-card details{font-size:.85rem;margin-top:auto}
@@ -548,23 +550,6 @@ def error_page(record: Mapping[str, Any], *, previous: str | None = None, rerun:
     return _page(f"Report failed: {title}", "\n".join(lines))
 
 
-def source_name(source: Any) -> str:
-    """Name a data source as a reader would: the folder or file name, not the server path.
-
-    ``/srv/exports/shop-2024`` → ``shop-2024``; ``s3://bucket/shop/`` → ``shop``; a text
-    that is not a path (``"unit test"``) is kept.
-    """
-    text = str(source or "").strip()
-    if not text:
-        return "—"
-    if "://" in text:
-        text = text.split("://", 1)[1].split("?", 1)[0]
-    elif not any(sep in text for sep in ("/", "\\")):
-        return text
-    parts = [p for p in re.split(r"[/\\]+", text) if p]
-    return parts[-1] if parts else text
-
-
 def _run_details(r: Mapping[str, Any]) -> str:
     rows = [
         f"<dt>Run at</dt><dd>{html.escape(_when(r.get('started')))}</dd>",
@@ -640,7 +625,8 @@ def index_page(records: Sequence[Mapping[str, Any]], *, generated: str) -> str:
             f'<h2>{heading} <span class="cxlab-status {status}">{html.escape(status)}</span></h2>',
         ]
         if r.get("question"):
-            parts.append(f'<p class="cxlab-question">{safe_text(r["question"])}</p>')
+            question = str(r["question"])
+            parts.append(f'<p class="cxlab-question">{safe_text(question[:1].upper() + question[1:])}</p>')
         if status == "ok":
             parts.append(headline_cards(r.get("headlines") or [], limit=MAX_ON_INDEX))
         elif status == "skipped":

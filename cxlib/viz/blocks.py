@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib.privacy import safe_text
+from cxlib.viz.formats import source_name
 
 __all__ = [
     "REPORT_CSS",
@@ -179,6 +180,8 @@ table.cxlab-table caption{text-align:left;font-weight:600;padding:.2rem 0}
 table.cxlab-table th,table.cxlab-table td{padding:.3rem .6rem;border-bottom:1px solid #e4e7eb;white-space:nowrap}
 table.cxlab-table td.txt{white-space:normal;min-width:6rem}
 table.cxlab-table th{background:#f5f7fa;font-weight:600}
+table.cxlab-table tr>:first-child{position:sticky;left:0;z-index:1;background:#fff;box-shadow:1px 0 0 #e4e7eb}
+table.cxlab-table thead tr>:first-child{background:#f5f7fa}
 table.cxlab-table .txt{text-align:left}table.cxlab-table .num{text-align:right}
 .cxlab-table-more{font-size:.8rem;color:#616e7c}
 @media (max-width:600px){.cxlab-header h1{font-size:1.3rem}table.cxlab-table{font-size:.8rem}}
@@ -255,7 +258,7 @@ def report_header(
     period_text = _period_text(*period) if isinstance(period, tuple) else period
     items = [
         ("Period", period_text),
-        ("Data source", source),
+        ("Data source", source_name(source) if source else None),  # its name, never a server path
         (
             "Generated",
             generated.strftime("%Y-%m-%d %H:%M UTC")
