@@ -10,7 +10,7 @@ BENCH_ARGS ?=
 DATA   ?= data/sample
 OUT    ?= reports
 
-.PHONY: help install reports test lab notebooks sample bench clean
+.PHONY: help install reports test lab notebooks sample bench screenshots clean
 
 help:
 	@echo "make reports  - install cxlib in $(VENV) and render every notebook on $(DATA) into $(OUT)/"
@@ -18,6 +18,7 @@ help:
 	@echo "make lab      - JupyterLab on the project"
 	@echo "make notebooks - after editing notebooks/NAME.py (or .ipynb): bring each pair back in step (jupytext --sync)"
 	@echo "make sample   - regenerate the sample shop in data/sample/ (seed 42)"
+	@echo "make screenshots - every report on $(DATA) at desktop, phone and print sizes into screenshots/ (needs chromium)"
 	@echo "make bench    - every analysis at 10M and 100M rows into benchmarks/README.md (about 25 min; BENCH_ARGS=...)"
 
 $(BIN)/python:
@@ -50,6 +51,9 @@ notebooks: $(STAMP)
 
 sample: $(STAMP)
 	$(BIN)/cxlab sample --seed 42 --out data/sample
+
+screenshots: $(TEST_STAMP)
+	$(BIN)/python tests/browser/screenshots.py --data $(DATA) --out screenshots
 
 # lifetimes (the LTV baseline) lives in its own environment, never in cxlib's.
 $(LIFETIMES_STAMP):

@@ -266,3 +266,53 @@ def test_glossary_is_one_document(tmp_path: Path) -> None:
     assert len(set(retention)) == 4
     for term in ("CUPED", "Delta method", "Removal effect", "Holm", "Kaplan–Meier"):
         assert any(term in t.name for t in GLOSSARY), term
+
+
+# --------------------------------------------------------------------------- headline builders
+
+
+def test_scorecard_headlines_read_the_all_row_of_the_latest_period() -> None:
+    import pandas as pd
+
+    from cxlib.reports.report_headlines import scorecard_headlines
+
+    rows = []
+    for period, previous, (all_value, web_value), change in (
+        ("2026-Q2", "2026-Q1", (13.4, 14.5), "no clear change"),
+        ("2026-Q3", "2026-Q2", (-1.4, 20.9), "worse"),
+    ):
+        for segment, value in (("All", all_value), ("web", web_value)):
+            rows.append(
+                {"metric": "nps", "channel": segment, "period": period, "previous_period": previous,
+                 "value": value, "difference": value - 13.4, "change": change}
+            )  # fmt: skip
+    rows.append(
+        {"metric": "csat", "channel": "All", "period": "2026-Q3", "previous_period": "2026-Q2",
+         "value": 0.553, "difference": -0.0837, "change": "better"}
+    )  # fmt: skip
+
+    class Card:
+        def changes(self) -> pd.DataFrame:
+            return pd.DataFrame(rows)
+
+    nps, csat = scorecard_headlines(Card()).items
+    assert (nps.label, nps.value, nps.verdict, nps.change, nps.direction) == (
+        "NPS", "−1", "worse", "−15 points", "down"
+    )  # fmt: skip
+    assert nps.previous == "2026-Q2" and nps.note == "in 2026-Q3"
+    assert (csat.value, csat.change, csat.verdict) == ("55.3%", "−8.4 points", "better")
+
+
+def test_builders_never_stop_a_report() -> None:
+    from cxlib.reports.report_headlines import clv_headlines, experiment_headlines
+
+    with pytest.warns(UserWarning, match="clv_headlines: no headline numbers"):
+        assert clv_headlines(object()).items == []
+
+    class Decision:
+        verdict, primary, variant, headline = "ship", "conversion", "B", "Ship B: +1.2 points."
+
+    (shown,) = experiment_headlines(Decision()).items
+    assert (shown.value, shown.verdict, shown.label) == ("Ship: B", "better", "Decision on conversion")
+    two = experiment_headlines([Decision(), Decision()]).items
+    assert len(two) == 2

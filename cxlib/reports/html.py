@@ -126,7 +126,7 @@ color:var(--cx-muted)}
 .cxlab-hl.attention{border-top-color:var(--cx-warn)}
 .cxlab-hl.attention .cxlab-hl-verdict,.cxlab-hl.attention .cxlab-hl-arrow{color:var(--cx-warn)}
 .cxlab-hl.flat .cxlab-hl-verdict{color:var(--cx-muted)}
-.cxlab-glossary dt{font-weight:700;margin-top:.8rem}.cxlab-glossary dd{margin:.2rem 0 0;max-width:48rem}
+.cxlab-page dl.cxlab-glossary{display:block}.cxlab-glossary dt{font-weight:700;margin-top:.8rem;color:var(--cx-fg)}.cxlab-glossary dd{margin:.2rem 0 0;max-width:48rem}
 @media (max-width:900px){
 .cxlab-layout{display:flex;flex-direction:column}
 .cxlab-side{position:static;max-height:none;overflow:visible;padding:.5rem 0 0;width:100%;
