@@ -83,3 +83,21 @@ def test_language_names_instead_of_codes() -> None:
     assert language_name("EN") == "English" and language_name("zh_Hans") == "Chinese"
     assert language_name("xx") == "xx"  # unknown codes stay as written
     assert language_name(None) == language_name("und") == language_name(math.nan) == "unknown language"
+
+
+def test_key_findings_put_statistics_in_small_print() -> None:
+    from cxlib.viz import key_findings
+
+    html = key_findings(
+        [
+            "NPS 21 (95% CI 17 to 26) in 2026-Q3, no clear change (+8 points; adjusted p = 0.23).",
+            "Cart abandonment differs (chi-square homogeneity, p < 0.001): best app 61.6%.",
+            "Stores (the small ones) sell less.",
+            "<b>x</b> (p = 0.04)",
+        ]
+    ).data
+    assert html.count('<small class="cxlab-stat">') == 4
+    assert '<small class="cxlab-stat">(95% CI 17 to 26)</small> in 2026-Q3' in html
+    assert '<small class="cxlab-stat">(chi-square homogeneity, p &lt; 0.001)</small>' in html
+    assert "(the small ones)" in html and "<b>x" not in html  # plain brackets stay; text is escaped
+    assert 'id="key-findings"' in html

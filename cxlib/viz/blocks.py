@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -173,6 +174,7 @@ REPORT_CSS = """
 .cxlab-findings{background:#f0f7fc;border-left:4px solid #0072B2;padding:.6rem 1rem;margin:0 0 1rem;border-radius:4px}
 .cxlab-findings h2{font-size:1.15rem;margin:.2rem 0 .4rem}
 .cxlab-findings ul{margin:0;padding-left:1.2rem}.cxlab-findings li{margin:.2rem 0}
+.cxlab-stat{font-size:.82em;color:#616e7c;white-space:normal}
 .cxlab-note{color:#3e4c59;font-size:.95rem;margin:.3rem 0 1rem}
 .cxlab-table-wrap{overflow-x:auto;max-width:100%;margin:.4rem 0 1rem}
 table.cxlab-table{border-collapse:collapse;font-size:.88rem;font-variant-numeric:tabular-nums}
@@ -295,11 +297,20 @@ def key_findings(findings: Iterable[str], *, title: str = "Key findings") -> HTM
     -------
     HTMLBlock
     """
-    items = "".join(f"<li>{safe_text(f)}</li>" for f in findings) or "<li>No findings.</li>"
+    items = "".join(f"<li>{_small_print(safe_text(f))}</li>" for f in findings) or "<li>No findings.</li>"
     return HTMLBlock(
         f'<section class="cxlab-findings"><h2 id="{_anchor(title)}">{html.escape(title)}</h2>'
         f"<ul>{items}</ul></section>"
     )
+
+
+#: A bracket holding statistics: an interval, a p-value or a test name with its numbers.
+_STATISTICS = re.compile(r"\((?=[^()]*(?:\bCI\b|\bp (?:=|&lt;)|\bp-value|adjusted p))([^()]*)\)")
+
+
+def _small_print(sentence: str) -> str:
+    """Set the statistics in brackets of an escaped sentence in small print (answer first)."""
+    return _STATISTICS.sub(r'<small class="cxlab-stat">(\1)</small>', sentence)
 
 
 def _anchor(title: str) -> str:
