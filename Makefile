@@ -11,7 +11,7 @@ BENCH_ARGS ?=
 DATA   ?= data/sample
 OUT    ?= reports
 
-.PHONY: help install reports test check lint types test-fast lab notebooks sample bench eval-voc clean
+.PHONY: help install reports test check lint types test-fast lab notebooks sample bench eval-voc screenshots clean
 
 # day-to-day tests: everything but the slow, notebook, browser and Spark tests (`make test` runs all)
 FAST_TESTS := not slow and not notebooks and not browser and not spark
@@ -24,6 +24,7 @@ help:
 	@echo "make notebooks - after editing notebooks/NAME.py (or .ipynb): bring each pair back in step (jupytext --sync)"
 	@echo "make sample   - regenerate the sample shop in data/sample/ (seed 42)"
 	@echo "make eval-voc - sentiment accuracy per language on real labelled reviews (benchmarks/voc_eval)"
+	@echo "make screenshots - every report on $(DATA) at desktop, phone and print sizes into screenshots/ (needs chromium)"
 	@echo "make bench    - every analysis at 10M and 100M rows into benchmarks/README.md (about 25 min; BENCH_ARGS=...)"
 
 $(BIN)/python:
@@ -72,6 +73,9 @@ notebooks: $(STAMP)
 
 sample: $(STAMP)
 	$(BIN)/cxlab sample --seed 42 --out data/sample
+
+screenshots: $(TEST_STAMP)
+	$(BIN)/python tests/browser/screenshots.py --data $(DATA) --out screenshots
 
 # lifetimes (the LTV baseline) lives in its own environment, never in cxlib's.
 $(LIFETIMES_STAMP):

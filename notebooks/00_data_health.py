@@ -45,6 +45,12 @@ period = (start or result.first_ts, end or result.last_ts)
 display(viz.report_header(question=None, period=period, shop=shop))
 viz.key_findings(result.summary())
 
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import health_headlines
+
+health_headlines(result)
+
 # %% [markdown]
 # ## What is in each table
 #

@@ -41,6 +41,7 @@ import cxlib
 from cxlib import defaults, viz
 from cxlib.reports import resolve_data
 from cxlib.scorecard import consistency, scorecard, value_of_cx
+from cxlib.scorecard.impact import rank_by_impact
 from cxlib.skipping import require_tables, skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
@@ -88,11 +89,17 @@ shown = set(card.table["metric"])
 display(viz.report_header(period=card.span, shop=shop))
 findings = card.summary(["nps", "csat", "ces"], notes=False)
 if across is not None:
-    differing = across.table[across.table["significant"]].sort_values("p_value")
-    findings += across.summary(differing["metric"].head(1))
+    differing = rank_by_impact(across.table, card.latest(), card.by[0])  # gap × customers affected
+    findings += [s for metric in differing["metric"].head(2) for s in across.summary([metric])]
 if value is not None:
     findings += value.summary()[:1]
 viz.key_findings(findings + notes)
+
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import scorecard_headlines
+
+scorecard_headlines(card)
 
 # %% [markdown]
 # ## The scorecard, latest period

@@ -140,6 +140,12 @@ if credit is not None:
     findings += [s for s in credit.summary() if s.startswith(("Last touch", "Markov"))]
 viz.key_findings(findings + notes)
 
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import journey_headlines
+
+journey_headlines(flow, carts)
+
 # %% [markdown]
 # ## The funnel
 #

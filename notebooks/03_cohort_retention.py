@@ -90,6 +90,12 @@ findings += revenue.summary()[:1] + (repeat.summary()[-1:] if repeat is not None
 findings += notes
 viz.key_findings(findings)
 
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import cohort_headlines
+
+cohort_headlines(overall)
+
 # %% [markdown]
 # ## Retention by acquisition cohort
 #

@@ -134,6 +134,13 @@ for sentence in notes + ([holdout.note] if holdout.note and why_not is None else
 if problems or warnings_found:
     display(viz.key_findings(problems + warnings_found, title="Warnings: read these figures with care"))
 
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import clv_headlines
+
+if trusted:  # a fit that did not work never makes a headline
+    clv_headlines(value)
+
 # %% [markdown]
 # ## Customers and their purchases
 #

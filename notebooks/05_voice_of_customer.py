@@ -66,6 +66,12 @@ result = voc.voice_of_customer(
 display(viz.report_header(question=None, period=result.period, shop=shop))
 viz.key_findings(result.findings())
 
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import voc_headlines
+
+voc_headlines(result)
+
 # %% [markdown]
 # ## Languages
 #

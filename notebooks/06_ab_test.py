@@ -185,6 +185,12 @@ for name, run in runs.items():
     findings += run["decision"].reasons[:2] if len(runs) == 1 else []
 viz.key_findings(findings + notes + [n for run in runs.values() for n in run["notes"]])
 
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import experiment_headlines
+
+experiment_headlines([run["decision"] for run in runs.values()])
+
 # %% [markdown]
 # ## Is the experiment healthy?
 #

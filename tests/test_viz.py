@@ -169,7 +169,8 @@ def test_report_header_carries_metadata_and_escapes() -> None:
     assert meta["fingerprint"] == "abc123" and meta["source"] == "/data/<shop>"
     assert meta["period"] == "2024-01-01 to last record"
     html = bundle["text/html"]
-    assert "/data/&lt;shop&gt;" in html and "<shop>" not in html
+    assert "<dd>&lt;shop&gt;</dd>" in html and "<shop>" not in html  # the source's name, not its path
+    assert "/data/" not in html
     assert "2024-05-01 08:30 UTC" in html and "<h1>Data health</h1>" in html
     assert "<h1>" not in viz.report_header(period="Q1").html
 

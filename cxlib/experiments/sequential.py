@@ -271,7 +271,11 @@ class SequentialResult(ResultBase):
         out = []
         for row in self.conclusive_at.itertuples(index=False):
             if pd.isna(row.first_conclusive):
-                out.append(f"{row.metric}, {row.variant}: not conclusive at any look so far.")
+                out.append(
+                    f"{row.metric}, {row.variant}: no early stop — the always-valid bands, which allow "
+                    "looking every day, never excluded zero; the decision uses the fixed-horizon test "
+                    "once the planned sample is reached."
+                )
             else:
                 out.append(
                     f"{row.metric}, {row.variant}: conclusive ({row.direction}) from "

@@ -242,14 +242,21 @@ def _describe_failure(nb: nbformat.NotebookNode | None, exc: BaseException, time
 
 
 def _report_meta(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    from cxlib.reports.headline_numbers import HEADLINES_MIME
     from cxlib.viz import REPORT_META_MIME
 
     meta: dict[str, Any] = {}
+    headlines: list[Any] = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if REPORT_META_MIME in data and isinstance(data[REPORT_META_MIME], Mapping):
                 meta.update({k: v for k, v in data[REPORT_META_MIME].items() if v is not None})
+            published = data.get(HEADLINES_MIME)
+            if isinstance(published, Mapping) and isinstance(published.get("headlines"), list):
+                headlines.extend(published["headlines"])
+    if headlines:
+        meta["headlines"] = headlines
     return meta
 
 

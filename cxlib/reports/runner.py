@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from cxlib.reports._atomic import atomic_write_text
+from cxlib.reports.assets import write_plotly_js
 from cxlib.reports.execute import Execution, Failure, check_kernel, execute_notebook, kernel_env
+from cxlib.reports.glossary import write_glossary
 from cxlib.reports.params import NotebookInfo, load_params_file, notebook_info, parameters_for
 from cxlib.reports.paths import default_notebooks_dir, find_notebooks, git_commit, list_notebooks
 from cxlib.reports.scrub import mask_html, mask_json
@@ -261,6 +263,11 @@ def publish(path: Path, page: str) -> Path:
     return atomic_write_text(path, mask_html(page))
 
 
+def _write_asset(path: Path, text: str) -> Path:
+    """Write a file shared by the reports (plotly.js, the glossary): atomic, not scrubbed."""
+    return atomic_write_text(path, text)
+
+
 def private_dir(out_dir: Path) -> Path:
     """Owner-only folder, outside the published output folder, for kept failed notebooks.
 
@@ -417,8 +424,9 @@ def _run_one(
     texts: Mapping[str, str] | None = None,
     cancel: threading.Event | None = None,
     notebooks_arg: str | None = None,
+    nav: Mapping[str, str] | None = None,
 ) -> ReportResult:
-    from cxlib.reports.html import error_page, export_report
+    from cxlib.reports.html import error_page, export_report, notebook_question, page_links
 
     started_wall = _now()
     t0 = time.monotonic()
@@ -444,6 +452,9 @@ def _run_one(
         or (str(effective["data"]) if effective.get("data") is not None else None),
         "period": meta.get("period"),
         "fingerprint": meta.get("fingerprint"),
+        "question": meta.get("question") or (notebook_question(execution.nb) if execution.nb else None),
+        "coverage": meta.get("coverage"),
+        "headlines": meta.get("headlines") or [],
         **common,
     }
     html_path = out_dir / f"{info.name}.html"
@@ -455,15 +466,22 @@ def _run_one(
         try:
             record["finished"] = _now()
             record["duration_s"] = round(time.monotonic() - t0, 2)
-            page = export_report(execution.nb, title=record["title"], run=record)
+            page = export_report(
+                execution.nb, title=record["title"], run=record, **page_links(info.name, nav or {})
+            )
         except Exception as exc:  # noqa: BLE001 - export problems become an error page too
             failure = Failure(ename=type(exc).__name__, evalue=str(exc), step="Export to HTML")
         else:
             try:
+                # the library and the glossary before the page that links them
+                write_plotly_js(out_dir, write=_write_asset)
+                write_glossary(out_dir, write=_write_asset)
                 publish(html_path, page)
             except OSError as exc:
                 failure = Failure(
-                    ename=type(exc).__name__, evalue=_os_message(exc, html_path), step=WRITE_STEP
+                    ename=type(exc).__name__,
+                    evalue=_os_message(exc, Path(exc.filename) if exc.filename else html_path),
+                    step=WRITE_STEP,
                 )
     if failure is None and execution.nb is not None:
         error_path.unlink(missing_ok=True)
@@ -714,6 +732,7 @@ def run(
     }
     total = len(paths)
     infos_by_path = {info.path: info for info in infos}
+    nav = {i.name: i.title for i in sorted([*infos, *known], key=lambda i: i.name)}
 
     cancel = threading.Event()
 
@@ -743,6 +762,7 @@ def run(
                 texts=parameter_texts,
                 cancel=cancel,
                 notebooks_arg=None if notebooks_dir is None else _shown(folder),
+                nav=nav,
             )
         except Cancelled:
             return None

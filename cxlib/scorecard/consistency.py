@@ -25,6 +25,7 @@ from cxlib.scorecard.cells import ALL, UNKNOWN
 from cxlib.scorecard.charts import format_value, interval_dots, segment_names
 from cxlib.scorecard.metrics import METRIC_NAMES, Metric
 from cxlib.scorecard.stats import heterogeneity
+from cxlib.viz.formats import format_p
 
 __all__ = ["Consistency", "consistency"]
 
@@ -162,11 +163,11 @@ class Consistency(ResultBase):
                 f"{format_value(metric, row.worst_value)}, a gap of {gap}"
             )
             if row.significant:
-                out.append(f"{short} differs across {noun} ({row.test}, p = {row.p_value:.2g}): {spread}.")
+                out.append(f"{short} differs across {noun} ({row.test}, {format_p(row.p_value)}): {spread}.")
             else:
                 out.append(
-                    f"{short} shows no clear difference across {noun} (p = {row.p_value:.2g}, adjusted "
-                    f"{row.q_value:.2g}; {spread})."
+                    f"{short} shows no clear difference across {noun} ({format_p(row.p_value)}, adjusted "
+                    f"{format_p(row.q_value).removeprefix('p ').removeprefix('= ')}; {spread})."
                 )
         return out
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from cxlib._types import Frame
 from cxlib.data.coverage import coverage_sentence
 from cxlib.privacy import safe_text
 from cxlib.viz.charts import _pandas
+from cxlib.viz.formats import source_name
 
 __all__ = [
     "REPORT_CSS",
@@ -180,6 +182,7 @@ REPORT_CSS = """
   border-radius:4px}
 .cxlab-findings h2{font-size:1.15rem;margin:.2rem 0 .4rem}
 .cxlab-findings ul{margin:0;padding-left:1.2rem}.cxlab-findings li{margin:.2rem 0}
+.cxlab-stat{font-size:.82em;color:#616e7c;white-space:normal}
 .cxlab-note{color:#3e4c59;font-size:.95rem;margin:.3rem 0 1rem}
 .cxlab-table-wrap{overflow-x:auto;max-width:100%;margin:.4rem 0 1rem}
 table.cxlab-table{border-collapse:collapse;font-size:.88rem;font-variant-numeric:tabular-nums}
@@ -188,6 +191,8 @@ table.cxlab-table th,table.cxlab-table td{padding:.3rem .6rem;border-bottom:1px 
   white-space:nowrap}
 table.cxlab-table td.txt{white-space:normal;min-width:6rem}
 table.cxlab-table th{background:#f5f7fa;font-weight:600}
+table.cxlab-table tr>:first-child{position:sticky;left:0;z-index:1;background:#fff;box-shadow:1px 0 0 #e4e7eb}
+table.cxlab-table thead tr>:first-child{background:#f5f7fa}
 table.cxlab-table .txt{text-align:left}table.cxlab-table .num{text-align:right}
 .cxlab-table-more{font-size:.8rem;color:#616e7c}
 @media (max-width:600px){.cxlab-header h1{font-size:1.3rem}table.cxlab-table{font-size:.8rem}}
@@ -268,7 +273,7 @@ def report_header(
     period_text = _period_text(*period) if isinstance(period, tuple) else period
     items = [
         ("Period", period_text),
-        ("Data source", source),
+        ("Data source", source_name(source) if source else None),  # its name, never a server path
         ("Data coverage", "; ".join(coverage_sentence(c) for c in coverage) if coverage else None),
         (
             "Generated",
@@ -320,10 +325,26 @@ def key_findings(findings: Iterable[str], *, title: str = "Key findings") -> HTM
     -------
     HTMLBlock
     """
-    items = "".join(f"<li>{safe_text(f)}</li>" for f in findings) or "<li>No findings.</li>"
+    items = "".join(f"<li>{_small_print(safe_text(f))}</li>" for f in findings) or "<li>No findings.</li>"
     return HTMLBlock(
-        f'<section class="cxlab-findings"><h2>{html.escape(title)}</h2><ul>{items}</ul></section>'
+        f'<section class="cxlab-findings"><h2 id="{_anchor(title)}">{html.escape(title)}</h2>'
+        f"<ul>{items}</ul></section>"
     )
+
+
+#: A bracket holding statistics: an interval, a p-value or a test name with its numbers.
+_STATISTICS = re.compile(r"\((?=[^()]*(?:\bCI\b|\bp (?:=|&lt;)|\bp-value|adjusted p))([^()]*)\)")
+
+
+def _small_print(sentence: str) -> str:
+    """Set the statistics in brackets of an escaped sentence in small print (answer first)."""
+    return _STATISTICS.sub(r'<small class="cxlab-stat">(\1)</small>', sentence)
+
+
+def _anchor(title: str) -> str:
+    """Anchor of a block heading, for the report's table of contents (``key-findings``)."""
+    slug = "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())
+    return html.escape(slug or "findings")
 
 
 def note(text: str) -> HTMLBlock:
