@@ -49,6 +49,16 @@ def mixture_rho2(alpha: float, n_star: float) -> float:
     """Mixture variance ρ² that makes the confidence sequence tightest at ``n_star`` units.
 
     Waudby-Smith et al. (2023), the closed-form approximation to the optimal ρ².
+
+    Parameters
+    ----------
+    alpha : float
+    n_star : float
+        Tuning sample size (units, both arms).
+
+    Returns
+    -------
+    float
     """
     if not 0 < alpha < 1:
         raise ValueError("alpha must lie in (0, 1)")
@@ -130,6 +140,18 @@ def running_looks(
     (Holm's and BH's adjusted values never rise when the raw ones fall, so a conclusion,
     once reached, stays); ``conclusive`` (p < alpha) uses the ``adjust`` column (raw when
     None).
+
+    Parameters
+    ----------
+    summary : ExperimentSummary
+        Split by ``period`` (UTC exposure day).
+    control : str
+    relative, cuped, alpha : bool, bool, float
+        As in :func:`cxlib.experiments.compare`.
+    n_star : float
+        Tuning sample size of the confidence sequences (units, both arms).
+    adjust : {"holm", "bh"} or None
+        Which adjusted p-value decides ``conclusive``.
 
     Returns
     -------

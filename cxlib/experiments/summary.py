@@ -649,7 +649,20 @@ def resolve_summary(
     period: Literal["day"] | None = None,
     ts: str = "exposed_ts",
 ) -> ExperimentSummary:
-    """Resolve the summary of ``data``: given, or computed from a unit table with ``metrics``."""
+    """Resolve the summary of ``data``: given, or computed from a unit table with ``metrics``.
+
+    Parameters
+    ----------
+    data : ExperimentSummary, summary frame or unit-level table
+    metrics : metrics, optional
+        Needed for a unit-level table (see :func:`summarize`).
+    experiment, covariate, missing, by, period, ts
+        As in :func:`summarize`.
+
+    Returns
+    -------
+    ExperimentSummary
+    """
     summary = as_summary(data)
     if summary is None:
         if metrics is None:

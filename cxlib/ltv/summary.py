@@ -59,7 +59,16 @@ def _lazy(table: Any) -> nw.LazyFrame[Any]:
 
 
 def to_epoch_day(value: Any) -> int:
-    """Days since 1970-01-01 of a date, timestamp or ISO string (time zones converted to UTC)."""
+    """Days since 1970-01-01 of a date, timestamp or ISO string (time zones converted to UTC).
+
+    Parameters
+    ----------
+    value : date, timestamp or str
+
+    Returns
+    -------
+    int
+    """
     ts = pd.Timestamp(value)
     if ts.tzinfo is not None:
         ts = ts.tz_convert("UTC").tz_localize(None)
@@ -445,5 +454,15 @@ def daily_repeat_purchases(
 
 
 def epoch_days(values: pd.Series) -> np.ndarray:
-    """Days since 1970-01-01 of a series of UTC midnight timestamps."""
+    """Days since 1970-01-01 of a series of UTC midnight timestamps.
+
+    Parameters
+    ----------
+    values : pandas.Series
+
+    Returns
+    -------
+    numpy.ndarray
+        int64.
+    """
     return ((values - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(days=1)).to_numpy(dtype="int64")
