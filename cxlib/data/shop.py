@@ -108,6 +108,11 @@ def open_table(
         Contract table: ``events``, ``orders``, ``surveys``, ``feedback`` or ``experiments``.
     mapping, on_error, timezone, encoding, ambiguous, nonexistent
         As in :func:`open_shop`.
+    findings : list, optional
+        Receives every broken rule (:class:`~cxlib.data.validate.Finding`).
+    coverage : list, optional
+        Receives the table's rows read, filtered, rolled up, kept and left out
+        (:class:`~cxlib.data.coverage.TableCoverage`).
 
     Returns
     -------
