@@ -23,8 +23,8 @@ import pyarrow as pa
 from cxlib.errors import DataError
 
 __all__ = [
-    "backend",
     "UTC_NAMES",
+    "backend",
     "check_utc_session",
     "duckdb_connection",
     "is_utc_zone",

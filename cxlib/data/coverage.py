@@ -74,8 +74,10 @@ class TableCoverage:
 
 
 def coverage_frame(items: Iterable[TableCoverage]) -> pd.DataFrame:
-    """One row per table: rows read, kept, left out (and their share), filtered by the
-    mapping, rolled up to (line-item grain), and the reasons with their counts."""
+    """One row per table: rows read, kept, left out (with their share) and why.
+
+    Also the rows the mapping's ``where`` filtered and the rows lines were rolled up into.
+    """
     rows = [
         {
             "table": c.table,

@@ -579,8 +579,9 @@ def _lookups(table: str, value: Any) -> tuple[dict[str, Any], ...]:
         ok = ok and isinstance(item.get("columns") or item.get("sum"), Mapping)
         if not ok:
             raise DataError(
-                f"each lookup of '{table}' needs 'file', 'key' (the column both files share) and either 'columns' "
-                "({their column: name here}) or 'sum' ({their column: name here}, summed per key)",
+                f"each lookup of '{table}' needs 'file', 'key' (the column both files share) and "
+                "either 'columns' ({their column: name here}) or 'sum' ({their column: name here}, "
+                "summed per key)",
                 table="mapping",
                 column=key,
                 rule="bad_mapping",

@@ -30,6 +30,8 @@ RAW = "__cx_raw_"
 #: Flags of local times that name two instants (AMBIGUOUS) or none (GAP) in the ``timezone``.
 AMBIGUOUS = "__cx_ambiguous_"
 GAP = "__cx_nonexistent_"
+#: Local times in a daylight-saving change are row problems unless a policy says otherwise.
+DEFAULT_POLICY = LocalTimePolicy()
 
 # A time of day followed by a zone designator: Z, UTC or a numeric offset.
 _HAS_ZONE = r"\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|UTC|[+-]\d\d(:?\d\d)?)$"
@@ -42,7 +44,7 @@ def _literal(text: str) -> str:
 
 
 def _duckdb_parse_sql(
-    name: str, kind: ParseKind, timezone: str | None, policy: LocalTimePolicy = LocalTimePolicy()
+    name: str, kind: ParseKind, timezone: str | None, policy: LocalTimePolicy = DEFAULT_POLICY
 ) -> list[str]:
     """SQL select items: the parsed column and its flag columns."""
     col = quote(name)
@@ -81,7 +83,7 @@ def parse_text_columns(
     frame: nw.DataFrame[Any] | nw.LazyFrame[Any],
     columns: dict[str, ParseKind],
     timezone: str | None,
-    policy: LocalTimePolicy = LocalTimePolicy(),
+    policy: LocalTimePolicy = DEFAULT_POLICY,
 ) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
     """Parse text columns into timestamps (UTC), numbers or flags, adding flag columns.
 
@@ -177,7 +179,7 @@ def localize(
     frame: nw.DataFrame[Any] | nw.LazyFrame[Any],
     name: str,
     timezone: str,
-    policy: LocalTimePolicy = LocalTimePolicy(),
+    policy: LocalTimePolicy = DEFAULT_POLICY,
 ) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
     """Read a zone-less timestamp column as local time in ``timezone`` and convert to UTC.
 
@@ -191,7 +193,7 @@ def localize(
     if engine == "pyspark":
         native = frame.to_native()
         local_sql, ambiguous, gap = local_time_sql(f"`{name}`", timezone, policy, "spark")
-        from pyspark.sql import functions as F  # noqa: N812
+        from pyspark.sql import functions as F
 
         out = native.withColumn(AMBIGUOUS + name, F.expr(ambiguous)).withColumn(GAP + name, F.expr(gap))
         return nw.from_native(out.withColumn(name, F.expr(local_sql)))

@@ -103,7 +103,7 @@ def _compute(frame: Any, items: dict[str, str], table: str, key: str) -> Any:
     engine = backend(frame)
     try:
         if engine == "pyspark":
-            from pyspark.sql import functions as F  # noqa: N812
+            from pyspark.sql import functions as F
 
             native = frame.to_native()
             for name, sql in items.items():
@@ -181,7 +181,7 @@ def _join(frame: Any, lookup: Mapping[str, Any], table: str, folder: Path | None
             rule="missing_file",
         )
     on = str(lookup["key"])
-    other = read_file(path, table, text_columns=(on,))
+    other: Any = read_file(path, table, text_columns=(on,))
     wanted = dict(lookup.get("columns") or {}) or dict(lookup.get("sum") or {})
     missing = [c for c in [on, *wanted] if c not in other.columns]
     if missing or on not in frame.columns:
@@ -192,6 +192,7 @@ def _join(frame: Any, lookup: Mapping[str, Any], table: str, folder: Path | None
             column=f"{table}.{key}",
             rule="mapping_column_missing",
         )
+    right: Any
     if lookup.get("sum"):
         right = other.group_by(on).agg(
             *[nw.col(src).cast(nw.Float64).sum().alias(dst) for src, dst in wanted.items()]

@@ -17,11 +17,10 @@ from cxlib.data.adapters import ADAPTERS, apply_spec
 from cxlib.data.contracts import CONTRACTS, TABLES
 from cxlib.data.coverage import TableCoverage, coverage_frame
 from cxlib.data.exports import ExportFiles, find_export_files, read_export
-from cxlib.data.reshape import roll_up, run_steps
 from cxlib.data.mapping import MappingSource, ShopMapping, TableSpec, folder_mapping, load_mapping
+from cxlib.data.reshape import roll_up, run_steps
 from cxlib.data.sources import (
     DATABASE_SUFFIXES,
-    FILE_SUFFIXES,
     attach_database,
     find_table_files,
     is_csv,
@@ -109,6 +108,11 @@ def open_table(
         Contract table: ``events``, ``orders``, ``surveys``, ``feedback`` or ``experiments``.
     mapping, on_error, timezone, encoding, ambiguous, nonexistent
         As in :func:`open_shop`.
+    findings : list, optional
+        Receives every broken rule (:class:`~cxlib.data.validate.Finding`).
+    coverage : list, optional
+        Receives the table's rows read, filtered, rolled up, kept and left out
+        (:class:`~cxlib.data.coverage.TableCoverage`).
 
     Returns
     -------
@@ -187,7 +191,8 @@ def _text_columns(table: str, spec: TableSpec | None) -> tuple[str, ...]:
     renames = {**spec.preset_columns, **spec.columns} if spec is not None else {}
     inverse = {dst: src for src, dst in renames.items()}
     lookups = [str(item["key"]) for item in spec.lookups] if spec is not None else []
-    return tuple(dict.fromkeys([*(inverse.get(c.name, c.name) for c in CONTRACTS[table].columns), *lookups]))
+    names = [*(inverse.get(c.name, c.name) for c in CONTRACTS[table].columns), *lookups]
+    return tuple(dict.fromkeys(names))
 
 
 def _rows(frame: Any) -> int:

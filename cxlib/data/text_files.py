@@ -112,7 +112,9 @@ def utf8_path(path: Path, encoding: str, table: str) -> Path:
 
 
 def _open_binary(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
 
 
 def _transcode(path: Path, encoding: str, table: str, chunk: int = 1 << 20) -> Path:

@@ -272,7 +272,9 @@ def _coerce_types(frame: Frame, contract: Contract, timezone: str | None, policy
 
 def _session_zone(frame: Frame, columns: list[str]) -> str | None:
     schema = frame.collect_schema()
-    return next((schema[c].time_zone for c in columns if isinstance(schema[c], nw.Datetime)), None)
+    return next(
+        (getattr(schema[c], "time_zone", None) for c in columns if isinstance(schema[c], nw.Datetime)), None
+    )
 
 
 def _id_text(text: nw.Expr) -> nw.Expr:
