@@ -100,9 +100,10 @@ def main() -> None:
             [
                 SECTION,
                 "",
-                f"`python benchmarks/bench_ingest.py --rows {args.rows} --repeat {args.repeat}` ({machine()}): "
-                "a feedback CSV opened with `open_table` (DuckDB's parallel reader, validation scanning "
-                "every row) and counted; median of the runs, each file in its own process.",
+                f"`python benchmarks/bench_ingest.py --rows {args.rows} --repeat {args.repeat}` "
+                f"({machine()}): a feedback CSV opened with `open_table` (DuckDB's parallel reader, "
+                "validation scanning every row) and counted; median of the runs, each file in its own "
+                "process.",
                 "",
                 "| file | seconds | MB |",
                 "|---|---|---|",
