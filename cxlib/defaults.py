@@ -37,6 +37,7 @@ __all__ = [
     "absent",
     "auto_holdout_weeks",
     "choose_control",
+    "empty_period",
     "funnel_steps_present",
     "lump_segment",
     "repeat_customers",
@@ -377,3 +378,50 @@ def repeat_customers(orders: Any, *, key: str = "customer_id") -> int:
     frame = to_narwhals(orders)
     per_customer = frame.group_by(key).agg(nw.len().alias("n")).filter(nw.col("n") >= 2)
     return int(to_pandas(per_customer.select(nw.len().alias("repeaters")))["repeaters"].iloc[0])
+
+
+def empty_period(shop: Any, tables: Sequence[str], start: Any = None, end: Any = None) -> str | None:
+    """Return why there is nothing to report between ``start`` and ``end`` (``None``: there is).
+
+    Parameters
+    ----------
+    shop : Shop
+    tables : sequence of str
+        The tables the notebook reports on; absent ones are ignored.
+    start, end : str or date, optional
+        The notebook's period parameters (empty: open).
+
+    Returns
+    -------
+    str or None
+        A sentence naming the period and the span the data do cover, when none of the
+        tables has a row in the period.
+    """
+    from cxlib.health import filter_period
+
+    if not start and not end:
+        return None
+    present = [getattr(shop, name) for name in tables if getattr(shop, name, None) is not None]
+    spans = []
+    for table in present:
+        frame = to_narwhals(table)
+        if "ts" not in frame.columns:  # e.g. experiments (exposed_ts): not filtered by the period
+            continue
+        inside = to_narwhals(filter_period(table, start or None, end or None)).select(nw.len().alias("n"))
+        if int(to_pandas(inside)["n"].iloc[0]) > 0:
+            return None
+        span = to_pandas(frame.select(nw.col("ts").min().alias("first"), nw.col("ts").max().alias("last")))
+        spans.append((span["first"].iloc[0], span["last"].iloc[0]))
+    if not spans:
+        return None
+    dated = [(a, b) for a, b in spans if pd.notna(a)]
+    cover = (
+        f"; the data run from {min(a for a, _ in dated):%Y-%m-%d} to {max(b for _, b in dated):%Y-%m-%d}"
+        if dated
+        else ""
+    )
+    asked = f"between {start or 'the start'} and {end or 'the end'}"
+    names = ", ".join(
+        n for n in tables if getattr(shop, n, None) is not None and "ts" in _columns(getattr(shop, n))
+    )
+    return f"The {names} have no records {asked}{cover}."

@@ -11,6 +11,7 @@ from cxlib.defaults import (
     absent,
     auto_holdout_weeks,
     choose_control,
+    empty_period,
     funnel_steps_present,
     lump_segment,
     repeat_customers,
@@ -142,3 +143,15 @@ def test_repeat_customers(backend: str) -> None:
     frame = _orders()  # c0..c9 have two rows each
     assert repeat_customers(duckdb.from_df(frame) if backend == "duckdb" else frame) == 10
     assert repeat_customers(frame.drop_duplicates("customer_id")) == 0
+
+
+def test_empty_period() -> None:
+    class Shop:
+        orders = pd.DataFrame({"ts": pd.to_datetime(["2024-01-05", "2024-02-10"], utc=True)})
+        events = None
+
+    assert empty_period(Shop(), ["orders", "events"]) is None  # no period asked
+    assert empty_period(Shop(), ["orders"], "2024-02-01", "2024-02-28") is None
+    said = empty_period(Shop(), ["orders", "events"], "2025-01-01", "")
+    assert said.startswith("The orders have no records between 2025-01-01 and the end;")
+    assert said.endswith("the data run from 2024-01-05 to 2024-02-10.")
