@@ -44,6 +44,7 @@ __all__ = [
     "resolve_segment",
     "segment_sizes",
     "shop_currency",
+    "top_values",
 ]
 
 AUTO = "auto"
@@ -158,8 +159,28 @@ def resolve_segment(
     )
 
 
+def top_values(
+    table: Any, column: str | None, *, top: int = 8, key: str | None = "customer_id"
+) -> list[str] | None:
+    """Return the ``top`` largest values of ``column``, or ``None`` when no grouping is needed.
+
+    ``None`` when the column is absent or has at most ``top + 1`` values (grouping a single
+    value as "other" would only hide its name).
+    """
+    if column is None or column not in _columns(table):
+        return None
+    sizes = segment_sizes(table, column, key=key)
+    return None if len(sizes) <= top + 1 else sizes["value"].head(top).tolist()
+
+
 def lump_segment(
-    table: Any, column: str | None, *, top: int = 8, other: str = "other", key: str | None = "customer_id"
+    table: Any,
+    column: str | None,
+    *,
+    top: int = 8,
+    other: str = "other",
+    key: str | None = "customer_id",
+    keep: Sequence[str] | None = None,
 ) -> Choice:
     """Keep the ``top`` largest values of ``column`` and relabel the rest ``other``.
 
@@ -172,6 +193,9 @@ def lump_segment(
         Values kept by size (distinct ``key`` per value).
     other : str, default "other"
     key : str, optional
+    keep : sequence of str, optional
+        The values to keep, e.g. :func:`top_values` of another table so that every table of
+        a shop groups the same values; default: :func:`top_values` of this table.
 
     Returns
     -------
@@ -181,19 +205,20 @@ def lump_segment(
     """
     if column is None or column not in _columns(table):
         return Choice(table)
-    sizes = segment_sizes(table, column, key=key)
-    if len(sizes) <= top + 1:
+    keep = list(keep) if keep is not None else top_values(table, column, top=top, key=key)
+    if keep is None:
         return Choice(table)
-    keep = sizes["value"].head(top).tolist()
-    frame = to_narwhals(table)
+    sizes = segment_sizes(table, column, key=key)
+    rest = int((~sizes["value"].isin(keep)).sum())
+    if rest == 0:
+        return Choice(table)
     text = nw.col(column).cast(nw.String)
-    lumped = frame.with_columns(
+    lumped = to_narwhals(table).with_columns(
         nw.when(text.is_null() | text.is_in(keep)).then(text).otherwise(nw.lit(other)).alias(column)
     )
-    rest = len(sizes) - top
     return Choice(
         nw.to_native(lumped),
-        f"{column} has {len(sizes)} values: the {top} largest are shown, the other {rest} together as "
+        f"{column} has {len(sizes)} values: the {len(keep)} largest are shown, the other {rest} together as "
         f"'{other}'.",
     )
 

@@ -18,6 +18,7 @@ from cxlib.defaults import (
     resolve_segment,
     segment_sizes,
     shop_currency,
+    top_values,
 )
 from cxlib.engine import to_pandas
 
@@ -76,6 +77,9 @@ def test_lump_segment_keeps_top_n(backend: str) -> None:
     assert (out["country"] == "other").sum() == (~frame["country"].isin(expected)).sum()
     assert "12 values" in lumped.note and "other 7" in lumped.note
     assert lump_segment(table, "channel", top=5).value is table  # few values: unchanged
+    assert top_values(table, "country", top=11) is None  # 12 values: one "other" would only hide a name
+    given = to_pandas(lump_segment(table, "country", keep=["K05"]).value)  # another table's top values
+    assert set(given["country"]) == {"K05", "other"} and (given["country"] == "K05").sum() == 8
 
 
 def test_auto_holdout_weeks() -> None:
