@@ -35,11 +35,11 @@ METHODS = {
     "duckdb_sql": ("duckdb", "hand-written DuckDB SQL (baseline for DuckDB)"),
     "duckdb_cxlib": (
         "duckdb",
-        'cxlib.cohorts.retention_matrix on a DuckDB relation (engine="auto": SQL fast path)',
+        "cxlib.cohorts.retention_matrix on a DuckDB relation (fast_path=True: SQL fast path)",
     ),
     "duckdb_cxlib_native": (
         "duckdb",
-        'cxlib.cohorts.retention_matrix on a DuckDB relation, engine="native" (portable Narwhals code)',
+        "cxlib.cohorts.retention_matrix on a DuckDB relation, fast_path=False (portable Narwhals code)",
     ),
     "pandas_tutorial": (
         "pandas",
@@ -47,11 +47,11 @@ METHODS = {
     ),
     "pandas_cxlib": (
         "pandas",
-        'cxlib.cohorts.retention_matrix on a pandas DataFrame (engine="auto": DuckDB reads the frame)',
+        "cxlib.cohorts.retention_matrix on a pandas DataFrame (fast_path=True: DuckDB reads the frame)",
     ),
     "pandas_cxlib_native": (
         "pandas",
-        'cxlib.cohorts.retention_matrix on a pandas DataFrame, engine="native" (pandas group-bys)',
+        "cxlib.cohorts.retention_matrix on a pandas DataFrame, fast_path=False (pandas group-bys)",
     ),
     "polars_cxlib": ("polars", "cxlib.cohorts.retention_matrix on a polars DataFrame (for information)"),
 }
@@ -165,7 +165,8 @@ def run(method: str, data, path: Path):
         counts = duckdb_connection().sql(SQL.format(path=path)).fetchnumpy()
         shares = _shares(counts["cohort"], counts["age"], counts["customers"])
         return {
-            (int(c), int(a)): int(n) for c, a, n in zip(counts["cohort"], counts["age"], counts["customers"])
+            (int(c), int(a)): int(n)
+            for c, a, n in zip(counts["cohort"], counts["age"], counts["customers"], strict=True)
         }, shares
     if method == "pandas_tutorial":
         import pandas as pd
@@ -182,17 +183,20 @@ def run(method: str, data, path: Path):
         index = pd.PeriodIndex(cohorts["cohort"])
         key = index.year * 12 + index.month - 1
         return {
-            (int(c), int(a)): int(n) for c, a, n in zip(key, cohorts["period_number"], cohorts["n_customers"])
+            (int(c), int(a)): int(n)
+            for c, a, n in zip(key, cohorts["period_number"], cohorts["n_customers"], strict=True)
         }, shares
     from cxlib.cohorts import retention_matrix
 
-    engine = "native" if method.endswith("_native") else "auto"
-    result = retention_matrix(data, period="month", kind="on", observed_until="2025-12-31", engine=engine)
+    fast_path = not method.endswith("_native")
+    result = retention_matrix(
+        data, period="month", kind="on", observed_until="2025-12-31", fast_path=fast_path
+    )
     counts = result._counts
     counts = counts[counts["eligible"] > 0]
     return {
         (int(c), int(a)): int(n)
-        for c, a, n in zip(counts["cohort_index"], counts["age"], counts["retained"])
+        for c, a, n in zip(counts["cohort_index"], counts["age"], counts["retained"], strict=True)
         if n
     }, result.table
 
@@ -238,8 +242,8 @@ def table_rows(results: dict[str, dict], rows: int) -> list[str]:
         ratio = f"{res['seconds'] / results[base]['seconds']:.2f}× {base}" if base in results else "baseline"
         runs = ", ".join(f"{t:.2f}" for t in res["times"])
         lines.append(
-            f"| {METHODS[method][1]} | {rows:,} | {res['seconds']:.2f} | {runs} | {ratio} | {res['cpu']:.2f} | "
-            f"{res['load_mb']:,.0f} | {res['peak_mb']:,.0f} |"
+            f"| {METHODS[method][1]} | {rows:,} | {res['seconds']:.2f} | {runs} | {ratio} | {res['cpu']:.2f} "
+            f"| {res['load_mb']:,.0f} | {res['peak_mb']:,.0f} |"
         )
     return lines
 
@@ -254,9 +258,9 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
         "months without orders included. Each method runs in its own subprocess: input loaded (not timed), "
         f"one warm-up, median of {repeat} runs (wall time; CPU s = user + system time of all threads). Peak RSS "
         "includes the loaded input. All methods give identical counts (checked by the script). "
-        '`engine="auto"` (the default) hands a pandas frame to DuckDB in-process over its Arrow buffers and, on '
-        "DuckDB, uses the hand-written SQL fast path (`cxlib/cohorts/duckdb_fast.py`: one hash pass per customer "
-        'with a 128-bit set of active months); `engine="native"` runs the portable Narwhals code on the input\'s '
+        "`fast_path=True` (the default) hands a pandas frame to DuckDB in-process over its Arrow buffers and, on "
+        "DuckDB, uses the hand-written SQL fast path (`cxlib/_duckdb/cohorts.py`: one hash pass per customer "
+        "with a 128-bit set of active months); `fast_path=False` runs the portable Narwhals code on the input's "
         "own backend.",
         "",
         f"Command: `.venv/bin/python benchmarks/bench_cohorts.py --rows {rows} --write-readme` "
@@ -270,10 +274,10 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
     ]
     if rows < 5_000_000:
         body += [
-            "This is a small verification run on a shared, busy machine: at this size cxlib's fixed cost per call "
-            "(about 0.1 s of CPU for schema checks, the first/last timestamp query and the result tables) "
-            "dominates, so the ratios say little about the targets. Run the full command (`--rows 10000000`, "
-            "about 10 minutes and at most 6 GB of RAM) on a quiet machine.",
+            "This is a small verification run on a shared, busy machine: at this size cxlib's fixed cost "
+            "per call (about 0.1 s of CPU for schema checks, the first/last timestamp query and the result "
+            "tables) dominates, so the ratios say little about the targets. Run the full command (`--rows "
+            "10000000`, about 10 minutes and at most 6 GB of RAM) on a quiet machine.",
             "",
         ]
     _harness.write_section(SECTION, body)

@@ -131,6 +131,11 @@ def _parser() -> argparse.ArgumentParser:
     sample = sub.add_parser("sample", help="generate the sample shop (Parquet files)")
     sample.add_argument("--out", type=Path, default=Path("data/sample"), help="folder (default: data/sample)")
     sample.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    sample.add_argument(
+        "--force",
+        action="store_true",
+        help="write even if the folder holds files the sample did not write (they may be replaced)",
+    )
 
     check = sub.add_parser("check", help="validate a data source against the data contracts")
     check.add_argument("source", nargs="?", help="same as --data")
@@ -138,6 +143,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--mapping", help="YAML file or preset name(s), comma-separated")
     check.add_argument("--timezone", help="IANA time zone of timestamps written without one")
     check.add_argument("--encoding", default="utf-8", help="CSV encoding: utf-8, utf-16, latin-1")
+    check.add_argument(
+        "--max-drop", type=float, default=5.0, help="fail when a table would lose more than this %% of rows"
+    )
     return parser
 
 
@@ -203,8 +211,42 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _written_by_sample(path: Path) -> bool:
+    """Whether a file is one the sample generator wrote (Parquet tagged by it, or its README)."""
+    if path.name == "README.md":
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return handle.readline().strip() == "# The cxlab sample shop"
+    if path.suffix != ".parquet":
+        return False
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except Exception:  # not Parquet at all
+        return False
+    return b"cxlib.sample.table" in metadata
+
+
 def _cmd_sample(args: argparse.Namespace) -> int:
     from cxlib.data.sample import generate_sample
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"cxlab sample: {out} is a file, not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    foreign = (
+        sorted(p.name for p in out.iterdir() if not p.name.startswith(".") and not _written_by_sample(p))
+        if out.is_dir()
+        else []
+    )
+    if foreign and not args.force:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        print(
+            f"cxlab sample: {out} holds files the sample did not write ({shown}); "
+            "choose an empty folder, or add --force to write there anyway",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
 
     written = generate_sample(args.out, seed=args.seed)
     files = written.values() if isinstance(written, dict) else (written or [])
@@ -222,7 +264,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if not source:
         print("cxlab check: give the data: cxlab check --data FOLDER", file=sys.stderr)
         return EXIT_USAGE
-    text, code = format_check(source, mapping=args.mapping, timezone=args.timezone, encoding=args.encoding)
+    max_drop = getattr(args, "max_drop", 5.0)
+    if not 0 <= max_drop <= 100:
+        print("cxlab check: --max-drop is a percentage between 0 and 100", file=sys.stderr)
+        return EXIT_USAGE
+    text, code = format_check(
+        source, mapping=args.mapping, timezone=args.timezone, encoding=args.encoding, max_drop=max_drop / 100
+    )
     print(text, end="")
     return code
 
@@ -238,8 +286,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return handlers[args.command](args)
-    except KeyboardInterrupt:
-        print("cxlab: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # one line, no traceback; cxlib.reports.run stopped its kernels
+        detail = str(exc) if type(exc).__name__ == "Interrupted" else "interrupted"
+        print(f"cxlab {args.command}: {detail}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         devnull = os.open(os.devnull, os.O_WRONLY)

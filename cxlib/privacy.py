@@ -18,52 +18,184 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["EMAIL_TOKEN", "PHONE_TOKEN", "mask_pii", "pseudonymize", "safe_text", "suppress_small"]
+__all__ = [
+    "CARD_TOKEN",
+    "EMAIL_TOKEN",
+    "IBAN_TOKEN",
+    "PHONE_TOKEN",
+    "mask_pii",
+    "pseudonymize",
+    "safe_text",
+    "suppress_small",
+]
 
 EMAIL_TOKEN = "[email]"
 PHONE_TOKEN = "[phone]"
+IBAN_TOKEN = "[iban]"
+CARD_TOKEN = "[card]"
 
-_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+"
-_EMAIL = re.compile(
-    rf"(?<![A-Za-z0-9!#$%&'*+/=?^_`{{|}}~.-]){_LOCAL}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z][A-Za-z0-9-]{{1,62}}(?![\w-])"
+# Text is matched in a normalised view: invisible characters (zero-width spaces and joiners,
+# soft hyphens, word joiners, BOM) are dropped, every kind of space (no-break, thin, narrow,
+# figure, ideographic ...) is a plain space, dash-like characters are "-", and full-width
+# digits, "@", "+" and "." are their ASCII forms. Matches are then replaced in the original.
+_INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff")
+_SPACES = frozenset(
+    "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
 )
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
+_WIDE = {chr(0xFF10 + i): str(i) for i in range(10)} | {
+    "\uff20": "@",
+    "\uff0b": "+",
+    "\uff0e": ".",
+    "\uff0f": "/",
+}
+
+_LOCAL = r"[\w!#$%&'*+/=?^`{|}~.-]+"
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+_EMAIL = re.compile(
+    rf"(?<![\w!#$%&'*+/=?^`{{|}}~.-]){_LOCAL}@(?:{_LABEL}\.)+[^\W\d_](?:[\w-]{{0,62}}[^\W_])?(?![\w-])"
+)
+# IBAN: country, check digits, 11 to 30 letters or digits (spaces every four allowed),
+# confirmed by the ISO 13616 mod-97 check.
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+# Payment card: 13 to 19 digits starting with 2 to 6 (the card networks), spaces or dashes
+# between groups, confirmed by the Luhn check.
+_CARD = re.compile(r"(?<![\d.,+])[2-6](?:[ -]?\d){12,18}(?!\d)")
 # Dates and times look like phone numbers; they are not personal data. The combined pattern
-# tries a date (with an optional time) first at each position, so dates are consumed and kept.
+# tries a date (with an optional time) or a UUID first at each position, so these are
+# consumed and kept.
 _DATE = (
     r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
     r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
 )
+_UUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 # A phone-like run: optional "+" or "00", then 7 to 15 digits separated by at most two spaces,
 # dots, dashes, slashes or brackets between digits. Not after "#" (order numbers).
 _PHONE = r"(?:\+|00)?\(?\d(?:[ .\-/()]{0,2}\d){6,14}"
 # ASCII-only word boundaries, so that numbers written straight after Chinese or Arabic
 # letters (手機0953-008-481) are still found.
 _DATE_OR_PHONE = re.compile(
-    rf"(?<![A-Za-z0-9_+#.,])(?:(?P<date>\(?(?:{_DATE}))|(?P<phone>{_PHONE}))(?![A-Za-z0-9_])"
+    rf"(?<![A-Za-z0-9_+#.,])(?:(?P<date>\(?(?:{_UUID}|{_DATE}))|(?P<phone>{_PHONE}))(?![A-Za-z0-9_])"
 )
 # Statistics in report sentences are not phone numbers: a decimal fraction ("66.26 (64.82",
 # "0.008561") is recognised by a dot followed by digits and then a space, bracket or the end,
 # when the run also holds spaces or brackets, or by a leading "0.".
 _DECIMAL = re.compile(r"^\+?0\.\d|\d\.\d+(?:[ ()]|$)")
+# ... unless dots separate three or more digit groups ("555.123.4567"): that is a phone.
+_DOTTED = re.compile(r"\d\.\d+\.\d")
+# International numbers in any country's format ("+49 (0) 30 / 123 45 67", "+1 650 253 0000
+# x12") are found by libphonenumber (the ``phonenumbers`` package) when a "+" is present.
+_PLUS_DIGIT = re.compile(r"\+\s?\(?\d")
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2}))")
 
 
-def _mask_phone(match: re.Match[str]) -> str:
+def _plain_char(char: str) -> str | None:
+    """Return a character as matched: ``""`` if invisible, ``None`` if it stays as it is."""
+    if char in _INVISIBLE:
+        return ""
+    if char in _SPACES:
+        return " "
+    if char in _DASHES:
+        return "-"
+    return _WIDE.get(char)
+
+
+def _normalise(text: str) -> tuple[str, list[int], list[int]]:
+    r"""Return the normalised view of ``text`` and where each of its characters is in ``text``.
+
+    Escape sequences that a printed Python or JSON string shows for such characters
+    (``\u200b``, ``\xa0``) are read as the characters they stand for.
+    """
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    index, size = 0, len(text)
+    while index < size:
+        char, step = text[index], 1
+        if char == "\\":
+            escape = _ESCAPE.match(text, index)
+            if escape is not None:
+                decoded = chr(int(escape.group(1) or escape.group(2), 16))
+                if _plain_char(decoded) is not None:
+                    char, step = decoded, escape.end() - index
+        plain = _plain_char(char)
+        if plain != "":
+            chars.append(char if plain is None else plain)
+            starts.append(index)
+            ends.append(index + step)
+        index += step
+    return "".join(chars), starts, ends
+
+
+def _is_phone(match: re.Match[str]) -> bool:
     found = match.group(0)
     if match.group("date"):
-        return found
+        return False
     if (
         "." in found
+        and not _DOTTED.search(found)
         and _DECIMAL.search(found)
         and (re.search(r"[ ()]", found) or found.lstrip("+").startswith("0."))
     ):
-        return found
-    if re.fullmatch(r"\d+\.\d{1,2}", found):  # an amount such as 1234567.89
-        return found
-    return PHONE_TOKEN
+        return False
+    return not re.fullmatch(r"\d+\.\d{1,2}", found)  # an amount such as 1234567.89
+
+
+def _iban_ok(found: str) -> bool:
+    compact = found.replace(" ", "")
+    if not 15 <= len(compact) <= 34:
+        return False
+    digits = "".join(str(int(c, 36)) for c in compact[4:] + compact[:4])
+    return int(digits) % 97 == 1
+
+
+def _luhn_ok(found: str) -> bool:
+    digits = [int(c) for c in found if c.isdigit()]
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        if position % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def _international_phones(text: str) -> list[tuple[int, int]]:
+    if not _PLUS_DIGIT.search(text):
+        return []
+    import phonenumbers
+
+    matcher = phonenumbers.PhoneNumberMatcher(text, None, leniency=phonenumbers.Leniency.POSSIBLE)
+    return [(m.start, m.end) for m in matcher]
+
+
+def _spans(text: str) -> list[tuple[int, int, str]]:
+    """Personal-data spans of a normalised text: (start, end, token), not overlapping."""
+    found: list[tuple[int, int, str]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e, _ in found)
+
+    # matches of one pattern never overlap each other; each is checked against earlier kinds
+    for m in _EMAIL.finditer(text):
+        start = m.start()
+        # 'jane@example.com' in quotes (a printed list): the opening quote is not the mailbox's
+        while text[start] in "'`" and text[m.end() : m.end() + 1] == text[start]:
+            start += 1
+        found.append((start, m.end(), EMAIL_TOKEN))
+    ibans = [m for m in _IBAN.finditer(text) if _iban_ok(m.group(0))]
+    found.extend([(*m.span(), IBAN_TOKEN) for m in ibans if free(*m.span())])
+    cards = [m for m in _CARD.finditer(text) if _luhn_ok(m.group(0))]
+    found.extend([(*m.span(), CARD_TOKEN) for m in cards if free(*m.span())])
+    found.extend(
+        [(start, end, PHONE_TOKEN) for start, end in _international_phones(text) if free(start, end)]
+    )
+    phones = [m for m in _DATE_OR_PHONE.finditer(text) if _is_phone(m)]
+    found.extend([(*m.span(), PHONE_TOKEN) for m in phones if free(*m.span())])
+    return sorted(found)
 
 
 def mask_pii(text: Any) -> str:
-    """Replace e-mail addresses and phone numbers in ``text`` by placeholders.
+    """Replace e-mail addresses, phone numbers, IBANs and payment-card numbers by placeholders.
 
     Parameters
     ----------
@@ -73,9 +205,13 @@ def mask_pii(text: Any) -> str:
     Returns
     -------
     str
-        The text with every e-mail address replaced by ``[email]`` and every phone number
-        (7 to 15 digits, optionally with ``+``/``00`` prefix and separators) by ``[phone]``.
-        Dates such as ``2024-05-01`` are kept.
+        The text with every e-mail address (also with non-ASCII mailboxes or domains)
+        replaced by ``[email]``, every phone number (7 to 15 digits, optionally with
+        ``+``/``00`` prefix and separators; international numbers in any country format) by
+        ``[phone]``, every IBAN (mod-97 checked) by ``[iban]`` and every payment-card number
+        (Luhn checked, compact or in groups) by ``[card]``. Zero-width characters inside an
+        address and no-break or thin spaces inside a number do not hide it. Dates such as
+        ``2024-05-01``, decimals and amounts are kept; the rest of the text is unchanged.
 
     Examples
     --------
@@ -84,12 +220,24 @@ def mask_pii(text: Any) -> str:
     """
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
-    masked = _EMAIL.sub(EMAIL_TOKEN, str(text))
-    return _DATE_OR_PHONE.sub(_mask_phone, masked)
+    original = str(text)
+    view, starts, ends = _normalise(original)
+    spans = _spans(view)
+    if not spans:
+        return original
+    out: list[str] = []
+    position = 0
+    for start, end, token in spans:
+        first, last = starts[start], ends[end - 1]
+        out.append(original[position:first])
+        out.append(token)
+        position = last
+    out.append(original[position:])
+    return "".join(out)
 
 
 def safe_text(text: Any) -> str:
-    """Customer text made safe to put into HTML: PII masked, then HTML-escaped.
+    """Make customer text safe to put into HTML: PII masked, then HTML-escaped.
 
     Use it for every piece of customer-written text a report shows (``display(HTML(...))``).
     Do not put customer text into Markdown cells: Markdown would still interpret links.

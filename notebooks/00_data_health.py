@@ -19,8 +19,8 @@
 # it is, which rows broke a validation rule, and whether daily volume by channel looks normal.
 
 # %% tags=["parameters"]
-data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
@@ -48,6 +48,12 @@ period = (start or result.first_ts, end or result.last_ts)
 # Report header and key findings
 display(viz.report_header(question=None, period=period, shop=shop))
 viz.key_findings(result.summary())
+
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import health_headlines
+
+health_headlines(result)
 
 # %% [markdown]
 # ## What is in each table

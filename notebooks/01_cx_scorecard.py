@@ -20,13 +20,13 @@
 # promoter worth compared with a detractor?
 
 # %% tags=["parameters"]
-data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 period: str = "quarter"  # one of: week, month, quarter; UTC calendar periods, weeks start on Monday
 by: str = "auto"  # segment column (orders, else surveys); auto: first of channel, device, country, source with 2+ groups of min_n; empty: none
 top_segments: int = 8  # range: 1..; segments shown by size, the others together as other
-min_n: int = 30  # cells with fewer answers, orders or customers are shown as too few answers
-alpha: float = 0.05  # one minus the confidence level; also the false discovery rate of flagged changes
+min_n: int = 30  # range: 1..; cells with fewer answers, orders or customers are shown as too few answers
+alpha: float = 0.05  # range: 0..0.5; one minus the confidence level, also the false discovery rate
 ces_higher_is_better: bool = False  # False for the effort scale (lower is better); True for CES 2.0 agreement
 currency: str = "EUR"  # label for money amounts; a currency column in the orders wins
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
@@ -41,6 +41,7 @@ import cxlib
 from cxlib import defaults, viz
 from cxlib.reports import resolve_data
 from cxlib.scorecard import consistency, scorecard, value_of_cx
+from cxlib.scorecard.impact import rank_by_impact
 from cxlib.skipping import require_tables, skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
@@ -87,11 +88,17 @@ shown = set(card.table["metric"])
 display(viz.report_header(period=card.span, shop=shop))
 findings = card.summary(["nps", "csat", "ces"], notes=False)
 if across is not None:
-    differing = across.table[across.table["significant"]].sort_values("p_value")
-    findings += across.summary(differing["metric"].head(1))
+    differing = rank_by_impact(across.table, card.latest(), card.by[0])  # gap × customers affected
+    findings += [s for metric in differing["metric"].head(2) for s in across.summary([metric])]
 if value is not None:
     findings += value.summary()[:1]
 viz.key_findings(findings + notes)
+
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import scorecard_headlines
+
+scorecard_headlines(card)
 
 # %% [markdown]
 # ## The scorecard, latest period

@@ -20,8 +20,8 @@
 # purchases?
 
 # %% tags=["parameters"]
-data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
 funnel_steps: str = "auto"  # steps in order, comma-separated, a bar between alternatives; auto: the view, cart, checkout, payment, purchase events present
@@ -30,10 +30,10 @@ order: str = "strict"  # one of: strict, direct, any; strict lets other events c
 count: str = "sessions"  # one of: sessions, customers; unit of funnel, paths and carts (customers when there is no session_id)
 segment: str = "auto"  # event column to split the funnel by; auto: first of device, channel, country, source with 2+ groups of min_n; empty: none
 top_segments: int = 8  # range: 1..; segments shown by size, the others together as other
-path_steps: int = 5  # events per path in the path analysis and the Sankey diagram
+path_steps: int = 5  # range: 2..; events per path in the path analysis and the Sankey diagram
 attribution_channel: str = "source"  # event column naming each touchpoint's channel (left out with a note when absent); empty skips attribution
 lookback: str = "30D"  # attribution lookback window before each purchase
-min_n: int = 30  # segments with fewer sessions or customers are not shown
+min_n: int = 30  # range: 1..; segments with fewer sessions or customers are not shown
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
 
 # %%
@@ -142,6 +142,12 @@ findings = flow.summary()[:2] + (carts.summary()[:2] if carts is not None else [
 if credit is not None:
     findings += [s for s in credit.summary() if s.startswith(("Last touch", "Markov"))]
 viz.key_findings(findings + notes)
+
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import journey_headlines
+
+journey_headlines(flow, carts)
 
 # %% [markdown]
 # ## The funnel

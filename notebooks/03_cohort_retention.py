@@ -20,15 +20,15 @@
 # of difference, revenue retention and lifetime value, and the time to a second order.
 
 # %% tags=["parameters"]
-data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
-activity: str = "orders"  # table whose rows count as coming back: orders or events
-period: str = "month"  # age unit and cohort period: day, week, month or quarter (UTC; weeks start on Monday)
-kind: str = "on"  # retention: on (active in period N), on_or_after (N or later) or rolling (fixed windows)
+data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
+activity: str = "orders"  # one of: orders, events; table whose rows count as coming back
+period: str = "month"  # one of: day, week, month, quarter; age unit and cohort period (UTC)
+kind: str = "on"  # one of: on, on_or_after, rolling; active in period N, in N or later, fixed windows
 by: str = "auto"  # attribute on the first order to compare; auto: first of channel, device, country, source with 2+ groups of min_n; empty: none
 top_segments: int = 8  # range: 1..; segments shown by size, the others together as other
 observed_until: str = ""  # last complete day of data (YYYY-MM-DD); empty means the day of the latest record
-min_n: int = 20  # cells, cohorts and segments with fewer customers are hidden
+min_n: int = 20  # range: 1..; cells, cohorts and segments with fewer customers are hidden
 currency: str = "EUR"  # label for money amounts; a currency column in the orders wins
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
 
@@ -89,6 +89,12 @@ if comparison is not None:
 findings += revenue.summary()[:1] + (repeat.summary()[-1:] if repeat is not None else [why_no_repeat])
 findings += notes
 viz.key_findings(findings)
+
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import cohort_headlines
+
+cohort_headlines(overall)
 
 # %% [markdown]
 # ## Retention by acquisition cohort

@@ -21,10 +21,10 @@
 # values every customer.
 
 # %% tags=["parameters"]
-data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 unit: str = "W"  # one of: W, D; time unit of the models (weeks or days)
-holdout_weeks: str = "auto"  # weeks at the end kept back to test the forecast; auto: a quarter of the span, leaving 12+ weeks to fit; 0: no test
+holdout_weeks: str = "auto"  # one of: auto; range: 0..; weeks kept back to test the forecast; auto: a quarter of the span, leaving 12+ weeks to fit; 0: no test
 horizon_months: int = 12  # range: 1..; months of future value to predict
 discount_rate: float = 0.01  # range: 0..1; monthly discount rate (0.008 is about 10 % a year)
 margin: float = 1.0  # range: 0..1; share of revenue that is profit (1 means value in revenue)
@@ -133,6 +133,13 @@ for sentence in notes + ([holdout.note] if holdout.note and why_not is None else
     display(viz.note(sentence))
 if problems or warnings_found:
     display(viz.key_findings(problems + warnings_found, title="Warnings: read these figures with care"))
+
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import clv_headlines
+
+if trusted:  # a fit that did not work never makes a headline
+    clv_headlines(value)
 
 # %% [markdown]
 # ## Customers and their purchases

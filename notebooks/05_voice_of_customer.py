@@ -19,15 +19,15 @@
 # feel about it, which experiences move NPS, and did anything change recently?
 
 # %% tags=["parameters"]
-data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
 languages: str = "en,pl,nl,sk,cs,zh,ar,de,fr,es"  # languages to detect (ISO 639-1 codes, comma-separated)
-min_rated: int = 500  # rated reviews a language needs before the model trained on them replaces the lexicon
-min_n: int = 20  # groups, weeks and quote pools with fewer texts are not shown
-period: str = "week"  # week, day or month for the trends
-quotes: int = 2  # representative quotes per aspect and sentiment
+min_rated: int = 500  # range: 1..; rated reviews a language needs before its own model replaces the lexicon
+min_n: int = 20  # range: 1..; groups, weeks and quote pools with fewer texts are not shown
+period: str = "week"  # one of: week, day, month; period of the trends
+quotes: int = 2  # range: 0..; representative quotes per aspect and sentiment
 fast_language_check: bool = True  # check stated languages with Lingua's fast mode (less exact on short texts)
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
 
@@ -68,6 +68,12 @@ result = voc.voice_of_customer(
 # Report header and key findings
 display(viz.report_header(question=None, period=result.period, shop=shop))
 viz.key_findings(result.findings())
+
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import voc_headlines
+
+voc_headlines(result)
 
 # %% [markdown]
 # ## Languages

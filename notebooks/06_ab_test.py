@@ -21,11 +21,11 @@
 # segments differ; and what should we decide?
 
 # %% tags=["parameters"]
-data: str = "../data/sample"  # folder or file with the shop tables (relative to the notebooks folder or the working directory)
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 experiment: str = ""  # experiment to analyse; empty: every experiment in the table, one after the other
 control: str = "control"  # control variant; when absent: a variant named control, baseline or A, else the first (the report says so)
-method: str = "frequentist"  # one of: frequentist, bayesian, sequential; sequential is always valid
+method: str = "frequentist"  # one of: frequentist, bayesian, sequential; sequential stays valid when you peek
 alpha: float = 0.05  # range: 0..1; one minus the confidence level; also the decision threshold
 planned_split: str = ""  # planned share of units per variant, control first, e.g. 50/50; empty means equal
 conversion: str = "converted"  # 0/1 outcome column; empty or absent skips conversion (with a note)
@@ -34,9 +34,9 @@ orders: str = "orders"  # orders per unit, the denominator of average order valu
 covariate: str = "pre_revenue"  # pre-period column for CUPED and the balance check; empty or absent: neither
 cuped: bool = True  # adjust conversion and revenue with the pre-period covariate
 cap_quantile: float = 0.99  # range: 0..1; cap revenue per visitor at this quantile of all units; 0: no cap
-guardrail_margin: float = 0.05  # range: 0..1; average order value may drop by at most this share
+guardrail_margin: float = 0.05  # range: 0..1; largest tolerated drop of average order value (non-inferiority)
 n_star: int = 40000  # range: 1..; units the sequential test is tuned for (the planned sample size)
-segment: str = "pre_period_buyer"  # column to split by; pre_period_buyer: by the covariate; empty: none
+segment: str = "pre_period_buyer"  # column to split by (pre_period_buyer uses the covariate); empty: no split
 min_n: int = 200  # range: 1..; segments with fewer units in an arm are not shown
 target_power: float = 0.8  # range: 0..1; power used to plan the next test
 
@@ -184,6 +184,12 @@ for name, run in runs.items():
     findings += [head + run["decision"].headline, *run["result"].srm.summary()]
     findings += run["decision"].reasons[:2] if len(runs) == 1 else []
 viz.key_findings(findings + notes + [n for run in runs.values() for n in run["notes"]])
+
+# %%
+# Headline numbers for the index (and the cards above the sections)
+from cxlib.reports.report_headlines import experiment_headlines
+
+experiment_headlines([run["decision"] for run in runs.values()])
 
 # %% [markdown]
 # ## Is the experiment healthy?

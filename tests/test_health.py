@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -177,13 +178,17 @@ def test_data_health_on_tiny_shop(tiny_shop: Path) -> None:
     assert any("the largest: orders.revenue (negative_value, 1 row)" in s for s in summary)
     assert any(s.startswith("Events come mostly from web (50%)") for s in summary)
     assert "Most incomplete columns: orders.channel 30.5%." in summary
-    figure = result.figure("events")
+    figure = result.figure("events", min_n=1)
     assert {t.name for t in figure.data} == {"app", "email", "web"}
     assert {t.stackgroup for t in figure.data} == {"one"}
     assert sum(sum(t.y) for t in figure.data) == 480
-    panels = result.tables_figure(["surveys", "feedback"])
+    panels = result.tables_figure(["surveys", "feedback"], min_n=1)
     assert [a.text for a in panels.layout.annotations] == ["feedback", "surveys"]
     assert [sum(t.y) for t in panels.data] == [20, 20]
+    # by default a day with 1 to 9 rows is not drawn: app has 8 a day, email 4, web 12
+    shown = {t.name: pd.Series(t.y, dtype="float64") for t in result.figure("events").data}
+    assert shown["web"].sum() == 240 and shown["app"].isna().all() and shown["email"].isna().all()
+    assert all(pd.Series(t.y, dtype="float64").isna().all() for t in result.tables_figure(["surveys"]).data)
 
 
 def test_data_health_period_and_gaps() -> None:

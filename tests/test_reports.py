@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -17,7 +18,7 @@ import pytest
 from cxlib.reports import find_notebooks, notebook_info, read_manifest, resolve_data, run
 from cxlib.reports._atomic import atomic_write_text
 from cxlib.reports.params import load_params_file, parameters_for
-from cxlib.reports.runner import MANIFEST_NAME, Progress
+from cxlib.reports.runner import MANIFEST_NAME, Progress, private_dir
 
 pytestmark = pytest.mark.notebooks
 
@@ -89,6 +90,15 @@ def plain(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module", autouse=True)
+def private_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Kept failed notebooks go to ``$XDG_STATE_HOME``: a throwaway folder here."""
+    state = tmp_path_factory.mktemp("state")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_STATE_HOME", str(state))
+        yield state
+
+
 @pytest.fixture(scope="module")
 def first_run(notebooks: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple:
     out = tmp_path_factory.mktemp("reports")
@@ -127,7 +137,9 @@ def test_report_html_without_code_offline(first_run: tuple) -> None:
     assert 'name="viewport"' in html
     assert re.search(r"cxlib [0-9]", html) and "fingerprint <code>fp-123</code>" in html
     assert html.count("How many bars are there?") == 1
-    assert 2_000_000 < len(html) < 6_000_000  # plotly.js embedded once, well under 6 MB
+    assert len(html) < 300_000  # plotly.js is not in the page: it loads from the folder
+    (script,) = re.findall(r"<script[^>]* src=\"(plotly-[0-9.]+\.min\.js)\"", html)
+    assert (out / script).stat().st_size > 2_000_000 and "plotly.js v" not in html
 
 
 def test_error_page_says_what_failed_in_words(first_run: tuple) -> None:
@@ -139,8 +151,13 @@ def test_error_page_says_what_failed_in_words(first_run: tuple) -> None:
     assert "<b>value" not in page and "jane@example.com" not in page
     assert "Traceback" not in page and "raise ValueError" not in page  # not a code dump
     assert "There is no earlier report" in page
-    saved = nbformat.read(out / ".cxlab-failed" / "b_breaks.ipynb", as_version=4)
+    kept = private_dir(out) / "b_breaks.ipynb"
+    assert f"saved as <code>{kept}</code>" in page
+    saved = nbformat.read(kept, as_version=4)
     assert any(o.get("ename") == "ValueError" for c in saved.cells for o in c.get("outputs", []))
+    # kept outside the published folder, readable by the owner only
+    assert out not in kept.parents and not (out / ".cxlab-failed").exists()
+    assert kept.stat().st_mode & 0o777 == 0o600 and kept.parent.stat().st_mode & 0o777 == 0o700
 
 
 def test_index_and_manifest(first_run: tuple, notebooks: Path) -> None:
@@ -158,7 +175,7 @@ def test_index_and_manifest(first_run: tuple, notebooks: Path) -> None:
     index = (out / "index.html").read_text()
     assert 'href="a_chart.html"' in index and 'href="b_breaks.error.html"' in index
     assert index.count('class="cxlab-status ok"') == 1 and index.count('class="cxlab-status failed"') == 1
-    assert "2 report(s), 1 failed." in index and "fp-123" in index
+    assert "2 reports, 1 failed." in index and "fp-123" in index
     assert "<b>value" not in index
     lines = log.strip().splitlines()
     assert len(lines) == 5  # 2 × (running, result) + summary, no progress bars
@@ -182,7 +199,7 @@ def test_failure_keeps_previous_report_and_recovery_cleans_up(plain: Path, tmp_p
     assert "previous report from" in index
     third = run(["plain"], notebooks_dir=plain, out=out, progress=False)
     assert third.ok and not (out / "plain.error.html").exists()
-    assert not (out / ".cxlab-failed" / "plain.ipynb").exists()
+    assert not (private_dir(out) / "plain.ipynb").exists()
 
 
 def test_timeout_stops_a_slow_notebook(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -30,6 +30,7 @@ from cxlib.cohorts.periods import (
 from cxlib.engine import (
     backend,
     check_utc_session,
+    is_utc_zone,
     pandas_on_duckdb,
     plain_categoricals,
     require_columns,
@@ -44,7 +45,6 @@ __all__ = [
     "MISSING_SEGMENT",
     "TS",
     "Activity",
-    "Engine",
     "cohort_frame",
     "prepare_activity",
     "segment_labels",
@@ -63,9 +63,6 @@ SEGMENT = "_cx_segment"
 COHORT = "_cx_cohort"
 AGE = "_cx_age"
 COMPLETE = "_cx_complete"
-
-
-Engine = Literal["auto", "native"]
 
 
 @dataclass(frozen=True)
@@ -89,14 +86,14 @@ class Activity:
     period, cohort_period : str
     rolling : bool
     backend : str
-        Backend the aggregation runs on (``duckdb`` for pandas input with ``engine="auto"``).
+        Backend the aggregation runs on (``duckdb`` for pandas input with ``fast_path=True``).
     source : narwhals.LazyFrame
         The selected, filtered rows before any derived column (``customer_id``, ``ts``,
         ``by``, kept columns), for backend-specific fast paths.
     first_ts, last_ts : pandas.Timestamp
         First and last activity before the end of observation (UTC).
-    engine : str
-        ``auto`` or ``native`` (fast paths only run with ``auto``).
+    fast_path : bool
+        Whether DuckDB fast paths may run (see :func:`prepare_activity`).
     utc_session : bool
         ``ts`` was stored with time zone UTC, so calendar functions of the backend work in UTC.
     """
@@ -112,7 +109,7 @@ class Activity:
     source: nw.LazyFrame[Any]
     first_ts: pd.Timestamp
     last_ts: pd.Timestamp
-    engine: str = "auto"
+    fast_path: bool = True
     utc_session: bool = True
 
     @property
@@ -122,14 +119,19 @@ class Activity:
 
     @property
     def complete_per_customer(self) -> bool:
-        """Whether observed ages differ between customers of one cohort (then ``_cx_complete``
-        is a column); otherwise every customer of a cohort has the same observed ages."""
+        """Whether observed ages differ between customers of one cohort.
+
+        Then ``_cx_complete`` is a column; otherwise every customer of a cohort has the same
+        observed ages.
+        """
         return self.rolling or self.cohort_period != self.period
 
     def labels(self, values: pd.Series) -> pd.Series:
-        """Collected segment values as text labels, the same on every backend (an integer
-        attribute that pandas turned into floats around missing values is labelled ``3``,
-        not ``3.0``)."""
+        """Label collected segment values as text, the same on every backend.
+
+        An integer attribute that pandas turned into floats around missing values is
+        labelled ``3``, not ``3.0``.
+        """
         if (
             self.by
             and pd.api.types.is_float_dtype(values)
@@ -144,7 +146,17 @@ class Activity:
 
 
 def table_name(frame: nw.LazyFrame[Any] | nw.DataFrame[Any], default: str = "orders") -> str:
-    """Contract name of an activity table, guessed from its columns (for error messages)."""
+    """Contract name of an activity table, guessed from its columns (for error messages).
+
+    Parameters
+    ----------
+    frame : narwhals frame
+    default : str, default "orders"
+
+    Returns
+    -------
+    str
+    """
     names = set(frame.collect_schema().names())
     if "order_id" in names:
         return "orders"
@@ -172,7 +184,7 @@ def _utc_ts(frame: nw.LazyFrame[Any], table: str) -> nw.Expr:
             column=TS,
             rule="naive_timestamp",
         )
-    if zone != "UTC" and backend(frame) == "duckdb":
+    if not is_utc_zone(zone) and backend(frame) == "duckdb":
         raise DataError(
             f"the DuckDB connection's session time zone is {zone}, so calendar periods would not be UTC; "
             "run `SET TimeZone = 'UTC'` on that connection or open the data with cxlib.open_table(...)",
@@ -182,15 +194,18 @@ def _utc_ts(frame: nw.LazyFrame[Any], table: str) -> nw.Expr:
         )
     check_utc_session(frame, table)
     column = nw.col(TS)
-    return column.dt.convert_time_zone("UTC") if zone != "UTC" else column
+    return column if is_utc_zone(zone) else column.dt.convert_time_zone("UTC")
 
 
 def _pandas_ready(
     frame: nw.DataFrame[Any] | nw.LazyFrame[Any], by: str | None
 ) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
-    """A pandas frame as Narwhals needs it (a new frame; the user's is not touched): ``ts``
-    in another zone converted to UTC (Narwhals reads no other pandas zone), an unordered
-    categorical ``by`` turned into its plain values (pandas cannot take their minimum)."""
+    """Prepare a pandas frame as Narwhals needs it (a new frame; the user's is not touched).
+
+    ``ts`` in another zone is converted to UTC (Narwhals reads no other pandas zone), an
+    unordered categorical ``by`` turned into its plain values (pandas cannot take their
+    minimum).
+    """
     native = frame.to_native()
     if not isinstance(native, pd.DataFrame):
         return frame
@@ -212,7 +227,7 @@ def prepare_activity(
     observed_until: Any = None,
     keep: Sequence[str] = (),
     ages: bool = True,
-    engine: Engine = "auto",
+    fast_path: bool = True,
     default_table: str = "orders",
 ) -> Activity:
     """Validate an activity table and add acquisition, cohort, age and observability.
@@ -242,11 +257,12 @@ def prepare_activity(
         Further columns to carry along (e.g. ``revenue``).
     ages : bool, default True
         Add cohort, age and observed-age columns (not needed for time to repeat).
-    engine : {"auto", "native"}, default "auto"
-        ``auto``: a pandas frame is aggregated by DuckDB in-process, which scans the
-        frame's Arrow buffers without copying them (several times faster than pandas
-        group-bys; same code, same numbers); ``native``: aggregate with pandas itself. Other
-        backends always run natively.
+    fast_path : bool, default True
+        Use DuckDB where it is faster: a pandas frame is aggregated by DuckDB in-process,
+        over its Arrow buffers without a copy (several times faster than pandas group-bys),
+        and DuckDB input uses the hand-written SQL of :mod:`cxlib._duckdb.cohorts`
+        where it applies. ``False`` runs the portable Narwhals code on the input's own
+        backend. Same numbers (tested); other backends always run natively.
     default_table : str
         Table name for messages when the columns do not tell.
 
@@ -256,8 +272,8 @@ def prepare_activity(
     """
     check_period(period)
     cohort_period = check_period(cohort_period or period, "cohort_period")
-    if engine not in ("auto", "native"):
-        raise ValueError(f"engine must be 'auto' or 'native'; got {engine!r}")
+    if not isinstance(fast_path, bool):
+        raise ValueError(f"fast_path must be True or False; got {fast_path!r}")
     frame = to_narwhals(table)
     name = table_name(frame, default_table)
     columns = [CUSTOMER, TS] + ([by] if by else []) + [c for c in keep if c not in (CUSTOMER, TS, by)]
@@ -266,12 +282,12 @@ def prepare_activity(
     lazy = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
     _utc_ts(lazy, name)
     where = backend(frame)
-    if engine == "auto" and where == "pandas":
+    if fast_path and where == "pandas":
         relation = pandas_on_duckdb(frame.select(columns).to_native())
         if relation is not None:
             lazy, where = nw.from_native(relation), "duckdb"
     ts = _utc_ts(lazy, name)
-    utc_session = getattr(lazy.collect_schema()[TS], "time_zone", None) == "UTC"
+    utc_session = is_utc_zone(getattr(lazy.collect_schema()[TS], "time_zone", None))
     lazy = lazy.select(*[ts.alias(TS) if c == TS else nw.col(c) for c in columns])
     lazy = lazy.filter(~nw.col(CUSTOMER).is_null() & ~nw.col(TS).is_null())
 
@@ -307,7 +323,7 @@ def prepare_activity(
         source=source,
         first_ts=pd.Timestamp(first_ts),
         last_ts=pd.Timestamp(last_ts),
-        engine=engine,
+        fast_path=fast_path,
         utc_session=utc_session,
     )
     if not ages:
@@ -330,13 +346,33 @@ def prepare_activity(
 
 
 def segment_labels(values: pd.Series) -> pd.Series:
-    """Segment values as text labels; missing values become :data:`MISSING_SEGMENT`."""
+    """Segment values as text labels; missing values become :data:`MISSING_SEGMENT`.
+
+    Parameters
+    ----------
+    values : pandas.Series
+
+    Returns
+    -------
+    pandas.Series
+    """
     text = values.astype("object").where(values.notna(), MISSING_SEGMENT)
     return text.map(str).astype("object")
 
 
 def cohort_frame(index: Sequence[int], period: str) -> pd.DataFrame:
-    """``cohort`` labels and ``cohort_start`` timestamps of numbered cohort periods."""
+    """``cohort`` labels and ``cohort_start`` timestamps of numbered cohort periods.
+
+    Parameters
+    ----------
+    index : sequence of int
+        Cohort period numbers.
+    period : str
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     return pd.DataFrame(
         {
             "cohort_index": list(index),

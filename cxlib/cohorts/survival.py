@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -27,11 +27,12 @@ import plotly.graph_objects as go
 from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-from cxlib.cohorts.activity import CUSTOMER, FIRST, SEGMENT, TS, Activity, Engine, prepare_activity
+from cxlib.cohorts.activity import CUSTOMER, FIRST, SEGMENT, TS, Activity, prepare_activity
 from cxlib.cohorts.comparison import format_p, segment_phrase
 from cxlib.cohorts.counts import ALL
 from cxlib.engine import to_pandas
 from cxlib.errors import DataError
+from cxlib.result import Display, ResultBase
 from cxlib.timestamps import epoch_micros
 
 __all__ = ["LogRank", "TimeToRepeat", "kaplan_meier", "time_to_repeat"]
@@ -119,8 +120,11 @@ def _step_at(curve: pd.DataFrame, t: float, column: str) -> float:
 
 
 def _median(curve: pd.DataFrame) -> tuple[float, float, float]:
-    """Median time and its interval (Brookmeyer & Crowley): the first times where the
-    survival curve, its lower and its upper confidence bound reach 0.5 or less."""
+    """Compute the median time and its interval (Brookmeyer & Crowley).
+
+    The first times where the survival curve, its lower and its upper confidence bound reach
+    0.5 or less.
+    """
 
     def first_below(column: str) -> float:
         below = curve.loc[curve[column] <= 0.5, "days"]
@@ -130,7 +134,7 @@ def _median(curve: pd.DataFrame) -> tuple[float, float, float]:
 
 
 @dataclass(frozen=True)
-class TimeToRepeat:
+class TimeToRepeat(ResultBase):
     """Kaplan–Meier time from the first to the second order (result of :func:`time_to_repeat`).
 
     Attributes
@@ -154,6 +158,10 @@ class TimeToRepeat:
     left_out : tuple of str
         Segments with fewer than ``min_n`` customers (not estimated).
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        percent_cols=("survival", "ci_low", "ci_high", "repeat_share", "repeat_ci_low", "repeat_ci_high")
+    )
 
     table: pd.DataFrame
     groups: pd.DataFrame
@@ -201,7 +209,8 @@ class TimeToRepeat:
         overall = self.groups.iloc[0] if self.by is None or len(self.groups) == 1 else None
         if overall is not None:
             shares = [
-                f"{overall[f'repeat_{h}']:.1%} within {h} days ({level}% CI {overall[f'repeat_{h}_ci_low']:.1%}–"
+                f"{overall[f'repeat_{h}']:.1%} within {h} days ({level}% CI "
+                f"{overall[f'repeat_{h}_ci_low']:.1%}–"
                 f"{overall[f'repeat_{h}_ci_high']:.1%})"
                 for h in self.horizons
                 if not pd.isna(overall[f"repeat_{h}"])
@@ -217,11 +226,12 @@ class TimeToRepeat:
                 )
             return out
         horizon = next((h for h in reversed(self.horizons) if self.groups[f"repeat_{h}"].notna().all()), None)
-        if horizon is not None and len(self.groups) > 1:
+        if horizon is not None and self.by is not None and len(self.groups) > 1:
             top = self.groups.loc[self.groups[f"repeat_{horizon}"].idxmax()]
             low = self.groups.loc[self.groups[f"repeat_{horizon}"].idxmin()]
             out.append(
-                f"Within {horizon} days {top[f'repeat_{horizon}']:.1%} of {segment_phrase(self.by, top['segment'])} "
+                f"Within {horizon} days {top[f'repeat_{horizon}']:.1%} of "
+                f"{segment_phrase(self.by, top['segment'])} "
                 f"ordered again, {low[f'repeat_{horizon}']:.1%} of {segment_phrase(self.by, low['segment'])}."
             )
         if self.logrank is not None:
@@ -278,7 +288,7 @@ def time_to_repeat(
     observed_until: Any = None,
     alpha: float = 0.05,
     min_n: int = 0,
-    engine: Engine = "auto",
+    fast_path: bool = True,
 ) -> TimeToRepeat:
     """Kaplan–Meier time from a customer's first to second order, by segment, with a log-rank test.
 
@@ -303,9 +313,12 @@ def time_to_repeat(
     min_n : int, default 0
         Segments with fewer customers are left out, and each curve stops where fewer than
         ``min_n`` customers are still at risk.
-    engine : {"auto", "native"}, default "auto"
-        ``auto`` aggregates a pandas frame with DuckDB in-process (no copy); ``native``
-        uses pandas itself. Same numbers.
+    fast_path : bool, default True
+        Use DuckDB where it is faster: a pandas frame is aggregated by DuckDB in-process,
+        over its Arrow buffers without a copy (several times faster than pandas group-bys),
+        and DuckDB input uses the hand-written SQL of :mod:`cxlib._duckdb.cohorts`
+        where it applies. ``False`` runs the portable Narwhals code on the input's own
+        backend. Same numbers (tested); other backends always run natively.
 
     Returns
     -------
@@ -341,7 +354,7 @@ def time_to_repeat(
         by=by,
         observed_until=observed_until,
         ages=False,
-        engine=engine,
+        fast_path=fast_path,
     )
     counts = count_repeat_times(activity)
     counts["days"] = counts["hours"].astype("float64") / 24.0

@@ -23,16 +23,16 @@ from cxlib.experiments.bayesian import beta_binomial, normal_posterior
 from cxlib.experiments.frequentist import (
     ADJUSTMENTS,
     adjust_pvalues,
-    confidence_interval,
     noninferiority,
-    p_value,
 )
 from cxlib.experiments.health import SRM, SharesLike, srm
 from cxlib.experiments.metrics import MetricsLike
 from cxlib.experiments.moments import effects
-from cxlib.experiments.planning import Plan, mde
+from cxlib.experiments.planning import Plan, mde, plannable_kind
 from cxlib.experiments.sequential import always_valid_p, mixture_halfwidth, running_looks
 from cxlib.experiments.summary import ExperimentSummary, as_summary, resolve_summary
+from cxlib.result import Display, ResultBase
+from cxlib.two_groups import interval, p_value
 
 if TYPE_CHECKING:
     from cxlib.experiments.decision import Decision
@@ -48,7 +48,7 @@ DEFAULT_N_STAR = 10_000
 
 
 @dataclass(frozen=True)
-class Comparison:
+class Comparison(ResultBase):
     """Every variant against the control, one row per metric × variant.
 
     Attributes
@@ -92,6 +92,13 @@ class Comparison:
     guardrails: pd.DataFrame | None = None
     n_star: float | None = None
 
+    def display_settings(self) -> Display:
+        """Effects as percentages when relative; p-values with 3 decimals."""
+        effects = ("estimate", "ci_low", "ci_high", "fixed_low", "fixed_high") if self.relative else ()
+        shares = ("chance_to_win",) if "chance_to_win" in self.table.columns else ()
+        p_values = ("p_value", "p_value_holm", "p_value_bh", "p_value_cmh")
+        return Display(percent_cols=effects + shares, decimals=dict.fromkeys(p_values, 3))
+
     def figure(self) -> go.Figure:
         """Forest plot: the effect of each variant on each metric with its interval."""
         from cxlib import viz
@@ -99,7 +106,7 @@ class Comparison:
         fig = go.Figure()
         t = self.table
         label = t["metric"].astype(str)
-        for key in [c for c in self.data.by]:
+        for key in list(self.data.by):
             label = label + " · " + t[key].astype(str)
         for i, (variant, rows) in enumerate(t.assign(label=label).groupby("variant", sort=False)):
             fig.add_trace(
@@ -124,7 +131,7 @@ class Comparison:
             )
         fig.add_vline(x=0, line=dict(color="#52606d", width=1))
         level = round(100 * (1 - self.alpha))
-        interval = {
+        interval_name = {
             "frequentist": "confidence interval",
             "bayesian": "credible interval",
             "sequential": "always-valid confidence sequence",
@@ -135,7 +142,7 @@ class Comparison:
             scattermode="group",
             hovermode="closest",
             height=max(300, 120 + 60 * label.nunique()),
-            title=dict(text=f"Effect by metric ({scale}{self.control}, {level}% {interval})"),
+            title=dict(text=f"Effect by metric ({scale}{self.control}, {level}% {interval_name})"),
             xaxis=dict(title=dict(text=scale + self.control), zeroline=False),
             yaxis=dict(autorange="reversed", type="category"),
         )
@@ -144,7 +151,7 @@ class Comparison:
         return fig
 
     def formatted(self) -> pd.DataFrame:
-        """The table as report text: means, lift with its interval, evidence and outcome."""
+        """Render the table as report text: means, lift with its interval, evidence and outcome."""
         t = self.table
         level = round(100 * (1 - self.alpha))
         effect = "{:+.1%}" if self.relative else "{:+.3g}"
@@ -223,7 +230,7 @@ class Comparison:
             baseline=float(mean),
             n=int(n or first["n_control"]),
             power=power,
-            kind=str(first["kind"]),
+            kind=plannable_kind(first["kind"]),
             sd=sd,
             ratio=float(first["n_variant"]) / float(first["n_control"]),
             alpha=self.alpha,
@@ -237,7 +244,7 @@ class Comparison:
         return decide(self, primary=primary, balance=balance)
 
     def summary(self) -> list[str]:
-        """The decision with its reasons and caveats, in plain sentences."""
+        """Decide, with reasons and caveats, in plain sentences."""
         return self.decision().summary()
 
 
@@ -367,10 +374,13 @@ def compare(
         raise ValueError("alpha must lie in (0, 1)")
     if adjust is not None and adjust not in ADJUSTMENTS:
         raise ValueError(f"adjust must be one of {', '.join(ADJUSTMENTS)} or None")
-    period = None
-    if method == "sequential" and as_summary(summary_or_table) is None:
-        if ts in to_narwhals(summary_or_table).collect_schema().names():
-            period = "day"
+    period: Literal["day"] | None = None
+    if (
+        method == "sequential"
+        and as_summary(summary_or_table) is None
+        and ts in to_narwhals(summary_or_table).collect_schema().names()
+    ):
+        period = "day"
     summary = resolve_summary(
         summary_or_table,
         metrics,
@@ -414,7 +424,7 @@ def compare(
             lo, hi, p = (last[c].to_numpy(dtype="float64") for c in ("ci_low", "ci_high", "p_value"))
     else:
         estimate = est
-        lo, hi = confidence_interval(est, se, df, alpha)
+        lo, hi = interval(est, se, df, alpha)
         p = p_value(est, se, df)
     position = table.columns.get_loc("variant_mean") + 1
     for offset, (name, values) in enumerate(

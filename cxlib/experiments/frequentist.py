@@ -1,8 +1,10 @@
-"""Fixed-horizon tests, multiple-comparison adjustments and non-inferiority (guardrail) tests.
+"""Multiple-comparison adjustments and non-inferiority (guardrail) tests.
 
 All functions are vectorised over the rows of an effects table (see
 :func:`cxlib.experiments.moments.effects`): an estimate, its standard error and the
-degrees of freedom of its reference distribution (``inf`` for the normal).
+degrees of freedom of its reference distribution (``inf`` for the normal). The fixed-horizon
+interval and test of each row come from the two-group core shared with the scorecard,
+:func:`cxlib.two_groups.interval` and :func:`cxlib.two_groups.p_value`.
 """
 
 from __future__ import annotations
@@ -14,31 +16,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["ADJUSTMENTS", "adjust_pvalues", "confidence_interval", "noninferiority", "p_value"]
+__all__ = ["ADJUSTMENTS", "adjust_pvalues", "noninferiority"]
 
 #: Multiple-comparison adjustments: name → what they control.
 ADJUSTMENTS: dict[str, str] = {"holm": "family-wise error rate", "bh": "false-discovery rate"}
-
-
-def confidence_interval(
-    estimate: np.ndarray, se: np.ndarray, df: np.ndarray, alpha: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Two-sided ``1 - alpha`` interval: estimate ± t_{1−α/2, df}·se (normal when df is inf).
-
-    With the Welch degrees of freedom this is the interval of Welch's t-test (what
-    ``scipy.stats.ttest_ind(equal_var=False).confidence_interval()`` returns).
-    """
-    q = stats.t.ppf(1.0 - alpha / 2.0, np.asarray(df, dtype="float64"))
-    return estimate - q * se, estimate + q * se
-
-
-def p_value(estimate: np.ndarray, se: np.ndarray, df: np.ndarray) -> np.ndarray:
-    """Two-sided p-value of H0: effect = 0 (Welch t or z test)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.abs(estimate / se)
-    p = 2.0 * stats.t.sf(t, np.asarray(df, dtype="float64"))
-    # A zero effect with zero spread (e.g. no conversions in either arm) is no evidence at all.
-    return np.where((se == 0) & (estimate == 0), 1.0, p)
 
 
 def adjust_pvalues(p: Any, method: str) -> np.ndarray:
@@ -89,7 +70,7 @@ def adjust_pvalues(p: Any, method: str) -> np.ndarray:
 def noninferiority(
     effects: pd.DataFrame, margins: Mapping[str, float], alpha: float, bound: np.ndarray | None = None
 ) -> pd.DataFrame:
-    """Guardrail test: is each variant no worse than the control by more than a margin?
+    """Test guardrails: is each variant no worse than the control by more than a margin.
 
     For a metric where higher is better, H0: effect ≤ −margin against H1: effect > −margin
     at one-sided level ``alpha``; the guardrail *passes* when the one-sided lower bound

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -24,11 +24,12 @@ from scipy import stats
 
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
-from cxlib.experiments.frequentist import confidence_interval, p_value
 from cxlib.experiments.moments import effects
 from cxlib.experiments.summary import TABLE, _period_day, as_summary, summarize
+from cxlib.result import Display, ResultBase
+from cxlib.two_groups import interval, p_value
 
-__all__ = ["Balance", "Exposure", "SRM", "balance", "exposure", "srm"]
+__all__ = ["SRM", "Balance", "Exposure", "balance", "exposure", "srm"]
 
 SharesLike = Mapping[str, float] | Sequence[float] | str | None
 
@@ -60,14 +61,14 @@ def _shares(variants: Sequence[str], expected: SharesLike) -> np.ndarray:
 
 def _variant_order(variants: Sequence[str], control: str | None) -> list[str]:
     ordered = sorted(str(v) for v in variants)
-    if control in ordered:
-        ordered.remove(control)  # type: ignore[arg-type]
-        ordered.insert(0, control)  # type: ignore[arg-type]
+    if control is not None and control in ordered:
+        ordered.remove(control)
+        ordered.insert(0, control)
     return ordered
 
 
 @dataclass(frozen=True)
-class SRM:
+class SRM(ResultBase):
     """Result of the sample-ratio-mismatch test.
 
     Attributes
@@ -81,6 +82,10 @@ class SRM:
     threshold : float
         Alert level (default 0.001).
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        percent_cols=("share", "expected_share"), decimals={"expected_units": 1}
+    )
 
     table: pd.DataFrame
     chi2: float
@@ -113,7 +118,7 @@ class SRM:
         )
 
     def summary(self) -> list[str]:
-        """The verdict in words."""
+        """Say the verdict in words."""
         shares = ", ".join(
             f"{r.variant} {r.share:.2%} (planned {r.expected_share:.0%})" for r in self.table.itertuples()
         )
@@ -211,7 +216,7 @@ def srm(
 
 
 @dataclass(frozen=True)
-class Exposure:
+class Exposure(ResultBase):
     """Units exposed per day and variant.
 
     Attributes
@@ -222,6 +227,10 @@ class Exposure:
         ``expected_share`` and ``srm_p_value`` (chi-square p of the cumulative split;
         for monitoring only, not adjusted for daily looks).
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        percent_cols=("share", "expected_share"), decimals={"srm_p_value": 3}
+    )
 
     table: pd.DataFrame
 
@@ -265,7 +274,8 @@ class Exposure:
         days = t["period"].nunique()
         pivot = t.pivot_table(index="period", columns="variant", values="units", aggfunc="sum", fill_value=0)
         empty = int((pivot == 0).any(axis=1).sum())
-        text = f"Units were exposed on {days} day(s), {t['period'].min():%Y-%m-%d} to {t['period'].max():%Y-%m-%d}."
+        first, last = t["period"].min(), t["period"].max()
+        text = f"Units were exposed on {days} day(s), {first:%Y-%m-%d} to {last:%Y-%m-%d}."
         if empty:
             text += f" On {empty} day(s) at least one variant received no units: check the assignment."
         return [text]
@@ -350,7 +360,7 @@ def exposure(
 
 
 @dataclass(frozen=True)
-class Balance:
+class Balance(ResultBase):
     """Pre-period balance between each variant and the control.
 
     Attributes
@@ -362,6 +372,8 @@ class Balance:
         ``p_value`` (Welch t-test) and ``imbalanced`` (p < threshold).
     threshold : float
     """
+
+    DISPLAY: ClassVar[Display] = Display(decimals={"smd": 3, "p_value": 3})
 
     table: pd.DataFrame
     threshold: float
@@ -389,7 +401,7 @@ class Balance:
         return fig
 
     def summary(self) -> list[str]:
-        """The balance verdict in words."""
+        """Say the balance verdict in words."""
         worst = self.table.iloc[self.table["smd"].abs().argmax()]
         if self.imbalanced:
             return [
@@ -469,9 +481,7 @@ def balance(
             pre_cross_sum=np.nan,
         )
     eff = effects(pre, control, relative=False)
-    lo, hi = confidence_interval(
-        eff["estimate"].to_numpy(), eff["se"].to_numpy(), eff["df"].to_numpy(), alpha
-    )
+    lo, hi = interval(eff["estimate"].to_numpy(), eff["se"].to_numpy(), eff["df"].to_numpy(), alpha)
     p = p_value(eff["estimate"].to_numpy(), eff["se"].to_numpy(), eff["df"].to_numpy())
     sd = _pooled_sd(pre, control, eff)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -496,7 +506,9 @@ def balance(
 def _pooled_sd(pre: pd.DataFrame, control: str, eff: pd.DataFrame) -> np.ndarray:
     """sqrt((s_C² + s_T²)/2) for each effects row."""
     var = (pre["sum_sq"] - pre["sum"] ** 2 / pre["n"]) / (pre["n"] - 1)
-    lookup = dict(zip(zip(pre["variant"].astype(str), pre["metric"].astype(str)), var, strict=True))
+    lookup = dict(
+        zip(zip(pre["variant"].astype(str), pre["metric"].astype(str), strict=True), var, strict=True)
+    )
     v_c = np.array([lookup[(control, m)] for m in eff["metric"]])
     v_t = np.array([lookup[(v, m)] for v, m in zip(eff["variant"], eff["metric"], strict=True)])
     return np.sqrt((v_c + v_t) / 2.0)

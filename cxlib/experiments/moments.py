@@ -1,5 +1,9 @@
 """Treatment effects and their standard errors from sufficient statistics.
 
+Arm moments, differences and Welch degrees of freedom come from the two-group core shared
+with the scorecard (:mod:`cxlib.two_groups`); this module pairs variants with the control
+and adds CUPED.
+
 Vectorised over rows (metrics × variants × segments × periods), so the whole analysis of an
 experiment is a handful of numpy operations on the small summary table.
 
@@ -27,18 +31,9 @@ import numpy as np
 import pandas as pd
 
 from cxlib.errors import DataError
+from cxlib.two_groups import effect, group_moments, sample_cov, sample_var, welch_df
 
 __all__ = ["arm_moments", "effects"]
-
-
-def _sample_var(n: np.ndarray, s: np.ndarray, ss: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.maximum(ss - s * s / n, 0.0) / (n - 1)
-
-
-def _sample_cov(n: np.ndarray, a: np.ndarray, b: np.ndarray, ab: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (ab - a * b / n) / (n - 1)
 
 
 def _col(t: pd.DataFrame, name: str) -> np.ndarray:
@@ -63,28 +58,24 @@ def arm_moments(
     -------
     mean, var_mean : numpy.ndarray
     """
-    kind = t["kind"].to_numpy()
-    n, s, ss = _col(t, "n" + suffix), _col(t, "sum" + suffix), _col(t, "sum_sq" + suffix)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = s / n
-        unit_var = _sample_var(n, s, ss)
-        if not sample_variance:
-            unit_var = np.where(kind == "proportion", mean * (1.0 - mean), unit_var)
-        var_mean = unit_var / n
-        ratio = kind == "ratio"
-        if ratio.any():
-            d, dd, xd = (
-                _col(t, "den_sum" + suffix),
-                _col(t, "den_sum_sq" + suffix),
-                _col(t, "cross_sum" + suffix),
-            )
-            y_bar = d / n
-            r = s / d
-            var_x, var_y = unit_var, _sample_var(n, d, dd)
-            cov_xy = _sample_cov(n, s, d, xd)
-            var_r = np.maximum(var_x - 2.0 * r * cov_xy + r * r * var_y, 0.0) / (n * y_bar * y_bar)
-            mean = np.where(ratio, r, mean)
-            var_mean = np.where(ratio, var_r, var_mean)
+    ratio = t["kind"].to_numpy() == "ratio"
+    extra = (
+        {
+            "den_sum": _col(t, "den_sum" + suffix),
+            "den_sum_sq": _col(t, "den_sum_sq" + suffix),
+            "cross_sum": _col(t, "cross_sum" + suffix),
+        }
+        if ratio.any()
+        else {}
+    )
+    mean, var_mean = group_moments(
+        t["kind"].to_numpy(),
+        _col(t, "n" + suffix),
+        _col(t, "sum" + suffix),
+        _col(t, "sum_sq" + suffix),
+        sample_variance=sample_variance,
+        **extra,
+    )
     return mean, var_mean
 
 
@@ -98,8 +89,8 @@ def _cuped_arms(p: pd.DataFrame) -> dict[str, np.ndarray]:
     xy_c, xy_t = _col(p, "pre_cross_sum_c"), _col(p, "pre_cross_sum_t")
     n = n_c + n_t
     with np.errstate(divide="ignore", invalid="ignore"):
-        var_x_pooled = _sample_var(n, x_c + x_t, xx_c + xx_t)
-        cov_pooled = _sample_cov(n, y_c + y_t, x_c + x_t, xy_c + xy_t)
+        var_x_pooled = sample_var(n, x_c + x_t, xx_c + xx_t)
+        cov_pooled = sample_cov(n, y_c + y_t, x_c + x_t, xy_c + xy_t)
         theta = np.where(var_x_pooled > 0, cov_pooled / var_x_pooled, 0.0)
         x_bar = (x_c + x_t) / n
         out: dict[str, np.ndarray] = {"theta": theta}
@@ -108,31 +99,13 @@ def _cuped_arms(p: pd.DataFrame) -> dict[str, np.ndarray]:
             ("t", n_t, y_t, yy_t, x_t, xx_t, xy_t),
         ):
             unit_var = (
-                _sample_var(nn, y, yy)
-                - 2.0 * theta * _sample_cov(nn, y, x, xy)
-                + theta**2 * _sample_var(nn, x, xx)
+                sample_var(nn, y, yy)
+                - 2.0 * theta * sample_cov(nn, y, x, xy)
+                + theta**2 * sample_var(nn, x, xx)
             )
             out[f"mean_{arm}"] = y / nn - theta * (x / nn - x_bar)
             out[f"var_mean_{arm}"] = np.maximum(unit_var, 0.0) / nn
     return out
-
-
-def _effect(
-    mean_c: np.ndarray, vm_c: np.ndarray, mean_t: np.ndarray, vm_t: np.ndarray, relative: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if relative:
-            est = mean_t / mean_c - 1.0
-            var = vm_t / mean_c**2 + mean_t**2 * vm_c / mean_c**4
-        else:
-            est = mean_t - mean_c
-            var = vm_t + vm_c
-    return est, np.sqrt(var)
-
-
-def _welch_df(vm_c: np.ndarray, n_c: np.ndarray, vm_t: np.ndarray, n_t: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (vm_c + vm_t) ** 2 / (vm_c**2 / (n_c - 1) + vm_t**2 / (n_t - 1))
 
 
 def effects(
@@ -165,7 +138,8 @@ def effects(
     variants = table["variant"].astype(str)
     if control not in set(variants):
         raise DataError(
-            f"has no variant {control!r} to use as control; variants found: {', '.join(sorted(set(variants)))}",
+            f"has no variant {control!r} to use as control; variants found: "
+            f"{', '.join(sorted(set(variants)))}",
             table="experiments",
             column="variant",
             rule="unknown_control",
@@ -189,11 +163,11 @@ def effects(
     n_c, n_t = _col(p, "n_c"), _col(p, "n_t")
     kind = p["kind"].to_numpy()
     df = (
-        np.where(kind == "mean", _welch_df(vm_c, n_c, vm_t, n_t), np.inf)
+        np.where(kind == "mean", welch_df(vm_c, n_c, vm_t, n_t), np.inf)
         if not relative
         else np.full(len(p), np.inf)
     )
-    est, se = _effect(mean_c, vm_c, mean_t, vm_t, relative)
+    est, se = effect(mean_c, vm_c, mean_t, vm_t, relative)
 
     has_cov = (kind != "ratio") & ~np.isnan(_col(p, "pre_sum_c")) & ~np.isnan(_col(p, "pre_sum_t"))
     if cuped and not has_cov.any():
@@ -208,11 +182,11 @@ def effects(
     reduction = np.full(len(p), np.nan)
     if use.any():
         adj = _cuped_arms(p)
-        est_a, se_a = _effect(adj["mean_c"], adj["var_mean_c"], adj["mean_t"], adj["var_mean_t"], relative)
+        est_a, se_a = effect(adj["mean_c"], adj["var_mean_c"], adj["mean_t"], adj["var_mean_t"], relative)
         plain_c = arm_moments(p, "_c", sample_variance=True)
         plain_t = arm_moments(p, "_t", sample_variance=True)
-        _, se_plain = _effect(plain_c[0], plain_c[1], plain_t[0], plain_t[1], relative)
-        df_a = _welch_df(adj["var_mean_c"], n_c, adj["var_mean_t"], n_t)
+        _, se_plain = effect(plain_c[0], plain_c[1], plain_t[0], plain_t[1], relative)
+        df_a = welch_df(adj["var_mean_c"], n_c, adj["var_mean_t"], n_t)
         est = np.where(use, est_a, est)
         se = np.where(use, se_a, se)
         if not relative:

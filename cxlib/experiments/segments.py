@@ -22,10 +22,12 @@ import plotly.graph_objects as go
 from scipy import stats
 
 from cxlib.engine import require_columns, to_narwhals
-from cxlib.experiments.frequentist import adjust_pvalues, confidence_interval, p_value
+from cxlib.experiments.frequentist import adjust_pvalues
 from cxlib.experiments.metrics import MetricsLike
 from cxlib.experiments.moments import effects
 from cxlib.experiments.summary import TABLE, resolve_summary
+from cxlib.result import Display, ResultBase
+from cxlib.two_groups import interval, p_value
 
 __all__ = ["SegmentEffects", "heterogeneity", "segment_effects", "with_pre_period_segment"]
 
@@ -56,7 +58,7 @@ def heterogeneity(estimate: np.ndarray, se: np.ndarray) -> tuple[float, int, flo
 
 
 @dataclass(frozen=True)
-class SegmentEffects:
+class SegmentEffects(ResultBase):
     """Per-segment effects with an interaction test.
 
     Attributes
@@ -82,6 +84,13 @@ class SegmentEffects:
     min_n: int
     alpha: float
     relative: bool
+
+    def display_settings(self) -> Display:
+        """Effects as percentages when relative; p-values with 3 decimals."""
+        effects = ("estimate", "ci_low", "ci_high", "fixed_low", "fixed_high") if self.relative else ()
+        shares = ("chance_to_win",) if "chance_to_win" in self.table.columns else ()
+        p_values = ("p_value", "p_value_holm", "p_value_bh", "p_value_cmh")
+        return Display(percent_cols=effects + shares, decimals=dict.fromkeys(p_values, 3))
 
     def figure(self, metric: str | None = None) -> go.Figure:
         """Forest plot of one metric's effect by segment (first metric by default)."""
@@ -205,7 +214,7 @@ def segment_effects(
         )
     eff = effects(summary.table, control, keys=[by], relative=relative, cuped=cuped)
     est, se, df = (eff[c].to_numpy(dtype="float64") for c in ("estimate", "se", "df"))
-    lo, hi = confidence_interval(est, se, df, alpha)
+    lo, hi = interval(est, se, df, alpha)
     p = p_value(est, se, df)
     n_c = eff["n_control"].to_numpy(dtype="float64", na_value=0.0)
     suppressed = (n_c < min_n) | (eff["n_variant"].to_numpy(dtype="float64") < min_n)

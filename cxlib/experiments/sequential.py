@@ -28,10 +28,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cxlib.experiments.frequentist import adjust_pvalues, confidence_interval
+from cxlib.experiments.frequentist import adjust_pvalues
 from cxlib.experiments.metrics import MetricsLike
 from cxlib.experiments.moments import effects
 from cxlib.experiments.summary import ExperimentSummary, resolve_summary
+from cxlib.result import Display, ResultBase
+from cxlib.two_groups import interval
 
 __all__ = [
     "SequentialResult",
@@ -47,6 +49,16 @@ def mixture_rho2(alpha: float, n_star: float) -> float:
     """Mixture variance ρ² that makes the confidence sequence tightest at ``n_star`` units.
 
     Waudby-Smith et al. (2023), the closed-form approximation to the optimal ρ².
+
+    Parameters
+    ----------
+    alpha : float
+    n_star : float
+        Tuning sample size (units, both arms).
+
+    Returns
+    -------
+    float
     """
     if not 0 < alpha < 1:
         raise ValueError("alpha must lie in (0, 1)")
@@ -85,6 +97,21 @@ def always_valid_p(estimate: Any, se: Any, n: Any, alpha: float, n_star: float) 
 
     ``alpha`` only sets the mixture variance (as for :func:`mixture_halfwidth`), so that
     p ≤ alpha exactly when the confidence sequence excludes zero.
+
+    Parameters
+    ----------
+    estimate, se : array-like
+        Fixed-horizon estimate and standard error after ``n`` units.
+    n : array-like
+        Units so far (both arms together).
+    alpha : float
+    n_star : float
+        Tuning sample size (units, both arms).
+
+    Returns
+    -------
+    numpy.ndarray
+        p-values in (0, 1]; 1 for a zero estimate without spread.
     """
     k = np.asarray(n, dtype="float64") * mixture_rho2(alpha, n_star)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -114,6 +141,18 @@ def running_looks(
     once reached, stays); ``conclusive`` (p < alpha) uses the ``adjust`` column (raw when
     None).
 
+    Parameters
+    ----------
+    summary : ExperimentSummary
+        Split by ``period`` (UTC exposure day).
+    control : str
+    relative, cuped, alpha : bool, bool, float
+        As in :func:`cxlib.experiments.compare`.
+    n_star : float
+        Tuning sample size of the confidence sequences (units, both arms).
+    adjust : {"holm", "bh"} or None
+        Which adjusted p-value decides ``conclusive``.
+
     Returns
     -------
     pandas.DataFrame
@@ -131,7 +170,7 @@ def running_looks(
         dtype="float64"
     )
     half = mixture_halfwidth(se, n, alpha, n_star)
-    fixed_low, fixed_high = confidence_interval(est, se, df, alpha)
+    fixed_low, fixed_high = interval(est, se, df, alpha)
     looks = eff[[*others, "period", "metric", "kind", "higher_is_better", "variant"]].copy()
     looks["n"] = pd.array(np.where(np.isfinite(n), n, np.nan), dtype="Int64")
     looks["estimate"] = est
@@ -157,7 +196,7 @@ def running_looks(
 
 
 @dataclass(frozen=True)
-class SequentialResult:
+class SequentialResult(ResultBase):
     """The effect of each variant over time with its always-valid confidence sequence.
 
     Attributes
@@ -186,6 +225,13 @@ class SequentialResult:
     n_star: float
     relative: bool
     adjust: str | None = None
+
+    def display_settings(self) -> Display:
+        """Effects as percentages when relative; p-values with 3 decimals."""
+        effects = ("estimate", "ci_low", "ci_high", "fixed_low", "fixed_high") if self.relative else ()
+        shares = ("chance_to_win",) if "chance_to_win" in self.table.columns else ()
+        p_values = ("p_value", "p_value_holm", "p_value_bh", "p_value_cmh")
+        return Display(percent_cols=effects + shares, decimals=dict.fromkeys(p_values, 3))
 
     def figure(self, metric: str | None = None) -> go.Figure:
         """Estimate and confidence sequence of one metric over time (first metric by default)."""
@@ -247,7 +293,11 @@ class SequentialResult:
         out = []
         for row in self.conclusive_at.itertuples(index=False):
             if pd.isna(row.first_conclusive):
-                out.append(f"{row.metric}, {row.variant}: not conclusive at any look so far.")
+                out.append(
+                    f"{row.metric}, {row.variant}: no early stop — the always-valid bands, which allow "
+                    "looking every day, never excluded zero; the decision uses the fixed-horizon test "
+                    "once the planned sample is reached."
+                )
             else:
                 out.append(
                     f"{row.metric}, {row.variant}: conclusive ({row.direction}) from "
@@ -283,7 +333,7 @@ def effect_over_time(
     missing: Literal["raise", "zero"] = "raise",
     adjust: Literal["holm", "bh"] | None = "holm",
 ) -> SequentialResult:
-    """The effect after each exposure day, with always-valid confidence sequences.
+    """Estimate the effect after each exposure day, with always-valid confidence sequences.
 
     Each look uses every unit exposed up to that day (outcomes as recorded in the table),
     so the analysis replays what a daily dashboard would have shown — with intervals that

@@ -75,8 +75,13 @@ class DataHealth:
         span = (days.max() - days.min()).days + 1
         return int(span - len(days))
 
-    def figure(self, table: str = "events") -> go.Figure:
-        """Daily rows of ``table`` by channel (stacked areas; days without rows count 0)."""
+    def figure(self, table: str = "events", min_n: int = 10) -> go.Figure:
+        """Daily rows of ``table`` by channel (stacked areas; days without rows count 0).
+
+        A day and channel with between 1 and ``min_n - 1`` rows is left out of the chart
+        (a gap), as small counts are in every report: an exact small count can point at a
+        person.
+        """
         from cxlib import viz
 
         daily = self.daily[self.daily["table"] == table]
@@ -86,6 +91,7 @@ class DataHealth:
                 [days, sorted(daily["channel"].unique())], names=["date", "channel"]
             )
             daily = daily.set_index(["date", "channel"])["n"].reindex(grid, fill_value=0).reset_index()
+            daily = _suppress_counts(daily, min_n)
         noun = ROW_NOUNS.get(table, "rows")
         return viz.area(
             daily,
@@ -96,8 +102,11 @@ class DataHealth:
             labels={"date": "Day (UTC)", "n": noun.capitalize()},
         )
 
-    def tables_figure(self, tables: Sequence[str] | None = None) -> go.Figure:
-        """Daily rows of several tables (all channels together), one small chart per table."""
+    def tables_figure(self, tables: Sequence[str] | None = None, min_n: int = 10) -> go.Figure:
+        """Daily rows of several tables (all channels together), one small chart per table.
+
+        Days with between 1 and ``min_n - 1`` rows are left out (see :meth:`figure`).
+        """
         from cxlib import viz
 
         chosen = list(tables) if tables is not None else sorted(set(self.daily["table"]))
@@ -109,6 +118,7 @@ class DataHealth:
             counts = part.set_index("date")["n"].reindex(days, fill_value=0)
             filled.append(counts.reset_index().assign(table=name))
         per_table = pd.concat(filled, ignore_index=True) if filled else per_table
+        per_table = _suppress_counts(per_table, min_n)
         return viz.small_multiples(
             per_table,
             x="date",
@@ -207,6 +217,14 @@ class DataHealth:
                     "check the data loads."
                 )
         return out + list(self.notes)
+
+
+def _suppress_counts(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """Make counts ``n`` between 1 and ``min_n - 1`` missing (zero days stay 0)."""
+    out = frame.copy()
+    n = out["n"].astype("float64")
+    out["n"] = n.where((n == 0) | (n >= min_n))
+    return out
 
 
 def _plural(n: int, word: str) -> str:

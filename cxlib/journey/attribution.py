@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ from cxlib.errors import DataError
 from cxlib.journey._frames import as_duration, check_events, duration_micros, lazy
 from cxlib.journey.markov import fit_markov
 from cxlib.journey.touchpoints import channel_paths
+from cxlib.result import Display, ResultBase
 
 __all__ = ["METHODS", "AttributionResult", "attribution"]
 
@@ -39,7 +40,7 @@ METHOD_LABELS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class AttributionResult:
+class AttributionResult(ResultBase):
     """Conversions and value credited to each channel by one or more models.
 
     Attributes
@@ -63,6 +64,8 @@ class AttributionResult:
     order : int
         Markov order.
     """
+
+    DISPLAY: ClassVar[Display] = Display(percent_cols=("removal_effect",), decimals=1)
 
     table: pd.DataFrame
     paths: pd.DataFrame
@@ -96,7 +99,7 @@ class AttributionResult:
         return pd.concat(parts, ignore_index=True)
 
     def figure(self, measure: str = "conversions") -> go.Figure:
-        """Grouped bars: each channel's share of conversions (or value) under each model."""
+        """Draw grouped bars: each channel's share of conversions (or value) under each model."""
         title = (
             "Share of conversions credited to each channel"
             if measure == "conversions"
@@ -179,7 +182,7 @@ def attribution(
       touchpoint to conversion (default half-life 7 days); from a path table it is the
       number of steps before the conversion (default 1 step).
     * ``markov``: exact removal effects of the absorbing Markov chain (Anderl et al. 2016,
-      REFERENCES.md); channel c gets total × RE_c / Σ RE. Repeated consecutive channels are
+      docs/methods.md); channel c gets total × RE_c / Σ RE. Repeated consecutive channels are
       collapsed, as in ChannelAttribution. Value uses the value removal effects (each state
       converts with its own mean value), see :func:`cxlib.journey.markov.fit_markov`.
 
@@ -318,7 +321,7 @@ def _position_weights(weights: Sequence[float]) -> tuple[float, float, float]:
         raise ValueError(f"position_weights must be three non-negative shares summing to 1, not {weights!r}")
     if values[0] + values[2] <= 0:
         raise ValueError("position_weights must give the first or last touchpoint some credit")
-    return values  # type: ignore[return-value]
+    return values[0], values[1], values[2]
 
 
 def _half_life_steps(half_life: Any) -> float:

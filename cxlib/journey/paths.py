@@ -1,5 +1,7 @@
-"""Paths through the journey: top paths from a start event or to an end event, the Sankey of
-the first steps, and the step matrix (share of units whose k-th event is X).
+"""Paths through the journey.
+
+Top paths from a start event or to an end event, the Sankey of the first steps, and the step
+matrix (share of units whose k-th event is X).
 
 Each unit's events are put in order on the engine (by timestamp; events with the same
 timestamp by event name), optionally with repeated consecutive events collapsed, numbered,
@@ -9,7 +11,7 @@ and pivoted to at most ``steps`` columns there. Only the distinct paths come bac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import narwhals.stable.v2 as nw
 import pandas as pd
@@ -18,6 +20,7 @@ import plotly.graph_objects as go
 from cxlib import viz
 from cxlib.engine import to_pandas
 from cxlib.journey._frames import check_count, check_events, lazy, timed, unit_keys
+from cxlib.result import Display, ResultBase
 
 __all__ = ["PathsResult", "StepMatrixResult", "paths", "step_matrix"]
 
@@ -29,7 +32,7 @@ ENDED = "(ended)"
 
 
 @dataclass(frozen=True)
-class PathsResult:
+class PathsResult(ResultBase):
     """The most common paths and the flows of their first steps.
 
     Attributes
@@ -51,6 +54,10 @@ class PathsResult:
     count : str
     """
 
+    DISPLAY: ClassVar[Display] = Display(
+        columns=("path", "length", "units", "share"), percent_cols=("share",)
+    )
+
     table: pd.DataFrame
     all_paths: pd.DataFrame
     links: pd.DataFrame
@@ -67,7 +74,7 @@ class PathsResult:
             for pos, label in ((row.step, row.source), (row.step + 1, row.target)):
                 nodes.setdefault((pos, label), len(nodes))
         labels = [label for (_, label) in nodes]
-        names = sorted({label for label in labels})
+        names = sorted(set(labels))
         colour = {name: viz.PALETTE[i % len(viz.PALETTE)] for i, name in enumerate(names)}
         fig = go.Figure(
             go.Sankey(
@@ -112,7 +119,7 @@ class PathsResult:
         return f"First {self.steps} steps of each journey"
 
     def summary(self) -> list[str]:
-        """The most common path and how concentrated paths are."""
+        """Describe the most common path and how concentrated paths are."""
         if self.table.empty:
             return ["No journeys matched."]
         top = self.table.iloc[0]
@@ -126,7 +133,7 @@ class PathsResult:
 
 
 @dataclass(frozen=True)
-class StepMatrixResult:
+class StepMatrixResult(ResultBase):
     """Share of units whose k-th event is X.
 
     Attributes
@@ -143,6 +150,10 @@ class StepMatrixResult:
     counts: pd.DataFrame
     units: int
     count: str
+
+    def display_settings(self) -> Display:
+        """Events as rows, positions as percentage columns."""
+        return Display(index=True, percent_cols=tuple(self.table.columns), max_rows=None)
 
     def figure(self) -> go.Figure:
         """Heatmap of the step matrix."""
@@ -161,7 +172,8 @@ class StepMatrixResult:
         last_col = self.table.columns[-1]
         ended = float(self.table.loc[ENDED, last_col]) if ENDED in self.table.index else 0.0
         return [
-            f"{first.idxmax()} is the most common first event ({first.max():.1%} of {self.units:,} {self.count}).",
+            f"{first.idxmax()} is the most common first event ({first.max():.1%} of {self.units:,} "
+            f"{self.count}).",
             f"{ended:.1%} of journeys have ended before step {last_col}.",
         ]
 
@@ -217,7 +229,7 @@ def paths(
     top: int = 20,
     nodes_per_step: int = 6,
 ) -> PathsResult:
-    """The most common paths through the events, and a Sankey of their first steps.
+    """Find the most common paths through the events, and a Sankey of their first steps.
 
     Each unit's events are ordered by time (same timestamp: by event name). With ``start``
     the path begins at the unit's first ``start`` event and takes up to ``steps`` events;
@@ -384,6 +396,6 @@ def step_matrix(
     counts.columns = [c + 1 for c in counts.columns]
     counts.index.name = "event"
     order = counts.drop(index=ENDED).sum(axis=1).sort_values(ascending=False, kind="stable").index.tolist()
-    counts = counts.loc[order + [ENDED]].astype("int64")
+    counts = counts.loc[[*order, ENDED]].astype("int64")
     shares = counts / units if units else counts.astype("float64")
     return StepMatrixResult(table=shares.astype("float64"), counts=counts, units=units, count=count)

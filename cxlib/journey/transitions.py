@@ -7,7 +7,7 @@ the (events × events) counts come back to pandas.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import narwhals.stable.v2 as nw
 import pandas as pd
@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from cxlib import viz
 from cxlib.engine import to_pandas
 from cxlib.journey._frames import check_events, lazy, timed, unit_keys
+from cxlib.result import Display, ResultBase
 
 __all__ = ["TransitionsResult", "transitions"]
 
@@ -24,7 +25,7 @@ END = "(end)"
 
 
 @dataclass(frozen=True)
-class TransitionsResult:
+class TransitionsResult(ResultBase):
     """Directly-follows counts and probabilities.
 
     Attributes
@@ -38,6 +39,8 @@ class TransitionsResult:
         Unit the sequences belong to (``customers`` or ``sessions``).
     collapse_repeats : bool
     """
+
+    DISPLAY: ClassVar[Display] = Display(percent_cols=("probability",))
 
     table: pd.DataFrame
     count: str
@@ -72,7 +75,7 @@ class TransitionsResult:
         return fig
 
     def summary(self) -> list[str]:
-        """The strongest transitions."""
+        """Describe the strongest transitions."""
         inner = self.table[(self.table["from"] != START)]
         if inner.empty:
             return ["No transitions."]
@@ -92,7 +95,7 @@ def transitions(
     collapse_repeats: bool = False,
     include_ends: bool = True,
 ) -> TransitionsResult:
-    """The directly-follows matrix of events, with counts and probabilities.
+    """Count the directly-follows matrix of events, with counts and probabilities.
 
     Each unit's events are ordered by time (same timestamp: by event name); every pair of
     consecutive events is one transition. ``probability`` is the share of transitions out
@@ -145,10 +148,7 @@ def _transition_table(grouped: pd.DataFrame, collapse: bool, include_ends: bool)
     starts = pd.DataFrame({"from": START, "to": starts["event"], "count": starts["count"]})
     if collapse:
         pairs = pairs[pairs["from"] != pairs["to"]]
-    if include_ends:
-        table = pd.concat([starts, pairs], ignore_index=True)
-    else:
-        table = pairs[pairs["to"] != END]
+    table = pd.concat([starts, pairs], ignore_index=True) if include_ends else pairs[pairs["to"] != END]
     table = table[table["count"] > 0]
     totals = table.groupby("from")["count"].transform("sum")
     table = table.assign(probability=table["count"] / totals)

@@ -1,7 +1,7 @@
 """Linking value to experience: predicted CLV of promoters, passives and detractors.
 
 Each customer's latest NPS answer (0–10; promoters 9–10, passives 7–8, detractors 0–6, see
-REFERENCES.md) is joined to her predicted CLV; customers without an answer form their own
+docs/methods.md) is joined to her predicted CLV; customers without an answer form their own
 group, the baseline. The survey join runs on the surveys' backend; only one row per
 answering customer comes back.
 """
@@ -9,7 +9,7 @@ answering customer comes back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -20,6 +20,7 @@ from scipy import stats
 from cxlib import viz
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.privacy import suppress_small
+from cxlib.result import Display, ResultBase
 
 __all__ = ["GROUPS", "NPSValue", "clv_by_nps", "latest_nps"]
 
@@ -72,7 +73,7 @@ def latest_nps(surveys: Any) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class NPSValue:
+class NPSValue(ResultBase):
     """Predicted CLV by NPS group (see :func:`clv_by_nps`).
 
     Attributes
@@ -85,6 +86,10 @@ class NPSValue:
     alpha : float
     currency : str
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        currency_cols=("clv_mean", "ci_low", "ci_high", "clv_total"), percent_cols=("share_of_customers",)
+    )
 
     table: pd.DataFrame
     alpha: float
@@ -174,10 +179,7 @@ def clv_by_nps(
         clv = merged.loc[merged["group"] == group, "clv"].to_numpy(dtype="float64")
         n = len(clv)
         mean = float(clv.mean()) if n else float("nan")
-        if n > 1:
-            half = stats.t.ppf(1 - alpha / 2, n - 1) * clv.std(ddof=1) / np.sqrt(n)
-        else:
-            half = float("nan")
+        half = stats.t.ppf(1 - alpha / 2, n - 1) * clv.std(ddof=1) / np.sqrt(n) if n > 1 else float("nan")
         share = n / answered if group != "no answer" and answered else float("nan")
         rows.append((group, n, mean, mean - half, mean + half, float(clv.sum()), share))
     out = pd.DataFrame(

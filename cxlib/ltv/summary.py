@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -31,9 +31,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import viz
-from cxlib.data.engine_sql import quote
+from cxlib._duckdb import rfm as rfm_sql
 from cxlib.engine import (
     backend,
+    is_utc_zone,
     pandas_on_duckdb,
     plain_categoricals,
     require_columns,
@@ -41,9 +42,10 @@ from cxlib.engine import (
     to_pandas,
 )
 from cxlib.errors import DataError
+from cxlib.result import Display, ResultBase
 from cxlib.timestamps import with_epoch_day
 
-__all__ = ["RFMSummary", "UNIT_DAYS", "daily_repeat_purchases", "epoch_days", "rfm_summary", "to_epoch_day"]
+__all__ = ["UNIT_DAYS", "RFMSummary", "daily_repeat_purchases", "epoch_days", "rfm_summary", "to_epoch_day"]
 
 #: Length of one time unit in days.
 UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0}
@@ -57,7 +59,16 @@ def _lazy(table: Any) -> nw.LazyFrame[Any]:
 
 
 def to_epoch_day(value: Any) -> int:
-    """Days since 1970-01-01 of a date, timestamp or ISO string (time zones converted to UTC)."""
+    """Days since 1970-01-01 of a date, timestamp or ISO string (time zones converted to UTC).
+
+    Parameters
+    ----------
+    value : date, timestamp or str
+
+    Returns
+    -------
+    int
+    """
     ts = pd.Timestamp(value)
     if ts.tzinfo is not None:
         ts = ts.tz_convert("UTC").tz_localize(None)
@@ -97,19 +108,19 @@ def _check_ts(frame: nw.LazyFrame[Any], table: str) -> None:
 
 def _utc(frame: nw.LazyFrame[Any]) -> nw.Expr:
     zone = getattr(frame.collect_schema()["ts"], "time_zone", None)
-    return nw.col("ts").dt.convert_time_zone("UTC") if zone != "UTC" else nw.col("ts")
+    return nw.col("ts") if is_utc_zone(zone) else nw.col("ts").dt.convert_time_zone("UTC")
 
 
-def _orders_days(orders: Any, by: Sequence[str], engine: str = "auto") -> nw.LazyFrame[Any]:
-    if engine not in ("auto", "native"):
-        raise ValueError(f"engine must be 'auto' or 'native'; got {engine!r}")
+def _orders_days(orders: Any, by: Sequence[str], fast_path: bool = True) -> nw.LazyFrame[Any]:
+    if not isinstance(fast_path, bool):
+        raise ValueError(f"fast_path must be True or False; got {fast_path!r}")
     columns = ["customer_id", "ts", "revenue", *by]
     require_columns(orders, columns, "orders", purpose="the RFM summary")
     frame = _lazy(orders)
     _check_ts(frame, "orders")
     if backend(frame) == "pandas":
         native = plain_categoricals(frame.select(columns).to_native(), by)
-        relation = pandas_on_duckdb(native) if engine == "auto" else None
+        relation = pandas_on_duckdb(native) if fast_path else None
         frame = nw.from_native(relation) if relation is not None else _lazy(native)
     return with_epoch_day(
         frame.select(
@@ -143,7 +154,7 @@ def _period_days(
 
 
 @dataclass(frozen=True)
-class RFMSummary:
+class RFMSummary(ResultBase):
     """One row per customer: repeat purchases, recency, age and spend (see :func:`rfm_summary`).
 
     Attributes
@@ -163,6 +174,11 @@ class RFMSummary:
         Whether the table has holdout columns.
     """
 
+    DISPLAY: ClassVar[Display] = Display(
+        columns=("customer_id", "frequency", "recency", "T", "monetary_value", "orders", "revenue", "cohort"),
+        currency_cols=("monetary_value", "revenue"),
+    )
+
     table: pd.DataFrame
     unit: str
     calibration_end: pd.Timestamp
@@ -175,7 +191,7 @@ class RFMSummary:
         return UNIT_NAMES[self.unit]
 
     def figure(self, max_frequency: int = 10) -> go.Figure:
-        """Customers by number of repeat purchases in the calibration period."""
+        """Chart customers by number of repeat purchases in the calibration period."""
         freq = self.table["frequency"].clip(upper=max_frequency)
         counts = freq.value_counts().reindex(range(max_frequency + 1), fill_value=0)
         labels = [str(k) for k in range(max_frequency)] + [f"{max_frequency}+"]
@@ -190,7 +206,7 @@ class RFMSummary:
         return fig.update_xaxes(type="category")
 
     def summary(self) -> list[str]:
-        """A few sentences with the numbers."""
+        """Describe the summary in a few sentences with the numbers."""
         t = self.table
         n = len(t)
         if n == 0:
@@ -222,7 +238,7 @@ def rfm_summary(
     observation_end: Any = None,
     *,
     by: str | Sequence[str] | None = None,
-    engine: Literal["auto", "native"] = "auto",
+    fast_path: bool = True,
 ) -> RFMSummary:
     """Frequency, recency, age (T) and monetary value per customer, optionally with a holdout.
 
@@ -247,10 +263,10 @@ def rfm_summary(
     by : str or sequence of str, optional
         Orders columns (channel, country, ...) whose value on the customer's first order is
         kept as a segment (for several orders at the same first time: the smallest value).
-    engine : {"auto", "native"}, default "auto"
-        ``auto``: a pandas frame is summarised by DuckDB in-process, over its Arrow buffers
-        (about 5 times faster on millions of orders); ``native`` keeps it on pandas. Both
-        give the same table (tested); other backends always run natively.
+    fast_path : bool, default True
+        A pandas frame is summarised by DuckDB in-process, over its Arrow buffers (about 5
+        times faster on millions of orders); ``False`` keeps it on pandas. Both give the
+        same table (tested); other backends always run natively.
 
     Returns
     -------
@@ -275,10 +291,10 @@ def rfm_summary(
     reserved = {"customer_id", "ts", "revenue", "day", "first_day", "first_ts"}
     if reserved & set(by_cols):
         raise ValueError(f"by= cannot name {sorted(reserved & set(by_cols))}")
-    days = _orders_days(orders, by_cols, engine)
+    days = _orders_days(orders, by_cols, fast_path)
     cal_day, obs_day, holdout = _period_days(days, calibration_end, observation_end)
 
-    raw = _per_customer_duckdb(days, cal_day, obs_day, holdout, by_cols)
+    raw = rfm_sql.rfm_per_customer_duckdb(days, cal_day, obs_day, holdout, by_cols)
     if raw is None:
         raw = to_pandas(_per_customer(days, cal_day, obs_day, holdout, by_cols).sort("customer_id"))
     if raw.empty:
@@ -338,42 +354,6 @@ def _per_customer(
         )
         per_customer = per_customer.join(segments, on="customer_id", how="left")
     return per_customer
-
-
-def _per_customer_duckdb(
-    days: nw.LazyFrame[Any], cal_day: int, obs_day: int, holdout: bool, by_cols: list[str]
-) -> pd.DataFrame | None:
-    """:func:`_per_customer` in one DuckDB query, or ``None`` on other backends.
-
-    The portable plan groups the orders by customer and day twice (once for the first day,
-    once for the sums it joins to) and joins the orders with their customer's first time for
-    the segments. DuckDB has ``arg_min`` and ordered structs, so one pass per level does it:
-    orders to customer × day (with the earliest ``(ts, segment)`` of the day), then to
-    customers, with the holdout as filtered aggregates. A day whose revenues are all missing is
-    worth 0, as in the portable plan (Narwhals sums skip missing values). Tested equal to it.
-    """
-    if backend(days) != "duckdb":
-        return None
-    quoted = {c: quote(c) for c in by_cols}
-    day_firsts = "".join(f", min({{'ts': ts, 'v': {q}}}) AS {q}" for q in quoted.values())
-    cal = f"FILTER (WHERE day <= {cal_day})"
-    later = f"FILTER (WHERE day > {cal_day})"
-    holdout_sums = (
-        f", count(*) {later} AS frequency_holdout, sum(value) {later} AS value_holdout" if holdout else ""
-    )
-    segments = "".join(f", (min({q}) {cal}).v AS {q}" for q in quoted.values())
-    sql = f"""
-        SELECT customer_id, min(day) {cal} AS first_day, max(day) {cal} AS last_day,
-               count(*) {cal} AS purchase_days, sum(orders) {cal} AS orders, sum(value) {cal} AS revenue,
-               arg_min(value, day) {cal} AS first_value{holdout_sums}{segments}
-        FROM (
-            SELECT customer_id, day, coalesce(sum(revenue), 0.0) AS value, count(*) AS orders{day_firsts}
-            FROM cx_days WHERE day <= {obs_day} GROUP BY customer_id, day
-        )
-        GROUP BY customer_id HAVING count(*) {cal} > 0
-        ORDER BY customer_id
-    """
-    return to_pandas(days.to_native().query("cx_days", sql))
 
 
 def _finish(
@@ -474,5 +454,15 @@ def daily_repeat_purchases(
 
 
 def epoch_days(values: pd.Series) -> np.ndarray:
-    """Days since 1970-01-01 of a series of UTC midnight timestamps."""
+    """Days since 1970-01-01 of a series of UTC midnight timestamps.
+
+    Parameters
+    ----------
+    values : pandas.Series
+
+    Returns
+    -------
+    numpy.ndarray
+        int64.
+    """
     return ((values - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(days=1)).to_numpy(dtype="int64")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -21,9 +21,10 @@ import plotly.graph_objects as go
 
 from cxlib import viz
 from cxlib.engine import require_columns, to_pandas
-from cxlib.ltv.mle import summary_frame
+from cxlib.ltv.mle import rfm_frame
 from cxlib.ltv.models import TransactionModel
 from cxlib.ltv.summary import UNIT_DAYS, UNIT_NAMES, daily_repeat_purchases, epoch_days, to_epoch_day
+from cxlib.result import Display, ResultBase
 
 __all__ = [
     "CumulativeRepeats",
@@ -38,7 +39,7 @@ _HOLDOUT_COLUMNS = ["customer_id", "frequency", "recency", "T", "frequency_holdo
 
 
 def _holdout_frame(summary: Any) -> pd.DataFrame:
-    frame = summary_frame(summary)
+    frame = rfm_frame(summary)
     require_columns(
         frame,
         _HOLDOUT_COLUMNS,
@@ -55,7 +56,7 @@ def _buckets(frequency: np.ndarray, max_frequency: int) -> tuple[np.ndarray, lis
 
 
 @dataclass(frozen=True)
-class HoldoutValidation:
+class HoldoutValidation(ResultBase):
     """Predicted versus actual holdout purchases (see :func:`holdout_validation`).
 
     Attributes
@@ -75,6 +76,8 @@ class HoldoutValidation:
         Holdout length in the model's unit.
     unit : str
     """
+
+    DISPLAY: ClassVar[Display] = Display(decimals=3)
 
     table: pd.DataFrame
     customers: pd.DataFrame
@@ -189,7 +192,7 @@ def holdout_validation(model: TransactionModel, summary: Any, *, max_frequency: 
 
 
 @dataclass(frozen=True)
-class CumulativeRepeats:
+class CumulativeRepeats(ResultBase):
     """Cumulative repeat purchases over time (see :func:`repeat_transactions_over_time`).
 
     Attributes
@@ -201,6 +204,8 @@ class CumulativeRepeats:
     calibration_end : pandas.Timestamp
     model : str
     """
+
+    DISPLAY: ClassVar[Display] = Display(decimals=1)
 
     table: pd.DataFrame
     calibration_end: pd.Timestamp
@@ -233,7 +238,7 @@ class CumulativeRepeats:
         return fig
 
     def summary(self) -> list[str]:
-        """The gap at the end, in words."""
+        """Describe the gap at the end, in words."""
         last = self.table.iloc[-1]
         gap = last["expected"] / last["actual"] - 1 if last["actual"] else float("nan")
         return [
@@ -303,7 +308,7 @@ def repeat_transactions_over_time(
 
 
 @dataclass(frozen=True)
-class ModelComparison:
+class ModelComparison(ResultBase):
     """Purchase models side by side (see :func:`compare_models`).
 
     Attributes
@@ -314,6 +319,8 @@ class ModelComparison:
         (float64).
     validations : tuple of HoldoutValidation
     """
+
+    DISPLAY: ClassVar[Display] = Display(decimals=2)
 
     table: pd.DataFrame
     validations: tuple[HoldoutValidation, ...]

@@ -9,6 +9,8 @@ Notebooks themselves only need :func:`resolve_data` (light to import)::
     from cxlib.reports import resolve_data
 
     shop = cxlib.open_shop(resolve_data(data))
+
+and publish their headline numbers for the index with :func:`headline` / :func:`headlines`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from cxlib.reports.paths import default_notebooks_dir, find_notebooks, git_commit, resolve_data
 
 if TYPE_CHECKING:
+    from cxlib.reports.headline_numbers import headline, headlines
     from cxlib.reports.params import NotebookInfo, NotebookParameter, notebook_info
     from cxlib.reports.runner import Progress, ReportResult, RunSummary, read_manifest, run, write_index
 
@@ -30,6 +33,8 @@ __all__ = [
     "default_notebooks_dir",
     "find_notebooks",
     "git_commit",
+    "headline",
+    "headlines",
     "notebook_info",
     "read_manifest",
     "resolve_data",
@@ -38,6 +43,8 @@ __all__ = [
 ]
 
 _LAZY = {
+    "headline": "cxlib.reports.headline_numbers",
+    "headlines": "cxlib.reports.headline_numbers",
     "NotebookInfo": "cxlib.reports.params",
     "NotebookParameter": "cxlib.reports.params",
     "notebook_info": "cxlib.reports.params",

@@ -10,6 +10,7 @@ A small papermill engine (``"cxlab"``) wraps papermill's nbclient engine to
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
@@ -155,7 +156,9 @@ def _register_engine_locked() -> None:
                 stdout_file=stdout_file,
                 stderr_file=stderr_file,
             )
-            return PapermillNotebookClient(nb_man, **final_kwargs).execute(**kernel_kwargs)
+            client = PapermillNotebookClient(nb_man, **final_kwargs)
+            state["client"] = client
+            return client.execute(**kernel_kwargs)
 
     papermill_engines.register(ENGINE_NAME, CxlabEngine)
 
@@ -239,15 +242,40 @@ def _describe_failure(nb: nbformat.NotebookNode | None, exc: BaseException, time
 
 
 def _report_meta(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    from cxlib.reports.headline_numbers import HEADLINES_MIME
     from cxlib.viz import REPORT_META_MIME
 
     meta: dict[str, Any] = {}
+    headlines: list[Any] = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if REPORT_META_MIME in data and isinstance(data[REPORT_META_MIME], Mapping):
                 meta.update({k: v for k, v in data[REPORT_META_MIME].items() if v is not None})
+            published = data.get(HEADLINES_MIME)
+            if isinstance(published, Mapping) and isinstance(published.get("headlines"), list):
+                headlines.extend(published["headlines"])
+    if headlines:
+        meta["headlines"] = headlines
     return meta
+
+
+def _kill_kernel(state: Mapping[str, Any]) -> bool:
+    """Kill the kernel process of a running execution at once; ``False`` if none started yet."""
+    km = getattr(state.get("client"), "km", None)
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if process is None:
+        return False
+    with contextlib.suppress(OSError):  # already gone
+        process.kill()
+    return True
+
+
+def _stop_on_cancel(cancel: threading.Event, done: threading.Event, state: Mapping[str, Any]) -> None:
+    """Watch ``cancel`` while a notebook runs; when set, kill its kernel (now or once it exists)."""
+    while not done.is_set():
+        if cancel.wait(0.1) and _kill_kernel(state):
+            return
 
 
 def execute_notebook(
@@ -259,6 +287,7 @@ def execute_notebook(
     cwd: str | Path | None = None,
     env: Mapping[str, str] | None = None,
     start_timeout: int = 60,
+    cancel: threading.Event | None = None,
 ) -> Execution:
     """Execute a notebook with papermill; never raises for notebook errors.
 
@@ -278,6 +307,8 @@ def execute_notebook(
         Kernel environment; default :func:`kernel_env`.
     start_timeout : int, default 60
         Seconds to wait for the kernel to start.
+    cancel : threading.Event, optional
+        When set (Ctrl-C), the kernel is killed at once and the execution ends as failed.
 
     Returns
     -------
@@ -297,6 +328,12 @@ def execute_notebook(
         return max(1, math.ceil(deadline - time.monotonic()))
 
     state: dict[str, Any] = {}
+    done = threading.Event()
+    if cancel is not None:
+        watcher = threading.Thread(
+            target=_stop_on_cancel, args=(cancel, done, state), name="cxlab-cancel", daemon=True
+        )
+        watcher.start()
     started = time.monotonic()
     with tempfile.TemporaryFile(mode="w+b") as kernel_log:
         kernel_kwargs = {
@@ -325,6 +362,8 @@ def execute_notebook(
         except Exception as exc:  # noqa: BLE001 - any failure becomes an error page
             nb = state.get("nb")
             failure = _describe_failure(nb, exc, timeout)
+        finally:
+            done.set()
         kernel_log.seek(0)
         log_text = kernel_log.read()[-20000:].decode("utf-8", "replace")
     duration = time.monotonic() - started

@@ -19,47 +19,200 @@ from typing import Any
 import nbformat
 
 from cxlib.privacy import safe_text
+from cxlib.reports.assets import plotly_script_tag, strip_plotly_js
+from cxlib.reports.headline_numbers import MAX_ON_INDEX, headline_cards
+from cxlib.viz.formats import source_name
 
 __all__ = ["PAGE_CSS", "error_page", "export_report", "index_page", "skip_page"]
 
 PAGE_CSS = """
-:root{--cx-fg:#1f2933;--cx-muted:#52606d;--cx-accent:#0072B2;--cx-bad:#b42318;--cx-ok:#067647}
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;color:var(--cx-fg);line-height:1.45}
-body.jp-Notebook,body.cxlab-page{max-width:1100px;margin:0 auto;padding:1rem 1.25rem 2rem;box-sizing:border-box}
-body.jp-Notebook .jp-Cell{padding:0 0 .25rem}
-.jp-OutputArea-output{overflow-x:auto;max-width:100%}
-.jp-RenderedHTMLCommon{padding-right:0}
-.cxlab-footer{margin-top:2rem;padding-top:.6rem;border-top:1px solid #e4e7eb;font-size:.8rem;color:var(--cx-muted);overflow-wrap:anywhere}
-.cxlab-footer a{color:var(--cx-accent)}
-.cxlab-page h1{font-size:1.6rem;line-height:1.25;margin:.2rem 0 .8rem}
+:root{--cx-fg:#1f2933;--cx-muted:#52606d;--cx-faint:#e4e7eb;--cx-bg2:#f5f7fa;--cx-accent:#0072B2;
+--cx-bad:#b42318;--cx-ok:#067647;--cx-warn:#b54708}
+*,*::before,*::after{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;
+color:var(--cx-fg);background:#fff;line-height:1.5;font-size:16px}
+a{color:var(--cx-accent)}
+img,svg,video{max-width:100%}
+[id]{scroll-margin-top:3.2rem}
+body.cxlab-report,body.cxlab-page{max-width:1240px;margin:0 auto;padding:0 1.25rem 2rem}
+.cxlab-topnav{position:sticky;top:0;z-index:30;background:#fff;border-bottom:1px solid var(--cx-faint);
+display:flex;flex-wrap:wrap;gap:.2rem 1rem;align-items:center;justify-content:space-between;
+padding:.45rem 0;font-size:.85rem}
+.cxlab-topnav a{text-decoration:none}.cxlab-topnav a:hover{text-decoration:underline}
+.cxlab-topnav .cxlab-pager{display:flex;gap:1rem;min-width:0}
+.cxlab-topnav .cxlab-pager a{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:16rem}
+.cxlab-layout{display:grid;grid-template-columns:12.5rem minmax(0,1fr);gap:0 2rem;align-items:start}
+.cxlab-side{position:sticky;top:2.9rem;max-height:calc(100vh - 3.2rem);overflow-y:auto;padding:1rem 0;
+font-size:.85rem}
+.cxlab-toc summary{font-weight:600;color:var(--cx-muted);cursor:pointer;margin-bottom:.3rem}
+.cxlab-toc ol{list-style:none;margin:0;padding:0}.cxlab-toc li{margin:.3rem 0;line-height:1.3}
+.cxlab-toc a{color:var(--cx-muted);text-decoration:none}.cxlab-toc a:hover{color:var(--cx-accent);
+text-decoration:underline}
+.cxlab-help{margin:1rem 0 0;padding:.6rem .75rem;background:var(--cx-bg2);border-radius:6px;
+font-size:.82rem;color:var(--cx-muted)}
+.cxlab-help h2{font-size:.85rem;margin:0 0 .3rem;color:var(--cx-fg)}.cxlab-help p{margin:.25rem 0}
+main{min-width:0}
+.cxlab-footer{margin-top:2rem;padding-top:.6rem;border-top:1px solid var(--cx-faint);font-size:.8rem;
+color:var(--cx-muted);overflow-wrap:anywhere}
+.jp-Cell{margin:0;padding:0}
+.jp-mod-noOutputs,.jp-Collapser,.jp-InputPrompt,.jp-OutputPrompt,a.anchor-link{display:none}
+.jp-OutputArea-output{max-width:100%;overflow-x:auto;overflow-y:hidden;margin:.2rem 0}
+.jp-RenderedText pre,.jp-RenderedHTMLCommon pre{white-space:pre-wrap;overflow-wrap:anywhere;
+font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem;margin:.3rem 0}
+.jp-RenderedHTMLCommon h1{font-size:1.75rem;line-height:1.25;margin:1.1rem 0 .5rem}
+.jp-RenderedHTMLCommon h2{font-size:1.3rem;line-height:1.3;margin:2rem 0 .4rem}
+.jp-RenderedMarkdown h2{padding-top:1rem;border-top:1px solid var(--cx-faint)}
+.jp-RenderedHTMLCommon h3{font-size:1.08rem;margin:1.2rem 0 .3rem}
+.jp-RenderedHTMLCommon p{margin:.4rem 0 .6rem;max-width:48rem}
+.jp-RenderedHTMLCommon ul,.jp-RenderedHTMLCommon ol{padding-left:1.3rem;max-width:48rem}
+.jp-RenderedHTMLCommon code{font-size:.85em;background:var(--cx-bg2);padding:.05rem .25rem;
+border-radius:3px;overflow-wrap:anywhere}
+.jp-RenderedHTMLCommon blockquote{margin:.5rem 0;padding:.2rem .9rem;
+border-left:3px solid var(--cx-faint);color:var(--cx-muted)}
+.jp-RenderedMarkdown table,table.dataframe{border-collapse:collapse;font-size:.88rem;
+margin:.4rem 0 1rem;display:block;overflow-x:auto;max-width:100%}
+.jp-RenderedMarkdown th,.jp-RenderedMarkdown td,table.dataframe th,table.dataframe td{
+padding:.3rem .6rem;border-bottom:1px solid var(--cx-faint);text-align:left}
+.jp-RenderedMarkdown th,table.dataframe th{background:var(--cx-bg2)}
+.jp-RenderedImage img{max-width:100%;height:auto}
+.js-plotly-plot,.plotly-graph-div{max-width:100%}
+.cxlab-page h1{font-size:1.6rem;line-height:1.25;margin:1rem 0 .6rem}
 .cxlab-page h2{font-size:1.2rem;margin:1.4rem 0 .5rem}
 .cxlab-page dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .9rem;margin:.4rem 0}
-.cxlab-page dt{font-weight:600;color:var(--cx-muted)}.cxlab-page dd{margin:0;overflow-wrap:anywhere}
-.cxlab-page code{font-size:.85em;background:#f5f7fa;padding:.05rem .25rem;border-radius:3px;overflow-wrap:anywhere}
-.cxlab-error{border-left:4px solid var(--cx-bad);background:#fef3f2;padding:.7rem 1rem;border-radius:4px;margin:.8rem 0}
-.cxlab-error p{margin:.3rem 0}.cxlab-error .msg{white-space:pre-wrap;overflow-wrap:anywhere;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem}
-.cxlab-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,22rem),1fr));gap:1rem;padding:0;list-style:none}
-.cxlab-card{border:1px solid #e4e7eb;border-radius:6px;padding:.8rem 1rem}
-.cxlab-card h2{font-size:1.1rem;margin:0 0 .4rem}
+.cxlab-page dt{font-weight:600;color:var(--cx-muted)}.cxlab-page dd{margin:0;overflow-wrap:anywhere;
+min-width:0}
+.cxlab-page code{font-size:.85em;background:var(--cx-bg2);padding:.05rem .25rem;border-radius:3px;
+overflow-wrap:anywhere}
+.cxlab-error{border-left:4px solid var(--cx-bad);background:#fef3f2;padding:.7rem 1rem;
+border-radius:4px;margin:.8rem 0}
+.cxlab-error p{margin:.3rem 0}.cxlab-error .msg{white-space:pre-wrap;overflow-wrap:anywhere;
+font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem}
+.cxlab-skip{border-left:4px solid var(--cx-muted);background:var(--cx-bg2);padding:.7rem 1rem;
+border-radius:4px;margin:.8rem 0}
+.cxlab-summary{color:var(--cx-muted);margin:0 0 1rem}
+.cxlab-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,24rem),1fr));gap:1rem;
+padding:0;margin:0;list-style:none}
+.cxlab-card{border:1px solid var(--cx-faint);border-radius:8px;padding:.8rem 1rem;min-width:0;
+display:flex;flex-direction:column;gap:.5rem}
+.cxlab-card h2{font-size:1.1rem;margin:0;display:flex;justify-content:space-between;gap:.5rem;
+align-items:baseline}
+.cxlab-card .cxlab-question{margin:0;color:var(--cx-muted);font-size:.88rem;display:-webkit-box;
+-webkit-box-orient:vertical;-webkit-line-clamp:3;line-clamp:3;overflow:hidden}
+.cxlab-card .cxlab-coverage{margin:0;font-size:.8rem;color:var(--cx-muted)}
+.cxlab-card .cxlab-needs{margin:0;font-size:.9rem}
+.cxlab-card details{font-size:.85rem;margin-top:auto}
+.cxlab-card summary{cursor:pointer;color:var(--cx-muted)}
 .cxlab-card dl{font-size:.85rem}
-.cxlab-status{display:inline-block;font-size:.75rem;font-weight:700;text-transform:uppercase;padding:.1rem .45rem;border-radius:3px;color:#fff}
-.cxlab-status.ok{background:var(--cx-ok)}.cxlab-status.failed{background:var(--cx-bad)}.cxlab-status.skipped{background:var(--cx-muted)}
-.cxlab-skip{border-left:4px solid var(--cx-muted);background:#f5f7fa;padding:.7rem 1rem;border-radius:4px;margin:.8rem 0}
+.cxlab-status{display:inline-block;font-size:.7rem;font-weight:700;text-transform:uppercase;
+padding:.1rem .45rem;border-radius:3px;color:#fff;white-space:nowrap}
+.cxlab-status.ok{background:var(--cx-ok)}.cxlab-status.failed{background:var(--cx-bad)}
+.cxlab-status.skipped{background:var(--cx-muted)}
 .cxlab-params{margin:0;padding-left:1rem}
-@media (max-width:600px){body.jp-Notebook,body.cxlab-page{padding:.6rem .6rem 1.5rem}.cxlab-page h1{font-size:1.3rem}}
+.cxlab-headlines{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,9.5rem),1fr));
+gap:.6rem;margin:.3rem 0 .8rem}
+.cxlab-hl{border:1px solid var(--cx-faint);border-top:4px solid var(--cx-muted);border-radius:6px;
+padding:.5rem .7rem;display:flex;flex-direction:column;gap:.1rem;min-width:0;break-inside:avoid}
+.cxlab-hl-label{font-size:.8rem;color:var(--cx-muted);font-weight:600}
+.cxlab-hl-value{font-size:1.55rem;font-weight:700;line-height:1.2;font-variant-numeric:tabular-nums;
+overflow-wrap:anywhere}
+.cxlab-hl-verdict{font-size:.72rem;font-weight:700;text-transform:uppercase;letter-spacing:.02em}
+.cxlab-hl-change{font-size:.8rem;color:var(--cx-muted)}.cxlab-hl-note{font-size:.78rem;
+color:var(--cx-muted)}
+.cxlab-hl.better{border-top-color:var(--cx-ok)}
+.cxlab-hl.better .cxlab-hl-verdict,.cxlab-hl.better .cxlab-hl-arrow{color:var(--cx-ok)}
+.cxlab-hl.worse{border-top-color:var(--cx-bad)}
+.cxlab-hl.worse .cxlab-hl-verdict,.cxlab-hl.worse .cxlab-hl-arrow{color:var(--cx-bad)}
+.cxlab-hl.attention{border-top-color:var(--cx-warn)}
+.cxlab-hl.attention .cxlab-hl-verdict,.cxlab-hl.attention .cxlab-hl-arrow{color:var(--cx-warn)}
+.cxlab-hl.flat .cxlab-hl-verdict{color:var(--cx-muted)}
+.cxlab-page dl.cxlab-glossary{display:block}.cxlab-glossary dt{font-weight:700;margin-top:.8rem;color:var(--cx-fg)}.cxlab-glossary dd{margin:.2rem 0 0;max-width:48rem}
+@media (max-width:900px){
+.cxlab-layout{display:flex;flex-direction:column}
+.cxlab-side{position:static;max-height:none;overflow:visible;padding:.5rem 0 0;width:100%;
+display:contents}
+.cxlab-toc{order:0;padding:.5rem 0}.cxlab-layout main{order:1;width:100%}.cxlab-help{order:2}
+}
+@media (max-width:600px){
+body.cxlab-report,body.cxlab-page{padding:0 .7rem 1.5rem;font-size:15px}
+.jp-RenderedHTMLCommon h1,.cxlab-page h1{font-size:1.35rem}
+.jp-RenderedHTMLCommon h2{font-size:1.15rem}
+.cxlab-topnav .cxlab-pager a{max-width:9.5rem}
+.js-plotly-plot .modebar-container{display:none!important}
+.cxlab-hl-value{font-size:1.3rem}
+}
+@page{size:A4 portrait;margin:14mm 12mm}
+@media print{
+body{font-size:10.5pt}
+body.cxlab-report,body.cxlab-page{max-width:none;padding:0}
+.cxlab-topnav,.cxlab-toc,.cxlab-side,.js-plotly-plot .modebar-container{display:none!important}
+.cxlab-layout{display:block}
+.jp-RenderedMarkdown h2{break-before:page;border-top:0;padding-top:0}
+.jp-RenderedMarkdown h2,.jp-RenderedMarkdown h3{break-after:avoid}
+.jp-OutputArea-output{overflow:visible}
+.js-plotly-plot,.cxlab-hl,.cxlab-card,.cxlab-findings,tr{break-inside:avoid}
+.cxlab-table-wrap{overflow:visible}
+table.cxlab-table{width:100%;table-layout:auto;font-size:8pt}
+table.cxlab-table th,table.cxlab-table td{white-space:normal;overflow-wrap:anywhere;
+position:static!important;padding:.15rem .3rem}
+a{color:inherit;text-decoration:none}
+}
+"""
+
+#: Behaviour of report pages: TOC open on wide screens, legends below charts on phones,
+#: charts shrunk to the paper width and collapsed sections opened for print.
+PAGE_JS = """
+(function(){
+var wide=window.matchMedia('(min-width:901px)'),phone=window.matchMedia('(max-width:600px)');
+function toc(){var t=document.querySelector('details.cxlab-toc');if(t&&wide.matches)t.open=true;}
+function plots(){return Array.prototype.slice.call(document.querySelectorAll('.js-plotly-plot'));}
+function legends(){if(!window.Plotly)return;plots().forEach(function(p){
+if(!p.layout||p.layout.showlegend===false)return;
+if(phone.matches&&!p.dataset.cxLegend){p.dataset.cxLegend=JSON.stringify({
+y:p.layout.legend&&p.layout.legend.y,ya:p.layout.legend&&p.layout.legend.yanchor});
+Plotly.relayout(p,{
+'legend.orientation':'h','legend.y':-0.18,'legend.yanchor':'top','legend.x':0,'legend.xanchor':'left'});
+}
+else if(!phone.matches&&p.dataset.cxLegend){var o=JSON.parse(p.dataset.cxLegend);
+delete p.dataset.cxLegend;
+Plotly.relayout(p,{'legend.y':o.y===undefined?null:o.y,'legend.yanchor':o.ya===undefined?null:o.ya});
+}});}
+var opened=[];
+function beforePrint(){document.querySelectorAll('details:not([open])').forEach(function(d){d.open=true;
+opened.push(d);});
+plots().forEach(function(p){var w=p.getBoundingClientRect().width,room=680;if(w>room){
+p.style.zoom=(room/w).toFixed(3);}});}
+function afterPrint(){opened.forEach(function(d){d.open=false;});opened=[];plots().forEach(function(p){
+p.style.zoom='';});}
+window.addEventListener('beforeprint',beforePrint);window.addEventListener('afterprint',afterPrint);
+window.matchMedia('print').addEventListener('change',function(e){e.matches?beforePrint():afterPrint();
+});
+wide.addEventListener('change',toc);phone.addEventListener('change',legends);
+toc();if(document.readyState==='complete'){legends();}else{window.addEventListener('load',legends);}
+})();
 """
 
 _TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block extra_css -%}
+{%- block html_head -%}
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta name="generator" content="cxlab">
+<title>{{ nb.metadata.get('title', '') | escape_html_keep_quotes }}</title>
 <style type="text/css">{{ resources.cxlab_css }}</style>
-{%- endblock extra_css -%}
+{{ resources.cxlab_head }}
+{%- endblock html_head -%}
+{%- block body_header -%}
+<body class="cxlab-report">
+{{ resources.cxlab_nav }}
+<div class="cxlab-layout">
+<div class="cxlab-side"><!--cxlab-toc-->{{ resources.cxlab_help }}</div>
+<main>
+{%- endblock body_header -%}
 {% block body_footer %}
-{{ resources.cxlab_footer }}
 </main>
+</div>
+{{ resources.cxlab_footer }}
+<script>{{ resources.cxlab_js }}</script>
 </body>
 {% endblock body_footer %}
 """
@@ -67,11 +220,18 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 _REMOTE_SCRIPT = re.compile(
     r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>", re.IGNORECASE
 )
+_TOC_MARK = "<!--cxlab-toc-->"
+_H2 = re.compile(r'<h2\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h2>', re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
 
 
-def _clean_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Copy of ``nb`` without stderr streams (warnings) and without remote scripts."""
+def _clean_outputs(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, bool]:
+    """Copy of ``nb`` without stderr streams, remote scripts and inline copies of plotly.js.
+
+    Returns the copy and whether it draws plotly charts (then the page loads plotly.js).
+    """
     clean = copy.deepcopy(nb)
+    charts = False
     for cell in clean.cells:
         if cell.cell_type != "code":
             continue
@@ -83,10 +243,14 @@ def _clean_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             if data and "text/html" in data:
                 text = data["text/html"]
                 text = "".join(text) if isinstance(text, list) else text
-                data["text/html"] = _REMOTE_SCRIPT.sub("", text)
+                text, library = strip_plotly_js(_REMOTE_SCRIPT.sub("", text))
+                charts = charts or library or "Plotly.newPlot" in text
+                data["text/html"] = text
+            if data and "application/vnd.plotly.v1+json" in data:
+                charts = True
             kept.append(output)
         cell.outputs = kept
-    return clean
+    return clean, charts
 
 
 def _exporter() -> Any:
@@ -123,8 +287,113 @@ def footer_html(run: Mapping[str, Any]) -> str:
     return f'<footer class="cxlab-footer">{" · ".join(parts)}</footer>'
 
 
-def export_report(nb: nbformat.NotebookNode, *, title: str, run: Mapping[str, Any]) -> str:
-    """Executed notebook → standalone, offline HTML page without code cells.
+def nav_html(previous: tuple[str, str] | None = None, following: tuple[str, str] | None = None) -> str:
+    """Top bar of a page: the link to all reports and the previous and next report.
+
+    Parameters
+    ----------
+    previous, following : (href, title), optional
+        The reports before and after this one in the folder.
+    """
+    pager = []
+    if previous:
+        pager.append(
+            f'<a rel="prev" href="{html.escape(previous[0])}" title="{safe_text(previous[1])}">'
+            f"← {safe_text(previous[1])}</a>"
+        )
+    if following:
+        pager.append(
+            f'<a rel="next" href="{html.escape(following[0])}" title="{safe_text(following[1])}">'
+            f"{safe_text(following[1])} →</a>"
+        )
+    return (
+        '<nav class="cxlab-topnav" aria-label="Reports"><a href="index.html">All reports</a>'
+        f'<span class="cxlab-pager">{"".join(pager)}</span></nav>'
+    )
+
+
+def _toc(body: str) -> str:
+    """Table of contents from the page's section headings (``<h2 id=...>``)."""
+    items = []
+    seen: set[str] = set()
+    for anchor, inner in _H2.findall(body):
+        if anchor in seen:
+            continue
+        seen.add(anchor)
+        text = html.unescape(_TAG.sub("", inner)).replace("¶", "").strip()
+        if text:
+            items.append(f'<li><a href="#{anchor}">{html.escape(text)}</a></li>')  # id as written
+    if not items:
+        return ""
+    return (
+        '<details class="cxlab-toc"><summary>On this page</summary>'
+        f'<nav aria-label="On this page"><ol>{"".join(items)}</ol></nav></details>'
+    )
+
+
+def page_links(name: str, titles: Mapping[str, str]) -> dict[str, Any]:
+    """Return the previous/next report and the "How to read this" box of report ``name``.
+
+    Parameters
+    ----------
+    name : str
+        Notebook name.
+    titles : mapping
+        Title of every report in the folder by notebook name, in reading order.
+
+    Returns
+    -------
+    dict
+        ``previous``, ``following`` (``(href, title)`` or ``None``) and ``help_html``, the
+        keyword arguments of :func:`export_report`.
+    """
+    from cxlib.reports.glossary import help_box
+
+    names = list(titles)
+    links: dict[str, Any] = {"previous": None, "following": None, "help_html": help_box(name)}
+    if name in names:
+        i = names.index(name)
+        if i > 0:
+            links["previous"] = (f"{names[i - 1]}.html", titles[names[i - 1]])
+        if i + 1 < len(names):
+            links["following"] = (f"{names[i + 1]}.html", titles[names[i + 1]])
+    return links
+
+
+_QUESTION = re.compile(r"\*\*Question:?\*\*:?\s*(.+?)(?:\n\s*\n|$)", re.DOTALL)
+
+
+def notebook_question(nb: nbformat.NotebookNode) -> str | None:
+    """Find the question a notebook answers: the "**Question:** ..." paragraph of its title cell."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = _QUESTION.search(cell.source)
+            if match:
+                return " ".join(match.group(1).split())
+            return None
+    return None
+
+
+def glossary_html_page(body: str) -> str:
+    """Return a plain cxlab page (the glossary) with the top bar linking back to all reports."""
+    return _page("Glossary", body, nav=nav_html())
+
+
+def export_report(
+    nb: nbformat.NotebookNode,
+    *,
+    title: str,
+    run: Mapping[str, Any],
+    previous: tuple[str, str] | None = None,
+    following: tuple[str, str] | None = None,
+    help_html: str = "",
+) -> str:
+    """Turn an executed notebook into an offline HTML page without code cells.
+
+    Charts load plotly.js from the file :func:`cxlib.reports.assets.write_plotly_js` puts
+    next to the page (relative link, works from ``file://``); nbconvert's Jupyter styles are
+    replaced by cxlab's own small style sheet. The page has a top bar (all reports, previous
+    and next report), a table of contents of its sections and the provenance footer.
 
     Parameters
     ----------
@@ -134,18 +403,30 @@ def export_report(nb: nbformat.NotebookNode, *, title: str, run: Mapping[str, An
         Page title.
     run : mapping
         Run record (see :mod:`cxlib.reports.runner`) for the provenance footer.
+    previous, following : (href, title), optional
+        Neighbouring reports for the previous/next links.
+    help_html : str, optional
+        The "How to read this" box (trusted HTML, see :mod:`cxlib.reports.glossary`).
 
     Returns
     -------
     str
         The HTML page.
     """
-    clean = _clean_outputs(nb)
+    clean, charts = _clean_outputs(nb)
     clean.metadata["title"] = title
     body, _ = _exporter().from_notebook_node(
-        clean, resources={"cxlab_css": PAGE_CSS, "cxlab_footer": footer_html(run)}
+        clean,
+        resources={
+            "cxlab_css": PAGE_CSS,
+            "cxlab_head": plotly_script_tag() if charts else "",
+            "cxlab_nav": nav_html(previous, following),
+            "cxlab_help": help_html,
+            "cxlab_footer": footer_html(run),
+            "cxlab_js": PAGE_JS,
+        },
     )
-    return body
+    return body.replace(_TOC_MARK, _toc(body), 1)
 
 
 def _when(value: Any) -> str:
@@ -179,13 +460,13 @@ def _duration(seconds: Any) -> str:
     return f"{minutes} min {secs:02d} s"
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, *, nav: str = "") -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         '<meta name="generator" content="cxlab">'
         f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style></head>"
-        f'<body class="cxlab-page"><main>{body}</main></body></html>\n'
+        f'<body class="cxlab-page">{nav}<main>{body}</main></body></html>\n'
     )
 
 
@@ -304,8 +585,58 @@ def skip_page(record: Mapping[str, Any]) -> str:
     return _page(f"Not run: {title}", "\n".join(lines))
 
 
+def _run_details(r: Mapping[str, Any]) -> str:
+    rows = [
+        f"<dt>Run at</dt><dd>{html.escape(_when(r.get('started')))}</dd>",
+        f"<dt>Duration</dt><dd>{html.escape(_duration(r.get('duration_s')))}</dd>",
+    ]
+    if r.get("period"):
+        rows.append(f"<dt>Period</dt><dd>{safe_text(r['period'])}</dd>")
+    rows += [
+        f"<dt>Parameters</dt><dd>{_params_list(r.get('parameters') or {})}</dd>",
+        f"<dt>Data</dt><dd>{safe_text(source_name(r.get('source')))}</dd>",
+        f'<dt>Fingerprint</dt><dd><code title="{safe_text(r.get("fingerprint") or "")}">'
+        f"{safe_text(str(r.get('fingerprint') or '—')[:16])}</code></dd>",
+        f"<dt>cxlib</dt><dd>{safe_text(r.get('cxlib_version') or '—')}</dd>",
+        f"<dt>Commit</dt><dd><code>{safe_text(str(r.get('git_commit') or 'unknown')[:12])}</code></dd>",
+    ]
+    if r.get("size_bytes"):
+        rows.append(f"<dt>Size</dt><dd>{_size(r['size_bytes'])}</dd>")
+    return f'<details class="cxlab-run"><summary>Run details</summary><dl>{"".join(rows)}</dl></details>'
+
+
+def _size(n_bytes: Any) -> str:
+    value = float(n_bytes)
+    return f"{value / 1e6:,.1f} MB" if value >= 1e6 else f"{max(value / 1e3, 0.1):,.0f} kB"
+
+
+def _coverage(r: Mapping[str, Any]) -> str:
+    """Write a card's data coverage line from ``coverage`` (text, or rows used / left out)."""
+    coverage = r.get("coverage")
+    if isinstance(coverage, Mapping):
+        used, left = coverage.get("rows_used"), coverage.get("rows_left_out")
+        parts = []
+        if isinstance(used, (int, float)):
+            parts.append(f"{int(used):,} {'row' if int(used) == 1 else 'rows'} used")
+        if isinstance(left, (int, float)):
+            parts.append(f"{int(left):,} left out")
+        text = ", ".join(parts) or str(coverage.get("text") or "")
+    else:
+        text = str(coverage or "")
+    return f'<p class="cxlab-coverage">Data: {safe_text(text)}</p>' if text else ""
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
 def index_page(records: Sequence[Mapping[str, Any]], *, generated: str) -> str:
-    """The index of all reports: status, run time, duration, parameters, data, version.
+    """Write the index: an executive summary with one card per report.
+
+    Each card: the report's question, its headline numbers with their verdicts and changes
+    (published by the notebook, see :mod:`cxlib.reports.headline_numbers`), its data coverage, for a
+    skipped report what it needs, for a failed one what went wrong; run metadata (time,
+    parameters, data fingerprint, version, size) folds into "Run details".
 
     Parameters
     ----------
@@ -319,80 +650,66 @@ def index_page(records: Sequence[Mapping[str, Any]], *, generated: str) -> str:
     str
     """
     cards = []
-    n_failed = sum(1 for r in records if r.get("status") not in ("ok", "skipped"))
-    n_skipped = sum(1 for r in records if r.get("status") == "skipped")
-    for r in records:
+    statuses = [str(r.get("status")) if r.get("status") in ("ok", "skipped") else "failed" for r in records]
+    for r, status in zip(records, statuses, strict=True):
         name = str(r.get("name"))
         title = str(r.get("title") or name)
-        status = r.get("status") if r.get("status") in ("ok", "skipped") else "failed"
         report, error_html = r.get("html"), r.get("error_html")
-        if status == "ok" and report:
-            heading = f'<a href="{html.escape(report)}">{safe_text(title)}</a>'
-        elif report:
-            heading = f'<a href="{html.escape(report)}">{safe_text(title)}</a>'
-        else:
-            heading = safe_text(title)
-        rows = [
-            f'<dt>Status</dt><dd><span class="cxlab-status {status}">{status}</span>'
-            + (
-                f' <a href="{html.escape(error_html)}">what went wrong</a>'
-                if status == "failed" and error_html
-                else ""
-            )
-            + "</dd>",
+        heading = f'<a href="{html.escape(report)}">{safe_text(title)}</a>' if report else safe_text(title)
+        parts = [
+            f'<h2>{heading} <span class="cxlab-status {status}">{html.escape(status)}</span></h2>',
         ]
-        if status == "skipped":
+        if r.get("question"):
+            question = str(r["question"])
+            parts.append(f'<p class="cxlab-question">{safe_text(question[:1].upper() + question[1:])}</p>')
+        if status == "ok":
+            parts.append(headline_cards(r.get("headlines") or [], limit=MAX_ON_INDEX))
+        elif status == "skipped":
             skip = r.get("skip") or {}
-            rows.append(f"<dt>Why</dt><dd>{safe_text(str(skip.get('reason') or '')[:300])}</dd>")
+            reason = str(skip.get("reason") or "The data lack what this report needs.")
+            parts.append(f'<p class="cxlab-needs">{safe_text(reason[:300])}</p>')
             if skip.get("add"):
-                rows.append(f"<dt>To run it</dt><dd>{safe_text(str(skip['add'])[:300])}</dd>")
-        if status == "failed":
+                parts.append(
+                    f'<p class="cxlab-needs"><strong>Needs:</strong> {safe_text(str(skip["add"])[:300])}</p>'
+                )
+        else:
             error = r.get("error") or {}
             message = f"{error.get('ename', 'Error')}: {error.get('evalue', '')}".strip().rstrip(":")
             step = error.get("detail") or error.get("step")
-            rows.append(
-                f"<dt>Error</dt><dd>{safe_text(message[:300])}"
-                + (f" (step: {safe_text(step)})" if step else "")
-                + "</dd>"
+            parts.append(
+                '<p class="cxlab-needs">This report failed'
+                + (f" at “{safe_text(step)}”" if step else "")
+                + f": {safe_text(message[:300])}"
+                + (f' <a href="{html.escape(error_html)}">what went wrong</a>' if error_html else "")
+                + "</p>"
             )
             last_ok = r.get("last_ok")
             if report and last_ok:
-                rows.append(
-                    f"<dt>Showing</dt><dd>previous report from {html.escape(_when(last_ok.get('finished')))}</dd>"
+                parts.append(
+                    f'<p class="cxlab-coverage">Showing the previous report from '
+                    f"{html.escape(_when(last_ok.get('finished')))}.</p>"
                 )
-        rows += [
-            f"<dt>Run at</dt><dd>{html.escape(_when(r.get('started')))}</dd>",
-            f"<dt>Duration</dt><dd>{html.escape(_duration(r.get('duration_s')))}</dd>",
-        ]
-        if r.get("period"):
-            rows.append(f"<dt>Period</dt><dd>{safe_text(r['period'])}</dd>")
-        rows += [
-            f"<dt>Parameters</dt><dd>{_params_list(r.get('parameters') or {})}</dd>",
-            f"<dt>Data</dt><dd>{safe_text(r.get('source') or '—')}</dd>",
-            f'<dt>Fingerprint</dt><dd><code title="{safe_text(r.get("fingerprint") or "")}">'
-            f"{safe_text(str(r.get('fingerprint') or '—')[:16])}</code></dd>",
-            f"<dt>cxlib</dt><dd>{safe_text(r.get('cxlib_version') or '—')}</dd>",
-            f"<dt>Commit</dt><dd><code>{safe_text(str(r.get('git_commit') or 'unknown')[:12])}</code></dd>",
-        ]
-        if r.get("size_bytes"):
-            rows.append(f"<dt>Size</dt><dd>{float(r['size_bytes']) / 1e6:,.1f} MB</dd>")
+        parts.append(_coverage(r))
+        parts.append(_run_details(r))
         cards.append(
             f'<li class="cxlab-card" id="report-{html.escape(name)}" data-status="{status}">'
-            f"<h2>{heading}</h2><dl>{''.join(rows)}</dl></li>"
+            f"{''.join(parts)}</li>"
         )
-    skipped = f", {n_skipped} skipped (the data lack what they need)" if n_skipped else ""
-    summary = (
-        (
-            f"{len(records)} report(s), all ok."
-            if not n_skipped
-            else f"{len(records)} report(s){skipped}, none failed."
-        )
-        if not n_failed
-        else f"{len(records)} report(s), {n_failed} failed{skipped}."
-    )
+    n_failed, n_skipped = statuses.count("failed"), statuses.count("skipped")
+    said = [_plural(len(records), "report")]
+    if n_failed:
+        said.append(f"{n_failed:,} failed")
+    if n_skipped:
+        said.append(f"{n_skipped:,} skipped (the data lack what they need)")
+    if not n_failed and not n_skipped:
+        said.append("all ok")
+    sources = sorted({source_name(r.get("source")) for r in records if r.get("source")})
+    data = f" Data: {safe_text(', '.join(sources))}." if sources else ""
     body = (
-        "<h1>cxlab reports</h1>"
-        f'<p class="cxlab-summary">{summary} Index updated {html.escape(_when(generated))}.</p>'
+        "<h1>Customer experience summary</h1>"
+        f'<p class="cxlab-summary">{", ".join(said)}.{data} Updated {html.escape(_when(generated))}.</p>'
         f'<ul class="cxlab-cards">{"".join(cards)}</ul>'
     )
-    return _page("cxlab reports", body)
+    return _page(
+        "cxlab reports", body, nav='<nav class="cxlab-topnav"><a href="glossary.html">Glossary</a></nav>'
+    )

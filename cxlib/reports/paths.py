@@ -10,27 +10,46 @@ import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-__all__ = ["default_notebooks_dir", "find_notebooks", "git_commit", "repo_root", "resolve_data"]
+__all__ = [
+    "default_notebooks_dir",
+    "find_notebooks",
+    "git_commit",
+    "packaged_notebooks_dir",
+    "repo_root",
+    "resolve_data",
+]
 
 #: Environment variable naming the notebooks folder (overrides the default lookup).
 NOTEBOOKS_ENV = "CXLAB_NOTEBOOKS"
 
 
 def repo_root() -> Path | None:
-    """The source checkout cxlib is imported from (folder holding ``notebooks/``), if any."""
+    """Return the checkout cxlib is imported from (holding ``pyproject.toml`` and ``notebooks/``).
+
+    ``None`` when cxlib is installed from a wheel.
+    """
     root = Path(__file__).resolve().parents[2]
-    return root if (root / "notebooks").is_dir() else None
+    return root if (root / "notebooks").is_dir() and (root / "pyproject.toml").is_file() else None
+
+
+def packaged_notebooks_dir() -> Path:
+    """Return the notebooks folder installed with the package (``cxlib/notebooks/`` in a wheel)."""
+    return Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def default_notebooks_dir() -> Path:
-    """``$CXLAB_NOTEBOOKS``, else ``notebooks/`` of the checkout, else ``./notebooks``."""
+    """``$CXLAB_NOTEBOOKS``, else ``notebooks/`` of the checkout, else the installed notebooks.
+
+    A source checkout keeps its notebooks in ``notebooks/`` at the top; the wheel installs the
+    same files as ``cxlib/notebooks/`` (:func:`packaged_notebooks_dir`).
+    """
     env = os.environ.get(NOTEBOOKS_ENV)
     if env:
         return Path(env).expanduser().resolve()
     root = repo_root()
     if root is not None:
         return root / "notebooks"
-    return Path.cwd() / "notebooks"
+    return packaged_notebooks_dir()
 
 
 def list_notebooks(directory: str | Path) -> list[Path]:
@@ -103,8 +122,9 @@ def resolve_data(data: str | os.PathLike[str], engine: str | None = None) -> str
     """Resolve a data source given to a notebook, so notebooks run from any folder.
 
     Absolute paths and URLs (``scheme://...``) are returned unchanged. A relative path is
-    tried against the working directory, then the notebooks folder (defaults such as
-    ``../data/sample`` are written relative to it) and the repository root. With
+    tried against the working directory, then ``$CXLAB_NOTEBOOKS``, and in a source checkout
+    its ``notebooks/`` folder and its root (so the notebooks' default, ``data/sample``, is the
+    working directory's sample shop, as ``cxlab sample`` writes it, or the checkout's). With
     ``engine="spark"``, a name found at none of them is returned unchanged: it may name a
     table or database in Spark's catalog, or a path on the cluster (see
     :func:`cxlib.open_shop`).

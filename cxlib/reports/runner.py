@@ -9,9 +9,11 @@ a few notebooks merge into one index.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import io
 import json
+import logging
 import os
 import shutil
 import sys
@@ -24,16 +26,21 @@ from pathlib import Path
 from typing import IO, Any
 
 from cxlib.reports._atomic import atomic_write_text
+from cxlib.reports.assets import write_plotly_js
 from cxlib.reports.execute import Execution, Failure, check_kernel, execute_notebook, kernel_env
+from cxlib.reports.glossary import write_glossary
 from cxlib.reports.params import NotebookInfo, load_params_file, notebook_info, parameters_for
 from cxlib.reports.paths import default_notebooks_dir, find_notebooks, git_commit, list_notebooks
+from cxlib.reports.scrub import mask_html, mask_json
 from cxlib.reports.validation import validate_parameters
 from cxlib.skipping import SKIP_NAME, split_message
 
 __all__ = ["MANIFEST_NAME", "Progress", "ReportResult", "RunSummary", "run"]
 
 MANIFEST_NAME = ".cxlab-runs.json"
-FAILED_DIR = ".cxlab-failed"
+#: Where kept failed notebooks went before they moved out of the published folder.
+LEGACY_FAILED_DIR = ".cxlab-failed"
+WRITE_STEP = "Write the report"
 DEFAULT_TIMEOUT = 600.0
 
 
@@ -185,6 +192,10 @@ class Progress:
             self._stop.set()
             self._ticker.join()
             self._ticker = None
+            with self._lock:
+                if self._running:  # interrupted: clear the live line
+                    self._write("\r\x1b[K")
+                    self._running.clear()
 
     def summary(self, summary: RunSummary) -> None:
         self.close()
@@ -215,6 +226,64 @@ def _shown(path: Path | None) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+# --------------------------------------------------------------------------- stopping
+
+
+class Cancelled(Exception):
+    """A notebook's run was stopped by Ctrl-C: nothing of it is written."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """``run`` stopped by Ctrl-C: running notebooks killed, queued ones never started.
+
+    Attributes
+    ----------
+    finished, stopped : int
+        Notebooks completed before the interruption, and those stopped or never started.
+    """
+
+    def __init__(self, finished: int, stopped: int) -> None:
+        super().__init__(finished, stopped)
+        self.finished, self.stopped = finished, stopped
+
+    def __str__(self) -> str:
+        return (
+            f"interrupted: {self.stopped} notebook(s) stopped or not started, "
+            f"{self.finished} finished; earlier reports kept"
+        )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def publish(path: Path, page: str) -> Path:
+    """Write an HTML page under the output folder: personal data masked, atomically."""
+    return atomic_write_text(path, mask_html(page))
+
+
+def _write_asset(path: Path, text: str) -> Path:
+    """Write a file shared by the reports (plotly.js, the glossary): atomic, not scrubbed."""
+    return atomic_write_text(path, text)
+
+
+def private_dir(out_dir: Path) -> Path:
+    """Owner-only folder, outside the published output folder, for kept failed notebooks.
+
+    ``$XDG_STATE_HOME/cxlab/failed/<out name>-<hash of its path>`` (default state home
+    ``~/.local/state``); folders are created with mode 0700.
+    """
+    import hashlib
+
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    digest = hashlib.sha256(str(out_dir).encode()).hexdigest()[:12]
+    base = Path(state).expanduser() / "cxlab"
+    folder = base / "failed" / f"{out_dir.name or 'out'}-{digest}"
+    for part in (base, base / "failed", folder):
+        part.mkdir(mode=0o700, parents=True, exist_ok=True)
+        part.chmod(0o700)
+    return folder
 
 
 # --------------------------------------------------------------------------- manifest
@@ -251,13 +320,12 @@ def _save_record(out_dir: Path, record: dict[str, Any]) -> dict[str, dict[str, A
 
     with _locked(out_dir):
         reports = read_manifest(out_dir)
-        reports[record["name"]] = record
+        reports[record["name"]] = json.loads(json.dumps(record, default=str))
+        reports = mask_json(reports)  # older records, written before masking, are masked too
         now = _now()
         payload = {"format": 1, "updated": now, "reports": dict(sorted(reports.items()))}
         atomic_write_text(out_dir / MANIFEST_NAME, json.dumps(payload, indent=1, default=str) + "\n")
-        atomic_write_text(
-            out_dir / "index.html", index_page([reports[k] for k in sorted(reports)], generated=now)
-        )
+        publish(out_dir / "index.html", index_page([reports[k] for k in sorted(reports)], generated=now))
     return reports
 
 
@@ -267,9 +335,7 @@ def write_index(out_dir: str | Path) -> Path:
 
     out = Path(out_dir)
     reports = read_manifest(out)
-    return atomic_write_text(
-        out / "index.html", index_page([reports[k] for k in sorted(reports)], generated=_now())
-    )
+    return publish(out / "index.html", index_page([reports[k] for k in sorted(reports)], generated=_now()))
 
 
 # --------------------------------------------------------------------------- run
@@ -324,11 +390,14 @@ def _rerun_command(
     out_dir: Path,
     params_file: str | None = None,
     texts: Mapping[str, str] | None = None,
+    notebooks_dir: str | None = None,
 ) -> str:
     """Return the ``cxlab run`` command that repeats one notebook's run, shell-quoted."""
     import shlex
 
     parts = ["cxlab", "run", name]
+    if notebooks_dir is not None:
+        parts += ["--notebooks", notebooks_dir]
     if data is not None:
         parts += ["--data", data]
     if params_file is not None:
@@ -353,14 +422,25 @@ def _run_one(
     data: str | None,
     params_file: str | None = None,
     texts: Mapping[str, str] | None = None,
+    cancel: threading.Event | None = None,
+    notebooks_arg: str | None = None,
+    nav: Mapping[str, str] | None = None,
 ) -> ReportResult:
-    from cxlib.reports.html import error_page, export_report
+    from cxlib.reports.html import error_page, export_report, notebook_question, page_links
 
     started_wall = _now()
     t0 = time.monotonic()
     execution: Execution = execute_notebook(
-        info.path, passed, timeout=timeout, kernel_name=kernel_name, cwd=info.path.parent, env=env
+        info.path,
+        passed,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        cwd=info.path.parent,
+        env=env,
+        cancel=cancel,
     )
+    if cancel is not None and cancel.is_set():
+        raise Cancelled(info.name)
     meta = execution.outputs_meta
     record: dict[str, Any] = {
         "name": info.name,
@@ -372,35 +452,52 @@ def _run_one(
         or (str(effective["data"]) if effective.get("data") is not None else None),
         "period": meta.get("period"),
         "fingerprint": meta.get("fingerprint"),
+        "question": meta.get("question") or (notebook_question(execution.nb) if execution.nb else None),
+        "coverage": meta.get("coverage"),
+        "headlines": meta.get("headlines") or [],
         **common,
     }
     html_path = out_dir / f"{info.name}.html"
     error_path = out_dir / f"{info.name}.error.html"
-    failed_nb = out_dir / FAILED_DIR / f"{info.name}.ipynb"
+    failed_nb = private_dir(out_dir) / f"{info.name}.ipynb"
+    (out_dir / LEGACY_FAILED_DIR / f"{info.name}.ipynb").unlink(missing_ok=True)
     failure = execution.failure
     if failure is None and execution.nb is not None:
         try:
             record["finished"] = _now()
             record["duration_s"] = round(time.monotonic() - t0, 2)
-            page = export_report(execution.nb, title=record["title"], run=record)
+            page = export_report(
+                execution.nb, title=record["title"], run=record, **page_links(info.name, nav or {})
+            )
         except Exception as exc:  # noqa: BLE001 - export problems become an error page too
             failure = Failure(ename=type(exc).__name__, evalue=str(exc), step="Export to HTML")
         else:
-            atomic_write_text(html_path, page)
-            error_path.unlink(missing_ok=True)
-            failed_nb.unlink(missing_ok=True)
-            record.update(
-                status="ok",
-                html=html_path.name,
-                error_html=None,
-                error=None,
-                duration_s=round(time.monotonic() - t0, 2),
-                size_bytes=html_path.stat().st_size,
-            )
-            record["last_ok"] = {
-                k: record.get(k) for k in ("started", "finished", "duration_s", "fingerprint", "parameters")
-            }
-            return ReportResult(info.name, "ok", html_path, None, record["duration_s"], None, record)
+            try:
+                # the library and the glossary before the page that links them
+                write_plotly_js(out_dir, write=_write_asset)
+                write_glossary(out_dir, write=_write_asset)
+                publish(html_path, page)
+            except OSError as exc:
+                failure = Failure(
+                    ename=type(exc).__name__,
+                    evalue=_os_message(exc, Path(exc.filename) if exc.filename else html_path),
+                    step=WRITE_STEP,
+                )
+    if failure is None and execution.nb is not None:
+        error_path.unlink(missing_ok=True)
+        failed_nb.unlink(missing_ok=True)
+        record.update(
+            status="ok",
+            html=html_path.name,
+            error_html=None,
+            error=None,
+            duration_s=round(time.monotonic() - t0, 2),
+            size_bytes=html_path.stat().st_size,
+        )
+        record["last_ok"] = {
+            k: record.get(k) for k in ("started", "finished", "duration_s", "fingerprint", "parameters")
+        }
+        return ReportResult(info.name, "ok", html_path, None, record["duration_s"], None, record)
 
     assert failure is not None
     if failure.ename == SKIP_NAME:
@@ -423,23 +520,41 @@ def _run_one(
     if execution.nb is not None:
         import nbformat
 
-        atomic_write_text(failed_nb, nbformat.writes(execution.nb))
-        record["failed_notebook"] = str(failed_nb.relative_to(out_dir))
+        with contextlib.suppress(OSError):  # a full disk must not hide the failure itself
+            atomic_write_text(failed_nb, nbformat.writes(execution.nb), mode=0o600)
+            record["failed_notebook"] = str(failed_nb)
     page = error_page(
         record,
         previous=html_path.name if html_path.exists() else None,
-        rerun=_rerun_command(info.name, data, out_dir, params_file, texts),
+        rerun=_rerun_command(info.name, data, out_dir, params_file, texts, notebooks_arg),
     )
-    atomic_write_text(error_path, page)
+    written = _try_publish(error_path, page)
+    record["error_html"] = error_path.name if written else None
     return ReportResult(
         info.name,
         "failed",
         html_path if html_path.exists() else None,
-        error_path,
+        error_path if written else None,
         record["duration_s"],
         failure,
         record,
     )
+
+
+def _os_message(exc: OSError, path: Path | None = None) -> str:
+    """One sentence for a file-system error: what could not be written, and why."""
+    where = path if path is not None else (Path(exc.filename) if exc.filename else None)
+    why = exc.strerror or str(exc)
+    return f"could not write {where.name}: {why}" if where is not None else why
+
+
+def _try_publish(path: Path, page: str) -> bool:
+    """Publish a page; ``False`` when the file system refuses (e.g. the disk is full)."""
+    try:
+        publish(path, page)
+    except OSError:
+        return False
+    return True
 
 
 def _skipped(
@@ -465,18 +580,21 @@ def _skipped(
         skip={"reason": reason, "add": add},
         last_ok=None,
     )
-    atomic_write_text(html_path, skip_page(record))
+    publish(html_path, skip_page(record))
     record["size_bytes"] = html_path.stat().st_size
     error_path.unlink(missing_ok=True)
     failed_nb.unlink(missing_ok=True)
     return ReportResult(name, "skipped", html_path, None, record["duration_s"], None, record)
 
 
-def _unreadable(path: Path, exc: Exception, out_dir: Path, common: dict[str, Any]) -> ReportResult:
-    """Result and error page for a notebook that could not even be started."""
+def _unreadable(
+    path: Path, exc: Exception, out_dir: Path, common: dict[str, Any], step: str = "Read the notebook"
+) -> ReportResult:
+    """Result and error page for a notebook that could not be read, run or written."""
     from cxlib.reports.html import error_page
 
-    failure = Failure(ename=type(exc).__name__, evalue=str(exc), step="Read the notebook")
+    evalue = _os_message(exc) if isinstance(exc, OSError) and step != "Read the notebook" else str(exc)
+    failure = Failure(ename=type(exc).__name__, evalue=evalue, step=step)
     html_path, error_path = out_dir / f"{path.stem}.html", out_dir / f"{path.stem}.error.html"
     record: dict[str, Any] = {
         "name": path.stem,
@@ -492,9 +610,16 @@ def _unreadable(path: Path, exc: Exception, out_dir: Path, common: dict[str, Any
         "error": {"ename": failure.ename, "evalue": failure.evalue, "step": failure.step, "detail": None},
         **common,
     }
-    atomic_write_text(error_path, error_page(record, previous=record["html"]))
+    written = _try_publish(error_path, error_page(record, previous=record["html"]))
+    record["error_html"] = error_path.name if written else None
     return ReportResult(
-        path.stem, "failed", html_path if html_path.exists() else None, error_path, 0.0, failure, record
+        path.stem,
+        "failed",
+        html_path if html_path.exists() else None,
+        error_path if written else None,
+        0.0,
+        failure,
+        record,
     )
 
 
@@ -594,6 +719,8 @@ def run(
     )
     if kernel_name is not None:
         check_kernel(kernel_name)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"--out {_shown(out_dir)} is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     reporter = (
         progress if isinstance(progress, Progress) else (_Silent() if progress is False else Progress())
@@ -605,11 +732,18 @@ def run(
     }
     total = len(paths)
     infos_by_path = {info.path: info for info in infos}
+    nav = {i.name: i.title for i in sorted([*infos, *known], key=lambda i: i.name)}
 
-    def one(position: int, path: Path) -> ReportResult:
+    cancel = threading.Event()
+
+    def one(position: int, path: Path) -> ReportResult | None:
+        if cancel.is_set():
+            return None  # queued when Ctrl-C came: never started
         reporter.start(path.stem, position, total)
+        step = "Read the notebook"
         try:
             info = infos_by_path.get(path) or notebook_info(path)
+            step = "Run the notebook"
             passed, effective = parameters_for(
                 info, common=common_params, per_notebook=per_notebook, overrides=extra
             )
@@ -626,20 +760,46 @@ def run(
                 data=data_text,
                 params_file=None if params is None or isinstance(params, Mapping) else _shown(Path(params)),
                 texts=parameter_texts,
+                cancel=cancel,
+                notebooks_arg=None if notebooks_dir is None else _shown(folder),
+                nav=nav,
             )
+        except Cancelled:
+            return None
         except Exception as exc:  # noqa: BLE001 - never let one notebook stop the others
-            result = _unreadable(path, exc, out_dir, common)
-        _save_record(out_dir, result.record)
+            if cancel.is_set():
+                return None
+            if isinstance(exc, OSError) and step != "Read the notebook":
+                step = WRITE_STEP  # e.g. the private folder for kept notebooks cannot be made
+            result = _unreadable(path, exc, out_dir, common, step=step)
+        try:
+            _save_record(out_dir, result.record)
+        except OSError as exc:  # the report may be written, but the index does not know it
+            if result.ok:
+                failure = Failure(ename=type(exc).__name__, evalue=_os_message(exc), step="Update the index")
+                result = dataclasses.replace(result, status="failed", failure=failure)
         reporter.finish(result, position, total)
         return result
 
     workers = max(1, min(jobs or default_jobs(), total or 1))
-    if workers == 1:
-        results = [one(position, path) for position, path in enumerate(paths, start=1)]
-    else:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cxlab-run") as pool:
-            futures = [pool.submit(one, position, path) for position, path in enumerate(paths, start=1)]
-            results = [future.result() for future in futures]
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cxlab-run")
+    futures = [pool.submit(one, position, path) for position, path in enumerate(paths, start=1)]
+    try:
+        done = [future.result() for future in futures]
+    except KeyboardInterrupt:
+        cancel.set()  # queued notebooks never start; running kernels are killed
+        logging.disable(logging.CRITICAL)  # papermill's complaints about the killed kernels
+        try:
+            for future in futures:
+                future.cancel()
+            pool.shutdown(wait=True)
+        finally:
+            logging.disable(logging.NOTSET)
+            reporter.close()
+        finished = sum(1 for f in futures if not f.cancelled() and f.result() is not None)
+        raise Interrupted(finished, len(futures) - finished) from None
+    pool.shutdown()
+    results = [r for r in done if r is not None]
     index = out_dir / "index.html"
     if not results:
         write_index(out_dir)

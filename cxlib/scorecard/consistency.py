@@ -11,25 +11,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-
 from statsmodels.stats.multitest import multipletests
 
 from cxlib.errors import DataError
+from cxlib.result import Display, ResultBase
 from cxlib.scorecard.card import Scorecard
 from cxlib.scorecard.cells import ALL, UNKNOWN
 from cxlib.scorecard.charts import format_value, interval_dots, segment_names
 from cxlib.scorecard.metrics import METRIC_NAMES, Metric
 from cxlib.scorecard.stats import heterogeneity
+from cxlib.viz.formats import format_p
 
 __all__ = ["Consistency", "consistency"]
 
 
 @dataclass(frozen=True)
-class Consistency:
+class Consistency(ResultBase):
     """How consistent each metric is across segments (result of :func:`consistency`).
 
     Attributes
@@ -50,14 +52,45 @@ class Consistency:
     alpha : float
     """
 
+    DISPLAY: ClassVar[Display] = Display(
+        columns=(
+            "label",
+            "period",
+            "segments",
+            "best_segment",
+            "best_value",
+            "worst_segment",
+            "worst_value",
+            "gap",
+            "test",
+            "p_value",
+            "q_value",
+            "significant",
+        ),
+        decimals={"best_value": 2, "worst_value": 2, "gap": 2, "p_value": 3, "q_value": 3},
+    )
+
     table: pd.DataFrame
     cells: pd.DataFrame
     by: tuple[str, ...]
     metrics: Mapping[str, Metric]
     alpha: float = 0.05
 
-    def figure(self, metric: str = "nps") -> go.Figure:
-        """Each segment's value of ``metric`` with its interval; dashed line: all segments."""
+    def figure(self, metric: str | None = None) -> go.Figure:
+        """Each segment's value of ``metric`` with its interval; dashed line: all segments.
+
+        Parameters
+        ----------
+        metric : str, optional
+            Default: ``nps`` when it was compared, else the first metric of the table.
+
+        Returns
+        -------
+        plotly.graph_objects.Figure
+        """
+        if metric is None:
+            present = list(dict.fromkeys(self.table["metric"]))
+            metric = "nps" if "nps" in present or not present else str(present[0])
         rows = self.cells[self.cells["metric"] == metric]
         if rows.empty:
             raise DataError(f"no segments to compare for metric {metric!r}", rule="unknown_metric")
@@ -77,7 +110,7 @@ class Consistency:
         )
 
     def formatted(self) -> pd.DataFrame:
-        """A report view of :attr:`table`: text cells in each metric's own format.
+        """Format a report view of :attr:`table`: text cells in each metric's own format.
 
         Returns
         -------
@@ -130,11 +163,11 @@ class Consistency:
                 f"{format_value(metric, row.worst_value)}, a gap of {gap}"
             )
             if row.significant:
-                out.append(f"{short} differs across {noun} ({row.test}, p = {row.p_value:.2g}): {spread}.")
+                out.append(f"{short} differs across {noun} ({row.test}, {format_p(row.p_value)}): {spread}.")
             else:
                 out.append(
-                    f"{short} shows no clear difference across {noun} (p = {row.p_value:.2g}, adjusted "
-                    f"{row.q_value:.2g}; {spread})."
+                    f"{short} shows no clear difference across {noun} ({format_p(row.p_value)}, adjusted "
+                    f"{format_p(row.q_value).removeprefix('p ').removeprefix('= ')}; {spread})."
                 )
         return out
 
@@ -217,7 +250,7 @@ def consistency(
                 "best_value": np.nan if best is None else best["value"],
                 "worst_segment": None if worst is None else worst["segment"],
                 "worst_value": np.nan if worst is None else worst["value"],
-                "gap": np.nan if best is None else abs(best["value"] - worst["value"]),
+                "gap": np.nan if best is None or worst is None else abs(best["value"] - worst["value"]),
                 "test": test.test,
                 "statistic": test.statistic,
                 "df": test.df,

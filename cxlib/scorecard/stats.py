@@ -5,7 +5,7 @@ a ratio of per-customer sums:
 
 * ``"nps"``: x = +1 for a promoter (9–10), 0 for a passive, −1 for a detractor; the NPS is
   100·x̄ and Var(x) = Σx²/n − x̄² = p_P + p_D − (p_P − p_D)², the multinomial variance of
-  REFERENCES.md. Interval: normal approximation, clipped to [−100, 100].
+  docs/methods.md. Interval: normal approximation, clipped to [−100, 100].
 * ``"proportion"``: x ∈ {0, 1}; Wilson score interval (Wilson 1927).
 * ``"mean"``: any x; Student t interval with the sample standard deviation (n − 1).
 * ``"ratio"``: Σyᵢ/Σxᵢ over clusters i — a per-order mean when one customer places several
@@ -14,8 +14,9 @@ a ratio of per-customer sums:
   customers as clusters, se² = m/(m − 1) · Σ(yᵢ − R·xᵢ)² / (Σxᵢ)² (Cochran 1977, §6.4; the
   cluster-robust sandwich of a mean), and the interval is normal.
 
-Differences between two cells (period over period) use the matching test: z with the summed
-NPS (or ratio) variances, the pooled two-proportion z test, or Welch's t test (Welch 1947).
+Means, variances and differences of two cells (period over period) come from the one
+two-group core shared with the experiments, :mod:`cxlib.two_groups`: z with the summed NPS
+(or ratio) variances, the unpooled two-proportion z test, or Welch's t test (Welch 1947).
 Heterogeneity across k cells (channels) uses Cochran's Q for NPS and ratios (Cochran 1954),
 Pearson's chi-square test of homogeneity for proportions, and Welch's one-way ANOVA for means
 (Welch 1951).
@@ -38,12 +39,12 @@ Cochran, W. G. (1954). The combination of estimates from different experiments.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from scipy import stats
 
 from cxlib.intervals import wilson_interval
+from cxlib.two_groups import KINDS, Kind, difference, group_moments
 
 __all__ = [
     "Heterogeneity",
@@ -53,9 +54,6 @@ __all__ = [
     "heterogeneity",
     "wilson_interval",
 ]
-
-Kind = Literal["nps", "proportion", "mean", "ratio"]
-KINDS: tuple[str, ...] = ("nps", "proportion", "mean", "ratio")
 
 
 def _z(alpha: float) -> float:
@@ -95,61 +93,44 @@ def cell_estimates(
     """
     n = np.asarray(n, dtype=float)
     total = np.asarray(total, dtype=float)
-    total_sq = np.asarray(total_sq, dtype=float)
     kinds = np.broadcast_to(np.asarray(kind, dtype=object), n.shape)
+    is_ratio = kinds == "ratio"
+    if is_ratio.any():
+        # A ratio cell's n is its denominator Σxᵢ; the core counts its clusters as units.
+        units = np.where(is_ratio, np.asarray(clusters, dtype=float), n)
+        mean, var_mean = group_moments(
+            kinds, units, total, total_sq, den_sum=n, den_sum_sq=den_sum_sq, cross_sum=cross_sum
+        )
+    else:
+        mean, var_mean = group_moments(kinds, n, total, total_sq)
     out = {key: np.full(n.shape, np.nan) for key in ("value", "se", "ci_low", "ci_high")}
     z = _z(alpha)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.where(n > 0, total / n, np.nan)
-        pop_var = np.clip(total_sq / n - mean**2, 0.0, None)  # divides by n
-        sample_var = np.where(n > 1, pop_var * n / (n - 1.0), np.nan)
-
+        se = np.sqrt(var_mean)
+        normal = (kinds == "nps") | is_ratio
+        scale = np.where(kinds == "nps", 100.0, 1.0)
+        out["value"] = np.where(n > 0, scale * mean, np.nan)
+        out["se"] = np.where(n > 0, scale * se, np.nan)
+        low, high = scale * (mean - z * se), scale * (mean + z * se)
         is_nps = kinds == "nps"
-        se_nps = 100.0 * np.sqrt(pop_var / n)
-        out["value"][is_nps] = 100.0 * mean[is_nps]
-        out["se"][is_nps] = se_nps[is_nps]
-        out["ci_low"][is_nps] = np.clip(100.0 * mean - z * se_nps, -100.0, 100.0)[is_nps]
-        out["ci_high"][is_nps] = np.clip(100.0 * mean + z * se_nps, -100.0, 100.0)[is_nps]
+        out["ci_low"][normal] = np.where(is_nps, np.clip(low, -100.0, 100.0), low)[normal]
+        out["ci_high"][normal] = np.where(is_nps, np.clip(high, -100.0, 100.0), high)[normal]
 
         is_prop = kinds == "proportion"
-        low, high = wilson_interval(total, n, alpha)
-        out["value"][is_prop] = mean[is_prop]
-        out["se"][is_prop] = np.sqrt(mean * (1.0 - mean) / n)[is_prop]
-        out["ci_low"][is_prop] = low[is_prop]
-        out["ci_high"][is_prop] = high[is_prop]
+        w_low, w_high = wilson_interval(total, n, alpha)
+        out["ci_low"][is_prop] = w_low[is_prop]
+        out["ci_high"][is_prop] = w_high[is_prop]
 
         is_mean = kinds == "mean"
-        se_mean = np.sqrt(sample_var / n)
         t = stats.t.ppf(1.0 - alpha / 2.0, np.where(n > 1, n - 1.0, np.nan))
-        out["value"][is_mean] = mean[is_mean]
-        out["se"][is_mean] = se_mean[is_mean]
-        out["ci_low"][is_mean] = (mean - t * se_mean)[is_mean]
-        out["ci_high"][is_mean] = (mean + t * se_mean)[is_mean]
-
-        is_ratio = kinds == "ratio"
-        if is_ratio.any():
-            m = np.asarray(clusters, dtype=float)
-            resid = np.clip(
-                total_sq
-                - 2.0 * mean * np.asarray(cross_sum, dtype=float)
-                + mean**2 * np.asarray(den_sum_sq, dtype=float),
-                0.0,
-                None,
-            )  # Σ(yᵢ − R·xᵢ)²
-            se_ratio = np.where(m > 1, np.sqrt(resid * m / (m - 1.0)) / n, np.nan)
-            out["value"][is_ratio] = mean[is_ratio]
-            out["se"][is_ratio] = se_ratio[is_ratio]
-            out["ci_low"][is_ratio] = (mean - z * se_ratio)[is_ratio]
-            out["ci_high"][is_ratio] = (mean + z * se_ratio)[is_ratio]
-    unknown = ~(is_nps | is_prop | is_mean | is_ratio)
-    if unknown.any():
-        raise ValueError(f"unknown metric kind(s): {sorted(set(kinds[unknown]))}; expected one of {KINDS}")
+        out["ci_low"][is_mean] = (mean - t * se)[is_mean]
+        out["ci_high"][is_mean] = (mean + t * se)[is_mean]
     return out
 
 
 TEST_NAMES: dict[str, str] = {
     "nps": "z (NPS multinomial variance)",
-    "proportion": "two-proportion z",
+    "proportion": "two-proportion z (unpooled)",
     "mean": "Welch t",
     "ratio": "z (delta method, customers as clusters)",
 }
@@ -171,11 +152,11 @@ def compare(
     ----------
     kind : {"nps", "proportion", "mean", "ratio"} or array of them
         ``"nps"``: z test with Var(NPS_b − NPS_a) = se_a² + se_b² (the multinomial variances
-        added, REFERENCES.md). ``"proportion"``: two-proportion z test with the pooled share
-        (as ``statsmodels.stats.proportion.proportions_ztest``); the interval uses the
-        unpooled standard error. ``"mean"``: Welch's t test (Welch 1947) with
-        Welch–Satterthwaite degrees of freedom. ``"ratio"``: z test with the summed
-        delta-method variances.
+        added, docs/methods.md). ``"proportion"``: two-proportion z test with the unpooled
+        (Wald) standard error, the same as the interval's (so p < alpha exactly when the
+        interval excludes 0; what the experiments use). ``"mean"``: Welch's t test (Welch
+        1947) with Welch–Satterthwaite degrees of freedom. ``"ratio"``: z test with the
+        summed delta-method variances. All computed by :func:`cxlib.two_groups.difference`.
     n_a, value_a, se_a, n_b, value_b, se_b : array_like
         The earlier (a) and later (b) cells as in the scorecard table (``se`` of a mean is
         s/√n; of a share √(p(1 − p)/n)).
@@ -184,41 +165,22 @@ def compare(
     Returns
     -------
     dict of numpy.ndarray
-        ``difference``, ``ci_low``, ``ci_high``, ``statistic`` (z or t), ``p_value``
-        (two-sided; NaN when neither cell varies and the values are equal) and ``test``
+        ``difference``, ``ci_low``, ``ci_high``, ``statistic`` (z or t; NaN when neither
+        cell varies), ``p_value`` (two-sided; 1 when neither cell varies and the values are
+        equal, 0 when they differ) and ``test``
         (name, object array); 1-d even for scalar input.
     """
     n_a, v_a, se_a, n_b, v_b, se_b = np.broadcast_arrays(
         *(np.atleast_1d(np.asarray(x, dtype=float)) for x in (n_a, value_a, se_a, n_b, value_b, se_b))
     )
     kinds = np.broadcast_to(np.asarray(kind, dtype=object), v_a.shape)
-    unknown = ~np.isin(kinds, KINDS)
-    if unknown.any():
-        raise ValueError(f"unknown metric kind(s): {sorted(set(kinds[unknown]))}; expected one of {KINDS}")
-    diff = v_b - v_a
-    se = np.sqrt(se_a**2 + se_b**2)  # NPS, ratios and means; unpooled for shares
-    is_prop = kinds == "proportion"
-    is_mean = kinds == "mean"
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pooled = (v_a * n_a + v_b * n_b) / (n_a + n_b)
-        se_pooled = np.sqrt(pooled * (1.0 - pooled) * (1.0 / n_a + 1.0 / n_b))
-        se_test = np.where(is_prop, se_pooled, se)
-        df = se**4 / (se_a**4 / (n_a - 1.0) + se_b**4 / (n_b - 1.0))
-        statistic = diff / se_test
-        p_normal = 2.0 * stats.norm.sf(np.abs(statistic))
-        p_t = 2.0 * stats.t.sf(np.abs(statistic), df)
-        crit = np.where(is_mean, stats.t.ppf(1.0 - alpha / 2.0, df), _z(alpha))
-    p_value = np.where(is_mean, p_t, p_normal)
-    no_spread = se_test == 0.0
-    p_value = np.where(no_spread, np.where(diff == 0.0, np.nan, 0.0), p_value)
-    statistic = np.where(no_spread, np.nan, statistic)
-    crit = np.where(is_mean & no_spread, 0.0, crit)
+    result = difference(kinds, n_a, v_a, se_a**2, n_b, v_b, se_b**2, alpha=alpha)
     return {
-        "difference": diff,
-        "ci_low": diff - crit * se,
-        "ci_high": diff + crit * se,
-        "statistic": statistic,
-        "p_value": p_value,
+        "difference": result["estimate"],
+        "ci_low": result["ci_low"],
+        "ci_high": result["ci_high"],
+        "statistic": result["statistic"],
+        "p_value": result["p_value"],
         "test": np.array([TEST_NAMES[k] for k in kinds], dtype=object),
     }
 

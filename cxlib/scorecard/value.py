@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -29,11 +29,12 @@ from cxlib import viz
 from cxlib.engine import require_columns
 from cxlib.errors import DataError
 from cxlib.estimate import Estimate
+from cxlib.result import Display, ResultBase
 from cxlib.scorecard.cells import ALL, P, aggregate_cells, as_lazy, time_span
 from cxlib.scorecard.charts import TOO_FEW
 from cxlib.scorecard.stats import cell_estimates, compare
 
-__all__ = ["CXValue", "NPS_GROUPS", "value_of_cx"]
+__all__ = ["NPS_GROUPS", "CXValue", "value_of_cx"]
 
 #: Group names by the NPS class (+1, 0, −1).
 NPS_GROUPS: dict[int, str] = {1: "promoters", 0: "passives", -1: "detractors"}
@@ -41,7 +42,7 @@ _MEASURES = {"revenue_to_date": "__rev", "value_12m": "__v12"}
 
 
 @dataclass(frozen=True)
-class CXValue:
+class CXValue(ResultBase):
     """Revenue per customer of promoters, passives and detractors (result of :func:`value_of_cx`).
 
     Attributes
@@ -61,6 +62,17 @@ class CXValue:
     end : pandas.Timestamp or None
         Last order in the data: answers after ``end − horizon`` have no complete window.
     """
+
+    DISPLAY: ClassVar[Display] = Display(
+        currency_cols=(
+            "revenue_to_date",
+            "revenue_to_date_ci_low",
+            "revenue_to_date_ci_high",
+            "value_12m",
+            "value_12m_ci_low",
+            "value_12m_ci_high",
+        )
+    )
 
     table: pd.DataFrame
     gap_to_date: Estimate
@@ -106,7 +118,9 @@ class CXValue:
                         f"{g}: {self._money(v)} per customer, n={int(n):,}"
                         if np.isfinite(v)
                         else f"{g}: {TOO_FEW}"
-                        for g, v, n in zip(groups["group"], values, groups[f"{measure}_n"].fillna(0))
+                        for g, v, n in zip(
+                            groups["group"], values, groups[f"{measure}_n"].fillna(0), strict=True
+                        )
                     ],
                     hoverinfo="text",
                 )
@@ -135,7 +149,7 @@ class CXValue:
         return fig
 
     def summary(self) -> list[str]:
-        """The number that ties CX to money, in words."""
+        """Say the number that ties CX to money, in words."""
         rows = self.table.set_index("group")
         out = []
         gap = self.gap_12m
@@ -143,7 +157,8 @@ class CXValue:
         level = round(100 * (1 - self.alpha))
         if np.isfinite(gap.value):
             out.append(
-                f"Promoters spent {self._money(p)} per customer in the {self._window} after answering, detractors "
+                f"Promoters spent {self._money(p)} per customer in the {self._window} after answering, "
+                "detractors "
                 f"{self._money(d)}: a gap of {self._money(gap.value)} per customer "
                 f"({level}% CI {self._money(gap.ci_low)} to {self._money(gap.ci_high)})"
                 + (
@@ -154,13 +169,15 @@ class CXValue:
             )
         else:
             out.append(
-                f"Too few promoters or detractors whose {self._window} after answering lie inside the data to "
+                f"Too few promoters or detractors whose {self._window} after answering lie inside the data "
+                "to "
                 f"compare their value (at least {self.min_n} of each are needed)."
             )
         g = self.gap_to_date
         if np.isfinite(g.value):
             out.append(
-                f"Revenue to date: promoters {self._money(rows.loc['promoters', 'revenue_to_date'])}, detractors "
+                f"Revenue to date: promoters {self._money(rows.loc['promoters', 'revenue_to_date'])}, "
+                "detractors "
                 f"{self._money(rows.loc['detractors', 'revenue_to_date'])} per customer (gap "
                 f"{self._money(g.value)}, {level}% CI {self._money(g.ci_low)} to {self._money(g.ci_high)})."
             )

@@ -9,7 +9,9 @@ stay readable on a phone-width screen.
 
 * :mod:`cxlib.viz.theme` — palette, segment colours, the template;
 * :mod:`cxlib.viz.charts` — ``bar``, ``line``, ``area``, ``small_multiples``, ``heatmap``;
-* :mod:`cxlib.viz.blocks` — ``format_table``, ``report_header``, ``key_findings``, ``note``.
+* :mod:`cxlib.viz.blocks` — ``format_table``, ``report_header``, ``key_findings``, ``note``;
+* :mod:`cxlib.viz.formats` — one style for counts, shares, money, intervals, p-values, plurals
+  and language names.
 """
 
 from __future__ import annotations
@@ -26,6 +28,16 @@ from cxlib.viz.blocks import (
     report_header,
 )
 from cxlib.viz.charts import area, bar, heatmap, line, small_multiples
+from cxlib.viz.formats import (
+    format_count,
+    format_interval,
+    format_money,
+    format_p,
+    format_percent,
+    format_signed,
+    language_name,
+    plural,
+)
 from cxlib.viz.theme import (
     PALETTE,
     PLOTLY_CONFIG,
@@ -51,12 +63,20 @@ __all__ = [
     "apply_theme",
     "area",
     "bar",
+    "format_count",
+    "format_interval",
+    "format_money",
     "format_number",
+    "format_p",
+    "format_percent",
+    "format_signed",
     "format_table",
     "heatmap",
     "key_findings",
+    "language_name",
     "line",
     "note",
+    "plural",
     "report_header",
     "segment_colors",
     "small_multiples",

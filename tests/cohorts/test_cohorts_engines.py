@@ -1,8 +1,9 @@
-"""Same numbers on every backend and engine: pandas (native and through DuckDB), polars
+"""Same numbers on every backend, with and without fast paths: pandas (native and through DuckDB), polars
 (eager and lazy), DuckDB (the hand-written SQL fast path and the portable Narwhals code),
 including the engine traps of DESIGN.md §2: time zones (a DuckDB session in another zone,
 a pandas column in another zone), missing segments and ties at the first timestamp.
-Spark: tests/spark/test_spark_parity.py."""
+Spark: tests/spark/test_spark_parity.py.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
-
 from cohort_data import random_orders
+
 from cxlib import DataError
 from cxlib.cohorts import retention_matrix, revenue_retention, time_to_repeat
 from cxlib.engine import configure_duckdb, duckdb_connection
@@ -23,13 +24,13 @@ SHORT = random_orders(seed=52, customers=40, rows=200, days=150)
 
 
 def variants(frame: pd.DataFrame):
-    """(name, table, engine) for every backend and engine."""
+    """(name, table, fast_path) for every backend, with and without the DuckDB fast paths."""
     arrow = pl.from_pandas(frame).to_arrow()
-    yield "pandas-auto", frame, "auto"
-    yield "polars", pl.from_arrow(arrow), "auto"
-    yield "polars-lazy", pl.from_arrow(arrow).lazy(), "auto"
-    yield "duckdb-fast", duckdb_connection().from_arrow(arrow), "auto"
-    yield "duckdb-portable", duckdb_connection().from_arrow(arrow), "native"
+    yield "pandas-fast", frame, True
+    yield "polars", pl.from_arrow(arrow), True
+    yield "polars-lazy", pl.from_arrow(arrow).lazy(), True
+    yield "duckdb-fast", duckdb_connection().from_arrow(arrow), True
+    yield "duckdb-portable", duckdb_connection().from_arrow(arrow), False
 
 
 CASES = [
@@ -47,22 +48,22 @@ CASES = [
 def test_retention_is_identical_everywhere(case):
     case = dict(case)
     frame = SHORT if case.pop("frame", None) == "short" else ORDERS
-    expected = retention_matrix(frame, engine="native", **case)
-    for name, table, engine in variants(frame):
-        got = retention_matrix(table, engine=engine, **case)
+    expected = retention_matrix(frame, fast_path=False, **case)
+    for name, table, fast_path in variants(frame):
+        got = retention_matrix(table, fast_path=fast_path, **case)
         pd.testing.assert_frame_equal(got._counts, expected._counts, obj=name)
         pd.testing.assert_frame_equal(got.long, expected.long, obj=name)
         pd.testing.assert_frame_equal(got.table, expected.table, obj=name)
 
 
 def test_revenue_and_time_to_repeat_are_identical_everywhere():
-    revenue = revenue_retention(ORDERS, by="channel", engine="native")
-    repeat = time_to_repeat(ORDERS, by="channel", engine="native")
-    for name, table, engine in variants(ORDERS):
+    revenue = revenue_retention(ORDERS, by="channel", fast_path=False)
+    repeat = time_to_repeat(ORDERS, by="channel", fast_path=False)
+    for name, table, fast_path in variants(ORDERS):
         pd.testing.assert_frame_equal(
-            revenue_retention(table, by="channel", engine=engine).long, revenue.long, obj=name
+            revenue_retention(table, by="channel", fast_path=fast_path).long, revenue.long, obj=name
         )
-        got = time_to_repeat(table, by="channel", engine=engine)
+        got = time_to_repeat(table, by="channel", fast_path=fast_path)
         pd.testing.assert_frame_equal(got.table, repeat.table, obj=name)
         assert got.logrank == repeat.logrank
 
@@ -86,10 +87,10 @@ def test_time_zone_traps():
         [ORDERS, ORDERS.iloc[:6].assign(ts=edges, customer_id=["Z1", "Z1", "Z2", "Z2", "Z3", "Z3"])],
         ignore_index=True,
     )
-    expected = retention_matrix(frame, by="channel", engine="native")
+    expected = retention_matrix(frame, by="channel", fast_path=False)
     new_york = frame.assign(ts=frame["ts"].dt.tz_convert("America/New_York"))
     pd.testing.assert_frame_equal(
-        retention_matrix(new_york, by="channel", engine="native")._counts, expected._counts
+        retention_matrix(new_york, by="channel", fast_path=False)._counts, expected._counts
     )
     pd.testing.assert_frame_equal(retention_matrix(new_york, by="channel")._counts, expected._counts)
     con = duckdb.connect()
@@ -111,7 +112,7 @@ def test_boolean_integer_and_categorical_segments_get_the_same_labels(kind):
         group=SHORT["channel"].astype("category"),
     )
     for by in ("flag", "tier", "group"):
-        expected = retention_matrix(frame, kind=kind, by=by, period="month", engine="native")
+        expected = retention_matrix(frame, kind=kind, by=by, period="month", fast_path=False)
         assert set(expected.segments) <= {
             "True",
             "False",
@@ -124,6 +125,6 @@ def test_boolean_integer_and_categorical_segments_get_the_same_labels(kind):
             "marketplace",
             "(missing)",
         }
-        for name, table, engine in variants(frame):
-            got = retention_matrix(table, kind=kind, by=by, period="month", engine=engine)
+        for name, table, fast_path in variants(frame):
+            got = retention_matrix(table, kind=kind, by=by, period="month", fast_path=fast_path)
             pd.testing.assert_frame_equal(got._counts, expected._counts, obj=f"{name} by {by}")

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-
-from cohort_reference import revenue_reference
 from cohort_data import as_utc, random_orders
+from cohort_reference import revenue_reference
+
 from cxlib.cohorts import revenue_retention
 
 
@@ -20,14 +20,18 @@ def test_revenue_views_match_the_reference(period, by):
     orders = random_orders(seed=31, customers=60, rows=400, days=400)
     orders.loc[orders.index[::17], "revenue"] = np.nan  # missing revenue adds nothing
     until = "2024-11-20 08:00"
-    result = revenue_retention(orders, period=period, by=by, observed_until=until, engine="native")
+    result = revenue_retention(orders, period=period, by=by, observed_until=until, fast_path=False)
     expected = revenue_reference(orders, period=period, by=by, end=as_utc(until))
     long = result.long if by else result.long.assign(segment="All customers")
     observed = long[long["observed"]]
     got = {
         (s, c.date(), int(a)): row
         for s, c, a, row in zip(
-            observed["segment"], observed["cohort_start"], observed["age"], observed.to_dict("records")
+            observed["segment"],
+            observed["cohort_start"],
+            observed["age"],
+            observed.to_dict("records"),
+            strict=True,
         )
     }
     assert got.keys() == expected.keys()
@@ -58,7 +62,7 @@ def test_revenue_views_match_the_reference(period, by):
 
 def test_nrr_matrix_figures_summary_and_suppression():
     orders = random_orders(seed=32, customers=120, rows=600, days=330)
-    result = revenue_retention(orders, by="channel", currency="EUR", engine="native")
+    result = revenue_retention(orders, by="channel", currency="EUR", fast_path=False)
     assert result.table.index.names == ["segment", "cohort"]
     assert (result.table[0].dropna() == 1.0).all()
     assert result.matrix("ltv", segment="web").index.name == "cohort"
@@ -66,10 +70,10 @@ def test_nrr_matrix_figures_summary_and_suppression():
         assert isinstance(result.figure(view), go.Figure)
     text = " ".join(result.summary())
     assert "EUR" in text and "Net revenue retention" in text
-    safe = revenue_retention(orders, by="channel", min_n=5, engine="native")
+    safe = revenue_retention(orders, by="channel", min_n=5, fast_path=False)
     small = safe.long["suppressed"]
     assert small.any() and safe.long.loc[small, ["ltv", "nrr", "revenue"]].isna().all().all()
     assert safe.long["customers"].dropna().ge(5).all()
     pd.testing.assert_frame_equal(
-        result.overall().curve, revenue_retention(orders, currency="EUR", engine="native").curve
+        result.overall().curve, revenue_retention(orders, currency="EUR", fast_path=False).curve
     )

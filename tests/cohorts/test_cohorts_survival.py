@@ -1,5 +1,6 @@
 """time_to_repeat against the product-limit formula, Greenwood's variance and the log-rank
-statistic written out in ``cohort_reference`` (independent of statsmodels)."""
+statistic written out in ``cohort_reference`` (independent of statsmodels).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-
-from cohort_reference import kaplan_meier_reference, logrank_reference, repeat_durations
 from cohort_data import as_utc, random_orders
+from cohort_reference import kaplan_meier_reference, logrank_reference, repeat_durations
+
 from cxlib.cohorts import time_to_repeat
 
 
@@ -20,7 +21,7 @@ def orders():
 
 def test_kaplan_meier_matches_the_product_limit_reference(orders):
     until = "2024-10-01"
-    result = time_to_repeat(orders, observed_until=until, engine="native")
+    result = time_to_repeat(orders, observed_until=until, fast_path=False)
     durations = repeat_durations(orders, as_utc(until) + pd.Timedelta(days=1))
     expected = kaplan_meier_reference(durations["days"].to_numpy(), durations["event"].to_numpy())
     got = result.table[result.table["events"] > 0].reset_index(drop=True)
@@ -41,7 +42,7 @@ def test_kaplan_meier_matches_the_product_limit_reference(orders):
 
 
 def test_logrank_matches_the_reference_and_segments(orders):
-    result = time_to_repeat(orders, by="channel", engine="native")
+    result = time_to_repeat(orders, by="channel", fast_path=False)
     durations = repeat_durations(orders, result.observed_until.to_pydatetime(), by="channel")
     stat, p_value = logrank_reference(
         durations["days"].to_numpy(), durations["event"].to_numpy(), durations["segment"].to_numpy()
@@ -62,12 +63,12 @@ def test_median_and_left_out_segments():
     t0 = pd.Timestamp("2024-01-01 12:00", tz="UTC")
     rows = [(f"c{i}", t0) for i in range(10)] + [(f"c{i}", t0 + pd.Timedelta(days=i + 1)) for i in range(10)]
     orders = pd.DataFrame(rows, columns=["customer_id", "ts"]).astype({"ts": "datetime64[us, UTC]"})
-    result = time_to_repeat(orders, horizons=(3, 30), engine="native")
+    result = time_to_repeat(orders, horizons=(3, 30), fast_path=False)
     group = result.groups.iloc[0]
     assert group["median_days"] == 5.0  # S drops to 0.5 at day 5
     assert group["repeat_3"] == pytest.approx(0.3)
     assert np.isnan(group["repeat_30"])  # beyond the longest follow-up
     assert group["median_ci_low"] <= 5.0 <= group["median_ci_high"]
     orders["channel"] = ["web"] * 8 + ["app"] * 2 + ["web"] * 8 + ["app"] * 2
-    split = time_to_repeat(orders, by="channel", min_n=5, engine="native")
+    split = time_to_repeat(orders, by="channel", min_n=5, fast_path=False)
     assert split.left_out == ("app",) and list(split.groups["segment"]) == ["web"] and split.logrank is None

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from statsmodels.stats import proportion as sm_proportion
 from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.oneway import anova_oneway
-from statsmodels.stats.proportion import proportions_ztest
 
 from cxlib.scorecard.stats import cell_estimates, compare, heterogeneity
 
@@ -44,14 +44,17 @@ def test_welch_difference_matches_scipy() -> None:
 
 
 def test_two_proportion_z_matches_statsmodels() -> None:
+    """Unpooled (Wald) z: the test and the interval use one standard error (as the experiments)."""
     a = np.r_[np.ones(120), np.zeros(280)]  # 30 %
     b = np.r_[np.ones(171), np.zeros(329)]  # 34.2 %
     got = compare("proportion", *summary(a, "proportion"), *summary(b, "proportion"))
-    z, p = proportions_ztest([171, 120], [500, 400])
-    assert got["statistic"][0] == pytest.approx(z)
-    assert got["p_value"][0] == pytest.approx(p)
-    se = np.sqrt(0.3 * 0.7 / 400 + 0.342 * 0.658 / 500)  # unpooled for the interval
-    assert got["ci_high"][0] - got["difference"][0] == pytest.approx(stats.norm.ppf(0.975) * se)
+    ref = sm_proportion.test_proportions_2indep(171, 500, 120, 400, method="wald")
+    low, high = sm_proportion.confint_proportions_2indep(171, 500, 120, 400, method="wald")
+    assert got["statistic"][0] == pytest.approx(ref.statistic, rel=1e-9)
+    assert got["p_value"][0] == pytest.approx(ref.pvalue, rel=1e-9)
+    assert (got["ci_low"][0], got["ci_high"][0]) == pytest.approx((low, high), rel=1e-9)
+    se = np.sqrt(0.3 * 0.7 / 400 + 0.342 * 0.658 / 500)  # closed form
+    assert got["statistic"][0] == pytest.approx(0.042 / se, rel=1e-12)
 
 
 def test_nps_difference_adds_the_multinomial_variances() -> None:
@@ -88,9 +91,10 @@ def test_vectorised_compare_equals_one_by_one() -> None:
             assert together[key][i] == pytest.approx(alone[key][0])
 
 
-def test_no_variation_gives_no_p_value() -> None:
+def test_no_variation_gives_no_evidence() -> None:
     same = compare("proportion", 50, 1.0, 0.0, 60, 1.0, 0.0)
-    assert np.isnan(same["p_value"][0])
+    assert same["p_value"][0] == 1.0 and np.isnan(same["statistic"][0])
+    assert same["ci_low"][0] == same["ci_high"][0] == 0.0
     apart = compare("nps", 50, 100.0, 0.0, 60, -100.0, 0.0)
     assert apart["p_value"][0] == 0.0
 
@@ -101,7 +105,7 @@ def test_welch_anova_matches_statsmodels() -> None:
         rng.normal(m, s, n) for m, s, n in [(3.0, 1.0, 40), (3.4, 1.5, 90), (2.8, 0.7, 25), (3.1, 2.0, 60)]
     ]
     cells = [summary(g, "mean") for g in groups]
-    n, value, se = (np.array(c) for c in zip(*cells))
+    n, value, se = (np.array(c) for c in zip(*cells, strict=True))
     got = heterogeneity("mean", n, value, se)
     ref = anova_oneway(groups, use_var="unequal", welch_correction=True)
     assert got.statistic == pytest.approx(ref.statistic)
@@ -115,7 +119,7 @@ def test_cochran_q_matches_statsmodels_meta_analysis() -> None:
         rng.choice([-1.0, 0.0, 1.0], n, p=p)
         for n, p in [(200, [0.3, 0.3, 0.4]), (150, [0.2, 0.3, 0.5]), (320, [0.35, 0.35, 0.3])]
     ]
-    n, value, se = (np.array(c) for c in zip(*[summary(s, "nps") for s in samples]))
+    n, value, se = (np.array(c) for c in zip(*[summary(s, "nps") for s in samples], strict=True))
     got = heterogeneity("nps", n, value, se)
     ref = combine_effects(value, se**2)
     assert got.statistic == pytest.approx(ref.q)

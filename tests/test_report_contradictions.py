@@ -1,0 +1,84 @@
+"""Report sentences that must not contradict each other (issue 20).
+
+A/B: a test can be significant at its planned end (fixed horizon) while the always-valid
+bands, built to allow looking every day, never exclude zero. The sequential summary must
+then not read as if the page's "ship" were unfounded: it names the fixed-horizon test.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from scipy import stats
+
+from cxlib import experiments as ab
+
+
+def _daily(rates: dict[str, float], days: int = 10, per_day: int = 500) -> pd.DataFrame:
+    frames = []
+    for variant, rate in rates.items():
+        conversions = round(rate * per_day)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "period": pd.date_range("2026-01-01", periods=days, tz="UTC"),
+                    "variant": variant,
+                    "metric": "conversion",
+                    "n": per_day,
+                    "sum": conversions,
+                    "sum_sq": conversions,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_no_early_stop_is_not_worded_against_a_fixed_horizon_decision() -> None:
+    table = _daily({"control": 0.100, "treatment": 0.115})
+    # independent truth: the pooled two-proportion z test at the planned end is significant
+    n = 5000
+    p1, p2 = 0.100, 0.115
+    pooled = (p1 + p2) / 2
+    z = (p2 - p1) / math.sqrt(pooled * (1 - pooled) * 2 / n)
+    assert 2 * stats.norm.sf(z) < 0.05
+    seq = ab.effect_over_time(table, relative=False, n_star=10_000, adjust=None)
+    assert seq.conclusive_at["first_conclusive"].isna().all()  # never conclusive at a look
+    (sentence,) = seq.summary()
+    assert "not conclusive" not in sentence
+    assert "fixed-horizon test" in sentence and "planned sample" in sentence
+
+
+def test_scorecard_gaps_rank_by_customers_affected_not_by_p_value() -> None:
+    from cxlib.scorecard.impact import rank_by_impact
+
+    differences = pd.DataFrame(
+        {
+            "metric": ["cart_abandonment", "nps", "csat", "return_rate", "aov"],
+            "best_value": [0.616, 62.5, 0.70, 0.054, 67.6],
+            "worst_value": [0.731, -1.5, 0.333, 0.131, 65.6],
+            "worst_segment": ["web", "marketplace", "marketplace", "marketplace", "web"],
+            "gap": [0.115, 64.0, 0.367, 0.077, 2.0],
+            "p_value": [6e-41, 5e-12, 4e-4, 9e-8, 0.87],
+            "significant": [True, True, True, True, False],
+        }
+    )
+    latest = pd.DataFrame(
+        {
+            "metric": ["nps", "csat", "cart_abandonment", "return_rate", "aov"]
+            + ["repeat_rate"] * 2
+            + ["purchase_frequency"],
+            "channel": ["All", "All", "All", "All", "All", "marketplace", "web", "web"],
+            "n": [1186, 190, 18735, 6115, 6115, 1227, 2273, 9999],
+            "kind": ["nps", "proportion", "proportion", "ratio", "ratio", "proportion", "proportion", "mean"],
+        }
+    )
+    ranked = rank_by_impact(differences, latest, "channel")
+    # by hand: csat 0.367 x 1227 = 450; nps 64/200 x 1227 = 393; cart 0.115 x 2273 = 261;
+    # return rate (a share) 0.077 x 1227 = 94; aov is not significant
+    assert ranked["metric"].tolist() == ["csat", "nps", "cart_abandonment", "return_rate"]
+    expected = [0.367 * 1227, 64 / 200 * 1227, 0.115 * 2273, 0.077 * 1227]
+    assert ranked["impact"].tolist() == pytest.approx(expected)
+    # the smallest p-value (cart abandonment) is not what comes first
+    assert ranked["metric"].iloc[0] != differences.sort_values("p_value")["metric"].iloc[0]
