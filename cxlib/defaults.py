@@ -37,12 +37,14 @@ __all__ = [
     "absent",
     "auto_holdout_weeks",
     "choose_control",
+    "empty_period",
     "funnel_steps_present",
     "lump_segment",
     "repeat_customers",
     "resolve_segment",
     "segment_sizes",
     "shop_currency",
+    "top_values",
 ]
 
 AUTO = "auto"
@@ -157,8 +159,28 @@ def resolve_segment(
     )
 
 
+def top_values(
+    table: Any, column: str | None, *, top: int = 8, key: str | None = "customer_id"
+) -> list[str] | None:
+    """Return the ``top`` largest values of ``column``, or ``None`` when no grouping is needed.
+
+    ``None`` when the column is absent or has at most ``top + 1`` values (grouping a single
+    value as "other" would only hide its name).
+    """
+    if column is None or column not in _columns(table):
+        return None
+    sizes = segment_sizes(table, column, key=key)
+    return None if len(sizes) <= top + 1 else sizes["value"].head(top).tolist()
+
+
 def lump_segment(
-    table: Any, column: str | None, *, top: int = 8, other: str = "other", key: str | None = "customer_id"
+    table: Any,
+    column: str | None,
+    *,
+    top: int = 8,
+    other: str = "other",
+    key: str | None = "customer_id",
+    keep: Sequence[str] | None = None,
 ) -> Choice:
     """Keep the ``top`` largest values of ``column`` and relabel the rest ``other``.
 
@@ -171,6 +193,9 @@ def lump_segment(
         Values kept by size (distinct ``key`` per value).
     other : str, default "other"
     key : str, optional
+    keep : sequence of str, optional
+        The values to keep, e.g. :func:`top_values` of another table so that every table of
+        a shop groups the same values; default: :func:`top_values` of this table.
 
     Returns
     -------
@@ -180,19 +205,20 @@ def lump_segment(
     """
     if column is None or column not in _columns(table):
         return Choice(table)
-    sizes = segment_sizes(table, column, key=key)
-    if len(sizes) <= top + 1:
+    keep = list(keep) if keep is not None else top_values(table, column, top=top, key=key)
+    if keep is None:
         return Choice(table)
-    keep = sizes["value"].head(top).tolist()
-    frame = to_narwhals(table)
+    sizes = segment_sizes(table, column, key=key)
+    rest = int((~sizes["value"].isin(keep)).sum())
+    if rest == 0:
+        return Choice(table)
     text = nw.col(column).cast(nw.String)
-    lumped = frame.with_columns(
+    lumped = to_narwhals(table).with_columns(
         nw.when(text.is_null() | text.is_in(keep)).then(text).otherwise(nw.lit(other)).alias(column)
     )
-    rest = len(sizes) - top
     return Choice(
         nw.to_native(lumped),
-        f"{column} has {len(sizes)} values: the {top} largest are shown, the other {rest} together as "
+        f"{column} has {len(sizes)} values: the {len(keep)} largest are shown, the other {rest} together as "
         f"'{other}'.",
     )
 
@@ -377,3 +403,50 @@ def repeat_customers(orders: Any, *, key: str = "customer_id") -> int:
     frame = to_narwhals(orders)
     per_customer = frame.group_by(key).agg(nw.len().alias("n")).filter(nw.col("n") >= 2)
     return int(to_pandas(per_customer.select(nw.len().alias("repeaters")))["repeaters"].iloc[0])
+
+
+def empty_period(shop: Any, tables: Sequence[str], start: Any = None, end: Any = None) -> str | None:
+    """Return why there is nothing to report between ``start`` and ``end`` (``None``: there is).
+
+    Parameters
+    ----------
+    shop : Shop
+    tables : sequence of str
+        The tables the notebook reports on; absent ones are ignored.
+    start, end : str or date, optional
+        The notebook's period parameters (empty: open).
+
+    Returns
+    -------
+    str or None
+        A sentence naming the period and the span the data do cover, when none of the
+        tables has a row in the period.
+    """
+    from cxlib.health import filter_period
+
+    if not start and not end:
+        return None
+    present = [getattr(shop, name) for name in tables if getattr(shop, name, None) is not None]
+    spans = []
+    for table in present:
+        frame = to_narwhals(table)
+        if "ts" not in frame.columns:  # e.g. experiments (exposed_ts): not filtered by the period
+            continue
+        inside = to_narwhals(filter_period(table, start or None, end or None)).select(nw.len().alias("n"))
+        if int(to_pandas(inside)["n"].iloc[0]) > 0:
+            return None
+        span = to_pandas(frame.select(nw.col("ts").min().alias("first"), nw.col("ts").max().alias("last")))
+        spans.append((span["first"].iloc[0], span["last"].iloc[0]))
+    if not spans:
+        return None
+    dated = [(a, b) for a, b in spans if pd.notna(a)]
+    cover = (
+        f"; the data run from {min(a for a, _ in dated):%Y-%m-%d} to {max(b for _, b in dated):%Y-%m-%d}"
+        if dated
+        else ""
+    )
+    asked = f"between {start or 'the start'} and {end or 'the end'}"
+    names = ", ".join(
+        n for n in tables if getattr(shop, n, None) is not None and "ts" in _columns(getattr(shop, n))
+    )
+    return f"The {names} have no records {asked}{cover}."

@@ -30,13 +30,17 @@ timezone: str = ""  # IANA time zone of timestamps written without one; empty me
 from IPython.display import display
 
 import cxlib
-from cxlib import health, viz
+from cxlib import defaults, health, viz
 from cxlib.reports import resolve_data
+from cxlib.skipping import skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 source = resolve_data(data, engine)
 shop = cxlib.open_shop(source, engine=engine, on_error="drop", timezone=timezone or None)
+nothing = defaults.empty_period(shop, ["events", "orders", "surveys", "feedback", "experiments"], start, end)
+if nothing:
+    skip(nothing, add="choose start and end inside the span of the data, or leave them empty.")
 result = health.data_health(shop, start=start or None, end=end or None)
 period = (start or result.first_ts, end or result.last_ts)
 

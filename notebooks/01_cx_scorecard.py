@@ -53,9 +53,8 @@ currency = chosen_currency.value
 home = "orders" if shop.orders is not None else "surveys"  # the table the segment column is taken from
 chosen_by = defaults.resolve_segment(getattr(shop, home), by, table_name=home, min_n=min_n)
 by = chosen_by.value
-lumping = {
-    name: defaults.lump_segment(table, by, top=top_segments) for name, table in shop if name != "experiments"
-}
+keep = defaults.top_values(getattr(shop, home), by, top=top_segments)  # the same values in every table
+lumping = {name: defaults.lump_segment(table, by, keep=keep) for name, table in shop if name != "experiments"}
 shop = dataclasses.replace(shop, **{name: choice.value for name, choice in lumping.items()})
 notes = [c.note for c in (chosen_currency, chosen_by, lumping.get(home)) if c is not None and c.note]
 card = scorecard(

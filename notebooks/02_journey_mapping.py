@@ -52,6 +52,9 @@ viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
 require_tables(shop, ["events"], what="Journey mapping")
+nothing = defaults.empty_period(shop, ["events"], start, end)
+if nothing:
+    skip(nothing, add="choose start and end inside the span of the data, or leave them empty.")
 events = filter_period(shop.events, start or None, end or None)
 columns = set(to_narwhals(events).columns)
 span = to_pandas(

@@ -36,7 +36,7 @@ timezone: str = ""  # IANA time zone of timestamps written without one; empty me
 from IPython.display import display
 
 import cxlib
-from cxlib import viz, voc
+from cxlib import defaults, viz, voc
 from cxlib.engine import to_narwhals
 from cxlib.privacy import suppress_small
 from cxlib.reports import resolve_data
@@ -51,6 +51,9 @@ if shop.feedback is None and (shop.surveys is None or "comment" not in to_narwha
         "and the data have neither.",
         add="add feedback.csv (feedback_id, ts, text; optional rating, lang) or a comment column to surveys.",
     )
+nothing = defaults.empty_period(shop, ["feedback", "surveys"], start, end)
+if nothing:
+    skip(nothing, add="choose start and end inside the span of the data, or leave them empty.")
 result = voc.voice_of_customer(
     shop,
     start=start or None,

@@ -11,12 +11,14 @@ from cxlib.defaults import (
     absent,
     auto_holdout_weeks,
     choose_control,
+    empty_period,
     funnel_steps_present,
     lump_segment,
     repeat_customers,
     resolve_segment,
     segment_sizes,
     shop_currency,
+    top_values,
 )
 from cxlib.engine import to_pandas
 
@@ -75,6 +77,9 @@ def test_lump_segment_keeps_top_n(backend: str) -> None:
     assert (out["country"] == "other").sum() == (~frame["country"].isin(expected)).sum()
     assert "12 values" in lumped.note and "other 7" in lumped.note
     assert lump_segment(table, "channel", top=5).value is table  # few values: unchanged
+    assert top_values(table, "country", top=11) is None  # 12 values: one "other" would only hide a name
+    given = to_pandas(lump_segment(table, "country", keep=["K05"]).value)  # another table's top values
+    assert set(given["country"]) == {"K05", "other"} and (given["country"] == "K05").sum() == 8
 
 
 def test_auto_holdout_weeks() -> None:
@@ -142,3 +147,15 @@ def test_repeat_customers(backend: str) -> None:
     frame = _orders()  # c0..c9 have two rows each
     assert repeat_customers(duckdb.from_df(frame) if backend == "duckdb" else frame) == 10
     assert repeat_customers(frame.drop_duplicates("customer_id")) == 0
+
+
+def test_empty_period() -> None:
+    class Shop:
+        orders = pd.DataFrame({"ts": pd.to_datetime(["2024-01-05", "2024-02-10"], utc=True)})
+        events = None
+
+    assert empty_period(Shop(), ["orders", "events"]) is None  # no period asked
+    assert empty_period(Shop(), ["orders"], "2024-02-01", "2024-02-28") is None
+    said = empty_period(Shop(), ["orders", "events"], "2025-01-01", "")
+    assert said.startswith("The orders have no records between 2025-01-01 and the end;")
+    assert said.endswith("the data run from 2024-01-05 to 2024-02-10.")

@@ -102,6 +102,16 @@ CASES: list[tuple[str, Callable[[shops.Frames], shops.Frames], tuple[str, ...], 
     ),
     ("no_customer_texts", _no_texts, ("05_voice_of_customer",), {}, ("05_voice_of_customer",)),
 ]
+PERIODIC = ("00_data_health", "02_journey_mapping", "05_voice_of_customer")  # notebooks with start/end
+CASES.append(
+    (
+        "empty_period",
+        shops.VARIANTS["small"],
+        PERIODIC,
+        {name: {"start": "2026-12-01"} for name in PERIODIC},
+        PERIODIC,
+    )
+)
 CASES += [(f"without_{t}", _without(t), READERS[t], {}, NEEDS[t]) for t in shops.TABLES]
 CASES += [(f"bare_{t}", _bare_table(t), READERS[t], {}, ()) for t in shops.TABLES]
 #: Single optional columns that notebooks use by default (the others are covered by the bare cases).
@@ -157,3 +167,21 @@ def test_notebooks_end_ok_or_skipped(
     for result in summary.results:
         if result.status == "skipped":
             assert result.record["skip"]["reason"] and result.record["skip"]["add"]
+
+
+def test_a_segment_column_that_does_not_exist_lists_the_columns(frames: shops.Frames, tmp_path: Path) -> None:
+    data = shops.write(frames, tmp_path / "shop")
+    summary = run(
+        ["04_customer_lifetime_value"],
+        data=data,
+        parameters={"segment": "chanel"},
+        out=tmp_path / "out",
+        notebooks_dir=NOTEBOOKS,
+        progress=False,
+    )
+    failure = summary.results[0].failure
+    assert summary.exit_code == 1 and failure is not None and failure.ename == "DataError"
+    assert (
+        "no column 'chanel' to split by; columns found: order_id, customer_id, ts, revenue, channel"
+        in failure.evalue
+    )
