@@ -167,16 +167,15 @@ var wide=window.matchMedia('(min-width:901px)'),phone=window.matchMedia('(max-wi
 function toc(){var t=document.querySelector('details.cxlab-toc');if(t&&wide.matches)t.open=true;}
 function plots(){return Array.prototype.slice.call(document.querySelectorAll('.js-plotly-plot'));}
 function legends(){if(!window.Plotly)return;plots().forEach(function(p){
-if(!p.layout||p.layout.showlegend===false)return;
-if(phone.matches&&!p.dataset.cxLegend){p.dataset.cxLegend=JSON.stringify({
-y:p.layout.legend&&p.layout.legend.y,ya:p.layout.legend&&p.layout.legend.yanchor});
-Plotly.relayout(p,{
-'legend.orientation':'h','legend.y':-0.18,'legend.yanchor':'top','legend.x':0,'legend.xanchor':'left'});
-}
+if(!p.layout||p.layout.showlegend===false||!p._fullLayout||!p._fullLayout.showlegend)return;
+var lg=p.layout.legend||{};
+if(phone.matches&&!p.dataset.cxLegend){
+p.dataset.cxLegend=JSON.stringify({y:lg.y,ya:lg.yanchor,yr:lg.yref});
+Plotly.relayout(p,{'legend.orientation':'h','legend.yref':'container','legend.y':0,
+'legend.yanchor':'bottom','legend.x':0,'legend.xanchor':'left'});}
 else if(!phone.matches&&p.dataset.cxLegend){var o=JSON.parse(p.dataset.cxLegend);
-delete p.dataset.cxLegend;
-Plotly.relayout(p,{'legend.y':o.y===undefined?null:o.y,'legend.yanchor':o.ya===undefined?null:o.ya});
-}});}
+delete p.dataset.cxLegend;var u=function(v){return v===undefined?null:v;};
+Plotly.relayout(p,{'legend.y':u(o.y),'legend.yanchor':u(o.ya),'legend.yref':u(o.yr)});}});}
 var opened=[];
 function beforePrint(){document.querySelectorAll('details:not([open])').forEach(function(d){d.open=true;
 opened.push(d);});
