@@ -316,3 +316,29 @@ def test_builders_never_stop_a_report() -> None:
     assert (shown.value, shown.verdict, shown.label) == ("Ship: B", "better", "Decision on conversion")
     two = experiment_headlines([Decision(), Decision()]).items
     assert len(two) == 2
+
+
+def test_appendix_sections_fold_away() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_markdown_cell("## Findings\n\nAnswer first."),
+        nbformat.v4.new_markdown_cell("## Appendix: model parameters\n\nFor analysts."),
+        nbformat.v4.new_markdown_cell("### Matrix\n\nDetail."),
+        nbformat.v4.new_markdown_cell("## Next section\n\nBack to the story."),
+        nbformat.v4.new_raw_cell("<script>window.__raw=1</script>"),
+        nbformat.v4.new_markdown_cell("## Appendix B\n\nLast."),
+    ]
+    page = export_report(nb, title="T", run={})
+    first = re.search(
+        r'<details class="cxlab-appendix"><summary>Appendix: model parameters</summary>(.*?)</details>',
+        page,
+        re.DOTALL,
+    )
+    assert first is not None and "Matrix" in first.group(1) and "Back to the story" not in first.group(1)
+    assert "Answer first." not in first.group(1)
+    last = re.search(
+        r'<details class="cxlab-appendix"><summary>Appendix B</summary>(.*?)</details>', page, re.DOTALL
+    )
+    assert last is not None and "Last." in last.group(1)
+    assert "window.__raw" not in page  # raw cells of a notebook never reach the page
