@@ -225,7 +225,6 @@ def experiment_headlines(decisions: Any) -> list[Headline]:
                 f"Decision on {decision.primary}",
                 verdict.capitalize() + (f": {decision.variant}" if decision.variant else ""),
                 verdict=_DECISION_VERDICT.get(verdict, "needs attention"),
-                note=str(decision.headline),
-            )
+            )  # the decision's sentence is the page's first finding; not repeated here
         )
     return out
