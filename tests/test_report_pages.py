@@ -228,6 +228,15 @@ def test_index_is_an_executive_summary() -> None:
     failed = re.search(r'id="report-ltv".*?</details></li>', page, re.DOTALL).group(0)
     assert "bad &lt;b&gt;x&lt;/b&gt;" in failed and "<b>x" not in failed
     assert "1 report, all ok." in index_page([_record("a")], generated="2026-01-01T11:00:00+00:00")
+    # data coverage as the report header publishes it: rows kept and left out per table
+    coverage = [
+        {"table": "orders", "rows_read": 1010, "rows_kept": 1000, "left_out": {"duplicate": 7, "future": 3}},
+        {"table": "surveys", "rows_read": 500, "rows_kept": 500, "left_out": {}},
+    ]
+    page = index_page([_record("a", coverage=coverage)], generated="2026-01-01T11:00:00+00:00")
+    assert "Data: 1,500 rows used, 10 left out" in page
+    page = index_page([_record("a", coverage=coverage[1:])], generated="2026-01-01T11:00:00+00:00")
+    assert "Data: 500 rows used, none left out" in page
 
 
 @pytest.mark.parametrize(

@@ -137,7 +137,9 @@ color:var(--cx-muted)}
 .cxlab-hl.attention{border-top-color:var(--cx-warn)}
 .cxlab-hl.attention .cxlab-hl-verdict,.cxlab-hl.attention .cxlab-hl-arrow{color:var(--cx-warn)}
 .cxlab-hl.flat .cxlab-hl-verdict{color:var(--cx-muted)}
-.cxlab-page dl.cxlab-glossary{display:block}.cxlab-glossary dt{font-weight:700;margin-top:.8rem;color:var(--cx-fg)}.cxlab-appendix{margin:2rem 0 1rem;border:1px solid var(--cx-faint);border-radius:6px;padding:.4rem .9rem}
+.cxlab-page dl.cxlab-glossary{display:block}
+.cxlab-glossary dt{font-weight:700;margin-top:.8rem;color:var(--cx-fg)}
+.cxlab-appendix{margin:2rem 0 1rem;border:1px solid var(--cx-faint);border-radius:6px;padding:.4rem .9rem}
 .cxlab-appendix>summary{cursor:pointer;font-weight:600;color:var(--cx-muted);padding:.3rem 0}
 .cxlab-appendix .jp-RenderedMarkdown h2{border-top:0;padding-top:.3rem;margin-top:.6rem}
 .cxlab-glossary dd{margin:.2rem 0 0;max-width:48rem}
@@ -628,16 +630,30 @@ def _size(n_bytes: Any) -> str:
 
 
 def _coverage(r: Mapping[str, Any]) -> str:
-    """Write a card's data coverage line from ``coverage`` (text, or rows used / left out)."""
+    """Write a card's data coverage line from the record's ``coverage``.
+
+    ``coverage`` is what the report header publishes: one entry per table with
+    ``rows_kept`` and ``left_out`` (rows by reason), or a mapping with ``rows_used`` /
+    ``rows_left_out``, or a sentence.
+    """
     coverage = r.get("coverage")
     if isinstance(coverage, Mapping):
-        used, left = coverage.get("rows_used"), coverage.get("rows_left_out")
-        parts = []
-        if isinstance(used, (int, float)):
-            parts.append(f"{int(used):,} {'row' if int(used) == 1 else 'rows'} used")
-        if isinstance(left, (int, float)):
-            parts.append(f"{int(left):,} left out")
-        text = ", ".join(parts) or str(coverage.get("text") or "")
+        coverage = [coverage]
+    if isinstance(coverage, list):
+        used = left = 0
+        tables = 0
+        for entry in coverage:
+            if not isinstance(entry, Mapping):
+                continue
+            tables += 1
+            used += int(entry.get("rows_kept", entry.get("rows_used", 0)) or 0)
+            dropped = entry.get("left_out", entry.get("rows_left_out", 0))
+            left += int(sum(dropped.values()) if isinstance(dropped, Mapping) else (dropped or 0))
+        if not tables:
+            return ""
+        text = (
+            f"{used:,} {'row' if used == 1 else 'rows'} used, {'none' if not left else f'{left:,}'} left out"
+        )
     else:
         text = str(coverage or "")
     return f'<p class="cxlab-coverage">Data: {safe_text(text)}</p>' if text else ""
