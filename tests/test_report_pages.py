@@ -325,6 +325,8 @@ def test_builders_never_stop_a_report() -> None:
     assert (shown.value, shown.verdict, shown.label) == ("Ship: B", "better", "Decision on conversion")
     two = experiment_headlines([Decision(), Decision()]).items
     assert len(two) == 2
+    runs = {"a": {"decision": Decision()}, "b": {"decision": Decision()}}  # the A/B notebook's runs
+    assert len(experiment_headlines(runs).items) == 2
 
 
 def test_appendix_sections_fold_away() -> None:
