@@ -4,20 +4,26 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+DEV_STAMP := $(VENV)/.installed-dev
 LIFETIMES_VENV ?= .venv-lifetimes
 LIFETIMES_STAMP := $(LIFETIMES_VENV)/.installed
 BENCH_ARGS ?=
 DATA   ?= data/sample
 OUT    ?= reports
 
-.PHONY: help install reports test lab notebooks sample bench screenshots clean
+.PHONY: help install reports test check lint types test-fast lab notebooks sample bench eval-voc screenshots clean
+
+# day-to-day tests: everything but the slow, notebook, browser and Spark tests (`make test` runs all)
+FAST_TESTS := not slow and not notebooks and not browser and not spark
 
 help:
 	@echo "make reports  - install cxlib in $(VENV) and render every notebook on $(DATA) into $(OUT)/"
 	@echo "make test     - install the test dependencies and run the whole test suite"
+	@echo "make check    - ruff, ruff format --check, mypy and the fast tests (make lint, types, test-fast: one step)"
 	@echo "make lab      - JupyterLab on the project"
 	@echo "make notebooks - after editing notebooks/NAME.py (or .ipynb): bring each pair back in step (jupytext --sync)"
 	@echo "make sample   - regenerate the sample shop in data/sample/ (seed 42)"
+	@echo "make eval-voc - sentiment accuracy per language on real labelled reviews (benchmarks/voc_eval)"
 	@echo "make screenshots - every report on $(DATA) at desktop, phone and print sizes into screenshots/ (needs chromium)"
 	@echo "make bench    - every analysis at 10M and 100M rows into benchmarks/README.md (about 25 min; BENCH_ARGS=...)"
 
@@ -34,6 +40,10 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[voc,polars,test]"
 	touch $@
 
+$(DEV_STAMP): pyproject.toml $(TEST_STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[voc,polars,test,dev]"
+	touch $@
+
 install: $(STAMP)
 
 reports: $(STAMP)
@@ -41,6 +51,18 @@ reports: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
+
+check: lint types test-fast
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(DEV_STAMP)
+	$(BIN)/mypy
+
+test-fast: $(DEV_STAMP)
+	$(BIN)/python -m pytest -q -m "$(FAST_TESTS)"
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[lab]"
@@ -64,6 +86,10 @@ $(LIFETIMES_STAMP):
 
 bench: $(STAMP) $(LIFETIMES_STAMP)
 	$(BIN)/python benchmarks/run_all.py --lifetimes-python $(abspath $(LIFETIMES_VENV))/bin/python $(BENCH_ARGS)
+
+eval-voc: $(STAMP)
+	$(BIN)/python -m pip install --quiet vaderSentiment
+	$(BIN)/python benchmarks/eval_voc.py
 
 clean:
 	rm -rf $(VENV) $(LIFETIMES_VENV) build *.egg-info .pytest_cache

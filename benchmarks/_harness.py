@@ -27,6 +27,7 @@ scripts without touching the recorded numbers).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -182,7 +183,8 @@ def child_mode(
 ) -> bool:
     """Serve ``--prepare`` (print :func:`prepared`) or ``--measure METHOD`` (print
     ``measure_method(method, path, repeat, warmup=...)``) as one JSON line; ``False`` when
-    neither was asked for."""
+    neither was asked for.
+    """
     if args.prepare:
         print(json.dumps(prepared(path, start)))
         return True
@@ -313,10 +315,8 @@ def machine_details() -> dict[str, str]:
         "Python": platform.python_version(),
     }
     for package in ("duckdb", "pandas", "polars", "numpy", "pyarrow", "narwhals", "cxlib"):
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             details[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            pass
     return details
 
 

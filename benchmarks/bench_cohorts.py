@@ -165,7 +165,8 @@ def run(method: str, data, path: Path):
         counts = duckdb_connection().sql(SQL.format(path=path)).fetchnumpy()
         shares = _shares(counts["cohort"], counts["age"], counts["customers"])
         return {
-            (int(c), int(a)): int(n) for c, a, n in zip(counts["cohort"], counts["age"], counts["customers"])
+            (int(c), int(a)): int(n)
+            for c, a, n in zip(counts["cohort"], counts["age"], counts["customers"], strict=True)
         }, shares
     if method == "pandas_tutorial":
         import pandas as pd
@@ -182,7 +183,8 @@ def run(method: str, data, path: Path):
         index = pd.PeriodIndex(cohorts["cohort"])
         key = index.year * 12 + index.month - 1
         return {
-            (int(c), int(a)): int(n) for c, a, n in zip(key, cohorts["period_number"], cohorts["n_customers"])
+            (int(c), int(a)): int(n)
+            for c, a, n in zip(key, cohorts["period_number"], cohorts["n_customers"], strict=True)
         }, shares
     from cxlib.cohorts import retention_matrix
 
@@ -194,7 +196,7 @@ def run(method: str, data, path: Path):
     counts = counts[counts["eligible"] > 0]
     return {
         (int(c), int(a)): int(n)
-        for c, a, n in zip(counts["cohort_index"], counts["age"], counts["retained"])
+        for c, a, n in zip(counts["cohort_index"], counts["age"], counts["retained"], strict=True)
         if n
     }, result.table
 
@@ -240,8 +242,8 @@ def table_rows(results: dict[str, dict], rows: int) -> list[str]:
         ratio = f"{res['seconds'] / results[base]['seconds']:.2f}× {base}" if base in results else "baseline"
         runs = ", ".join(f"{t:.2f}" for t in res["times"])
         lines.append(
-            f"| {METHODS[method][1]} | {rows:,} | {res['seconds']:.2f} | {runs} | {ratio} | {res['cpu']:.2f} | "
-            f"{res['load_mb']:,.0f} | {res['peak_mb']:,.0f} |"
+            f"| {METHODS[method][1]} | {rows:,} | {res['seconds']:.2f} | {runs} | {ratio} | {res['cpu']:.2f} "
+            f"| {res['load_mb']:,.0f} | {res['peak_mb']:,.0f} |"
         )
     return lines
 
@@ -257,7 +259,7 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
         f"one warm-up, median of {repeat} runs (wall time; CPU s = user + system time of all threads). Peak RSS "
         "includes the loaded input. All methods give identical counts (checked by the script). "
         "`fast_path=True` (the default) hands a pandas frame to DuckDB in-process over its Arrow buffers and, on "
-        "DuckDB, uses the hand-written SQL fast path (`cxlib/cohorts/duckdb_fast.py`: one hash pass per customer "
+        "DuckDB, uses the hand-written SQL fast path (`cxlib/_duckdb/cohorts.py`: one hash pass per customer "
         "with a 128-bit set of active months); `fast_path=False` runs the portable Narwhals code on the input's "
         "own backend.",
         "",
@@ -272,10 +274,10 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
     ]
     if rows < 5_000_000:
         body += [
-            "This is a small verification run on a shared, busy machine: at this size cxlib's fixed cost per call "
-            "(about 0.1 s of CPU for schema checks, the first/last timestamp query and the result tables) "
-            "dominates, so the ratios say little about the targets. Run the full command (`--rows 10000000`, "
-            "about 10 minutes and at most 6 GB of RAM) on a quiet machine.",
+            "This is a small verification run on a shared, busy machine: at this size cxlib's fixed cost "
+            "per call (about 0.1 s of CPU for schema checks, the first/last timestamp query and the result "
+            "tables) dominates, so the ratios say little about the targets. Run the full command (`--rows "
+            "10000000`, about 10 minutes and at most 6 GB of RAM) on a quiet machine.",
             "",
         ]
     _harness.write_section(SECTION, body)

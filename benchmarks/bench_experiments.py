@@ -302,13 +302,13 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
     body = [
         SECTION,
         "",
-        "Full analysis of one experiment: sufficient statistics of conversion, revenue per visitor (capped at "
-        "the pooled 99th percentile, one extra scan) and average order value (revenue / orders) with the "
+        "Full analysis of one experiment: sufficient statistics of conversion, revenue per visitor (capped "
+        "at the pooled 99th percentile, one extra scan) and average order value (revenue / orders) with the "
         "pre-period covariate for CUPED; then `compare(cuped=True)` with a guardrail, `srm` and `balance`. "
-        "Each method runs in its own subprocess: input loaded (not timed; DuckDB relations are lazy, so reading "
-        f"Parquet is timed), one warm-up, median of {repeat} runs. Peak RSS includes the loaded input. Every "
-        "method's sufficient statistics equal the hand-written SQL's and give the same decision (checked by "
-        "the script).",
+        "Each method runs in its own subprocess: input loaded (not timed; DuckDB relations are lazy, so "
+        f"reading Parquet is timed), one warm-up, median of {repeat} runs. Peak RSS includes the loaded "
+        "input. Every method's sufficient statistics equal the hand-written SQL's and give the same "
+        "decision (checked by the script).",
         "",
         f"Command: `.venv/bin/python benchmarks/bench_experiments.py --rows {rows} --write-readme` "
         f"({time.strftime('%Y-%m-%d')}, {machine}).",

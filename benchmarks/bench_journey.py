@@ -49,9 +49,13 @@ METHODS: dict[str, str] = {
     "funnel_sql_asof": "funnel: hand-written DuckDB SQL, ASOF joins",
     "funnel_cxlib": "funnel: cxlib.journey.funnel on a DuckDB relation (portable Narwhals code)",
     "transitions_sql": "transitions: hand-written DuckDB SQL, lead/lag window",
-    "transitions_cxlib": "transitions: cxlib.journey.transitions on a DuckDB relation (portable Narwhals code)",
+    "transitions_cxlib": (
+        "transitions: cxlib.journey.transitions on a DuckDB relation (portable Narwhals code)"
+    ),
     "funnel_cxlib_pandas": "funnel: cxlib.journey.funnel on a pandas DataFrame (for information)",
-    "transitions_cxlib_pandas": "transitions: cxlib.journey.transitions on a pandas DataFrame (for information)",
+    "transitions_cxlib_pandas": (
+        "transitions: cxlib.journey.transitions on a pandas DataFrame (for information)"
+    ),
 }
 #: What the script runs without --methods (the pandas ones are for run_all.py and on request).
 DEFAULT_METHODS = (
@@ -210,7 +214,7 @@ def _sql_transitions(rows: list[tuple]) -> dict[str, int]:
 
 
 def open_input(method: str, path: Path) -> Any:
-    """The input of a method (not timed): a DuckDB relation on the Parquet file, a pandas frame, or nothing."""
+    """The input of a method (not timed): a DuckDB relation on the Parquet file, a pandas frame or nothing."""
     if method.endswith("_pandas"):
         import pandas as pd
 
@@ -241,7 +245,7 @@ def run(method: str, data: Any, path: Path) -> dict[str, Any]:
             table["entrants"].tolist(), table[["time_q1_s", "time_median_s", "time_q3_s"]].to_numpy().tolist()
         )
     table = transitions(data).table
-    return _transitions_numbers(list(zip(table["from"], table["to"], table["count"])))
+    return _transitions_numbers(list(zip(table["from"], table["to"], table["count"], strict=True)))
 
 
 def measure(method: str, path: Path, repeat: int, warmup: bool = True) -> dict[str, Any]:
@@ -295,12 +299,13 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
     body = [
         SECTION,
         "",
-        f"Funnel ({' → '.join(STEPS)}, strict order, 7-day window, per customer: entrants and time quartiles per "
-        "step) and transition matrix (directly-follows counts with start and end) on synthetic events "
+        f"Funnel ({' → '.join(STEPS)}, strict order, 7-day window, per customer: entrants and time quartiles "
+        "per step) and transition matrix (directly-follows counts with start and end) on synthetic events "
         f"({rows // 25:,} customers, 90 days) read from Parquet through DuckDB. Each method runs in its own "
-        f"subprocess: input opened (not timed), one warm-up, median of {repeat} runs (wall time; CPU s = user + "
-        "system time of all threads). cxlib runs its portable Narwhals code; the only DuckDB-specific piece is "
-        "`epoch_us(ts)` for the timestamps. All methods give identical numbers (checked by the script).",
+        f"subprocess: input opened (not timed), one warm-up, median of {repeat} runs (wall time; CPU s = "
+        "user + system time of all threads). cxlib runs its portable Narwhals code; the only "
+        "DuckDB-specific piece is `epoch_us(ts)` for the timestamps. All methods give identical numbers "
+        "(checked by the script).",
         "",
         f"Command: `.venv/bin/python benchmarks/bench_journey.py --rows {rows} --write-readme` "
         f"({time.strftime('%Y-%m-%d')}, {machine}).",
@@ -313,9 +318,9 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
     if rows < 1_000_000:
         body[-1:-1] = [
             "",
-            "This is a small verification run: at this size cxlib's fixed cost per call (about 0.1 s for plan "
-            "building, schema checks and the result tables) dominates, so the ratios say nothing about the "
-            "target; run the full command above (`--rows 10000000`) on a quiet machine.",
+            "This is a small verification run: at this size cxlib's fixed cost per call (about 0.1 s for "
+            "plan building, schema checks and the result tables) dominates, so the ratios say nothing about "
+            "the target; run the full command above (`--rows 10000000`) on a quiet machine.",
         ]
     _harness.write_section(SECTION, body)
 

@@ -180,7 +180,8 @@ def table_rows(results: dict[str, dict], rows: int) -> list[str]:
         base = results.get(BASELINE.get(method, ""), {})
         ratio = f"{t / statistics.median(base['times']):.3f}" if base.get("times") else "—"
         lines.append(
-            f"| {METHODS[method]} | {rows:,} | {t:.3f} | {res['peak_mb']:,.0f} | {res['rss_load_mb']:,.0f} | {ratio} |"
+            f"| {METHODS[method]} | {rows:,} | {t:.3f} | {res['peak_mb']:,.0f} | {res['rss_load_mb']:,.0f} | "
+            f"{ratio} |"
         )
     return lines
 
@@ -207,10 +208,11 @@ def write_readme(lines: list[str], notes: list[str], rows: int, repeat: int) -> 
         SECTION,
         "",
         "Maximum-likelihood fits on a per-customer summary (frequency, recency, T, mean repeat spend) of "
-        "synthetic BG/NBD + Gamma-Gamma customers over two years, ages in whole days. Each measurement runs in "
-        f"its own subprocess: summary loaded (not timed); cxlib: one warm-up fit on 10,000 customers, median of "
-        f"{repeat} runs; lifetimes: one run. Peak RSS includes the loaded summary. Fit time includes cxlib's "
-        "collapsing of identical customers (a group-by on the summary's backend, here pandas).",
+        "synthetic BG/NBD + Gamma-Gamma customers over two years, ages in whole days. Each measurement runs "
+        "in its own subprocess: summary loaded (not timed); cxlib: one warm-up fit on 10,000 customers, "
+        f"median of {repeat} runs; lifetimes: one run. Peak RSS includes the loaded summary. Fit time "
+        "includes cxlib's collapsing of identical customers (a group-by on the summary's backend, here "
+        "pandas).",
         "",
         f"Command: `.venv/bin/python benchmarks/bench_ltv.py --rows {rows} --write-readme` "
         f"({time.strftime('%Y-%m-%d')}, {machine}).",
@@ -269,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         results[method] = measure(method, path, args.repeat, args.lifetimes_python)
     lines = table_rows(results, args.rows)
     notes = agreement(results)
-    print("\n".join(lines + [""] + notes))
+    print("\n".join([*lines, "", *notes]))
     ok = all("error" not in r for r in results.values())
     if args.write_readme:
         write_readme(lines, notes, args.rows, args.repeat)

@@ -51,7 +51,9 @@ SECTION = "## Customer lifetime value from orders"
 METHODS = {
     "duckdb_cxlib": "cxlib: rfm_summary on a DuckDB relation over Parquet + fit_bgnbd + fit_gamma_gamma",
     "pandas_cxlib": "cxlib: rfm_summary on a pandas DataFrame + fit_bgnbd + fit_gamma_gamma",
-    "lifetimes": "lifetimes 0.11.3: summary_data_from_transaction_data + BetaGeoFitter + GammaGammaFitter (baseline)",
+    "lifetimes": (
+        "lifetimes 0.11.3: summary_data_from_transaction_data + BetaGeoFitter + GammaGammaFitter (baseline)"
+    ),
 }
 BASELINE = "lifetimes"
 TRUTH = {"r": 0.8, "alpha": 4.5, "a": 0.7, "b": 3.0, "p": 6.0, "q": 4.0, "v": 32.5}
@@ -85,7 +87,8 @@ gg = GammaGammaFitter().fit(rep["frequency"], rep["monetary_value"])
 t2 = time.perf_counter()
 seconds, cpu = t2 - t0, time.process_time() - c0
 result = {"params": {k: float(v) for k, v in {**bg.params_.to_dict(), **gg.params_.to_dict()}.items()},
-          "customers": int(len(s)), "sums": {c: float(s[c].sum()) for c in ("frequency", "recency", "T", "monetary_value")},
+          "customers": int(len(s)),
+          "sums": {c: float(s[c].sum()) for c in ("frequency", "recency", "T", "monetary_value")},
           "summary_s": t1 - t0, "fit_s": t2 - t1, "warnings": []}
 print(json.dumps({"seconds": seconds, "times": [seconds], "cpu": cpu, "load_mb": load_mb,
                   "summary_s": t1 - t0, "fit_s": t2 - t1,
@@ -196,7 +199,7 @@ def run(method: str, data: Any) -> dict[str, Any]:
     table = rfm.table
     return {
         "params": {k: float(v) for k, v in {**bg.params, **gg.params}.items()},
-        "customers": int(len(table)),
+        "customers": len(table),
         "sums": {c: float(table[c].sum()) for c in SUMS},
         "summary_s": t1 - t0,
         "fit_s": t2 - t1,
@@ -276,8 +279,8 @@ def largest_difference(a: dict[str, float], b: dict[str, float]) -> float:
 
 def table_rows(results: dict[str, dict], rows: int) -> list[str]:
     lines = [
-        "| method | orders | customers | median s | runs (s) | of which RFM summary s | fits s | ratio | CPU s "
-        "| RSS after load (MB) | peak RSS (MB) |",
+        "| method | orders | customers | median s | runs (s) | of which RFM summary s | fits s | ratio | "
+        "CPU s | RSS after load (MB) | peak RSS (MB) |",
         "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for method, res in results.items():
@@ -292,8 +295,8 @@ def table_rows(results: dict[str, dict], rows: int) -> list[str]:
         r = res["result"]
         lines.append(
             f"| {METHODS[method]} | {rows:,} | {r['customers']:,} | {res['seconds']:.2f} | {runs} | "
-            f"{res['summary_s']:.2f} | {res['fit_s']:.2f} | {ratio} | {res['cpu']:.2f} | {res['load_mb']:,.0f} | "
-            f"{res['peak_mb']:,.0f} |"
+            f"{res['summary_s']:.2f} | {res['fit_s']:.2f} | {ratio} | {res['cpu']:.2f} | "
+            f"{res['load_mb']:,.0f} | {res['peak_mb']:,.0f} |"
         )
     return lines
 
@@ -314,8 +317,7 @@ def notes(results: dict[str, dict]) -> list[str]:
             diff = largest_difference(params, results[BASELINE]["result"]["params"])
             out.append(f"Largest relative difference from lifetimes' estimates: {diff:.1e}.")
     for method, res in results.items():
-        for message in res["result"].get("warnings", []):
-            out.append(f"{method} warned: {message}")
+        out.extend(f"{method} warned: {message}" for message in res["result"].get("warnings", []))
     return out
 
 
@@ -324,13 +326,13 @@ def write_readme(lines: list[str], note_lines: list[str], rows: int, repeat: int
     body = [
         SECTION,
         "",
-        "RFM summary (frequency, recency and T in weeks, mean repeat spend; several orders of one customer on one "
-        "day are one purchase) computed from an orders table in Parquet, then the BG/NBD and Gamma-Gamma fits. "
-        "Synthetic BG/NBD + Gamma-Gamma customers over two years, about 5.2 orders each. Each method runs in its "
-        "own subprocess: input loaded (not timed; DuckDB relations are lazy, so reading Parquet is timed); cxlib: "
-        f"one warm-up, median of {repeat} runs (and of their two steps); lifetimes: one run. Peak RSS includes the "
-        "loaded input. Every "
-        "method's summary has the same customers and sums; the estimates agree (checked by the script).",
+        "RFM summary (frequency, recency and T in weeks, mean repeat spend; several orders of one customer "
+        "on one day are one purchase) computed from an orders table in Parquet, then the BG/NBD and "
+        "Gamma-Gamma fits. Synthetic BG/NBD + Gamma-Gamma customers over two years, about 5.2 orders each. "
+        "Each method runs in its own subprocess: input loaded (not timed; DuckDB relations are lazy, so "
+        f"reading Parquet is timed); cxlib: one warm-up, median of {repeat} runs (and of their two steps); "
+        "lifetimes: one run. Peak RSS includes the loaded input. Every method's summary has the same "
+        "customers and sums; the estimates agree (checked by the script).",
         "",
         f"Command: `.venv/bin/python benchmarks/bench_ltv_orders.py --rows {rows} --write-readme` "
         f"({time.strftime('%Y-%m-%d')}, {_harness.machine()}).",
@@ -378,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     check(results)
     lines = table_rows(results, args.rows)
     note_lines = notes(results)
-    print("\n".join(lines + [""] + note_lines))
+    print("\n".join([*lines, "", *note_lines]))
     if args.write_readme:
         write_readme(lines, note_lines, args.rows, args.repeat)
     return 0

@@ -172,13 +172,15 @@ kept AS (
   LEFT JOIN per_all b ON a.customer_id = b.customer_id AND b.p = a.p + 1
 )
 SELECT 'orders' AS part, p, coalesce(ch, 'All') AS ch,
-       count(revenue) AS n1, sum(revenue) AS s1, count(ret) AS n2, sum(ret) AS s2, count(del) AS n3, sum(del) AS s3
+       count(revenue) AS n1, sum(revenue) AS s1, count(ret) AS n2, sum(ret) AS s2,
+       count(del) AS n3, sum(del) AS s3
 FROM o GROUP BY GROUPING SETS ((p, ch), (p))
 UNION ALL
 SELECT 'surveys', p, coalesce(ch, 'All'), count(nps), sum(nps), count(csat), sum(csat), count(ces), sum(ces)
 FROM s GROUP BY GROUPING SETS ((p, ch), (p))
 UNION ALL
-SELECT 'customers', p, ch, count(*), sum(k), count(*), sum(rev), count(*), sum((k >= 2)::DOUBLE) FROM cust GROUP BY ALL
+SELECT 'customers', p, ch, count(*), sum(k), count(*), sum(rev), count(*), sum((k >= 2)::DOUBLE)
+FROM cust GROUP BY ALL
 UNION ALL
 SELECT 'retention', p, ch, count(*), sum(kept), 0, 0, 0, 0 FROM kept
 WHERE p <= (SELECT max(p) FROM o) GROUP BY ALL
@@ -221,7 +223,7 @@ def run(method: str, data, folder: Path) -> dict[str, list[float]]:
         rows = duckdb_connection().sql(sql).fetchall()
         cells = {}
         for part, p, ch, n1, s1, n2, s2, n3, s3 in rows:
-            for metric, n, s in zip(_PARTS[part], (n1, n2, n3), (s1, s2, s3)):
+            for metric, n, s in zip(_PARTS[part], (n1, n2, n3), (s1, s2, s3), strict=True):
                 if metric is None or not n:
                     continue
                 if part == "customers":
@@ -238,7 +240,9 @@ def run(method: str, data, folder: Path) -> dict[str, list[float]]:
     index = (table["period_start"].dt.year * 12 + table["period_start"].dt.month - 1).astype(int)
     return {
         f"{m}|{p}|{c}": [int(n), float(v)]
-        for m, p, c, n, v in zip(table["metric"], index, table["channel"], table["n"], table["value"])
+        for m, p, c, n, v in zip(
+            table["metric"], index, table["channel"], table["n"], table["value"], strict=True
+        )
     }
 
 
@@ -272,7 +276,8 @@ def check(results: dict[str, dict]) -> None:
 
 def table_rows(results: dict[str, dict], rows: int, answers: int) -> list[str]:
     lines = [
-        "| method | orders | answers | median s | runs (s) | ratio | CPU s | RSS after load (MB) | peak RSS (MB) |",
+        "| method | orders | answers | median s | runs (s) | ratio | CPU s | RSS after load (MB) | peak RSS "
+        "(MB) |",
         "|---|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
     for method, res in results.items():
@@ -303,7 +308,7 @@ def write_readme(lines: list[str], rows: int, answers: int, repeat: int) -> None
         "runs in its own subprocess: input loaded (not timed; DuckDB relations are lazy, so reading Parquet is "
         f"timed), one warm-up, median of {repeat} runs (wall time; CPU s = user + system time of all threads). "
         "Peak RSS includes the loaded input. Every method's cells (n and value) equal the hand-written SQL's "
-        "(checked by the script). On DuckDB cxlib runs one hand-written query (`cxlib/scorecard/commerce_duckdb.py`, "
+        "(checked by the script). On DuckDB cxlib runs one hand-written query (`cxlib/_duckdb/scorecard.py`, "
         "tested equal to the portable Narwhals plan): orders grouped once by customer × month × channel, each customer's "
         "months as one 128-bit set for retention, months from integer calendar arithmetic on `epoch_us(ts)`; every "
         "order, customer and retention metric is a sum over those rows.",
@@ -313,14 +318,15 @@ def write_readme(lines: list[str], rows: int, answers: int, repeat: int) -> None
         "",
         *lines,
         "",
-        "Target (issue 4): `scorecard()` on 10M orders + 1M survey answers through DuckDB under 5 s on 2 cores.",
+        "Target (issue 4): `scorecard()` on 10M orders + 1M survey answers through DuckDB under 5 s on 2 "
+        "cores.",
         "",
     ]
     if rows < 10_000_000:
         body[-1:-1] = [
             "",
-            "This is a small verification run (on a shared, busy machine): at this size the fixed cost per query "
-            "dominates and the numbers say nothing about the target. Full run on a quiet machine: "
+            "This is a small verification run (on a shared, busy machine): at this size the fixed cost per "
+            "query dominates and the numbers say nothing about the target. Full run on a quiet machine: "
             "`.venv/bin/python benchmarks/bench_scorecard.py --rows 10000000 --write-readme`.",
         ]
     _harness.write_section(SECTION, body)

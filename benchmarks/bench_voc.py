@@ -12,6 +12,8 @@ hundred entries. Measurements, each in a fresh subprocess (its own peak RSS):
 * ``baseline_bow``: normalisation + a dictionary lookup per word of the single-word lexicon
   terms (no stems, phrases, negation, intensifiers or contrast): the floor any lexicon pays;
 * ``lexicon_sentiment``: ``cxlib.voc.sentiment(texts, langs, backend="lexicon")``;
+* ``auto_sentiment``: the default backend (shipped pretrained models for en and zh plus the
+  lexicon; the lexicon elsewhere);
 * ``aspects_one_pass``: ``cxlib.voc.aspects(texts, langs)`` (one pass gives the text's
   lexicon sentiment and each aspect mention with its clause sentiment);
 * ``sentiment_then_aspects``: both public calls, one after the other;
@@ -52,6 +54,7 @@ TARGET = 5000.0
 METHODS: dict[str, str] = {
     "baseline_bow": "baseline: normalise + single-word dictionary lookup (no stems, phrases, negation)",
     "lexicon_sentiment": "cxlib.voc.sentiment(backend='lexicon')",
+    "auto_sentiment": "cxlib.voc.sentiment(backend='auto'): shipped pretrained models for en, zh",
     "aspects_one_pass": "cxlib.voc.aspects (text sentiment + aspect mentions in one pass)",
     "sentiment_then_aspects": "cxlib.voc.sentiment then cxlib.voc.aspects",
     "aspects_2_workers": "cxlib.voc.aspects on 2 worker processes",
@@ -63,6 +66,7 @@ METHODS: dict[str, str] = {
 TEXT_METHODS = (
     "baseline_bow",
     "lexicon_sentiment",
+    "auto_sentiment",
     "aspects_one_pass",
     "sentiment_then_aspects",
     "aspects_2_workers",
@@ -289,6 +293,8 @@ def run_method(method: str, texts: list[str], langs: list[str], pool: Any = None
         return _baseline_bow(texts, langs)
     if method == "lexicon_sentiment":
         return voc.sentiment(texts, langs, backend="lexicon")
+    if method == "auto_sentiment":
+        return voc.sentiment(texts, langs, backend="auto")
     if method == "aspects_one_pass":
         return voc.aspects(texts, langs)
     if method == "sentiment_then_aspects":

@@ -234,9 +234,8 @@ def reference(results: dict[str, Any], analysis: str, method: str, rows: int) ->
             (rec["analysis"], rec["method"]) == (analysis, method)
             and rec["status"] == "ok"
             and rec["rows"] < rows
-        ):
-            if best is None or rec["rows"] > best["rows"]:
-                best = rec
+        ) and (best is None or rec["rows"] > best["rows"]):
+            best = rec
     return best
 
 
@@ -310,7 +309,7 @@ def prepare(results: dict[str, Any], analysis: Analysis, rows: int, settings: Se
     except _harness.ChildFailed as exc:
         raise SystemExit(
             f"writing the data of {analysis.script} at {rows:,} rows failed: {exc}\n{exc.stderr[-2000:]}"
-        )
+        ) from exc
     if not out["existed"] or data_key not in results["data"]:
         results["data"][data_key] = {
             "script": analysis.script,
@@ -387,7 +386,8 @@ def measure(
                 check=out.get("result", out.get("cells", out.get("numbers", out.get("counts")))),
             )
             print(
-                f"    {out['seconds']:.2f} s per run, peak {out['peak_mb']:,.0f} MB, process {out['wall_s']:.0f} s",
+                f"    {out['seconds']:.2f} s per run, peak {out['peak_mb']:,.0f} MB, process "
+                f"{out['wall_s']:.0f} s",
                 flush=True,
             )
         except _harness.ChildFailed as exc:
@@ -467,7 +467,8 @@ def ratio_text(results: dict[str, Any], analysis: Analysis, method: Method, rec:
 
 def table(results: dict[str, Any]) -> list[str]:
     lines = [
-        "| analysis | method | rows | time (s) | timed runs | ratio to baseline | CPU s | peak RSS (MB) | notes |",
+        "| analysis | method | rows | time (s) | timed runs | ratio to baseline | CPU s | peak RSS (MB) | "
+        "notes |",
         "|---|---|---:|---:|---|---:|---:|---:|---|",
     ]
     sizes = sorted({rec["rows"] for rec in results["runs"].values()})
@@ -544,16 +545,17 @@ def write_readme(results: dict[str, Any], settings: Settings) -> None:
         SECTION,
         "",
         "Every analysis of the issues at 10M and 100M rows, side by side with its baseline: `make bench` "
-        "(`benchmarks/run_all.py`; options in its docstring). Each method runs in its own process through the "
-        "analysis' script below (input loaded first and not timed; DuckDB relations are lazy, so their Parquet scan "
-        f"is timed): up to {short(settings.single_run_above)} rows {runs_small}, above that one run without "
-        "warm-up. Time is wall time of one run of the analysis; CPU s is user + system time of all threads; peak RSS "
-        "is the process's (loaded input included). All methods of an analysis give the same numbers at every size "
-        "(checked). DuckDB runs with a `memory_limit` (below, per size; default 40 % of RAM, leaving room for "
-        "what the process holds outside DuckDB) and spills to `benchmarks/data/duckdb_tmp/`. In-memory "
-        "methods (pandas, lifetimes) are skipped at a size where their peak RSS, extrapolated linearly in rows "
-        "from the size below, would exceed the memory budget (default 60 % of RAM), or their process would run "
-        f"over {settings.max_minutes:g} min; the note gives the numbers.",
+        "(`benchmarks/run_all.py`; options in its docstring). Each method runs in its own process through "
+        "the analysis' script below (input loaded first and not timed; DuckDB relations are lazy, so their "
+        f"Parquet scan is timed): up to {short(settings.single_run_above)} rows {runs_small}, above that one "
+        "run without warm-up. Time is wall time of one run of the analysis; CPU s is user + system time of "
+        "all threads; peak RSS is the process's (loaded input included). All methods of an analysis give "
+        "the same numbers at every size (checked). DuckDB runs with a `memory_limit` (below, per size; "
+        "default 40 % of RAM, leaving room for what the process holds outside DuckDB) and spills to "
+        "`benchmarks/data/duckdb_tmp/`. In-memory methods (pandas, lifetimes) are skipped at a size where "
+        "their peak RSS, extrapolated linearly in rows from the size below, would exceed the memory budget "
+        f"(default 60 % of RAM), or their process would run over {settings.max_minutes:g} min; the note "
+        "gives the numbers.",
         "",
         f"Machine: {details['cores']} cores ({details['CPU']}), {details['RAM']} RAM, {details['OS']}; "
         f"Python {details['Python']}, {versions}"
@@ -592,7 +594,8 @@ def plan(results: dict[str, Any], analyses: list[Analysis], sizes: list[int], se
                     continue
                 if rec is None:
                     print(
-                        f"  {analysis.name:<12} {method.name:<26} runs (no smaller measurement to estimate from)"
+                        f"  {analysis.name:<12} {method.name:<26} runs (no smaller measurement to estimate "
+                        "from)"
                     )
                     continue
                 peak, seconds = estimate(rec, rows, settings)

@@ -113,6 +113,11 @@ def _parser() -> argparse.ArgumentParser:
         help="notebooks folder (default: the project's)",
     )
     run.add_argument("--kernel", help="Jupyter kernel name (default: the notebook's, python3)")
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 also when a notebook was skipped because the data lack its table (default: only failures)",
+    )
 
     lst = sub.add_parser("list", help="list notebooks and their parameters")
     lst.add_argument(
@@ -138,6 +143,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--mapping", help="YAML file or preset name(s), comma-separated")
     check.add_argument("--timezone", help="IANA time zone of timestamps written without one")
     check.add_argument("--encoding", default="utf-8", help="CSV encoding: utf-8, utf-16, latin-1")
+    check.add_argument(
+        "--max-drop", type=float, default=5.0, help="fail when a table would lose more than this %% of rows"
+    )
     return parser
 
 
@@ -161,6 +169,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             notebooks_dir=args.notebooks_dir,
             kernel_name=args.kernel,
             jobs=args.jobs,
+            strict=args.strict,
         )
     except (FileNotFoundError, ValueError, OSError) as exc:
         print(f"cxlab run: {exc}", file=sys.stderr)
@@ -255,7 +264,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if not source:
         print("cxlab check: give the data: cxlab check --data FOLDER", file=sys.stderr)
         return EXIT_USAGE
-    text, code = format_check(source, mapping=args.mapping, timezone=args.timezone, encoding=args.encoding)
+    max_drop = getattr(args, "max_drop", 5.0)
+    if not 0 <= max_drop <= 100:
+        print("cxlab check: --max-drop is a percentage between 0 and 100", file=sys.stderr)
+        return EXIT_USAGE
+    text, code = format_check(
+        source, mapping=args.mapping, timezone=args.timezone, encoding=args.encoding, max_drop=max_drop / 100
+    )
     print(text, end="")
     return code
 

@@ -24,8 +24,10 @@ from cxlib.errors import DataError
 
 __all__ = [
     "backend",
+    "UTC_NAMES",
     "check_utc_session",
     "duckdb_connection",
+    "is_utc_zone",
     "pandas_on_duckdb",
     "plain_categoricals",
     "require_columns",
@@ -144,28 +146,75 @@ def backend(frame: Any) -> str:
     return str(implementation.name).lower().replace("pyspark_connect", "pyspark")
 
 
-_UTC_NAMES = frozenset({"UTC", "ETC/UTC", "GMT", "ETC/GMT", "Z", "+00:00"})
+#: Names of UTC (no offset, no daylight saving), compared case-insensitively.
+UTC_NAMES = frozenset(
+    {
+        "UTC",
+        "UCT",
+        "Z",
+        "ZULU",
+        "GMT",
+        "GMT0",
+        "GMT+0",
+        "GMT-0",
+        "GREENWICH",
+        "UNIVERSAL",
+        "+00:00",
+        "+0000",
+        "+00",
+        "00:00",
+        *(
+            f"ETC/{name}"
+            for name in ("UTC", "UCT", "ZULU", "GMT", "GMT0", "GMT+0", "GMT-0", "GREENWICH", "UNIVERSAL")
+        ),
+    }
+)
+
+
+def is_utc_zone(zone: Any) -> bool:
+    """Whether a time-zone name means UTC (``UTC``, ``Etc/UTC``, ``GMT``, ``Z``, ``Zulu``, ``UCT``, ...).
+
+    Zones that only sometimes have offset zero (``Europe/London``) are not UTC.
+    """
+    return zone is not None and str(zone).strip().upper() in UTC_NAMES
 
 
 def check_utc_session(frame: Any, table: str) -> None:
-    """Raise :class:`~cxlib.errors.DataError` when a Spark frame's session time zone is not UTC.
+    """Raise :class:`~cxlib.errors.DataError` when the session time zone of a Spark frame, or
+    of the DuckDB connection a relation belongs to, is not UTC (any UTC alias is fine).
 
-    Spark computes calendar parts (day, month) in the session time zone while reporting
-    timestamps as UTC, so another zone would silently move orders between periods.
-    Frames on other backends pass (DuckDB shows its session zone in the column type).
+    Spark and DuckDB compute calendar parts (day, month) in the session time zone while
+    reporting timestamps as UTC, so another zone would silently move orders between periods.
     """
-    if backend(frame) != "pyspark":
-        return
-    native = frame.to_native() if isinstance(frame, (nw.DataFrame, nw.LazyFrame)) else frame
-    zone = native.sparkSession.conf.get("spark.sql.session.timeZone")
-    if str(zone).upper() not in _UTC_NAMES:
-        raise DataError(
-            f"the Spark session's time zone is {zone}, so calendar periods would not be UTC; run "
-            "spark.conf.set('spark.sql.session.timeZone', 'UTC') or get the session from cxlib.engine.spark_session()",
-            table=table,
-            column="ts",
-            rule="session_time_zone",
+    engine = backend(frame)
+    if engine == "duckdb":
+        native = frame.to_native() if isinstance(frame, (nw.DataFrame, nw.LazyFrame)) else frame
+        zones = {
+            dtype.time_zone
+            for dtype in nw.from_native(native).collect_schema().values()
+            if isinstance(dtype, nw.Datetime) and dtype.time_zone
+        }
+        zone = next(iter(zones), None)
+        if zone is None or is_utc_zone(zone):
+            return
+        fix = "run `SET TimeZone = 'UTC'` on that DuckDB connection"
+    elif engine == "pyspark":
+        native = frame.to_native() if isinstance(frame, (nw.DataFrame, nw.LazyFrame)) else frame
+        zone = native.sparkSession.conf.get("spark.sql.session.timeZone")
+        if is_utc_zone(zone):
+            return
+        fix = (
+            "run spark.conf.set('spark.sql.session.timeZone', 'UTC') or get the session from "
+            "cxlib.engine.spark_session()"
         )
+    else:
+        return
+    raise DataError(
+        f"the session time zone is {zone}, so calendar periods would not be UTC; {fix}",
+        table=table,
+        column="ts",
+        rule="session_time_zone",
+    )
 
 
 def to_narwhals(frame: Any) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:

@@ -237,7 +237,7 @@ def mask_pii(text: Any) -> str:
 
 
 def safe_text(text: Any) -> str:
-    """Customer text made safe to put into HTML: PII masked, then HTML-escaped.
+    """Make customer text safe to put into HTML: PII masked, then HTML-escaped.
 
     Use it for every piece of customer-written text a report shows (``display(HTML(...))``).
     Do not put customer text into Markdown cells: Markdown would still interpret links.

@@ -13,6 +13,7 @@ about ten times more per row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import narwhals.stable.v2 as nw
@@ -22,7 +23,11 @@ from cxlib.data.engine_sql import quote, sql_columns
 from cxlib.engine import backend
 
 __all__ = [
+    "AMBIGUOUS",
+    "NONEXISTENT",
+    "LocalTimePolicy",
     "epoch_day",
+    "local_time_sql",
     "epoch_micros",
     "micros_of",
     "sql_epoch_day",
@@ -130,3 +135,111 @@ def micros_of(value: Any) -> int:
     ts = pd.Timestamp(value)
     ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
     return (ts - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(microseconds=1)
+
+
+# ----------------------------------------------------------------------------- local times
+#: Values of the ``ambiguous`` option: which instant a local time in a DST fall-back hour is.
+AMBIGUOUS = ("raise", "earliest", "latest")
+#: Values of the ``nonexistent`` option: what a local time in a DST spring-forward gap becomes.
+NONEXISTENT = ("raise", "shift_forward")
+_ONE_DAY_US = 86_400_000_000
+
+
+@dataclass(frozen=True)
+class LocalTimePolicy:
+    """What to do with local times that name no instant or two (daylight-saving changes).
+
+    Attributes
+    ----------
+    ambiguous : {"raise", "earliest", "latest"}
+        A local time that occurs twice (clocks go back, e.g. 02:30 on the last Sunday of
+        October in Europe): a row problem (``raise``, the default: reported, or dropped with
+        ``on_error="drop"``), the first of the two instants (``earliest``, still summer time)
+        or the second (``latest``).
+    nonexistent : {"raise", "shift_forward"}
+        A local time skipped by the clocks (e.g. 02:30 on the last Sunday of March in
+        Europe): a row problem (``raise``) or moved forward by the length of the gap, as the
+        clocks were (``shift_forward``: 02:30 becomes 03:30 summer time).
+    """
+
+    ambiguous: str = "raise"
+    nonexistent: str = "raise"
+
+    def __post_init__(self) -> None:
+        from cxlib.errors import DataError
+
+        for name, value, allowed in (
+            ("ambiguous", self.ambiguous, AMBIGUOUS),
+            ("nonexistent", self.nonexistent, NONEXISTENT),
+        ):
+            if value not in allowed:
+                raise DataError(
+                    f"{name} must be one of {', '.join(allowed)}, not {value!r}",
+                    table="options",
+                    column=name,
+                    rule="bad_option",
+                )
+
+
+def local_time_sql(
+    local: str, zone: str, policy: LocalTimePolicy, dialect: str = "duckdb"
+) -> tuple[str, str, str]:
+    """SQL turning a zone-less local time into the instant it names in ``zone``.
+
+    The same arithmetic on DuckDB and Spark, so every engine resolves daylight-saving
+    changes alike: with ``l`` the local time read as if it were UTC and ``off(u)`` the zone's
+    offset at instant ``u``, the candidates are ``l - off(l - 1 day)`` and ``l - off(l + 1
+    day)`` (offsets change at most once within two days); a candidate is valid when its own
+    offset gives back ``l``. Two different valid candidates: ambiguous; none: nonexistent.
+
+    Parameters
+    ----------
+    local : str
+        SQL of a zone-less timestamp (DuckDB ``TIMESTAMP``, Spark ``TIMESTAMP_NTZ`` or a
+        timestamp in a UTC session).
+    zone : str
+        IANA time zone.
+    policy : LocalTimePolicy
+    dialect : {"duckdb", "spark"}
+
+    Returns
+    -------
+    (instant, ambiguous, nonexistent)
+        SQL of the UTC instant (null where the policy is ``raise`` and the time is ambiguous
+        or nonexistent) and of the two flags (``false`` where the policy resolves them).
+    """
+    z = "'" + zone.replace("'", "''") + "'"
+    if dialect == "spark":
+        l_us = f"unix_micros(cast({local} as timestamp))"
+
+        def instant(us: str) -> str:
+            return f"timestamp_micros({us})"
+
+        def local_us(us: str) -> str:
+            return f"unix_micros(from_utc_timestamp(timestamp_micros({us}), {z}))"
+    else:
+        l_us = f"epoch_us({local})"
+
+        def instant(us: str) -> str:
+            return f"timezone('UTC', make_timestamp({us}))"
+
+        def local_us(us: str) -> str:
+            return f"epoch_us(timezone({z}, timezone('UTC', make_timestamp({us}))))"
+
+    before = f"({local_us(f'{l_us} - {_ONE_DAY_US}')} - ({l_us} - {_ONE_DAY_US}))"
+    after = f"({local_us(f'{l_us} + {_ONE_DAY_US}')} - ({l_us} + {_ONE_DAY_US}))"
+    u_a, u_b = f"({l_us} - {before})", f"({l_us} - {after})"
+    valid_a, valid_b = f"({local_us(u_a)} = {l_us})", f"({local_us(u_b)} = {l_us})"
+    ambiguous = f"({valid_a} AND {valid_b} AND {u_a} <> {u_b})"
+    nonexistent = f"(NOT {valid_a} AND NOT {valid_b})"
+    pick_ambiguous = {"earliest": f"least({u_a}, {u_b})", "latest": f"greatest({u_a}, {u_b})"}.get(
+        policy.ambiguous, "NULL"
+    )
+    pick_gap = u_a if policy.nonexistent == "shift_forward" else "NULL"
+    chosen = (
+        f"CASE WHEN {ambiguous} THEN {pick_ambiguous} WHEN {nonexistent} THEN {pick_gap} "
+        f"WHEN {valid_a} THEN {u_a} ELSE {u_b} END"
+    )
+    flag_ambiguous = f"coalesce({ambiguous}, false)" if policy.ambiguous == "raise" else "false"
+    flag_gap = f"coalesce({nonexistent}, false)" if policy.nonexistent == "raise" else "false"
+    return instant(chosen), flag_ambiguous, flag_gap

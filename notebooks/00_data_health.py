@@ -20,7 +20,7 @@
 
 # %% tags=["parameters"]
 data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them

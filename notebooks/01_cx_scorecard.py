@@ -21,44 +21,67 @@
 
 # %% tags=["parameters"]
 data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
-period: str = "quarter"  # week, month or quarter (UTC calendar periods; weeks start on Monday)
-by: str = "channel"  # segment column to split by (channel, device, country, ...)
-min_n: int = 30  # cells with fewer answers, orders or customers are shown as too few answers
-alpha: float = 0.05  # one minus the confidence level; also the false discovery rate of flagged changes
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
+period: str = "quarter"  # one of: week, month, quarter; UTC calendar periods, weeks start on Monday
+by: str = "auto"  # segment column (orders, else surveys); auto: first of channel, device, country, source with 2+ groups of min_n; empty: none
+top_segments: int = 8  # range: 1..; segments shown by size, the others together as other
+min_n: int = 30  # range: 1..; cells with fewer answers, orders or customers are shown as too few answers
+alpha: float = 0.05  # range: 0..0.5; one minus the confidence level, also the false discovery rate
 ces_higher_is_better: bool = False  # False for the effort scale (lower is better); True for CES 2.0 agreement
-currency: str = "EUR"  # label for money amounts
+currency: str = "EUR"  # label for money amounts; a currency column in the orders wins
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
 
 # %%
 # Load the shop and compute the scorecard
+import dataclasses
+
 from IPython.display import display
 
 import cxlib
-from cxlib import viz
+from cxlib import defaults, viz
 from cxlib.reports import resolve_data
 from cxlib.scorecard import consistency, scorecard, value_of_cx
 from cxlib.scorecard.footnotes import all_outside_segments
 from cxlib.scorecard.impact import rank_by_impact
+from cxlib.skipping import require_tables, skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
+require_tables(shop, ["surveys", "orders"], what="The CX scorecard", any_of=True)
+chosen_currency = defaults.shop_currency(shop.orders, currency)
+currency = chosen_currency.value
+home = "orders" if shop.orders is not None else "surveys"  # the table the segment column is taken from
+chosen_by = defaults.resolve_segment(getattr(shop, home), by, table_name=home, min_n=min_n)
+by = chosen_by.value
+lumping = {
+    name: defaults.lump_segment(table, by, top=top_segments) for name, table in shop if name != "experiments"
+}
+shop = dataclasses.replace(shop, **{name: choice.value for name, choice in lumping.items()})
+notes = [c.note for c in (chosen_currency, chosen_by, lumping.get(home)) if c is not None and c.note]
 card = scorecard(
     shop,
-    by=by or None,
+    by=by,
     period=period,
     min_n=min_n,
     alpha=alpha,
     ces_higher_is_better=ces_higher_is_better,
     currency=currency,
 )
+if card.table.empty:
+    skip(
+        "No scorecard metric could be computed from these data: " + " ".join(card.notes or ["too few rows"]),
+        add="add survey answers (nps, csat, ces) or orders covering at least two full periods.",
+    )
 changes = card.changes()
 across = consistency(card) if card.by else None
+why_no_value = defaults.absent(
+    shop.surveys, ["customer_id"], table_name="surveys", purpose="the value of CX"
+) or defaults.absent(shop.orders, [], table_name="orders", purpose="the value of CX")
 value = (
-    value_of_cx(shop.surveys, shop.orders, min_n=min_n, alpha=alpha, currency=currency)
-    if shop.surveys is not None and shop.orders is not None
-    else None
+    None
+    if why_no_value
+    else value_of_cx(shop.surveys, shop.orders, min_n=min_n, alpha=alpha, currency=currency)
 )
 shown = set(card.table["metric"])
 
@@ -71,7 +94,7 @@ if across is not None:
     findings += [s for metric in differing["metric"].head(2) for s in across.summary([metric])]
 if value is not None:
     findings += value.summary()[:1]
-viz.key_findings(findings)
+viz.key_findings(findings + notes)
 
 # %%
 # Headline numbers for the index (and the cards above the sections)
@@ -152,7 +175,7 @@ else:
 # %%
 # Compare the segments and chart the largest gaps
 if across is None:
-    display(viz.note("Set the by parameter (for example channel) to compare segments."))
+    display(viz.note(chosen_by.note or "Set the by parameter (for example channel) to compare segments."))
 else:
     for metric in [m for m in ("nps", "cart_abandonment") if m in set(across.table["metric"])]:
         across.figure(metric).show()
@@ -171,7 +194,7 @@ else:
 # %%
 # Chart revenue per customer by NPS group
 if value is None:
-    display(viz.note("The value of CX needs both surveys and orders."))
+    display(viz.note(why_no_value))
 else:
     value.figure().show()
     for sentence in value.summary():

@@ -21,18 +21,19 @@
 
 # %% tags=["parameters"]
 data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
-funnel_steps: str = "product_view, add_to_cart, checkout_start, payment, purchase"  # funnel steps in order, comma-separated; a bar separates alternatives (product_view | search)
+funnel_steps: str = "auto"  # steps in order, comma-separated, a bar between alternatives; auto: the view, cart, checkout, payment, purchase events present
 window: str = "1D"  # conversion window from the first funnel step (30min, 1D, 7D ...); empty means no limit
-order: str = "strict"  # strict (other events may come between steps), direct (each step is the next event) or any (any order)
-count: str = "sessions"  # unit of the funnel, paths and cart abandonment: sessions or customers
-segment: str = "device"  # event column to split the funnel by (device, channel ...); empty for none
-path_steps: int = 5  # events per path in the path analysis and the Sankey diagram
-attribution_channel: str = "source"  # event column naming each touchpoint's channel; empty skips attribution
+order: str = "strict"  # one of: strict, direct, any; strict lets other events come between steps, direct does not, any ignores order
+count: str = "sessions"  # one of: sessions, customers; unit of funnel, paths and carts (customers when there is no session_id)
+segment: str = "auto"  # event column to split the funnel by; auto: first of device, channel, country, source with 2+ groups of min_n; empty: none
+top_segments: int = 8  # range: 1..; segments shown by size, the others together as other
+path_steps: int = 5  # range: 2..; events per path in the path analysis and the Sankey diagram
+attribution_channel: str = "source"  # event column naming each touchpoint's channel (left out with a note when absent); empty skips attribution
 lookback: str = "30D"  # attribution lookback window before each purchase
-min_n: int = 30  # segments with fewer sessions or customers are not shown
+min_n: int = 30  # range: 1..; segments with fewer sessions or customers are not shown
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
 
 # %%
@@ -41,24 +42,40 @@ import narwhals.stable.v2 as nw
 from IPython.display import display
 
 import cxlib
-from cxlib import journey, viz
+from cxlib import defaults, journey, viz
 from cxlib.engine import to_narwhals, to_pandas
 from cxlib.health import filter_period
 from cxlib.reports import resolve_data
+from cxlib.skipping import require_tables, skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
-if shop.events is None:
-    raise cxlib.DataError("journey mapping needs an events table", table="events", rule="missing_table")
+require_tables(shop, ["events"], what="Journey mapping")
 events = filter_period(shop.events, start or None, end or None)
 columns = set(to_narwhals(events).columns)
 span = to_pandas(
     to_narwhals(events).select(nw.col("ts").min().alias("first"), nw.col("ts").max().alias("last"))
 )
-steps = journey.parse_steps(funnel_steps)
+chosen_steps = defaults.funnel_steps_present(events, funnel_steps)
+if not chosen_steps.value:
+    skip(
+        chosen_steps.note,
+        add="name the funnel steps in the funnel_steps parameter (e.g. -p funnel_steps 'view, buy').",
+    )
+notes = [chosen_steps.note] if chosen_steps.note else []
+if count == "sessions" and "session_id" not in columns:
+    count = "customers"
+    notes.append("The events have no session_id column, so the journeys are counted per customer.")
+chosen_segment = defaults.resolve_segment(
+    events, segment, table_name="events", min_n=min_n, candidates=("device", *defaults.SEGMENT_CANDIDATES)
+)
+split = chosen_segment.value
+lumped = defaults.lump_segment(events, split, top=top_segments)
+events = lumped.value
+notes += [c.note for c in (chosen_segment, lumped) if c.note]
+steps = journey.parse_steps(chosen_steps.value)
 flow = journey.funnel(events, steps, window=window or None, order=order, count=count, min_n=min_n)
-split = segment if segment and segment in columns else None
 by_segment = (
     journey.funnel(
         events, steps, window=window or None, order=order, count=count, by=split, next_events=0, min_n=min_n
@@ -76,20 +93,52 @@ positions = journey.step_matrix(events, steps=max(path_steps, 2) + 3, count=coun
 breakdowns = [c for c in ("device", "channel") if c in columns]
 if {"device", "channel"} <= columns:
     breakdowns.append(("channel", "device"))
-carts = journey.cart_abandonment(events, by=breakdowns, count=count, min_n=min_n)
+named = [
+    s for s in steps if isinstance(s, str)
+]  # cart abandonment uses the funnel's own cart and purchase steps
+cart_step = next((s for s in named if s in defaults.FUNNEL_STAGES[1]), None)
+purchase_step = next(
+    (s for s in reversed(named) if s in defaults.FUNNEL_STAGES[4]), named[-1] if named else None
+)
+carts = (
+    journey.cart_abandonment(
+        events,
+        by=breakdowns,
+        count=count,
+        min_n=min_n,
+        cart_event=cart_step,
+        purchase_event=purchase_step,
+        checkout_steps=named[named.index(cart_step) : named.index(purchase_step)],
+        window=(window or None)
+        if count == "customers"
+        else None,  # a customer's cart: bought within the window
+    )
+    if cart_step and purchase_step in named and named.index(cart_step) < named.index(purchase_step)
+    else None
+)
+why_no_carts = (
+    None
+    if carts is not None
+    else "Cart abandonment is left out: the funnel has no cart step before a purchase."
+)
+why_no_credit = (
+    "Attribution is skipped (attribution_channel is empty)."
+    if not attribution_channel
+    else defaults.absent(events, [attribution_channel], table_name="events", purpose="attribution")
+)
 credit = (
     journey.attribution(events, "all", channel=attribution_channel, lookback=lookback)
-    if attribution_channel and attribution_channel in columns
+    if why_no_credit is None
     else None
 )
 
 # %%
 # Report header and key findings
 display(viz.report_header(period=(start or span["first"].iloc[0], end or span["last"].iloc[0]), shop=shop))
-findings = flow.summary()[:2] + carts.summary()[:2]
+findings = flow.summary()[:2] + (carts.summary()[:2] if carts is not None else [])
 if credit is not None:
     findings += [s for s in credit.summary() if s.startswith(("Last touch", "Markov"))]
-viz.key_findings(findings)
+viz.key_findings(findings + notes)
 
 # %%
 # Headline numbers for the index (and the cards above the sections)
@@ -213,11 +262,7 @@ else:
 # %%
 # Compare the funnel across segments
 if by_segment is None:
-    display(
-        viz.note(
-            f"No segment column {segment!r} in the events; set the segment parameter to split the funnel."
-        )
-    )
+    display(viz.note(chosen_segment.note or "No segment split (the segment parameter is empty)."))
 else:
     by_segment.figure().show()
     ends = by_segment.table[(by_segment.table["step"] == len(steps)) & ~by_segment.table["suppressed"]]
@@ -285,31 +330,36 @@ viz.note(" ".join(positions.summary()))
 
 # %%
 # Chart cart abandonment by segment and checkout step
-carts.figure().show()
-shown = carts.table.drop(columns=["suppressed"], errors="ignore")
-display(
-    viz.format_table(
-        shown,
-        percent_cols=["rate", "ci_low", "ci_high"],
-        max_rows=None,
-        labels={
-            "dimension": "By",
-            "segment": "Segment",
-            "carts": "Carts",
-            "abandoned": "Abandoned",
-            "rate": "Rate",
-            "ci_low": "CI low",
-            "ci_high": "CI high",
-        },
-    )
-)
-display(viz.note(" ".join(carts.summary())))
-carts.steps_figure().show()
-if not carts.last_events.empty:
-    top = carts.last_events.iloc[0]
+if carts is None:
+    display(viz.note(why_no_carts))
+else:
+    carts.figure().show()
+    shown = carts.table.drop(columns=["suppressed"], errors="ignore")
     display(
-        viz.note(f"The last thing most abandoned carts did was {top['event']} ({top['share']:.1%} of them).")
+        viz.format_table(
+            shown,
+            percent_cols=["rate", "ci_low", "ci_high"],
+            max_rows=None,
+            labels={
+                "dimension": "By",
+                "segment": "Segment",
+                "carts": "Carts",
+                "abandoned": "Abandoned",
+                "rate": "Rate",
+                "ci_low": "CI low",
+                "ci_high": "CI high",
+            },
+        )
     )
+    display(viz.note(" ".join(carts.summary())))
+    carts.steps_figure().show()
+    if not carts.last_events.empty:
+        top = carts.last_events.iloc[0]
+        display(
+            viz.note(
+                f"The last thing most abandoned carts did was {top['event']} ({top['share']:.1%} of them)."
+            )
+        )
 
 # %% [markdown]
 # ## Which channels deserve credit
@@ -323,7 +373,7 @@ if not carts.last_events.empty:
 # %%
 # Chart attribution across models and list the removal effects
 if credit is None:
-    display(viz.note(f"No channel column {attribution_channel!r} in the events: attribution was skipped."))
+    display(viz.note(why_no_credit))
 else:
     credit.figure().show()
     view = credit.table[

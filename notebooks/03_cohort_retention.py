@@ -21,14 +21,15 @@
 
 # %% tags=["parameters"]
 data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
-activity: str = "orders"  # table whose rows count as coming back: orders or events
-period: str = "month"  # age unit and cohort period: day, week, month or quarter (UTC; weeks start on Monday)
-kind: str = "on"  # retention: on (active in period N), on_or_after (N or later) or rolling (fixed windows)
-by: str = "channel"  # customer attribute on the first order to compare (empty for no breakdown)
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
+activity: str = "orders"  # one of: orders, events; table whose rows count as coming back
+period: str = "month"  # one of: day, week, month, quarter; age unit and cohort period (UTC)
+kind: str = "on"  # one of: on, on_or_after, rolling; active in period N, in N or later, fixed windows
+by: str = "auto"  # attribute on the first order to compare; auto: first of channel, device, country, source with 2+ groups of min_n; empty: none
+top_segments: int = 8  # range: 1..; segments shown by size, the others together as other
 observed_until: str = ""  # last complete day of data (YYYY-MM-DD); empty means the day of the latest record
-min_n: int = 20  # cells, cohorts and segments with fewer customers are hidden
-currency: str = "EUR"  # label for money amounts
+min_n: int = 20  # range: 1..; cells, cohorts and segments with fewer customers are hidden
+currency: str = "EUR"  # label for money amounts; a currency column in the orders wins
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
 
 # %%
@@ -36,24 +37,44 @@ timezone: str = ""  # IANA time zone of timestamps written without one; empty me
 from IPython.display import display
 
 import cxlib
-from cxlib import viz
+from cxlib import defaults, viz
 from cxlib.cohorts import KINDS, retention_matrix, revenue_retention, time_to_repeat
 from cxlib.cohorts.comparison import format_p
+from cxlib.engine import to_narwhals
 from cxlib.reports import resolve_data
+from cxlib.skipping import require_tables
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
-table = shop.orders if activity == "orders" else shop.events
+require_tables(shop, ["orders", activity] if activity == "events" else ["orders"], what="Cohort retention")
+chosen_currency = defaults.shop_currency(shop.orders, currency)
+currency = chosen_currency.value
+chosen_by = defaults.resolve_segment(shop.orders, by, table_name="orders", min_n=min_n)
+lumped = defaults.lump_segment(shop.orders, chosen_by.value, top=top_segments)
+orders = lumped.value
+notes = [c.note for c in (chosen_currency, chosen_by, lumped) if c.note]
+table = orders if activity == "orders" else shop.events
+if table is not orders and chosen_by.value and chosen_by.value not in to_narwhals(table).columns:
+    chosen_by = defaults.Choice(None, f"No breakdown: the events have no {chosen_by.value} column.")
+    notes.append(chosen_by.note)
 options = dict(period=period, observed_until=observed_until or None, min_n=min_n)
-segments = by or None
+segments = chosen_by.value
+repeaters = defaults.repeat_customers(orders)
 matrix = retention_matrix(table, kind=kind, by=segments, **options)
 overall = matrix.overall()
 definitions = {
     name: overall if name == kind else retention_matrix(table, kind=name, **options) for name in KINDS
 }
-revenue = revenue_retention(shop.orders, by=segments, currency=currency, **options)
-repeat = time_to_repeat(shop.orders, by=segments, observed_until=observed_until or None, min_n=min_n)
+revenue = revenue_retention(orders, by=segments, currency=currency, **options)
+repeat = (  # with nobody ordering twice there is no time to a repeat order to estimate
+    time_to_repeat(orders, by=segments, observed_until=observed_until or None, min_n=min_n)
+    if repeaters
+    else None
+)
+why_no_repeat = (
+    "Nobody has ordered twice yet, so there is no time to a second order to show." if not repeaters else None
+)
 comparison = matrix.compare() if segments and len(matrix.segments) > 1 else None
 
 # %%
@@ -65,7 +86,8 @@ display(viz.report_header(period=(matrix.first_activity, last_day), shop=shop))
 findings = overall.summary()[1:3]
 if comparison is not None:
     findings += comparison.summary()[:1]
-findings += revenue.summary()[:1] + repeat.summary()[-1:]
+findings += revenue.summary()[:1] + (repeat.summary()[-1:] if repeat is not None else [why_no_repeat])
+findings += notes
 viz.key_findings(findings)
 
 # %%
@@ -101,9 +123,11 @@ matrix.figure("curve").show()
 if comparison is None:
     display(
         viz.note(
-            f"Every customer has the same {by} ({matrix.segments[0]}): there is nothing to compare."
+            f"Every customer has the same {segments} ({matrix.segments[0]}): there is nothing to compare."
+            if segments and len(matrix.segments) == 1
+            else f"Fewer than two {segments} groups have {min_n} or more customers: there is nothing to compare."
             if segments
-            else "No breakdown chosen (set the by parameter to compare segments)."
+            else chosen_by.note or "No breakdown chosen (set the by parameter to compare segments)."
         )
     )
 else:
@@ -152,26 +176,40 @@ import pandas as pd
 names = {"on": "Return on", "on_or_after": "Return on or after", "rolling": "Rolling windows"}
 curves = pd.concat([d.curve.assign(definition=names[k]) for k, d in definitions.items()], ignore_index=True)
 curves = curves[curves["age"] >= 1]
-viz.line(
-    curves,
-    x="age",
-    y="share",
-    color="definition",
-    percent=True,
-    markers=True,
-    title="Share of customers retained, by definition",
-    labels={"age": f"{period.capitalize()}s (or windows) since acquisition", "share": "Customers retained"},
-).show()
-ages = [a for a in (1, 3, 6, 12) if a <= curves["age"].max()]
-wide = curves[curves["age"].isin(ages)].pivot(index="definition", columns="age", values="share").reset_index()
-wide.columns = ["Definition"] + [f"{period} {a}" for a in ages]
-display(viz.format_table(wide, percent_cols=[c for c in wide.columns if c != "Definition"]))
-on, after = definitions["on"].curve.set_index("age"), definitions["on_or_after"].curve.set_index("age")
-age = ages[1] if len(ages) > 1 else ages[0]
-viz.note(
-    f"At {period} {age}, {on.at[age, 'share']:.1%} of customers ordered in that very {period}, but "
-    f"{after.at[age, 'share']:.1%} ordered in it or later: most returning customers skip {period}s."
-)
+if curves.empty:
+    display(
+        viz.note(f"The data cover a single {period}: no customer could come back in a later {period} yet.")
+    )
+else:
+    viz.line(
+        curves,
+        x="age",
+        y="share",
+        color="definition",
+        percent=True,
+        markers=True,
+        title="Share of customers retained, by definition",
+        labels={
+            "age": f"{period.capitalize()}s (or windows) since acquisition",
+            "share": "Customers retained",
+        },
+    ).show()
+    ages = [a for a in (1, 3, 6, 12) if a <= curves["age"].max()]
+    wide = (
+        curves[curves["age"].isin(ages)]
+        .pivot(index="definition", columns="age", values="share")
+        .reset_index()
+    )
+    wide.columns = ["Definition"] + [f"{period} {a}" for a in ages]
+    display(viz.format_table(wide, percent_cols=[c for c in wide.columns if c != "Definition"]))
+    on, after = definitions["on"].curve.set_index("age"), definitions["on_or_after"].curve.set_index("age")
+    age = ages[1] if len(ages) > 1 else ages[0]
+    display(
+        viz.note(
+            f"At {period} {age}, {on.at[age, 'share']:.1%} of customers ordered in that very {period}, but "
+            f"{after.at[age, 'share']:.1%} ordered in it or later: most returning customers skip {period}s."
+        )
+    )
 
 # %% [markdown]
 # ## Revenue retention and lifetime value
@@ -196,21 +234,24 @@ display(viz.note(" ".join(revenue.summary())))
 
 # %%
 # Chart the time to a second order
-repeat.figure().show()
-groups = repeat.groups[["segment", "customers", "repeaters"] + [f"repeat_{h}" for h in repeat.horizons]]
-display(
-    viz.format_table(
-        groups,
-        percent_cols=[f"repeat_{h}" for h in repeat.horizons],
-        labels={
-            "segment": by or "segment",
-            "customers": "Customers",
-            "repeaters": "Ordered again",
-            **{f"repeat_{h}": f"Within {h} days" for h in repeat.horizons},
-        },
+if repeat is None:
+    display(viz.note(why_no_repeat))
+else:
+    repeat.figure().show()
+    groups = repeat.groups[["segment", "customers", "repeaters"] + [f"repeat_{h}" for h in repeat.horizons]]
+    display(
+        viz.format_table(
+            groups,
+            percent_cols=[f"repeat_{h}" for h in repeat.horizons],
+            labels={
+                "segment": segments or "segment",
+                "customers": "Customers",
+                "repeaters": "Ordered again",
+                **{f"repeat_{h}": f"Within {h} days" for h in repeat.horizons},
+            },
+        )
     )
-)
-viz.note(" ".join(repeat.summary()))
+    display(viz.note(" ".join(repeat.summary())))
 
 # %% [markdown]
 # ## Definitions and data notes

@@ -22,15 +22,16 @@
 
 # %% tags=["parameters"]
 data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
-unit: str = "W"  # time unit of the models: W for weeks or D for days
-holdout_weeks: int = 26  # weeks at the end of the data kept back to test the forecast (0 skips the test)
-horizon_months: int = 12  # months of future value to predict
-discount_rate: float = 0.01  # monthly discount rate (0.008 is about 10 % a year)
-margin: float = 1.0  # share of revenue that is profit (1 means value in revenue)
-segment: str = "channel"  # orders column whose value on a customer's first order is her segment; empty: none
-min_n: int = 30  # segments with fewer customers are not shown
-currency: str = "EUR"  # label for money amounts
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
+unit: str = "W"  # one of: W, D; time unit of the models (weeks or days)
+holdout_weeks: str = "auto"  # one of: auto; range: 0..; weeks kept back to test the forecast; auto: a quarter of the span, leaving 12+ weeks to fit; 0: no test
+horizon_months: int = 12  # range: 1..; months of future value to predict
+discount_rate: float = 0.01  # range: 0..1; monthly discount rate (0.008 is about 10 % a year)
+margin: float = 1.0  # range: 0..1; share of revenue that is profit (1 means value in revenue)
+segment: str = "auto"  # orders column (value on the first order); auto: first of channel, device, country, source with 2+ groups of min_n; empty: none
+top_segments: int = 8  # range: 1..; segments shown by size, the others together as other
+min_n: int = 30  # range: 1..; segments with fewer customers are not shown
+currency: str = "EUR"  # label for money amounts; a currency column in the orders wins
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
 
 # %%
@@ -39,55 +40,106 @@ import pandas as pd
 from IPython.display import display
 
 import cxlib
-from cxlib import ltv, viz
+from cxlib import defaults, ltv, viz
+from cxlib.ltv import checks
 from cxlib.reports import resolve_data
+from cxlib.skipping import require_tables
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
+require_tables(shop, ["orders"], what="Customer lifetime value")
+chosen_currency = defaults.shop_currency(shop.orders, currency)
+currency = chosen_currency.value
+chosen_segment = defaults.resolve_segment(shop.orders, segment, table_name="orders", min_n=min_n)
+segment = chosen_segment.value
+lumped = defaults.lump_segment(shop.orders, segment, top=top_segments)
+orders = lumped.value
+notes = [c.note for c in (chosen_currency, chosen_segment, lumped) if c.note]
 by = [segment] if segment else None
-rfm = ltv.rfm_summary(shop.orders, unit, by=by)
-comparison = cumulative = None
-if holdout_weeks > 0:
-    calibration_end = rfm.observation_end - pd.Timedelta(weeks=holdout_weeks)
-    rfm_cal = ltv.rfm_summary(shop.orders, unit, calibration_end, rfm.observation_end, by=by)
-    calibrated = [ltv.fit_bgnbd(rfm_cal), ltv.fit_pareto_nbd(rfm_cal)]
-    comparison = ltv.compare_models(rfm_cal, calibrated)
-    best = calibrated[[m.NAME for m in calibrated].index(comparison.best)]
-    cumulative = ltv.repeat_transactions_over_time(best, shop.orders, calibration_end, rfm.observation_end)
-fit = ltv.fit_pareto_nbd if comparison is not None and comparison.best == "Pareto/NBD" else ltv.fit_bgnbd
-purchases = fit(rfm)
-spend = ltv.fit_gamma_gamma(rfm)
-value = ltv.clv(
-    purchases,
-    spend,
-    rfm,
-    horizon_months=horizon_months,
-    discount_rate=discount_rate,
-    margin=margin,
-    currency=currency,
-)
-segments = ltv.rfm_segments(rfm, clv=value, min_n=min_n)
-experience = (
-    ltv.clv_by_nps(value, shop.surveys, min_n=min_n, currency=currency) if shop.surveys is not None else None
-)
+rfm = ltv.rfm_summary(orders, unit, by=by)
+first_purchase, observation_end = rfm.table["first_purchase"].min(), rfm.observation_end
+why_not = checks.modelling_blocker(rfm)  # None when there are enough repeat buyers to model
+holdout = defaults.auto_holdout_weeks(first_purchase, observation_end, holdout_weeks)
+comparison = cumulative = verdict = None
+chosen_model = "BG/NBD"
+if why_not is None and holdout.value > 0:
+    calibration_end = observation_end - pd.Timedelta(weeks=holdout.value)
+    rfm_cal = ltv.rfm_summary(orders, unit, calibration_end, observation_end, by=by)
+    too_few = checks.modelling_blocker(rfm_cal)
+    if too_few is not None:
+        holdout = defaults.Choice(
+            0, f"No holdout test: before the last {holdout.value} weeks, {too_few[0].lower()}{too_few[1:]}"
+        )
+    else:
+        calibrated = [ltv.fit_bgnbd(rfm_cal), ltv.fit_pareto_nbd(rfm_cal)]
+        comparison = ltv.compare_models(rfm_cal, calibrated)
+        usable = [m.NAME for m in calibrated if not checks.fit_problems(m)]
+        winner, verdict = checks.model_verdict(comparison, usable)
+        ranked = [
+            m for m in comparison.table.sort_values("holdout_mae", kind="stable")["model"] if m in usable
+        ]
+        chosen_model = winner or (
+            ranked[0] if ranked else "BG/NBD"
+        )  # a tie: the smaller error, said as a tie
+        best = calibrated[[m.NAME for m in calibrated].index(chosen_model)]
+        cumulative = ltv.repeat_transactions_over_time(best, orders, calibration_end, observation_end)
+purchases = spend = value = experience = None
+problems: list[str] = []
+why_no_experience = None
+warnings_found: list[str] = []
+if why_not is None:
+    fit = ltv.fit_pareto_nbd if chosen_model == "Pareto/NBD" else ltv.fit_bgnbd
+    purchases = fit(rfm)
+    spend = ltv.fit_gamma_gamma(rfm)
+    problems = checks.fit_problems(purchases) + checks.fit_problems(spend)
+    value = ltv.clv(
+        purchases,
+        spend,
+        rfm,
+        horizon_months=horizon_months,
+        discount_rate=discount_rate,
+        margin=margin,
+        currency=currency,
+    )
+    segments = ltv.rfm_segments(rfm, clv=value, min_n=min_n)
+    warnings_found = checks.sanity_warnings(value, segments)
+    why_no_experience = defaults.absent(
+        shop.surveys, ["customer_id"], table_name="surveys", purpose="value by NPS group"
+    )
+    experience = (
+        ltv.clv_by_nps(value, shop.surveys, min_n=min_n, currency=currency)
+        if why_no_experience is None
+        else None
+    )
+else:
+    segments = ltv.rfm_segments(rfm, min_n=min_n)
+trusted = value is not None and not problems  # a fit that did not work never makes a headline
 
 # %%
 # Report header and key findings
-display(viz.report_header(period=(rfm.table["first_purchase"].min(), rfm.observation_end), shop=shop))
-findings = value.summary()
-if comparison is not None:
-    findings += comparison.summary()
-findings += segments.summary()[1:]
-if experience is not None:
+display(viz.report_header(period=(first_purchase, observation_end), shop=shop))
+findings = [why_not] if why_not else (value.summary() if trusted else problems[:2])
+if verdict is not None:
+    findings.append(verdict)
+findings += segments.summary()[1:] if trusted else segments.summary()[:1]
+if experience is not None and trusted:
     findings += experience.summary()
 viz.key_findings(findings)
+
+# %%
+# What the report chose from the data, and warnings
+for sentence in notes + ([holdout.note] if holdout.note and why_not is None else []):
+    display(viz.note(sentence))
+if problems or warnings_found:
+    display(viz.key_findings(problems + warnings_found, title="Warnings: read these figures with care"))
 
 # %%
 # Headline numbers for the index (and the cards above the sections)
 from cxlib.reports.report_headlines import clv_headlines
 
-clv_headlines(value)
+if trusted:  # a fit that did not work never makes a headline
+    clv_headlines(value)
 
 # %% [markdown]
 # ## Customers and their purchases
@@ -111,7 +163,7 @@ viz.note(" ".join(rfm.summary()))
 # %%
 # Compare the models on the holdout period
 if comparison is None:
-    display(viz.note("The holdout test is switched off (holdout_weeks is 0)."))
+    display(viz.note(why_not or holdout.note or "The holdout test is switched off."))
 else:
     comparison.figure().show()
     display(
@@ -139,7 +191,7 @@ else:
             },
         )
     )
-    display(viz.note(" ".join(comparison.summary() + comparison.validations[0].summary())))
+    display(viz.note(" ".join([verdict, *comparison.validations[0].summary()])))
 
 # %% [markdown]
 # ### Repeat purchases over time
@@ -163,16 +215,21 @@ if cumulative is not None:
 
 # %%
 # Chart P(alive) and expected purchases over frequency and recency
-purchases.figure("p_alive").show()
-purchases.figure(
-    "expected_purchases", horizon=horizon_months * 365.25 / 12 / (7 if unit == "W" else 1)
-).show()
-likely_gone = (value.table["p_alive"] < 0.3).mean()
-viz.note(
-    f"{likely_gone:.0%} of customers have a probability below 30% of still being active; "
-    f"they are expected to make {value.table.loc[value.table['p_alive'] < 0.3, 'expected_purchases'].sum():,.0f} "
-    f"of the {value.table['expected_purchases'].sum():,.0f} purchases of the next {horizon_months} months."
-)
+if purchases is None:
+    display(viz.note(why_not))
+else:
+    purchases.figure("p_alive").show()
+    purchases.figure(
+        "expected_purchases", horizon=horizon_months * 365.25 / 12 / (7 if unit == "W" else 1)
+    ).show()
+    likely_gone = (value.table["p_alive"] < 0.3).mean()
+    display(
+        viz.note(
+            f"{likely_gone:.0%} of customers have a probability below 30% of still being active; "
+            f"they are expected to make {value.table.loc[value.table['p_alive'] < 0.3, 'expected_purchases'].sum():,.0f} "
+            f"of the {value.table['expected_purchases'].sum():,.0f} purchases of the next {horizon_months} months."
+        )
+    )
 
 # %% [markdown]
 # ### The fitted models
@@ -183,22 +240,25 @@ viz.note(
 
 # %%
 # Show the parameters of the purchase and spend models
-for model in (purchases, spend):
-    display(
-        viz.format_table(
-            model.table,
-            caption=model.NAME,
-            decimals=3,
-            labels={
-                "parameter": "Parameter",
-                "estimate": "Estimate",
-                "se": "Standard error",
-                "ci_low": "95% CI from",
-                "ci_high": "to",
-            },
+if value is None:
+    display(viz.note(why_not))
+else:
+    for model in (purchases, spend):
+        display(
+            viz.format_table(
+                model.table,
+                caption=model.NAME,
+                decimals=3,
+                labels={
+                    "parameter": "Parameter",
+                    "estimate": "Estimate",
+                    "se": "Standard error",
+                    "ci_low": "95% CI from",
+                    "ci_high": "to",
+                },
+            )
         )
-    )
-viz.note(" ".join(purchases.summary() + spend.summary()))
+    display(viz.note(" ".join(purchases.summary() + spend.summary() + problems)))
 
 # %% [markdown]
 # ## What are customers worth?
@@ -209,22 +269,25 @@ viz.note(" ".join(purchases.summary() + spend.summary()))
 
 # %%
 # Chart the CLV distribution and its concentration
-value.figure().show()
-display(
-    viz.format_table(
-        value.concentration(),
-        percent_cols=["share_of_value", "cumulative_share"],
-        decimals={"clv_total": 0},
-        labels={
-            "group": "Decile (1 = most valuable)",
-            "customers": "Customers",
-            "clv_total": f"CLV ({currency})",
-            "share_of_value": "Share of value",
-            "cumulative_share": "Cumulative share",
-        },
+if value is None:
+    display(viz.note(why_not))
+else:
+    value.figure().show()
+    display(
+        viz.format_table(
+            value.concentration(),
+            percent_cols=["share_of_value", "cumulative_share"],
+            decimals={"clv_total": 0},
+            labels={
+                "group": "Decile (1 = most valuable)",
+                "customers": "Customers",
+                "clv_total": f"CLV ({currency})",
+                "share_of_value": "Share of value",
+                "cumulative_share": "Cumulative share",
+            },
+        )
     )
-)
-viz.note(value.summary()[1])
+    display(viz.note(value.summary()[1]))
 
 # %% [markdown]
 # ## Value by segment and cohort
@@ -235,62 +298,73 @@ viz.note(value.summary()[1])
 
 # %%
 # Chart value by segment and by cohort
-labels = {
-    "segment": "Segment",
-    "customers": "Customers",
-    "clv_total": f"CLV ({currency})",
-    "clv_total_ci_low": "95% CI from",
-    "clv_total_ci_high": "to",
-    "clv_mean": "CLV per customer",
-    "share_of_value": "Share of value",
-    "p_alive_mean": "Mean P(alive)",
-    "expected_purchases": "Expected purchases",
-}
-if segment:
-    value.segment_figure(segment, min_n=min_n).show()
-    by_segment = value.by(segment, min_n=min_n)
-    display(
-        viz.format_table(
-            by_segment.drop(columns="suppressed"),
-            percent_cols=["share_of_value", "p_alive_mean"],
-            decimals={
-                "clv_total": 0,
-                "clv_total_ci_low": 0,
-                "clv_total_ci_high": 0,
-                "expected_purchases": 0,
-                "clv_mean": 2,
-            },
-            labels=labels,
+if value is None:
+    display(viz.note(why_not))
+else:
+    labels = {
+        "segment": "Segment",
+        "customers": "Customers",
+        "clv_total": f"CLV ({currency})",
+        "clv_total_ci_low": "95% CI from",
+        "clv_total_ci_high": "to",
+        "clv_mean": "CLV per customer",
+        "share_of_value": "Share of value",
+        "p_alive_mean": "Mean P(alive)",
+        "expected_purchases": "Expected purchases",
+    }
+    if not segment:
+        display(viz.note(chosen_segment.note or "No segment split (the segment parameter is empty)."))
+    elif value.by(segment, min_n=min_n)["suppressed"].all():
+        display(viz.note(f"Every {segment} has fewer than {min_n} customers, so none is shown."))
+    else:
+        value.segment_figure(segment, min_n=min_n).show()
+        by_segment = value.by(segment, min_n=min_n)
+        display(
+            viz.format_table(
+                by_segment.drop(columns="suppressed"),
+                percent_cols=["share_of_value", "p_alive_mean"],
+                decimals={
+                    "clv_total": 0,
+                    "clv_total_ci_low": 0,
+                    "clv_total_ci_high": 0,
+                    "expected_purchases": 0,
+                    "clv_mean": 2,
+                },
+                labels=labels,
+            )
         )
-    )
-    top = by_segment[~by_segment["suppressed"]].iloc[0]
-    display(
-        viz.note(
-            f"{top['segment']} customers hold {top['share_of_value']:.0%} of the predicted value, "
-            f"{top['clv_mean']:,.2f} {currency} per customer."
+        top = by_segment[~by_segment["suppressed"]].iloc[0]
+        display(
+            viz.note(
+                f"{top['segment']} customers hold {top['share_of_value']:.0%} of the predicted value, "
+                f"{top['clv_mean']:,.2f} {currency} per customer."
+            )
         )
-    )
-cohorts = value.by("cohort", min_n=min_n).sort_values("segment")
-cohorts = cohorts[~cohorts["suppressed"]]
-viz.bar(
-    cohorts,
-    "segment",
-    "clv_mean",
-    title="Mean predicted CLV by month of first purchase",
-    labels={"segment": "Cohort", "clv_mean": f"CLV per customer ({currency})"},
-).show()
-if len(cohorts):
-    high, low = cohorts.loc[cohorts["clv_mean"].idxmax()], cohorts.loc[cohorts["clv_mean"].idxmin()]
-    half = len(cohorts) // 2
-    trend = ""
-    if half and cohorts["clv_mean"].iloc[half:].mean() > cohorts["clv_mean"].iloc[:half].mean():
-        trend = " The newer half of the cohorts is worth more per customer: fewer of their customers have left yet."
-    display(
-        viz.note(
-            f"Customers first buying in {high['segment']} are worth most ({high['clv_mean']:,.2f} {currency} "
-            f"each), those of {low['segment']} least ({low['clv_mean']:,.2f} {currency}).{trend}"
+    cohorts = value.by("cohort", min_n=min_n).sort_values("segment")
+    cohorts = cohorts[~cohorts["suppressed"]]
+    if len(cohorts) < 2:
+        display(
+            viz.note(f"Fewer than two monthly cohorts have {min_n} or more customers, so none is compared.")
         )
-    )
+    else:
+        viz.bar(
+            cohorts,
+            "segment",
+            "clv_mean",
+            title="Mean predicted CLV by month of first purchase",
+            labels={"segment": "Cohort", "clv_mean": f"CLV per customer ({currency})"},
+        ).show()
+        high, low = cohorts.loc[cohorts["clv_mean"].idxmax()], cohorts.loc[cohorts["clv_mean"].idxmin()]
+        half = len(cohorts) // 2
+        trend = ""
+        if half and cohorts["clv_mean"].iloc[half:].mean() > cohorts["clv_mean"].iloc[:half].mean():
+            trend = " The newer half of the cohorts is worth more per customer: fewer of their customers have left yet."
+        display(
+            viz.note(
+                f"Customers first buying in {high['segment']} are worth most ({high['clv_mean']:,.2f} {currency} "
+                f"each), those of {low['segment']} least ({low['clv_mean']:,.2f} {currency}).{trend}"
+            )
+        )
 
 # %% [markdown]
 # ## RFM segments
@@ -301,11 +375,12 @@ if len(cohorts):
 
 # %%
 # Chart and list the RFM segments
+shown_columns = set(segments.table.columns)
 segments.figure().show()
 display(
     viz.format_table(
         segments.table.drop(columns="suppressed"),
-        percent_cols=["share_of_customers", "share_of_value"],
+        percent_cols=[c for c in ("share_of_customers", "share_of_value") if c in shown_columns],
         decimals={
             "revenue": 0,
             "clv_total": 0,
@@ -338,7 +413,9 @@ viz.note(" ".join(segments.summary()))
 # %%
 # Chart predicted value by NPS group
 if experience is None:
-    display(viz.note("The shop has no surveys table."))
+    display(viz.note(why_not or why_no_experience))
+elif not trusted:
+    display(viz.note("Not shown: the purchase or spend model did not work (see the warnings above)."))
 else:
     experience.figure().show()
     display(viz.note(" ".join(experience.summary())))

@@ -20,14 +20,14 @@
 
 # %% tags=["parameters"]
 data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
-engine: str = "duckdb"  # duckdb reads files on this machine; spark reads Parquet folders, URLs or Spark tables (data may then name a table or database)
+engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folders, URLs or tables
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
 languages: str = "en,pl,nl,sk,cs,zh,ar,de,fr,es"  # languages to detect (ISO 639-1 codes, comma-separated)
-min_rated: int = 500  # rated reviews a language needs before the model trained on them replaces the lexicon
-min_n: int = 20  # groups, weeks and quote pools with fewer texts are not shown
-period: str = "week"  # week, day or month for the trends
-quotes: int = 2  # representative quotes per aspect and sentiment
+min_rated: int = 500  # range: 1..; rated reviews a language needs before its own model replaces the lexicon
+min_n: int = 20  # range: 1..; groups, weeks and quote pools with fewer texts are not shown
+period: str = "week"  # one of: week, day, month; period of the trends
+quotes: int = 2  # range: 0..; representative quotes per aspect and sentiment
 fast_language_check: bool = True  # check stated languages with Lingua's fast mode (less exact on short texts)
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
 
@@ -37,12 +37,20 @@ from IPython.display import display
 
 import cxlib
 from cxlib import viz, voc
+from cxlib.engine import to_narwhals
 from cxlib.privacy import suppress_small
 from cxlib.reports import resolve_data
+from cxlib.skipping import skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
+if shop.feedback is None and (shop.surveys is None or "comment" not in to_narwhals(shop.surveys).columns):
+    skip(
+        "Voice of the customer needs customer texts: a feedback table or survey answers with a comment, "
+        "and the data have neither.",
+        add="add feedback.csv (feedback_id, ts, text; optional rating, lang) or a comment column to surveys.",
+    )
 result = voc.voice_of_customer(
     shop,
     start=start or None,

@@ -124,7 +124,8 @@ def spark_unavailable() -> str | None:
 @pytest.fixture(scope="session")
 def spark_available() -> None:
     """Skip the test, saying why, when pyspark or Java is missing; under ``CI=true`` fail
-    instead, so that CI cannot pass without running the Spark tests."""
+    instead, so that CI cannot pass without running the Spark tests.
+    """
     reason = spark_unavailable()
     if reason is None:
         return
@@ -136,7 +137,8 @@ def spark_available() -> None:
 @pytest.fixture(scope="session")
 def spark(spark_available: None) -> Iterator[Any]:
     """One local Spark session (2 cores, 4 shuffle partitions) shared by every Spark test,
-    started once per run through :func:`cxlib.engine.spark_session` (about 10 s)."""
+    started once per run through :func:`cxlib.engine.spark_session` (about 10 s).
+    """
     from cxlib.engine import spark_session
 
     session = spark_session(

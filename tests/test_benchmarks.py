@@ -1,5 +1,6 @@
 """`make bench` end to end at a tiny size: every analysis and method runs in its own process,
-the methods agree, and the Scale table is written (to a temporary README, never the real one)."""
+the methods agree, and the Scale table is written (to a temporary README, never the real one).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_run_all_at_20k_rows(tmp_path):
+@pytest.mark.slow
+def test_run_all_at_20k_rows(tmp_path: Path) -> None:
     results, readme = tmp_path / "results.json", tmp_path / "README.md"
     env = {**os.environ, "CXLAB_BENCH_README": str(readme)}
     done = subprocess.run(

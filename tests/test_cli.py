@@ -93,11 +93,14 @@ def test_run_all_exit_codes_and_parameters(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_check_reports_problems(tiny_shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", str(tiny_shop)]) == 1
+    assert main(["check", str(tiny_shop)]) == 0  # 1 of 60 orders: under the 5 % --max-drop
     out = capsys.readouterr().out
     assert "1 problem(s), 1 row(s) affected" in out
     assert "[1] orders, column 'revenue', file orders.parquet: 1 row(s)  [negative_value]" in out
     assert "order_id='o0005'" in out
+    assert main(["check", str(tiny_shop), "--max-drop", "1"]) == 1
+    assert "more than 1% of a table's rows (orders 1.7%)" in capsys.readouterr().out
+    assert main(["check", str(tiny_shop), "--max-drop", "150"]) == 2
 
 
 def test_check_clean_and_missing_sources(

@@ -74,8 +74,12 @@ def test_normal_posterior_closed_forms():
         sign = 1.0 if i < 2 else -1.0
         density = lambda d, i=i: stats.norm.pdf(d, est[i], se[i])  # noqa: E731
         lo, hi = est[i] - 12 * se[i], est[i] + 12 * se[i]
-        loss_ship = integrate.quad(lambda d: max(0.0, -sign * d) * density(d), lo, hi, points=[0.0])[0]
-        loss_keep = integrate.quad(lambda d: max(0.0, sign * d) * density(d), lo, hi, points=[0.0])[0]
+        loss_ship = integrate.quad(
+            lambda d, sign=sign, density=density: max(0.0, -sign * d) * density(d), lo, hi, points=[0.0]
+        )[0]
+        loss_keep = integrate.quad(
+            lambda d, sign=sign, density=density: max(0.0, sign * d) * density(d), lo, hi, points=[0.0]
+        )[0]
         assert out["risk"][i] == pytest.approx(loss_ship, rel=1e-7, abs=1e-12)
         assert out["risk_control"][i] == pytest.approx(loss_keep, rel=1e-7, abs=1e-12)
     shrunk = normal_posterior(est, se, higher_is_better=np.ones(3, bool), alpha=0.05, prior_sd=0.02)
@@ -111,7 +115,7 @@ def test_mixture_p_value_is_the_mixture_likelihood_ratio():
     for t, z in ((100, 1.5), (5000, 2.8), (20000, 3.3), (50, 0.0)):
         s = z * np.sqrt(t)  # sum of t unit-variance increments
         mix = integrate.quad(
-            lambda lam: np.exp(lam * s - lam**2 * t / 2) * stats.norm.pdf(lam, 0, np.sqrt(rho2)),
+            lambda lam, s=s, t=t: np.exp(lam * s - lam**2 * t / 2) * stats.norm.pdf(lam, 0, np.sqrt(rho2)),
             -np.inf,
             np.inf,
         )[0]

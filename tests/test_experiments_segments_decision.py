@@ -35,7 +35,7 @@ def test_heterogeneity_equals_a_loop_and_the_ols_interaction_wald_test():
     res = ab.segment_effects(df, "device", metrics="revenue", relative=False, min_n=10)
     # Naive Cochran's Q from per-segment Welch estimates.
     est, var = [], []
-    for device, g in df.groupby("device"):
+    for _device, g in df.groupby("device"):
         c = g.loc[g["variant"] == "control", "revenue"]
         tr = g.loc[g["variant"] == "treatment", "revenue"]
         est.append(tr.mean() - c.mean())

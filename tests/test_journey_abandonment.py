@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_journey_funnel import events_frame
 
 import cxlib
 from cxlib.data.sample_truth import TRUTH
 from cxlib.journey import cart_abandonment
-from test_journey_funnel import events_frame
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -67,6 +67,7 @@ def test_sample_counts_match_a_plain_pandas_count(sample_result):
     assert sample_result.overall.n == len(cart)
 
 
+@pytest.mark.slow  # a property test over many random shops; `make test` runs it
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     rows=st.lists(

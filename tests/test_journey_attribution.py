@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_journey_reference import channel_paths_reference, heuristic_reference, markov_reference
 
 import cxlib
 from cxlib import DataError
 from cxlib.data.sample_truth import TRUTH
 from cxlib.journey import attribution
-from test_journey_reference import channel_paths_reference, heuristic_reference, markov_reference
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -103,7 +103,7 @@ def test_markov_removal_effects_match_exact_rational_solution(rows, order):
     table = _table(rows)
     result = attribution(table, "markov", order=order)
     paths = [p for p, *_ in rows]
-    effects, value_effects, p, e = markov_reference(
+    effects, value_effects, p, _e = markov_reference(
         paths, table["conversions"], table["nulls"], [Fraction(v) for v in table["value"]], order=order
     )
     got = result.table.set_index("channel")
@@ -170,6 +170,7 @@ def _events(rows):
     return df.astype({"ts": "datetime64[us, UTC]", "source": "object", "revenue": "float64"})
 
 
+@pytest.mark.slow  # a property test over many random shops; `make test` runs it
 @FAST
 @given(rows=event_rows, lookback=st.sampled_from([3, 10, 30]), cap=st.sampled_from([2, 20]))
 def test_paths_from_events_match_brute_force(rows, lookback, cap):
@@ -207,7 +208,13 @@ def test_lookback_sessions_and_null_paths_by_hand():
         ]
     )
     result = attribution(df, "all", lookback="30D")
-    assert dict(zip(result.paths["path"], zip(result.paths["conversions"], result.paths["nulls"]))) == {
+    assert dict(
+        zip(
+            result.paths["path"],
+            zip(result.paths["conversions"], result.paths["nulls"], strict=True),
+            strict=True,
+        )
+    ) == {
         "email > search": (1, 0),
         "social": (1, 0),
         "email": (0, 1),

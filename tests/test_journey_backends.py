@@ -26,7 +26,7 @@ def random_events(n: int = 3000, seed: int = 11) -> pd.DataFrame:
     df = pd.DataFrame(
         {
             "customer_id": [f"c{c}" for c in customers],
-            "session_id": [f"s{c}-{s}" for c, s in zip(customers, rng.integers(0, 4, n))],
+            "session_id": [f"s{c}-{s}" for c, s in zip(customers, rng.integers(0, 4, n), strict=True)],
             "ts": pd.Timestamp("2024-01-01", tz="UTC")
             + pd.to_timedelta(rng.integers(0, 30 * 24 * 60, n), unit="min"),
             "event": rng.choice(

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_journey_reference import funnel_reference
 
 from cxlib import DataError
 from cxlib.journey import funnel
-from test_journey_reference import funnel_reference
 
 T0 = pd.Timestamp("2024-03-01", tz="UTC")
 
@@ -69,6 +69,7 @@ step_strategy = st.one_of(
 )
 
 
+@pytest.mark.slow  # a property test over many random shops; `make test` runs it
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     rows=st.lists(row_strategy, min_size=0, max_size=30),
@@ -118,7 +119,7 @@ def test_hand_example_ties_window_and_repeats():
     # any order: c3 has view then cart within the window; c1 too; c2's cart is too late
     assert funnel(df, ["view", "cart"], order="any", window="10min").table["entrants"].tolist() == [3, 2]
     nexts = funnel(df, ["view", "cart", "pay"], window="10min").next_events
-    got = set(zip(nexts["step"], nexts["next_event"], nexts["units"]))
+    got = set(zip(nexts["step"], nexts["next_event"], nexts["units"], strict=True))
     assert got == {(1, "view", 1), (2, "(no further events)", 1)}
 
 
@@ -142,7 +143,7 @@ def test_wilson_interval_and_suppression():
 
 def test_bad_input_names_table_and_column():
     df = events_frame([("c1", "s", 0, "a", "m")])
-    with pytest.raises(DataError, match="'events'.*'session_id'|session_id"):
+    with pytest.raises(DataError, match=r"'events'.*'session_id'|session_id"):
         funnel(df.drop(columns="session_id"), ["a"], count="sessions")
     with pytest.raises(DataError, match="timestamp_type"):
         funnel(df.assign(ts=df["ts"].dt.tz_localize(None)), ["a"])

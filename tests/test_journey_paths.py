@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_journey_funnel import events_frame, row_strategy
+from test_journey_reference import paths_reference, sequences_reference, transitions_reference
 
 from cxlib.journey import paths, step_matrix, transitions
-from test_journey_reference import paths_reference, sequences_reference, transitions_reference
-from test_journey_funnel import events_frame, row_strategy
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -31,7 +31,10 @@ def test_paths_match_brute_force(rows, anchor, steps, collapse, count):
     result = paths(df, steps=steps, collapse_repeats=collapse, count=count, top=1000, **kwargs)
     want = paths_reference(df, steps=steps, collapse=collapse, count=count, **kwargs)
     got = Counter(
-        {tuple(p.split(" > ")): int(u) for p, u in zip(result.all_paths["path"], result.all_paths["units"])}
+        {
+            tuple(p.split(" > ")): int(u)
+            for p, u in zip(result.all_paths["path"], result.all_paths["units"], strict=True)
+        }
     )
     assert got == want
     assert result.units == sum(want.values())
@@ -58,7 +61,10 @@ def test_transitions_match_brute_force(rows, collapse, include_ends, count):
     result = transitions(df, count=count, collapse_repeats=collapse, include_ends=include_ends)
     want = transitions_reference(df, count=count, collapse=collapse, include_ends=include_ends)
     got = Counter(
-        {(a, b): int(c) for a, b, c in zip(result.table["from"], result.table["to"], result.table["count"])}
+        {
+            (a, b): int(c)
+            for a, b, c in zip(result.table["from"], result.table["to"], result.table["count"], strict=True)
+        }
     )
     assert got == want
     if not result.table.empty:
@@ -119,7 +125,10 @@ def test_paths_to_an_end_event_are_right_aligned():
         ("b", "s", 0, "buy", "m"),
     ]
     result = paths(events_frame(rows), end="buy", steps=3)
-    assert dict(zip(result.table["path"], result.table["units"])) == {"view > cart > buy": 1, "buy": 1}
+    assert dict(zip(result.table["path"], result.table["units"], strict=True)) == {
+        "view > cart > buy": 1,
+        "buy": 1,
+    }
     links = {(r.step, r.source, r.target): r.units for r in result.links.itertuples()}
     assert links == {(1, "view", "cart"): 1, (2, "cart", "buy"): 1, (2, "(start)", "buy"): 1}
 
@@ -127,14 +136,14 @@ def test_paths_to_an_end_event_are_right_aligned():
 def test_ties_are_ordered_by_event_name():
     rows = [("a", "s", 0, "b", "m"), ("a", "s", 0, "a", "m"), ("a", "s", 1, "a", "m")]
     t = transitions(events_frame(rows))
-    assert set(zip(t.table["from"], t.table["to"])) == {
+    assert set(zip(t.table["from"], t.table["to"], strict=True)) == {
         ("(start)", "a"),
         ("a", "b"),
         ("b", "a"),
         ("a", "(end)"),
     }
     m = t.matrix()
-    assert list(m.index)[0] == "(start)" and list(m.columns)[-1] == "(end)"
+    assert next(iter(m.index)) == "(start)" and list(m.columns)[-1] == "(end)"
     assert m.loc["a", "b"] == 0.5 and m.loc["a", "(end)"] == 0.5
 
 

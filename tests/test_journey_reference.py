@@ -6,6 +6,7 @@ and sharing no code with :mod:`cxlib.journey`. Slow, obvious, and only for small
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from fractions import Fraction
 from typing import Any
@@ -63,7 +64,7 @@ def funnel_reference(
         t1 = rows[a]["ts"]
         segment = min(str(r[by]) for r in rows if r["event"] in sets[0] and r["ts"] == t1) if by else "all"
 
-        def inside(t: pd.Timestamp) -> bool:
+        def inside(t: pd.Timestamp, t1: pd.Timestamp = t1) -> bool:
             return window is None or t - t1 <= window
 
         reached = [t1]
@@ -156,7 +157,7 @@ def transitions_reference(df, *, count="customers", collapse=False, include_ends
     for seq in sequences_reference(df, count, collapse):
         if include_ends:
             seq = ["(start)", *seq, "(end)"]
-        for a, b in zip(seq, seq[1:]):
+        for a, b in itertools.pairwise(seq):
             counts[(a, b)] += 1
     return counts
 
@@ -170,7 +171,7 @@ def heuristic_reference(
     """Credits per channel by an explicit loop over paths and touchpoints."""
     conv: dict[str, float] = defaultdict(float)
     val: dict[str, float] = defaultdict(float)
-    for path, c, v in zip(paths, conversions, values):
+    for path, c, v in zip(paths, conversions, values, strict=True):
         n = len(path)
         if method == "first":
             w = [1.0 if i == 0 else 0.0 for i in range(n)]
@@ -179,17 +180,17 @@ def heuristic_reference(
         elif method == "linear":
             w = [1.0 / n] * n
         elif method == "position":
-            f, m, l = weights
+            f, m, last = weights
             if n == 1:
                 w = [1.0]
             elif n == 2:
-                w = [f / (f + l), l / (f + l)]
+                w = [f / (f + last), last / (f + last)]
             else:
-                w = [f] + [m / (n - 2)] * (n - 2) + [l]
+                w = [f] + [m / (n - 2)] * (n - 2) + [last]
         else:
             raw = [2.0 ** (-(n - 1 - i) / half_life) for i in range(n)]
             w = [x / sum(raw) for x in raw]
-        for ch, x in zip(path, w):
+        for ch, x in zip(path, w, strict=True):
             conv[ch] += x * c
             val[ch] += x * v
     return dict(conv), dict(val)
@@ -198,7 +199,7 @@ def heuristic_reference(
 def _solve_fractions(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction]:
     """Gauss–Jordan elimination in exact rational arithmetic."""
     n = len(rhs)
-    a = [row[:] + [rhs[i]] for i, row in enumerate(matrix)]
+    a = [[*row[:], rhs[i]] for i, row in enumerate(matrix)]
     for col in range(n):
         pivot = next(r for r in range(col, n) if a[r][col] != 0)
         a[col], a[pivot] = a[pivot], a[col]
@@ -207,7 +208,7 @@ def _solve_fractions(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[
         for r in range(n):
             if r != col and a[r][col] != 0:
                 factor = a[r][col]
-                a[r] = [x - factor * y for x, y in zip(a[r], a[col])]
+                a[r] = [x - factor * y for x, y in zip(a[r], a[col], strict=True)]
     return [a[i][n] for i in range(n)]
 
 
@@ -221,20 +222,20 @@ def markov_reference(paths, conversions, nulls, values, order=1):
     counts: dict[tuple, Counter] = defaultdict(Counter)
     conv_at: Counter = Counter()
     value_at: dict[tuple, Fraction] = defaultdict(Fraction)
-    for path, c, n0, v in zip(paths, conversions, nulls, values):
+    for path, c, n0, v in zip(paths, conversions, nulls, values, strict=True):
         w = Fraction(c) + Fraction(n0)
         if not path or w == 0:
             continue
         merged = [ch for i, ch in enumerate(path) if i == 0 or ch != path[i - 1]]
         states = [("(start)",)] + [tuple(merged[max(0, i - order + 1) : i + 1]) for i in range(len(merged))]
-        for a, b in zip(states, states[1:]):
+        for a, b in itertools.pairwise(states):
             counts[a][b] += w
         counts[states[-1]]["(conversion)"] += Fraction(c)
         counts[states[-1]]["(null)"] += Fraction(n0)
         conv_at[states[-1]] += Fraction(c)
         value_at[states[-1]] += Fraction(v)
     seen = set(counts) | {b for a in counts for b in counts[a] if isinstance(b, tuple)}
-    states = [("(start)",)] + sorted(seen - {("(start)",)})
+    states = [("(start)",), *sorted(seen - {("(start)",)})]
     index = {s: i for i, s in enumerate(states)}
     mean_value = {s: (value_at[s] / conv_at[s] if conv_at[s] else Fraction(0)) for s in states}
 
@@ -273,7 +274,7 @@ def channel_paths_reference(
     """Path table {path: [conversions, value, nulls]} (and time-decay credits) by brute force."""
     table: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0])
     decay: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for customer, rows in _units(df, "customers").items():
+    for rows in _units(df, "customers").values():
         touches: dict[tuple, pd.Timestamp] = {}
         for r in rows:
             if isinstance(r["source"], str):
@@ -296,7 +297,7 @@ def channel_paths_reference(
                 table[key][1] += value
                 if half_life is not None:
                     w = [2.0 ** (-((tc - t) / half_life)) for t, _ in path]
-                    for (_, ch), x in zip(path, w):
+                    for (_, ch), x in zip(path, w, strict=True):
                         decay[ch][0] += x / sum(w)
                         decay[ch][1] += x / sum(w) * value
         last = convs[-1][0] if convs else None

@@ -61,6 +61,7 @@ def _run(args: list[str | Path], cwd: Path, env: dict[str, str], timeout: int = 
 
 
 @pytest.mark.slow
+@pytest.mark.notebooks
 def test_wheel_renders_a_report_outside_the_checkout(tmp_path: Path) -> None:
     """Build the wheel, install it in a fresh venv outside the repository and render a report."""
     sample = ROOT / "data" / "sample"
@@ -94,3 +95,16 @@ def test_wheel_renders_a_report_outside_the_checkout(tmp_path: Path) -> None:
     report = (elsewhere / "out" / "00_data_health.html").read_text(encoding="utf-8")
     assert "Key findings" in report and "Data health" in report
     assert 'data-status="ok"' in (elsewhere / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_user_facing_help_names_no_internal_issue(capsys: pytest.CaptureFixture[str]) -> None:
+    """`cxlab ... --help` and the notebooks' parameter help never point at the project's issues."""
+    from cxlib.cli import main
+
+    for command in ([], ["run"], ["list"], ["sample"], ["check"]):
+        with pytest.raises(SystemExit):
+            main([*command, "--help"])
+    assert main(["list"]) == 0
+    text = capsys.readouterr().out
+    assert "usage: cxlab" in text and "00_data_health" in text
+    assert not re.search(r"\bissues?\b", text, re.IGNORECASE)

@@ -214,3 +214,14 @@ def test_show_displays_figure_table_and_note(monkeypatch: pytest.MonkeyPatch) ->
     assert isinstance(shown[0], go.Figure)
     assert "20.0%" in shown[1].data
     assert "The worst comment is a." in shown[2].data
+
+
+def test_scorecard_without_surveys_still_shows_itself(shop: Any) -> None:
+    """The default chart is NPS when there is one, else the first metric of the table."""
+    card = scorecard.scorecard({"orders": shop.orders})
+    assert "nps" not in set(card.table["metric"])
+    first = card.table["metric"].iloc[0]
+    assert card.figure().layout.title.text == card.figure(first).layout.title.text
+    assert "<table" in card._repr_html_()
+    with_nps = scorecard.scorecard(shop)
+    assert with_nps.figure().layout.title.text == with_nps.figure("nps").layout.title.text

@@ -1,5 +1,6 @@
 """The portable epoch arithmetic equals pandas' own on pandas, polars and DuckDB (Spark: the
-cohort and scorecard parity tests in tests/spark/)."""
+cohort and scorecard parity tests in tests/spark/).
+"""
 
 from __future__ import annotations
 

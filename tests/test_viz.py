@@ -180,3 +180,20 @@ def test_key_findings_and_note_escape() -> None:
     assert block.count("<li>") == 2 and "Key findings" in block and "<script" not in block
     assert viz.key_findings([]).data.count("No findings.") == 1
     assert "&lt;b&gt;" in viz.note("<b>").data
+
+
+def test_tables_and_charts_take_any_frame() -> None:
+    pl = pytest.importorskip("polars")
+    from cxlib.engine import duckdb_connection
+
+    df = pd.DataFrame(
+        {"day": [1, 2, 1, 2], "n": [0.1, 0.2, 0.3, 0.4], "channel": ["web", "web", "app", "app"]}
+    )
+    for other in (pl.from_pandas(df), pl.from_pandas(df).lazy(), duckdb_connection().from_df(df)):
+        assert (
+            viz.format_table(other, percent_cols=["n"]).data == viz.format_table(df, percent_cols=["n"]).data
+        )
+        assert viz.bar(other, x="day", y="n", color="channel") == viz.bar(df, x="day", y="n", color="channel")
+        assert viz.line(other, x="day", y="n", color="channel") == viz.line(
+            df, x="day", y="n", color="channel"
+        )

@@ -30,6 +30,7 @@ from cxlib.cohorts.periods import (
 from cxlib.engine import (
     backend,
     check_utc_session,
+    is_utc_zone,
     pandas_on_duckdb,
     plain_categoricals,
     require_columns,
@@ -118,14 +119,19 @@ class Activity:
 
     @property
     def complete_per_customer(self) -> bool:
-        """Whether observed ages differ between customers of one cohort (then ``_cx_complete``
-        is a column); otherwise every customer of a cohort has the same observed ages."""
+        """Whether observed ages differ between customers of one cohort.
+
+        Then ``_cx_complete`` is a column; otherwise every customer of a cohort has the same
+        observed ages.
+        """
         return self.rolling or self.cohort_period != self.period
 
     def labels(self, values: pd.Series) -> pd.Series:
-        """Collected segment values as text labels, the same on every backend (an integer
-        attribute that pandas turned into floats around missing values is labelled ``3``,
-        not ``3.0``)."""
+        """Label collected segment values as text, the same on every backend.
+
+        An integer attribute that pandas turned into floats around missing values is
+        labelled ``3``, not ``3.0``.
+        """
         if (
             self.by
             and pd.api.types.is_float_dtype(values)
@@ -140,7 +146,17 @@ class Activity:
 
 
 def table_name(frame: nw.LazyFrame[Any] | nw.DataFrame[Any], default: str = "orders") -> str:
-    """Contract name of an activity table, guessed from its columns (for error messages)."""
+    """Contract name of an activity table, guessed from its columns (for error messages).
+
+    Parameters
+    ----------
+    frame : narwhals frame
+    default : str, default "orders"
+
+    Returns
+    -------
+    str
+    """
     names = set(frame.collect_schema().names())
     if "order_id" in names:
         return "orders"
@@ -168,7 +184,7 @@ def _utc_ts(frame: nw.LazyFrame[Any], table: str) -> nw.Expr:
             column=TS,
             rule="naive_timestamp",
         )
-    if zone != "UTC" and backend(frame) == "duckdb":
+    if not is_utc_zone(zone) and backend(frame) == "duckdb":
         raise DataError(
             f"the DuckDB connection's session time zone is {zone}, so calendar periods would not be UTC; "
             "run `SET TimeZone = 'UTC'` on that connection or open the data with cxlib.open_table(...)",
@@ -178,15 +194,18 @@ def _utc_ts(frame: nw.LazyFrame[Any], table: str) -> nw.Expr:
         )
     check_utc_session(frame, table)
     column = nw.col(TS)
-    return column.dt.convert_time_zone("UTC") if zone != "UTC" else column
+    return column if is_utc_zone(zone) else column.dt.convert_time_zone("UTC")
 
 
 def _pandas_ready(
     frame: nw.DataFrame[Any] | nw.LazyFrame[Any], by: str | None
 ) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
-    """A pandas frame as Narwhals needs it (a new frame; the user's is not touched): ``ts``
-    in another zone converted to UTC (Narwhals reads no other pandas zone), an unordered
-    categorical ``by`` turned into its plain values (pandas cannot take their minimum)."""
+    """Prepare a pandas frame as Narwhals needs it (a new frame; the user's is not touched).
+
+    ``ts`` in another zone is converted to UTC (Narwhals reads no other pandas zone), an
+    unordered categorical ``by`` turned into its plain values (pandas cannot take their
+    minimum).
+    """
     native = frame.to_native()
     if not isinstance(native, pd.DataFrame):
         return frame
@@ -241,7 +260,7 @@ def prepare_activity(
     fast_path : bool, default True
         Use DuckDB where it is faster: a pandas frame is aggregated by DuckDB in-process,
         over its Arrow buffers without a copy (several times faster than pandas group-bys),
-        and DuckDB input uses the hand-written SQL of :mod:`cxlib.cohorts.duckdb_fast`
+        and DuckDB input uses the hand-written SQL of :mod:`cxlib._duckdb.cohorts`
         where it applies. ``False`` runs the portable Narwhals code on the input's own
         backend. Same numbers (tested); other backends always run natively.
     default_table : str
@@ -268,7 +287,7 @@ def prepare_activity(
         if relation is not None:
             lazy, where = nw.from_native(relation), "duckdb"
     ts = _utc_ts(lazy, name)
-    utc_session = getattr(lazy.collect_schema()[TS], "time_zone", None) == "UTC"
+    utc_session = is_utc_zone(getattr(lazy.collect_schema()[TS], "time_zone", None))
     lazy = lazy.select(*[ts.alias(TS) if c == TS else nw.col(c) for c in columns])
     lazy = lazy.filter(~nw.col(CUSTOMER).is_null() & ~nw.col(TS).is_null())
 
@@ -327,13 +346,33 @@ def prepare_activity(
 
 
 def segment_labels(values: pd.Series) -> pd.Series:
-    """Segment values as text labels; missing values become :data:`MISSING_SEGMENT`."""
+    """Segment values as text labels; missing values become :data:`MISSING_SEGMENT`.
+
+    Parameters
+    ----------
+    values : pandas.Series
+
+    Returns
+    -------
+    pandas.Series
+    """
     text = values.astype("object").where(values.notna(), MISSING_SEGMENT)
     return text.map(str).astype("object")
 
 
 def cohort_frame(index: Sequence[int], period: str) -> pd.DataFrame:
-    """``cohort`` labels and ``cohort_start`` timestamps of numbered cohort periods."""
+    """``cohort`` labels and ``cohort_start`` timestamps of numbered cohort periods.
+
+    Parameters
+    ----------
+    index : sequence of int
+        Cohort period numbers.
+    period : str
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     return pd.DataFrame(
         {
             "cohort_index": list(index),

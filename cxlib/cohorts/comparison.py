@@ -5,8 +5,10 @@ so segments are compared as independent proportions pooled over cohorts:
 
 * all segments together: Pearson's chi-square test of homogeneity on the k × 2 table;
 * each segment against a reference: the difference of shares with a Wald interval, the
-  relative difference (risk ratio − 1) with Katz's log interval, the two-proportion z-test,
-  and the Cochran–Mantel–Haenszel test stratified by cohort, which compares like with like
+  relative difference (risk ratio − 1) with Katz's log interval, the two-proportion z-test
+  with the same (unpooled) standard error as the interval — the two-group core
+  :mod:`cxlib.two_groups` that the scorecard and the experiments use — and the
+  Cochran–Mantel–Haenszel test stratified by cohort, which compares like with like
   when segments were acquired at different times.
 
 References: Agresti, *Categorical Data Analysis* (3rd ed., 2013), §3.1 (difference of
@@ -27,6 +29,7 @@ from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.proportion import proportion_confint
 
 from cxlib.result import Display, ResultBase
+from cxlib.two_groups import difference, group_moments
 
 if TYPE_CHECKING:
     from cxlib.cohorts.retention import RetentionMatrix
@@ -38,14 +41,35 @@ CHANNEL_COLUMNS = frozenset({"channel", "acquisition_channel", "source", "utm_so
 
 
 def format_p(p: float) -> str:
-    """``p < 0.001`` or ``p = 0.034``."""
+    """``p < 0.001`` or ``p = 0.034``.
+
+    Parameters
+    ----------
+    p : float
+
+    Returns
+    -------
+    str
+    """
     if p is None or np.isnan(p):
         return "p not available"
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def segment_phrase(by: str, segment: str) -> str:
-    """``customers acquired via marketplace`` or ``customers with country PL``."""
+    """Phrase a segment: ``customers acquired via marketplace`` or ``customers with country PL``.
+
+    Parameters
+    ----------
+    by : str
+        Segment column.
+    segment : str
+        Segment value.
+
+    Returns
+    -------
+    str
+    """
     if by in CHANNEL_COLUMNS:
         return f"customers acquired via {segment}"
     return f"customers with {by} {segment}"
@@ -62,7 +86,7 @@ class RetentionComparison(ResultBase):
         at the age), ``retained``, ``share``, ``ci_low``, ``ci_high`` (Wilson), ``diff``
         (share − reference share), ``diff_ci_low``, ``diff_ci_high`` (Wald), ``relative``
         (share / reference share − 1), ``relative_ci_low``, ``relative_ci_high`` (Katz log
-        interval), ``p_value`` (two-proportion z-test), ``p_value_cmh``
+        interval), ``p_value`` (two-proportion z-test, unpooled), ``p_value_cmh``
         (Cochran–Mantel–Haenszel, stratified by cohort). Reference row: NaN differences.
     age : int
     reference : str
@@ -148,7 +172,8 @@ class RetentionComparison(ResultBase):
             out.append(
                 f"{segment_phrase(self.by, row.segment).capitalize()} keep {amount} {more} customers at "
                 f"{self.age_words} than {self.reference}: {row.share:.1%} vs {ref['share']:.1%} "
-                f"({level}% CI of the difference {row.diff_ci_low * 100:+.1f} to {row.diff_ci_high * 100:+.1f} points; "
+                f"({level}% CI of the difference {row.diff_ci_low * 100:+.1f} to "
+                f"{row.diff_ci_high * 100:+.1f} points; "
                 f"{format_p(row.p_value)}, {format_p(row.p_value_cmh)} within cohorts{verdict})."
             )
         verdict = "differs" if self.p_value < self.alpha else "does not differ significantly"
@@ -216,7 +241,8 @@ def compare_segments(
         reference = str(pooled["eligible"].idxmax())
     elif reference not in pooled.index:
         raise ValueError(
-            f"reference {reference!r} is not a segment observed at age {age}; segments: {', '.join(pooled.index)}"
+            f"reference {reference!r} is not a segment observed at age {age}; segments: "
+            f"{', '.join(pooled.index)}"
         )
     order = [reference] + [s for s in pooled.index if s != reference]
     pooled = pooled.loc[order]
@@ -227,13 +253,11 @@ def compare_segments(
     z = stats.norm.ppf(1 - result.alpha / 2)
     low, high = proportion_confint(k, n, alpha=result.alpha, method="wilson")
     n_r, k_r, p_r = n[0], k[0], p[0]
-    diff = p - p_r
-    se_diff = np.sqrt(p * (1 - p) / n + p_r * (1 - p_r) / n_r)
-    pooled_p = (k + k_r) / (n + n_r)
-    se_null = np.sqrt(pooled_p * (1 - pooled_p) * (1 / n + 1 / n_r))
+    # The two-group core shared with the scorecard and the experiments: Wald interval and z test.
+    share, var_share = group_moments("proportion", n, k, k)
+    versus = difference("proportion", n_r, share[0], var_share[0], n, share, var_share, alpha=result.alpha)
+    diff = versus["estimate"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        z_stat = np.where(se_null > 0, diff / se_null, np.nan)
-        p_value = np.where(se_null > 0, 2 * stats.norm.sf(np.abs(z_stat)), np.nan)
         ratio = p / p_r
         se_log = np.sqrt(1 / k - 1 / n + 1 / k_r - 1 / n_r)
         rel_low = np.where((k > 0) & (k_r > 0), ratio * np.exp(-z * se_log) - 1, np.nan)
@@ -263,12 +287,12 @@ def compare_segments(
             "ci_low": np.asarray(low, dtype="float64"),
             "ci_high": np.asarray(high, dtype="float64"),
             "diff": diff,
-            "diff_ci_low": diff - z * se_diff,
-            "diff_ci_high": diff + z * se_diff,
+            "diff_ci_low": versus["ci_low"],
+            "diff_ci_high": versus["ci_high"],
             "relative": ratio - 1,
             "relative_ci_low": rel_low,
             "relative_ci_high": rel_high,
-            "p_value": p_value,
+            "p_value": versus["p_value"],
             "p_value_cmh": cmh,
         }
     )

@@ -3,7 +3,7 @@
 One query per matrix: the backend returns distinct customers per segment, cohort and age (or,
 for "return on or after", customers by the oldest age they reached); pandas then builds the
 complete cohort × age grid, with 0 where nobody came back and eligible = 0 where nobody can be
-observed yet. The DuckDB fast path (:mod:`cxlib.cohorts.duckdb_fast`) replaces the query for
+observed yet. The DuckDB fast path (:mod:`cxlib._duckdb.cohorts`) replaces the query for
 calendar "return on" matrices and gives the same counts.
 """
 
@@ -13,8 +13,8 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from cxlib._duckdb import cohorts as cohorts_sql
 from cxlib.cohorts.activity import AGE, COHORT, COMPLETE, CUSTOMER, SEGMENT, TS, Activity
-from cxlib.cohorts.duckdb_fast import on_cells_duckdb
 from cxlib.engine import to_pandas
 from cxlib.errors import DataError
 
@@ -52,14 +52,22 @@ def at_least(values: pd.DataFrame, key: list[str], value: str, weight: str, n_ag
 
 
 def _labelled(frame: pd.DataFrame, activity: Activity) -> pd.DataFrame:
-    """Segment values as text labels (missing ones included) before any pandas group-by,
-    or the single segment :data:`ALL`."""
+    """Label segment values as text (missing ones included) before any pandas group-by.
+
+    Without segments, every row gets the single segment :data:`ALL`.
+    """
     frame["segment"] = activity.labels(frame["segment"]) if "segment" in frame.columns else ALL
     return frame
 
 
 def count_retention(activity: Activity, kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Aggregate on the backend (one query): who is retained and who is observable.
+
+    Parameters
+    ----------
+    activity : Activity
+    kind : str
+        Retention kind (``on``, ``on_or_after``, ``rolling``).
 
     Returns
     -------
@@ -91,7 +99,7 @@ def count_retention(activity: Activity, kind: str) -> tuple[pd.DataFrame, pd.Dat
         )
         if not per_customer:
             hist["complete"] = activity.complete_of(hist["cohort_index"])
-        acquired = hist.groupby(key + ["complete"], as_index=False)["customers"].sum()
+        acquired = hist.groupby([*key, "complete"], as_index=False)["customers"].sum()
         reach = np.minimum(hist["last_age"].to_numpy(), hist["complete"].to_numpy() - 1)
         retained = (
             hist.assign(reach=reach)
@@ -99,7 +107,7 @@ def count_retention(activity: Activity, kind: str) -> tuple[pd.DataFrame, pd.Dat
             .rename(columns={"customers": "retained"})
         )
         return acquired, retained
-    fast = on_cells_duckdb(activity) if kind == "on" else None
+    fast = cohorts_sql.on_cells_duckdb(activity) if kind == "on" else None
     if fast is not None:
         cells = fast
     elif per_customer:
@@ -111,9 +119,9 @@ def count_retention(activity: Activity, kind: str) -> tuple[pd.DataFrame, pd.Dat
     if not per_customer:
         cells["complete"] = activity.complete_of(cells["cohort_index"])
     # Everyone is active at age 0 (their first row), so age 0 counts the acquired customers.
-    acquired = cells[cells["age"] == 0].rename(columns={"n": "customers"})[key + ["complete", "customers"]]
+    acquired = cells[cells["age"] == 0].rename(columns={"n": "customers"})[[*key, "complete", "customers"]]
     observed = cells[cells["age"] < cells["complete"]]
-    retained = observed.groupby(key + ["age"], as_index=False)["n"].sum().rename(columns={"n": "retained"})
+    retained = observed.groupby([*key, "age"], as_index=False)["n"].sum().rename(columns={"n": "retained"})
     return acquired, retained
 
 
@@ -124,6 +132,19 @@ def cohort_counts(
 
     Cohorts run without gaps from the first to the last cohort with any observed customer;
     ages from 0 to the oldest observed age. ``eligible`` is 0 where nobody is observed.
+
+    Parameters
+    ----------
+    acquired, retained : pandas.DataFrame
+        From :func:`count_retention`.
+    kind : str
+        Retention kind.
+    table : str, optional
+        Table name for messages.
+
+    Returns
+    -------
+    pandas.DataFrame
     """
     if acquired.empty:
         raise DataError(

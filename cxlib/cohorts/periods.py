@@ -30,8 +30,8 @@ from cxlib.timestamps import epoch_day
 
 __all__ = [
     "PERIODS",
-    "Period",
     "ROLLING_SECONDS",
+    "Period",
     "age_label",
     "check_period",
     "observation_end",
@@ -53,17 +53,29 @@ ROLLING_SECONDS: dict[str, int] = {
     "quarter": 90 * DAY_SECONDS,
 }
 #: Origin of the day and week numbering (a Monday, so weeks start on Mondays as in ISO 8601).
-ORIGIN = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
+ORIGIN = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 _ORIGIN_TS = pd.Timestamp(ORIGIN)
 #: Days from 1970-01-01 to :data:`ORIGIN`.
-ORIGIN_DAY = (ORIGIN - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)).days
+ORIGIN_DAY = (ORIGIN - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).days
 
 
 def check_period(period: str, name: str = "period") -> Period:
-    """Return ``period`` if it is one of :data:`PERIODS`, else raise ``ValueError``."""
-    if period not in PERIODS:
+    """Return ``period`` if it is one of :data:`PERIODS`, else raise ``ValueError``.
+
+    Parameters
+    ----------
+    period : str
+    name : str, default "period"
+        Option name for messages.
+
+    Returns
+    -------
+    str
+    """
+    known: dict[str, Period] = {"day": "day", "week": "week", "month": "month", "quarter": "quarter"}
+    if period not in known:
         raise ValueError(f"{name} must be one of {', '.join(PERIODS)}; got {period!r}")
-    return period  # type: ignore[return-value]
+    return known[period]
 
 
 def period_index(ts: nw.Expr, period: str) -> nw.Expr:
@@ -89,7 +101,17 @@ def period_index(ts: nw.Expr, period: str) -> nw.Expr:
 
 
 def period_index_of(value: Any, period: str) -> int:
-    """Python twin of :func:`period_index` for one timestamp (naive values are UTC)."""
+    """Python twin of :func:`period_index` for one timestamp (naive values are UTC).
+
+    Parameters
+    ----------
+    value : timestamp
+    period : str
+
+    Returns
+    -------
+    int
+    """
     check_period(period)
     ts = _utc(value)
     if period in ("day", "week"):
@@ -102,7 +124,17 @@ def period_index_of(value: Any, period: str) -> int:
 
 
 def period_starts(index: Sequence[int] | np.ndarray, period: str) -> pd.DatetimeIndex:
-    """First instant (UTC) of each numbered period."""
+    """First instant (UTC) of each numbered period.
+
+    Parameters
+    ----------
+    index : array-like of int
+    period : str
+
+    Returns
+    -------
+    pandas.DatetimeIndex
+    """
     check_period(period)
     idx = np.asarray(index, dtype="int64")
     if period in ("day", "week"):
@@ -110,7 +142,7 @@ def period_starts(index: Sequence[int] | np.ndarray, period: str) -> pd.Datetime
         return pd.DatetimeIndex(_ORIGIN_TS + pd.to_timedelta(days, unit="D")).as_unit("us")
     months = idx if period == "month" else idx * 3
     years, month0 = np.divmod(months, 12)
-    text = [f"{y:04d}-{m + 1:02d}-01" for y, m in zip(years.tolist(), month0.tolist())]
+    text = [f"{y:04d}-{m + 1:02d}-01" for y, m in zip(years.tolist(), month0.tolist(), strict=True)]
     return pd.DatetimeIndex(pd.to_datetime(text, format="%Y-%m-%d", utc=True)).as_unit("us")
 
 
@@ -118,20 +150,40 @@ def period_labels(index: Sequence[int] | np.ndarray, period: str) -> list[str]:
     """Readable label of each numbered period.
 
     ``2024-01-05`` (day), ``2024-W01`` (ISO week), ``2024-01`` (month), ``2024-Q1`` (quarter).
+
+    Parameters
+    ----------
+    index : array-like of int
+    period : str
+
+    Returns
+    -------
+    list of str
     """
     starts = period_starts(index, period)
     if period == "day":
         return [s.strftime("%Y-%m-%d") for s in starts]
     if period == "week":
         iso = starts.isocalendar()
-        return [f"{y:04d}-W{w:02d}" for y, w in zip(iso["year"].tolist(), iso["week"].tolist())]
+        return [f"{y:04d}-W{w:02d}" for y, w in zip(iso["year"].tolist(), iso["week"].tolist(), strict=True)]
     if period == "month":
         return [s.strftime("%Y-%m") for s in starts]
     return [f"{s.year:04d}-Q{(s.month - 1) // 3 + 1}" for s in starts]
 
 
 def age_label(age: int, period: str, rolling: bool = False) -> str:
-    """Words for an age: ``month 3``; rolling: ``days 90–119``."""
+    """Words for an age: ``month 3``; rolling: ``days 90–119``.
+
+    Parameters
+    ----------
+    age : int
+    period : str
+    rolling : bool, default False
+
+    Returns
+    -------
+    str
+    """
     if not rolling:
         return f"{period} {age}"
     days = ROLLING_SECONDS[period] // DAY_SECONDS
@@ -146,7 +198,7 @@ def _utc(value: Any) -> pd.Timestamp:
 
 
 def observation_end(observed_until: Any, last_ts: Any) -> pd.Timestamp:
-    """The instant (exclusive, UTC) up to which activity is taken as completely observed.
+    """Return the instant (exclusive, UTC) up to which activity is taken as completely observed.
 
     Parameters
     ----------

@@ -4,7 +4,7 @@
 acquisition), how many customers were retained and how many could have been observed, on
 the user's backend; the small counts come back to pandas, where shares, the weighted
 average curve and suppression of small cells are computed. The three kinds follow the
-definitions of the analytics products (REFERENCES.md, "Journeys and retention"):
+definitions of the analytics products (docs/methods.md, "Cohorts and retention"):
 Amplitude's "Return On" (N-day) and "Return On or After" (unbounded) retention, and the
 calendar cohort table.
 """
@@ -49,8 +49,22 @@ _KIND_WORDS = {
 
 
 def contrast_beyond_age_zero(fig: go.Figure, matrix: pd.DataFrame) -> go.Figure:
-    """Scale a cohort heatmap's colours to the ages after acquisition (age 0 is 100 % or 1 by
-    definition and would wash out every other cell)."""
+    """Scale a cohort heatmap's colours to the ages after acquisition.
+
+    Age 0 is 100 % or 1 by definition and would wash out every other cell.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        The heatmap.
+    matrix : pandas.DataFrame
+        Its values (columns = ages).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The same figure.
+    """
     later = matrix.loc[:, [c for c in matrix.columns if c != 0]].to_numpy(dtype="float64", na_value=np.nan)
     if later.size and not np.isnan(later).all():
         fig.update_traces(zmin=0.0, zmax=float(np.nanmax(later)))
@@ -58,7 +72,17 @@ def contrast_beyond_age_zero(fig: go.Figure, matrix: pd.DataFrame) -> go.Figure:
 
 
 def headline_age(period: str, max_age: int) -> int:
-    """The age sentences quote first: month 3, week 4, day 7, quarter 2 (or the oldest)."""
+    """Choose the age sentences quote first: month 3, week 4, day 7, quarter 2 (or the oldest).
+
+    Parameters
+    ----------
+    period : str
+    max_age : int
+
+    Returns
+    -------
+    int
+    """
     return max(0, min(HEADLINE_AGES[period], max_age))
 
 
@@ -68,10 +92,24 @@ def weighted_curve(long: pd.DataFrame, keys: list[str], alpha: float, min_n: int
     share(N) = Σ_c retained(c, N) / Σ_c eligible(c, N) over cohorts c observed at age N: the
     average of the cohorts' shares weighted by their observed customers. The interval is
     Wilson's score interval for a binomial proportion (customers are independent).
+
+    Parameters
+    ----------
+    long : pandas.DataFrame
+        Cohort × age rows with ``eligible`` and ``retained_all``.
+    keys : list of str
+        Grouping keys besides age.
+    alpha : float
+    min_n : int
+        Ages with fewer eligible customers are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
     """
     observed = long[long["eligible"] > 0]
     curve = (
-        observed.groupby(keys + ["age"], sort=True)
+        observed.groupby([*keys, "age"], sort=True)
         .agg(cohorts=("eligible", "size"), eligible=("eligible", "sum"), retained=("retained_all", "sum"))
         .reset_index()
     )
@@ -158,7 +196,7 @@ class RetentionMatrix(ResultBase):
     def matrix(
         self, value: Literal["share", "retained", "eligible"] = "share", segment: str | None = None
     ) -> pd.DataFrame:
-        """The matrix of one value, for one segment (default: all segments as in ``table``).
+        """Return the matrix of one value, for one segment (default: all segments as in ``table``).
 
         Parameters
         ----------
@@ -191,7 +229,7 @@ class RetentionMatrix(ResultBase):
         return wide
 
     def overall(self) -> RetentionMatrix:
-        """The same matrix for all customers together (segments summed; counts are additive)."""
+        """Return the same matrix for all customers together (segments summed; counts are additive)."""
         if self.by is None:
             return self
         counts = (
@@ -215,9 +253,11 @@ class RetentionMatrix(ResultBase):
     # ----------------------------------------------------------------------------- statistics
 
     def compare(self, age: int | None = None, reference: str | None = None) -> RetentionComparison:
-        """Compare the segments' retention at one age (needs ``by``): chi-square test over all
-        segments, and each segment against ``reference`` (difference, relative difference,
-        z-test, Cochran–Mantel–Haenszel test within cohorts).
+        """Compare the segments' retention at one age (needs ``by``).
+
+        A chi-square test over all segments, and each segment against ``reference``
+        (difference, relative difference, z-test, Cochran–Mantel–Haenszel test within
+        cohorts).
 
         Parameters
         ----------
@@ -261,7 +301,7 @@ class RetentionMatrix(ResultBase):
             size_text = [
                 "n<" + f"{self.min_n}" if pd.isna(n) else f"n={int(n):,}" for n in sizes["customers"]
             ]
-            shares.index = [f"{c} ({s})" for c, s in zip(shares.index, size_text)]
+            shares.index = [f"{c} ({s})" for c, s in zip(shares.index, size_text, strict=True)]
             who = f" · {self.by} = {segment}" if segment is not None else ""
             fig = viz.heatmap(
                 shares,
@@ -285,7 +325,7 @@ class RetentionMatrix(ResultBase):
             labels={"age": f"{unit.capitalize()}s since acquisition", "share": "Customers retained"},
         )
         groups = curve.groupby("segment", sort=False) if color else [(None, curve)]
-        for trace, (_, part) in zip(fig.data, groups):
+        for trace, (_, part) in zip(fig.data, groups, strict=False):  # a trace per segment, in order
             trace.update(
                 error_y=dict(
                     type="data",
@@ -296,7 +336,8 @@ class RetentionMatrix(ResultBase):
                     width=0,
                 ),
                 customdata=np.stack([part["eligible"].to_numpy(), part["cohorts"].to_numpy()], axis=-1),
-                hovertemplate="%{y:.1%} of %{customdata[0]:,} customers (%{customdata[1]} cohorts)<extra>%{fullData.name}</extra>",
+                hovertemplate="%{y:.1%} of %{customdata[0]:,} customers (%{customdata[1]} "
+                "cohorts)<extra>%{fullData.name}</extra>",
             )
         fig.update_xaxes(dtick=1 if self.max_age <= 24 else None)
         return fig
@@ -317,7 +358,8 @@ class RetentionMatrix(ResultBase):
         span = first if first == last else f"{first} to {last}"
         plural = "s" if len(sizes) != 1 else ""
         out = [
-            f"{total:,} customers in {len(sizes)} {self.cohort_period}ly cohort{plural} ({span}); a customer counts "
+            f"{total:,} customers in {len(sizes)} {self.cohort_period}ly cohort{plural} ({span}); a "
+            "customer counts "
             f"as retained at age N when {_KIND_WORDS[self.kind]}."
         ]
         curve = overall.curve.set_index("age")
@@ -343,7 +385,8 @@ class RetentionMatrix(ResultBase):
             best = at_age.loc[at_age["share"].idxmax()]
             worst = at_age.loc[at_age["share"].idxmin()]
             out.append(
-                f"At {self.age_words(age)} the {best['cohort']} cohort kept the most customers ({best['share']:.1%}), "
+                f"At {self.age_words(age)} the {best['cohort']} cohort kept the most customers "
+                f"({best['share']:.1%}), "
                 f"the {worst['cohort']} cohort the fewest ({worst['share']:.1%})."
             )
         if self.by is not None and len(self.segments) > 1 and age > 0:
@@ -380,7 +423,8 @@ def _assemble(
     sizes = sizes.assign(
         customers=sizes["customers"].astype("Int64").mask(sizes["customers"] < min_n)
     ).reset_index(drop=True)
-    columns = keys + [
+    columns = [
+        *keys,
         "cohort",
         "cohort_start",
         "age",
@@ -486,7 +530,7 @@ def retention_matrix(
     fast_path : bool, default True
         Use DuckDB where it is faster: a pandas frame is aggregated by DuckDB in-process,
         over its Arrow buffers without a copy (several times faster than pandas group-bys),
-        and DuckDB input uses the hand-written SQL of :mod:`cxlib.cohorts.duckdb_fast`
+        and DuckDB input uses the hand-written SQL of :mod:`cxlib._duckdb.cohorts`
         where it applies. ``False`` runs the portable Narwhals code on the input's own
         backend. Same numbers (tested); other backends always run natively.
 
@@ -505,7 +549,7 @@ def retention_matrix(
     References
     ----------
     Amplitude, "Retention analysis" (Return On / Return On or After, N-day buckets of 24
-    hours from each user's start); REFERENCES.md, "Journeys and retention". The curve's
+    hours from each user's start); docs/methods.md, "Cohorts and retention". The curve's
     intervals: Wilson (1927), JASA 22(158).
 
     Examples

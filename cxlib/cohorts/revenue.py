@@ -99,6 +99,7 @@ class RevenueRetention(ResultBase):
 
     @property
     def max_age(self) -> int:
+        """Oldest age in the table (0 when empty)."""
         return int(self.long["age"].max()) if len(self.long) else 0
 
     def _money(self, value: float) -> str:
@@ -124,7 +125,7 @@ class RevenueRetention(ResultBase):
         return wide
 
     def overall(self) -> RevenueRetention:
-        """The same views for all customers together (segments summed)."""
+        """Return the same views for all customers together (segments summed)."""
         if self.by is None:
             return self
         counts = (
@@ -190,13 +191,16 @@ class RevenueRetention(ResultBase):
         out = []
         if not pd.isna(curve.at[horizon, "ltv"]):
             out.append(
-                f"By {self.period} {horizon} after acquisition a customer has spent {self._money(curve.at[horizon, 'ltv'])} "
+                f"By {self.period} {horizon} after acquisition a customer has spent "
+                f"{self._money(curve.at[horizon, 'ltv'])} "
                 f"on average ({self._money(curve.at[0, 'ltv'])} in the acquisition {self.period}) and placed "
-                f"{curve.at[horizon, 'orders_per_customer']:.2f} orders (cohorts that reached {self.period} {horizon})."
+                f"{curve.at[horizon, 'orders_per_customer']:.2f} orders (cohorts that reached "
+                f"{self.period} {horizon})."
             )
         if age > 0 and not pd.isna(curve.at[age, "nrr"]):
             out.append(
-                f"Net revenue retention at {self.period} {age}: cohorts bring {curve.at[age, 'nrr']:.1%} of their "
+                f"Net revenue retention at {self.period} {age}: cohorts bring {curve.at[age, 'nrr']:.1%} "
+                "of their "
                 f"acquisition-{self.period} revenue."
             )
         if self.by is not None:
@@ -204,8 +208,10 @@ class RevenueRetention(ResultBase):
             if len(at) > 1:
                 top, low = at.loc[at["ltv"].idxmax()], at.loc[at["ltv"].idxmin()]
                 out.append(
-                    f"{segment_phrase(self.by, top['segment']).capitalize()} spend the most by {self.period} {horizon}: "
-                    f"{self._money(top['ltv'])} per customer; {segment_phrase(self.by, low['segment'])} the least: "
+                    f"{segment_phrase(self.by, top['segment']).capitalize()} spend the most by "
+                    f"{self.period} {horizon}: "
+                    f"{self._money(top['ltv'])} per customer; {segment_phrase(self.by, low['segment'])} "
+                    "the least: "
                     f"{self._money(low['ltv'])}."
                 )
         return out
@@ -215,8 +221,10 @@ class RevenueRetention(ResultBase):
 
 
 def count_revenue(activity: Activity) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Aggregate on the backend (one query): cohort sizes, and revenue, orders and active
-    customers per completely observed age."""
+    """Aggregate on the backend (one query).
+
+    Cohort sizes, and revenue, orders and active customers per completely observed age.
+    """
     keys = activity.keys
     rename = {SEGMENT: "segment", COHORT: "cohort_index", AGE: "age"}
     key = ["segment", "cohort_index"]
@@ -232,7 +240,7 @@ def count_revenue(activity: Activity) -> tuple[pd.DataFrame, pd.DataFrame]:
     cells["complete"] = activity.complete_of(cells["cohort_index"])
     # Everyone is active at age 0 (their first order), so age 0 counts the acquired customers.
     acquired = cells[cells["age"] == 0].rename(columns={"active": "customers"})[
-        key + ["complete", "customers"]
+        [*key, "complete", "customers"]
     ]
     return acquired, cells[cells["age"] < cells["complete"]].drop(columns="complete")
 
@@ -277,7 +285,7 @@ def revenue_counts(acquired: pd.DataFrame, cells: pd.DataFrame, table: str | Non
     counts = counts.reindex(grid, fill_value=0)
     sizes = acquired.groupby(key)["customers"].sum()
     counts["customers"] = sizes.reindex(counts.index.droplevel("age"), fill_value=0).to_numpy()
-    values = cells.assign(revenue=cells["revenue"].astype("float64").fillna(0.0)).set_index(key + ["age"])
+    values = cells.assign(revenue=cells["revenue"].astype("float64").fillna(0.0)).set_index([*key, "age"])
     for column in ("active", "orders", "revenue"):
         counts[column] = values[column].reindex(counts.index, fill_value=0).to_numpy()
     counts = counts.reset_index()
@@ -369,7 +377,8 @@ def _assemble(
     ]
 
     keys = ["segment"] if by is not None else []
-    columns = keys + [
+    columns = [
+        *keys,
         "cohort",
         "cohort_start",
         "age",
@@ -449,7 +458,7 @@ def revenue_retention(
     fast_path : bool, default True
         Use DuckDB where it is faster: a pandas frame is aggregated by DuckDB in-process,
         over its Arrow buffers without a copy (several times faster than pandas group-bys),
-        and DuckDB input uses the hand-written SQL of :mod:`cxlib.cohorts.duckdb_fast`
+        and DuckDB input uses the hand-written SQL of :mod:`cxlib._duckdb.cohorts`
         where it applies. ``False`` runs the portable Narwhals code on the input's own
         backend. Same numbers (tested); other backends always run natively.
 

@@ -120,8 +120,11 @@ def _step_at(curve: pd.DataFrame, t: float, column: str) -> float:
 
 
 def _median(curve: pd.DataFrame) -> tuple[float, float, float]:
-    """Median time and its interval (Brookmeyer & Crowley): the first times where the
-    survival curve, its lower and its upper confidence bound reach 0.5 or less."""
+    """Compute the median time and its interval (Brookmeyer & Crowley).
+
+    The first times where the survival curve, its lower and its upper confidence bound reach
+    0.5 or less.
+    """
 
     def first_below(column: str) -> float:
         below = curve.loc[curve[column] <= 0.5, "days"]
@@ -206,7 +209,8 @@ class TimeToRepeat(ResultBase):
         overall = self.groups.iloc[0] if self.by is None or len(self.groups) == 1 else None
         if overall is not None:
             shares = [
-                f"{overall[f'repeat_{h}']:.1%} within {h} days ({level}% CI {overall[f'repeat_{h}_ci_low']:.1%}–"
+                f"{overall[f'repeat_{h}']:.1%} within {h} days ({level}% CI "
+                f"{overall[f'repeat_{h}_ci_low']:.1%}–"
                 f"{overall[f'repeat_{h}_ci_high']:.1%})"
                 for h in self.horizons
                 if not pd.isna(overall[f"repeat_{h}"])
@@ -222,11 +226,12 @@ class TimeToRepeat(ResultBase):
                 )
             return out
         horizon = next((h for h in reversed(self.horizons) if self.groups[f"repeat_{h}"].notna().all()), None)
-        if horizon is not None and len(self.groups) > 1:
+        if horizon is not None and self.by is not None and len(self.groups) > 1:
             top = self.groups.loc[self.groups[f"repeat_{horizon}"].idxmax()]
             low = self.groups.loc[self.groups[f"repeat_{horizon}"].idxmin()]
             out.append(
-                f"Within {horizon} days {top[f'repeat_{horizon}']:.1%} of {segment_phrase(self.by, top['segment'])} "
+                f"Within {horizon} days {top[f'repeat_{horizon}']:.1%} of "
+                f"{segment_phrase(self.by, top['segment'])} "
                 f"ordered again, {low[f'repeat_{horizon}']:.1%} of {segment_phrase(self.by, low['segment'])}."
             )
         if self.logrank is not None:
@@ -311,7 +316,7 @@ def time_to_repeat(
     fast_path : bool, default True
         Use DuckDB where it is faster: a pandas frame is aggregated by DuckDB in-process,
         over its Arrow buffers without a copy (several times faster than pandas group-bys),
-        and DuckDB input uses the hand-written SQL of :mod:`cxlib.cohorts.duckdb_fast`
+        and DuckDB input uses the hand-written SQL of :mod:`cxlib._duckdb.cohorts`
         where it applies. ``False`` runs the portable Narwhals code on the input's own
         backend. Same numbers (tested); other backends always run natively.
 

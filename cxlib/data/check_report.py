@@ -22,6 +22,7 @@ import narwhals.stable.v2 as nw
 
 from cxlib.data.adapters import ADAPTERS
 from cxlib.data.contracts import CONTRACTS, TABLES
+from cxlib.data.coverage import TableCoverage
 from cxlib.data.exports import ExportFiles, read_export
 from cxlib.data.mapping import (
     MappingSource,
@@ -39,7 +40,7 @@ from cxlib.engine import to_pandas
 from cxlib.errors import DataError
 from cxlib.privacy import mask_pii
 
-__all__ = ["CheckResult", "TableCheck", "check_source", "fix_for", "format_check"]
+__all__ = ["DEFAULT_MAX_DROP", "CheckResult", "TableCheck", "check_source", "fix_for", "format_check"]
 
 #: What each table is needed for, shown when it is absent.
 NEEDED_FOR = {
@@ -50,6 +51,8 @@ NEEDED_FOR = {
     "experiments": "A/B tests (06_ab_test)",
 }
 _DOCS = "docs/your_own_data.md"
+#: Default of ``cxlab check --max-drop``: a table may lose at most 5 % of its rows.
+DEFAULT_MAX_DROP = 0.05
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,15 @@ class TableCheck:
     hashed: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
     usable: bool = True
+    coverage: TableCoverage | None = None
+    causes: tuple[str, ...] = ()
+
+    @property
+    def share_lost(self) -> float:
+        """Share of rows ``on_error="drop"`` would leave out (1 when the table is unusable)."""
+        if not self.usable:
+            return 1.0
+        return self.coverage.share_left_out if self.coverage is not None else 0.0
 
     @property
     def label(self) -> str:
@@ -82,10 +94,21 @@ class CheckResult:
     tables: tuple[TableCheck, ...]
     problems: tuple[tuple[Finding, str], ...]
     usable: bool = True
+    max_drop: float = DEFAULT_MAX_DROP
+
+    @property
+    def too_lossy(self) -> tuple[TableCheck, ...]:
+        """Tables that would lose more than ``max_drop`` of their rows (or every row)."""
+        return tuple(
+            t
+            for t in self.tables
+            if t.share_lost > self.max_drop or (t.coverage is not None and t.coverage.rows_kept == 0)
+        )
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.problems else 0
+        """1 when the source or a table cannot be read or a table loses more than ``max_drop``."""
+        return 1 if self.blocking or self.too_lossy else 0
 
     @property
     def blocking(self) -> bool:
@@ -99,6 +122,7 @@ def check_source(
     *,
     timezone: str | None = None,
     encoding: str = "utf-8",
+    max_drop: float = DEFAULT_MAX_DROP,
 ) -> CheckResult:
     """Validate every table of ``source`` and collect what was found and what is wrong.
 
@@ -112,6 +136,9 @@ def check_source(
         Zone of timestamps written without one.
     encoding : str
         Encoding of CSV files.
+    max_drop : float
+        Largest share of a table's rows that may be left out (0.05: 5 %) before the check
+        fails.
 
     Returns
     -------
@@ -124,12 +151,12 @@ def check_source(
         loaded = load_mapping(mapping if mapping is not None else kept)
     except DataError as exc:
         where = os.fspath(kept or mapping) if isinstance(kept or mapping, (str, os.PathLike)) else "mapping"
-        return CheckResult(shown, where, (), ((_finding(exc), where),), usable=False)
+        return CheckResult(shown, where, (), ((_finding(exc), where),), usable=False, max_drop=max_drop)
     described = _describe_mapping(loaded, kept)
     try:
         sources, _ = resolve_sources(source, loaded)
     except DataError as exc:
-        return CheckResult(shown, described, (), ((_finding(exc), shown),), usable=False)
+        return CheckResult(shown, described, (), ((_finding(exc), shown),), usable=False, max_drop=max_drop)
     tables: list[TableCheck] = []
     problems: list[tuple[Finding, str]] = []
     for name in TABLES:
@@ -138,7 +165,7 @@ def check_source(
         check = _check_table(sources[name], name, loaded, timezone, encoding)
         tables.append(check)
         problems.extend((f, check.source) for f in check.findings)
-    return CheckResult(shown, described, tuple(tables), tuple(problems))
+    return CheckResult(shown, described, tuple(tables), tuple(problems), max_drop=max_drop)
 
 
 def format_check(
@@ -148,12 +175,13 @@ def format_check(
     timezone: str | None = None,
     encoding: str = "utf-8",
     width: int = 100,
+    max_drop: float = DEFAULT_MAX_DROP,
 ) -> tuple[str, int]:
     """The readable ``cxlab check`` summary of a source, and its exit code (0 fine, 1 problems).
 
     Parameters
     ----------
-    source, mapping, timezone, encoding
+    source, mapping, timezone, encoding, max_drop
         As for :func:`check_source`.
     width : int
         Line width of the text.
@@ -168,7 +196,7 @@ def format_check(
     >>> text, code = format_check("data/sample")  # doctest: +SKIP
     >>> print(text)  # doctest: +SKIP
     """
-    result = check_source(source, mapping, timezone=timezone, encoding=encoding)
+    result = check_source(source, mapping, timezone=timezone, encoding=encoding, max_drop=max_drop)
     lines = [f"cxlab check: {result.source}", f"Mapping: {result.mapping}", ""]
     if result.tables:
         lines.append("Tables")
@@ -179,6 +207,14 @@ def format_check(
         lines.append(f"Problems: {len(result.problems)} problem(s), {affected:,} row(s) affected")
         for number, (finding, where) in enumerate(result.problems, 1):
             lines.extend(_problem_lines(number, finding, where, result, width))
+        lines.append("")
+    causes = [(t.table, c) for t in result.tables for c in t.causes]
+    if causes:
+        lines.append("Likely causes")
+        for table, cause in causes:
+            lines.extend(
+                _wrap(f"{table}: {cause}", width=width, initial_indent="  ", subsequent_indent="    ")
+            )
         lines.append("")
     lines.append(_verdict(result))
     return "\n".join(lines) + "\n", result.exit_code
@@ -193,6 +229,8 @@ def _check_table(
     findings: list[Finding] = []
     columns: dict[str, str] = {}
     rows_read = rows = None
+    coverage = None
+    frame = None
     usable = True
     try:
         raw = _read_raw(src, table, spec, encoding)
@@ -204,11 +242,16 @@ def _check_table(
                 else raw
             )
             columns = spec.renames_for(prepared.columns)
-        frame = open_table(src, table, mapping, "report", timezone, encoding, findings=findings)
+        covered: list[TableCoverage] = []
+        frame = open_table(
+            src, table, mapping, "report", timezone, encoding, findings=findings, coverage=covered
+        )
         rows = _count(frame)
+        coverage = covered[0] if covered else None
     except DataError as exc:
         findings.append(_finding(exc))
         usable = False
+    causes = _likely_causes(table, findings, rows_read, frame if usable else None)
     return TableCheck(
         table,
         where,
@@ -220,7 +263,44 @@ def _check_table(
         spec.pseudonymize if spec is not None else (),
         tuple(findings),
         usable,
+        coverage,
+        causes,
     )
+
+
+def _likely_causes(table: str, findings: list[Finding], rows_read: int | None, frame: Any) -> tuple[str, ...]:
+    """Plain-language guesses at why many rows break rules (line items, time zone)."""
+    causes = []
+    for finding in findings:
+        if (
+            finding.rule == "duplicate_id"
+            and frame is not None
+            and _copies_differ(frame, CONTRACTS[table].key)
+        ):
+            causes.append(
+                f"{finding.n_rows:,} rows share an id with another row but differ in other columns: these "
+                "look like line items of an order. Use line-item grain in the mapping "
+                f"({table}: {{grain: {', '.join(CONTRACTS[table].key)}}}), which rolls the lines up per order; "
+                f"see {_DOCS}"
+            )
+        if (
+            finding.rule in ("naive_timestamp", "unparseable_timestamp")
+            and rows_read
+            and finding.n_rows > rows_read / 2
+        ):
+            causes.append(
+                f"most timestamps in '{finding.column}' were rejected ({finding.n_rows:,} of {rows_read:,}): "
+                "say the time zone they were recorded in (cxlab check --timezone Europe/Warsaw, or "
+                "'timezone:' in the mapping), and check they are written as dates and times"
+            )
+    return tuple(dict.fromkeys(causes))
+
+
+def _copies_differ(frame: Any, key: tuple[str, ...]) -> bool:
+    """Whether rows sharing a key differ in other columns (line items, not repeated rows)."""
+    lazy = nw.from_native(frame).lazy()
+    distinct = lazy.unique().group_by(list(key)).agg(nw.len().alias("n")).filter(nw.col("n") > 1)
+    return _count(distinct.to_native()) > 0
 
 
 def _read_raw(src: Any, table: str, spec: TableSpec | None, encoding: str) -> Any:
@@ -231,7 +311,7 @@ def _read_raw(src: Any, table: str, spec: TableSpec | None, encoding: str) -> An
         path = Path(src)
         if path.name.lower().endswith(DATABASE_SUFFIXES):
             return read_database_table(path, table)
-        return read_file(path, table, encoding=encoding)
+        return read_file(path, table, encoding=encoding, sheet=spec.sheet if spec is not None else None)
     return nw.from_native(src)
 
 
@@ -370,9 +450,18 @@ def _verdict(result: CheckResult) -> str:
     )
     if result.blocking:
         text += " Fix the problems marked 'not usable' before running reports."
+    elif result.too_lossy:
+        lossy = ", ".join(f"{t.table} {t.share_lost:.1%}" for t in result.too_lossy)
+        text += (
+            f" Reports would leave out more than {result.max_drop:.0%} of a table's rows ({lossy}): fix "
+            "the data or the mapping, or allow it with --max-drop."
+        )
     else:
-        text += " Reports still run: they leave the offending rows out (on_error='drop')."
-    return text + f" Exit code 1. Guide: {_DOCS}"
+        text += (
+            " Reports still run: they leave the offending rows out (on_error='drop'), at most "
+            f"{max((t.share_lost for t in result.tables), default=0):.1%} of a table."
+        )
+    return text + f" Exit code {result.exit_code}. Guide: {_DOCS}"
 
 
 def fix_for(finding: Finding, yours: str | None = None, *, preset: str | None = None) -> str:

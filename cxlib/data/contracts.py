@@ -1,4 +1,4 @@
-"""The five table contracts (DESIGN.md §3): required and optional columns, kinds and rules.
+"""The five table contracts (docs/architecture.md §3): required and optional columns, kinds and rules.
 
 A contract says, for each column, what kind of value it holds (``id``, ``timestamp``,
 ``text``, ``money``, ``number``, ``count``, ``flag``), whether it is required, and the row
@@ -126,7 +126,8 @@ CONTRACTS: dict[str, Contract] = {
         (
             Column("feedback_id", "id", required=True),
             _TS,
-            Column("text", "text", required=True, max_length=MAX_TEXT_LENGTH),
+            # optional for star-only reviews: a row needs a text or a rating (rule empty_feedback)
+            Column("text", "text", max_length=MAX_TEXT_LENGTH),
             Column("customer_id", "id"),
             Column("rating", "count", minimum=1, maximum=5),
             Column("source", "text"),
@@ -138,6 +139,7 @@ CONTRACTS: dict[str, Contract] = {
     "experiments": Contract(
         "experiments",
         (
+            # absent: the table holds one experiment, named after its file (cxlib.data.shop)
             Column("experiment", "text", required=True),
             Column("variant", "text", required=True),
             Column("unit_id", "id", required=True),

@@ -4,8 +4,8 @@ Exports are rarely named after the contract tables: Shopify writes ``orders_expo
 GA4's BigQuery export one ``events_YYYYMMDD`` table a day. A mapping's ``files`` patterns
 (``orders_export*.csv``, ``events_*.parquet``) say which files hold a table; all files of a
 table are read together through DuckDB (CSV, Parquet or newline-delimited JSON, one format
-per table), lazily, with columns matched by name. CSV columns are all read as text: the
-contract's columns are parsed (and every bad value reported) by validation.
+per table), lazily, with columns matched by name. The contract's CSV columns are read as
+text (all columns for an adapter's export) and parsed, every bad value reported, by validation.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import narwhals.stable.v2 as nw
 
 from cxlib.data.engine_sql import sql_literal
 from cxlib.data.mapping import ShopMapping
+from cxlib.data.sources import permission_error
+from cxlib.data.text_files import ENCODING_ERROR, duckdb_message, read_csv_relation, utf8_path
 from cxlib.engine import duckdb_connection
 from cxlib.errors import DataError
 
@@ -82,7 +84,12 @@ def find_export_files(folder: Path, mapping: ShopMapping) -> dict[str, ExportFil
 
 
 def read_export(
-    files: ExportFiles, table: str, *, json_columns: dict[str, str] | None = None, encoding: str = "utf-8"
+    files: ExportFiles,
+    table: str,
+    *,
+    json_columns: dict[str, str] | None = None,
+    encoding: str = "utf-8",
+    text_columns: tuple[str, ...] | None = None,
 ) -> nw.LazyFrame[Any]:
     """Read all files of one table lazily through DuckDB.
 
@@ -96,15 +103,23 @@ def read_export(
         DuckDB types of known top-level JSON keys (other keys keep their inferred types).
     encoding : str
         Encoding of CSV files.
+    text_columns : tuple of str, optional
+        CSV columns read as text, the others keeping the types DuckDB detects (numbers stay
+        numbers for ``derive`` and as segments). Default: every column as text (adapters).
     """
     con = duckdb_connection()
     listed = "[" + ", ".join(sql_literal(str(p)) for p in files.paths) + "]"
     fmt = files.format
     try:
         if fmt == "csv":
-            relation = con.sql(
-                f"SELECT * FROM read_csv({listed}, header = true, all_varchar = true, union_by_name = true, "
-                f"encoding = {sql_literal(encoding)}, sample_size = 20480, null_padding = true)"
+            readable = [utf8_path(p, encoding, table) for p in files.paths]
+            relation, _ = read_csv_relation(
+                con,
+                readable,
+                table=table,
+                all_text=text_columns is None,
+                text_columns=text_columns or (),
+                union_by_name=True,
             )
         elif fmt == "parquet":
             relation = con.sql(f"SELECT * FROM read_parquet({listed}, union_by_name = true)")
@@ -113,15 +128,17 @@ def read_export(
                 f"SELECT * FROM read_json({listed}, format = 'newline_delimited', {_json_columns(con, listed, json_columns or {})})"
             )
         relation.limit(1).to_arrow_table()  # surface read errors now, with the files' names
+    except PermissionError as exc:
+        raise permission_error(exc, table) from None
     except (duckdb.Error, UnicodeError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        text = duckdb_message(exc)
         hint = (
-            " Re-save it as UTF-8, or pass its encoding."
-            if "encod" in str(exc).lower() or "utf" in str(exc).lower()
+            " Pass the encoding the files were written in (e.g. encoding='cp1250'), or re-save them as UTF-8."
+            if ENCODING_ERROR.search(text)
             else ""
         )
         raise DataError(
-            f"could not read {files.describe()}: {first}.{hint}", table=table, rule="unreadable_file"
+            f"could not read {files.describe()}: {text}.{hint}", table=table, rule="unreadable_file"
         ) from None
     return nw.from_native(relation)
 

@@ -15,6 +15,7 @@ keys are all optional::
     surveys:
       preset: survey_export        # start from a preset's settings
       files: [nps_*.csv]           # which files in the data folder hold the table
+      sheet: Answers               # the sheet of an Excel workbook (default: the first)
       columns:                     # renames (a column named here must exist)
         Q1 - Recommend: nps
       match:                       # find a column by a regular expression on its header
@@ -22,11 +23,14 @@ keys are all optional::
       pseudonymize: [customer_id]  # columns replaced by salted hashes (e-mails, phones)
       keep: [Plan]                 # further columns an adapter keeps as segments
       timezone: UTC                # zone of timestamps written without one
+      ambiguous: earliest          # local times when clocks go back: raise, earliest, latest
+      nonexistent: shift_forward   # local times when clocks go forward: raise, shift_forward
       options: {}                  # adapter settings, see cxlib.data.adapters
 
-``preset``, ``adapter``, ``files``, ``columns``, ``match``, ``pseudonymize``, ``keep``,
-``timezone`` and ``options`` are reserved words in a table's entry: an entry holding any of
-them is read in the full form. Top level, ``salt`` (the pseudonymisation salt; the
+``preset``, ``adapter``, ``files``, ``sheet``, ``columns``, ``match``, ``pseudonymize``, ``keep``,
+``timezone``, ``ambiguous``, ``nonexistent``, ``options`` and the reshaping steps ``where``,
+``lookups``, ``derive``, ``constants`` and ``grain`` (:mod:`cxlib.data.reshape`) are reserved
+words in a table's entry: an entry holding any of them is read in the full form. Top level, ``salt`` (the pseudonymisation salt; the
 ``CXLAB_SALT`` environment variable is the better place for it) and ``description`` are
 allowed besides the table names.
 
@@ -49,7 +53,9 @@ from typing import Any
 import yaml
 
 from cxlib.data.contracts import CONTRACTS
+from cxlib.data.reshape import check_expression
 from cxlib.errors import DataError
+from cxlib.timestamps import AMBIGUOUS, NONEXISTENT
 
 __all__ = [
     "FOLDER_MAPPING_FILES",
@@ -67,7 +73,25 @@ __all__ = [
 PRESETS_DIR = Path(__file__).with_name("presets")
 #: File names of a mapping kept next to the data (used when no mapping is given).
 FOLDER_MAPPING_FILES = ("mapping.yaml", "mapping.yml")
-_RESERVED = ("preset", "adapter", "files", "columns", "match", "pseudonymize", "keep", "timezone", "options")
+_RESERVED = (
+    "preset",
+    "adapter",
+    "files",
+    "sheet",
+    "columns",
+    "match",
+    "pseudonymize",
+    "keep",
+    "timezone",
+    "ambiguous",
+    "nonexistent",
+    "options",
+    "where",
+    "lookups",
+    "derive",
+    "constants",
+    "grain",
+)
 _TOP_LEVEL = ("salt", "description")
 
 
@@ -100,6 +124,14 @@ class TableSpec:
         Adapter settings.
     preset : str, optional
         The preset this spec started from.
+    sheet : str, optional
+        The sheet of an Excel workbook holding the table (default: the first).
+    ambiguous, nonexistent : str, optional
+        What this table's local times in a daylight-saving change become
+        (:class:`cxlib.timestamps.LocalTimePolicy`; overrides ``open_shop``'s).
+    where, lookups, derive, constants, grain
+        Reshaping steps (:mod:`cxlib.data.reshape`): a row condition, joins with other files,
+        computed columns, fixed values, and the key lines are rolled up by.
     """
 
     table: str
@@ -113,6 +145,14 @@ class TableSpec:
     timezone: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     preset: str | None = None
+    sheet: str | None = None
+    ambiguous: str | None = None
+    nonexistent: str | None = None
+    where: str | None = None
+    lookups: tuple[dict[str, Any], ...] = ()
+    derive: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, Any] = field(default_factory=dict)
+    grain: str | None = None
 
     def renames_for(self, columns: Sequence[str]) -> dict[str, str]:
         """The renames ``{source: target}`` to apply to a table with these ``columns``.
@@ -441,6 +481,14 @@ def _table_spec(table: str, entry: Any) -> TableSpec:
         timezone=None if timezone is None else str(timezone),
         options={**base.options, **dict(options)},
         preset=base.preset,
+        sheet=_text(table, entry["sheet"], "sheet") if "sheet" in entry else base.sheet,
+        ambiguous=_choice(table, entry, "ambiguous", AMBIGUOUS) or base.ambiguous,
+        nonexistent=_choice(table, entry, "nonexistent", NONEXISTENT) or base.nonexistent,
+        where=check_expression(table, "where", entry["where"]) if "where" in entry else base.where,
+        lookups=(*base.lookups, *_lookups(table, entry.get("lookups"))),
+        derive={**base.derive, **_expressions(table, entry.get("derive"))},
+        constants={**base.constants, **_constants(table, entry.get("constants"))},
+        grain=_text(table, entry["grain"], "grain") if "grain" in entry else base.grain,
     )
 
 
@@ -483,6 +531,83 @@ def _renames(table: str, renames: Any, what: str) -> dict[str, str]:
             rule="bad_mapping",
         )
     return dict(renames)
+
+
+def _expressions(table: str, value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise DataError(
+            f"'derive' of '{table}' must map new column names to SQL expressions",
+            table="mapping",
+            column=f"{table}.derive",
+            rule="bad_mapping",
+        )
+    return {str(k): check_expression(table, f"derive.{k}", v) for k, v in value.items()}
+
+
+def _constants(table: str, value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(v, (str, int, float, bool)) for v in value.values()
+    ):
+        raise DataError(
+            f"'constants' of '{table}' must map column names to single values (text, number, true/false)",
+            table="mapping",
+            column=f"{table}.constants",
+            rule="bad_mapping",
+        )
+    return {str(k): v for k, v in value.items()}
+
+
+def _lookups(table: str, value: Any) -> tuple[dict[str, Any], ...]:
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, Mapping) else value
+    out = []
+    for number, item in enumerate(
+        items if isinstance(items, Sequence) and not isinstance(items, str) else [None]
+    ):
+        key = f"{table}.lookups[{number}]"
+        ok = (
+            isinstance(item, Mapping)
+            and {"file", "key"} <= set(item)
+            and set(item) <= {"file", "key", "columns", "sum"}
+        )
+        ok = ok and (("columns" in item) != ("sum" in item))
+        ok = ok and isinstance(item.get("columns") or item.get("sum"), Mapping)
+        if not ok:
+            raise DataError(
+                f"each lookup of '{table}' needs 'file', 'key' (the column both files share) and either 'columns' "
+                "({their column: name here}) or 'sum' ({their column: name here}, summed per key)",
+                table="mapping",
+                column=key,
+                rule="bad_mapping",
+            )
+        out.append(dict(item))
+    return tuple(out)
+
+
+def _choice(table: str, entry: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> str | None:
+    if key not in entry:
+        return None
+    if entry[key] not in allowed:
+        raise DataError(
+            f"'{key}' of '{table}' must be one of {', '.join(allowed)}, not {entry[key]!r}",
+            table="mapping",
+            column=key,
+            rule="bad_mapping",
+        )
+    return str(entry[key])
+
+
+def _text(table: str, value: Any, key: str) -> str:
+    if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value) == "":
+        raise DataError(
+            f"'{key}' of '{table}' must be a name", table="mapping", column=key, rule="bad_mapping"
+        )
+    return str(value)
 
 
 def _names(table: str, value: Any, key: str) -> tuple[str, ...]:

@@ -19,12 +19,17 @@ import narwhals.stable.v2 as nw
 
 from cxlib.data.engine_sql import quote
 from cxlib.engine import backend, duckdb_connection
+from cxlib.timestamps import LocalTimePolicy, local_time_sql
 
-__all__ = ["BAD", "NAIVE", "localize", "parse_text_columns"]
+__all__ = ["AMBIGUOUS", "BAD", "GAP", "NAIVE", "RAW", "localize", "parse_text_columns"]
 
 ParseKind = Literal["timestamp", "number", "flag"]
 BAD = "__cx_bad_"
 NAIVE = "__cx_naive_"
+RAW = "__cx_raw_"
+#: Flags of local times that name two instants (AMBIGUOUS) or none (GAP) in the ``timezone``.
+AMBIGUOUS = "__cx_ambiguous_"
+GAP = "__cx_nonexistent_"
 
 # A time of day followed by a zone designator: Z, UTC or a numeric offset.
 _HAS_ZONE = r"\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|UTC|[+-]\d\d(:?\d\d)?)$"
@@ -36,19 +41,26 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _duckdb_parse_sql(name: str, kind: ParseKind, timezone: str | None) -> list[str]:
+def _duckdb_parse_sql(
+    name: str, kind: ParseKind, timezone: str | None, policy: LocalTimePolicy = LocalTimePolicy()
+) -> list[str]:
     """SQL select items: the parsed column and its flag columns."""
     col = quote(name)
     s = f"NULLIF(trim(CAST({col} AS VARCHAR)), '')"
+    raw = f"CAST({col} AS VARCHAR) AS {quote(RAW + name)}"
     if kind == "number":
         parsed = f"TRY_CAST({s} AS DOUBLE)"
-        return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND {parsed} IS NULL) AS {quote(BAD + name)}"]
+        return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND {parsed} IS NULL) AS {quote(BAD + name)}", raw]
     if kind == "flag":
         parsed = f"CASE WHEN lower({s}) IN {_TRUE} THEN true WHEN lower({s}) IN {_FALSE} THEN false END"
-        return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND ({parsed}) IS NULL) AS {quote(BAD + name)}"]
+        return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND ({parsed}) IS NULL) AS {quote(BAD + name)}", raw]
     has_zone = f"regexp_matches({s}, {_literal(_HAS_ZONE)})"
     naive = f"TRY_CAST({s} AS TIMESTAMP)"
-    local = f"timezone({_literal(timezone)}, {naive})" if timezone else "NULL::TIMESTAMPTZ"
+    if timezone:
+        local, ambiguous, gap = local_time_sql(naive, timezone, policy)
+        flags = [f"(NOT {has_zone} AND {ambiguous})", f"(NOT {has_zone} AND {gap})"]
+    else:
+        local, flags = "NULL::TIMESTAMPTZ", ["false", "false"]
     parsed = f"CASE WHEN {has_zone} THEN TRY_CAST({s} AS TIMESTAMPTZ) ELSE {local} END"
     unparseable = (
         f"({s} IS NOT NULL AND CASE WHEN {has_zone} THEN TRY_CAST({s} AS TIMESTAMPTZ) IS NULL "
@@ -59,6 +71,9 @@ def _duckdb_parse_sql(name: str, kind: ParseKind, timezone: str | None) -> list[
         f"{parsed} AS {col}",
         f"{unparseable} AS {quote(BAD + name)}",
         f"{is_naive} AS {quote(NAIVE + name)}",
+        f"coalesce({flags[0]}, false) AS {quote(AMBIGUOUS + name)}",
+        f"coalesce({flags[1]}, false) AS {quote(GAP + name)}",
+        raw,
     ]
 
 
@@ -66,6 +81,7 @@ def parse_text_columns(
     frame: nw.DataFrame[Any] | nw.LazyFrame[Any],
     columns: dict[str, ParseKind],
     timezone: str | None,
+    policy: LocalTimePolicy = LocalTimePolicy(),
 ) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
     """Parse text columns into timestamps (UTC), numbers or flags, adding flag columns.
 
@@ -77,13 +93,17 @@ def parse_text_columns(
         Column name -> ``"timestamp"``, ``"number"`` or ``"flag"``.
     timezone : str, optional
         IANA zone for timestamps written without a zone; without it they are flagged naive.
+    policy : LocalTimePolicy
+        What local times in a daylight-saving change become.
     """
     if not columns:
         return frame
     engine = backend(frame)
     if engine == "pyspark":
-        return _parse_spark(frame, columns, timezone)
-    items = [item for name, kind in columns.items() for item in _duckdb_parse_sql(name, kind, timezone)]
+        return _parse_spark(frame, columns, timezone, policy)
+    items = [
+        item for name, kind in columns.items() for item in _duckdb_parse_sql(name, kind, timezone, policy)
+    ]
     if engine == "duckdb":
         replaced = ", ".join(quote(name) for name in columns)
         sql = f"SELECT * EXCLUDE ({replaced}), {', '.join(items)} FROM cx_input"
@@ -112,12 +132,15 @@ def _parse_eager_via_duckdb(
     return frame.with_columns(**{name: converted[name] for name in converted.columns})
 
 
-def _parse_spark(frame: Any, columns: dict[str, ParseKind], timezone: str | None) -> Any:
+def _parse_spark(
+    frame: Any, columns: dict[str, ParseKind], timezone: str | None, policy: LocalTimePolicy
+) -> Any:
     native = frame.to_native()
     from pyspark.sql import functions as F  # noqa: N812 - Spark's own convention
 
     out = native
     for name, kind in columns.items():
+        out = out.withColumn(RAW + name, F.col(name).cast("string"))
         text = F.nullif(F.trim(F.col(name).cast("string")), F.lit(""))
         if kind == "number":
             parsed = F.expr(f"try_cast(nullif(trim(cast(`{name}` as string)), '') as double)")
@@ -128,8 +151,15 @@ def _parse_spark(frame: Any, columns: dict[str, ParseKind], timezone: str | None
             )
         else:
             has_zone = text.rlike(_HAS_ZONE)
-            naive = F.expr(f"try_cast(nullif(trim(cast(`{name}` as string)), '') as timestamp_ntz)")
-            local = F.to_utc_timestamp(naive, timezone) if timezone else F.lit(None).cast("timestamp")
+            naive_sql = f"try_cast(nullif(trim(cast(`{name}` as string)), '') as timestamp_ntz)"
+            naive = F.expr(naive_sql)
+            if timezone:
+                local_sql, ambiguous, gap = local_time_sql(naive_sql, timezone, policy, "spark")
+                local = F.expr(local_sql)
+                out = out.withColumn(AMBIGUOUS + name, ~has_zone & F.expr(ambiguous))
+                out = out.withColumn(GAP + name, ~has_zone & F.expr(gap))
+            else:
+                local = F.lit(None).cast("timestamp")
             aware = F.expr(f"try_cast(nullif(trim(cast(`{name}` as string)), '') as timestamp)")
             parsed = F.when(has_zone, aware).otherwise(local)
             out = out.withColumn(
@@ -144,19 +174,47 @@ def _parse_spark(frame: Any, columns: dict[str, ParseKind], timezone: str | None
 
 
 def localize(
-    frame: nw.DataFrame[Any] | nw.LazyFrame[Any], name: str, timezone: str
+    frame: nw.DataFrame[Any] | nw.LazyFrame[Any],
+    name: str,
+    timezone: str,
+    policy: LocalTimePolicy = LocalTimePolicy(),
 ) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
-    """Read a zone-less timestamp column as local time in ``timezone`` and convert to UTC."""
+    """Read a zone-less timestamp column as local time in ``timezone`` and convert to UTC.
+
+    Adds the flag columns ``__cx_ambiguous_<name>`` and ``__cx_nonexistent_<name>`` (local
+    times in a daylight-saving change the policy does not resolve; their value is null). The
+    same SQL on every engine (:func:`cxlib.timestamps.local_time_sql`): DuckDB relations
+    directly, Spark with Spark SQL, pandas and polars frames through DuckDB over this column.
+    """
     engine = backend(frame)
-    if engine == "duckdb":
-        col = quote(name)
-        sql = f"SELECT * REPLACE (timezone({_literal(timezone)}, CAST({col} AS TIMESTAMP)) AS {col}) FROM cx_input"
-        return nw.from_native(frame.to_native().query("cx_input", sql))
+    col = quote(name)
     if engine == "pyspark":
+        native = frame.to_native()
+        local_sql, ambiguous, gap = local_time_sql(f"`{name}`", timezone, policy, "spark")
         from pyspark.sql import functions as F  # noqa: N812
 
-        native = frame.to_native()
-        return nw.from_native(native.withColumn(name, F.to_utc_timestamp(F.col(name), timezone)))
-    return frame.with_columns(
-        nw.col(name).cast(nw.Datetime("us")).dt.replace_time_zone(timezone).dt.convert_time_zone("UTC")
-    )
+        out = native.withColumn(AMBIGUOUS + name, F.expr(ambiguous)).withColumn(GAP + name, F.expr(gap))
+        return nw.from_native(out.withColumn(name, F.expr(local_sql)))
+    local_sql, ambiguous, gap = local_time_sql(f"CAST({col} AS TIMESTAMP)", timezone, policy)
+    items = [
+        f"{local_sql} AS {col}",
+        f"{ambiguous} AS {quote(AMBIGUOUS + name)}",
+        f"{gap} AS {quote(GAP + name)}",
+    ]
+    if engine == "duckdb":
+        sql = f"SELECT * EXCLUDE ({col}), {', '.join(items)} FROM cx_input"
+        relation = frame.to_native().query("cx_input", sql)
+        order = [*frame.columns, AMBIGUOUS + name, GAP + name]
+        return nw.from_native(relation).select(order)
+    con = duckdb_connection().cursor()
+    try:
+        subset = frame.select(name)
+        if isinstance(subset, nw.LazyFrame):
+            subset = subset.collect()
+        con.register("cx_input", subset.with_columns(nw.col(name).cast(nw.Datetime("us"))).to_arrow())
+        converted = con.sql(f"SELECT {', '.join(items)} FROM cx_input").to_arrow_table()
+        con.unregister("cx_input")
+    finally:
+        con.close()
+    parsed = nw.from_arrow(converted, backend=nw.get_native_namespace(frame))
+    return frame.with_columns(**{c: parsed[c] for c in parsed.columns})

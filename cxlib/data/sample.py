@@ -1,7 +1,7 @@
 """A realistic, deterministic sample shop: the data behind the notebooks, tests and demos.
 
 :func:`generate_sample` writes five contract tables (``events``, ``orders``, ``surveys``,
-``feedback``, ``experiments``; DESIGN.md §3) plus one ground-truth table
+``feedback``, ``experiments``; docs/architecture.md §3) plus one ground-truth table
 (``truth_feedback_aspects``) as Parquet files. The same seed gives byte-identical files.
 Every parameter the generator plants is in :data:`TRUTH` (see
 :mod:`cxlib.data.sample_truth`) and documented in ``data/sample/README.md``.

@@ -5,28 +5,36 @@ from __future__ import annotations
 import hashlib
 import os
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Literal, Mapping
 
+import duckdb
 import narwhals.stable.v2 as nw
+import pandas as pd
 
 from cxlib.data.adapters import ADAPTERS, apply_spec
 from cxlib.data.contracts import CONTRACTS, TABLES
+from cxlib.data.coverage import TableCoverage, coverage_frame
 from cxlib.data.exports import ExportFiles, find_export_files, read_export
+from cxlib.data.reshape import roll_up, run_steps
 from cxlib.data.mapping import MappingSource, ShopMapping, TableSpec, folder_mapping, load_mapping
 from cxlib.data.sources import (
     DATABASE_SUFFIXES,
-    ENCODINGS,
     FILE_SUFFIXES,
     attach_database,
     find_table_files,
+    is_csv,
+    permission_error,
     read_database_table,
     read_file,
     table_name_of,
 )
+from cxlib.data.text_files import check_encoding, duckdb_message
 from cxlib.data.validate import Finding, OnError, validate_table
+from cxlib.engine import to_pandas
 from cxlib.errors import DataError
+from cxlib.timestamps import LocalTimePolicy
 
 __all__ = ["Shop", "check_shop", "open_shop", "open_table", "resolve_sources"]
 
@@ -37,6 +45,8 @@ class Shop:
 
     Each table is a native frame on the backend it came from: a DuckDB relation for files
     (read lazily, out of core), or the pandas / polars / Spark frame that was passed in.
+    ``coverage`` says per table how many rows were read, kept and left out, and why
+    (:meth:`coverage_table`).
     """
 
     events: Any = None
@@ -47,6 +57,15 @@ class Shop:
     source: str = ""
     fingerprint: str = ""
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    coverage: tuple[TableCoverage, ...] = field(default_factory=tuple)
+
+    def coverage_table(self) -> pd.DataFrame:
+        """Per table: rows read, kept and left out, with the reasons (rule and count).
+
+        Columns ``table, rows_read, rows_kept, rows_left_out, share_left_out, reasons``;
+        tables passed as frames count their rows too. Report headers show it.
+        """
+        return coverage_frame(self.coverage)
 
     def tables(self) -> dict[str, Any]:
         """The present tables, by contract name."""
@@ -74,7 +93,10 @@ def open_table(
     timezone: str | None = None,
     encoding: str = "utf-8",
     *,
+    ambiguous: str = "raise",
+    nonexistent: str = "raise",
     findings: list[Finding] | None = None,
+    coverage: list[TableCoverage] | None = None,
 ) -> Any:
     """Open and validate one contract table.
 
@@ -85,7 +107,7 @@ def open_table(
         that name is read), or a pandas / polars / DuckDB / Spark frame.
     table : str
         Contract table: ``events``, ``orders``, ``surveys``, ``feedback`` or ``experiments``.
-    mapping, on_error, timezone, encoding
+    mapping, on_error, timezone, encoding, ambiguous, nonexistent
         As in :func:`open_shop`.
 
     Returns
@@ -103,9 +125,83 @@ def open_table(
     _check_options(on_error, timezone, encoding)
     loaded = load_mapping(mapping)
     spec = loaded.get(table)
-    frame = apply_spec(_read(source, table, spec, encoding), spec, salt=loaded.salt)
     timezone = spec.timezone if spec is not None and spec.timezone else timezone
-    return validate_table(frame, table, on_error=on_error, timezone=timezone, findings=findings).to_native()
+    local_times = LocalTimePolicy(
+        spec.ambiguous if spec is not None and spec.ambiguous else ambiguous,
+        spec.nonexistent if spec is not None and spec.nonexistent else nonexistent,
+    )
+    retry = False
+    while True:
+        try:
+            frame = _read(source, table, spec, encoding, retry=retry)
+            reshapes = spec is not None and bool(spec.where or spec.grain)
+            rows_read = _rows(frame) if reshapes else None
+            filtered = None
+            if spec is not None:
+                frame, filtered = run_steps(frame, spec, table, _folder_of(source))
+            frame = apply_spec(frame, spec, salt=loaded.salt)
+            if spec is not None and spec.grain:
+                frame = roll_up(frame, table, spec.grain)
+            if table == "experiments" and "experiment" not in frame.columns:
+                # one experiment per table without the column, named after its file
+                frame = frame.with_columns(nw.lit(_experiment_name(source)).alias("experiment"))
+            found: list[Finding] = []
+            covered: list[TableCoverage] = []
+            valid = validate_table(
+                frame,
+                table,
+                on_error=on_error,
+                timezone=timezone,
+                findings=found,
+                local_times=local_times,
+                coverage=covered,
+            )
+            break
+        except PermissionError as exc:
+            raise permission_error(exc, table) from None
+        except duckdb.Error as exc:
+            # A CSV row far into the file that the fast reader options cannot read (a ragged
+            # row): read it again with the robust ones; anything else is the file's problem.
+            if retry or not is_csv(source):
+                where = Path(source).name if is_csv(source) else "the table"
+                raise DataError(
+                    f"could not read {where}: {duckdb_message(exc)}",
+                    table=table,
+                    rule="unreadable_file",
+                ) from None
+            retry = True
+    if findings is not None:
+        findings.extend(found)
+    if coverage is not None:
+        coverage.extend(
+            replace(c, rows_read=rows_read, filtered=filtered, rolled_up=c.rows_read if spec.grain else None)
+            if rows_read is not None and spec is not None
+            else c
+            for c in covered
+        )
+    return valid.to_native()
+
+
+def _text_columns(table: str, spec: TableSpec | None) -> tuple[str, ...]:
+    """The source names of the contract's columns (read as text, parsed by validation)."""
+    renames = {**spec.preset_columns, **spec.columns} if spec is not None else {}
+    inverse = {dst: src for src, dst in renames.items()}
+    lookups = [str(item["key"]) for item in spec.lookups] if spec is not None else []
+    return tuple(dict.fromkeys([*(inverse.get(c.name, c.name) for c in CONTRACTS[table].columns), *lookups]))
+
+
+def _rows(frame: Any) -> int:
+    return int(to_pandas(frame.select(nw.len().alias("n")))["n"].iloc[0])
+
+
+def _folder_of(source: Any) -> Path | None:
+    """The folder a table's files are in (lookups name other files there)."""
+    if isinstance(source, ExportFiles):
+        return source.paths[0].parent
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source).expanduser()
+        return path if path.is_dir() else path.parent
+    return None
 
 
 def open_shop(
@@ -115,6 +211,9 @@ def open_shop(
     timezone: str | None = None,
     encoding: str = "utf-8",
     engine: Engine | None = None,
+    *,
+    ambiguous: str = "raise",
+    nonexistent: str = "raise",
 ) -> Shop:
     """Open a shop's tables, validate them against the contracts and return a :class:`Shop`.
 
@@ -136,8 +235,9 @@ def open_shop(
     timezone : str, optional
         IANA zone of timestamps written without one. Without it such timestamps are rejected.
     encoding : str
-        Encoding of CSV files: ``utf-8`` (default; a byte-order mark is fine), ``utf-16``
-        or ``latin-1``.
+        Encoding of CSV files: ``utf-8`` (default; a byte-order mark is fine), ``utf-16``,
+        ``cp1250``, ``cp1252``, ``latin-1``, ``cp1256`` or any other Python codec name. A file
+        starting with a UTF-16 byte-order mark is read as UTF-16.
     engine : {None, "duckdb", "spark"}
         Where a path or name is read. ``None`` or ``"duckdb"``: files through DuckDB (lazily,
         out of core). ``"spark"``: through Spark, in the active session or a new local one
@@ -147,6 +247,12 @@ def open_shop(
         ``events``, ``orders``, ... (``shop``). Parquet only (no CSV or DuckDB files); column
         mappings apply, export presets do not. A dict of frames or paths is opened as
         without ``engine`` (each frame stays on its own backend).
+    ambiguous : {"raise", "earliest", "latest"}
+        Local times (``timezone``) that occur twice when clocks go back: a row problem
+        (default), the first instant (summer time) or the second. Same on every engine.
+    nonexistent : {"raise", "shift_forward"}
+        Local times skipped when clocks go forward: a row problem (default) or moved forward
+        by the gap (02:30 becomes 03:30). See :class:`cxlib.timestamps.LocalTimePolicy`.
 
     Returns
     -------
@@ -170,14 +276,35 @@ def open_shop(
         sources, description, files = spark_sources(source)
         fingerprint = _fingerprint(files) if files else hashlib.sha256(description.encode()).hexdigest()[:16]
     else:
-        sources, description = resolve_sources(source, loaded)
-        fingerprint = _fingerprint(sources)
+        try:
+            sources, description = resolve_sources(source, loaded)
+            fingerprint = _fingerprint(sources)
+        except PermissionError as exc:
+            raise permission_error(exc, "source") from None
     findings: list[Finding] = []
+    coverage: list[TableCoverage] = []
     tables = {
-        name: open_table(src, name, loaded, on_error, timezone, encoding, findings=findings)
+        name: open_table(
+            src,
+            name,
+            loaded,
+            on_error,
+            timezone,
+            encoding,
+            ambiguous=ambiguous,
+            nonexistent=nonexistent,
+            findings=findings,
+            coverage=coverage,
+        )
         for name, src in sources.items()
     }
-    return Shop(**tables, source=description, fingerprint=fingerprint, findings=tuple(findings))
+    return Shop(
+        **tables,
+        source=description,
+        fingerprint=fingerprint,
+        findings=tuple(findings),
+        coverage=tuple(coverage),
+    )
 
 
 def check_shop(
@@ -185,6 +312,9 @@ def check_shop(
     mapping: MappingSource = None,
     timezone: str | None = None,
     encoding: str = "utf-8",
+    *,
+    ambiguous: str = "raise",
+    nonexistent: str = "raise",
 ) -> list[Finding]:
     """Validate every table of a source and list what is wrong, without raising.
 
@@ -195,12 +325,24 @@ def check_shop(
     try:
         loaded = load_mapping(mapping if mapping is not None else folder_mapping(source))
         sources, _ = resolve_sources(source, loaded)
+    except PermissionError as exc:
+        return [_finding_from_error(permission_error(exc, "source"))]
     except DataError as exc:
         return [_finding_from_error(exc)]
     findings: list[Finding] = []
     for name, src in sources.items():
         try:
-            open_table(src, name, loaded, "report", timezone, encoding, findings=findings)
+            open_table(
+                src,
+                name,
+                loaded,
+                "report",
+                timezone,
+                encoding,
+                ambiguous=ambiguous,
+                nonexistent=nonexistent,
+                findings=findings,
+            )
         except DataError as exc:
             findings.append(_finding_from_error(exc))
     return findings
@@ -225,13 +367,7 @@ def _check_options(on_error: str, timezone: str | None, encoding: str) -> None:
                 column="timezone",
                 rule="unknown_timezone",
             ) from None
-    if encoding.lower().replace("_", "-") not in ENCODINGS:
-        raise DataError(
-            f"unsupported encoding {encoding!r}; use one of {', '.join(ENCODINGS)} (or re-save the file as UTF-8)",
-            table="options",
-            column="encoding",
-            rule="unknown_encoding",
-        )
+    check_encoding(encoding)
 
 
 def resolve_sources(source: Source, mapping: ShopMapping | None = None) -> tuple[dict[str, Any], str]:
@@ -304,20 +440,20 @@ def _described(description: str, mapping: ShopMapping) -> str:
     return f"{description} (mapping: {mapping.origin})" if mapping.origin else description
 
 
-def _read(source: Any, table: str, spec: TableSpec | None, encoding: str) -> Any:
+def _read(source: Any, table: str, spec: TableSpec | None, encoding: str, *, retry: bool = False) -> Any:
     if isinstance(source, ExportFiles):
         json_columns = ADAPTERS[spec.adapter].json_columns if spec is not None and spec.adapter else None
-        return read_export(source, table, json_columns=json_columns, encoding=encoding)
+        typed = None if spec is not None and spec.adapter else _text_columns(table, spec)
+        return read_export(source, table, json_columns=json_columns, encoding=encoding, text_columns=typed)
     if isinstance(source, (str, os.PathLike)):
         path = Path(source).expanduser()
         if path.name.lower().endswith(DATABASE_SUFFIXES):
             return read_database_table(path, table)
         if path.is_file() and spec is not None and spec.adapter is not None:
             return _read(ExportFiles((path,)), table, spec, encoding)
-        renames = {**spec.preset_columns, **spec.columns} if spec is not None else {}
-        inverse = {dst: src for src, dst in renames.items()}
-        text_columns = tuple(inverse.get(c.name, c.name) for c in CONTRACTS[table].columns)
-        return read_file(path, table, text_columns=text_columns, encoding=encoding)
+        text_columns = _text_columns(table, spec)
+        sheet = spec.sheet if spec is not None else None
+        return read_file(path, table, text_columns=text_columns, encoding=encoding, sheet=sheet, retry=retry)
     try:
         return nw.from_native(source)
     except TypeError:
@@ -326,6 +462,16 @@ def _read(source: Any, table: str, spec: TableSpec | None, encoding: str) -> Any
             table=table,
             rule="unknown_source",
         ) from None
+
+
+def _experiment_name(source: Any) -> str:
+    """The name of the one experiment in a table without an ``experiment`` column."""
+    if isinstance(source, ExportFiles):
+        source = source.paths[0]
+    if isinstance(source, (str, os.PathLike)):
+        name = table_name_of(Path(source))
+        return "experiment" if name in ("experiments", "") else name
+    return "experiment"
 
 
 def _fingerprint(sources: dict[str, Any]) -> str:

@@ -9,7 +9,6 @@ half-way through a query. Read errors become :class:`~cxlib.errors.DataError` na
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,23 +16,30 @@ import duckdb
 import narwhals.stable.v2 as nw
 
 from cxlib.data.contracts import CONTRACTS
+from cxlib.data.text_files import (
+    ENCODING_ERROR,
+    EXCEL_SUFFIXES,
+    duckdb_message,
+    read_csv_relation,
+    read_excel_relation,
+    utf8_path,
+)
 from cxlib.engine import duckdb_connection
 from cxlib.errors import DataError
 
 __all__ = [
     "DATABASE_SUFFIXES",
-    "ENCODINGS",
     "FILE_SUFFIXES",
     "attach_database",
     "find_table_files",
+    "is_csv",
+    "permission_error",
     "read_database_table",
     "read_file",
 ]
 
-FILE_SUFFIXES = (".parquet", ".csv", ".csv.gz", ".tsv", ".txt")
+FILE_SUFFIXES = (".parquet", ".csv", ".csv.gz", ".tsv", ".txt", *EXCEL_SUFFIXES)
 DATABASE_SUFFIXES = (".duckdb", ".ddb", ".db")
-#: CSV encodings DuckDB reads without extensions (nothing is downloaded at run time).
-ENCODINGS = ("utf-8", "utf-16", "latin-1")
 
 
 def _suffix(path: Path) -> str:
@@ -71,9 +77,15 @@ def find_table_files(folder: Path) -> dict[str, Path]:
 
 
 def read_file(
-    path: str | os.PathLike[str], table: str, *, text_columns: tuple[str, ...] = (), encoding: str = "utf-8"
+    path: str | os.PathLike[str],
+    table: str,
+    *,
+    text_columns: tuple[str, ...] = (),
+    encoding: str = "utf-8",
+    sheet: str | None = None,
+    retry: bool = False,
 ) -> nw.LazyFrame[Any]:
-    """Read a Parquet or CSV file (or a folder of Parquet files) lazily through DuckDB.
+    """Read a Parquet, CSV or Excel file (or a folder of Parquet files) lazily through DuckDB.
 
     Parameters
     ----------
@@ -82,9 +94,14 @@ def read_file(
     table : str
         Contract table name, used in error messages.
     text_columns : tuple of str
-        CSV columns to read as text (the contract columns, under their source names).
+        CSV and Excel columns to read as text (the contract columns, under their source names).
     encoding : str
-        CSV encoding: ``utf-8`` (default), ``utf-16`` or ``latin-1``.
+        CSV encoding: any Python codec name (``utf-8``, the default, ``utf-16``, ``cp1250``,
+        ``cp1252``, ``latin-1``, ``cp1256``, ...); see :mod:`cxlib.data.text_files`.
+    sheet : str, optional
+        Sheet of an Excel workbook (default: the first).
+    retry : bool
+        A CSV file failed late with the fastest reader options: read it with the robust ones.
     """
     path = Path(path)
     if not path.exists():
@@ -101,39 +118,69 @@ def read_file(
             raise DataError(f"the file {path.name} is empty (0 bytes)", table=table, rule="empty_file")
         elif suffix == ".parquet":
             relation = con.sql(f"SELECT * FROM read_parquet({quoted})")
+        elif suffix in EXCEL_SUFFIXES:
+            relation = read_excel_relation(con, path, table=table, sheet=sheet, text_columns=text_columns)
         else:
-            relation = _read_csv(con, path, quoted, text_columns, encoding)
+            _refuse_excel(path, table)
+            readable = utf8_path(path, encoding, table)
+            relation, _ = read_csv_relation(
+                con, [readable], table=table, text_columns=text_columns, start=1 if retry else 0
+            )
         relation.limit(1).to_arrow_table()  # surface read errors now, with the file's name
     except DataError:
         raise
+    except PermissionError as exc:
+        raise permission_error(exc, table) from None
     except (duckdb.Error, UnicodeError) as exc:
         raise _read_error(path, table, exc) from None
     return nw.from_native(relation)
 
 
-def _read_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, quoted: str, text_columns: tuple[str, ...], encoding: str
-) -> duckdb.DuckDBPyRelation:
-    sniffed = con.sql(
-        f"SELECT Columns FROM sniff_csv({quoted}, encoding = '{encoding}', sample_size = 20480)"
+def is_csv(path: Any) -> bool:
+    """Whether ``path`` names a CSV-like text file (read with :func:`read_file`'s CSV reader)."""
+    if not isinstance(path, (str, os.PathLike)):
+        return False
+    return _suffix(Path(path)) in (".csv", ".csv.gz", ".tsv", ".txt")
+
+
+def permission_error(exc: PermissionError, table: str) -> DataError:
+    """A :class:`~cxlib.errors.DataError` for a file or folder the user may not read."""
+    where = exc.filename or "a file of the source"
+    return DataError(
+        f"cannot read {where}: permission denied. Give your user read access "
+        "(e.g. chmod u+r, or for a folder chmod u+rx) or copy the data somewhere readable",
+        table=table,
+        rule="permission_denied",
     )
-    columns = [c["name"] for c in sniffed.to_arrow_table().to_pylist()[0]["Columns"]]
-    if not columns:
-        raise DataError(f"the file {path.name} has no columns", table=path.stem, rule="empty_file")
-    types = {name: "VARCHAR" for name in text_columns if name in columns}
-    types_sql = ", ".join(f"'{k.replace(chr(39), chr(39) * 2)}': '{v}'" for k, v in types.items())
-    options = f"header = true, encoding = '{encoding}', sample_size = 20480, null_padding = true"
-    if types_sql:
-        options += f", types = {{{types_sql}}}"
-    return con.sql(f"SELECT * FROM read_csv({quoted}, {options})")
+
+
+def _refuse_excel(path: Path, table: str) -> None:
+    """An Excel workbook under a CSV name (or an old .xls) is refused in words, not as bad UTF-8."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise DataError(
+            f"{path.name} is an Excel workbook, not a CSV file. Save it as .xlsx and read that "
+            "(needs pip install 'cxlib[excel]'), or export the sheet as CSV: File > Save As > "
+            "'CSV UTF-8 (Comma delimited)'",
+            table=table,
+            rule="excel_not_csv",
+        )
 
 
 def _read_error(path: Path, table: str, exc: Exception) -> DataError:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if re.search(r"unicode|utf-?8|encoding", str(exc), re.IGNORECASE):
+    text = duckdb_message(exc)
+    if "permission denied" in text.lower():
         return DataError(
-            f"{path.name} is not valid UTF-8 text. Re-save it as UTF-8, or pass its encoding, "
-            f"e.g. open_shop(..., encoding='latin-1'). (DuckDB: {text})",
+            f"cannot read {path}: permission denied. Give your user read access",
+            table=table,
+            rule="permission_denied",
+        )
+    if ENCODING_ERROR.search(text):
+        return DataError(
+            f"{path.name} is not valid UTF-8 text. Pass the encoding it was written in, e.g. "
+            "open_shop(..., encoding='cp1250') (Central European), 'cp1252' (Western), 'cp1256' "
+            f"(Arabic) or 'utf-16', or re-save it as UTF-8. (DuckDB: {text})",
             table=table,
             rule="encoding",
         )

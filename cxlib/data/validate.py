@@ -1,4 +1,4 @@
-"""Validate one table against its contract and normalise it (DESIGN.md §3).
+"""Validate one table against its contract and normalise it (docs/architecture.md §3).
 
 ``validate_table`` takes a Narwhals frame on any backend, checks it against the contract and
 returns the normalised frame (ids as text, timestamps in UTC, money as float, flags as bool)
@@ -22,9 +22,11 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from cxlib.data.contracts import CONTRACTS, SCORE_SCALES, Column, Contract
-from cxlib.data.native import BAD, NAIVE, localize, parse_text_columns
-from cxlib.engine import check_utc_session, to_pandas
+from cxlib.data.coverage import LeftOut, TableCoverage
+from cxlib.data.native import AMBIGUOUS, BAD, GAP, NAIVE, RAW, localize, parse_text_columns
+from cxlib.engine import backend, check_utc_session, is_utc_zone, to_pandas
 from cxlib.errors import MAX_EXAMPLES, DataError, DataWarning
+from cxlib.timestamps import LocalTimePolicy
 
 __all__ = ["Finding", "validate_table"]
 
@@ -74,6 +76,8 @@ def validate_table(
     timezone: str | None = None,
     now: dt.datetime | None = None,
     findings: list[Finding] | None = None,
+    local_times: LocalTimePolicy | None = None,
+    coverage: list[TableCoverage] | None = None,
 ) -> Frame:
     """Check ``frame`` against the contract of ``table`` and return it normalised.
 
@@ -93,6 +97,12 @@ def validate_table(
         Reference time for the future-timestamp rule (default: the current UTC time).
     findings : list, optional
         Receives a :class:`Finding` for every broken row rule.
+    coverage : list, optional
+        Receives the table's :class:`~cxlib.data.coverage.TableCoverage` (rows read, kept
+        and left out by reason; with ``report``, what ``drop`` would leave out).
+    local_times : LocalTimePolicy, optional
+        What local times in a daylight-saving change become (default: each is a row problem,
+        ``ambiguous_local_time`` or ``nonexistent_local_time``).
 
     Returns
     -------
@@ -101,10 +111,12 @@ def validate_table(
     contract = CONTRACTS[table]
     check_utc_session(frame, table)
     _check_required_columns(frame, contract)
-    frame = _coerce_types(frame, contract, timezone)
+    if table == "feedback" and "text" not in frame.columns:
+        frame = frame.with_columns(nw.lit(None, dtype=nw.String).alias("text"))  # star-only reviews
+    frame = _coerce_types(frame, contract, timezone, local_times or LocalTimePolicy())
     now = now or dt.datetime.now(dt.timezone.utc)
     rules = _row_rules(frame, contract, now)
-    counts, n_total = _count(frame, rules)
+    counts, exclusive, n_total = _count(frame, rules)
     if n_total == 0:
         raise DataError("the table has no rows", table=table, rule="empty_table")
     found = [
@@ -134,24 +146,43 @@ def validate_table(
             n_rows=first.n_rows,
             note=more,
         )
-    if found and on_error == "drop":
-        frame = _drop(frame, contract, rules, counts, duplicates is not None)
-        n_dropped = _row_count(frame)
-        warnings.warn(
-            f"table '{table}': dropped {n_total - n_dropped:,} of {n_total:,} rows: "
-            + "; ".join(f"{f.column} {f.rule} ({f.n_rows:,})" for f in found),
-            DataWarning,
-            stacklevel=3,
+    n_kept = n_total
+    if found:
+        kept = _drop(frame, contract, rules, counts, duplicates is not None)
+        n_kept = _row_count(kept)
+        if on_error == "drop":
+            frame = kept
+            warnings.warn(
+                f"table '{table}': dropped {n_total - n_kept:,} of {n_total:,} rows: "
+                + "; ".join(f"{f.column} {f.rule} ({f.n_rows:,})" for f in found),
+                DataWarning,
+                stacklevel=3,
+            )
+    left_out = [LeftOut(r.rule, exclusive[i], r.column) for i, r in enumerate(rules) if exclusive[i]]
+    if duplicates is not None and n_total - sum(exclusive) - n_kept > 0:
+        left_out.append(LeftOut("duplicate_id", n_total - sum(exclusive) - n_kept, duplicates.column))
+    if coverage is not None:
+        coverage.append(
+            TableCoverage(table, n_total, n_kept, tuple(left_out), would_drop=on_error == "report")
         )
-        if n_dropped == 0:
-            raise DataError("every row broke a rule, nothing is left", table=table, rule="empty_table")
-    helper = [c for c in frame.columns if c.startswith((BAD, NAIVE))]
+    if n_kept == 0 and on_error == "drop":
+        raise DataError("every row broke a rule, nothing is left", table=table, rule="empty_table")
+    helper = [c for c in frame.columns if c.startswith((BAD, NAIVE, RAW, AMBIGUOUS, GAP))]
     return frame.drop(helper) if helper else frame
 
 
 # ----------------------------------------------------------------------------- structure
 def _check_required_columns(frame: Frame, contract: Contract) -> None:
     present = frame.columns
+    if contract.name == "feedback" and "text" not in present and "rating" not in present:
+        raise DataError(
+            "feedback needs a 'text' column, a 'rating' column or both (star-only reviews are fine). "
+            f"Columns found: {', '.join(present) or 'none'}. Rename yours with a column mapping, e.g. "
+            "mapping={'feedback': {'Review': 'text'}}.",
+            table=contract.name,
+            column="text",
+            rule="missing_column",
+        )
     for name in contract.required:
         if name not in present:
             import difflib
@@ -168,11 +199,12 @@ def _check_required_columns(frame: Frame, contract: Contract) -> None:
             )
 
 
-def _coerce_types(frame: Frame, contract: Contract, timezone: str | None) -> Frame:
+def _coerce_types(frame: Frame, contract: Contract, timezone: str | None, policy: LocalTimePolicy) -> Frame:
     schema = frame.collect_schema()
     to_parse: dict[str, Any] = {}
     casts: list[nw.Expr] = []
     localise: list[str] = []
+    float_ids: list[str] = []
     for col in contract.columns:
         if col.name not in schema:
             continue
@@ -180,7 +212,9 @@ def _coerce_types(frame: Frame, contract: Contract, timezone: str | None) -> Fra
         textual = dtype == nw.String or dtype == nw.Object or dtype == nw.Unknown
         if col.kind == "id":
             if dtype.is_integer() or textual or dtype == nw.Categorical:
-                casts.append(nw.col(col.name).cast(nw.String))
+                casts.append(_id_text(nw.col(col.name).cast(nw.String)).alias(col.name))
+            elif dtype.is_float():
+                float_ids.append(col.name)
             else:
                 raise _wrong_type(contract, col, dtype, "text or whole-number ids")
         elif col.kind == "text":
@@ -218,18 +252,44 @@ def _coerce_types(frame: Frame, contract: Contract, timezone: str | None) -> Fra
                 to_parse[col.name] = "flag"
             else:
                 raise _wrong_type(contract, col, dtype, "true/false (or 0/1)")
+    if float_ids:
+        frame = _float_ids(frame, float_ids)
     if casts:
         frame = frame.with_columns(*casts)
     for name in localise:
-        frame = localize(frame, name, timezone or "UTC")
-    frame = parse_text_columns(frame, to_parse, timezone)
+        frame = localize(frame, name, timezone or "UTC", policy)
+    frame = parse_text_columns(frame, to_parse, timezone, policy)
     for name, kind in to_parse.items():
         if kind == "timestamp" and timezone is None:
             _raise_if_naive(frame, contract, contract.column(name))  # type: ignore[arg-type]
     ts_cols = [c.name for c in contract.columns if c.kind == "timestamp" and c.name in schema]
-    if ts_cols:
+    if ts_cols and not (backend(frame) == "duckdb" and is_utc_zone(_session_zone(frame, ts_cols))):
+        # (a DuckDB relation in a UTC-alias session, e.g. Etc/UTC, is UTC already and cannot
+        # be converted: DuckDB keeps the zone in the connection)
         frame = frame.with_columns(nw.col(ts_cols).dt.convert_time_zone("UTC"))
     return frame
+
+
+def _session_zone(frame: Frame, columns: list[str]) -> str | None:
+    schema = frame.collect_schema()
+    return next((schema[c].time_zone for c in columns if isinstance(schema[c], nw.Datetime)), None)
+
+
+def _id_text(text: nw.Expr) -> nw.Expr:
+    """Ids as text, whole numbers written as floats (``17850.0``, pandas' ids with gaps) as ``17850``."""
+    return nw.when(text.str.contains(r"^-?\d+\.0+$")).then(text.str.replace_all(r"\.0+$", "")).otherwise(text)
+
+
+def _float_ids(frame: Frame, names: list[str]) -> Frame:
+    """Float id columns as text of their whole numbers; other values flagged (``not_whole_number``)."""
+    exprs = []
+    for name in names:
+        c = nw.col(name).fill_nan(None)
+        whole = (c.is_finite() & (c.round(0) == c)).fill_null(False)
+        exprs.append(nw.when(whole).then(_id_text(c.cast(nw.String))).otherwise(None).alias(name))
+        exprs.append((~c.is_null() & ~whole).alias(BAD + name))
+        exprs.append(c.cast(nw.String).alias(RAW + name))
+    return frame.with_columns(*exprs)
 
 
 def _wrong_type(contract: Contract, col: Column, dtype: Any, expected: str) -> DataError:
@@ -262,7 +322,7 @@ def _raise_if_naive(frame: Frame, contract: Contract, col: Column) -> None:
     counted = frame.select(flag.fill_null(False).cast(nw.Int64).sum().alias("n"))
     n = int(to_pandas(counted)["n"].iloc[0] or 0)
     if n:
-        raise _naive(contract, col, _examples(frame, contract, flag, col.name, raw=True), n)
+        raise _naive(contract, col, _examples(frame, contract, flag, col.name), n)
 
 
 # ----------------------------------------------------------------------------- row rules
@@ -273,11 +333,35 @@ def _row_rules(frame: Frame, contract: Contract, now: dt.datetime) -> list[_RowR
         if col.name not in present:
             continue
         c = nw.col(col.name)
+        parsed_ok: nw.Expr = nw.lit(True)
         if BAD + col.name in present:
             rules.append(_RowRule(col.name, _parse_rule(col), _parse_message(col), nw.col(BAD + col.name)))
+        for prefix, rule, message in _LOCAL_TIME_RULES:
+            if prefix + col.name in present:
+                rules.append(_RowRule(col.name, rule, message, nw.col(prefix + col.name)))
+        for prefix in (BAD, AMBIGUOUS, GAP):
+            if prefix + col.name in present:
+                parsed_ok = parsed_ok & ~nw.col(prefix + col.name).fill_null(False)
+        blank = c.str.strip_chars() == "" if col.kind in ("id", "text") else nw.lit(False)
         if col.required:
             rules.append(
-                _RowRule(col.name, "null_value", "required values are missing (null or empty)", c.is_null())
+                _RowRule(
+                    col.name,
+                    "null_value",
+                    "required values are missing (null, empty or only spaces)",
+                    (c.is_null() | blank.fill_null(False)) & parsed_ok,
+                )
+            )
+        elif col.kind == "id":
+            rules.append(_RowRule(col.name, "blank_id", "ids are empty or only spaces", _known(c) & blank))
+        if col.kind in ("money", "number", "count"):
+            rules.append(
+                _RowRule(
+                    col.name,
+                    "infinite_value",
+                    "values are infinite (inf, -inf, or a number too large such as 1e400)",
+                    _known(c) & ~c.is_finite(),
+                )
             )
         if col.kind == "timestamp":
             rules.append(
@@ -306,7 +390,7 @@ def _row_rules(frame: Frame, contract: Contract, now: dt.datetime) -> list[_RowR
                     f"values below {low:g} (refunds belong in a 'returned' flag, not negative revenue)"
                     if col.kind == "money"
                     else f"values below {low:g}",
-                    _known(c) & (c < low),
+                    _finite(c) & (c < low),
                 )
             )
         if col.kind == "count":
@@ -315,7 +399,7 @@ def _row_rules(frame: Frame, contract: Contract, now: dt.datetime) -> list[_RowR
                     col.name,
                     "not_whole_number",
                     "values are not whole numbers",
-                    _known(c) & (c.round(0) != c),
+                    _finite(c) & (c.round(0) != c),
                 )
             )
             if col.minimum is not None or col.maximum is not None:
@@ -348,14 +432,50 @@ def _row_rules(frame: Frame, contract: Contract, now: dt.datetime) -> list[_RowR
             )
     if contract.name == "surveys" and {"metric", "score"} <= present:
         rules.extend(_score_rules())
+    if contract.name == "feedback":
+        empty = [
+            (nw.col(name).is_null() | (nw.col(name).str.strip_chars() == "").fill_null(False))
+            if name == "text"
+            else nw.col(name).is_null()
+            for name in ("text", "rating")
+            if name in present
+        ]
+        rules.append(
+            _RowRule(
+                "text",
+                "empty_feedback",
+                "rows carry neither a text nor a rating",
+                nw.all_horizontal(*empty, ignore_nulls=True),
+            )
+        )
     return rules
+
+
+_LOCAL_TIME_RULES = (
+    (
+        AMBIGUOUS,
+        "ambiguous_local_time",
+        "local times occur twice in the time zone (clocks went back for daylight saving), so each "
+        "names two instants. Say which: ambiguous='earliest' (summer time) or 'latest' (open_shop "
+        "option, or 'ambiguous:' in the table's mapping)",
+    ),
+    (
+        GAP,
+        "nonexistent_local_time",
+        "local times do not exist in the time zone (clocks went forward for daylight saving). Check "
+        "the time zone, or move them forward by the gap: nonexistent='shift_forward' (open_shop "
+        "option, or 'nonexistent:' in the table's mapping)",
+    ),
+)
 
 
 def _range_rule(col: Column, c: nw.Expr) -> _RowRule:
     low = -float("inf") if col.minimum is None else col.minimum
     high = float("inf") if col.maximum is None else col.maximum
     shown = f"{low:g} to {high:g}" if col.maximum is not None else f"at least {low:g}"
-    return _RowRule(col.name, "out_of_range", f"values outside {shown}", _known(c) & ((c < low) | (c > high)))
+    return _RowRule(
+        col.name, "out_of_range", f"values outside {shown}", _finite(c) & ((c < low) | (c > high))
+    )
 
 
 def _score_rules() -> list[_RowRule]:
@@ -367,7 +487,7 @@ def _score_rules() -> list[_RowRule]:
                 "score",
                 f"{name}_score_out_of_scale",
                 f"{name.upper()} scores outside {low}–{high}",
-                _known(score) & (metric == name).fill_null(False) & ((score < low) | (score > high)),
+                _finite(score) & (metric == name).fill_null(False) & ((score < low) | (score > high)),
             )
         )
     return rules
@@ -377,11 +497,19 @@ def _known(c: nw.Expr) -> nw.Expr:
     return ~c.is_null()
 
 
+def _finite(c: nw.Expr) -> nw.Expr:
+    """Known and finite: infinities break their own rule, not the range rules too."""
+    return ~c.is_null() & c.is_finite()
+
+
 def _parse_rule(col: Column) -> str:
-    return {"timestamp": "unparseable_timestamp", "flag": "not_boolean"}.get(col.kind, "not_numeric")
+    rules = {"timestamp": "unparseable_timestamp", "flag": "not_boolean", "id": "not_whole_number"}
+    return rules.get(col.kind, "not_numeric")
 
 
 def _parse_message(col: Column) -> str:
+    if col.kind == "id":
+        return "ids are numbers with a fraction (or infinite); ids must be text or whole numbers"
     if col.kind == "timestamp":
         return "values are not timestamps; write ISO 8601 such as 2024-05-01T10:00:00Z"
     if col.kind == "flag":
@@ -389,13 +517,20 @@ def _parse_message(col: Column) -> str:
     return "values are not numbers (use a dot as decimal separator, no currency signs)"
 
 
-def _count(frame: Frame, rules: list[_RowRule]) -> tuple[list[int], int]:
-    exprs = [nw.len().alias("__cx_n")] + [
-        r.bad.fill_null(False).cast(nw.Int64).sum().alias(f"__cx_r{i}") for i, r in enumerate(rules)
-    ]
+def _count(frame: Frame, rules: list[_RowRule]) -> tuple[list[int], list[int], int]:
+    """Rows breaking each rule, rows breaking each rule and no earlier one, and all rows."""
+    exprs = [nw.len().alias("__cx_n")]
+    earlier: nw.Expr | None = None
+    for i, r in enumerate(rules):
+        bad = r.bad.fill_null(False)
+        first = bad if earlier is None else bad & ~earlier
+        exprs.append(bad.cast(nw.Int64).sum().alias(f"__cx_r{i}"))
+        exprs.append(first.cast(nw.Int64).sum().alias(f"__cx_x{i}"))
+        earlier = bad if earlier is None else earlier | bad
     row = to_pandas(frame.select(*exprs)).iloc[0]
     counts = [int(row[f"__cx_r{i}"] or 0) for i in range(len(rules))]
-    return counts, int(row["__cx_n"])
+    exclusive = [int(row[f"__cx_x{i}"] or 0) for i in range(len(rules))]
+    return counts, exclusive, int(row["__cx_n"])
 
 
 def _row_count(frame: Frame) -> int:
@@ -403,10 +538,12 @@ def _row_count(frame: Frame) -> int:
 
 
 def _examples(
-    frame: Frame, contract: Contract, bad: nw.Expr, column: str | None, raw: bool = False
+    frame: Frame, contract: Contract, bad: nw.Expr, column: str | None
 ) -> tuple[dict[str, Any], ...]:
-    shown = [c for c in contract.id_columns if c in frame.columns and c != column]
-    if column and column in frame.columns:
+    shown: list[Any] = [c for c in contract.id_columns if c in frame.columns and c != column]
+    if column and RAW + column in frame.columns:
+        shown.append(nw.col(RAW + column).alias(column))  # the value as the user wrote it
+    elif column and column in frame.columns:
         shown.append(column)
     rows = frame.filter(bad.fill_null(False)).select(shown).head(MAX_EXAMPLES)
     table = to_pandas(rows)

@@ -28,7 +28,7 @@ from cxlib.experiments.frequentist import (
 from cxlib.experiments.health import SRM, SharesLike, srm
 from cxlib.experiments.metrics import MetricsLike
 from cxlib.experiments.moments import effects
-from cxlib.experiments.planning import Plan, mde
+from cxlib.experiments.planning import Plan, mde, plannable_kind
 from cxlib.experiments.sequential import always_valid_p, mixture_halfwidth, running_looks
 from cxlib.experiments.summary import ExperimentSummary, as_summary, resolve_summary
 from cxlib.result import Display, ResultBase
@@ -106,7 +106,7 @@ class Comparison(ResultBase):
         fig = go.Figure()
         t = self.table
         label = t["metric"].astype(str)
-        for key in [c for c in self.data.by]:
+        for key in list(self.data.by):
             label = label + " · " + t[key].astype(str)
         for i, (variant, rows) in enumerate(t.assign(label=label).groupby("variant", sort=False)):
             fig.add_trace(
@@ -151,7 +151,7 @@ class Comparison(ResultBase):
         return fig
 
     def formatted(self) -> pd.DataFrame:
-        """The table as report text: means, lift with its interval, evidence and outcome."""
+        """Render the table as report text: means, lift with its interval, evidence and outcome."""
         t = self.table
         level = round(100 * (1 - self.alpha))
         effect = "{:+.1%}" if self.relative else "{:+.3g}"
@@ -230,7 +230,7 @@ class Comparison(ResultBase):
             baseline=float(mean),
             n=int(n or first["n_control"]),
             power=power,
-            kind=str(first["kind"]),
+            kind=plannable_kind(first["kind"]),
             sd=sd,
             ratio=float(first["n_variant"]) / float(first["n_control"]),
             alpha=self.alpha,
@@ -244,7 +244,7 @@ class Comparison(ResultBase):
         return decide(self, primary=primary, balance=balance)
 
     def summary(self) -> list[str]:
-        """The decision with its reasons and caveats, in plain sentences."""
+        """Decide, with reasons and caveats, in plain sentences."""
         return self.decision().summary()
 
 
@@ -374,10 +374,13 @@ def compare(
         raise ValueError("alpha must lie in (0, 1)")
     if adjust is not None and adjust not in ADJUSTMENTS:
         raise ValueError(f"adjust must be one of {', '.join(ADJUSTMENTS)} or None")
-    period = None
-    if method == "sequential" and as_summary(summary_or_table) is None:
-        if ts in to_narwhals(summary_or_table).collect_schema().names():
-            period = "day"
+    period: Literal["day"] | None = None
+    if (
+        method == "sequential"
+        and as_summary(summary_or_table) is None
+        and ts in to_narwhals(summary_or_table).collect_schema().names()
+    ):
+        period = "day"
     summary = resolve_summary(
         summary_or_table,
         metrics,

@@ -70,7 +70,7 @@ def adjust_pvalues(p: Any, method: str) -> np.ndarray:
 def noninferiority(
     effects: pd.DataFrame, margins: Mapping[str, float], alpha: float, bound: np.ndarray | None = None
 ) -> pd.DataFrame:
-    """Guardrail test: is each variant no worse than the control by more than a margin?
+    """Test guardrails: is each variant no worse than the control by more than a margin.
 
     For a metric where higher is better, H0: effect ≤ −margin against H1: effect > −margin
     at one-sided level ``alpha``; the guardrail *passes* when the one-sided lower bound

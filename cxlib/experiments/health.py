@@ -29,7 +29,7 @@ from cxlib.experiments.summary import TABLE, _period_day, as_summary, summarize
 from cxlib.result import Display, ResultBase
 from cxlib.two_groups import interval, p_value
 
-__all__ = ["Balance", "Exposure", "SRM", "balance", "exposure", "srm"]
+__all__ = ["SRM", "Balance", "Exposure", "balance", "exposure", "srm"]
 
 SharesLike = Mapping[str, float] | Sequence[float] | str | None
 
@@ -61,9 +61,9 @@ def _shares(variants: Sequence[str], expected: SharesLike) -> np.ndarray:
 
 def _variant_order(variants: Sequence[str], control: str | None) -> list[str]:
     ordered = sorted(str(v) for v in variants)
-    if control in ordered:
-        ordered.remove(control)  # type: ignore[arg-type]
-        ordered.insert(0, control)  # type: ignore[arg-type]
+    if control is not None and control in ordered:
+        ordered.remove(control)
+        ordered.insert(0, control)
     return ordered
 
 
@@ -118,7 +118,7 @@ class SRM(ResultBase):
         )
 
     def summary(self) -> list[str]:
-        """The verdict in words."""
+        """Say the verdict in words."""
         shares = ", ".join(
             f"{r.variant} {r.share:.2%} (planned {r.expected_share:.0%})" for r in self.table.itertuples()
         )
@@ -274,7 +274,8 @@ class Exposure(ResultBase):
         days = t["period"].nunique()
         pivot = t.pivot_table(index="period", columns="variant", values="units", aggfunc="sum", fill_value=0)
         empty = int((pivot == 0).any(axis=1).sum())
-        text = f"Units were exposed on {days} day(s), {t['period'].min():%Y-%m-%d} to {t['period'].max():%Y-%m-%d}."
+        first, last = t["period"].min(), t["period"].max()
+        text = f"Units were exposed on {days} day(s), {first:%Y-%m-%d} to {last:%Y-%m-%d}."
         if empty:
             text += f" On {empty} day(s) at least one variant received no units: check the assignment."
         return [text]
@@ -400,7 +401,7 @@ class Balance(ResultBase):
         return fig
 
     def summary(self) -> list[str]:
-        """The balance verdict in words."""
+        """Say the balance verdict in words."""
         worst = self.table.iloc[self.table["smd"].abs().argmax()]
         if self.imbalanced:
             return [
@@ -505,7 +506,9 @@ def balance(
 def _pooled_sd(pre: pd.DataFrame, control: str, eff: pd.DataFrame) -> np.ndarray:
     """sqrt((s_C² + s_T²)/2) for each effects row."""
     var = (pre["sum_sq"] - pre["sum"] ** 2 / pre["n"]) / (pre["n"] - 1)
-    lookup = dict(zip(zip(pre["variant"].astype(str), pre["metric"].astype(str)), var, strict=True))
+    lookup = dict(
+        zip(zip(pre["variant"].astype(str), pre["metric"].astype(str), strict=True), var, strict=True)
+    )
     v_c = np.array([lookup[(control, m)] for m in eff["metric"]])
     v_t = np.array([lookup[(v, m)] for v, m in zip(eff["variant"], eff["metric"], strict=True)])
     return np.sqrt((v_c + v_t) / 2.0)

@@ -1,7 +1,7 @@
 """What an experiment measures: :class:`Metric` and the shorthands that name metrics.
 
 A metric is one of three kinds, each summarised by the sufficient statistics of
-DESIGN.md §9:
+docs/architecture.md §9:
 
 * ``proportion`` — the mean of a 0/1 outcome per unit (conversion);
 * ``mean`` — the mean of a numeric outcome per unit (revenue per visitor);
@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal, TypeAlias, Union
+from typing import Literal, TypeAlias
 
 __all__ = ["KINDS", "Metric", "MetricKind", "MetricsLike", "as_metrics", "commerce_metrics"]
 
@@ -97,8 +97,8 @@ class Metric:
         return self.cap is not None or self.cap_quantile is not None
 
 
-MetricSpec: TypeAlias = Union[str, tuple[str, str], Metric]
-MetricsLike: TypeAlias = Union[MetricSpec, Sequence[MetricSpec], Mapping[str, MetricSpec]]
+MetricSpec: TypeAlias = str | tuple[str, str] | Metric
+MetricsLike: TypeAlias = MetricSpec | Sequence[MetricSpec] | Mapping[str, MetricSpec]
 
 
 def _one(spec: MetricSpec, name: str | None = None) -> Metric:
@@ -135,13 +135,10 @@ def as_metrics(metrics: MetricsLike) -> tuple[Metric, ...]:
     """
     if isinstance(metrics, Mapping):
         out = tuple(_one(spec, str(name)) for name, spec in metrics.items())
-    elif isinstance(metrics, (str, Metric)) or (
-        isinstance(metrics, tuple)
-        and len(metrics) == 2
-        and all(isinstance(s, str) for s in metrics)
-        and not isinstance(metrics, list)
-    ):
-        out = (_one(metrics),)  # type: ignore[arg-type]
+    elif isinstance(metrics, (str, Metric)):
+        out = (_one(metrics),)
+    elif isinstance(metrics, tuple) and len(metrics) == 2 and all(isinstance(s, str) for s in metrics):
+        out = (_one((str(metrics[0]), str(metrics[1]))),)
     else:
         out = tuple(_one(spec) for spec in metrics)
     if not out:
@@ -160,7 +157,7 @@ def commerce_metrics(
     orders: str | None = "orders",
     cap_quantile: float | None = None,
 ) -> tuple[Metric, ...]:
-    """The usual e-commerce experiment metrics, for the columns a table has.
+    """Define the usual e-commerce experiment metrics, for the columns a table has.
 
     Parameters
     ----------

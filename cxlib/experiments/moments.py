@@ -138,7 +138,8 @@ def effects(
     variants = table["variant"].astype(str)
     if control not in set(variants):
         raise DataError(
-            f"has no variant {control!r} to use as control; variants found: {', '.join(sorted(set(variants)))}",
+            f"has no variant {control!r} to use as control; variants found: "
+            f"{', '.join(sorted(set(variants)))}",
             table="experiments",
             column="variant",
             rule="unknown_control",

@@ -15,6 +15,7 @@ smallest increase detected with that power.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -59,7 +60,7 @@ class Plan(ResultBase):
     )
 
     table: pd.DataFrame
-    kind: str
+    kind: Kind
     baseline: float
     sd: float
     alpha: float
@@ -140,14 +141,14 @@ class Plan(ResultBase):
         return fig
 
     def summary(self) -> list[str]:
-        """The plan in words."""
-        out = []
-        for row in self.table.itertuples(index=False):
-            out.append(
-                f"{row.scenario}: {row.n_total:,} units ({row.n_control:,} control, {row.n_variant:,} variant) detect "
-                f"a {row.relative_effect:+.2%} relative change ({row.effect:+.3g} absolute) from a baseline of "
-                f"{self.baseline:.3g} with {row.power:.0%} power at α = {self.alpha:g} (two-sided)."
-            )
+        """Say the plan in words."""
+        out = [
+            f"{row.scenario}: {row.n_total:,} units ({row.n_control:,} control, {row.n_variant:,} variant) "
+            f"detect a {row.relative_effect:+.2%} relative change ({row.effect:+.3g} absolute) from a "
+            "baseline "
+            f"of {self.baseline:.3g} with {row.power:.0%} power at α = {self.alpha:g} (two-sided)."
+            for row in self.table.itertuples(index=False)
+        ]
         if len(self.table) == 2:
             a, b = self.table.iloc[0], self.table.iloc[1]
             if self.solved_for == "sample_size" and a["n_total"] > 0:
@@ -191,11 +192,34 @@ def _power(
     return stats.norm.cdf(d - z) + stats.norm.cdf(-d - z)
 
 
+def plannable_kind(kind: object) -> Kind:
+    """Check that a metric kind can be planned.
+
+    Parameters
+    ----------
+    kind : object
+        A metric kind (``proportion``, ``mean``, ``ratio``).
+
+    Returns
+    -------
+    {"proportion", "mean"}
+
+    Raises
+    ------
+    ValueError
+        For any other kind (ratio metrics are not planned).
+    """
+    if kind == "proportion":
+        return "proportion"
+    if kind == "mean":
+        return "mean"
+    raise ValueError(f"kind must be 'proportion' or 'mean', not {kind!r}")
+
+
 def _check(
     kind: str, baseline: float, sd: float | None, alpha: float, ratio: float, variance_reduction: float | None
 ) -> float:
-    if kind not in ("proportion", "mean"):
-        raise ValueError("kind must be 'proportion' or 'mean'")
+    plannable_kind(kind)
     if not 0 < alpha < 1:
         raise ValueError("alpha must lie in (0, 1)")
     if ratio <= 0:
@@ -226,7 +250,7 @@ def _scenarios(variance_reduction: float | None) -> list[tuple[str, float]]:
     return rows
 
 
-def _table(rows: list[dict[str, float | str]]) -> pd.DataFrame:
+def _table(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
     t = pd.DataFrame(rows)
     for c in ("n_control", "n_variant", "n_total"):
         t[c] = t[c].astype("int64")
@@ -338,7 +362,7 @@ def sample_size(
         raise ValueError("the effect to detect must not be zero")
     rows = []
     for name, vr in _scenarios(variance_reduction):
-        f = lambda n: float(_power(kind, baseline, sd_c, delta, n, ratio, alpha, vr)) - power  # noqa: E731
+        f = lambda n, vr=vr: float(_power(kind, baseline, sd_c, delta, n, ratio, alpha, vr)) - power  # noqa: E731
         hi = 2.0
         while f(hi) < 0:
             hi *= 2.0
@@ -394,7 +418,7 @@ def mde(
     top = (1.0 - baseline) if kind == "proportion" else 100.0 * sd_c
     rows = []
     for name, vr in _scenarios(variance_reduction):
-        f = lambda d: float(_power(kind, baseline, sd_c, d, n, ratio, alpha, vr)) - power  # noqa: E731
+        f = lambda d, vr=vr: float(_power(kind, baseline, sd_c, d, n, ratio, alpha, vr)) - power  # noqa: E731
         if f(top * (1 - 1e-12)) < 0:
             raise ValueError(f"no effect is detectable with {power:.0%} power from {n:,} units per arm")
         delta = float(optimize.brentq(f, 1e-12 * max(sd_c, 1e-12), top * (1 - 1e-12), xtol=1e-14, rtol=1e-12))

@@ -49,6 +49,16 @@ def mixture_rho2(alpha: float, n_star: float) -> float:
     """Mixture variance ρ² that makes the confidence sequence tightest at ``n_star`` units.
 
     Waudby-Smith et al. (2023), the closed-form approximation to the optimal ρ².
+
+    Parameters
+    ----------
+    alpha : float
+    n_star : float
+        Tuning sample size (units, both arms).
+
+    Returns
+    -------
+    float
     """
     if not 0 < alpha < 1:
         raise ValueError("alpha must lie in (0, 1)")
@@ -87,6 +97,21 @@ def always_valid_p(estimate: Any, se: Any, n: Any, alpha: float, n_star: float) 
 
     ``alpha`` only sets the mixture variance (as for :func:`mixture_halfwidth`), so that
     p ≤ alpha exactly when the confidence sequence excludes zero.
+
+    Parameters
+    ----------
+    estimate, se : array-like
+        Fixed-horizon estimate and standard error after ``n`` units.
+    n : array-like
+        Units so far (both arms together).
+    alpha : float
+    n_star : float
+        Tuning sample size (units, both arms).
+
+    Returns
+    -------
+    numpy.ndarray
+        p-values in (0, 1]; 1 for a zero estimate without spread.
     """
     k = np.asarray(n, dtype="float64") * mixture_rho2(alpha, n_star)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -115,6 +140,18 @@ def running_looks(
     (Holm's and BH's adjusted values never rise when the raw ones fall, so a conclusion,
     once reached, stays); ``conclusive`` (p < alpha) uses the ``adjust`` column (raw when
     None).
+
+    Parameters
+    ----------
+    summary : ExperimentSummary
+        Split by ``period`` (UTC exposure day).
+    control : str
+    relative, cuped, alpha : bool, bool, float
+        As in :func:`cxlib.experiments.compare`.
+    n_star : float
+        Tuning sample size of the confidence sequences (units, both arms).
+    adjust : {"holm", "bh"} or None
+        Which adjusted p-value decides ``conclusive``.
 
     Returns
     -------
@@ -296,7 +333,7 @@ def effect_over_time(
     missing: Literal["raise", "zero"] = "raise",
     adjust: Literal["holm", "bh"] | None = "holm",
 ) -> SequentialResult:
-    """The effect after each exposure day, with always-valid confidence sequences.
+    """Estimate the effect after each exposure day, with always-valid confidence sequences.
 
     Each look uses every unit exposed up to that day (outcomes as recorded in the table),
     so the analysis replays what a daily dashboard would have shown — with intervals that

@@ -1,7 +1,7 @@
 """Per-variant sufficient statistics of an experiment, aggregated where the data lives.
 
 Every statistic in :mod:`cxlib.experiments` is a function of a few sums per variant and
-metric (the layout GrowthBook's engine uses; DESIGN.md §9): ``n``, ``sum``, ``sum_sq``; a
+metric (the layout GrowthBook's engine uses; docs/architecture.md §9): ``n``, ``sum``, ``sum_sq``; a
 ratio metric adds ``den_sum``, ``den_sum_sq``, ``cross_sum`` (Σ numerator·denominator);
 CUPED adds ``pre_sum``, ``pre_sum_sq``, ``pre_cross_sum`` (Σ outcome·covariate). The unit
 table is reduced to those sums in one Narwhals group-by on the user's backend (pandas,
@@ -28,9 +28,9 @@ from cxlib.experiments.moments import arm_moments
 from cxlib.result import Display, ResultBase
 
 __all__ = [
-    "ExperimentSummary",
     "KEY_COLUMNS",
     "STAT_COLUMNS",
+    "ExperimentSummary",
     "as_summary",
     "resolve_summary",
     "summarize",
@@ -141,7 +141,7 @@ class ExperimentSummary(ResultBase):
         )
 
     def cumulative(self) -> ExperimentSummary:
-        """Running totals over ``period`` (the statistics of everyone exposed so far).
+        """Accumulate running totals over ``period`` (the statistics of everyone exposed so far).
 
         Periods in which a variant had no units are filled with zero sums, so every
         variant and metric has one row per period.
@@ -302,21 +302,21 @@ class _Columns:
 def _quantile_caps(
     frame: nw.LazyFrame[Any], metrics: Sequence[Metric], schema: Mapping[str, Any]
 ) -> dict[str, float]:
-    wanted = [m for m in metrics if m.cap_quantile is not None]
+    wanted = [(m, m.cap_quantile) for m in metrics if m.cap_quantile is not None]
     if not wanted:
         return {}
     exprs = []
-    for i, m in enumerate(wanted):
+    for i, (m, _) in enumerate(wanted):
         value = nw.col(m.column).cast(nw.Float64)
         if isinstance(schema[m.column], (nw.Float32, nw.Float64)):
             value = value.fill_nan(None)
         exprs.append(value.alias(f"__cx_q{i}"))
     quantiles = [
-        nw.col(f"__cx_q{i}").quantile(m.cap_quantile, interpolation="linear").alias(f"__cx_q{i}")
-        for i, m in enumerate(wanted)
+        nw.col(f"__cx_q{i}").quantile(q, interpolation="linear").alias(f"__cx_q{i}")
+        for i, (_, q) in enumerate(wanted)
     ]
     row = to_pandas(frame.with_columns(exprs).select(quantiles)).iloc[0]
-    return {m.name: float(row[f"__cx_q{i}"]) for i, m in enumerate(wanted)}
+    return {m.name: float(row[f"__cx_q{i}"]) for i, (m, _) in enumerate(wanted)}
 
 
 def _experiments_present(frame: nw.LazyFrame[Any]) -> list[str]:
@@ -433,8 +433,9 @@ def summarize(
     for m in metric_list:
         for column in m.columns:
             _check_type(column, schema[column], f"metric {m.name!r}")
-        if covariates[m.name]:
-            _check_type(covariates[m.name], schema[covariates[m.name]], "a CUPED covariate")  # type: ignore[index]
+        covariate_column = covariates[m.name]
+        if covariate_column:
+            _check_type(covariate_column, schema[covariate_column], "a CUPED covariate")
     kinds = {m.name: _resolve_kind(m, schema[m.column]) for m in metric_list}
 
     keys = [*by_cols, "variant"]
@@ -517,7 +518,7 @@ def summarize(
         agg["period"] = agg["period"].dt.tz_convert("UTC").astype("datetime64[us, UTC]")
     out = _long_table(agg, [k for k in keys if k != "experiment"], metric_list, plan, kinds, covariates)
     _check_binary(out)
-    by_out = tuple([*by_cols, *(["period"] if period else [])])
+    by_out = (*by_cols, *(["period"] if period else []))
     return ExperimentSummary(out, found_experiment, by_out, caps)
 
 
@@ -648,7 +649,20 @@ def resolve_summary(
     period: Literal["day"] | None = None,
     ts: str = "exposed_ts",
 ) -> ExperimentSummary:
-    """The summary of ``data``: given, or computed from a unit table with ``metrics``."""
+    """Resolve the summary of ``data``: given, or computed from a unit table with ``metrics``.
+
+    Parameters
+    ----------
+    data : ExperimentSummary, summary frame or unit-level table
+    metrics : metrics, optional
+        Needed for a unit-level table (see :func:`summarize`).
+    experiment, covariate, missing, by, period, ts
+        As in :func:`summarize`.
+
+    Returns
+    -------
+    ExperimentSummary
+    """
     summary = as_summary(data)
     if summary is None:
         if metrics is None:

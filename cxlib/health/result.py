@@ -220,7 +220,7 @@ class DataHealth:
 
 
 def _suppress_counts(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Counts ``n`` between 1 and ``min_n - 1`` become missing (zero days stay 0)."""
+    """Make counts ``n`` between 1 and ``min_n - 1`` missing (zero days stay 0)."""
     out = frame.copy()
     n = out["n"].astype("float64")
     out["n"] = n.where((n == 0) | (n >= min_n))

@@ -14,7 +14,7 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from cxlib.data.contracts import CONTRACTS, TABLES
-from cxlib.engine import to_narwhals, to_pandas
+from cxlib.engine import is_utc_zone, to_narwhals, to_pandas
 
 __all__ = [
     "CUSTOMER_COLUMNS",
@@ -73,7 +73,7 @@ def _utc_ts(frame: nw.LazyFrame[Any], column: str) -> nw.Expr:
     """
     dtype = frame.collect_schema()[column]
     zone = getattr(dtype, "time_zone", None)
-    if isinstance(dtype, nw.Datetime) and zone and zone != "UTC":
+    if isinstance(dtype, nw.Datetime) and zone and not is_utc_zone(zone):
         return nw.col(column).dt.convert_time_zone("UTC")
     return nw.col(column)
 

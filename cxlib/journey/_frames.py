@@ -12,12 +12,11 @@ from typing import Any
 
 import duckdb
 import narwhals.stable.v2 as nw
-import numpy as np
 import pandas as pd
 
 from cxlib.engine import require_columns, to_narwhals
-from cxlib.intervals import wilson_interval
 from cxlib.errors import DataError
+from cxlib.intervals import wilson_interval
 
 __all__ = [
     "MISSING",
@@ -37,7 +36,7 @@ __all__ = [
     "wilson_interval",
 ]
 
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 #: Joins several segment columns into one key on the engine (split again in pandas).
 SEGMENT_SEP = "\x1f"
 #: Label of a missing segment value.
@@ -52,7 +51,17 @@ UNIT_NOUNS: dict[str, str] = {"customers": "customer", "sessions": "session"}
 
 
 def lazy(frame: Any) -> nw.LazyFrame[Any]:
-    """Any supported frame as a Narwhals LazyFrame (eager frames are wrapped, not copied)."""
+    """Any supported frame as a Narwhals LazyFrame (eager frames are wrapped, not copied).
+
+    Parameters
+    ----------
+    frame : frame
+        Any supported frame.
+
+    Returns
+    -------
+    narwhals.LazyFrame
+    """
     nw_frame = to_narwhals(frame)
     return nw_frame.lazy() if isinstance(nw_frame, nw.DataFrame) else nw_frame
 
@@ -62,6 +71,16 @@ def micros(column: str = "ts", time_zone: str | None = "UTC") -> nw.Expr:
 
     ``time_zone`` is the column's zone; other zones than UTC are converted first (polars
     cannot subtract timestamps of different zones).
+
+    Parameters
+    ----------
+    column : str, default "ts"
+    time_zone : str or None, default "UTC"
+        Time zone of the column.
+
+    Returns
+    -------
+    narwhals.Expr
     """
     col = nw.col(column)
     if time_zone not in (None, "UTC"):
@@ -76,6 +95,15 @@ def timed(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     number without the time-zone-aware interval arithmetic, which costs DuckDB about ten
     times more. Spark: ``unix_micros(ts)`` (Narwhals has no duration-to-number conversion
     there). Tests check that they agree.
+
+    Parameters
+    ----------
+    frame : narwhals.LazyFrame
+        With a time-zone-aware ``ts``.
+
+    Returns
+    -------
+    narwhals.LazyFrame
     """
     native = frame.to_native()
     if isinstance(native, duckdb.DuckDBPyRelation):
@@ -89,19 +117,52 @@ def timed(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
 
 
 def check_count(count: str) -> str:
-    """Validate the ``count`` option (``"customers"`` or ``"sessions"``)."""
+    """Validate the ``count`` option (``"customers"`` or ``"sessions"``).
+
+    Parameters
+    ----------
+    count : str
+
+    Returns
+    -------
+    str
+        The option, unchanged.
+    """
     if count not in UNIT_KEYS:
         raise ValueError(f"count must be 'customers' or 'sessions', not {count!r}")
     return count
 
 
 def unit_keys(count: str) -> list[str]:
-    """Columns that identify one unit (a customer, or a customer's session)."""
+    """Columns that identify one unit (a customer, or a customer's session).
+
+    Parameters
+    ----------
+    count : {"customers", "sessions"}
+
+    Returns
+    -------
+    list of str
+    """
     return list(UNIT_KEYS[check_count(count)])
 
 
 def check_events(events: Any, columns: Iterable[str], *, purpose: str, table: str = "events") -> None:
-    """Required columns present and ``ts`` a time-zone-aware timestamp, else :class:`DataError`."""
+    """Check required columns present and ``ts`` a time-zone-aware timestamp, else :class:`DataError`.
+
+    Parameters
+    ----------
+    events : frame
+    columns : iterable of str
+        Required columns.
+    purpose : str
+        What they are needed for (messages).
+    table : str, default "events"
+
+    Returns
+    -------
+    None
+    """
     columns = list(dict.fromkeys(columns))
     require_columns(events, columns, table, purpose=purpose)
     schema = lazy(events).collect_schema()
@@ -118,7 +179,19 @@ def check_events(events: Any, columns: Iterable[str], *, purpose: str, table: st
 
 
 def as_duration(value: Any, name: str, *, allow_none: bool = True) -> pd.Timedelta | None:
-    """A non-negative duration option: ``"7D"``, ``"30min"``, a timedelta or ``None``."""
+    """Parse a non-negative duration option: ``"7D"``, ``"30min"``, a timedelta or ``None``.
+
+    Parameters
+    ----------
+    value : str, timedelta or None
+    name : str
+        Option name for messages.
+    allow_none : bool, default True
+
+    Returns
+    -------
+    pandas.Timedelta or None
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         if allow_none:
             return None
@@ -133,12 +206,24 @@ def as_duration(value: Any, name: str, *, allow_none: bool = True) -> pd.Timedel
 
 
 def duration_micros(delta: pd.Timedelta | None) -> int | None:
-    """A duration in whole microseconds (``None`` stays ``None``)."""
+    """Convert a duration to whole microseconds (``None`` stays ``None``)."""
     return None if delta is None else int(delta // pd.Timedelta(microseconds=1))
 
 
 def normalize_steps(steps: Sequence[Any], *, minimum: int = 1) -> list[tuple[str, ...]]:
-    """Funnel steps as tuples of event names: ``"purchase"`` or ``{"cart", "wishlist"}``."""
+    """Funnel steps as tuples of event names: ``"purchase"`` or ``{"cart", "wishlist"}``.
+
+    Parameters
+    ----------
+    steps : sequence
+        Event names or collections of alternative names.
+    minimum : int, default 1
+        Fewest steps allowed.
+
+    Returns
+    -------
+    list of tuple of str
+    """
     if isinstance(steps, str) or not isinstance(steps, Sequence):
         raise ValueError("steps must be a list such as ['product_view', 'add_to_cart', 'purchase']")
     out: list[tuple[str, ...]] = []
@@ -155,12 +240,30 @@ def normalize_steps(steps: Sequence[Any], *, minimum: int = 1) -> list[tuple[str
 
 
 def step_label(step: tuple[str, ...]) -> str:
-    """Display name of a step: the event, or the events joined by ``" | "``."""
+    """Display name of a step: the event, or the events joined by ``" | "``.
+
+    Parameters
+    ----------
+    step : tuple of str
+
+    Returns
+    -------
+    str
+    """
     return " | ".join(step)
 
 
 def normalize_by(by: str | Sequence[str] | None) -> list[str]:
-    """Segment columns as a list (``None`` → no segments)."""
+    """Segment columns as a list (``None`` → no segments).
+
+    Parameters
+    ----------
+    by : str, sequence of str or None
+
+    Returns
+    -------
+    list of str
+    """
     if by is None:
         return []
     cols = [by] if isinstance(by, str) else list(by)
@@ -170,7 +273,16 @@ def normalize_by(by: str | Sequence[str] | None) -> list[str]:
 
 
 def segment_expr(by: Sequence[str]) -> nw.Expr:
-    """One string key holding the segment columns (nulls → ``"(missing)"``)."""
+    """One string key holding the segment columns (nulls → ``"(missing)"``).
+
+    Parameters
+    ----------
+    by : sequence of str
+
+    Returns
+    -------
+    narwhals.Expr
+    """
     parts = [nw.col(c).cast(nw.String).fill_null(MISSING) for c in by]
     if len(parts) == 1:
         return parts[0]
@@ -178,7 +290,18 @@ def segment_expr(by: Sequence[str]) -> nw.Expr:
 
 
 def split_segments(keys: pd.Series, by: Sequence[str]) -> pd.DataFrame:
-    """Undo :func:`segment_expr`: one column per segment column, as strings."""
+    """Undo :func:`segment_expr`: one column per segment column, as strings.
+
+    Parameters
+    ----------
+    keys : pandas.Series
+        Keys made by :func:`segment_expr`.
+    by : sequence of str
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     if len(by) == 1:
         return pd.DataFrame({by[0]: keys.astype("str").to_numpy()}, index=keys.index)
     parts = keys.astype("str").str.split(SEGMENT_SEP, expand=True, regex=False)

@@ -1,6 +1,6 @@
 """Cart abandonment: how many carts end without a purchase, by segment and checkout step.
 
-Cart abandonment rate = 1 − purchases / carts (REFERENCES.md; Baymard Institute's long-run
+Cart abandonment rate = 1 − purchases / carts (docs/methods.md; Baymard Institute's long-run
 average is about 70 %). A unit (session by default, or customer) *has a cart* when it has a
 cart event; the cart is *abandoned* when no purchase follows at or after its first cart
 event (within ``window``). Per-unit work runs on the engine with the funnel machinery of
@@ -351,7 +351,9 @@ def _step_table(counted: pd.DataFrame, sets: list[tuple[str, ...]], alpha: float
     )
 
 
-def _with_last_event(base, per_cart, keys, window_us):  # type: ignore[no-untyped-def]
+def _with_last_event(
+    base: nw.LazyFrame[Any], per_cart: nw.LazyFrame[Any], keys: list[str], window_us: int | None
+) -> nw.LazyFrame[Any]:
     """Add ``_last``, the unit's last event after the cart event (ties: the largest name).
 
     Every column of ``per_cart`` is carried through the join, so the per-cart frame is
@@ -374,7 +376,7 @@ def _with_last_event(base, per_cart, keys, window_us):  # type: ignore[no-untype
 
 
 def _last_events(counted: pd.DataFrame, top: int) -> pd.DataFrame:
-    """The most frequent last events of abandoned carts, from the counts table."""
+    """Find the most frequent last events of abandoned carts, from the counts table."""
     lost = counted[~counted["_bought"]]
     units = lost.groupby("_last")["units"].sum()
     if units.empty:

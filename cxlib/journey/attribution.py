@@ -99,7 +99,7 @@ class AttributionResult(ResultBase):
         return pd.concat(parts, ignore_index=True)
 
     def figure(self, measure: str = "conversions") -> go.Figure:
-        """Grouped bars: each channel's share of conversions (or value) under each model."""
+        """Draw grouped bars: each channel's share of conversions (or value) under each model."""
         title = (
             "Share of conversions credited to each channel"
             if measure == "conversions"
@@ -182,7 +182,7 @@ def attribution(
       touchpoint to conversion (default half-life 7 days); from a path table it is the
       number of steps before the conversion (default 1 step).
     * ``markov``: exact removal effects of the absorbing Markov chain (Anderl et al. 2016,
-      REFERENCES.md); channel c gets total × RE_c / Σ RE. Repeated consecutive channels are
+      docs/methods.md); channel c gets total × RE_c / Σ RE. Repeated consecutive channels are
       collapsed, as in ChannelAttribution. Value uses the value removal effects (each state
       converts with its own mean value), see :func:`cxlib.journey.markov.fit_markov`.
 
@@ -321,7 +321,7 @@ def _position_weights(weights: Sequence[float]) -> tuple[float, float, float]:
         raise ValueError(f"position_weights must be three non-negative shares summing to 1, not {weights!r}")
     if values[0] + values[2] <= 0:
         raise ValueError("position_weights must give the first or last touchpoint some credit")
-    return values  # type: ignore[return-value]
+    return values[0], values[1], values[2]
 
 
 def _half_life_steps(half_life: Any) -> float:

@@ -116,7 +116,7 @@ class FunnelResult(ResultBase):
             fig.add_trace(
                 go.Funnel(
                     name=name,
-                    y=[f"{s}. {n}" for s, n in zip(part["step"], part["step_name"])],
+                    y=[f"{s}. {n}" for s, n in zip(part["step"], part["step_name"], strict=True)],
                     x=part["entrants"],
                     texttemplate="%{value:,}<br>%{percentInitial:.1%}",
                     hovertext=hover,
@@ -321,7 +321,17 @@ def funnel(
 
 
 def parse_steps(text: str) -> list[str | list[str]]:
-    """Funnel steps from text: steps separated by commas, alternatives by ``|``.
+    """Parse funnel steps from text: steps separated by commas, alternatives by ``|``.
+
+    Parameters
+    ----------
+    text : str
+        E.g. a notebook parameter.
+
+    Returns
+    -------
+    list
+        One entry per step: an event name, or a list of alternative event names.
 
     Examples
     --------
@@ -352,10 +362,7 @@ def _aggregate(per_unit: nw.LazyFrame[Any], n: int, with_segment: bool) -> pd.Da
             x.quantile(0.5, "linear").alias(f"q2_{k}"),
             x.quantile(0.75, "linear").alias(f"q3_{k}"),
         ]
-    if with_segment:
-        out = seconds.group_by("_seg").agg(*aggs).sort("_seg")
-    else:
-        out = seconds.select(*aggs)
+    out = seconds.group_by("_seg").agg(*aggs).sort("_seg") if with_segment else seconds.select(*aggs)
     return to_pandas(out)
 
 
@@ -456,7 +463,14 @@ def _suppress(table: pd.DataFrame, by: list[str], min_n: int) -> pd.DataFrame:
 # --------------------------------------------------------------------------- next events
 
 
-def _next_events(base, per_unit, sets, keys, top, left_counts):  # type: ignore[no-untyped-def]
+def _next_events(
+    base: nw.LazyFrame[Any],
+    per_unit: nw.LazyFrame[Any],
+    sets: list[tuple[str, ...]],
+    keys: list[str],
+    top: int,
+    left_counts: dict[int, int],
+) -> pd.DataFrame:
     """Top events that followed the last step reached, for units that left the funnel.
 
     ``left_counts[k]`` is the number of units whose last step is ``k`` (from the step table),
@@ -487,7 +501,7 @@ def _next_events(base, per_unit, sets, keys, top, left_counts):  # type: ignore[
             continue
         part = counts[counts["_reached"].astype(int) == step]
         followed = int(part["units"].sum())
-        items = [(str(e), int(u)) for e, u in zip(part["event"], part["units"])]
+        items = [(str(e), int(u)) for e, u in zip(part["event"], part["units"], strict=True)]
         if n_left > followed:
             items.append((NO_FURTHER_EVENT, n_left - followed))
         items.sort(key=lambda kv: (-kv[1], kv[0]))
@@ -532,7 +546,7 @@ _TIME_UNITS: tuple[tuple[str, float], ...] = (
 
 
 def _format_duration(delta: pd.Timedelta | None) -> str:
-    """A window in words: "7 days", "2 hours", "30 minutes" (exact units when they fit)."""
+    """Say a window in words: "7 days", "2 hours", "30 minutes" (exact units when they fit)."""
     if delta is None:
         return "no limit"
     seconds = delta.total_seconds()

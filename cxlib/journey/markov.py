@@ -5,7 +5,7 @@ States are ``(start)``, the (order-k) channel states, and the absorbing ``(conve
 probabilities of converting in one step, the probability of eventually converting from
 each state solves (I − Q) x = r, so P(conversion) = x[start] (Anderl, Becker, von
 Wangenheim & Schumann 2016, "Mapping the customer journey: lessons learned from graph-based
-online attribution modeling", IJRM 33(3); REFERENCES.md). Removing a channel sends every
+online attribution modeling", IJRM 33(3); docs/methods.md). Removing a channel sends every
 state that contains it to ``(null)``; its removal effect is 1 − P(conversion | removed) /
 P(conversion). No simulation is involved, so results are exact up to floating point.
 """
@@ -104,7 +104,7 @@ def fit_markov(
     dst: list[int] = []
     wts: list[float] = []
     ends: list[int] = []
-    for seq, conv, null in zip(sequences, conversions, nulls):
+    for seq, conv, null in zip(sequences, conversions, nulls, strict=True):
         weight = conv + null
         if not seq or weight <= 0:
             ends.append(-1)
@@ -127,7 +127,7 @@ def fit_markov(
     r = conv_counts / safe
     mean_value = np.divide(value_sums, conv_counts, out=np.zeros(n), where=conv_counts > 0)
 
-    states = [(START,)] + list(index)
+    states = [(START,), *list(index)]
     channels = sorted({c for state in index for c in state})
     p_conv, e_value = _absorb(q, r, mean_value, keep=np.ones(n, dtype=bool))
     effects = np.zeros(len(channels))

@@ -19,7 +19,20 @@ __all__ = ["event_base", "match_steps"]
 
 
 def event_base(events: Any, keys: list[str], by: list[str]) -> nw.LazyFrame[Any]:
-    """Unit keys, ``event``, ``_t`` (µs) and, with ``by``, the segment key ``_seg``."""
+    """Select unit keys, ``event``, ``_t`` (µs) and, with ``by``, the segment key ``_seg``.
+
+    Parameters
+    ----------
+    events : frame
+    keys : list of str
+        Unit keys (:func:`~cxlib.journey._frames.unit_keys`).
+    by : list of str
+        Segment columns.
+
+    Returns
+    -------
+    narwhals.LazyFrame
+    """
     frame = lazy(events)
     if "session_id" in keys:
         frame = frame.filter(~nw.col("session_id").is_null())
@@ -41,6 +54,23 @@ def match_steps(
     """Per unit with a step-1 event: ``_t1`` and elapsed µs ``_d1.._dn`` (null = not reached).
 
     ``base`` comes from :func:`event_base`; the semantics are those of :func:`funnel`.
+
+    Parameters
+    ----------
+    base : narwhals.LazyFrame
+        From :func:`event_base`.
+    sets : list of tuple of str
+        Event names per step.
+    keys : list of str
+    order : {"strict", "direct", "any"}
+    window_us : int or None
+        Conversion window in microseconds.
+    with_segment : bool
+        Keep the segment key ``_seg``.
+
+    Returns
+    -------
+    narwhals.LazyFrame
     """
     anchor = _anchor(base, sets[0], keys, with_segment)
     if order == "direct":
@@ -102,7 +132,13 @@ def _carried(state: nw.LazyFrame[Any], keys: list[str]) -> list[nw.Expr]:
     return [nw.col(c).min() for c in state.collect_schema().names() if c not in keys]
 
 
-def _strict_by_time(base, anchor, sets, keys, window_us):  # type: ignore[no-untyped-def]
+def _strict_by_time(
+    base: nw.LazyFrame[Any],
+    anchor: nw.LazyFrame[Any],
+    sets: list[tuple[str, ...]],
+    keys: list[str],
+    window_us: int | None,
+) -> nw.LazyFrame[Any]:
     """Strict order when no event can fill two steps: a later step only needs ``ts >=``."""
     state = anchor.with_columns(_s1=nw.col("_t1"))
     for k in range(2, len(sets) + 1):
@@ -113,7 +149,13 @@ def _strict_by_time(base, anchor, sets, keys, window_us):  # type: ignore[no-unt
     return _finish(state, len(sets))
 
 
-def _strict_by_position(base, anchor, sets, keys, window_us):  # type: ignore[no-untyped-def]
+def _strict_by_position(
+    base: nw.LazyFrame[Any],
+    anchor: nw.LazyFrame[Any],
+    sets: list[tuple[str, ...]],
+    keys: list[str],
+    window_us: int | None,
+) -> nw.LazyFrame[Any]:
     """Strict order with repeated/overlapping steps: events are numbered in the tie order."""
     names = sorted(set().union(*sets))
     numbered = (
@@ -137,7 +179,9 @@ def _strict_by_position(base, anchor, sets, keys, window_us):  # type: ignore[no
     return _finish(state, len(sets))
 
 
-def _direct(base, sets, keys, window_us):  # type: ignore[no-untyped-def]
+def _direct(
+    base: nw.LazyFrame[Any], sets: list[tuple[str, ...]], keys: list[str], window_us: int | None
+) -> nw.LazyFrame[Any]:
     """Exact order: the k-th step is the (k−1)-th successor of the anchoring event."""
     n = len(sets)
     order_by = ["_t", "_rank", "event"]
@@ -167,7 +211,13 @@ def _direct(base, sets, keys, window_us):  # type: ignore[no-untyped-def]
     return _finish(state, n)
 
 
-def _any_order(base, anchor, sets, keys, window_us):  # type: ignore[no-untyped-def]
+def _any_order(
+    base: nw.LazyFrame[Any],
+    anchor: nw.LazyFrame[Any],
+    sets: list[tuple[str, ...]],
+    keys: list[str],
+    window_us: int | None,
+) -> nw.LazyFrame[Any]:
     """Any order after the anchor: step k's time is the m-th occurrence of its event set."""
     distinct: list[tuple[str, ...]] = []
     for step in sets:
@@ -193,7 +243,7 @@ def _any_order(base, anchor, sets, keys, window_us):  # type: ignore[no-untyped-
     if max(need) > 1:
         rows = rows.with_columns(_r=nw.col("_t").rank("ordinal").over(*keys, "_set"))
     occurrences = []
-    for j, (sid, m) in enumerate(zip(set_id, need), start=1):
+    for j, (sid, m) in enumerate(zip(set_id, need, strict=True), start=1):
         hit = nw.col("_set") == sid
         if max(need) > 1:
             hit = hit & (nw.col("_r") == m)

@@ -1,5 +1,7 @@
-"""Paths through the journey: top paths from a start event or to an end event, the Sankey of
-the first steps, and the step matrix (share of units whose k-th event is X).
+"""Paths through the journey.
+
+Top paths from a start event or to an end event, the Sankey of the first steps, and the step
+matrix (share of units whose k-th event is X).
 
 Each unit's events are put in order on the engine (by timestamp; events with the same
 timestamp by event name), optionally with repeated consecutive events collapsed, numbered,
@@ -72,7 +74,7 @@ class PathsResult(ResultBase):
             for pos, label in ((row.step, row.source), (row.step + 1, row.target)):
                 nodes.setdefault((pos, label), len(nodes))
         labels = [label for (_, label) in nodes]
-        names = sorted({label for label in labels})
+        names = sorted(set(labels))
         colour = {name: viz.PALETTE[i % len(viz.PALETTE)] for i, name in enumerate(names)}
         fig = go.Figure(
             go.Sankey(
@@ -117,7 +119,7 @@ class PathsResult(ResultBase):
         return f"First {self.steps} steps of each journey"
 
     def summary(self) -> list[str]:
-        """The most common path and how concentrated paths are."""
+        """Describe the most common path and how concentrated paths are."""
         if self.table.empty:
             return ["No journeys matched."]
         top = self.table.iloc[0]
@@ -170,7 +172,8 @@ class StepMatrixResult(ResultBase):
         last_col = self.table.columns[-1]
         ended = float(self.table.loc[ENDED, last_col]) if ENDED in self.table.index else 0.0
         return [
-            f"{first.idxmax()} is the most common first event ({first.max():.1%} of {self.units:,} {self.count}).",
+            f"{first.idxmax()} is the most common first event ({first.max():.1%} of {self.units:,} "
+            f"{self.count}).",
             f"{ended:.1%} of journeys have ended before step {last_col}.",
         ]
 
@@ -226,7 +229,7 @@ def paths(
     top: int = 20,
     nodes_per_step: int = 6,
 ) -> PathsResult:
-    """The most common paths through the events, and a Sankey of their first steps.
+    """Find the most common paths through the events, and a Sankey of their first steps.
 
     Each unit's events are ordered by time (same timestamp: by event name). With ``start``
     the path begins at the unit's first ``start`` event and takes up to ``steps`` events;
@@ -393,6 +396,6 @@ def step_matrix(
     counts.columns = [c + 1 for c in counts.columns]
     counts.index.name = "event"
     order = counts.drop(index=ENDED).sum(axis=1).sort_values(ascending=False, kind="stable").index.tolist()
-    counts = counts.loc[order + [ENDED]].astype("int64")
+    counts = counts.loc[[*order, ENDED]].astype("int64")
     shares = counts / units if units else counts.astype("float64")
     return StepMatrixResult(table=shares.astype("float64"), counts=counts, units=units, count=count)

@@ -58,8 +58,11 @@ def _touch_frame(
     lookback_us: int,
     max_touchpoints: int,
 ) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any]]:
-    """Per-touch rows of every path (``customer_id, _path, _t, _ch, _end, _conv, _val, _null,
-    _pos, _n``) and the conversions (``customer_id, _tc, _val``)."""
+    """Build the per-touch rows of every path and the conversions.
+
+    Touches: ``customer_id, _path, _t, _ch, _end, _conv, _val, _null, _pos, _n``;
+    conversions: ``customer_id, _tc, _val``.
+    """
     frame = lazy(events)
     names = frame.collect_schema().names()
     cols: list[Any] = ["customer_id", "event", "ts", nw.col(channel).cast(nw.String).alias("_ch")]

@@ -75,7 +75,7 @@ class TransitionsResult(ResultBase):
         return fig
 
     def summary(self) -> list[str]:
-        """The strongest transitions."""
+        """Describe the strongest transitions."""
         inner = self.table[(self.table["from"] != START)]
         if inner.empty:
             return ["No transitions."]
@@ -95,7 +95,7 @@ def transitions(
     collapse_repeats: bool = False,
     include_ends: bool = True,
 ) -> TransitionsResult:
-    """The directly-follows matrix of events, with counts and probabilities.
+    """Count the directly-follows matrix of events, with counts and probabilities.
 
     Each unit's events are ordered by time (same timestamp: by event name); every pair of
     consecutive events is one transition. ``probability`` is the share of transitions out
@@ -148,10 +148,7 @@ def _transition_table(grouped: pd.DataFrame, collapse: bool, include_ends: bool)
     starts = pd.DataFrame({"from": START, "to": starts["event"], "count": starts["count"]})
     if collapse:
         pairs = pairs[pairs["from"] != pairs["to"]]
-    if include_ends:
-        table = pd.concat([starts, pairs], ignore_index=True)
-    else:
-        table = pairs[pairs["to"] != END]
+    table = pd.concat([starts, pairs], ignore_index=True) if include_ends else pairs[pairs["to"] != END]
     table = table[table["count"] > 0]
     totals = table.groupby("from")["count"].transform("sum")
     table = table.assign(probability=table["count"] / totals)

@@ -70,7 +70,20 @@ def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def bgnbd_loglik(theta: np.ndarray, data: _Data) -> tuple[float, np.ndarray]:
-    """Log-likelihood of BG/NBD and its gradient in (r, α, a, b)."""
+    """Log-likelihood of BG/NBD and its gradient in (r, α, a, b).
+
+    Parameters
+    ----------
+    theta : numpy.ndarray
+        Parameters (r, α, a, b).
+    data : _Data
+        Collapsed customer rows with weights.
+
+    Returns
+    -------
+    loglik : float
+    gradient : numpy.ndarray
+    """
     r, alpha, a, b = (float(v) for v in theta)
     lv, lw = data.levels, data.level_w
     # Terms that depend on x only, once per distinct x.
@@ -223,7 +236,7 @@ def fit_bgnbd(
     )
     return BGNBDModel._from_mle(
         res,
-        n=int(round(data.n)),
+        n=round(data.n),
         unit=model_unit(summary, unit),
         T_max=float(T.max()),
         frequency_max=int(weighted_quantile(x, w, 0.99)),

@@ -29,13 +29,13 @@ from cxlib import viz
 from cxlib.engine import require_columns, to_pandas
 from cxlib.estimate import Estimate
 from cxlib.ltv.gamma_gamma import GammaGammaModel
-from cxlib.ltv.mle import summary_frame
+from cxlib.ltv.mle import rfm_frame
 from cxlib.ltv.models import TransactionModel
 from cxlib.ltv.summary import UNIT_DAYS
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
 
-__all__ = ["CLVResult", "DAYS_PER_MONTH", "clv", "discounted_purchases"]
+__all__ = ["DAYS_PER_MONTH", "CLVResult", "clv", "discounted_purchases"]
 
 #: Days in the average month; months of CLV horizons are this long.
 DAYS_PER_MONTH = 365.25 / 12
@@ -232,7 +232,8 @@ class CLVResult(ResultBase):
                 width=np.diff(edges) * 0.95,
                 marker=dict(color=viz.PALETTE[0]),
                 customdata=np.column_stack([edges[:-1], edges[1:]]),
-                hovertemplate="CLV %{customdata[0]:,.0f} to %{customdata[1]:,.0f}: %{y:,} customers<extra></extra>",
+                hovertemplate="CLV %{customdata[0]:,.0f} to %{customdata[1]:,.0f}: %{y:,} "
+                "customers<extra></extra>",
             )
         )
         fig.update_layout(
@@ -269,7 +270,7 @@ class CLVResult(ResultBase):
         return fig
 
     def summary(self) -> list[str]:
-        """A few sentences with the numbers."""
+        """Describe the result in a few sentences with the numbers."""
         t = self.table
         if t.empty:
             return ["No customers to value."]
@@ -348,7 +349,7 @@ def clv(
     unit = getattr(summary, "unit", transactions.unit)
     if unit != transactions.unit:
         raise ValueError(f"the summary is in unit {unit!r} but the purchase model in {transactions.unit!r}")
-    frame = summary_frame(summary)
+    frame = rfm_frame(summary)
     require_columns(
         frame, ["customer_id", "frequency", "recency", "T", "monetary_value"], "rfm_summary", purpose="CLV"
     )

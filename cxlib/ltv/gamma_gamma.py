@@ -27,7 +27,7 @@ from scipy import special
 from cxlib import viz
 from cxlib.engine import require_columns, to_pandas
 from cxlib.errors import DataError
-from cxlib.ltv.mle import FitWarning, as_array, collapse, dot, maximize, model_unit, subsample, summary_frame
+from cxlib.ltv.mle import FitWarning, as_array, collapse, dot, maximize, model_unit, rfm_frame, subsample
 from cxlib.ltv.models import FittedModel
 
 __all__ = ["GammaGammaModel", "fit_gamma_gamma", "gamma_gamma_loglik"]
@@ -48,7 +48,20 @@ class _Data:
 
 
 def gamma_gamma_loglik(theta: np.ndarray, data: _Data) -> tuple[float, np.ndarray]:
-    """Log-likelihood of the Gamma-Gamma model and its gradient in (p, q, v)."""
+    """Log-likelihood of the Gamma-Gamma model and its gradient in (p, q, v).
+
+    Parameters
+    ----------
+    theta : numpy.ndarray
+        Parameters (p, q, v).
+    data : _Data
+        Collapsed customer rows with weights.
+
+    Returns
+    -------
+    loglik : float
+    gradient : numpy.ndarray
+    """
     p, q, v = (float(t) for t in theta)
     lv, lw = data.levels, data.level_w
     pxq, px = p * lv + q, p * lv
@@ -119,7 +132,7 @@ class GammaGammaModel(FittedModel):
             ``customer_id`` (str), ``frequency`` (int64), ``monetary_value``,
             ``expected_value`` (float64), in the summary's row order.
         """
-        frame = summary_frame(summary)
+        frame = rfm_frame(summary)
         require_columns(
             frame,
             ["customer_id", "frequency", "monetary_value"],
@@ -158,7 +171,7 @@ class GammaGammaModel(FittedModel):
         )
 
     def summary(self) -> list[str]:
-        """The fitted parameters in words."""
+        """Describe the fitted parameters in words."""
         out = [
             f"Gamma-Gamma fitted on {self.n:,} returning customers: {self._param_text()}; "
             f"population mean spend per purchase {self.mean_value:,.2f}.",
@@ -257,7 +270,7 @@ def fit_gamma_gamma(
     )
     corr = _weighted_corr(x, m, w)
     model = GammaGammaModel._from_mle(
-        res, n=int(round(data.n)), unit=model_unit(summary, unit), frequency_value_correlation=corr
+        res, n=round(data.n), unit=model_unit(summary, unit), frequency_value_correlation=corr
     )
     if model.params["q"] <= 1:
         warnings.warn(

@@ -27,7 +27,7 @@ from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.ltv.summary import UNIT_DAYS
 
-__all__ = ["FitWarning", "MLEResult", "check_rfm", "collapse", "maximize", "summary_frame"]
+__all__ = ["FitWarning", "MLEResult", "check_rfm", "collapse", "maximize", "rfm_frame"]
 
 #: Bounds of the log parameters (e^±30 covers any sensible time unit and scale).
 LOG_BOUND = 30.0
@@ -39,8 +39,17 @@ class FitWarning(RuntimeWarning):
     """A model fit did not converge, hit a parameter bound, or has no usable standard errors."""
 
 
-def summary_frame(summary: Any) -> Any:
-    """The table inside an :class:`~cxlib.ltv.summary.RFMSummary` (or the frame itself)."""
+def rfm_frame(summary: Any) -> Any:
+    """Return the table inside an :class:`~cxlib.ltv.summary.RFMSummary` (or the frame itself).
+
+    Parameters
+    ----------
+    summary : RFMSummary or frame
+
+    Returns
+    -------
+    frame
+    """
     return getattr(summary, "table", summary)
 
 
@@ -74,7 +83,7 @@ def collapse(
         ``columns`` plus ``weight`` (float64), sorted by ``columns``; rows of zero weight
         are dropped.
     """
-    frame = summary_frame(summary)
+    frame = rfm_frame(summary)
     need = list(columns) + ([weights] if weights else [])
     require_columns(frame, need, "rfm_summary", purpose=purpose)
     nw_frame = to_narwhals(frame)
@@ -114,9 +123,20 @@ def collapse(
 
 
 def check_rfm(rows: pd.DataFrame) -> None:
-    """Raise :class:`DataError` when collapsed (frequency, recency, T) rows break the model's
-    assumptions: negative or fractional frequency, negative recency, recency after T, or a
-    recency without repeat purchases."""
+    """Raise :class:`DataError` when collapsed (frequency, recency, T) rows break the model.
+
+    Its assumptions: no negative or fractional frequency, negative recency, recency after T,
+    or a recency without repeat purchases.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Collapsed ``frequency``, ``recency``, ``T`` rows.
+
+    Returns
+    -------
+    None
+    """
     if rows.empty:
         raise DataError("has no customers", table="rfm_summary", rule="empty")
     x, tx, T, w = (rows[c].to_numpy() for c in ("frequency", "recency", "T", "weight"))
@@ -264,7 +284,9 @@ def maximize(
     at_bound = np.abs(z) > LOG_BOUND - 1e-6
     if at_bound.any():
         problems.append(
-            "parameter(s) " + ", ".join(k for k, b in zip(names, at_bound) if b) + " ran to a bound"
+            "parameter(s) "
+            + ", ".join(k for k, b in zip(names, at_bound, strict=True) if b)
+            + " ran to a bound"
         )
     if not np.isfinite(value):
         problems.append("the log-likelihood is not finite at the estimate")
@@ -311,21 +333,21 @@ def subsample(n_rows: int, limit: int = 20_000) -> slice | None:
 
 
 def start_rate(frequency: np.ndarray, T: np.ndarray, weight: np.ndarray) -> float:
-    """A starting value for a rate scale parameter: total age / total repeat purchases."""
+    """Guess a starting value for a rate scale parameter: total age / total repeat purchases."""
     purchases = dot(weight, frequency)
     exposure = dot(weight, T)
     return max(exposure / max(purchases, 1.0), 1e-3)
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
-    """The ``q`` quantile of ``values`` repeated ``weights`` times (lower value at ties)."""
+    """Return the ``q`` quantile of ``values`` repeated ``weights`` times (lower value at ties)."""
     order = np.argsort(values, kind="stable")
     cum = np.cumsum(weights[order])
     return float(values[order][np.searchsorted(cum, q * cum[-1])])
 
 
 def model_unit(summary: Any, unit: str | None) -> str:
-    """The time unit of a fit: given, else the RFMSummary's, else weeks."""
+    """Return the time unit of a fit: given, else the RFMSummary's, else weeks."""
     chosen = unit or getattr(summary, "unit", None) or "W"
     if chosen not in UNIT_DAYS:
         raise ValueError(f"unit must be 'W' (weeks) or 'D' (days), got {chosen!r}")

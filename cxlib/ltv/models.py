@@ -1,5 +1,8 @@
-"""What every fitted lifetime-value model shares: parameters with standard errors, and for
-the purchase-count models (BG/NBD, Pareto/NBD) per-customer predictions and matrices."""
+"""What every fitted lifetime-value model shares.
+
+Parameters with standard errors, and for the purchase-count models (BG/NBD, Pareto/NBD)
+per-customer predictions and matrices.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from scipy import stats
 from cxlib import viz
 from cxlib.engine import require_columns, to_pandas
 from cxlib.estimate import Estimate
-from cxlib.ltv.mle import MLEResult, as_array, summary_frame
+from cxlib.ltv.mle import MLEResult, as_array, rfm_frame
 from cxlib.ltv.summary import UNIT_NAMES
 from cxlib.result import Display, ResultBase
 
@@ -70,8 +73,8 @@ class FittedModel(ResultBase):
     def _from_mle(cls, res: MLEResult, *, n: int, unit: str, **extra: Any) -> Any:
         se = np.sqrt(np.diag(res.cov))
         return cls(
-            params={k: float(v) for k, v in zip(cls.PARAMS, res.params)},
-            se={k: float(v) for k, v in zip(cls.PARAMS, se)},
+            params={k: float(v) for k, v in zip(cls.PARAMS, res.params, strict=True)},
+            se={k: float(v) for k, v in zip(cls.PARAMS, se, strict=True)},
             cov=res.cov,
             loglik=res.loglik,
             n=int(n),
@@ -88,9 +91,9 @@ class FittedModel(ResultBase):
         return np.array([self.params[k] for k in self.PARAMS])
 
     def with_params(self, values: Mapping[str, float] | np.ndarray) -> Any:
-        """The same model with other parameter values (for sensitivity and intervals)."""
+        """Return the same model with other parameter values (for sensitivity and intervals)."""
         if not isinstance(values, Mapping):
-            values = dict(zip(self.PARAMS, np.asarray(values, dtype=float)))
+            values = dict(zip(self.PARAMS, np.asarray(values, dtype=float), strict=True))
         return dataclasses.replace(self, params={k: float(values[k]) for k in self.PARAMS})
 
     @property
@@ -121,8 +124,11 @@ class FittedModel(ResultBase):
 
     @property
     def table(self) -> pd.DataFrame:
-        """Parameters: ``parameter`` (str), ``estimate``, ``se``, ``ci_low``, ``ci_high``
-        (float64, 95 % intervals symmetric on the log scale)."""
+        """Parameters with standard errors and intervals.
+
+        Columns ``parameter`` (str), ``estimate``, ``se``, ``ci_low``, ``ci_high`` (float64,
+        95 % intervals symmetric on the log scale).
+        """
         rows = []
         for name in self.PARAMS:
             est = self.estimate(name)
@@ -148,14 +154,14 @@ class TransactionModel(FittedModel, ABC):
 
     @abstractmethod
     def expected_purchases(self, t: Any, frequency: Any, recency: Any, T: Any) -> np.ndarray:
-        """Expected number of purchases in the next ``t`` units, given each customer's history."""
+        """Predict the number of purchases in the next ``t`` units, given each customer's history."""
 
     @abstractmethod
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """Probability that each customer is still active at the end of the calibration period."""
 
     def expected_purchases_new(self, t: Any) -> np.ndarray:
-        """Expected repeat purchases in the first ``t`` units after a first purchase (E[X(t)])."""
+        """Predict repeat purchases in the first ``t`` units after a first purchase (E[X(t)])."""
         t = as_array(t)
         zero = np.zeros_like(t)
         return self.expected_purchases(t, zero, zero, zero)
@@ -176,7 +182,7 @@ class TransactionModel(FittedModel, ABC):
             ``customer_id``, ``frequency`` (int64), ``recency``, ``T``,
             ``expected_purchases``, ``p_alive`` (float64); in the summary's row order.
         """
-        frame = summary_frame(summary)
+        frame = rfm_frame(summary)
         require_columns(
             frame,
             ["customer_id", "frequency", "recency", "T"],
@@ -272,7 +278,7 @@ class TransactionModel(FittedModel, ABC):
         return fig.update_layout(margin=dict(t=110))
 
     def summary(self) -> list[str]:
-        """The fitted parameters and what they mean, in words."""
+        """Describe the fitted parameters and what they mean, in words."""
         unit = UNIT_NAMES.get(self.unit, self.unit)
         year = 52.0 if self.unit == "W" else 365.0
         per_year = float(np.ravel(self.expected_purchases_new(year))[0])

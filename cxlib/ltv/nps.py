@@ -1,7 +1,7 @@
 """Linking value to experience: predicted CLV of promoters, passives and detractors.
 
 Each customer's latest NPS answer (0–10; promoters 9–10, passives 7–8, detractors 0–6, see
-REFERENCES.md) is joined to her predicted CLV; customers without an answer form their own
+docs/methods.md) is joined to her predicted CLV; customers without an answer form their own
 group, the baseline. The survey join runs on the surveys' backend; only one row per
 answering customer comes back.
 """
@@ -179,10 +179,7 @@ def clv_by_nps(
         clv = merged.loc[merged["group"] == group, "clv"].to_numpy(dtype="float64")
         n = len(clv)
         mean = float(clv.mean()) if n else float("nan")
-        if n > 1:
-            half = stats.t.ppf(1 - alpha / 2, n - 1) * clv.std(ddof=1) / np.sqrt(n)
-        else:
-            half = float("nan")
+        half = stats.t.ppf(1 - alpha / 2, n - 1) * clv.std(ddof=1) / np.sqrt(n) if n > 1 else float("nan")
         share = n / answered if group != "no answer" and answered else float("nan")
         rows.append((group, n, mean, mean - half, mean + half, float(clv.sum()), share))
     out = pd.DataFrame(

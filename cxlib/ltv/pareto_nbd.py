@@ -68,8 +68,11 @@ def _terms(
     grad: bool,
     rule: tuple[np.ndarray, np.ndarray] = RULE,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """ln of the alive term (L2), ln I, and (for the gradient) E over the integrand of
-    ln(α+τ), 1/(α+τ), ln(β+τ), 1/(β+τ) — one row per customer row."""
+    """Compute ln of the alive term (L2), ln I and the integrand expectations.
+
+    The expectations (for the gradient) are of ln(α+τ), 1/(α+τ), ln(β+τ), 1/(β+τ) — one
+    row per customer row.
+    """
     r, alpha, s, beta = theta
     n = len(x)
     l2 = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
@@ -111,7 +114,24 @@ def pareto_nbd_loglik(
     w: np.ndarray,
     rule: tuple[np.ndarray, np.ndarray] = RULE,
 ) -> tuple[float, np.ndarray]:
-    """Log-likelihood of Pareto/NBD and its gradient in (r, α, s, β)."""
+    """Log-likelihood of Pareto/NBD and its gradient in (r, α, s, β).
+
+    Parameters
+    ----------
+    theta : numpy.ndarray
+        Parameters (r, α, s, β).
+    x, tx, T : numpy.ndarray
+        Frequency, recency and age of each collapsed row.
+    w : numpy.ndarray
+        Customers per row.
+    rule : tuple of numpy.ndarray
+        Quadrature nodes and weights on [0, 1].
+
+    Returns
+    -------
+    loglik : float
+    gradient : numpy.ndarray
+    """
     r, alpha, s, beta = (float(v) for v in theta)
     l2, li, moments = _terms(np.array([r, alpha, s, beta]), x, tx, T, grad=True, rule=rule)
     mom = cast(np.ndarray, moments)
@@ -133,8 +153,9 @@ def pareto_nbd_loglik(
 
 @dataclass(frozen=True)
 class ParetoNBDModel(TransactionModel):
-    """A fitted Pareto/NBD model (:func:`fit_pareto_nbd`); ``params`` has ``r``, ``alpha``,
-    ``s``, ``beta``.
+    """A fitted Pareto/NBD model (:func:`fit_pareto_nbd`).
+
+    ``params`` has ``r``, ``alpha``, ``s``, ``beta``.
 
     P(alive) is the share of the likelihood from "still alive at T" (Fader & Hardie 2005
     note); conditional expected purchases follow the same note:
@@ -218,7 +239,7 @@ def fit_pareto_nbd(
     )
     return ParetoNBDModel._from_mle(
         res,
-        n=int(round(w.sum())),
+        n=round(w.sum()),
         unit=model_unit(summary, unit),
         T_max=float(T.max()),
         frequency_max=int(weighted_quantile(x, w, 0.99)),

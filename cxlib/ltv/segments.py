@@ -26,12 +26,12 @@ import plotly.graph_objects as go
 
 from cxlib import viz
 from cxlib.engine import require_columns, to_pandas
-from cxlib.ltv.mle import summary_frame
+from cxlib.ltv.mle import rfm_frame
 from cxlib.ltv.summary import UNIT_DAYS
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
 
-__all__ = ["RFMSegments", "SEGMENT_ORDER", "rfm_scores", "rfm_segments"]
+__all__ = ["SEGMENT_ORDER", "RFMSegments", "rfm_scores", "rfm_segments"]
 
 #: Segments from most to least engaged.
 SEGMENT_ORDER: tuple[str, ...] = (
@@ -84,7 +84,7 @@ def rfm_scores(summary: Any) -> pd.DataFrame:
         days), ``mean_value`` (float64), ``r_score``, ``f_score``, ``m_score`` (int64),
         ``rfm`` (str, e.g. ``"545"``), ``segment`` (str); in the summary's row order.
     """
-    frame = summary_frame(summary)
+    frame = rfm_frame(summary)
     require_columns(
         frame, ["customer_id", "frequency", "recency", "T"], "rfm_summary", purpose="RFM segments"
     )
@@ -164,7 +164,7 @@ class RFMSegments(ResultBase):
         )
 
     def summary(self) -> list[str]:
-        """The largest and the most valuable segments, in words."""
+        """Describe the largest and the most valuable segments, in words."""
         t = self.table[~self.table["suppressed"]]
         if t.empty:
             return ["Every segment is below the minimum size, so none is shown."]
@@ -180,7 +180,7 @@ class RFMSegments(ResultBase):
 
 
 def rfm_segments(summary: Any, *, clv: Any = None, min_n: int = 10) -> RFMSegments:
-    """Customers and their value by RFM segment.
+    """Segment customers by RFM, with their value.
 
     Parameters
     ----------
@@ -200,7 +200,7 @@ def rfm_segments(summary: Any, *, clv: Any = None, min_n: int = 10) -> RFMSegmen
     >>> rfm_segments(rfm, clv=value).table  # doctest: +SKIP
     """
     customers = rfm_scores(summary)
-    df = to_pandas(summary_frame(summary))
+    df = to_pandas(rfm_frame(summary))
     customers["revenue"] = (
         df["revenue"].to_numpy(dtype="float64")
         if "revenue" in df.columns

@@ -31,9 +31,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import viz
-from cxlib.data.engine_sql import quote
+from cxlib._duckdb import rfm as rfm_sql
 from cxlib.engine import (
     backend,
+    is_utc_zone,
     pandas_on_duckdb,
     plain_categoricals,
     require_columns,
@@ -44,7 +45,7 @@ from cxlib.errors import DataError
 from cxlib.result import Display, ResultBase
 from cxlib.timestamps import with_epoch_day
 
-__all__ = ["RFMSummary", "UNIT_DAYS", "daily_repeat_purchases", "epoch_days", "rfm_summary", "to_epoch_day"]
+__all__ = ["UNIT_DAYS", "RFMSummary", "daily_repeat_purchases", "epoch_days", "rfm_summary", "to_epoch_day"]
 
 #: Length of one time unit in days.
 UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0}
@@ -58,7 +59,16 @@ def _lazy(table: Any) -> nw.LazyFrame[Any]:
 
 
 def to_epoch_day(value: Any) -> int:
-    """Days since 1970-01-01 of a date, timestamp or ISO string (time zones converted to UTC)."""
+    """Days since 1970-01-01 of a date, timestamp or ISO string (time zones converted to UTC).
+
+    Parameters
+    ----------
+    value : date, timestamp or str
+
+    Returns
+    -------
+    int
+    """
     ts = pd.Timestamp(value)
     if ts.tzinfo is not None:
         ts = ts.tz_convert("UTC").tz_localize(None)
@@ -98,7 +108,7 @@ def _check_ts(frame: nw.LazyFrame[Any], table: str) -> None:
 
 def _utc(frame: nw.LazyFrame[Any]) -> nw.Expr:
     zone = getattr(frame.collect_schema()["ts"], "time_zone", None)
-    return nw.col("ts").dt.convert_time_zone("UTC") if zone != "UTC" else nw.col("ts")
+    return nw.col("ts") if is_utc_zone(zone) else nw.col("ts").dt.convert_time_zone("UTC")
 
 
 def _orders_days(orders: Any, by: Sequence[str], fast_path: bool = True) -> nw.LazyFrame[Any]:
@@ -181,7 +191,7 @@ class RFMSummary(ResultBase):
         return UNIT_NAMES[self.unit]
 
     def figure(self, max_frequency: int = 10) -> go.Figure:
-        """Customers by number of repeat purchases in the calibration period."""
+        """Chart customers by number of repeat purchases in the calibration period."""
         freq = self.table["frequency"].clip(upper=max_frequency)
         counts = freq.value_counts().reindex(range(max_frequency + 1), fill_value=0)
         labels = [str(k) for k in range(max_frequency)] + [f"{max_frequency}+"]
@@ -196,7 +206,7 @@ class RFMSummary(ResultBase):
         return fig.update_xaxes(type="category")
 
     def summary(self) -> list[str]:
-        """A few sentences with the numbers."""
+        """Describe the summary in a few sentences with the numbers."""
         t = self.table
         n = len(t)
         if n == 0:
@@ -284,7 +294,7 @@ def rfm_summary(
     days = _orders_days(orders, by_cols, fast_path)
     cal_day, obs_day, holdout = _period_days(days, calibration_end, observation_end)
 
-    raw = _per_customer_duckdb(days, cal_day, obs_day, holdout, by_cols)
+    raw = rfm_sql.rfm_per_customer_duckdb(days, cal_day, obs_day, holdout, by_cols)
     if raw is None:
         raw = to_pandas(_per_customer(days, cal_day, obs_day, holdout, by_cols).sort("customer_id"))
     if raw.empty:
@@ -344,42 +354,6 @@ def _per_customer(
         )
         per_customer = per_customer.join(segments, on="customer_id", how="left")
     return per_customer
-
-
-def _per_customer_duckdb(
-    days: nw.LazyFrame[Any], cal_day: int, obs_day: int, holdout: bool, by_cols: list[str]
-) -> pd.DataFrame | None:
-    """:func:`_per_customer` in one DuckDB query, or ``None`` on other backends.
-
-    The portable plan groups the orders by customer and day twice (once for the first day,
-    once for the sums it joins to) and joins the orders with their customer's first time for
-    the segments. DuckDB has ``arg_min`` and ordered structs, so one pass per level does it:
-    orders to customer × day (with the earliest ``(ts, segment)`` of the day), then to
-    customers, with the holdout as filtered aggregates. A day whose revenues are all missing is
-    worth 0, as in the portable plan (Narwhals sums skip missing values). Tested equal to it.
-    """
-    if backend(days) != "duckdb":
-        return None
-    quoted = {c: quote(c) for c in by_cols}
-    day_firsts = "".join(f", min({{'ts': ts, 'v': {q}}}) AS {q}" for q in quoted.values())
-    cal = f"FILTER (WHERE day <= {cal_day})"
-    later = f"FILTER (WHERE day > {cal_day})"
-    holdout_sums = (
-        f", count(*) {later} AS frequency_holdout, sum(value) {later} AS value_holdout" if holdout else ""
-    )
-    segments = "".join(f", (min({q}) {cal}).v AS {q}" for q in quoted.values())
-    sql = f"""
-        SELECT customer_id, min(day) {cal} AS first_day, max(day) {cal} AS last_day,
-               count(*) {cal} AS purchase_days, sum(orders) {cal} AS orders, sum(value) {cal} AS revenue,
-               arg_min(value, day) {cal} AS first_value{holdout_sums}{segments}
-        FROM (
-            SELECT customer_id, day, coalesce(sum(revenue), 0.0) AS value, count(*) AS orders{day_firsts}
-            FROM cx_days WHERE day <= {obs_day} GROUP BY customer_id, day
-        )
-        GROUP BY customer_id HAVING count(*) {cal} > 0
-        ORDER BY customer_id
-    """
-    return to_pandas(days.to_native().query("cx_days", sql))
 
 
 def _finish(
@@ -480,5 +454,15 @@ def daily_repeat_purchases(
 
 
 def epoch_days(values: pd.Series) -> np.ndarray:
-    """Days since 1970-01-01 of a series of UTC midnight timestamps."""
+    """Days since 1970-01-01 of a series of UTC midnight timestamps.
+
+    Parameters
+    ----------
+    values : pandas.Series
+
+    Returns
+    -------
+    numpy.ndarray
+        int64.
+    """
     return ((values - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(days=1)).to_numpy(dtype="int64")

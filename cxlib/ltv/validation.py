@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from cxlib import viz
 from cxlib.engine import require_columns, to_pandas
-from cxlib.ltv.mle import summary_frame
+from cxlib.ltv.mle import rfm_frame
 from cxlib.ltv.models import TransactionModel
 from cxlib.ltv.summary import UNIT_DAYS, UNIT_NAMES, daily_repeat_purchases, epoch_days, to_epoch_day
 from cxlib.result import Display, ResultBase
@@ -39,7 +39,7 @@ _HOLDOUT_COLUMNS = ["customer_id", "frequency", "recency", "T", "frequency_holdo
 
 
 def _holdout_frame(summary: Any) -> pd.DataFrame:
-    frame = summary_frame(summary)
+    frame = rfm_frame(summary)
     require_columns(
         frame,
         _HOLDOUT_COLUMNS,
@@ -238,7 +238,7 @@ class CumulativeRepeats(ResultBase):
         return fig
 
     def summary(self) -> list[str]:
-        """The gap at the end, in words."""
+        """Describe the gap at the end, in words."""
         last = self.table.iloc[-1]
         gap = last["expected"] / last["actual"] - 1 if last["actual"] else float("nan")
         return [

@@ -34,7 +34,7 @@ from cxlib.reports.assets import plotly_script_tag, strip_plotly_js
 from cxlib.reports.headline_numbers import MAX_ON_INDEX, headline_cards
 from cxlib.viz.formats import source_name
 
-__all__ = ["PAGE_CSS", "error_page", "export_report", "index_page"]
+__all__ = ["PAGE_CSS", "error_page", "export_report", "index_page", "skip_page"]
 
 PAGE_CSS = """
 :root{--cx-fg:#1f2933;--cx-muted:#52606d;--cx-faint:#e4e7eb;--cx-bg2:#f5f7fa;--cx-accent:#0072B2;
@@ -602,6 +602,41 @@ def error_page(record: Mapping[str, Any], *, previous: str | None = None, rerun:
         lines.append(f"<p>To run it again: <code>{safe_text(rerun)}</code></p>")
     lines.append('<p><a href="index.html">All reports</a></p>')
     return _page(f"Report failed: {title}", "\n".join(lines))
+
+
+def skip_page(record: Mapping[str, Any]) -> str:
+    """Page shown for a notebook that was skipped: why, and what to add to the data.
+
+    Parameters
+    ----------
+    record : mapping
+        Run record with ``name``, ``title``, ``skip`` (``reason``, ``add``), ``started``,
+        ``parameters``.
+
+    Returns
+    -------
+    str
+    """
+    skip = record.get("skip") or {}
+    title = str(record.get("title") or record.get("name"))
+    lines = [
+        f"<h1>Not run on this data: {safe_text(title)}</h1>",
+        '<section class="cxlab-skip">',
+        f"<p><strong>{safe_text(skip.get('reason') or 'The data lack what this report needs.')}</strong></p>",
+    ]
+    if skip.get("add"):
+        lines.append(f"<p>To run it: {safe_text(skip['add'])}</p>")
+    lines += [
+        "</section>",
+        "<h2>Run</h2><dl>",
+        f"<dt>Notebook</dt><dd>{safe_text(record.get('notebook'))}</dd>",
+        f"<dt>Checked</dt><dd>{html.escape(_when(record.get('started')))}</dd>",
+        f"<dt>Data</dt><dd>{safe_text(record.get('source') or '—')}</dd>",
+        f"<dt>Parameters</dt><dd>{_params_list(record.get('parameters') or {})}</dd>",
+        "</dl>",
+        '<p><a href="index.html">All reports</a></p>',
+    ]
+    return _page(f"Not run: {title}", "\n".join(lines))
 
 
 def _run_details(r: Mapping[str, Any]) -> str:

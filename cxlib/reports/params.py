@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,9 @@ from typing import Any
 
 import nbformat
 import yaml
+
+#: Largest parameters file read (settings, not data).
+MAX_PARAMS_BYTES = 1_000_000
 
 __all__ = ["NotebookInfo", "NotebookParameter", "load_params_file", "notebook_info", "parameters_for"]
 
@@ -93,7 +97,7 @@ def notebook_info(path: str | Path) -> NotebookInfo:
 
 
 def load_params_file(
-    path: str | Path | Mapping[str, Any] | None,
+    path: str | os.PathLike[str] | Mapping[str, Any] | None,
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """Read a YAML (or JSON) parameters file (or take the same structure as a mapping).
 
@@ -138,12 +142,17 @@ def load_params_file(
 def _read_yaml(path: Path) -> Any:
     """Read a parameters file; any problem becomes a one-line ``ValueError``."""
     try:
+        if path.stat().st_size > MAX_PARAMS_BYTES:
+            raise ValueError(f"parameters file {path} is larger than {MAX_PARAMS_BYTES // 1000:,} kB")
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ValueError(f"parameters file {path} is not UTF-8 text") from None
     except OSError as exc:
         raise ValueError(f"cannot read the parameters file {path}: {exc.strerror or exc}") from None
     try:
+        # anchors and aliases could expand a small file into billions of values
+        if "*" in text and any(isinstance(token, yaml.AliasToken) for token in yaml.scan(text)):
+            raise ValueError(f"parameters file {path} uses YAML aliases (*name); write the values out")
         return yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

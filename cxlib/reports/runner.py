@@ -33,6 +33,7 @@ from cxlib.reports.params import NotebookInfo, load_params_file, notebook_info, 
 from cxlib.reports.paths import default_notebooks_dir, find_notebooks, git_commit, list_notebooks
 from cxlib.reports.scrub import mask_html, mask_json
 from cxlib.reports.validation import validate_parameters
+from cxlib.skipping import SKIP_NAME, split_message
 
 __all__ = ["MANIFEST_NAME", "Progress", "ReportResult", "RunSummary", "run"]
 
@@ -51,7 +52,9 @@ class ReportResult:
     ----------
     name : str
         Notebook name (file stem).
-    status : {"ok", "failed"}
+    status : {"ok", "skipped", "failed"}
+        ``skipped``: the notebook raised :class:`cxlib.skipping.NotebookSkipped` (the shop
+        lacks what it needs); its page says why and what to add.
     html : Path or None
         The report page: the new one, or after a failure the previous good one if any.
     error_html : Path or None
@@ -85,10 +88,13 @@ class RunSummary:
     out_dir: Path
     duration: float
     failed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    strict: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        """Nothing failed (and, when ``strict``, nothing was skipped)."""
+        return not self.failed and not (self.strict and self.skipped)
 
     @property
     def exit_code(self) -> int:
@@ -165,6 +171,9 @@ class Progress:
         label = f"[{position}/{total}] {result.name}"
         if result.ok and result.html is not None:
             what = f"ok      {result.duration:5.1f}s  -> {_shown(result.html)}"
+        elif result.status == "skipped":
+            reason = (result.record.get("skip") or {}).get("reason", "")[:160]
+            what = f"skipped {result.duration:5.1f}s  {reason}  -> {_shown(result.html)}"
         else:
             reason = result.failure.message.splitlines()[0][:160] if result.failure else "failed"
             what = f"FAILED  {result.duration:5.1f}s  {reason}  -> {_shown(result.error_html)}"
@@ -191,10 +200,14 @@ class Progress:
     def summary(self, summary: RunSummary) -> None:
         self.close()
         n = len(summary.results)
+        skipped = (
+            f", {len(summary.skipped)} skipped ({', '.join(summary.skipped)})" if summary.skipped else ""
+        )
         text = (
-            f"{n} report(s) ok in {summary.duration:.1f}s; index: {_shown(summary.index)}"
-            if summary.ok
-            else f"{len(summary.failed)} of {n} report(s) FAILED ({', '.join(summary.failed)}); "
+            f"{n - len(summary.skipped)} report(s) ok{skipped} in {summary.duration:.1f}s; "
+            f"index: {_shown(summary.index)}"
+            if not summary.failed
+            else f"{len(summary.failed)} of {n} report(s) FAILED ({', '.join(summary.failed)}){skipped}; "
             f"index: {_shown(summary.index)}"
         )
         with self._lock:
@@ -307,7 +320,8 @@ def _save_record(out_dir: Path, record: dict[str, Any]) -> dict[str, dict[str, A
 
     with _locked(out_dir):
         reports = read_manifest(out_dir)
-        reports[record["name"]] = mask_json(json.loads(json.dumps(record, default=str)))
+        reports[record["name"]] = json.loads(json.dumps(record, default=str))
+        reports = mask_json(reports)  # older records, written before masking, are masked too
         now = _now()
         payload = {"format": 1, "updated": now, "reports": dict(sorted(reports.items()))}
         atomic_write_text(out_dir / MANIFEST_NAME, json.dumps(payload, indent=1, default=str) + "\n")
@@ -376,11 +390,14 @@ def _rerun_command(
     out_dir: Path,
     params_file: str | None = None,
     texts: Mapping[str, str] | None = None,
+    notebooks_dir: str | None = None,
 ) -> str:
     """Return the ``cxlab run`` command that repeats one notebook's run, shell-quoted."""
     import shlex
 
     parts = ["cxlab", "run", name]
+    if notebooks_dir is not None:
+        parts += ["--notebooks", notebooks_dir]
     if data is not None:
         parts += ["--data", data]
     if params_file is not None:
@@ -406,6 +423,7 @@ def _run_one(
     params_file: str | None = None,
     texts: Mapping[str, str] | None = None,
     cancel: threading.Event | None = None,
+    notebooks_arg: str | None = None,
     nav: Mapping[str, str] | None = None,
 ) -> ReportResult:
     from cxlib.reports.html import error_page, export_report, notebook_question, page_links
@@ -482,6 +500,8 @@ def _run_one(
         return ReportResult(info.name, "ok", html_path, None, record["duration_s"], None, record)
 
     assert failure is not None
+    if failure.ename == SKIP_NAME:
+        return _skipped(info.name, failure, record, html_path, error_path, failed_nb, t0)
     record.update(
         status="failed",
         finished=_now(),
@@ -506,7 +526,7 @@ def _run_one(
     page = error_page(
         record,
         previous=html_path.name if html_path.exists() else None,
-        rerun=_rerun_command(info.name, data, out_dir, params_file, texts),
+        rerun=_rerun_command(info.name, data, out_dir, params_file, texts, notebooks_arg),
     )
     written = _try_publish(error_path, page)
     record["error_html"] = error_path.name if written else None
@@ -535,6 +555,36 @@ def _try_publish(path: Path, page: str) -> bool:
     except OSError:
         return False
     return True
+
+
+def _skipped(
+    name: str,
+    failure: Failure,
+    record: dict[str, Any],
+    html_path: Path,
+    error_path: Path,
+    failed_nb: Path,
+    t0: float,
+) -> ReportResult:
+    """A notebook that raised ``NotebookSkipped``: its small page says why and what to add."""
+    from cxlib.reports.html import skip_page
+
+    reason, add = split_message(failure.evalue)
+    record.update(
+        status="skipped",
+        finished=_now(),
+        duration_s=round(time.monotonic() - t0, 2),
+        html=html_path.name,
+        error_html=None,
+        error=None,
+        skip={"reason": reason, "add": add},
+        last_ok=None,
+    )
+    publish(html_path, skip_page(record))
+    record["size_bytes"] = html_path.stat().st_size
+    error_path.unlink(missing_ok=True)
+    failed_nb.unlink(missing_ok=True)
+    return ReportResult(name, "skipped", html_path, None, record["duration_s"], None, record)
 
 
 def _unreadable(
@@ -597,6 +647,7 @@ def run(
     kernel_name: str | None = None,
     progress: Progress | bool | None = None,
     jobs: int | None = None,
+    strict: bool = False,
 ) -> RunSummary:
     """Render notebooks into HTML reports in ``out`` and update ``out/index.html``.
 
@@ -629,11 +680,15 @@ def run(
     jobs : int, optional
         Notebooks executed at the same time (each in its own kernel); default
         :func:`default_jobs` (``$CXLAB_JOBS``, else 2 or the number of CPUs if fewer).
+    strict : bool, default False
+        Count skipped notebooks (the shop lacks what they need) as failures in
+        ``.ok`` and ``.exit_code``; by default only failed notebooks do.
 
     Returns
     -------
     RunSummary
-        ``.results`` per notebook, ``.ok``, ``.exit_code`` (0 or 1), ``.index``.
+        ``.results`` per notebook, ``.ok``, ``.exit_code`` (0 or 1), ``.index``,
+        ``.failed`` and ``.skipped`` (notebook names).
 
     Raises
     ------
@@ -664,6 +719,8 @@ def run(
     )
     if kernel_name is not None:
         check_kernel(kernel_name)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"--out {_shown(out_dir)} is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     reporter = (
         progress if isinstance(progress, Progress) else (_Silent() if progress is False else Progress())
@@ -686,7 +743,7 @@ def run(
         step = "Read the notebook"
         try:
             info = infos_by_path.get(path) or notebook_info(path)
-            step = WRITE_STEP
+            step = "Run the notebook"
             passed, effective = parameters_for(
                 info, common=common_params, per_notebook=per_notebook, overrides=extra
             )
@@ -704,6 +761,7 @@ def run(
                 params_file=None if params is None or isinstance(params, Mapping) else _shown(Path(params)),
                 texts=parameter_texts,
                 cancel=cancel,
+                notebooks_arg=None if notebooks_dir is None else _shown(folder),
                 nav=nav,
             )
         except Cancelled:
@@ -711,6 +769,8 @@ def run(
         except Exception as exc:  # noqa: BLE001 - never let one notebook stop the others
             if cancel.is_set():
                 return None
+            if isinstance(exc, OSError) and step != "Read the notebook":
+                step = WRITE_STEP  # e.g. the private folder for kept notebooks cannot be made
             result = _unreadable(path, exc, out_dir, common, step=step)
         try:
             _save_record(out_dir, result.record)
@@ -748,7 +808,9 @@ def run(
         index=index,
         out_dir=out_dir,
         duration=time.monotonic() - t0,
-        failed=[r.name for r in results if not r.ok],
+        failed=[r.name for r in results if r.status == "failed"],
+        skipped=[r.name for r in results if r.status == "skipped"],
+        strict=strict,
     )
     reporter.summary(summary)
     return summary

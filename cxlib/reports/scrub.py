@@ -47,7 +47,7 @@ def _mask_markup_text(text: str) -> str:
     """Mask text as a browser shows it (character references resolved); unchanged if clean."""
     plain = html.unescape(text)
     masked = mask_pii(plain)
-    return text if masked == plain else html.escape(masked, quote=False)
+    return text if masked == plain else html.escape(masked)
 
 
 def _mask_attribute(match: re.Match[str]) -> str:

@@ -15,7 +15,8 @@ The rules, from a parameter's declaration ``name: type = default  # help``:
 * the help comment may declare allowed values and a range, each as a clause ending at a
   semicolon, e.g. ``# one of: week, month, quarter; UTC calendar periods`` (``""`` stands
   for the empty text) or ``# range: 0..1; one minus the confidence level`` (either bound
-  may be left out: ``range: 1..``).
+  may be left out: ``range: 1..``); a text parameter declaring both takes one of the
+  choices or a number in the range (``# one of: auto; range: 0..; weeks kept back``).
 """
 
 from __future__ import annotations
@@ -116,6 +117,11 @@ def validate_value(param: NotebookParameter, value: Any, where: str) -> Any:
     """
     kind, name = param.type, param.name
     head = f"parameter '{name}' of {where}"
+    choices = choices_of(param)
+    low, high = range_of(param)
+    ranged = low is not None or high is not None
+    if kind == "str" and ranged and isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)  # "auto or a number" parameters: a number from a YAML file is fine
     if kind == "str":
         if not isinstance(value, str):
             raise ParameterError(f"{head} must be text, got {_shown(value)}")
@@ -142,18 +148,31 @@ def validate_value(param: NotebookParameter, value: Any, where: str) -> Any:
             raise ParameterError(
                 f"{head} must be one plain value (text, number, true/false), got {_shown(value)}"
             )
-    choices = choices_of(param)
+    bounds = f"{'' if low is None else f'{low:g}'}..{'' if high is None else f'{high:g}'}"
+    if kind == "str" and choices is not None and ranged:
+        # text that is one of the choices or a number in the range ("auto" or a count)
+        if value in choices:
+            return value
+        number_text = _FLOAT_TEXT.fullmatch(value.strip())
+        if number_text is None or not _inside(float(value), low, high):
+            listed = ", ".join(f'"{c}"' if c == "" else c for c in choices)
+            raise ParameterError(
+                f"{head} must be one of {listed} or a number in the range {bounds}, got {_shown(value)}"
+            )
+        return value
     if choices is not None and str(value) not in choices:
         listed = ", ".join(f'"{c}"' if c == "" else c for c in choices)
         hint = difflib.get_close_matches(str(value), choices, n=1)
         extra = f" (did you mean '{hint[0]}'?)" if hint else ""
         raise ParameterError(f"{head} must be one of {listed}, got {_shown(value)}{extra}")
-    low, high = range_of(param)
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if number and ((low is not None and value < low) or (high is not None and value > high)):
-        bounds = f"{'' if low is None else f'{low:g}'}..{'' if high is None else f'{high:g}'}"
+    if number and not _inside(value, low, high):
         raise ParameterError(f"{head} must be in the range {bounds}, got {_shown(value)}")
     return value
+
+
+def _inside(value: float, low: float | None, high: float | None) -> bool:
+    return (low is None or value >= low) and (high is None or value <= high) and math.isfinite(value)
 
 
 def _check_name(name: Any, known: Sequence[str], where: str) -> str:

@@ -1,5 +1,6 @@
-"""CX scorecard: NPS, CSAT, CES, retention, repeat rate, cart abandonment, AOV and revenue per
-customer, by segment and period, with honest uncertainty.
+"""CX scorecard: the headline CX metrics by segment and period, with honest uncertainty.
+
+NPS, CSAT, CES, retention, repeat rate, cart abandonment, AOV and revenue per customer.
 
 * :func:`nps`, :func:`csat`, :func:`ces` — one series of scores → :class:`~cxlib.Estimate`.
 * :func:`scorecard` — every metric by segment and period (:class:`Scorecard`), with what
@@ -23,10 +24,10 @@ from cxlib.scorecard.survey import CESEstimate, ces, csat, nps
 from cxlib.scorecard.value import CXValue, value_of_cx
 
 __all__ = [
+    "METRIC_NAMES",
     "CESEstimate",
     "CXValue",
     "Consistency",
-    "METRIC_NAMES",
     "Metric",
     "Scorecard",
     "ces",

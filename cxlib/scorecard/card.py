@@ -112,6 +112,7 @@ class Scorecard(ResultBase):
 
     @property
     def period_name(self) -> str:
+        """The period unit for labels (``period`` when there are no periods)."""
         return self.period or "period"
 
     @property
@@ -139,12 +140,12 @@ class Scorecard(ResultBase):
         return self.table[keep].reset_index(drop=True)
 
     def latest(self) -> pd.DataFrame:
-        """The rows of each metric's last period."""
+        """Return the rows of each metric's last period."""
         last = self.table.groupby("metric")["period_start"].transform("max")
         return self.table[self.table["period_start"] == last].reset_index(drop=True)
 
     def formatted(self, period: str | None = None) -> pd.DataFrame:
-        """A report view: metrics as rows, segments as columns, text cells.
+        """Format a report view: metrics as rows, segments as columns, text cells.
 
         Parameters
         ----------
@@ -183,7 +184,7 @@ class Scorecard(ResultBase):
         return wide[["period", *[s for s in segments if s in wide.columns]]].rename_axis(columns=None)
 
     def formatted_changes(self, period: str | None = None, *, significant_only: bool = True) -> pd.DataFrame:
-        """A report view of :meth:`changes`: text cells in each metric's own format.
+        """Format a report view of :meth:`changes`: text cells in each metric's own format.
 
         Parameters
         ----------
@@ -211,31 +212,37 @@ class Scorecard(ResultBase):
             columns={"label": "Metric", "previous_period": "From", "period": "To"}
         )
         metrics = [self.metrics[m] for m in rows["metric"]]
-        out["Before"] = [format_value(m, v) for m, v in zip(metrics, rows["previous_value"])]
-        out["Now"] = [format_value(m, v) for m, v in zip(metrics, rows["value"])]
+        out["Before"] = [format_value(m, v) for m, v in zip(metrics, rows["previous_value"], strict=True)]
+        out["Now"] = [format_value(m, v) for m, v in zip(metrics, rows["value"], strict=True)]
         out["Change"] = [
-            f"{format_value(m, d, signed=True)} (CI {format_value(m, lo, signed=True)} to {format_value(m, hi, signed=True)})"
-            for m, d, lo, hi in zip(metrics, rows["difference"], rows["ci_low"], rows["ci_high"])
+            f"{format_value(m, d, signed=True)} (CI {format_value(m, lo, signed=True)} to "
+            f"{format_value(m, hi, signed=True)})"
+            for m, d, lo, hi in zip(metrics, rows["difference"], rows["ci_low"], rows["ci_high"], strict=True)
         ]
         out["Adjusted p"] = [f"{q:.2g}" for q in rows["q_value"]]
         out["Verdict"] = rows["change"].to_numpy()
         return out.reset_index(drop=True)
 
-    def figure(self, metric: str = "nps") -> go.Figure:
+    def figure(self, metric: str | None = None) -> go.Figure:
         """Trend of ``metric`` per segment with intervals; significant changes flagged.
 
         Parameters
         ----------
-        metric : str, default "nps"
+        metric : str, optional
             A metric of the table (``nps``, ``csat``, ``ces``, ``retention_rate``, ...).
+            Default: ``nps`` when the table has it, else its first metric.
 
         Returns
         -------
         plotly.graph_objects.Figure
         """
+        if metric is None:
+            present = list(dict.fromkeys(self.table["metric"]))
+            metric = "nps" if "nps" in present or not present else str(present[0])
         if metric not in set(self.table["metric"]):
             raise DataError(
-                f"the scorecard has no metric {metric!r}; it has {', '.join(dict.fromkeys(self.table['metric']))}",
+                f"the scorecard has no metric {metric!r}; it has "
+                f"{', '.join(dict.fromkeys(self.table['metric']))}",
                 rule="unknown_metric",
             )
         changes = self.changes()
@@ -274,7 +281,8 @@ class Scorecard(ResultBase):
         suppressed = int(self.table["suppressed"].sum())
         if suppressed:
             out.append(
-                f"{suppressed:,} of {len(self.table):,} cells rest on fewer than {self.min_n} answers, orders or "
+                f"{suppressed:,} of {len(self.table):,} cells rest on fewer than {self.min_n} answers, "
+                "orders or "
                 f"customers and are shown as “{TOO_FEW}”."
             )
         return out + list(self.notes)
@@ -293,7 +301,8 @@ class Scorecard(ResultBase):
         )
         if last["suppressed"]:
             return f"{short}{when}: {TOO_FEW}."
-        text = f"{short} {format_value(metric, last['value'])} ({format_ci(metric, last['ci_low'], last['ci_high'], self.alpha)}){when}"
+        interval = format_ci(metric, last["ci_low"], last["ci_high"], self.alpha)
+        text = f"{short} {format_value(metric, last['value'])} ({interval}){when}"
         mine = changes[(changes["metric"] == name) & (changes["period"] == last["period"])]
         total = mine.assign(__segment=segment_names(mine, self.by))
         row = total[total["__segment"] == ALL]
@@ -305,7 +314,8 @@ class Scorecard(ResultBase):
             diff += " points"
         if not change["significant"]:
             return text + (
-                f", no clear change from {change['previous_period']} ({diff}; adjusted p = {change['q_value']:.2g})."
+                f", no clear change from {change['previous_period']} ({diff}; adjusted p = "
+                f"{change['q_value']:.2g})."
             )
         verb = "up" if change["difference"] > 0 else "down"
         text += (
@@ -328,7 +338,8 @@ def _tables(shop: Any) -> dict[str, Any]:
     if isinstance(shop, Mapping):
         return {name: table for name, table in shop.items() if table is not None}
     raise DataError(
-        f"scorecard needs a Shop (cxlib.open_shop) or a mapping of table name to frame, not {type(shop).__name__}",
+        "scorecard needs a Shop (cxlib.open_shop) or a mapping of table name to frame, not "
+        f"{type(shop).__name__}",
         rule="bad_input",
     )
 
@@ -420,19 +431,26 @@ def scorecard(
     )
     notes: list[str] = []
     jobs: list[tuple[str, Any, Callable[[], pd.DataFrame]]] = []
-    options = {"by": by_columns, "period": period, "totals": totals}
     if surveys is not None:
         jobs.append(
             (
                 "surveys",
                 surveys,
                 lambda: survey_cells(
-                    surveys, orders=orders, csat_scale=csat_scale, ces_scale=ces_scale, **options
+                    surveys,
+                    orders=orders,
+                    csat_scale=csat_scale,
+                    ces_scale=ces_scale,
+                    by=by_columns,
+                    period=period,
+                    totals=totals,
                 ),
             )
         )
     if orders is not None:
-        jobs.append(("orders", orders, lambda: commerce_cells(orders, **options)))
+        jobs.append(
+            ("orders", orders, lambda: commerce_cells(orders, by=by_columns, period=period, totals=totals))
+        )
         if period is None:
             notes.append("Retention rate needs consecutive periods; it is left out when period is None.")
     if events is not None:
@@ -440,7 +458,14 @@ def scorecard(
             (
                 "events",
                 events,
-                lambda: cart_cells(events, cart_event=cart_event, purchase_event=purchase_event, **options),
+                lambda: cart_cells(
+                    events,
+                    cart_event=cart_event,
+                    purchase_event=purchase_event,
+                    by=by_columns,
+                    period=period,
+                    totals=totals,
+                ),
             )
         )
     missing = [t for t in ("surveys", "orders", "events") if tables.get(t) is None]
@@ -484,7 +509,7 @@ def _assemble(
         lo, hi = spans[source]
         bounds = period_bounds(block["period_index"], period, lo, hi)
         block = pd.concat([block, bounds], axis=1)
-        if complete_periods and period is not None and lo is not None:
+        if complete_periods and period is not None and lo is not None and hi is not None:
             first_day, after_last = (
                 lo.tz_localize(None).normalize(),
                 hi.tz_localize(None).normalize() + pd.Timedelta(days=1),
@@ -503,7 +528,8 @@ def _assemble(
             dropped_retention = sorted(set(block.loc[~complete & is_retention, "period"]) - set(dropped))
             if dropped_retention:
                 notes.append(
-                    f"Retention rate of {', '.join(dropped_retention)} left out: the {period} before is partial."
+                    f"Retention rate of {', '.join(dropped_retention)} left out: the {period} before is "
+                    "partial."
                 )
             block = block[complete]
         blocks.append(block)

@@ -1,6 +1,6 @@
 """Cart abandonment from events, per period and segment (device, channel, ...).
 
-Scorecard-level definition (REFERENCES.md): cart abandonment = 1 − purchases / carts
+Scorecard-level definition (docs/methods.md): cart abandonment = 1 − purchases / carts
 created, counted in **sessions**: a cart is a session with at least one cart event
 (``add_to_cart``); it is abandoned when the session has no purchase event. Without a
 ``session_id`` column a customer's events of one UTC day stand in for a session
@@ -25,7 +25,17 @@ __all__ = ["cart_cells", "cart_unit"]
 
 
 def cart_unit(events: Any) -> str:
-    """What a cart is counted as for this events table: ``"sessions"`` or ``"customer-days"``."""
+    """Say what a cart is counted as for this events table: ``"sessions"`` or ``"customer-days"``.
+
+    Parameters
+    ----------
+    events : frame
+        Events table (any supported frame).
+
+    Returns
+    -------
+    str
+    """
     return "sessions" if "session_id" in as_lazy(events).collect_schema().names() else "customer-days"
 
 

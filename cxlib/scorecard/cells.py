@@ -20,7 +20,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
-from cxlib.engine import backend, to_narwhals, to_pandas
+from cxlib.engine import to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.timestamps import epoch_day
 
@@ -52,7 +52,17 @@ P = "__period__"
 
 
 def check_period(period: Any) -> Period:
-    """Validate a period option (``"week"``, ``"month"``, ``"quarter"`` or ``None``)."""
+    """Validate a period option (``"week"``, ``"month"``, ``"quarter"`` or ``None``).
+
+    Parameters
+    ----------
+    period : {"week", "month", "quarter"} or None
+
+    Returns
+    -------
+    str or None
+        The period, unchanged.
+    """
     if period is None or period in PERIODS:
         return period
     raise DataError(
@@ -61,7 +71,17 @@ def check_period(period: Any) -> Period:
 
 
 def as_lazy(table: Any) -> nw.LazyFrame[Any]:
-    """Any supported frame as a Narwhals LazyFrame."""
+    """Any supported frame as a Narwhals LazyFrame.
+
+    Parameters
+    ----------
+    table : frame
+        Any supported frame.
+
+    Returns
+    -------
+    narwhals.LazyFrame
+    """
     frame = to_narwhals(table)
     return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
 
@@ -147,7 +167,17 @@ def period_bounds(
 
 
 def time_span(table: Any, ts_column: str = "ts") -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """First and last timestamp of a table (UTC), ``(None, None)`` when it is empty."""
+    """First and last timestamp of a table (UTC), ``(None, None)`` when it is empty.
+
+    Parameters
+    ----------
+    table : frame
+    ts_column : str, default "ts"
+
+    Returns
+    -------
+    tuple of pandas.Timestamp or None
+    """
     frame = as_lazy(table)
     row = to_pandas(
         frame.select(nw.col(ts_column).min().alias("lo"), nw.col(ts_column).max().alias("hi"))
@@ -243,7 +273,7 @@ def long_cells(
     totals: bool = False,
     extra: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """The long cell table of :func:`aggregate_cells` from its wide query result.
+    """Build the long cell table of :func:`aggregate_cells` from its wide query result.
 
     Parameters
     ----------
@@ -253,6 +283,11 @@ def long_cells(
         ``m__den_sum_sq``, ``m__cross_sum`` (as :func:`aggregate_cells` computes them).
     by, measures, totals, extra
         As in :func:`aggregate_cells`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long cells (see :func:`aggregate_cells`).
     """
     for column in by:
         wide[column] = segment_labels(wide[column])
@@ -282,14 +317,36 @@ def long_cells(
 
 
 def segment_labels(values: pd.Series) -> pd.Series:
-    """Segment values as text: missing → ``"unknown"``, whole floats without ``.0``."""
+    """Segment values as text: missing → ``"unknown"``, whole floats without ``.0``.
+
+    Parameters
+    ----------
+    values : pandas.Series
+
+    Returns
+    -------
+    pandas.Series
+        Strings.
+    """
     if pd.api.types.is_float_dtype(values) and bool(((values.dropna() % 1) == 0).all()):
         values = values.astype("Int64")
     return values.astype("string").fillna(UNKNOWN).astype("str")
 
 
 def sort_cells(frame: pd.DataFrame, by: Sequence[str], metric_order: Sequence[str]) -> pd.DataFrame:
-    """Rows in report order: metric (``metric_order``), period, then segments with ``All`` first."""
+    """Rows in report order: metric (``metric_order``), period, then segments with ``All`` first.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Cells with ``metric``, ``period_index`` and the ``by`` columns.
+    by : sequence of str
+    metric_order : sequence of str
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     keys = pd.DataFrame(index=frame.index)
     keys["m"] = frame["metric"].map({m: i for i, m in enumerate(metric_order)}).fillna(len(metric_order))
     keys["p"] = frame["period_start"]

@@ -86,7 +86,7 @@ def period_changes(table: pd.DataFrame, by: Sequence[str], alpha: float = 0.05) 
                 "period": "str",
                 "previous_period": "str",
                 "period_start": "datetime64[ns]",
-                **{c: "str" for c in by},
+                **dict.fromkeys(by, "str"),
             }
         )
     result = compare(

@@ -32,7 +32,21 @@ TOO_FEW = "too few answers"
 
 
 def format_value(metric: Metric, value: float, *, signed: bool = False, currency: str = "") -> str:
-    """A metric value for sentences and tables (NPS whole points, shares as %, money 2 dp)."""
+    """Format a metric value for sentences and tables (NPS whole points, shares as %, money 2 dp).
+
+    Parameters
+    ----------
+    metric : Metric
+    value : float
+    signed : bool, default False
+        Show ``+`` for positive values.
+    currency : str, optional
+
+    Returns
+    -------
+    str
+        ``—`` for a missing value.
+    """
     if value is None or not np.isfinite(value):
         return "—"
     sign = "+" if signed and value > 0 else ""
@@ -46,13 +60,34 @@ def format_value(metric: Metric, value: float, *, signed: bool = False, currency
 
 
 def format_ci(metric: Metric, low: float, high: float, alpha: float) -> str:
-    """``95% CI 28 to 34`` in the metric's format."""
+    """``95% CI 28 to 34`` in the metric's format.
+
+    Parameters
+    ----------
+    metric : Metric
+    low, high : float
+    alpha : float
+
+    Returns
+    -------
+    str
+    """
     level = round(100 * (1 - alpha))
     return f"{level}% CI {format_value(metric, low)} to {format_value(metric, high)}"
 
 
 def segment_names(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:
-    """One label per row joining the segment columns (``web / mobile``); ``All`` without segments."""
+    """One label per row joining the segment columns (``web / mobile``); ``All`` without segments.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    by : sequence of str
+
+    Returns
+    -------
+    pandas.Series
+    """
     if not by:
         return pd.Series(ALL, index=frame.index, dtype="str")
     names = frame[by[0]].astype("str")
@@ -73,7 +108,17 @@ def _title(metric: Metric, what: str, note: str) -> dict[str, Any]:
 
 
 def segment_colours(names: Sequence[str]) -> dict[str, str]:
-    """One fixed colour per segment name (``All`` first, then alphabetical), the same in every chart."""
+    """One fixed colour per segment name (``All`` first, then alphabetical), the same in every chart.
+
+    Parameters
+    ----------
+    names : sequence of str
+
+    Returns
+    -------
+    dict of str to str
+        Segment name to colour.
+    """
     ordered = sorted(set(names), key=lambda name: (name != ALL, name))
     return {name: viz.PALETTE[i % len(viz.PALETTE)] for i, name in enumerate(ordered)}
 
@@ -157,6 +202,7 @@ def trend_figure(
                 part["difference"],
                 part["p_value"],
                 part["change"],
+                strict=True,
             )
         ]
         hidden = bool(part["suppressed"].all())
@@ -240,7 +286,12 @@ def interval_dots(
         if np.isfinite(v)
         else f"{s}: {TOO_FEW}"
         for s, v, lo, hi, n in zip(
-            data[label_column], data["value"], data["ci_low"], data["ci_high"], data["n"].fillna(0)
+            data[label_column],
+            data["value"],
+            data["ci_low"],
+            data["ci_high"],
+            data["n"].fillna(0),
+            strict=True,
         )
     ]
     fig = go.Figure(

@@ -1,6 +1,6 @@
 """Behavioural scorecard metrics from orders: order value, returns, delivery, customers.
 
-Scorecard-level definitions (REFERENCES.md, "Commerce metrics"); a customer is a customer
+Scorecard-level definitions (docs/methods.md, "Commerce metrics"); a customer is a customer
 of a period when they ordered in it:
 
 * average order value (AOV): mean revenue per order; return rate: share of orders with
@@ -16,7 +16,7 @@ of a period when they ordered in it:
 One pass over the orders builds a customer × period × segment table (orders, revenue and the
 order-level sums); every metric is aggregated from it, so the large table is read once. On
 DuckDB a hand-written SQL plan computes the same cells with fewer large hashes
-(:mod:`cxlib.scorecard.commerce_duckdb`).
+(:mod:`cxlib._duckdb.scorecard`).
 Customer-level metrics carry t intervals (means) or Wilson intervals (shares). Order-level
 metrics (AOV, return rate, delivery time) are ratios over customers — one customer's orders
 are not independent — with delta-method intervals (:mod:`cxlib.scorecard.stats`).
@@ -30,17 +30,21 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from cxlib._duckdb import scorecard as scorecard_sql
 from cxlib.data.engine_sql import materialize
 from cxlib.engine import require_columns
-from cxlib.scorecard.cells import ALL, P, Period, aggregate_cells, as_lazy, period_index
-from cxlib.scorecard.commerce_duckdb import commerce_cells_duckdb
+from cxlib.scorecard.cells import ALL, Measure, P, Period, aggregate_cells, as_lazy, period_index
 from cxlib.scorecard.segments import attach_segments
 
 __all__ = ["ORDER_COLUMNS", "commerce_cells"]
 
 #: Columns every order metric needs.
 ORDER_COLUMNS = ("order_id", "customer_id", "ts", "revenue")
-_CUSTOMER_MEASURES = {"purchase_frequency": "__k", "revenue_per_customer": "__rev", "repeat_rate": "__rep"}
+_CUSTOMER_MEASURES: dict[str, Measure] = {
+    "purchase_frequency": "__k",
+    "revenue_per_customer": "__rev",
+    "repeat_rate": "__rep",
+}
 
 
 def _customer_periods(
@@ -112,7 +116,7 @@ def commerce_cells(
     totals : bool, default True
         Also compute every metric over all segments (a customer counts once there).
     fast_path : bool, default True
-        Use the hand-written SQL of :mod:`cxlib.scorecard.commerce_duckdb` for DuckDB
+        Use the hand-written SQL of :mod:`cxlib._duckdb.scorecard` for DuckDB
         relations where it applies; ``False`` always runs the portable plan. Both give
         the same cells (tested).
 
@@ -127,7 +131,9 @@ def commerce_cells(
     """
     require_columns(orders, ORDER_COLUMNS, "orders", purpose="order metrics")
     frame = attach_segments(as_lazy(orders), by, "orders")
-    fast = commerce_cells_duckdb(frame, by=by, period=period, totals=totals) if fast_path else None
+    fast = (
+        scorecard_sql.commerce_cells_duckdb(frame, by=by, period=period, totals=totals) if fast_path else None
+    )
     if fast is not None:
         return fast
     per_segment, order_metrics = _customer_periods(frame, by, period)
@@ -135,7 +141,7 @@ def commerce_cells(
     if by:
         sums = [nw.col(c).sum() for m in order_metrics for c in (f"__{m}_n", f"__{m}_sum")]
         per_customer = materialize(per_segment.group_by("customer_id", P).agg(nw.col("__k").sum(), *sums))
-    measures = {**_order_measures(order_metrics), **_CUSTOMER_MEASURES}
+    measures: dict[str, Measure] = {**_order_measures(order_metrics), **_CUSTOMER_MEASURES}
     parts = [aggregate_cells(_customer_measures(per_segment), by, measures, totals=False)]
     if totals and by:
         parts.append(

@@ -76,8 +76,21 @@ class Consistency(ResultBase):
     metrics: Mapping[str, Metric]
     alpha: float = 0.05
 
-    def figure(self, metric: str = "nps") -> go.Figure:
-        """Each segment's value of ``metric`` with its interval; dashed line: all segments."""
+    def figure(self, metric: str | None = None) -> go.Figure:
+        """Each segment's value of ``metric`` with its interval; dashed line: all segments.
+
+        Parameters
+        ----------
+        metric : str, optional
+            Default: ``nps`` when it was compared, else the first metric of the table.
+
+        Returns
+        -------
+        plotly.graph_objects.Figure
+        """
+        if metric is None:
+            present = list(dict.fromkeys(self.table["metric"]))
+            metric = "nps" if "nps" in present or not present else str(present[0])
         rows = self.cells[self.cells["metric"] == metric]
         if rows.empty:
             raise DataError(f"no segments to compare for metric {metric!r}", rule="unknown_metric")
@@ -97,7 +110,7 @@ class Consistency(ResultBase):
         )
 
     def formatted(self) -> pd.DataFrame:
-        """A report view of :attr:`table`: text cells in each metric's own format.
+        """Format a report view of :attr:`table`: text cells in each metric's own format.
 
         Returns
         -------
@@ -237,7 +250,7 @@ def consistency(
                 "best_value": np.nan if best is None else best["value"],
                 "worst_segment": None if worst is None else worst["segment"],
                 "worst_value": np.nan if worst is None else worst["value"],
-                "gap": np.nan if best is None else abs(best["value"] - worst["value"]),
+                "gap": np.nan if best is None or worst is None else abs(best["value"] - worst["value"]),
                 "test": test.test,
                 "statistic": test.statistic,
                 "df": test.df,

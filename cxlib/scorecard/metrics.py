@@ -75,7 +75,7 @@ def metric_catalogue(
     cart_unit: str = "carts",
     currency: str = "",
 ) -> dict[str, Metric]:
-    """The scorecard metrics for the given survey scales and CES direction.
+    """Define the scorecard metrics for the given survey scales and CES direction.
 
     Parameters
     ----------

@@ -21,7 +21,16 @@ SEGMENT_UNAVAILABLE = "segment_unavailable"
 
 
 def as_columns(by: str | Sequence[str] | None) -> list[str]:
-    """The ``by`` option as a list of column names (``None`` → no segments)."""
+    """Turn the ``by`` option into a list of column names (``None`` → no segments).
+
+    Parameters
+    ----------
+    by : str, sequence of str or None
+
+    Returns
+    -------
+    list of str
+    """
     if by is None:
         return []
     columns = [by] if isinstance(by, str) else list(by)
@@ -75,7 +84,8 @@ def attach_segments(
             else "and orders do not have it either"
         )
         raise DataError(
-            f"cannot be split by {', '.join(repr(c) for c in unreachable)}: the column is not in the table {how}",
+            f"cannot be split by {', '.join(repr(c) for c in unreachable)}: the column is not in the table "
+            f"{how}",
             table=table,
             column=unreachable[0],
             rule=SEGMENT_UNAVAILABLE,

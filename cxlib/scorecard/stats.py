@@ -5,7 +5,7 @@ a ratio of per-customer sums:
 
 * ``"nps"``: x = +1 for a promoter (9–10), 0 for a passive, −1 for a detractor; the NPS is
   100·x̄ and Var(x) = Σx²/n − x̄² = p_P + p_D − (p_P − p_D)², the multinomial variance of
-  REFERENCES.md. Interval: normal approximation, clipped to [−100, 100].
+  docs/methods.md. Interval: normal approximation, clipped to [−100, 100].
 * ``"proportion"``: x ∈ {0, 1}; Wilson score interval (Wilson 1927).
 * ``"mean"``: any x; Student t interval with the sample standard deviation (n − 1).
 * ``"ratio"``: Σyᵢ/Σxᵢ over clusters i — a per-order mean when one customer places several

@@ -4,7 +4,7 @@
 :class:`~cxlib.Estimate`. :func:`survey_cells` computes the same statistics per period and
 segment on the engine for :func:`cxlib.scorecard.scorecard`.
 
-Definitions (REFERENCES.md): NPS counts promoters 9–10 and detractors 0–6 on a 0–10 scale,
+Definitions (docs/methods.md): NPS counts promoters 9–10 and detractors 0–6 on a 0–10 scale,
 NPS = 100·(p_P − p_D) with Var(NPS/100) = (p_P + p_D − (p_P − p_D)²)/n. CSAT is the
 top-2-box share (4–5 on 1–5) with a Wilson interval. CES is the mean score with a t interval;
 CES 1.0 (Dixon, Freeman & Toman 2010) asks for effort, lower is better; CES 2.0 (CEB/Gartner
@@ -48,6 +48,7 @@ class CESEstimate(Estimate):
 
     @property
     def direction(self) -> str:
+        """``higher is better`` or ``lower is better``."""
         return "higher is better" if self.higher_is_better else "lower is better"
 
     def __str__(self) -> str:
@@ -117,7 +118,7 @@ def nps(scores: Any, *, alpha: float = 0.05) -> Estimate:
     """Net Promoter Score of 0–10 answers with a multinomial confidence interval.
 
     Promoters answer 9–10, detractors 0–6; NPS = 100·(p_P − p_D). The interval is
-    NPS ± z·100·√((p_P + p_D − (p_P − p_D)²)/n) (REFERENCES.md), clipped to [−100, 100].
+    NPS ± z·100·√((p_P + p_D − (p_P − p_D)²)/n) (docs/methods.md), clipped to [−100, 100].
 
     Parameters
     ----------
@@ -149,10 +150,10 @@ def nps(scores: Any, *, alpha: float = 0.05) -> Estimate:
 
 
 def csat(scores: Any, *, scale: int = 5, alpha: float = 0.05) -> Estimate:
-    """Customer satisfaction: the top-2-box share with a Wilson interval.
+    """Measure customer satisfaction: the top-2-box share with a Wilson interval.
 
     Answers run from 1 to ``scale``; the two highest (4 and 5 on a 1–5 scale) count as
-    satisfied (REFERENCES.md: CSAT is the share of 4 and 5, not the mean). Interval: Wilson
+    satisfied (docs/methods.md: CSAT is the share of 4 and 5, not the mean). Interval: Wilson
     (1927) score interval.
 
     Parameters
@@ -180,7 +181,7 @@ def csat(scores: Any, *, scale: int = 5, alpha: float = 0.05) -> Estimate:
 
 
 def ces(scores: Any, *, scale: int = 7, higher_is_better: bool = False, alpha: float = 0.05) -> CESEstimate:
-    """Customer Effort Score: the mean answer with a Student t interval.
+    """Measure the Customer Effort Score: the mean answer with a Student t interval.
 
     Two conventions are in use and both are supported; the direction travels with the
     result and is printed with it:

@@ -34,7 +34,7 @@ from cxlib.scorecard.cells import ALL, P, aggregate_cells, as_lazy, time_span
 from cxlib.scorecard.charts import TOO_FEW
 from cxlib.scorecard.stats import cell_estimates, compare
 
-__all__ = ["CXValue", "NPS_GROUPS", "value_of_cx"]
+__all__ = ["NPS_GROUPS", "CXValue", "value_of_cx"]
 
 #: Group names by the NPS class (+1, 0, −1).
 NPS_GROUPS: dict[int, str] = {1: "promoters", 0: "passives", -1: "detractors"}
@@ -118,7 +118,9 @@ class CXValue(ResultBase):
                         f"{g}: {self._money(v)} per customer, n={int(n):,}"
                         if np.isfinite(v)
                         else f"{g}: {TOO_FEW}"
-                        for g, v, n in zip(groups["group"], values, groups[f"{measure}_n"].fillna(0))
+                        for g, v, n in zip(
+                            groups["group"], values, groups[f"{measure}_n"].fillna(0), strict=True
+                        )
                     ],
                     hoverinfo="text",
                 )
@@ -147,7 +149,7 @@ class CXValue(ResultBase):
         return fig
 
     def summary(self) -> list[str]:
-        """The number that ties CX to money, in words."""
+        """Say the number that ties CX to money, in words."""
         rows = self.table.set_index("group")
         out = []
         gap = self.gap_12m
@@ -155,7 +157,8 @@ class CXValue(ResultBase):
         level = round(100 * (1 - self.alpha))
         if np.isfinite(gap.value):
             out.append(
-                f"Promoters spent {self._money(p)} per customer in the {self._window} after answering, detractors "
+                f"Promoters spent {self._money(p)} per customer in the {self._window} after answering, "
+                "detractors "
                 f"{self._money(d)}: a gap of {self._money(gap.value)} per customer "
                 f"({level}% CI {self._money(gap.ci_low)} to {self._money(gap.ci_high)})"
                 + (
@@ -166,13 +169,15 @@ class CXValue(ResultBase):
             )
         else:
             out.append(
-                f"Too few promoters or detractors whose {self._window} after answering lie inside the data to "
+                f"Too few promoters or detractors whose {self._window} after answering lie inside the data "
+                "to "
                 f"compare their value (at least {self.min_n} of each are needed)."
             )
         g = self.gap_to_date
         if np.isfinite(g.value):
             out.append(
-                f"Revenue to date: promoters {self._money(rows.loc['promoters', 'revenue_to_date'])}, detractors "
+                f"Revenue to date: promoters {self._money(rows.loc['promoters', 'revenue_to_date'])}, "
+                "detractors "
                 f"{self._money(rows.loc['detractors', 'revenue_to_date'])} per customer (gap "
                 f"{self._money(g.value)}, {level}% CI {self._money(g.ci_low)} to {self._money(g.ci_high)})."
             )

@@ -15,7 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxlib._types import Frame
+from cxlib.data.coverage import coverage_sentence
 from cxlib.privacy import safe_text
+from cxlib.viz.charts import _pandas
 from cxlib.viz.formats import source_name
 
 __all__ = [
@@ -41,7 +44,8 @@ def format_number(value: Any, *, percent: bool = False, decimals: int | None = N
     Integers get thousands separators (``12,345``), floats too (1 decimal unless
     ``decimals``), shares in [0, 1] become percentages with ``percent=True`` (``12.3%``),
     timestamps become ``YYYY-MM-DD`` (plus ``HH:MM`` when not midnight), missing values
-    ``—`` (also when they arrive as the text ``nan``, ``None``, ``<NA>`` or ``NaT``). Anything else is returned as text (not escaped; :func:`format_table` escapes).
+    ``—`` (also when they arrive as the text ``nan``, ``None``, ``<NA>`` or ``NaT``). Anything
+    else is returned as text (not escaped; :func:`format_table` escapes).
     """
     if value is None or value is pd.NA or value is pd.NaT:
         return "—"
@@ -82,7 +86,7 @@ class HTMLBlock:
 
 
 def format_table(
-    df: pd.DataFrame,
+    df: Frame,
     *,
     percent_cols: Sequence[str] = (),
     decimals: Mapping[str, int] | int | None = None,
@@ -91,12 +95,13 @@ def format_table(
     index: bool = False,
     max_rows: int | None = 50,
 ) -> HTMLBlock:
-    """A report table: formatted numbers, escaped and PII-masked text, phone-friendly.
+    """Format a report table: formatted numbers, escaped and PII-masked text, phone-friendly.
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        Any small table (aggregates, not raw data).
+    df : Frame
+        Any small table (aggregates, not raw data): pandas, polars, DuckDB, Spark (collected to
+        pandas).
     percent_cols : sequence of str
         Columns holding shares in [0, 1], shown as percentages.
     decimals : int or mapping, optional
@@ -115,7 +120,8 @@ def format_table(
         ``.data`` is the HTML; displaying it in a notebook renders the table.
     """
     labels = dict(labels or {})
-    table = df.reset_index() if index else df
+    frame = _pandas(df)
+    table = frame.reset_index() if index else frame
     shown = table if max_rows is None else table.head(max_rows)
     numeric = {
         c
@@ -169,9 +175,11 @@ REPORT_CSS = """
 .cxlab-header{border-bottom:3px solid #0072B2;padding:0 0 .6rem;margin:0 0 1rem}
 .cxlab-header h1{font-size:1.6rem;line-height:1.25;margin:0 0 .4rem;color:#1f2933}
 .cxlab-header .cxlab-question{font-size:1rem;color:#3e4c59;margin:0 0 .5rem}
-.cxlab-header dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:0;font-size:.9rem;color:#52606d}
+.cxlab-header dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:0;
+  font-size:.9rem;color:#52606d}
 .cxlab-header dt{font-weight:600}.cxlab-header dd{margin:0;overflow-wrap:anywhere}
-.cxlab-findings{background:#f0f7fc;border-left:4px solid #0072B2;padding:.6rem 1rem;margin:0 0 1rem;border-radius:4px}
+.cxlab-findings{background:#f0f7fc;border-left:4px solid #0072B2;padding:.6rem 1rem;margin:0 0 1rem;
+  border-radius:4px}
 .cxlab-findings h2{font-size:1.15rem;margin:.2rem 0 .4rem}
 .cxlab-findings ul{margin:0;padding-left:1.2rem}.cxlab-findings li{margin:.2rem 0}
 .cxlab-stat{font-size:.82em;color:#616e7c;white-space:normal}
@@ -179,7 +187,8 @@ REPORT_CSS = """
 .cxlab-table-wrap{overflow-x:auto;max-width:100%;margin:.4rem 0 1rem}
 table.cxlab-table{border-collapse:collapse;font-size:.88rem;font-variant-numeric:tabular-nums}
 table.cxlab-table caption{text-align:left;font-weight:600;padding:.2rem 0}
-table.cxlab-table th,table.cxlab-table td{padding:.3rem .6rem;border-bottom:1px solid #e4e7eb;white-space:nowrap}
+table.cxlab-table th,table.cxlab-table td{padding:.3rem .6rem;border-bottom:1px solid #e4e7eb;
+  white-space:nowrap}
 table.cxlab-table td.txt{white-space:normal;min-width:6rem}
 table.cxlab-table th{background:#f5f7fa;font-weight:600}
 table.cxlab-table tr>:first-child{position:sticky;left:0;z-index:1;background:#fff;box-shadow:1px 0 0 #e4e7eb}
@@ -228,7 +237,7 @@ def report_header(
     shop: Any = None,
     generated: dt.datetime | None = None,
 ) -> ReportHeader:
-    """The header every report starts with: title, question, period, data source, time.
+    """Build the header every report starts with: title, question, period, data source, time.
 
     Parameters
     ----------
@@ -244,6 +253,8 @@ def report_header(
     fingerprint : str, optional
         Data fingerprint. Default: ``shop.fingerprint``.
     shop : cxlib Shop, optional
+        Supplies source, fingerprint and the data coverage: per table rows read, kept and
+        left out with the reasons (``Shop.coverage``), with a link to the data-health report.
     generated : datetime, optional
         Generation time; default now (UTC).
 
@@ -253,14 +264,17 @@ def report_header(
         Display it (last expression of a cell). Besides the HTML it carries
         ``application/vnd.cxlab.report+json`` metadata that ``cxlab run`` reads.
     """
+    coverage: tuple[Any, ...] = ()
     if shop is not None:
         source = source if source is not None else getattr(shop, "source", None)
         fingerprint = fingerprint if fingerprint is not None else getattr(shop, "fingerprint", None)
-    generated = generated or dt.datetime.now(dt.timezone.utc)
+        coverage = tuple(getattr(shop, "coverage", ()) or ())
+    generated = generated or dt.datetime.now(dt.UTC)
     period_text = _period_text(*period) if isinstance(period, tuple) else period
     items = [
         ("Period", period_text),
         ("Data source", source_name(source) if source else None),  # its name, never a server path
+        ("Data coverage", "; ".join(coverage_sentence(c) for c in coverage) if coverage else None),
         (
             "Generated",
             generated.strftime("%Y-%m-%d %H:%M UTC")
@@ -269,6 +283,11 @@ def report_header(
         ),
     ]
     rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{safe_text(v)}</dd>" for k, v in items if v)
+    if any(c.left_out for c in coverage):
+        rows += (
+            '<dt>Rows left out</dt><dd>See the <a href="00_data_health.html">data health report</a> '
+            "for the rows and how to fix them.</dd>"
+        )
     q = f'<p class="cxlab-question">{safe_text(question)}</p>' if question else ""
     h1 = f"<h1>{safe_text(title)}</h1>" if title else ""
     markup = f'<style>{REPORT_CSS}</style><header class="cxlab-header">{h1}{q}<dl>{rows}</dl></header>'
@@ -280,12 +299,21 @@ def report_header(
         "source": source,
         "fingerprint": fingerprint,
         "generated": generated.isoformat(),
+        "coverage": [
+            {
+                "table": c.table,
+                "rows_read": c.rows_read,
+                "rows_kept": c.rows_kept,
+                "left_out": {item.reason: item.n_rows for item in c.left_out},
+            }
+            for c in coverage
+        ],
     }
     return ReportHeader(markup, meta)
 
 
 def key_findings(findings: Iterable[str], *, title: str = "Key findings") -> HTMLBlock:
-    """The "Key findings" block at the top of a report.
+    """Build the "Key findings" block at the top of a report.
 
     Parameters
     ----------
@@ -320,5 +348,5 @@ def _anchor(title: str) -> str:
 
 
 def note(text: str) -> HTMLBlock:
-    """A short interpretation paragraph under a chart (plain text; escaped and masked)."""
+    """Build a short interpretation paragraph under a chart (plain text; escaped and masked)."""
     return HTMLBlock(f'<p class="cxlab-note">{safe_text(text)}</p>')

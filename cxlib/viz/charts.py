@@ -8,9 +8,19 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from cxlib._types import Frame
 from cxlib.viz.theme import PALETTE, TEMPLATE_NAME, segment_colors
 
 __all__ = ["area", "bar", "heatmap", "line", "small_multiples"]
+
+
+def _pandas(df: Frame) -> pd.DataFrame:
+    """``df`` itself when it is pandas, else collected into pandas (charts take small tables)."""
+    if isinstance(df, pd.DataFrame):
+        return df
+    from cxlib.engine import to_pandas
+
+    return to_pandas(df)
 
 
 def _groups(df: pd.DataFrame, color: str | None) -> list[tuple[str | None, pd.DataFrame]]:
@@ -27,7 +37,7 @@ def _percent_axis(fig: go.Figure, axis: str) -> None:
 
 
 def bar(
-    df: pd.DataFrame,
+    df: Frame,
     x: str,
     y: str,
     *,
@@ -43,8 +53,9 @@ def bar(
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        Long table. Required columns: ``x``, ``y`` and ``color`` if given.
+    df : Frame
+        Long table (any frame: pandas, polars, DuckDB, Spark; collected to pandas). Required
+        columns: ``x``, ``y`` and ``color`` if given.
     x, y : str
         Category and value columns (with ``horizontal=True`` the bars run along x but
         ``x`` still names the category column).
@@ -63,6 +74,7 @@ def bar(
     -------
     plotly.graph_objects.Figure
     """
+    df = _pandas(df)
     labels = dict(labels or {})
     fig = go.Figure()
     groups = _groups(df, color)
@@ -99,7 +111,7 @@ def bar(
 
 
 def line(
-    df: pd.DataFrame,
+    df: Frame,
     x: str,
     y: str,
     *,
@@ -114,8 +126,9 @@ def line(
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        Long table sorted by ``x``. Required columns: ``x``, ``y`` and ``color`` if given.
+    df : Frame
+        Long table sorted by ``x`` (any frame; collected to pandas). Required columns:
+        ``x``, ``y`` and ``color`` if given.
     x, y : str
     color : str, optional
     title : str, optional
@@ -129,6 +142,7 @@ def line(
     -------
     plotly.graph_objects.Figure
     """
+    df = _pandas(df)
     labels = dict(labels or {})
     fig = go.Figure()
     groups = _groups(df, color)
@@ -158,7 +172,7 @@ def line(
 
 
 def area(
-    df: pd.DataFrame,
+    df: Frame,
     x: str,
     y: str,
     *,
@@ -172,8 +186,9 @@ def area(
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        Long table sorted by ``x``. Required columns: ``x``, ``y`` and ``color`` if given.
+    df : Frame
+        Long table sorted by ``x`` (any frame; collected to pandas). Required columns:
+        ``x``, ``y`` and ``color`` if given.
         Every group should have a row for every ``x`` (fill gaps with 0 first).
     x, y, color, title, percent, labels, height
         As in :func:`line`.
@@ -182,6 +197,7 @@ def area(
     -------
     plotly.graph_objects.Figure
     """
+    df = _pandas(df)
     fig = line(df, x, y, color=color, title=title, percent=percent, labels=labels, height=height)
     for trace in fig.data:
         trace.update(stackgroup="one", line=dict(width=0.6), fillcolor=trace.line.color)
@@ -189,7 +205,7 @@ def area(
 
 
 def small_multiples(
-    df: pd.DataFrame,
+    df: Frame,
     x: str,
     y: str,
     facet: str,
@@ -204,8 +220,9 @@ def small_multiples(
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        Long table. Required columns: ``x``, ``y``, ``facet``.
+    df : Frame
+        Long table (any frame: pandas, polars, DuckDB, Spark; collected to pandas). Required
+        columns: ``x``, ``y``, ``facet``.
     x, y, facet : str
     title : str, optional
     labels : mapping, optional
@@ -216,6 +233,7 @@ def small_multiples(
     -------
     plotly.graph_objects.Figure
     """
+    df = _pandas(df)
     from plotly.subplots import make_subplots
 
     labels = dict(labels or {})

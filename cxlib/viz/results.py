@@ -94,6 +94,11 @@ def show_result(result: Result, *, figure: bool = True, table: bool = True, sent
     result : Result
     figure, table, sentences : bool, default True
         Which parts to show.
+
+    Returns
+    -------
+    None
+        The parts are displayed (IPython) in that order.
     """
     from IPython.display import display
 

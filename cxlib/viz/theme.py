@@ -108,8 +108,21 @@ def apply_theme() -> None:
 
 
 def segment_colors(values: Iterable[Any]) -> dict[str, str]:
-    """A colour for each segment value: fixed for known ones (:data:`SEGMENT_COLORS`), the
-    palette in order for the others, skipping colours already used in the same chart."""
+    """Give each segment value a colour.
+
+    Known values get their fixed colour (:data:`SEGMENT_COLORS`), the others the palette in
+    order, skipping colours already used in the same chart.
+
+    Parameters
+    ----------
+    values : iterable
+        Segment values in chart order (compared as strings; fixed colours ignore case).
+
+    Returns
+    -------
+    dict of str to str
+        Value (as a string) to hex colour.
+    """
     keys = list(dict.fromkeys(str(v) for v in values))
     out = {k: SEGMENT_COLORS[k.lower()] for k in keys if k.lower() in SEGMENT_COLORS}
     free = [c for c in PALETTE if c not in set(out.values())] or list(PALETTE)

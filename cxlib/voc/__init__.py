@@ -1,8 +1,9 @@
 """Voice of the customer: languages, sentiment, aspects and key drivers of customer texts.
 
 Everything runs offline: language detection with Lingua's bundled models, a curated
-multilingual e-commerce sentiment lexicon shipped with the package, classifiers trained on
-the shop's own star ratings, and (optionally) a transformers model from a local directory.
+multilingual e-commerce sentiment lexicon shipped with the package, compact classifiers
+trained on public labelled reviews (shipped too), classifiers trained on the shop's own star
+ratings, and (optionally) a transformers model from a local directory.
 
 Entry points: :func:`detect_language`, :func:`sentiment`, :func:`aspects`, :func:`drivers`,
 plus :func:`train_sentiment`, :func:`sentiment_trend`, :func:`aspect_trend` and
@@ -14,6 +15,7 @@ from cxlib.voc.drivers import DriverResult, drivers, relative_weights
 from cxlib.voc.language import DEFAULT_LANGUAGES, LanguageResult, detect_language
 from cxlib.voc.lexicon import available_languages
 from cxlib.voc.overview import VoiceOfCustomer, voice_of_customer
+from cxlib.voc.pretrained import available_pretrained
 from cxlib.voc.sentiment import SentimentResult, sentiment
 from cxlib.voc.taxonomy import Taxonomy, load_taxonomy
 from cxlib.voc.textinput import survey_comments
@@ -35,6 +37,7 @@ __all__ = [
     "aspect_trend",
     "aspects",
     "available_languages",
+    "available_pretrained",
     "detect_language",
     "drivers",
     "load_taxonomy",

@@ -1,6 +1,6 @@
 """Key-driver analysis: which experience drivers move NPS, CSAT or any score.
 
-Three views of the same question, as the field does it (REFERENCES.md, key-driver analysis):
+Three views of the same question, as the field does it (docs/methods.md, "Key drivers"):
 
 * **OLS** of the score on the drivers, with heteroscedasticity-robust (HC3) intervals:
   points of score per unit of a driver;

@@ -3,8 +3,9 @@
 Lingua (``lingua-language-detector``) ships its n-gram models inside the wheel, so nothing
 is downloaded. Restricting it to a short list of candidate languages keeps memory and time
 low (all 75 languages need several GB of models) and removes confusions with languages the
-shop never hears from. Czech stays in the default list beside Slovak: the two are close, and a
-detector that only knows Slovak would label every Czech text Slovak.
+shop never hears from. Czech stays in the default list beside Slovak, and Portuguese and
+Italian beside Spanish: the languages are close, and a detector that only knows one of a pair
+labels every text of the other with it (Portuguese reviews came out Spanish).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from cxlib.voc.textinput import LANG_GIVEN, TEXT, text_frame
 __all__ = ["DEFAULT_LANGUAGES", "LanguageResult", "detect_codes", "detect_language", "resolve_languages"]
 
 #: Candidate languages of :func:`detect_language` (ISO 639-1).
-DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "pl", "nl", "sk", "cs", "zh", "ar", "de", "fr", "es")
+DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "pl", "nl", "sk", "cs", "zh", "ar", "de", "fr", "es", "it", "pt")
 
 
 @functools.cache
@@ -187,7 +188,8 @@ def detect_language(
     texts : sequence of str, pandas Series or table
         With a table (any supported frame, e.g. ``shop.feedback``), required column:
         ``text_col``; ``lang_col`` is copied to ``lang_given`` for comparison when present.
-    languages : sequence of str, default ("en", "pl", "nl", "sk", "cs", "zh", "ar", "de", "fr", "es")
+    languages : sequence of str, default :data:`DEFAULT_LANGUAGES`
+        en, pl, nl, sk, cs, zh, ar, de, fr, es, it, pt.
         Candidate languages (ISO 639-1). Fewer candidates: less memory, faster, fewer
         confusions. Keep Czech beside Slovak.
     low_accuracy : bool, default False

@@ -1,7 +1,7 @@
 """The lexicon sentiment backend: curated e-commerce terms, negation, intensifiers, contrast.
 
 Each supported language has a hand-written YAML lexicon in ``cxlib/voc/lexicons/`` (``en``,
-``pl``, ``nl``, ``sk``, ``cs``, ``zh``, ``ar``, ``de``, ``fr``, ``es``) covering delivery,
+``pl``, ``nl``, ``sk``, ``cs``, ``zh``, ``ar``, ``de``, ``fr``, ``es``, ``it``, ``pt``) covering delivery,
 returns, customer service, product quality, checkout, price, website, availability,
 packaging and general praise or complaint, plus emoji shared by all languages. A text is
 scored the way VADER scores English (Hutto & Gilbert 2014), with the rules made per language:
@@ -14,7 +14,9 @@ scored the way VADER scores English (Hutto & Gilbert 2014), with the rules made 
   by −0.75 ("not good", "nie polecam", "不满意" is listed as a term); so do the negation
   prefixes of Polish, Slovak and Czech ("niezadowolony", "nefunguje");
 * within a sentence, a contrast word ("but", "ale", "但是", "لكن") halves what comes before it
-  and weighs what follows by 1.5;
+  and weighs what follows by 1.5; a sentence that opens with one halves the sentences before;
+* a term that holds its own negation ("nie polecam", "jamais reçu", "不会再买") is not flipped
+  by a negator before it (double negation in Polish, French, Chinese);
 * the sum ``s`` is mapped to ``score = s / sqrt(s² + 15)`` in (−1, 1) (VADER's normalisation);
   ``score ≥ 0.05`` is positive, ``≤ −0.05`` negative, otherwise neutral. A text without any
   term is neutral with score 0; the share of such texts is the lexicon's *coverage gap*.
@@ -222,8 +224,17 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
     def entry(words: tuple[str, ...], prefix: tuple[bool, ...], kind: int, value: float, label: str) -> Entry:
         return Entry(words=words, prefix=prefix, kind=kind, value=value, label=label)
 
+    negator_forms = {normalize(n, lang).replace(" ", "" if cjk else " ") for n in negators}
+
+    def holds_negation(words: tuple[str, ...]) -> bool:
+        if cjk:
+            return any(words[0].startswith(n) for n in negator_forms)
+        return any(w in negator_forms for w in words)
+
     term_entries = [
-        e if e.value != 0 else Entry(e.words, e.prefix, BLOCK, 0.0, e.label)
+        Entry(e.words, e.prefix, TERM, e.value, e.label, self_negated=holds_negation(e.words))
+        if e.value != 0
+        else Entry(e.words, e.prefix, BLOCK, 0.0, e.label)
         for e in _entries(terms, lang, TERM, entry)
     ]
     # An intensifier that is also a sentiment word keeps that weight as its fallback.
@@ -259,6 +270,7 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
         cjk=cjk,
         negation_prefixes=tuple(normalize(p, lang) for p in _word_list(data, "negation_prefixes", where)),
         proclitics=tuple(normalize(p, lang) for p in _word_list(data, "proclitics", where)),
+        clause_prefixes=tuple(normalize(p, lang) for p in _word_list(data, "clause_prefixes", where)),
     )
     emoji = "".join(sorted({t for t in terms if len(t) == 1 and not t.isalpha()}))
     return Lexicon(
@@ -355,9 +367,10 @@ def _clause_terms(units: Sequence[Unit], scope: int) -> tuple[float, list[str]]:
             nxt = units[j + 1]
             if nxt[0].kind == INT and nxt[0].post and nxt[1] - end <= INTENSIFIER_GAP:
                 weight *= nxt[0].post
-        # A negator within scope before the term, not across punctuation.
+        # A negator within scope before the term, not across punctuation; a term that holds
+        # its own negation is not flipped again.
         negated = prefix_negated
-        k = j - 1
+        k = -1 if entry.self_negated else j - 1
         while k >= 0:
             prev = units[k]
             if prev[0].kind == PUNCT or start - prev[2] > scope:
@@ -417,6 +430,9 @@ def score_text(text: str, lexicon: Lexicon, taxonomy: Matcher | None = None) -> 
     for sentence in sentences(normalize(text, lexicon.lang)):
         toks, units = lexicon.units(sentence)
         length = len(toks)
+        if units and units[0][0].kind == CONTRAST and units[0][1] == 0:
+            # A sentence that opens with "But ..." outweighs the sentences before it.
+            total *= BEFORE_CONTRAST
         clauses = _clauses(units, scope, length)
         for clause, weight in clauses:
             total += clause.raw * weight

@@ -55,6 +55,9 @@ class Entry:
         Factor when the intensifier follows the term it modifies (Arabic "جدا"); 0 if never.
     aspects : tuple of str
         Aspect names of an aspect keyword.
+    self_negated : bool
+        The term holds its own negation ("nie polecam", "jamais reçu", "不会再买"): a negator
+        before it does not flip it again (Polish and French double negation, "并不").
     """
 
     words: tuple[str, ...]
@@ -65,6 +68,7 @@ class Entry:
     fallback: float = 0.0
     post: float = 0.0
     aspects: tuple[str, ...] = ()
+    self_negated: bool = False
 
     @property
     def rank(self) -> tuple[int, int, int]:
@@ -106,12 +110,18 @@ class Matcher:
         Word prefixes that negate a sentiment term ("nie", "ne").
     proclitics : sequence of str
         Attached particles stripped when a whole word does not match (Arabic).
+    clause_prefixes : sequence of str
+        Attached conjunctions that start a new clause (Arabic و "and"): a word that begins
+        with one, followed by the article ال or by at least four more letters, ends the scope
+        of a negation before it ("غير عملية والخامة سيئة": "not practical, and the material
+        is bad").
     """
 
     entries: Iterable[Entry]
     cjk: bool = False
     negation_prefixes: Sequence[str] = ()
     proclitics: Sequence[str] = ()
+    clause_prefixes: Sequence[str] = ()
     _exact: dict[str, list[Entry]] = field(init=False, default_factory=dict)
     _stems: dict[str, list[Entry]] = field(init=False, default_factory=dict)
     _stem_lengths: tuple[int, ...] = field(init=False, default=())
@@ -189,6 +199,11 @@ class Matcher:
                 out.append((_PUNCT_ENTRY, i, i + 1, False))
                 i += 1
                 continue
+            for conj in self.clause_prefixes:
+                rest = tok[len(conj) :]
+                if tok.startswith(conj) and (rest.startswith("ال") or len(rest) >= 4):
+                    out.append((_PUNCT_ENTRY, i, i, False))
+                    break
             entry = self._match_at(toks, i, tok)
             negated = False
             if entry is None and self.proclitics:
@@ -221,7 +236,7 @@ class Matcher:
         i, n = 0, len(text)
         while i < n:
             ch = text[i]
-            if ch in _PUNCT_CHARS:
+            if ch in _PUNCT_CHARS or ch == " ":  # a space separates clauses in Chinese text
                 out.append((_PUNCT_ENTRY, i, i + 1, False))
                 i += 1
                 continue

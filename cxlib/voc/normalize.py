@@ -68,6 +68,9 @@ _EN_NOT = re.compile(
     r"\b(do|does|did|is|was|were|are|have|has|had|could|would|should|ca|wo|ai|must|need|might)n'?t\b"
 )
 _EN_CANNOT = re.compile(r"\bcannot\b")
+# German umlauts are spelled out (ö → oe) instead of dropped: dropping them merges words
+# ("schön" beautiful and "schon" already, "zählen" and "zahlen").
+_DE_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
 
 def normalize(text: str, lang: str | None = None) -> str:
@@ -77,7 +80,8 @@ def normalize(text: str, lang: str | None = None) -> str:
     ----------
     text : str
     lang : str, optional
-        ISO 639-1 code. English contractions (``didn't``, ``dont``) are expanded to ``... not``.
+        ISO 639-1 code. English contractions (``didn't``, ``dont``) are expanded to ``... not``;
+        German umlauts become ``ae``, ``oe``, ``ue`` (so "schön" stays apart from "schon").
 
     Returns
     -------
@@ -89,8 +93,13 @@ def normalize(text: str, lang: str | None = None) -> str:
     'przesylka dotarla uszkodzona'
     >>> normalize("質量很好")
     '质量很好'
+    >>> normalize("Ganz schön nervig", "de")
+    'ganz schoen nervig'
     """
-    folded = text.casefold().translate(fold_table())
+    folded = text.casefold()
+    if lang == "de":
+        folded = folded.translate(_DE_UMLAUTS)
+    folded = folded.translate(fold_table())
     if lang == "en":
         folded = _EN_CANNOT.sub("can not", _EN_NOT.sub(r"\1 not", folded))
     return folded

@@ -3,18 +3,23 @@
 :func:`sentiment` picks a backend per language:
 
 * ``lexicon`` — the curated multilingual e-commerce lexicon (:mod:`cxlib.voc.lexicon`);
-  works offline for en, pl, nl, sk, cs, zh, ar, de, fr, es and says which terms decided;
+  works offline for en, pl, nl, sk, cs, zh, ar, de, fr, es, it, pt and says which terms decided;
+* ``pretrained`` — compact classifiers shipped in the package, trained on public labelled
+  reviews (:mod:`cxlib.voc.pretrained`; languages with a model: en, zh), the lexicon elsewhere;
 * ``trained`` — classifiers learned from the shop's own star ratings
   (:func:`cxlib.voc.train_sentiment`);
 * ``transformers`` — a model in a local directory (optional; never downloads);
 * ``auto`` (default) — the trained model for a language with at least ``min_rated`` rated
-  texts, the lexicon otherwise.
+  texts, else the pretrained model where the package has one, else the lexicon.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +31,19 @@ from cxlib import viz
 from cxlib.errors import DataError
 from cxlib.voc.language import DEFAULT_LANGUAGES, resolve_languages
 from cxlib.voc.lexicon import available_languages, label_of, load_lexicon, score_text
+from cxlib.voc.pretrained import available_pretrained, load_pretrained
 from cxlib.voc.textinput import TEXT, text_frame
 from cxlib.voc.trained import SentimentModel
 from cxlib.voc.transformer import transformer_scores
 
 __all__ = ["BACKENDS", "SENTIMENT_COLORS", "SentimentResult", "sentiment"]
 
-BACKENDS: tuple[str, ...] = ("auto", "lexicon", "trained", "transformers")
+BACKENDS: tuple[str, ...] = ("auto", "lexicon", "pretrained", "trained", "transformers")
 #: Colours of the three labels in every chart (Okabe–Ito).
 SENTIMENT_COLORS: dict[str, str] = {"neg": "#D55E00", "neu": "#999999", "pos": "#009E73"}
 LABELS: tuple[str, ...] = ("neg", "neu", "pos")
+#: Label of a text in a detected language that no backend covers (counted, never scored).
+UNSUPPORTED = "unsupported"
 #: Columns of :attr:`SentimentResult.table` besides the kept ones.
 RESULT_COLUMNS: tuple[str, ...] = ("text", "lang", "label", "score", "backend", "terms", "n_terms")
 
@@ -49,11 +57,13 @@ class SentimentResult:
     table : pandas.DataFrame
         One row per text, in input order: the kept columns, then ``text`` (str), ``lang``
         (str, ISO 639-1; missing when undetectable), ``label`` (str: ``neg``, ``neu``,
-        ``pos``), ``score`` (float in [−1, 1]), ``backend`` (str: ``lexicon``, ``trained``,
+        ``pos``, or ``unsupported`` for a text in a language no backend covers), ``score``
+        (float in [−1, 1]), ``backend`` (str: ``lexicon``, ``trained``, ``pretrained``,
         ``transformers``, or ``none`` for texts in a language no backend covers), ``terms``
         (list of str: the lexicon terms that decided, ``not:`` marking negated ones; for the
-        trained backend the character n-grams that pushed the decision; for transformers the
-        model's top label) and ``n_terms`` (int, length of ``terms``).
+        trained backend the character n-grams that pushed the decision; for the pretrained
+        backend the lexicon terms, then the model's n-grams marked ``~``; for
+        transformers the model's top label) and ``n_terms`` (int, length of ``terms``).
     threshold : float
         Scores at or above it are positive, at or below its negative neutral.
     """
@@ -85,6 +95,29 @@ class SentimentResult:
             )
         return pd.DataFrame(rows, columns=["lang", "n", *LABELS, "mean_score", "no_term_share", "backend"])
 
+    def measured_accuracy(self) -> pd.DataFrame:
+        """Accuracy measured on held-out real reviews for each language and backend used here.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``lang``, ``backend``, ``n_texts`` (texts of this result), ``corpus``, ``n`` (texts
+            scored in the evaluation), ``accuracy``, ``ci_low``, ``ci_high`` (95 % Wilson), one
+            row per evaluation corpus; missing values where the pair was never measured
+            (``benchmarks/eval_voc.py``). The shop's own ``trained`` models are measured by
+            cross-validation instead (:class:`cxlib.voc.SentimentModel`).
+        """
+        measured = measured_accuracies()
+        used = (
+            self.table[self.table["backend"] != "none"]
+            .groupby(["lang", "backend"], sort=True)
+            .size()
+            .rename("n_texts")
+            .reset_index()
+        )
+        out = used.merge(measured, on=["lang", "backend"], how="left")
+        return out[["lang", "backend", "n_texts", "corpus", "n", "accuracy", "ci_low", "ci_high"]]
+
     def figure(self) -> go.Figure:
         """Stacked bars: share of negative, neutral and positive texts per language."""
         shares = self.by_language()
@@ -109,25 +142,77 @@ class SentimentResult:
         n = len(self.table)
         if n == 0:
             return ["No texts."]
-        share = {label: float((self.table["label"] == label).mean()) for label in LABELS}
+        scored = self.table[self.table["label"] != UNSUPPORTED]
+        share = {lab: float((scored["label"] == lab).mean()) if len(scored) else 0.0 for lab in LABELS}
         out = [
-            f"Of {n:,} texts, {share['neg']:.0%} are negative, {share['neu']:.0%} neutral and "
-            f"{share['pos']:.0%} positive."
+            f"Of {len(scored):,} texts, {share['neg']:.0%} are negative, {share['neu']:.0%} neutral "
+            f"and {share['pos']:.0%} positive."
         ]
         cov = self.coverage()
         if cov == cov:
             out.append(
                 f"{cov:.0%} of the texts scored by the lexicon contain no sentiment term and count as neutral."
             )
+        unsupported = self.table.loc[self.table["label"] == UNSUPPORTED, "lang"]
+        if len(unsupported):
+            langs = ", ".join(f"{k} ({v:,})" for k, v in unsupported.value_counts().items())
+            out.append(
+                f"{len(unsupported):,} texts are in languages without sentiment support ({langs}) and "
+                "were not scored."
+            )
+        acc = self.measured_accuracy()
+        if len(acc):
+            parts = []
+            for (lang, backend), rows in acc.groupby(["lang", "backend"], sort=True):
+                known = rows.dropna(subset=["accuracy"])
+                what = " / ".join(f"{a:.0%}" for a in known["accuracy"]) if len(known) else "not measured"
+                parts.append(f"{lang} ({backend}) {what}")
+            out.append("Accuracy measured on held-out real reviews: " + "; ".join(parts) + ".")
         backends = self.table["backend"].value_counts()
         out.append("Backends used: " + ", ".join(f"{b} ({c:,} texts)" for b, c in backends.items()) + ".")
         return out
+
+
+@functools.cache
+def _measured() -> pd.DataFrame:
+    path = resources.files("cxlib.voc").joinpath("models", "accuracy.json")
+    frame = pd.DataFrame(json.loads(path.read_text("utf-8")))
+    return frame.astype({"lang": "str", "backend": "str", "corpus": "str"})
+
+
+def measured_accuracies() -> pd.DataFrame:
+    """Test-split accuracies of the shipped backends on real reviews (``eval_voc.py``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lang``, ``backend``, ``corpus``, ``n``, ``accuracy``, ``ci_low``, ``ci_high``.
+    """
+    return _measured().copy()
 
 
 def _lexicon_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
     lex = load_lexicon(lang, extra)
     scored = [score_text(t, lex) for t in texts]
     return np.array([s.score for s in scored], dtype=float), [list(s.terms) for s in scored]
+
+
+#: Weight of the lexicon score added to the pretrained model's score (chosen on the dev split
+#: of benchmarks/voc_eval: +1 to +2 points over the model alone in en and zh).
+LEXICON_WEIGHT = 0.5
+
+
+def _pretrained_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
+    """Score texts with the shipped model plus ``LEXICON_WEIGHT`` × the lexicon, clipped to [−1, 1].
+
+    The terms are the lexicon's, then the model's most telling character n-grams.
+    """
+    scores, grams = load_pretrained(lang).predict(texts)
+    if lang in available_languages():
+        lex_scores, lex_terms = _lexicon_rows(texts, lang, extra)
+        scores = np.clip(scores + LEXICON_WEIGHT * lex_scores, -1.0, 1.0)
+        grams = [t + [f"~{g}" for g in ng] for t, ng in zip(lex_terms, grams, strict=True)]
+    return scores, grams
 
 
 def sentiment(
@@ -155,11 +240,12 @@ def sentiment(
     langs : str or sequence, optional
         Language of all texts or of each text (ISO 639-1 or tags such as ``zh-Hans``).
         Texts without a language are detected among ``languages`` (Lingua, offline).
-    backend : {"auto", "lexicon", "trained", "transformers"}, default "auto"
+    backend : {"auto", "lexicon", "pretrained", "trained", "transformers"}, default "auto"
         ``auto``: the trained model for languages where ``model`` learned from at least
-        ``min_rated`` rated texts, the lexicon elsewhere. ``trained``: the model for every
-        language it has, the lexicon elsewhere. ``transformers``: the local model in
-        ``model_dir`` for every text.
+        ``min_rated`` rated texts, else the shipped pretrained model where there is one, else
+        the lexicon. ``pretrained``: the shipped model where there is one, the lexicon
+        elsewhere. ``trained``: the model for every language it has, the lexicon elsewhere.
+        ``transformers``: the local model in ``model_dir`` for every text.
     model : SentimentModel, optional
         From :func:`cxlib.voc.train_sentiment`.
     model_dir : path, optional
@@ -227,6 +313,9 @@ def sentiment(
             if use_model:
                 got, why = model.predict(batch, lang)  # type: ignore[union-attr]
                 kind = "trained"
+            elif backend in ("auto", "pretrained") and lang in available_pretrained():
+                got, why = _pretrained_rows(batch, lang, str(lexicon) if lexicon is not None else None)
+                kind = "pretrained"
             elif lang in available_languages():
                 got, why = _lexicon_rows(batch, lang, str(lexicon) if lexicon is not None else None)
                 kind = "lexicon"
@@ -239,7 +328,10 @@ def sentiment(
     table = frame[list(keep)].copy() if keep else pd.DataFrame(index=frame.index)
     table["text"] = pd.Series(text_list, index=frame.index, dtype="str")
     table["lang"] = pd.Series(codes, index=frame.index, dtype="str")
-    table["label"] = pd.Series([label_of(s, threshold) for s in scores], index=frame.index, dtype="str")
+    labels = [label_of(s, threshold) for s in scores]
+    for i in np.flatnonzero((used == "none") & lang_series.notna().to_numpy()):
+        labels[i] = UNSUPPORTED  # a language no backend covers: never scored with another's lexicon
+    table["label"] = pd.Series(labels, index=frame.index, dtype="str")
     table["score"] = scores.astype(float)
     table["backend"] = pd.Series(used, index=frame.index, dtype="str")
     table["terms"] = pd.Series(terms, index=frame.index, dtype="object")

@@ -44,7 +44,7 @@ def _shop_with_hostile_feedback(folder: Path, fallback: Path) -> Path:
     shutil.copytree(SAMPLE if any(SAMPLE.glob("*.parquet")) else fallback, folder)
     path = folder / "feedback.parquet"
     feedback = pd.read_parquet(path)
-    row = {column: None for column in feedback.columns}
+    row = dict.fromkeys(feedback.columns)
     row.update(feedback_id="xss-probe-1", ts=feedback["ts"].max(), text=XSS_TEXT)
     if "rating" in feedback.columns:
         row["rating"] = 1

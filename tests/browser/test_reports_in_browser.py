@@ -48,7 +48,8 @@ def test_report_draws_charts_offline_without_errors(name: str, visit: Any, repor
     assert page.locator("text=Key findings").count() >= 1
     assert (
         page.evaluate(
-            "document.querySelectorAll('.jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .jp-InputPrompt').length"
+            "document.querySelectorAll('.jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, "
+            ".jp-InputPrompt').length"
         )
         == 0
     )  # no code
@@ -57,7 +58,8 @@ def test_report_draws_charts_offline_without_errors(name: str, visit: Any, repor
     page.wait_for_timeout(400)
     widths = page.evaluate(
         "() => [document.documentElement.scrollWidth, window.innerWidth,"
-        " Math.max(...Array.from(document.querySelectorAll('.plotly-graph-div')).map(d => d.getBoundingClientRect().right))]"
+        " Math.max(...Array.from(document.querySelectorAll('.plotly-graph-div')).map(d => "
+        "d.getBoundingClientRect().right))]"
     )
     assert widths[0] <= widths[1] + 1, f"page scrolls sideways on a phone: {widths}"
     assert widths[2] <= widths[1] + 1, f"a chart is wider than a phone screen: {widths}"

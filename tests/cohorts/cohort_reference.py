@@ -45,7 +45,7 @@ def calendar_start(ts: dt.datetime, period: str) -> dt.date:
 def per_customer(df: pd.DataFrame, by: str | None) -> dict[str, dict]:
     """First timestamp, acquisition segment and all timestamps of each customer."""
     rows: dict[str, list] = defaultdict(list)
-    for cid, ts, seg in zip(df["customer_id"], df["ts"], df[by] if by else [None] * len(df)):
+    for cid, ts, seg in zip(df["customer_id"], df["ts"], df[by] if by else [None] * len(df), strict=True):
         if cid is None or (isinstance(cid, float) and math.isnan(cid)):
             continue
         rows[cid].append(
@@ -101,7 +101,8 @@ def retention_reference(
 
 def revenue_reference(df: pd.DataFrame, *, period: str, end: dt.datetime, by: str | None = None) -> dict:
     """{(segment, cohort start date, age): dict(customers, revenue, orders, active, ltv,
-    orders_per_customer, nrr)} for observed calendar cells."""
+    orders_per_customer, nrr)} for observed calendar cells.
+    """
     kept = df[df["ts"] < pd.Timestamp(end)]
     info = per_customer(kept, by)
     cohorts: dict[tuple[str, dt.date], list[str]] = defaultdict(list)
@@ -109,7 +110,7 @@ def revenue_reference(df: pd.DataFrame, *, period: str, end: dt.datetime, by: st
         cohorts[(c["segment"], calendar_start(c["first"], period))].append(cid)
     out = {}
     for (segment, start), members in cohorts.items():
-        origin = calendar_index(dt.datetime.combine(start, dt.time(), dt.timezone.utc), period)
+        origin = calendar_index(dt.datetime.combine(start, dt.time(), dt.UTC), period)
         complete = calendar_index(end, period) - origin
         rows = kept[kept["customer_id"].isin(members)]
         ages = np.array([calendar_index(t.to_pydatetime(), period) - origin for t in rows["ts"]])

@@ -1,12 +1,13 @@
 """Bad input gives a DataError naming table, column and rule (or a ValueError for options),
-never a traceback from deep inside pandas or DuckDB; the user's frame is never modified."""
+never a traceback from deep inside pandas or DuckDB; the user's frame is never modified.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from cohort_data import random_orders
+
 from cxlib import DataError
 from cxlib.cohorts import retention_matrix, revenue_retention, time_to_repeat
 

@@ -2,7 +2,8 @@
 (eager and lazy), DuckDB (the hand-written SQL fast path and the portable Narwhals code),
 including the engine traps of DESIGN.md §2: time zones (a DuckDB session in another zone,
 a pandas column in another zone), missing segments and ties at the first timestamp.
-Spark: tests/spark/test_spark_parity.py."""
+Spark: tests/spark/test_spark_parity.py.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
-
 from cohort_data import random_orders
+
 from cxlib import DataError
 from cxlib.cohorts import retention_matrix, revenue_retention, time_to_repeat
 from cxlib.engine import configure_duckdb, duckdb_connection

@@ -1,5 +1,6 @@
 """The cohort notebook: generated from its builder, and runs with non-default parameters from
-another folder (tests/notebooks runs every notebook with its defaults under nbval)."""
+another folder (tests/notebooks runs every notebook with its defaults under nbval).
+"""
 
 from __future__ import annotations
 

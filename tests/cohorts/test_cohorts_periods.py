@@ -1,5 +1,6 @@
 """Period numbering: the Narwhals expression, its Python twin and the SQL twin agree, on every
-backend, with labels and observation ends as documented."""
+backend, with labels and observation ends as documented.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
-
 from cohort_reference import calendar_start
-from cxlib.cohorts.duckdb_fast import period_sql
+
+from cxlib._duckdb.cohorts import period_sql
 from cxlib.cohorts.periods import (
     age_label,
     observation_end,

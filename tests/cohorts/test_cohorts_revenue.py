@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-
-from cohort_reference import revenue_reference
 from cohort_data import as_utc, random_orders
+from cohort_reference import revenue_reference
+
 from cxlib.cohorts import revenue_retention
 
 
@@ -27,7 +27,11 @@ def test_revenue_views_match_the_reference(period, by):
     got = {
         (s, c.date(), int(a)): row
         for s, c, a, row in zip(
-            observed["segment"], observed["cohort_start"], observed["age"], observed.to_dict("records")
+            observed["segment"],
+            observed["cohort_start"],
+            observed["age"],
+            observed.to_dict("records"),
+            strict=True,
         )
     }
     assert got.keys() == expected.keys()

@@ -1,5 +1,6 @@
 """time_to_repeat against the product-limit formula, Greenwood's variance and the log-rank
-statistic written out in ``cohort_reference`` (independent of statsmodels)."""
+statistic written out in ``cohort_reference`` (independent of statsmodels).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-
-from cohort_reference import kaplan_meier_reference, logrank_reference, repeat_durations
 from cohort_data import as_utc, random_orders
+from cohort_reference import kaplan_meier_reference, logrank_reference, repeat_durations
+
 from cxlib.cohorts import time_to_repeat
 
 

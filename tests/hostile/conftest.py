@@ -29,7 +29,7 @@ BODY = (
 
 
 def write_notebook(path: Path, params: str = PARAMS, body: str = BODY, title: str = "Hostile") -> Path:
-    """A notebook with a title, a ``parameters`` cell and one code cell."""
+    """Write a notebook with a title, a ``parameters`` cell and one code cell."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     cell = nbformat.v4.new_code_cell(params)
@@ -42,7 +42,7 @@ def write_notebook(path: Path, params: str = PARAMS, body: str = BODY, title: st
 
 @pytest.fixture
 def nbdir(tmp_path: Path) -> Path:
-    """A notebooks folder with one notebook ``h1`` declaring :data:`PARAMS`."""
+    """Make a notebooks folder with one notebook ``h1`` declaring :data:`PARAMS`."""
     folder = tmp_path / "nbs"
     write_notebook(folder / "h1.ipynb")
     return folder

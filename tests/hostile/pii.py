@@ -33,7 +33,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
 def _views(text: str) -> str:
-    """The text as a reader could decode it: entities, JSON escapes and invisibles resolved."""
+    """Decode the text as a reader could: entities, JSON escapes and invisibles resolved."""
     decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
     return html.unescape(decoded).translate(_INVISIBLE)
 

@@ -18,7 +18,7 @@ QUICK = "x: int = 1  # a number"
 
 
 def _full_disk(monkeypatch: pytest.MonkeyPatch, names: set[str] | None) -> None:
-    """Writes of the named files (all files under out when ``None``) fail with ENOSPC."""
+    """Make writes of the named files (all files under out when ``None``) fail with ENOSPC."""
     real = runner.atomic_write_text
 
     def write(path: str | Path, text: str, mode: int = 0o644) -> Path:
@@ -72,3 +72,59 @@ def test_missing_salt_message_names_the_variable(monkeypatch: pytest.MonkeyPatch
         resolve_salt(None, table="orders", columns=["email"])
     assert "Set the environment variable CXLAB_SALT to a secret" in str(err.value)
     assert "{" not in str(err.value).split("export")[0]
+
+
+CHART = "import plotly.graph_objects as go\ngo.Figure(go.Bar(x=[1, 2], y=[3, 4])).show()"
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+def test_file_size_limit_through_the_command_line(tmp_path: Path) -> None:
+    """A real write failure (RLIMIT_FSIZE, as on a nearly full disk): named step, others still run."""
+    import os
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "nbs"
+    write_notebook(folder / "a_chart.ipynb", QUICK, CHART, title="Big")  # plotly.js inside: ~5 MB
+    write_notebook(folder / "b_plain.ipynb", QUICK, "print(x)", title="Small")
+    out = tmp_path / "out"
+
+    def limit() -> None:  # in the child only: files larger than 3 MB cannot be written
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (3_000_000, 3_000_000))
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cxlib.cli",
+            "run",
+            "--all",
+            "--notebooks",
+            str(folder),
+            "--out",
+            str(out),
+            "-j",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=limit,
+        env={**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")},
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert any(
+        "[1/2] a_chart: FAILED" in ln and "could not write a_chart.html: File too large" in ln for ln in lines
+    )
+    assert any("[2/2] b_plain: ok" in ln for ln in lines)
+    assert lines[-1].endswith("1 of 2 report(s) FAILED (a_chart); index: " + str(out / "index.html"))
+    assert read_manifest(out)["a_chart"]["error"]["step"] == "Write the report"
+    assert not (out / "a_chart.html").exists() and (out / "b_plain.html").is_file()
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]

@@ -232,3 +232,131 @@ def test_hostile_values_arrive_as_plain_text(
         "label": evil,
     }
     assert not list(tmp_path.rglob(MARK)) and not list(nbdir.rglob(MARK))
+
+
+def test_real_notebook_defaults_pass_their_own_declarations() -> None:
+    from cxlib.reports import find_notebooks
+
+    checked = 0
+    for path in find_notebooks(None):
+        for param in notebook_info(path).parameters:
+            assert validate_value(param, param.value, path.stem) == param.value
+            checked += 1
+    assert checked > 60
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["01_cx_scorecard", "-p", "period", "fortnight"],
+            "must be one of week, month, quarter, got 'fortnight'",
+        ),
+        (
+            ["01_cx_scorecard", "-p", "perod", "week"],
+            "unknown parameter 'perod' in -p (did you mean 'period'?)",
+        ),
+        (
+            ["01_cx_scorecard", "-p", "alpha", "abc"],
+            "parameter 'alpha' of 01_cx_scorecard (-p) must be a number",
+        ),
+        (["03_cohort_retention", "-p", "kind", "onn"], "(did you mean 'on'?)"),
+        (["06_ab_test", "-p", "target_power", "1.2"], "must be in the range 0..1, got 1.2"),
+        (["04", "-p", "holdout_weeks", "-5"], "must be one of auto or a number in the range 0.., got '-5'"),
+        (
+            ["04", "-p", "holdout_weeks", "soon"],
+            "must be one of auto or a number in the range 0.., got 'soon'",
+        ),
+        (["--all", "-p", "engine", "pandas"], "must be one of duckdb, spark, got 'pandas'"),
+    ],
+)
+def test_real_notebooks_refuse_bad_values(
+    argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _refused(capsys, tmp_path, ["run", *argv, "--out", str(tmp_path / "out")], message)
+
+
+@pytest.mark.notebooks
+def test_error_page_rerun_command_repeats_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import html
+    import shlex
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    folder = tmp_path / "nbs"
+    write_notebook(folder / "h1.ipynb", body="raise ValueError('boom')")
+    file = _params_file(tmp_path, "period: week\n")
+    out = tmp_path / "out"
+    argv = [
+        "run",
+        "h1",
+        "--notebooks",
+        str(folder),
+        "--params",
+        file,
+        "-p",
+        "alpha",
+        "0.1",
+        "-p",
+        "label",
+        "a b",
+    ]
+    assert main([*argv, "--data", str(tmp_path), "--out", str(out)]) == 1
+    capsys.readouterr()
+    page = html.unescape((out / "h1.error.html").read_text())
+    command = page.split("To run it again: <code>")[1].split("</code>")[0]
+    assert shlex.split(command) == [
+        "cxlab", "run", "h1", "--notebooks", str(folder), "--data", str(tmp_path), "--params", file,
+        "-p", "alpha", "0.1", "-p", "label", "a b", "--out", str(out),
+    ]  # fmt: skip
+
+
+BILLION_LAUGHS = (
+    "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
+    + "label: *i\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (BILLION_LAUGHS, "uses YAML aliases (*name); write the values out"),
+        ("label: " + "x" * 1_000_001 + "\n", "is larger than 1,000 kB"),
+        (None, "cannot read the parameters file"),
+    ],
+    ids=["billion-laughs", "huge", "directory"],
+)
+def test_hostile_params_files_are_refused_quickly(
+    content: str | None, message: str, nbdir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    path = tmp_path / "params.yaml"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_text(content)
+    started = time.monotonic()
+    _refused(capsys, tmp_path, _run(nbdir, tmp_path, "--params", str(path)), message)
+    assert time.monotonic() - started < 5
+
+
+def test_out_that_is_a_file_is_refused(
+    nbdir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "out").write_text("not a folder")
+    assert main(_run(nbdir, tmp_path)) == 2
+    assert capsys.readouterr().err == f"cxlab run: --out {tmp_path / 'out'} is a file, not a folder\n"
+
+
+def test_auto_or_number_text_parameter() -> None:
+    from cxlib.reports.params import NotebookParameter
+
+    weeks = NotebookParameter("holdout_weeks", "str", '"auto"', "one of: auto; range: 0..; weeks kept back")
+    assert validate_value(weeks, "auto", "nb") == "auto" and validate_value(weeks, "12", "nb") == "12"
+    assert validate_value(weeks, 12, "nb") == "12" and validate_value(weeks, "0", "nb") == "0"
+    for bad in ("-1", "nan", "inf", "12 weeks", True, [12]):
+        with pytest.raises(ParameterError):
+            validate_value(weeks, bad, "nb")

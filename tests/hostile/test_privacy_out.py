@@ -32,7 +32,7 @@ display(HTML('<span title="' + people[0] + '">x</span>'))
 display(Markdown("* " + "\\n* ".join(texts)))
 fig = go.Figure(go.Bar(x=people, y=list(range(len(people))), name=people[1], hovertext=texts))
 fig.add_annotation(text=people[5], x=people[0], y=1)
-fig.update_layout(title=people[2], legend_title_text=people[3])
+fig.update_layout(title=people[2], legend_title_text=people[3], showlegend=True)
 fig.show()
 go.Figure(go.Scatter(x=list(range(20)), y=[v * 1.5 for v in range(20)], name=people[6])).show()
 if fail:
@@ -75,11 +75,12 @@ def test_nothing_personal_under_out_from_a_leaky_notebook(tmp_path: Path, state:
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert stat.S_IMODE(kept.parent.stat().st_mode) == 0o700
     assert "plantedjane.doe@example.com" in kept.read_text()
-    assert not [p for p in out.rglob("*.ipynb")]
+    assert not list(out.rglob("*.ipynb"))
 
 
 def test_mask_html_keeps_markup_numbers_ids_and_library() -> None:
-    library = "/**\n* plotly.js v3.1.0\n* Copyright 2012-2025, Plotly, Inc.\n*/ var x='0123456789 jane@example.com';"
+    banner = "/**\n* plotly.js v3.1.0\n* Copyright 2012-2025, Plotly, Inc.\n*/"
+    library = f"{banner} var x='0123456789 jane@example.com';"
     page = (
         "<html><head><style>.a{width:1234567px}</style></head><body>"
         '<div id="8f3c1b2e-4a5d-4c7b-9e1f-123456789012" class="plotly-graph-div"></div>'
@@ -104,3 +105,71 @@ def test_mask_html_keeps_markup_numbers_ids_and_library() -> None:
 def test_mask_json_masks_keys_and_nested_values() -> None:
     value = {"name": "x", "parameters": {"jane@example.com": ["+44 20 7946 0958", 3, None, 1.5]}}
     assert mask_json(value) == {"name": "x", "parameters": {"[email]": ["[phone]", 3, None, 1.5]}}
+
+
+@pytest.mark.notebooks
+def test_hostile_notebook_name_and_title_are_shown_not_run(tmp_path: Path, state: Path) -> None:
+    folder = tmp_path / "nbs"
+    name = "<img src=x onerror=alert(1)>"
+    title = "<script>window.__pwned=1</script> for jane.doe@example.com"
+    write_notebook(folder / f"{name}.ipynb", LEAKY_PARAMS, "print('fine')", title=title)
+    write_notebook(
+        folder / "z_fails.ipynb", LEAKY_PARAMS, "raise ValueError('<b>x</b> +44 20 7946 0958')", title=title
+    )
+    out = tmp_path / "out"
+    summary = run(notebooks_dir=folder, out=out, progress=False, jobs=1)
+    assert [r.status for r in summary.results] == ["ok", "failed"]
+    index = (out / "index.html").read_text()
+    assert "<img src=x" not in index and "<script>window" not in index
+    assert 'href="&lt;img src=x onerror=alert(1)&gt;.html"' in index
+    assert index.count("&lt;script&gt;window.__pwned=1&lt;/script&gt; for [email]") == 2
+    error = (out / "z_fails.error.html").read_text()
+    assert "<b>x" not in error and "ValueError: &lt;b&gt;x&lt;/b&gt; [phone]" in error
+    assert leaks(out) == []
+
+
+@pytest.mark.notebooks
+@pytest.mark.browser
+def test_masked_charts_still_draw_in_a_browser(tmp_path: Path, state: Path) -> None:
+    """Masking strings inside the figure JSON keeps it valid: every chart draws, nothing runs."""
+    chromium = Path("/usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not chromium.exists():
+        pytest.skip("Debian's chromium is not installed")
+    folder = tmp_path / "nbs"
+    write_notebook(folder / "leaky.ipynb", LEAKY_PARAMS, LEAKY_BODY, title="Leaky")
+    out = tmp_path / "out"
+    assert run(notebooks_dir=folder, out=out, progress=False).ok
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"], headless=True)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((out / "leaky.html").as_uri())
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.plotly-graph-div')]"
+            ".every(d => d.querySelector('svg.main-svg'))",
+            timeout=20_000,
+        )
+        charts = page.evaluate("document.querySelectorAll('.plotly-graph-div').length")
+        ticks = page.evaluate("[...document.querySelectorAll('.xtick text')].map(t => t.textContent)")
+        legend = page.evaluate("[...document.querySelectorAll('.legendtext')].map(t => t.textContent)")
+        browser.close()
+    assert charts == 2 and errors == []
+    assert "[email]" in ticks and "[phone]" in ticks
+    assert legend == ["[email]"]  # the trace named with an e-mail address
+
+
+def test_old_run_records_are_masked_on_the_next_save(tmp_path: Path) -> None:
+    from cxlib.reports.runner import _save_record
+
+    old = {"name": "old", "status": "failed", "error": {"ename": "E", "evalue": f"bad {EMAILS[0]}"}}
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps({"format": 1, "reports": {"old": old}}))
+    _save_record(tmp_path, {"name": "new", "status": "ok", "parameters": {"label": PHONES[0]}})
+    assert leaks(tmp_path) == []
+    reports = json.loads((tmp_path / MANIFEST_NAME).read_text())["reports"]
+    assert (
+        reports["old"]["error"]["evalue"] == "bad [email]"
+        and reports["new"]["parameters"]["label"] == "[phone]"
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from ltv_data import cdnow_orders, cdnow_published_summary
 
 

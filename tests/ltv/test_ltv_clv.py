@@ -1,5 +1,6 @@
 """clv(): a month-by-month loop written here, closed forms, and a parametric simulation of
-the interval."""
+the interval.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +9,11 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from ltv_data import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
+from test_ltv_models import bgnbd_expected_direct
 
 from cxlib.ltv import clv, fit_bgnbd, fit_gamma_gamma, fit_pareto_nbd, rfm_summary
 from cxlib.ltv.clv import DAYS_PER_MONTH, discounted_purchases
-
-from ltv_data import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
-from test_ltv_models import bgnbd_expected_direct
 
 
 @pytest.fixture(scope="module")

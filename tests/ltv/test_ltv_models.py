@@ -1,5 +1,6 @@
 """BG/NBD, Pareto/NBD and Gamma-Gamma against the published CDNOW results, second
-implementations written here, finite differences and simulation."""
+implementations written here, finite differences and simulation.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ltv_data import simulate_bgnbd
 from scipy import integrate, special, stats
 
 from cxlib import DataError
@@ -21,8 +23,6 @@ from cxlib.ltv.bgnbd import BGNBDModel, _Data, bgnbd_loglik
 from cxlib.ltv.gamma_gamma import _Data as _GGData
 from cxlib.ltv.gamma_gamma import gamma_gamma_loglik
 from cxlib.ltv.pareto_nbd import ParetoNBDModel, pareto_nbd_loglik
-
-from ltv_data import simulate_bgnbd
 
 # ------------------------------------------------------------------ independent formulas
 
@@ -161,7 +161,7 @@ def test_bgnbd_loglik_and_gradient(theta, cdnow_summary):
             - bgnbd_loglik(theta - e * h, _Data(x, tx, T, np.ones(len(x))))[0]
         )
         / (2 * h)
-        for e, h in zip(np.eye(4), theta * 1e-6)
+        for e, h in zip(np.eye(4), theta * 1e-6, strict=True)
     ]
     np.testing.assert_allclose(grad, num, rtol=1e-6)
 
@@ -181,13 +181,13 @@ def test_pareto_loglik_equals_hypergeometric_form(theta, cdnow_summary):
         const, alive, dead = pareto_terms_hyp2f1(theta, x, tx, T)
     ok = np.isfinite(dead) | (tx == T)  # hyp2f1 differences lose all digits for a few rows
     w = np.ones(len(x))
-    ll, grad = pareto_nbd_loglik(theta, x[ok], tx[ok], T[ok], w[ok])
+    ll, _grad = pareto_nbd_loglik(theta, x[ok], tx[ok], T[ok], w[ok])
     assert ok.mean() > 0.99
     assert ll == pytest.approx((const + np.logaddexp(alive, dead))[ok].sum(), rel=1e-9)
     num = [
         (pareto_nbd_loglik(theta + e * h, x, tx, T, w)[0] - pareto_nbd_loglik(theta - e * h, x, tx, T, w)[0])
         / (2 * h)
-        for e, h in zip(np.eye(4), theta * 1e-6)
+        for e, h in zip(np.eye(4), theta * 1e-6, strict=True)
     ]
     # The analytic gradient is that of the exact integral; the quadrature's own derivative
     # differs by about 1e-8 per customer.
@@ -199,11 +199,13 @@ def test_gamma_gamma_loglik_by_numerical_integration(theta, cdnow_summary):
     returning = cdnow_summary[cdnow_summary["frequency"] > 0].iloc[:10]
     x, m = returning["frequency"].to_numpy(dtype=float), returning["monetary_value"].to_numpy()
     ll, grad = gamma_gamma_loglik(theta, _GGData(x, m, np.ones(len(x))))
-    assert ll == pytest.approx(sum(gg_loglik_by_integration(theta, xi, mi) for xi, mi in zip(x, m)), rel=1e-8)
+    assert ll == pytest.approx(
+        sum(gg_loglik_by_integration(theta, xi, mi) for xi, mi in zip(x, m, strict=True)), rel=1e-8
+    )
     data = _GGData(x, m, np.ones(len(x)))
     num = [
         (gamma_gamma_loglik(theta + e * h, data)[0] - gamma_gamma_loglik(theta - e * h, data)[0]) / (2 * h)
-        for e, h in zip(np.eye(3), theta * 1e-6)
+        for e, h in zip(np.eye(3), theta * 1e-6, strict=True)
     ]
     np.testing.assert_allclose(grad, num, rtol=1e-6)
 
@@ -268,7 +270,7 @@ def test_bgnbd_predictions_equal_printed_formulas():
 
 
 def test_bgnbd_expectation_is_continuous_at_its_special_points():
-    """c = a+b+x−1 = 0 (limit formula) and a = 1 (0/0 in the printed formula)."""
+    """C = a+b+x−1 = 0 (limit formula) and a = 1 (0/0 in the printed formula)."""
     t = np.array([1.0, 10.0, 52.0])
     at = _bg(r=1.0, alpha=2.0, a=0.4, b=0.6).expected_purchases(t, 0, 0, 5.0)
     for db in (-1e-6, 1e-6):
@@ -295,7 +297,7 @@ def test_bgnbd_predictions_by_simulation():
 def test_pareto_predictions_equal_hypergeometric_form(cdnow_summary):
     theta = np.array([0.553, 10.578, 0.606, 11.669])
     m = ParetoNBDModel(
-        params=dict(zip(("r", "alpha", "s", "beta"), theta)),
+        params=dict(zip(("r", "alpha", "s", "beta"), theta, strict=True)),
         se={},
         cov=np.eye(4),
         loglik=0,

@@ -1,5 +1,6 @@
 """The customer-lifetime-value notebook: built from its builder, and runs with non-default
-parameters from another folder (the default run is in tests/notebooks)."""
+parameters from another folder (the default run is in tests/notebooks).
+"""
 
 from __future__ import annotations
 

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from ltv_data import SAMPLE
 from scipy import stats
 
 import cxlib
 from cxlib.data.sample_truth import TRUTH
 from cxlib.ltv import fit_bgnbd, fit_gamma_gamma, rfm_summary
-
-from ltv_data import SAMPLE
 
 pytestmark = pytest.mark.skipif(not (SAMPLE / "orders.parquet").exists(), reason="sample shop not generated")
 
@@ -50,7 +49,7 @@ def test_bgnbd_planted_parameters_per_acquisition_channel(sample_rfm, channel):
     z, wald = _log_z(model, truth)
     assert model.converged
     # Every parameter within 2.5 standard errors, and jointly not rejected at the 1 % level.
-    assert np.all(np.abs(z) < 2.5), dict(zip(model.PARAMS, np.round(z, 2)))
+    assert np.all(np.abs(z) < 2.5), dict(zip(model.PARAMS, np.round(z, 2), strict=True))
     assert stats.chi2.sf(wald, 4) > 0.01
 
 
@@ -59,7 +58,7 @@ def test_gamma_gamma_planted_parameters(sample_rfm):
     truth = {"p": TRUTH.orders.gg_p, "q": TRUTH.orders.gg_q, "v": TRUTH.orders.gg_v}
     z, wald = _log_z(model, truth)
     assert model.converged
-    assert np.all(np.abs(z) < 2.0), dict(zip(model.PARAMS, np.round(z, 2)))
+    assert np.all(np.abs(z) < 2.0), dict(zip(model.PARAMS, np.round(z, 2), strict=True))
     assert stats.chi2.sf(wald, 3) > 0.01
     # The population mean spend per purchase p·v/(q−1).
     assert model.mean_value == pytest.approx(TRUTH.gamma_gamma_mean, rel=0.05)

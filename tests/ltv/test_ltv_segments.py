@@ -8,14 +8,13 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ltv_data import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
 
 from cxlib import DataError
 from cxlib.engine import duckdb_connection
 from cxlib.ltv import clv, clv_by_nps, fit_bgnbd, fit_gamma_gamma, rfm_segments, rfm_summary
 from cxlib.ltv.nps import latest_nps
 from cxlib.ltv.segments import rfm_scores
-
-from ltv_data import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
 
 
 def naive_segment(r: int, f: int) -> str:
@@ -64,7 +63,7 @@ def test_scores_and_segments_equal_naive(cdnow_value):
         scores["m_score"], naive_quintile((t["revenue"] / (t["frequency"] + 1)).to_numpy())
     )
     np.testing.assert_array_equal(scores["f_score"], np.minimum(t["frequency"] + 1, 5))
-    expected = [naive_segment(r, f) for r, f in zip(scores["r_score"], scores["f_score"])]
+    expected = [naive_segment(r, f) for r, f in zip(scores["r_score"], scores["f_score"], strict=True)]
     assert list(scores["segment"]) == expected
     assert (
         scores["rfm"].iloc[0]

@@ -1,11 +1,14 @@
 """Holdout validation, cumulative repeat purchases and model comparison against computations
-written here (per-customer loops on CDNOW)."""
+written here (per-customer loops on CDNOW).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+from ltv_data import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
+from test_ltv_models import bgnbd_expected_direct
 
 from cxlib.data.sample_truth import bgnbd_expected_repeats
 from cxlib.engine import duckdb_connection
@@ -17,9 +20,6 @@ from cxlib.ltv import (
     repeat_transactions_over_time,
     rfm_summary,
 )
-
-from ltv_data import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
-from test_ltv_models import bgnbd_expected_direct
 
 
 @pytest.fixture(scope="module")

@@ -177,3 +177,15 @@ def test_bad_data_path_gives_error_page_and_keeps_old_report(tiny_shop: Path, tm
     assert 'href="00_data_health.html"' in page  # points at the previous report
     index = (out / "index.html").read_text()
     assert 'data-status="failed"' in index and "previous report from" in index
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_declared_choices_and_ranges_parse(name: str) -> None:
+    """A help that says `one of:` or `range:` must be read as choices or a range by cxlab."""
+    from cxlib.reports.validation import choices_of, range_of
+
+    for param in notebook_info(NOTEBOOKS / f"{name}.ipynb").parameters:
+        if "one of:" in param.help:
+            assert choices_of(param), f"{param.name}: `one of:` list not parsed: {param.help!r}"
+        if "range:" in param.help:
+            assert range_of(param) != (None, None), f"{param.name}: `range:` not parsed: {param.help!r}"

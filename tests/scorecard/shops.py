@@ -34,7 +34,7 @@ def random_shop(
     def times(n: int) -> pd.Series:
         return pd.Series(t0 + pd.to_timedelta(rng.integers(0, days * 86_400, n), unit="s"))
 
-    channel = rng.choice(CHANNELS + [None], orders, p=[0.45, 0.25, 0.2, 0.1])
+    channel = rng.choice([*CHANNELS, None], orders, p=[0.45, 0.25, 0.2, 0.1])
     delivery = rng.poisson(2.0, orders).astype(float) + 1
     delivery[rng.random(orders) < 0.15] = np.nan
     order_table = pd.DataFrame(
@@ -61,7 +61,7 @@ def random_shop(
             "score": (low + rng.integers(0, 1_000, answers) % (high - low + 1)).astype("int64"),
             "customer_id": order_table["customer_id"].to_numpy()[which],
             "order_id": order_table["order_id"].to_numpy()[which],
-            "channel": pd.array(rng.choice(CHANNELS + [None], answers, p=[0.4, 0.3, 0.2, 0.1]), dtype="str"),
+            "channel": pd.array(rng.choice([*CHANNELS, None], answers, p=[0.4, 0.3, 0.2, 0.1]), dtype="str"),
         }
     )
     rows = []

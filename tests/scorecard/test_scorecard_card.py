@@ -67,12 +67,12 @@ def test_same_cells_on_pandas_polars_and_duckdb() -> None:
 
 def test_duckdb_fast_path_equals_the_portable_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     """The hand-written SQL for order metrics gives the same scorecard as the portable plan."""
-    from cxlib.scorecard import commerce
+    from cxlib._duckdb import scorecard as scorecard_sql
 
     shop = random_shop(8)
     relations = {k: duckdb_connection().from_df(v) for k, v in shop.items()}
     fast = scorecard(relations, by="channel", period="month", min_n=1).table
-    monkeypatch.setattr(commerce, "commerce_cells_duckdb", lambda *args, **kwargs: None)
+    monkeypatch.setattr(scorecard_sql, "commerce_cells_duckdb", lambda *args, **kwargs: None)
     portable = scorecard(relations, by="channel", period="month", min_n=1).table
     pd.testing.assert_frame_equal(fast, portable, check_exact=False, rtol=1e-12)
 

@@ -120,10 +120,10 @@ def _check_no_small_cell_leaks(shop: dict, min_n: int, period: str | None) -> No
     assert ((shown["ci_low"] <= shown["value"] + 1e-9) | shown["ci_low"].isna()).all()
     assert ((shown["value"] <= shown["ci_high"] + 1e-9) | shown["ci_high"].isna()).all()
     # nothing downstream shows a suppressed cell as a number
-    keys = set(zip(small["metric"], small["channel"], small["period"]))
+    keys = set(zip(small["metric"], small["channel"], small["period"], strict=True))
     changes = card.changes()
-    assert not keys & set(zip(changes["metric"], changes["channel"], changes["period"]))
-    assert not keys & set(zip(changes["metric"], changes["channel"], changes["previous_period"]))
+    assert not keys & set(zip(changes["metric"], changes["channel"], changes["period"], strict=True))
+    assert not keys & set(zip(changes["metric"], changes["channel"], changes["previous_period"], strict=True))
     view = card.formatted()
     assert view.drop(columns="period").map(lambda v: v == TOO_FEW or not v.startswith("nan")).all().all()
     for metric in sorted(set(small["metric"]))[:1]:
@@ -131,7 +131,7 @@ def _check_no_small_cell_leaks(shop: dict, min_n: int, period: str | None) -> No
         for trace in fig.data:
             y = np.asarray(trace.y, dtype=float)
             hover = list(trace.hovertext)
-            for value, text in zip(y, hover):
+            for value, text in zip(y, hover, strict=True):
                 assert (TOO_FEW in text) == bool(np.isnan(value))
     if len(set(t["channel"])) > 2:
         across = consistency(card)
@@ -140,6 +140,7 @@ def _check_no_small_cell_leaks(shop: dict, min_n: int, period: str | None) -> No
         assert across.cells.loc[across.cells["suppressed"], "value"].isna().all()
 
 
+@pytest.mark.slow  # a property test over many random shops; `make test` runs it
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 10_000),

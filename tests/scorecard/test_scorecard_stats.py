@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from statsmodels.stats import proportion as sm_proportion
 from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.oneway import anova_oneway
-from statsmodels.stats import proportion as sm_proportion
 
 from cxlib.scorecard.stats import cell_estimates, compare, heterogeneity
 
@@ -105,7 +105,7 @@ def test_welch_anova_matches_statsmodels() -> None:
         rng.normal(m, s, n) for m, s, n in [(3.0, 1.0, 40), (3.4, 1.5, 90), (2.8, 0.7, 25), (3.1, 2.0, 60)]
     ]
     cells = [summary(g, "mean") for g in groups]
-    n, value, se = (np.array(c) for c in zip(*cells))
+    n, value, se = (np.array(c) for c in zip(*cells, strict=True))
     got = heterogeneity("mean", n, value, se)
     ref = anova_oneway(groups, use_var="unequal", welch_correction=True)
     assert got.statistic == pytest.approx(ref.statistic)
@@ -119,7 +119,7 @@ def test_cochran_q_matches_statsmodels_meta_analysis() -> None:
         rng.choice([-1.0, 0.0, 1.0], n, p=p)
         for n, p in [(200, [0.3, 0.3, 0.4]), (150, [0.2, 0.3, 0.5]), (320, [0.35, 0.35, 0.3])]
     ]
-    n, value, se = (np.array(c) for c in zip(*[summary(s, "nps") for s in samples]))
+    n, value, se = (np.array(c) for c in zip(*[summary(s, "nps") for s in samples], strict=True))
     got = heterogeneity("nps", n, value, se)
     ref = combine_effects(value, se**2)
     assert got.statistic == pytest.approx(ref.q)

@@ -60,7 +60,7 @@ def test_nps_interval_covers_at_the_nominal_rate() -> None:
     n = counts.sum(axis=1)
     total = counts[:, 2] - counts[:, 0]
     est = cell_estimates("nps", n, total, counts[:, 2] + counts[:, 0])
-    covered = (est["ci_low"] <= 30) & (30 <= est["ci_high"])
+    covered = (est["ci_low"] <= 30) & (est["ci_high"] >= 30)
     assert 0.94 <= covered.mean() <= 0.96
     # and nps() on one of the samples equals the vectorised path
     scores = [0] * counts[0, 0] + [7] * counts[0, 1] + [10] * counts[0, 2]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -48,7 +51,7 @@ def test_value_of_cx_matches_the_naive_loop() -> None:
         assert (table.loc[group, "value_12m_ci_low"], table.loc[group, "value_12m_ci_high"]) == pytest.approx(
             (low, high)
         )
-    everyone = sum((v[1] for v in naive.values()), [])
+    everyone = functools.reduce(operator.iadd, (v[1] for v in naive.values()), [])
     assert table.loc["all", "value_12m"] == pytest.approx(np.mean(everyone))
     welch = stats.ttest_ind(naive["promoters"][1], naive["detractors"][1], equal_var=False)
     ci = welch.confidence_interval(0.95)

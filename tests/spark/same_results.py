@@ -18,7 +18,8 @@ RTOL = 1e-9
 
 def assert_same(got: Any, expected: Any, where: str = "result") -> None:
     """Assert that two results agree: tables (rtol 1e-9, counts exact), numbers, and the fields
-    of result objects (dataclasses), dicts and tuples, recursively. ``where`` names the part."""
+    of result objects (dataclasses), dicts and tuples, recursively. ``where`` names the part.
+    """
     if isinstance(expected, pd.DataFrame):
         pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=RTOL, obj=where)
     elif isinstance(expected, pd.Series):
@@ -35,7 +36,7 @@ def assert_same(got: Any, expected: Any, where: str = "result") -> None:
             assert_same(got[key], value, f"{where}[{key!r}]")
     elif isinstance(expected, (list, tuple)):
         assert len(got) == len(expected), where
-        for i, (a, b) in enumerate(zip(got, expected)):
+        for i, (a, b) in enumerate(zip(got, expected, strict=True)):
             assert_same(a, b, f"{where}[{i}]")
     elif isinstance(expected, float) and not isinstance(got, bool):
         assert (math.isnan(got) and math.isnan(expected)) or math.isclose(

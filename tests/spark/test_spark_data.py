@@ -1,5 +1,6 @@
 """Reading and validating on Spark: the engine traps, ``open_shop(..., engine="spark")`` on
-files, URLs and Spark's catalog, and the session settings cxlib relies on."""
+files, URLs and Spark's catalog, and the session settings cxlib relies on.
+"""
 
 from __future__ import annotations
 

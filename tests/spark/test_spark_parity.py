@@ -15,6 +15,7 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 import pytest
+from same_results import assert_same
 
 import cxlib
 from cxlib import experiments as ab
@@ -22,7 +23,6 @@ from cxlib import health, journey, ltv, voc
 from cxlib.cohorts import retention_matrix, revenue_retention, time_to_repeat
 from cxlib.engine import backend, to_narwhals, to_pandas
 from cxlib.scorecard import consistency, scorecard, value_of_cx
-from same_results import assert_same
 from tests.cohorts.cohort_data import random_orders
 from tests.test_journey_backends import CASES as JOURNEY_CASES
 from tests.test_journey_backends import random_events

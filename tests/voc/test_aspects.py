@@ -42,6 +42,12 @@ def mentions(result) -> list[tuple[int, str, str]]:
             "De doos was gedeukt maar de klantenservice was vriendelijk.",
             [("service", "pos"), ("packaging", "neg")],
         ),
+        ("it", "Spedizione velocissima. Il prezzo è troppo caro.", [("delivery", "pos"), ("price", "neg")]),
+        (
+            "pt",
+            "A entrega atrasou muito. O atendimento foi muito atencioso.",
+            [("delivery", "neg"), ("service", "pos")],
+        ),
     ],
 )
 def test_each_mention_takes_the_sentiment_of_its_clause(lang, text, expected):

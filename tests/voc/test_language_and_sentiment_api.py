@@ -63,7 +63,9 @@ def test_agreement_against_stated_languages():
 
 def test_a_stated_language_is_respected():
     # A Polish text declared English is scored with the English lexicon: no term found.
-    result = voc.sentiment(pd.DataFrame({"text": ["Bardzo szybka dostawa, polecam!"], "lang": ["en"]}))
+    result = voc.sentiment(
+        pd.DataFrame({"text": ["Bardzo szybka dostawa, polecam!"], "lang": ["en"]}), backend="lexicon"
+    )
     assert result.table.loc[0, "lang"] == "en" and result.table.loc[0, "n_terms"] == 0
     detected = voc.sentiment(["Bardzo szybka dostawa, polecam!"])
     assert detected.table.loc[0, "lang"] == "pl" and detected.table.loc[0, "label"] == "pos"
@@ -84,7 +86,7 @@ def test_sentiment_table_matches_the_lexicon_text_by_text():
 
 def test_coverage_is_the_share_of_lexicon_texts_without_terms():
     texts = ["great", "the parcel", "terrible", "order 123", "ok"]
-    result = voc.sentiment(texts, langs="en")
+    result = voc.sentiment(texts, langs="en", backend="lexicon")
     naive = sum(1 for t in texts if not score_text(t, load_lexicon("en")).terms) / len(texts)
     assert result.coverage() == pytest.approx(naive) == pytest.approx(0.4)
     shares = result.by_language().set_index("lang")
@@ -145,8 +147,9 @@ def test_input_is_not_modified():
 
 
 def test_unsupported_language_gets_backend_none():
-    result = voc.sentiment(["Consegna veloce"], langs="it")
-    assert result.table.loc[0, ["backend", "label", "score"]].tolist() == ["none", "neu", 0.0]
+    # Labelled "unsupported", never scored with another language's lexicon (issue 21).
+    result = voc.sentiment(["A csomag gyorsan megérkezett"], langs="hu")
+    assert result.table.loc[0, ["backend", "label", "score"]].tolist() == ["none", "unsupported", 0.0]
 
 
 # ----------------------------------------------------------------------------- transformers backend

@@ -7,7 +7,8 @@ cohort and age. This path hashes it once: per customer it keeps the first period
 cohort and age. It applies to DuckDB input (and pandas input with ``fast_path=True``), a
 UTC session, calendar ages with cohorts of the same period, and data spanning at most 128
 periods (ten years of months); otherwise the portable code runs. Both give identical
-counts (``tests/cohorts/test_cohorts_engines.py``).
+counts (``tests/_duckdb/test_duckdb_cohorts.py``; every backend:
+``tests/cohorts/test_cohorts_engines.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,19 @@ MAX_PERIODS = 128
 
 
 def period_sql(column: str, period: str) -> str:
-    """SQL twin of :func:`cxlib.cohorts.periods.period_index` (UTC instants)."""
+    """Write the SQL twin of :func:`cxlib.cohorts.periods.period_index` (UTC instants).
+
+    Parameters
+    ----------
+    column : str
+        Timestamp column (``TIMESTAMPTZ`` in a UTC session).
+    period : {"day", "week", "month", "quarter"}
+
+    Returns
+    -------
+    str
+        A DuckDB expression of the period number since :data:`cxlib.cohorts.periods.ORIGIN`.
+    """
     ts = quote(column)
     if period in ("day", "week"):
         return sql_floor_div(f"{sql_epoch_day(ts)} - ({ORIGIN_DAY})", 1 if period == "day" else 7)
@@ -35,8 +48,16 @@ def period_sql(column: str, period: str) -> str:
 
 
 def on_cells_duckdb(activity: Activity) -> pd.DataFrame | None:
-    """Distinct customers per segment, cohort and calendar age, or ``None`` when the fast
-    path does not apply.
+    """Count distinct customers per segment, cohort and calendar age.
+
+    ``None`` when the fast path does not apply: not DuckDB (or ``fast_path=False``), ages
+    in rolling windows or cohorts of another period, a session not in UTC, or more than
+    :data:`MAX_PERIODS` periods.
+
+    Parameters
+    ----------
+    activity : Activity
+        The prepared table (:func:`cxlib.cohorts.activity.prepare_activity`).
 
     Returns
     -------

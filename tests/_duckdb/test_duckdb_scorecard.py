@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import cxlib
+from cxlib._duckdb.scorecard import MAX_PERIODS, commerce_cells_duckdb, period_query
 from cxlib.engine import duckdb_connection, to_pandas
 from cxlib.scorecard.commerce import commerce_cells
-from cxlib.scorecard.commerce_duckdb import MAX_PERIODS, commerce_cells_duckdb, period_query
 from tests.scorecard.shops import random_shop
 
 KEY = ["metric", "period_index"]

@@ -18,7 +18,7 @@ Periods come from ``epoch_us(ts)`` (as a plain UTC ``TIMESTAMP`` for months and 
 rather than ``year()``/``month()`` on a ``TIMESTAMPTZ``, which costs a time-zone lookup per
 row. It applies to DuckDB relations whose ``ts`` is UTC, with periods
 (week, month, quarter or none) spanning at most :data:`MAX_PERIODS`; otherwise the portable
-plan runs. Both give identical cells (``tests/scorecard/test_commerce_duckdb.py``).
+plan runs. Both give identical cells (``tests/_duckdb/test_duckdb_scorecard.py``).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from cxlib.data.engine_sql import quote
-from cxlib.engine import backend, to_pandas
-from cxlib.scorecard.cells import ALL, P, Measure, Period, as_lazy, long_cells
+from cxlib.engine import backend, is_utc_zone, to_pandas
+from cxlib.scorecard.cells import ALL, Measure, P, Period, as_lazy, long_cells
 from cxlib.timestamps import sql_epoch_day, sql_floor_div, sql_month_index
 
 __all__ = ["MAX_PERIODS", "commerce_cells_duckdb", "period_query"]
@@ -52,6 +52,22 @@ def period_query(select: str, period: Period, ts: str = "ts", source: str = "cx_
 
     Equal to :func:`cxlib.scorecard.cells.period_index` in UTC (weeks start on Mondays:
     1970-01-01 was a Thursday).
+
+    Parameters
+    ----------
+    select : str
+        SQL select list.
+    period : {"week", "month", "quarter"} or None
+        ``None``: every row in period 0.
+    ts : str, default "ts"
+        Timestamp column.
+    source : str, default "cx_orders"
+        Relation name in the query.
+
+    Returns
+    -------
+    str
+        The query.
     """
     if period is None:
         return f"SELECT {select}, 0 AS p FROM {source}"
@@ -68,7 +84,7 @@ def _applies(frame: nw.LazyFrame[Any], period: Period) -> bool:
         return False
     if period is None:
         return True
-    return getattr(frame.collect_schema()["ts"], "time_zone", None) == "UTC"
+    return is_utc_zone(getattr(frame.collect_schema()["ts"], "time_zone", None))
 
 
 def _stats(measures: dict[str, Measure]) -> list[str]:
@@ -98,8 +114,9 @@ def _stats(measures: dict[str, Measure]) -> list[str]:
 def commerce_cells_duckdb(
     orders: Any, *, by: Sequence[str], period: Period, totals: bool
 ) -> pd.DataFrame | None:
-    """:func:`~cxlib.scorecard.commerce.commerce_cells` in hand-written DuckDB SQL, or ``None``
-    when the fast path does not apply (not DuckDB, ``ts`` not UTC, more than
+    """Compute :func:`~cxlib.scorecard.commerce.commerce_cells` in hand-written DuckDB SQL.
+
+    ``None`` when the fast path does not apply (not DuckDB, ``ts`` not UTC, more than
     :data:`MAX_PERIODS` periods, or no orders).
 
     Parameters
@@ -109,6 +126,11 @@ def commerce_cells_duckdb(
         optional ``returned`` and ``delivery_days``.
     by, period, totals
         As in :func:`~cxlib.scorecard.commerce.commerce_cells`.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The cells of :func:`~cxlib.scorecard.commerce.commerce_cells`, or ``None``.
     """
     frame = as_lazy(orders)
     if not _applies(frame, period):
@@ -123,7 +145,7 @@ def commerce_cells_duckdb(
     names = frame.collect_schema().names()
     values = {m: c for m, c in _ORDER_VALUES.items() if c in names}
     segments = [f"s{i}" for i in range(len(by))]
-    seg_select = "".join(f", {quote(c)} AS {s}" for c, s in zip(by, segments))
+    seg_select = "".join(f", {quote(c)} AS {s}" for c, s in zip(by, segments, strict=True))
     seg_keys = "".join(f", {s}" for s in segments)
 
     def number(column: str) -> str:
@@ -136,7 +158,7 @@ def commerce_cells_duckdb(
     measures: dict[str, Measure] = {m: (f"{m}_sum", f"{m}_n") for m in values}
     measures.update(_CUSTOMER_MEASURES)
     cell_stats = ", ".join(
-        _stats(measures) + ["count(*) AS retention_rate__n", "sum(kept) AS retention_rate__sum"]
+        [*_stats(measures), "count(*) AS retention_rate__n", "sum(kept) AS retention_rate__sum"]
     )
     derived = "coalesce(aov_sum, 0.0) AS rev, (k >= 2)::DOUBLE AS rep"
     kept = "((periods >> (p + 1)::UHUGEINT) & 1::UHUGEINT)::DOUBLE"
@@ -150,16 +172,18 @@ def commerce_cells_duckdb(
             FROM per_seg JOIN (SELECT cid, periods FROM cust WHERE several) USING (cid) GROUP BY cid, p
         ))
         GROUP BY ALL"""
+    orders_query = period_query(f"customer_id AS cid{seg_select}{value_select}", period)
     sql = f"""
         WITH o AS (
-            SELECT * REPLACE (p - {low} AS p) FROM ({period_query(f"customer_id AS cid{seg_select}{value_select}", period)})
+            SELECT * REPLACE (p - {low} AS p) FROM ({orders_query})
         ),
         per_seg AS MATERIALIZED (
             SELECT cid, p{seg_keys}, count(*)::DOUBLE AS k{value_sums} FROM o GROUP BY ALL
         ),
         cust AS MATERIALIZED (
             SELECT cid, periods,
-                   seg_rows > bit_count((periods >> 1::UHUGEINT)::HUGEINT) + (periods & 1::UHUGEINT)::BIGINT AS several
+                   seg_rows > bit_count((periods >> 1::UHUGEINT)::HUGEINT)
+                              + (periods & 1::UHUGEINT)::BIGINT AS several
             FROM (SELECT cid, bit_or((1::UHUGEINT) << p::UHUGEINT) AS periods, count(*) AS seg_rows
                   FROM per_seg GROUP BY cid)
         )
@@ -170,15 +194,17 @@ def commerce_cells_duckdb(
     wide = to_pandas(relation.query("cx_orders", sql))
     wide[P] = wide[P].astype("int64") + int(low)
     wide["retention_rate__sumsq"] = wide["retention_rate__sum"]
-    wide = wide.rename(columns=dict(zip(segments, by)))
+    wide = wide.rename(columns=dict(zip(segments, by, strict=True)))
     return _long(wide, by, measures, with_totals, int(high) if period is not None else None)
 
 
 def _long(
     wide: pd.DataFrame, by: Sequence[str], measures: dict[str, Measure], totals: bool, last_period: int | None
 ) -> pd.DataFrame:
-    """The long cells from the query's sums; retention moved to the next period, up to
-    ``last_period`` (the last with orders; ``None``: no retention).
+    """Build the long cells from the query's sums.
+
+    Retention is moved to the next period, up to ``last_period`` (the last with orders;
+    ``None``: no retention).
 
     Every statistic is a sum over customer rows, so cells add up: a segment cell is the sum of
     its rows with and without ``several``; the total of a period is the sum of the rows of
@@ -204,5 +230,5 @@ def _long(
         if last_period is not None:
             retention = rows.assign(**{P: rows[P] + 1})
             cells.append(long_cells(retention[retention[P] <= last_period], keys, {"retention_rate": "kept"}))
-        parts += [c if keys else c.assign(**{column: ALL for column in by}) for c in cells]
+        parts += [c if keys else c.assign(**dict.fromkeys(by, ALL)) for c in cells]
     return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,195 @@
+"""Evaluate cxlib's sentiment backends on real labelled reviews, per language and corpus.
+
+Reads the samples built by ``benchmarks/voc_eval/prepare.py``: the committed ones next to
+it and, when present, the ones in ``benchmarks/voc_eval/external/`` (corpora without a
+redistribution licence, built locally). Scores the ``test`` split unless told otherwise
+(``dev`` is the part whose errors may be looked at while improving the lexicon).
+
+For every corpus and backend it prints: texts, accuracy with a 95 % Wilson interval (a
+neutral prediction counts as wrong: every text is labelled positive or negative), the
+share predicted neutral, macro-F1 over the two classes, texts/s (wall clock, after a
+warm-up) and, once per corpus, the language-detection accuracy among cxlib's default
+candidate languages. VADER (``pip install vaderSentiment``; not a cxlib dependency) is the
+English baseline.
+
+Usage::
+
+    .venv/bin/python benchmarks/eval_voc.py                 # test split, all backends
+    .venv/bin/python benchmarks/eval_voc.py --split dev
+    .venv/bin/python benchmarks/eval_voc.py --markdown /tmp/results.md
+    .venv/bin/python benchmarks/eval_voc.py --write-package   # cxlib/voc/models/accuracy.json
+
+``--write-package`` stores the test-split accuracy of the ``lexicon`` and ``pretrained``
+backends per language and corpus in the package, where
+:meth:`cxlib.voc.SentimentResult.by_language` reports it next to each language's backend.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cxlib import voc
+from cxlib.intervals import wilson_interval
+
+HERE = Path(__file__).resolve().parent / "voc_eval"
+PACKAGE_FILE = Path(__file__).resolve().parents[1] / "cxlib" / "voc" / "models" / "accuracy.json"
+Scorer = Callable[[list[str], str], list[str]]
+
+
+def load_samples(split: str) -> pd.DataFrame:
+    """All sample files (committed and external), restricted to ``split`` unless ``all``."""
+    files = sorted(HERE.glob("*.csv")) + sorted((HERE / "external").glob("*.csv"))
+    if not files:
+        raise SystemExit(f"no samples in {HERE}; run benchmarks/voc_eval/prepare.py first")
+    frame = pd.concat(
+        [pd.read_csv(f, dtype=str, keep_default_na=False).assign(file=f.name) for f in files],
+        ignore_index=True,
+    )
+    frame["committed"] = ~frame["file"].isin([f.name for f in (HERE / "external").glob("*.csv")])
+    return frame if split == "all" else frame[frame["split"] == split].reset_index(drop=True)
+
+
+def cxlib_backend(backend: str) -> Scorer:
+    def score(texts: list[str], lang: str) -> list[str]:
+        return voc.sentiment(texts, langs=lang, backend=backend).table["label"].tolist()
+
+    return score
+
+
+def vader(texts: list[str], lang: str) -> list[str]:
+    """VADER's compound score with its own ±0.05 thresholds (English only)."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    out = []
+    for text in texts:
+        c = analyzer.polarity_scores(text)["compound"]
+        out.append("pos" if c >= 0.05 else "neg" if c <= -0.05 else "neu")
+    return out
+
+
+def available_backends() -> dict[str, tuple[Scorer, set[str] | None]]:
+    """Backend name -> (scorer, languages it applies to; None for all)."""
+    backends: dict[str, tuple[Scorer, set[str] | None]] = {
+        "lexicon": (cxlib_backend("lexicon"), None),
+        "pretrained": (cxlib_backend("pretrained"), set(voc.available_pretrained())),
+    }
+    try:
+        import vaderSentiment  # noqa: F401
+    except ImportError:
+        print("vaderSentiment not installed: the English baseline is skipped")
+    else:
+        backends["vader"] = (vader, {"en"})
+    return backends
+
+
+def macro_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
+    """Mean F1 of the classes ``pos`` and ``neg`` (a neutral prediction is a miss for both)."""
+    scores = []
+    for label in ("pos", "neg"):
+        tp = float(np.sum((predicted == label) & (truth == label)))
+        fp = float(np.sum((predicted == label) & (truth != label)))
+        fn = float(np.sum((predicted != label) & (truth == label)))
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0)
+    return float(np.mean(scores))
+
+
+def evaluate(samples: pd.DataFrame, backends: dict[str, tuple[Scorer, set[str] | None]]) -> pd.DataFrame:
+    """One row per corpus and backend with the measures described in the module docstring."""
+    rows = []
+    for (lang, corpus), part in samples.groupby(["lang", "corpus"], sort=True):
+        texts, truth = part["text"].tolist(), part["label"].to_numpy(dtype=str)
+        detected = voc.detect_language(texts).table["lang"].to_numpy(dtype=str)
+        detection = float(np.mean(detected == lang))
+        for name, (scorer, langs) in backends.items():
+            if langs is not None and lang not in langs:
+                continue
+            scorer(texts[:20], lang)  # warm-up: loads lexicons and models
+            start = time.perf_counter()
+            predicted = np.asarray(scorer(texts, lang), dtype=str)
+            seconds = time.perf_counter() - start
+            correct = int(np.sum(predicted == truth))
+            low, high = wilson_interval(correct, len(truth))
+            rows.append(
+                {
+                    "lang": lang,
+                    "corpus": corpus,
+                    "committed": bool(part["committed"].iat[0]),
+                    "backend": name,
+                    "n": len(truth),
+                    "accuracy": correct / len(truth),
+                    "ci_low": float(low),
+                    "ci_high": float(high),
+                    "neutral": float(np.mean(predicted == "neu")),
+                    "macro_f1": macro_f1(truth, predicted),
+                    "texts_per_s": len(truth) / seconds,
+                    "detection": detection,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def markdown(table: pd.DataFrame, split: str) -> str:
+    """Format the results as a Markdown table (percentages, one decimal)."""
+    lines = [
+        f"Split: `{split}`. Accuracy: share of texts labelled correctly (neutral counts as wrong), "
+        "with its 95 % Wilson interval.",
+        "",
+        "| lang | corpus | backend | n | accuracy (95 % CI) | neutral | macro-F1 | texts/s | detection |",
+        "|---|---|---|---:|---|---:|---:|---:|---:|",
+    ]
+    for r in table.itertuples():
+        corpus = r.corpus if r.committed else f"{r.corpus} (not committed)"
+        lines.append(
+            f"| {r.lang} | {corpus} | {r.backend} | {r.n} "
+            f"| {r.accuracy:.1%} ({r.ci_low:.1%}–{r.ci_high:.1%}) | {r.neutral:.1%} "
+            f"| {r.macro_f1:.3f} | {r.texts_per_s:,.0f} | {r.detection:.1%} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=["test", "dev", "all"], default="test")
+    parser.add_argument("--backends", nargs="*", help="only these backends (default: all available)")
+    parser.add_argument("--markdown", type=Path, help="also write the table to this Markdown file")
+    parser.add_argument(
+        "--write-package", action="store_true", help="store the measured accuracies in cxlib/voc/models"
+    )
+    args = parser.parse_args()
+    backends = available_backends()
+    if args.backends:
+        backends = {k: v for k, v in backends.items() if k in args.backends}
+    table = evaluate(load_samples(args.split), backends)
+    text = markdown(table, args.split)
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text, encoding="utf-8")
+    if args.write_package:
+        if args.split != "test":
+            raise SystemExit("--write-package stores test-split accuracies only")
+        keep = table[table["backend"].isin(["lexicon", "pretrained"])]
+        records = [
+            {
+                "lang": r.lang,
+                "backend": r.backend,
+                "corpus": r.corpus,
+                "n": int(r.n),
+                "accuracy": round(float(r.accuracy), 4),
+                "ci_low": round(float(r.ci_low), 4),
+                "ci_high": round(float(r.ci_high), 4),
+            }
+            for r in keep.itertuples()
+        ]
+        PACKAGE_FILE.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

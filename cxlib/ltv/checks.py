@@ -1,0 +1,172 @@
+"""Did the lifetime-value models work? Fit diagnostics, a fair model verdict, sanity checks.
+
+A model that did not converge, ran a parameter to a bound, has no standard errors or whose
+dropout process collapsed (BG/NBD ``a → 0`` or ``b`` huge: nobody ever leaves) is flagged
+here in words; the notebook shows the flag and keeps such a fit out of its headline. Two
+models whose holdout errors are within a few percent are a tie, not a winner. Outputs that
+contradict each other (nearly everyone "probably active" while RFM calls many customers
+hibernating; intervals that are not numbers) become warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["COLLAPSE", "fit_problems", "model_verdict", "modelling_blocker", "sanity_warnings"]
+
+#: Bounds beyond which a dropout process counts as collapsed (per model: parameter, side, limit).
+COLLAPSE: dict[str, tuple[tuple[str, str, float], ...]] = {
+    "BG/NBD": (("a", "below", 1e-3), ("b", "above", 1e4)),
+    "Pareto/NBD": (("s", "below", 1e-3), ("beta", "above", 1e6)),
+}
+
+
+def fit_problems(model: Any) -> list[str]:
+    """Sentences on what is wrong with a fitted model (empty list: the fit worked).
+
+    Parameters
+    ----------
+    model : FittedModel
+        A fitted BG/NBD, Pareto/NBD or Gamma-Gamma model (``converged``, ``message``,
+        ``params``, ``se``, ``NAME``).
+
+    Returns
+    -------
+    list of str
+    """
+    name = model.NAME
+    problems = []
+    if not model.converged:
+        problems.append(f"The {name} fit did not work: {model.message}.")
+    params = model.params
+    bad = [k for k, v in params.items() if not np.isfinite(v)]
+    if bad:
+        problems.append(f"The {name} parameter(s) {', '.join(bad)} are not finite numbers.")
+    for key, side, limit in COLLAPSE.get(name, ()):
+        value = params.get(key, np.nan)
+        if (side == "below" and value < limit) or (side == "above" and value > limit):
+            problems.append(
+                f"The {name} dropout part collapsed ({key} = {value:.3g}): the model treats customers as "
+                "never leaving, so its activity and value figures are not used."
+            )
+            break
+    if name == "Gamma-Gamma" and params.get("q", np.inf) <= 1:
+        problems.append("The Gamma-Gamma fit has q ≤ 1, so the mean spend per purchase is not defined.")
+    if model.converged and any(not np.isfinite(se) for se in model.se.values()):
+        problems.append(f"The {name} fit has no standard errors, so its intervals are not shown.")
+    return problems
+
+
+def model_verdict(
+    comparison: Any, usable: Sequence[str], *, tolerance: float = 0.02
+) -> tuple[str | None, str]:
+    """Pick the better purchase model only when the difference is meaningful.
+
+    Parameters
+    ----------
+    comparison : ModelComparison
+        ``.table`` with ``model`` and ``holdout_mae``.
+    usable : sequence of str
+        Names of the models whose fit worked (see :func:`fit_problems`).
+    tolerance : float, default 0.02
+        Relative difference in holdout MAE below which the models are tied.
+
+    Returns
+    -------
+    (str or None, str)
+        The winner (``None`` when tied or none usable) and the sentence to show.
+    """
+    table = comparison.table[comparison.table["model"].isin(list(usable))].sort_values(
+        "holdout_mae", kind="stable"
+    )
+    if table.empty:
+        return None, "No purchase model fitted the calibration data, so the holdout test has no winner."
+    if len(table) == 1:
+        only = str(table["model"].iloc[0])
+        return only, f"Only {only} fitted the calibration data; it is used."
+    best, second = table.iloc[0], table.iloc[1]
+    gap = (second["holdout_mae"] - best["holdout_mae"]) / max(second["holdout_mae"], 1e-12)
+    if gap < tolerance:
+        return None, (
+            "No difference between the models: holdout errors "
+            f"{best['holdout_mae']:.3f} ({best['model']}) and "
+            f"{second['holdout_mae']:.3f} ({second['model']}) are within {tolerance:.0%}."
+        )
+    return str(best["model"]), (
+        f"{best['model']} forecasts the holdout better: its error per customer is {gap:.0%} smaller "
+        f"({best['holdout_mae']:.3f} against {second['holdout_mae']:.3f})."
+    )
+
+
+def sanity_warnings(value: Any, segments: Any = None, *, alive: float = 0.3) -> list[str]:
+    """Warnings where the outputs contradict each other or are not numbers.
+
+    Parameters
+    ----------
+    value : CLVResult
+        ``.table`` with ``p_alive``, ``clv``, ``clv_ci_low``, ``clv_ci_high``.
+    segments : RFMSegments, optional
+        ``.table`` with ``segment`` and ``share_of_customers``.
+    alive : float, default 0.3
+        P(alive) below which a customer counts as probably gone.
+
+    Returns
+    -------
+    list of str
+    """
+    table = value.table
+    out = []
+    if len(table):
+        active = float((table["p_alive"] >= alive).mean())
+        asleep = 0.0
+        if segments is not None and len(segments.table):
+            rows = segments.table[segments.table["segment"].isin(["hibernating", "lost"])]
+            asleep = float(rows["share_of_customers"].fillna(0).sum())
+        if active >= 0.99 and asleep >= 0.2:
+            out.append(
+                f"{active:.0%} of customers come out as probably active although RFM puts {asleep:.0%} in "
+                "hibernating segments: the purchase model sees no dropout, so read its activity "
+                "figures with care."
+            )
+        total = value.total()
+        if not (np.isfinite(total.ci_low) and np.isfinite(total.ci_high)):
+            out.append(
+                "The interval of the total predicted value could not be computed (no standard errors)."
+            )
+        if not np.isfinite(table["clv"]).all():
+            out.append("Some customers' predicted value is not a number.")
+    return out
+
+
+def modelling_blocker(summary: Any, *, minimum: int = 20) -> str | None:
+    """Return why purchase models cannot be fitted on ``summary`` (``None``: they can).
+
+    The models learn how often customers buy again and when they stop; with fewer than
+    ``minimum`` customers who bought more than once there is nothing to learn from.
+
+    Parameters
+    ----------
+    summary : RFMSummary or frame
+        Per-customer summary with ``frequency`` (repeat purchases).
+    minimum : int, default 20
+    """
+    table = getattr(summary, "table", summary)
+    customers = len(table)
+    repeaters = int((table["frequency"] > 0).sum()) if customers else 0
+    if customers == 0:
+        return "There are no orders in this period, so nothing can be modelled."
+    if repeaters == 0:
+        return (
+            f"Nobody of the {customers:,} customers has ordered twice yet, so how often customers come back "
+            "and what they are worth cannot be estimated."
+        )
+    if repeaters < minimum:
+        return (
+            f"Only {repeaters} of {customers:,} customers have ordered more than once; "
+            f"at least {minimum} are "
+            "needed to estimate how often customers come back, so purchases and value are not modelled."
+        )
+    return None

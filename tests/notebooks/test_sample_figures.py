@@ -1,0 +1,87 @@
+"""The sample-shop reports keep their key figures after the any-shop defaults (issue 19).
+
+The numbers were read from the reports of the notebooks before the defaults came from the
+data (explicit ``by="channel"``, ``segment="device"``, ``holdout_weeks=26``, the contract
+funnel steps, ``experiment="checkout_redesign"``); with ``auto`` they must come out the same.
+Runs five notebooks on the whole sample shop: a few minutes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from cxlib.reports import run
+
+pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "data" / "sample"
+
+FIGURES = {
+    "01_cx_scorecard": [
+        "NPS 21 (95% CI 17 to 26) in 2026-Q3",
+        "CSAT 55.3% (95% CI 48.2% to 62.2%) in 2026-Q3",
+        "CES 3.29 (95% CI 3.20 to 3.38) in 2026-Q3",
+        "best app 61.6%, worst web 73.1%",
+        "Promoters spent 103.53 EUR per customer",
+        "Split by channel (chosen automatically",
+    ],
+    "02_journey_mapping": [
+        "Of 165,911 sessions who did product_view, 34,585 (20.8%) reached purchase within 1 day.",
+        "69.3% of 112,683 carts (sessions) were abandoned (95% CI 69.0% to 69.6%).",
+        "By device: highest mobile (71.9%), lowest desktop (62.7%).",
+        "Last touch credits direct most (25.6%).",
+        "Funnel steps found in the data: product_view, add_to_cart, checkout_start, payment, purchase.",
+    ],
+    "03_cohort_retention": [
+        "9.1% in month 1 (95% CI 8.7%–9.5%); 7.3% in month 3 (95% CI 6.9%–7.7%)",
+        "Customers acquired via marketplace keep 30% fewer customers at month 3 than web: 5.6% vs 8.0%",
+        "a customer has spent 130.66 EUR on average",
+        "log-rank chi-square 3.9, 3 df, p = 0.269",
+    ],
+    "04_customer_lifetime_value": [
+        "804,030 EUR (95% CI 780,392 to 828,384) from 20,000 customers, 40.20 EUR per customer",
+        "The most valuable 10% of customers hold 52% of it; 56% of customers are more likely active",
+        "No difference between the models: holdout errors 0.442 (Pareto/NBD) and 0.445 (BG/NBD)",
+        "Champions hold the most predicted value: 29% with 4% of customers.",
+        "Promoters are predicted to be worth 70.03 EUR each (64.40 to 75.65)",
+        "The last 26 weeks (a quarter of the 104 weeks observed) are held out",
+    ],
+    "06_ab_test": [
+        "checkout_redesign: Ship treatment: conversion +7.8% for treatment (95% CI +1.8% to +13.7%; "
+        "Holm-adjusted p = 0.0306).",
+        "control 50.18% (planned 50%), treatment 49.82% (planned 50%) (chi-square p = 0.47)",
+        "free_shipping_banner: Invalid: the units are not split as planned",
+    ],
+}
+
+
+def _key_findings(page: str) -> str:
+    text = re.sub(r"<(script|style).*?</\1>", " ", page, flags=re.S)
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)))
+    found = re.search(r"Key findings(.*?)¶", text)
+    assert found, "no key findings block"
+    return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not any(SAMPLE.glob("*.parquet")):
+        pytest.skip("no sample shop (run `make sample`)")
+    out = tmp_path_factory.mktemp("sample_reports")
+    summary = run(list(FIGURES), data=SAMPLE, out=out, progress=False, jobs=2)
+    assert [r.status for r in summary.results] == ["ok"] * len(FIGURES), [
+        r.failure.message for r in summary.results if r.failure
+    ]
+    return out
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_sample_key_figures(reports: Path, name: str) -> None:
+    findings = _key_findings((reports / f"{name}.html").read_text(encoding="utf-8"))
+    missing = [figure for figure in FIGURES[name] if figure not in findings]
+    assert not missing, f"{name}: not in the key findings: {missing}\n{findings}"
