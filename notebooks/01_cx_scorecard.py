@@ -41,6 +41,7 @@ import cxlib
 from cxlib import defaults, viz
 from cxlib.reports import resolve_data
 from cxlib.scorecard import consistency, scorecard, value_of_cx
+from cxlib.scorecard.footnotes import all_outside_segments
 from cxlib.scorecard.impact import rank_by_impact
 from cxlib.skipping import require_tables, skip
 
@@ -113,6 +114,8 @@ scorecard_headlines(card)
 # Show the latest period of every metric by segment
 view = card.formatted().reset_index().rename(columns={"metric": "Metric", "period": "Period"})
 display(viz.format_table(view, max_rows=None))
+for footnote in all_outside_segments(card.latest(), card.by[0]) if card.by else []:
+    display(viz.note(footnote))
 suppressed = int(card.table["suppressed"].sum())
 viz.note(
     f"Confidence level {1 - alpha:.0%}. {suppressed:,} of {len(card.table):,} cells over all periods have fewer than "

@@ -386,7 +386,12 @@ else:
         viz.format_table(
             view,
             percent_cols=["removal_effect"],
-            decimals=1,
+            decimals={
+                "last_conversions": 0,
+                "linear_conversions": 0,
+                "markov_conversions": 0,
+                "removal_effect": 1,
+            },
             max_rows=None,
             labels={
                 "channel": "Channel",

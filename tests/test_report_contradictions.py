@@ -82,3 +82,30 @@ def test_scorecard_gaps_rank_by_customers_affected_not_by_p_value() -> None:
     assert ranked["impact"].tolist() == pytest.approx(expected)
     # the smallest p-value (cart abandonment) is not what comes first
     assert ranked["metric"].iloc[0] != differences.sort_values("p_value")["metric"].iloc[0]
+
+
+def test_all_above_every_channel_is_explained_under_the_table() -> None:
+    from cxlib.scorecard.footnotes import all_outside_segments
+
+    # two customers: A orders once on web and once in the app (repeat overall, one-time in each
+    # channel), B orders twice on the web; computed by hand, as the scorecard defines the rate
+    orders = pd.DataFrame(
+        {"customer": ["A", "A", "B", "B", "C"], "channel": ["web", "app", "web", "web", "app"]}
+    )
+    per_channel = orders.groupby(["channel", "customer"]).size().ge(2).groupby("channel").mean()
+    overall = orders.groupby("customer").size().ge(2).mean()
+    assert overall > per_channel.max()  # 2/3 against web 1/2, app 0/2
+    label = "Repeat purchase rate (2+ orders in the period)"
+    latest = pd.DataFrame(
+        {
+            "metric": ["repeat_rate"] * 3 + ["retention_rate"] * 2,
+            "label": [label] * 3 + ["Customer retention rate"] * 2,
+            "channel": ["All", "app", "web", "All", "web"],
+            "value": [overall, per_channel["app"], per_channel["web"], 0.2, 0.3],
+            "suppressed": [False] * 5,
+        }
+    )
+    (note,) = all_outside_segments(latest, "channel")
+    assert note.startswith("Repeat purchase rate of “All” (66.7%) is above every channel (at most 50.0%)")
+    assert "one-time customer in each channel" in note
+    assert all_outside_segments(latest[latest["metric"] == "retention_rate"], "channel") == []

@@ -228,6 +228,15 @@ def test_index_is_an_executive_summary() -> None:
     failed = re.search(r'id="report-ltv".*?</details></li>', page, re.DOTALL).group(0)
     assert "bad &lt;b&gt;x&lt;/b&gt;" in failed and "<b>x" not in failed
     assert "1 report, all ok." in index_page([_record("a")], generated="2026-01-01T11:00:00+00:00")
+    # data coverage as the report header publishes it: rows kept and left out per table
+    coverage = [
+        {"table": "orders", "rows_read": 1010, "rows_kept": 1000, "left_out": {"duplicate": 7, "future": 3}},
+        {"table": "surveys", "rows_read": 500, "rows_kept": 500, "left_out": {}},
+    ]
+    page = index_page([_record("a", coverage=coverage)], generated="2026-01-01T11:00:00+00:00")
+    assert "Data: 1,500 rows used, 10 left out" in page
+    page = index_page([_record("a", coverage=coverage[1:])], generated="2026-01-01T11:00:00+00:00")
+    assert "Data: 500 rows used, none left out" in page
 
 
 @pytest.mark.parametrize(
@@ -316,3 +325,31 @@ def test_builders_never_stop_a_report() -> None:
     assert (shown.value, shown.verdict, shown.label) == ("Ship: B", "better", "Decision on conversion")
     two = experiment_headlines([Decision(), Decision()]).items
     assert len(two) == 2
+    runs = {"a": {"decision": Decision()}, "b": {"decision": Decision()}}  # the A/B notebook's runs
+    assert len(experiment_headlines(runs).items) == 2
+
+
+def test_appendix_sections_fold_away() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_markdown_cell("## Findings\n\nAnswer first."),
+        nbformat.v4.new_markdown_cell("## Appendix: model parameters\n\nFor analysts."),
+        nbformat.v4.new_markdown_cell("### Matrix\n\nDetail."),
+        nbformat.v4.new_markdown_cell("## Next section\n\nBack to the story."),
+        nbformat.v4.new_raw_cell("<script>window.__raw=1</script>"),
+        nbformat.v4.new_markdown_cell("## Appendix B\n\nLast."),
+    ]
+    page = export_report(nb, title="T", run={})
+    first = re.search(
+        r'<details class="cxlab-appendix"><summary>Appendix: model parameters</summary>(.*?)</details>',
+        page,
+        re.DOTALL,
+    )
+    assert first is not None and "Matrix" in first.group(1) and "Back to the story" not in first.group(1)
+    assert "Answer first." not in first.group(1)
+    last = re.search(
+        r'<details class="cxlab-appendix"><summary>Appendix B</summary>(.*?)</details>', page, re.DOTALL
+    )
+    assert last is not None and "Last." in last.group(1)
+    assert "window.__raw" not in page  # raw cells of a notebook never reach the page

@@ -1,10 +1,21 @@
-"""HTML for stakeholders: the exported report, the error page and the index page.
+"""HTML for stakeholders: the exported report, the error page, the index and the glossary.
 
-Reports are exported with nbconvert's ``lab`` template without code cells. The cxlab
-template drops everything that would load from the internet (require.js, MathJax, mermaid)
-and the preprocessor below removes remote ``<script src>`` tags from outputs (plotly's
-MathJax loader), so a report works from ``file://`` offline. Every value that could come
-from data or from an exception message is escaped (and PII-masked) before it is written.
+Reports are exported with nbconvert's ``lab`` template without code cells, but with
+cxlab's own small style sheet instead of Jupyter's (about 250 kB less per page) and without
+anything that would load from the internet (require.js, MathJax, mermaid, remote
+``<script src>`` tags in outputs). Charts load plotly.js from one file next to the reports
+(:mod:`cxlib.reports.assets`), so a folder of reports works from ``file://`` offline and a
+report weighs what its own charts and tables weigh.
+
+Every report page has a top bar (all reports, previous and next report), a table of
+contents of its sections, a "How to read this" box linking to the glossary
+(:mod:`cxlib.reports.glossary`), phone and print styles (A4 portrait, no chart mode bar,
+a page break before each section), and folds each "## Appendix ..." section of the notebook
+into a collapsed block. The index is an executive summary: the headline numbers each
+notebook publishes (:mod:`cxlib.reports.headline_numbers`), with run metadata folded away.
+
+Every value that could come from data or from an exception message is escaped (and
+PII-masked) before it is written.
 """
 
 from __future__ import annotations
@@ -126,7 +137,12 @@ color:var(--cx-muted)}
 .cxlab-hl.attention{border-top-color:var(--cx-warn)}
 .cxlab-hl.attention .cxlab-hl-verdict,.cxlab-hl.attention .cxlab-hl-arrow{color:var(--cx-warn)}
 .cxlab-hl.flat .cxlab-hl-verdict{color:var(--cx-muted)}
-.cxlab-page dl.cxlab-glossary{display:block}.cxlab-glossary dt{font-weight:700;margin-top:.8rem;color:var(--cx-fg)}.cxlab-glossary dd{margin:.2rem 0 0;max-width:48rem}
+.cxlab-page dl.cxlab-glossary{display:block}
+.cxlab-glossary dt{font-weight:700;margin-top:.8rem;color:var(--cx-fg)}
+.cxlab-appendix{margin:2rem 0 1rem;border:1px solid var(--cx-faint);border-radius:6px;padding:.4rem .9rem}
+.cxlab-appendix>summary{cursor:pointer;font-weight:600;color:var(--cx-muted);padding:.3rem 0}
+.cxlab-appendix .jp-RenderedMarkdown h2{border-top:0;padding-top:.3rem;margin-top:.6rem}
+.cxlab-glossary dd{margin:.2rem 0 0;max-width:48rem}
 @media (max-width:900px){
 .cxlab-layout{display:flex;flex-direction:column}
 .cxlab-side{position:static;max-height:none;overflow:visible;padding:.5rem 0 0;width:100%;
@@ -167,16 +183,15 @@ var wide=window.matchMedia('(min-width:901px)'),phone=window.matchMedia('(max-wi
 function toc(){var t=document.querySelector('details.cxlab-toc');if(t&&wide.matches)t.open=true;}
 function plots(){return Array.prototype.slice.call(document.querySelectorAll('.js-plotly-plot'));}
 function legends(){if(!window.Plotly)return;plots().forEach(function(p){
-if(!p.layout||p.layout.showlegend===false)return;
-if(phone.matches&&!p.dataset.cxLegend){p.dataset.cxLegend=JSON.stringify({
-y:p.layout.legend&&p.layout.legend.y,ya:p.layout.legend&&p.layout.legend.yanchor});
-Plotly.relayout(p,{
-'legend.orientation':'h','legend.y':-0.18,'legend.yanchor':'top','legend.x':0,'legend.xanchor':'left'});
-}
+if(!p.layout||p.layout.showlegend===false||!p._fullLayout||!p._fullLayout.showlegend)return;
+var lg=p.layout.legend||{};
+if(phone.matches&&!p.dataset.cxLegend){
+p.dataset.cxLegend=JSON.stringify({y:lg.y,ya:lg.yanchor,yr:lg.yref});
+Plotly.relayout(p,{'legend.orientation':'h','legend.yref':'container','legend.y':0,
+'legend.yanchor':'bottom','legend.x':0,'legend.xanchor':'left'});}
 else if(!phone.matches&&p.dataset.cxLegend){var o=JSON.parse(p.dataset.cxLegend);
-delete p.dataset.cxLegend;
-Plotly.relayout(p,{'legend.y':o.y===undefined?null:o.y,'legend.yanchor':o.ya===undefined?null:o.ya});
-}});}
+delete p.dataset.cxLegend;var u=function(v){return v===undefined?null:v;};
+Plotly.relayout(p,{'legend.y':u(o.y),'legend.yanchor':u(o.ya),'legend.yref':u(o.yr)});}});}
 var opened=[];
 function beforePrint(){document.querySelectorAll('details:not([open])').forEach(function(d){d.open=true;
 opened.push(d);});
@@ -201,6 +216,9 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 <style type="text/css">{{ resources.cxlab_css }}</style>
 {{ resources.cxlab_head }}
 {%- endblock html_head -%}
+{%- block rawcell scoped -%}
+{%- if cell.metadata.get('cxlab_html') -%}{{ cell.metadata.cxlab_html }}{%- else -%}{{ super() }}{%- endif -%}
+{%- endblock rawcell -%}
 {%- block body_header -%}
 <body class="cxlab-report">
 {{ resources.cxlab_nav }}
@@ -251,6 +269,40 @@ def _clean_outputs(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, bo
             kept.append(output)
         cell.outputs = kept
     return clean, charts
+
+
+_APPENDIX = re.compile(r"^##\s+(Appendix\b.*)$", re.IGNORECASE | re.MULTILINE)
+_SECTION = re.compile(r"^##\s", re.MULTILINE)
+
+
+def _fold_appendices(nb: nbformat.NotebookNode) -> None:
+    """Fold each "## Appendix ..." section (up to the next ``##`` heading) into a ``<details>``.
+
+    Analyst material (model parameters, matrices, method checks) goes under such a heading
+    in a notebook; the page then reads top-down and the appendix opens on a click (and
+    for print). The markers are raw cells whose HTML only this function writes.
+    """
+    cells, open_at = [], None
+    for cell in nb.cells:
+        is_section = cell.cell_type == "markdown" and _SECTION.search(cell.source)
+        if is_section and open_at is not None:
+            cells.append(_raw_html("</details>"))
+            open_at = None
+        match = _APPENDIX.search(cell.source) if cell.cell_type == "markdown" else None
+        if match:
+            summary = html.escape(match.group(1).strip())
+            cells.append(_raw_html(f'<details class="cxlab-appendix"><summary>{summary}</summary>'))
+            open_at = len(cells)
+        cells.append(cell)
+    if open_at is not None:
+        cells.append(_raw_html("</details>"))
+    nb.cells = cells
+
+
+def _raw_html(markup: str) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_raw_cell("")
+    cell.metadata["cxlab_html"] = markup
+    return cell
 
 
 def _exporter() -> Any:
@@ -414,6 +466,8 @@ def export_report(
         The HTML page.
     """
     clean, charts = _clean_outputs(nb)
+    clean.cells = [c for c in clean.cells if c.cell_type != "raw"]  # only cxlab writes raw HTML
+    _fold_appendices(clean)
     clean.metadata["title"] = title
     body, _ = _exporter().from_notebook_node(
         clean,
@@ -611,16 +665,30 @@ def _size(n_bytes: Any) -> str:
 
 
 def _coverage(r: Mapping[str, Any]) -> str:
-    """Write a card's data coverage line from ``coverage`` (text, or rows used / left out)."""
+    """Write a card's data coverage line from the record's ``coverage``.
+
+    ``coverage`` is what the report header publishes: one entry per table with
+    ``rows_kept`` and ``left_out`` (rows by reason), or a mapping with ``rows_used`` /
+    ``rows_left_out``, or a sentence.
+    """
     coverage = r.get("coverage")
     if isinstance(coverage, Mapping):
-        used, left = coverage.get("rows_used"), coverage.get("rows_left_out")
-        parts = []
-        if isinstance(used, (int, float)):
-            parts.append(f"{int(used):,} {'row' if int(used) == 1 else 'rows'} used")
-        if isinstance(left, (int, float)):
-            parts.append(f"{int(left):,} left out")
-        text = ", ".join(parts) or str(coverage.get("text") or "")
+        coverage = [coverage]
+    if isinstance(coverage, list):
+        used = left = 0
+        tables = 0
+        for entry in coverage:
+            if not isinstance(entry, Mapping):
+                continue
+            tables += 1
+            used += int(entry.get("rows_kept", entry.get("rows_used", 0)) or 0)
+            dropped = entry.get("left_out", entry.get("rows_left_out", 0))
+            left += int(sum(dropped.values()) if isinstance(dropped, Mapping) else (dropped or 0))
+        if not tables:
+            return ""
+        text = (
+            f"{used:,} {'row' if used == 1 else 'rows'} used, {'none' if not left else f'{left:,}'} left out"
+        )
     else:
         text = str(coverage or "")
     return f'<p class="cxlab-coverage">Data: {safe_text(text)}</p>' if text else ""

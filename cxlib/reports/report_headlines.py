@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from cxlib.reports.headline_numbers import Headline, Headlines, headline
@@ -215,7 +215,13 @@ _DECISION_VERDICT = {"ship": "better", "do not ship": "worse", "inconclusive": "
 
 @_never_fails
 def experiment_headlines(decisions: Any) -> list[Headline]:
-    """Show the decision of each experiment (a ``Decision`` or several, at most three shown)."""
+    """Show the decision of each experiment, at most three.
+
+    ``decisions``: a ``Decision``, a list of them, or a mapping of experiment name to its
+    results with a ``"decision"`` entry (the A/B notebook's ``runs``).
+    """
+    if isinstance(decisions, Mapping):
+        decisions = [run["decision"] for run in decisions.values()]
     items: Iterable[Any] = decisions if isinstance(decisions, (list, tuple)) else [decisions]
     out = []
     for decision in list(items)[:3]:
@@ -225,7 +231,6 @@ def experiment_headlines(decisions: Any) -> list[Headline]:
                 f"Decision on {decision.primary}",
                 verdict.capitalize() + (f": {decision.variant}" if decision.variant else ""),
                 verdict=_DECISION_VERDICT.get(verdict, "needs attention"),
-                note=str(decision.headline),
-            )
+            )  # the decision's sentence is the page's first finding; not repeated here
         )
     return out

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from cxlib.reports._atomic import atomic_write_text
-from cxlib.reports.assets import write_plotly_js
+from cxlib.reports.assets import plotly_js_name, write_plotly_js
 from cxlib.reports.execute import Execution, Failure, check_kernel, execute_notebook, kernel_env
-from cxlib.reports.glossary import write_glossary
+from cxlib.reports.glossary import GLOSSARY_FILE, write_glossary
 from cxlib.reports.params import NotebookInfo, load_params_file, notebook_info, parameters_for
 from cxlib.reports.paths import default_notebooks_dir, find_notebooks, git_commit, list_notebooks
 from cxlib.reports.scrub import mask_html, mask_json
@@ -474,15 +474,15 @@ def _run_one(
         else:
             try:
                 # the library and the glossary before the page that links them
-                write_plotly_js(out_dir, write=_write_asset)
+                target = out_dir / plotly_js_name()
+                if target.name in page:
+                    write_plotly_js(out_dir, write=_write_asset)
+                target = out_dir / GLOSSARY_FILE
                 write_glossary(out_dir, write=_write_asset)
+                target = html_path
                 publish(html_path, page)
             except OSError as exc:
-                failure = Failure(
-                    ename=type(exc).__name__,
-                    evalue=_os_message(exc, Path(exc.filename) if exc.filename else html_path),
-                    step=WRITE_STEP,
-                )
+                failure = Failure(ename=type(exc).__name__, evalue=_os_message(exc, target), step=WRITE_STEP)
     if failure is None and execution.nb is not None:
         error_path.unlink(missing_ok=True)
         failed_nb.unlink(missing_ok=True)
