@@ -256,12 +256,12 @@ def write_readme(lines: list[str], rows: int, repeat: int) -> None:
         "",
         'Monthly retention matrix (`kind="on"`) from Parquet: 5 orders per customer on average, two years, '
         "months without orders included. Each method runs in its own subprocess: input loaded (not timed), "
-        f"one warm-up, median of {repeat} runs (wall time; CPU s = user + system time of all threads). Peak RSS "
-        "includes the loaded input. All methods give identical counts (checked by the script). "
-        "`fast_path=True` (the default) hands a pandas frame to DuckDB in-process over its Arrow buffers and, on "
-        "DuckDB, uses the hand-written SQL fast path (`cxlib/_duckdb/cohorts.py`: one hash pass per customer "
-        "with a 128-bit set of active months); `fast_path=False` runs the portable Narwhals code on the input's "
-        "own backend.",
+        f"one warm-up, median of {repeat} runs (wall time; CPU s = user + system time of all threads). "
+        "Peak RSS includes the loaded input. All methods give identical counts (checked by the script). "
+        "`fast_path=True` (the default) hands a pandas frame to DuckDB in-process over its Arrow buffers "
+        "and, on DuckDB, uses the hand-written SQL fast path (`cxlib/_duckdb/cohorts.py`: one hash pass "
+        "per customer with a 128-bit set of active months); `fast_path=False` runs the portable Narwhals "
+        "code on the input's own backend.",
         "",
         f"Command: `.venv/bin/python benchmarks/bench_cohorts.py --rows {rows} --write-readme` "
         f"({time.strftime('%Y-%m-%d')}, {machine}).",

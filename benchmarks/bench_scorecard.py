@@ -302,16 +302,17 @@ def write_readme(lines: list[str], rows: int, answers: int, repeat: int) -> None
     body = [
         SECTION,
         "",
-        '`scorecard(shop, by="channel", period="month")` over orders and survey answers in Parquet (two years, '
-        "5 orders per customer on average): NPS, CSAT, CES, AOV, return rate, delivery days, purchase frequency, "
-        "revenue per customer, repeat rate and retention rate per month and channel plus totals. Each method "
-        "runs in its own subprocess: input loaded (not timed; DuckDB relations are lazy, so reading Parquet is "
-        f"timed), one warm-up, median of {repeat} runs (wall time; CPU s = user + system time of all threads). "
-        "Peak RSS includes the loaded input. Every method's cells (n and value) equal the hand-written SQL's "
-        "(checked by the script). On DuckDB cxlib runs one hand-written query (`cxlib/_duckdb/scorecard.py`, "
-        "tested equal to the portable Narwhals plan): orders grouped once by customer × month × channel, each customer's "
-        "months as one 128-bit set for retention, months from integer calendar arithmetic on `epoch_us(ts)`; every "
-        "order, customer and retention metric is a sum over those rows.",
+        '`scorecard(shop, by="channel", period="month")` over orders and survey answers in Parquet '
+        "(two years, 5 orders per customer on average): NPS, CSAT, CES, AOV, return rate, delivery days, "
+        "purchase frequency, revenue per customer, repeat rate and retention rate per month and channel "
+        "plus totals. Each method runs in its own subprocess: input loaded (not timed; DuckDB relations "
+        f"are lazy, so reading Parquet is timed), one warm-up, median of {repeat} runs (wall time; CPU s = "
+        "user + system time of all threads). Peak RSS includes the loaded input. Every method's cells "
+        "(n and value) equal the hand-written SQL's (checked by the script). On DuckDB cxlib runs one "
+        "hand-written query (`cxlib/_duckdb/scorecard.py`, tested equal to the portable Narwhals plan): "
+        "orders grouped once by customer × month × channel, each customer's months as one 128-bit set "
+        "for retention, months from integer calendar arithmetic on `epoch_us(ts)`; every order, customer "
+        "and retention metric is a sum over those rows.",
         "",
         f"Command: `.venv/bin/python benchmarks/bench_scorecard.py --rows {rows} --answers {answers} "
         f"--write-readme` ({time.strftime('%Y-%m-%d')}, {machine}).",
