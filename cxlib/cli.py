@@ -33,7 +33,7 @@ def _version() -> str:
         import cxlib
 
         return str(cxlib.__version__)
-    except Exception:  # noqa: BLE001
+    except Exception:  # a broken install still gets --version; the version is informational only
         return "unknown"
 
 
@@ -116,7 +116,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--strict",
         action="store_true",
-        help="exit 1 also when a notebook was skipped because the data lack its table (default: only failures)",
+        help=(
+            "exit 1 also when a notebook was skipped because the data lack its table (default: only failures)"
+        ),
     )
 
     lst = sub.add_parser("list", help="list notebooks and their parameters")

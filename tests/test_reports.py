@@ -48,7 +48,8 @@ CHART = [
     (
         "code",
         "# Draw the bars\nimport plotly.graph_objects as go\nfrom cxlib import viz\n"
-        "display(viz.report_header(period=('2024-01-01', '2024-01-31'), source='unit test', fingerprint='fp-123'))\n"
+        "display(viz.report_header(period=('2024-01-01', '2024-01-31'), source='unit test', "
+        "fingerprint='fp-123'))\n"
         "print(f'bars={n} label={label}')\n"
         "go.Figure(go.Bar(x=list(range(n)), y=list(range(n)))).show()",
     ),
@@ -61,7 +62,8 @@ FAILING = [
     ("md", "## Load the data"),
     (
         "code",
-        "# Read the shop tables\nif fail:\n    raise ValueError('table orders: bad <b>value</b> for jane@example.com')",
+        "# Read the shop tables\nif fail:\n"
+        "    raise ValueError('table orders: bad <b>value</b> for jane@example.com')",
     ),
     ("md", "## Later"),
     ("code", "print('fine')"),

@@ -52,6 +52,7 @@ class DataHealth:
 
     @property
     def tables(self) -> list[str]:
+        """Names of the tables described, in the order of :attr:`table`."""
         return list(self.table["table"])
 
     @property
@@ -163,7 +164,8 @@ class DataHealth:
             if not pd.isna(orders["customers"]) and int(orders["customers"]):
                 per = int(orders["rows"]) / int(orders["customers"])
                 out.append(
-                    f"{int(orders['customers']):,} customers placed orders, {per:.2f} orders per customer on average."
+                    f"{int(orders['customers']):,} customers placed orders, "
+                    f"{per:.2f} orders per customer on average."
                 )
         n_find = len(self.findings)
         if n_find == 0:
@@ -206,7 +208,8 @@ class DataHealth:
             totals = daily.groupby("date")["n"].sum()
             share = by_channel.iloc[0] / by_channel.sum()
             out.append(
-                f"{ROW_NOUNS.get(main, main).capitalize()} come mostly from {by_channel.index[0]} ({share:.0%}); "
+                f"{ROW_NOUNS.get(main, main).capitalize()} come mostly from "
+                f"{by_channel.index[0]} ({share:.0%}); "
                 f"the busiest day was {totals.idxmax():%Y-%m-%d} with {int(totals.max()):,}, "
                 f"a typical day has {int(totals.median()):,}."
             )
@@ -225,6 +228,11 @@ def _suppress_counts(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
     n = out["n"].astype("float64")
     out["n"] = n.where((n == 0) | (n >= min_n))
     return out
+
+
+def _bound_text(value: Any) -> str | None:
+    """Return a period bound as text, ``None`` when it is missing or blank."""
+    return None if value is None or (isinstance(value, str) and not value.strip()) else str(value)
 
 
 def _plural(n: int, word: str) -> str:
@@ -281,12 +289,11 @@ def data_health(
         if daily_parts
         else pd.DataFrame({"table": [], "date": pd.to_datetime([]), "channel": [], "n": []})
     )
-    text = lambda v: None if v is None or (isinstance(v, str) and not v.strip()) else str(v)  # noqa: E731
     return DataHealth(
         table=over,
         missing=missing,
         daily=daily,
         findings=findings_table(findings),
-        start=text(start),
-        end=text(end),
+        start=_bound_text(start),
+        end=_bound_text(end),
     )

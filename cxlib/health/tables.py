@@ -65,7 +65,7 @@ def _columns(frame: nw.LazyFrame[Any]) -> list[str]:
 
 
 def _utc_ts(frame: nw.LazyFrame[Any], column: str) -> nw.Expr:
-    """The timestamp column in UTC (converted when it carries another zone).
+    """Return the timestamp column in UTC (converted when it carries another zone).
 
     DuckDB keeps the zone in the connection: cxlib's connection uses UTC (see
     :func:`cxlib.engine.configure_duckdb`); relations from other zones are converted
@@ -79,7 +79,7 @@ def _utc_ts(frame: nw.LazyFrame[Any], column: str) -> nw.Expr:
 
 
 def _as_utc(value: Any, *, end: bool = False) -> dt.datetime | None:
-    """A date/time bound as an aware UTC datetime; a date-only ``end`` includes that day."""
+    """Parse a date/time bound as an aware UTC datetime; a date-only ``end`` includes that day."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     ts = pd.Timestamp(value)
@@ -246,7 +246,7 @@ def _overview_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def duplicate_rows(table: Any, subset: Sequence[str] | None = None, *, rows: int | None = None) -> int:
-    """Number of rows beyond the first with the same values in ``subset``.
+    """Count the rows beyond the first with the same values in ``subset``.
 
     Parameters
     ----------
@@ -362,7 +362,7 @@ def text_examples(
     ts_col: str = "ts",
     extra: Sequence[str] = ("rating", "source", "lang", "channel"),
 ) -> pd.DataFrame:
-    """The newest non-empty texts of a table, to eyeball encoding and language.
+    """List the newest non-empty texts of a table, to eyeball encoding and language.
 
     Parameters
     ----------
@@ -414,7 +414,7 @@ def unreadable_texts(table: Any, column: str = "text") -> int:
 
 
 def findings_table(findings: Iterable[Any]) -> pd.DataFrame:
-    """Validation findings (``cxlib.data.Finding``) as a table, largest first.
+    """Tabulate validation findings (``cxlib.data.Finding``), largest first.
 
     Returns
     -------

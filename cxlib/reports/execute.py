@@ -61,6 +61,7 @@ class Failure:
 
     @property
     def message(self) -> str:
+        """Error name and value in one line (``ename: evalue``)."""
         return f"{self.ename}: {self.evalue}" if self.evalue else self.ename
 
 
@@ -76,6 +77,7 @@ class Execution:
 
     @property
     def ok(self) -> bool:
+        """The notebook ran to its end without an error."""
         return self.failure is None
 
 
@@ -359,7 +361,7 @@ def execute_notebook(
                 cxlab_state=state,
                 cxlab_kernel_kwargs=kernel_kwargs,
             )
-        except Exception as exc:  # noqa: BLE001 - any failure becomes an error page
+        except Exception as exc:  # any failure becomes an error page
             nb = state.get("nb")
             failure = _describe_failure(nb, exc, timeout)
         finally:

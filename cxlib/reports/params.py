@@ -46,6 +46,7 @@ class NotebookInfo:
 
     @property
     def defaults(self) -> dict[str, Any]:
+        """Declared parameters and their default values, by name."""
         return {p.name: p.value for p in self.parameters}
 
 

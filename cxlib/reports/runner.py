@@ -76,6 +76,7 @@ class ReportResult:
 
     @property
     def ok(self) -> bool:
+        """The notebook ran and its report was written."""
         return self.status == "ok"
 
 
@@ -98,6 +99,7 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
+        """Exit status of the command: 0 when :attr:`ok`, else 1."""
         return 0 if self.ok else 1
 
 
@@ -137,7 +139,7 @@ class Progress:
 
     @staticmethod
     def _stamp() -> str:
-        return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def _status_line(self) -> str:
         now = time.monotonic()
@@ -155,6 +157,7 @@ class Progress:
                     self._write(self._status_line())
 
     def start(self, name: str, position: int, total: int) -> None:
+        """Report that notebook ``name`` (``position`` of ``total``) started running."""
         label = f"[{position}/{total}] {name}"
         with self._lock:
             self._running[name] = (label, time.monotonic())
@@ -168,6 +171,7 @@ class Progress:
                 self._ticker.start()
 
     def finish(self, result: ReportResult, position: int, total: int) -> None:
+        """Report one notebook's outcome, its time and where its page is."""
         label = f"[{position}/{total}] {result.name}"
         if result.ok and result.html is not None:
             what = f"ok      {result.duration:5.1f}s  -> {_shown(result.html)}"
@@ -198,6 +202,7 @@ class Progress:
                     self._running.clear()
 
     def summary(self, summary: RunSummary) -> None:
+        """Stop the live line and write the closing lines of the run."""
         self.close()
         n = len(summary.results)
         skipped = (
@@ -342,7 +347,7 @@ def write_index(out_dir: str | Path) -> Path:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def default_jobs() -> int:
@@ -367,12 +372,12 @@ def cxlib_version() -> str:
         from importlib.metadata import version as dist_version
 
         return dist_version("cxlib")
-    except Exception:  # noqa: BLE001
+    except Exception:  # any metadata problem: the version is informational only
         return "unknown"
 
 
 def _absolute_data(data: str | os.PathLike[str] | None) -> str | None:
-    """A relative data path is relative to where the command runs, not to the notebook."""
+    """Resolve a relative data path against where the command runs, not the notebook."""
     if data is None:
         return None
     text = os.fspath(data)
@@ -469,7 +474,7 @@ def _run_one(
             page = export_report(
                 execution.nb, title=record["title"], run=record, **page_links(info.name, nav or {})
             )
-        except Exception as exc:  # noqa: BLE001 - export problems become an error page too
+        except Exception as exc:  # export problems become an error page too
             failure = Failure(ename=type(exc).__name__, evalue=str(exc), step="Export to HTML")
         else:
             try:
@@ -566,7 +571,7 @@ def _skipped(
     failed_nb: Path,
     t0: float,
 ) -> ReportResult:
-    """A notebook that raised ``NotebookSkipped``: its small page says why and what to add."""
+    """Record a notebook that raised ``NotebookSkipped``; its small page says why and what to add."""
     from cxlib.reports.html import skip_page
 
     reason, add = split_message(failure.evalue)
@@ -590,7 +595,7 @@ def _skipped(
 def _unreadable(
     path: Path, exc: Exception, out_dir: Path, common: dict[str, Any], step: str = "Read the notebook"
 ) -> ReportResult:
-    """Result and error page for a notebook that could not be read, run or written."""
+    """Write the result and error page of a notebook that could not be read, run or written."""
     from cxlib.reports.html import error_page
 
     evalue = _os_message(exc) if isinstance(exc, OSError) and step != "Read the notebook" else str(exc)
@@ -629,7 +634,7 @@ def _readable_infos(paths: Sequence[Path]) -> list[NotebookInfo]:
     for path in paths:
         try:
             infos.append(notebook_info(path))
-        except Exception:  # noqa: BLE001 - an unreadable notebook gets its own error page
+        except Exception:  # an unreadable notebook gets its own error page
             continue
     return infos
 
@@ -766,7 +771,7 @@ def run(
             )
         except Cancelled:
             return None
-        except Exception as exc:  # noqa: BLE001 - never let one notebook stop the others
+        except Exception as exc:  # never let one notebook stop the others
             if cancel.is_set():
                 return None
             if isinstance(exc, OSError) and step != "Read the notebook":
