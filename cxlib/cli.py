@@ -116,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--strict",
         action="store_true",
-        help="exit 1 also when a notebook was skipped because the data lack its table (default: only failures)",
+        help="exit 1 also when a notebook was skipped because the data lack its table",
     )
 
     lst = sub.add_parser("list", help="list notebooks and their parameters")

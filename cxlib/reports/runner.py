@@ -566,7 +566,7 @@ def _skipped(
     failed_nb: Path,
     t0: float,
 ) -> ReportResult:
-    """A notebook that raised ``NotebookSkipped``: its small page says why and what to add."""
+    """Record a notebook that raised ``NotebookSkipped`` and write its page (why, what to add)."""
     from cxlib.reports.html import skip_page
 
     reason, add = split_message(failure.evalue)
