@@ -26,7 +26,8 @@ FIGURES = {
         "NPS 21 (95% CI 17 to 26) in 2026-Q3",
         "CSAT 55.3% (95% CI 48.2% to 62.2%) in 2026-Q3",
         "CES 3.29 (95% CI 3.20 to 3.38) in 2026-Q3",
-        "best app 61.6%, worst web 73.1%",
+        "best app 70.0%, worst marketplace 33.3%",  # CSAT by channel, as in the table before
+        "best store 62, worst marketplace -1",  # NPS by channel
         "Promoters spent 103.53 EUR per customer",
         "Split by channel (chosen automatically",
     ],
@@ -63,7 +64,8 @@ FIGURES = {
 def _key_findings(page: str) -> str:
     text = re.sub(r"<(script|style).*?</\1>", " ", page, flags=re.S)
     text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)))
-    found = re.search(r"Key findings(.*?)¶", text)
+    text = re.sub(r" ([.,;:)])", r"\1", text)  # statistics in small print leave a space before punctuation
+    found = re.search(r"Generated .*? Key findings(.*?)¶", text)
     assert found, "no key findings block"
     return found.group(1)
 
