@@ -89,7 +89,7 @@ _CHANGE_COLUMNS = frozenset(
 def scorecard_headlines(card: Any) -> list[Headline]:
     """NPS and CSAT of the latest period against the one before (``cxlib.scorecard`` result)."""
     changes = card.changes()
-    out = []
+    out: list[Headline] = []
     for metric, label, share in (("nps", "NPS", False), ("csat", "CSAT", True), ("ces", "CES", False)):
         row = _latest_change(changes, metric)
         if row is None or len(out) == 2:
@@ -221,6 +221,7 @@ def experiment_headlines(decisions: Any) -> list[Headline]:
     results with a ``"decision"`` entry (the A/B notebook's ``runs``); with several named
     experiments each card carries the experiment's name.
     """
+    named: list[tuple[str | None, Any]]
     if isinstance(decisions, Mapping):
         named = [(str(name), run["decision"]) for name, run in decisions.items()]
     else:
@@ -229,13 +230,13 @@ def experiment_headlines(decisions: Any) -> list[Headline]:
     out = []
     for name, decision in named[:3]:
         verdict = str(decision.verdict)
-        several = name is not None and len(named) > 1
+        several = len(named) > 1
         out.append(
             headline(
-                name if several else f"Decision on {decision.primary}",
+                name if name is not None and several else f"Decision on {decision.primary}",
                 verdict.capitalize() + (f": {decision.variant}" if decision.variant else ""),
                 verdict=_DECISION_VERDICT.get(verdict, "needs attention"),
-                note=f"decision on {decision.primary}" if several else None,
+                note=f"decision on {decision.primary}" if name is not None and several else None,
             )  # the decision's sentence is the page's first finding; not repeated here
         )
     return out
