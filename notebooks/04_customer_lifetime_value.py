@@ -136,10 +136,13 @@ if problems or warnings_found:
 
 # %%
 # Headline numbers for the index (and the cards above the sections)
+from cxlib.reports import headline, headlines
 from cxlib.reports.report_headlines import clv_headlines
 
 if trusted:  # a fit that did not work never makes a headline
-    clv_headlines(value)
+    display(clv_headlines(value))
+else:
+    display(headlines(headline("CLV", "not estimated", verdict="needs attention", note="see the warnings")))
 
 # %% [markdown]
 # ## Customers and their purchases

@@ -189,7 +189,7 @@ viz.key_findings(findings + notes + [n for run in runs.values() for n in run["no
 # Headline numbers for the index (and the cards above the sections)
 from cxlib.reports.report_headlines import experiment_headlines
 
-experiment_headlines([run["decision"] for run in runs.values()])
+experiment_headlines(runs)
 
 # %% [markdown]
 # ## Is the experiment healthy?

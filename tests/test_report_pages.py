@@ -326,7 +326,10 @@ def test_builders_never_stop_a_report() -> None:
     two = experiment_headlines([Decision(), Decision()]).items
     assert len(two) == 2
     runs = {"a": {"decision": Decision()}, "b": {"decision": Decision()}}  # the A/B notebook's runs
-    assert len(experiment_headlines(runs).items) == 2
+    named = experiment_headlines(runs).items
+    assert [h.label for h in named] == ["a", "b"] and named[0].note == "decision on conversion"
+    (single,) = experiment_headlines({"a": {"decision": Decision()}}).items
+    assert single.label == "Decision on conversion" and single.note is None
 
 
 def test_appendix_sections_fold_away() -> None:

@@ -89,7 +89,7 @@ _CHANGE_COLUMNS = frozenset(
 def scorecard_headlines(card: Any) -> list[Headline]:
     """NPS and CSAT of the latest period against the one before (``cxlib.scorecard`` result)."""
     changes = card.changes()
-    out = []
+    out: list[Headline] = []
     for metric, label, share in (("nps", "NPS", False), ("csat", "CSAT", True), ("ces", "CES", False)):
         row = _latest_change(changes, metric)
         if row is None or len(out) == 2:
@@ -218,19 +218,25 @@ def experiment_headlines(decisions: Any) -> list[Headline]:
     """Show the decision of each experiment, at most three.
 
     ``decisions``: a ``Decision``, a list of them, or a mapping of experiment name to its
-    results with a ``"decision"`` entry (the A/B notebook's ``runs``).
+    results with a ``"decision"`` entry (the A/B notebook's ``runs``); with several named
+    experiments each card carries the experiment's name.
     """
+    named: list[tuple[str | None, Any]]
     if isinstance(decisions, Mapping):
-        decisions = [run["decision"] for run in decisions.values()]
-    items: Iterable[Any] = decisions if isinstance(decisions, (list, tuple)) else [decisions]
+        named = [(str(name), run["decision"]) for name, run in decisions.items()]
+    else:
+        items: Iterable[Any] = decisions if isinstance(decisions, (list, tuple)) else [decisions]
+        named = [(None, decision) for decision in items]
     out = []
-    for decision in list(items)[:3]:
+    for name, decision in named[:3]:
         verdict = str(decision.verdict)
+        several = len(named) > 1
         out.append(
             headline(
-                f"Decision on {decision.primary}",
+                name if name is not None and several else f"Decision on {decision.primary}",
                 verdict.capitalize() + (f": {decision.variant}" if decision.variant else ""),
                 verdict=_DECISION_VERDICT.get(verdict, "needs attention"),
+                note=f"decision on {decision.primary}" if name is not None and several else None,
             )  # the decision's sentence is the page's first finding; not repeated here
         )
     return out
