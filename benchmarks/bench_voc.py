@@ -78,8 +78,8 @@ DETECT_METHODS = (
     "detect_data_languages",
 )
 BASELINE = {
-    **{m: "baseline_bow" for m in TEXT_METHODS[1:]},
-    **{m: "detect_all_languages" for m in DETECT_METHODS[1:]},
+    **dict.fromkeys(TEXT_METHODS[1:], "baseline_bow"),
+    **dict.fromkeys(DETECT_METHODS[1:], "detect_all_languages"),
 }
 
 # Clauses written for this benchmark: (language, sentiment, text).
@@ -257,9 +257,10 @@ def make_texts(rows: int, seed: int = 8) -> Path:
 
 
 def _baseline_bow(texts: list[str], langs: list[str]) -> Any:
+    from importlib import resources
+
     from cxlib.voc.lexicon import read_yaml
     from cxlib.voc.normalize import normalize
-    from importlib import resources
 
     tables = {}
     for lang in set(langs):
@@ -271,7 +272,7 @@ def _baseline_bow(texts: list[str], langs: list[str]) -> Any:
             if " " not in p and "*" not in p
         }
     out = []
-    for text, lang in zip(texts, langs):
+    for text, lang in zip(texts, langs, strict=True):
         table = tables[lang]
         out.append(sum(table.get(w, 0.0) for w in normalize(text, lang).split()))
     return out
@@ -384,8 +385,9 @@ def table_lines(results: list[dict[str, Any]]) -> list[str]:
         base = by.get(BASELINE.get(r["method"], ""))
         ratio = f"{r['median'] / base['median']:.2f}× ({base['method']})" if base else "baseline"
         lines.append(
-            f"| {METHODS[r['method']]} | {r['rows']:,} | {r['median']:.2f} | {', '.join(f'{t:.2f}' for t in r['times'])} | "
-            f"{r['rows'] / r['median']:,.0f} | {ratio} | {r['cpu']:.2f} | {r['rows'] / max(r['cpu'], 1e-9):,.0f} | "
+            f"| {METHODS[r['method']]} | {r['rows']:,} | {r['median']:.2f} | "
+            f"{', '.join(f'{t:.2f}' for t in r['times'])} | {r['rows'] / r['median']:,.0f} | {ratio} | "
+            f"{r['cpu']:.2f} | {r['rows'] / max(r['cpu'], 1e-9):,.0f} | "
             f"{r['warmup']:.2f} | {r['peak_mb']:,.0f} |"
         )
     return lines
@@ -397,12 +399,13 @@ def write_readme(lines: list[str], rows: int, detect_rows: int, repeat: int) -> 
     body = [
         SECTION,
         "",
-        "Lexicon sentiment, aspects and language detection on synthetic reviews in six languages (en, pl, nl, sk, zh, "
-        "ar; clauses written for the script plus random made-up words, so the vocabulary is large). Each measurement "
-        f"runs in its own subprocess: a warm-up on 1,000 texts (loads lexicons and language models; its time is the "
-        f"warm-up column), then the median of {repeat} runs (wall time; CPU s = user + system time of all threads, "
-        "worker processes included). Ratios compare with the bag-of-words baseline (text methods) or Lingua with "
-        "all 75 languages (detection). Peak RSS of the 2-worker run is the largest of parent and workers.",
+        "Lexicon sentiment, aspects and language detection on synthetic reviews in six languages "
+        "(en, pl, nl, sk, zh, ar; clauses written for the script plus random made-up words, so the "
+        "vocabulary is large). Each measurement runs in its own subprocess: a warm-up on 1,000 texts "
+        "(loads lexicons and language models; its time is the warm-up column), then the median of "
+        f"{repeat} runs (wall time; CPU s = user + system time of all threads, worker processes included). "
+        "Ratios compare with the bag-of-words baseline (text methods) or Lingua with all 75 languages "
+        "(detection). Peak RSS of the 2-worker run is the largest of parent and workers.",
         "",
         f"Command: `.venv/bin/python benchmarks/bench_voc.py --rows {rows} --detect-rows {detect_rows}"
         f"{'' if repeat == 3 else f' --repeat {repeat}'} --write-readme` "
@@ -416,8 +419,9 @@ def write_readme(lines: list[str], rows: int, detect_rows: int, repeat: int) -> 
     if rows < 100_000:
         body[-1:-1] = [
             "",
-            "This is a small verification run on a machine shared with other jobs (wall times several times the "
-            "CPU times), so the texts/s column says little; the texts per CPU second column is the better guide. "
+            "This is a small verification run on a machine shared with other jobs (wall times several "
+            "times the CPU times), so the texts/s column says little; the texts per CPU second column "
+            "is the better guide. "
             "Run the full command (`--rows 500000 --detect-rows 50000`) on a quiet machine.",
         ]
     _harness.write_section(SECTION, body)

@@ -27,6 +27,7 @@ backends per language and corpus in the package, where
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import time
 from collections.abc import Callable
@@ -81,9 +82,7 @@ def available_backends() -> dict[str, tuple[Scorer, set[str] | None]]:
         "lexicon": (cxlib_backend("lexicon"), None),
         "pretrained": (cxlib_backend("pretrained"), set(voc.available_pretrained())),
     }
-    try:
-        import vaderSentiment  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("vaderSentiment") is None:
         print("vaderSentiment not installed: the English baseline is skipped")
     else:
         backends["vader"] = (vader, {"en"})

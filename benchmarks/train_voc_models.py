@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -24,7 +25,7 @@ from cxlib.voc.pretrained import fit_pretrained
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "benchmarks" / "voc_eval"
 MODELS = ROOT / "cxlib" / "voc" / "models"
-SETTINGS = {
+SETTINGS: dict[str, dict[str, Any]] = {
     "zh": {"analyzer": "char", "ngram_range": (1, 3)},
     "en": {"analyzer": "char_wb", "ngram_range": (2, 5)},
 }

@@ -30,7 +30,7 @@ generator, in a fixed order.
 from __future__ import annotations
 
 import re
-from typing import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -51,7 +51,7 @@ SENTIMENTS: tuple[str, ...] = ("neg", "neu", "pos")
 # How often each aspect is picked when the caller does not ask for any (order of ASPECTS).
 _ASPECT_P = np.array([0.22, 0.10, 0.14, 0.08, 0.22, 0.12, 0.12])
 _POLARITIES = SENTIMENTS
-_GROUPS = ASPECTS + ("general",)
+_GROUPS = (*ASPECTS, "general")
 
 _Templates = Mapping[str, Mapping[str, Sequence[str]]]
 
@@ -64,7 +64,10 @@ _EN: _Templates = {
         "neg": [
             "the parcel arrived {days} late and nobody could tell me why",
             "^my order never arrived, even though the tracking says it was delivered",
-            "the {courier} driver left the box outside in the rain and it was {damaged|soaked|completely crushed}",
+            (
+                "the {courier} driver left the box outside in the rain and it was "
+                "{damaged|soaked|completely crushed}"
+            ),
             "delivery was {very}slow and I had to wait {long} for the {p}",
         ],
         "neu": ["delivery took {days}, which is about what the website {promised|said}"],
@@ -183,7 +186,10 @@ _PL: _Templates = {
         "neg": [
             "paczka przyszła dopiero {after}, choć obiecywano dostawę w 24 godziny",
             "^zamówienie w ogóle nie dotarło, mimo że w śledzeniu przesyłki widnieje jako doręczone",
-            "kurier {courier} zostawił paczkę pod drzwiami w deszczu i karton był {cały zgnieciony|całkiem przemoczony}",
+            (
+                "kurier {courier} zostawił paczkę pod drzwiami w deszczu i karton był "
+                "{cały zgnieciony|całkiem przemoczony}"
+            ),
             "dostawa trwała {very}długo, na {p} czekał[em|am] aż {long}",
         ],
         "neu": ["dostawa zajęła {days}, czyli tyle, ile podano w sklepie"],
@@ -301,7 +307,10 @@ _NL: _Templates = {
     "delivery": {
         "neg": [
             "het pakket kwam {days} te laat en niemand kon me vertellen waarom",
-            "^mijn bestelling is nooit aangekomen, terwijl er in de track & trace staat dat het pakket bezorgd is",
+            (
+                "^mijn bestelling is nooit aangekomen, terwijl er in de track & trace staat dat "
+                "het pakket bezorgd is"
+            ),
             "de bezorger van {courier} liet de doos in de regen staan en alles was {beschadigd|doorweekt}",
             "de levering duurde {very}lang: ik heb {long} op {p} moeten wachten",
         ],
@@ -341,7 +350,10 @@ _NL: _Templates = {
     },
     "checkout": {
         "neg": [
-            "mijn creditcard werd bij het afrekenen {twee|drie} keer geweigerd, terwijl hij overal anders werkt",
+            (
+                "mijn creditcard werd bij het afrekenen {twee|drie} keer geweigerd, terwijl "
+                "hij overal anders werkt"
+            ),
             "de kortingscode {code} werkte niet bij het afrekenen",
             "de betaling met iDEAL mislukte, maar het geld was wel van mijn rekening afgeschreven",
         ],
@@ -421,7 +433,10 @@ _SK: _Templates = {
         "neg": [
             "balík prišiel až {after}, hoci sľubovali doručenie do 24 hodín",
             "^objednávka vôbec neprišla, aj keď podľa sledovania zásielky bola doručená",
-            "kuriér {courier} nechal balík pred dverami v daždi a krabica bola {celá pomačkaná|úplne premočená}",
+            (
+                "kuriér {courier} nechal balík pred dverami v daždi a krabica bola "
+                "{celá pomačkaná|úplne premočená}"
+            ),
             "doručenie trvalo {very}dlho, na {p} som čakal[|a] {long}",
         ],
         "neu": ["doručenie trvalo {days}, presne ako uvádzali na stránke"],
@@ -1125,7 +1140,7 @@ def iso_lang(variant: str) -> str:
 
 
 def template_count(variant: str) -> int:
-    """Number of distinct clause templates (sentence patterns) of a variant.
+    """Count the distinct clause templates (sentence patterns) of a variant.
 
     Counts the aspect and general templates, not fill-in values, alternatives or the frames
     that join two clauses.
@@ -1148,10 +1163,10 @@ def template_count(variant: str) -> int:
 def feedback_text(
     rng: np.random.Generator,
     variant: str,
-    rating: int,
+    rating: int | np.integer,
     aspects: Sequence[str] | None = None,
 ) -> tuple[str, tuple[str, ...]]:
-    """A review or support-ticket text whose sentiment agrees with a star rating.
+    """Write a review or support-ticket text whose sentiment agrees with a star rating.
 
     1-2 stars give clearly negative texts, 3 stars mixed ("fast delivery, but poor quality")
     or neutral ones, 4-5 stars positive ones.  Each requested aspect gets one clause; a
@@ -1210,7 +1225,7 @@ def feedback_text(
         if len(chosen) >= 2 and pols[0] == pols[1] and rng.random() < 0.3:
             sentences.append(w.additive(chosen[0], chosen[1], main))
             i = 2
-        sentences += [w.clause(a, pol) for a, pol in zip(chosen[i:], pols[i:])]
+        sentences += [w.clause(a, pol) for a, pol in zip(chosen[i:], pols[i:], strict=True)]
         general = main
     p_general = {1: 0.7, 2: 0.35, 3: 0.3, 4: 0.35, 5: 0.7}[rating]
     if len(sentences) < 3 and rng.random() < p_general:
@@ -1229,7 +1244,7 @@ def survey_comment(
     sentiment: str,
     aspects: Sequence[str] | None = None,
 ) -> tuple[str, tuple[str, ...]]:
-    """A short free-text survey comment (NPS or CSAT follow-up question).
+    """Write a short free-text survey comment (NPS or CSAT follow-up question).
 
     Parameters
     ----------
@@ -1286,7 +1301,7 @@ def _check_variant(variant: str) -> None:
 def _resolve_aspects(
     rng: np.random.Generator, aspects: Sequence[str] | None, p_two: float
 ) -> tuple[str, ...]:
-    """The requested aspects, checked and deduplicated, or one or two random ones."""
+    """Return the requested aspects, checked and deduplicated, or one or two random ones."""
     if aspects is None:
         k = 2 if rng.random() < p_two else 1
         idx = rng.choice(len(ASPECTS), size=k, replace=False, p=_ASPECT_P)

@@ -16,9 +16,9 @@ http://www.brucehardie.com/notes/025/
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 from scipy import special, stats
@@ -506,8 +506,10 @@ class ExperimentTruth:
 
     @property
     def checkout_relative_lift(self) -> float:
-        """Expected relative conversion lift of ``checkout_redesign`` (≈ +11.6 %; the
-        ``min(1, ·)`` cap trims the nominal +12 %)."""
+        """Expected relative conversion lift of ``checkout_redesign``.
+
+        ≈ +11.6 %: the ``min(1, ·)`` cap trims the nominal +12 %.
+        """
         control, treatment = self.checkout_conversion
         return treatment / control - 1.0
 
@@ -605,7 +607,7 @@ def nps_latent_mean(
 def expected_nps(
     delivery_days: np.ndarray | float, returned: np.ndarray | bool, channel: np.ndarray | str
 ) -> np.ndarray:
-    """Expected NPS (−100…100) of responses with the given drivers.
+    """Compute the expected NPS (−100…100) of responses with the given drivers.
 
     NPS = 100·(P(score ≥ 9) − P(score ≤ 6)) under the planted latent model.
     """

@@ -8,7 +8,8 @@ Texts come from :mod:`cxlib.data.sample_texts`; PII and HTML fragments are plant
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -385,7 +386,7 @@ def _pick(rng: np.random.Generator, options: Sequence[str]) -> str:
 
 
 def _pii_value(rng: np.random.Generator, kind: str, variant: str, country: str) -> str:
-    """An e-mail address (reserved example domains) or a phone number in a local format."""
+    """Draw an e-mail address (reserved example domains) or a phone number in a local format."""
     if kind == "email":
         first, last = _NAMES[variant][int(rng.integers(len(_NAMES[variant])))]
         domain = _pick(rng, ("example.com", "example.org", "example.net", "mail.example.com"))

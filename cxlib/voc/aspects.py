@@ -101,7 +101,7 @@ class AspectResult:
     def net_sentiment(self) -> dict[str, float]:
         """Per aspect: share of positive minus share of negative mentions (NaN if none)."""
         shares = self.shares()
-        return dict(zip(shares["aspect"], shares["net"].astype(float)))
+        return dict(zip(shares["aspect"], shares["net"].astype(float), strict=True))
 
     def drivers(self, outcome: str = "score", value: str = "negative", **options: Any) -> DriverResult:
         """Key drivers of a kept score (e.g. NPS) among the aspects (see :func:`cxlib.voc.drivers`).
@@ -309,7 +309,7 @@ def aspects(
     n_aspects = np.zeros(n, dtype="int64")
     rows: list[tuple[int, str, float, int, list[str], list[str]]] = []
     supported = set(available_languages())
-    for i, (text, lang) in enumerate(zip(text_list, codes)):
+    for i, (text, lang) in enumerate(zip(text_list, codes, strict=True)):
         if lang not in supported:
             continue
         result = score_text(text, load_lexicon(lang, extra), tax.matcher(lang))

@@ -151,7 +151,10 @@ class DriverResult:
                 )
                 if self.r2 > 0
                 else None,
-                hovertemplate="%{text}<br>importance %{y:.1%}<br>performance %{x:.2f}<br>n %{customdata[0]:,}<extra></extra>",
+                hovertemplate=(
+                    "%{text}<br>importance %{y:.1%}<br>performance %{x:.2f}"
+                    "<br>n %{customdata[0]:,}<extra></extra>"
+                ),
             )
         )
         fig.add_hline(y=y_mid, line_dash="dot", line_color="#9aa5b1")
@@ -210,8 +213,9 @@ class DriverResult:
         for r in t.head(3).itertuples():
             direction = "higher" if r.ols_coef >= 0 else "lower"
             out.append(
-                f"{r.label}: {r.importance:.0%} of the explained variance; {self.unit} goes with {abs(r.ols_coef):.2f} "
-                f"points {direction} {self.name} ({level}% CI {r.ols_ci_low:.2f} to {r.ols_ci_high:.2f})."
+                f"{r.label}: {r.importance:.0%} of the explained variance; "
+                f"{self.unit} goes with {abs(r.ols_coef):.2f} points {direction} {self.name} "
+                f"({level}% CI {r.ols_ci_low:.2f} to {r.ols_ci_high:.2f})."
             )
         return out
 

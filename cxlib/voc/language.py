@@ -68,7 +68,7 @@ def detect_codes(
     idx = [i for i, t in enumerate(texts) if _has_letters(t)]
     if idx:
         values = detector.compute_language_confidence_values_in_parallel([texts[i] for i in idx])
-        for i, ranked in zip(idx, values):
+        for i, ranked in zip(idx, values, strict=True):
             if ranked and ranked[0].value > 0:
                 langs[i] = ranked[0].language.iso_code_639_1.name.lower()
                 conf[i] = ranked[0].value
@@ -81,13 +81,15 @@ def resolve_languages(
     *,
     low_accuracy: bool = False,
 ) -> list[str | None]:
-    """Language of each text of a :func:`~cxlib.voc.textinput.text_frame`: the stated one
-    (``lang_given``) where present, detected among ``languages`` otherwise."""
+    """Resolve the language of each text of a :func:`~cxlib.voc.textinput.text_frame`.
+
+    The stated language (``lang_given``) where present, detected among ``languages`` otherwise.
+    """
     given = frame[LANG_GIVEN].tolist()
     missing = [i for i, code in enumerate(given) if code is None or code != code]
     if missing:
         found, _ = detect_codes([frame[TEXT].iat[i] for i in missing], languages, low_accuracy=low_accuracy)
-        for i, code in zip(missing, found):
+        for i, code in zip(missing, found, strict=True):
             given[i] = code
     return given
 
@@ -218,7 +220,7 @@ def detect_language(
         )
     langs, conf = detect_codes(frame[TEXT].tolist(), languages, low_accuracy=low_accuracy)
     table = frame[list(keep)].copy() if keep else pd.DataFrame(index=frame.index)
-    langs = [code if c >= min_confidence else None for code, c in zip(langs, conf)]
+    langs = [code if c >= min_confidence else None for code, c in zip(langs, conf, strict=True)]
     table["lang"] = pd.Series(langs, index=frame.index, dtype="str")
     table["confidence"] = conf
     table["lang_given"] = pd.Series(frame[LANG_GIVEN].tolist(), index=frame.index, dtype="str")

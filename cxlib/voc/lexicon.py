@@ -242,6 +242,8 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
     modifiers: list[Entry] = []
     for pattern in dict.fromkeys([*pre, *post]):
         norm = normalize(pattern, lang)
+        words: tuple[str, ...]
+        prefix: tuple[bool, ...]
         if cjk:
             words, prefix = (norm,), (False,)
             hit = only_terms.char_units(norm)
@@ -439,11 +441,13 @@ def score_text(text: str, lexicon: Lexicon, taxonomy: Matcher | None = None) -> 
             terms.extend(clause.terms)
         if taxonomy is None:
             continue
-        hits = taxonomy.char_units(toks) if lexicon.cjk else taxonomy.token_units(toks)
+        # ``units`` gives the sentence string exactly for CJK lexicons, a token list otherwise.
+        hits = taxonomy.char_units(toks) if isinstance(toks, str) else taxonomy.token_units(toks)
         for entry, start, _, _ in hits:
             if entry.kind != ASPECT:
                 continue
             clause = next((c for c, _ in clauses if c.start <= start < c.end), clauses[-1][0])
-            for aspect in entry.aspects:
-                aspects.append((aspect, normalized_score(clause.raw), entry.label, clause.terms))
+            aspects.extend(
+                (aspect, normalized_score(clause.raw), entry.label, clause.terms) for aspect in entry.aspects
+            )
     return TextScore(raw=total, score=normalized_score(total), terms=tuple(terms), aspects=tuple(aspects))

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["ASPECT", "BLOCK", "CONTRAST", "Entry", "INT", "Matcher", "NEG", "PUNCT", "TERM", "Unit"]
+__all__ = ["ASPECT", "BLOCK", "CONTRAST", "INT", "NEG", "PUNCT", "TERM", "Entry", "Matcher", "Unit"]
 
 #: Unit kinds.
 TERM, NEG, INT, CONTRAST, BLOCK, ASPECT, PUNCT = range(7)

@@ -42,7 +42,7 @@ def split_pairs(text: str) -> dict[str, str]:
 
 @functools.cache
 def fold_table() -> dict[int, str | None]:
-    """The ``str.translate`` table applied after ``casefold`` (built once)."""
+    """Return the ``str.translate`` table applied after ``casefold`` (built once)."""
     table: dict[int, str | None] = {}
     for cp in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
         ch = chr(cp).casefold()

@@ -68,16 +68,16 @@ class VoiceOfCustomer:
         return (ts.min(), ts.max())
 
     def findings(self) -> list[str]:
-        """The report's key findings: sentiment mix, strongest NPS driver, most negative aspect."""
+        """List the report's key findings: sentiment mix, strongest NPS driver, most negative aspect."""
         out: list[str] = []
         if self.sentiment is not None:
             out += self.sentiment.summary()[:1]
         if self.drivers is not None and len(self.drivers.table):
             top = self.drivers.table.iloc[0]
             out.append(
-                f"The strongest driver of NPS among what customers write about is {top['label']}: a negative "
-                f"mention goes with {abs(top['ols_coef']):.1f} points lower NPS ({top['importance']:.0%} of the "
-                "explained variance)."
+                "The strongest driver of NPS among what customers write about is "
+                f"{top['label']}: a negative mention goes with {abs(top['ols_coef']):.1f} points lower NPS "
+                f"({top['importance']:.0%} of the explained variance)."
             )
         if self.aspects is not None:
             out += self.aspects.summary()[1:2]

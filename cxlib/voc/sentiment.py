@@ -77,8 +77,11 @@ class SentimentResult:
         return float((lex["n_terms"] == 0).mean()) if len(lex) else float("nan")
 
     def by_language(self) -> pd.DataFrame:
-        """Per language: ``n``, shares ``neg``/``neu``/``pos``, ``mean_score``, ``no_term_share``
-        (lexicon texts without a term), ``backend`` (the backends used, comma-separated)."""
+        """Summarise the scores per language.
+
+        Columns: ``n``, shares ``neg``/``neu``/``pos``, ``mean_score``, ``no_term_share``
+        (lexicon texts without a term), ``backend`` (the backends used, comma-separated).
+        """
         t = self.table.assign(lang=self.table["lang"].fillna("unknown"))
         rows = []
         for lang, part in t.groupby("lang", sort=True):
@@ -151,7 +154,8 @@ class SentimentResult:
         cov = self.coverage()
         if cov == cov:
             out.append(
-                f"{cov:.0%} of the texts scored by the lexicon contain no sentiment term and count as neutral."
+                f"{cov:.0%} of the texts scored by the lexicon contain no sentiment term "
+                "and count as neutral."
             )
         unsupported = self.table.loc[self.table["label"] == UNSUPPORTED, "lang"]
         if len(unsupported):
@@ -299,19 +303,19 @@ def sentiment(
     text_list = frame[TEXT].tolist()
     lang_series = pd.Series(codes, dtype="object")
     if backend == "transformers":
-        scores, terms = transformer_scores(text_list, model_dir)  # type: ignore[arg-type]
+        assert model_dir is not None  # rejected with a ValueError on entry
+        scores, terms = transformer_scores(text_list, model_dir)
         used[:] = "transformers"
     else:
         for lang, idx in lang_series.dropna().groupby(lang_series.dropna()).groups.items():
             rows = np.asarray(list(idx))
             batch = [text_list[i] for i in rows]
-            use_model = (
+            if (
                 model is not None
                 and lang in model.pipelines
                 and (backend == "trained" or model.n_texts(lang) >= min_rated)
-            )
-            if use_model:
-                got, why = model.predict(batch, lang)  # type: ignore[union-attr]
+            ):
+                got, why = model.predict(batch, lang)
                 kind = "trained"
             elif backend in ("auto", "pretrained") and lang in available_pretrained():
                 got, why = _pretrained_rows(batch, lang, str(lexicon) if lexicon is not None else None)
@@ -322,7 +326,7 @@ def sentiment(
             else:
                 continue
             scores[rows] = got
-            for i, t in zip(rows, why):
+            for i, t in zip(rows, why, strict=True):
                 terms[i] = t
             used[rows] = kind
     table = frame[list(keep)].copy() if keep else pd.DataFrame(index=frame.index)

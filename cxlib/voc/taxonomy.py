@@ -65,6 +65,8 @@ class Taxonomy:
 
     @staticmethod
     def _entry(norm: str, cjk: bool, kind: int, aspects: tuple[str, ...]) -> Entry:
+        words: tuple[str, ...]
+        prefix: tuple[bool, ...]
         if cjk:
             words, prefix = (norm.replace("*", "").replace(" ", ""),), (False,)
         else:
@@ -97,7 +99,7 @@ def _package_taxonomy() -> dict[str, Any]:
 
 
 def load_taxonomy(extra: str | Path | Mapping[str, Any] | None = None) -> Taxonomy:
-    """The package taxonomy, optionally extended by a YAML file or a mapping.
+    """Load the package taxonomy, optionally extended by a YAML file or a mapping.
 
     Parameters
     ----------

@@ -94,8 +94,9 @@ def text_frame(
         require_columns(texts, [text_col, *keep], table, purpose=purpose)
         frame = to_narwhals(texts)
         names = frame.collect_schema().names() if isinstance(frame, nw.LazyFrame) else frame.columns
-        use_lang = langs is None and lang_col is not None and lang_col in names
-        cols = list(dict.fromkeys([text_col, *([lang_col] if use_lang else []), *keep]))
+        lang_cols = [lang_col] if langs is None and lang_col is not None and lang_col in names else []
+        use_lang = bool(lang_cols)
+        cols = list(dict.fromkeys([text_col, *lang_cols, *keep]))
         selected = frame.select(cols)
         if isinstance(selected, nw.LazyFrame):
             selected = selected.sort([*keep, text_col] if keep else [text_col], nulls_last=True)

@@ -130,7 +130,7 @@ class SentimentModel:
     priors: frozenset[str] = frozenset()
 
     def n_texts(self, lang: str) -> int:
-        """Number of rated texts the model of ``lang`` was trained on (0 if none)."""
+        """Return the number of rated texts the model of ``lang`` was trained on (0 if none)."""
         row = self.table[self.table["lang"] == lang]
         return int(row["n_texts"].iat[0]) if len(row) and bool(row["trained"].iat[0]) else 0
 
@@ -342,7 +342,7 @@ def train_sentiment(
             lex = load_lexicon(lang)
             scored = [score_text(t, lex) for t in texts_l]
             row["lexicon_accuracy"] = float(
-                np.mean([label_of(s.score) == truth for s, truth in zip(scored, y)])
+                np.mean([label_of(s.score) == truth for s, truth in zip(scored, y, strict=True)])
             )
             row["lexicon_coverage"] = float(np.mean([bool(s.terms) for s in scored]))
         if len(part) >= min_texts and distinct_per_class >= folds:

@@ -106,7 +106,7 @@ class TrendResult:
     min_n: int
 
     def alerts(self) -> pd.DataFrame:
-        """The rows outside their control limits."""
+        """Return the rows outside their control limits."""
         return self.table[self.table["alert"] != ""].reset_index(drop=True)
 
     def figure(self, series: Sequence[str] | None = None, *, title: str | None = None) -> go.Figure:
@@ -180,7 +180,8 @@ class TrendResult:
         )
         if alerts.empty:
             return [
-                f"No {self.period} broke its control limits (±{self.sigma:g}σ) among {judged} {self.period}s judged."
+                f"No {self.period} broke its control limits (±{self.sigma:g}σ) "
+                f"among {judged} {self.period}s judged."
             ]
         chance = judged_cells * 2 * stats.norm.sf(self.sigma)
         out = [

@@ -75,7 +75,7 @@ def display_width(text: str) -> int:
 
 
 def _typical(texts: Sequence[str], k: int) -> list[int]:
-    """Indices of the ``k`` texts closest to the centroid (char TF-IDF), near-duplicates skipped."""
+    """Pick the ``k`` texts closest to the centroid (char TF-IDF), near-duplicates skipped; return indices."""
     if len(texts) <= 1:
         return list(range(len(texts)))
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -115,17 +115,16 @@ class VerbatimResult:
     n_candidates: pd.DataFrame
 
     def to_html(self, aspect: str | None = None) -> str:
-        """The quotes as an HTML block (escaped), grouped by aspect and sentiment."""
+        """Render the quotes as an HTML block (escaped), grouped by aspect and sentiment."""
         t = self.table if aspect is None else self.table[self.table["aspect"] == aspect]
         parts = ['<div class="cxlab-verbatims">']
         word = {"neg": "Negative", "neu": "Neutral", "pos": "Positive"}
         for (label, sentiment), group in t.groupby(["aspect_label", "sentiment"], sort=False):
-            parts.append(
-                f"<h4>{html.escape(str(label))} · {word.get(str(sentiment), html.escape(str(sentiment)))}</h4><ul>"
-            )
+            heading = word.get(str(sentiment), html.escape(str(sentiment)))
+            parts.append(f"<h4>{html.escape(str(label))} · {heading}</h4><ul>")
             parts += [
                 f"<li><q>{q}</q> <small>({html.escape(str(lang))})</small></li>"
-                for q, lang in zip(group["quote_html"], group["lang"])
+                for q, lang in zip(group["quote_html"], group["lang"], strict=True)
             ]
             parts.append("</ul>")
         parts.append("</div>")

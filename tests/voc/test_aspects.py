@@ -1,5 +1,6 @@
 """Aspects: sentence/clause-level sentiment, taxonomy extension, tables vs naive loops, and the
-sample shop's planted aspect truth."""
+sample shop's planted aspect truth.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from cxlib.voc.lexicon import label_of, load_lexicon, normalized_score, score_te
 
 
 def mentions(result) -> list[tuple[int, str, str]]:
-    return list(zip(result.table["row"], result.table["aspect"], result.table["label"]))
+    return list(zip(result.table["row"], result.table["aspect"], result.table["label"], strict=True))
 
 
 @pytest.mark.parametrize(
@@ -170,12 +171,12 @@ def test_planted_aspects_of_the_sample_feedback_are_found(sample_feedback):
     truth = pd.read_parquet(truth_path)[["feedback_id", "aspects"]].explode("aspects").dropna()
     result = voc.aspects(sample_feedback, keep=["feedback_id"])
     found = result.table.merge(result.texts[["row", "feedback_id"]], on="row")
-    found_pairs = set(zip(found["feedback_id"], found["aspect"]))
+    found_pairs = set(zip(found["feedback_id"], found["aspect"], strict=True))
     for aspect, part in truth.groupby("aspects"):
-        planted = set(zip(part["feedback_id"], part["aspects"]))
+        planted = set(zip(part["feedback_id"], part["aspects"], strict=True))
         recall = len(planted & found_pairs) / len(planted)
         assert recall >= 0.75, (aspect, recall)
     lang = truth.merge(sample_feedback[["feedback_id", "lang"]], on="feedback_id")
     for code, part in lang.groupby("lang"):
-        planted = set(zip(part["feedback_id"], part["aspects"]))
+        planted = set(zip(part["feedback_id"], part["aspects"], strict=True))
         assert len(planted & found_pairs) / len(planted) >= 0.85, code

@@ -1,5 +1,6 @@
 """Key-driver analysis: relative weights against closed forms and a second implementation,
-regressions against numpy and planted coefficients, and the sample shop's planted NPS drivers."""
+regressions against numpy and planted coefficients, and the sample shop's planted NPS drivers.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def test_uncorrelated_predictors_get_their_squared_correlation():
 
 def _svd_relative_weights(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Second implementation from the data: Z = U Vᵀ (closest orthonormal matrix to the
-    standardised X), regress y on Z, and Λ_jk = corr(x_j, z_k)."""
+    standardised X), regress y on Z, and Λ_jk = corr(x_j, z_k).
+    """
     Xs = (X - X.mean(0)) / X.std(0)
     ys = (y - y.mean()) / y.std()
     U, _, Vt = np.linalg.svd(Xs, full_matrices=False)
@@ -137,7 +139,8 @@ def test_planted_nps_drivers_are_recovered_on_the_sample(sample_shop):
     The ordered probit recovers each β/σ (within its 99.9 % interval: five coefficients are
     checked at once), and the standardised effects |β|·sd(x) come out in the planted order.
     Delivery days (0.34) and returns (0.32) are planted 7 % apart, closer than the estimates'
-    noise, so they share the first two places; marketplace, app and store follow in order."""
+    noise, so they share the first two places; marketplace, app and store follow in order.
+    """
     data = _nps_with_orders(sample_shop)
     s = TRUTH.surveys
     planted = {
@@ -161,7 +164,8 @@ def test_planted_drivers_lead_the_aspects_of_nps_comments(sample_shop):
     and about returns when it was returned. A return costs 2.0 latent NPS points, a late
     delivery 0.30 per day (≈ 3 days late, ≈ 0.9 points). So negative mentions of returns
     and delivery must be the two strongest drivers, in that order, ahead of every aspect
-    that was not planted."""
+    that was not planted.
+    """
     comments = voc.survey_comments(sample_shop.surveys, "nps")
     topics = voc.aspects(comments, text_col="comment", keep=["score"])
     result = topics.drivers("score", n_boot=100)

@@ -45,7 +45,8 @@ def scored(eval_set: pd.DataFrame) -> pd.DataFrame:
 
 def per_language(scored: pd.DataFrame) -> pd.DataFrame:
     """Accuracy per language: ``n``, ``sentiment`` (predicted label == label; a neutral
-    prediction counts as wrong), ``neutral`` (share predicted neutral), ``detection``."""
+    prediction counts as wrong), ``neutral`` (share predicted neutral), ``detection``.
+    """
     rows = []
     for lang, part in scored.groupby("lang", sort=True):
         rows.append(

@@ -54,10 +54,12 @@ def test_agreement_against_stated_languages():
     frame = pd.DataFrame({"text": [TEXTS["pl"], TEXTS["sk"], TEXTS["cs"]], "lang": ["pl", "sk", "sk"]})
     table = voc.detect_language(frame).agreement()
     naive = {
-        g: float(np.mean([d == g for d, gg in zip(["pl", "sk", "cs"], frame["lang"]) if gg == g]))
+        g: float(
+            np.mean([d == g for d, gg in zip(["pl", "sk", "cs"], frame["lang"], strict=True) if gg == g])
+        )
         for g in ("pl", "sk")
     }
-    assert dict(zip(table["lang_given"], table["agree"])) == naive
+    assert dict(zip(table["lang_given"], table["agree"], strict=True)) == naive
     assert table.set_index("lang_given").loc["sk", "most_common_other"] == "cs"
 
 
@@ -76,7 +78,7 @@ def test_a_stated_language_is_respected():
 def test_sentiment_table_matches_the_lexicon_text_by_text():
     langs = list(TEXTS)
     result = voc.sentiment(list(TEXTS.values()), langs=langs, backend="lexicon")
-    for row, (lang, text) in zip(result.table.itertuples(), TEXTS.items()):
+    for row, (lang, text) in zip(result.table.itertuples(), TEXTS.items(), strict=True):
         expected = score_text(text, load_lexicon(lang))
         assert row.score == pytest.approx(expected.score)
         assert row.label == label_of(expected.score) == "pos"

@@ -58,7 +58,7 @@ def test_lexicon_file_is_consistent(lang):
         assert any(w != 0 for w in categories[category].values()), f"{lang}: no {category} terms"
     assert data["negators"] and data["intensifiers"] and data["contrast"]
     seen: dict[str, float] = {}
-    for category, terms in categories.items():
+    for terms in categories.values():
         for pattern, weight in terms.items():
             assert isinstance(pattern, str) and -3 <= weight <= 3
             norm = normalize(pattern, lang)
@@ -198,7 +198,7 @@ _WORDS = sorted(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(_WORDS + ["the", "parcel", "and", "very", "not", ",", "but"]), max_size=12))
+@given(st.lists(st.sampled_from([*_WORDS, "the", "parcel", "and", "very", "not", ",", "but"]), max_size=12))
 def test_score_is_bounded_and_labelled_consistently(words):
     value = score(" ".join(words), "en")
     assert -1 < value < 1

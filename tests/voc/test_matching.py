@@ -50,7 +50,7 @@ def test_longest_match_and_stems():
             entry("delivery", TERM, 2.0),
         ]
     )
-    units = m.token_units("it was not as described".split())
+    units = m.token_units(["it", "was", "not", "as", "described"])
     assert [(u[0].label, u[1], u[2]) for u in units] == [("not as described", 2, 5)]
     # An exact word beats a stem; a stem matches other forms.
     assert m.token_units(["delivery"])[0][0].label == "delivery"

@@ -1,5 +1,6 @@
 """The voice-of-the-customer notebook under papermill with non-default parameters, from another
-folder, on a small shop whose complaints carry scripts, e-mail addresses and phone numbers."""
+folder, on a small shop whose complaints carry scripts, e-mail addresses and phone numbers.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The trained backend: cross-validation against a second implementation, Wilson intervals,
-and the issue's acceptance test on the sample shop (trained beats lexicon per language)."""
+and the issue's acceptance test on the sample shop (trained beats lexicon per language).
+"""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def synthetic_reviews(n: int = 400, seed: int = 3) -> pd.DataFrame:
     for i in range(n):
         rating = int(rng.choice([1, 2, 3, 4, 5]))
         marker = "zorblat" if rating >= 4 else "kvemp" if rating <= 2 else "meh"
-        words = list(rng.choice(filler, 4)) + [marker]
+        words = [*rng.choice(filler, 4), marker]
         rng.shuffle(words)
         rows.append({"feedback_id": f"F{i}", "text": " ".join(words), "rating": rating, "lang": "en"})
     return pd.DataFrame(rows)
@@ -146,7 +147,8 @@ def test_languages_with_too_few_rated_texts_get_no_model():
 
 def test_trained_beats_lexicon_on_the_sample_shop(sample_model):
     """Issue 8, done-when: the trained backend beats the lexicon on the sample's rated reviews,
-    cross-validated, per language."""
+    cross-validated, per language.
+    """
     table = sample_model.table.set_index("lang")
     for lang in ("en", "pl", "nl", "sk", "zh", "ar"):
         row = table.loc[lang]

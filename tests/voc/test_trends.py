@@ -1,5 +1,6 @@
 """Trends and alerts: the p-chart against hand-computed limits, a planted abnormal week,
-identical results on pandas, polars and DuckDB."""
+identical results on pandas, polars and DuckDB.
+"""
 
 from __future__ import annotations
 

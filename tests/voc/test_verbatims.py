@@ -78,7 +78,7 @@ def test_safe_quote_cuts_at_a_word_boundary():
 def test_the_most_typical_text_comes_first():
     # Nine near-identical complaints and one odd one: the quote is from the nine.
     typical = [f"The delivery was late again, parcel number {i} came a week late" for i in range(9)]
-    texts = typical + ["Delivery late. Also I collect stamps, have a lovely dog and enjoy long walks."]
+    texts = [*typical, "Delivery late. Also I collect stamps, have a lovely dog and enjoy long walks."]
     result = voc.aspects(texts, langs="en")
     picked = voc.verbatims(result, n=1, sentiments=("neg",), aspects=["delivery"], min_n=1)
     assert picked.table["quote"].iloc[0] in typical
