@@ -246,9 +246,14 @@ def folder_mapping(source: Any) -> Path | None:
     if not isinstance(source, (str, os.PathLike)):
         return None
     folder = Path(source).expanduser()
-    if not folder.is_dir():
-        return None
-    return next((folder / n for n in FOLDER_MAPPING_FILES if (folder / n).is_file()), None)
+    try:
+        if not folder.is_dir():
+            return None
+        return next((folder / n for n in FOLDER_MAPPING_FILES if (folder / n).is_file()), None)
+    except PermissionError as exc:  # a folder (or a folder on the path) the user may not enter
+        from cxlib.data.sources import permission_error
+
+        raise permission_error(PermissionError(exc.errno, exc.strerror, str(folder)), "source") from None
 
 
 def load_mapping(mapping: MappingSource) -> ShopMapping:

@@ -378,11 +378,6 @@ def test_unreadable_source_is_a_data_error(permission_outcomes: dict[str, list[s
     assert PERMISSION_CASES[case][1] in message  # names the file or folder that cannot be read
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: without execute permission on the folder, Path.is_file()/is_dir() in "
-    "cxlib.data.mapping.folder_mapping raise PermissionError outside open_shop's handler",
-)
 @pytest.mark.parametrize("case", ["folder_not_enterable", "file_in_folder_not_enterable"])
 def test_folder_without_execute_permission_is_a_data_error(
     permission_outcomes: dict[str, list[str]], case: str
