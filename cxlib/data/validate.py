@@ -344,7 +344,7 @@ def _row_rules(frame: Frame, contract: Contract, now: dt.datetime) -> list[_RowR
         for prefix in (BAD, AMBIGUOUS, GAP):
             if prefix + col.name in present:
                 parsed_ok = parsed_ok & ~nw.col(prefix + col.name).fill_null(False)
-        blank = c.str.strip_chars() == "" if col.kind in ("id", "text") else nw.lit(False)
+        blank = _blank(c) if col.kind in ("id", "text") else nw.lit(False)
         if col.required:
             rules.append(
                 _RowRule(
@@ -436,7 +436,7 @@ def _row_rules(frame: Frame, contract: Contract, now: dt.datetime) -> list[_RowR
         rules.extend(_score_rules())
     if contract.name == "feedback":
         empty = [
-            (nw.col(name).is_null() | (nw.col(name).str.strip_chars() == "").fill_null(False))
+            (nw.col(name).is_null() | _blank(nw.col(name)).fill_null(False))
             if name == "text"
             else nw.col(name).is_null()
             for name in ("text", "rating")
@@ -493,6 +493,18 @@ def _score_rules() -> list[_RowRule]:
             )
         )
     return rules
+
+
+#: Spaces of every kind, written out so that every engine's regex dialect reads them alike
+#: (DuckDB's RE2 and trim() know only ASCII spaces): ASCII whitespace, next line, no-break,
+#: ogham, the en quad to zero-width space block, line/paragraph separators, narrow no-break,
+#: medium mathematical, ideographic space and the byte-order mark (zero-width no-break).
+_SPACES = "[\\s\x0b\x1c-\x1f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]"
+
+
+def _blank(c: nw.Expr) -> nw.Expr:
+    """Text that is empty or only spaces of any kind (``\\u00a0``, ``\\u2009``, ``\\u3000``, ...)."""
+    return c.str.replace_all(_SPACES, "") == ""
 
 
 def _known(c: nw.Expr) -> nw.Expr:

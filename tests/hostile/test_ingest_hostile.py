@@ -147,11 +147,6 @@ def test_unicode_space_id_is_blank_on_frames(engine: str, blank: str) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: DuckDB's trim() strips only ASCII spaces, so on DuckDB and CSV an id of "
-    "no-break/thin/ideographic spaces is accepted while pandas and polars refuse it",
-)
 @pytest.mark.parametrize("engine", ["duckdb", "csv"])
 @pytest.mark.parametrize("blank", UNICODE_SPACES, ids=repr)
 def test_unicode_space_id_is_blank_on_duckdb_and_csv(engine: str, blank: str, tmp_path: Path) -> None:
