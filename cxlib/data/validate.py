@@ -254,6 +254,8 @@ def _coerce_types(frame: Frame, contract: Contract, timezone: str | None, policy
                 raise _wrong_type(contract, col, dtype, "true/false (or 0/1)")
     if float_ids:
         frame = _float_ids(frame, float_ids)
+    if localise:  # error rows show the local time as written, not the null it may become
+        frame = frame.with_columns(*[nw.col(name).alias(RAW + name) for name in localise])
     if casts:
         frame = frame.with_columns(*casts)
     for name in localise:
@@ -263,6 +265,9 @@ def _coerce_types(frame: Frame, contract: Contract, timezone: str | None, policy
         if kind == "timestamp" and timezone is None:
             _raise_if_naive(frame, contract, contract.column(name))  # type: ignore[arg-type]
     ts_cols = [c.name for c in contract.columns if c.kind == "timestamp" and c.name in schema]
+    if ts_cols and backend(frame) == "duckdb":
+        # zone-less timestamps become TIMESTAMPTZ in the connection's session zone only now
+        check_utc_session(frame, contract.name)
     if ts_cols and not (backend(frame) == "duckdb" and is_utc_zone(_session_zone(frame, ts_cols))):
         # (a DuckDB relation in a UTC-alias session, e.g. Etc/UTC, is UTC already and cannot
         # be converted: DuckDB keeps the zone in the connection)
@@ -556,7 +561,10 @@ def _examples(
 ) -> tuple[dict[str, Any], ...]:
     shown: list[Any] = [c for c in contract.id_columns if c in frame.columns and c != column]
     if column and RAW + column in frame.columns:
-        shown.append(nw.col(RAW + column).alias(column))  # the value as the user wrote it
+        raw = nw.col(RAW + column)
+        if isinstance(frame.collect_schema()[RAW + column], (nw.Datetime, nw.Date)):
+            raw = raw.cast(nw.String)  # a local time as written, not as an instant
+        shown.append(raw.alias(column))  # the value as the user wrote it
     elif column and column in frame.columns:
         shown.append(column)
     rows = frame.filter(bad.fill_null(False)).select(shown).head(MAX_EXAMPLES)

@@ -225,11 +225,6 @@ def test_dst_nonexistent_local_time_is_a_data_error(kind: str, tmp_path: Path) -
         assert error.rows[0]["ts"] == LOCAL[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: for zone-less datetime columns (not text) the offending rows show ts=None "
-    "instead of the local time the user wrote",
-)
 @pytest.mark.parametrize("kind", ["pandas", "polars", "duckdb"])
 def test_dst_rows_show_the_local_time_of_datetime_columns(kind: str, tmp_path: Path) -> None:
     with pytest.raises(DataError) as info:
@@ -294,13 +289,6 @@ def test_duckdb_session_with_a_real_offset_is_refused(zone: str) -> None:
     assert f"the session time zone is {zone}" in str(error) and "SET TimeZone = 'UTC'" in str(error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=NotImplementedError,
-    reason="known gap: zone-less timestamps on a connection whose session zone is Europe/Warsaw "
-    "pass the session check and then fail in Narwhals' convert_time_zone with a raw "
-    "NotImplementedError instead of a session_time_zone DataError",
-)
 def test_duckdb_session_with_a_real_offset_and_zone_less_timestamps_is_refused() -> None:
     naive = _orders(ts=pd.to_datetime(pd.Series(LOCAL[2:] * 3)))
     with pytest.raises(DataError) as info:
