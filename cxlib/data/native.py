@@ -35,6 +35,8 @@ DEFAULT_POLICY = LocalTimePolicy()
 
 # A time of day followed by a zone designator: Z, UTC or a numeric offset.
 _HAS_ZONE = r"\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|UTC|[+-]\d\d(:?\d\d)?)$"
+# Spaces between a time of day and its zone (``10:00:00 +0100``), which the parsers refuse.
+_SPACED_ZONE = r"(\d:\d\d(?::\d\d(?:\.\d+)?)?)\s+([zZ]|[+-]\d\d(?::?\d\d)?)$"
 _TRUE = "('true', 't', 'yes', 'y', '1')"
 _FALSE = "('false', 'f', 'no', 'n', '0')"
 
@@ -56,6 +58,7 @@ def _duckdb_parse_sql(
     if kind == "flag":
         parsed = f"CASE WHEN lower({s}) IN {_TRUE} THEN true WHEN lower({s}) IN {_FALSE} THEN false END"
         return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND ({parsed}) IS NULL) AS {quote(BAD + name)}", raw]
+    s = f"regexp_replace({s}, {_literal(_SPACED_ZONE)}, '\\1\\2')"
     has_zone = f"regexp_matches({s}, {_literal(_HAS_ZONE)})"
     naive = f"TRY_CAST({s} AS TIMESTAMP)"
     if timezone:

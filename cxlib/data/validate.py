@@ -261,6 +261,9 @@ def _coerce_types(frame: Frame, contract: Contract, timezone: str | None, policy
     for name in localise:
         frame = localize(frame, name, timezone or "UTC", policy)
     frame = parse_text_columns(frame, to_parse, timezone, policy)
+    numbers = [name for name, kind in to_parse.items() if kind == "number"]
+    if numbers:  # a written NaN is a missing value, as in a frame (and pandas' read_csv)
+        frame = frame.with_columns(nw.col(numbers).fill_nan(None))
     for name, kind in to_parse.items():
         if kind == "timestamp" and timezone is None:
             _raise_if_naive(frame, contract, contract.column(name))  # type: ignore[arg-type]
@@ -355,7 +358,7 @@ def _row_rules(frame: Frame, contract: Contract, now: dt.datetime) -> list[_RowR
                 _RowRule(
                     col.name,
                     "null_value",
-                    "required values are missing (null, empty or only spaces)",
+                    "required values are missing (null, NaN, empty or only spaces)",
                     (c.is_null() | blank.fill_null(False)) & parsed_ok,
                 )
             )

@@ -131,3 +131,72 @@ def test_unparseable_timestamp_shows_what_the_user_wrote(tmp_path):
     assert info.value.rule == "unparseable_timestamp"
     assert {"order_id": "O2", "customer_id": "C1", "ts": "yesterday"} in info.value.rows
     assert "ts='yesterday'" in str(info.value)
+
+
+OFFSET_SPELLINGS = [
+    "2025-01-01 10:00:00 +0100",  # a space before the offset (Python's %z, many exports)
+    "2025-01-01 10:00:00  -0530",
+    "2025-01-01 10:00 +01:00",
+    "2025-01-01 10:00:00.5 +01",
+    "2025-01-01T10:00:00 Z",
+    "2025-01-01 10:00:00+0100",  # without the space, as before
+]
+
+
+@pytest.mark.parametrize("engine", ["csv", "pandas_text"])
+def test_an_offset_after_a_space_is_that_offset(engine, tmp_path):
+    frame = pd.DataFrame(
+        {
+            "order_id": [f"O{i}" for i in range(len(OFFSET_SPELLINGS))],
+            "customer_id": "C1",
+            "ts": OFFSET_SPELLINGS,
+            "revenue": 1.0,
+        }
+    )
+    if engine == "csv":
+        frame.to_csv(tmp_path / "orders.csv", index=False)
+        source = tmp_path
+    else:
+        source = {"orders": frame}
+    # the offset wins over the zone of zone-less times
+    got = to_pandas(open_shop(source, timezone="Europe/Warsaw").orders).sort_values("order_id")["ts"]
+    truth = [pd.Timestamp(text.replace(" Z", "Z")).tz_convert("UTC") for text in OFFSET_SPELLINGS]
+    assert got.dt.tz_convert("UTC").tolist() == truth
+    assert truth[0] == pd.Timestamp("2025-01-01 09:00:00", tz="UTC")
+    assert truth[1] == pd.Timestamp("2025-01-01 15:30:00", tz="UTC")
+
+
+@pytest.mark.parametrize("text", ["NaN", "nan", "-nan"])
+def test_nan_revenue_in_a_csv_is_a_missing_value(text, tmp_path):
+    (tmp_path / "orders.csv").write_text(
+        "order_id,customer_id,ts,revenue,items\n"
+        f"O1,C1,2024-01-05T10:00:00Z,{text},1\n"
+        "O2,C1,2024-01-06T10:00:00Z,5,2\n"
+    )
+    with pytest.raises(DataError) as info:
+        open_shop(tmp_path)
+    error = info.value
+    assert (error.column, error.rule, error.n_rows) == ("revenue", "null_value", 1)
+    assert error.rows == [{"order_id": "O1", "customer_id": "C1", "revenue": text}]  # as written
+    assert "NaN" in str(error) and "infinite" not in str(error)
+
+
+def test_nan_in_an_optional_csv_column_is_missing_like_in_a_frame(tmp_path):
+    (tmp_path / "orders.csv").write_text(
+        "order_id,customer_id,ts,revenue,items\n"
+        "O1,C1,2024-01-05T10:00:00Z,3,NaN\n"
+        "O2,C1,2024-01-06T10:00:00Z,5,2\n"
+    )
+    from_csv = to_pandas(open_shop(tmp_path).orders).sort_values("order_id")
+    frame = pd.DataFrame(
+        {
+            "order_id": ["O1", "O2"],
+            "customer_id": "C1",
+            "ts": pd.to_datetime(["2024-01-05 10:00", "2024-01-06 10:00"]).tz_localize("UTC"),
+            "revenue": [3.0, 5.0],
+            "items": [np.nan, 2.0],
+        }
+    )
+    from_frame = to_pandas(open_shop({"orders": frame}).orders).sort_values("order_id")
+    assert from_csv["items"].isna().tolist() == from_frame["items"].isna().tolist() == [True, False]
+    assert from_csv["items"].iloc[1] == from_frame["items"].iloc[1] == 2
