@@ -31,6 +31,23 @@ def test_validation_matches_pandas(spark):
     ] == [("customer_id", "null_value", 1), ("revenue", "null_value", 1), ("revenue", "negative_value", 1)]
 
 
+@pytest.mark.parametrize("blank", ["\u00a0", "\u2009", "\u3000"], ids=repr)
+def test_ids_of_unicode_spaces_are_blank_on_spark(spark, blank):
+    orders = trap_orders().assign(customer_id=["10", blank, "11", "12", "12"])
+    found = cxlib.check_shop({"orders": spark.createDataFrame(orders)})
+    assert [(f.column, f.rule, f.n_rows) for f in found] == [("customer_id", "null_value", 1)]
+
+
+def test_an_offset_after_a_space_is_that_offset_on_spark(spark):
+    written = ["2025-01-01 10:00:00 +0100", "2025-01-01 10:00:00 -05:30", "2025-01-01T10:00:00Z"]
+    orders = pd.DataFrame(
+        {"order_id": ["O1", "O2", "O3"], "customer_id": "C1", "ts": written, "revenue": 1.0}
+    )
+    shop = cxlib.open_shop({"orders": spark.createDataFrame(orders)}, timezone="Europe/Warsaw")
+    got = to_pandas(shop.orders).sort_values("order_id")["ts"].dt.tz_convert("UTC").tolist()
+    assert got == [pd.Timestamp(t).tz_convert("UTC") for t in written]
+
+
 def test_a_session_in_another_time_zone_is_refused(spark):
     # Spark reports timestamps as UTC but truncates months in the session zone.
     orders = spark.createDataFrame(trap_orders())
