@@ -150,7 +150,8 @@ def check_source(
     try:
         loaded = load_mapping(mapping if mapping is not None else kept)
     except DataError as exc:
-        where = os.fspath(kept or mapping) if isinstance(kept or mapping, (str, os.PathLike)) else "mapping"
+        given = kept or mapping
+        where = os.fspath(given) if isinstance(given, (str, os.PathLike)) else "mapping"
         return CheckResult(shown, where, (), ((_finding(exc), where),), usable=False, max_drop=max_drop)
     described = _describe_mapping(loaded, kept)
     try:
@@ -177,7 +178,7 @@ def format_check(
     width: int = 100,
     max_drop: float = DEFAULT_MAX_DROP,
 ) -> tuple[str, int]:
-    """The readable ``cxlab check`` summary of a source, and its exit code (0 fine, 1 problems).
+    """Return the readable ``cxlab check`` summary of a source, and its exit code (0 fine, 1 problems).
 
     Parameters
     ----------
@@ -236,11 +237,8 @@ def _check_table(
         raw = _read_raw(src, table, spec, encoding)
         rows_read = _count(raw)
         if spec is not None:
-            prepared = (
-                ADAPTERS[spec.adapter].prepare(raw, spec)
-                if spec.adapter and ADAPTERS[spec.adapter].prepare
-                else raw
-            )
+            prepare = ADAPTERS[spec.adapter].prepare if spec.adapter else None
+            prepared = prepare(raw, spec) if prepare else raw
             columns = spec.renames_for(prepared.columns)
         covered: list[TableCoverage] = []
         frame = open_table(
@@ -414,7 +412,7 @@ def _problem_lines(number: int, finding: Finding, where: str, result: CheckResul
 
 
 def _wrap(text: str, *, width: int, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
-    """Wrapped lines that never split a word, a path or a hyphenated name."""
+    """Return wrapped lines that never split a word, a path or a hyphenated name."""
     return textwrap.wrap(
         text,
         width=width,
@@ -426,7 +424,7 @@ def _wrap(text: str, *, width: int, initial_indent: str = "", subsequent_indent:
 
 
 def _shown(value: Any) -> str:
-    """A value of an example row, personal data masked, at most 60 characters."""
+    """Return a value of an example row, personal data masked, at most 60 characters."""
     text = repr(mask_pii(value)) if isinstance(value, str) else mask_pii(repr(value))
     return text if len(text) <= 60 else text[:57] + "..."
 

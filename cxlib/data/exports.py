@@ -43,6 +43,7 @@ class ExportFiles:
 
     @property
     def format(self) -> str:
+        """The one format of the files (``DataError`` when they differ or one is unknown)."""
         formats = {_format(p) for p in self.paths}
         if len(formats) != 1 or None in formats:
             names = ", ".join(p.name for p in self.paths[:5])

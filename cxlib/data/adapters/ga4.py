@@ -142,7 +142,7 @@ def _leaves(expr: nw.Expr, prefix: str, dtype: Any) -> Iterator[tuple[str, nw.Ex
 
 
 def channel_group(source: nw.Expr, medium: nw.Expr) -> nw.Expr:
-    """A simplified GA4 default channel group from a traffic source and medium.
+    """Return a simplified GA4 default channel group from a traffic source and medium.
 
     Rules, first match wins: ``(direct)`` with medium ``(none)``/``(not set)`` → ``direct``;
     a paid medium (``cpc``, ``ppc``, ``paid…``, ``retargeting``) from a search engine →
@@ -176,7 +176,7 @@ def channel_group(source: nw.Expr, medium: nw.Expr) -> nw.Expr:
 
 
 def events_from_ga4(frame: Any, spec: TableSpec) -> Any:
-    """The events contract table from a (flattened) GA4 export.
+    """Return the events contract table from a (flattened) GA4 export.
 
     Parameters
     ----------
