@@ -252,7 +252,8 @@ def require_columns(frame: Any, columns: Iterable[str], table: str, *, purpose: 
     if missing:
         need = f" for {purpose}" if purpose else ""
         raise DataError(
-            f"needs column(s) {', '.join(repr(m) for m in missing)}{need}; columns found: {', '.join(present)}",
+            f"needs column(s) {', '.join(repr(m) for m in missing)}{need}; "
+            f"columns found: {', '.join(present)}",
             table=table,
             column=missing[0],
             rule="missing_column",

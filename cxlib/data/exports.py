@@ -125,9 +125,8 @@ def read_export(
         elif fmt == "parquet":
             relation = con.sql(f"SELECT * FROM read_parquet({listed}, union_by_name = true)")
         else:
-            relation = con.sql(
-                f"SELECT * FROM read_json({listed}, format = 'newline_delimited', {_json_columns(con, listed, json_columns or {})})"
-            )
+            columns = _json_columns(con, listed, json_columns or {})
+            relation = con.sql(f"SELECT * FROM read_json({listed}, format = 'newline_delimited', {columns})")
         relation.limit(1).to_arrow_table()  # surface read errors now, with the files' names
     except PermissionError as exc:
         raise permission_error(exc, table) from None

@@ -110,7 +110,8 @@ def resolve_salt(salt: str | None, *, table: str, columns: Sequence[str]) -> str
     if not salt:
         raise DataError(
             f"the column(s) {', '.join(columns)} hold customer keys (e-mail addresses, phone numbers), "
-            f"which cxlib replaces by salted hashes, but no salt is set. Set the environment variable {SALT_ENV} to a secret "
+            "which cxlib replaces by salted hashes, but no salt is set. "
+            f"Set the environment variable {SALT_ENV} to a secret "
             "that stays the same between runs, e.g. "
             f"export {SALT_ENV}=$(python -c 'import secrets; print(secrets.token_hex(16))'), "
             "or put 'salt: ...' at the top of your mapping file.",

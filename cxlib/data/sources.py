@@ -68,7 +68,8 @@ def find_table_files(folder: Path) -> dict[str, Path]:
         if _suffix(entry) in FILE_SUFFIXES and table_name_of(entry) in CONTRACTS:
             if table_name_of(entry) in found:
                 raise DataError(
-                    f"two files hold this table: {found[table_name_of(entry)].name} and {entry.name}; keep one",
+                    f"two files hold this table: {found[table_name_of(entry)].name} and {entry.name}; "
+                    "keep one",
                     table=table_name_of(entry),
                     rule="ambiguous_source",
                 )

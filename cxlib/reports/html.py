@@ -572,7 +572,8 @@ def error_page(record: Mapping[str, Any], *, previous: str | None = None, rerun:
     ]
     if previous:
         lines.append(
-            f'<p>The previous report is still available: <a href="{html.escape(previous)}">{html.escape(previous)}</a>'
+            "<p>The previous report is still available: "
+            f'<a href="{html.escape(previous)}">{html.escape(previous)}</a>'
             + (
                 f" (from {html.escape(_when(record.get('last_ok', {}).get('finished')))})."
                 if record.get("last_ok")

@@ -55,7 +55,8 @@ def test_missing_table_in_duckdb_database(tmp_path):
     db = tmp_path / "shop.duckdb"
     con = duckdb.connect(str(db))
     con.execute(
-        "CREATE TABLE events AS SELECT 'C1' AS customer_id, TIMESTAMPTZ '2024-01-01 00:00:00+00' AS ts, 'view' AS event"
+        "CREATE TABLE events AS SELECT 'C1' AS customer_id, "
+        "TIMESTAMPTZ '2024-01-01 00:00:00+00' AS ts, 'view' AS event"
     )
     con.close()
     error = _raises(db, "orders")

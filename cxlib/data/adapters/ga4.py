@@ -54,7 +54,10 @@ JSON_COLUMNS: dict[str, str] = {
     "event_date": "VARCHAR",
     "event_timestamp": "VARCHAR",
     "event_name": "VARCHAR",
-    "event_params": "STRUCT(key VARCHAR, value STRUCT(string_value VARCHAR, int_value VARCHAR, float_value DOUBLE, double_value DOUBLE))[]",
+    "event_params": (
+        "STRUCT(key VARCHAR, value STRUCT(string_value VARCHAR, int_value VARCHAR, "
+        "float_value DOUBLE, double_value DOUBLE))[]"
+    ),
     "user_id": "VARCHAR",
     "user_pseudo_id": "VARCHAR",
     "platform": "VARCHAR",
