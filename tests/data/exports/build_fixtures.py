@@ -30,6 +30,7 @@ import io
 import json
 import random
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
@@ -229,10 +230,10 @@ def _shopify_time(ts: dt.datetime) -> str:
     return ts.strftime("%Y-%m-%d %H:%M:%S %z")
 
 
-def build_shopify(rng: random.Random, people: list[dict[str, str]]) -> list[dict[str, object]]:
+def build_shopify(rng: random.Random, people: list[dict[str, str]]) -> list[dict[str, Any]]:
     """Write the orders export; return the orders (for the other exports to refer to)."""
     rows: list[dict[str, str]] = []
-    orders: list[dict[str, object]] = []
+    orders: list[dict[str, Any]] = []
     ts = START
     number = 1001
     for k in range(84):
@@ -350,7 +351,12 @@ def build_shopify(rng: random.Random, people: list[dict[str, str]]) -> list[dict
 
 
 def _param(key: str, value: object) -> dict[str, object]:
-    slot = {"string_value": None, "int_value": None, "float_value": None, "double_value": None}
+    slot: dict[str, object] = {
+        "string_value": None,
+        "int_value": None,
+        "float_value": None,
+        "double_value": None,
+    }
     if isinstance(value, int):
         slot["int_value"] = str(value)  # BigQuery writes INT64 as a JSON string
     else:
@@ -515,7 +521,7 @@ COMMENTS = [
 ]
 
 
-def build_survey(rng: random.Random, orders: list[dict[str, object]]) -> None:
+def build_survey(rng: random.Random, orders: list[dict[str, Any]]) -> None:
     """Write the survey export: one row per respondent, sent after delivery."""
     header = [
         "Response ID",
