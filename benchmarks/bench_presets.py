@@ -51,7 +51,10 @@ METHODS = {
     "pseudonyms_sql": "pseudonyms of e-mails: pseudonymize_columns on a DuckDB relation (SQL)",
 }
 BASELINES = {"ga4_cxlib": "ga4_sql", "shopify_cxlib": "shopify_sql", "pseudonyms_sql": "pseudonyms_python"}
-EVENT_NAMES = "['session_start', 'page_view', 'view_item', 'add_to_cart', 'begin_checkout', 'add_payment_info', 'purchase', 'scroll']"
+EVENT_NAMES = (
+    "['session_start', 'page_view', 'view_item', 'add_to_cart', 'begin_checkout', 'add_payment_info', "
+    "'purchase', 'scroll']"
+)
 
 
 # ------------------------------------------------------------------------------------- data
@@ -73,16 +76,29 @@ def write_data(events: int, lines: int) -> dict[str, Path]:
                   SELECT strftime(TIMESTAMP '2024-03-01' + INTERVAL (i) SECOND, '%Y%m%d') AS event_date,
                          epoch_us(TIMESTAMP '2024-03-01' + INTERVAL (i) SECOND) + i % 997 AS event_timestamp,
                          {EVENT_NAMES}[1 + i % 8] AS event_name,
-                         [{{'key': 'ga_session_id', 'value': {{'string_value': NULL::VARCHAR, 'int_value': (1709251200 + i // 8)::BIGINT, 'float_value': NULL::DOUBLE, 'double_value': NULL::DOUBLE}}}},
-                          {{'key': 'page_location', 'value': {{'string_value': 'https://shop.example/p/' || (i % 500), 'int_value': NULL::BIGINT, 'float_value': NULL::DOUBLE, 'double_value': NULL::DOUBLE}}}}] AS event_params,
+                         [{{'key': 'ga_session_id',
+                            'value': {{'string_value': NULL::VARCHAR,
+                                       'int_value': (1709251200 + i // 8)::BIGINT,
+                                       'float_value': NULL::DOUBLE, 'double_value': NULL::DOUBLE}}}},
+                          {{'key': 'page_location',
+                            'value': {{'string_value': 'https://shop.example/p/' || (i % 500),
+                                       'int_value': NULL::BIGINT,
+                                       'float_value': NULL::DOUBLE, 'double_value': NULL::DOUBLE}}}}]
+                           AS event_params,
                          NULL::VARCHAR AS user_id,
                          (100000 + i // 24)::VARCHAR || '.1709251200' AS user_pseudo_id,
                          'WEB' AS platform,
-                         {{'category': ['mobile', 'desktop', 'tablet'][1 + (i // 24) % 3], 'operating_system': 'iOS', 'language': 'en-gb'}} AS device,
+                         {{'category': ['mobile', 'desktop', 'tablet'][1 + (i // 24) % 3],
+                           'operating_system': 'iOS', 'language': 'en-gb'}} AS device,
                          {{'city': 'Warsaw', 'country': 'Poland', 'continent': 'Europe'}} AS geo,
-                         {{'name': '(organic)', 'medium': ['organic', 'cpc', '(none)', 'email', 'referral'][1 + (i // 24) % 5],
-                           'source': ['google', 'google', '(direct)', 'newsletter', 'facebook.com'][1 + (i // 24) % 5]}} AS traffic_source,
-                         CASE WHEN i % 8 = 6 THEN {{'total_item_quantity': 1::BIGINT, 'purchase_revenue': (10.0 + i % 90)::DOUBLE, 'transaction_id': 'T' || i}} END AS ecommerce
+                         {{'name': '(organic)',
+                           'medium': ['organic', 'cpc', '(none)', 'email', 'referral'][1 + (i // 24) % 5],
+                           'source': ['google', 'google', '(direct)', 'newsletter', 'facebook.com']
+                                     [1 + (i // 24) % 5]}} AS traffic_source,
+                         CASE WHEN i % 8 = 6
+                              THEN {{'total_item_quantity': 1::BIGINT,
+                                     'purchase_revenue': (10.0 + i % 90)::DOUBLE,
+                                     'transaction_id': 'T' || i}} END AS ecommerce
                   FROM range({start}, {start + per_day}) t(i)
                 ) TO '{ga4 / f"events_2024030{day + 1}.parquet"}' (FORMAT parquet)""")
     if not shopify.exists():
@@ -95,12 +111,14 @@ def write_data(events: int, lines: int) -> dict[str, Path]:
                      CASE WHEN i % 2 = 0 THEN 'EUR' END AS "Currency",
                      CASE WHEN i % 2 = 0 THEN ((i // 2) % 200 + 9.99)::VARCHAR END AS "Total",
                      CASE WHEN i % 2 = 0 THEN '0.00' END AS "Discount Amount",
-                     strftime(TIMESTAMP '2024-03-01' + INTERVAL (i // 2 * 60) SECOND, '%Y-%m-%d %H:%M:%S') || ' +0100' AS "Created at",
+                     strftime(TIMESTAMP '2024-03-01' + INTERVAL (i // 2 * 60) SECOND, '%Y-%m-%d %H:%M:%S')
+                       || ' +0100' AS "Created at",
                      (1 + i % 3)::VARCHAR AS "Lineitem quantity",
                      'Product ' || (i % 40) AS "Lineitem name",
                      CASE WHEN i % 2 = 0 THEN ['web', 'pos', 'iphone'][1 + (i // 2) % 3] END AS "Source",
                      CASE WHEN i % 2 = 0 THEN 'PL' END AS "Shipping Country",
-                     CASE WHEN i % 2 = 0 AND (i // 2) % 50 = 0 THEN '2024-03-02 10:00:00 +0100' END AS "Cancelled at"
+                     CASE WHEN i % 2 = 0 AND (i // 2) % 50 = 0 THEN '2024-03-02 10:00:00 +0100' END
+                       AS "Cancelled at"
               FROM range({lines}) t(i)
             ) TO '{shopify}' (FORMAT csv, HEADER true)""")
     con.close()
@@ -117,17 +135,24 @@ def _ga4_sql(folder: Path) -> object:
         .sql(f"""
         SELECT user_pseudo_id AS customer_id,
                timezone('UTC', make_timestamp(event_timestamp)) AS ts,
-               CASE event_name WHEN 'view_item' THEN 'product_view' WHEN 'begin_checkout' THEN 'checkout_start'
-                    WHEN 'add_payment_info' THEN 'payment' WHEN 'view_search_results' THEN 'search' ELSE event_name END AS event,
-               user_pseudo_id || '-' || CAST(list_extract(list_filter(event_params, lambda p: p.key = 'ga_session_id'), 1).value.int_value AS VARCHAR) AS session_id,
-               CASE upper(platform) WHEN 'WEB' THEN 'web' WHEN 'IOS' THEN 'app' WHEN 'ANDROID' THEN 'app' ELSE platform END AS channel,
+               CASE event_name WHEN 'view_item' THEN 'product_view'
+                    WHEN 'begin_checkout' THEN 'checkout_start'
+                    WHEN 'add_payment_info' THEN 'payment' WHEN 'view_search_results' THEN 'search'
+                    ELSE event_name END AS event,
+               user_pseudo_id || '-'
+                 || CAST(list_extract(list_filter(event_params, lambda p: p.key = 'ga_session_id'), 1)
+                         .value.int_value AS VARCHAR) AS session_id,
+               CASE upper(platform) WHEN 'WEB' THEN 'web' WHEN 'IOS' THEN 'app' WHEN 'ANDROID' THEN 'app'
+                    ELSE platform END AS channel,
                lower(device.category) AS device,
-               CASE WHEN traffic_source.source = '(direct)' AND traffic_source.medium IN ('(none)', '(not set)') THEN 'direct'
+               CASE WHEN traffic_source.source = '(direct)'
+                         AND traffic_source.medium IN ('(none)', '(not set)') THEN 'direct'
                     WHEN traffic_source.medium = 'cpc' AND traffic_source.source = 'google' THEN 'paid_search'
                     WHEN traffic_source.medium = 'email' THEN 'email'
                     WHEN traffic_source.medium = 'organic' THEN 'organic_search'
                     WHEN traffic_source.source = 'facebook.com' THEN 'social' ELSE 'unassigned' END AS source,
-               ecommerce.transaction_id AS order_id, ecommerce.purchase_revenue AS revenue, geo.country AS country
+               ecommerce.transaction_id AS order_id, ecommerce.purchase_revenue AS revenue,
+               geo.country AS country
         FROM read_parquet({files})""")
         .to_arrow_table()
     )
@@ -150,13 +175,16 @@ def _shopify_sql(path: Path) -> object:
           SELECT "Name" AS order_id,
                  max(left(sha256('{SALT}' || chr(0) || lower(trim("Email"))), 16)) AS customer_id,
                  max("Created at") AS created, max(CAST("Total" AS DOUBLE)) AS revenue,
-                 max(CAST("Discount Amount" AS DOUBLE)) AS discount, sum(CAST("Lineitem quantity" AS DOUBLE)) AS items,
+                 max(CAST("Discount Amount" AS DOUBLE)) AS discount,
+                 sum(CAST("Lineitem quantity" AS DOUBLE)) AS items,
                  max("Financial Status") AS status, max("Source") AS src, max("Shipping Country") AS country,
                  max("Currency") AS currency, max("Cancelled at") AS cancelled
           FROM lines GROUP BY 1)
-        SELECT order_id, customer_id, CAST(replace(created, ' +', '+') AS TIMESTAMPTZ) AS ts, revenue, discount, items,
+        SELECT order_id, customer_id, CAST(replace(created, ' +', '+') AS TIMESTAMPTZ) AS ts,
+               revenue, discount, items,
                status IN ('refunded', 'partially_refunded') AS returned,
-               CASE src WHEN 'pos' THEN 'store' WHEN 'iphone' THEN 'app' ELSE src END AS channel, country, currency
+               CASE src WHEN 'pos' THEN 'store' WHEN 'iphone' THEN 'app' ELSE src END AS channel,
+               country, currency
         FROM orders WHERE cancelled IS NULL""")
         .to_arrow_table()
     )
@@ -283,7 +311,8 @@ def main() -> None:
         )
         r = results[-1]
         print(
-            f"{method:<18} median {statistics.median(r['times']):7.2f} s  peak {r['peak_mb']:6.0f} MB  {r['summary']}",
+            f"{method:<18} median {statistics.median(r['times']):7.2f} s  "
+            f"peak {r['peak_mb']:6.0f} MB  {r['summary']}",
             flush=True,
         )
     by = {r["method"]: r for r in results}
@@ -314,24 +343,29 @@ def write_readme(results: list[dict[str, object]], args: argparse.Namespace) -> 
         ratio = f"{median / statistics.median(by[base]['times']):.2f}× {base}" if base in by else "baseline"  # type: ignore[arg-type]
         runs = ", ".join(f"{t:.2f}" for t in r["times"])  # type: ignore[attr-defined]
         rows.append(
-            f"| {METHODS[method]} | {sizes[method.split('_')[0]]} | {median:.2f} | {runs} | {ratio} | {r['cpu']:.2f} | {r['peak_mb']:.0f} |"
+            f"| {METHODS[method]} | {sizes[method.split('_')[0]]} | {median:.2f} | {runs} | {ratio} "
+            f"| {r['cpu']:.2f} | {r['peak_mb']:.0f} |"
         )
     load = os.getloadavg()[0]
     section = "\n".join(
         [
             SECTION,
             "",
-            "Reading synthetic exports through the presets (`benchmarks/bench_presets.py`): GA4 BigQuery export as nested "
-            "Parquet (4 daily files) into the events table; a Shopify orders CSV (2 line items per order, 2 % cancelled) "
-            "into one row per order with pseudonymised customers; pseudonyms of e-mail addresses. Each method runs in its "
-            f"own subprocess: one warm-up, median of {args.repeat} runs (wall time; CPU s = user + system of all threads, "
-            "per run), result materialised to Arrow. The hand-written SQL baselines do the same reshaping without "
-            "validation; cxlib's times include `open_shop`'s validation (counts of every rule, duplicate ids). "
-            "Each pair gives the same rows, sums and distinct ids (the pseudonyms exactly; checked by the script).",
+            "Reading synthetic exports through the presets (`benchmarks/bench_presets.py`): "
+            "GA4 BigQuery export as nested Parquet (4 daily files) into the events table; "
+            "a Shopify orders CSV (2 line items per order, 2 % cancelled) "
+            "into one row per order with pseudonymised customers; pseudonyms of e-mail addresses. "
+            "Each method runs in its own subprocess: one warm-up, "
+            f"median of {args.repeat} runs (wall time; CPU s = user + system of all threads, "
+            "per run), result materialised to Arrow. The hand-written SQL baselines do the same reshaping "
+            "without validation; cxlib's times include `open_shop`'s validation "
+            "(counts of every rule, duplicate ids). Each pair gives the same rows, sums and distinct ids "
+            "(the pseudonyms exactly; checked by the script).",
             "",
-            f"Command: `.venv/bin/python benchmarks/bench_presets.py --events {args.events} --lines {args.lines} --keys {args.keys} "
-            f"--write-readme` ({time.strftime('%Y-%m-%d')}, {_harness.machine()}; load average {load:.1f} when "
-            "written: a shared, busy machine).",
+            "Command: `.venv/bin/python benchmarks/bench_presets.py "
+            f"--events {args.events} --lines {args.lines} --keys {args.keys} "
+            f"--write-readme` ({time.strftime('%Y-%m-%d')}, {_harness.machine()}; "
+            f"load average {load:.1f} when written: a shared, busy machine).",
             "",
             "| method | input | median s | runs (s) | ratio | CPU s | peak RSS (MB) |",
             "|---|---:|---:|---|---:|---:|---:|",

@@ -9,6 +9,7 @@ Arrow transfer, and collecting any frame into pandas.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import shutil
 import tempfile
 import threading
@@ -41,7 +42,7 @@ _connection: duckdb.DuckDBPyConnection | None = None
 
 
 def duckdb_connection() -> duckdb.DuckDBPyConnection:
-    """The DuckDB connection cxlib reads files with (created once, session time zone UTC)."""
+    """Return the DuckDB connection cxlib reads files with (created once, session time zone UTC)."""
     global _connection
     with _lock:
         if _connection is None:
@@ -53,18 +54,16 @@ def duckdb_connection() -> duckdb.DuckDBPyConnection:
 def configure_duckdb(con: duckdb.DuckDBPyConnection) -> None:
     """Set the session options cxlib relies on: UTC time zone, no progress bar."""
     con.execute("SET TimeZone = 'UTC'")
-    try:
+    # Inside a Jupyter kernel DuckDB refuses this setting unless ipywidgets is
+    # installed; its progress bar is then off anyway.
+    with contextlib.suppress(duckdb.Error):
         con.execute("SET enable_progress_bar = false")
-    except duckdb.Error:
-        # Inside a Jupyter kernel DuckDB refuses this setting unless ipywidgets is
-        # installed; its progress bar is then off anyway.
-        pass
 
 
 def spark_session(
     app_name: str = "cxlib", *, master: str | None = None, config: Mapping[str, str] | None = None
 ) -> Any:
-    """The active Spark session, or a new one configured for cxlib (UTC, Arrow, temp warehouse).
+    """Return the active Spark session, or a new one configured for cxlib (UTC, Arrow, temp warehouse).
 
     cxlib's calendar periods rely on the session time zone being UTC, so an active session
     (a cluster notebook's ``spark``) gets ``spark.sql.session.timeZone = UTC``; its other
@@ -117,8 +116,11 @@ def spark_session(
 
 
 def pandas_on_duckdb(frame: pd.DataFrame) -> Any:
-    """A DuckDB relation over a pandas frame's Arrow buffers (no copy where pandas already
-    holds Arrow data), or ``None`` when a column cannot be represented in Arrow."""
+    """Return a DuckDB relation over a pandas frame's Arrow buffers, or ``None``.
+
+    No copy is made where pandas already holds Arrow data; ``None`` is returned when a column
+    cannot be represented in Arrow.
+    """
     try:
         arrow = pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowException, TypeError, ValueError):
@@ -127,8 +129,10 @@ def pandas_on_duckdb(frame: pd.DataFrame) -> Any:
 
 
 def plain_categoricals(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
-    """``frame`` with its categorical ``columns`` as plain values (a new frame; pandas cannot
-    take the minimum of an unordered categorical, which segment columns need)."""
+    """Return ``frame`` with its categorical ``columns`` as plain values (a new frame).
+
+    pandas cannot take the minimum of an unordered categorical, which segment columns need.
+    """
     plain = {
         c: frame[c].astype(frame[c].cat.categories.dtype)
         for c in columns
@@ -180,8 +184,10 @@ def is_utc_zone(zone: Any) -> bool:
 
 
 def check_utc_session(frame: Any, table: str) -> None:
-    """Raise :class:`~cxlib.errors.DataError` when the session time zone of a Spark frame, or
-    of the DuckDB connection a relation belongs to, is not UTC (any UTC alias is fine).
+    """Raise :class:`~cxlib.errors.DataError` when a frame's session time zone is not UTC.
+
+    The zone checked is that of the Spark session of a Spark frame, or of the DuckDB connection
+    a relation belongs to; any UTC alias is fine.
 
     Spark and DuckDB compute calendar parts (day, month) in the session time zone while
     reporting timestamps as UTC, so another zone would silently move orders between periods.
@@ -246,7 +252,8 @@ def require_columns(frame: Any, columns: Iterable[str], table: str, *, purpose: 
     if missing:
         need = f" for {purpose}" if purpose else ""
         raise DataError(
-            f"needs column(s) {', '.join(repr(m) for m in missing)}{need}; columns found: {', '.join(present)}",
+            f"needs column(s) {', '.join(repr(m) for m in missing)}{need}; "
+            f"columns found: {', '.join(present)}",
             table=table,
             column=missing[0],
             rule="missing_column",

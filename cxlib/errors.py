@@ -7,7 +7,8 @@ the rows without reading a traceback from deep inside pandas or DuckDB.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["CxlibError", "DataError", "DataWarning"]
 

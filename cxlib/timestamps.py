@@ -27,8 +27,8 @@ __all__ = [
     "NONEXISTENT",
     "LocalTimePolicy",
     "epoch_day",
-    "local_time_sql",
     "epoch_micros",
+    "local_time_sql",
     "micros_of",
     "sql_epoch_day",
     "sql_floor_div",
@@ -184,7 +184,7 @@ class LocalTimePolicy:
 def local_time_sql(
     local: str, zone: str, policy: LocalTimePolicy, dialect: str = "duckdb"
 ) -> tuple[str, str, str]:
-    """SQL turning a zone-less local time into the instant it names in ``zone``.
+    """Return SQL turning a zone-less local time into the instant it names in ``zone``.
 
     The same arithmetic on DuckDB and Spark, so every engine resolves daylight-saving
     changes alike: with ``l`` the local time read as if it were UTC and ``off(u)`` the zone's

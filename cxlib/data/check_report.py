@@ -150,7 +150,8 @@ def check_source(
     try:
         loaded = load_mapping(mapping if mapping is not None else kept)
     except DataError as exc:
-        where = os.fspath(kept or mapping) if isinstance(kept or mapping, (str, os.PathLike)) else "mapping"
+        given = kept or mapping
+        where = os.fspath(given) if isinstance(given, (str, os.PathLike)) else "mapping"
         return CheckResult(shown, where, (), ((_finding(exc), where),), usable=False, max_drop=max_drop)
     described = _describe_mapping(loaded, kept)
     try:
@@ -177,7 +178,7 @@ def format_check(
     width: int = 100,
     max_drop: float = DEFAULT_MAX_DROP,
 ) -> tuple[str, int]:
-    """The readable ``cxlab check`` summary of a source, and its exit code (0 fine, 1 problems).
+    """Return the readable ``cxlab check`` summary of a source, and its exit code (0 fine, 1 problems).
 
     Parameters
     ----------
@@ -236,11 +237,8 @@ def _check_table(
         raw = _read_raw(src, table, spec, encoding)
         rows_read = _count(raw)
         if spec is not None:
-            prepared = (
-                ADAPTERS[spec.adapter].prepare(raw, spec)
-                if spec.adapter and ADAPTERS[spec.adapter].prepare
-                else raw
-            )
+            prepare = ADAPTERS[spec.adapter].prepare if spec.adapter else None
+            prepared = prepare(raw, spec) if prepare else raw
             columns = spec.renames_for(prepared.columns)
         covered: list[TableCoverage] = []
         frame = open_table(
@@ -280,7 +278,8 @@ def _likely_causes(table: str, findings: list[Finding], rows_read: int | None, f
             causes.append(
                 f"{finding.n_rows:,} rows share an id with another row but differ in other columns: these "
                 "look like line items of an order. Use line-item grain in the mapping "
-                f"({table}: {{grain: {', '.join(CONTRACTS[table].key)}}}), which rolls the lines up per order; "
+                f"({table}: {{grain: {', '.join(CONTRACTS[table].key)}}}), "
+                "which rolls the lines up per order; "
                 f"see {_DOCS}"
             )
         if (
@@ -414,7 +413,7 @@ def _problem_lines(number: int, finding: Finding, where: str, result: CheckResul
 
 
 def _wrap(text: str, *, width: int, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
-    """Wrapped lines that never split a word, a path or a hyphenated name."""
+    """Return wrapped lines that never split a word, a path or a hyphenated name."""
     return textwrap.wrap(
         text,
         width=width,
@@ -426,7 +425,7 @@ def _wrap(text: str, *, width: int, initial_indent: str = "", subsequent_indent:
 
 
 def _shown(value: Any) -> str:
-    """A value of an example row, personal data masked, at most 60 characters."""
+    """Return a value of an example row, personal data masked, at most 60 characters."""
     text = repr(mask_pii(value)) if isinstance(value, str) else mask_pii(repr(value))
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -443,7 +442,10 @@ def _source_column(check: TableCheck, column: str) -> str | None:
 def _verdict(result: CheckResult) -> str:
     if not result.problems:
         n = len(result.tables)
-        return f"Result: no problems found; {n} table(s) ready. Next: cxlab run --all --data {result.source} --out reports"
+        return (
+            f"Result: no problems found; {n} table(s) ready. "
+            f"Next: cxlab run --all --data {result.source} --out reports"
+        )
     tables = {f.table for f, _ in result.problems if f.table in CONTRACTS}
     text = (
         f"Result: {len(result.problems)} problem(s)" + (f" in {len(tables)} table(s)" if tables else "") + "."
@@ -486,27 +488,31 @@ def fix_for(finding: Finding, yours: str | None = None, *, preset: str | None = 
     fixes = {
         "missing_column": f"add the column to the export, or map the column that holds it in mapping.yaml: "
         f"{table}: {settings} (see {_DOCS}).",
-        "mapping_column_missing": "correct the column name in the mapping (headers are case-sensitive) or remove that line.",
+        "mapping_column_missing": "correct the column name in the mapping (headers are case-sensitive) "
+        "or remove that line.",
         "mapping_clash": f"keep one of the two columns: map only one of them onto '{column}'.",
-        "ambiguous_column": f"name the right column under 'columns:' for the {table} table, as in the message.",
+        "ambiguous_column": f"name the right column under 'columns:' for the {table} table, "
+        "as in the message.",
         "unknown_mapping": "use the path of a YAML mapping file or presets, joined by commas: "
         + "; ".join(f"{name} ({preset_description(name)})" for name in available_presets())
         + ".",
         "bad_mapping": f"fix the mapping; its format is explained in {_DOCS}.",
-        "missing_salt": "export CXLAB_SALT=$(python -c 'import secrets; print(secrets.token_hex(16))') and keep "
-        "the value secret and the same between runs (the same customer then gets the same id).",
+        "missing_salt": "export CXLAB_SALT=$(python -c 'import secrets; print(secrets.token_hex(16))') "
+        "and keep the value secret and the same between runs (the same customer then gets the same id).",
         "naive_timestamp": f"say which time zone the times in {example} are in: --timezone Europe/Warsaw "
         f"(or 'timezone: UTC' for the {table} table in mapping.yaml).",
-        "unparseable_timestamp": f"write times as ISO 8601 (2024-05-01T10:00:00Z or 2024-05-01 10:00:00+02:00), "
+        "unparseable_timestamp": "write times as ISO 8601 "
+        "(2024-05-01T10:00:00Z or 2024-05-01 10:00:00+02:00), "
         f"and check that {example} is the right column for '{column}'.",
-        "future_timestamp": "check the export's clock and time zone (a wrong time zone shifts times by hours); "
-        "reports leave these rows out.",
+        "future_timestamp": "check the export's clock and time zone "
+        "(a wrong time zone shifts times by hours); reports leave these rows out.",
         "implausible_timestamp": "times before 1990 are usually zeros or the wrong unit (seconds instead of "
         "milli- or microseconds); reports leave these rows out.",
         "null_value": f"fill in {example} for these rows or remove them; reports leave them out.",
-        "duplicate_id": "each row needs its own id: remove repeated rows (often overlapping exports or the same "
-        "file twice in the folder).",
-        "negative_value": "amounts must be zero or more; record refunds in a 'returned' flag, not as negative revenue.",
+        "duplicate_id": "each row needs its own id: remove repeated rows "
+        "(often overlapping exports or the same file twice in the folder).",
+        "negative_value": "amounts must be zero or more; "
+        "record refunds in a 'returned' flag, not as negative revenue.",
         "not_numeric": f"write numbers in {example} with a dot as decimal separator and no currency signs or "
         "thousands separators.",
         "not_boolean": "use true/false, yes/no or 1/0.",
@@ -515,8 +521,8 @@ def fix_for(finding: Finding, yours: str | None = None, *, preset: str | None = 
         "text_too_long": "check the file's quoting: a broken export can merge many rows into one text.",
         "nul_byte": "check the file's encoding; NUL bytes come from binary data or a wrong encoding.",
         "encoding": "re-save the file as UTF-8, or pass its encoding (latin-1 or utf-16).",
-        "unreadable_file": "check that the file is complete and in the expected format (CSV with a header row, "
-        "Parquet, or JSON lines).",
+        "unreadable_file": "check that the file is complete and in the expected format "
+        "(CSV with a header row, Parquet, or JSON lines).",
         "empty_file": "export again: the file is empty.",
         "empty_table": "the table has no rows: check the export's date range and filters.",
         "mixed_formats": "keep one format per table in the folder (all CSV, all Parquet or all JSON lines).",

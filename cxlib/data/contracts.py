@@ -61,9 +61,11 @@ class Contract:
 
     @property
     def required(self) -> tuple[str, ...]:
+        """Names of the required columns, in contract order."""
         return tuple(c.name for c in self.columns if c.required)
 
     def column(self, name: str) -> Column | None:
+        """Return the column called ``name``, or ``None`` when the contract has none."""
         return next((c for c in self.columns if c.name == name), None)
 
     @property

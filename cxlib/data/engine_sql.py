@@ -22,12 +22,12 @@ __all__ = ["materialize", "quote", "sql_columns", "sql_literal"]
 
 
 def quote(name: str) -> str:
-    """A SQL identifier."""
+    """Quote ``name`` as a SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
 def sql_literal(text: str) -> str:
-    """A SQL text literal."""
+    """Quote ``text`` as a SQL text literal."""
     return "'" + text.replace("'", "''") + "'"
 
 

@@ -43,6 +43,7 @@ class ExportFiles:
 
     @property
     def format(self) -> str:
+        """The one format of the files (``DataError`` when they differ or one is unknown)."""
         formats = {_format(p) for p in self.paths}
         if len(formats) != 1 or None in formats:
             names = ", ".join(p.name for p in self.paths[:5])
@@ -124,9 +125,8 @@ def read_export(
         elif fmt == "parquet":
             relation = con.sql(f"SELECT * FROM read_parquet({listed}, union_by_name = true)")
         else:
-            relation = con.sql(
-                f"SELECT * FROM read_json({listed}, format = 'newline_delimited', {_json_columns(con, listed, json_columns or {})})"
-            )
+            columns = _json_columns(con, listed, json_columns or {})
+            relation = con.sql(f"SELECT * FROM read_json({listed}, format = 'newline_delimited', {columns})")
         relation.limit(1).to_arrow_table()  # surface read errors now, with the files' names
     except PermissionError as exc:
         raise permission_error(exc, table) from None

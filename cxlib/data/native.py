@@ -48,7 +48,7 @@ def _literal(text: str) -> str:
 def _duckdb_parse_sql(
     name: str, kind: ParseKind, timezone: str | None, policy: LocalTimePolicy = DEFAULT_POLICY
 ) -> list[str]:
-    """SQL select items: the parsed column and its flag columns."""
+    """Return SQL select items: the parsed column and its flag columns."""
     col = quote(name)
     s = f"NULLIF(trim(CAST({col} AS VARCHAR)), '')"
     raw = f"CAST({col} AS VARCHAR) AS {quote(RAW + name)}"
@@ -141,7 +141,7 @@ def _parse_spark(
     frame: Any, columns: dict[str, ParseKind], timezone: str | None, policy: LocalTimePolicy
 ) -> Any:
     native = frame.to_native()
-    from pyspark.sql import functions as F  # noqa: N812 - Spark's own convention
+    from pyspark.sql import functions as F
 
     out = native
     for name, kind in columns.items():

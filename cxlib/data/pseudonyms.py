@@ -44,7 +44,7 @@ _PHONE_CHARS = r"[+0-9 ()./'-]+"
 
 
 def normalize_contact(value: Any) -> str | None:
-    """The normalised form of an e-mail address or phone number (``None`` for blanks).
+    """Return the normalised form of an e-mail address or phone number (``None`` for blanks).
 
     Examples
     --------
@@ -90,7 +90,7 @@ def pseudonymize_contacts(
 
 
 def normalized_sql(column: str) -> str:
-    """SQL (DuckDB) for :func:`normalize_contact` of ``column``."""
+    """Return SQL (DuckDB) for :func:`normalize_contact` of ``column``."""
     text = f"NULLIF(trim(CAST({quote(column)} AS VARCHAR), ' '), '')"
     return (
         f"CASE WHEN contains({text}, '@') THEN lower({text}) "
@@ -100,17 +100,18 @@ def normalized_sql(column: str) -> str:
 
 
 def pseudonym_sql(column: str, salt: str, length: int = PSEUDONYM_LENGTH) -> str:
-    """SQL (DuckDB) computing the pseudonym of ``column``; NULL stays NULL."""
+    """Return SQL (DuckDB) computing the pseudonym of ``column``; NULL stays NULL."""
     return f"left(sha256({sql_literal(salt)} || chr(0) || ({normalized_sql(column)})), {int(length)})"
 
 
 def resolve_salt(salt: str | None, *, table: str, columns: Sequence[str]) -> str:
-    """The salt to use: the mapping's ``salt``, else ``$CXLAB_SALT``; raises if neither is set."""
+    """Return the salt to use: the mapping's ``salt``, else ``$CXLAB_SALT``; raises if neither is set."""
     salt = salt or os.environ.get(SALT_ENV, "")
     if not salt:
         raise DataError(
             f"the column(s) {', '.join(columns)} hold customer keys (e-mail addresses, phone numbers), "
-            f"which cxlib replaces by salted hashes, but no salt is set. Set the environment variable {SALT_ENV} to a secret "
+            "which cxlib replaces by salted hashes, but no salt is set. "
+            f"Set the environment variable {SALT_ENV} to a secret "
             "that stays the same between runs, e.g. "
             f"export {SALT_ENV}=$(python -c 'import secrets; print(secrets.token_hex(16))'), "
             "or put 'salt: ...' at the top of your mapping file.",

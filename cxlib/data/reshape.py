@@ -55,7 +55,7 @@ _FORBIDDEN = re.compile(
 
 
 def check_expression(table: str, key: str, expression: Any) -> str:
-    """An expression from a mapping, checked to be one plain SQL expression (no file access)."""
+    """Return an expression from a mapping, checked to be one plain SQL expression (no file access)."""
     if not isinstance(expression, (str, int, float, bool)) or isinstance(expression, bool):
         raise DataError(
             f"'{key}' of '{table}' must be a SQL expression written as text",

@@ -68,7 +68,8 @@ def find_table_files(folder: Path) -> dict[str, Path]:
         if _suffix(entry) in FILE_SUFFIXES and table_name_of(entry) in CONTRACTS:
             if table_name_of(entry) in found:
                 raise DataError(
-                    f"two files hold this table: {found[table_name_of(entry)].name} and {entry.name}; keep one",
+                    f"two files hold this table: {found[table_name_of(entry)].name} and {entry.name}; "
+                    "keep one",
                     table=table_name_of(entry),
                     rule="ambiguous_source",
                 )
@@ -144,7 +145,7 @@ def is_csv(path: Any) -> bool:
 
 
 def permission_error(exc: PermissionError, table: str) -> DataError:
-    """A :class:`~cxlib.errors.DataError` for a file or folder the user may not read."""
+    """Return a :class:`~cxlib.errors.DataError` for a file or folder the user may not read."""
     where = exc.filename or "a file of the source"
     return DataError(
         f"cannot read {where}: permission denied. Give your user read access "
@@ -155,7 +156,7 @@ def permission_error(exc: PermissionError, table: str) -> DataError:
 
 
 def _refuse_excel(path: Path, table: str) -> None:
-    """An Excel workbook under a CSV name (or an old .xls) is refused in words, not as bad UTF-8."""
+    """Refuse an Excel workbook under a CSV name (or an old .xls) in words, not as bad UTF-8."""
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
@@ -213,7 +214,7 @@ def attach_database(path: str | os.PathLike[str]) -> list[str]:
 
 
 def read_database_table(path: str | os.PathLike[str], table: str) -> nw.LazyFrame[Any]:
-    """The table named ``table`` in a DuckDB database file, read lazily."""
+    """Return the table named ``table`` in a DuckDB database file, read lazily."""
     path = Path(path)
     if table not in attach_database(path):
         raise DataError(f"the database {path.name} has no table '{table}'", table=table, rule="missing_table")

@@ -63,7 +63,8 @@ def _local_files(path: Path) -> dict[str, Path]:
         files = find_table_files(path)
         if not files:
             raise DataError(
-                f"the folder {path} holds no table files; expected {', '.join(t + '.parquet' for t in TABLES)} "
+                f"the folder {path} holds no table files; "
+                f"expected {', '.join(t + '.parquet' for t in TABLES)} "
                 "or Parquet folders named after the tables",
                 table=str(path),
                 rule="no_tables",
@@ -128,7 +129,8 @@ def _read_catalog(spark: Any, name: str) -> dict[str, Any]:
     if spark.catalog.tableExists(name):
         if table not in CONTRACTS:
             raise DataError(
-                f"cannot tell which table the Spark table {name} holds; name it after a table ({', '.join(TABLES)}) "
+                f"cannot tell which table the Spark table {name} holds; "
+                f"name it after a table ({', '.join(TABLES)}) "
                 "or pass {'orders': spark.table(...)} to open_shop",
                 table=name,
                 rule="unknown_table",

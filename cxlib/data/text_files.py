@@ -66,7 +66,7 @@ _tempdir: list[Path] = []
 
 
 def check_encoding(encoding: str) -> str:
-    """The codec name of ``encoding``; :class:`~cxlib.errors.DataError` when Python has none."""
+    """Return the codec name of ``encoding``; :class:`~cxlib.errors.DataError` when Python has none."""
     try:
         return codecs.lookup(encoding).name
     except (LookupError, TypeError):
@@ -157,7 +157,7 @@ def read_csv_relation(
     start: int = 0,
     union_by_name: bool = False,
 ) -> tuple[duckdb.DuckDBPyRelation, int]:
-    """A lazy DuckDB relation over UTF-8 CSV ``paths``, with the first reader options that work.
+    """Return a lazy DuckDB relation over UTF-8 CSV ``paths``, with the first reader options that work.
 
     Parameters
     ----------
@@ -242,7 +242,7 @@ def read_excel_relation(
     sheet: str | None,
     text_columns: tuple[str, ...],
 ) -> duckdb.DuckDBPyRelation:
-    """The first sheet of an Excel workbook (or ``sheet``) as a DuckDB relation.
+    """Return the first sheet of an Excel workbook (or ``sheet``) as a DuckDB relation.
 
     Needs openpyxl (``pip install cxlib[excel]``); without it the error says how to export CSV.
     """

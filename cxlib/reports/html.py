@@ -491,7 +491,7 @@ def _when(value: Any) -> str:
     except ValueError:
         return str(value)
     if ts.tzinfo is not None:
-        ts = ts.astimezone(dt.timezone.utc)
+        ts = ts.astimezone(dt.UTC)
         return ts.strftime("%Y-%m-%d %H:%M UTC")
     return ts.strftime("%Y-%m-%d %H:%M")
 
@@ -510,7 +510,7 @@ def _duration(seconds: Any) -> str:
     seconds = float(seconds)
     if seconds < 60:
         return f"{seconds:.1f} s"
-    minutes, secs = divmod(int(round(seconds)), 60)
+    minutes, secs = divmod(round(seconds), 60)
     return f"{minutes} min {secs:02d} s"
 
 
@@ -572,7 +572,8 @@ def error_page(record: Mapping[str, Any], *, previous: str | None = None, rerun:
     ]
     if previous:
         lines.append(
-            f'<p>The previous report is still available: <a href="{html.escape(previous)}">{html.escape(previous)}</a>'
+            "<p>The previous report is still available: "
+            f'<a href="{html.escape(previous)}">{html.escape(previous)}</a>'
             + (
                 f" (from {html.escape(_when(record.get('last_ok', {}).get('finished')))})."
                 if record.get("last_ok")

@@ -43,6 +43,9 @@ def test_notebook_with_non_default_parameters_from_another_folder(tiny_shop: Pat
             "-p",
             "min_n",
             "1",
+            "-p",
+            "by",
+            "channel",  # named, not auto: a single channel is then said in a sentence
             "--no-progress-bar",
         ],
         cwd=tmp_path,

@@ -16,7 +16,7 @@ import pytest
 
 import cxlib
 from cxlib import DataError, DataWarning, open_shop, open_table
-from tests.data.conftest import feedback_frame, orders_frame, surveys_frame
+from tests.data.conftest import feedback_frame
 
 
 def _raises(source, table=None, **kwargs) -> DataError:
@@ -55,7 +55,8 @@ def test_missing_table_in_duckdb_database(tmp_path):
     db = tmp_path / "shop.duckdb"
     con = duckdb.connect(str(db))
     con.execute(
-        "CREATE TABLE events AS SELECT 'C1' AS customer_id, TIMESTAMPTZ '2024-01-01 00:00:00+00' AS ts, 'view' AS event"
+        "CREATE TABLE events AS SELECT 'C1' AS customer_id, "
+        "TIMESTAMPTZ '2024-01-01 00:00:00+00' AS ts, 'view' AS event"
     )
     con.close()
     error = _raises(db, "orders")
@@ -122,7 +123,7 @@ def test_wrong_type_integer_timestamps(orders):
 
 
 def test_whole_float_ids_become_text(orders):
-    """pandas writes ids with gaps as floats (17850.0): they are the ids 17850."""
+    """Pandas writes ids with gaps as floats (17850.0): they are the ids 17850."""
     shop = open_shop({"orders": orders.assign(customer_id=[17850.0, 17850.0, 2.0, 3.0, 3.0, 3.0])})
     ids = cxlib.engine.to_pandas(shop.orders)["customer_id"].tolist()
     assert ids == ["17850", "17850", "2", "3", "3", "3"]

@@ -41,7 +41,8 @@ def test_good_exports_are_summarised_with_files_columns_and_row_counts(exports: 
     text, code = format_check(exports)
     assert code == 0
     assert text.startswith(
-        f"cxlab check: {exports}\nMapping: mapping.yaml in the data folder (presets: shopify_orders, ga4_events, survey_export, review_export)"
+        f"cxlab check: {exports}\nMapping: mapping.yaml in the data folder "
+        "(presets: shopify_orders, ga4_events, survey_export, review_export)"
     )
     lines = text.splitlines()
     row = {
@@ -102,8 +103,8 @@ def test_missing_column_names_the_export_header_expected(tmp_path: Path) -> None
     assert "[1] orders, column 'order_id', file orders_export_1.csv [missing_column]" in text
     assert "(expected: 'Name')" in text and "176 rows read" in text
     assert (
-        "Fix: add the column to the export, or map the column that holds it in mapping.yaml: orders: {preset: shopify_orders, columns: {'Your column': order_id}}"
-        in text
+        "Fix: add the column to the export, or map the column that holds it in mapping.yaml: "
+        "orders: {preset: shopify_orders, columns: {'Your column': order_id}}" in text
     )
     assert "orders not usable 176 rows read from orders_export_1.csv" in text
     assert "Until this is fixed the orders table is not usable." in text

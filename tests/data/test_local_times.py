@@ -40,7 +40,7 @@ def _surveys(engine: str, as_text: bool, tmp_path):
 
 
 def _truth(ambiguous: str, nonexistent: str) -> list:
-    out = []
+    out: list[pd.Timestamp | None] = []
     for text in LOCAL:
         ts = pd.Timestamp(text)
         try:

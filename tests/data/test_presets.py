@@ -269,7 +269,7 @@ def test_contact_normalisation_examples() -> None:
 contacts = st.one_of(
     st.emails().map(lambda e: e.upper() if len(e) % 2 else " " + e),
     st.from_regex(r"\+?[0-9 ()./'-]{0,20}", fullmatch=True),
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=12),
     st.none(),
 )
 

@@ -30,11 +30,17 @@ TYPES = {
     "event_date": "VARCHAR",
     "event_timestamp": "BIGINT",
     "event_name": "VARCHAR",
-    "event_params": "STRUCT(key VARCHAR, value STRUCT(string_value VARCHAR, int_value BIGINT, float_value DOUBLE, double_value DOUBLE))[]",
+    "event_params": (
+        "STRUCT(key VARCHAR, value STRUCT(string_value VARCHAR, int_value BIGINT, "
+        "float_value DOUBLE, double_value DOUBLE))[]"
+    ),
     "user_id": "VARCHAR",
     "user_pseudo_id": "VARCHAR",
     "platform": "VARCHAR",
-    "device": "STRUCT(category VARCHAR, operating_system VARCHAR, language VARCHAR, web_info STRUCT(browser VARCHAR, hostname VARCHAR))",
+    "device": (
+        "STRUCT(category VARCHAR, operating_system VARCHAR, language VARCHAR, "
+        "web_info STRUCT(browser VARCHAR, hostname VARCHAR))"
+    ),
     "geo": "STRUCT(city VARCHAR, country VARCHAR, continent VARCHAR)",
     "traffic_source": "STRUCT(name VARCHAR, medium VARCHAR, source VARCHAR)",
     "ecommerce": "STRUCT(total_item_quantity BIGINT, purchase_revenue DOUBLE, transaction_id VARCHAR)",
@@ -76,9 +82,12 @@ def test_flattened_parquet_export_gives_the_same_events(tmp_path: Path, separato
     sql = f"""
         SELECT event_name, event_timestamp, user_pseudo_id, platform,
                device.category AS "device{s}category", geo.country AS "geo{s}country",
-               traffic_source.source AS "traffic_source{s}source", traffic_source.medium AS "traffic_source{s}medium",
-               ecommerce.transaction_id AS "ecommerce{s}transaction_id", ecommerce.purchase_revenue AS "ecommerce{s}purchase_revenue",
-               list_extract(list_filter(event_params, lambda p: p.key = 'ga_session_id'), 1).value.int_value AS ga_session_id
+               traffic_source.source AS "traffic_source{s}source",
+               traffic_source.medium AS "traffic_source{s}medium",
+               ecommerce.transaction_id AS "ecommerce{s}transaction_id",
+               ecommerce.purchase_revenue AS "ecommerce{s}purchase_revenue",
+               list_extract(list_filter(event_params, lambda p: p.key = 'ga_session_id'), 1)
+                   .value.int_value AS ga_session_id
         FROM read_json({FILES}, format = 'newline_delimited', columns = {_columns_sql()})"""
     path = _copy(sql, tmp_path / "events_flat.parquet")
     events = canon(cxlib.open_shop(path, mapping="ga4_events").events, KEY)

@@ -104,7 +104,10 @@ FRENCH = "Très bien, livré à temps"
 )
 def test_encodings_through_one_option(tmp_path, encoding, text):
     path = tmp_path / "feedback.csv"
-    body = f'{FEEDBACK_HEAD}F1,2024-01-05T10:00:00Z,"{text}",5\nF2,2024-01-06T10:00:00Z,"{text}\nsecond line",4\n'
+    body = (
+        f'{FEEDBACK_HEAD}F1,2024-01-05T10:00:00Z,"{text}",5\n'
+        f'F2,2024-01-06T10:00:00Z,"{text}\nsecond line",4\n'
+    )
     data = body.encode(encoding)
     if encoding == "utf-16-le":
         data = b"\xff\xfe" + data  # a BOM: read as UTF-16 whatever encoding= says

@@ -151,7 +151,8 @@ def _check_required(frame: Any, spec: TableSpec, adapter: Adapter, original: dic
             continue
         expected = [_expected_source(spec, name) for name in alternatives]
         wanted = " or ".join(
-            f"'{name}'" + (f" (expected: {src})" if src else "") for name, src in zip(alternatives, expected)
+            f"'{name}'" + (f" (expected: {src})" if src else "")
+            for name, src in zip(alternatives, expected, strict=True)
         )
         found = sorted(original.get(c, c) for c in present)
         shown = ", ".join(found[:40]) + (f" and {len(found) - 40} more" if len(found) > 40 else "")

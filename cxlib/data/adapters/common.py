@@ -7,11 +7,11 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
-__all__ = ["blank_to_null", "present", "recode", "text", "join_utc_offset"]
+__all__ = ["blank_to_null", "join_utc_offset", "present", "recode", "text"]
 
 
 def present(frame: Any, names: Iterable[str]) -> list[str]:
-    """The ``names`` that are columns of ``frame``, in the given order."""
+    """Return the ``names`` that are columns of ``frame``, in the given order."""
     columns = set(frame.columns)
     return [n for n in names if n in columns]
 

@@ -54,7 +54,10 @@ JSON_COLUMNS: dict[str, str] = {
     "event_date": "VARCHAR",
     "event_timestamp": "VARCHAR",
     "event_name": "VARCHAR",
-    "event_params": "STRUCT(key VARCHAR, value STRUCT(string_value VARCHAR, int_value VARCHAR, float_value DOUBLE, double_value DOUBLE))[]",
+    "event_params": (
+        "STRUCT(key VARCHAR, value STRUCT(string_value VARCHAR, int_value VARCHAR, "
+        "float_value DOUBLE, double_value DOUBLE))[]"
+    ),
     "user_id": "VARCHAR",
     "user_pseudo_id": "VARCHAR",
     "platform": "VARCHAR",
@@ -142,7 +145,7 @@ def _leaves(expr: nw.Expr, prefix: str, dtype: Any) -> Iterator[tuple[str, nw.Ex
 
 
 def channel_group(source: nw.Expr, medium: nw.Expr) -> nw.Expr:
-    """A simplified GA4 default channel group from a traffic source and medium.
+    """Return a simplified GA4 default channel group from a traffic source and medium.
 
     Rules, first match wins: ``(direct)`` with medium ``(none)``/``(not set)`` → ``direct``;
     a paid medium (``cpc``, ``ppc``, ``paid…``, ``retargeting``) from a search engine →
@@ -176,7 +179,7 @@ def channel_group(source: nw.Expr, medium: nw.Expr) -> nw.Expr:
 
 
 def events_from_ga4(frame: Any, spec: TableSpec) -> Any:
-    """The events contract table from a (flattened) GA4 export.
+    """Return the events contract table from a (flattened) GA4 export.
 
     Parameters
     ----------

@@ -30,7 +30,7 @@ _CARRIED = ("rating", "customer_id", "lang", "channel", "product")
 
 
 def feedback_from_reviews(frame: Any, spec: TableSpec) -> Any:
-    """The feedback table from a review export.
+    """Return the feedback table from a review export.
 
     Parameters
     ----------

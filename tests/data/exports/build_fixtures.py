@@ -1,4 +1,4 @@
-"""Writes the export fixtures in this folder: what a small shop's exports look like on disk.
+r"""Writes the export fixtures in this folder: what a small shop's exports look like on disk.
 
 Run: ``.venv/bin/python tests/data/exports/build_fixtures.py`` (deterministic; the files are
 committed, so tests never depend on this script). One invented shop, "Acme Home", March to May
@@ -13,7 +13,7 @@ committed, so tests never depend on this script). One invented shop, "Acme Home"
 - ``ga4/events_20240304.json``, ``ga4/events_20240305.json`` — GA4's BigQuery export
   (``events_YYYYMMDD``) extracted as newline-delimited JSON: nested records, repeated
   ``event_params``, INT64 values written as JSON strings, ``<``, ``>`` and ``&`` written as
-  ``\\u003c`` …, ``ecommerce`` null except on purchase events.
+  ``\u003c`` …, ``ecommerce`` null except on purchase events.
 - ``survey/survey_responses.csv`` — a survey tool's export, one row per respondent: a 0–10
   "How likely are you to recommend" question, a 1–5 satisfaction question, a comment, the
   respondent's e-mail and first name, ``Submitted At`` as ``2024-03-05 18:02:11 UTC``.
@@ -30,6 +30,7 @@ import io
 import json
 import random
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
@@ -229,10 +230,10 @@ def _shopify_time(ts: dt.datetime) -> str:
     return ts.strftime("%Y-%m-%d %H:%M:%S %z")
 
 
-def build_shopify(rng: random.Random, people: list[dict[str, str]]) -> list[dict[str, object]]:
+def build_shopify(rng: random.Random, people: list[dict[str, str]]) -> list[dict[str, Any]]:
     """Write the orders export; return the orders (for the other exports to refer to)."""
     rows: list[dict[str, str]] = []
-    orders: list[dict[str, object]] = []
+    orders: list[dict[str, Any]] = []
     ts = START
     number = 1001
     for k in range(84):
@@ -244,7 +245,7 @@ def build_shopify(rng: random.Random, people: list[dict[str, str]]) -> list[dict
         guest_pos = source == "pos" and k % 2 == 0
         lines = [rng.choice(PRODUCTS) for _ in range(rng.choice([1, 1, 2, 2, 3, 4]))]
         qty = [rng.choice([1, 1, 1, 2, 3]) for _ in lines]
-        gross = round(sum(p[2] * q for p, q in zip(lines, qty)), 2)
+        gross = round(sum(p[2] * q for p, q in zip(lines, qty, strict=True)), 2)
         code = rng.choice(["", "", "", "WELCOME10", "SPRING15"])
         discount = round(gross * (0.10 if code == "WELCOME10" else 0.15 if code == "SPRING15" else 0.0), 2)
         subtotal = round(gross - discount, 2)
@@ -265,8 +266,8 @@ def build_shopify(rng: random.Random, people: list[dict[str, str]]) -> list[dict
         number += 1
         email = "" if guest_pos else (who["email"].title() if k % 11 == 5 else who["email"])
         order_id = 5_600_000_000_000 + k * 7919
-        for j, (product, q) in enumerate(zip(lines, qty)):
-            row = {h: "" for h in SHOPIFY_HEADER}
+        for j, (product, q) in enumerate(zip(lines, qty, strict=True)):
+            row = dict.fromkeys(SHOPIFY_HEADER, "")
             row.update(
                 {
                     "Name": name,
@@ -350,7 +351,12 @@ def build_shopify(rng: random.Random, people: list[dict[str, str]]) -> list[dict
 
 
 def _param(key: str, value: object) -> dict[str, object]:
-    slot = {"string_value": None, "int_value": None, "float_value": None, "double_value": None}
+    slot: dict[str, object] = {
+        "string_value": None,
+        "int_value": None,
+        "float_value": None,
+        "double_value": None,
+    }
     if isinstance(value, int):
         slot["int_value"] = str(value)  # BigQuery writes INT64 as a JSON string
     else:
@@ -374,7 +380,7 @@ def build_ga4(rng: random.Random) -> None:
     """Write two days of GA4 events as newline-delimited JSON (BigQuery extract format)."""
     for day in (4, 5):
         lines = []
-        date = dt.datetime(2024, 3, day, tzinfo=dt.timezone.utc)
+        date = dt.datetime(2024, 3, day, tzinfo=dt.UTC)
         for u in range(10):
             pseudo = f"{1_700_000_000 + u * 7_919}.{1_709_251_200 + u * 3_600}"
             source, medium, campaign = TRAFFIC[u % len(TRAFFIC)]
@@ -515,7 +521,7 @@ COMMENTS = [
 ]
 
 
-def build_survey(rng: random.Random, orders: list[dict[str, object]]) -> None:
+def build_survey(rng: random.Random, orders: list[dict[str, Any]]) -> None:
     """Write the survey export: one row per respondent, sent after delivery."""
     header = [
         "Response ID",
@@ -533,7 +539,7 @@ def build_survey(rng: random.Random, orders: list[dict[str, object]]) -> None:
     langs = {"PL": "pl", "NL": "nl", "DE": "de"}
     for i, order in enumerate([o for o in orders if o["email"] and not o["cancelled"]][:64]):
         who = order["who"]
-        submitted = (order["ts"] + dt.timedelta(days=3, hours=rng.randint(1, 30))).astimezone(dt.timezone.utc)
+        submitted = (order["ts"] + dt.timedelta(days=3, hours=rng.randint(1, 30))).astimezone(dt.UTC)
         nps = rng.choices(range(11), [2, 1, 1, 1, 2, 2, 3, 5, 8, 9, 10])[0]
         csat = "" if i % 9 == 4 else str(rng.choices([1, 2, 3, 4, 5], [1, 1, 2, 5, 6])[0])
         rows.append(
@@ -587,7 +593,7 @@ def build_reviews(rng: random.Random, people: list[dict[str, str]]) -> None:
     ]
     langs = ["en", "en", "pl", "nl", "en", "en", "en", "de"]
     rows = []
-    when = dt.datetime(2024, 3, 6, 9, 0, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2024, 3, 6, 9, 0, tzinfo=dt.UTC)
     for i in range(48):
         title, body, rating = REVIEWS[i % len(REVIEWS)]
         who = people[(i * 5) % len(people)]

@@ -26,7 +26,7 @@ REVIEWS = HERE / "reviews" / "reviews.csv"
 NPS_QUESTION = "How likely are you to recommend Acme Home to a friend or colleague?"
 CSAT_QUESTION = "How satisfied were you with your delivery?"
 COMMENT_QUESTION = "Anything else you would like to tell us?"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 #: GA4 traffic sources of the fixture and the channel group each must get.
 CHANNEL_GROUPS = {
