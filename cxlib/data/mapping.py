@@ -30,9 +30,9 @@ keys are all optional::
 ``preset``, ``adapter``, ``files``, ``sheet``, ``columns``, ``match``, ``pseudonymize``, ``keep``,
 ``timezone``, ``ambiguous``, ``nonexistent``, ``options`` and the reshaping steps ``where``,
 ``lookups``, ``derive``, ``constants`` and ``grain`` (:mod:`cxlib.data.reshape`) are reserved
-words in a table's entry: an entry holding any of them is read in the full form. Top level, ``salt`` (the pseudonymisation salt; the
-``CXLAB_SALT`` environment variable is the better place for it) and ``description`` are
-allowed besides the table names.
+words in a table's entry: an entry holding any of them is read in the full form. Top level,
+``salt`` (the pseudonymisation salt; the ``CXLAB_SALT`` environment variable is the better
+place for it) and ``description`` are allowed besides the table names.
 
 A string that is not a file path names a preset shipped in ``cxlib/data/presets/``; several
 presets are joined with commas (``"shopify_orders,ga4_events"``) or passed as a list. A
@@ -155,14 +155,14 @@ class TableSpec:
     grain: str | None = None
 
     def renames_for(self, columns: Sequence[str]) -> dict[str, str]:
-        """The renames ``{source: target}`` to apply to a table with these ``columns``.
+        """Return the renames ``{source: target}`` to apply to a table with these ``columns``.
 
         Strict renames first (a missing column is an error), then the preset's renames of
         columns that exist, then header patterns for targets still missing.
         """
         columns = list(columns)
         renames = apply_mapping(columns, self.table, self.columns)
-        targets = set(renames.values()) | {c for c in self.columns.values()}
+        targets = set(renames.values()) | set(self.columns.values())
         for src, dst in self.preset_columns.items():
             if src in columns and src not in renames and dst not in targets and src != dst:
                 renames[src] = dst
@@ -210,11 +210,11 @@ class ShopMapping:
     origin: str = ""
 
     def get(self, table: str) -> TableSpec | None:
-        """The spec of ``table``, if the mapping has one."""
+        """Return the spec of ``table``, if the mapping has one."""
         return self.tables.get(table)
 
     def table_for_file(self, path: Path) -> str | None:
-        """The table whose ``files`` patterns match ``path``'s name (only if exactly one)."""
+        """Return the table whose ``files`` patterns match ``path``'s name (only if exactly one)."""
         hits = [
             t for t, spec in self.tables.items() if any(fnmatch.fnmatch(path.name, p) for p in spec.files)
         ]
@@ -237,12 +237,12 @@ def available_presets() -> list[str]:
 
 
 def preset_description(name: str) -> str:
-    """The one-line description of a shipped preset."""
+    """Return the one-line description of a shipped preset."""
     return str(_read_yaml(_preset_path(name)).get("description", "")).strip()
 
 
 def folder_mapping(source: Any) -> Path | None:
-    """The ``mapping.yaml`` kept in a data folder, if ``source`` is a folder that has one."""
+    """Return the ``mapping.yaml`` kept in a data folder, if ``source`` is a folder that has one."""
     if not isinstance(source, (str, os.PathLike)):
         return None
     folder = Path(source).expanduser()
@@ -302,7 +302,7 @@ def load_mapping(mapping: MappingSource) -> ShopMapping:
 
 
 def apply_mapping(columns: list[str], table: str, renames: dict[str, str]) -> dict[str, str]:
-    """The renames to apply to a table with ``columns``; checks they make sense."""
+    """Return the renames to apply to a table with ``columns``; check they make sense."""
     missing = [src for src in renames if src not in columns]
     if missing:
         raise DataError(
@@ -371,8 +371,8 @@ def _merge(parts: list[ShopMapping]) -> ShopMapping:
         for name, spec in part.tables.items():
             if name in tables:
                 raise DataError(
-                    f"two of the mappings ({tables[name].preset or 'mapping'} and {spec.preset or part.origin}) "
-                    f"both describe the '{name}' table; keep one",
+                    f"two of the mappings ({tables[name].preset or 'mapping'} and "
+                    f"{spec.preset or part.origin}) both describe the '{name}' table; keep one",
                     table="mapping",
                     column=name,
                     rule="bad_mapping",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import zoneinfo
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Literal, Mapping
+from typing import Any, Literal
 
 import duckdb
 import narwhals.stable.v2 as nw
@@ -67,7 +68,7 @@ class Shop:
         return coverage_frame(self.coverage)
 
     def tables(self) -> dict[str, Any]:
-        """The present tables, by contract name."""
+        """Return the present tables, by contract name."""
         return {name: getattr(self, name) for name in TABLES if getattr(self, name) is not None}
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
@@ -187,7 +188,7 @@ def open_table(
 
 
 def _text_columns(table: str, spec: TableSpec | None) -> tuple[str, ...]:
-    """The source names of the contract's columns (read as text, parsed by validation)."""
+    """Return the source names of the contract's columns (read as text, parsed by validation)."""
     renames = {**spec.preset_columns, **spec.columns} if spec is not None else {}
     inverse = {dst: src for src, dst in renames.items()}
     lookups = [str(item["key"]) for item in spec.lookups] if spec is not None else []
@@ -200,7 +201,7 @@ def _rows(frame: Any) -> int:
 
 
 def _folder_of(source: Any) -> Path | None:
-    """The folder a table's files are in (lookups name other files there)."""
+    """Return the folder a table's files are in (lookups name other files there)."""
     if isinstance(source, ExportFiles):
         return source.paths[0].parent
     if isinstance(source, (str, os.PathLike)):
@@ -425,7 +426,7 @@ def resolve_sources(source: Source, mapping: ShopMapping | None = None) -> tuple
                 table=str(path),
                 rule="no_tables",
             )
-        return {name: path for name in names}, str(path)
+        return dict.fromkeys(names, path), str(path)
     name = table_name_of(path)
     if name not in CONTRACTS:
         name = mapping.table_for_file(path) or name
@@ -463,14 +464,15 @@ def _read(source: Any, table: str, spec: TableSpec | None, encoding: str, *, ret
         return nw.from_native(source)
     except TypeError:
         raise DataError(
-            f"cannot read a {type(source).__name__} as a table; pass a pandas, polars, DuckDB or Spark frame, or a path",
+            f"cannot read a {type(source).__name__} as a table; pass a pandas, polars, DuckDB or "
+            "Spark frame, or a path",
             table=table,
             rule="unknown_source",
         ) from None
 
 
 def _experiment_name(source: Any) -> str:
-    """The name of the one experiment in a table without an ``experiment`` column."""
+    """Return the name of the one experiment in a table without an ``experiment`` column."""
     if isinstance(source, ExportFiles):
         source = source.paths[0]
     if isinstance(source, (str, os.PathLike)):
@@ -480,7 +482,7 @@ def _experiment_name(source: Any) -> str:
 
 
 def _fingerprint(sources: dict[str, Any]) -> str:
-    """A short content hash of the sources (files: size + first and last MiB)."""
+    """Return a short content hash of the sources (files: size + first and last MiB)."""
     digest = hashlib.sha256()
     for name in sorted(sources):
         digest.update(name.encode())

@@ -31,7 +31,7 @@ from cxlib.timestamps import LocalTimePolicy
 __all__ = ["Finding", "validate_table"]
 
 OnError = Literal["raise", "drop", "report"]
-_EARLIEST = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc)
+_EARLIEST = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
 _FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 
 
@@ -47,6 +47,7 @@ class Finding:
     rows: tuple[dict[str, Any], ...] = field(default_factory=tuple)
 
     def to_error(self) -> DataError:
+        """Return the finding as the :class:`~cxlib.errors.DataError` it stands for."""
         return DataError(
             self.message,
             table=self.table,
@@ -114,7 +115,7 @@ def validate_table(
     if table == "feedback" and "text" not in frame.columns:
         frame = frame.with_columns(nw.lit(None, dtype=nw.String).alias("text"))  # star-only reviews
     frame = _coerce_types(frame, contract, timezone, local_times or LocalTimePolicy())
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     rules = _row_rules(frame, contract, now)
     counts, exclusive, n_total = _count(frame, rules)
     if n_total == 0:
@@ -511,7 +512,7 @@ _SPACES = "[\\s\x0b\x1c-\x1f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\
 
 
 def _blank(c: nw.Expr) -> nw.Expr:
-    """Text that is empty or only spaces of any kind (``\\u00a0``, ``\\u2009``, ``\\u3000``, ...)."""
+    """Flag text that is empty or only spaces of any kind (no-break, thin, ideographic, ...)."""
     return c.str.replace_all(_SPACES, "") == ""
 
 
@@ -618,11 +619,12 @@ def _duplicate_finding(frame: Frame, contract: Contract) -> Finding | None:
 def _drop(
     frame: Frame, contract: Contract, rules: list[_RowRule], counts: list[int], has_dups: bool
 ) -> Frame:
-    failing = [r.bad.fill_null(False) for r, n in zip(rules, counts) if n]
+    failing = [r.bad.fill_null(False) for r, n in zip(rules, counts, strict=True) if n]
     if failing:
         frame = frame.filter(~nw.any_horizontal(*failing, ignore_nulls=True))
     if has_dups:
         key = list(contract.key)
         dups = frame.group_by(key).agg(nw.len().alias("__cx_copies")).filter(nw.col("__cx_copies") > 1)
-        frame = frame.join(dups.select(key), on=key, how="anti")
+        # dups comes from frame, so both are eager or both lazy (mypy sees only the union)
+        frame = frame.join(dups.select(key), on=key, how="anti")  # type: ignore[arg-type]
     return frame
