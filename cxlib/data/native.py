@@ -37,6 +37,8 @@ DEFAULT_POLICY = LocalTimePolicy()
 _HAS_ZONE = r"\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|UTC|[+-]\d\d(:?\d\d)?)$"
 # Spaces between a time of day and its zone (``10:00:00 +0100``), which the parsers refuse.
 _SPACED_ZONE = r"(\d:\d\d(?::\d\d(?:\.\d+)?)?)\s+([zZ]|[+-]\d\d(?::?\d\d)?)$"
+# A date with an optional time of day and nothing after it (DuckDB's cast ignores trailing words).
+_NAIVE_TEXT = r"\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d\d(:\d\d(\.\d+)?)?)?"
 _TRUE = "('true', 't', 'yes', 'y', '1')"
 _FALSE = "('false', 'f', 'no', 'n', '0')"
 
@@ -60,7 +62,7 @@ def _duckdb_parse_sql(
         return [f"{parsed} AS {col}", f"({s} IS NOT NULL AND ({parsed}) IS NULL) AS {quote(BAD + name)}", raw]
     s = f"regexp_replace({s}, {_literal(_SPACED_ZONE)}, '\\1\\2')"
     has_zone = f"regexp_matches({s}, {_literal(_HAS_ZONE)})"
-    naive = f"TRY_CAST({s} AS TIMESTAMP)"
+    naive = f"CASE WHEN regexp_full_match({s}, {_literal(_NAIVE_TEXT)}) THEN TRY_CAST({s} AS TIMESTAMP) END"
     if timezone:
         local, ambiguous, gap = local_time_sql(naive, timezone, policy)
         flags = [f"(NOT {has_zone} AND {ambiguous})", f"(NOT {has_zone} AND {gap})"]

@@ -200,3 +200,17 @@ def test_nan_in_an_optional_csv_column_is_missing_like_in_a_frame(tmp_path):
     from_frame = to_pandas(open_shop({"orders": frame}).orders).sort_values("order_id")
     assert from_csv["items"].isna().tolist() == from_frame["items"].isna().tolist() == [True, False]
     assert from_csv["items"].iloc[1] == from_frame["items"].iloc[1] == 2
+
+
+@pytest.mark.parametrize(
+    "written", ["2025-01-01 10:00:00 CET", "2025-01-01 10:00:00 +1", "2025-01-01 10:00 x"]
+)
+def test_words_after_a_local_time_are_not_ignored(written, tmp_path):
+    """DuckDB's cast reads ``10:00:00 CET`` as 10:00 and drops the rest; cxlib refuses it."""
+    (tmp_path / "orders.csv").write_text(
+        f"order_id,customer_id,ts,revenue\nO1,C1,{written},1\nO2,C1,2025-01-01 11:00,2\nO3,C1,2025-01-02,3\n"
+    )
+    with pytest.raises(DataError) as info:
+        open_shop(tmp_path, timezone="UTC")
+    assert (info.value.rule, info.value.n_rows) == ("unparseable_timestamp", 1)
+    assert info.value.rows == [{"order_id": "O1", "customer_id": "C1", "ts": written}]
