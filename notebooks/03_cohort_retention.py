@@ -42,7 +42,7 @@ from cxlib.cohorts import KINDS, retention_matrix, revenue_retention, time_to_re
 from cxlib.cohorts.comparison import format_p
 from cxlib.engine import to_narwhals
 from cxlib.reports import resolve_data
-from cxlib.skipping import require_tables
+from cxlib.skipping import require_tables, skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
@@ -61,7 +61,16 @@ if table is not orders and chosen_by.value and chosen_by.value not in to_narwhal
 options = dict(period=period, observed_until=observed_until or None, min_n=min_n)
 segments = chosen_by.value
 repeaters = defaults.repeat_customers(orders)
-matrix = retention_matrix(table, kind=kind, by=segments, **options)
+try:
+    matrix = retention_matrix(table, kind=kind, by=segments, **options)
+except cxlib.DataError as problem:
+    if problem.rule != "not_observable":
+        raise
+    skip(  # too short a span: say so instead of failing
+        f"No customer has been followed for a whole {period} after their first order yet: "
+        "the data cover too short a span for a retention matrix by this period.",
+        add=f"a shorter period (day or week instead of {period}) or data that cover a longer span",
+    )
 overall = matrix.overall()
 definitions = {
     name: overall if name == kind else retention_matrix(table, kind=name, **options) for name in KINDS
