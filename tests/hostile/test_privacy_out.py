@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -140,22 +141,30 @@ def test_masked_charts_still_draw_in_a_browser(tmp_path: Path, state: Path) -> N
     write_notebook(folder / "leaky.ipynb", LEAKY_PARAMS, LEAKY_BODY, title="Leaky")
     out = tmp_path / "out"
     assert run(notebooks_dir=folder, out=out, progress=False).ok
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"], headless=True)
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto((out / "leaky.html").as_uri())
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.plotly-graph-div')]"
-            ".every(d => d.querySelector('svg.main-svg'))",
-            timeout=20_000,
-        )
-        charts = page.evaluate("document.querySelectorAll('.plotly-graph-div').length")
-        ticks = page.evaluate("[...document.querySelectorAll('.xtick text')].map(t => t.textContent)")
-        legend = page.evaluate("[...document.querySelectorAll('.legendtext')].map(t => t.textContent)")
-        browser.close()
+
+    def draw() -> tuple[int, list[str], list[str], list[str]]:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"], headless=True)
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto((out / "leaky.html").as_uri())
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.plotly-graph-div')]"
+                ".every(d => d.querySelector('svg.main-svg'))",
+                timeout=20_000,
+            )
+            charts = page.evaluate("document.querySelectorAll('.plotly-graph-div').length")
+            ticks = page.evaluate("[...document.querySelectorAll('.xtick text')].map(t => t.textContent)")
+            legend = page.evaluate("[...document.querySelectorAll('.legendtext')].map(t => t.textContent)")
+            browser.close()
+        return charts, errors, ticks, legend
+
+    # Playwright's sync API refuses a thread whose event loop is running, as the main thread's
+    # is while the browser tests' session-wide Playwright is open: draw in a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        charts, errors, ticks, legend = pool.submit(draw).result()
     assert charts == 2 and errors == []
     assert "[email]" in ticks and "[phone]" in ticks
     assert legend == ["[email]"]  # the trace named with an e-mail address
