@@ -414,7 +414,7 @@ def daily_repeat_purchases(
     repeats : pandas.DataFrame
         ``day`` (datetime64 UTC), ``repeat_purchases`` (int64): purchase days of those
         customers after their first purchase day, per calendar day; days without any are
-        absent.
+        absent (no rows at all when nobody bought again).
     first_purchases : pandas.DataFrame
         ``day``, ``customers`` (int64): customers by the day of their first purchase.
     observation_end : pandas.Timestamp
@@ -438,15 +438,17 @@ def daily_repeat_purchases(
     cohorts = first.group_by("first_day").agg(nw.len().alias("customers")).sort("first_day")
     rep = to_pandas(repeats)
     coh = to_pandas(cohorts)
+    # ``.array`` keeps the UTC dtype when nobody repeated (``.to_numpy()`` of an empty
+    # tz-aware series is an object array, and the frame column would then be object).
     rep_out = pd.DataFrame(
         {
-            "day": from_epoch_day(rep["day"]).to_numpy(),
+            "day": from_epoch_day(rep["day"]).array,
             "repeat_purchases": rep["repeat_purchases"].to_numpy(dtype="int64"),
         }
     )
     coh_out = pd.DataFrame(
         {
-            "day": from_epoch_day(coh["first_day"]).to_numpy(),
+            "day": from_epoch_day(coh["first_day"]).array,
             "customers": coh["customers"].to_numpy(dtype="int64"),
         }
     )

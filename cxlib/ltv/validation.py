@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 
 from cxlib import viz
 from cxlib.engine import require_columns, to_pandas
+from cxlib.errors import DataError
 from cxlib.ltv.mle import rfm_frame
 from cxlib.ltv.models import TransactionModel
 from cxlib.ltv.summary import UNIT_DAYS, UNIT_NAMES, daily_repeat_purchases, epoch_days, to_epoch_day
@@ -240,7 +241,12 @@ class CumulativeRepeats(ResultBase):
     def summary(self) -> list[str]:
         """Describe the gap at the end, in words."""
         last = self.table.iloc[-1]
-        gap = last["expected"] / last["actual"] - 1 if last["actual"] else float("nan")
+        if not last["actual"]:
+            return [
+                f"By {last['date']:%Y-%m-%d} none of the customers had bought again; "
+                f"{self.model} expected {last['expected']:,.0f} repeat purchases."
+            ]
+        gap = last["expected"] / last["actual"] - 1
         return [
             f"By {last['date']:%Y-%m-%d} the customers made {int(last['actual']):,} repeat purchases; "
             f"{self.model} expected {last['expected']:,.0f} ({gap:+.1%})."
@@ -271,6 +277,13 @@ def repeat_transactions_over_time(
     Returns
     -------
     CumulativeRepeats
+        When nobody bought again, ``actual`` is 0 throughout (a valid, degenerate result:
+        the chart shows the model's expectation against a flat line).
+
+    Raises
+    ------
+    DataError
+        When no customer made a first purchase by ``calibration_end``.
 
     Notes
     -----
@@ -280,8 +293,9 @@ def repeat_transactions_over_time(
     first, counted on the orders' backend.
     """
     repeats, firsts, obs_end = daily_repeat_purchases(orders, calibration_end, observation_end)
+    cal = pd.to_datetime(to_epoch_day(calibration_end), unit="D", utc=True)
     if firsts.empty:
-        raise ValueError("no customer made a first purchase by calibration_end")
+        raise DataError(f"has no first purchase up to {cal:%Y-%m-%d}", table="orders", rule="empty")
     first_days = epoch_days(firsts["day"])
     start_day, end_day = int(first_days.min()), to_epoch_day(obs_end)
     ends = np.unique(
@@ -303,7 +317,6 @@ def repeat_transactions_over_time(
     )
     table["actual_period"] = table["actual"].diff().fillna(table["actual"]).astype("float64")
     table["expected_period"] = table["expected"].diff().fillna(table["expected"])
-    cal = pd.to_datetime(to_epoch_day(calibration_end), unit="D", utc=True)
     return CumulativeRepeats(table, cal, model.NAME)
 
 

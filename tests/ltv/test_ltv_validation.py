@@ -91,6 +91,33 @@ def test_repeat_transactions_over_time_equals_naive(cdnow_transactions, cdnow_rf
     assert len(result.figure().data) == 2 and "repeat purchases" in result.summary()[0]
 
 
+def test_repeat_transactions_over_time_when_nobody_bought_again(cdnow_transactions, cdnow_bg):
+    """Issue 19: a shop whose customers each ordered once gave a TypeError (empty day column)."""
+    once = cdnow_transactions.sort_values(["ts", "order_id"]).drop_duplicates("customer_id")
+    result = repeat_transactions_over_time(cdnow_bg, once, CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END)
+    t = result.table
+    assert (t["actual"] == 0).all() and (t["actual_period"] == 0).all()
+    assert isinstance(t["date"].dtype, pd.DatetimeTZDtype) and str(t["date"].dt.tz) == "UTC"
+    # expected side: the unconditional BG/NBD expectation, summed over the same first days
+    first = once["ts"].dt.normalize()
+    end = (t["date"].iloc[-1] - pd.Timestamp("1970-01-01", tz="UTC")).days
+    age = np.maximum(end - (first - pd.Timestamp("1970-01-01", tz="UTC")).dt.days.to_numpy(), 0) / 7.0
+    assert t["expected"].iloc[-1] == pytest.approx(
+        bgnbd_expected_repeats(age, *cdnow_bg.theta).sum(), rel=1e-9
+    )
+    (sentence,) = result.summary()
+    assert "none of the customers had bought again" in sentence and "nan" not in sentence
+    assert f"{t['expected'].iloc[-1]:,.0f}" in sentence
+    assert len(result.figure().data) == 2
+
+
+def test_repeat_transactions_over_time_without_customers_is_a_data_error(cdnow_transactions, cdnow_bg):
+    from cxlib.errors import DataError
+
+    with pytest.raises(DataError, match="no first purchase up to 1996-12-31"):
+        repeat_transactions_over_time(cdnow_bg, cdnow_transactions, "1996-12-31", CDNOW_OBSERVATION_END)
+
+
 def test_compare_models(cdnow_rfm, cdnow_bg):
     pareto = fit_pareto_nbd(cdnow_rfm)
     comparison = compare_models(cdnow_rfm, [cdnow_bg, pareto])
