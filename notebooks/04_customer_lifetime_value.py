@@ -75,13 +75,8 @@ if why_not is None and holdout.value > 0:
         calibrated = [ltv.fit_bgnbd(rfm_cal), ltv.fit_pareto_nbd(rfm_cal)]
         comparison = ltv.compare_models(rfm_cal, calibrated)
         usable = [m.NAME for m in calibrated if not checks.fit_problems(m)]
-        winner, verdict = checks.model_verdict(comparison, usable)
-        ranked = [
-            m for m in comparison.table.sort_values("holdout_mae", kind="stable")["model"] if m in usable
-        ]
-        chosen_model = winner or (
-            ranked[0] if ranked else "BG/NBD"
-        )  # a tie: the smaller error, said as a tie
+        judged = comparison.verdict(usable)  # a winner only beyond 2 % holdout error; a tie says so
+        verdict, chosen_model = judged.sentence, judged.used or "BG/NBD"
         best = calibrated[[m.NAME for m in calibrated].index(chosen_model)]
         cumulative = ltv.repeat_transactions_over_time(best, orders, calibration_end, observation_end)
 purchases = spend = value = experience = None
@@ -194,7 +189,7 @@ else:
             },
         )
     )
-    display(viz.note(" ".join([verdict, *comparison.validations[0].summary()])))
+    display(viz.note(" ".join([verdict, *comparison.validation(chosen_model).summary()])))
 
 # %% [markdown]
 # ### Repeat purchases over time

@@ -8,7 +8,9 @@ then not read as if the page's "ship" were unfounded: it names the fixed-horizon
 from __future__ import annotations
 
 import math
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
@@ -109,3 +111,133 @@ def test_all_above_every_channel_is_explained_under_the_table() -> None:
     assert note.startswith("Repeat purchase rate of “All” (66.7%) is above every channel (at most 50.0%)")
     assert "one-time customer in each channel" in note
     assert all_outside_segments(latest[latest["metric"] == "retention_rate"], "channel") == []
+
+
+# --- CLV (notebook 04) ------------------------------------------------------------------------
+
+
+def _holdout(model: str, mae: float) -> Any:
+    from cxlib.ltv import HoldoutValidation
+
+    table = pd.DataFrame({"frequency": ["0"], "customers": [10], "actual": [1.0], "predicted": [1.1]})
+    return HoldoutValidation(table, table, mae, mae * 2, 100.0, 100.0 * (1 + mae), model, 26.0, "W")
+
+
+def _comparison(mae: dict[str, float], aic: dict[str, float]) -> Any:
+    from cxlib.ltv import ModelComparison
+
+    names = list(mae)
+    table = pd.DataFrame(
+        {
+            "model": names,
+            "parameters": [4] * len(names),
+            "loglik": [-aic[m] / 2 + 4 for m in names],
+            "aic": [aic[m] for m in names],
+            "bic": [aic[m] + 10 for m in names],
+            "holdout_mae": [mae[m] for m in names],
+            "holdout_rmse": [2 * mae[m] for m in names],
+            "predicted_total": [100.0] * len(names),
+            "actual_total": [100.0] * len(names),
+        }
+    )
+    return ModelComparison(table, tuple(_holdout(m, mae[m]) for m in names))
+
+
+def _models_named(sentence: str) -> list[str]:
+    return [m for m in ("BG/NBD", "Pareto/NBD") if m in sentence]
+
+
+@pytest.mark.parametrize("order", [("BG/NBD", "Pareto/NBD"), ("Pareto/NBD", "BG/NBD")])
+def test_the_best_model_is_the_one_the_statistics_favour_and_is_the_one_quoted(
+    order: tuple[str, str],
+) -> None:
+    good, poor = order
+    # holdout errors 10 % apart: a real winner, whatever the table order
+    comparison = _comparison({poor: 0.50, good: 0.45}, {poor: 1000.0, good: 990.0})
+    verdict = comparison.verdict()
+    by_error = comparison.table.sort_values("holdout_mae")["model"].iloc[0]
+    by_aic = comparison.table.sort_values("aic")["model"].iloc[0]
+    assert verdict.winner == verdict.used == by_error == by_aic == good == comparison.best
+    errors, said, quoted = comparison.summary()
+    assert f"{good}: MAE 0.450" in errors and f"{poor}: MAE 0.500" in errors
+    assert said.startswith(f"{good} forecasts the holdout better") and poor not in said
+    # the sentence after the verdict quotes the same model, never the other one
+    assert quoted.startswith(f"{good} predicted") and _models_named(quoted) == [good]
+
+
+def test_a_better_fit_that_forecasts_worse_is_named_as_such() -> None:
+    # AIC prefers BG/NBD, the holdout error Pareto/NBD (as on CDNOW): the verdict names both roles
+    comparison = _comparison({"BG/NBD": 0.80, "Pareto/NBD": 0.70}, {"BG/NBD": 900.0, "Pareto/NBD": 950.0})
+    verdict = comparison.verdict()
+    assert verdict.winner == "Pareto/NBD"
+    assert "BG/NBD fits the calibration period more closely (AIC 900.0 against 950.0)" in verdict.sentence
+    assert "forecast of unseen purchases decides" in verdict.sentence
+    assert comparison.summary()[2].startswith("Pareto/NBD predicted")
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.005, 0.019])
+def test_models_within_two_percent_are_a_tie_and_none_is_called_best(gap: float) -> None:
+    comparison = _comparison(
+        {"BG/NBD": 0.445, "Pareto/NBD": 0.445 * (1 - gap)}, {"BG/NBD": 1.0, "Pareto/NBD": 2.0}
+    )
+    verdict = comparison.verdict()
+    assert verdict.winner is None and comparison.best is None
+    assert verdict.sentence.startswith("No difference between the models")
+    for word in ("best", "better", "forecasts the holdout"):
+        assert word not in verdict.sentence
+    # the model used is named as used, and is the one quoted next
+    assert verdict.used == "Pareto/NBD" if gap else verdict.used == "BG/NBD"
+    assert f"the values below use {verdict.used}" in verdict.sentence
+    assert comparison.summary()[2].startswith(f"{verdict.used} predicted")
+    # just above the tolerance there is a winner again
+    clear = _comparison({"BG/NBD": 0.445, "Pareto/NBD": 0.445 * 0.97}, {"BG/NBD": 1.0, "Pareto/NBD": 2.0})
+    assert clear.verdict().winner == "Pareto/NBD"
+
+
+def _nps_value(promoter_clv: np.ndarray, detractor_clv: np.ndarray) -> Any:
+    from cxlib import ltv
+
+    ids = [f"P{i}" for i in range(len(promoter_clv))] + [f"D{i}" for i in range(len(detractor_clv))]
+    value = pd.DataFrame({"customer_id": ids, "clv": np.concatenate([promoter_clv, detractor_clv])})
+    surveys = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "ts": pd.Timestamp("2026-01-01", tz="UTC"),
+            "metric": "nps",
+            "score": [10] * len(promoter_clv) + [2] * len(detractor_clv),
+        }
+    )
+    return ltv.clv_by_nps(value, surveys, min_n=30, currency="EUR")
+
+
+def _ratio_by_hand(p: np.ndarray, d: np.ndarray) -> tuple[float, float, float]:
+    """Delta-method interval of mean(p)/mean(d), written out here."""
+    mp, md = p.mean(), d.mean()
+    vp, vd = p.var(ddof=1) / len(p), d.var(ddof=1) / len(d)
+    se = math.sqrt(vp / md**2 + mp**2 * vd / md**4)
+    z = stats.norm.ppf(0.975)
+    return mp / md, mp / md - z * se, mp / md + z * se
+
+
+@pytest.mark.parametrize("spread", [5.0, 80.0])
+def test_promoter_value_ratio_is_a_difference_only_when_its_interval_excludes_one(spread: float) -> None:
+    rng = np.random.default_rng(7)
+    promoters = 109 + spread * rng.standard_normal(200)
+    detractors = 100 + spread * rng.standard_normal(150)
+    result = _nps_value(promoters, detractors)
+    ratio, low, high = _ratio_by_hand(promoters, detractors)
+    got = result.ratio()
+    assert (got.value, got.ci_low, got.ci_high) == pytest.approx((ratio, low, high), rel=1e-9)
+    # the scorecard's two-group test of the same data: Welch's t on the difference
+    welch = stats.ttest_ind(promoters, detractors, equal_var=False)
+    sentence = result.summary()[0]
+    if low > 1:  # small spread: a clear difference, both ways of testing agree
+        assert spread == 5.0 and welch.pvalue < 0.05
+        assert sentence.startswith(
+            f"Promoters are predicted to be worth {ratio:.2f} times as much as detractors"
+        )
+        assert "EUR" in sentence and "detractors the gap is" in sentence
+    else:  # large spread: the interval includes 1, and no multiple is stated as a difference
+        assert spread == 80.0 and low < 1 < high and welch.pvalue > 0.05
+        assert sentence.startswith("The data show no clear difference")
+        assert "times as much" not in sentence and f"{ratio:.2f}×" not in sentence

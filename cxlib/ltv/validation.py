@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 from cxlib import viz
 from cxlib.engine import require_columns, to_pandas
 from cxlib.errors import DataError
+from cxlib.ltv.checks import Verdict, model_verdict
 from cxlib.ltv.mle import rfm_frame
 from cxlib.ltv.models import TransactionModel
 from cxlib.ltv.summary import UNIT_DAYS, UNIT_NAMES, daily_repeat_purchases, epoch_days, to_epoch_day
@@ -339,9 +340,33 @@ class ModelComparison(ResultBase):
     validations: tuple[HoldoutValidation, ...]
 
     @property
-    def best(self) -> str:
-        """The model with the smallest holdout MAE."""
-        return str(self.table.sort_values("holdout_mae", kind="stable").iloc[0]["model"])
+    def best(self) -> str | None:
+        """The model the holdout test prefers (:func:`~cxlib.ltv.checks.model_verdict`); ``None`` in a tie."""
+        return self.verdict().winner
+
+    def verdict(self, usable: Sequence[str] | None = None, *, tolerance: float = 0.02) -> Verdict:
+        """Which model forecasts the holdout better, if any (a tie within ``tolerance`` has none).
+
+        Parameters
+        ----------
+        usable : sequence of str, optional
+            Models whose fit worked (default: all of :attr:`table`).
+        tolerance : float, default 0.02
+            Relative difference in holdout MAE below which the models are tied.
+
+        Returns
+        -------
+        Verdict
+        """
+        names = list(self.table["model"]) if usable is None else list(usable)
+        return model_verdict(self, names, tolerance=tolerance)
+
+    def validation(self, model: str) -> HoldoutValidation:
+        """Return the holdout validation of one model, by name (``"BG/NBD"``)."""
+        for v in self.validations:
+            if v.model == model:
+                return v
+        raise KeyError(f"no model {model!r} in the comparison; models: {', '.join(self.table['model'])}")
 
     def figure(self) -> go.Figure:
         """Mean holdout purchases by calibration frequency: actual and each model."""
@@ -365,13 +390,17 @@ class ModelComparison(ResultBase):
         return fig.update_xaxes(type="category")
 
     def summary(self) -> list[str]:
-        """Which model forecasts better, in words."""
+        """Which model forecasts better (a tie says so), then the holdout check of the model used."""
         t = self.table.set_index("model")
         parts = [
             f"{m}: MAE {row['holdout_mae']:.3f}, log-likelihood {row['loglik']:,.1f}"
             for m, row in t.iterrows()
         ]
-        return [f"Holdout error per customer: {'; '.join(parts)}. {self.best} forecasts the holdout best."]
+        verdict = self.verdict()
+        out = [f"Holdout error per customer: {'; '.join(parts)}.", verdict.sentence]
+        if verdict.used is not None:
+            out += self.validation(verdict.used).summary()
+        return out
 
 
 def compare_models(

@@ -126,8 +126,17 @@ def test_compare_models(cdnow_rfm, cdnow_bg):
     assert t.loc["BG/NBD", "loglik"] == pytest.approx(cdnow_bg.loglik)
     assert t.loc["Pareto/NBD", "aic"] == pytest.approx(8 - 2 * pareto.loglik)
     assert t.loc["Pareto/NBD", "holdout_mae"] == pytest.approx(holdout_validation(pareto, cdnow_rfm).mae)
-    assert comparison.best == t["holdout_mae"].idxmin()
-    assert len(comparison.figure().data) == 3 and comparison.best in comparison.summary()[0]
+    # CDNOW: Pareto/NBD forecasts the holdout 4 % better, BG/NBD has the better AIC
+    assert comparison.best == t["holdout_mae"].idxmin() == "Pareto/NBD"
+    assert t.loc["BG/NBD", "aic"] < t.loc["Pareto/NBD", "aic"]
+    errors, verdict, quoted = comparison.summary()
+    assert "BG/NBD: MAE 0.785" in errors and "Pareto/NBD: MAE 0.755" in errors
+    assert verdict.startswith("Pareto/NBD forecasts the holdout better: its error per customer is 4% smaller")
+    assert "BG/NBD fits the calibration period more closely (AIC 19,172.9 against 19,198.0)" in verdict
+    assert quoted == comparison.validation("Pareto/NBD").summary()[0] and quoted.startswith("Pareto/NBD")
+    assert len(comparison.figure().data) == 3
+    with pytest.raises(KeyError, match="no model 'X'"):
+        comparison.validation("X")
     with pytest.raises(ValueError):
         compare_models(cdnow_rfm, [])
 
