@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -54,7 +54,16 @@ class FittedModel(ResultBase):
         ``"converged"`` or what went wrong.
     """
 
-    DISPLAY: ClassVar[Display] = Display(decimals=3)
+    DISPLAY: ClassVar[Display] = Display(
+        decimals=3,
+        labels={
+            "parameter": "Parameter",
+            "estimate": "Estimate",
+            "se": "Standard error",
+            "ci_low": "95% CI from",
+            "ci_high": "to",
+        },
+    )
 
     params: dict[str, float]
     se: dict[str, float]
@@ -68,6 +77,10 @@ class FittedModel(ResultBase):
 
     NAME: ClassVar[str] = "model"
     PARAMS: ClassVar[tuple[str, ...]] = ()
+
+    def display_settings(self) -> Display:
+        """Return the parameter table's settings, captioned with the model's name."""
+        return replace(self.DISPLAY, caption=self.NAME)
 
     @classmethod
     def _from_mle(cls, res: MLEResult, *, n: int, unit: str, **extra: Any) -> Any:

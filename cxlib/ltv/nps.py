@@ -93,6 +93,7 @@ class NPSValue(ResultBase):
         columns=("group", "customers", "clv_mean", "ci_low", "ci_high", "clv_total", "share_of_customers"),
         currency_cols=("clv_mean", "ci_low", "ci_high", "clv_total"),
         percent_cols=("share_of_customers",),
+        decimals={"clv_total": 0},
         labels={
             "group": "NPS group",
             "customers": "Customers",

@@ -44,6 +44,7 @@ from cxlib.engine import (
 from cxlib.errors import DataError
 from cxlib.result import Display, ResultBase
 from cxlib.timestamps import with_epoch_day
+from cxlib.viz.formats import format_money
 
 __all__ = ["UNIT_DAYS", "RFMSummary", "daily_repeat_purchases", "epoch_days", "rfm_summary", "to_epoch_day"]
 
@@ -172,6 +173,8 @@ class RFMSummary(ResultBase):
         Last days (UTC) of the calibration and observation periods.
     holdout : bool
         Whether the table has holdout columns.
+    currency : str
+        Label of the money columns and amounts.
     """
 
     DISPLAY: ClassVar[Display] = Display(
@@ -184,6 +187,7 @@ class RFMSummary(ResultBase):
     calibration_end: pd.Timestamp
     observation_end: pd.Timestamp
     holdout: bool
+    currency: str = ""
 
     @property
     def unit_name(self) -> str:
@@ -218,10 +222,8 @@ class RFMSummary(ResultBase):
             f"(mean {t['frequency'].mean():.2f} repeat purchases per customer).",
         ]
         if repeaters:
-            out.append(
-                f"Returning customers spent {t.loc[t['frequency'] > 0, 'monetary_value'].mean():,.2f} "
-                "per repeat purchase on average."
-            )
+            spent = format_money(t.loc[t["frequency"] > 0, "monetary_value"].mean(), self.currency)
+            out.append(f"Returning customers spent {spent} per repeat purchase on average.")
         if self.holdout:
             out.append(
                 f"In the holdout period up to {self.observation_end:%Y-%m-%d} "
@@ -239,6 +241,7 @@ def rfm_summary(
     *,
     by: str | Sequence[str] | None = None,
     fast_path: bool = True,
+    currency: str = "",
 ) -> RFMSummary:
     """Frequency, recency, age (T) and monetary value per customer, optionally with a holdout.
 
@@ -267,6 +270,8 @@ def rfm_summary(
         A pandas frame is summarised by DuckDB in-process, over its Arrow buffers (about 5
         times faster on millions of orders); ``False`` keeps it on pandas. Both give the
         same table (tested); other backends always run natively.
+    currency : str, default ""
+        Label of the money amounts in sentences and table headings.
 
     Returns
     -------
@@ -307,6 +312,7 @@ def rfm_summary(
         calibration_end=from_epoch_day([cal_day])[0],
         observation_end=from_epoch_day([obs_day])[0],
         holdout=holdout,
+        currency=currency,
     )
 
 

@@ -334,7 +334,29 @@ class ModelComparison(ResultBase):
     validations : tuple of HoldoutValidation
     """
 
-    DISPLAY: ClassVar[Display] = Display(decimals=2)
+    DISPLAY: ClassVar[Display] = Display(
+        decimals={
+            "loglik": 1,
+            "aic": 1,
+            "bic": 1,
+            "holdout_mae": 3,
+            "holdout_rmse": 3,
+            "predicted_total": 0,
+            "actual_total": 0,
+        },
+        labels={
+            "model": "Model",
+            "parameters": "Parameters",
+            "loglik": "Log-likelihood",
+            "aic": "AIC",
+            "bic": "BIC",
+            "holdout_mae": "MAE per customer",
+            "holdout_rmse": "RMSE per customer",
+            "predicted_total": "Predicted purchases",
+            "actual_total": "Actual purchases",
+        },
+        caption="Purchase models: calibration fit and holdout error",
+    )
 
     table: pd.DataFrame
     validations: tuple[HoldoutValidation, ...]
