@@ -12,9 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from cxlib._types import Frame
+from cxlib.engine import to_pandas
+from cxlib.ltv.mle import rfm_frame
+
+if TYPE_CHECKING:
+    from cxlib.ltv.summary import RFMSummary
 
 __all__ = ["COLLAPSE", "Verdict", "fit_problems", "model_verdict", "modelling_blocker", "sanity_warnings"]
 
@@ -176,7 +183,7 @@ def sanity_warnings(value: Any, segments: Any = None, *, alive: float = 0.3) -> 
     return out
 
 
-def modelling_blocker(summary: Any, *, minimum: int = 20) -> str | None:
+def modelling_blocker(summary: RFMSummary | Frame, *, minimum: int = 20) -> str | None:
     """Return why purchase models cannot be fitted on ``summary`` (``None``: they can).
 
     The models learn how often customers buy again and when they stop; with fewer than
@@ -188,7 +195,7 @@ def modelling_blocker(summary: Any, *, minimum: int = 20) -> str | None:
         Per-customer summary with ``frequency`` (repeat purchases).
     minimum : int, default 20
     """
-    table = getattr(summary, "table", summary)
+    table = to_pandas(rfm_frame(summary))
     customers = len(table)
     repeaters = int((table["frequency"] > 0).sum()) if customers else 0
     if customers == 0:

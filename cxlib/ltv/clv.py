@@ -18,7 +18,7 @@ the *population parameters* are known, not how much one customer's future varies
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 from scipy import stats
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_pandas
 from cxlib.estimate import Estimate
 from cxlib.ltv.breakdown import DECILE, CLVBreakdown, total_figure
@@ -36,6 +37,9 @@ from cxlib.ltv.summary import UNIT_DAYS
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
 from cxlib.viz.formats import format_count, format_interval, format_money, format_percent
+
+if TYPE_CHECKING:
+    from cxlib.ltv.summary import RFMSummary
 
 __all__ = ["DAYS_PER_MONTH", "CLVResult", "clv", "discounted_purchases"]
 
@@ -299,7 +303,7 @@ class CLVResult(ResultBase):
 def clv(
     transactions: TransactionModel,
     spend: GammaGammaModel,
-    summary: Any,
+    summary: RFMSummary | Frame,
     *,
     horizon_months: int = 12,
     discount_rate: float = 0.01,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -25,10 +25,14 @@ import plotly.graph_objects as go
 from scipy import special
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_pandas
 from cxlib.errors import DataError
 from cxlib.ltv.mle import FitWarning, as_array, collapse, dot, maximize, model_unit, rfm_frame, subsample
 from cxlib.ltv.models import FittedModel
+
+if TYPE_CHECKING:
+    from cxlib.ltv.summary import RFMSummary
 
 __all__ = ["GammaGammaModel", "fit_gamma_gamma", "gamma_gamma_loglik"]
 
@@ -118,7 +122,7 @@ class GammaGammaModel(FittedModel):
             out = p * (v + x * m) / (p * x + q - 1.0)
         return np.where(p * x + q - 1.0 > 0, out, np.inf)
 
-    def predict(self, summary: Any) -> pd.DataFrame:
+    def predict(self, summary: RFMSummary | Frame) -> pd.DataFrame:
         """Per-customer expected spend per purchase.
 
         Parameters
@@ -185,7 +189,7 @@ class GammaGammaModel(FittedModel):
 
 
 def fit_gamma_gamma(
-    summary: Any, *, unit: str | None = None, weights: str | None = None, max_iter: int = 500
+    summary: RFMSummary | Frame, *, unit: str | None = None, weights: str | None = None, max_iter: int = 500
 ) -> GammaGammaModel:
     """Fit the Gamma-Gamma spend model by maximum likelihood on returning customers.
 

@@ -10,7 +10,7 @@ import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -18,11 +18,15 @@ import plotly.graph_objects as go
 from scipy import stats
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_pandas
 from cxlib.estimate import Estimate
 from cxlib.ltv.mle import MLEResult, as_array, rfm_frame
 from cxlib.ltv.summary import UNIT_NAMES
 from cxlib.result import Display, ResultBase
+
+if TYPE_CHECKING:
+    from cxlib.ltv.summary import RFMSummary
 
 __all__ = ["FittedModel", "TransactionModel"]
 
@@ -179,7 +183,7 @@ class TransactionModel(FittedModel, ABC):
         zero = np.zeros_like(t)
         return self.expected_purchases(t, zero, zero, zero)
 
-    def predict(self, summary: Any, horizon: float) -> pd.DataFrame:
+    def predict(self, summary: RFMSummary | Frame, horizon: float) -> pd.DataFrame:
         """Per-customer predictions.
 
         Parameters

@@ -9,7 +9,7 @@ answering customer comes back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -18,11 +18,15 @@ import plotly.graph_objects as go
 from scipy import stats
 
 from cxlib import two_groups, viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.estimate import Estimate
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
 from cxlib.viz.formats import format_count, format_interval, format_money
+
+if TYPE_CHECKING:
+    from cxlib.ltv.clv import CLVResult
 
 __all__ = ["GROUPS", "NPSValue", "clv_by_nps", "latest_nps"]
 
@@ -30,7 +34,7 @@ __all__ = ["GROUPS", "NPSValue", "clv_by_nps", "latest_nps"]
 GROUPS: tuple[str, ...] = ("promoter", "passive", "detractor", "no answer")
 
 
-def latest_nps(surveys: Any) -> pd.DataFrame:
+def latest_nps(surveys: Frame) -> pd.DataFrame:
     """Each customer's latest NPS score (mean of answers given at that same latest time).
 
     Parameters
@@ -209,7 +213,7 @@ class NPSValue(ResultBase):
 
 
 def clv_by_nps(
-    value: Any, surveys: Any, *, min_n: int = 30, alpha: float = 0.05, currency: str = ""
+    value: CLVResult | Frame, surveys: Frame, *, min_n: int = 30, alpha: float = 0.05, currency: str = ""
 ) -> NPSValue:
     """Predicted CLV of promoters, passives, detractors and customers without an answer.
 
@@ -240,7 +244,7 @@ def clv_by_nps(
     --------
     >>> clv_by_nps(value, shop.surveys).table  # doctest: +SKIP
     """
-    table = getattr(value, "table", value)
+    table = to_pandas(getattr(value, "table", value))
     customers = table[["customer_id", "clv"]].astype({"customer_id": "str"})
     answers = latest_nps(surveys)
     merged = customers.merge(answers[["customer_id", "group"]], on="customer_id", how="left")

@@ -18,19 +18,24 @@ the predicted CLV per segment (from :func:`~cxlib.ltv.clv`) shows what each is w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_pandas
 from cxlib.ltv.mle import rfm_frame
 from cxlib.ltv.summary import UNIT_DAYS
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
 from cxlib.viz.formats import format_count, format_money, format_percent
+
+if TYPE_CHECKING:
+    from cxlib.ltv.clv import CLVResult
+    from cxlib.ltv.summary import RFMSummary
 
 __all__ = ["SEGMENT_ORDER", "RFMSegments", "rfm_scores", "rfm_segments"]
 
@@ -65,7 +70,7 @@ def _score(values: np.ndarray) -> np.ndarray:
     return (1 + np.floor(5 * (rank - 1) / max(n, 1))).astype("int64")
 
 
-def rfm_scores(summary: Any) -> pd.DataFrame:
+def rfm_scores(summary: RFMSummary | Frame) -> pd.DataFrame:
     """Recency, frequency and monetary scores (1–5) and the R × F segment of every customer.
 
     R and M are quintile scores (ties share the lower score); F is the number of purchase
@@ -217,7 +222,9 @@ class RFMSegments(ResultBase):
         return out
 
 
-def rfm_segments(summary: Any, *, clv: Any = None, min_n: int = 10) -> RFMSegments:
+def rfm_segments(
+    summary: RFMSummary | Frame, *, clv: CLVResult | Frame | None = None, min_n: int = 10
+) -> RFMSegments:
     """Segment customers by RFM, with their value.
 
     Parameters
@@ -246,7 +253,7 @@ def rfm_segments(summary: Any, *, clv: Any = None, min_n: int = 10) -> RFMSegmen
         else customers["mean_value"] * customers["purchases"]
     )
     if clv is not None:
-        value = getattr(clv, "table", clv)
+        value = to_pandas(getattr(clv, "table", clv))
         value = value[["customer_id", "clv"]].astype({"customer_id": "str"})
         customers = customers.merge(value, on="customer_id", how="left", validate="one_to_one")
     grouped = customers.groupby("segment", sort=False)

@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 
 from cxlib import viz
 from cxlib._duckdb import rfm as rfm_sql
+from cxlib._types import Frame
 from cxlib.engine import (
     backend,
     is_utc_zone,
@@ -54,7 +55,7 @@ UNIT_NAMES: dict[str, str] = {"D": "days", "W": "weeks"}
 _EPOCH = pd.Timestamp("1970-01-01")
 
 
-def _lazy(table: Any) -> nw.LazyFrame[Any]:
+def _lazy(table: Frame) -> nw.LazyFrame[Any]:
     frame = to_narwhals(table)
     return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
 
@@ -112,7 +113,7 @@ def _utc(frame: nw.LazyFrame[Any]) -> nw.Expr:
     return nw.col("ts") if is_utc_zone(zone) else nw.col("ts").dt.convert_time_zone("UTC")
 
 
-def _orders_days(orders: Any, by: Sequence[str], fast_path: bool = True) -> nw.LazyFrame[Any]:
+def _orders_days(orders: Frame, by: Sequence[str], fast_path: bool = True) -> nw.LazyFrame[Any]:
     if not isinstance(fast_path, bool):
         raise ValueError(f"fast_path must be True or False; got {fast_path!r}")
     columns = ["customer_id", "ts", "revenue", *by]
@@ -234,7 +235,7 @@ class RFMSummary(ResultBase):
 
 
 def rfm_summary(
-    orders: Any,
+    orders: Frame,
     unit: Literal["W", "D"] = "W",
     calibration_end: Any = None,
     observation_end: Any = None,
@@ -399,7 +400,7 @@ def _finish(
 
 
 def daily_repeat_purchases(
-    orders: Any, calibration_end: Any, observation_end: Any = None
+    orders: Frame, calibration_end: Any, observation_end: Any = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp]:
     """Repeat purchase days per calendar day, for the customers of a calibration period.
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_pandas
 from cxlib.errors import DataError
 from cxlib.ltv.checks import Verdict, model_verdict
@@ -27,6 +28,9 @@ from cxlib.ltv.mle import rfm_frame
 from cxlib.ltv.models import TransactionModel
 from cxlib.ltv.summary import UNIT_DAYS, UNIT_NAMES, daily_repeat_purchases, epoch_days, to_epoch_day
 from cxlib.result import Display, ResultBase
+
+if TYPE_CHECKING:
+    from cxlib.ltv.summary import RFMSummary
 
 __all__ = [
     "CumulativeRepeats",
@@ -40,7 +44,7 @@ __all__ = [
 _HOLDOUT_COLUMNS = ["customer_id", "frequency", "recency", "T", "frequency_holdout", "duration_holdout"]
 
 
-def _holdout_frame(summary: Any) -> pd.DataFrame:
+def _holdout_frame(summary: RFMSummary | Frame) -> pd.DataFrame:
     frame = rfm_frame(summary)
     require_columns(
         frame,
@@ -124,7 +128,9 @@ class HoldoutValidation(ResultBase):
         ]
 
 
-def holdout_validation(model: TransactionModel, summary: Any, *, max_frequency: int = 7) -> HoldoutValidation:
+def holdout_validation(
+    model: TransactionModel, summary: RFMSummary | Frame, *, max_frequency: int = 7
+) -> HoldoutValidation:
     """Compare a purchase model's predictions with the purchases of the holdout period.
 
     Parameters
@@ -256,7 +262,7 @@ class CumulativeRepeats(ResultBase):
 
 def repeat_transactions_over_time(
     model: TransactionModel,
-    orders: Any,
+    orders: Frame,
     calibration_end: Any,
     observation_end: Any = None,
     *,
@@ -426,7 +432,7 @@ class ModelComparison(ResultBase):
 
 
 def compare_models(
-    summary: Any, models: Sequence[TransactionModel], *, max_frequency: int = 7
+    summary: RFMSummary | Frame, models: Sequence[TransactionModel], *, max_frequency: int = 7
 ) -> ModelComparison:
     """Compare fitted purchase models on the calibration fit and the holdout forecast.
 
