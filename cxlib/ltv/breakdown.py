@@ -187,7 +187,7 @@ class CLVBreakdown(ResultBase):
         if self.by == "cohort":
             return self._cohort_sentences(rows)
         if rows.empty:
-            return [f"Every {self.by} has fewer than {self.min_n} customers, so none is shown."]
+            return [f"Every {self.by} has fewer than {format_count(self.min_n)} customers, so none is shown."]
         top = rows.iloc[0]
         name = str(top["segment"])
         out = [
