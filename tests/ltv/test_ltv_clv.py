@@ -172,5 +172,8 @@ def test_breakdowns_say_where_the_value_is(cdnow_transactions):
     # every segment too small: a sentence, no numbers
     none = value.breakdown("channel", min_n=10_000)
     assert none.summary() == ["Every channel has fewer than 10,000 customers, so none is shown."]
-    # the RFM summary names the currency too
+    # the RFM summary and the spend model name the currency too
     assert "USD per repeat purchase" in rfm.summary()[1]
+    spend = fit_gamma_gamma(rfm)
+    p, q, v = spend.theta
+    assert spend.summary()[0].endswith(f"population mean spend per purchase {p * v / (q - 1):,.2f} USD.")
