@@ -60,6 +60,7 @@ by = [segment] if segment else None
 rfm = ltv.rfm_summary(orders, unit, by=by, currency=currency)
 first_purchase, observation_end = rfm.table["first_purchase"].min(), rfm.observation_end
 why_not = checks.modelling_blocker(rfm)  # None when there are enough repeat buyers to model
+not_modelled = "Not estimated: the key findings above say why."  # the reason is said once, at the top
 holdout = defaults.auto_holdout_weeks(first_purchase, observation_end, holdout_weeks)
 comparison = cumulative = verdict = None
 chosen_model = "BG/NBD"
@@ -162,7 +163,7 @@ rfm.show(table=False)
 # %%
 # Compare the models on the holdout period
 if comparison is None:
-    display(viz.note(why_not or holdout.note or "The holdout test is switched off."))
+    display(viz.note(not_modelled if why_not else holdout.note or "The holdout test is switched off."))
 else:
     comparison.show(table=False, sentences=False)  # the verdict is among the key findings
     comparison.validation(chosen_model).show(figure=False, table=False)
@@ -189,7 +190,7 @@ if cumulative is not None:
 # %%
 # Chart P(alive) and expected purchases over frequency and recency
 if purchases is None:
-    display(viz.note(why_not))
+    display(viz.note(not_modelled))
 else:
     purchases.show(table=False, sentences=False)  # parameters and their meaning: appendix
     purchases.figure(
@@ -217,7 +218,7 @@ else:
 # %%
 # Chart the CLV distribution and its concentration
 if value is None:
-    display(viz.note(why_not))
+    display(viz.note(not_modelled))
 else:
     value.show(table=False, sentences=False)  # its sentences are the key findings
     value.breakdown("decile").show(figure=False, sentences=False)
@@ -232,7 +233,7 @@ else:
 # %%
 # Chart value by segment and by cohort
 if value is None:
-    display(viz.note(why_not))
+    display(viz.note(not_modelled))
 else:
     if not segment:
         display(viz.note(chosen_segment.note or "No segment split (the segment parameter is empty)."))
@@ -263,7 +264,7 @@ segments.show(sentences=not trusted)  # with a trusted CLV its sentences are key
 # %%
 # Chart predicted value by NPS group
 if experience is None:
-    display(viz.note(why_not or why_no_experience))
+    display(viz.note(not_modelled if why_not else why_no_experience))
 elif not trusted:
     display(viz.note("Not shown: the purchase or spend model did not work (see the warnings above)."))
 else:
@@ -283,7 +284,7 @@ else:
 if comparison is not None:
     comparison.show(figure=False)
 if value is None:
-    display(viz.note(why_not))
+    display(viz.note(not_modelled))
 else:
     purchases.show(figure=False)
     spend.show(figure=False)
