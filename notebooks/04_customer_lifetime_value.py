@@ -75,8 +75,7 @@ if why_not is None and holdout.value > 0:
     else:
         calibrated = [ltv.fit_bgnbd(rfm_cal), ltv.fit_pareto_nbd(rfm_cal)]
         comparison = ltv.compare_models(rfm_cal, calibrated)
-        usable = [m.NAME for m in calibrated if not checks.fit_problems(m)]
-        judged = comparison.verdict(usable)  # a winner only beyond 2 % holdout error; a tie says so
+        judged = comparison.verdict()  # among fits that worked, a winner only beyond 2 % holdout error
         verdict, chosen_model = judged.sentence, judged.used or "BG/NBD"
         best = calibrated[[m.NAME for m in calibrated].index(chosen_model)]
         cumulative = ltv.repeat_transactions_over_time(best, orders, calibration_end, observation_end)

@@ -241,3 +241,17 @@ def test_promoter_value_ratio_is_a_difference_only_when_its_interval_excludes_on
         assert spread == 80.0 and low < 1 < high and welch.pvalue > 0.05
         assert sentence.startswith("The data show no clear difference")
         assert "times as much" not in sentence and f"{ratio:.2f}×" not in sentence
+
+
+def test_a_model_whose_fit_failed_is_never_the_winner_anywhere_on_the_page() -> None:
+    from cxlib.ltv import ModelComparison
+
+    # BG/NBD has the smaller holdout error but its fit collapsed (not usable)
+    base = _comparison({"BG/NBD": 0.30, "Pareto/NBD": 0.40}, {"BG/NBD": 1.0, "Pareto/NBD": 2.0})
+    comparison = ModelComparison(base.table, base.validations, usable=("Pareto/NBD",))
+    verdict = comparison.verdict()
+    assert verdict.winner == verdict.used == comparison.best == "Pareto/NBD"
+    assert verdict.sentence == "Only Pareto/NBD fitted the calibration data; it is used."
+    # the appendix's sentences (summary) say the same as the key finding and quote Pareto/NBD
+    _errors, said, quoted = comparison.summary()
+    assert said == verdict.sentence and quoted.startswith("Pareto/NBD predicted")

@@ -23,7 +23,7 @@ from cxlib import viz
 from cxlib._types import Frame
 from cxlib.engine import require_columns, to_pandas
 from cxlib.errors import DataError
-from cxlib.ltv.checks import Verdict, model_verdict
+from cxlib.ltv.checks import Verdict, fit_problems, model_verdict
 from cxlib.ltv.mle import rfm_frame
 from cxlib.ltv.models import TransactionModel
 from cxlib.ltv.summary import UNIT_DAYS, UNIT_NAMES, daily_repeat_purchases, epoch_days, to_epoch_day
@@ -338,6 +338,9 @@ class ModelComparison(ResultBase):
         ``bic``, ``holdout_mae``, ``holdout_rmse``, ``predicted_total``, ``actual_total``
         (float64).
     validations : tuple of HoldoutValidation
+    usable : tuple of str, optional
+        Models whose fit worked (:func:`~cxlib.ltv.checks.fit_problems` found nothing); only
+        these can win. ``None``: all.
     """
 
     DISPLAY: ClassVar[Display] = Display(
@@ -366,6 +369,7 @@ class ModelComparison(ResultBase):
 
     table: pd.DataFrame
     validations: tuple[HoldoutValidation, ...]
+    usable: tuple[str, ...] | None = None
 
     @property
     def best(self) -> str | None:
@@ -378,7 +382,7 @@ class ModelComparison(ResultBase):
         Parameters
         ----------
         usable : sequence of str, optional
-            Models whose fit worked (default: all of :attr:`table`).
+            Models whose fit worked (default: :attr:`usable`, else all of :attr:`table`).
         tolerance : float, default 0.02
             Relative difference in holdout MAE below which the models are tied.
 
@@ -386,7 +390,8 @@ class ModelComparison(ResultBase):
         -------
         Verdict
         """
-        names = list(self.table["model"]) if usable is None else list(usable)
+        chosen = self.usable if usable is None else usable
+        names = list(self.table["model"]) if chosen is None else list(chosen)
         return model_verdict(self, names, tolerance=tolerance)
 
     def validation(self, model: str) -> HoldoutValidation:
@@ -466,4 +471,5 @@ def compare_models(
     )
     table["model"] = table["model"].astype("str")
     table["parameters"] = table["parameters"].astype("int64")
-    return ModelComparison(table, validations)
+    usable = tuple(m.NAME for m in models if not fit_problems(m))
+    return ModelComparison(table, validations, usable)

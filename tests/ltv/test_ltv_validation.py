@@ -137,6 +137,10 @@ def test_compare_models(cdnow_rfm, cdnow_bg):
     assert len(comparison.figure().data) == 3
     with pytest.raises(KeyError, match="no model 'X'"):
         comparison.validation("X")
+    assert comparison.usable == ("BG/NBD", "Pareto/NBD")
+    # a collapsed dropout process (a → 0) is not usable, so it cannot win
+    collapsed = cdnow_bg.with_params({**cdnow_bg.params, "a": 1e-5})
+    assert compare_models(cdnow_rfm, [collapsed, pareto]).usable == ("Pareto/NBD",)
     with pytest.raises(ValueError):
         compare_models(cdnow_rfm, [])
 
