@@ -120,7 +120,12 @@ class HoldoutValidation(ResultBase):
 
     def summary(self) -> list[str]:
         """Accuracy in words."""
-        bias = self.predicted_total / self.actual_total - 1 if self.actual_total else float("nan")
+        if not self.actual_total:
+            return [
+                f"{self.model} predicted {self.predicted_total:,.0f} holdout purchases; nobody bought in the "
+                f"holdout period. Per customer MAE {self.mae:.3f}, RMSE {self.rmse:.3f}."
+            ]
+        bias = self.predicted_total / self.actual_total - 1
         return [
             f"{self.model} predicted {self.predicted_total:,.0f} holdout purchases against "
             f"{self.actual_total:,.0f} actual ({bias:+.1%}); per customer MAE {self.mae:.3f}, "

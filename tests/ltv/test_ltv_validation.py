@@ -55,6 +55,10 @@ def test_holdout_validation_equals_naive(cdnow_rfm, cdnow_bg):
     # Conditional forecasts: 1,653 holdout purchases for 1,882 actual (−12 %).
     assert result.predicted_total == pytest.approx(1653.4, abs=0.1)
     assert "MAE" in result.summary()[0] and len(result.figure().data) == 2
+    # nobody bought in the holdout: no percentage of zero
+    quiet = holdout_validation(cdnow_bg, cdnow_rfm.table.assign(frequency_holdout=0))
+    assert quiet.actual_total == 0 and quiet.mae == pytest.approx(quiet.predicted_total / len(t))
+    assert "nobody bought in the holdout period" in quiet.summary()[0] and "nan" not in quiet.summary()[0]
 
 
 def test_repeat_transactions_over_time_equals_naive(cdnow_transactions, cdnow_rfm, cdnow_bg):
