@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from test_journey_funnel import events_frame
 
 import cxlib
-from cxlib.data.sample_truth import TRUTH
 from cxlib.journey import cart_abandonment
+from cxlib.sample.truth import TRUTH
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 

@@ -16,8 +16,8 @@ from test_journey_reference import channel_paths_reference, heuristic_reference,
 
 import cxlib
 from cxlib import DataError
-from cxlib.data.sample_truth import TRUTH
 from cxlib.journey import attribution
+from cxlib.sample.truth import TRUTH
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
