@@ -20,7 +20,7 @@ from cxlib import experiments as ab
 from cxlib.engine import to_pandas
 from cxlib.sample.truth import TRUTH
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 METRICS = {"conversion": "converted", "revenue": "revenue", "aov": ("revenue", "orders")}
 X = TRUTH.experiments
 

@@ -15,7 +15,7 @@ import cxlib
 from cxlib.journey import cart_abandonment
 from cxlib.sample.truth import TRUTH
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
 @pytest.fixture(scope="module")
