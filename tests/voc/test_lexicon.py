@@ -221,3 +221,35 @@ def test_extra_lexicon_entries_are_added(tmp_path):
     lex = load_lexicon("en", str(extra))
     assert score_text("wunderbar", lex).score == pytest.approx(s(3.0))
     assert score_text("meh", lex).score == pytest.approx(s(-2.0))  # overrides the package weight
+
+
+# ------------------------------------------------- issue 21: terms added from the dev splits
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("O produto não foi entregue.", -3.0),  # the phrase holds its negator: not flipped
+        ("Chegou no tempo previsto.", 1.5),
+        ("Pedido cancelado sem aviso", -2.0),  # cancel* stem
+        ("Ainda aguardando o produto", -2.5),  # the longer phrase beats "aguardando" alone
+        ("Produto conforme o pedido, parabéns", 1.5 + 2.5),
+        ("Comprei dois e só recebi um", -2.0),
+    ],
+)
+def test_portuguese_order_phrases(text, raw):
+    assert score(text, "pt") == pytest.approx(s(raw))
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("Hra je nudná.", -2.0),
+        ("Stálo to za to.", 2.5),
+        ("Páči sa mi, že autor opäť približuje krásy Slovenska.", 2.0),
+        ("Čo sa mi nepáčilo bol vibračný motorček.", 2.0 * NEGATION_FACTOR),  # prefix "ne" negates
+        ("Kniha je pútavá a geniálna.", 2.0 + 3.0),
+    ],
+)
+def test_slovak_review_words(text, raw):
+    assert score(text, "sk") == pytest.approx(s(raw))
