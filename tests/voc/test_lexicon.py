@@ -253,3 +253,18 @@ def test_portuguese_order_phrases(text, raw):
 )
 def test_slovak_review_words(text, raw):
     assert score(text, "sk") == pytest.approx(s(raw))
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("J'adore cette série", 2.5),  # elided pronoun before the term
+        ("Je n'aime pas", 2.0 * NEGATION_FACTOR),
+        ("Un gros navet", -3.0),
+        ("C'est mal joué", -2.5),  # the phrase beats "mal" alone
+        ("On s'ennuie", -2.0),
+        ("Superbe et drôle", 3.0 + 2.0),
+    ],
+)
+def test_french_review_words(text, raw):
+    assert score(text, "fr") == pytest.approx(s(raw))
