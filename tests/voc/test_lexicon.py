@@ -268,3 +268,17 @@ def test_slovak_review_words(text, raw):
 )
 def test_french_review_words(text, raw):
     assert score(text, "fr") == pytest.approx(s(raw))
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("Nie mam nic do zarzucenia .", 2.5),  # a phrase holding two negators is not flipped
+        ("Pani doktor odpowiadała bez pośpiechu", 1.5),
+        ("Leczenie było nieskuteczne", 2.0 * NEGATION_FACTOR),  # prefix "nie" negates skuteczn*
+        ("Pragnę serdecznie podziękować", 2.0 + 2.0),
+        ("Diagnoza nietrafna", -2.0),  # listed itself: not read as the negated "trafna"
+    ],
+)
+def test_polish_review_words(text, raw):
+    assert score(text, "pl") == pytest.approx(s(raw))
