@@ -282,3 +282,31 @@ def test_french_review_words(text, raw):
 )
 def test_polish_review_words(text, raw):
     assert score(text, "pl") == pytest.approx(s(raw))
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("Mě se líbí", 2.0),
+        ("Nelíbí se mi to", 2.0 * NEGATION_FACTOR),  # prefix "ne" negates líbí
+        ("Nic moc chuť", -2.0),  # the phrase holds its negator: not flipped
+        ("Je to nejhorší operátor", -3.0),
+        ("Odcházím ke konkurenci", -2.0 - 2.0),
+    ],
+)
+def test_czech_review_words(text, raw):
+    assert score(text, "cs") == pytest.approx(s(raw))
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("super :-D", 2.0 * 1.5),  # "super" modifies the emoticon (intensifier, as with ":D")
+        ("no :/", -1.5),
+        ("hele :-*", 2.0),
+        ("hmm :P", 1.0),
+        ("viz http://example.cz", 0.0),  # a URL's ":/" is no emoticon
+    ],
+)
+def test_emoticons_with_nose_tongue_kiss_and_slant(text, raw):
+    assert score(text, "cs") == pytest.approx(s(raw) if raw else 0.0)
