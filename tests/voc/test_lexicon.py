@@ -310,3 +310,21 @@ def test_czech_review_words(text, raw):
 )
 def test_emoticons_with_nose_tongue_kiss_and_slant(text, raw):
     assert score(text, "cs") == pytest.approx(s(raw) if raw else 0.0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "raw"),
+    [
+        ("de", "Ich liebe es", 2.5),
+        ("de", "Wunderschön", 3.0),  # umlaut spelled out, not folded
+        ("de", "Es lohnt sich nicht", -2.0),  # the phrase beats the negated "lohnt sich"
+        ("es", "Es una maravilla", 3.0),
+        ("es", "No vale la pena", -2.5),
+        ("it", "Lo adoro", 2.5),
+        ("it", "Non mi piace", 2.0 * NEGATION_FACTOR),
+        ("nl", "Saai boek", -2.0),
+        ("nl", "Echt een aanrader", 3.0),  # the longer phrase beats "een aanrader"
+    ],
+)
+def test_everyday_review_words_of_unmeasured_languages(lang, text, raw):
+    assert score(text, lang) == pytest.approx(s(raw))
