@@ -38,12 +38,15 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 SEED = 21
 N_TEST, N_DEV = 200, 100  # per class
-#: A phone number (10+ digits in the usual groupings) or an e-mail address: such texts are
-#: dropped after the draw, so that no contact detail is committed and the draw stays the same.
+#: A phone number (10+ digits in the usual groupings), an e-mail address or a reply addressed
+#: to someone by full name: such texts are dropped after the draw, so that no contact detail
+#: or private person's name is committed and the draw stays the same.
 CONTACT = re.compile(
     r"(?<!\d)(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,3}\)?[\s.-]?\d{4,5}[\s.-]?\d{4}(?!\d)"
     r"|\+\d{1,3}(?:[\s.-]?\d{2,4}){2,4}|(?<!\d)\d{3}[\s.-]\d{3}[\s.-]\d{3}(?!\d)"
     r"|[\w.+-]+@[\w-]+\.\w"
+    # a reply that starts with the full name of the person it answers ("Jana Nováková: ...")
+    r"|^\s*[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž]+(?: [A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž]+)+\s*:"
 )
 
 
@@ -51,7 +54,8 @@ def _balanced(frame: pd.DataFrame, corpus: str, lang: str, min_chars: int) -> pd
     """Dedupe, drop short texts, then draw N_TEST + N_DEV texts per class with SEED.
 
     A class with fewer texts keeps the same two-to-one ratio between ``test`` and ``dev``.
-    Texts with a phone number or an e-mail address are then dropped (see ``CONTACT``).
+    Texts with a phone number, an e-mail address or an addressee's name are then dropped
+    (see ``CONTACT``).
     """
     frame = frame.assign(text=frame["text"].astype(str).str.strip())
     frame = frame[frame["text"].str.len() >= min_chars].drop_duplicates("text")
