@@ -27,7 +27,7 @@ from cxlib.scorecard.metrics import METRIC_NAMES, Metric
 from cxlib.scorecard.stats import heterogeneity
 from cxlib.viz.formats import format_p
 
-__all__ = ["Consistency", "consistency"]
+__all__ = ["Consistency", "consistency", "gap_text"]
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class Consistency(ResultBase):
         info = self.table[self.table["metric"] == metric].iloc[0]
         p = info["p_value"]
         level = round(100 * (1 - self.alpha))
-        test = f"{info['test']}: p = {p:.2g}" if np.isfinite(p) else "fewer than two segments to test"
+        test = f"{info['test']}: {format_p(p)}" if np.isfinite(p) else "fewer than two segments to test"
         note = f"{info['period']} · {test} · bars: {level}% CI"
         return interval_dots(
             rows,
@@ -108,6 +108,30 @@ class Consistency(ResultBase):
             alpha=self.alpha,
             reference=float(rows["overall"].iloc[0]),
         )
+
+    def show(
+        self, metric: str | None = None, *, figure: bool = True, table: bool = True, sentences: bool = True
+    ) -> None:
+        """Display the chart of ``metric``, the formatted table (:meth:`formatted`) and the sentences.
+
+        Parameters
+        ----------
+        metric : str, optional
+            Metric of the chart and the sentences; default: the chart of :meth:`figure` and
+            the sentences of every metric.
+        figure, table, sentences : bool, default True
+            Which parts to show.
+        """
+        from IPython.display import display
+
+        from cxlib.viz import PLOTLY_CONFIG, format_table, note
+
+        if figure:
+            self.figure(metric).show(config=PLOTLY_CONFIG)
+        if table:
+            display(format_table(self.formatted(), max_rows=None))
+        if sentences and (text := self.summary(None if metric is None else [metric])):
+            display(note(" ".join(text)))
 
     def formatted(self) -> pd.DataFrame:
         """Format a report view of :attr:`table`: text cells in each metric's own format.
@@ -132,9 +156,11 @@ class Consistency(ResultBase):
                     "Worst": "—"
                     if row.worst_segment is None
                     else f"{row.worst_segment} {format_value(metric, row.worst_value)}",
-                    "Gap": _gap_text(metric, row.gap),
+                    "Gap": gap_text(metric, row.gap),
                     "Test": row.test,
-                    "p": "—" if not np.isfinite(row.p_value) else f"{row.p_value:.2g}",
+                    "p": "—"
+                    if not np.isfinite(row.p_value)
+                    else format_p(row.p_value).removeprefix("p ").removeprefix("= "),
                 }
             )
         return pd.DataFrame(
@@ -157,7 +183,7 @@ class Consistency(ResultBase):
             short = metric.label.split(" (")[0]
             if not np.isfinite(row.p_value):
                 continue
-            gap = _gap_text(metric, row.gap)
+            gap = gap_text(metric, row.gap)
             spread = (
                 f"best {row.best_segment} {format_value(metric, row.best_value)}, worst {row.worst_segment} "
                 f"{format_value(metric, row.worst_value)}, a gap of {gap}"
@@ -172,7 +198,8 @@ class Consistency(ResultBase):
         return out
 
 
-def _gap_text(metric: Metric, gap: float) -> str:
+def gap_text(metric: Metric, gap: float) -> str:
+    """Write a gap between segments in the metric's unit (``36.7 percentage points``, ``64 points``)."""
     if not np.isfinite(gap):
         return "—"
     if metric.percent:
