@@ -82,8 +82,9 @@ def parse_targets(text: str | None) -> dict[str, float]:
                 raise _bad(item, "is a share: write it between 0 and 1 or as a percentage (0.8 or 80%)")
         elif percent:
             raise _bad(item, f"is not a share: write {name} without %")
-        elif name == "nps" and not -100 <= value <= 100:
-            raise _bad(item, "is outside the NPS range −100 to 100")
+        elif name == "nps":
+            if not -100 <= value <= 100:
+                raise _bad(item, "is outside the NPS range −100 to 100")
         elif value < 0:
             raise _bad(item, "is negative")
         out[name] = value
