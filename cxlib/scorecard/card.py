@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from cxlib._types import Frame
 from cxlib.errors import DataError
 from cxlib.result import Display, ResultBase
 from cxlib.scorecard.carts import cart_cells, cart_unit
@@ -44,6 +45,9 @@ from cxlib.scorecard.stats import cell_estimates
 from cxlib.scorecard.survey import survey_cells
 from cxlib.viz import HTMLBlock
 from cxlib.viz.formats import format_p
+
+if TYPE_CHECKING:
+    from cxlib.data.shop import Shop
 
 __all__ = ["TABLE_COLUMNS", "Scorecard", "scorecard"]
 
@@ -386,7 +390,7 @@ class Scorecard(ResultBase):
         return text + "."
 
 
-def _tables(shop: Any) -> dict[str, Any]:
+def _tables(shop: Shop | Mapping[str, Frame | None]) -> dict[str, Frame]:
     if hasattr(shop, "tables") and callable(shop.tables):
         return dict(shop.tables())
     if isinstance(shop, Mapping):
@@ -399,7 +403,7 @@ def _tables(shop: Any) -> dict[str, Any]:
 
 
 def scorecard(
-    shop: Any,
+    shop: Shop | Mapping[str, Frame | None],
     by: str | Sequence[str] | None = None,
     period: Period = "month",
     *,
@@ -484,7 +488,7 @@ def scorecard(
         currency=currency,
     )
     notes: list[str] = []
-    jobs: list[tuple[str, Any, Callable[[], pd.DataFrame]]] = []
+    jobs: list[tuple[str, Frame, Callable[[], pd.DataFrame]]] = []
     if surveys is not None:
         jobs.append(
             (

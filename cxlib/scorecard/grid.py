@@ -41,6 +41,7 @@ _VERDICT_CLASS = {"better": "cxsc-better", "worse": "cxsc-worse"}
 #: Styles of the scorecard cells (added once with the table).
 GRID_CSS = """
 table.cxsc td.cxsc-cell{vertical-align:top;text-align:right;min-width:7.5rem}
+table.cxsc th.cxsc-metric{white-space:normal;min-width:9rem;max-width:15rem;vertical-align:top}
 .cxsc-value{font-size:1.45rem;font-weight:600;line-height:1.15;color:#1f2933}
 .cxsc-change{font-size:.85rem;font-weight:600;white-space:nowrap}
 .cxsc-better{color:#1a7f37}.cxsc-worse{color:#c62828}.cxsc-flat{color:#616e7c;font-weight:400}
@@ -52,6 +53,8 @@ table.cxsc td.cxsc-cell{vertical-align:top;text-align:right;min-width:7.5rem}
 .cxsc-p{background:#1a7f37}.cxsc-pa{background:#c7ccd1}.cxsc-d{background:#c62828}
 .cxsc-foot{font-size:.8rem;color:#52606d;margin:.2rem 0 .8rem}
 .cxsc-mark{color:#0072B2;font-weight:600;cursor:help}
+@media (max-width:600px){table.cxsc th.cxsc-metric{min-width:7rem;max-width:9rem}
+  .cxsc-value{font-size:1.2rem}}
 """
 
 

@@ -26,6 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns
 from cxlib.errors import DataError
 from cxlib.estimate import Estimate
@@ -184,7 +185,7 @@ class CXValue(ResultBase):
         return out
 
 
-def _first_answers(surveys: Any) -> nw.LazyFrame[Any]:
+def _first_answers(surveys: Frame) -> nw.LazyFrame[Any]:
     """Each customer's first NPS answer: ``customer_id``, ``__first`` (ts), ``__class`` (+1/0/−1)."""
     answers = (
         as_lazy(surveys)
@@ -205,8 +206,8 @@ def _first_answers(surveys: Any) -> nw.LazyFrame[Any]:
 
 
 def value_of_cx(
-    surveys: Any,
-    orders: Any,
+    surveys: Frame,
+    orders: Frame,
     *,
     horizon_days: int = 365,
     min_n: int = 30,
