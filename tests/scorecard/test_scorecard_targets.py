@@ -56,3 +56,16 @@ def test_notebook_parameter_is_checked_before_the_kernel() -> None:
         "parameter 'targets' of 01_cx_scorecard (-p): targets: 'csta: 0.8' names no scorecard metric "
         "(did you mean csat?)"
     )
+
+
+def test_cxlab_run_refuses_bad_targets_before_any_kernel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cxlib.cli import main
+
+    out = tmp_path / "out"
+    assert main(["run", "01_cx_scorecard", "-p", "targets", "nps: 400", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "parameter 'targets' of 01_cx_scorecard (-p): targets: 'nps: 400' is outside the NPS range" in err
+    assert not out.exists()
