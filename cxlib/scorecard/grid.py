@@ -151,16 +151,19 @@ def target_status(metric: Metric, value: float, target: float) -> str:
     return "met" if met else "not met"
 
 
-def _cell(metric: Metric, row: Any, change: Mapping[str, Any] | None, alpha: float, extra: str) -> str:
+def _cell(metric: Metric, row: Any, change: Mapping[str, Any] | None, card: Scorecard, extra: str) -> str:
     """One ``<td>`` of the grid."""
     if bool(row["suppressed"]):
-        title = f"fewer than the minimum of {row['unit']} needed for a number"
+        title = f"fewer than {card.min_n} {row['unit']}: too few for a number"
         return f'<td class="cxsc-cell" title="{_attr(title)}"><span class="cxsc-few">{TOO_FEW}</span></td>'
     n = int(row["n"])
     title = f"n = {n:,} {row['unit']}" + (f". {extra}" if extra else "")
     mark = '<span class="cxsc-mark">*</span>' if extra else ""
     interval = format_interval(
-        row["ci_low"], row["ci_high"], lambda v: format_value(metric, v).replace("-", "−"), level=1 - alpha
+        row["ci_low"],
+        row["ci_high"],
+        lambda v: format_value(metric, v).replace("-", "−"),
+        level=1 - card.alpha,
     )
     bar = nps_bar(float(row["promoter_share"]), float(row["detractor_share"])) if metric.kind == "nps" else ""
     shown = html.escape(format_value(metric, row["value"]).replace("-", "−"))
@@ -231,7 +234,7 @@ def scorecard_grid(card: Scorecard, *, targets: Mapping[str, float] | None = Non
                 cells.append('<td class="cxsc-cell">—</td>')
                 continue
             extra = notes.get(str(name), "") if segment == ALL else ""
-            cells.append(_cell(metric, row, change_of.get(segment), card.alpha, extra))
+            cells.append(_cell(metric, row, change_of.get(segment), card, extra))
         if str(name) in notes:
             footnotes.append(f"* {notes[str(name)]}")
         overall = by_segment.get(ALL)

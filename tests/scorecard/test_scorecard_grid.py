@@ -134,6 +134,9 @@ def test_nps_bar_shares_sum_to_one_and_match_pandas() -> None:
     # the segment name is user data: escaped, never markup
     assert "<b>shop</b>" not in html and "&lt;b&gt;shop&lt;/b&gt;" in html
     assert nps_bar(np.nan, 0.2) == ""
+    few = scorecard({"surveys": surveys}, by="channel", period=None, min_n=400).grid().data
+    assert few.count('title="fewer than 400 answers: too few for a number"><span class="cxsc-few">') == 3
+    assert 'title="n = 900 answers"' in few and "3 of 4 cells over all periods rest on fewer than 400" in few
 
 
 def test_targets_column_is_direction_aware() -> None:
