@@ -55,11 +55,10 @@ table.cxsc th.cxsc-metric{white-space:normal;min-width:9rem;max-width:15rem;vert
 .cxsc-mark{color:#0072B2;font-weight:600;cursor:help}
 @media (max-width:600px){table.cxsc th.cxsc-metric{min-width:7rem;max-width:9rem}
   .cxsc-value{font-size:1.2rem}}
+@media print{table.cxlab-table.cxsc{table-layout:fixed}
+  table.cxsc td.cxsc-cell,table.cxsc th.cxsc-metric{min-width:0}
+  .cxsc-change,.cxsc-ci{white-space:normal}.cxsc-value{font-size:11pt}.cxsc-vs{display:none}}
 """
-
-
-def _attr(text: str) -> str:
-    return safe_text(text)
 
 
 def _signed(metric: Metric, value: float) -> str:
@@ -100,8 +99,9 @@ def change_badge(metric: Metric, change: Mapping[str, Any] | None) -> str:
     )
     title = f"{meaning} ({metric.direction}; {adjusted})"
     return (
-        f'<div class="cxsc-change {css}" title="{_attr(title)}">{ARROWS[sign]} '
-        f"{html.escape(_signed(metric, difference))} vs {safe_text(previous)}</div>"
+        f'<div class="cxsc-change {css}" title="{safe_text(title)}">{ARROWS[sign]} '
+        f"{html.escape(_signed(metric, difference))}"
+        f'<span class="cxsc-vs"> vs {safe_text(previous)}</span></div>'
     )
 
 
@@ -155,7 +155,9 @@ def _cell(metric: Metric, row: Any, change: Mapping[str, Any] | None, card: Scor
     """One ``<td>`` of the grid."""
     if bool(row["suppressed"]):
         title = f"fewer than {card.min_n} {row['unit']}: too few for a number"
-        return f'<td class="cxsc-cell" title="{_attr(title)}"><span class="cxsc-few">{TOO_FEW}</span></td>'
+        return (
+            f'<td class="cxsc-cell" title="{safe_text(title)}"><span class="cxsc-few">{TOO_FEW}</span></td>'
+        )
     n = int(row["n"])
     title = f"n = {n:,} {row['unit']}" + (f". {extra}" if extra else "")
     mark = '<span class="cxsc-mark">*</span>' if extra else ""
@@ -168,7 +170,7 @@ def _cell(metric: Metric, row: Any, change: Mapping[str, Any] | None, card: Scor
     bar = nps_bar(float(row["promoter_share"]), float(row["detractor_share"])) if metric.kind == "nps" else ""
     shown = html.escape(format_value(metric, row["value"]).replace("-", "−"))
     return (
-        f'<td class="cxsc-cell" title="{_attr(title)}" data-n="{n}">'
+        f'<td class="cxsc-cell" title="{safe_text(title)}" data-n="{n}">'
         f'<div class="cxsc-value">{shown}{mark}</div>'
         f"{change_badge(metric, change)}"
         f'<span class="cxsc-ci">{html.escape(interval)}</span>{bar}</td>'

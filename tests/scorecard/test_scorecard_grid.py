@@ -52,7 +52,7 @@ def test_lower_is_better_metric_falling_is_a_green_down_arrow() -> None:
     (cell,) = _cells(_row(html, "Cart abandonment"))
     # independent truth: 160 of 400 carts abandoned in February, 320 of 400 in January
     assert '<div class="cxsc-value">40.0%</div>' in cell
-    assert "cxsc-change cxsc-better" in cell and "▼ −40.0 pp vs 2024-01" in cell
+    assert "cxsc-change cxsc-better" in cell and '▼ −40.0 pp<span class="cxsc-vs"> vs 2024-01</span>' in cell
     assert 'title="n = 400 sessions"' in cell and 'data-n="400"' in cell
     low, high = proportion_confint(160, 400, alpha=0.05, method="wilson")  # independent interval
     assert f'<span class="cxsc-ci">95% CI {100 * low:.1f}% to {100 * high:.1f}%</span>' in cell
@@ -70,7 +70,7 @@ def test_lower_is_better_metric_falling_is_a_green_down_arrow() -> None:
         CATALOGUE["ces"],
         {"difference": -0.05, "change": "no clear change", "previous_period": "Q1", "q_value": 0.4},
     )
-    assert "cxsc-flat" in flat and "▼ −0.05 vs Q1" in flat and "no clear change from Q1" in flat
+    assert "cxsc-flat" in flat and "▼ −0.05<span" in flat and "no clear change from Q1" in flat
 
 
 def test_change_colour_follows_the_verdict_for_every_cell() -> None:
