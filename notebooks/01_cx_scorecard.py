@@ -124,9 +124,9 @@ card.show(figure=False, sentences=False, targets=goals)
 # customer's orders counted together, since one customer's orders are not independent).
 
 # %%
-# Chart the trend of the survey metrics
+# Chart the trend of the survey metrics (their sentences are the key findings above)
 for metric in [m for m in ("nps", "csat", "ces") if m in shown]:
-    card.show(metric, table=False)
+    card.show(metric, table=False, sentences=False)
 
 # %% [markdown]
 # ### Behaviour: retention, cart abandonment, order value
@@ -147,12 +147,12 @@ for metric in [m for m in ("retention_rate", "cart_abandonment", "aov") if m in 
 # ANOVA). The dashed line is the value over all segments.
 
 # %%
-# Compare the segments and chart the largest gaps
+# Compare the segments and chart the largest gaps (key findings above; every test in the appendix)
 if across is None:
     display(viz.note(chosen_by.note or "Set the by parameter (for example channel) to compare segments."))
 else:
     for metric in [m for m in ("nps", "cart_abandonment") if m in set(across.table["metric"])]:
-        across.show(metric, table=False)
+        across.show(metric, table=False, sentences=False)
 
 # %% [markdown]
 # ## The value of CX
@@ -180,7 +180,7 @@ viz.key_findings(card.notes or ["Every metric could be computed."], title="What 
 # ## Appendix
 #
 # Detailed tables for analysts: every significant change of the latest period, the tests
-# across segments, and revenue per NPS group.
+# across segments with a sentence on each metric, and revenue per NPS group.
 
 # %%
 # Significant changes of the latest period, tests across segments, value per NPS group
