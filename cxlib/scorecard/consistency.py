@@ -25,7 +25,7 @@ from cxlib.scorecard.cells import ALL, UNKNOWN
 from cxlib.scorecard.charts import format_value, interval_dots, segment_names
 from cxlib.scorecard.metrics import METRIC_NAMES, Metric
 from cxlib.scorecard.stats import heterogeneity
-from cxlib.viz.formats import format_p
+from cxlib.viz.formats import format_p, plural
 
 __all__ = ["Consistency", "consistency", "gap_text"]
 
@@ -139,17 +139,18 @@ class Consistency(ResultBase):
         Returns
         -------
         pandas.DataFrame
-            Columns ``Metric``, ``Period``, ``Segments``, ``Best``, ``Worst``, ``Gap``,
-            ``Test``, ``p``.
+            Columns ``Metric``, ``Period``, ``Best``, ``Worst``, ``Gap`` and ``Test`` (the
+            test, the segments it compared and its p-value, e.g. ``Cochran's Q, 4 segments,
+            p < 0.001``): narrow enough for a phone and A4 paper.
         """
         rows = []
         for row in self.table.itertuples(index=False):
             metric = self.metrics[row.metric]
+            p = format_p(row.p_value) if np.isfinite(row.p_value) else "not tested"
             rows.append(
                 {
                     "Metric": f"{metric.label} · {metric.direction}",
                     "Period": row.period,
-                    "Segments": row.segments,
                     "Best": "—"
                     if row.best_segment is None
                     else f"{row.best_segment} {format_value(metric, row.best_value)}",
@@ -157,15 +158,10 @@ class Consistency(ResultBase):
                     if row.worst_segment is None
                     else f"{row.worst_segment} {format_value(metric, row.worst_value)}",
                     "Gap": gap_text(metric, row.gap),
-                    "Test": row.test,
-                    "p": "—"
-                    if not np.isfinite(row.p_value)
-                    else format_p(row.p_value).removeprefix("p ").removeprefix("= "),
+                    "Test": f"{row.test}, {plural(row.segments, 'segment')}, {p}",
                 }
             )
-        return pd.DataFrame(
-            rows, columns=["Metric", "Period", "Segments", "Best", "Worst", "Gap", "Test", "p"]
-        )
+        return pd.DataFrame(rows, columns=["Metric", "Period", "Best", "Worst", "Gap", "Test"])
 
     def summary(self, metrics: Sequence[str] | None = None) -> list[str]:
         """One sentence per metric: does it differ across segments, and the largest gap.

@@ -65,14 +65,15 @@ class CXValue(ResultBase):
     """
 
     DISPLAY: ClassVar[Display] = Display(
-        currency_cols=(
-            "revenue_to_date",
-            "revenue_to_date_ci_low",
-            "revenue_to_date_ci_high",
-            "value_12m",
-            "value_12m_ci_low",
-            "value_12m_ci_high",
-        )
+        columns=("group", "value_12m_n", "value_12m", "revenue_to_date_n", "revenue_to_date"),
+        currency_cols=("value_12m", "revenue_to_date"),
+        labels={
+            "group": "NPS group",
+            "value_12m_n": "Customers (window)",
+            "value_12m": "Value in window",
+            "revenue_to_date_n": "Customers",
+            "revenue_to_date": "Revenue to date",
+        },
     )
 
     table: pd.DataFrame

@@ -24,6 +24,7 @@ def _planted() -> tuple[Consistency, pd.DataFrame]:
             "p_value": [1e-30, 1e-5, 0.002, 0.4],
             "q_value": [4e-30, 2e-5, 0.0027, 0.4],
             "significant": [True, True, True, False],
+            "segments": [4, 4, 3, 1],
         }
     )
     latest = pd.DataFrame(
@@ -65,3 +66,16 @@ def test_statistics_come_after_the_answer_in_small_print() -> None:
     answer, small = item.split('<small class="cxlab-stat">', 1)
     assert answer.startswith("CSAT lags in marketplace") and "p =" not in answer and "CI" not in answer
     assert small.startswith("(chi-square test, p = 0.002, adjusted p = 0.003)</small>.")
+
+
+def test_comparison_table_is_narrow_and_in_human_formats() -> None:
+    across, _ = _planted()
+    view = across.formatted()
+    assert view.columns.tolist() == ["Metric", "Period", "Best", "Worst", "Gap", "Test"]
+    assert view["Test"].tolist() == [
+        "chi-square test, 4 segments, p < 0.001",
+        "Cochran's Q, 4 segments, p < 0.001",
+        "chi-square test, 3 segments, p = 0.002",
+        "Cochran's Q, 1 segment, p = 0.40",
+    ]
+    assert view.loc[2, "Worst"] == "marketplace 33.3%" and view.loc[2, "Gap"] == "36.7 percentage points"
