@@ -63,12 +63,10 @@ class Consistency(ResultBase):
             "worst_value",
             "gap",
             "test",
-            "p_value",
-            "q_value",
             "significant",
         ),
-        decimals={"best_value": 2, "worst_value": 2, "gap": 2, "p_value": 3, "q_value": 3},
-    )
+        decimals={"best_value": 2, "worst_value": 2, "gap": 2},
+    )  # p-values in a table would read "0.000"; show() uses formatted() with "p < 0.001"
 
     table: pd.DataFrame
     cells: pd.DataFrame
