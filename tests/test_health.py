@@ -198,3 +198,30 @@ def test_data_health_period_and_gaps() -> None:
     assert result.gaps("orders") == 1  # 2024-01-03 has no orders
     assert any("1 day without any orders" in s for s in result.summary())
     assert result.start == "2024-01-02" and result.end == "2024-01-04"
+
+
+@pytest.mark.parametrize("backend", list(BACKENDS))
+def test_data_health_when_some_tables_have_no_rows_in_the_period(backend: str) -> None:
+    """SQL engines give NULL, not 0, for counts over no rows: a table empty in the period is 0 rows."""
+    make = BACKENDS[backend]
+    events = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c2"],
+            "ts": pd.to_datetime(["2024-03-01", "2024-03-02"]).tz_localize("UTC"),
+            "event": ["view", "view"],
+            "channel": ["web", "app"],
+        }
+    )
+    result = health.data_health(
+        {"orders": make(_orders()), "events": make(events)}, start="2024-01-01", end="2024-01-31"
+    )
+    table = result.table.set_index("table")
+    assert table.loc["orders", "rows"] == 5 and table.loc["orders", "customers"] == 3
+    assert table.loc["events", "rows"] == 0 and table.loc["events", "customers"] == 0
+    assert table.loc["events", "duplicates"] == 0 and pd.isna(table.loc["events", "first_ts"])
+    events_missing = result.missing[result.missing["table"] == "events"]
+    assert events_missing["n_missing"].tolist() == [0, 0, 0, 0]
+    assert set(result.daily["table"]) == {"orders"}
+    assert result.summary()[0].startswith("2 tables: events 0 rows; orders 5 rows (2024-01-01 to 2024-01-04)")
+    empty = make(events.head(0))
+    assert health.missing_values(empty)["n_missing"].tolist() == [0, 0, 0, 0]

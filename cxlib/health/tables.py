@@ -162,8 +162,8 @@ def _profile(table: Any, name: str | None) -> tuple[dict[str, Any], pd.DataFrame
         expr = nw.col(column).fill_nan(None) if dtype.is_float() else nw.col(column)
         exprs.append(expr.null_count().alias(f"__missing_{i}__"))
     result = to_pandas(frame.select(exprs)).iloc[0]
-    rows = int(result["__rows__"])
-    n_missing = [int(result[f"__missing_{i}__"]) for i in range(len(names))]
+    rows = _count(result["__rows__"])
+    n_missing = [_count(result[f"__missing_{i}__"]) for i in range(len(names))]
     missing = pd.DataFrame(
         {"column": pd.array(names, dtype="str"), "n_missing": pd.array(n_missing, dtype="int64")}
     )
@@ -172,7 +172,7 @@ def _profile(table: Any, name: str | None) -> tuple[dict[str, Any], pd.DataFrame
     last = _utc(result["__last__"]) if ts in names else None
     customers = None
     if customer in names:  # n_unique counts a missing id as one more value
-        customers = int(result["__n_unique__"]) - (1 if n_missing[names.index(customer)] > 0 else 0)
+        customers = _count(result["__n_unique__"]) - (1 if n_missing[names.index(customer)] > 0 else 0)
     key_cols, key_text = _duplicate_key(name, names)
     overview_row = {
         "table": name,
@@ -187,6 +187,11 @@ def _profile(table: Any, name: str | None) -> tuple[dict[str, Any], pd.DataFrame
         "duplicate_key": key_text,
     }
     return overview_row, missing
+
+
+def _count(value: Any) -> int:
+    """Return an aggregated count as int; SQL engines give NULL, not 0, over no rows."""
+    return 0 if value is None or pd.isna(value) else int(value)
 
 
 def table_overview(table: Any, name: str | None = None) -> dict[str, Any]:
@@ -306,9 +311,9 @@ def missing_values(table: Any) -> pd.DataFrame:
         column = nw.col(name).fill_nan(None) if dtype.is_float() else nw.col(name)
         exprs.append(column.null_count().alias(f"__missing_{i}__"))
     counts = to_pandas(frame.select(exprs)).iloc[0]
-    rows = int(counts["__rows__"])
+    rows = _count(counts["__rows__"])
     names = list(schema.names())
-    n_missing = pd.array([int(counts[f"__missing_{i}__"]) for i in range(len(names))], dtype="int64")
+    n_missing = pd.array([_count(counts[f"__missing_{i}__"]) for i in range(len(names))], dtype="int64")
     out = pd.DataFrame({"column": pd.array(names, dtype="str"), "n_missing": n_missing})
     out["share"] = (out["n_missing"] / rows).astype("float64") if rows else 0.0
     return out
