@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib._types import Frame
+from cxlib.data import Shop
 from cxlib.data.contracts import TABLES
 from cxlib.engine import to_narwhals
 from cxlib.health.tables import (
@@ -24,6 +25,7 @@ from cxlib.health.tables import (
     missing_by_design,
 )
 from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import plural
 
 __all__ = ["DataHealth", "LastDay", "data_health"]
 
@@ -68,7 +70,7 @@ class LastDay:
         noun = ROW_NOUNS.get(self.table, "rows")
         head = (
             f"The last day of {self.table}, {self.date:%Y-%m-%d}, has {self.n:,} {noun} against "
-            f"{self.typical:,.0f} on a typical day"
+            f"{self.typical:,.0f} on a typical day of the weeks before"
         )
         if self.verdict == "partial":
             stop = f" (the data stop at {self.last_ts:%H:%M} UTC)" if self.last_ts is not None else ""
@@ -78,7 +80,7 @@ class LastDay:
             )
         if self.verdict == "spike":
             return f"{head}, {self.ratio:.1f} times as many: check for a double load or a campaign."
-        return f"{head}: a normal day."
+        return f"{head}, between half and twice as many: no sign of a partial or double load."
 
 
 @dataclass(frozen=True)
@@ -340,8 +342,8 @@ class DataHealth(ResultBase):
             where = f"{top['table']}.{top['column']}" if top["column"] else str(top["table"])
             affected = int(self.findings["n_rows"].sum())
             out.append(
-                f"Validation found {_plural(n_find, 'problem')} affecting {_plural(affected, 'row')}; "
-                f"the largest: {where} ({top['rule']}, {_plural(int(top['n_rows']), 'row')})."
+                f"Validation found {plural(n_find, 'problem')} affecting {plural(affected, 'row')}; "
+                f"the largest: {where} ({top['rule']}, {plural(int(top['n_rows']), 'row')})."
             )
         dups = self.table[self.table["duplicates"].fillna(0) > 0]
         if dups.empty:
@@ -375,8 +377,8 @@ class DataHealth(ResultBase):
             return []
         daily = self.daily[self.daily["table"] == "experiments"]
         runs = daily["segment"].nunique() if "experiments" in INTERMITTENT and not daily.empty else 0
-        across = f" across {_plural(runs, 'experiment')}" if runs else ""
-        return [f"The experiments randomised {_plural(int(rows['units'].iloc[0]), 'unit')}{across}."]
+        across = f" across {plural(runs, 'experiment')}" if runs else ""
+        return [f"The experiments randomised {plural(int(rows['units'].iloc[0]), 'unit')}{across}."]
 
     def _by_design_sentences(self) -> list[str]:
         """Columns filled on some kinds of rows only: say that their absence elsewhere is expected."""
@@ -417,7 +419,7 @@ class DataHealth(ResultBase):
             if gaps and (table == main or table in INTERMITTENT):
                 inside = " while an experiment ran" if table in INTERMITTENT else " inside the period"
                 out.append(
-                    f"{_plural(gaps, 'day')} without any {ROW_NOUNS.get(table, table)}{inside}: "
+                    f"{plural(gaps, 'day')} without any {ROW_NOUNS.get(table, table)}{inside}: "
                     "check the data loads."
                 )
             last = self.last_day(table)
@@ -439,12 +441,8 @@ def _bound_text(value: Any) -> str | None:
     return None if value is None or (isinstance(value, str) and not value.strip()) else str(value)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
 def data_health(
-    shop: Any,
+    shop: Shop | Mapping[str, Frame],
     *,
     start: Any = None,
     end: Any = None,
@@ -471,9 +469,9 @@ def data_health(
     -------
     DataHealth
     """
-    tables = dict(shop.tables()) if hasattr(shop, "tables") else dict(shop)
+    tables = dict(shop.tables()) if isinstance(shop, Shop) else dict(shop)
     if findings is None:
-        findings = getattr(shop, "findings", ()) or ()
+        findings = shop.findings if isinstance(shop, Shop) else ()
     kept = {name: filter_period(frame, start, end, ts_col=_ts_col(name)) for name, frame in tables.items()}
     order = [t for t in TABLES if t in kept] + sorted(t for t in kept if t not in TABLES)
     profiles = {name: _profile(kept[name], name) for name in order}

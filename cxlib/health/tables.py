@@ -133,7 +133,7 @@ def _as_utc(value: Any, *, end: bool = False) -> dt.datetime | None:
     return ts.to_pydatetime()
 
 
-def filter_period(table: Any, start: Any = None, end: Any = None, ts_col: str = "ts") -> Any:
+def filter_period(table: Frame, start: Any = None, end: Any = None, ts_col: str = "ts") -> Frame:
     """Keep the rows of a table whose timestamp falls in ``[start, end]``.
 
     Parameters
@@ -187,7 +187,7 @@ def _duplicate_key(name: str | None, names: Sequence[str]) -> tuple[list[str], s
     return [c for c in key if c in names], ", ".join(key)
 
 
-def _profile(table: Any, name: str | None) -> tuple[dict[str, Any], pd.DataFrame]:
+def _profile(table: Frame, name: str | None) -> tuple[dict[str, Any], pd.DataFrame]:
     """Overview numbers and missing values of a table in a single pass over it."""
     frame = _lazy(table)
     schema = frame.collect_schema()
@@ -235,7 +235,7 @@ def _count(value: Any) -> int:
     return 0 if value is None or pd.isna(value) else int(value)
 
 
-def table_overview(table: Any, name: str | None = None) -> dict[str, Any]:
+def table_overview(table: Frame, name: str | None = None) -> dict[str, Any]:
     """Rows, time range, distinct customers and duplicates of one table.
 
     Parameters
@@ -266,7 +266,7 @@ def _utc(value: Any) -> pd.Timestamp | None:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
-def overview(tables: Mapping[str, Any]) -> pd.DataFrame:
+def overview(tables: Mapping[str, Frame]) -> pd.DataFrame:
     """:func:`table_overview` for several tables, one row each, in contract order.
 
     Parameters
@@ -304,7 +304,7 @@ def _overview_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return out
 
 
-def duplicate_rows(table: Any, subset: Sequence[str] | None = None, *, rows: int | None = None) -> int:
+def duplicate_rows(table: Frame, subset: Sequence[str] | None = None, *, rows: int | None = None) -> int:
     """Count the rows beyond the first with the same values in ``subset``.
 
     Parameters
@@ -328,7 +328,7 @@ def duplicate_rows(table: Any, subset: Sequence[str] | None = None, *, rows: int
     return int(rows) - int(distinct)
 
 
-def duplicate_ids(table: Any, id_col: str) -> int:
+def duplicate_ids(table: Frame, id_col: str) -> int:
     """Rows whose ``id_col`` repeats an earlier row's id (0 when ids are unique).
 
     Parameters
@@ -344,7 +344,7 @@ def duplicate_ids(table: Any, id_col: str) -> int:
     return duplicate_rows(table, [id_col])
 
 
-def missing_values(table: Any) -> pd.DataFrame:
+def missing_values(table: Frame) -> pd.DataFrame:
     """Missing values per column (nulls; NaN counts as missing in float columns).
 
     Parameters
@@ -429,7 +429,7 @@ def missing_by_design(table: Frame, name: str | None) -> pd.DataFrame:
     return out.astype({"rows": "int64", "n_missing": "int64", "by_design": "int64", "applies_to": "str"})
 
 
-def daily_volume(table: Any, by: str | None = "channel", ts_col: str = "ts") -> pd.DataFrame:
+def daily_volume(table: Frame, by: str | None = "channel", ts_col: str = "ts") -> pd.DataFrame:
     """Rows per UTC day and segment.
 
     Parameters
@@ -471,7 +471,7 @@ def daily_volume(table: Any, by: str | None = "channel", ts_col: str = "ts") -> 
 
 
 def text_examples(
-    table: Any,
+    table: Frame,
     column: str = "text",
     n: int = 5,
     ts_col: str = "ts",
@@ -510,7 +510,7 @@ def text_examples(
     return out.reset_index(drop=True)
 
 
-def unreadable_texts(table: Any, column: str = "text") -> int:
+def unreadable_texts(table: Frame, column: str = "text") -> int:
     """Texts holding the Unicode replacement character (a sign of a wrong file encoding).
 
     Parameters
