@@ -303,8 +303,8 @@ def test_the_last_day_is_checked_for_a_partial_day_or_a_spike(last: int, verdict
     if verdict == "partial":
         stop = pd.Timestamp("2024-05-15", tz="UTC") + pd.Timedelta(seconds=200 * (last - 1))
         assert said == [
-            f"The last day of orders, 2024-05-15, has 20 orders against 100 on a typical day of the weeks before "
-            f"(the data stop at {stop:%H:%M} UTC): probably a partial day, still being loaded; "
+            "The last day of orders, 2024-05-15, has 20 orders against 100 on a typical day of the "
+            f"weeks before (the data stop at {stop:%H:%M} UTC): probably a partial day, still being loaded; "
             "leave it out of trends (set end to the day before)."
         ]
     elif verdict == "spike":
