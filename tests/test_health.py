@@ -224,7 +224,18 @@ def test_data_health_when_some_tables_have_no_rows_in_the_period(backend: str) -
     events_missing = result.missing[result.missing["table"] == "events"]
     assert events_missing["n_missing"].tolist() == [0, 0, 0, 0]
     assert set(result.daily["table"]) == {"orders"}
-    assert result.summary()[0].startswith("2 tables: events 0 rows; orders 5 rows (2024-01-01 to 2024-01-04)")
+    summary = result.summary()
+    assert summary[0].startswith(
+        "2 tables: events no rows in the period; orders 5 rows (2024-01-01 to 2024-01-04)"
+    )
+    quiet = health.data_health(
+        {"experiments": make(_two_experiments())}, start="2024-06-07", end="2024-06-14"
+    )  # between the two experiments
+    assert (
+        quiet.table.loc[0, "units"] == 0
+        and "No experiment exposed any unit in the period." in quiet.summary()
+    )
+    assert quiet.gaps("experiments") == 0
     empty = make(events.head(0))
     assert health.missing_values(empty)["n_missing"].tolist() == [0, 0, 0, 0]
 

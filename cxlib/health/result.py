@@ -323,7 +323,10 @@ class DataHealth(ResultBase):
             span = ""
             if row.first_ts is not None and not pd.isna(row.first_ts):
                 span = f" ({row.first_ts:%Y-%m-%d} to {row.last_ts:%Y-%m-%d})"
-            parts.append(f"{row.table} {int(row.rows):,} rows{span}")
+            period = " in the period" if self.start or self.end else ""
+            parts.append(
+                f"{row.table} {int(row.rows):,} rows{span}" if row.rows else f"{row.table} no rows{period}"
+            )
         out.append(f"{len(self.table)} tables: " + "; ".join(parts) + ".")
         if "orders" in self.tables:
             orders = self.table[self.table["table"] == "orders"].iloc[0]
@@ -377,8 +380,11 @@ class DataHealth(ResultBase):
             return []
         daily = self.daily[self.daily["table"] == "experiments"]
         runs = daily["segment"].nunique() if "experiments" in INTERMITTENT and not daily.empty else 0
+        units = int(rows["units"].iloc[0])
+        if not units:
+            return [f"No experiment exposed any unit{' in the period' if self.start or self.end else ''}."]
         across = f" across {plural(runs, 'experiment')}" if runs else ""
-        return [f"The experiments randomised {plural(int(rows['units'].iloc[0]), 'unit')}{across}."]
+        return [f"The experiments randomised {plural(units, 'unit')}{across}."]
 
     def _by_design_sentences(self) -> list[str]:
         """Columns filled on some kinds of rows only: say that their absence elsewhere is expected."""
