@@ -150,3 +150,23 @@ def test_columns_come_from_the_schema_through_the_mapping(tmp_path: Path) -> Non
     with pytest.raises(ParameterError, match=r"no column 'sales_channel'.*\(did you mean 'channel'\?\)"):
         check_column_parameters([("03_cohort_retention", {"by": "sales_channel"}, {"data": str(folder)})])
     check_column_parameters([("03_cohort_retention", {"by": "channel"}, {"data": str(folder)})])
+
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+
+
+@pytest.mark.parametrize("export", ["olist", "online_retail"])
+def test_schema_columns_are_those_open_shop_gives(export: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real exports through their mapping.yaml: the cheap schema read agrees with the full read."""
+    import warnings
+
+    import cxlib
+    from cxlib.engine import to_narwhals
+
+    monkeypatch.setenv("CXLAB_SALT", "test-salt")
+    folder = REAL / export
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        shop = cxlib.open_shop(folder, on_error="drop", timezone="UTC")
+    opened = {name: list(to_narwhals(frame).columns) for name, frame in shop.tables().items()}
+    assert table_columns(folder) == opened
