@@ -86,6 +86,11 @@ def test_daily_volume_by_hand(orders: Any) -> None:
     )
     pd.testing.assert_frame_equal(out, expected, check_dtype=False)
     assert str(out["date"].dtype) == "datetime64[ns]" and str(out["n"].dtype) == "int64"
+    unsplit = health.data_health({"orders": orders}, by="no_such_column").figure("orders", min_n=1)
+    assert unsplit.layout.title.text == "Daily orders" and [t.name for t in unsplit.data] == ["all"]
+    assert (
+        health.data_health({"orders": orders}).figure("orders").layout.title.text == "Daily orders by channel"
+    )
     everything = health.daily_volume(orders, by=None)
     assert everything["segment"].unique().tolist() == ["all"] and everything["n"].sum() == 5
 

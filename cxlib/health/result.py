@@ -254,6 +254,8 @@ class DataHealth(ResultBase):
             daily = _suppress_counts(daily, min_n)
         noun = ROW_NOUNS.get(table, "rows")
         segment = INTERMITTENT.get(table, self.by or "")
+        if set(daily["segment"]) <= {"all"}:  # no segment column in the data: one series
+            segment = ""
         return viz.area(
             daily,
             x="date",
