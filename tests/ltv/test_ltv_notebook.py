@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cxlib.data.sample import generate_sample
+from cxlib.sample import generate_sample
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOK = NOTEBOOKS / "04_customer_lifetime_value.ipynb"

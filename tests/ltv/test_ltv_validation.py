@@ -10,7 +10,6 @@ import pytest
 from ltv_data import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
 from test_ltv_models import bgnbd_expected_direct
 
-from cxlib.data.sample_truth import bgnbd_expected_repeats
 from cxlib.engine import duckdb_connection
 from cxlib.ltv import (
     compare_models,
@@ -20,6 +19,7 @@ from cxlib.ltv import (
     repeat_transactions_over_time,
     rfm_summary,
 )
+from cxlib.sample.truth import bgnbd_expected_repeats
 
 
 @pytest.fixture(scope="module")
