@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 from cxlib.data.adapters import apply_spec
 from cxlib.data.mapping import MappingSource, folder_mapping, load_mapping
+from cxlib.data.pipeline import _folder_of, read_source
 from cxlib.data.reshape import run_steps
-from cxlib.data.shop import Source, _folder_of, _read, resolve_sources
+from cxlib.data.shop import Source, resolve_sources
 from cxlib.engine import to_narwhals
 
 __all__ = ["table_columns"]
@@ -23,8 +24,8 @@ def table_columns(
     """Return the columns each table will have after its mapping, from the schemas alone.
 
     The tables are opened lazily (DuckDB reads only the file headers and Parquet footers)
-    and the mapping's renames, lookups, derived columns and constants are applied to the
-    schema; no row is counted, filtered or validated. Use it to check a column name before
+    and the first steps of :func:`cxlib.data.pipeline.load_table` (read, reshape, map) are
+    applied to the schema; no row is counted, filtered or validated. Use it to check a column name before
     a long run; :func:`cxlib.open_shop` remains the judge of the data themselves.
 
     Parameters
@@ -55,7 +56,7 @@ def table_columns(
         if tables is not None and name not in tables:
             continue
         spec = loaded.get(name)
-        frame = _read(src, name, spec, encoding)
+        frame = read_source(src, name, spec, encoding)
         if spec is not None:  # a 'where' filter keeps the columns: skip it (it would count rows)
             frame, _ = run_steps(frame, dataclasses.replace(spec, where=None), name, _folder_of(src))
         frame = apply_spec(frame, spec, salt=loaded.salt)

@@ -10,7 +10,7 @@ import pytest
 from cxlib.reports.html import index_page
 from cxlib.reports.report_tables import REPORT_TABLES, tables_used
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 #: The header of every report publishes every table of the shop (rows kept, left out by reason).
 COVERAGE = [
     {"table": "events", "rows_read": 900_000, "rows_kept": 899_990, "left_out": {"future": 10}},
