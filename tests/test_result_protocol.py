@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import pytest
 
 import cxlib
-from cxlib import cohorts, journey, ltv, scorecard
+from cxlib import cohorts, health, journey, ltv, scorecard
 from cxlib import experiments as ab
 from cxlib.result import Display, Result, ResultBase
 
@@ -123,6 +123,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "SequentialResult": lambda f: f["experiment"]["sequential"],
     "SegmentEffects": lambda f: f["experiment"]["segments"],
     "Plan": lambda f: f["experiment"]["plan"],
+    "DataHealth": lambda f: health.data_health(f["shop"]),
 }
 
 
