@@ -168,10 +168,10 @@ body.cxlab-report,body.cxlab-page{max-width:none;padding:0}
 .jp-RenderedMarkdown h2,.jp-RenderedMarkdown h3{break-after:avoid}
 .jp-OutputArea-output{overflow:visible}
 .js-plotly-plot,.cxlab-hl,.cxlab-card,.cxlab-findings,tr{break-inside:avoid}
-.cxlab-table-wrap{overflow:visible}
-table.cxlab-table{width:100%;table-layout:auto;font-size:8pt}
-table.cxlab-table th,table.cxlab-table td{white-space:normal;overflow-wrap:anywhere;
-position:static!important;padding:.15rem .3rem}
+.cxlab-table-wrap{overflow:visible!important}
+table.cxlab-table{width:100%;table-layout:auto;font-size:8pt!important}
+table.cxlab-table th,table.cxlab-table td{white-space:normal!important;overflow-wrap:anywhere;
+position:static!important;padding:.15rem .3rem!important}
 a{color:inherit;text-decoration:none}
 }
 """
