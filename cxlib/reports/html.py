@@ -171,7 +171,7 @@ body.cxlab-report,body.cxlab-page{max-width:none;padding:0}
 .cxlab-table-wrap{overflow:visible!important}
 table.cxlab-table{width:100%;table-layout:auto;font-size:8pt!important}
 table.cxlab-table th,table.cxlab-table td{white-space:normal!important;overflow-wrap:anywhere;
-position:static!important;padding:.15rem .3rem!important}
+position:static!important;padding:.15rem .3rem!important;min-width:0!important}
 a{color:inherit;text-decoration:none}
 }
 """
