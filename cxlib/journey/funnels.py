@@ -8,7 +8,7 @@ one row per step (and segment) comes back to pandas.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal
 
 import narwhals.stable.v2 as nw
@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import cxlib.viz  # noqa: F401  (registers the "cxlab" plotly template the figures use)
+from cxlib._types import Frame
 from cxlib.engine import to_pandas
 from cxlib.journey._frames import (
     as_duration,
@@ -31,6 +32,7 @@ from cxlib.journey._frames import (
 from cxlib.journey.matching import event_base, match_steps
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import plural
 
 __all__ = ["FunnelResult", "funnel", "parse_steps"]
 
@@ -69,13 +71,42 @@ class FunnelResult(ResultBase):
     """
 
     DISPLAY: ClassVar[Display] = Display(
-        percent_cols=(
+        columns=(
+            "step",
+            "step_name",
+            "entrants",
             "conversion_from_start",
-            "conversion_from_previous",
             "conversion_ci_low",
             "conversion_ci_high",
-            "drop_off_rate",
-        )
+            "conversion_from_previous",
+            "dropped",
+            "time_median_min",
+        ),
+        percent_cols=(
+            "conversion_from_start",
+            "conversion_ci_low",
+            "conversion_ci_high",
+            "conversion_from_previous",
+        ),
+        labels={
+            "step": "Step",
+            "step_name": "Event",
+            "entrants": "Reached",
+            "conversion_from_start": "Of step 1",
+            "conversion_ci_low": "95% CI from",
+            "conversion_ci_high": "to",
+            "conversion_from_previous": "Of previous step",
+            "dropped": "Dropped",
+            "time_median_min": "Median minutes from step 1",
+        },
+        decimals={
+            "conversion_from_start": 1,
+            "conversion_ci_low": 1,
+            "conversion_ci_high": 1,
+            "conversion_from_previous": 1,
+            "time_median_min": 1,
+        },
+        max_rows=None,
     )
 
     table: pd.DataFrame
@@ -86,6 +117,17 @@ class FunnelResult(ResultBase):
     window: pd.Timedelta | None
     by: tuple[str, ...]
     alpha: float
+
+    def display_settings(self) -> Display:
+        """Show the steps with conversion, interval and median minutes (segment columns first)."""
+        shown = self.DISPLAY
+        level = round(100 * (1 - self.alpha))
+        labels = {**shown.labels, "conversion_ci_low": f"{level}% CI from"}
+        return replace(shown, columns=(*self.by, *(shown.columns or ())), labels=labels)
+
+    def display_table(self) -> pd.DataFrame:
+        """``.table`` with ``time_median_min``: the median time from step 1 in minutes."""
+        return self.table.assign(time_median_min=self.table["time_median_s"] / 60)
 
     def _segments(self) -> list[tuple[str, pd.DataFrame]]:
         table = self.table
@@ -195,7 +237,7 @@ class FunnelResult(ResultBase):
         unit = self.count
         window = f" within {_format_duration(self.window)}" if self.window is not None else ""
         out = [
-            f"{who} {int(first['entrants']):,} {unit} who did {first['step_name']}, "
+            f"{who} {plural(first['entrants'], unit[:-1])} who did {first['step_name']}, "
             f"{int(last['entrants']):,} ({last['conversion_from_start']:.1%}) reached "
             f"{last['step_name']}{window}."
         ]
@@ -215,7 +257,7 @@ class FunnelResult(ResultBase):
 
 
 def funnel(
-    events: Any,
+    events: Frame,
     steps: Sequence[str | Sequence[str]],
     *,
     window: Any = None,
