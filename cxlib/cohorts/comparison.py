@@ -184,8 +184,9 @@ class RetentionComparison(ResultBase):
             out.append(
                 f"{segment_phrase(self.by, row.segment).capitalize()} keep {amount} {more} customers at "
                 f"{self.age_words} than {self.reference}: {row.share:.1%} vs {ref['share']:.1%} "
-                f"(difference {format_interval(row.diff_ci_low, row.diff_ci_high, _points, level=level)} "
-                f"points; {format_p(row.p_value)}, {format_p(row.p_value_cmh)} within cohorts{verdict})."
+                f"(difference {_points(row.diff)} points, "
+                f"{format_interval(row.diff_ci_low, row.diff_ci_high, _points, level=level)}; "
+                f"{format_p(row.p_value)}, {format_p(row.p_value_cmh)} within cohorts{verdict})."
             )
         verdict = "differs" if self.p_value < self.alpha else "does not differ significantly"
         out.append(

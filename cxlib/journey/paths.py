@@ -141,10 +141,11 @@ class PathsResult(ResultBase):
         top = self.table.iloc[0]
         covered = float(self.table["share"].sum())
         unit = self.count[:-1]
+        top_paths = f"The top {plural(len(self.table), 'path')} cover" if len(self.table) > 1 else "It covers"
         return [
             f"The most common path is {top['path']}, taken by {plural(top['units'], unit)} "
             f"({top['share']:.1%}).",
-            f"The top {plural(len(self.table), 'path')} cover {covered:.1%} of {plural(self.units, unit)}; "
+            f"{top_paths} {covered:.1%} of {plural(self.units, unit)}; "
             f"{plural(len(self.all_paths), 'distinct path')} in all.",
         ]
 
