@@ -171,21 +171,9 @@ flow.show()
 
 # %%
 # Chart the time to convert
-later = flow.table[flow.table["step"] > 1]
-if later["entrants"].fillna(0).sum() == 0:
-    display(viz.note("Nobody got past the first step, so there is no time to convert."))
-else:
+if flow.table.loc[flow.table["step"] > 1, "entrants"].fillna(0).sum() > 0:
     flow.time_figure().show()
-    last = flow.table.iloc[-1]
-    minutes = lambda s: f"{s / 60:,.1f} minutes" if s < 7200 else f"{s / 3600:,.1f} hours"  # noqa: E731
-    display(
-        viz.note(
-            f"Half of those who reached {last['step_name']} did so within {minutes(last['time_median_s'])} of the "
-            f"first step; a quarter took longer than {minutes(last['time_q3_s'])}."
-            if last["entrants"] and last["entrants"] > 0
-            else "Nobody reached the last step."
-        )
-    )
+viz.note(" ".join(flow.time_summary()))
 
 # %% [markdown]
 # ### What they did instead
@@ -226,18 +214,8 @@ if by_segment is None:
     display(viz.note(chosen_segment.note or "No segment split (the segment parameter is empty)."))
 else:
     by_segment.figure().show()
-    ends = by_segment.table[(by_segment.table["step"] == len(steps)) & ~by_segment.table["suppressed"]]
-    if len(ends) >= 2:
-        best = ends.loc[ends["conversion_from_start"].idxmax()]
-        worst = ends.loc[ends["conversion_from_start"].idxmin()]
-        display(
-            viz.note(
-                f"End-to-end conversion is highest for {best[split]} ({best['conversion_from_start']:.1%}, 95% CI "
-                f"{best['conversion_ci_low']:.1%} to {best['conversion_ci_high']:.1%}) and lowest for {worst[split]} "
-                f"({worst['conversion_from_start']:.1%}, {worst['conversion_ci_low']:.1%} to "
-                f"{worst['conversion_ci_high']:.1%})."
-            )
-        )
+    if by_segment.segment_summary():
+        display(viz.note(" ".join(by_segment.segment_summary())))
 
 # %% [markdown]
 # ## Paths
@@ -266,12 +244,7 @@ else:
     carts.show()
     carts.steps_figure().show()
     if not carts.last_events.empty:
-        top = carts.last_events.iloc[0]
-        display(
-            viz.note(
-                f"The last thing most abandoned carts did was {top['event']} ({top['share']:.1%} of them)."
-            )
-        )
+        display(viz.note(" ".join(carts.last_event_summary())))
 
 # %% [markdown]
 # ## Which channels deserve credit

@@ -166,6 +166,13 @@ class CartAbandonmentResult(ResultBase):
             )
         return out
 
+    def last_event_summary(self) -> list[str]:
+        """Say what most abandoned carts did last."""
+        if self.last_events.empty:
+            return []
+        top = self.last_events.iloc[0]
+        return [f"The last thing most abandoned carts did was {top['event']} ({top['share']:.1%} of them)."]
+
 
 def cart_abandonment(
     events: Frame,

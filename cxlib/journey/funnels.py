@@ -32,7 +32,7 @@ from cxlib.journey._frames import (
 from cxlib.journey.matching import event_base, match_steps
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
-from cxlib.viz.formats import plural
+from cxlib.viz.formats import format_interval, format_percent, plural
 
 __all__ = ["FunnelResult", "funnel", "parse_steps"]
 
@@ -206,6 +206,45 @@ class FunnelResult(ResultBase):
             hovermode="closest",
         )
         return fig
+
+    def time_summary(self) -> list[str]:
+        """How long those who reached the last step took: the median and the upper quartile."""
+        segments = self._segments()
+        part = segments[0][1] if segments else self.table.iloc[0:0]
+        later = part[part["step"] > 1]
+        if later.empty or later["entrants"].fillna(0).sum() == 0:
+            return ["Nobody got past the first step, so there is no time to convert."]
+        last = part.iloc[-1]
+        if not last["entrants"] or pd.isna(last["time_median_s"]):
+            return ["Nobody reached the last step."]
+        return [
+            f"Half of those who reached {last['step_name']} did so within "
+            f"{_minutes_or_hours(float(last['time_median_s']))} of the first step; a quarter took longer "
+            f"than {_minutes_or_hours(float(last['time_q3_s']))}."
+        ]
+
+    def segment_summary(self) -> list[str]:
+        """Which segments convert best and worst from the first to the last step (needs ``by``)."""
+        if not self.by:
+            return []
+        segments = [(name, part.iloc[-1]) for name, part in self._segments() if len(part)]
+        ends = [(name, row) for name, row in segments if pd.notna(row["conversion_from_start"])]
+        if len(ends) < 2:
+            return []
+        best = max(ends, key=lambda kv: float(kv[1]["conversion_from_start"]))
+        worst = min(ends, key=lambda kv: float(kv[1]["conversion_from_start"]))
+        level = 1 - self.alpha
+
+        def said(row: pd.Series) -> str:
+            interval = format_interval(
+                row["conversion_ci_low"], row["conversion_ci_high"], format_percent, level=level
+            )
+            return f"{row['conversion_from_start']:.1%}, {interval}"
+
+        return [
+            f"End-to-end conversion is highest for {best[0]} ({said(best[1])}) and lowest for "
+            f"{worst[0]} ({said(worst[1])})."
+        ]
 
     def next_summary(self) -> list[str]:
         """Where most units left, and what they did next (besides doing nothing)."""
@@ -597,6 +636,11 @@ def _format_duration(delta: pd.Timedelta | None) -> str:
             n = int(seconds // size)
             return f"{n} {unit[:-1] if n == 1 else unit}"
     return _format_seconds(seconds)
+
+
+def _minutes_or_hours(seconds: float) -> str:
+    """Say a duration in minutes below two hours, else in hours (one decimal)."""
+    return f"{seconds / 60:,.1f} minutes" if seconds < 7200 else f"{seconds / 3600:,.1f} hours"
 
 
 def _format_seconds(seconds: float) -> str:

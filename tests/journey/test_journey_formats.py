@@ -90,3 +90,27 @@ def test_attribution_table_shows_whole_conversions() -> None:
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", page)
     assert cells and not any(re.fullmatch(r"\d+\.\d+", c) for c in cells), cells
     assert not NO_ZERO_P.search(page)
+
+
+def test_time_segment_and_last_event_sentences() -> None:
+    rows = [(f"c{i}", 0, "view") for i in range(4)] + [(f"c{i}", 2 * (i + 1), "buy") for i in range(2)]
+    events = _events(rows).assign(device=["mobile", "desktop", "mobile", "desktop", "mobile", "desktop"])
+    flow = journey.funnel(events, ["view", "buy"])
+    assert flow.time_summary() == [  # linear quartiles of 2 and 4 minutes: 3.0 and 3.5
+        "Half of those who reached buy did so within 3.0 minutes of the first step; "
+        "a quarter took longer than 3.5 minutes."
+    ]
+    assert flow.segment_summary() == []  # no segments
+    split = journey.funnel(events, ["view", "buy"], by="device")
+    (sentence,) = split.segment_summary()
+    assert sentence.startswith("End-to-end conversion is highest for ")
+    assert sentence.count("95% CI ") == 2 and not NO_ZERO_P.search(sentence), sentence
+    assert "(50.0%, 95% CI " in sentence  # each device: 1 of 2 bought
+    nobody = journey.funnel(_events([("c1", 0, "view")]), ["view", "buy"])
+    assert nobody.time_summary() == ["Nobody got past the first step, so there is no time to convert."]
+    carts = journey.cart_abandonment(
+        _events([("c1", 0, "add_to_cart"), ("c1", 1, "checkout_start"), ("c2", 0, "add_to_cart")]),
+        by=None,
+        count="customers",
+    )
+    assert carts.last_event_summary()[0].startswith("The last thing most abandoned carts did was ")
