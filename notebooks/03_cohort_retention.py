@@ -38,7 +38,7 @@ from IPython.display import display
 
 import cxlib
 from cxlib import defaults, viz
-from cxlib.cohorts import KINDS, retention_matrix, revenue_retention, time_to_repeat
+from cxlib.cohorts import KINDS, compare_definitions, retention_matrix, revenue_retention, time_to_repeat
 from cxlib.engine import to_narwhals
 from cxlib.reports import resolve_data
 from cxlib.skipping import require_tables, skip
@@ -209,45 +209,11 @@ revenue.overall().show(figure=False, sentences=False)
 
 # %%
 # Compare the three definitions
-import pandas as pd
-
-names = {"on": "Return on", "on_or_after": "Return on or after", "rolling": "Rolling windows"}
-curves = pd.concat([d.curve.assign(definition=names[k]) for k, d in definitions.items()], ignore_index=True)
-curves = curves[curves["age"] >= 1]
-if curves.empty:
-    display(
-        viz.note(f"The data cover a single {period}: no customer could come back in a later {period} yet.")
-    )
+kinds = compare_definitions(definitions)
+if kinds.curves.empty:
+    display(viz.note(" ".join(kinds.summary())))
 else:
-    viz.line(
-        curves,
-        x="age",
-        y="share",
-        color="definition",
-        percent=True,
-        markers=True,
-        title="Share of customers retained, by definition",
-        labels={
-            "age": f"{period.capitalize()}s (or windows) since acquisition",
-            "share": "Customers retained",
-        },
-    ).show()
-    ages = [a for a in (1, 3, 6, 12) if a <= curves["age"].max()]
-    wide = (
-        curves[curves["age"].isin(ages)]
-        .pivot(index="definition", columns="age", values="share")
-        .reset_index()
-    )
-    wide.columns = ["Definition"] + [f"{period} {a}" for a in ages]
-    display(viz.format_table(wide, percent_cols=[c for c in wide.columns if c != "Definition"]))
-    on, after = definitions["on"].curve.set_index("age"), definitions["on_or_after"].curve.set_index("age")
-    age = ages[1] if len(ages) > 1 else ages[0]
-    display(
-        viz.note(
-            f"At {period} {age}, {on.at[age, 'share']:.1%} of customers ordered in that very {period}, but "
-            f"{after.at[age, 'share']:.1%} ordered in it or later: most returning customers skip {period}s."
-        )
-    )
+    kinds.show()
 
 # %% [markdown]
 # ### Definitions and data notes

@@ -101,6 +101,9 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "RetentionComparison": lambda f: cohorts.retention_matrix(f["shop"].orders, by="channel").compare(),
     "RevenueRetention": lambda f: cohorts.revenue_retention(f["shop"].orders, currency="EUR"),
     "TimeToRepeat": lambda f: cohorts.time_to_repeat(f["shop"].orders, by="channel"),
+    "RetentionDefinitions": lambda f: cohorts.compare_definitions(
+        {k: cohorts.retention_matrix(f["shop"].orders, kind=k) for k in cohorts.KINDS}
+    ),
     "RFMSummary": lambda f: f["lifetime"]["rfm"],
     "BGNBDModel": lambda f: f["lifetime"]["bgnbd"],
     "ParetoNBDModel": lambda f: f["lifetime"]["pareto"],
