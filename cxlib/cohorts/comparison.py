@@ -91,9 +91,6 @@ class RetentionComparison(ResultBase):
             "share",
             "ci_low",
             "ci_high",
-            "diff",
-            "diff_ci_low",
-            "diff_ci_high",
             "relative",
             "relative_ci_low",
             "relative_ci_high",
@@ -107,6 +104,7 @@ class RetentionComparison(ResultBase):
             "p_value": "p (z-test)",
             "p_value_cmh": "p (within cohorts)",
         },
+        decimals={"diff": 1, "diff_ci_low": 1, "diff_ci_high": 1},
     )
 
     table: pd.DataFrame
@@ -129,8 +127,14 @@ class RetentionComparison(ResultBase):
         )
 
     def display_table(self) -> pd.DataFrame:
-        """``.table`` with the p-values as text (``0.034``, ``< 0.001``; blank for the reference)."""
+        """Return ``.table`` with differences in points and p-values as text (``< 0.001``).
+
+        ``diff`` and its interval are percentage points (``-2.4``, not ``-2.4%``); the
+        reference row's p-values are blank.
+        """
         shown = self.table.copy()
+        for column in ("diff", "diff_ci_low", "diff_ci_high"):
+            shown[column] = shown[column] * 100
         for column in ("p_value", "p_value_cmh"):
             shown[column] = [
                 format_p(p).removeprefix("p ").removeprefix("= ") if pd.notna(p) else ""

@@ -56,6 +56,8 @@ def test_tiny_p_values_read_below_0001_in_sentences_and_table(orders: pd.DataFra
     other = shown[shown["segment"] != comparison.reference].iloc[0]
     assert other["p_value"] == "< 0.001" and other["p_value_cmh"] == "< 0.001"
     assert (shown.loc[shown["segment"] == comparison.reference, "p_value"] == "").all()
+    assert abs(other["diff"]) == pytest.approx(100.0)  # percentage points, not a share
+    assert comparison.display_settings().decimals == {"diff": 1, "diff_ci_low": 1, "diff_ci_high": 1}
     page = comparison._repr_html_()
     assert "&lt; 0.001" in page and not NO_ZERO_P.search(page)
 
