@@ -186,21 +186,7 @@ viz.note(" ".join(flow.time_summary()))
 if flow.next_events.empty:
     display(viz.note("Every unit that started the funnel finished it."))
 else:
-    display(
-        viz.format_table(
-            flow.next_events,
-            percent_cols=["share"],
-            max_rows=None,
-            labels={
-                "step": "Left after step",
-                "step_name": "Event",
-                "next_event": "Next event",
-                "units": "Units",
-                "share": "Share",
-            },
-        )
-    )
-    display(viz.note(" ".join(flow.next_summary())))
+    flow.dropouts().show(figure=False)
 
 # %% [markdown]
 # ### The funnel by segment

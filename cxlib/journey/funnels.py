@@ -34,11 +34,63 @@ from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
 from cxlib.viz.formats import format_interval, format_percent, plural
 
-__all__ = ["FunnelResult", "funnel", "parse_steps"]
+__all__ = ["FunnelDropouts", "FunnelResult", "funnel", "parse_steps"]
 
 Order = Literal["strict", "any", "direct"]
 ORDERS: tuple[str, ...] = ("strict", "any", "direct")
 NO_FURTHER_EVENT = "(no further events)"
+
+
+@dataclass(frozen=True)
+class FunnelDropouts(ResultBase):
+    """What units that left the funnel did next (from :meth:`FunnelResult.dropouts`).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        ``FunnelResult.next_events``: ``step``, ``step_name``, ``next_event``, ``units``,
+        ``share`` (of the units that left after that step).
+    count : str
+        The unit (``sessions`` or ``customers``).
+    sentences : tuple of str
+        :meth:`FunnelResult.next_summary`.
+    """
+
+    DISPLAY: ClassVar[Display] = Display(
+        percent_cols=("share",),
+        labels={
+            "step": "Left after step",
+            "step_name": "Event",
+            "next_event": "Next event",
+            "units": "Units",
+            "share": "Share",
+        },
+        max_rows=None,
+    )
+
+    table: pd.DataFrame
+    count: str
+    sentences: tuple[str, ...] = ()
+
+    def figure(self) -> go.Figure:
+        """Draw horizontal bars: share of leavers per step and next event."""
+        from cxlib import viz
+
+        data = self.table.assign(move=self.table["step_name"] + " → " + self.table["next_event"])
+        return viz.bar(
+            data,
+            "move",
+            "share",
+            horizontal=True,
+            percent=True,
+            title="What units did after leaving the funnel",
+            labels={"move": "", "share": f"share of the {self.count} that left after the step"},
+            height=max(320, 60 + 28 * len(data)),
+        )
+
+    def summary(self) -> list[str]:
+        """Say where most units left and what they did next."""
+        return list(self.sentences)
 
 
 @dataclass(frozen=True)
@@ -245,6 +297,10 @@ class FunnelResult(ResultBase):
             f"End-to-end conversion is highest for {best[0]} ({said(best[1])}) and lowest for "
             f"{worst[0]} ({said(worst[1])})."
         ]
+
+    def dropouts(self) -> FunnelDropouts:
+        """Return what drop-outs did next as a result of its own (table, bars, sentences)."""
+        return FunnelDropouts(table=self.next_events, count=self.count, sentences=tuple(self.next_summary()))
 
     def next_summary(self) -> list[str]:
         """Where most units left, and what they did next (besides doing nothing)."""

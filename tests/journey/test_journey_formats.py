@@ -114,3 +114,18 @@ def test_time_segment_and_last_event_sentences() -> None:
         count="customers",
     )
     assert carts.last_event_summary()[0].startswith("The last thing most abandoned carts did was ")
+
+
+def test_dropouts_show_the_next_events_with_their_sentences() -> None:
+    rows = [("c1", 0, "view"), ("c1", 1, "search"), ("c2", 0, "view"), ("c3", 0, "view"), ("c3", 2, "buy")]
+    flow = journey.funnel(_events(rows), ["view", "buy"])
+    left = flow.dropouts()
+    assert left.table.equals(flow.next_events) and left.summary() == flow.next_summary()
+    assert left.table.set_index("next_event")["units"].to_dict() == {"(no further events)": 1, "search": 1}
+    assert (
+        "Most customers that left the funnel stopped after view; 50.0% of them did nothing afterwards."
+        in (left.summary())
+    )
+    page = left._repr_html_()
+    assert "Left after step" in page and "Next event" in page and "50.0%" in page
+    assert len(left.figure().data[0].y) == 2
