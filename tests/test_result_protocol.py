@@ -92,6 +92,9 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "Consistency": lambda f: scorecard.consistency(scorecard.scorecard(f["shop"], by="channel")),
     "CXValue": lambda f: scorecard.value_of_cx(f["shop"].surveys, f["shop"].orders, currency="EUR"),
     "FunnelResult": lambda f: journey.funnel(f["events"], ["product_view", "add_to_cart", "purchase"]),
+    "FunnelDropouts": lambda f: journey.funnel(
+        f["events"], ["product_view", "add_to_cart", "purchase"]
+    ).dropouts(),
     "PathsResult": lambda f: journey.paths(f["events"], end="purchase", steps=4),
     "StepMatrixResult": lambda f: journey.step_matrix(f["events"], steps=4),
     "TransitionsResult": lambda f: journey.transitions(f["events"]),
@@ -101,6 +104,9 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "RetentionComparison": lambda f: cohorts.retention_matrix(f["shop"].orders, by="channel").compare(),
     "RevenueRetention": lambda f: cohorts.revenue_retention(f["shop"].orders, currency="EUR"),
     "TimeToRepeat": lambda f: cohorts.time_to_repeat(f["shop"].orders, by="channel"),
+    "RetentionDefinitions": lambda f: cohorts.compare_definitions(
+        {k: cohorts.retention_matrix(f["shop"].orders, kind=k) for k in cohorts.KINDS}
+    ),
     "RFMSummary": lambda f: f["lifetime"]["rfm"],
     "BGNBDModel": lambda f: f["lifetime"]["bgnbd"],
     "ParetoNBDModel": lambda f: f["lifetime"]["pareto"],

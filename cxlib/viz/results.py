@@ -40,7 +40,8 @@ def result_table(result: Result) -> HTMLBlock:
         Escaped, PII-masked HTML table.
     """
     settings = _settings(result)
-    table = result.table
+    shown = getattr(result, "display_table", None)
+    table = shown() if callable(shown) else result.table
     if settings.columns is not None:
         table = table[[c for c in settings.columns if c in table.columns]]
     labels: dict[Any, str] = dict(settings.labels)
