@@ -101,6 +101,14 @@ class ResultBase:
         """Return the display settings of this result's table (default: the class's :attr:`DISPLAY`)."""
         return self.DISPLAY
 
+    def display_table(self) -> pd.DataFrame:
+        """Return the table that :meth:`show` and the HTML format (default: ``.table``).
+
+        Results whose ``.table`` holds one row per input (per text, per customer) override
+        it with the summary a reader needs; the display settings apply to this table.
+        """
+        return cast("Result", self).table
+
     def _repr_html_(self) -> str:
         from cxlib.viz.results import result_html
 
