@@ -73,11 +73,17 @@ def count_without_text(
     """
     frame = to_narwhals(table)
     names = frame.collect_schema().names()
-    no_text = ~has_text(text_col) if text_col in names else nw.lit(value=True)
-    rated = ~nw.col(rating_col).is_null() if rating_col in names else nw.lit(value=False)
+    has_rating = ~nw.col(rating_col).is_null() if rating_col in names else None
+    if text_col in names:
+        no_text = ~has_text(text_col)
+        star_only = no_text & has_rating if has_rating is not None else None
+        n_without = nw.when(no_text).then(1).otherwise(0).sum()
+    else:
+        star_only = has_rating
+        n_without = nw.len()
     counts = frame.select(
-        n_without_text=nw.when(no_text).then(1).otherwise(0).sum(),
-        n_star_only=nw.when(no_text & rated).then(1).otherwise(0).sum(),
+        n_without_text=n_without,
+        n_star_only=nw.when(star_only).then(1).otherwise(0).sum() if star_only is not None else nw.len() * 0,
     )
     row = to_pandas(counts)
     if row.empty:
