@@ -159,6 +159,10 @@ def test_no_aspect_is_called_most_negative_when_every_net_sentiment_is_positive(
     assert worst is not None and worst["net"] > 0
     sentence = topics.summary()[1]
     assert "Most negative" not in sentence and "the least positive is Delivery" in sentence
+    from cxlib.reports.report_headlines import voc_headlines
+
+    cards = voc_headlines(VoiceOfCustomer(None, None, None, topics, None, None, ()))._repr_html_()
+    assert "Least positive aspect" in cards and "Most negative aspect" not in cards
 
 
 def test_driver_effects_are_points_on_the_0_to_10_scale_not_nps_points() -> None:
