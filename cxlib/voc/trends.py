@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -255,7 +255,7 @@ def _period_start(days: pd.Series, period: str) -> pd.Series:
     return days.dt.tz_localize(None).dt.to_period("M").dt.start_time.dt.tz_localize("UTC")
 
 
-def _daily(data: Any, ts_col: str, measures: dict[str, nw.Expr]) -> pd.DataFrame:
+def _daily(data: Frame, ts_col: str, measures: dict[str, nw.Expr]) -> pd.DataFrame:
     """Per-day sums of 0/1 or numeric measures, computed on the data's own backend."""
     frame = to_narwhals(data)
     out = (
@@ -358,7 +358,7 @@ def sentiment_trend(
     >>> cxlib.voc.sentiment_trend(s).alerts()  # doctest: +SKIP
     """
     _check(period, sigma, min_n)
-    data = getattr(scored, "table", scored)
+    data: Frame = scored.table if isinstance(scored, ResultBase) else scored
     require_columns(data, [ts_col, label_col, score_col], "feedback", purpose="a sentiment trend")
     daily = _daily(
         data,
