@@ -242,3 +242,22 @@ def test_trend_sentences_agree_with_the_alerts_shown(monkeypatch: pytest.MonkeyP
     trend.show(figure=False)  # the alerts table, then a sentence that counts them
     assert "<table" in shown[0].data and "stayed within" not in shown[1].data
     assert shown[0].data.count("above") + shown[0].data.count("below") >= len(alerts)
+
+
+def test_real_olist_reviews_without_comment_are_counted_not_scored() -> None:
+    """Olist's real review export: about half the reviews are a star rating without a comment."""
+    folder = Path(__file__).resolve().parents[1] / "data" / "real" / "olist"
+    raw = pd.read_csv(folder / "olist_order_reviews_dataset.csv")
+    message = raw["review_comment_message"]
+    blank = message.isna() | (message.astype(str).str.strip() == "")
+    star_only = int((blank & raw["review_score"].notna()).sum())
+    assert star_only > 100  # independent pandas count on the file as published
+    shop = cxlib.open_shop(folder, on_error="drop")
+    result = voc.voice_of_customer(shop, languages=["pt", "en", "es"], min_n=5, check_n=50)
+    assert result.n_star_only == star_only and result.n_without_text == int(blank.sum())
+    assert result.sentiment is not None and len(result.sentiment.table) == int((~blank).sum())
+    assert (
+        result.coverage()[0]
+        == f"{star_only} star-only ratings without text were left out of the text analyses."
+    )
+    assert result.sentiment.summary()[0].startswith(f"Of {int((~blank).sum())} texts,")
