@@ -93,6 +93,19 @@ else:
     result.languages.show(table=False)
 
 # %% [markdown]
+# ## Star ratings
+#
+# Every rated review counts here, also the star-only ones without text (the text analyses
+# below leave those out).
+
+# %%
+# Chart the star ratings
+if result.ratings is None:
+    display(viz.note("The feedback has no star ratings."))
+else:
+    result.ratings.show()
+
+# %% [markdown]
 # ## Sentiment
 #
 # Each text is scored, in this order of preference, by a model trained on this shop's own

@@ -21,6 +21,7 @@ import cxlib
 from cxlib import cohorts, journey, ltv, scorecard, voc
 from cxlib import experiments as ab
 from cxlib.result import Display, Result, ResultBase
+from cxlib.voc.overview import ratings
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -103,6 +104,7 @@ def texts(shop: Any) -> dict[str, Any]:
         "drivers": nps.drivers("score", n_boot=20, outcome_label="NPS", scale="0–10 scale"),
         "trend": voc.sentiment_trend(scored, period="month"),
         "verbatims": voc.verbatims(topics, n=1, aspects=["delivery"]),
+        "ratings": ratings(shop.feedback),
     }
 
 
@@ -145,6 +147,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "DriverResult": lambda f: f["texts"]["drivers"],
     "TrendResult": lambda f: f["texts"]["trend"],
     "VerbatimResult": lambda f: f["texts"]["verbatims"],
+    "RatingResult": lambda f: f["texts"]["ratings"],
 }
 
 

@@ -11,25 +11,37 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+import narwhals.stable.v2 as nw
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
+from cxlib import viz
 from cxlib._types import Frame
-from cxlib.engine import to_narwhals
+from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.health import filter_period
+from cxlib.result import Display, ResultBase
 from cxlib.viz.formats import format_count, language_name, plural
 from cxlib.voc.aspects import AspectResult, aspects, most_negative_sentence
 from cxlib.voc.drivers import DriverResult
 from cxlib.voc.language import DEFAULT_LANGUAGES, LanguageResult, detect_language
 from cxlib.voc.sentiment import BACKEND_NAMES, SentimentResult, sentiment
-from cxlib.voc.textinput import LANG_GIVEN, TEXT, count_without_text, survey_comments, text_frame
+from cxlib.voc.textinput import (
+    LANG_GIVEN,
+    TEXT,
+    count_without_text,
+    has_text,
+    survey_comments,
+    text_frame,
+)
 from cxlib.voc.trained import SentimentModel, train_sentiment
 
 if TYPE_CHECKING:
     from cxlib.data.shop import Shop
 
-__all__ = ["VoiceOfCustomer", "voice_of_customer"]
+__all__ = ["RatingResult", "VoiceOfCustomer", "ratings", "voice_of_customer"]
 
 #: Feedback columns carried into the results when present (never shown in quotes).
 KEEP = ("feedback_id", "ts", "customer_id", "source", "channel")
@@ -37,6 +49,97 @@ KEEP = ("feedback_id", "ts", "customer_id", "source", "channel")
 
 #: The scale of the NPS question, for effects measured in its points.
 NPS_SCALE = "0–10 scale"
+
+
+@dataclass(frozen=True)
+class RatingResult(ResultBase):
+    """Star ratings of the feedback, star-only reviews included (they need no text).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per star value 1–5: ``rating`` (int), ``n`` (int, ratings), ``share`` (float),
+        ``n_star_only`` (int, of them without text).
+    """
+
+    table: pd.DataFrame
+
+    DISPLAY: ClassVar[Display] = Display(
+        columns=("stars", "n", "share", "n_star_only"),
+        percent_cols=("share",),
+        labels={"stars": "Rating", "n": "Ratings", "share": "Share", "n_star_only": "Of them without text"},
+    )
+
+    @property
+    def n(self) -> int:
+        """Ratings in all."""
+        return int(self.table["n"].sum())
+
+    def mean(self) -> float:
+        """Return the mean rating (stars), NaN without ratings."""
+        return float((self.table["rating"] * self.table["n"]).sum() / self.n) if self.n else float("nan")
+
+    def display_table(self) -> pd.DataFrame:
+        """Return the table with the stars written out (``4★``)."""
+        return self.table.assign(stars=self.table["rating"].map(lambda r: f"{r}★"))
+
+    def figure(self) -> go.Figure:
+        """Bars: share of ratings per star value."""
+        return viz.bar(
+            self.display_table(),
+            "stars",
+            "share",
+            percent=True,
+            title="Star ratings",
+            labels={"stars": "Rating", "share": "Share of ratings"},
+        )
+
+    def summary(self) -> list[str]:
+        """Say the mean rating and the shares of low and high ratings, star-only ones counted."""
+        if not self.n:
+            return ["No ratings."]
+        low = float(self.table.loc[self.table["rating"] <= 2, "n"].sum() / self.n)
+        high = float(self.table.loc[self.table["rating"] >= 4, "n"].sum() / self.n)
+        star_only = int(self.table["n_star_only"].sum())
+        return [
+            f"Mean rating {self.mean():.2f}★ from {plural(self.n, 'rating')} "
+            f"({format_count(star_only)} of them without text): {low:.0%} give 1–2★, {high:.0%} 4–5★."
+        ]
+
+
+def ratings(feedback: Frame, *, rating_col: str = "rating", text_col: str = "text") -> RatingResult:
+    """Count the star ratings of a feedback table on its engine, star-only reviews included.
+
+    Parameters
+    ----------
+    feedback : Frame
+        Required column: ``rating_col`` (1–5 stars); ``text_col`` is used when present to count
+        the ratings without text.
+    rating_col, text_col : str
+
+    Returns
+    -------
+    RatingResult
+    """
+    require_columns(feedback, [rating_col], "feedback", purpose="rating views")
+    frame = to_narwhals(feedback)
+    names = frame.collect_schema().names()
+    no_text = ~has_text(text_col) if text_col in names else nw.lit(value=True)
+    counts = (
+        frame.filter(~nw.col(rating_col).is_null())
+        .with_columns(
+            _stars=nw.col(rating_col).cast(nw.Int64), _no_text=nw.when(no_text).then(1).otherwise(0)
+        )
+        .group_by("_stars")
+        .agg(n=nw.len(), n_star_only=nw.col("_no_text").sum())
+    )
+    found = to_pandas(counts).set_index("_stars")
+    table = pd.DataFrame({"rating": np.arange(1, 6, dtype="int64")})
+    table["n"] = found["n"].reindex(table["rating"]).fillna(0).to_numpy(dtype="int64")
+    table["n_star_only"] = found["n_star_only"].reindex(table["rating"]).fillna(0).to_numpy(dtype="int64")
+    total = int(table["n"].sum())
+    table["share"] = table["n"] / total if total else np.nan
+    return RatingResult(table=table[["rating", "n", "share", "n_star_only"]])
 
 
 @dataclass(frozen=True)
@@ -64,6 +167,9 @@ class VoiceOfCustomer:
         Feedback rows without text, left out of every text analysis.
     n_star_only : int
         Those of them with a star rating (star-only reviews).
+    ratings : RatingResult or None
+        Star ratings of every rated feedback row, star-only ones included (None without a
+        ``rating`` column).
     min_rated : int
         Rated reviews a language needed before its trained model replaced the lexicon.
     """
@@ -77,6 +183,7 @@ class VoiceOfCustomer:
     keep: tuple[str, ...]
     n_without_text: int = 0
     n_star_only: int = 0
+    ratings: RatingResult | None = None
     min_rated: int = 500
 
     @property
@@ -242,7 +349,7 @@ def voice_of_customer(
     -------
     VoiceOfCustomer
     """
-    detected = model = scored = topics = nps_topics = key_drivers = None
+    detected = model = scored = topics = nps_topics = key_drivers = stars = None
     keep: tuple[str, ...] = ()
     n_without_text = n_star_only = 0
     feedback = shop.feedback
@@ -251,6 +358,7 @@ def voice_of_customer(
         columns = _columns(feedback)
         keep = tuple(c for c in KEEP if c in columns)
         n_without_text, n_star_only = count_without_text(feedback)
+        stars = ratings(feedback) if "rating" in columns else None
         texts = text_frame(feedback, keep=keep, purpose="language detection") if "text" in columns else None
         if texts is not None and len(texts):
             step = max(1, -(-len(texts) // max(check_n, 1)))
@@ -279,5 +387,6 @@ def voice_of_customer(
         keep=keep,
         n_without_text=n_without_text,
         n_star_only=n_star_only,
+        ratings=stars,
         min_rated=min_rated,
     )

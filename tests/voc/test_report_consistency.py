@@ -76,6 +76,27 @@ def test_star_only_ratings_are_left_out_of_text_analyses_and_counted(tmp_path: P
     assert not result.sentiment.table["text"].str.strip().eq("").any()
 
 
+def test_rating_view_uses_every_rating_star_only_ones_included(tmp_path: Path) -> None:
+    folder = _star_only_shop(tmp_path / "shop")
+    raw = pd.read_parquet(folder / "feedback.parquet")
+    shop = cxlib.open_shop(folder, on_error="drop")
+    stars = voc.voice_of_customer(shop, languages=["en", "pl"], min_n=5, check_n=100).ratings
+    assert stars is not None
+    # independent truth: pandas counts over all 53 rows, text or not
+    blank = raw["text"].isna() | (raw["text"].fillna("").str.strip() == "")
+    expected = raw.groupby("rating").size().reindex(range(1, 6), fill_value=0)
+    assert stars.table["n"].tolist() == expected.tolist() and stars.n == 53
+    assert stars.table["n_star_only"].tolist() == (
+        raw[blank].groupby("rating").size().reindex(range(1, 6), fill_value=0).tolist()
+    )
+    assert stars.mean() == pytest.approx(raw["rating"].mean())
+    low = float((raw["rating"] <= 2).mean())
+    assert stars.summary() == [
+        f"Mean rating {raw['rating'].mean():.2f}★ from 53 ratings (13 of them without text): "
+        f"{low:.0%} give 1–2★, {float((raw['rating'] >= 4).mean()):.0%} 4–5★."
+    ]
+
+
 def test_one_star_only_rating_and_a_row_with_neither_are_counted_apart() -> None:
     feedback = pd.DataFrame(
         {"text": ["ok", None, " ", "fine"], "rating": pd.Series([5, 4, None, None], dtype="Int64")}
