@@ -101,9 +101,10 @@ class RatingResult(ResultBase):
         low = float(self.table.loc[self.table["rating"] <= 2, "n"].sum() / self.n)
         high = float(self.table.loc[self.table["rating"] >= 4, "n"].sum() / self.n)
         star_only = int(self.table["n_star_only"].sum())
+        without = f" ({format_count(star_only)} of them without text)" if star_only else ""
         return [
-            f"Mean rating {self.mean():.2f}★ from {plural(self.n, 'rating')} "
-            f"({format_count(star_only)} of them without text): {low:.0%} give 1–2★, {high:.0%} 4–5★."
+            f"Mean rating {self.mean():.2f}★ from {plural(self.n, 'rating')}{without}: "
+            f"{low:.0%} give 1–2★, {high:.0%} 4–5★."
         ]
 
 
