@@ -44,7 +44,7 @@ class AspectResult(ResultBase):
     ----------
     table : pandas.DataFrame
         One row per text and aspect it mentions (texts in input order, aspects in taxonomy
-        order): ``row`` (int, position of the text in the input; join it to :attr:`texts`
+        order): ``row`` (int, position among the texts; join it to :attr:`texts`
         for the kept columns), ``lang`` (str), ``aspect`` (str), ``score`` (float in
         [−1, 1]: mean lexicon score of the clauses mentioning the aspect), ``label`` (str:
         ``neg``/``neu``/``pos``), ``mentions`` (int, clauses mentioning it), ``keywords``
