@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import pytest
 
 import cxlib
-from cxlib import cohorts, journey, ltv, scorecard, voc
+from cxlib import cohorts, health, journey, ltv, scorecard, voc
 from cxlib import experiments as ab
 from cxlib.result import Display, Result, ResultBase
 from cxlib.voc.overview import ratings
@@ -44,7 +44,7 @@ def events(shop: Any) -> pd.DataFrame:
 def lifetime(shop: Any) -> dict[str, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ltv.FitWarning)
-        rfm = ltv.rfm_summary(shop.orders, "W")
+        rfm = ltv.rfm_summary(shop.orders, "W", by="channel")
         end = rfm.observation_end - pd.Timedelta(weeks=26)
         calibration = ltv.rfm_summary(shop.orders, "W", end, rfm.observation_end)
         models = [ltv.fit_bgnbd(calibration), ltv.fit_pareto_nbd(calibration)]
@@ -127,6 +127,9 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "ParetoNBDModel": lambda f: f["lifetime"]["pareto"],
     "GammaGammaModel": lambda f: f["lifetime"]["gamma"],
     "CLVResult": lambda f: f["lifetime"]["clv"],
+    "CLVBreakdown": lambda f: f["lifetime"]["clv"].breakdown("channel"),
+    "CLVBreakdown (cohort)": lambda f: f["lifetime"]["clv"].breakdown("cohort"),
+    "CLVBreakdown (decile)": lambda f: f["lifetime"]["clv"].breakdown("decile"),
     "HoldoutValidation": lambda f: f["lifetime"]["holdout"],
     "ModelComparison": lambda f: f["lifetime"]["compare"],
     "CumulativeRepeats": lambda f: f["lifetime"]["cumulative"],
@@ -141,6 +144,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "SequentialResult": lambda f: f["experiment"]["sequential"],
     "SegmentEffects": lambda f: f["experiment"]["segments"],
     "Plan": lambda f: f["experiment"]["plan"],
+    "DataHealth": lambda f: health.data_health(f["shop"]),
     "LanguageResult": lambda f: f["texts"]["languages"],
     "SentimentResult": lambda f: f["texts"]["sentiment"],
     "AspectResult": lambda f: f["texts"]["aspects"],
