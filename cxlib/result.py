@@ -103,7 +103,11 @@ class ResultBase:
         return self.DISPLAY
 
     def display_table(self) -> pd.DataFrame:
-        """Return the table as shown (default ``.table``; a result may derive display columns)."""
+        """Return the table that :meth:`show` and the HTML format (default: ``.table``).
+
+        Results whose ``.table`` holds one row per input (per text, per customer) override
+        it with the summary a reader needs; the display settings apply to this table.
+        """
         return cast("Result", self).table
 
     def _repr_html_(self) -> str:

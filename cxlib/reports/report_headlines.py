@@ -193,20 +193,18 @@ def voc_headlines(result: Any) -> list[Headline]:
     if result.sentiment is not None and len(result.sentiment.table):
         negative = float((result.sentiment.table["label"] == "neg").mean())
         out.append(headline("Negative texts", format_percent(negative), verdict=None))
-    if result.aspects is not None:
-        shares = result.aspects.shares()
-        solid = shares[shares["n_mentions"] >= 10]
-        if len(solid):
-            worst = solid.sort_values("net").iloc[0]
-            out.append(
-                headline(
-                    "Most negative aspect",
-                    str(worst["label"]),
-                    verdict="needs attention",
-                    note=f"{format_percent(worst['neg'], 0)} of "
-                    f"{format_count(worst['n_mentions'])} mentions negative",
-                )
+    worst = None if result.aspects is None else result.aspects.most_negative()
+    if worst is not None:  # the aspect the findings name, in words that agree with its sign
+        is_negative = bool(worst["net"] < 0)
+        out.append(
+            headline(
+                "Most negative aspect" if is_negative else "Least positive aspect",
+                str(worst["label"]),
+                verdict="needs attention" if is_negative else None,
+                note=f"{format_percent(worst['neg'], 0)} of "
+                f"{format_count(worst['n_mentions'])} mentions negative",
             )
+        )
     return out
 
 

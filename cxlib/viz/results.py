@@ -31,8 +31,9 @@ def result_table(result: Result) -> HTMLBlock:
     Parameters
     ----------
     result : Result
-        Any cxlib result; its ``display_settings()`` (if present) chooses columns,
-        percentages, currency headings, labels and decimals.
+        Any cxlib result; its ``display_table()`` (if present) is the table shown, and its
+        ``display_settings()`` (if present) choose columns, percentages, currency headings,
+        labels and decimals.
 
     Returns
     -------
