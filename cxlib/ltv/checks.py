@@ -231,7 +231,7 @@ def sanity_warnings(value: Any, segments: Any = None, *, alive: float = 0.3) -> 
                     Flag(
                         INTERVAL,
                         "The interval of the total predicted value could not be computed "
-                        "(no standard errors), so the value is stated without one.",
+                        "(no standard errors).",
                     )
                 )
     return out
