@@ -4,8 +4,10 @@
 
 * ``lexicon`` — the curated multilingual e-commerce lexicon (:mod:`cxlib.voc.lexicon`);
   works offline for en, pl, nl, sk, cs, zh, ar, de, fr, es, it, pt and says which terms decided;
-* ``pretrained`` — compact classifiers shipped in the package, trained on public labelled
-  reviews (:mod:`cxlib.voc.pretrained`; languages with a model: en, zh), the lexicon elsewhere;
+* ``pretrained`` — compact classifiers shipped in the package (:mod:`cxlib.voc.pretrained`;
+  languages with a model: en, zh and pl, trained on public labelled reviews, and sk and cs,
+  which borrow the Polish model), each combined with its language's lexicon; the lexicon
+  elsewhere;
 * ``trained`` — classifiers learned from the shop's own star ratings
   (:func:`cxlib.voc.train_sentiment`);
 * ``transformers`` — a model in a local directory (optional; never downloads);
@@ -298,20 +300,17 @@ def _lexicon_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.nd
     return np.array([s.score for s in scored], dtype=float), [list(s.terms) for s in scored]
 
 
-#: Weight of the lexicon score added to the pretrained model's score (chosen on the dev split
-#: of benchmarks/voc_eval: +1 to +2 points over the model alone in en and zh).
-LEXICON_WEIGHT = 0.5
-
-
 def _pretrained_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
-    """Score texts with the shipped model plus ``LEXICON_WEIGHT`` × the lexicon, clipped to [−1, 1].
+    """Score texts with the shipped model plus its ``lexicon_weight`` × the lexicon, clipped to [−1, 1].
 
+    The weight is stored with each model (:class:`cxlib.voc.pretrained.PretrainedModel`).
     The terms are the lexicon's, then the model's most telling character n-grams.
     """
-    scores, grams = load_pretrained(lang).predict(texts)
+    model = load_pretrained(lang)
+    scores, grams = model.predict(texts)
     if lang in available_languages():
         lex_scores, lex_terms = _lexicon_rows(texts, lang, extra)
-        scores = np.clip(scores + LEXICON_WEIGHT * lex_scores, -1.0, 1.0)
+        scores = model.combine(scores, lex_scores)
         grams = [t + [f"~{g}" for g in ng] for t, ng in zip(lex_terms, grams, strict=True)]
     return scores, grams
 
