@@ -21,7 +21,14 @@ import pandas as pd
 from cxlib._types import Frame
 from cxlib.engine import to_narwhals, to_pandas
 
-__all__ = ["ExperimentInfo", "experiment_catalogue", "experiment_slugs", "read_experiments"]
+__all__ = [
+    "ChosenExperiment",
+    "ExperimentInfo",
+    "choose_experiment",
+    "experiment_catalogue",
+    "experiment_slugs",
+    "read_experiments",
+]
 
 
 @dataclass(frozen=True)
@@ -153,3 +160,71 @@ def experiment_slugs(names: Sequence[str]) -> Mapping[str, str]:
         taken.add(candidate)
         out[name] = candidate
     return out
+
+
+@dataclass(frozen=True)
+class ChosenExperiment:
+    """The experiment a report analyses, its units, and what the reader should know.
+
+    Attributes
+    ----------
+    name : str
+    units : frame
+        The rows of that experiment (same backend as the table).
+    notes : tuple of str
+        Sentences for the report (e.g. which experiment was taken when none was named).
+    """
+
+    name: str
+    units: Any
+    notes: tuple[str, ...] = ()
+
+
+def choose_experiment(experiments: Frame, experiment: str = "") -> ChosenExperiment:
+    """Pick one experiment of the ``experiments`` table to analyse.
+
+    Parameters
+    ----------
+    experiments : frame
+        Validated ``experiments`` table. Required column: ``experiment``.
+    experiment : str, default ""
+        The experiment's name; empty: the only one, or with several the first by name
+        (``cxlab run`` writes one page per experiment instead, see
+        :func:`experiment_catalogue`).
+
+    Returns
+    -------
+    ChosenExperiment
+
+    Raises
+    ------
+    DataError
+        ``experiment`` is not in the table (the message lists the experiments found).
+    """
+    from cxlib.errors import DataError
+
+    frame = to_narwhals(experiments)
+    names = sorted(
+        str(v) for v in to_pandas(frame.select("experiment").unique().to_native())["experiment"].dropna()
+    )
+    if not names:
+        raise DataError(
+            "has no experiment to analyse (no rows)", table="experiments", column="experiment", rule="empty"
+        )
+    notes: tuple[str, ...] = ()
+    if experiment and experiment not in names:
+        listed = ", ".join(names[:20]) + (", ..." if len(names) > 20 else "")
+        raise DataError(
+            f"has no experiment '{experiment}'; experiments found: {listed}",
+            table="experiments",
+            column="experiment",
+            rule="unknown_experiment",
+        )
+    name = experiment or names[0]
+    if not experiment and len(names) > 1:
+        notes = (
+            f"The experiments table holds {len(names)} experiments; this page analyses {name}. "
+            "cxlab run writes one page per experiment.",
+        )
+    units = frame.filter(nw.col("experiment") == name).to_native()
+    return ChosenExperiment(name, units, notes)

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from cxlib.viz.formats import format_interval, format_p
+
 if TYPE_CHECKING:
     from cxlib.experiments.compare import Comparison
     from cxlib.experiments.health import Balance
@@ -62,22 +64,22 @@ def _effect_text(value: float, relative: bool) -> str:
 
 
 def _row_text(row: pd.Series, comparison: Comparison) -> str:
-    level = round(100 * (1 - comparison.alpha))
     eff = _effect_text(row["estimate"], comparison.relative)
-    lo, hi = (
-        _effect_text(row["ci_low"], comparison.relative),
-        _effect_text(row["ci_high"], comparison.relative),
+    shown = format_interval(
+        row["ci_low"],
+        row["ci_high"],
+        lambda v: _effect_text(v, comparison.relative),
+        level=1 - comparison.alpha,
     )
+    name = {"frequentist": "CI", "bayesian": "credible interval", "sequential": "always-valid CI"}
+    shown = shown.replace(" CI ", f" {name[comparison.method]} ", 1)
     if comparison.method == "bayesian":
         evidence = f"chance to beat {comparison.control} {row['chance_to_win']:.1%}"
     else:
         p = row[f"p_value_{comparison.adjust}"] if comparison.adjust else row["p_value"]
-        label = {"holm": "Holm-adjusted p", "bh": "BH-adjusted p", None: "p"}[comparison.adjust]
-        evidence = f"{label} = {p:.3g}"
-    interval = {"frequentist": "CI", "bayesian": "credible interval", "sequential": "always-valid CI"}[
-        comparison.method
-    ]
-    return f"{row['metric']} {eff} for {row['variant']} ({level}% {interval} {lo} to {hi}; {evidence})"
+        label = {"holm": "Holm-adjusted ", "bh": "BH-adjusted ", None: ""}[comparison.adjust]
+        evidence = label + format_p(p)
+    return f"{row['metric']} {eff} for {row['variant']} ({shown}; {evidence})"
 
 
 def decide(comparison: Comparison, *, primary: str | None = None, balance: Balance | None = None) -> Decision:
@@ -107,7 +109,7 @@ def decide(comparison: Comparison, *, primary: str | None = None, balance: Balan
     if comparison.srm.mismatch:
         headline = (
             "Invalid: the units are not split as planned (sample-ratio mismatch, "
-            f"p = {comparison.srm.p_value:.2g}). Find the cause before reading any metric."
+            f"{format_p(comparison.srm.p_value)}). Find the cause before reading any metric."
         )
         reasons = [
             _row_text(r, comparison) + " — not trustworthy while the split is broken."

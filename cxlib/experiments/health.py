@@ -28,6 +28,7 @@ from cxlib.experiments.moments import effects
 from cxlib.experiments.summary import TABLE, _period_day, as_summary, summarize
 from cxlib.result import Display, ResultBase
 from cxlib.two_groups import interval, p_value
+from cxlib.viz.formats import format_p
 
 __all__ = ["SRM", "Balance", "Exposure", "balance", "exposure", "srm"]
 
@@ -84,7 +85,15 @@ class SRM(ResultBase):
     """
 
     DISPLAY: ClassVar[Display] = Display(
-        percent_cols=("share", "expected_share"), decimals={"expected_units": 1}
+        percent_cols=("share", "expected_share"),
+        decimals={"expected_units": 0},
+        labels={
+            "variant": "Variant",
+            "units": "Units",
+            "share": "Share",
+            "expected_share": "Planned share",
+            "expected_units": "Planned units",
+        },
     )
 
     table: pd.DataFrame
@@ -124,11 +133,12 @@ class SRM(ResultBase):
         )
         if self.mismatch:
             return [
-                f"Sample-ratio mismatch: {shares}; chi-square p = {self.p_value:.2g} < {self.threshold:g}. "
+                f"Sample-ratio mismatch: {shares} (chi-square {format_p(self.p_value)}, alert below "
+                f"{self.threshold:g}). "
                 "Assignment or logging is broken, so no metric of this experiment can be trusted "
                 "until the cause is found."
             ]
-        return [f"No sample-ratio mismatch: {shares} (chi-square p = {self.p_value:.2g})."]
+        return [f"No sample-ratio mismatch: {shares} (chi-square {format_p(self.p_value)})."]
 
 
 def _unit_counts(data: Any, experiment: str | None) -> pd.Series:
@@ -373,7 +383,24 @@ class Balance(ResultBase):
     threshold : float
     """
 
-    DISPLAY: ClassVar[Display] = Display(decimals={"smd": 3, "p_value": 3})
+    DISPLAY: ClassVar[Display] = Display(
+        columns=(
+            "covariate", "variant", "control_mean", "variant_mean", "difference", "ci_low", "ci_high", "smd",
+            "p_value",
+        ),
+        decimals={"smd": 3, "p_value": 3},
+        labels={
+            "covariate": "Covariate",
+            "variant": "Variant",
+            "control_mean": "Control mean",
+            "variant_mean": "Variant mean",
+            "difference": "Difference",
+            "ci_low": "CI low",
+            "ci_high": "CI high",
+            "smd": "Standardised difference",
+            "p_value": "p-value",
+        },
+    )  # fmt: skip
 
     table: pd.DataFrame
     threshold: float
@@ -406,7 +433,7 @@ class Balance(ResultBase):
         if self.imbalanced:
             return [
                 f"Pre-period imbalance: {worst['covariate']} differs between {worst['variant']} and control "
-                f"(standardised difference {worst['smd']:+.3f}, p = {worst['p_value']:.2g}); randomisation "
+                f"(standardised difference {worst['smd']:+.3f}, {format_p(worst['p_value'])}); randomisation "
                 "may be broken, or the covariate was measured after exposure."
             ]
         return [
