@@ -210,3 +210,42 @@ def test_single_experiment_gives_one_page(tmp_path: Path) -> None:
     assert record["parameters"]["experiment"] == ""
     assert record["experiment"]["name"] == "only_one"
     assert json.loads((out / ".cxlab-runs.json").read_text())["reports"]["06_ab_test"]["status"] == "ok"
+
+
+def _text(page: str) -> str:
+    body = re.sub(r"<(script|style).*?</\1>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+def test_ab_notebook_pages_per_experiment(tmp_path: Path) -> None:
+    """The real A/B notebook on a shop of three experiments, two with hostile names."""
+    units = _shop(tmp_path / "shop", NAMES, seed=7)
+    expected = _expected(units)
+    out = tmp_path / "out"
+    summary = run(
+        ["06_ab_test"], data=tmp_path / "shop", out=out, progress=False, jobs=2, parameters={"n_star": 500}
+    )
+    assert [r.status for r in summary.results] == ["ok"] * 3, [r.failure for r in summary.results]
+    assert not list(tmp_path.rglob("PWNED")) and not (Path.cwd() / "PWNED").exists()
+    slugs = experiment_slugs(NAMES)
+    for name in NAMES:
+        page = (out / f"06_ab_test-{slugs[name]}.html").read_text(encoding="utf-8")
+        assert "<img src=x" not in page  # the name is escaped wherever it is shown
+        text = _text(page)
+        assert f"Experiment: {name.strip()}" in text or f"Experiment: {name}" in text
+        other = [n for n in NAMES if n != name and n != "checkout_redesign"]
+        assert not any(f"Experiment: {n}" in text for n in other)  # one experiment per page
+        units_shown = sum(expected[name]["units"].values())
+        assert f"{units_shown:,} units" in text or all(
+            f"{n:,}" in text for n in expected[name]["units"].values()
+        )
+        # wording: which test decides is said once; nothing says "not conclusive"
+        assert text.count("so the fixed-horizon test (What changed) decides") == 1
+        assert "not conclusive" not in text and text.count("never excluded zero") <= 1
+        assert " customers" not in text.split("How to read this")[0]  # units, not customers
+        assert "0.000" not in text and "p = 0 " not in text
+        assert text.index("Decision: ") < text.index("Appendix")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in index and index.count('class="cxlab-status ok"') == 3

@@ -324,8 +324,8 @@ class SequentialResult(ResultBase):
             )
         else:
             out.append(
-                f"The planned sample ({self.n_star:,.0f} units) is not reached yet ({n_last:,} so far): "
-                "keep the experiment running; the always-valid bands stay valid at every look."
+                f"The planned sample ({self.n_star:,.0f} units) is not reached yet ({n_last:,} so far); "
+                "the always-valid bands stay valid at every look until it is."
             )
         k = len(at)
         if self.adjust and k > 1:
