@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from cxlib._types import Frame
 from cxlib.engine import to_narwhals
 from cxlib.experiments.bayesian import beta_binomial, normal_posterior
 from cxlib.experiments.frequentist import (
@@ -353,7 +354,7 @@ def _bayesian(
 
 
 def compare(
-    summary_or_table: Any,
+    summary_or_table: Frame | ExperimentSummary,
     *,
     control: str = "control",
     method: Method = "frequentist",

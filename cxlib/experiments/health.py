@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar, TypeAlias, cast
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -22,10 +22,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.experiments.moments import effects
-from cxlib.experiments.summary import TABLE, _period_day, as_summary, summarize
+from cxlib.experiments.summary import TABLE, ExperimentSummary, _period_day, as_summary, summarize
 from cxlib.result import Display, ResultBase
 from cxlib.two_groups import interval, p_value
 from cxlib.viz.formats import format_p
@@ -33,6 +34,8 @@ from cxlib.viz.formats import format_p
 __all__ = ["SRM", "Balance", "Exposure", "balance", "exposure", "srm"]
 
 SharesLike = Mapping[str, float] | Sequence[float] | str | None
+#: Units per variant given directly: a pandas Series or a mapping of variant to count.
+CountsLike: TypeAlias = pd.Series | Mapping[str, int]
 
 
 def _shares(variants: Sequence[str], expected: SharesLike) -> np.ndarray:
@@ -141,7 +144,7 @@ class SRM(ResultBase):
         return [f"No sample-ratio mismatch: {shares} (chi-square {format_p(self.p_value)})."]
 
 
-def _unit_counts(data: Any, experiment: str | None) -> pd.Series:
+def _unit_counts(data: Frame | ExperimentSummary | CountsLike, experiment: str | None) -> pd.Series:
     summary = as_summary(data)
     if summary is not None:
         return summary.counts()
@@ -166,7 +169,7 @@ def _unit_counts(data: Any, experiment: str | None) -> pd.Series:
 
 
 def srm(
-    counts: Any,
+    counts: Frame | ExperimentSummary | CountsLike,
     expected_shares: SharesLike = None,
     *,
     control: str | None = "control",
@@ -292,7 +295,7 @@ class Exposure(ResultBase):
 
 
 def exposure(
-    experiments: Any,
+    experiments: Frame,
     *,
     experiment: str | None = None,
     ts: str = "exposed_ts",
@@ -443,7 +446,7 @@ class Balance(ResultBase):
 
 
 def balance(
-    data: Any,
+    data: Frame | ExperimentSummary,
     covariates: str | Sequence[str] | None = None,
     *,
     control: str = "control",
@@ -479,7 +482,8 @@ def balance(
         cols = [covariates] if isinstance(covariates, str) else list(covariates)
         from cxlib.experiments.metrics import Metric
 
-        summary = summarize(data, [Metric(c, c, kind="mean") for c in cols], experiment=experiment)
+        metrics = [Metric(c, c, kind="mean") for c in cols]
+        summary = summarize(cast("Frame", data), metrics, experiment=experiment)
         pre = summary.table
     else:
         t = summary.table[summary.table["covariate"].notna() & summary.table["pre_sum"].notna()]

@@ -13,7 +13,7 @@ interaction terms.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -21,11 +21,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_narwhals
 from cxlib.experiments.frequentist import adjust_pvalues
 from cxlib.experiments.metrics import MetricsLike
 from cxlib.experiments.moments import effects
-from cxlib.experiments.summary import TABLE, resolve_summary
+from cxlib.experiments.summary import TABLE, ExperimentSummary, resolve_summary
 from cxlib.result import Display, ResultBase
 from cxlib.two_groups import interval, p_value
 from cxlib.viz.formats import format_p
@@ -180,7 +181,7 @@ class SegmentEffects(ResultBase):
 
 
 def segment_effects(
-    summary_or_table: Any,
+    summary_or_table: Frame | ExperimentSummary,
     by: str,
     *,
     control: str = "control",
@@ -261,8 +262,8 @@ def segment_effects(
 
 
 def with_pre_period_segment(
-    experiments: Any, covariate: str = "pre_revenue", name: str = "pre_period_buyer"
-) -> Any:
+    experiments: Frame, covariate: str = "pre_revenue", name: str = "pre_period_buyer"
+) -> Frame:
     """Add a segment column telling units with pre-period activity from new ones.
 
     Parameters

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from cxlib._types import Frame
 from cxlib.experiments.frequentist import adjust_pvalues
 from cxlib.experiments.metrics import MetricsLike
 from cxlib.experiments.moments import effects
@@ -379,7 +380,7 @@ def _fade(colour: str, opacity: float = 0.18) -> str:
 
 
 def effect_over_time(
-    summary_or_table: Any,
+    summary_or_table: Frame | ExperimentSummary,
     *,
     control: str = "control",
     metrics: MetricsLike | None = None,
