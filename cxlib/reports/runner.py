@@ -202,14 +202,15 @@ def plan_pages(
 
 def _forget_pages(out_dir: Path, family: str, keep: set[str]) -> None:
     """Drop from the manifest the earlier pages of notebook ``family`` this run replaces."""
+
+    def stale(reports: Mapping[str, Mapping[str, Any]]) -> list[str]:
+        return [k for k, r in reports.items() if k not in keep and (k == family or r.get("family") == family)]
+
+    if not stale(read_manifest(out_dir)):  # the usual case: nothing to drop, no lock file made
+        return
     with _locked(out_dir):
         reports = read_manifest(out_dir)
-        stale = [
-            k for k, r in reports.items() if k not in keep and (k == family or r.get("family") == family)
-        ]
-        if not stale:
-            return
-        for k in stale:
+        for k in stale(reports):
             del reports[k]
         payload = {"format": 1, "updated": _now(), "reports": dict(sorted(reports.items()))}
         atomic_write_text(out_dir / MANIFEST_NAME, json.dumps(payload, indent=1, default=str) + "\n")
