@@ -124,7 +124,7 @@ def test_slugs_are_safe_and_distinct() -> None:
     assert experiment_slugs(["テスト"]) == experiment_slugs(["テスト"])  # stable between runs
 
 
-def _fake_notebook(folder: Path) -> Path:
+def _fake_notebook(folder: Path, code: str = "") -> Path:
     """A fast stand-in for the A/B notebook: it declares the same parameters and prints them."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -137,7 +137,7 @@ def _fake_notebook(folder: Path) -> Path:
     nb.cells = [
         nbformat.v4.new_markdown_cell("# A/B test analysis\n\n**Question:** did it work?"),
         params,
-        nbformat.v4.new_code_cell("from IPython.display import HTML, display\nprint(repr(experiment))"),
+        nbformat.v4.new_code_cell("print(repr(experiment))\n" + code),
     ]
     path = folder / "06_ab_test.ipynb"
     nbformat.write(nb, path)
@@ -249,3 +249,50 @@ def test_ab_notebook_pages_per_experiment(tmp_path: Path) -> None:
         assert text.index("Decision: ") < text.index("Appendix")
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "<img src=x" not in index and index.count('class="cxlab-status ok"') == 3
+
+
+@pytest.mark.notebooks
+def test_cli_run_by_prefix_expands_and_reruns_one_experiment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cxlib.cli import main
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _fake_notebook(notebooks)
+    _shop(tmp_path / "shop", ["alpha", "beta"])
+    out = tmp_path / "out"
+    argv = ["run", "06", "--notebooks", str(notebooks), "--data", str(tmp_path / "shop"), "--out", str(out)]
+    assert main(argv) == 0
+    log = capsys.readouterr().out
+    assert "[1/2] 06_ab_test-alpha" in log and "[2/2] 06_ab_test-beta" in log
+    assert "2 report(s) ok" in log
+    assert sorted(p.name for p in out.glob("*.html")) == [
+        "06_ab_test-alpha.html",
+        "06_ab_test-beta.html",
+        "glossary.html",
+        "index.html",
+    ]
+    # a page's previous/next links and the index point at the per-experiment pages
+    page = (out / "06_ab_test-alpha.html").read_text(encoding="utf-8")
+    assert 'href="06_ab_test-beta.html"' in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="06_ab_test-alpha.html"' in index and 'href="06_ab_test-beta.html"' in index
+
+
+@pytest.mark.notebooks
+def test_failed_experiment_page_reruns_that_experiment(tmp_path: Path) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _fake_notebook(notebooks, "if experiment == 'beta':\n    raise ValueError('broken beta')")
+    _shop(tmp_path / "shop", ["alpha", "beta"])
+    out = tmp_path / "out"
+    summary = run(data=tmp_path / "shop", notebooks_dir=notebooks, out=out, progress=False)
+    assert {r.name: r.status for r in summary.results} == {
+        "06_ab_test-alpha": "ok",
+        "06_ab_test-beta": "failed",
+    }
+    assert summary.exit_code == 1 and summary.failed == ["06_ab_test-beta"]
+    error = html.unescape((out / "06_ab_test-beta.error.html").read_text(encoding="utf-8"))
+    assert "broken beta" in error
+    assert "cxlab run 06_ab_test --notebooks" in error and "-p experiment beta" in error
