@@ -105,7 +105,7 @@ result = ab.compare(
     n_star=n_star,
     **options,
 )
-decision = result.decision(balance=balance)
+decision = result.decision(balance=balance, currency=currency, money=money)
 bayes = result if method == "bayesian" else ab.compare(summary, method="bayesian", **options)
 over_time = (
     ab.effect_over_time(summary, control=control, cuped=use_cuped, alpha=alpha, n_star=n_star)

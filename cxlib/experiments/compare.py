@@ -34,7 +34,7 @@ from cxlib.experiments.sequential import always_valid_p, mixture_halfwidth, runn
 from cxlib.experiments.summary import ExperimentSummary, as_summary, resolve_summary
 from cxlib.result import Display, ResultBase
 from cxlib.two_groups import interval, p_value
-from cxlib.viz.formats import format_money, format_p
+from cxlib.viz.formats import format_money, format_p, plural
 
 if TYPE_CHECKING:
     from cxlib.experiments.decision import Decision
@@ -261,7 +261,7 @@ class Comparison(ResultBase):
         status = self.guardrails["status"]
         failed = int((status == "fail").sum())
         if failed:
-            return f"{failed} guardrail(s) failed: the metric dropped by more than its margin."
+            return f"{plural(failed, 'guardrail')} failed: the metric dropped by more than its margin."
         if bool((status == "pass").all()):
             return "Every guardrail passed: the data rule out a drop beyond the margin."
         return "Some guardrails are inconclusive: the data cannot rule out a drop beyond the margin."
@@ -312,11 +312,18 @@ class Comparison(ResultBase):
             variance_reduction=reduction if reduction > 0 else None,
         )
 
-    def decision(self, primary: str | None = None, balance: Balance | None = None) -> Decision:
+    def decision(
+        self,
+        primary: str | None = None,
+        balance: Balance | None = None,
+        *,
+        currency: str = "",
+        money: Sequence[str] = (),
+    ) -> Decision:
         """Ship, don't ship or keep running — with reasons and caveats (see :func:`decide`)."""
         from cxlib.experiments.decision import decide
 
-        return decide(self, primary=primary, balance=balance)
+        return decide(self, primary=primary, balance=balance, currency=currency, money=money)
 
     def summary(self) -> list[str]:
         """Decide, with reasons and caveats, in plain sentences."""

@@ -9,6 +9,7 @@ smallest effect the test could have detected (the minimum detectable effect at 8
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from cxlib.viz.formats import format_interval, format_p
+from cxlib.viz.formats import format_interval, format_money, format_p
 
 if TYPE_CHECKING:
     from cxlib.experiments.compare import Comparison
@@ -82,7 +83,14 @@ def _row_text(row: pd.Series, comparison: Comparison) -> str:
     return f"{row['metric']} {eff} for {row['variant']} ({shown}; {evidence})"
 
 
-def decide(comparison: Comparison, *, primary: str | None = None, balance: Balance | None = None) -> Decision:
+def decide(
+    comparison: Comparison,
+    *,
+    primary: str | None = None,
+    balance: Balance | None = None,
+    currency: str = "",
+    money: Sequence[str] = (),
+) -> Decision:
     """Turn a :class:`~cxlib.experiments.compare.Comparison` into a decision.
 
     Parameters
@@ -92,6 +100,10 @@ def decide(comparison: Comparison, *, primary: str | None = None, balance: Balan
         Primary metric; default the first metric of the comparison.
     balance : Balance, optional
         Pre-period balance check; an imbalance becomes a caveat.
+    currency : str, optional
+        Label written after amounts (the caps of money metrics).
+    money : sequence of str
+        Metrics whose values are amounts.
 
     Returns
     -------
@@ -104,7 +116,7 @@ def decide(comparison: Comparison, *, primary: str | None = None, balance: Balan
     rows = t[t["metric"] == primary]
     guard = comparison.guardrails
     reasons: list[str] = []
-    caveats: list[str] = _caveats(comparison, balance)
+    caveats: list[str] = _caveats(comparison, balance, currency=currency, money=money)
 
     if comparison.srm.mismatch:
         headline = (
@@ -176,7 +188,9 @@ def decide(comparison: Comparison, *, primary: str | None = None, balance: Balan
     return Decision("inconclusive", primary, None, headline, tuple(reasons), tuple(caveats))
 
 
-def _caveats(comparison: Comparison, balance: Balance | None) -> list[str]:
+def _caveats(
+    comparison: Comparison, balance: Balance | None, *, currency: str = "", money: Sequence[str] = ()
+) -> list[str]:
     t = comparison.table
     out: list[str] = []
     n_tests = len(t)
@@ -202,7 +216,10 @@ def _caveats(comparison: Comparison, balance: Balance | None) -> list[str]:
         )
         out.append(f"CUPED with the pre-period covariate reduced the variance of: {parts}.")
     if comparison.data.caps:
-        parts = ", ".join(f"{m} at {c:.3g}" for m, c in comparison.data.caps.items())
+        parts = ", ".join(
+            f"{m} at {format_money(c, currency) if m in money else f'{c:.3g}'}"
+            for m, c in comparison.data.caps.items()
+        )
         out.append(f"Outcomes were capped (winsorised) before analysis: {parts}.")
     if comparison.data.by:
         out.append(

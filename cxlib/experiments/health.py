@@ -29,7 +29,7 @@ from cxlib.experiments.moments import effects
 from cxlib.experiments.summary import TABLE, ExperimentSummary, _period_day, as_summary, summarize
 from cxlib.result import Display, ResultBase
 from cxlib.two_groups import interval, p_value
-from cxlib.viz.formats import format_p
+from cxlib.viz.formats import format_p, plural
 
 __all__ = ["SRM", "Balance", "Exposure", "balance", "exposure", "srm"]
 
@@ -288,9 +288,11 @@ class Exposure(ResultBase):
         pivot = t.pivot_table(index="period", columns="variant", values="units", aggfunc="sum", fill_value=0)
         empty = int((pivot == 0).any(axis=1).sum())
         first, last = t["period"].min(), t["period"].max()
-        text = f"Units were exposed on {days} day(s), {first:%Y-%m-%d} to {last:%Y-%m-%d}."
+        text = f"Units were exposed on {plural(days, 'day')}, {first:%Y-%m-%d} to {last:%Y-%m-%d}."
         if empty:
-            text += f" On {empty} day(s) at least one variant received no units: check the assignment."
+            text += (
+                f" On {plural(empty, 'day')} at least one variant received no units: check the assignment."
+            )
         return [text]
 
 

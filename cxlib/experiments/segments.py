@@ -29,7 +29,7 @@ from cxlib.experiments.moments import effects
 from cxlib.experiments.summary import TABLE, ExperimentSummary, resolve_summary
 from cxlib.result import Display, ResultBase
 from cxlib.two_groups import interval, p_value
-from cxlib.viz.formats import format_p
+from cxlib.viz.formats import format_p, plural
 
 __all__ = ["SegmentEffects", "heterogeneity", "segment_effects", "with_pre_period_segment"]
 
@@ -175,7 +175,8 @@ class SegmentEffects(ResultBase):
         hidden = int(self.table["suppressed"].sum())
         if hidden:
             out.append(
-                f"{hidden} segment result(s) with fewer than {self.min_n:,} units in an arm are not shown."
+                f"{plural(hidden, 'segment result')} with fewer than {self.min_n:,} units in an arm "
+                "are not shown."
             )
         return out
 
