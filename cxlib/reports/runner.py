@@ -126,6 +126,12 @@ class Page:
     family: str | None = None
     experiment: dict[str, Any] | None = None
 
+    def title(self, notebook_title: str) -> str:
+        """Return the page's title: the notebook's, with the experiment's name for one of several pages."""
+        if self.family is not None and self.experiment is not None:
+            return f"{notebook_title}: {self.experiment['name']}"
+        return notebook_title
+
     def record(self) -> dict[str, Any]:
         """Return what the page adds to its run record."""
         out: dict[str, Any] = {}
@@ -568,7 +574,7 @@ def _run_one(
     title = meta.get("title") or info.title
     record: dict[str, Any] = {
         "name": name,
-        "title": f"{title}: {page.experiment['name']}" if page.family and page.experiment else title,
+        "title": page.title(title),
         "notebook": str(info.path),
         "started": started_wall,
         "parameters": effective,
@@ -880,8 +886,8 @@ def run(
     total = len(planned)
     nav: dict[str, str] = {}
     for i in sorted([*infos, *known], key=lambda i: i.name):
-        pages_of = [page for path, page, _ in planned if page is not None and page.family == i.name]
-        nav.update({page.name: i.title for page in pages_of} if pages_of else {i.name: i.title})
+        pages_of = [page for _, page, _ in planned if page is not None and page.family == i.name]
+        nav.update({page.name: page.title(i.title) for page in pages_of} if pages_of else {i.name: i.title})
 
     cancel = threading.Event()
 
