@@ -244,7 +244,8 @@ def test_ab_notebook_pages_per_experiment(tmp_path: Path) -> None:
         # wording: which test decides is said once; nothing says "not conclusive"
         assert text.count("so the fixed-horizon test (What changed) decides") == 1
         assert "not conclusive" not in text and text.count("never excluded zero") <= 1
-        assert "customer" not in text.lower()  # experiment units are units, not customers
+        body = text.split("How to read this", 1)[1]  # after the links to the other reports
+        assert "customer" not in body.lower()  # experiment units are units, not customers
         assert "0.000" not in text and "p = 0 " not in text
         assert text.index("Decision: ") < text.index("Appendix")
     index = (out / "index.html").read_text(encoding="utf-8")
