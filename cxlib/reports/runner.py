@@ -35,7 +35,7 @@ from cxlib.reports.scrub import mask_html, mask_json
 from cxlib.reports.validation import validate_parameters
 from cxlib.skipping import SKIP_NAME, split_message
 
-__all__ = ["MANIFEST_NAME", "Progress", "ReportResult", "RunSummary", "run"]
+__all__ = ["MANIFEST_NAME", "Page", "Progress", "ReportResult", "RunSummary", "plan_pages", "run"]
 
 MANIFEST_NAME = ".cxlab-runs.json"
 #: Where kept failed notebooks went before they moved out of the published folder.
