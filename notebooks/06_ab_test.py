@@ -33,7 +33,7 @@ revenue: str = "revenue"  # revenue per unit column; empty or absent skips the r
 orders: str = "orders"  # orders per unit, the denominator of average order value; empty or absent skips it
 covariate: str = "pre_revenue"  # pre-period column for CUPED and the balance check; empty or absent: neither
 cuped: bool = True  # adjust conversion and revenue with the pre-period covariate
-currency: str = "EUR"  # label for money amounts (revenue per unit, average order value)
+currency: str = "EUR"  # label for money amounts; a currency column in the experiments or orders wins
 cap_quantile: float = 0.99  # range: 0..1; cap revenue per visitor at this quantile of all units; 0: no cap
 guardrail_margin: float = 0.05  # range: 0..1; largest tolerated drop of average order value (non-inferiority)
 n_star: int = 40000  # range: 1..; units the sequential test is tuned for (the planned sample size)
@@ -60,6 +60,9 @@ require_tables(shop, ["experiments"], what="The A/B test analysis")
 chosen = ab.choose_experiment(shop.experiments, experiment)
 name, units, notes = chosen.name, chosen.units, list(chosen.notes)
 columns = set(to_narwhals(units).columns)
+chosen_currency = defaults.shop_currency(units if "currency" in columns else shop.orders, currency)
+currency = chosen_currency.value
+notes += [chosen_currency.note] if chosen_currency.note else []
 given = {
     "conversion is left out": conversion,
     "revenue per visitor is left out": revenue,
