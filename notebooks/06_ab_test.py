@@ -217,8 +217,14 @@ else:
 # ## Decision
 
 # %%
-# The decision, its reasons and caveats
-display(viz.key_findings(decision.summary(), title=f"Decision: {decision.verdict}"))
+# The decision and what to keep in mind (the reasons in the key findings are not repeated)
+said = {decision.headline, *decision.reasons[:2]}
+display(
+    viz.key_findings(
+        [decision.headline, *(s for s in decision.summary() if s not in said)],
+        title=f"Decision: {decision.verdict}",
+    )
+)
 
 # %% [markdown]
 # ## Appendix
