@@ -20,7 +20,8 @@ Usage::
     .venv/bin/python benchmarks/eval_voc.py --write-package   # cxlib/voc/models/accuracy.json
 
 ``--write-package`` stores the test-split accuracy of the ``lexicon`` and ``pretrained``
-backends per language and corpus in the package, where
+backends per language and corpus in the package (corpora not present in this run keep their
+stored numbers: external samples exist only where someone built them), where
 :meth:`cxlib.voc.SentimentResult.by_language` reports it next to each language's backend.
 """
 
@@ -187,6 +188,17 @@ def main() -> None:
             }
             for r in keep.itertuples()
         ]
+        measured = {(r["lang"], r["backend"], r["corpus"]) for r in records}
+        kept = [
+            r
+            for r in json.loads(PACKAGE_FILE.read_text("utf-8"))
+            if (r["lang"], r["backend"], r["corpus"]) not in measured
+        ]
+        if kept:
+            print(
+                "kept from the previous run (samples not present here):", sorted({r["corpus"] for r in kept})
+            )
+        records = sorted(kept + records, key=lambda r: (r["lang"], r["corpus"], r["backend"]))
         PACKAGE_FILE.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -230,7 +230,7 @@ def _written_by_sample(path: Path) -> bool:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from cxlib.data.sample import generate_sample
+    from cxlib.sample import generate_sample
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():

@@ -17,8 +17,8 @@
 #
 # **Question:** what is each customer worth over the coming months, who is still active, and
 # how good is the forecast? Purchase models (BG/NBD and Pareto/NBD) and a spend model
-# (Gamma-Gamma) are fitted to the order history; the better purchase model in a holdout test
-# values every customer.
+# (Gamma-Gamma) are fitted to the order history; the purchase model with the smaller error in
+# a holdout test values every customer. Model details are in the appendix at the end.
 
 # %% tags=["parameters"]
 data: str = "data/sample"  # folder or file with the shop tables; a relative path starts at the working directory (`cxlab sample` writes data/sample), then the cxlab checkout
@@ -57,9 +57,10 @@ lumped = defaults.lump_segment(shop.orders, segment, top=top_segments)
 orders = lumped.value
 notes = [c.note for c in (chosen_currency, chosen_segment, lumped) if c.note]
 by = [segment] if segment else None
-rfm = ltv.rfm_summary(orders, unit, by=by)
+rfm = ltv.rfm_summary(orders, unit, by=by, currency=currency)
 first_purchase, observation_end = rfm.table["first_purchase"].min(), rfm.observation_end
 why_not = checks.modelling_blocker(rfm)  # None when there are enough repeat buyers to model
+not_modelled = "Not estimated: the key findings above say why."  # the reason is said once, at the top
 holdout = defaults.auto_holdout_weeks(first_purchase, observation_end, holdout_weeks)
 comparison = cumulative = verdict = None
 chosen_model = "BG/NBD"
@@ -74,14 +75,8 @@ if why_not is None and holdout.value > 0:
     else:
         calibrated = [ltv.fit_bgnbd(rfm_cal), ltv.fit_pareto_nbd(rfm_cal)]
         comparison = ltv.compare_models(rfm_cal, calibrated)
-        usable = [m.NAME for m in calibrated if not checks.fit_problems(m)]
-        winner, verdict = checks.model_verdict(comparison, usable)
-        ranked = [
-            m for m in comparison.table.sort_values("holdout_mae", kind="stable")["model"] if m in usable
-        ]
-        chosen_model = winner or (
-            ranked[0] if ranked else "BG/NBD"
-        )  # a tie: the smaller error, said as a tie
+        judged = comparison.verdict()  # among fits that worked, a winner only beyond 2 % holdout error
+        verdict, chosen_model = judged.sentence, judged.used or "BG/NBD"
         best = calibrated[[m.NAME for m in calibrated].index(chosen_model)]
         cumulative = ltv.repeat_transactions_over_time(best, orders, calibration_end, observation_end)
 purchases = spend = value = experience = None
@@ -117,14 +112,17 @@ else:
 trusted = value is not None and not problems  # a fit that did not work never makes a headline
 
 # %%
-# Report header and key findings
+# Report header and key findings: the answer, its size in money and customers, where to look next
 display(viz.report_header(period=(first_purchase, observation_end), shop=shop))
-findings = [why_not] if why_not else (value.summary() if trusted else problems[:2])
+if why_not:
+    findings = [why_not]
+elif trusted:
+    findings = value.summary() + segments.summary()
+    findings += experience.summary() if experience is not None else []
+else:
+    findings = problems[:2] + segments.summary()[:1]
 if verdict is not None:
     findings.append(verdict)
-findings += segments.summary()[1:] if trusted else segments.summary()[:1]
-if experience is not None and trusted:
-    findings += experience.summary()
 viz.key_findings(findings)
 
 # %%
@@ -152,61 +150,33 @@ else:
 
 # %%
 # Chart the customers by number of repeat purchases
-rfm.figure().show()
-viz.note(" ".join(rfm.summary()))
+rfm.show(table=False)
 
 # %% [markdown]
 # ## How good is the forecast?
 #
 # Both purchase models are fitted on the data before the holdout period and predict each
 # customer's purchases in it. The chart compares the mean prediction with what customers
-# actually did, by how often they had bought before; the table adds the fit (log-likelihood,
-# AIC) and the error per customer.
+# actually did, by how often they had bought before. Fit statistics are in the appendix.
 
 # %%
 # Compare the models on the holdout period
 if comparison is None:
-    display(viz.note(why_not or holdout.note or "The holdout test is switched off."))
+    display(viz.note(not_modelled if why_not else holdout.note or "The holdout test is switched off."))
 else:
-    comparison.figure().show()
-    display(
-        viz.format_table(
-            comparison.table,
-            decimals={
-                "loglik": 1,
-                "aic": 1,
-                "bic": 1,
-                "holdout_mae": 3,
-                "holdout_rmse": 3,
-                "predicted_total": 0,
-                "actual_total": 0,
-            },
-            labels={
-                "model": "Model",
-                "parameters": "Parameters",
-                "loglik": "Log-likelihood",
-                "aic": "AIC",
-                "bic": "BIC",
-                "holdout_mae": "MAE per customer",
-                "holdout_rmse": "RMSE per customer",
-                "predicted_total": "Predicted purchases",
-                "actual_total": "Actual purchases",
-            },
-        )
-    )
-    display(viz.note(" ".join([verdict, *comparison.validations[0].summary()])))
+    comparison.show(table=False, sentences=False)  # the verdict is among the key findings
+    comparison.validation(chosen_model).show(figure=False, table=False)
 
 # %% [markdown]
 # ### Repeat purchases over time
 #
 # Cumulative repeat purchases of the customers acquired before the holdout, week by week: what
-# they did and what the better model expected, through the calibration period and the holdout.
+# they did and what the model used expected, through the calibration period and the holdout.
 
 # %%
 # Chart cumulative repeat purchases, actual and expected
 if cumulative is not None:
-    cumulative.figure().show()
-    display(viz.note(cumulative.summary()[0]))
+    cumulative.show(table=False)
 
 # %% [markdown]
 # ## Who is still active?
@@ -219,78 +189,38 @@ if cumulative is not None:
 # %%
 # Chart P(alive) and expected purchases over frequency and recency
 if purchases is None:
-    display(viz.note(why_not))
+    display(viz.note(not_modelled))
 else:
-    purchases.figure("p_alive").show()
+    purchases.show(table=False, sentences=False)  # parameters and their meaning: appendix
     purchases.figure(
         "expected_purchases", horizon=horizon_months * 365.25 / 12 / (7 if unit == "W" else 1)
     ).show()
-    likely_gone = (value.table["p_alive"] < 0.3).mean()
+    gone = value.table["p_alive"] < 0.3
     display(
         viz.note(
-            f"{likely_gone:.0%} of customers have a probability below 30% of still being active; "
-            f"they are expected to make {value.table.loc[value.table['p_alive'] < 0.3, 'expected_purchases'].sum():,.0f} "
-            f"of the {value.table['expected_purchases'].sum():,.0f} purchases of the next {horizon_months} months."
+            f"{viz.format_percent(gone.mean(), 0)} of customers ({viz.format_count(gone.sum())}) have a "
+            "probability below 30% of still being active; they are expected to make "
+            f"{viz.format_count(value.table.loc[gone, 'expected_purchases'].sum())} of the "
+            f"{viz.format_count(value.table['expected_purchases'].sum())} purchases of the next "
+            f"{horizon_months} months; they are the customers a win-back campaign would address."
         )
     )
-
-# %% [markdown]
-# ### The fitted models
-#
-# Parameters with standard errors and 95 % intervals. Purchase model: purchase rates vary
-# across customers as Gamma(r, α) and dropout as Beta(a, b) (BG/NBD) or Gamma(s, β)
-# (Pareto/NBD); spend model: the mean spend per purchase varies as in Gamma-Gamma (p, q, v).
-
-# %%
-# Show the parameters of the purchase and spend models
-if value is None:
-    display(viz.note(why_not))
-else:
-    for model in (purchases, spend):
-        display(
-            viz.format_table(
-                model.table,
-                caption=model.NAME,
-                decimals=3,
-                labels={
-                    "parameter": "Parameter",
-                    "estimate": "Estimate",
-                    "se": "Standard error",
-                    "ci_low": "95% CI from",
-                    "ci_high": "to",
-                },
-            )
-        )
-    display(viz.note(" ".join(purchases.summary() + spend.summary() + problems)))
 
 # %% [markdown]
 # ## What are customers worth?
 #
 # Predicted value of the next months per customer: expected purchases × expected spend per
 # purchase × margin, discounted monthly. Intervals reflect how well the models' parameters are
-# known, not how much one customer's future can vary.
+# known, not how much one customer's future can vary. The table ranks customers into tenths
+# (deciles) by predicted value.
 
 # %%
 # Chart the CLV distribution and its concentration
 if value is None:
-    display(viz.note(why_not))
+    display(viz.note(not_modelled))
 else:
-    value.figure().show()
-    display(
-        viz.format_table(
-            value.concentration(),
-            percent_cols=["share_of_value", "cumulative_share"],
-            decimals={"clv_total": 0},
-            labels={
-                "group": "Decile (1 = most valuable)",
-                "customers": "Customers",
-                "clv_total": f"CLV ({currency})",
-                "share_of_value": "Share of value",
-                "cumulative_share": "Cumulative share",
-            },
-        )
-    )
-    display(viz.note(value.summary()[1]))
+    value.show(table=False, sentences=False)  # its sentences are the key findings
+    value.breakdown("decile").show(figure=False, sentences=False)
 
 # %% [markdown]
 # ## Value by segment and cohort
@@ -302,72 +232,15 @@ else:
 # %%
 # Chart value by segment and by cohort
 if value is None:
-    display(viz.note(why_not))
+    display(viz.note(not_modelled))
 else:
-    labels = {
-        "segment": "Segment",
-        "customers": "Customers",
-        "clv_total": f"CLV ({currency})",
-        "clv_total_ci_low": "95% CI from",
-        "clv_total_ci_high": "to",
-        "clv_mean": "CLV per customer",
-        "share_of_value": "Share of value",
-        "p_alive_mean": "Mean P(alive)",
-        "expected_purchases": "Expected purchases",
-    }
     if not segment:
         display(viz.note(chosen_segment.note or "No segment split (the segment parameter is empty)."))
-    elif value.by(segment, min_n=min_n)["suppressed"].all():
-        display(viz.note(f"Every {segment} has fewer than {min_n} customers, so none is shown."))
     else:
-        value.segment_figure(segment, min_n=min_n).show()
-        by_segment = value.by(segment, min_n=min_n)
-        display(
-            viz.format_table(
-                by_segment.drop(columns="suppressed"),
-                percent_cols=["share_of_value", "p_alive_mean"],
-                decimals={
-                    "clv_total": 0,
-                    "clv_total_ci_low": 0,
-                    "clv_total_ci_high": 0,
-                    "expected_purchases": 0,
-                    "clv_mean": 2,
-                },
-                labels=labels,
-            )
-        )
-        top = by_segment[~by_segment["suppressed"]].iloc[0]
-        display(
-            viz.note(
-                f"{top['segment']} customers hold {top['share_of_value']:.0%} of the predicted value, "
-                f"{top['clv_mean']:,.2f} {currency} per customer."
-            )
-        )
-    cohorts = value.by("cohort", min_n=min_n).sort_values("segment")
-    cohorts = cohorts[~cohorts["suppressed"]]
-    if len(cohorts) < 2:
-        display(
-            viz.note(f"Fewer than two monthly cohorts have {min_n} or more customers, so none is compared.")
-        )
-    else:
-        viz.bar(
-            cohorts,
-            "segment",
-            "clv_mean",
-            title="Mean predicted CLV by month of first purchase",
-            labels={"segment": "Cohort", "clv_mean": f"CLV per customer ({currency})"},
-        ).show()
-        high, low = cohorts.loc[cohorts["clv_mean"].idxmax()], cohorts.loc[cohorts["clv_mean"].idxmin()]
-        half = len(cohorts) // 2
-        trend = ""
-        if half and cohorts["clv_mean"].iloc[half:].mean() > cohorts["clv_mean"].iloc[:half].mean():
-            trend = " The newer half of the cohorts is worth more per customer: fewer of their customers have left yet."
-        display(
-            viz.note(
-                f"Customers first buying in {high['segment']} are worth most ({high['clv_mean']:,.2f} {currency} "
-                f"each), those of {low['segment']} least ({low['clv_mean']:,.2f} {currency}).{trend}"
-            )
-        )
+        by_segment = value.breakdown(segment, min_n=min_n)
+        by_segment.show(figure=not by_segment.shown.empty, table=not by_segment.shown.empty)
+    cohorts = value.breakdown("cohort", min_n=min_n)
+    cohorts.show(figure=len(cohorts.shown) >= 2, table=False)
 
 # %% [markdown]
 # ## RFM segments
@@ -378,33 +251,7 @@ else:
 
 # %%
 # Chart and list the RFM segments
-shown_columns = set(segments.table.columns)
-segments.figure().show()
-display(
-    viz.format_table(
-        segments.table.drop(columns="suppressed"),
-        percent_cols=[c for c in ("share_of_customers", "share_of_value") if c in shown_columns],
-        decimals={
-            "revenue": 0,
-            "clv_total": 0,
-            "clv_mean": 2,
-            "mean_days_since_last": 0,
-            "mean_purchases": 2,
-        },
-        labels={
-            "segment": "Segment",
-            "customers": "Customers",
-            "share_of_customers": "Share of customers",
-            "mean_purchases": "Purchases per customer",
-            "mean_days_since_last": "Days since last purchase",
-            "revenue": f"Revenue so far ({currency})",
-            "clv_total": f"Predicted CLV ({currency})",
-            "clv_mean": "CLV per customer",
-            "share_of_value": "Share of value",
-        },
-    )
-)
-viz.note(" ".join(segments.summary()))
+segments.show(sentences=not trusted)  # with a trusted CLV its sentences are key findings
 
 # %% [markdown]
 # ## Value and experience
@@ -416,9 +263,29 @@ viz.note(" ".join(segments.summary()))
 # %%
 # Chart predicted value by NPS group
 if experience is None:
-    display(viz.note(why_not or why_no_experience))
+    display(viz.note(not_modelled if why_not else why_no_experience))
 elif not trusted:
     display(viz.note("Not shown: the purchase or spend model did not work (see the warnings above)."))
 else:
-    experience.figure().show()
-    display(viz.note(" ".join(experience.summary())))
+    experience.show(sentences=False)  # its sentences are key findings
+
+# %% [markdown]
+# ## Appendix: model details
+#
+# For analysts: the fit statistics of both purchase models on the calibration period, and the
+# parameters of the models that value the customers, with standard errors and 95 % intervals.
+# Purchase model: purchase rates vary across customers as Gamma(r, α) and dropout as
+# Beta(a, b) (BG/NBD) or Gamma(s, β) (Pareto/NBD); spend model: the mean spend per purchase
+# varies as in Gamma-Gamma (p, q, v).
+
+# %%
+# Model comparison table and the parameters of the fitted models
+if comparison is not None:
+    comparison.show(figure=False)
+if value is None:
+    display(viz.note(not_modelled))
+else:
+    purchases.show(figure=False)
+    spend.show(figure=False)
+    if problems:
+        display(viz.key_findings(problems, title="Fit problems"))

@@ -43,7 +43,7 @@ def events(shop: Any) -> pd.DataFrame:
 def lifetime(shop: Any) -> dict[str, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ltv.FitWarning)
-        rfm = ltv.rfm_summary(shop.orders, "W")
+        rfm = ltv.rfm_summary(shop.orders, "W", by="channel")
         end = rfm.observation_end - pd.Timedelta(weeks=26)
         calibration = ltv.rfm_summary(shop.orders, "W", end, rfm.observation_end)
         models = [ltv.fit_bgnbd(calibration), ltv.fit_pareto_nbd(calibration)]
@@ -106,6 +106,9 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "ParetoNBDModel": lambda f: f["lifetime"]["pareto"],
     "GammaGammaModel": lambda f: f["lifetime"]["gamma"],
     "CLVResult": lambda f: f["lifetime"]["clv"],
+    "CLVBreakdown": lambda f: f["lifetime"]["clv"].breakdown("channel"),
+    "CLVBreakdown (cohort)": lambda f: f["lifetime"]["clv"].breakdown("cohort"),
+    "CLVBreakdown (decile)": lambda f: f["lifetime"]["clv"].breakdown("decile"),
     "HoldoutValidation": lambda f: f["lifetime"]["holdout"],
     "ModelComparison": lambda f: f["lifetime"]["compare"],
     "CumulativeRepeats": lambda f: f["lifetime"]["cumulative"],

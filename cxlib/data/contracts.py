@@ -141,7 +141,7 @@ CONTRACTS: dict[str, Contract] = {
     "experiments": Contract(
         "experiments",
         (
-            # absent: the table holds one experiment, named after its file (cxlib.data.shop)
+            # absent: the table holds one experiment, named after its file (cxlib.data.pipeline)
             Column("experiment", "text", required=True),
             Column("variant", "text", required=True),
             Column("unit_id", "id", required=True),

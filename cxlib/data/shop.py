@@ -1,4 +1,8 @@
-"""One way in: ``open_shop`` and ``open_table`` turn any supported source into validated tables."""
+"""One way in: ``open_shop`` and ``open_table`` turn any supported source into validated tables.
+
+Each table takes the path of :func:`cxlib.data.pipeline.load_table` (read, reshape, map, derive,
+validate and localise); this module finds the tables of a source and collects them in a :class:`Shop`.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +10,27 @@ import hashlib
 import os
 import zoneinfo
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import duckdb
 import narwhals.stable.v2 as nw
 import pandas as pd
 
-from cxlib.data.adapters import ADAPTERS, apply_spec
 from cxlib.data.contracts import CONTRACTS, TABLES
 from cxlib.data.coverage import TableCoverage, coverage_frame
-from cxlib.data.exports import ExportFiles, find_export_files, read_export
-from cxlib.data.mapping import MappingSource, ShopMapping, TableSpec, folder_mapping, load_mapping
-from cxlib.data.reshape import roll_up, run_steps
+from cxlib.data.exports import ExportFiles, find_export_files
+from cxlib.data.mapping import MappingSource, ShopMapping, folder_mapping, load_mapping
+from cxlib.data.pipeline import load_table
 from cxlib.data.sources import (
     DATABASE_SUFFIXES,
     attach_database,
     find_table_files,
-    is_csv,
     permission_error,
-    read_database_table,
-    read_file,
     table_name_of,
 )
-from cxlib.data.text_files import check_encoding, duckdb_message
-from cxlib.data.validate import Finding, OnError, validate_table
-from cxlib.engine import to_pandas
+from cxlib.data.text_files import check_encoding
+from cxlib.data.validate import Finding, OnError
 from cxlib.errors import DataError
 from cxlib.timestamps import LocalTimePolicy
 
@@ -135,79 +133,21 @@ def open_table(
         spec.ambiguous if spec is not None and spec.ambiguous else ambiguous,
         spec.nonexistent if spec is not None and spec.nonexistent else nonexistent,
     )
-    retry = False
-    while True:
-        try:
-            frame = _read(source, table, spec, encoding, retry=retry)
-            reshapes = spec is not None and bool(spec.where or spec.grain)
-            rows_read = _rows(frame) if reshapes else None
-            filtered = None
-            if spec is not None:
-                frame, filtered = run_steps(frame, spec, table, _folder_of(source))
-            frame = apply_spec(frame, spec, salt=loaded.salt)
-            if spec is not None and spec.grain:
-                frame = roll_up(frame, table, spec.grain)
-            if table == "experiments" and "experiment" not in frame.columns:
-                # one experiment per table without the column, named after its file
-                frame = frame.with_columns(nw.lit(_experiment_name(source)).alias("experiment"))
-            found: list[Finding] = []
-            covered: list[TableCoverage] = []
-            valid = validate_table(
-                frame,
-                table,
-                on_error=on_error,
-                timezone=timezone,
-                findings=found,
-                local_times=local_times,
-                coverage=covered,
-            )
-            break
-        except PermissionError as exc:
-            raise permission_error(exc, table) from None
-        except duckdb.Error as exc:
-            # A CSV row far into the file that the fast reader options cannot read (a ragged
-            # row): read it again with the robust ones; anything else is the file's problem.
-            if retry or not is_csv(source):
-                where = Path(source).name if is_csv(source) else "the table"
-                raise DataError(
-                    f"could not read {where}: {duckdb_message(exc)}",
-                    table=table,
-                    rule="unreadable_file",
-                ) from None
-            retry = True
+    valid, found, covered = load_table(
+        source,
+        table,
+        spec,
+        salt=loaded.salt,
+        on_error=on_error,
+        timezone=timezone,
+        encoding=encoding,
+        local_times=local_times,
+    )
     if findings is not None:
         findings.extend(found)
     if coverage is not None:
-        coverage.extend(
-            replace(c, rows_read=rows_read, filtered=filtered, rolled_up=c.rows_read if spec.grain else None)
-            if rows_read is not None and spec is not None
-            else c
-            for c in covered
-        )
+        coverage.extend(covered)
     return valid.to_native()
-
-
-def _text_columns(table: str, spec: TableSpec | None) -> tuple[str, ...]:
-    """Return the source names of the contract's columns (read as text, parsed by validation)."""
-    renames = {**spec.preset_columns, **spec.columns} if spec is not None else {}
-    inverse = {dst: src for src, dst in renames.items()}
-    lookups = [str(item["key"]) for item in spec.lookups] if spec is not None else []
-    names = [*(inverse.get(c.name, c.name) for c in CONTRACTS[table].columns), *lookups]
-    return tuple(dict.fromkeys(names))
-
-
-def _rows(frame: Any) -> int:
-    return int(to_pandas(frame.select(nw.len().alias("n")))["n"].iloc[0])
-
-
-def _folder_of(source: Any) -> Path | None:
-    """Return the folder a table's files are in (lookups name other files there)."""
-    if isinstance(source, ExportFiles):
-        return source.paths[0].parent
-    if isinstance(source, (str, os.PathLike)):
-        path = Path(source).expanduser()
-        return path if path.is_dir() else path.parent
-    return None
 
 
 def open_shop(
@@ -444,41 +384,6 @@ def resolve_sources(source: Source, mapping: ShopMapping | None = None) -> tuple
 
 def _described(description: str, mapping: ShopMapping) -> str:
     return f"{description} (mapping: {mapping.origin})" if mapping.origin else description
-
-
-def _read(source: Any, table: str, spec: TableSpec | None, encoding: str, *, retry: bool = False) -> Any:
-    if isinstance(source, ExportFiles):
-        json_columns = ADAPTERS[spec.adapter].json_columns if spec is not None and spec.adapter else None
-        typed = None if spec is not None and spec.adapter else _text_columns(table, spec)
-        return read_export(source, table, json_columns=json_columns, encoding=encoding, text_columns=typed)
-    if isinstance(source, (str, os.PathLike)):
-        path = Path(source).expanduser()
-        if path.name.lower().endswith(DATABASE_SUFFIXES):
-            return read_database_table(path, table)
-        if path.is_file() and spec is not None and spec.adapter is not None:
-            return _read(ExportFiles((path,)), table, spec, encoding)
-        text_columns = _text_columns(table, spec)
-        sheet = spec.sheet if spec is not None else None
-        return read_file(path, table, text_columns=text_columns, encoding=encoding, sheet=sheet, retry=retry)
-    try:
-        return nw.from_native(source)
-    except TypeError:
-        raise DataError(
-            f"cannot read a {type(source).__name__} as a table; pass a pandas, polars, DuckDB or "
-            "Spark frame, or a path",
-            table=table,
-            rule="unknown_source",
-        ) from None
-
-
-def _experiment_name(source: Any) -> str:
-    """Return the name of the one experiment in a table without an ``experiment`` column."""
-    if isinstance(source, ExportFiles):
-        source = source.paths[0]
-    if isinstance(source, (str, os.PathLike)):
-        name = table_name_of(Path(source))
-        return "experiment" if name in ("experiments", "") else name
-    return "experiment"
 
 
 def _fingerprint(sources: dict[str, Any]) -> str:

@@ -8,7 +8,8 @@ What is each customer worth, who is still active, and how good is the forecast?
   likelihood (vectorised log-likelihoods in log space, analytic gradients, identical
   customers collapsed into weights, standard errors from the Hessian).
 * :func:`clv` — discounted lifetime value per customer over a horizon, with intervals;
-  :func:`rfm_segments` and :func:`clv_by_nps` — value by RFM segment and by NPS group.
+  :func:`rfm_segments` and :func:`clv_by_nps` — value by RFM segment and by NPS group;
+  ``clv(...).breakdown(by)`` — value by segment, cohort or decile.
 * :func:`holdout_validation`, :func:`repeat_transactions_over_time`,
   :func:`compare_models` — how good the forecast is.
 
@@ -28,6 +29,7 @@ Examples
 """
 
 from cxlib.ltv.bgnbd import BGNBDModel, fit_bgnbd
+from cxlib.ltv.breakdown import CLVBreakdown
 from cxlib.ltv.clv import CLVResult, clv
 from cxlib.ltv.gamma_gamma import GammaGammaModel, fit_gamma_gamma
 from cxlib.ltv.mle import FitWarning
@@ -46,6 +48,7 @@ from cxlib.ltv.validation import (
 
 __all__ = [
     "BGNBDModel",
+    "CLVBreakdown",
     "CLVResult",
     "CumulativeRepeats",
     "FitWarning",

@@ -19,11 +19,12 @@ gradient is analytic.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import special
 
+from cxlib._types import Frame
 from cxlib.ltv.mle import (
     as_array,
     check_rfm,
@@ -36,6 +37,9 @@ from cxlib.ltv.mle import (
     weighted_quantile,
 )
 from cxlib.ltv.models import TransactionModel
+
+if TYPE_CHECKING:
+    from cxlib.ltv.summary import RFMSummary
 
 __all__ = ["BGNBDModel", "bgnbd_loglik", "fit_bgnbd"]
 
@@ -175,7 +179,7 @@ class BGNBDModel(TransactionModel):
 
 
 def fit_bgnbd(
-    summary: Any, *, unit: str | None = None, weights: str | None = None, max_iter: int = 500
+    summary: RFMSummary | Frame, *, unit: str | None = None, weights: str | None = None, max_iter: int = 500
 ) -> BGNBDModel:
     """Fit the BG/NBD model by maximum likelihood.
 

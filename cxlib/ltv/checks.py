@@ -11,11 +11,19 @@ hibernating; intervals that are not numbers) become warnings.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-__all__ = ["COLLAPSE", "fit_problems", "model_verdict", "modelling_blocker", "sanity_warnings"]
+from cxlib._types import Frame
+from cxlib.engine import to_pandas
+from cxlib.ltv.mle import rfm_frame
+
+if TYPE_CHECKING:
+    from cxlib.ltv.summary import RFMSummary
+
+__all__ = ["COLLAPSE", "Verdict", "fit_problems", "model_verdict", "modelling_blocker", "sanity_warnings"]
 
 #: Bounds beyond which a dropout process counts as collapsed (per model: parameter, side, limit).
 COLLAPSE: dict[str, tuple[tuple[str, str, float], ...]] = {
@@ -60,15 +68,38 @@ def fit_problems(model: Any) -> list[str]:
     return problems
 
 
-def model_verdict(
-    comparison: Any, usable: Sequence[str], *, tolerance: float = 0.02
-) -> tuple[str | None, str]:
+@dataclass(frozen=True)
+class Verdict:
+    """Which purchase model the holdout test prefers, and the one sentence that says so.
+
+    Attributes
+    ----------
+    winner : str or None
+        The model whose holdout error is meaningfully smaller; ``None`` for a tie or when no
+        model is usable. Only a winner is ever called better.
+    used : str or None
+        The model that values the customers: the winner; in a tie the one with the smaller
+        error (the sentence says so, and calls neither better); ``None`` when none is usable.
+    sentence : str
+        Plain-language verdict; it names only ``winner`` (or, in a tie, both models).
+    """
+
+    winner: str | None
+    used: str | None
+    sentence: str
+
+
+def model_verdict(comparison: Any, usable: Sequence[str], *, tolerance: float = 0.02) -> Verdict:
     """Pick the better purchase model only when the difference is meaningful.
+
+    The criterion is the holdout error per customer (MAE): how well each model forecast the
+    purchases it had not seen. When the calibration fit (AIC) prefers the other model, the
+    sentence says so, so that the table of fit statistics never contradicts it.
 
     Parameters
     ----------
     comparison : ModelComparison
-        ``.table`` with ``model`` and ``holdout_mae``.
+        ``.table`` with ``model`` and ``holdout_mae`` (and optionally ``aic``).
     usable : sequence of str
         Names of the models whose fit worked (see :func:`fit_problems`).
     tolerance : float, default 0.02
@@ -76,29 +107,40 @@ def model_verdict(
 
     Returns
     -------
-    (str or None, str)
-        The winner (``None`` when tied or none usable) and the sentence to show.
+    Verdict
     """
     table = comparison.table[comparison.table["model"].isin(list(usable))].sort_values(
         "holdout_mae", kind="stable"
     )
     if table.empty:
-        return None, "No purchase model fitted the calibration data, so the holdout test has no winner."
+        return Verdict(
+            None, None, "No purchase model fitted the calibration data, so the holdout test has no winner."
+        )
     if len(table) == 1:
         only = str(table["model"].iloc[0])
-        return only, f"Only {only} fitted the calibration data; it is used."
+        return Verdict(only, only, f"Only {only} fitted the calibration data; it is used.")
     best, second = table.iloc[0], table.iloc[1]
+    used = str(best["model"])
     gap = (second["holdout_mae"] - best["holdout_mae"]) / max(second["holdout_mae"], 1e-12)
     if gap < tolerance:
-        return None, (
+        return Verdict(
+            None,
+            used,
             "No difference between the models: holdout errors "
             f"{best['holdout_mae']:.3f} ({best['model']}) and "
-            f"{second['holdout_mae']:.3f} ({second['model']}) are within {tolerance:.0%}."
+            f"{second['holdout_mae']:.3f} ({second['model']}) are within {tolerance:.0%}, "
+            f"so the holdout test has no winner; the values below use {used}.",
         )
-    return str(best["model"]), (
-        f"{best['model']} forecasts the holdout better: its error per customer is {gap:.0%} smaller "
-        f"({best['holdout_mae']:.3f} against {second['holdout_mae']:.3f})."
+    sentence = (
+        f"{used} forecasts the holdout better: its error per customer is {gap:.0%} smaller "
+        f"({best['holdout_mae']:.3f} against {second['holdout_mae']:.3f})"
     )
+    if "aic" in table.columns and second["aic"] < best["aic"]:
+        sentence += (
+            f"; {second['model']} fits the calibration period more closely (AIC {second['aic']:,.1f} "
+            f"against {best['aic']:,.1f}), but the forecast of unseen purchases decides"
+        )
+    return Verdict(used, used, sentence + ".")
 
 
 def sanity_warnings(value: Any, segments: Any = None, *, alive: float = 0.3) -> list[str]:
@@ -141,7 +183,7 @@ def sanity_warnings(value: Any, segments: Any = None, *, alive: float = 0.3) -> 
     return out
 
 
-def modelling_blocker(summary: Any, *, minimum: int = 20) -> str | None:
+def modelling_blocker(summary: RFMSummary | Frame, *, minimum: int = 20) -> str | None:
     """Return why purchase models cannot be fitted on ``summary`` (``None``: they can).
 
     The models learn how often customers buy again and when they stop; with fewer than
@@ -153,7 +195,7 @@ def modelling_blocker(summary: Any, *, minimum: int = 20) -> str | None:
         Per-customer summary with ``frequency`` (repeat purchases).
     minimum : int, default 20
     """
-    table = getattr(summary, "table", summary)
+    table = to_pandas(rfm_frame(summary))
     customers = len(table)
     repeaters = int((table["frequency"] > 0).sum()) if customers else 0
     if customers == 0:

@@ -18,7 +18,7 @@ the *population parameters* are known, not how much one customer's future varies
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -26,14 +26,20 @@ import plotly.graph_objects as go
 from scipy import stats
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_pandas
 from cxlib.estimate import Estimate
+from cxlib.ltv.breakdown import DECILE, CLVBreakdown, total_figure
 from cxlib.ltv.gamma_gamma import GammaGammaModel
 from cxlib.ltv.mle import rfm_frame
 from cxlib.ltv.models import TransactionModel
 from cxlib.ltv.summary import UNIT_DAYS
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import format_count, format_interval, format_money, format_percent
+
+if TYPE_CHECKING:
+    from cxlib.ltv.summary import RFMSummary
 
 __all__ = ["DAYS_PER_MONTH", "CLVResult", "clv", "discounted_purchases"]
 
@@ -249,48 +255,55 @@ class CLVResult(ResultBase):
 
     def segment_figure(self, column: str, *, min_n: int = 10) -> go.Figure:
         """Total CLV by segment with its interval (bar chart)."""
-        seg = self.by(column, min_n=min_n)
-        seg = seg[~seg["suppressed"]]
-        cur = f" ({self.currency})" if self.currency else ""
-        fig = viz.bar(
-            seg,
-            "segment",
-            "clv_total",
-            title=f"Predicted {self.horizon_months}-month CLV by {column}",
-            labels={"segment": column, "clv_total": f"Total CLV{cur}"},
-        )
-        fig.update_traces(
-            error_y=dict(
-                type="data",
-                symmetric=False,
-                array=(seg["clv_total_ci_high"] - seg["clv_total"]).to_numpy(),
-                arrayminus=(seg["clv_total"] - seg["clv_total_ci_low"]).to_numpy(),
-            )
-        )
-        return fig
+        return total_figure(self.by(column, min_n=min_n), column, self.horizon_months, self.currency)
+
+    def breakdown(self, by: str, *, min_n: int = 10) -> CLVBreakdown:
+        """Predicted value by a segment column, by ``"cohort"`` or by ``"decile"``, as a result.
+
+        Parameters
+        ----------
+        by : str
+            A column of :attr:`table` (``"cohort"``, a channel or device column, ...) or
+            ``"decile"`` (customers ranked by predicted value, :meth:`concentration`).
+        min_n : int, default 10
+            Segments with fewer customers are suppressed.
+
+        Returns
+        -------
+        CLVBreakdown
+            ``.show()`` draws the chart, the formatted table and the sentences.
+        """
+        table = self.concentration() if by == DECILE else self.by(by, min_n=min_n)
+        return CLVBreakdown(table, by, self.horizon_months, self.currency, min_n)
 
     def summary(self) -> list[str]:
-        """Describe the result in a few sentences with the numbers."""
+        """Say what the customers are worth, how concentrated the value is, and where to look."""
         t = self.table
         if t.empty:
             return ["No customers to value."]
         total = self.total()
-        cur = f" {self.currency}" if self.currency else ""
-        level = round(100 * (1 - self.alpha))
+        n = len(t)
+
+        def money(amount: float) -> str:
+            return format_money(amount, self.currency)
+
+        interval = format_interval(total.ci_low, total.ci_high, money, level=1 - self.alpha)
+        top = max(int(np.ceil(0.1 * n)), 1)
         return [
-            f"Predicted value of the next {self.horizon_months} months ({self.model}, "
-            f"{self.discount_rate:.1%} monthly discount, margin {self.margin:.0%}): {total.value:,.0f}{cur} "
-            f"({level}% CI {total.ci_low:,.0f} to {total.ci_high:,.0f}) from {len(t):,} customers, "
-            f"{total.value / len(t):,.2f}{cur} per customer.",
-            f"The most valuable 10% of customers hold {self.top_share(0.1):.0%} of it; "
-            f"{(t['p_alive'] >= 0.5).mean():.0%} of customers are more likely active than not.",
+            f"The {format_count(n)} customers are predicted to bring {money(total.value)} in the next "
+            f"{self.horizon_months} months, {money(total.value / n)} per customer ({interval}; "
+            f"{self.model}, {self.discount_rate:.1%} monthly discount, margin {self.margin:.0%}).",
+            f"The most valuable 10% of customers ({format_count(top)}) hold "
+            f"{format_percent(self.top_share(0.1), 0)} of it; "
+            f"{format_percent(float((t['p_alive'] >= 0.5).mean()), 0)} of customers are more likely active "
+            "than not. Keeping the most valuable ones buying matters most: the RFM segments below name them.",
         ]
 
 
 def clv(
     transactions: TransactionModel,
     spend: GammaGammaModel,
-    summary: Any,
+    summary: RFMSummary | Frame,
     *,
     horizon_months: int = 12,
     discount_rate: float = 0.01,

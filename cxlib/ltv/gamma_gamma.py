@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -25,10 +25,15 @@ import plotly.graph_objects as go
 from scipy import special
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_pandas
 from cxlib.errors import DataError
 from cxlib.ltv.mle import FitWarning, as_array, collapse, dot, maximize, model_unit, rfm_frame, subsample
 from cxlib.ltv.models import FittedModel
+from cxlib.viz.formats import format_money
+
+if TYPE_CHECKING:
+    from cxlib.ltv.summary import RFMSummary
 
 __all__ = ["GammaGammaModel", "fit_gamma_gamma", "gamma_gamma_loglik"]
 
@@ -92,9 +97,12 @@ class GammaGammaModel(FittedModel):
     frequency_value_correlation : float
         Pearson correlation of frequency and mean spend among the customers fitted; the model
         assumes they are independent (near 0 is reassuring).
+    currency : str
+        Label of the spend amounts (the summary's currency).
     """
 
     frequency_value_correlation: float = float("nan")
+    currency: str = ""
 
     NAME = "Gamma-Gamma"
     PARAMS = ("p", "q", "v")
@@ -118,7 +126,7 @@ class GammaGammaModel(FittedModel):
             out = p * (v + x * m) / (p * x + q - 1.0)
         return np.where(p * x + q - 1.0 > 0, out, np.inf)
 
-    def predict(self, summary: Any) -> pd.DataFrame:
+    def predict(self, summary: RFMSummary | Frame) -> pd.DataFrame:
         """Per-customer expected spend per purchase.
 
         Parameters
@@ -174,7 +182,7 @@ class GammaGammaModel(FittedModel):
         """Describe the fitted parameters in words."""
         out = [
             f"Gamma-Gamma fitted on {self.n:,} returning customers: {self._param_text()}; "
-            f"population mean spend per purchase {self.mean_value:,.2f}.",
+            f"population mean spend per purchase {format_money(self.mean_value, self.currency)}.",
         ]
         if np.isfinite(self.frequency_value_correlation):
             out.append(
@@ -185,7 +193,7 @@ class GammaGammaModel(FittedModel):
 
 
 def fit_gamma_gamma(
-    summary: Any, *, unit: str | None = None, weights: str | None = None, max_iter: int = 500
+    summary: RFMSummary | Frame, *, unit: str | None = None, weights: str | None = None, max_iter: int = 500
 ) -> GammaGammaModel:
     """Fit the Gamma-Gamma spend model by maximum likelihood on returning customers.
 
@@ -204,6 +212,7 @@ def fit_gamma_gamma(
     Returns
     -------
     GammaGammaModel
+        With the summary's currency (an :class:`~cxlib.ltv.RFMSummary` made with ``currency=``).
 
     Raises
     ------
@@ -270,7 +279,11 @@ def fit_gamma_gamma(
     )
     corr = _weighted_corr(x, m, w)
     model = GammaGammaModel._from_mle(
-        res, n=round(data.n), unit=model_unit(summary, unit), frequency_value_correlation=corr
+        res,
+        n=round(data.n),
+        unit=model_unit(summary, unit),
+        frequency_value_correlation=corr,
+        currency=str(getattr(summary, "currency", "") or ""),
     )
     if model.params["q"] <= 1:
         warnings.warn(

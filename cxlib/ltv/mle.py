@@ -16,16 +16,20 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.ltv.summary import UNIT_DAYS
+
+if TYPE_CHECKING:
+    from cxlib.ltv.summary import RFMSummary
 
 __all__ = ["FitWarning", "MLEResult", "check_rfm", "collapse", "maximize", "rfm_frame"]
 
@@ -39,7 +43,7 @@ class FitWarning(RuntimeWarning):
     """A model fit did not converge, hit a parameter bound, or has no usable standard errors."""
 
 
-def rfm_frame(summary: Any) -> Any:
+def rfm_frame(summary: RFMSummary | Frame) -> Frame:
     """Return the table inside an :class:`~cxlib.ltv.summary.RFMSummary` (or the frame itself).
 
     Parameters
@@ -50,11 +54,11 @@ def rfm_frame(summary: Any) -> Any:
     -------
     frame
     """
-    return getattr(summary, "table", summary)
+    return cast("Frame", getattr(summary, "table", summary))
 
 
 def collapse(
-    summary: Any,
+    summary: RFMSummary | Frame,
     columns: Sequence[str],
     *,
     weights: str | None = None,
@@ -346,7 +350,7 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
     return float(values[order][np.searchsorted(cum, q * cum[-1])])
 
 
-def model_unit(summary: Any, unit: str | None) -> str:
+def model_unit(summary: RFMSummary | Frame, unit: str | None) -> str:
     """Return the time unit of a fit: given, else the RFMSummary's, else weeks."""
     chosen = unit or getattr(summary, "unit", None) or "W"
     if chosen not in UNIT_DAYS:

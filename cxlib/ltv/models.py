@@ -9,8 +9,8 @@ from __future__ import annotations
 import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -18,11 +18,15 @@ import plotly.graph_objects as go
 from scipy import stats
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_pandas
 from cxlib.estimate import Estimate
 from cxlib.ltv.mle import MLEResult, as_array, rfm_frame
 from cxlib.ltv.summary import UNIT_NAMES
 from cxlib.result import Display, ResultBase
+
+if TYPE_CHECKING:
+    from cxlib.ltv.summary import RFMSummary
 
 __all__ = ["FittedModel", "TransactionModel"]
 
@@ -54,7 +58,16 @@ class FittedModel(ResultBase):
         ``"converged"`` or what went wrong.
     """
 
-    DISPLAY: ClassVar[Display] = Display(decimals=3)
+    DISPLAY: ClassVar[Display] = Display(
+        decimals=3,
+        labels={
+            "parameter": "Parameter",
+            "estimate": "Estimate",
+            "se": "Standard error",
+            "ci_low": "95% CI from",
+            "ci_high": "to",
+        },
+    )
 
     params: dict[str, float]
     se: dict[str, float]
@@ -68,6 +81,10 @@ class FittedModel(ResultBase):
 
     NAME: ClassVar[str] = "model"
     PARAMS: ClassVar[tuple[str, ...]] = ()
+
+    def display_settings(self) -> Display:
+        """Return the parameter table's settings, captioned with the model's name."""
+        return replace(self.DISPLAY, caption=self.NAME)
 
     @classmethod
     def _from_mle(cls, res: MLEResult, *, n: int, unit: str, **extra: Any) -> Any:
@@ -166,7 +183,7 @@ class TransactionModel(FittedModel, ABC):
         zero = np.zeros_like(t)
         return self.expected_purchases(t, zero, zero, zero)
 
-    def predict(self, summary: Any, horizon: float) -> pd.DataFrame:
+    def predict(self, summary: RFMSummary | Frame, horizon: float) -> pd.DataFrame:
         """Per-customer predictions.
 
         Parameters

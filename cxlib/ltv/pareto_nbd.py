@@ -25,11 +25,12 @@ integral: ∂ ln I/∂θ is the mean of ∂ ln f(τ)/∂θ under the normalised 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from scipy import special
 
+from cxlib._types import Frame
 from cxlib.ltv.mle import (
     as_array,
     check_rfm,
@@ -42,6 +43,9 @@ from cxlib.ltv.mle import (
     weighted_quantile,
 )
 from cxlib.ltv.models import TransactionModel
+
+if TYPE_CHECKING:
+    from cxlib.ltv.summary import RFMSummary
 
 __all__ = ["ParetoNBDModel", "fit_pareto_nbd", "pareto_nbd_loglik"]
 
@@ -184,7 +188,7 @@ class ParetoNBDModel(TransactionModel):
 
 
 def fit_pareto_nbd(
-    summary: Any, *, unit: str | None = None, weights: str | None = None, max_iter: int = 500
+    summary: RFMSummary | Frame, *, unit: str | None = None, weights: str | None = None, max_iter: int = 500
 ) -> ParetoNBDModel:
     """Fit the Pareto/NBD model by maximum likelihood.
 

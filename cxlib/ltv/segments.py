@@ -18,18 +18,24 @@ the predicted CLV per segment (from :func:`~cxlib.ltv.clv`) shows what each is w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_pandas
 from cxlib.ltv.mle import rfm_frame
 from cxlib.ltv.summary import UNIT_DAYS
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import format_count, format_money, format_percent
+
+if TYPE_CHECKING:
+    from cxlib.ltv.clv import CLVResult
+    from cxlib.ltv.summary import RFMSummary
 
 __all__ = ["SEGMENT_ORDER", "RFMSegments", "rfm_scores", "rfm_segments"]
 
@@ -64,7 +70,7 @@ def _score(values: np.ndarray) -> np.ndarray:
     return (1 + np.floor(5 * (rank - 1) / max(n, 1))).astype("int64")
 
 
-def rfm_scores(summary: Any) -> pd.DataFrame:
+def rfm_scores(summary: RFMSummary | Frame) -> pd.DataFrame:
     """Recency, frequency and monetary scores (1–5) and the R × F segment of every customer.
 
     R and M are quintile scores (ties share the lower score); F is the number of purchase
@@ -131,16 +137,47 @@ class RFMSegments(ResultBase):
         (numbers blanked where ``suppressed``).
     customers : pandas.DataFrame
         Per customer, as from :func:`rfm_scores` (plus ``clv`` when given).
+    currency : str
+        Label of the money columns (the CLV result's currency).
     """
 
     DISPLAY: ClassVar[Display] = Display(
+        columns=(
+            "segment",
+            "customers",
+            "share_of_customers",
+            "mean_purchases",
+            "mean_days_since_last",
+            "revenue",
+            "clv_total",
+            "clv_mean",
+            "share_of_value",
+        ),
         percent_cols=("share_of_customers", "share_of_value"),
         currency_cols=("revenue", "clv_total", "clv_mean"),
-        decimals={"mean_purchases": 2, "mean_days_since_last": 0},
+        decimals={
+            "revenue": 0,
+            "clv_total": 0,
+            "clv_mean": 2,
+            "mean_purchases": 2,
+            "mean_days_since_last": 0,
+        },
+        labels={
+            "segment": "Segment",
+            "customers": "Customers",
+            "share_of_customers": "Share of customers",
+            "mean_purchases": "Purchases per customer",
+            "mean_days_since_last": "Days since last purchase",
+            "revenue": "Revenue so far",
+            "clv_total": "Predicted CLV",
+            "clv_mean": "CLV per customer",
+            "share_of_value": "Share of value",
+        },
     )
 
     table: pd.DataFrame
     customers: pd.DataFrame
+    currency: str = ""
 
     def figure(self) -> go.Figure:
         """Share of customers and (with CLV) share of predicted value, by segment."""
@@ -169,17 +206,25 @@ class RFMSegments(ResultBase):
         if t.empty:
             return ["Every segment is below the minimum size, so none is shown."]
         big = t.sort_values("customers", ascending=False).iloc[0]
-        out = [f"The largest segment is {big['segment']} ({big['share_of_customers']:.0%} of customers)."]
+        out = [
+            f"The largest segment is {big['segment']} ({format_percent(big['share_of_customers'], 0)} of "
+            f"customers, {format_count(big['customers'])})."
+        ]
         if "share_of_value" in t.columns:
             rich = t.sort_values("share_of_value", ascending=False).iloc[0]
+            worth = format_money(rich["clv_total"], self.currency)
             out.append(
                 f"{rich['segment'].capitalize()} hold the most predicted value: "
-                f"{rich['share_of_value']:.0%} with {rich['share_of_customers']:.0%} of customers."
+                f"{format_percent(rich['share_of_value'], 0)} ({worth}) "
+                f"with {format_percent(rich['share_of_customers'], 0)} of customers "
+                f"({format_count(rich['customers'])}); they are the ones to keep buying."
             )
         return out
 
 
-def rfm_segments(summary: Any, *, clv: Any = None, min_n: int = 10) -> RFMSegments:
+def rfm_segments(
+    summary: RFMSummary | Frame, *, clv: CLVResult | Frame | None = None, min_n: int = 10
+) -> RFMSegments:
     """Segment customers by RFM, with their value.
 
     Parameters
@@ -187,7 +232,8 @@ def rfm_segments(summary: Any, *, clv: Any = None, min_n: int = 10) -> RFMSegmen
     summary : RFMSummary or frame
         Required columns as for :func:`rfm_scores`.
     clv : CLVResult or DataFrame, optional
-        Predicted CLV (columns ``customer_id``, ``clv``) to add value per segment.
+        Predicted CLV (columns ``customer_id``, ``clv``) to add value per segment; a
+        CLVResult also gives its currency.
     min_n : int, default 10
         Segments with fewer customers are suppressed.
 
@@ -207,7 +253,7 @@ def rfm_segments(summary: Any, *, clv: Any = None, min_n: int = 10) -> RFMSegmen
         else customers["mean_value"] * customers["purchases"]
     )
     if clv is not None:
-        value = getattr(clv, "table", clv)
+        value = to_pandas(getattr(clv, "table", clv))
         value = value[["customer_id", "clv"]].astype({"customer_id": "str"})
         customers = customers.merge(value, on="customer_id", how="left", validate="one_to_one")
     grouped = customers.groupby("segment", sort=False)
@@ -231,4 +277,5 @@ def rfm_segments(summary: Any, *, clv: Any = None, min_n: int = 10) -> RFMSegmen
     if clv is not None:
         total = float(customers["clv"].sum())
         table["share_of_value"] = table["clv_total"] / total if total > 0 else np.nan
-    return RFMSegments(suppress_small(table, "customers", min_n), customers)
+    currency = str(getattr(clv, "currency", "") or "")
+    return RFMSegments(suppress_small(table, "customers", min_n), customers, currency)

@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 
 from cxlib import viz
 from cxlib._duckdb import rfm as rfm_sql
+from cxlib._types import Frame
 from cxlib.engine import (
     backend,
     is_utc_zone,
@@ -44,6 +45,7 @@ from cxlib.engine import (
 from cxlib.errors import DataError
 from cxlib.result import Display, ResultBase
 from cxlib.timestamps import with_epoch_day
+from cxlib.viz.formats import format_money
 
 __all__ = ["UNIT_DAYS", "RFMSummary", "daily_repeat_purchases", "epoch_days", "rfm_summary", "to_epoch_day"]
 
@@ -53,7 +55,7 @@ UNIT_NAMES: dict[str, str] = {"D": "days", "W": "weeks"}
 _EPOCH = pd.Timestamp("1970-01-01")
 
 
-def _lazy(table: Any) -> nw.LazyFrame[Any]:
+def _lazy(table: Frame) -> nw.LazyFrame[Any]:
     frame = to_narwhals(table)
     return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
 
@@ -111,7 +113,7 @@ def _utc(frame: nw.LazyFrame[Any]) -> nw.Expr:
     return nw.col("ts") if is_utc_zone(zone) else nw.col("ts").dt.convert_time_zone("UTC")
 
 
-def _orders_days(orders: Any, by: Sequence[str], fast_path: bool = True) -> nw.LazyFrame[Any]:
+def _orders_days(orders: Frame, by: Sequence[str], fast_path: bool = True) -> nw.LazyFrame[Any]:
     if not isinstance(fast_path, bool):
         raise ValueError(f"fast_path must be True or False; got {fast_path!r}")
     columns = ["customer_id", "ts", "revenue", *by]
@@ -172,6 +174,8 @@ class RFMSummary(ResultBase):
         Last days (UTC) of the calibration and observation periods.
     holdout : bool
         Whether the table has holdout columns.
+    currency : str
+        Label of the money columns and amounts.
     """
 
     DISPLAY: ClassVar[Display] = Display(
@@ -184,6 +188,7 @@ class RFMSummary(ResultBase):
     calibration_end: pd.Timestamp
     observation_end: pd.Timestamp
     holdout: bool
+    currency: str = ""
 
     @property
     def unit_name(self) -> str:
@@ -218,10 +223,8 @@ class RFMSummary(ResultBase):
             f"(mean {t['frequency'].mean():.2f} repeat purchases per customer).",
         ]
         if repeaters:
-            out.append(
-                f"Returning customers spent {t.loc[t['frequency'] > 0, 'monetary_value'].mean():,.2f} "
-                "per repeat purchase on average."
-            )
+            spent = format_money(t.loc[t["frequency"] > 0, "monetary_value"].mean(), self.currency)
+            out.append(f"Returning customers spent {spent} per repeat purchase on average.")
         if self.holdout:
             out.append(
                 f"In the holdout period up to {self.observation_end:%Y-%m-%d} "
@@ -232,13 +235,14 @@ class RFMSummary(ResultBase):
 
 
 def rfm_summary(
-    orders: Any,
+    orders: Frame,
     unit: Literal["W", "D"] = "W",
     calibration_end: Any = None,
     observation_end: Any = None,
     *,
     by: str | Sequence[str] | None = None,
     fast_path: bool = True,
+    currency: str = "",
 ) -> RFMSummary:
     """Frequency, recency, age (T) and monetary value per customer, optionally with a holdout.
 
@@ -267,6 +271,8 @@ def rfm_summary(
         A pandas frame is summarised by DuckDB in-process, over its Arrow buffers (about 5
         times faster on millions of orders); ``False`` keeps it on pandas. Both give the
         same table (tested); other backends always run natively.
+    currency : str, default ""
+        Label of the money amounts in sentences and table headings.
 
     Returns
     -------
@@ -307,6 +313,7 @@ def rfm_summary(
         calibration_end=from_epoch_day([cal_day])[0],
         observation_end=from_epoch_day([obs_day])[0],
         holdout=holdout,
+        currency=currency,
     )
 
 
@@ -393,7 +400,7 @@ def _finish(
 
 
 def daily_repeat_purchases(
-    orders: Any, calibration_end: Any, observation_end: Any = None
+    orders: Frame, calibration_end: Any, observation_end: Any = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp]:
     """Repeat purchase days per calendar day, for the customers of a calibration period.
 
@@ -414,7 +421,7 @@ def daily_repeat_purchases(
     repeats : pandas.DataFrame
         ``day`` (datetime64 UTC), ``repeat_purchases`` (int64): purchase days of those
         customers after their first purchase day, per calendar day; days without any are
-        absent.
+        absent (no rows at all when nobody bought again).
     first_purchases : pandas.DataFrame
         ``day``, ``customers`` (int64): customers by the day of their first purchase.
     observation_end : pandas.Timestamp
@@ -438,15 +445,17 @@ def daily_repeat_purchases(
     cohorts = first.group_by("first_day").agg(nw.len().alias("customers")).sort("first_day")
     rep = to_pandas(repeats)
     coh = to_pandas(cohorts)
+    # ``.array`` keeps the UTC dtype when nobody repeated (``.to_numpy()`` of an empty
+    # tz-aware series is an object array, and the frame column would then be object).
     rep_out = pd.DataFrame(
         {
-            "day": from_epoch_day(rep["day"]).to_numpy(),
+            "day": from_epoch_day(rep["day"]).array,
             "repeat_purchases": rep["repeat_purchases"].to_numpy(dtype="int64"),
         }
     )
     coh_out = pd.DataFrame(
         {
-            "day": from_epoch_day(coh["first_day"]).to_numpy(),
+            "day": from_epoch_day(coh["first_day"]).array,
             "customers": coh["customers"].to_numpy(dtype="int64"),
         }
     )

@@ -13,18 +13,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_pandas
+from cxlib.errors import DataError
+from cxlib.ltv.checks import Verdict, fit_problems, model_verdict
 from cxlib.ltv.mle import rfm_frame
 from cxlib.ltv.models import TransactionModel
 from cxlib.ltv.summary import UNIT_DAYS, UNIT_NAMES, daily_repeat_purchases, epoch_days, to_epoch_day
 from cxlib.result import Display, ResultBase
+
+if TYPE_CHECKING:
+    from cxlib.ltv.summary import RFMSummary
 
 __all__ = [
     "CumulativeRepeats",
@@ -38,7 +44,7 @@ __all__ = [
 _HOLDOUT_COLUMNS = ["customer_id", "frequency", "recency", "T", "frequency_holdout", "duration_holdout"]
 
 
-def _holdout_frame(summary: Any) -> pd.DataFrame:
+def _holdout_frame(summary: RFMSummary | Frame) -> pd.DataFrame:
     frame = rfm_frame(summary)
     require_columns(
         frame,
@@ -114,7 +120,12 @@ class HoldoutValidation(ResultBase):
 
     def summary(self) -> list[str]:
         """Accuracy in words."""
-        bias = self.predicted_total / self.actual_total - 1 if self.actual_total else float("nan")
+        if not self.actual_total:
+            return [
+                f"{self.model} predicted {self.predicted_total:,.0f} holdout purchases; nobody bought in the "
+                f"holdout period. Per customer MAE {self.mae:.3f}, RMSE {self.rmse:.3f}."
+            ]
+        bias = self.predicted_total / self.actual_total - 1
         return [
             f"{self.model} predicted {self.predicted_total:,.0f} holdout purchases against "
             f"{self.actual_total:,.0f} actual ({bias:+.1%}); per customer MAE {self.mae:.3f}, "
@@ -122,7 +133,9 @@ class HoldoutValidation(ResultBase):
         ]
 
 
-def holdout_validation(model: TransactionModel, summary: Any, *, max_frequency: int = 7) -> HoldoutValidation:
+def holdout_validation(
+    model: TransactionModel, summary: RFMSummary | Frame, *, max_frequency: int = 7
+) -> HoldoutValidation:
     """Compare a purchase model's predictions with the purchases of the holdout period.
 
     Parameters
@@ -240,7 +253,12 @@ class CumulativeRepeats(ResultBase):
     def summary(self) -> list[str]:
         """Describe the gap at the end, in words."""
         last = self.table.iloc[-1]
-        gap = last["expected"] / last["actual"] - 1 if last["actual"] else float("nan")
+        if not last["actual"]:
+            return [
+                f"By {last['date']:%Y-%m-%d} none of the customers had bought again; "
+                f"{self.model} expected {last['expected']:,.0f} repeat purchases."
+            ]
+        gap = last["expected"] / last["actual"] - 1
         return [
             f"By {last['date']:%Y-%m-%d} the customers made {int(last['actual']):,} repeat purchases; "
             f"{self.model} expected {last['expected']:,.0f} ({gap:+.1%})."
@@ -249,7 +267,7 @@ class CumulativeRepeats(ResultBase):
 
 def repeat_transactions_over_time(
     model: TransactionModel,
-    orders: Any,
+    orders: Frame,
     calibration_end: Any,
     observation_end: Any = None,
     *,
@@ -271,6 +289,13 @@ def repeat_transactions_over_time(
     Returns
     -------
     CumulativeRepeats
+        When nobody bought again, ``actual`` is 0 throughout (a valid, degenerate result:
+        the chart shows the model's expectation against a flat line).
+
+    Raises
+    ------
+    DataError
+        When no customer made a first purchase by ``calibration_end``.
 
     Notes
     -----
@@ -280,8 +305,9 @@ def repeat_transactions_over_time(
     first, counted on the orders' backend.
     """
     repeats, firsts, obs_end = daily_repeat_purchases(orders, calibration_end, observation_end)
+    cal = pd.to_datetime(to_epoch_day(calibration_end), unit="D", utc=True)
     if firsts.empty:
-        raise ValueError("no customer made a first purchase by calibration_end")
+        raise DataError(f"has no first purchase up to {cal:%Y-%m-%d}", table="orders", rule="empty")
     first_days = epoch_days(firsts["day"])
     start_day, end_day = int(first_days.min()), to_epoch_day(obs_end)
     ends = np.unique(
@@ -303,7 +329,6 @@ def repeat_transactions_over_time(
     )
     table["actual_period"] = table["actual"].diff().fillna(table["actual"]).astype("float64")
     table["expected_period"] = table["expected"].diff().fillna(table["expected"])
-    cal = pd.to_datetime(to_epoch_day(calibration_end), unit="D", utc=True)
     return CumulativeRepeats(table, cal, model.NAME)
 
 
@@ -318,17 +343,68 @@ class ModelComparison(ResultBase):
         ``bic``, ``holdout_mae``, ``holdout_rmse``, ``predicted_total``, ``actual_total``
         (float64).
     validations : tuple of HoldoutValidation
+    usable : tuple of str, optional
+        Models whose fit worked (:func:`~cxlib.ltv.checks.fit_problems` found nothing); only
+        these can win. ``None``: all.
     """
 
-    DISPLAY: ClassVar[Display] = Display(decimals=2)
+    DISPLAY: ClassVar[Display] = Display(
+        decimals={
+            "loglik": 1,
+            "aic": 1,
+            "bic": 1,
+            "holdout_mae": 3,
+            "holdout_rmse": 3,
+            "predicted_total": 0,
+            "actual_total": 0,
+        },
+        labels={
+            "model": "Model",
+            "parameters": "Parameters",
+            "loglik": "Log-likelihood",
+            "aic": "AIC",
+            "bic": "BIC",
+            "holdout_mae": "MAE per customer",
+            "holdout_rmse": "RMSE per customer",
+            "predicted_total": "Predicted purchases",
+            "actual_total": "Actual purchases",
+        },
+        caption="Purchase models: calibration fit and holdout error",
+    )
 
     table: pd.DataFrame
     validations: tuple[HoldoutValidation, ...]
+    usable: tuple[str, ...] | None = None
 
     @property
-    def best(self) -> str:
-        """The model with the smallest holdout MAE."""
-        return str(self.table.sort_values("holdout_mae", kind="stable").iloc[0]["model"])
+    def best(self) -> str | None:
+        """The model the holdout test prefers (:func:`~cxlib.ltv.checks.model_verdict`); ``None`` in a tie."""
+        return self.verdict().winner
+
+    def verdict(self, usable: Sequence[str] | None = None, *, tolerance: float = 0.02) -> Verdict:
+        """Which model forecasts the holdout better, if any (a tie within ``tolerance`` has none).
+
+        Parameters
+        ----------
+        usable : sequence of str, optional
+            Models whose fit worked (default: :attr:`usable`, else all of :attr:`table`).
+        tolerance : float, default 0.02
+            Relative difference in holdout MAE below which the models are tied.
+
+        Returns
+        -------
+        Verdict
+        """
+        chosen = self.usable if usable is None else usable
+        names = list(self.table["model"]) if chosen is None else list(chosen)
+        return model_verdict(self, names, tolerance=tolerance)
+
+    def validation(self, model: str) -> HoldoutValidation:
+        """Return the holdout validation of one model, by name (``"BG/NBD"``)."""
+        for v in self.validations:
+            if v.model == model:
+                return v
+        raise KeyError(f"no model {model!r} in the comparison; models: {', '.join(self.table['model'])}")
 
     def figure(self) -> go.Figure:
         """Mean holdout purchases by calibration frequency: actual and each model."""
@@ -352,17 +428,21 @@ class ModelComparison(ResultBase):
         return fig.update_xaxes(type="category")
 
     def summary(self) -> list[str]:
-        """Which model forecasts better, in words."""
+        """Which model forecasts better (a tie says so), then the holdout check of the model used."""
         t = self.table.set_index("model")
         parts = [
             f"{m}: MAE {row['holdout_mae']:.3f}, log-likelihood {row['loglik']:,.1f}"
             for m, row in t.iterrows()
         ]
-        return [f"Holdout error per customer: {'; '.join(parts)}. {self.best} forecasts the holdout best."]
+        verdict = self.verdict()
+        out = [f"Holdout error per customer: {'; '.join(parts)}.", verdict.sentence]
+        if verdict.used is not None:
+            out += self.validation(verdict.used).summary()
+        return out
 
 
 def compare_models(
-    summary: Any, models: Sequence[TransactionModel], *, max_frequency: int = 7
+    summary: RFMSummary | Frame, models: Sequence[TransactionModel], *, max_frequency: int = 7
 ) -> ModelComparison:
     """Compare fitted purchase models on the calibration fit and the holdout forecast.
 
@@ -396,4 +476,5 @@ def compare_models(
     )
     table["model"] = table["model"].astype("str")
     table["parameters"] = table["parameters"].astype("int64")
-    return ModelComparison(table, validations)
+    usable = tuple(m.NAME for m in models if not fit_problems(m))
+    return ModelComparison(table, validations, usable)

@@ -118,7 +118,7 @@ def sentences(text: str) -> list[str]:
 #: marks (they stop negation scope) and emoticons. Emoji are added per lexicon.
 WORD_PATTERN = r"[^\W\d_]+"
 PUNCT_PATTERN = r"[,，、،:：()（）\"“”«»]"
-EMOTICON_PATTERN = r":-?\)|:-?\(|:d\b"
+EMOTICON_PATTERN = r":-?\)|:-?\(|:-?d\b|:-?p\b|:-?\*|:-?/(?!/)"
 
 
 @functools.cache

@@ -10,6 +10,11 @@ settings: no pickle, nothing downloaded, the same numbers on every machine.
 Character n-grams work without a tokeniser for Chinese and cope with inflection and typos;
 measured on held-out real reviews (``benchmarks/eval_voc.py``) they beat the lexicon by far
 where enough licensed training data exists.
+
+A file may carry a ``scale`` (default 1) that multiplies its scores: a model of a close
+language used where no licensed training data exists (the Polish model for Slovak and Czech)
+is scaled down, so that the lexicon decides where it finds terms and the model mostly
+decides the texts the lexicon finds nothing in.
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ class PretrainedModel:
     coef : numpy.ndarray
         Logistic-regression coefficient of each feature, towards positive (float32).
     intercept : float
+    scale : float, default 1.0
+        Multiplier of the scores (below 1 for a model borrowed from a close language).
     """
 
     lang: str
@@ -61,6 +68,7 @@ class PretrainedModel:
     idf: np.ndarray
     coef: np.ndarray
     intercept: float
+    scale: float = 1.0
 
     @property
     def n_features(self) -> int:
@@ -76,7 +84,7 @@ class PretrainedModel:
         return _tfidf(self._vectorizer.transform(list(texts)), self.idf)
 
     def predict(self, texts: Sequence[str], *, n_terms: int = 3) -> tuple[np.ndarray, list[list[str]]]:
-        """Scores ``2·P(positive) − 1`` and, per text, the n-grams that pushed it most its way.
+        """Scores ``scale · (2·P(positive) − 1)`` and, per text, the n-grams that pushed it most.
 
         Returns
         -------
@@ -86,7 +94,7 @@ class PretrainedModel:
         texts = list(texts)
         X = self.features(texts)
         z = X @ self.coef.astype(np.float64) + self.intercept
-        scores = 2.0 / (1.0 + np.exp(-z)) - 1.0
+        scores = self.scale * (2.0 / (1.0 + np.exp(-z)) - 1.0)
         if n_terms <= 0:
             return scores, [[] for _ in texts]
         return scores, self._explain(texts, X, scores, n_terms)
@@ -152,6 +160,7 @@ def load_pretrained(lang: str) -> PretrainedModel:
             idf=data["idf"].astype(np.float32),
             coef=data["coef"].astype(np.float32),
             intercept=float(data["intercept"]),
+            scale=float(data["scale"]) if "scale" in data else 1.0,
         )
 
 

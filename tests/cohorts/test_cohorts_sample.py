@@ -1,4 +1,4 @@
-"""The planted truths of the sample shop are recovered (data/sample, cxlib.data.sample_truth).
+"""The planted truths of the sample shop are recovered (data/sample, cxlib.sample.truth).
 
 Planted (data/sample/README.md): repeat orders follow BG/NBD with λ ~ Gamma(r = 0.24,
 α = 9 per week) for everyone, and dropout after each repeat p ~ Beta(a, b) by acquisition
@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from cxlib.cohorts import retention_matrix, revenue_retention, time_to_repeat
-from cxlib.data.sample_truth import TRUTH, bgnbd_p_no_repeat
+from cxlib.sample.truth import TRUTH, bgnbd_p_no_repeat
 
 WINDOW_WEEKS = 30 / 7
 

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-import cxlib.data.sample
+import cxlib.sample
 from cxlib.cli import main
 
 from .conftest import write_notebook
@@ -27,7 +27,7 @@ def fake_sample(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         calls.append(out)
         return {"orders": out / "orders.parquet"}
 
-    monkeypatch.setattr(cxlib.data.sample, "generate_sample", generate)
+    monkeypatch.setattr(cxlib.sample, "generate_sample", generate)
     return calls
 
 

@@ -38,13 +38,14 @@ def test_fit_problems() -> None:
 
 def test_model_verdict_ties_and_winners() -> None:
     table = pd.DataFrame({"model": ["BG/NBD", "Pareto/NBD"], "holdout_mae": [0.445, 0.442]})
-    tie = SimpleNamespace(table=table)
-    assert checks.model_verdict(tie, ["BG/NBD", "Pareto/NBD"])[0] is None  # 0.7 % apart
+    tie = checks.model_verdict(SimpleNamespace(table=table), ["BG/NBD", "Pareto/NBD"])  # 0.7 % apart
+    assert tie.winner is None and tie.used == "Pareto/NBD"
+    assert "better" not in tie.sentence and "the values below use Pareto/NBD" in tie.sentence
     clear = SimpleNamespace(table=table.assign(holdout_mae=[0.30, 0.40]))
-    winner, sentence = checks.model_verdict(clear, ["BG/NBD", "Pareto/NBD"])
-    assert winner == "BG/NBD" and "25% smaller" in sentence  # (0.40 - 0.30) / 0.40
-    assert checks.model_verdict(clear, ["Pareto/NBD"])[0] == "Pareto/NBD"  # BG/NBD's fit did not work
-    assert checks.model_verdict(clear, [])[0] is None
+    verdict = checks.model_verdict(clear, ["BG/NBD", "Pareto/NBD"])
+    assert verdict.winner == verdict.used == "BG/NBD" and "25% smaller" in verdict.sentence  # 0.10 / 0.40
+    assert checks.model_verdict(clear, ["Pareto/NBD"]).winner == "Pareto/NBD"  # BG/NBD's fit did not work
+    assert checks.model_verdict(clear, []).used is None
 
 
 def test_sanity_warnings_flag_contradictions() -> None:

@@ -124,3 +124,56 @@ def test_clv_checks_its_inputs(cdnow_summary, cdnow_models, cdnow_transactions):
     original = cdnow_summary.copy(deep=True)
     clv(bg, gg, cdnow_summary, horizon_months=3, intervals=False)
     pd.testing.assert_frame_equal(cdnow_summary, original)
+
+
+def test_breakdowns_say_where_the_value_is(cdnow_transactions):
+    """value.breakdown(by): sentences and tables against pandas group-bys written here."""
+    from cxlib.viz.results import result_table
+
+    orders = cdnow_transactions.assign(
+        channel=np.where(cdnow_transactions["customer_id"].astype(int) % 3 == 0, "web", "store")
+    )
+    rfm = rfm_summary(orders, "W", CDNOW_CALIBRATION_END, by="channel", currency="USD")
+    value = clv(fit_bgnbd(rfm), fit_gamma_gamma(rfm), rfm, horizon_months=12, currency="USD")
+    t = value.table
+    by_channel = value.breakdown("channel", min_n=10)
+    naive = t.groupby("channel")["clv"].agg(["sum", "mean", "size"]).sort_values("sum", ascending=False)
+    top = naive.index[0]
+    share = naive["sum"].iloc[0] / t["clv"].sum()
+    first, second = by_channel.summary()
+    assert first.startswith(f"{top[0].upper()}{top[1:]} customers hold {share:.0%} of the predicted value")
+    assert f"{naive['sum'].iloc[0]:,.0f} USD from {naive['size'].iloc[0]:,} customers" in first
+    richest, poorest = naive["mean"].idxmax(), naive["mean"].idxmin()
+    assert second == (
+        f"Per customer, {richest} is worth most ({naive['mean'].max():,.2f} USD) and "
+        f"{poorest} least ({naive['mean'].min():,.2f} USD)."
+    )
+    html = result_table(by_channel).data
+    assert "Channel" in html and "CLV per customer (USD)" in html and "suppressed" not in html
+    # deciles: the top tenth's value and the more valuable half, sorted by hand
+    deciles = value.breakdown("decile")
+    ranked = np.sort(t["clv"].to_numpy())[::-1]
+    top_n = int(np.ceil(len(ranked) / 10))
+    (sentence,) = deciles.summary()
+    assert f"The most valuable 10% of customers ({top_n:,})" in sentence
+    assert (
+        f"({ranked[:top_n].sum():,.2f} USD)" in sentence or f"({ranked[:top_n].sum():,.0f} USD)" in sentence
+    )
+    half = deciles.table["clv_total"].iloc[:5].sum() / ranked.sum()
+    assert f"the more valuable half holds {half:.0%}" in sentence
+    # cohorts: highest and lowest mean CLV among cohorts of 10+ customers
+    cohorts = value.breakdown("cohort", min_n=10)
+    big = t.groupby("cohort")["clv"].agg(["mean", "size"])
+    big = big[big["size"] >= 10]
+    assert cohorts.summary()[0].startswith(
+        f"Customers first buying in {big['mean'].idxmax()} are worth most ({big['mean'].max():,.2f} USD each)"
+    )
+    assert len(cohorts.figure().data) == 1 and len(deciles.figure().data) == 1
+    # every segment too small: a sentence, no numbers
+    none = value.breakdown("channel", min_n=10_000)
+    assert none.summary() == ["Every channel has fewer than 10,000 customers, so none is shown."]
+    # the RFM summary and the spend model name the currency too
+    assert "USD per repeat purchase" in rfm.summary()[1]
+    spend = fit_gamma_gamma(rfm)
+    p, q, v = spend.theta
+    assert spend.summary()[0].endswith(f"population mean spend per purchase {p * v / (q - 1):,.2f} USD.")

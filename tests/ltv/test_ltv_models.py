@@ -16,13 +16,13 @@ from ltv_data import simulate_bgnbd
 from scipy import integrate, special, stats
 
 from cxlib import DataError
-from cxlib.data.sample_truth import bgnbd_expected_repeats, bgnbd_p_no_repeat
 from cxlib.engine import duckdb_connection
 from cxlib.ltv import FitWarning, fit_bgnbd, fit_gamma_gamma, fit_pareto_nbd
 from cxlib.ltv.bgnbd import BGNBDModel, _Data, bgnbd_loglik
 from cxlib.ltv.gamma_gamma import _Data as _GGData
 from cxlib.ltv.gamma_gamma import gamma_gamma_loglik
 from cxlib.ltv.pareto_nbd import ParetoNBDModel, pareto_nbd_loglik
+from cxlib.sample.truth import bgnbd_expected_repeats, bgnbd_p_no_repeat
 
 # ------------------------------------------------------------------ independent formulas
 
@@ -262,7 +262,7 @@ def test_bgnbd_predictions_equal_printed_formulas():
         np.testing.assert_allclose(
             m.expected_purchases(t, x, tx, T), bgnbd_expected_direct(theta, t, x, tx, T), rtol=1e-9
         )
-    # New customers: the other engineer's closed form in cxlib.data.sample_truth.
+    # New customers: the other engineer's closed form in cxlib.sample.truth.
     t = np.array([0.5, 10, 52, 520])
     np.testing.assert_allclose(m.expected_purchases_new(t), bgnbd_expected_repeats(t, *theta), rtol=1e-10)
     # Huge histories stay finite where the printed formula overflows.

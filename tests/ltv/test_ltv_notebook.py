@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cxlib.data.sample import generate_sample
+from cxlib.sample import generate_sample
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOK = NOTEBOOKS / "04_customer_lifetime_value.ipynb"
@@ -74,6 +74,9 @@ def test_runs_with_days_no_holdout_and_country_segments(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     text = _text(out)
     assert "The holdout test is switched off" in text
-    assert "Predicted value of the next 6 months (BG/NBD" in text and "USD" in text
+    assert "The 3,000 customers are predicted to bring" in text and "USD in the next 6 months" in text
+    assert "; BG/NBD, 1.0% monthly discount" in text  # no holdout test: the default purchase model
     assert "Predicted 6-month CLV by country" in text
-    assert "from 3,000 customers" in text
+    # the appendix holds the parameter tables, after every other section's output
+    assert text.index("Standard error") > text.index("Predicted 6-month CLV by country")
+    assert "Gamma-Gamma fitted on" in text and "population mean spend per purchase" in text

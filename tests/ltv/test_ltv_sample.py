@@ -1,8 +1,8 @@
 """The sample shop's planted BG/NBD and Gamma-Gamma parameters are recovered.
 
-The generator (cxlib.data.sample) draws repeat purchases from BG/NBD with r = 0.24 and
+The generator (cxlib.sample) draws repeat purchases from BG/NBD with r = 0.24 and
 α = 9 (weeks) for everyone and (a, b) by acquisition channel, and order values from
-Gamma-Gamma with p = 6, q = 4, v = 32.5 (cxlib.data.sample_truth.TRUTH). Fitting each
+Gamma-Gamma with p = 6, q = 4, v = 32.5 (cxlib.sample.truth.TRUTH). Fitting each
 acquisition channel separately must give back those values within the standard errors.
 
 The estimates are asymptotically normal on the log scale (the parameters are positive and
@@ -18,8 +18,8 @@ from ltv_data import SAMPLE
 from scipy import stats
 
 import cxlib
-from cxlib.data.sample_truth import TRUTH
 from cxlib.ltv import fit_bgnbd, fit_gamma_gamma, rfm_summary
+from cxlib.sample.truth import TRUTH
 
 pytestmark = pytest.mark.skipif(not (SAMPLE / "orders.parquet").exists(), reason="sample shop not generated")
 

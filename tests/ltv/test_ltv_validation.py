@@ -10,7 +10,6 @@ import pytest
 from ltv_data import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
 from test_ltv_models import bgnbd_expected_direct
 
-from cxlib.data.sample_truth import bgnbd_expected_repeats
 from cxlib.engine import duckdb_connection
 from cxlib.ltv import (
     compare_models,
@@ -20,6 +19,7 @@ from cxlib.ltv import (
     repeat_transactions_over_time,
     rfm_summary,
 )
+from cxlib.sample.truth import bgnbd_expected_repeats
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +55,10 @@ def test_holdout_validation_equals_naive(cdnow_rfm, cdnow_bg):
     # Conditional forecasts: 1,653 holdout purchases for 1,882 actual (−12 %).
     assert result.predicted_total == pytest.approx(1653.4, abs=0.1)
     assert "MAE" in result.summary()[0] and len(result.figure().data) == 2
+    # nobody bought in the holdout: no percentage of zero
+    quiet = holdout_validation(cdnow_bg, cdnow_rfm.table.assign(frequency_holdout=0))
+    assert quiet.actual_total == 0 and quiet.mae == pytest.approx(quiet.predicted_total / len(t))
+    assert "nobody bought in the holdout period" in quiet.summary()[0] and "nan" not in quiet.summary()[0]
 
 
 def test_repeat_transactions_over_time_equals_naive(cdnow_transactions, cdnow_rfm, cdnow_bg):
@@ -91,6 +95,33 @@ def test_repeat_transactions_over_time_equals_naive(cdnow_transactions, cdnow_rf
     assert len(result.figure().data) == 2 and "repeat purchases" in result.summary()[0]
 
 
+def test_repeat_transactions_over_time_when_nobody_bought_again(cdnow_transactions, cdnow_bg):
+    """Issue 19: a shop whose customers each ordered once gave a TypeError (empty day column)."""
+    once = cdnow_transactions.sort_values(["ts", "order_id"]).drop_duplicates("customer_id")
+    result = repeat_transactions_over_time(cdnow_bg, once, CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END)
+    t = result.table
+    assert (t["actual"] == 0).all() and (t["actual_period"] == 0).all()
+    assert isinstance(t["date"].dtype, pd.DatetimeTZDtype) and str(t["date"].dt.tz) == "UTC"
+    # expected side: the unconditional BG/NBD expectation, summed over the same first days
+    first = once["ts"].dt.normalize()
+    end = (t["date"].iloc[-1] - pd.Timestamp("1970-01-01", tz="UTC")).days
+    age = np.maximum(end - (first - pd.Timestamp("1970-01-01", tz="UTC")).dt.days.to_numpy(), 0) / 7.0
+    assert t["expected"].iloc[-1] == pytest.approx(
+        bgnbd_expected_repeats(age, *cdnow_bg.theta).sum(), rel=1e-9
+    )
+    (sentence,) = result.summary()
+    assert "none of the customers had bought again" in sentence and "nan" not in sentence
+    assert f"{t['expected'].iloc[-1]:,.0f}" in sentence
+    assert len(result.figure().data) == 2
+
+
+def test_repeat_transactions_over_time_without_customers_is_a_data_error(cdnow_transactions, cdnow_bg):
+    from cxlib.errors import DataError
+
+    with pytest.raises(DataError, match="no first purchase up to 1996-12-31"):
+        repeat_transactions_over_time(cdnow_bg, cdnow_transactions, "1996-12-31", CDNOW_OBSERVATION_END)
+
+
 def test_compare_models(cdnow_rfm, cdnow_bg):
     pareto = fit_pareto_nbd(cdnow_rfm)
     comparison = compare_models(cdnow_rfm, [cdnow_bg, pareto])
@@ -99,8 +130,21 @@ def test_compare_models(cdnow_rfm, cdnow_bg):
     assert t.loc["BG/NBD", "loglik"] == pytest.approx(cdnow_bg.loglik)
     assert t.loc["Pareto/NBD", "aic"] == pytest.approx(8 - 2 * pareto.loglik)
     assert t.loc["Pareto/NBD", "holdout_mae"] == pytest.approx(holdout_validation(pareto, cdnow_rfm).mae)
-    assert comparison.best == t["holdout_mae"].idxmin()
-    assert len(comparison.figure().data) == 3 and comparison.best in comparison.summary()[0]
+    # CDNOW: Pareto/NBD forecasts the holdout 4 % better, BG/NBD has the better AIC
+    assert comparison.best == t["holdout_mae"].idxmin() == "Pareto/NBD"
+    assert t.loc["BG/NBD", "aic"] < t.loc["Pareto/NBD", "aic"]
+    errors, verdict, quoted = comparison.summary()
+    assert "BG/NBD: MAE 0.785" in errors and "Pareto/NBD: MAE 0.755" in errors
+    assert verdict.startswith("Pareto/NBD forecasts the holdout better: its error per customer is 4% smaller")
+    assert "BG/NBD fits the calibration period more closely (AIC 19,172.9 against 19,198.0)" in verdict
+    assert quoted == comparison.validation("Pareto/NBD").summary()[0] and quoted.startswith("Pareto/NBD")
+    assert len(comparison.figure().data) == 3
+    with pytest.raises(KeyError, match="no model 'X'"):
+        comparison.validation("X")
+    assert comparison.usable == ("BG/NBD", "Pareto/NBD")
+    # a collapsed dropout process (a → 0) is not usable, so it cannot win
+    collapsed = cdnow_bg.with_params({**cdnow_bg.params, "a": 1e-5})
+    assert compare_models(cdnow_rfm, [collapsed, pareto]).usable == ("Pareto/NBD",)
     with pytest.raises(ValueError):
         compare_models(cdnow_rfm, [])
 

@@ -1,6 +1,6 @@
 """On the sample shop, the scorecard recovers the planted truths of data/sample/README.md.
 
-Expected values come from the generator's parameters (``cxlib.data.sample_truth``) through
+Expected values come from the generator's parameters (``cxlib.sample.truth``) through
 the closed forms there, per answer or order, so the tests check the scorecard against the
 latent models rather than against itself. Tolerance: 3.5 standard errors (each check fails
 by chance with probability < 0.05 %), plus the README's observed values where it states them.
@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 import cxlib
-from cxlib.data.sample_truth import TRUTH, expected_clipped_score, expected_nps, score_probabilities
 from cxlib.engine import to_pandas
+from cxlib.sample.truth import TRUTH, expected_clipped_score, expected_nps, score_probabilities
 from cxlib.scorecard import consistency, scorecard, value_of_cx
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"

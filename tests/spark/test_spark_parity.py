@@ -24,8 +24,8 @@ from cxlib.cohorts import retention_matrix, revenue_retention, time_to_repeat
 from cxlib.engine import backend, to_narwhals, to_pandas
 from cxlib.scorecard import consistency, scorecard, value_of_cx
 from tests.cohorts.cohort_data import random_orders
-from tests.test_journey_backends import CASES as JOURNEY_CASES
-from tests.test_journey_backends import random_events
+from tests.journey.test_journey_backends import CASES as JOURNEY_CASES
+from tests.journey.test_journey_backends import random_events
 
 STEPS = ["product_view", "add_to_cart", "checkout_start", "payment", "purchase"]
 EXPERIMENT = "checkout_redesign"

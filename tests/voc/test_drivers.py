@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxlib import DataError, voc
-from cxlib.data.sample_truth import TRUTH
+from cxlib.sample.truth import TRUTH
 from cxlib.voc.drivers import relative_weights
 
 

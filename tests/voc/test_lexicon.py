@@ -221,3 +221,110 @@ def test_extra_lexicon_entries_are_added(tmp_path):
     lex = load_lexicon("en", str(extra))
     assert score_text("wunderbar", lex).score == pytest.approx(s(3.0))
     assert score_text("meh", lex).score == pytest.approx(s(-2.0))  # overrides the package weight
+
+
+# ------------------------------------------------- issue 21: terms added from the dev splits
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("O produto não foi entregue.", -3.0),  # the phrase holds its negator: not flipped
+        ("Chegou no tempo previsto.", 1.5),
+        ("Pedido cancelado sem aviso", -2.0),  # cancel* stem
+        ("Ainda aguardando o produto", -2.5),  # the longer phrase beats "aguardando" alone
+        ("Produto conforme o pedido, parabéns", 1.5 + 2.5),
+        ("Comprei dois e só recebi um", -2.0),
+    ],
+)
+def test_portuguese_order_phrases(text, raw):
+    assert score(text, "pt") == pytest.approx(s(raw))
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("Hra je nudná.", -2.0),
+        ("Stálo to za to.", 2.5),
+        ("Páči sa mi, že autor opäť približuje krásy Slovenska.", 2.0),
+        ("Čo sa mi nepáčilo bol vibračný motorček.", 2.0 * NEGATION_FACTOR),  # prefix "ne" negates
+        ("Kniha je pútavá a geniálna.", 2.0 + 3.0),
+    ],
+)
+def test_slovak_review_words(text, raw):
+    assert score(text, "sk") == pytest.approx(s(raw))
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("J'adore cette série", 2.5),  # elided pronoun before the term
+        ("Je n'aime pas", 2.0 * NEGATION_FACTOR),
+        ("Un gros navet", -3.0),
+        ("C'est mal joué", -2.5),  # the phrase beats "mal" alone
+        ("On s'ennuie", -2.0),
+        ("Superbe et drôle", 3.0 + 2.0),
+    ],
+)
+def test_french_review_words(text, raw):
+    assert score(text, "fr") == pytest.approx(s(raw))
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("Nie mam nic do zarzucenia .", 2.5),  # a phrase holding two negators is not flipped
+        ("Pani doktor odpowiadała bez pośpiechu", 1.5),
+        ("Leczenie było nieskuteczne", 2.0 * NEGATION_FACTOR),  # prefix "nie" negates skuteczn*
+        ("Pragnę serdecznie podziękować", 2.0 + 2.0),
+        ("Diagnoza nietrafna", -2.0),  # listed itself: not read as the negated "trafna"
+    ],
+)
+def test_polish_review_words(text, raw):
+    assert score(text, "pl") == pytest.approx(s(raw))
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("Mě se líbí", 2.0),
+        ("Nelíbí se mi to", 2.0 * NEGATION_FACTOR),  # prefix "ne" negates líbí
+        ("Nic moc chuť", -2.0),  # the phrase holds its negator: not flipped
+        ("Je to nejhorší operátor", -3.0),
+        ("Odcházím ke konkurenci", -2.0 - 2.0),
+    ],
+)
+def test_czech_review_words(text, raw):
+    assert score(text, "cs") == pytest.approx(s(raw))
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("super :-D", 2.0 * 1.5),  # "super" modifies the emoticon (intensifier, as with ":D")
+        ("no :/", -1.5),
+        ("hele :-*", 2.0),
+        ("hmm :P", 1.0),
+        ("viz http://example.cz", 0.0),  # a URL's ":/" is no emoticon
+    ],
+)
+def test_emoticons_with_nose_tongue_kiss_and_slant(text, raw):
+    assert score(text, "cs") == pytest.approx(s(raw) if raw else 0.0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "raw"),
+    [
+        ("de", "Ich liebe es", 2.5),
+        ("de", "Wunderschön", 3.0),  # umlaut spelled out, not folded
+        ("de", "Es lohnt sich nicht", -2.0),  # the phrase beats the negated "lohnt sich"
+        ("es", "Es una maravilla", 3.0),
+        ("es", "No vale la pena", -2.5),
+        ("it", "Lo adoro", 2.5),
+        ("it", "Non mi piace", 2.0 * NEGATION_FACTOR),
+        ("nl", "Saai boek", -2.0),
+        ("nl", "Echt een aanrader", 3.0),  # the longer phrase beats "een aanrader"
+    ],
+)
+def test_everyday_review_words_of_unmeasured_languages(lang, text, raw):
+    assert score(text, lang) == pytest.approx(s(raw))

@@ -16,10 +16,10 @@ from test_journey_reference import channel_paths_reference, heuristic_reference,
 
 import cxlib
 from cxlib import DataError
-from cxlib.data.sample_truth import TRUTH
 from cxlib.journey import attribution
+from cxlib.sample.truth import TRUTH
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO / "notebooks" / "02_journey_mapping.ipynb"
 
 
 @pytest.mark.notebooks
 def test_runs_with_non_default_parameters_from_another_folder(tmp_path: Path):
-    from cxlib.data.sample import generate_sample
+    from cxlib.sample import generate_sample
 
     generate_sample(tmp_path / "shop", seed=3, n_customers=800)
     out = tmp_path / "out.ipynb"

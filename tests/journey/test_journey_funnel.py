@@ -1,4 +1,4 @@
-"""Funnel semantics against a brute-force reference (tests/test_journey_reference.py).
+"""Funnel semantics against a brute-force reference (tests/journey/test_journey_reference.py).
 
 Random event logs with many ties (minute resolution, few event names), repeated and
 overlapping steps, windows, the three order modes, customers and sessions, segments.

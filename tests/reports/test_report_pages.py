@@ -17,7 +17,7 @@ from cxlib.reports.headline_numbers import HEADLINES_MIME, VERDICTS, Headline, h
 from cxlib.reports.html import export_report, index_page, notebook_question, page_links, source_name
 from cxlib.reports.scrub import mask_html
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 # --------------------------------------------------------------------------- headlines

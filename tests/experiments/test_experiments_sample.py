@@ -1,4 +1,4 @@
-"""The planted truths of the sample shop (cxlib.data.sample_truth.ExperimentTruth).
+"""The planted truths of the sample shop (cxlib.sample.truth.ExperimentTruth).
 
 * ``checkout_redesign``: planted relative conversion lift ≈ +11.6 %; every method's
   interval covers it, the split is healthy and the decision is to ship.
@@ -17,10 +17,10 @@ import pytest
 
 import cxlib
 from cxlib import experiments as ab
-from cxlib.data.sample_truth import TRUTH
 from cxlib.engine import to_pandas
+from cxlib.sample.truth import TRUTH
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 METRICS = {"conversion": "converted", "revenue": "revenue", "aov": ("revenue", "orders")}
 X = TRUTH.experiments
 

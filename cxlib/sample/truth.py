@@ -1,4 +1,4 @@
-"""The planted truths of the sample shop (:mod:`cxlib.data.sample`).
+"""The planted truths of the sample shop (:mod:`cxlib.sample`).
 
 Every parameter the generator draws from lives here, in one frozen object, :data:`TRUTH`,
 so that tests, notebooks and the README can compare what an analysis recovers with what was
@@ -380,7 +380,7 @@ class FeedbackTruth:
     """Free-text feedback: where it comes from, its rating model and the planted traps.
 
     Ratings are ``clip(round(latent), 1, 5)`` and the text is written *for* that rating by
-    :func:`cxlib.data.sample_texts.feedback_text`, so text sentiment agrees with the rating.
+    :func:`cxlib.sample.texts.feedback_text`, so text sentiment agrees with the rating.
 
     * review: 11 % of online orders (3 % of store orders), 2–20 days after delivery;
       latent = 4.6 − 0.2·delivery_days − 1.6·returned + channel + N(0, 1.1).
@@ -533,7 +533,7 @@ class SampleTruth:
         return o.gg_p * o.gg_v / (o.gg_q - 1.0)
 
 
-#: The planted truths of :func:`cxlib.data.sample.generate_sample`.
+#: The planted truths of :func:`cxlib.sample.generate_sample`.
 TRUTH = SampleTruth()
 
 

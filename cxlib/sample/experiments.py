@@ -1,4 +1,4 @@
-"""The two A/B tests of the sample shop (see :mod:`cxlib.data.sample`).
+"""The two A/B tests of the sample shop (see :mod:`cxlib.sample`).
 
 * ``checkout_redesign``: control/treatment assigned 50/50; the treatment multiplies each
   unit's conversion probability by 1 + lift (planted lift +12 % relative on a 10 % base).
@@ -7,7 +7,7 @@
 
 Units are anonymous visitors (ids ``U0000001``…, disjoint between the experiments), not the
 shop's customers, so this table does not depend on ``n_customers``. The model per unit is
-in :class:`cxlib.data.sample_truth.ExperimentTruth`.
+in :class:`cxlib.sample.truth.ExperimentTruth`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from cxlib.data.sample import SCHEMAS, SPAN_START_US, make_ids, ts_array
+from cxlib.sample.generate import SCHEMAS, SPAN_START_US, make_ids, ts_array
 
 if TYPE_CHECKING:
-    from cxlib.data.sample_truth import SampleTruth
+    from cxlib.sample.truth import SampleTruth
 
 __all__ = ["experiments_table"]
 

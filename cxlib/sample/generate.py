@@ -4,7 +4,7 @@
 ``feedback``, ``experiments``; docs/architecture.md §3) plus one ground-truth table
 (``truth_feedback_aspects``) as Parquet files. The same seed gives byte-identical files.
 Every parameter the generator plants is in :data:`TRUTH` (see
-:mod:`cxlib.data.sample_truth`) and documented in ``data/sample/README.md``.
+:mod:`cxlib.sample.truth`) and documented in ``data/sample/README.md``.
 
 How the shop is built
 ---------------------
@@ -14,17 +14,17 @@ How the shop is built
    dropout, and Gamma-Gamma order values (Fader & Hardie 2013). Delivery, returns and
    support contacts hang off the orders.
 3. Events: a purchase session per online order, abandoned-cart and browse sessions around
-   it, service sessions for returns and support contacts (:mod:`cxlib.data.sample_events`).
+   it, service sessions for returns and support contacts (:mod:`cxlib.sample.events`).
 4. Surveys and feedback texts are driven by the orders' experience
-   (:mod:`cxlib.data.sample_voc`); texts come from :mod:`cxlib.data.sample_texts`.
-5. Two A/B tests on anonymous visitors (:mod:`cxlib.data.sample_experiments`).
+   (:mod:`cxlib.sample.voc`); texts come from :mod:`cxlib.sample.texts`.
+5. Two A/B tests on anonymous visitors (:mod:`cxlib.sample.experiments`).
 
 Each step draws from its own child of ``numpy.random.SeedSequence(seed)``, so changing one
 table's generator does not shift the others.
 
 Examples
 --------
->>> from cxlib.data.sample import generate_tables, TRUTH
+>>> from cxlib.sample import generate_tables, TRUTH
 >>> tables = generate_tables(seed=1, n_customers=500)  # doctest: +SKIP
 >>> TRUTH.orders.bgnbd_r
 0.24
@@ -40,7 +40,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cxlib.data.sample_truth import TRUTH, SampleTruth
+from cxlib.sample.truth import TRUTH, SampleTruth
 
 __all__ = [
     "SCHEMAS",
@@ -497,7 +497,7 @@ def generate_arrow_tables(seed: int = 42, n_customers: int = 20_000) -> dict[str
     dict of str to pyarrow.Table
         The five contract tables and ``truth_feedback_aspects``.
     """
-    from cxlib.data import sample_events, sample_experiments, sample_voc
+    from cxlib.sample import events, experiments, voc
 
     if n_customers < 1:
         raise ValueError(f"n_customers must be positive, got {n_customers}")
@@ -507,15 +507,13 @@ def generate_arrow_tables(seed: int = 42, n_customers: int = 20_000) -> dict[str
     cust = _customers(np.random.default_rng(s_cust), n_customers, truth)
     orders = _orders(np.random.default_rng(s_orders), cust, truth)
     tables = {
-        "events": sample_events.events_table(np.random.default_rng(s_events), cust, orders, truth),
+        "events": events.events_table(np.random.default_rng(s_events), cust, orders, truth),
         "orders": _orders_table(orders, cust),
-        "surveys": sample_voc.surveys_table(np.random.default_rng(s_surveys), cust, orders, truth),
+        "surveys": voc.surveys_table(np.random.default_rng(s_surveys), cust, orders, truth),
     }
-    feedback, feedback_truth = sample_voc.feedback_tables(
-        np.random.default_rng(s_feedback), cust, orders, truth
-    )
+    feedback, feedback_truth = voc.feedback_tables(np.random.default_rng(s_feedback), cust, orders, truth)
     tables["feedback"] = feedback
-    tables["experiments"] = sample_experiments.experiments_table(np.random.default_rng(s_exp), truth)
+    tables["experiments"] = experiments.experiments_table(np.random.default_rng(s_exp), truth)
     tables["truth_feedback_aspects"] = feedback_truth
     for name, table in tables.items():
         if not table.schema.equals(SCHEMAS[name]):

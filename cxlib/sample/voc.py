@@ -1,9 +1,9 @@
-"""Surveys and free-text feedback of the sample shop (see :mod:`cxlib.data.sample`).
+"""Surveys and free-text feedback of the sample shop (see :mod:`cxlib.sample`).
 
 Both tables are driven by the orders' experience (delivery days, lateness, returns,
 support contacts and their resolution), with the latent models and rates of
-:class:`cxlib.data.sample_truth.SurveyTruth` and :class:`~cxlib.data.sample_truth.FeedbackTruth`.
-Texts come from :mod:`cxlib.data.sample_texts`; PII and HTML fragments are planted here.
+:class:`cxlib.sample.truth.SurveyTruth` and :class:`~cxlib.sample.truth.FeedbackTruth`.
+Texts come from :mod:`cxlib.sample.texts`; PII and HTML fragments are planted here.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from cxlib.data import sample_texts
-from cxlib.data.sample import (
+from cxlib.sample import texts as sample_texts
+from cxlib.sample.generate import (
     CHANNELS,
     COUNTRIES,
     DAY,
@@ -28,11 +28,11 @@ from cxlib.data.sample import (
     take,
     ts_array,
 )
-from cxlib.data.sample_truth import nps_latent_mean
+from cxlib.sample.truth import nps_latent_mean
 
 if TYPE_CHECKING:
-    from cxlib.data.sample import Customers, Orders
-    from cxlib.data.sample_truth import SampleTruth
+    from cxlib.sample.generate import Customers, Orders
+    from cxlib.sample.truth import SampleTruth
 
 __all__ = ["feedback_tables", "surveys_table"]
 

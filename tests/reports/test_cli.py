@@ -120,7 +120,7 @@ def test_check_clean_and_missing_sources(
 def test_sample_calls_the_generator(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import cxlib.data.sample as sample
+    import cxlib.sample as sample
 
     calls = []
 

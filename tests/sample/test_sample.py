@@ -2,7 +2,7 @@
 
 Statistical checks run on the committed sample (``data/sample``, seed 42, 20,000
 customers; generated in memory if the files are absent) and compare with the closed forms
-or planted parameters in :data:`cxlib.data.sample.TRUTH`. Tolerances are a stated number of
+or planted parameters in :data:`cxlib.sample.TRUTH`. Tolerances are a stated number of
 standard errors (``K_SE``), computed from the data; with fixed seeds the tests are
 deterministic, and a correct generator would fail one of them only with a probability of
 about 1e-4 per check if the seed were changed.
@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 from scipy import stats
 
-from cxlib.data.sample import (
+from cxlib.sample.generate import (
     SCHEMAS,
     TABLE_NAMES,
     TRUTH,
@@ -27,7 +27,7 @@ from cxlib.data.sample import (
     generate_sample,
     generate_tables,
 )
-from cxlib.data.sample_truth import (
+from cxlib.sample.truth import (
     bgnbd_expected_repeats,
     bgnbd_p_no_repeat,
     expected_clipped_score,

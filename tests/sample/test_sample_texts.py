@@ -1,4 +1,4 @@
-"""Tests of cxlib.data.sample_texts: determinism, aspects, scripts, variety and sentiment."""
+"""Tests of cxlib.sample.texts: determinism, aspects, scripts, variety and sentiment."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from cxlib.data.sample_texts import (
+from cxlib.sample.texts import (
     ASPECTS,
     LANGUAGES,
     SENTIMENTS,

@@ -274,7 +274,7 @@ def test_resolve_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve_data(str(tmp_path / "shop")) == str(tmp_path / "shop")
     assert resolve_data("s3://bucket/shop") == "s3://bucket/shop"
     # the notebooks' default is relative to the notebooks folder of the checkout
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     (repo / "data").mkdir(exist_ok=True)
     assert resolve_data("../data") == str((repo / "data").resolve())
     with pytest.raises(FileNotFoundError, match="'nowhere' not found; looked at: "):

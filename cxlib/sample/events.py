@@ -1,4 +1,4 @@
-"""Sessions and events of the sample shop (see :mod:`cxlib.data.sample`).
+"""Sessions and events of the sample shop (see :mod:`cxlib.sample`).
 
 Sessions are built around the orders, so that every order has exactly one purchase event
 (same ``order_id``, ``customer_id``, ``ts``, ``revenue``, ``channel``, ``device``):
@@ -16,7 +16,7 @@ Sessions are built around the orders, so that every order has exactly one purcha
 Non-buying sessions fall within 21 days before (60 %) or 45 days after their anchor
 purchase. The marketing ``source`` of each online session is drawn by Bayes' rule from the
 planted source shares and per-source conversion rates
-(:class:`cxlib.data.sample_truth.EventTruth`).
+(:class:`cxlib.sample.truth.EventTruth`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from cxlib.data.sample import (
+from cxlib.sample.generate import (
     APP,
     CHANNELS,
     DAY,
@@ -45,8 +45,8 @@ from cxlib.data.sample import (
 )
 
 if TYPE_CHECKING:
-    from cxlib.data.sample import Customers, Orders
-    from cxlib.data.sample_truth import SampleTruth
+    from cxlib.sample.generate import Customers, Orders
+    from cxlib.sample.truth import SampleTruth
 
 __all__ = ["EVENT_NAMES", "SOURCES", "events_table"]
 
@@ -145,7 +145,7 @@ def events_table(rng: np.random.Generator, cust: Customers, orders: Orders, trut
     rng : numpy.random.Generator
         The events' own generator.
     cust, orders : Customers, Orders
-        From :mod:`cxlib.data.sample`.
+        From :mod:`cxlib.sample`.
     truth : SampleTruth
 
     Returns

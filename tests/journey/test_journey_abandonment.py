@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from test_journey_funnel import events_frame
 
 import cxlib
-from cxlib.data.sample_truth import TRUTH
 from cxlib.journey import cart_abandonment
+from cxlib.sample.truth import TRUTH
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
 @pytest.fixture(scope="module")
