@@ -132,7 +132,7 @@ viz.key_findings([decision.headline, *result.srm.summary(), *decision.reasons[:2
 
 # %%
 # Headline numbers for the index (and the cards above the sections)
-experiment_headlines(decision)
+experiment_headlines(decision, result)
 
 # %% [markdown]
 # ## Is the experiment healthy?

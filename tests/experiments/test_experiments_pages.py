@@ -297,3 +297,31 @@ def test_failed_experiment_page_reruns_that_experiment(tmp_path: Path) -> None:
     error = html.unescape((out / "06_ab_test-beta.error.html").read_text(encoding="utf-8"))
     assert "broken beta" in error
     assert "cxlab run 06_ab_test --notebooks" in error and "-p experiment beta" in error
+
+
+def test_lift_headline_matches_the_comparison() -> None:
+    import math
+
+    from scipy import stats
+
+    from cxlib import experiments as ab
+    from cxlib.reports.report_headlines import experiment_headlines
+
+    units = _units(3, ["one"])
+    every = np.where(units["variant"] == "treatment", 5, 10)  # treatment converts twice as often
+    units["converted"] = (units.index.to_numpy() % every == 0).astype("int64")
+    result = ab.compare(units, metrics=[ab.Metric("conversion", "converted", kind="proportion")])
+    decision = result.decision()
+    decided, lift = experiment_headlines(decision, result).items
+    # independent: relative lift of the conversion rates and a pooled two-proportion z test
+    counts = units.groupby("variant")["converted"].agg(["mean", "size"])
+    p1, p2 = counts.loc["control", "mean"], counts.loc["treatment", "mean"]
+    n1, n2 = counts.loc["control", "size"], counts.loc["treatment", "size"]
+    pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+    z = (p2 - p1) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    assert 2 * stats.norm.sf(abs(z)) < 0.01
+    assert lift.label == "Lift in conversion"
+    assert lift.value == f"{100 * (p2 / p1 - 1):+.1f}%"
+    assert decision.verdict == "ship" and lift.verdict == "better"
+    assert lift.note.startswith("treatment vs control; 95% CI +")
+    assert decided.label == "Decision on conversion" and decided.value == "Ship: treatment"
