@@ -26,6 +26,7 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from cxlib._types import Frame
 from cxlib.engine import to_narwhals, to_pandas
 from cxlib.errors import DataError
 
@@ -68,11 +69,11 @@ class Choice:
     note: str | None = None
 
 
-def _columns(table: Any) -> list[str]:
+def _columns(table: Frame) -> list[str]:
     return list(to_narwhals(table).columns)
 
 
-def segment_sizes(table: Any, column: str, *, key: str | None = "customer_id") -> pd.DataFrame:
+def segment_sizes(table: Frame, column: str, *, key: str | None = "customer_id") -> pd.DataFrame:
     """Distinct ``key`` values (or rows when ``key`` is None or absent) per value of ``column``.
 
     Returns
@@ -88,7 +89,7 @@ def segment_sizes(table: Any, column: str, *, key: str | None = "customer_id") -
 
 
 def resolve_segment(
-    table: Any,
+    table: Frame,
     value: str | None,
     *,
     table_name: str,
@@ -160,7 +161,7 @@ def resolve_segment(
 
 
 def top_values(
-    table: Any, column: str | None, *, top: int = 8, key: str | None = "customer_id"
+    table: Frame, column: str | None, *, top: int = 8, key: str | None = "customer_id"
 ) -> list[str] | None:
     """Return the ``top`` largest values of ``column``, or ``None`` when no grouping is needed.
 
@@ -174,7 +175,7 @@ def top_values(
 
 
 def lump_segment(
-    table: Any,
+    table: Frame,
     column: str | None,
     *,
     top: int = 8,
@@ -282,7 +283,7 @@ def auto_holdout_weeks(
 
 
 def funnel_steps_present(
-    events: Any, value: str | None = AUTO, *, stages: Sequence[Sequence[str]] = FUNNEL_STAGES
+    events: Frame, value: str | None = AUTO, *, stages: Sequence[Sequence[str]] = FUNNEL_STAGES
 ) -> Choice:
     """Funnel steps: the ones given, or (``"auto"``) the stages whose event names occur.
 
@@ -340,7 +341,7 @@ def choose_control(variants: Sequence[str], requested: str | None = None) -> Cho
     return Choice(fallback, f"Control: {fallback} ({wanted}variants: {', '.join(names)}).")
 
 
-def shop_currency(table: Any, default: str) -> Choice:
+def shop_currency(table: Frame | None, default: str) -> Choice:
     """Return the currency: the ``currency`` column's value if there is one, else ``default``.
 
     With several currencies in the column the most frequent is used and the note says that
@@ -361,7 +362,7 @@ def shop_currency(table: Any, default: str) -> Choice:
     )
 
 
-def absent(table: Any, columns: Sequence[str], *, table_name: str, purpose: str) -> str | None:
+def absent(table: Frame | None, columns: Sequence[str], *, table_name: str, purpose: str) -> str | None:
     """Return why a section is left out (the table or its columns are missing), else ``None``.
 
     Parameters
@@ -392,7 +393,7 @@ def absent(table: Any, columns: Sequence[str], *, table_name: str, purpose: str)
     )
 
 
-def repeat_customers(orders: Any, *, key: str = "customer_id") -> int:
+def repeat_customers(orders: Frame, *, key: str = "customer_id") -> int:
     """Return how many customers have two or more orders (counted on the engine).
 
     Parameters

@@ -91,7 +91,8 @@ class ResultBase:
     Subclasses are frozen dataclasses with a ``table`` (field or property), a ``figure()``
     and a ``summary()``; they declare how their table is shown in :attr:`DISPLAY` or, when
     it depends on the instance (a currency, the ``by`` columns), by overriding
-    :meth:`display_settings`.
+    :meth:`display_settings`; a result whose shown table derives columns (minutes from
+    seconds, p-values as text, another frame than ``.table``) overrides :meth:`display_table`.
     """
 
     #: Table display settings shared by every instance of the class.
@@ -100,6 +101,14 @@ class ResultBase:
     def display_settings(self) -> Display:
         """Return the display settings of this result's table (default: the class's :attr:`DISPLAY`)."""
         return self.DISPLAY
+
+    def display_table(self) -> pd.DataFrame:
+        """Return the table that :meth:`show` and the HTML format (default: ``.table``).
+
+        Results whose ``.table`` holds one row per input (per text, per customer) override
+        it with the summary a reader needs; the display settings apply to this table.
+        """
+        return cast("Result", self).table
 
     def _repr_html_(self) -> str:
         from cxlib.viz.results import result_html

@@ -58,30 +58,14 @@ health_headlines(result)
 # %% [markdown]
 # ## What is in each table
 #
-# Rows, time range and distinct customers per table, after dropping the rows that broke a
-# validation rule (they are listed in the next section).
+# Rows, time range and distinct customers per table (experiments count units, which are
+# visitors or sessions rather than customers), after dropping the rows that broke a validation
+# rule (they are listed in the next section).
 
 # %%
 # Summarise each table
-overview = result.table.copy()
-overview["first_ts"] = overview["first_ts"].dt.strftime("%Y-%m-%d")
-overview["last_ts"] = overview["last_ts"].dt.strftime("%Y-%m-%d")
-display(
-    viz.format_table(
-        overview,
-        labels={
-            "table": "Table",
-            "rows": "Rows",
-            "first_ts": "First day",
-            "last_ts": "Last day",
-            "days": "Days",
-            "customers": "Customers",
-            "duplicates": "Duplicates",
-            "duplicate_key": "Duplicates by",
-        },
-    )
-)
-largest = overview.sort_values("rows", ascending=False).iloc[0]
+result.show(figure=False, sentences=False)
+largest = result.table.sort_values("rows", ascending=False).iloc[0]
 viz.note(
     f"The largest table is {largest['table']} with {int(largest['rows']):,} rows; "
     f"together the tables cover {result.first_ts:%Y-%m-%d} to {result.last_ts:%Y-%m-%d}."
@@ -120,7 +104,8 @@ else:
 # ## Missing values
 #
 # Share of empty values per column. Required columns never have missing values; optional ones
-# (channel, device, comments, ...) may.
+# (channel, device, comments, ...) may. Order id and revenue belong to purchase events only: on
+# other events they are empty by design and not counted.
 
 # %%
 # Chart the missing values per column
@@ -131,9 +116,17 @@ else:
     result.missing_figure().show()
     display(
         viz.format_table(
-            incomplete.sort_values("share", ascending=False),
+            incomplete.sort_values("share", ascending=False)[
+                ["table", "column", "applies_to", "n_missing", "share"]
+            ],
             percent_cols=["share"],
-            labels={"table": "Table", "column": "Column", "n_missing": "Missing", "share": "Share"},
+            labels={
+                "table": "Table",
+                "column": "Column",
+                "applies_to": "Rows that must have it",
+                "n_missing": "Missing",
+                "share": "Share",
+            },
         )
     )
     worst = incomplete.sort_values("share", ascending=False).iloc[0]
@@ -148,18 +141,23 @@ else:
 # ## Daily volume by channel
 #
 # Rows per day (UTC) and channel. Sudden drops to zero or spikes usually mean a broken data
-# load rather than customer behaviour.
+# load rather than customer behaviour; a short last day usually means the export stopped during
+# that day. Experiments run one after another: the days between them are not drawn.
 
 # %%
 # Chart the daily volume of each table
 for name in [t for t in ("events", "orders") if t in set(result.daily["table"])]:
     result.figure(name).show()
     gaps = result.gaps(name)
+    last = result.last_day(name)
     display(
         viz.note(
-            f"{name}: every day of the period has data."
-            if gaps == 0
-            else f"{name}: {gaps} day(s) without any rows inside the period; check the data loads."
+            (
+                f"{name}: every day of the period has data."
+                if gaps == 0
+                else f"{name}: {viz.plural(gaps, 'day')} without any rows inside the period; check the data loads."
+            )
+            + (f" {last.sentence()}" if last is not None else "")
         )
     )
 others = sorted(set(result.daily["table"]) - {"events", "orders"})

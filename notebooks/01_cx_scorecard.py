@@ -30,6 +30,7 @@ alpha: float = 0.05  # range: 0..0.5; one minus the confidence level, also the f
 ces_higher_is_better: bool = False  # False for the effort scale (lower is better); True for CES 2.0 agreement
 currency: str = "EUR"  # label for money amounts; a currency column in the orders wins
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
+targets: str = ""  # format: targets; per metric, e.g. nps: 40, csat: 80%; empty: no targets column
 
 # %%
 # Load the shop and compute the scorecard
@@ -40,13 +41,12 @@ from IPython.display import display
 import cxlib
 from cxlib import defaults, viz
 from cxlib.reports import resolve_data
-from cxlib.scorecard import consistency, scorecard, value_of_cx
-from cxlib.scorecard.footnotes import all_outside_segments
-from cxlib.scorecard.impact import rank_by_impact
+from cxlib.scorecard import consistency, impact_findings, parse_targets, scorecard, value_of_cx
 from cxlib.skipping import require_tables, skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
+goals = parse_targets(targets)  # {"nps": 40.0, "csat": 0.8}; a bad item stops here, named
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
 require_tables(shop, ["surveys", "orders"], what="The CX scorecard", any_of=True)
 chosen_currency = defaults.shop_currency(shop.orders, currency)
@@ -72,7 +72,6 @@ if card.table.empty:
         "No scorecard metric could be computed from these data: " + " ".join(card.notes or ["too few rows"]),
         add="add survey answers (nps, csat, ces) or orders covering at least two full periods.",
     )
-changes = card.changes()
 across = consistency(card) if card.by else None
 why_no_value = defaults.absent(
     shop.surveys, ["customer_id"], table_name="surveys", purpose="the value of CX"
@@ -88,9 +87,8 @@ shown = set(card.table["metric"])
 # Report header and key findings
 display(viz.report_header(period=card.span, shop=shop))
 findings = card.summary(["nps", "csat", "ces"], notes=False)
-if across is not None:
-    differing = rank_by_impact(across.table, card.latest(), card.by[0])  # gap × customers affected
-    findings += [s for metric in differing["metric"].head(2) for s in across.summary([metric])]
+if across is not None and len(card.by) == 1:
+    findings += impact_findings(across, card.latest())  # channel gaps by customers affected, not by p-value
 if value is not None:
     findings += value.summary()[:1]
 viz.key_findings(findings + notes)
@@ -104,23 +102,16 @@ scorecard_headlines(card)
 # %% [markdown]
 # ## The scorecard, latest period
 #
-# Each cell: the value, its confidence interval (CI) and how many answers, orders or customers
-# it rests on. Cells with fewer than `min_n` of them read “too few answers”. The first column
-# covers every segment together and counts each customer once; a customer who bought in two
-# channels counts in both, so customer-based figures (retention, repeat rate) of “All” are not
-# an average of the channels.
+# Each cell: the value, then the change from the previous period (▲ up, ▼ down; green when
+# significantly better, red when significantly worse, grey when there is no clear change; for
+# effort and cart abandonment lower is better), then the confidence interval (CI) in small
+# print. Hover a cell for how many answers, orders or customers it rests on; NPS cells show
+# promoters, passives and detractors as a bar. The first column covers every segment together
+# and counts each customer once.
 
 # %%
 # Show the latest period of every metric by segment
-view = card.formatted().reset_index().rename(columns={"metric": "Metric", "period": "Period"})
-display(viz.format_table(view, max_rows=None))
-for footnote in all_outside_segments(card.latest(), card.by[0]) if card.by else []:
-    display(viz.note(footnote))
-suppressed = int(card.table["suppressed"].sum())
-viz.note(
-    f"Confidence level {1 - alpha:.0%}. {suppressed:,} of {len(card.table):,} cells over all periods have fewer than "
-    f"{min_n} answers, orders or customers and are not shown as numbers."
-)
+card.show(figure=False, sentences=False, targets=goals)
 
 # %% [markdown]
 # ## Trends and what changed
@@ -133,10 +124,9 @@ viz.note(
 # customer's orders counted together, since one customer's orders are not independent).
 
 # %%
-# Chart the trend of the survey metrics
+# Chart the trend of the survey metrics (their sentences are the key findings above)
 for metric in [m for m in ("nps", "csat", "ces") if m in shown]:
-    card.figure(metric).show()
-    display(viz.note(card.summary([metric], notes=False)[0]))
+    card.show(metric, table=False, sentences=False)
 
 # %% [markdown]
 # ### Behaviour: retention, cart abandonment, order value
@@ -147,22 +137,7 @@ for metric in [m for m in ("nps", "csat", "ces") if m in shown]:
 # %%
 # Chart the trend of the behavioural metrics
 for metric in [m for m in ("retention_rate", "cart_abandonment", "aov") if m in shown]:
-    card.figure(metric).show()
-    display(viz.note(card.summary([metric], notes=False)[0]))
-
-# %%
-# List the significant changes of the latest period
-flagged = card.formatted_changes()
-if flagged.empty:
-    display(
-        viz.note(
-            f"No metric changed significantly in the latest period (after adjusting for {len(changes):,} comparisons)."
-            if len(changes)
-            else "There is only one period: nothing to compare."
-        )
-    )
-else:
-    display(viz.format_table(flagged, caption="Significant changes in the latest period", max_rows=None))
+    card.show(metric, table=False)
 
 # %% [markdown]
 # ## Channel comparison
@@ -172,15 +147,12 @@ else:
 # ANOVA). The dashed line is the value over all segments.
 
 # %%
-# Compare the segments and chart the largest gaps
+# Compare the segments and chart the largest gaps (key findings above; every test in the appendix)
 if across is None:
     display(viz.note(chosen_by.note or "Set the by parameter (for example channel) to compare segments."))
 else:
     for metric in [m for m in ("nps", "cart_abandonment") if m in set(across.table["metric"])]:
-        across.figure(metric).show()
-    display(viz.format_table(across.formatted(), max_rows=None))
-    for sentence in across.summary():
-        display(viz.note(sentence))
+        across.show(metric, table=False, sentences=False)
 
 # %% [markdown]
 # ## The value of CX
@@ -195,9 +167,7 @@ else:
 if value is None:
     display(viz.note(why_no_value))
 else:
-    value.figure().show()
-    for sentence in value.summary():
-        display(viz.note(sentence))
+    value.show(table=False)
 
 # %% [markdown]
 # ## Notes on the data
@@ -205,3 +175,25 @@ else:
 # %%
 # List what was left out and why
 viz.key_findings(card.notes or ["Every metric could be computed."], title="What was left out")
+
+# %% [markdown]
+# ## Appendix
+#
+# Detailed tables for analysts: every significant change of the latest period, the tests
+# across segments with a sentence on each metric, and revenue per NPS group.
+
+# %%
+# Significant changes of the latest period, tests across segments, value per NPS group
+flagged = card.formatted_changes()
+if flagged.empty:
+    display(
+        viz.note(
+            f"No metric changed significantly in the latest period ({len(card.changes()):,} comparisons)."
+        )
+    )
+else:
+    display(viz.format_table(flagged, caption="Significant changes in the latest period", max_rows=None))
+if across is not None:
+    across.show(figure=False)
+if value is not None:
+    value.show(figure=False, sentences=False)

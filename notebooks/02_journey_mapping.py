@@ -34,6 +34,7 @@ path_steps: int = 5  # range: 2..; events per path in the path analysis and the 
 attribution_channel: str = "source"  # event column naming each touchpoint's channel (left out with a note when absent); empty skips attribution
 lookback: str = "30D"  # attribution lookback window before each purchase
 min_n: int = 30  # range: 1..; segments with fewer sessions or customers are not shown
+currency: str = "EUR"  # label for money amounts; a currency column in the orders wins
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
 
 # %%
@@ -129,8 +130,9 @@ why_no_credit = (
     if not attribution_channel
     else defaults.absent(events, [attribution_channel], table_name="events", purpose="attribution")
 )
+currency = defaults.shop_currency(shop.orders, currency).value
 credit = (
-    journey.attribution(events, "all", channel=attribution_channel, lookback=lookback)
+    journey.attribution(events, "all", channel=attribution_channel, lookback=lookback, currency=currency)
     if why_no_credit is None
     else None
 )
@@ -159,51 +161,7 @@ journey_headlines(flow, carts)
 
 # %%
 # Chart the funnel and list its steps
-flow.figure().show()
-steps_view = flow.table.assign(time_median_min=flow.table["time_median_s"] / 60)
-display(
-    viz.format_table(
-        steps_view[
-            [
-                "step",
-                "step_name",
-                "entrants",
-                "conversion_from_start",
-                "conversion_ci_low",
-                "conversion_ci_high",
-                "conversion_from_previous",
-                "dropped",
-                "time_median_min",
-            ]
-        ],
-        percent_cols=[
-            "conversion_from_start",
-            "conversion_ci_low",
-            "conversion_ci_high",
-            "conversion_from_previous",
-        ],
-        labels={
-            "step": "Step",
-            "step_name": "Event",
-            "entrants": "Reached",
-            "conversion_from_start": "Of step 1",
-            "conversion_ci_low": "95% CI from",
-            "conversion_ci_high": "to",
-            "conversion_from_previous": "Of previous step",
-            "dropped": "Dropped",
-            "time_median_min": "Median minutes from step 1",
-        },
-        decimals={
-            "conversion_from_start": 1,
-            "conversion_ci_low": 1,
-            "conversion_ci_high": 1,
-            "conversion_from_previous": 1,
-            "time_median_min": 1,
-        },
-        max_rows=None,
-    )
-)
-viz.note(" ".join(flow.summary()))
+flow.show()
 
 # %% [markdown]
 # ### How long it takes
@@ -213,21 +171,9 @@ viz.note(" ".join(flow.summary()))
 
 # %%
 # Chart the time to convert
-later = flow.table[flow.table["step"] > 1]
-if later["entrants"].fillna(0).sum() == 0:
-    display(viz.note("Nobody got past the first step, so there is no time to convert."))
-else:
+if flow.table.loc[flow.table["step"] > 1, "entrants"].fillna(0).sum() > 0:
     flow.time_figure().show()
-    last = flow.table.iloc[-1]
-    minutes = lambda s: f"{s / 60:,.1f} minutes" if s < 7200 else f"{s / 3600:,.1f} hours"  # noqa: E731
-    display(
-        viz.note(
-            f"Half of those who reached {last['step_name']} did so within {minutes(last['time_median_s'])} of the "
-            f"first step; a quarter took longer than {minutes(last['time_q3_s'])}."
-            if last["entrants"] and last["entrants"] > 0
-            else "Nobody reached the last step."
-        )
-    )
+viz.note(" ".join(flow.time_summary()))
 
 # %% [markdown]
 # ### What they did instead
@@ -240,21 +186,7 @@ else:
 if flow.next_events.empty:
     display(viz.note("Every unit that started the funnel finished it."))
 else:
-    display(
-        viz.format_table(
-            flow.next_events,
-            percent_cols=["share"],
-            max_rows=None,
-            labels={
-                "step": "Left after step",
-                "step_name": "Event",
-                "next_event": "Next event",
-                "units": "Units",
-                "share": "Share",
-            },
-        )
-    )
-    display(viz.note(" ".join(flow.next_summary())))
+    flow.dropouts().show(figure=False)
 
 # %% [markdown]
 # ### The funnel by segment
@@ -268,18 +200,8 @@ if by_segment is None:
     display(viz.note(chosen_segment.note or "No segment split (the segment parameter is empty)."))
 else:
     by_segment.figure().show()
-    ends = by_segment.table[(by_segment.table["step"] == len(steps)) & ~by_segment.table["suppressed"]]
-    if len(ends) >= 2:
-        best = ends.loc[ends["conversion_from_start"].idxmax()]
-        worst = ends.loc[ends["conversion_from_start"].idxmin()]
-        display(
-            viz.note(
-                f"End-to-end conversion is highest for {best[split]} ({best['conversion_from_start']:.1%}, 95% CI "
-                f"{best['conversion_ci_low']:.1%} to {best['conversion_ci_high']:.1%}) and lowest for {worst[split]} "
-                f"({worst['conversion_from_start']:.1%}, {worst['conversion_ci_low']:.1%} to "
-                f"{worst['conversion_ci_high']:.1%})."
-            )
-        )
+    if by_segment.segment_summary():
+        display(viz.note(" ".join(by_segment.segment_summary())))
 
 # %% [markdown]
 # ## Paths
@@ -291,39 +213,8 @@ else:
 # %%
 # Show the top paths to the last funnel step and the Sankey of first steps
 if to_purchase is not None and not to_purchase.table.empty:
-    display(
-        viz.format_table(
-            to_purchase.table,
-            percent_cols=["share"],
-            max_rows=None,
-            labels={"path": "Path", "length": "Events", "units": "Units", "share": "Share"},
-            caption=f"Top paths to {to_purchase.end} (last {path_steps} events)",
-        )
-    )
-    display(viz.note(" ".join(to_purchase.summary())))
-first_steps.figure().show()
-viz.note(" ".join(first_steps.summary()))
-
-# %% [markdown]
-# ## Which event comes next
-#
-# The transition matrix: each row is an event, each cell the share of times it is directly
-# followed by the column's event (or by the end of the journey).
-
-# %%
-# Chart the transition matrix
-moves.figure().show()
-viz.note(" ".join(moves.summary()))
-
-# %% [markdown]
-# ### What happens at each position
-#
-# Share of units whose k-th event is each event; “(ended)” counts the journeys that were over.
-
-# %%
-# Chart the step matrix
-positions.figure().show()
-viz.note(" ".join(positions.summary()))
+    to_purchase.show(figure=False)
+first_steps.show(table=False)
 
 # %% [markdown]
 # ## Cart abandonment
@@ -336,33 +227,10 @@ viz.note(" ".join(positions.summary()))
 if carts is None:
     display(viz.note(why_no_carts))
 else:
-    carts.figure().show()
-    shown = carts.table.drop(columns=["suppressed"], errors="ignore")
-    display(
-        viz.format_table(
-            shown,
-            percent_cols=["rate", "ci_low", "ci_high"],
-            max_rows=None,
-            labels={
-                "dimension": "By",
-                "segment": "Segment",
-                "carts": "Carts",
-                "abandoned": "Abandoned",
-                "rate": "Rate",
-                "ci_low": "CI low",
-                "ci_high": "CI high",
-            },
-        )
-    )
-    display(viz.note(" ".join(carts.summary())))
+    carts.show()
     carts.steps_figure().show()
     if not carts.last_events.empty:
-        top = carts.last_events.iloc[0]
-        display(
-            viz.note(
-                f"The last thing most abandoned carts did was {top['event']} ({top['share']:.1%} of them)."
-            )
-        )
+        display(viz.note(" ".join(carts.last_event_summary())))
 
 # %% [markdown]
 # ## Which channels deserve credit
@@ -378,31 +246,44 @@ else:
 if credit is None:
     display(viz.note(why_no_credit))
 else:
-    credit.figure().show()
-    view = credit.table[
-        ["channel", "last_conversions", "linear_conversions", "markov_conversions", "removal_effect"]
-    ]
-    display(
-        viz.format_table(
-            view,
-            percent_cols=["removal_effect"],
-            decimals={
-                "last_conversions": 0,
-                "linear_conversions": 0,
-                "markov_conversions": 0,
-                "removal_effect": 1,
-            },
-            max_rows=None,
-            labels={
-                "channel": "Channel",
-                "last_conversions": "Last touch",
-                "linear_conversions": "Linear",
-                "markov_conversions": "Markov",
-                "removal_effect": "Removal effect",
-            },
-        )
-    )
-    display(viz.note(" ".join(credit.summary())))
+    credit.show()
+
+# %% [markdown]
+# ## Appendix: matrices and detailed tables
+#
+# For analysts: the transition and position matrices behind the paths above, and the paths
+# the attribution models were fitted on.
+
+# %% [markdown]
+# ### Which event comes next
+#
+# The transition matrix: each row is an event, each cell the share of times it is directly
+# followed by the column's event (or by the end of the journey).
+
+# %%
+# Chart the transition matrix
+moves.show(table=False)
+
+# %% [markdown]
+# ### What happens at each position
+#
+# Share of units whose k-th event is each event; “(ended)” counts the journeys that were over.
+
+# %%
+# Chart the step matrix
+positions.show(table=False)
+
+# %% [markdown]
+# ### Converting paths
+#
+# The most common paths of marketing touchpoints before a purchase, as the attribution models
+# read them.
+
+# %%
+# List the most common converting paths
+if credit is None:
+    display(viz.note(why_no_credit))
+else:
     display(
         viz.format_table(
             credit.paths.head(10),
@@ -411,7 +292,7 @@ else:
             labels={
                 "path": "Path",
                 "conversions": "Conversions",
-                "value": "Value",
+                "value": f"Value ({currency})",
                 "nulls": "Journeys without purchase",
             },
         )

@@ -38,8 +38,7 @@ from IPython.display import display
 
 import cxlib
 from cxlib import defaults, viz
-from cxlib.cohorts import KINDS, retention_matrix, revenue_retention, time_to_repeat
-from cxlib.cohorts.comparison import format_p
+from cxlib.cohorts import KINDS, compare_definitions, retention_matrix, revenue_retention, time_to_repeat
 from cxlib.engine import to_narwhals
 from cxlib.reports import resolve_data
 from cxlib.skipping import require_tables, skip
@@ -109,14 +108,14 @@ cohort_headlines(overall)
 # ## Retention by acquisition cohort
 #
 # Each row is the cohort of customers whose first order fell in that period (the number of
-# customers in brackets); each column is the number of periods since acquisition. A cell is the
-# share of the cohort that came back in that period. Empty cells are not observable yet (the
-# period has not ended) or rest on too few customers; they are never shown as 0.
+# customers in the hover); each column is the number of periods since acquisition (with many
+# periods a selection: 1, 2, 3, 6, 9, 12 ...; every period is in the table in the appendix). A
+# cell is the share of the cohort that came back in that period. Empty cells are not observable
+# yet (the period has not ended) or rest on too few customers; they are never shown as 0.
 
 # %%
 # Chart the cohort matrix
-overall.figure("heatmap").show()
-viz.note(" ".join(overall.summary()))
+overall.show(table=False)
 
 # %% [markdown]
 # ## Retention curves and differences between segments
@@ -140,99 +139,24 @@ if comparison is None:
         )
     )
 else:
-    shown = comparison.table.copy()
-    for column in ("p_value", "p_value_cmh"):
-        shown[column] = [
-            format_p(p).removeprefix("p ").removeprefix("= ") if p == p else "" for p in shown[column]
-        ]
-    display(
-        viz.format_table(
-            shown[["segment", "eligible", "retained", "share", "diff", "relative", "p_value", "p_value_cmh"]],
-            percent_cols=["share", "diff", "relative"],
-            labels={
-                "segment": matrix.by,
-                "eligible": "Customers observed",
-                "retained": "Came back",
-                "share": "Share",
-                "diff": "Difference (points)",
-                "relative": "Relative",
-                "p_value": "p (z-test)",
-                "p_value_cmh": "p (within cohorts)",
-            },
-            caption=f"Retention at {comparison.age_words}, compared with {comparison.reference}",
-        )
-    )
-    display(viz.note(" ".join(comparison.summary())))
+    comparison.show(figure=False)
     if comparison.left_out:
         display(
             viz.note(f"Left out (fewer than {min_n} customers observed): {', '.join(comparison.left_out)}.")
         )
 
 # %% [markdown]
-# ## Three definitions of retention
-#
-# The same customers, counted three ways: **return on** (active in calendar period N),
-# **return on or after** (active in period N or any later one; Amplitude's unbounded
-# retention) and **rolling windows** (active in the N-th fixed window of 30 days for months,
-# 7 for weeks, counted from each customer's own first order). Pick the one that matches the
-# decision: on for habits, on or after for "still a customer", rolling for fair comparisons of
-# customers acquired early and late in a month.
-
-# %%
-# Compare the three definitions
-import pandas as pd
-
-names = {"on": "Return on", "on_or_after": "Return on or after", "rolling": "Rolling windows"}
-curves = pd.concat([d.curve.assign(definition=names[k]) for k, d in definitions.items()], ignore_index=True)
-curves = curves[curves["age"] >= 1]
-if curves.empty:
-    display(
-        viz.note(f"The data cover a single {period}: no customer could come back in a later {period} yet.")
-    )
-else:
-    viz.line(
-        curves,
-        x="age",
-        y="share",
-        color="definition",
-        percent=True,
-        markers=True,
-        title="Share of customers retained, by definition",
-        labels={
-            "age": f"{period.capitalize()}s (or windows) since acquisition",
-            "share": "Customers retained",
-        },
-    ).show()
-    ages = [a for a in (1, 3, 6, 12) if a <= curves["age"].max()]
-    wide = (
-        curves[curves["age"].isin(ages)]
-        .pivot(index="definition", columns="age", values="share")
-        .reset_index()
-    )
-    wide.columns = ["Definition"] + [f"{period} {a}" for a in ages]
-    display(viz.format_table(wide, percent_cols=[c for c in wide.columns if c != "Definition"]))
-    on, after = definitions["on"].curve.set_index("age"), definitions["on_or_after"].curve.set_index("age")
-    age = ages[1] if len(ages) > 1 else ages[0]
-    display(
-        viz.note(
-            f"At {period} {age}, {on.at[age, 'share']:.1%} of customers ordered in that very {period}, but "
-            f"{after.at[age, 'share']:.1%} ordered in it or later: most returning customers skip {period}s."
-        )
-    )
-
-# %% [markdown]
 # ## Revenue retention and lifetime value
 #
 # Cumulative revenue per customer by cohort age is the observed lifetime value curve (no
 # model; see the CLV report for predictions). Net revenue retention is the revenue a cohort
-# brings in period N as a share of its revenue in its acquisition period.
+# brings in period N as a share of its revenue in its acquisition period (by cohort in the
+# appendix).
 
 # %%
-# Chart the LTV curves, net revenue retention and orders per customer
-revenue.figure("ltv").show()
+# Chart the LTV curves and orders per customer
+revenue.show(table=False)
 revenue.figure("orders").show()
-revenue.overall().figure("heatmap").show()
-display(viz.note(" ".join(revenue.summary())))
 
 # %% [markdown]
 # ## Time to a second order
@@ -246,24 +170,53 @@ display(viz.note(" ".join(revenue.summary())))
 if repeat is None:
     display(viz.note(why_no_repeat))
 else:
-    repeat.figure().show()
-    groups = repeat.groups[["segment", "customers", "repeaters"] + [f"repeat_{h}" for h in repeat.horizons]]
-    display(
-        viz.format_table(
-            groups,
-            percent_cols=[f"repeat_{h}" for h in repeat.horizons],
-            labels={
-                "segment": segments or "segment",
-                "customers": "Customers",
-                "repeaters": "Ordered again",
-                **{f"repeat_{h}": f"Within {h} days" for h in repeat.horizons},
-            },
-        )
-    )
-    display(viz.note(" ".join(repeat.summary())))
+    repeat.show()
 
 # %% [markdown]
-# ## Definitions and data notes
+# ## Appendix: detailed matrices and definitions
+#
+# For analysts: every cohort and every age as tables (they scroll sideways on small screens),
+# net revenue retention by cohort, and the three definitions of retention compared.
+
+# %% [markdown]
+# ### The cohort matrix in full
+#
+# Share of each cohort that came back, at every age since acquisition.
+
+# %%
+# List the whole retention matrix
+overall.show(figure=False, sentences=False)
+
+# %% [markdown]
+# ### Net revenue retention by cohort
+#
+# Revenue of each cohort in period N as a share of its revenue in its acquisition period.
+
+# %%
+# Chart and list net revenue retention by cohort
+revenue.overall().figure("heatmap").show()
+revenue.overall().show(figure=False, sentences=False)
+
+# %% [markdown]
+# ### Three definitions of retention
+#
+# The same customers, counted three ways: **return on** (active in calendar period N),
+# **return on or after** (active in period N or any later one; Amplitude's unbounded
+# retention) and **rolling windows** (active in the N-th fixed window of 30 days for months,
+# 7 for weeks, counted from each customer's own first order). Pick the one that matches the
+# decision: on for habits, on or after for "still a customer", rolling for fair comparisons of
+# customers acquired early and late in a month.
+
+# %%
+# Compare the three definitions
+kinds = compare_definitions(definitions)
+if kinds.curves.empty:
+    display(viz.note(" ".join(kinds.summary())))
+else:
+    kinds.show()
+
+# %% [markdown]
+# ### Definitions and data notes
 #
 # - A customer is *acquired* at their first order; their segment is the value on that order.
 # - Periods are UTC calendar periods; an age is counted only once its period (or window) has

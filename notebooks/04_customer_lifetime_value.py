@@ -82,7 +82,7 @@ if why_not is None and holdout.value > 0:
 purchases = spend = value = experience = None
 problems: list[str] = []
 why_no_experience = None
-warnings_found: list[str] = []
+flags: list[checks.Flag] = []  # outputs that failed a sanity check: warnings, never findings
 if why_not is None:
     fit = ltv.fit_pareto_nbd if chosen_model == "Pareto/NBD" else ltv.fit_bgnbd
     purchases = fit(rfm)
@@ -98,7 +98,7 @@ if why_not is None:
         currency=currency,
     )
     segments = ltv.rfm_segments(rfm, clv=value, min_n=min_n)
-    warnings_found = checks.sanity_warnings(value, segments)
+    flags = checks.sanity_warnings(value, segments)
     why_no_experience = defaults.absent(
         shop.surveys, ["customer_id"], table_name="surveys", purpose="value by NPS group"
     )
@@ -109,7 +109,8 @@ if why_not is None:
     )
 else:
     segments = ltv.rfm_segments(rfm, min_n=min_n)
-trusted = value is not None and not problems  # a fit that did not work never makes a headline
+flagged = {flag.quantity for flag in flags}
+trusted = value is not None and not problems and checks.VALUE not in flagged  # else never a headline
 
 # %%
 # Report header and key findings: the answer, its size in money and customers, where to look next
@@ -117,10 +118,10 @@ display(viz.report_header(period=(first_purchase, observation_end), shop=shop))
 if why_not:
     findings = [why_not]
 elif trusted:
-    findings = value.summary() + segments.summary()
+    findings = value.summary(flags) + segments.summary()  # a flagged number is left out
     findings += experience.summary() if experience is not None else []
 else:
-    findings = problems[:2] + segments.summary()[:1]
+    findings = (problems[:2] or value.summary(flags)) + segments.summary()[:1]
 if verdict is not None:
     findings.append(verdict)
 viz.key_findings(findings)
@@ -129,16 +130,17 @@ viz.key_findings(findings)
 # What the report chose from the data, and warnings
 for sentence in notes + ([holdout.note] if holdout.note and why_not is None else []):
     display(viz.note(sentence))
-if problems or warnings_found:
-    display(viz.key_findings(problems + warnings_found, title="Warnings: read these figures with care"))
+warnings_found = problems + [flag.sentence for flag in flags]
+if warnings_found:
+    display(viz.key_findings(warnings_found, title="Warnings: read these figures with care"))
 
 # %%
 # Headline numbers for the index (and the cards above the sections)
 from cxlib.reports import headline, headlines
 from cxlib.reports.report_headlines import clv_headlines
 
-if trusted:  # a fit that did not work never makes a headline
-    display(clv_headlines(value))
+if trusted:  # a fit that did not work or a flagged value never makes a headline
+    display(clv_headlines(value, flags))
 else:
     display(headlines(headline("CLV", "not estimated", verdict="needs attention", note="see the warnings")))
 
@@ -196,15 +198,18 @@ else:
         "expected_purchases", horizon=horizon_months * 365.25 / 12 / (7 if unit == "W" else 1)
     ).show()
     gone = value.table["p_alive"] < 0.3
-    display(
-        viz.note(
-            f"{viz.format_percent(gone.mean(), 0)} of customers ({viz.format_count(gone.sum())}) have a "
-            "probability below 30% of still being active; they are expected to make "
-            f"{viz.format_count(value.table.loc[gone, 'expected_purchases'].sum())} of the "
-            f"{viz.format_count(value.table['expected_purchases'].sum())} purchases of the next "
-            f"{horizon_months} months; they are the customers a win-back campaign would address."
+    if checks.ACTIVITY in flagged:  # the share would be a flagged number: the warning states it
+        display(viz.note("How many customers have probably left is not given: the warnings above say why."))
+    else:
+        display(
+            viz.note(
+                f"{viz.format_percent(gone.mean(), 0)} of customers ({viz.format_count(gone.sum())}) have a "
+                "probability below 30% of still being active; they are expected to make "
+                f"{viz.format_count(value.table.loc[gone, 'expected_purchases'].sum())} of the "
+                f"{viz.format_count(value.table['expected_purchases'].sum())} purchases of the next "
+                f"{horizon_months} months; they are the customers a win-back campaign would address."
+            )
         )
-    )
 
 # %% [markdown]
 # ## What are customers worth?
@@ -265,7 +270,7 @@ segments.show(sentences=not trusted)  # with a trusted CLV its sentences are key
 if experience is None:
     display(viz.note(not_modelled if why_not else why_no_experience))
 elif not trusted:
-    display(viz.note("Not shown: the purchase or spend model did not work (see the warnings above)."))
+    display(viz.note("Not shown: the predicted values are not reliable (see the warnings above)."))
 else:
     experience.show(sentences=False)  # its sentences are key findings
 

@@ -38,18 +38,18 @@ from IPython.display import display
 import cxlib
 from cxlib import defaults, viz, voc
 from cxlib.engine import to_narwhals
-from cxlib.privacy import suppress_small
 from cxlib.reports import resolve_data
 from cxlib.skipping import skip
-from cxlib.viz.formats import language_name
+from cxlib.viz.formats import format_p, language_name
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
-if shop.feedback is None and (shop.surveys is None or "comment" not in to_narwhals(shop.surveys).columns):
+feedback_texts = shop.feedback is not None and "text" in to_narwhals(shop.feedback).collect_schema().names()
+if not feedback_texts and (shop.surveys is None or "comment" not in to_narwhals(shop.surveys).columns):
     skip(
-        "Voice of the customer needs customer texts: a feedback table or survey answers with a comment, "
-        "and the data have neither.",
+        "Voice of the customer needs customer texts: a feedback table with texts or survey answers with a "
+        "comment, and the data have neither.",
         add="add feedback.csv (feedback_id, ts, text; optional rating, lang) or a comment column to surveys.",
     )
 nothing = defaults.empty_period(shop, ["feedback", "surveys"], start, end)
@@ -68,7 +68,9 @@ result = voc.voice_of_customer(
 # %%
 # Report header and key findings
 display(viz.report_header(question=None, period=result.period, shop=shop))
-viz.key_findings(result.findings())
+display(viz.key_findings(result.findings()))
+if result.coverage():
+    display(viz.note(" ".join(result.coverage())))
 
 # %%
 # Headline numbers for the index (and the cards above the sections)
@@ -79,18 +81,29 @@ voc_headlines(result)
 # %% [markdown]
 # ## Languages
 #
-# Languages detected offline (Lingua) among the candidate languages for up to 2,000 texts
-# spread evenly over the period, compared with the language the data states where it does
-# (with `fast_language_check`, Lingua's quicker low-accuracy mode). The analysis itself uses
-# the stated language and detects only texts without one, in high-accuracy mode.
+# The languages customers write in, detected offline (Lingua) for up to 2,000 texts spread
+# evenly over the period. The analysis uses the language the data states and detects only
+# texts without one; the check of stated against detected languages is in the appendix.
 
 # %%
 # Chart the language mix
 if result.languages is None:
-    display(viz.note("The shop has no feedback table."))
+    display(viz.note("The shop has no feedback texts."))
 else:
-    result.languages.figure().show()
-    display(viz.note(" ".join(result.languages.summary())))
+    result.languages.show(table=False)
+
+# %% [markdown]
+# ## Star ratings
+#
+# Every rated review counts here, also the star-only ones without text (the text analyses
+# below leave those out).
+
+# %%
+# Chart the star ratings
+if result.ratings is None:
+    display(viz.note("The feedback has no star ratings."))
+else:
+    result.ratings.show()
 
 # %% [markdown]
 # ## Sentiment
@@ -99,58 +112,15 @@ else:
 # ratings (languages with at least `min_rated` star-rated reviews; 1–2★ negative, 4–5★
 # positive), by the model shipped with cxlib (English and Chinese), or by the curated
 # multilingual e-commerce lexicon. Texts in a language none of them covers are counted as
-# unsupported and never scored. The first chart compares the shop's model with the others on
-# its rated reviews (cross-validated, with 95 % intervals); the table after the chart gives each
-# backend's accuracy measured on held-out real reviews.
+# unsupported and never scored. The table says which of them scored each language; their
+# measured accuracy is in the appendix.
 
 # %%
-# Compare the backends and chart sentiment by language
-scored, model = result.sentiment, result.model
-if scored is None:
-    display(viz.note("The shop has no feedback table."))
+# Chart sentiment by language
+if result.sentiment is None:
+    display(viz.note("The shop has no feedback texts."))
 else:
-    if model is not None and model.table["trained"].any():
-        model.figure().show()
-        display(viz.note(" ".join(model.summary())))
-    scored.figure().show()
-    shares = scored.by_language()
-    shares = suppress_small(shares, "n", min_n, columns=["neg", "neu", "pos", "mean_score", "no_term_share"])
-    display(
-        viz.format_table(
-            shares.drop(columns=["suppressed"]),
-            percent_cols=["neg", "neu", "pos", "no_term_share"],
-            decimals={"mean_score": 2},
-            labels={
-                "lang": "Language",
-                "n": "Texts",
-                "neg": "Negative",
-                "neu": "Neutral",
-                "pos": "Positive",
-                "mean_score": "Mean score",
-                "no_term_share": "No lexicon term",
-                "backend": "Backend",
-            },
-        )
-    )
-    display(viz.note(" ".join(scored.summary()[1:])))
-    accuracy = scored.measured_accuracy()
-    accuracy["lang"] = accuracy["lang"].map(language_name)
-    display(
-        viz.format_table(
-            accuracy,
-            percent_cols=["accuracy", "ci_low", "ci_high"],
-            labels={
-                "lang": "Language",
-                "backend": "Backend",
-                "n_texts": "Texts here",
-                "corpus": "Measured on",
-                "n": "Reviews in the test",
-                "accuracy": "Accuracy",
-                "ci_low": "95 % CI from",
-                "ci_high": "to",
-            },
-        )
-    )
+    result.sentiment.show()
 
 # %% [markdown]
 # ## What customers talk about
@@ -161,76 +131,26 @@ else:
 
 # %%
 # Chart the aspects and their sentiment
-topics = result.aspects
-if topics is None:
-    display(viz.note("The shop has no feedback table."))
+if result.aspects is None:
+    display(viz.note("The shop has no feedback texts."))
 else:
-    topics.figure().show()
-    table = topics.shares(min_n=min_n)
-    table = table[table["n_mentions"].fillna(0) > 0]
-    display(
-        viz.format_table(
-            table[["label", "n_mentions", "share", "neg", "pos", "net"]],
-            percent_cols=["share", "neg", "pos", "net"],
-            labels={
-                "label": "Aspect",
-                "n_mentions": "Texts",
-                "share": "Share of texts",
-                "neg": "Negative",
-                "pos": "Positive",
-                "net": "Net sentiment",
-            },
-        )
-    )
-    display(viz.note(" ".join(topics.summary())))
+    result.aspects.show()
 
 # %% [markdown]
 # ## What moves NPS
 #
-# NPS comments: which aspects, spoken of negatively, go with lower scores. Importance is each
-# aspect's share of the explained variance (relative weights, Johnson 2000, with bootstrap
-# intervals); performance is the aspect's net sentiment. Aspects top-left matter most and fare
-# worst: fix those first. The table adds the OLS and ordinal-logit effects.
+# NPS comments: which aspects, spoken of negatively, go with lower answers to the 0–10
+# recommendation question. Importance is each aspect's share of the explained variance
+# (relative weights, Johnson 2000); performance is the aspect's net sentiment. Aspects top-left
+# matter most and fare worst: fix those first. Effects are points on the 0–10 scale of the
+# answer, not NPS points.
 
 # %%
 # Chart the key drivers of NPS
-key_drivers = result.drivers
-if key_drivers is None:
+if result.drivers is None:
     display(viz.note("Too few NPS answers with a comment for a key-driver analysis."))
 else:
-    key_drivers.figure(performance_label="Net sentiment of mentions").show()
-    key_drivers.importance_figure().show()
-    view = key_drivers.table[
-        [
-            "label",
-            "n_nonzero",
-            "importance",
-            "ols_coef",
-            "ols_ci_low",
-            "ols_ci_high",
-            "ordinal_coef",
-            "ordinal_p",
-        ]
-    ]
-    view = view[view["n_nonzero"] >= min_n]
-    display(
-        viz.format_table(
-            view,
-            percent_cols=["importance"],
-            decimals={"ols_coef": 2, "ols_ci_low": 2, "ols_ci_high": 2, "ordinal_coef": 2, "ordinal_p": 3},
-            labels={
-                "label": "Aspect",
-                "n_nonzero": "Negative mentions",
-                "importance": "Importance",
-                "ols_coef": "NPS points",
-                "ols_ci_low": "CI low",
-                "ols_ci_high": "CI high",
-                "ordinal_coef": "Ordinal logit",
-                "ordinal_p": "p-value",
-            },
-        )
-    )
-    display(viz.note(" ".join(key_drivers.summary())))
+    result.drivers.show()
 
 # %% [markdown]
 # ## Trends and alerts
@@ -241,31 +161,13 @@ else:
 
 # %%
 # Chart the trends and list the alerts
-if scored is None or "ts" not in result.keep:
+if result.sentiment is None or "ts" not in result.keep:
     display(viz.note("Trends need feedback texts with timestamps."))
 else:
-    trend = voc.sentiment_trend(scored, period=period, min_n=min_n)
-    trend.figure(["neg"], title="Share of negative texts").show()
-    display(viz.note(" ".join(trend.summary())))
-    aspect_alarm = voc.aspect_trend(topics, value="negative", period=period, min_n=min_n)
-    alerts = aspect_alarm.alerts()
-    if len(alerts):
-        display(
-            viz.format_table(
-                alerts[["period", "label", "n", "share", "lcl", "ucl", "alert"]],
-                percent_cols=["share", "lcl", "ucl"],
-                labels={
-                    "period": "Period",
-                    "label": "Negative mentions of",
-                    "n": "Texts",
-                    "share": "Share",
-                    "lcl": "Lower limit",
-                    "ucl": "Upper limit",
-                    "alert": "Alert",
-                },
-            )
-        )
-    display(viz.note(" ".join(aspect_alarm.summary())))
+    trend = voc.sentiment_trend(result.sentiment, period=period, min_n=min_n)
+    trend.select(["neg"], what="share of negative texts").show()
+    if result.aspects is not None:
+        voc.aspect_trend(result.aspects, value="negative", period=period, min_n=min_n).show(figure=False)
 
 # %% [markdown]
 # ## In the customers' words
@@ -275,9 +177,95 @@ else:
 
 # %%
 # Show representative quotes
-if topics is None:
-    display(viz.note("The shop has no feedback table."))
+if result.aspects is None:
+    display(viz.note("The shop has no feedback texts."))
 else:
-    shown = topics.shares().sort_values("n_mentions", ascending=False)["aspect"].head(5).tolist()
-    picked = voc.verbatims(topics, n=quotes, aspects=shown, min_n=min_n)
-    display(picked if len(picked.table) else viz.note("Too few texts per aspect to quote."))
+    shown = result.aspects.display_table()["aspect"].head(5).tolist()
+    voc.verbatims(result.aspects, n=quotes, aspects=shown, min_n=min_n).show()
+
+# %% [markdown]
+# ## Appendix
+#
+# Material for analysts: the check of stated languages, the sentiment backends' accuracy, the
+# shop's own models against the lexicon, and the full key-driver models.
+
+# %%
+# Language detection against the languages the data states
+if result.languages is not None:
+    agreement = result.languages.agreement()
+    if len(agreement):
+        display(
+            viz.format_table(
+                agreement.assign(
+                    lang_given=agreement["lang_given"].map(language_name),
+                    most_common_other=agreement["most_common_other"].map(
+                        lambda code: language_name(code) if isinstance(code, str) else "—"
+                    ),
+                ),
+                percent_cols=["agree"],
+                labels={
+                    "lang_given": "Stated language",
+                    "n": "Texts checked",
+                    "agree": "Detected as stated",
+                    "most_common_other": "Most common other detection",
+                },
+            )
+        )
+
+# %%
+# Accuracy of the sentiment backends, and the shop's own models against the lexicon
+if result.sentiment is not None:
+    display(viz.note(result.sentiment.accuracy_sentence()))
+    display(
+        viz.format_table(
+            result.sentiment.accuracy_table(),
+            percent_cols=["accuracy", "ci_low", "ci_high"],
+            labels={
+                "lang": "Language",
+                "backend": "Scored by",
+                "n_texts": "Texts here",
+                "corpus": "Measured on",
+                "n": "Reviews in the test",
+                "accuracy": "Accuracy",
+                "ci_low": "95 % CI from",
+                "ci_high": "to",
+            },
+        )
+    )
+    model_chart = result.model_figure()
+    if model_chart is not None:
+        model_chart.show()
+    if result.model_summary():
+        display(viz.note(" ".join(result.model_summary())))
+
+# %%
+# Key-driver models in full: importance intervals, OLS and ordinal-logit effects
+if result.drivers is not None:
+    result.drivers.importance_figure().show()
+    models = result.drivers.display_table()
+    models = models.assign(ols_p=models["ols_p"].map(format_p), ordinal_p=models["ordinal_p"].map(format_p))
+    display(
+        viz.format_table(
+            models[
+                [
+                    "label",
+                    "ols_coef",
+                    "ols_p",
+                    "ordinal_coef",
+                    "ordinal_ci_low",
+                    "ordinal_ci_high",
+                    "ordinal_p",
+                ]
+            ],
+            decimals=2,
+            labels={
+                "label": "Driver",
+                "ols_coef": "OLS: points on the 0–10 scale",
+                "ols_p": "OLS p-value",
+                "ordinal_coef": "Ordinal logit (log-odds)",
+                "ordinal_ci_low": "95% CI from",
+                "ordinal_ci_high": "to",
+                "ordinal_p": "Ordinal p-value",
+            },
+        )
+    )

@@ -18,9 +18,10 @@ import plotly.graph_objects as go
 import pytest
 
 import cxlib
-from cxlib import cohorts, journey, ltv, scorecard
+from cxlib import cohorts, health, journey, ltv, scorecard, voc
 from cxlib import experiments as ab
 from cxlib.result import Display, Result, ResultBase
+from cxlib.voc.overview import ratings
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -87,11 +88,34 @@ def experiment(shop: Any) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="module")
+def texts(shop: Any) -> dict[str, Any]:
+    from cxlib.engine import to_pandas
+
+    feedback = to_pandas(shop.feedback).iloc[::10].reset_index(drop=True)
+    topics = voc.aspects(feedback, keep=["ts", "customer_id"], min_n=20)
+    scored = voc.sentiment(feedback, keep=["ts"], min_n=20)
+    comments = voc.survey_comments(to_pandas(shop.surveys), "nps")
+    nps = voc.aspects(comments, text_col="comment", keep=["score"])
+    return {
+        "languages": voc.detect_language(feedback.head(300), ["en", "pl", "nl", "sk", "cs", "zh", "ar"]),
+        "sentiment": scored,
+        "aspects": topics,
+        "drivers": nps.drivers("score", n_boot=20, outcome_label="NPS", scale="0–10 scale"),
+        "trend": voc.sentiment_trend(scored, period="month"),
+        "verbatims": voc.verbatims(topics, n=1, aspects=["delivery"]),
+        "ratings": ratings(shop.feedback),
+    }
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "Scorecard": lambda f: scorecard.scorecard(f["shop"], by="channel"),
     "Consistency": lambda f: scorecard.consistency(scorecard.scorecard(f["shop"], by="channel")),
     "CXValue": lambda f: scorecard.value_of_cx(f["shop"].surveys, f["shop"].orders, currency="EUR"),
     "FunnelResult": lambda f: journey.funnel(f["events"], ["product_view", "add_to_cart", "purchase"]),
+    "FunnelDropouts": lambda f: journey.funnel(
+        f["events"], ["product_view", "add_to_cart", "purchase"]
+    ).dropouts(),
     "PathsResult": lambda f: journey.paths(f["events"], end="purchase", steps=4),
     "StepMatrixResult": lambda f: journey.step_matrix(f["events"], steps=4),
     "TransitionsResult": lambda f: journey.transitions(f["events"]),
@@ -101,6 +125,9 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "RetentionComparison": lambda f: cohorts.retention_matrix(f["shop"].orders, by="channel").compare(),
     "RevenueRetention": lambda f: cohorts.revenue_retention(f["shop"].orders, currency="EUR"),
     "TimeToRepeat": lambda f: cohorts.time_to_repeat(f["shop"].orders, by="channel"),
+    "RetentionDefinitions": lambda f: cohorts.compare_definitions(
+        {k: cohorts.retention_matrix(f["shop"].orders, kind=k) for k in cohorts.KINDS}
+    ),
     "RFMSummary": lambda f: f["lifetime"]["rfm"],
     "BGNBDModel": lambda f: f["lifetime"]["bgnbd"],
     "ParetoNBDModel": lambda f: f["lifetime"]["pareto"],
@@ -123,14 +150,26 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "SequentialResult": lambda f: f["experiment"]["sequential"],
     "SegmentEffects": lambda f: f["experiment"]["segments"],
     "Plan": lambda f: f["experiment"]["plan"],
+    "DataHealth": lambda f: health.data_health(f["shop"]),
+    "LanguageResult": lambda f: f["texts"]["languages"],
+    "SentimentResult": lambda f: f["texts"]["sentiment"],
+    "AspectResult": lambda f: f["texts"]["aspects"],
+    "DriverResult": lambda f: f["texts"]["drivers"],
+    "TrendResult": lambda f: f["texts"]["trend"],
+    "VerbatimResult": lambda f: f["texts"]["verbatims"],
+    "RatingResult": lambda f: f["texts"]["ratings"],
 }
 
 
 @pytest.fixture(scope="module")
 def fixtures(
-    shop: Any, events: pd.DataFrame, lifetime: dict[str, Any], experiment: dict[str, Any]
+    shop: Any,
+    events: pd.DataFrame,
+    lifetime: dict[str, Any],
+    experiment: dict[str, Any],
+    texts: dict[str, Any],
 ) -> dict[str, Any]:
-    return {"shop": shop, "events": events, "lifetime": lifetime, "experiment": experiment}
+    return {"shop": shop, "events": events, "lifetime": lifetime, "experiment": experiment, "texts": texts}
 
 
 def _result_classes() -> set[type]:

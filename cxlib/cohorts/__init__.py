@@ -7,13 +7,15 @@ Do customers come back, and which acquisition months and channels bring customer
   breakdowns ``by=`` any customer attribute and tests of difference (``.compare()``);
 * :func:`revenue_retention` — net revenue retention, cumulative revenue per customer by
   cohort age (the LTV curve) and orders per customer;
-* :func:`time_to_repeat` — Kaplan–Meier time to the second purchase with a log-rank test.
+* :func:`time_to_repeat` — Kaplan–Meier time to the second purchase with a log-rank test;
+* :func:`compare_definitions` — the same customers' retention under the three definitions.
 
 Aggregation runs on the user's backend (pandas, polars, DuckDB, Spark) through Narwhals;
 only per-cohort counts come back to pandas.
 """
 
 from cxlib.cohorts.comparison import RetentionComparison
+from cxlib.cohorts.definitions import RetentionDefinitions, compare_definitions
 from cxlib.cohorts.retention import KINDS, RetentionMatrix, retention_matrix
 from cxlib.cohorts.revenue import RevenueRetention, revenue_retention
 from cxlib.cohorts.survival import LogRank, TimeToRepeat, time_to_repeat
@@ -22,9 +24,11 @@ __all__ = [
     "KINDS",
     "LogRank",
     "RetentionComparison",
+    "RetentionDefinitions",
     "RetentionMatrix",
     "RevenueRetention",
     "TimeToRepeat",
+    "compare_definitions",
     "retention_matrix",
     "revenue_retention",
     "time_to_repeat",

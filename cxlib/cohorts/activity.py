@@ -18,6 +18,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from cxlib._types import Frame
 from cxlib.cohorts.periods import (
     ROLLING_SECONDS,
     check_period,
@@ -217,7 +218,7 @@ def _pandas_ready(
 
 
 def prepare_activity(
-    table: Any,
+    table: Frame,
     *,
     purpose: str,
     period: str,

@@ -18,7 +18,7 @@ Biometrics 34(3) for the log interval of the risk ratio.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -30,30 +30,15 @@ from statsmodels.stats.proportion import proportion_confint
 
 from cxlib.result import Display, ResultBase
 from cxlib.two_groups import difference, group_moments
+from cxlib.viz.formats import format_interval, format_p, format_signed
 
 if TYPE_CHECKING:
     from cxlib.cohorts.retention import RetentionMatrix
 
-__all__ = ["RetentionComparison", "compare_segments", "format_p", "segment_phrase"]
+__all__ = ["RetentionComparison", "compare_segments", "segment_phrase"]
 
 #: Attributes read as "acquired via <value>" in sentences.
 CHANNEL_COLUMNS = frozenset({"channel", "acquisition_channel", "source", "utm_source", "medium"})
-
-
-def format_p(p: float) -> str:
-    """``p < 0.001`` or ``p = 0.034``.
-
-    Parameters
-    ----------
-    p : float
-
-    Returns
-    -------
-    str
-    """
-    if p is None or np.isnan(p):
-        return "p not available"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def segment_phrase(by: str, segment: str) -> str:
@@ -101,18 +86,25 @@ class RetentionComparison(ResultBase):
     """
 
     DISPLAY: ClassVar[Display] = Display(
+        columns=("segment", "eligible", "retained", "share", "diff", "relative", "p_value", "p_value_cmh"),
         percent_cols=(
             "share",
             "ci_low",
             "ci_high",
-            "diff",
-            "diff_ci_low",
-            "diff_ci_high",
             "relative",
             "relative_ci_low",
             "relative_ci_high",
         ),
-        decimals={"p_value": 3, "p_value_cmh": 3},
+        labels={
+            "eligible": "Customers observed",
+            "retained": "Came back",
+            "share": "Share",
+            "diff": "Difference (points)",
+            "relative": "Relative",
+            "p_value": "p (z-test)",
+            "p_value_cmh": "p (within cohorts)",
+        },
+        decimals={"diff": 1, "diff_ci_low": 1, "diff_ci_high": 1},
     )
 
     table: pd.DataFrame
@@ -125,6 +117,30 @@ class RetentionComparison(ResultBase):
     age_words: str
     alpha: float = 0.05
     left_out: tuple[str, ...] = ()
+
+    def display_settings(self) -> Display:
+        """Show the segments at the age, headed by the segment column, captioned with the reference."""
+        return replace(
+            self.DISPLAY,
+            labels={**self.DISPLAY.labels, "segment": self.by},
+            caption=f"Retention at {self.age_words}, compared with {self.reference}",
+        )
+
+    def display_table(self) -> pd.DataFrame:
+        """Return ``.table`` with differences in points and p-values as text (``< 0.001``).
+
+        ``diff`` and its interval are percentage points (``-2.4``, not ``-2.4%``); the
+        reference row's p-values are blank.
+        """
+        shown = self.table.copy()
+        for column in ("diff", "diff_ci_low", "diff_ci_high"):
+            shown[column] = shown[column] * 100
+        for column in ("p_value", "p_value_cmh"):
+            shown[column] = [
+                format_p(p).removeprefix("p ").removeprefix("= ") if pd.notna(p) else ""
+                for p in shown[column]
+            ]
+        return shown
 
     def figure(self) -> go.Figure:
         """Share retained per segment at the age, with confidence intervals."""
@@ -159,7 +175,7 @@ class RetentionComparison(ResultBase):
         if others.empty:
             return []
         ref = self.table[self.table["segment"] == self.reference].iloc[0]
-        level = round(100 * (1 - self.alpha))
+        level = 1 - self.alpha
         chosen = others.loc[[others["relative"].idxmin(), others["relative"].idxmax()]].drop_duplicates(
             "segment"
         )
@@ -172,8 +188,8 @@ class RetentionComparison(ResultBase):
             out.append(
                 f"{segment_phrase(self.by, row.segment).capitalize()} keep {amount} {more} customers at "
                 f"{self.age_words} than {self.reference}: {row.share:.1%} vs {ref['share']:.1%} "
-                f"({level}% CI of the difference {row.diff_ci_low * 100:+.1f} to "
-                f"{row.diff_ci_high * 100:+.1f} points; "
+                f"(difference {_points(row.diff)} points, "
+                f"{format_interval(row.diff_ci_low, row.diff_ci_high, _points, level=level)}; "
                 f"{format_p(row.p_value)}, {format_p(row.p_value_cmh)} within cohorts{verdict})."
             )
         verdict = "differs" if self.p_value < self.alpha else "does not differ significantly"
@@ -182,6 +198,11 @@ class RetentionComparison(ResultBase):
             f"(chi-square {self.statistic:.1f}, {self.dof} df, {format_p(self.p_value)})."
         )
         return out
+
+
+def _points(share: float) -> str:
+    """Write a difference of shares in percentage points, with its sign (``+1.2``, ``−3.4``)."""
+    return format_signed(share * 100, 1)
 
 
 def _cmh_p_value(strata: pd.DataFrame) -> float:

@@ -19,19 +19,24 @@ import pandas as pd
 import plotly.graph_objects as go
 from statsmodels.stats.proportion import proportion_confint
 
+from cxlib._types import Frame
 from cxlib.cohorts.activity import cohort_frame, prepare_activity
 from cxlib.cohorts.counts import ALL, cohort_counts, count_retention
 from cxlib.cohorts.periods import age_label
 from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import format_interval, format_percent, plural
 
 if TYPE_CHECKING:
     from cxlib.cohorts.comparison import RetentionComparison
 
 __all__ = [
     "KINDS",
+    "MAX_HEATMAP_AGES",
     "RetentionMatrix",
+    "cohort_heatmap",
     "contrast_beyond_age_zero",
     "headline_age",
+    "heatmap_ages",
     "retention_matrix",
     "weighted_curve",
 ]
@@ -41,11 +46,77 @@ KINDS: tuple[str, ...] = ("on", "on_or_after", "rolling")
 #: The age quoted first in sentences, per period (month 3, week 4, ...).
 HEADLINE_AGES: dict[str, int] = {"day": 7, "week": 4, "month": 3, "quarter": 2}
 
+_ADJECTIVES = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly"}
+#: Most age columns a cohort heatmap shows (readable at a phone's 390 px width).
+MAX_HEATMAP_AGES = 8
+_AGE_LADDERS: dict[str, tuple[int, ...]] = {
+    "day": (1, 2, 3, 7, 14, 21, 30, 60, 90),
+    "week": (1, 2, 3, 4, 6, 8, 12, 26, 52),
+    "month": (1, 2, 3, 6, 9, 12, 18, 24, 36, 48),
+    "quarter": (1, 2, 3, 4, 6, 8, 12, 16),
+}
+
 _KIND_WORDS = {
     "on": "active in period N (calendar periods)",
     "on_or_after": "active in period N or any later period (calendar periods)",
     "rolling": "active in window N, counted in fixed windows from each customer's first activity",
 }
+
+
+def cohort_heatmap(
+    matrix: pd.DataFrame,
+    *,
+    period: str,
+    title: str,
+    x_title: str,
+    sizes: pd.Series | None = None,
+    ages: list[int] | None = None,
+) -> go.Figure:
+    """Annotated cohort heatmap that stays readable on a phone (390 px wide).
+
+    One row per cohort (its label only; the cohort size goes into the hover), the ages of
+    :func:`heatmap_ages` as columns, the value printed in each cell and no colour bar.
+    The whole matrix belongs in a table (it scrolls sideways inside its box).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Shares; index = cohort labels, columns = ages.
+    period : str
+        Age unit (chooses the ages).
+    title, x_title : str
+    sizes : pandas.Series, optional
+        Customers per cohort (same order as the rows), shown in the hover.
+    ages : list of int, optional
+        Ages to show (default :func:`heatmap_ages`).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    from cxlib import viz
+
+    max_age = int(max(matrix.columns)) if len(matrix.columns) else 0
+    shown = heatmap_ages(period, max_age) if ages is None else ages
+    every = shown == list(range(1, max_age + 1))
+    part = matrix.loc[:, [a for a in shown if a in matrix.columns]]
+    note = "" if every else " (selected ages)"
+    fig = viz.heatmap(part, title=title, x_title=x_title + note, y_title="Cohort")
+    counts = (
+        ["fewer than the minimum" if pd.isna(n) else f"{int(n):,}" for n in sizes]
+        if sizes is not None
+        else [""] * len(part.index)
+    )
+    fig.update_traces(
+        showscale=False,
+        customdata=[[n] * len(part.columns) for n in counts],
+        hovertemplate="Cohort %{y} (customers: %{customdata}) · age %{x}: %{z:.1%}<extra></extra>"
+        if sizes is not None
+        else "Cohort %{y} · age %{x}: %{z:.1%}<extra></extra>",
+        textfont=dict(size=12),
+    )
+    fig.update_layout(margin=dict(l=8, r=8))
+    return contrast_beyond_age_zero(fig, part)
 
 
 def contrast_beyond_age_zero(fig: go.Figure, matrix: pd.DataFrame) -> go.Figure:
@@ -69,6 +140,33 @@ def contrast_beyond_age_zero(fig: go.Figure, matrix: pd.DataFrame) -> go.Figure:
     if later.size and not np.isnan(later).all():
         fig.update_traces(zmin=0.0, zmax=float(np.nanmax(later)))
     return fig
+
+
+def heatmap_ages(period: str, max_age: int, most: int = MAX_HEATMAP_AGES) -> list[int]:
+    """Choose the ages a cohort heatmap shows, so that it stays readable on a phone.
+
+    Age 0 is left out (100 % by definition). Up to ``most`` ages every age is shown
+    (1, 2, 3 ...); beyond, the ages analysts quote for the period (months 1, 2, 3, 6, 9,
+    12, 18, 24 ...; weeks 1, 2, 3, 4, 6, 8, 12, 26, 52; days 1, 2, 3, 7, 14, 21, 30 ...),
+    at most ``most`` of them.
+
+    Parameters
+    ----------
+    period : {"day", "week", "month", "quarter"}
+    max_age : int
+        Oldest observed age.
+    most : int, default 8
+        Most columns.
+
+    Returns
+    -------
+    list of int
+        Increasing ages in ``1..max_age`` (empty when ``max_age`` is 0).
+    """
+    if max_age <= most:
+        return list(range(1, max_age + 1))
+    ladder = [age for age in _AGE_LADDERS[period] if age <= max_age]
+    return ladder[:most]
 
 
 def headline_age(period: str, max_age: int) -> int:
@@ -277,17 +375,26 @@ class RetentionMatrix(ResultBase):
 
     # ----------------------------------------------------------------------------- charts
 
-    def figure(self, view: Literal["heatmap", "curve"] = "heatmap", segment: str | None = None) -> go.Figure:
+    def figure(
+        self,
+        view: Literal["heatmap", "curve"] = "heatmap",
+        segment: str | None = None,
+        ages: list[int] | None = None,
+    ) -> go.Figure:
         """Annotated cohort heatmap or retention curves.
 
         Parameters
         ----------
         view : {"heatmap", "curve"}
-            ``heatmap``: one row per cohort (size in the label), one column per age, cells
-            annotated with the share. ``curve``: weighted average curve (one line per segment
-            with ``by``) with its confidence interval.
+            ``heatmap``: one row per cohort (its size in the hover), one column per age
+            after acquisition, cells annotated with the share; with many ages a selection
+            (:func:`heatmap_ages`: months 1, 2, 3, 6, 9, 12, 18, 24 ...) so that it reads on
+            a phone (``.table`` holds every age). ``curve``: weighted average curve (one line
+            per segment with ``by``) with its confidence interval.
         segment : str, optional
             Heatmap of one segment; default all customers.
+        ages : list of int, optional
+            Heatmap: the ages to show instead of the selection.
         """
         from cxlib import viz
 
@@ -298,18 +405,15 @@ class RetentionMatrix(ResultBase):
             sizes = (
                 source.cohorts if segment is None else source.cohorts[source.cohorts["segment"] == segment]
             )
-            size_text = [
-                "n<" + f"{self.min_n}" if pd.isna(n) else f"n={int(n):,}" for n in sizes["customers"]
-            ]
-            shares.index = [f"{c} ({s})" for c, s in zip(shares.index, size_text, strict=True)]
             who = f" · {self.by} = {segment}" if segment is not None else ""
-            fig = viz.heatmap(
+            return cohort_heatmap(
                 shares,
+                period=self.period,
                 title=f"Retention by {self.cohort_period} cohort ({self._kind_title()}){who}",
                 x_title=f"{unit.capitalize()}s since acquisition",
-                y_title="Cohort (customers)",
+                sizes=sizes["customers"].reset_index(drop=True),
+                ages=ages,
             )
-            return contrast_beyond_age_zero(fig, shares)
         if view != "curve":
             raise ValueError(f"view must be 'heatmap' or 'curve'; got {view!r}")
         curve = self.curve[self.curve["age"] >= 1]  # age 0 is 100 % by definition
@@ -356,9 +460,10 @@ class RetentionMatrix(ResultBase):
         total = int(self._counts.drop_duplicates(["segment", "cohort_index"])["customers"].sum())
         first, last = sizes["cohort"].iloc[0], sizes["cohort"].iloc[-1]
         span = first if first == last else f"{first} to {last}"
-        plural = "s" if len(sizes) != 1 else ""
         out = [
-            f"{total:,} customers in {len(sizes)} {self.cohort_period}ly cohort{plural} ({span}); a "
+            f"{plural(total, 'customer')} in "
+            f"{plural(len(sizes), _ADJECTIVES[self.cohort_period] + ' cohort')} "
+            f"({span}); a "
             "customer counts "
             f"as retained at age N when {_KIND_WORDS[self.kind]}."
         ]
@@ -366,10 +471,10 @@ class RetentionMatrix(ResultBase):
         ages = [
             a for a in dict.fromkeys([1, headline_age(self.period, self.max_age)]) if 0 < a <= self.max_age
         ]
-        level = round(100 * (1 - self.alpha))
+        level = 1 - self.alpha
         parts = [
             f"{curve.at[a, 'share']:.1%} in {self.age_words(a)} "
-            f"({level}% CI {curve.at[a, 'ci_low']:.1%}–{curve.at[a, 'ci_high']:.1%})"
+            f"({format_interval(curve.at[a, 'ci_low'], curve.at[a, 'ci_high'], format_percent, level=level)})"
             for a in ages
             if not pd.isna(curve.at[a, "share"])
         ]
@@ -461,7 +566,7 @@ def _assemble(
 
 
 def retention_matrix(
-    table: Any,
+    table: Frame,
     period: str = "month",
     kind: Kind = "on",
     by: str | None = None,

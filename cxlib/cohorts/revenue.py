@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from cxlib._types import Frame
 from cxlib.cohorts.activity import (
     AGE,
     COHORT,
@@ -35,10 +36,11 @@ from cxlib.cohorts.activity import (
 )
 from cxlib.cohorts.comparison import segment_phrase
 from cxlib.cohorts.counts import ALL, at_least
-from cxlib.cohorts.retention import contrast_beyond_age_zero, headline_age
+from cxlib.cohorts.retention import cohort_heatmap, headline_age
 from cxlib.engine import to_pandas
 from cxlib.errors import DataError
 from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import format_money
 
 __all__ = ["MEASURES", "RevenueRetention", "revenue_retention"]
 
@@ -103,7 +105,7 @@ class RevenueRetention(ResultBase):
         return int(self.long["age"].max()) if len(self.long) else 0
 
     def _money(self, value: float) -> str:
-        return f"{value:,.2f}" + (f" {self.currency}" if self.currency else "")
+        return format_money(value, self.currency)
 
     def matrix(self, measure: str = "nrr", segment: str | None = None) -> pd.DataFrame:
         """Wide matrix of one measure (see :data:`MEASURES`), for one segment or all."""
@@ -148,21 +150,23 @@ class RevenueRetention(ResultBase):
     def figure(
         self, view: Literal["ltv", "nrr", "orders", "heatmap"] = "ltv", segment: str | None = None
     ) -> go.Figure:
-        """Charts: ``ltv`` / ``nrr`` / ``orders`` curves (one line per segment), ``heatmap`` of NRR."""
+        """Charts: ``ltv`` / ``nrr`` / ``orders`` curves (one line per segment), ``heatmap`` of NRR.
+
+        The heatmap shows selected ages after acquisition (see
+        :func:`cxlib.cohorts.retention.heatmap_ages`); ``.table`` holds every age.
+        """
         from cxlib import viz
 
         x_title = f"{self.period.capitalize()}s since acquisition"
         if view == "heatmap":
             source = self if (self.by is None or segment is not None) else self.overall()
             who = f" · {self.by} = {segment}" if segment is not None else ""
-            nrr = source.matrix("nrr", segment=segment)
-            fig = viz.heatmap(
-                nrr,
+            return cohort_heatmap(
+                source.matrix("nrr", segment=segment),
+                period=self.period,
                 title=f"Net revenue retention by {self.period} cohort{who}",
                 x_title=x_title,
-                y_title="Cohort",
             )
-            return contrast_beyond_age_zero(fig, nrr)
         measure = {"ltv": "ltv", "nrr": "nrr", "orders": "orders_per_customer"}.get(view)
         if measure is None:
             raise ValueError(f"view must be ltv, nrr, orders or heatmap; got {view!r}")
@@ -414,7 +418,7 @@ def _assemble(
 
 
 def revenue_retention(
-    orders: Any,
+    orders: Frame,
     period: str = "month",
     by: str | None = None,
     *,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -27,13 +27,15 @@ import plotly.graph_objects as go
 from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
+from cxlib._types import Frame
 from cxlib.cohorts.activity import CUSTOMER, FIRST, SEGMENT, TS, Activity, prepare_activity
-from cxlib.cohorts.comparison import format_p, segment_phrase
+from cxlib.cohorts.comparison import segment_phrase
 from cxlib.cohorts.counts import ALL
 from cxlib.engine import to_pandas
 from cxlib.errors import DataError
 from cxlib.result import Display, ResultBase
 from cxlib.timestamps import epoch_micros
+from cxlib.viz.formats import format_interval, format_p, format_percent, plural
 
 __all__ = ["LogRank", "TimeToRepeat", "kaplan_meier", "time_to_repeat"]
 
@@ -159,10 +161,6 @@ class TimeToRepeat(ResultBase):
         Segments with fewer than ``min_n`` customers (not estimated).
     """
 
-    DISPLAY: ClassVar[Display] = Display(
-        percent_cols=("survival", "ci_low", "ci_high", "repeat_share", "repeat_ci_low", "repeat_ci_high")
-    )
-
     table: pd.DataFrame
     groups: pd.DataFrame
     logrank: LogRank | None
@@ -171,6 +169,24 @@ class TimeToRepeat(ResultBase):
     observed_until: pd.Timestamp
     alpha: float = 0.05
     left_out: tuple[str, ...] = ()
+
+    def display_settings(self) -> Display:
+        """One row per segment: customers, repeaters and the share ordering again by each horizon."""
+        repeat = tuple(f"repeat_{h}" for h in self.horizons)
+        return Display(
+            columns=("segment", "customers", "repeaters", *repeat),
+            percent_cols=repeat,
+            labels={
+                "segment": self.by or "segment",
+                "customers": "Customers",
+                "repeaters": "Ordered again",
+                **{f"repeat_{h}": f"Within {h} days" for h in self.horizons},
+            },
+        )
+
+    def display_table(self) -> pd.DataFrame:
+        """Show the per-segment ``groups`` (the curves in ``.table`` are drawn by :meth:`figure`)."""
+        return self.groups
 
     def figure(self) -> go.Figure:
         """Cumulative share of customers with a second order, by days since the first."""
@@ -204,14 +220,16 @@ class TimeToRepeat(ResultBase):
 
     def summary(self) -> list[str]:
         """Sentences: repeat shares at the horizons, median, fastest and slowest segments, log-rank."""
-        level = round(100 * (1 - self.alpha))
+        level = 1 - self.alpha
         out = []
         overall = self.groups.iloc[0] if self.by is None or len(self.groups) == 1 else None
         if overall is not None:
             shares = [
-                f"{overall[f'repeat_{h}']:.1%} within {h} days ({level}% CI "
-                f"{overall[f'repeat_{h}_ci_low']:.1%}–"
-                f"{overall[f'repeat_{h}_ci_high']:.1%})"
+                f"{overall[f'repeat_{h}']:.1%} within {plural(h, 'day')} ("
+                + format_interval(
+                    overall[f"repeat_{h}_ci_low"], overall[f"repeat_{h}_ci_high"], format_percent, level=level
+                )
+                + ")"
                 for h in self.horizons
                 if not pd.isna(overall[f"repeat_{h}"])
             ]
@@ -221,16 +239,14 @@ class TimeToRepeat(ResultBase):
                 out.append("Fewer than half of the customers order a second time within the observed period.")
             else:
                 days = overall["median_days"]
-                out.append(
-                    f"Half of the customers order again within {days:.0f} day{'' if days == 1 else 's'}."
-                )
+                out.append(f"Half of the customers order again within {plural(round(days), 'day')}.")
             return out
         horizon = next((h for h in reversed(self.horizons) if self.groups[f"repeat_{h}"].notna().all()), None)
         if horizon is not None and self.by is not None and len(self.groups) > 1:
             top = self.groups.loc[self.groups[f"repeat_{horizon}"].idxmax()]
             low = self.groups.loc[self.groups[f"repeat_{horizon}"].idxmin()]
             out.append(
-                f"Within {horizon} days {top[f'repeat_{horizon}']:.1%} of "
+                f"Within {plural(horizon, 'day')} {top[f'repeat_{horizon}']:.1%} of "
                 f"{segment_phrase(self.by, top['segment'])} "
                 f"ordered again, {low[f'repeat_{horizon}']:.1%} of {segment_phrase(self.by, low['segment'])}."
             )
@@ -281,7 +297,7 @@ def count_repeat_times(activity: Activity) -> pd.DataFrame:
 
 
 def time_to_repeat(
-    orders: Any,
+    orders: Frame,
     by: str | None = None,
     *,
     horizons: Sequence[int] = (30, 90, 365),

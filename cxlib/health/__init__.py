@@ -12,17 +12,21 @@ polars, DuckDB, Spark); only the small results come back as pandas frames. The
 
 from __future__ import annotations
 
-from cxlib.health.result import DataHealth, data_health
+from cxlib.health.result import DataHealth, LastDay, data_health
 from cxlib.health.tables import (
     CUSTOMER_COLUMNS,
     EVENT_DUPLICATE_KEY,
+    INTERMITTENT,
+    PARTLY_FILLED,
     ROW_NOUNS,
     TS_COLUMNS,
+    PartlyFilled,
     daily_volume,
     duplicate_ids,
     duplicate_rows,
     filter_period,
     findings_table,
+    missing_by_design,
     missing_values,
     overview,
     table_overview,
@@ -33,15 +37,20 @@ from cxlib.health.tables import (
 __all__ = [
     "CUSTOMER_COLUMNS",
     "EVENT_DUPLICATE_KEY",
+    "INTERMITTENT",
+    "PARTLY_FILLED",
     "ROW_NOUNS",
     "TS_COLUMNS",
     "DataHealth",
+    "LastDay",
+    "PartlyFilled",
     "daily_volume",
     "data_health",
     "duplicate_ids",
     "duplicate_rows",
     "filter_period",
     "findings_table",
+    "missing_by_design",
     "missing_values",
     "overview",
     "table_overview",

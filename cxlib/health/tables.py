@@ -8,24 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from cxlib._types import Frame
 from cxlib.data.contracts import CONTRACTS, TABLES
+from cxlib.defaults import FUNNEL_STAGES
 from cxlib.engine import is_utc_zone, to_narwhals, to_pandas
 
 __all__ = [
     "CUSTOMER_COLUMNS",
     "EVENT_DUPLICATE_KEY",
+    "INTERMITTENT",
+    "PARTLY_FILLED",
     "ROW_NOUNS",
     "TS_COLUMNS",
+    "PartlyFilled",
     "daily_volume",
     "duplicate_ids",
     "duplicate_rows",
     "filter_period",
     "findings_table",
+    "missing_by_design",
     "missing_values",
     "overview",
     "table_overview",
@@ -35,8 +42,12 @@ __all__ = [
 
 #: Timestamp column of each table (the experiments table records exposure time).
 TS_COLUMNS: dict[str, str] = {"experiments": "exposed_ts"}
-#: Column identifying the customer (experiments randomise units).
+#: Column identifying the customer. Experiments randomise units (visitors, sessions, ...),
+#: which are counted as units, never as customers.
 CUSTOMER_COLUMNS: dict[str, str] = {"experiments": "unit_id"}
+#: Tables whose rows come and go by design, each with the column naming its runs: exposures
+#: happen only while an experiment runs, so days between experiments are not gaps.
+INTERMITTENT: dict[str, str] = {"experiments": "experiment"}
 #: What one row of each table is, for sentences.
 ROW_NOUNS: dict[str, str] = {
     "events": "events",
@@ -44,6 +55,35 @@ ROW_NOUNS: dict[str, str] = {
     "surveys": "survey answers",
     "feedback": "feedback texts",
     "experiments": "experiment units",
+}
+
+
+@dataclass(frozen=True)
+class PartlyFilled:
+    """Columns filled on some kinds of rows only, by design.
+
+    Attributes
+    ----------
+    kind : str
+        The column telling the kinds of rows apart (``event``).
+    columns : tuple of str
+        The columns filled only on some kinds.
+    expected : tuple of str
+        The kinds that must have them (purchase events by their contract, GA4 and common
+        shop names). A kind that has them filled on some row counts too.
+    noun : str
+        What the rows that must have them are, for sentences.
+    """
+
+    kind: str
+    columns: tuple[str, ...]
+    expected: tuple[str, ...]
+    noun: str
+
+
+#: Order id and revenue belong to purchase events only: their absence elsewhere is by design.
+PARTLY_FILLED: dict[str, PartlyFilled] = {
+    "events": PartlyFilled("event", ("order_id", "revenue"), FUNNEL_STAGES[-1], "purchase events"),
 }
 
 
@@ -55,7 +95,7 @@ def _customer_col(name: str | None) -> str:
     return CUSTOMER_COLUMNS.get(name or "", "customer_id")
 
 
-def _lazy(table: Any) -> nw.LazyFrame[Any]:
+def _lazy(table: Frame) -> nw.LazyFrame[Any]:
     frame = to_narwhals(table)
     return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
 
@@ -93,7 +133,7 @@ def _as_utc(value: Any, *, end: bool = False) -> dt.datetime | None:
     return ts.to_pydatetime()
 
 
-def filter_period(table: Any, start: Any = None, end: Any = None, ts_col: str = "ts") -> Any:
+def filter_period(table: Frame, start: Any = None, end: Any = None, ts_col: str = "ts") -> Frame:
     """Keep the rows of a table whose timestamp falls in ``[start, end]``.
 
     Parameters
@@ -147,7 +187,7 @@ def _duplicate_key(name: str | None, names: Sequence[str]) -> tuple[list[str], s
     return [c for c in key if c in names], ", ".join(key)
 
 
-def _profile(table: Any, name: str | None) -> tuple[dict[str, Any], pd.DataFrame]:
+def _profile(table: Frame, name: str | None) -> tuple[dict[str, Any], pd.DataFrame]:
     """Overview numbers and missing values of a table in a single pass over it."""
     frame = _lazy(table)
     schema = frame.collect_schema()
@@ -162,8 +202,8 @@ def _profile(table: Any, name: str | None) -> tuple[dict[str, Any], pd.DataFrame
         expr = nw.col(column).fill_nan(None) if dtype.is_float() else nw.col(column)
         exprs.append(expr.null_count().alias(f"__missing_{i}__"))
     result = to_pandas(frame.select(exprs)).iloc[0]
-    rows = int(result["__rows__"])
-    n_missing = [int(result[f"__missing_{i}__"]) for i in range(len(names))]
+    rows = _count(result["__rows__"])
+    n_missing = [_count(result[f"__missing_{i}__"]) for i in range(len(names))]
     missing = pd.DataFrame(
         {"column": pd.array(names, dtype="str"), "n_missing": pd.array(n_missing, dtype="int64")}
     )
@@ -172,7 +212,7 @@ def _profile(table: Any, name: str | None) -> tuple[dict[str, Any], pd.DataFrame
     last = _utc(result["__last__"]) if ts in names else None
     customers = None
     if customer in names:  # n_unique counts a missing id as one more value
-        customers = int(result["__n_unique__"]) - (1 if n_missing[names.index(customer)] > 0 else 0)
+        customers = _count(result["__n_unique__"]) - (1 if n_missing[names.index(customer)] > 0 else 0)
     key_cols, key_text = _duplicate_key(name, names)
     overview_row = {
         "table": name,
@@ -182,21 +222,27 @@ def _profile(table: Any, name: str | None) -> tuple[dict[str, Any], pd.DataFrame
         "days": (last.normalize() - first.normalize()).days + 1
         if first is not None and last is not None
         else None,
-        "customers": customers,
+        "customers": None if name in CUSTOMER_COLUMNS else customers,
+        "units": customers if name in CUSTOMER_COLUMNS else None,
         "duplicates": duplicate_rows(table, key_cols, rows=rows) if key_cols and rows else 0,
         "duplicate_key": key_text,
     }
     return overview_row, missing
 
 
-def table_overview(table: Any, name: str | None = None) -> dict[str, Any]:
+def _count(value: Any) -> int:
+    """Return an aggregated count as int; SQL engines give NULL, not 0, over no rows."""
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
+def table_overview(table: Frame, name: str | None = None) -> dict[str, Any]:
     """Rows, time range, distinct customers and duplicates of one table.
 
     Parameters
     ----------
     table : native frame
         Any supported frame. Optional columns: the timestamp (``ts``; ``exposed_ts`` for
-        experiments), the customer (``customer_id``; ``unit_id`` for experiments) and the
+        experiments), the customer (``customer_id``; the unit ``unit_id`` for experiments) and the
         contract key of ``name`` (e.g. ``order_id``; events: customer, time and event).
     name : str, optional
         Contract table name; decides the columns above. Default: generic (``ts``,
@@ -205,8 +251,10 @@ def table_overview(table: Any, name: str | None = None) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``table, rows, first_ts, last_ts, days, customers, duplicates, duplicate_key``.
-        Missing pieces are ``None``; ``first_ts``/``last_ts`` are UTC ``pandas.Timestamp``.
+        ``table, rows, first_ts, last_ts, days, customers, units, duplicates, duplicate_key``.
+        The experiments table counts distinct ``units`` (visitors, sessions ...), never
+        customers. Missing pieces are ``None``; ``first_ts``/``last_ts`` are UTC
+        ``pandas.Timestamp``.
     """
     return _profile(table, name)[0]
 
@@ -218,7 +266,7 @@ def _utc(value: Any) -> pd.Timestamp | None:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
-def overview(tables: Mapping[str, Any]) -> pd.DataFrame:
+def overview(tables: Mapping[str, Frame]) -> pd.DataFrame:
     """:func:`table_overview` for several tables, one row each, in contract order.
 
     Parameters
@@ -229,23 +277,34 @@ def overview(tables: Mapping[str, Any]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``table, rows, first_ts, last_ts, days, customers, duplicates, duplicate_key``.
+        Columns ``table, rows, first_ts, last_ts, days, customers, units, duplicates,
+        duplicate_key``.
     """
     order = [t for t in TABLES if t in tables] + sorted(t for t in tables if t not in TABLES)
     return _overview_frame([table_overview(tables[name], name) for name in order])
 
 
 def _overview_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    columns = ["table", "rows", "first_ts", "last_ts", "days", "customers", "duplicates", "duplicate_key"]
+    columns = [
+        "table",
+        "rows",
+        "first_ts",
+        "last_ts",
+        "days",
+        "customers",
+        "units",
+        "duplicates",
+        "duplicate_key",
+    ]
     out = pd.DataFrame(rows, columns=columns)
     for col in ("first_ts", "last_ts"):
         out[col] = pd.to_datetime(out[col], utc=True)
-    for col in ("rows", "days", "customers", "duplicates"):
+    for col in ("rows", "days", "customers", "units", "duplicates"):
         out[col] = out[col].astype("Int64")
     return out
 
 
-def duplicate_rows(table: Any, subset: Sequence[str] | None = None, *, rows: int | None = None) -> int:
+def duplicate_rows(table: Frame, subset: Sequence[str] | None = None, *, rows: int | None = None) -> int:
     """Count the rows beyond the first with the same values in ``subset``.
 
     Parameters
@@ -269,7 +328,7 @@ def duplicate_rows(table: Any, subset: Sequence[str] | None = None, *, rows: int
     return int(rows) - int(distinct)
 
 
-def duplicate_ids(table: Any, id_col: str) -> int:
+def duplicate_ids(table: Frame, id_col: str) -> int:
     """Rows whose ``id_col`` repeats an earlier row's id (0 when ids are unique).
 
     Parameters
@@ -285,7 +344,7 @@ def duplicate_ids(table: Any, id_col: str) -> int:
     return duplicate_rows(table, [id_col])
 
 
-def missing_values(table: Any) -> pd.DataFrame:
+def missing_values(table: Frame) -> pd.DataFrame:
     """Missing values per column (nulls; NaN counts as missing in float columns).
 
     Parameters
@@ -306,15 +365,71 @@ def missing_values(table: Any) -> pd.DataFrame:
         column = nw.col(name).fill_nan(None) if dtype.is_float() else nw.col(name)
         exprs.append(column.null_count().alias(f"__missing_{i}__"))
     counts = to_pandas(frame.select(exprs)).iloc[0]
-    rows = int(counts["__rows__"])
+    rows = _count(counts["__rows__"])
     names = list(schema.names())
-    n_missing = pd.array([int(counts[f"__missing_{i}__"]) for i in range(len(names))], dtype="int64")
+    n_missing = pd.array([_count(counts[f"__missing_{i}__"]) for i in range(len(names))], dtype="int64")
     out = pd.DataFrame({"column": pd.array(names, dtype="str"), "n_missing": n_missing})
     out["share"] = (out["n_missing"] / rows).astype("float64") if rows else 0.0
     return out
 
 
-def daily_volume(table: Any, by: str | None = "channel", ts_col: str = "ts") -> pd.DataFrame:
+def missing_by_design(table: Frame, name: str | None) -> pd.DataFrame:
+    """Missing values of the columns that only some kinds of rows have (:data:`PARTLY_FILLED`).
+
+    A column such as the events' ``order_id`` is expected on purchase events only: a row of
+    another kind without it is not missing data. The rows that must have the column are the
+    expected kinds (purchase events) and every kind that has it filled on at least one row.
+
+    Parameters
+    ----------
+    table : native frame
+        Required column: the kind column (``event``); the partly filled columns present are
+        checked.
+    name : str or None
+        Contract table name (only ``events`` has such columns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per partly filled column present: ``column``, ``rows`` (rows that must have
+        it), ``n_missing`` (of those), ``by_design`` (rows of other kinds, without it) and
+        ``applies_to`` (e.g. ``"purchase events"``). Empty when the table has none.
+    """
+    columns = ["column", "rows", "n_missing", "by_design", "applies_to"]
+    spec = PARTLY_FILLED.get(name or "")
+    frame = _lazy(table)
+    names = _columns(frame)
+    present = [c for c in spec.columns if c in names] if spec is not None else []
+    if spec is None or spec.kind not in names or not present:
+        return pd.DataFrame({c: [] for c in columns})
+    schema = frame.collect_schema()
+    flags = [nw.col(spec.kind).cast(nw.String).alias("__kind__")]
+    for i, column in enumerate(present):
+        expr = nw.col(column).fill_nan(None) if schema[column].is_float() else nw.col(column)
+        flags.append(expr.is_null().cast(nw.Int64).alias(f"__missing_{i}__"))
+    sums = [nw.col(f"__missing_{i}__").sum() for i in range(len(present))]
+    kinds = to_pandas(frame.with_columns(flags).group_by("__kind__").agg(nw.len().alias("__rows__"), *sums))
+    kinds = kinds.rename(columns={"__kind__": spec.kind})
+    expected = kinds[spec.kind].isin(spec.expected)
+    rows = []
+    for i, column in enumerate(present):
+        missing = kinds[f"__missing_{i}__"].astype("int64")
+        applies = expected | (missing < kinds["__rows__"])
+        extra = sorted(kinds.loc[applies & ~expected, spec.kind].dropna().astype(str))
+        rows.append(
+            {
+                "column": column,
+                "rows": int(kinds.loc[applies, "__rows__"].sum()),
+                "n_missing": int(missing[applies].sum()),
+                "by_design": int(missing[~applies].sum()),
+                "applies_to": spec.noun if not extra else f"{spec.noun} and {', '.join(extra[:3])} events",
+            }
+        )
+    out = pd.DataFrame(rows, columns=columns)
+    return out.astype({"rows": "int64", "n_missing": "int64", "by_design": "int64", "applies_to": "str"})
+
+
+def daily_volume(table: Frame, by: str | None = "channel", ts_col: str = "ts") -> pd.DataFrame:
     """Rows per UTC day and segment.
 
     Parameters
@@ -356,7 +471,7 @@ def daily_volume(table: Any, by: str | None = "channel", ts_col: str = "ts") -> 
 
 
 def text_examples(
-    table: Any,
+    table: Frame,
     column: str = "text",
     n: int = 5,
     ts_col: str = "ts",
@@ -395,7 +510,7 @@ def text_examples(
     return out.reset_index(drop=True)
 
 
-def unreadable_texts(table: Any, column: str = "text") -> int:
+def unreadable_texts(table: Frame, column: str = "text") -> int:
     """Texts holding the Unicode replacement character (a sign of a wrong file encoding).
 
     Parameters

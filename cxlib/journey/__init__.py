@@ -8,7 +8,7 @@ frames inside result objects with ``.table``, ``.figure()`` and ``.summary()``.
 
 from cxlib.journey.abandonment import CartAbandonmentResult, cart_abandonment
 from cxlib.journey.attribution import METHODS, AttributionResult, attribution
-from cxlib.journey.funnels import FunnelResult, funnel, parse_steps
+from cxlib.journey.funnels import FunnelDropouts, FunnelResult, funnel, parse_steps
 from cxlib.journey.paths import PathsResult, StepMatrixResult, paths, step_matrix
 from cxlib.journey.transitions import TransitionsResult, transitions
 
@@ -16,6 +16,7 @@ __all__ = [
     "METHODS",
     "AttributionResult",
     "CartAbandonmentResult",
+    "FunnelDropouts",
     "FunnelResult",
     "PathsResult",
     "StepMatrixResult",

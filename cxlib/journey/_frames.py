@@ -14,6 +14,7 @@ import duckdb
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_narwhals
 from cxlib.errors import DataError
 from cxlib.intervals import wilson_interval
@@ -50,7 +51,7 @@ UNIT_KEYS: dict[str, tuple[str, ...]] = {
 UNIT_NOUNS: dict[str, str] = {"customers": "customer", "sessions": "session"}
 
 
-def lazy(frame: Any) -> nw.LazyFrame[Any]:
+def lazy(frame: Frame) -> nw.LazyFrame[Any]:
     """Any supported frame as a Narwhals LazyFrame (eager frames are wrapped, not copied).
 
     Parameters
@@ -147,7 +148,7 @@ def unit_keys(count: str) -> list[str]:
     return list(UNIT_KEYS[check_count(count)])
 
 
-def check_events(events: Any, columns: Iterable[str], *, purpose: str, table: str = "events") -> None:
+def check_events(events: Frame, columns: Iterable[str], *, purpose: str, table: str = "events") -> None:
     """Check required columns present and ``ts`` a time-zone-aware timestamp, else :class:`DataError`.
 
     Parameters

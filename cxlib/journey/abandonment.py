@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import to_pandas
 from cxlib.estimate import Estimate
 from cxlib.journey._frames import (
@@ -34,6 +35,7 @@ from cxlib.journey._frames import (
 from cxlib.journey.matching import event_base, match_steps
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import format_interval, format_percent, plural
 
 __all__ = ["CartAbandonmentResult", "cart_abandonment"]
 
@@ -64,7 +66,20 @@ class CartAbandonmentResult(ResultBase):
     alpha : float
     """
 
-    DISPLAY: ClassVar[Display] = Display(percent_cols=("rate", "ci_low", "ci_high"))
+    DISPLAY: ClassVar[Display] = Display(
+        columns=("dimension", "segment", "carts", "abandoned", "rate", "ci_low", "ci_high"),
+        percent_cols=("rate", "ci_low", "ci_high"),
+        labels={
+            "dimension": "By",
+            "segment": "Segment",
+            "carts": "Carts",
+            "abandoned": "Abandoned",
+            "rate": "Rate",
+            "ci_low": "CI low",
+            "ci_high": "CI high",
+        },
+        max_rows=None,
+    )
 
     overall: Estimate
     table: pd.DataFrame
@@ -126,12 +141,14 @@ class CartAbandonmentResult(ResultBase):
 
     def summary(self) -> list[str]:
         """Overall rate, the highest and lowest segments, and the main exit step."""
-        level = round(100 * (1 - self.overall.alpha))
         if self.overall.n == 0:
             return [f"No {self.count} had a cart."]
+        interval = format_interval(
+            self.overall.ci_low, self.overall.ci_high, format_percent, level=1 - self.overall.alpha
+        )
         out = [
-            f"{self.overall.value:.1%} of {self.overall.n:,} carts ({self.count}) were abandoned "
-            f"({level}% CI {self.overall.ci_low:.1%} to {self.overall.ci_high:.1%})."
+            f"{self.overall.value:.1%} of {plural(self.overall.n, 'cart')} ({self.count}) were abandoned "
+            f"({interval})."
         ]
         shown = self.table[~self.table["suppressed"]] if "suppressed" in self.table else self.table
         for dimension, part in shown.groupby("dimension", sort=False):
@@ -149,9 +166,16 @@ class CartAbandonmentResult(ResultBase):
             )
         return out
 
+    def last_event_summary(self) -> list[str]:
+        """Say what most abandoned carts did last."""
+        if self.last_events.empty:
+            return []
+        top = self.last_events.iloc[0]
+        return [f"The last thing most abandoned carts did was {top['event']} ({top['share']:.1%} of them)."]
+
 
 def cart_abandonment(
-    events: Any,
+    events: Frame,
     *,
     by: str | Sequence[str | Sequence[str]] | None = ("device", "channel"),
     cart_event: str = "add_to_cart",

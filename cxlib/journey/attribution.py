@@ -18,12 +18,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import cxlib.viz  # noqa: F401  (registers the "cxlab" plotly template the figures use)
+from cxlib._types import Frame
 from cxlib.engine import to_pandas
 from cxlib.errors import DataError
 from cxlib.journey._frames import as_duration, check_events, duration_micros, lazy
 from cxlib.journey.markov import fit_markov
 from cxlib.journey.touchpoints import channel_paths
 from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import format_money, format_signed, plural
 
 __all__ = ["METHODS", "AttributionResult", "attribution"]
 
@@ -63,9 +65,28 @@ class AttributionResult(ResultBase):
         Markov: ``from``, ``to``, ``count``, ``probability``.
     order : int
         Markov order.
+    currency : str
+        Label of the money amounts in sentences (``""``: none).
     """
 
-    DISPLAY: ClassVar[Display] = Display(percent_cols=("removal_effect",), decimals=1)
+    DISPLAY: ClassVar[Display] = Display(
+        columns=("channel", "last_conversions", "linear_conversions", "markov_conversions", "removal_effect"),
+        percent_cols=("removal_effect",),
+        decimals={
+            "last_conversions": 0,
+            "linear_conversions": 0,
+            "markov_conversions": 0,
+            "removal_effect": 1,
+        },
+        labels={
+            "channel": "Channel",
+            "last_conversions": "Last touch",
+            "linear_conversions": "Linear",
+            "markov_conversions": "Markov",
+            "removal_effect": "Removal effect",
+        },
+        max_rows=None,
+    )
 
     table: pd.DataFrame
     paths: pd.DataFrame
@@ -77,6 +98,7 @@ class AttributionResult(ResultBase):
     conversion_probability: float | None
     transition_matrix: pd.DataFrame | None
     order: int
+    currency: str = ""
 
     def long(self, measure: str = "conversions") -> pd.DataFrame:
         """Tidy table: ``channel``, ``method`` (label), ``<measure>``, ``share``."""
@@ -127,13 +149,17 @@ class AttributionResult(ResultBase):
 
     def summary(self) -> list[str]:
         """Totals, the top channel per model, and where Markov differs most from last touch."""
+        total = round(self.total_conversions)
         out = [
-            f"{self.total_conversions:,.0f} conversions worth {self.total_value:,.2f} were attributed "
-            f"over {len(self.table)} channels from {len(self.paths):,} distinct paths."
+            f"{plural(total, 'conversion')} worth {format_money(self.total_value, self.currency)} "
+            f"{'was' if total == 1 else 'were'} attributed over "
+            f"{plural(len(self.table), 'channel')} from {plural(len(self.paths), 'distinct path')}."
         ]
-        if self.unattributed_conversions:
+        if round(self.unattributed_conversions):
+            had = "had" if round(self.unattributed_conversions) != 1 else "has"
             out.append(
-                f"{self.unattributed_conversions:,.0f} conversions had no touchpoint in the lookback window."
+                f"{plural(round(self.unattributed_conversions), 'conversion')} {had} no touchpoint in the "
+                "lookback window."
             )
         if self.table.empty:
             return out
@@ -149,13 +175,13 @@ class AttributionResult(ResultBase):
             i = int(np.argmax(np.abs(gain.to_numpy())))
             out.append(
                 f"Markov vs last touch: {self.table['channel'].iloc[i]} changes most "
-                f"({gain.iloc[i]:+,.1f} conversions)."
+                f"({format_signed(gain.iloc[i], 0)} conversions)."
             )
         return out
 
 
 def attribution(
-    paths_or_events: Any,
+    paths_or_events: Frame,
     method: str | Sequence[str] = "markov",
     *,
     channel: str = "source",
@@ -166,6 +192,7 @@ def attribution(
     position_weights: tuple[float, float, float] = (0.4, 0.2, 0.4),
     order: int = 1,
     max_touchpoints: int = 20,
+    currency: str = "",
 ) -> AttributionResult:
     """Credit conversions (and their value) to channels with heuristic and Markov models.
 
@@ -212,6 +239,8 @@ def attribution(
         Markov order (a state is the last ``order`` channels).
     max_touchpoints : int, default 20
         Events: keep the last ``max_touchpoints`` touchpoints of longer paths.
+    currency : str, default ""
+        Label of the value amounts in the sentences (e.g. ``"EUR"``).
 
     Returns
     -------
@@ -304,6 +333,7 @@ def attribution(
         conversion_probability=probability,
         transition_matrix=transitions,
         order=order,
+        currency=currency,
     )
 
 
@@ -335,7 +365,7 @@ def _half_life_steps(half_life: Any) -> float:
     )
 
 
-def _read_path_table(frame: Any) -> pd.DataFrame:
+def _read_path_table(frame: Frame) -> pd.DataFrame:
     table = to_pandas(frame)
     out = pd.DataFrame({"path": table["path"]})
     if out["path"].isna().any():

@@ -8,7 +8,7 @@ one row per step (and segment) comes back to pandas.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal
 
 import narwhals.stable.v2 as nw
@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import cxlib.viz  # noqa: F401  (registers the "cxlab" plotly template the figures use)
+from cxlib._types import Frame
 from cxlib.engine import to_pandas
 from cxlib.journey._frames import (
     as_duration,
@@ -31,12 +32,65 @@ from cxlib.journey._frames import (
 from cxlib.journey.matching import event_base, match_steps
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import format_interval, format_percent, plural
 
-__all__ = ["FunnelResult", "funnel", "parse_steps"]
+__all__ = ["FunnelDropouts", "FunnelResult", "funnel", "parse_steps"]
 
 Order = Literal["strict", "any", "direct"]
 ORDERS: tuple[str, ...] = ("strict", "any", "direct")
 NO_FURTHER_EVENT = "(no further events)"
+
+
+@dataclass(frozen=True)
+class FunnelDropouts(ResultBase):
+    """What units that left the funnel did next (from :meth:`FunnelResult.dropouts`).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        ``FunnelResult.next_events``: ``step``, ``step_name``, ``next_event``, ``units``,
+        ``share`` (of the units that left after that step).
+    count : str
+        The unit (``sessions`` or ``customers``).
+    sentences : tuple of str
+        :meth:`FunnelResult.next_summary`.
+    """
+
+    DISPLAY: ClassVar[Display] = Display(
+        percent_cols=("share",),
+        labels={
+            "step": "Left after step",
+            "step_name": "Event",
+            "next_event": "Next event",
+            "units": "Units",
+            "share": "Share",
+        },
+        max_rows=None,
+    )
+
+    table: pd.DataFrame
+    count: str
+    sentences: tuple[str, ...] = ()
+
+    def figure(self) -> go.Figure:
+        """Draw horizontal bars: share of leavers per step and next event."""
+        from cxlib import viz
+
+        data = self.table.assign(move=self.table["step_name"] + " → " + self.table["next_event"])
+        return viz.bar(
+            data,
+            "move",
+            "share",
+            horizontal=True,
+            percent=True,
+            title="What units did after leaving the funnel",
+            labels={"move": "", "share": f"share of the {self.count} that left after the step"},
+            height=max(320, 60 + 28 * len(data)),
+        )
+
+    def summary(self) -> list[str]:
+        """Say where most units left and what they did next."""
+        return list(self.sentences)
 
 
 @dataclass(frozen=True)
@@ -69,13 +123,42 @@ class FunnelResult(ResultBase):
     """
 
     DISPLAY: ClassVar[Display] = Display(
-        percent_cols=(
+        columns=(
+            "step",
+            "step_name",
+            "entrants",
             "conversion_from_start",
-            "conversion_from_previous",
             "conversion_ci_low",
             "conversion_ci_high",
-            "drop_off_rate",
-        )
+            "conversion_from_previous",
+            "dropped",
+            "time_median_min",
+        ),
+        percent_cols=(
+            "conversion_from_start",
+            "conversion_ci_low",
+            "conversion_ci_high",
+            "conversion_from_previous",
+        ),
+        labels={
+            "step": "Step",
+            "step_name": "Event",
+            "entrants": "Reached",
+            "conversion_from_start": "Of step 1",
+            "conversion_ci_low": "95% CI from",
+            "conversion_ci_high": "to",
+            "conversion_from_previous": "Of previous step",
+            "dropped": "Dropped",
+            "time_median_min": "Median minutes from step 1",
+        },
+        decimals={
+            "conversion_from_start": 1,
+            "conversion_ci_low": 1,
+            "conversion_ci_high": 1,
+            "conversion_from_previous": 1,
+            "time_median_min": 1,
+        },
+        max_rows=None,
     )
 
     table: pd.DataFrame
@@ -86,6 +169,17 @@ class FunnelResult(ResultBase):
     window: pd.Timedelta | None
     by: tuple[str, ...]
     alpha: float
+
+    def display_settings(self) -> Display:
+        """Show the steps with conversion, interval and median minutes (segment columns first)."""
+        shown = self.DISPLAY
+        level = round(100 * (1 - self.alpha))
+        labels = {**shown.labels, "conversion_ci_low": f"{level}% CI from"}
+        return replace(shown, columns=(*self.by, *(shown.columns or ())), labels=labels)
+
+    def display_table(self) -> pd.DataFrame:
+        """``.table`` with ``time_median_min``: the median time from step 1 in minutes."""
+        return self.table.assign(time_median_min=self.table["time_median_s"] / 60)
 
     def _segments(self) -> list[tuple[str, pd.DataFrame]]:
         table = self.table
@@ -165,6 +259,49 @@ class FunnelResult(ResultBase):
         )
         return fig
 
+    def time_summary(self) -> list[str]:
+        """How long those who reached the last step took: the median and the upper quartile."""
+        segments = self._segments()
+        part = segments[0][1] if segments else self.table.iloc[0:0]
+        later = part[part["step"] > 1]
+        if later.empty or later["entrants"].fillna(0).sum() == 0:
+            return ["Nobody got past the first step, so there is no time to convert."]
+        last = part.iloc[-1]
+        if not last["entrants"] or pd.isna(last["time_median_s"]):
+            return ["Nobody reached the last step."]
+        return [
+            f"Half of those who reached {last['step_name']} did so within "
+            f"{_minutes_or_hours(float(last['time_median_s']))} of the first step; a quarter took longer "
+            f"than {_minutes_or_hours(float(last['time_q3_s']))}."
+        ]
+
+    def segment_summary(self) -> list[str]:
+        """Which segments convert best and worst from the first to the last step (needs ``by``)."""
+        if not self.by:
+            return []
+        segments = [(name, part.iloc[-1]) for name, part in self._segments() if len(part)]
+        ends = [(name, row) for name, row in segments if pd.notna(row["conversion_from_start"])]
+        if len(ends) < 2:
+            return []
+        best = max(ends, key=lambda kv: float(kv[1]["conversion_from_start"]))
+        worst = min(ends, key=lambda kv: float(kv[1]["conversion_from_start"]))
+        level = 1 - self.alpha
+
+        def said(row: pd.Series) -> str:
+            interval = format_interval(
+                row["conversion_ci_low"], row["conversion_ci_high"], format_percent, level=level
+            )
+            return f"{row['conversion_from_start']:.1%}, {interval}"
+
+        return [
+            f"End-to-end conversion is highest for {best[0]} ({said(best[1])}) and lowest for "
+            f"{worst[0]} ({said(worst[1])})."
+        ]
+
+    def dropouts(self) -> FunnelDropouts:
+        """Return what drop-outs did next as a result of its own (table, bars, sentences)."""
+        return FunnelDropouts(table=self.next_events, count=self.count, sentences=tuple(self.next_summary()))
+
     def next_summary(self) -> list[str]:
         """Where most units left, and what they did next (besides doing nothing)."""
         if self.next_events.empty:
@@ -195,7 +332,7 @@ class FunnelResult(ResultBase):
         unit = self.count
         window = f" within {_format_duration(self.window)}" if self.window is not None else ""
         out = [
-            f"{who} {int(first['entrants']):,} {unit} who did {first['step_name']}, "
+            f"{who} {plural(first['entrants'], unit[:-1])} who did {first['step_name']}, "
             f"{int(last['entrants']):,} ({last['conversion_from_start']:.1%}) reached "
             f"{last['step_name']}{window}."
         ]
@@ -215,7 +352,7 @@ class FunnelResult(ResultBase):
 
 
 def funnel(
-    events: Any,
+    events: Frame,
     steps: Sequence[str | Sequence[str]],
     *,
     window: Any = None,
@@ -555,6 +692,11 @@ def _format_duration(delta: pd.Timedelta | None) -> str:
             n = int(seconds // size)
             return f"{n} {unit[:-1] if n == 1 else unit}"
     return _format_seconds(seconds)
+
+
+def _minutes_or_hours(seconds: float) -> str:
+    """Say a duration in minutes below two hours, else in hours (one decimal)."""
+    return f"{seconds / 60:,.1f} minutes" if seconds < 7200 else f"{seconds / 3600:,.1f} hours"
 
 
 def _format_seconds(seconds: float) -> str:

@@ -13,12 +13,13 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
+from cxlib._types import Frame
 from cxlib.journey._frames import lazy, segment_expr, step_label, timed
 
 __all__ = ["event_base", "match_steps"]
 
 
-def event_base(events: Any, keys: list[str], by: list[str]) -> nw.LazyFrame[Any]:
+def event_base(events: Frame, keys: list[str], by: list[str]) -> nw.LazyFrame[Any]:
     """Select unit keys, ``event``, ``_t`` (µs) and, with ``by``, the segment key ``_seg``.
 
     Parameters

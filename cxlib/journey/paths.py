@@ -10,7 +10,7 @@ and pivoted to at most ``steps`` columns there. Only the distinct paths come bac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal
 
 import narwhals.stable.v2 as nw
@@ -18,9 +18,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import to_pandas
 from cxlib.journey._frames import check_count, check_events, lazy, timed, unit_keys
 from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import plural
 
 __all__ = ["PathsResult", "StepMatrixResult", "paths", "step_matrix"]
 
@@ -55,7 +57,10 @@ class PathsResult(ResultBase):
     """
 
     DISPLAY: ClassVar[Display] = Display(
-        columns=("path", "length", "units", "share"), percent_cols=("share",)
+        columns=("path", "length", "units", "share"),
+        percent_cols=("share",),
+        labels={"path": "Path", "length": "Events", "units": "Units", "share": "Share"},
+        max_rows=None,
     )
 
     table: pd.DataFrame
@@ -66,6 +71,10 @@ class PathsResult(ResultBase):
     end: str | None
     steps: int
     count: str
+
+    def display_settings(self) -> Display:
+        """Show the top paths, captioned with their anchor."""
+        return replace(self.DISPLAY, caption=self._caption())
 
     def figure(self) -> go.Figure:
         """Sankey diagram of the first ``steps`` steps (rare events grouped as "other")."""
@@ -111,6 +120,13 @@ class PathsResult(ResultBase):
             height=max(320, 60 + 28 * len(self.table)),
         )
 
+    def _caption(self) -> str:
+        if self.start:
+            return f"Top paths from {self.start} (first {self.steps} events)"
+        if self.end:
+            return f"Top paths to {self.end} (last {self.steps} events)"
+        return f"Top paths (first {self.steps} events)"
+
     def _title(self) -> str:
         if self.start:
             return f"Paths from {self.start} (first {self.steps} steps)"
@@ -124,11 +140,13 @@ class PathsResult(ResultBase):
             return ["No journeys matched."]
         top = self.table.iloc[0]
         covered = float(self.table["share"].sum())
+        unit = self.count[:-1]
+        top_paths = f"The top {plural(len(self.table), 'path')} cover" if len(self.table) > 1 else "It covers"
         return [
-            f"The most common path is {top['path']}, taken by {int(top['units']):,} {self.count} "
+            f"The most common path is {top['path']}, taken by {plural(top['units'], unit)} "
             f"({top['share']:.1%}).",
-            f"The top {len(self.table)} paths cover {covered:.1%} of {self.units:,} {self.count}; "
-            f"{len(self.all_paths):,} distinct paths in all.",
+            f"{top_paths} {covered:.1%} of {plural(self.units, unit)}; "
+            f"{plural(len(self.all_paths), 'distinct path')} in all.",
         ]
 
 
@@ -172,13 +190,13 @@ class StepMatrixResult(ResultBase):
         last_col = self.table.columns[-1]
         ended = float(self.table.loc[ENDED, last_col]) if ENDED in self.table.index else 0.0
         return [
-            f"{first.idxmax()} is the most common first event ({first.max():.1%} of {self.units:,} "
-            f"{self.count}).",
+            f"{first.idxmax()} is the most common first event ({first.max():.1%} of "
+            f"{plural(self.units, self.count[:-1])}).",
             f"{ended:.1%} of journeys have ended before step {last_col}.",
         ]
 
 
-def _sequence(events: Any, keys: list[str], collapse: bool) -> nw.LazyFrame[Any]:
+def _sequence(events: Frame, keys: list[str], collapse: bool) -> nw.LazyFrame[Any]:
     """Each unit's events numbered 1, 2, ... (``_pos``) in time order (ties: event name)."""
     frame = lazy(events)
     if "session_id" in keys:
@@ -219,7 +237,7 @@ def _check_path_options(steps: int, start: str | None, end: str | None) -> None:
 
 
 def paths(
-    events: Any,
+    events: Frame,
     *,
     start: str | None = None,
     end: str | None = None,
@@ -350,7 +368,7 @@ def _sankey_links(
 
 
 def step_matrix(
-    events: Any,
+    events: Frame,
     *,
     steps: int = 10,
     start: str | None = None,

@@ -18,6 +18,7 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from cxlib._types import Frame
 from cxlib.engine import to_pandas
 from cxlib.journey._frames import lazy, timed
 
@@ -50,7 +51,7 @@ class ChannelPaths:
 
 
 def _touch_frame(
-    events: Any,
+    events: Frame,
     *,
     channel: str,
     conversion_event: str,
@@ -132,7 +133,7 @@ def _touch_frame(
 
 
 def channel_paths(
-    events: Any,
+    events: Frame,
     *,
     channel: str = "source",
     conversion_event: str = "purchase",

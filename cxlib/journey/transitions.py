@@ -14,9 +14,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import to_pandas
 from cxlib.journey._frames import check_events, lazy, timed, unit_keys
 from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import plural
 
 __all__ = ["TransitionsResult", "transitions"]
 
@@ -81,7 +83,9 @@ class TransitionsResult(ResultBase):
             return ["No transitions."]
         top = inner.sort_values("count", ascending=False).iloc[0]
         likely = inner[inner["to"] != END].sort_values("probability", ascending=False)
-        out = [f"The most frequent transition is {top['from']} → {top['to']} ({int(top['count']):,} times)."]
+        out = [
+            f"The most frequent transition is {top['from']} → {top['to']} ({plural(top['count'], 'time')})."
+        ]
         if not likely.empty:
             best = likely.iloc[0]
             out.append(f"{best['from']} is followed by {best['to']} {best['probability']:.1%} of the time.")
@@ -89,7 +93,7 @@ class TransitionsResult(ResultBase):
 
 
 def transitions(
-    events: Any,
+    events: Frame,
     *,
     count: Literal["customers", "sessions"] = "customers",
     collapse_repeats: bool = False,

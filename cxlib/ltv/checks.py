@@ -19,11 +19,23 @@ import numpy as np
 from cxlib._types import Frame
 from cxlib.engine import to_pandas
 from cxlib.ltv.mle import rfm_frame
+from cxlib.viz.formats import format_percent
 
 if TYPE_CHECKING:
     from cxlib.ltv.summary import RFMSummary
 
-__all__ = ["COLLAPSE", "Verdict", "fit_problems", "model_verdict", "modelling_blocker", "sanity_warnings"]
+__all__ = [
+    "ACTIVITY",
+    "COLLAPSE",
+    "INTERVAL",
+    "VALUE",
+    "Flag",
+    "Verdict",
+    "fit_problems",
+    "model_verdict",
+    "modelling_blocker",
+    "sanity_warnings",
+]
 
 #: Bounds beyond which a dropout process counts as collapsed (per model: parameter, side, limit).
 COLLAPSE: dict[str, tuple[tuple[str, str, float], ...]] = {
@@ -143,13 +155,41 @@ def model_verdict(comparison: Any, usable: Sequence[str], *, tolerance: float = 
     return Verdict(used, used, sentence + ".")
 
 
-def sanity_warnings(value: Any, segments: Any = None, *, alive: float = 0.3) -> list[str]:
+#: What a sanity check can find unreliable: the share of customers still active, the
+#: interval of the predicted value, the predicted value itself.
+ACTIVITY, INTERVAL, VALUE = "activity", "interval", "value"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """An output of the CLV models that failed a sanity check.
+
+    Attributes
+    ----------
+    quantity : {"activity", "interval", "value"}
+        What is not reliable (:data:`ACTIVITY`, :data:`INTERVAL`, :data:`VALUE`); the key
+        findings and the headline numbers leave it out.
+    sentence : str
+        The warning: the flagged number and why it is not reliable.
+    """
+
+    quantity: str
+    sentence: str
+
+
+def sanity_warnings(value: Any, segments: Any = None, *, alive: float = 0.3) -> list[Flag]:
     """Warnings where the outputs contradict each other or are not numbers.
+
+    Nearly every customer "probably active" (P(alive) at least ``alive``) while RFM puts a
+    fifth or more in the hibernating segment means the purchase model sees almost no dropout:
+    the share of customers still active is then flagged, with the number the key findings
+    would have stated. An interval of the total value that is not a number, and a predicted
+    value that is not a number, are flagged too.
 
     Parameters
     ----------
     value : CLVResult
-        ``.table`` with ``p_alive``, ``clv``, ``clv_ci_low``, ``clv_ci_high``.
+        ``.table`` with ``p_alive``, ``clv``, ``clv_ci_low``, ``clv_ci_high``; ``.total()``.
     segments : RFMSegments, optional
         ``.table`` with ``segment`` and ``share_of_customers``.
     alive : float, default 0.3
@@ -157,29 +197,43 @@ def sanity_warnings(value: Any, segments: Any = None, *, alive: float = 0.3) -> 
 
     Returns
     -------
-    list of str
+    list of Flag
+        Empty when every check passes; ``flag.sentence`` goes under *Warnings*.
     """
     table = value.table
     out = []
     if len(table):
         active = float((table["p_alive"] >= alive).mean())
+        likely = float((table["p_alive"] >= 0.5).mean())
         asleep = 0.0
         if segments is not None and len(segments.table):
             rows = segments.table[segments.table["segment"].isin(["hibernating", "lost"])]
             asleep = float(rows["share_of_customers"].fillna(0).sum())
         if active >= 0.99 and asleep >= 0.2:
             out.append(
-                f"{active:.0%} of customers come out as probably active although RFM puts {asleep:.0%} in "
-                "hibernating segments: the purchase model sees no dropout, so read its activity "
-                "figures with care."
-            )
-        total = value.total()
-        if not (np.isfinite(total.ci_low) and np.isfinite(total.ci_high)):
-            out.append(
-                "The interval of the total predicted value could not be computed (no standard errors)."
+                Flag(
+                    ACTIVITY,
+                    f"The purchase model puts {format_percent(active, 0)} of customers at a {alive:.0%} or "
+                    f"higher chance of still being active ({format_percent(likely, 0)} more likely active "
+                    f"than not), although RFM puts {format_percent(asleep, 0)} in the hibernating segment: "
+                    "the model sees almost nobody leaving, so how many customers are still active is not "
+                    "known from it.",
+                )
             )
         if not np.isfinite(table["clv"]).all():
-            out.append("Some customers' predicted value is not a number.")
+            out.append(
+                Flag(VALUE, "Some customers' predicted value is not a number, so no total value is stated.")
+            )
+        else:
+            total = value.total()
+            if not (np.isfinite(total.ci_low) and np.isfinite(total.ci_high)):
+                out.append(
+                    Flag(
+                        INTERVAL,
+                        "The interval of the total predicted value could not be computed "
+                        "(no standard errors).",
+                    )
+                )
     return out
 
 

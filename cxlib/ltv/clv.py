@@ -17,6 +17,7 @@ the *population parameters* are known, not how much one customer's future varies
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -30,6 +31,7 @@ from cxlib._types import Frame
 from cxlib.engine import require_columns, to_pandas
 from cxlib.estimate import Estimate
 from cxlib.ltv.breakdown import DECILE, CLVBreakdown, total_figure
+from cxlib.ltv.checks import ACTIVITY, INTERVAL, VALUE
 from cxlib.ltv.gamma_gamma import GammaGammaModel
 from cxlib.ltv.mle import rfm_frame
 from cxlib.ltv.models import TransactionModel
@@ -39,6 +41,7 @@ from cxlib.result import Display, ResultBase
 from cxlib.viz.formats import format_count, format_interval, format_money, format_percent
 
 if TYPE_CHECKING:
+    from cxlib.ltv.checks import Flag
     from cxlib.ltv.summary import RFMSummary
 
 __all__ = ["DAYS_PER_MONTH", "CLVResult", "clv", "discounted_purchases"]
@@ -276,27 +279,50 @@ class CLVResult(ResultBase):
         table = self.concentration() if by == DECILE else self.by(by, min_n=min_n)
         return CLVBreakdown(table, by, self.horizon_months, self.currency, min_n)
 
-    def summary(self) -> list[str]:
-        """Say what the customers are worth, how concentrated the value is, and where to look."""
+    def summary(self, flags: Iterable[Flag] = ()) -> list[str]:
+        """Say what the customers are worth, how concentrated the value is, and where to look.
+
+        Parameters
+        ----------
+        flags : iterable of Flag, optional
+            Outputs that failed a sanity check (:func:`cxlib.ltv.checks.sanity_warnings`).
+            A flagged number is not stated: the sentences say only that it is not reliable,
+            and the warning itself carries the number and the reason. An interval that is not
+            a number is left out even when not flagged.
+        """
         t = self.table
         if t.empty:
             return ["No customers to value."]
+        unreliable = {flag.quantity for flag in flags}
         total = self.total()
+        if VALUE in unreliable or not np.isfinite(total.value):
+            return [
+                "What the customers are worth could not be computed for every customer, so no value is "
+                "stated; the warnings say why."
+            ]
         n = len(t)
 
         def money(amount: float) -> str:
             return format_money(amount, self.currency)
 
-        interval = format_interval(total.ci_low, total.ci_high, money, level=1 - self.alpha)
+        interval = ""
+        if INTERVAL not in unreliable and np.isfinite(total.ci_low) and np.isfinite(total.ci_high):
+            interval = format_interval(total.ci_low, total.ci_high, money, level=1 - self.alpha) + "; "
         top = max(int(np.ceil(0.1 * n)), 1)
+        activity = (
+            "the model's estimate of how many customers are still active is not reliable (the warnings "
+            "say why)"
+            if ACTIVITY in unreliable
+            else f"{format_percent(float((t['p_alive'] >= 0.5).mean()), 0)} of customers are more likely "
+            "active than not"
+        )
         return [
             f"The {format_count(n)} customers are predicted to bring {money(total.value)} in the next "
-            f"{self.horizon_months} months, {money(total.value / n)} per customer ({interval}; "
+            f"{self.horizon_months} months, {money(total.value / n)} per customer ({interval}"
             f"{self.model}, {self.discount_rate:.1%} monthly discount, margin {self.margin:.0%}).",
             f"The most valuable 10% of customers ({format_count(top)}) hold "
-            f"{format_percent(self.top_share(0.1), 0)} of it; "
-            f"{format_percent(float((t['p_alive'] >= 0.5).mean()), 0)} of customers are more likely active "
-            "than not. Keeping the most valuable ones buying matters most: the RFM segments below name them.",
+            f"{format_percent(self.top_share(0.1), 0)} of it; {activity}. "
+            "Keeping the most valuable ones buying matters most: the RFM segments below name them.",
         ]
 
 

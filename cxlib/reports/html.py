@@ -32,6 +32,7 @@ import nbformat
 from cxlib.privacy import safe_text
 from cxlib.reports.assets import plotly_script_tag, strip_plotly_js
 from cxlib.reports.headline_numbers import MAX_ON_INDEX, headline_cards
+from cxlib.reports.report_tables import tables_used
 from cxlib.viz.formats import source_name
 
 __all__ = ["PAGE_CSS", "error_page", "export_report", "index_page", "skip_page"]
@@ -167,10 +168,10 @@ body.cxlab-report,body.cxlab-page{max-width:none;padding:0}
 .jp-RenderedMarkdown h2,.jp-RenderedMarkdown h3{break-after:avoid}
 .jp-OutputArea-output{overflow:visible}
 .js-plotly-plot,.cxlab-hl,.cxlab-card,.cxlab-findings,tr{break-inside:avoid}
-.cxlab-table-wrap{overflow:visible}
-table.cxlab-table{width:100%;table-layout:auto;font-size:8pt}
-table.cxlab-table th,table.cxlab-table td{white-space:normal;overflow-wrap:anywhere;
-position:static!important;padding:.15rem .3rem}
+.cxlab-table-wrap{overflow:visible!important}
+table.cxlab-table{width:100%;table-layout:auto;font-size:8pt!important}
+table.cxlab-table th,table.cxlab-table td{white-space:normal!important;overflow-wrap:anywhere;
+position:static!important;padding:.15rem .3rem!important;min-width:0!important}
 a{color:inherit;text-decoration:none}
 }
 """
@@ -673,25 +674,32 @@ def _coverage(r: Mapping[str, Any]) -> str:
 
     ``coverage`` is what the report header publishes: one entry per table with
     ``rows_kept`` and ``left_out`` (rows by reason), or a mapping with ``rows_used`` /
-    ``rows_left_out``, or a sentence.
+    ``rows_left_out``, or a sentence. Only the tables the report reads count
+    (:func:`cxlib.reports.report_tables.tables_used`), and they are named.
     """
     coverage = r.get("coverage")
     if isinstance(coverage, Mapping):
         coverage = [coverage]
     if isinstance(coverage, list):
-        used = left = 0
-        tables = 0
+        used = left = counted = 0
+        names: list[str] = []
+        wanted = tables_used(r)
         for entry in coverage:
             if not isinstance(entry, Mapping):
                 continue
-            tables += 1
+            table = entry.get("table")
+            if wanted is not None and table is not None and table not in wanted:
+                continue
+            counted += 1
+            names += [str(table)] if table is not None else []
             used += int(entry.get("rows_kept", entry.get("rows_used", 0)) or 0)
             dropped = entry.get("left_out", entry.get("rows_left_out", 0))
             left += int(sum(dropped.values()) if isinstance(dropped, Mapping) else (dropped or 0))
-        if not tables:
+        if not counted:
             return ""
         text = (
             f"{used:,} {'row' if used == 1 else 'rows'} used, {'none' if not left else f'{left:,}'} left out"
+            + (f" ({', '.join(names)})" if names else "")
         )
     else:
         text = str(coverage or "")

@@ -13,6 +13,7 @@ The browser tests check that every report publishes at least one headline.
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -169,11 +170,19 @@ def cohort_headlines(overall: Any) -> list[Headline]:
 
 
 @_never_fails
-def clv_headlines(value: Any) -> list[Headline]:
-    """Predicted value per customer and in total (``cxlib.ltv.clv`` result)."""
+def clv_headlines(value: Any, flags: Iterable[Any] = ()) -> list[Headline]:
+    """Predicted value per customer and in total (``cxlib.ltv.clv`` result).
+
+    ``flags`` are the sanity checks' findings (``cxlib.ltv.checks.sanity_warnings``): a value
+    flagged as unreliable, or one that is not a number, is no headline; the card then says
+    "not estimated" and points to the warnings. (The share of customers still active, which
+    a check can also flag, is never a headline.)
+    """
     table = value.table
     n = len(table)
     total = float(table["clv"].sum())
+    if not math.isfinite(total) or any(getattr(flag, "quantity", None) == "value" for flag in flags):
+        return [headline("CLV", "not estimated", verdict="needs attention", note="see the warnings")]
     currency = str(getattr(value, "currency", "") or "")
     months = getattr(value, "horizon_months", None)
     horizon = f"next {months} months" if months else "the horizon"
@@ -200,20 +209,18 @@ def voc_headlines(result: Any) -> list[Headline]:
     if result.sentiment is not None and len(result.sentiment.table):
         negative = float((result.sentiment.table["label"] == "neg").mean())
         out.append(headline("Negative texts", format_percent(negative), verdict=None))
-    if result.aspects is not None:
-        shares = result.aspects.shares()
-        solid = shares[shares["n_mentions"] >= 10]
-        if len(solid):
-            worst = solid.sort_values("net").iloc[0]
-            out.append(
-                headline(
-                    "Most negative aspect",
-                    str(worst["label"]),
-                    verdict="needs attention",
-                    note=f"{format_percent(worst['neg'], 0)} of "
-                    f"{format_count(worst['n_mentions'])} mentions negative",
-                )
+    worst = None if result.aspects is None else result.aspects.most_negative()
+    if worst is not None:  # the aspect the findings name, in words that agree with its sign
+        is_negative = bool(worst["net"] < 0)
+        out.append(
+            headline(
+                "Most negative aspect" if is_negative else "Least positive aspect",
+                str(worst["label"]),
+                verdict="needs attention" if is_negative else None,
+                note=f"{format_percent(worst['neg'], 0)} of "
+                f"{format_count(worst['n_mentions'])} mentions negative",
             )
+        )
     return out
 
 

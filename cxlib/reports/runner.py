@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from cxlib.reports._atomic import atomic_write_text
 from cxlib.reports.assets import plotly_js_name, write_plotly_js
+from cxlib.reports.column_parameters import check_column_parameters
 from cxlib.reports.execute import Execution, Failure, check_kernel, execute_notebook, kernel_env
 from cxlib.reports.glossary import GLOSSARY_FILE, write_glossary
 from cxlib.reports.params import NotebookInfo, load_params_file, notebook_info, parameters_for
@@ -836,7 +837,9 @@ def run(
         A named notebook does not exist.
     ParameterError
         A parameter name or value is not accepted by the notebooks (checked before any
-        notebook starts; see :mod:`cxlib.reports.validation`).
+        notebook starts; see :mod:`cxlib.reports.validation`), or a parameter naming a
+        column (a segment) that the data do not have (read from the tables' schemas; see
+        :mod:`cxlib.reports.column_parameters`).
     """
     t0 = time.monotonic()
     out_dir = Path(out).expanduser().resolve()
@@ -856,6 +859,15 @@ def run(
         overrides=extra,
         texts=parameter_texts,
         known=known,
+    )
+    check_column_parameters(
+        [
+            (
+                info.name,
+                *parameters_for(info, common=common_params, per_notebook=per_notebook, overrides=extra),
+            )
+            for info in infos
+        ]
     )
     if kernel_name is not None:
         check_kernel(kernel_name)

@@ -16,12 +16,15 @@ The rules, from a parameter's declaration ``name: type = default  # help``:
   semicolon, e.g. ``# one of: week, month, quarter; UTC calendar periods`` (``""`` stands
   for the empty text) or ``# range: 0..1; one minus the confidence level`` (either bound
   may be left out: ``range: 1..``); a text parameter declaring both takes one of the
-  choices or a number in the range (``# one of: auto; range: 0..; weeks kept back``).
+  choices or a number in the range (``# one of: auto; range: 0..; weeks kept back``);
+* a text parameter may declare a format that cxlib reads, e.g. ``# format: targets; ...``
+  (see :data:`TEXT_FORMATS`); a value the reader refuses is refused here.
 """
 
 from __future__ import annotations
 
 import difflib
+import importlib
 import keyword
 import math
 import re
@@ -30,7 +33,16 @@ from typing import Any
 
 from cxlib.reports.params import NotebookInfo, NotebookParameter
 
-__all__ = ["ParameterError", "choices_of", "coerce_text", "range_of", "validate_parameters", "validate_value"]
+__all__ = [
+    "TEXT_FORMATS",
+    "ParameterError",
+    "choices_of",
+    "coerce_text",
+    "format_of",
+    "range_of",
+    "validate_parameters",
+    "validate_value",
+]
 
 #: Longest text value accepted (a parameter is a setting, not a document).
 MAX_TEXT = 10_000
@@ -40,6 +52,10 @@ _CHOICES = re.compile(rf"\bone of:\s*(?P<items>{_WORD}(?:\s*(?:,|\||\bor\b)\s*{_
 _RANGE = re.compile(
     r"\brange:\s*(?P<low>[-+]?[\d.]+(?:e[-+]?\d+)?)?\s*\.\.\s*(?P<high>[-+]?[\d.]+(?:e[-+]?\d+)?)?\s*(?:;|$)"
 )
+_FORMAT = re.compile(r"\bformat:\s*(?P<name>\w+)\s*(?:;|$)")
+#: Text formats a help comment may declare (``# format: NAME;``): the function reading such a
+#: text (``module:function``; it raises ``ValueError``, e.g. ``DataError``, naming the bad item).
+TEXT_FORMATS: dict[str, str] = {"targets": "cxlib.scorecard.targets:parse_targets"}
 _INT_TEXT = re.compile(r"[-+]?\d+")
 _FLOAT_TEXT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
@@ -65,6 +81,21 @@ def range_of(param: NotebookParameter) -> tuple[float | None, float | None]:
         return None, None
     low, high = found.group("low"), found.group("high")
     return (float(low) if low else None), (float(high) if high else None)
+
+
+def format_of(param: NotebookParameter) -> str | None:
+    """Return the text format declared in the help comment (``format: targets;``), else ``None``."""
+    found = _FORMAT.search(param.help or "")
+    return found.group("name") if found and found.group("name") in TEXT_FORMATS else None
+
+
+def _read_format(name: str, value: str, head: str) -> None:
+    module, function = TEXT_FORMATS[name].split(":")
+    reader = getattr(importlib.import_module(module), function)
+    try:
+        reader(value)
+    except ValueError as exc:
+        raise ParameterError(f"{head}: {getattr(exc, 'detail', exc)}") from None
 
 
 def coerce_text(param: NotebookParameter, text: str) -> Any:
@@ -129,6 +160,8 @@ def validate_value(param: NotebookParameter, value: Any, where: str) -> Any:
             raise ParameterError(f"{head} is longer than {MAX_TEXT:,} characters")
         if "\x00" in value:
             raise ParameterError(f"{head} contains a NUL character")
+        if (text_format := format_of(param)) is not None:
+            _read_format(text_format, value, head)
     elif kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise ParameterError(f"{head} must be a whole number, got {_shown(value)}")

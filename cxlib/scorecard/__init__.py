@@ -14,13 +14,18 @@ Sub-modules: :mod:`~cxlib.scorecard.stats` (intervals and tests from summary sta
 :mod:`~cxlib.scorecard.cells` (period × segment aggregation on the engine),
 :mod:`~cxlib.scorecard.survey`, :mod:`~cxlib.scorecard.commerce`,
 :mod:`~cxlib.scorecard.carts`, :mod:`~cxlib.scorecard.changes`,
-:mod:`~cxlib.scorecard.consistency`, :mod:`~cxlib.scorecard.value`.
+:mod:`~cxlib.scorecard.consistency`, :mod:`~cxlib.scorecard.value`,
+:mod:`~cxlib.scorecard.grid` (the cells as managers know them), :mod:`~cxlib.scorecard.impact`
+(gaps ranked by customers affected), :mod:`~cxlib.scorecard.targets`.
 """
 
 from cxlib.scorecard.card import Scorecard, scorecard
 from cxlib.scorecard.consistency import Consistency, consistency
+from cxlib.scorecard.grid import scorecard_grid
+from cxlib.scorecard.impact import impact_findings, rank_by_impact
 from cxlib.scorecard.metrics import METRIC_NAMES, Metric, metric_catalogue
 from cxlib.scorecard.survey import CESEstimate, ces, csat, nps
+from cxlib.scorecard.targets import parse_targets
 from cxlib.scorecard.value import CXValue, value_of_cx
 
 __all__ = [
@@ -33,8 +38,12 @@ __all__ = [
     "ces",
     "consistency",
     "csat",
+    "impact_findings",
     "metric_catalogue",
     "nps",
+    "parse_targets",
+    "rank_by_impact",
     "scorecard",
+    "scorecard_grid",
     "value_of_cx",
 ]

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from cxlib._types import Frame
 from cxlib.errors import DataError
 from cxlib.result import Display, ResultBase
 from cxlib.scorecard.carts import cart_cells, cart_unit
@@ -42,6 +43,11 @@ from cxlib.scorecard.metrics import METRIC_NAMES, Metric, metric_catalogue
 from cxlib.scorecard.segments import SEGMENT_UNAVAILABLE, as_columns
 from cxlib.scorecard.stats import cell_estimates
 from cxlib.scorecard.survey import survey_cells
+from cxlib.viz import HTMLBlock
+from cxlib.viz.formats import format_p
+
+if TYPE_CHECKING:
+    from cxlib.data.shop import Shop
 
 __all__ = ["TABLE_COLUMNS", "Scorecard", "scorecard"]
 
@@ -57,6 +63,8 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "unit",
     "kind",
     "higher_is_better",
+    "promoter_share",
+    "detractor_share",
 )
 
 
@@ -85,7 +93,9 @@ class Scorecard(ResultBase):
         [0, 1], money in the shop currency; NaN when suppressed), ``suppressed`` (bool:
         fewer than ``min_n`` units), ``unit`` (str: what ``n`` counts), ``kind`` (str:
         ``nps``, ``proportion``, ``mean`` or ``ratio``: see :mod:`cxlib.scorecard.stats`),
-        ``higher_is_better`` (bool).
+        ``higher_is_better`` (bool), ``promoter_share`` and ``detractor_share`` (float64,
+        shares of answers 9–10 and 0–6 on NPS rows; NaN on other metrics and when
+        suppressed; passives are the rest).
     by : tuple of str
         Segment columns.
     period : {"week", "month", "quarter"} or None
@@ -109,6 +119,54 @@ class Scorecard(ResultBase):
         """Metric, period, segments, n, value with interval."""
         columns = ("label", "period", *self.by, "n", "value", "ci_low", "ci_high", "suppressed")
         return Display(columns=columns, decimals=2)
+
+    def grid(self, targets: Mapping[str, float] | None = None) -> HTMLBlock:
+        """Build the latest period as manager-style cells (see :func:`cxlib.scorecard.grid.scorecard_grid`).
+
+        Parameters
+        ----------
+        targets : mapping of str to float, optional
+            Target per metric (:func:`cxlib.scorecard.targets.parse_targets`), shown as a column.
+
+        Returns
+        -------
+        HTMLBlock
+        """
+        from cxlib.scorecard.grid import scorecard_grid
+
+        return scorecard_grid(self, targets=targets)
+
+    def show(
+        self,
+        metric: str | None = None,
+        *,
+        figure: bool = True,
+        table: bool = True,
+        sentences: bool = True,
+        targets: Mapping[str, float] | None = None,
+    ) -> None:
+        """Display the trend of ``metric``, the scorecard cells and the sentences (notebooks, reports).
+
+        Parameters
+        ----------
+        metric : str, optional
+            Metric of the trend chart and the sentences; default: the chart of :meth:`figure`
+            and the sentences of every metric.
+        figure, table, sentences : bool, default True
+            Which parts to show; the table is :meth:`grid` (latest period, every metric).
+        targets : mapping of str to float, optional
+            Targets for the table's ``Target`` column.
+        """
+        from IPython.display import display
+
+        from cxlib.viz import PLOTLY_CONFIG, note
+
+        if figure:
+            self.figure(metric).show(config=PLOTLY_CONFIG)
+        if table:
+            display(self.grid(targets))
+        if sentences and (text := self.summary(None if metric is None else [metric], notes=False)):
+            display(note(" ".join(text)))
 
     @property
     def period_name(self) -> str:
@@ -219,7 +277,7 @@ class Scorecard(ResultBase):
             f"{format_value(m, hi, signed=True)})"
             for m, d, lo, hi in zip(metrics, rows["difference"], rows["ci_low"], rows["ci_high"], strict=True)
         ]
-        out["Adjusted p"] = [f"{q:.2g}" for q in rows["q_value"]]
+        out["Adjusted p"] = [format_p(q).removeprefix("p ").removeprefix("= ") for q in rows["q_value"]]
         out["Verdict"] = rows["change"].to_numpy()
         return out.reset_index(drop=True)
 
@@ -314,13 +372,13 @@ class Scorecard(ResultBase):
             diff += " points"
         if not change["significant"]:
             return text + (
-                f", no clear change from {change['previous_period']} ({diff}; adjusted p = "
-                f"{change['q_value']:.2g})."
+                f", no clear change from {change['previous_period']} ({diff}; adjusted "
+                f"{format_p(change['q_value'])})."
             )
         verb = "up" if change["difference"] > 0 else "down"
         text += (
             f", {verb} {diff.lstrip('+-')} from {change['previous_period']} — significant "
-            f"(adjusted p = {change['q_value']:.2g}), {change['change']}"
+            f"(adjusted {format_p(change['q_value'])}), {change['change']}"
         )
         segments = total[
             (total["__segment"] != ALL) & (np.sign(total["difference"]) == np.sign(change["difference"]))
@@ -332,7 +390,7 @@ class Scorecard(ResultBase):
         return text + "."
 
 
-def _tables(shop: Any) -> dict[str, Any]:
+def _tables(shop: Shop | Mapping[str, Frame | None]) -> dict[str, Frame]:
     if hasattr(shop, "tables") and callable(shop.tables):
         return dict(shop.tables())
     if isinstance(shop, Mapping):
@@ -345,7 +403,7 @@ def _tables(shop: Any) -> dict[str, Any]:
 
 
 def scorecard(
-    shop: Any,
+    shop: Shop | Mapping[str, Frame | None],
     by: str | Sequence[str] | None = None,
     period: Period = "month",
     *,
@@ -430,7 +488,7 @@ def scorecard(
         currency=currency,
     )
     notes: list[str] = []
-    jobs: list[tuple[str, Any, Callable[[], pd.DataFrame]]] = []
+    jobs: list[tuple[str, Frame, Callable[[], pd.DataFrame]]] = []
     if surveys is not None:
         jobs.append(
             (
@@ -557,6 +615,13 @@ def _assemble(
     for key in ("value", "ci_low", "ci_high", "se"):
         table[key] = np.where(small, np.nan, est[key])
     table["suppressed"] = small
+    # NPS cells hold x = +1/0/−1 per answer, so Σx = P − D and Σx² = P + D (counts)
+    is_nps = (kinds == "nps") & ~small
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_answers = cells["n"].to_numpy(dtype=float)
+        sums, squares = cells["total"].to_numpy(dtype=float), cells["total_sq"].to_numpy(dtype=float)
+        table["promoter_share"] = np.where(is_nps, (squares + sums) / 2 / n_answers, np.nan)
+        table["detractor_share"] = np.where(is_nps, (squares - sums) / 2 / n_answers, np.nan)
     table["unit"] = cells["metric"].map({m: catalogue[m].unit for m in catalogue}).astype("str")
     table["kind"] = pd.Series(kinds, index=cells.index).astype("str")
     table["higher_is_better"] = (

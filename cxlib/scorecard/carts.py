@@ -11,11 +11,11 @@ Baymard Institute's long-run average is about 70 %.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from cxlib._types import Frame
 from cxlib.engine import require_columns
 from cxlib.scorecard.cells import P, Period, aggregate_cells, as_lazy, period_index
 from cxlib.scorecard.segments import attach_segments
@@ -24,7 +24,7 @@ from cxlib.timestamps import epoch_day
 __all__ = ["cart_cells", "cart_unit"]
 
 
-def cart_unit(events: Any) -> str:
+def cart_unit(events: Frame) -> str:
     """Say what a cart is counted as for this events table: ``"sessions"`` or ``"customer-days"``.
 
     Parameters
@@ -40,7 +40,7 @@ def cart_unit(events: Any) -> str:
 
 
 def cart_cells(
-    events: Any,
+    events: Frame,
     *,
     by: Sequence[str] = (),
     period: Period = "month",

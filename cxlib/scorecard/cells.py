@@ -20,6 +20,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from cxlib._types import Frame
 from cxlib.engine import to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.timestamps import epoch_day
@@ -70,7 +71,7 @@ def check_period(period: Any) -> Period:
     )
 
 
-def as_lazy(table: Any) -> nw.LazyFrame[Any]:
+def as_lazy(table: Frame) -> nw.LazyFrame[Any]:
     """Any supported frame as a Narwhals LazyFrame.
 
     Parameters
@@ -166,7 +167,7 @@ def period_bounds(
     return out.astype({"period": "str", "period_start": "datetime64[ns]", "period_end": "datetime64[ns]"})
 
 
-def time_span(table: Any, ts_column: str = "ts") -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+def time_span(table: Frame, ts_column: str = "ts") -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """First and last timestamp of a table (UTC), ``(None, None)`` when it is empty.
 
     Parameters

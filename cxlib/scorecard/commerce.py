@@ -31,6 +31,7 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from cxlib._duckdb import scorecard as scorecard_sql
+from cxlib._types import Frame
 from cxlib.data.engine_sql import materialize
 from cxlib.engine import require_columns
 from cxlib.scorecard.cells import ALL, Measure, P, Period, aggregate_cells, as_lazy, period_index
@@ -95,7 +96,7 @@ def _all_segments(cells: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
 
 
 def commerce_cells(
-    orders: Any,
+    orders: Frame,
     *,
     by: Sequence[str] = (),
     period: Period = "month",

@@ -25,9 +25,9 @@ from cxlib.scorecard.cells import ALL, UNKNOWN
 from cxlib.scorecard.charts import format_value, interval_dots, segment_names
 from cxlib.scorecard.metrics import METRIC_NAMES, Metric
 from cxlib.scorecard.stats import heterogeneity
-from cxlib.viz.formats import format_p
+from cxlib.viz.formats import format_p, plural
 
-__all__ = ["Consistency", "consistency"]
+__all__ = ["Consistency", "consistency", "gap_text"]
 
 
 @dataclass(frozen=True)
@@ -63,12 +63,10 @@ class Consistency(ResultBase):
             "worst_value",
             "gap",
             "test",
-            "p_value",
-            "q_value",
             "significant",
         ),
-        decimals={"best_value": 2, "worst_value": 2, "gap": 2, "p_value": 3, "q_value": 3},
-    )
+        decimals={"best_value": 2, "worst_value": 2, "gap": 2},
+    )  # p-values in a table would read "0.000"; show() uses formatted() with "p < 0.001"
 
     table: pd.DataFrame
     cells: pd.DataFrame
@@ -97,7 +95,7 @@ class Consistency(ResultBase):
         info = self.table[self.table["metric"] == metric].iloc[0]
         p = info["p_value"]
         level = round(100 * (1 - self.alpha))
-        test = f"{info['test']}: p = {p:.2g}" if np.isfinite(p) else "fewer than two segments to test"
+        test = f"{info['test']}: {format_p(p)}" if np.isfinite(p) else "fewer than two segments to test"
         note = f"{info['period']} · {test} · bars: {level}% CI"
         return interval_dots(
             rows,
@@ -109,37 +107,59 @@ class Consistency(ResultBase):
             reference=float(rows["overall"].iloc[0]),
         )
 
+    def show(
+        self, metric: str | None = None, *, figure: bool = True, table: bool = True, sentences: bool = True
+    ) -> None:
+        """Display the chart of ``metric``, the formatted table (:meth:`formatted`) and the sentences.
+
+        Parameters
+        ----------
+        metric : str, optional
+            Metric of the chart and the sentences; default: the chart of :meth:`figure` and
+            the sentences of every metric.
+        figure, table, sentences : bool, default True
+            Which parts to show.
+        """
+        from IPython.display import display
+
+        from cxlib.viz import PLOTLY_CONFIG, format_table, note
+
+        if figure:
+            self.figure(metric).show(config=PLOTLY_CONFIG)
+        if table:
+            display(format_table(self.formatted(), max_rows=None))
+        if sentences and (text := self.summary(None if metric is None else [metric])):
+            display(note(" ".join(text)))
+
     def formatted(self) -> pd.DataFrame:
         """Format a report view of :attr:`table`: text cells in each metric's own format.
 
         Returns
         -------
         pandas.DataFrame
-            Columns ``Metric``, ``Period``, ``Segments``, ``Best``, ``Worst``, ``Gap``,
-            ``Test``, ``p``.
+            Columns ``Metric``, ``Period``, ``Best``, ``Worst``, ``Gap`` and ``Test`` (the
+            test, the segments it compared and its p-value, e.g. ``Cochran's Q, 4 segments,
+            p < 0.001``): narrow enough for a phone and A4 paper.
         """
         rows = []
         for row in self.table.itertuples(index=False):
             metric = self.metrics[row.metric]
+            p = format_p(row.p_value) if np.isfinite(row.p_value) else "not tested"
             rows.append(
                 {
                     "Metric": f"{metric.label} · {metric.direction}",
                     "Period": row.period,
-                    "Segments": row.segments,
                     "Best": "—"
                     if row.best_segment is None
                     else f"{row.best_segment} {format_value(metric, row.best_value)}",
                     "Worst": "—"
                     if row.worst_segment is None
                     else f"{row.worst_segment} {format_value(metric, row.worst_value)}",
-                    "Gap": _gap_text(metric, row.gap),
-                    "Test": row.test,
-                    "p": "—" if not np.isfinite(row.p_value) else f"{row.p_value:.2g}",
+                    "Gap": gap_text(metric, row.gap),
+                    "Test": f"{row.test}, {plural(row.segments, 'segment')}, {p}",
                 }
             )
-        return pd.DataFrame(
-            rows, columns=["Metric", "Period", "Segments", "Best", "Worst", "Gap", "Test", "p"]
-        )
+        return pd.DataFrame(rows, columns=["Metric", "Period", "Best", "Worst", "Gap", "Test"])
 
     def summary(self, metrics: Sequence[str] | None = None) -> list[str]:
         """One sentence per metric: does it differ across segments, and the largest gap.
@@ -157,7 +177,7 @@ class Consistency(ResultBase):
             short = metric.label.split(" (")[0]
             if not np.isfinite(row.p_value):
                 continue
-            gap = _gap_text(metric, row.gap)
+            gap = gap_text(metric, row.gap)
             spread = (
                 f"best {row.best_segment} {format_value(metric, row.best_value)}, worst {row.worst_segment} "
                 f"{format_value(metric, row.worst_value)}, a gap of {gap}"
@@ -172,7 +192,8 @@ class Consistency(ResultBase):
         return out
 
 
-def _gap_text(metric: Metric, gap: float) -> str:
+def gap_text(metric: Metric, gap: float) -> str:
+    """Write a gap between segments in the metric's unit (``36.7 percentage points``, ``64 points``)."""
     if not np.isfinite(gap):
         return "—"
     if metric.percent:

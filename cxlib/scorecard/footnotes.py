@@ -13,7 +13,7 @@ import pandas as pd
 from cxlib.scorecard.cells import ALL
 from cxlib.viz.formats import format_percent
 
-__all__ = ["all_outside_segments"]
+__all__ = ["all_above_segments", "all_outside_segments"]
 
 #: Customer-based rates whose "All" counts each customer once across channels.
 _WHY = {
@@ -33,6 +33,25 @@ def all_outside_segments(latest: pd.DataFrame, segment: str) -> list[str]:
 
     Parameters
     ----------
+    latest, segment
+        As in :func:`all_above_segments`.
+
+    Returns
+    -------
+    list of str
+        The sentences of :func:`all_above_segments`, in its order.
+    """
+    return list(all_above_segments(latest, segment).values())
+
+
+def all_above_segments(latest: pd.DataFrame, segment: str) -> dict[str, str]:
+    """Explain, per customer-based rate, why its "All" lies above every segment.
+
+    The scorecard grid (:mod:`cxlib.scorecard.grid`) puts the sentence in the "All" cell's
+    tooltip and in a footnote of the table.
+
+    Parameters
+    ----------
     latest : pandas.DataFrame
         ``Scorecard.latest()``: ``metric``, ``label``, the segment column, ``value``,
         ``suppressed``.
@@ -41,11 +60,11 @@ def all_outside_segments(latest: pd.DataFrame, segment: str) -> list[str]:
 
     Returns
     -------
-    list of str
-        One footnote per metric of :data:`_WHY` whose "All" value exceeds the highest
-        shown segment value; empty when none does.
+    dict of str to str
+        Metric name → one sentence, for each metric of :data:`_WHY` whose "All" value
+        exceeds the highest shown segment value; empty when none does.
     """
-    out = []
+    out = {}
     shown = latest[~latest["suppressed"].astype(bool)]
     for metric, why in _WHY.items():
         rows = shown[shown["metric"] == metric]
@@ -56,7 +75,7 @@ def all_outside_segments(latest: pd.DataFrame, segment: str) -> list[str]:
         overall, highest = float(total["value"].iloc[0]), float(parts["value"].max())
         if overall > highest:
             name = str(total["label"].iloc[0]).split(" (")[0]
-            out.append(
+            out[metric] = (
                 f"{name} of “All” ({format_percent(overall)}) is above every {segment} (at most "
                 f"{format_percent(highest)}) because {why}."
             )

@@ -23,7 +23,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["rank_by_impact"]
+from cxlib.scorecard.charts import format_value
+from cxlib.scorecard.consistency import Consistency, gap_text
+from cxlib.viz.formats import format_count, format_p
+
+__all__ = ["impact_findings", "rank_by_impact"]
 
 #: Customer-based metrics whose ``n`` is the number of customers of a segment in a period.
 _CUSTOMER_METRICS = ("repeat_rate", "purchase_frequency", "revenue_per_customer", "retention_rate")
@@ -73,3 +77,48 @@ def rank_by_impact(differences: pd.DataFrame, latest: pd.DataFrame, segment: str
     ranked["customers"] = ranked["worst_segment"].map(customers).astype("float64")
     ranked["impact"] = ranked["scaled_gap"] * ranked["customers"]
     return ranked.sort_values("impact", ascending=False, na_position="last").drop(columns="kind")
+
+
+def impact_findings(across: Consistency, latest: pd.DataFrame, *, top: int = 2) -> list[str]:
+    """Key findings on the segment gaps that affect the most customers: answer → impact → action.
+
+    Parameters
+    ----------
+    across : Consistency
+        From :func:`cxlib.scorecard.consistency` (one segment column).
+    latest : pandas.DataFrame
+        ``Scorecard.latest()`` (see :func:`rank_by_impact`).
+    top : int, default 2
+        How many gaps to describe.
+
+    Returns
+    -------
+    list of str
+        One sentence per gap, largest impact first: the gap between the best and the worst
+        segment, the customers of the worst segment it concerns, where to look next; the
+        test and its p-values in brackets at the end (small print in the key findings).
+    """
+    segment = across.by[0]
+    ranked = rank_by_impact(across.table, latest, segment).head(top)
+    out = []
+    for row in ranked.itertuples(index=False):
+        metric = across.metrics[str(row.metric)]
+        short = metric.label.split(" (")[0]
+        worst, best = str(row.worst_segment), str(row.best_segment)
+        gap = gap_text(metric, float(row.gap))
+        answer = (
+            f"{short} lags in {worst}: best {best} {format_value(metric, row.best_value)}, worst {worst} "
+            f"{format_value(metric, row.worst_value)}, a gap of {gap}"
+        )
+        customers = float(row.customers)
+        reach = (
+            f"; it concerns the {format_count(customers)} {worst} customers of {row.period}"
+            if np.isfinite(customers)
+            else ""
+        )
+        adjusted = format_p(row.q_value).replace("p", "adjusted p", 1)
+        out.append(
+            f"{answer}{reach}. Look at what {worst} customers meet first ({row.test}, "
+            f"{format_p(row.p_value)}, {adjusted})."
+        )
+    return out

@@ -21,6 +21,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from cxlib._types import Frame
 from cxlib.engine import require_columns
 from cxlib.errors import DataError
 from cxlib.estimate import Estimate
@@ -231,11 +232,11 @@ def _scales(csat_scale: int, ces_scale: int) -> dict[str, tuple[int, int]]:
 
 
 def survey_cells(
-    surveys: Any,
+    surveys: Frame,
     *,
     by: Sequence[str] = (),
     period: Period = "month",
-    orders: Any = None,
+    orders: Frame | None = None,
     csat_scale: int = 5,
     ces_scale: int = 7,
     totals: bool = True,

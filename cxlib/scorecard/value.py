@@ -26,6 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns
 from cxlib.errors import DataError
 from cxlib.estimate import Estimate
@@ -64,14 +65,15 @@ class CXValue(ResultBase):
     """
 
     DISPLAY: ClassVar[Display] = Display(
-        currency_cols=(
-            "revenue_to_date",
-            "revenue_to_date_ci_low",
-            "revenue_to_date_ci_high",
-            "value_12m",
-            "value_12m_ci_low",
-            "value_12m_ci_high",
-        )
+        columns=("group", "value_12m_n", "value_12m", "revenue_to_date_n", "revenue_to_date"),
+        currency_cols=("value_12m", "revenue_to_date"),
+        labels={
+            "group": "NPS group",
+            "value_12m_n": "Customers (window)",
+            "value_12m": "Value in window",
+            "revenue_to_date_n": "Customers",
+            "revenue_to_date": "Revenue to date",
+        },
     )
 
     table: pd.DataFrame
@@ -184,7 +186,7 @@ class CXValue(ResultBase):
         return out
 
 
-def _first_answers(surveys: Any) -> nw.LazyFrame[Any]:
+def _first_answers(surveys: Frame) -> nw.LazyFrame[Any]:
     """Each customer's first NPS answer: ``customer_id``, ``__first`` (ts), ``__class`` (+1/0/−1)."""
     answers = (
         as_lazy(surveys)
@@ -205,8 +207,8 @@ def _first_answers(surveys: Any) -> nw.LazyFrame[Any]:
 
 
 def value_of_cx(
-    surveys: Any,
-    orders: Any,
+    surveys: Frame,
+    orders: Frame,
     *,
     horizon_days: int = 365,
     min_n: int = 30,

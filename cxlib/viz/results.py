@@ -31,8 +31,9 @@ def result_table(result: Result) -> HTMLBlock:
     Parameters
     ----------
     result : Result
-        Any cxlib result; its ``display_settings()`` (if present) chooses columns,
-        percentages, currency headings, labels and decimals.
+        Any cxlib result; its ``display_table()`` (if present) is the table shown, and its
+        ``display_settings()`` (if present) choose columns, percentages, currency headings,
+        labels and decimals.
 
     Returns
     -------
@@ -40,7 +41,8 @@ def result_table(result: Result) -> HTMLBlock:
         Escaped, PII-masked HTML table.
     """
     settings = _settings(result)
-    table = result.table
+    shown = getattr(result, "display_table", None)
+    table = shown() if callable(shown) else result.table
     if settings.columns is not None:
         table = table[[c for c in settings.columns if c in table.columns]]
     labels: dict[Any, str] = dict(settings.labels)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -21,28 +21,30 @@ import plotly.graph_objects as go
 from cxlib import viz
 from cxlib.errors import DataError
 from cxlib.privacy import suppress_small
+from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import plural
 from cxlib.voc.drivers import DriverResult, drivers
 from cxlib.voc.language import DEFAULT_LANGUAGES, resolve_languages
 from cxlib.voc.lexicon import available_languages, label_of, load_lexicon, score_text
 from cxlib.voc.sentiment import LABELS, SENTIMENT_COLORS
 from cxlib.voc.taxonomy import Taxonomy, load_taxonomy
-from cxlib.voc.textinput import TEXT, text_frame
+from cxlib.voc.textinput import TEXT, Texts, text_frame
 
-__all__ = ["AspectResult", "aspects"]
+__all__ = ["AspectResult", "aspects", "most_negative_sentence"]
 
 #: Columns of :attr:`AspectResult.texts` besides the kept ones.
 _TEXT_COLUMNS = ("row", "text", "lang", "text_score", "text_label", "n_aspects")
 
 
 @dataclass(frozen=True)
-class AspectResult:
+class AspectResult(ResultBase):
     """Aspect mentions of each text, with their sentiment.
 
     Attributes
     ----------
     table : pandas.DataFrame
         One row per text and aspect it mentions (texts in input order, aspects in taxonomy
-        order): ``row`` (int, position of the text in the input; join it to :attr:`texts`
+        order): ``row`` (int, position among the texts; join it to :attr:`texts`
         for the kept columns), ``lang`` (str), ``aspect`` (str), ``score`` (float in
         [−1, 1]: mean lexicon score of the clauses mentioning the aspect), ``label`` (str:
         ``neg``/``neu``/``pos``), ``mentions`` (int, clauses mentioning it), ``keywords``
@@ -51,15 +53,52 @@ class AspectResult:
     texts : pandas.DataFrame
         One row per text: ``row``, the kept columns, ``text`` (str), ``lang`` (str),
         ``text_score`` and ``text_label`` (the text's overall lexicon sentiment),
-        ``n_aspects`` (int).
+        ``n_aspects`` (int). Rows of a table without text (star-only reviews) are not texts.
     taxonomy : Taxonomy
     threshold : float
+    min_n : int, default 0
+        Groups with fewer texts are blanked in the displayed table (small-cell suppression).
     """
 
     table: pd.DataFrame
     texts: pd.DataFrame
     taxonomy: Taxonomy
     threshold: float = 0.05
+    min_n: int = 0
+
+    DISPLAY: ClassVar[Display] = Display(
+        columns=("label", "n_mentions", "share", "neg", "pos", "net"),
+        percent_cols=("share", "neg", "pos", "net"),
+        labels={
+            "label": "Aspect",
+            "n_mentions": "Texts",
+            "share": "Share of texts",
+            "neg": "Negative",
+            "pos": "Positive",
+            "net": "Net sentiment",
+        },
+    )
+
+    def display_table(self) -> pd.DataFrame:
+        """Return the aspects mentioned at all, most discussed first (see :meth:`shares`)."""
+        table = self.shares(min_n=self.min_n)
+        table = table[table["n_mentions"].fillna(0) > 0]
+        return table.sort_values("share", ascending=False, kind="stable").reset_index(drop=True)
+
+    def most_negative(self, min_mentions: int = 10) -> pd.Series | None:
+        """Return the aspect with the lowest net sentiment among those with ``min_mentions`` mentions.
+
+        Returns
+        -------
+        pandas.Series or None
+            Its row of :meth:`shares` (``aspect``, ``label``, ``neg``, ``net``, ...); None when no
+            aspect has enough mentions.
+        """
+        shares = self.shares()
+        solid = shares[shares["n_mentions"] >= max(min_mentions, 1)]
+        if solid.empty:
+            return None
+        return solid.sort_values(["net", "neg"], ascending=[True, False], kind="stable").iloc[0]
 
     @property
     def aspect_names(self) -> tuple[str, ...]:
@@ -233,18 +272,35 @@ class AspectResult:
             f"{(self.texts['n_aspects'] > 0).mean():.0%} of {n:,} texts mention at least one aspect; most "
             "discussed: " + ", ".join(f"{r.label} ({r.share:.0%})" for r in top.itertuples()) + "."
         ]
-        solid = mentioned[mentioned["n_mentions"] >= 10]
-        if len(solid):
-            worst = solid.sort_values("net").iloc[0]
-            out.append(
-                f"Most negative: {worst['label']}, {worst['neg']:.0%} of its {int(worst['n_mentions']):,} "
-                f"mentions are negative."
-            )
+        worst = self.most_negative()
+        if worst is not None:
+            out.append(most_negative_sentence(worst))
         return out
 
 
+def most_negative_sentence(worst: pd.Series) -> str:
+    """Name the aspect with the lowest net sentiment, in words that agree with its sign.
+
+    Parameters
+    ----------
+    worst : pandas.Series
+        A row of :meth:`AspectResult.shares` (``label``, ``neg``, ``pos``, ``net``,
+        ``n_mentions``).
+    """
+    mentions = plural(int(worst["n_mentions"]), "mention")
+    if worst["net"] < 0:
+        return (
+            f"Most negative: {worst['label']}, {worst['neg']:.0%} of its {mentions} are negative "
+            f"and {worst['pos']:.0%} positive."
+        )
+    return (
+        f"No aspect is mentioned more often negatively than positively; the least positive is "
+        f"{worst['label']} ({worst['neg']:.0%} of its {mentions} negative, {worst['pos']:.0%} positive)."
+    )
+
+
 def aspects(
-    texts: Any,
+    texts: Texts,
     langs: Any = None,
     *,
     taxonomy: str | Path | Mapping[str, Any] | Taxonomy | None = None,
@@ -254,13 +310,15 @@ def aspects(
     text_col: str = "text",
     lang_col: str | None = "lang",
     keep: Sequence[str] = (),
+    min_n: int = 0,
 ) -> AspectResult:
     """Find the aspects each text talks about and the sentiment of each mention.
 
     Parameters
     ----------
     texts : str, sequence of str, pandas Series or table
-        With a table, required column: ``text_col``; ``lang_col`` is used when present.
+        With a table, required column: ``text_col``; ``lang_col`` is used when present. Rows
+        without text (star-only reviews) are left out.
     langs : str or sequence, optional
         Languages; missing ones are detected among ``languages``.
     taxonomy : path, mapping or Taxonomy, optional
@@ -276,6 +334,8 @@ def aspects(
         Table columns carried into :attr:`AspectResult.texts` (ids, ``ts``, the ``score`` of a
         survey answer, ...). Not allowed: ``row``, ``text``, ``lang``, ``text_score``,
         ``text_label``, ``n_aspects`` and aspect names.
+    min_n : int, default 0
+        Groups with fewer texts are blanked in the displayed table.
 
     Returns
     -------
@@ -344,4 +404,4 @@ def aspects(
     texts_out["text_score"] = text_score
     texts_out["text_label"] = pd.Series([label_of(s, threshold) for s in text_score], dtype="str")
     texts_out["n_aspects"] = n_aspects
-    return AspectResult(table=table, texts=texts_out, taxonomy=tax, threshold=threshold)
+    return AspectResult(table=table, texts=texts_out, taxonomy=tax, threshold=threshold, min_n=min_n)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -36,8 +35,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
+from cxlib.result import Display, ResultBase
 
 __all__ = ["DriverResult", "drivers", "relative_weights"]
 
@@ -77,7 +78,7 @@ def relative_weights(X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class DriverResult:
+class DriverResult(ResultBase):
     """Key drivers of a score.
 
     Attributes
@@ -107,6 +108,11 @@ class DriverResult:
         Display name of the outcome ("NPS").
     unit : str
         What one unit of a driver is, for sentences ("a negative mention").
+    scale : str
+        The outcome's scale, for sentences and headings ("0–10 scale"): effects are points
+        of it ("1.8 points lower on the 0–10 scale"); empty to say points of the outcome.
+    min_n : int
+        Drivers with fewer responses where they are not 0 are left out of the displayed table.
     """
 
     table: pd.DataFrame
@@ -119,6 +125,36 @@ class DriverResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
     outcome_label: str = ""
     unit: str = "one unit"
+    scale: str = ""
+    min_n: int = 0
+
+    def display_settings(self) -> Display:
+        """Columns of the report table; the effect heading names the scale of its points."""
+        level = round(100 * (1 - self.alpha))
+        points = f"Points on the {self.scale}" if self.scale else f"Points of {self.name}"
+        return Display(
+            columns=("label", "n_nonzero", "importance", "ols_coef", "ols_ci_low", "ols_ci_high"),
+            percent_cols=("importance",),
+            decimals={"ols_coef": 2, "ols_ci_low": 2, "ols_ci_high": 2},
+            labels={
+                "label": "Driver",
+                "n_nonzero": f"Responses with {self.unit}",
+                "importance": "Importance",
+                "ols_coef": points,
+                "ols_ci_low": f"{level}% CI from",
+                "ols_ci_high": "to",
+            },
+        )
+
+    def display_table(self) -> pd.DataFrame:
+        """Return the drivers present in at least ``min_n`` responses, most important first."""
+        return self.table[self.table["n_nonzero"] >= self.min_n].reset_index(drop=True)
+
+    def effect_words(self, coef: float) -> str:
+        """Describe an OLS effect in words that carry its sign ("1.85 points lower on the 0–10 scale")."""
+        direction = "higher" if coef >= 0 else "lower"
+        where = f"on the {self.scale}" if self.scale else self.name
+        return f"{abs(coef):.2f} points {direction} {where}"
 
     @property
     def name(self) -> str:
@@ -210,13 +246,12 @@ class DriverResult:
             f"The drivers explain {self.r2:.0%} of the variance of {self.name} across {self.n:,} responses."
         ]
         level = round(100 * (1 - self.alpha))
-        for r in t.head(3).itertuples():
-            direction = "higher" if r.ols_coef >= 0 else "lower"
-            out.append(
-                f"{r.label}: {r.importance:.0%} of the explained variance; "
-                f"{self.unit} goes with {abs(r.ols_coef):.2f} points {direction} {self.name} "
-                f"({level}% CI {r.ols_ci_low:.2f} to {r.ols_ci_high:.2f})."
-            )
+        out.extend(
+            f"{r.label}: {r.importance:.0%} of the explained variance; "
+            f"{self.unit} goes with {self.effect_words(r.ols_coef)} "
+            f"({level}% CI {r.ols_ci_low:.2f} to {r.ols_ci_high:.2f})."
+            for r in t.head(3).itertuples()
+        )
         return out
 
 
@@ -250,7 +285,7 @@ def _ordinal(
 
 
 def drivers(
-    data: Any,
+    data: Frame,
     outcome: str = "score",
     features: Sequence[str] | None = None,
     *,
@@ -263,6 +298,7 @@ def drivers(
     seed: int = 0,
     outcome_label: str | None = None,
     unit: str = "one unit",
+    scale: str = "",
 ) -> DriverResult:
     """Which drivers move a score: OLS, ordinal logit and relative weights.
 
@@ -295,6 +331,8 @@ def drivers(
         Display name of the outcome in charts and sentences (default: ``outcome``).
     unit : str, default "one unit"
         What one unit of a driver is, for sentences ("a negative mention").
+    scale : str, optional
+        The outcome's scale ("0–10 scale"), so effects read "points on the 0–10 scale".
 
     Returns
     -------
@@ -416,4 +454,6 @@ def drivers(
         notes=tuple(notes),
         outcome_label=outcome_label or outcome,
         unit=unit,
+        scale=scale,
+        min_n=min_n,
     )

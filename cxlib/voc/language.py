@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,8 @@ import plotly.graph_objects as go
 
 from cxlib import viz
 from cxlib.errors import DataError
+from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import language_name
 from cxlib.voc.textinput import LANG_GIVEN, TEXT, text_frame
 
 __all__ = ["DEFAULT_LANGUAGES", "LanguageResult", "detect_codes", "detect_language", "resolve_languages"]
@@ -95,7 +97,7 @@ def resolve_languages(
 
 
 @dataclass(frozen=True)
-class LanguageResult:
+class LanguageResult(ResultBase):
     """Detected languages of texts.
 
     Attributes
@@ -111,6 +113,17 @@ class LanguageResult:
 
     table: pd.DataFrame
     languages: tuple[str, ...]
+
+    DISPLAY: ClassVar[Display] = Display(
+        columns=("language", "n", "share"),
+        percent_cols=("share",),
+        labels={"language": "Language", "n": "Texts", "share": "Share of texts"},
+    )
+
+    def display_table(self) -> pd.DataFrame:
+        """Return :meth:`shares` with language names."""
+        shares = self.shares()
+        return shares.assign(language=shares["lang"].map(language_name))
 
     def shares(self) -> pd.DataFrame:
         """Texts per detected language: ``lang``, ``n``, ``share`` (largest first)."""
@@ -146,12 +159,12 @@ class LanguageResult:
     def figure(self) -> go.Figure:
         """Bar chart of the share of texts per detected language."""
         return viz.bar(
-            self.shares(),
-            "lang",
+            self.display_table(),
+            "language",
             "share",
             percent=True,
             title="Texts by detected language",
-            labels={"lang": "Language", "share": "Share of texts"},
+            labels={"language": "Language", "share": "Share of texts"},
         )
 
     def summary(self) -> list[str]:
@@ -160,7 +173,7 @@ class LanguageResult:
         n = len(self.table)
         if n == 0:
             return ["No texts."]
-        top = ", ".join(f"{r.lang} {r.share:.0%}" for r in shares.head(4).itertuples())
+        top = ", ".join(f"{language_name(r.lang)} {r.share:.0%}" for r in shares.head(4).itertuples())
         out = [f"{n:,} texts; most common languages: {top}."]
         agree = self.agreement()
         if len(agree):
@@ -168,7 +181,7 @@ class LanguageResult:
             worst = agree.sort_values("agree").iloc[0]
             out.append(
                 f"Detection agrees with the stated language for {overall:.1%} of texts; lowest for "
-                f"{worst['lang_given']} ({worst['agree']:.1%})."
+                f"{language_name(worst['lang_given'])} ({worst['agree']:.1%})."
             )
         return out
 

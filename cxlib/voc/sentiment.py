@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -29,14 +29,17 @@ import plotly.graph_objects as go
 
 from cxlib import viz
 from cxlib.errors import DataError
+from cxlib.privacy import suppress_small
+from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import format_count, language_name, plural
 from cxlib.voc.language import DEFAULT_LANGUAGES, resolve_languages
 from cxlib.voc.lexicon import available_languages, label_of, load_lexicon, score_text
 from cxlib.voc.pretrained import available_pretrained, load_pretrained
-from cxlib.voc.textinput import TEXT, text_frame
+from cxlib.voc.textinput import TEXT, Texts, text_frame
 from cxlib.voc.trained import SentimentModel
 from cxlib.voc.transformer import transformer_scores
 
-__all__ = ["BACKENDS", "SENTIMENT_COLORS", "SentimentResult", "sentiment"]
+__all__ = ["BACKENDS", "BACKEND_NAMES", "SENTIMENT_COLORS", "SentimentResult", "sentiment"]
 
 BACKENDS: tuple[str, ...] = ("auto", "lexicon", "pretrained", "trained", "transformers")
 #: Colours of the three labels in every chart (Okabe–Ito).
@@ -48,14 +51,25 @@ UNSUPPORTED = "unsupported"
 RESULT_COLUMNS: tuple[str, ...] = ("text", "lang", "label", "score", "backend", "terms", "n_terms")
 
 
+#: How each backend is named in tables and sentences.
+BACKEND_NAMES: dict[str, str] = {
+    "trained": "the shop's own model",
+    "pretrained": "the shipped model",
+    "lexicon": "the lexicon",
+    "transformers": "the local transformers model",
+    "none": "not scored",
+}
+
+
 @dataclass(frozen=True)
-class SentimentResult:
+class SentimentResult(ResultBase):
     """Sentiment of each text.
 
     Attributes
     ----------
     table : pandas.DataFrame
-        One row per text, in input order: the kept columns, then ``text`` (str), ``lang``
+        One row per text, in input order (rows of a table without text are left out): the
+        kept columns, then ``text`` (str), ``lang``
         (str, ISO 639-1; missing when undetectable), ``label`` (str: ``neg``, ``neu``,
         ``pos``, or ``unsupported`` for a text in a language no backend covers), ``score``
         (float in [−1, 1]), ``backend`` (str: ``lexicon``, ``trained``, ``pretrained``,
@@ -66,21 +80,69 @@ class SentimentResult:
         transformers the model's top label) and ``n_terms`` (int, length of ``terms``).
     threshold : float
         Scores at or above it are positive, at or below its negative neutral.
+    min_n : int, default 0
+        Languages with fewer texts are blanked in the displayed table (small-cell suppression).
     """
 
     table: pd.DataFrame
     threshold: float = 0.05
+    min_n: int = 0
+
+    DISPLAY: ClassVar[Display] = Display(
+        columns=("language", "n", "neg", "neu", "pos", "mean_score", "no_term_share", "scored_by"),
+        percent_cols=("neg", "neu", "pos", "no_term_share"),
+        decimals={"mean_score": 2},
+        labels={
+            "language": "Language",
+            "n": "Texts",
+            "neg": "Negative",
+            "neu": "Neutral",
+            "pos": "Positive",
+            "mean_score": "Mean score",
+            "no_term_share": "No lexicon term",
+            "scored_by": "Scored by",
+        },
+    )
 
     def coverage(self) -> float:
         """Share of lexicon-scored texts without any sentiment term (the lexicon's blind spot)."""
         lex = self.table[self.table["backend"] == "lexicon"]
         return float((lex["n_terms"] == 0).mean()) if len(lex) else float("nan")
 
-    def by_language(self) -> pd.DataFrame:
+    def backends(self) -> pd.DataFrame:
+        """Which backend scored each language: the one source of every table and sentence.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``lang`` (str, ``unknown`` when undetectable), ``backend`` (str, the backends
+            used, comma-separated; one per language unless ``backend="transformers"`` mixed
+            nothing), ``n`` (int, texts), ordered by language code.
+        """
+        t = self.table.assign(lang=self.table["lang"].fillna("unknown"))
+        grouped = t.groupby("lang", sort=True)
+        return pd.DataFrame(
+            {
+                "lang": list(grouped.groups),
+                "backend": [", ".join(sorted(part["backend"].unique())) for _, part in grouped],
+                "n": grouped.size().to_numpy(dtype="int64"),
+            }
+        )
+
+    def by_language(self, min_n: int = 0) -> pd.DataFrame:
         """Summarise the scores per language.
 
-        Columns: ``n``, shares ``neg``/``neu``/``pos``, ``mean_score``, ``no_term_share``
-        (lexicon texts without a term), ``backend`` (the backends used, comma-separated).
+        Parameters
+        ----------
+        min_n : int, default 0
+            Languages with fewer texts have their shares blanked (``suppressed`` True).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``lang``, ``n``, shares ``neg``/``neu``/``pos``, ``mean_score``, ``no_term_share``
+            (lexicon texts without a term), ``backend`` (from :meth:`backends`), plus
+            ``suppressed`` when ``min_n > 0``.
         """
         t = self.table.assign(lang=self.table["lang"].fillna("unknown"))
         rows = []
@@ -93,10 +155,20 @@ class SentimentResult:
                     **{label: float((part["label"] == label).mean()) for label in LABELS},
                     "mean_score": float(part["score"].mean()),
                     "no_term_share": float((lex["n_terms"] == 0).mean()) if len(lex) else np.nan,
-                    "backend": ", ".join(sorted(part["backend"].unique())),
                 }
             )
-        return pd.DataFrame(rows, columns=["lang", "n", *LABELS, "mean_score", "no_term_share", "backend"])
+        out = pd.DataFrame(rows, columns=["lang", "n", *LABELS, "mean_score", "no_term_share"])
+        out = out.merge(self.backends()[["lang", "backend"]], on="lang", how="left")
+        if min_n > 0:
+            out = suppress_small(out, "n", min_n, columns=[*LABELS, "mean_score", "no_term_share"])
+        return out
+
+    def display_table(self) -> pd.DataFrame:
+        """Return the per-language table of the report: language names and backends in words."""
+        out = self.by_language(self.min_n)
+        out.insert(0, "language", out["lang"].map(language_name))
+        out["scored_by"] = out["backend"].map(_backend_words)
+        return out
 
     def measured_accuracy(self) -> pd.DataFrame:
         """Accuracy measured on held-out real reviews for each language and backend used here.
@@ -121,36 +193,43 @@ class SentimentResult:
         out = used.merge(measured, on=["lang", "backend"], how="left")
         return out[["lang", "backend", "n_texts", "corpus", "n", "accuracy", "ci_low", "ci_high"]]
 
+    def accuracy_table(self) -> pd.DataFrame:
+        """Return :meth:`measured_accuracy` for readers: language names, backends in words."""
+        out = self.measured_accuracy()
+        return out.assign(lang=out["lang"].map(language_name), backend=out["backend"].map(_backend_words))
+
     def figure(self) -> go.Figure:
         """Stacked bars: share of negative, neutral and positive texts per language."""
-        shares = self.by_language()
+        shares = self.by_language(self.min_n).dropna(subset=list(LABELS))
+        shares["language"] = shares["lang"].map(language_name)
         long = shares.melt(
-            id_vars=["lang"], value_vars=list(LABELS), var_name="sentiment", value_name="share"
+            id_vars=["language"], value_vars=list(LABELS), var_name="sentiment", value_name="share"
         )
         fig = viz.bar(
             long,
-            "lang",
+            "language",
             "share",
             color="sentiment",
             barmode="stack",
             percent=True,
             title="Sentiment by language",
-            labels={"lang": "Language", "share": "Share of texts"},
+            labels={"language": "Language", "share": "Share of texts"},
         )
         fig.for_each_trace(lambda tr: tr.update(marker_color=SENTIMENT_COLORS.get(tr.name)))
         return fig
 
     def summary(self) -> list[str]:
-        """Plain-language sentences with the sentiment mix and the lexicon's coverage."""
+        """Plain-language sentences with the sentiment mix, the backends and the lexicon's coverage."""
         n = len(self.table)
         if n == 0:
             return ["No texts."]
         scored = self.table[self.table["label"] != UNSUPPORTED]
         share = {lab: float((scored["label"] == lab).mean()) if len(scored) else 0.0 for lab in LABELS}
         out = [
-            f"Of {len(scored):,} texts, {share['neg']:.0%} are negative, {share['neu']:.0%} neutral "
+            f"Of {plural(len(scored), 'text')}, {share['neg']:.0%} are negative, {share['neu']:.0%} neutral "
             f"and {share['pos']:.0%} positive."
         ]
+        out.append(self.backend_sentence())
         cov = self.coverage()
         if cov == cov:
             out.append(
@@ -159,22 +238,40 @@ class SentimentResult:
             )
         unsupported = self.table.loc[self.table["label"] == UNSUPPORTED, "lang"]
         if len(unsupported):
-            langs = ", ".join(f"{k} ({v:,})" for k, v in unsupported.value_counts().items())
-            out.append(
-                f"{len(unsupported):,} texts are in languages without sentiment support ({langs}) and "
-                "were not scored."
+            langs = ", ".join(
+                f"{language_name(k)} ({format_count(v)})" for k, v in unsupported.value_counts().items()
             )
-        acc = self.measured_accuracy()
-        if len(acc):
-            parts = []
-            for (lang, backend), rows in acc.groupby(["lang", "backend"], sort=True):
-                known = rows.dropna(subset=["accuracy"])
-                what = " / ".join(f"{a:.0%}" for a in known["accuracy"]) if len(known) else "not measured"
-                parts.append(f"{lang} ({backend}) {what}")
-            out.append("Accuracy measured on held-out real reviews: " + "; ".join(parts) + ".")
-        backends = self.table["backend"].value_counts()
-        out.append("Backends used: " + ", ".join(f"{b} ({c:,} texts)" for b, c in backends.items()) + ".")
+            out.append(
+                f"{plural(len(unsupported), 'text')} {'is' if len(unsupported) == 1 else 'are'} in "
+                f"languages without sentiment support ({langs}) and "
+                f"{'was' if len(unsupported) == 1 else 'were'} not scored."
+            )
         return out
+
+    def backend_sentence(self) -> str:
+        """Say which backend scored which languages (from :meth:`backends`, like the table)."""
+        used = self.backends()
+        used = used[used["backend"] != "none"]
+        parts = []
+        for backend, group in used.groupby("backend", sort=False):
+            names = ", ".join(language_name(code) for code in group["lang"])
+            parts.append(f"{_backend_words(str(backend))} for {names}")
+        return "Scored by " + "; ".join(parts) + "." if parts else "No text could be scored."
+
+    def accuracy_sentence(self) -> str:
+        """Say the accuracy measured on held-out real reviews per language and backend used."""
+        acc = self.measured_accuracy()
+        parts = []
+        for (lang, backend), rows in acc.groupby(["lang", "backend"], sort=True):
+            known = rows.dropna(subset=["accuracy"])
+            what = " / ".join(f"{a:.0%}" for a in known["accuracy"]) if len(known) else "not measured"
+            parts.append(f"{language_name(lang)} ({_backend_words(str(backend))}) {what}")
+        return "Accuracy measured on held-out real reviews: " + "; ".join(parts) + "." if parts else ""
+
+
+def _backend_words(backend: str) -> str:
+    """Name backends (``"lexicon, trained"``) in words."""
+    return ", ".join(BACKEND_NAMES.get(b.strip(), b.strip()) for b in backend.split(","))
 
 
 @functools.cache
@@ -220,7 +317,7 @@ def _pretrained_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np
 
 
 def sentiment(
-    texts: Any,
+    texts: Texts,
     langs: Any = None,
     backend: str = "auto",
     *,
@@ -233,6 +330,7 @@ def sentiment(
     text_col: str = "text",
     lang_col: str | None = "lang",
     keep: Sequence[str] = (),
+    min_n: int = 0,
 ) -> SentimentResult:
     """Sentiment (negative, neutral, positive and a score in [−1, 1]) of each text.
 
@@ -240,7 +338,8 @@ def sentiment(
     ----------
     texts : str, sequence of str, pandas Series or table
         With a table (any supported frame, e.g. ``shop.feedback`` or ``shop.surveys``),
-        required column: ``text_col``; ``lang_col`` is used when present.
+        required column: ``text_col``; ``lang_col`` is used when present. Rows without text
+        (star-only reviews) are left out.
     langs : str or sequence, optional
         Language of all texts or of each text (ISO 639-1 or tags such as ``zh-Hans``).
         Texts without a language are detected among ``languages`` (Lingua, offline).
@@ -266,6 +365,8 @@ def sentiment(
     keep : sequence of str
         Columns of the table to carry into the result (ids, ``ts``, ratings, ...); not the
         result's own column names (``text``, ``lang``, ``label``, ``score``, ...).
+    min_n : int, default 0
+        Languages with fewer texts are blanked in the displayed table and chart.
 
     Returns
     -------
@@ -340,4 +441,4 @@ def sentiment(
     table["backend"] = pd.Series(used, index=frame.index, dtype="str")
     table["terms"] = pd.Series(terms, index=frame.index, dtype="object")
     table["n_terms"] = np.array([len(t) for t in terms], dtype="int64")
-    return SentimentResult(table=table.reset_index(drop=True), threshold=threshold)
+    return SentimentResult(table=table.reset_index(drop=True), threshold=threshold, min_n=min_n)

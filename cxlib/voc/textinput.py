@@ -4,21 +4,30 @@ Text analysis needs the texts in Python, so the voice-of-the-customer functions 
 the columns they need (text, language, the columns the caller asks to keep) from whatever
 backend holds the table, through Narwhals. Lazy tables (DuckDB, Spark) have no row order, so
 they are sorted by the kept columns (then the text) before collecting.
+
+Rows of a table without text (a missing or blank text: star-only reviews that carry just a
+rating) are not texts: every text analysis leaves them out, and :func:`count_without_text`
+counts them on the engine so that reports can say how many were left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
 
-__all__ = ["is_frame", "iso_code", "survey_comments", "text_frame"]
+__all__ = ["Texts", "count_without_text", "has_text", "is_frame", "iso_code", "survey_comments", "text_frame"]
+
+#: Texts as the voice-of-the-customer functions take them: one text, a sequence or Series of
+#: texts, or a table (any supported frame) with a text column.
+Texts: TypeAlias = "Frame | str | Sequence[str] | pd.Series"
 
 #: Column names of the collected frame.
 TEXT, LANG_GIVEN = "text", "lang_given"
@@ -35,6 +44,51 @@ def is_frame(obj: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+def has_text(column: str = "text") -> nw.Expr:
+    """Narwhals expression: the row has a text (not missing, not only blanks)."""
+    value = nw.col(column).cast(nw.String)
+    return ~value.is_null() & (value.str.strip_chars() != "")
+
+
+def count_without_text(
+    table: Frame, *, text_col: str = "text", rating_col: str = "rating"
+) -> tuple[int, int]:
+    """Count, on the table's engine, the rows without text and those of them with a rating.
+
+    Parameters
+    ----------
+    table : Frame
+        E.g. ``shop.feedback``. Neither column is required: without ``text_col`` no row has a
+        text; without ``rating_col`` no row has a rating.
+    text_col, rating_col : str
+
+    Returns
+    -------
+    n_without_text : int
+        Rows whose text is missing or blank (left out of the text analyses).
+    n_star_only : int
+        Those of them with a rating (star-only reviews; the rating views use them).
+    """
+    frame = to_narwhals(table)
+    names = frame.collect_schema().names()
+    has_rating = ~nw.col(rating_col).is_null() if rating_col in names else None
+    if text_col in names:
+        no_text = ~has_text(text_col)
+        star_only = no_text & has_rating if has_rating is not None else None
+        n_without = nw.when(no_text).then(1).otherwise(0).sum()
+    else:
+        star_only = has_rating
+        n_without = nw.len()
+    counts = frame.select(
+        n_without_text=n_without,
+        n_star_only=nw.when(star_only).then(1).otherwise(0).sum() if star_only is not None else nw.len() * 0,
+    )
+    row = to_pandas(counts)
+    if row.empty:
+        return 0, 0
+    return int(row["n_without_text"].fillna(0).iat[0]), int(row["n_star_only"].fillna(0).iat[0])
 
 
 def iso_code(value: Any) -> str | None:
@@ -57,7 +111,7 @@ def _strings(values: Any) -> list[str]:
 
 
 def text_frame(
-    texts: Any,
+    texts: Texts,
     langs: Any = None,
     *,
     text_col: str = "text",
@@ -72,7 +126,9 @@ def text_frame(
     ----------
     texts : str, sequence of str, pandas Series, or a table
         With a table, the text column is ``text_col`` (required), the language column
-        ``lang_col`` (used when present and ``langs`` is None) and ``keep`` columns are carried.
+        ``lang_col`` (used when present and ``langs`` is None) and ``keep`` columns are carried;
+        rows whose text is missing or blank (star-only reviews) are left out. A sequence keeps
+        every position (a missing text becomes ``""``).
     langs : str, sequence or None
         One language for every text, one per text, or None (use ``lang_col`` or detect later).
     text_col, lang_col : str
@@ -86,11 +142,12 @@ def text_frame(
     Returns
     -------
     pandas.DataFrame
-        Columns ``text`` (str, ``""`` for missing), ``lang_given`` (ISO 639-1 code or None),
-        then the ``keep`` columns.
+        Columns ``text`` (str; ``""`` for a missing text of a sequence), ``lang_given`` (ISO
+        639-1 code or None), then the ``keep`` columns.
     """
     keep = list(keep)
-    if is_frame(texts):
+    from_table = is_frame(texts)
+    if from_table:
         require_columns(texts, [text_col, *keep], table, purpose=purpose)
         frame = to_narwhals(texts)
         names = frame.collect_schema().names() if isinstance(frame, nw.LazyFrame) else frame.columns
@@ -128,15 +185,17 @@ def text_frame(
                 )
             out[LANG_GIVEN] = [iso_code(v) for v in given]
     out[LANG_GIVEN] = out[LANG_GIVEN].astype("object")
+    if from_table:
+        out = out[out[TEXT].str.strip() != ""].reset_index(drop=True)
     return out
 
 
-def survey_comments(surveys: Any, metric: str = "nps", *, comment_col: str = "comment") -> Any:
+def survey_comments(surveys: Frame, metric: str = "nps", *, comment_col: str = "comment") -> Any:
     """Survey answers of one metric that carry a comment (same backend as the input).
 
     Parameters
     ----------
-    surveys : table
+    surveys : Frame
         The ``surveys`` table. Required columns: ``metric``, ``score``, ``comment_col``.
     metric : str, default "nps"
     comment_col : str, default "comment"
@@ -148,9 +207,5 @@ def survey_comments(surveys: Any, metric: str = "nps", *, comment_col: str = "co
     """
     require_columns(surveys, ["metric", "score", comment_col], "surveys", purpose="survey comments")
     frame = to_narwhals(surveys)
-    kept = frame.filter(
-        (nw.col("metric") == metric)
-        & ~nw.col(comment_col).is_null()
-        & (nw.col(comment_col).str.strip_chars() != "")
-    )
+    kept = frame.filter((nw.col("metric") == metric) & has_text(comment_col))
     return kept.to_native()

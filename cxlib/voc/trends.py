@@ -13,8 +13,8 @@ are neither judged nor shown (small-cell suppression).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -23,9 +23,16 @@ import plotly.graph_objects as go
 from scipy import stats
 
 from cxlib import viz
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.privacy import suppress_small
+from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import plural
+
+if TYPE_CHECKING:
+    from cxlib.voc.aspects import AspectResult
+    from cxlib.voc.sentiment import SentimentResult
 
 __all__ = ["TrendResult", "aspect_trend", "p_chart", "sentiment_trend"]
 
@@ -83,7 +90,7 @@ def p_chart(
 
 
 @dataclass(frozen=True)
-class TrendResult:
+class TrendResult(ResultBase):
     """Shares over time with control limits.
 
     Attributes
@@ -98,16 +105,58 @@ class TrendResult:
     period : str
     sigma : float
     min_n : int
+    what : str
+        What the shares are, for sentences and titles ("share of negative texts").
     """
 
     table: pd.DataFrame
     period: str
     sigma: float
     min_n: int
+    what: str = "share of texts"
+
+    DISPLAY: ClassVar[Display] = Display(
+        columns=("period", "label", "n", "share", "lcl", "ucl", "alert"),
+        percent_cols=("share", "lcl", "ucl"),
+        labels={
+            "period": "Period",
+            "label": "Series",
+            "n": "Texts",
+            "share": "Share",
+            "lcl": "Lower limit",
+            "ucl": "Upper limit",
+            "alert": "Alert",
+        },
+    )
 
     def alerts(self) -> pd.DataFrame:
         """Return the rows outside their control limits."""
         return self.table[self.table["alert"] != ""].reset_index(drop=True)
+
+    def display_table(self) -> pd.DataFrame:
+        """Return the alerts, the periods a reader should look at (dates without the time)."""
+        alerts = self.alerts().sort_values(["period", "label"], kind="stable")
+        return alerts.assign(period=alerts["period"].dt.strftime("%Y-%m-%d")).reset_index(drop=True)
+
+    def select(self, series: Sequence[str], *, what: str | None = None) -> TrendResult:
+        """Keep only some series (e.g. ``["neg"]``), so chart, alerts and sentences agree.
+
+        Parameters
+        ----------
+        series : sequence of str
+            Values of the ``series`` column.
+        what : str, optional
+            What the kept shares are ("share of negative texts"); default: unchanged.
+        """
+        unknown = sorted(set(series) - set(self.table["series"]))
+        if unknown:
+            raise ValueError(f"unknown series: {', '.join(unknown)}")
+        table = self.table[self.table["series"].isin(list(series))].reset_index(drop=True)
+        return replace(self, table=table, what=what or self.what)
+
+    def show(self, *, figure: bool = True, table: bool = True, sentences: bool = True) -> None:
+        """Display the chart, the table of alerts (when there are any) and the sentences."""
+        super().show(figure=figure, table=table and not self.alerts().empty, sentences=sentences)
 
     def figure(self, series: Sequence[str] | None = None, *, title: str | None = None) -> go.Figure:
         """Shares over time; the limits of a single series as a band, alerts as red markers."""
@@ -163,30 +212,31 @@ class TrendResult:
                 )
         fig.update_layout(
             template="cxlab",
-            title=dict(text=title or f"Share per {self.period}"),
+            title=dict(text=title or f"{self.what[:1].upper()}{self.what[1:]} per {self.period}"),
             yaxis=dict(tickformat=".0%", title=dict(text="Share of texts")),
             xaxis=dict(title=dict(text=self.period.capitalize())),
         )
         return fig
 
     def summary(self) -> list[str]:
-        """Sentences listing the periods that broke their control limits."""
+        """Sentences on the periods that broke their control limits, naming what was watched."""
         alerts = self.alerts()
-        judged_cells = int((self.table["n"] >= self.min_n).sum())
-        judged = (
-            int((self.table["n"] >= self.min_n).groupby(self.table["series"]).sum().max())
-            if len(self.table)
-            else 0
-        )
+        judged = self.table["n"] >= self.min_n
+        judged_cells = int(judged.sum())
+        periods = int(self.table.loc[judged, "period"].nunique()) if len(self.table) else 0
+        several = self.table["series"].nunique() > 1
+        what = self.what[:1].upper() + self.what[1:]
+        limits = f"control limits (±{self.sigma:g}σ)"
         if alerts.empty:
             return [
-                f"No {self.period} broke its control limits (±{self.sigma:g}σ) "
-                f"among {judged} {self.period}s judged."
+                f"{what} stayed within {'their' if several else 'its'} {limits} in all "
+                f"{plural(periods, self.period)} judged."
             ]
         chance = judged_cells * 2 * stats.norm.sf(self.sigma)
+        values = f" among {plural(judged_cells, f'{self.period}-and-series value')}" if several else ""
         out = [
-            f"{len(alerts)} alert(s) among {judged_cells:,} {self.period}-and-series values judged; about "
-            f"{chance:.1f} would be expected by chance alone at ±{self.sigma:g}σ."
+            f"{what}: {plural(len(alerts), 'alert')} outside the {limits}{values} in "
+            f"{plural(periods, self.period)} judged; about {chance:.1f} would be expected by chance alone."
         ]
         for r in alerts.sort_values("period").tail(5).itertuples():
             way = "above" if r.alert == "above" else "below"
@@ -205,7 +255,7 @@ def _period_start(days: pd.Series, period: str) -> pd.Series:
     return days.dt.tz_localize(None).dt.to_period("M").dt.start_time.dt.tz_localize("UTC")
 
 
-def _daily(data: Any, ts_col: str, measures: dict[str, nw.Expr]) -> pd.DataFrame:
+def _daily(data: Frame, ts_col: str, measures: dict[str, nw.Expr]) -> pd.DataFrame:
     """Per-day sums of 0/1 or numeric measures, computed on the data's own backend."""
     frame = to_narwhals(data)
     out = (
@@ -271,7 +321,7 @@ def _check(period: str, sigma: float, min_n: int) -> None:
 
 
 def sentiment_trend(
-    scored: Any,
+    scored: SentimentResult | Frame,
     *,
     ts_col: str = "ts",
     label_col: str = "label",
@@ -308,7 +358,7 @@ def sentiment_trend(
     >>> cxlib.voc.sentiment_trend(s).alerts()  # doctest: +SKIP
     """
     _check(period, sigma, min_n)
-    data = getattr(scored, "table", scored)
+    data: Frame = scored.table if isinstance(scored, ResultBase) else scored
     require_columns(data, [ts_col, label_col, score_col], "feedback", purpose="a sentiment trend")
     daily = _daily(
         data,
@@ -331,11 +381,13 @@ def sentiment_trend(
         baseline,
         extra={"mean_score": mean_score},
     )
-    return TrendResult(table=table, period=period, sigma=sigma, min_n=min_n)
+    return TrendResult(
+        table=table, period=period, sigma=sigma, min_n=min_n, what="share of negative and of positive texts"
+    )
 
 
 def aspect_trend(
-    result: Any,
+    result: AspectResult,
     *,
     ts_col: str = "ts",
     aspects: Sequence[str] | None = None,
@@ -386,4 +438,5 @@ def aspect_trend(
     series = {a: (f"_a{i}", labels.get(a, a)) for i, a in enumerate(chosen)}
     table = _chart(periods, series, sigma, min_n, baseline)
     table.insert(table.columns.get_loc("share") + 1, "mean_score", np.nan)
-    return TrendResult(table=table, period=period, sigma=sigma, min_n=min_n)
+    what = "share of texts mentioning each aspect" + (" negatively" if value == "negative" else "")
+    return TrendResult(table=table, period=period, sigma=sigma, min_n=min_n, what=what)

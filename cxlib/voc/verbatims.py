@@ -15,12 +15,16 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
+from cxlib import viz
 from cxlib.privacy import mask_pii, safe_text
+from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import language_name, plural
 from cxlib.voc.aspects import AspectResult
 from cxlib.voc.sentiment import LABELS
 
@@ -96,7 +100,7 @@ def _typical(texts: Sequence[str], k: int) -> list[int]:
 
 
 @dataclass(frozen=True)
-class VerbatimResult:
+class VerbatimResult(ResultBase):
     """Representative quotes per aspect and sentiment.
 
     Attributes
@@ -114,24 +118,72 @@ class VerbatimResult:
     table: pd.DataFrame
     n_candidates: pd.DataFrame
 
+    DISPLAY: ClassVar[Display] = Display(
+        columns=("aspect_label", "sentiment", "language", "quote"),
+        labels={"aspect_label": "Aspect", "sentiment": "Sentiment", "language": "Language", "quote": "Quote"},
+    )
+
+    def display_table(self) -> pd.DataFrame:
+        """Return the quotes with the sentiment and the language in words."""
+        return self.table.assign(
+            sentiment=self.table["sentiment"].map(lambda s: _WORDS.get(s, s)),
+            language=self.table["lang"].map(language_name),
+        )
+
     def to_html(self, aspect: str | None = None) -> str:
         """Render the quotes as an HTML block (escaped), grouped by aspect and sentiment."""
         t = self.table if aspect is None else self.table[self.table["aspect"] == aspect]
         parts = ['<div class="cxlab-verbatims">']
-        word = {"neg": "Negative", "neu": "Neutral", "pos": "Positive"}
         for (label, sentiment), group in t.groupby(["aspect_label", "sentiment"], sort=False):
-            heading = word.get(str(sentiment), html.escape(str(sentiment)))
+            heading = html.escape(_WORDS.get(str(sentiment), str(sentiment)))
             parts.append(f"<h4>{html.escape(str(label))} · {heading}</h4><ul>")
             parts += [
-                f"<li><q>{q}</q> <small>({html.escape(str(lang))})</small></li>"
+                f"<li><q>{q}</q> <small>({html.escape(language_name(lang))})</small></li>"
                 for q, lang in zip(group["quote_html"], group["lang"], strict=True)
             ]
             parts.append("</ul>")
         parts.append("</div>")
         return "".join(parts)
 
-    def _repr_html_(self) -> str:
-        return self.to_html()
+    def figure(self) -> go.Figure:
+        """Bars: texts each group's quotes were chosen from, per aspect and sentiment."""
+        pools = self.n_candidates.groupby(["aspect", "sentiment"], sort=False)["n"].sum().reset_index()
+        labels = dict(zip(self.table["aspect"], self.table["aspect_label"], strict=True))
+        pools["aspect"] = pools["aspect"].map(lambda a: labels.get(a, a))
+        pools["sentiment"] = pools["sentiment"].map(lambda s: _WORDS.get(s, s))
+        return viz.bar(
+            pools,
+            "aspect",
+            "n",
+            color="sentiment",
+            title="Texts the quotes were chosen from",
+            labels={"aspect": "Aspect", "n": "Texts"},
+        )
+
+    def summary(self) -> list[str]:
+        """Say how many quotes were picked and from how many texts."""
+        if self.table.empty:
+            return ["Too few texts per aspect and sentiment to quote."]
+        groups = self.table.groupby(["aspect", "sentiment"]).ngroups
+        return [
+            f"{plural(len(self.table), 'quote')} in {plural(groups, 'group')} of aspect and sentiment, "
+            "each among the most typical texts of its group; e-mail addresses, phone and card numbers "
+            "and customer ids are masked."
+        ]
+
+    def show(self, *, figure: bool = False, table: bool = True, sentences: bool = True) -> None:
+        """Display the quotes as a list grouped by aspect and sentiment, then the sentences."""
+        from IPython.display import HTML, display
+
+        if figure:
+            self.figure().show()
+        if table:
+            display(HTML(self.to_html()))
+        if sentences:
+            display(viz.note(" ".join(self.summary())))
+
+
+_WORDS = {"neg": "Negative", "neu": "Neutral", "pos": "Positive"}
 
 
 def verbatims(

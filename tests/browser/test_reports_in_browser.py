@@ -110,7 +110,10 @@ def test_page_weights(reports: Any) -> None:
 
 PRINT_WIDTHS = """() => [document.documentElement.scrollWidth, window.innerWidth,
     Array.from(document.querySelectorAll('.modebar-container, .cxlab-topnav, .cxlab-toc'))
-        .filter(e => getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().width > 0).length]"""
+        .filter(e => getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().width > 0).length,
+    Array.from(document.querySelectorAll('.cxlab-table-wrap'))
+        .filter(w => w.scrollWidth > w.clientWidth + 1
+            || getComputedStyle(w).overflowX !== 'visible').length]"""
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -131,9 +134,11 @@ def test_print_is_a4_portrait_and_nothing_sticks_out(
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 703, "height": 1000})
     page.wait_for_timeout(400)
-    scroll, inner, chrome = page.evaluate(PRINT_WIDTHS)
+    scroll, inner, chrome, clipped = page.evaluate(PRINT_WIDTHS)
     assert scroll <= inner + 1, f"{name}: printed page wider than the paper ({scroll} > {inner})"
     assert chrome == 0, f"{name}: navigation or chart mode bar printed"
+    # a table box that still scrolls on paper would cut its columns off
+    assert clipped == 0, f"{name}: {clipped} table(s) would be clipped in print"
     _clean(page_visit)
 
 

@@ -69,3 +69,25 @@ def test_notebook_with_non_default_parameters_from_another_folder(tiny_shop: Pat
     assert "2024-03-01 to 2024-03-17" in text
     assert "Every customer has the same channel (web): there is nothing to compare." in text
     assert "Half of the customers order again within 1 day." in text
+
+
+def test_results_show_themselves_and_matrices_sit_in_the_appendix() -> None:
+    """Issues 18 and 20: ``result.show()``, no repeated figure/note/format_table, the full
+    matrices and the definitions under a final ``## Appendix`` (the report folds it).
+    """
+    text = (NOTEBOOKS / "03_cohort_retention.py").read_text(encoding="utf-8")
+    sections = [(part.splitlines()[0], part) for part in text.split("\n# ## ")[1:]]
+    names = [name for name, _ in sections]
+    assert names[-1].startswith("Appendix") and sum(n.startswith("Appendix") for n in names) == 1
+    main = "".join(body for name, body in sections if not name.startswith("Appendix"))
+    appendix = sections[-1][1]
+    for moved in (
+        "overall.show(figure=False",
+        'figure("heatmap")',
+        "compare_definitions(",
+        "Definitions and data",
+    ):
+        assert moved in appendix and moved not in main, moved
+    for shown in ("overall.show(table=False)", "comparison.show(", "revenue.show(", "repeat.show()"):
+        assert shown in main, shown
+    assert "format_table" not in text and "percent_cols" not in text and ".summary()))" not in main

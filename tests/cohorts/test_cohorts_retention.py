@@ -187,8 +187,10 @@ def test_matrix_views_figures_and_summary():
     heat = result.figure("heatmap")
     assert isinstance(heat, go.Figure) and heat.data[0].type == "heatmap"
     z = np.asarray(heat.data[0].z, dtype=float)
-    overall = result.overall().table.to_numpy(dtype=float, na_value=np.nan)
+    assert list(heat.data[0].x) == [str(a) for a in range(1, result.max_age + 1)]  # age 0 is 100 %
+    overall = result.overall().table.loc[:, 1:].to_numpy(dtype=float, na_value=np.nan)
     np.testing.assert_array_equal(np.isnan(z), np.isnan(overall))
+    np.testing.assert_allclose(z[~np.isnan(z)], overall[~np.isnan(overall)])
     curve = result.figure("curve")
     assert {t.name for t in curve.data} == set(result.segments)
     text = " ".join(result.summary())

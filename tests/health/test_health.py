@@ -86,6 +86,11 @@ def test_daily_volume_by_hand(orders: Any) -> None:
     )
     pd.testing.assert_frame_equal(out, expected, check_dtype=False)
     assert str(out["date"].dtype) == "datetime64[ns]" and str(out["n"].dtype) == "int64"
+    unsplit = health.data_health({"orders": orders}, by="no_such_column").figure("orders", min_n=1)
+    assert unsplit.layout.title.text == "Daily orders" and [t.name for t in unsplit.data] == ["all"]
+    assert (
+        health.data_health({"orders": orders}).figure("orders").layout.title.text == "Daily orders by channel"
+    )
     everything = health.daily_volume(orders, by=None)
     assert everything["segment"].unique().tolist() == ["all"] and everything["n"].sum() == 5
 
@@ -161,7 +166,9 @@ def test_data_health_on_tiny_shop(tiny_shop: Path) -> None:
     assert table.loc["events", "rows"] == 480 and table.loc["events", "customers"] == 10
     assert table.loc["orders", "rows"] == 59  # one negative revenue dropped by validation
     assert table.loc["orders", "customers"] == 3
-    assert table.loc["experiments", "customers"] == 20
+    # experiment units are units, never customers
+    assert table.loc["experiments", "units"] == 20 and pd.isna(table.loc["experiments", "customers"])
+    assert pd.isna(table.loc["events", "units"])
     assert (table["days"] == 20).all() and (table["duplicates"] == 0).all()
     assert result.first_ts == pd.Timestamp("2024-03-01", tz="UTC")
     assert result.findings[["table", "column", "rule", "n_rows"]].values.tolist() == [
@@ -170,7 +177,7 @@ def test_data_health_on_tiny_shop(tiny_shop: Path) -> None:
     missing = result.missing.set_index(["table", "column"])
     assert missing.loc[("orders", "channel"), "n_missing"] == 18  # 3 in 10 of the 59 kept orders
     events = result.daily[result.daily.table == "events"]
-    assert events.groupby("channel")["n"].sum().to_dict() == {"app": 160, "email": 80, "web": 240}
+    assert events.groupby("segment")["n"].sum().to_dict() == {"app": 160, "email": 80, "web": 240}
     assert result.gaps("events") == 0
     summary = result.summary()
     assert summary[0].startswith("5 tables: events 480 rows (2024-03-01 to 2024-03-20)")
@@ -198,3 +205,170 @@ def test_data_health_period_and_gaps() -> None:
     assert result.gaps("orders") == 1  # 2024-01-03 has no orders
     assert any("1 day without any orders" in s for s in result.summary())
     assert result.start == "2024-01-02" and result.end == "2024-01-04"
+
+
+@pytest.mark.parametrize("backend", list(BACKENDS))
+def test_data_health_when_some_tables_have_no_rows_in_the_period(backend: str) -> None:
+    """SQL engines give NULL, not 0, for counts over no rows: a table empty in the period is 0 rows."""
+    make = BACKENDS[backend]
+    events = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c2"],
+            "ts": pd.to_datetime(["2024-03-01", "2024-03-02"]).tz_localize("UTC"),
+            "event": ["view", "view"],
+            "channel": ["web", "app"],
+        }
+    )
+    result = health.data_health(
+        {"orders": make(_orders()), "events": make(events)}, start="2024-01-01", end="2024-01-31"
+    )
+    table = result.table.set_index("table")
+    assert table.loc["orders", "rows"] == 5 and table.loc["orders", "customers"] == 3
+    assert table.loc["events", "rows"] == 0 and table.loc["events", "customers"] == 0
+    assert table.loc["events", "duplicates"] == 0 and pd.isna(table.loc["events", "first_ts"])
+    events_missing = result.missing[result.missing["table"] == "events"]
+    assert events_missing["n_missing"].tolist() == [0, 0, 0, 0]
+    assert set(result.daily["table"]) == {"orders"}
+    summary = result.summary()
+    assert summary[0].startswith(
+        "2 tables: events no rows in the period; orders 5 rows (2024-01-01 to 2024-01-04)"
+    )
+    quiet = health.data_health(
+        {"experiments": make(_two_experiments())}, start="2024-06-07", end="2024-06-14"
+    )  # between the two experiments
+    assert (
+        quiet.table.loc[0, "units"] == 0
+        and "No experiment exposed any unit in the period." in quiet.summary()
+    )
+    assert quiet.gaps("experiments") == 0
+    empty = make(events.head(0))
+    assert health.missing_values(empty)["n_missing"].tolist() == [0, 0, 0, 0]
+
+
+def _events_with_purchases() -> pd.DataFrame:
+    """8 views, 1 cart without order fields; 3 purchases (one lacks its order id); 1 refund with one."""
+    kinds = ["view"] * 8 + ["cart"] + ["purchase"] * 3 + ["refund"]
+    n = len(kinds)
+    return pd.DataFrame(
+        {
+            "customer_id": [f"c{i % 4}" for i in range(n)],
+            "ts": pd.Timestamp("2024-05-01", tz="UTC") + pd.to_timedelta(np.arange(n), unit="h"),
+            "event": kinds,
+            "order_id": [None] * 9 + ["o1", None, "o3", "o1"],
+            "revenue": [np.nan] * 9 + [10.0, 5.0, 7.0, np.nan],
+            "channel": "web",
+        }
+    )
+
+
+@pytest.mark.parametrize("backend", list(BACKENDS))
+def test_order_fields_missing_on_other_events_are_not_missing_data(backend: str) -> None:
+    events = BACKENDS[backend](_events_with_purchases())
+    design = health.missing_by_design(events, "events").set_index("column")
+    # order_id: purchases and the refund (it carries one) must have it: 4 rows, 1 without
+    assert design.loc["order_id", ["rows", "n_missing", "by_design"]].tolist() == [4, 1, 9]
+    assert design.loc["order_id", "applies_to"] == "purchase events and refund events"
+    # revenue: only the 3 purchases (the refund has none, and refunds are not purchases)
+    assert design.loc["revenue", ["rows", "n_missing", "by_design"]].tolist() == [3, 0, 10]
+    result = health.data_health({"events": events})
+    missing = result.missing.set_index("column")
+    assert missing.loc["order_id", "share"] == pytest.approx(1 / 4)
+    assert missing.loc["revenue", "share"] == 0.0 and missing.loc["revenue", "n_missing"] == 0
+    assert missing.loc["channel", ["rows", "by_design", "applies_to"]].tolist() == [13, 0, "all rows"]
+    summary = result.summary()
+    assert "Most incomplete columns: events.order_id 25.0%." in summary
+    assert (
+        "events.order_id belongs to purchase events and refund events only: their absence on the other "
+        "9 events is by design, not missing data."
+    ) in summary
+    assert "events.revenue belongs to purchase events only: their absence on the other 10 events" in " ".join(
+        summary
+    )
+    assert health.missing_by_design(events, "orders").empty  # only events have such columns
+
+
+def _daily_orders(last: int, days: int = 15) -> pd.DataFrame:
+    """100 orders a day for ``days - 1`` days (one quiet day of 60), then ``last`` orders."""
+    counts = [100] * (days - 1) + [last]
+    counts[3] = 60
+    day = np.repeat(np.arange(days), counts)
+    within = np.concatenate([np.arange(c) * (200 if i == days - 1 else 60) for i, c in enumerate(counts)])
+    return pd.DataFrame(
+        {
+            "order_id": [f"o{i}" for i in range(len(day))],
+            "customer_id": "c1",
+            "ts": pd.Timestamp("2024-05-01", tz="UTC")
+            + pd.to_timedelta(day, unit="D")
+            + pd.to_timedelta(within, unit="s"),
+            "revenue": 1.0,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("last", "verdict"), [(20, "partial"), (100, "normal"), (95, "normal"), (300, "spike")]
+)
+def test_the_last_day_is_checked_for_a_partial_day_or_a_spike(last: int, verdict: str) -> None:
+    result = health.data_health({"orders": _daily_orders(last)})
+    day = result.last_day("orders")
+    assert day is not None and day.verdict == verdict
+    typical = float(np.median([100] * 13 + [60]))  # the 14 days before the last
+    assert day.typical == typical and day.n == last and day.ratio == pytest.approx(last / typical)
+    assert day.date == pd.Timestamp("2024-05-15")
+    said = [s for s in result.summary() if s.startswith("The last day of orders")]
+    if verdict == "partial":
+        stop = pd.Timestamp("2024-05-15", tz="UTC") + pd.Timedelta(seconds=200 * (last - 1))
+        assert said == [
+            "The last day of orders, 2024-05-15, has 20 orders against 100 on a typical day of the "
+            f"weeks before (the data stop at {stop:%H:%M} UTC): probably a partial day, still being loaded; "
+            "leave it out of trends (set end to the day before)."
+        ]
+    elif verdict == "spike":
+        assert said and "3.0 times as many: check for a double load or a campaign." in said[0]
+    else:
+        assert said == []
+    # too few days before the last to know a typical day
+    assert health.data_health({"orders": _daily_orders(20, days=5)}).last_day("orders") is None
+
+
+def _two_experiments(skip_day: bool = False) -> pd.DataFrame:
+    """Two experiments of 5 days, 30 units a day, 10 days apart (none running in between)."""
+    days = list(range(5)) + list(range(15, 20))
+    if skip_day:
+        days.remove(2)
+    day = np.repeat(days, 30)
+    return pd.DataFrame(
+        {
+            "experiment": np.where(day < 10, "first", "second"),
+            "variant": np.tile(["control", "b"], len(day) // 2),
+            "unit_id": [f"u{i}" for i in range(len(day))],
+            "exposed_ts": pd.Timestamp("2024-06-01", tz="UTC") + pd.to_timedelta(day, unit="D"),
+            "converted": 0,
+        }
+    )
+
+
+def test_a_table_that_stops_and_restarts_by_design_is_not_a_drop_to_zero() -> None:
+    result = health.data_health({"experiments": _two_experiments()})
+    assert result.gaps("experiments") == 0  # the 10 days between the experiments are no gap
+    panel = result.tables_figure(["experiments"], min_n=1).data[0]
+    drawn = pd.Series(panel.y, index=pd.to_datetime(panel.x), dtype="float64")
+    assert len(drawn) == 20 and drawn.iloc[:5].eq(30).all() and drawn.iloc[15:].eq(30).all()
+    assert drawn.iloc[5:15].isna().all()  # not drawn, never 0
+    stacked = result.figure("experiments", min_n=1)
+    assert {t.name for t in stacked.data} == {"first", "second"}
+    first = pd.Series(next(t for t in stacked.data if t.name == "first").y, dtype="float64")
+    assert first.iloc[:5].eq(30).all() and first.iloc[5:].isna().all()
+    assert result.last_day("experiments") is None
+    summary = result.summary()
+    assert "The experiments randomised 300 units across 2 experiments." in summary
+    assert not any("customer" in s for s in summary)  # units are not customers
+    # a day without exposures while an experiment runs is a gap, drawn as 0
+    broken = health.data_health({"experiments": _two_experiments(skip_day=True)})
+    assert broken.gaps("experiments") == 1
+    assert (
+        "1 day without any experiment units while an experiment ran: check the data loads."
+        in broken.summary()
+    )
+    drawn = broken.tables_figure(["experiments"], min_n=1).data[0].y
+    assert drawn[2] == 0

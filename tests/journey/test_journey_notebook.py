@@ -74,3 +74,27 @@ def test_runs_with_non_default_parameters_from_another_folder(tmp_path: Path):
     assert "2025-01-01" in text  # the period starts where asked
     assert "carts (customers) were abandoned" in text
     assert "Markov vs last touch" in text
+
+
+def _sections(script: Path) -> list[tuple[str, str]]:
+    """(``## heading``, the cells' text up to the next ``##`` heading) of a jupytext script."""
+    text = script.read_text(encoding="utf-8")
+    parts = text.split("\n# ## ")[1:]
+    return [(part.splitlines()[0], part) for part in parts]
+
+
+def test_results_show_themselves_and_matrices_sit_in_the_appendix() -> None:
+    """Issues 18 and 20: ``result.show()``, no repeated figure/note/format_table, analyst
+    material under a final ``## Appendix`` (the report folds it).
+    """
+    sections = _sections(NOTEBOOK.with_suffix(".py"))
+    names = [name for name, _ in sections]
+    assert names[-1].startswith("Appendix") and sum(n.startswith("Appendix") for n in names) == 1
+    main = "".join(body for name, body in sections if not name.startswith("Appendix"))
+    appendix = sections[-1][1]
+    for moved in ("moves.show(", "positions.show(", "credit.paths"):
+        assert moved in appendix and moved not in main, moved
+    for shown in ("flow.show()", "to_purchase.show(", "first_steps.show(", "carts.show()", "credit.show()"):
+        assert shown in main, shown
+    assert "format_table" not in main and "percent_cols" not in main
+    assert ".figure().show()\nviz.note" not in main and ".summary()))" not in main.replace("_summary()))", "")

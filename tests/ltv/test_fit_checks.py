@@ -50,21 +50,38 @@ def test_model_verdict_ties_and_winners() -> None:
 
 def test_sanity_warnings_flag_contradictions() -> None:
     total = SimpleNamespace(ci_low=1.0, ci_high=2.0)
-    value = SimpleNamespace(table=pd.DataFrame({"p_alive": [1.0] * 100, "clv": 1.0}), total=lambda: total)
+    # 100 customers: 95 near certain to be active, 5 at 0.4 (probably active, not more likely than not)
+    alive = pd.DataFrame({"p_alive": [1.0] * 95 + [0.4] * 5, "clv": 1.0})
+    value = SimpleNamespace(table=alive, total=lambda: total)
     segments = SimpleNamespace(
         table=pd.DataFrame({"segment": ["hibernating", "champions"], "share_of_customers": [0.33, 0.67]})
     )
-    found = checks.sanity_warnings(value, segments)
-    assert (
-        len(found) == 1 and "100% of customers come out as probably active" in found[0] and "33%" in found[0]
+    (found,) = checks.sanity_warnings(value, segments)
+    assert found.quantity == checks.ACTIVITY
+    # the warning carries the flagged numbers (P >= 0.3: 100/100; P >= 0.5: 95/100) and the reason
+    assert found.sentence.startswith("The purchase model puts 100% of customers at a 30% or higher chance")
+    assert "(95% more likely active than not)" in found.sentence and "RFM puts 33% in the hibernating" in (
+        found.sentence
     )
+    assert "not known" in found.sentence
     calm = SimpleNamespace(
         table=pd.DataFrame({"p_alive": [0.1] * 40 + [0.9] * 60, "clv": 1.0}), total=lambda: total
     )
     assert checks.sanity_warnings(calm, segments) == []
+    # 98 % probably active is below the 99 % the check needs; 19 % hibernating below its 20 %
+    almost = SimpleNamespace(table=alive.assign(p_alive=[1.0] * 98 + [0.1] * 2), total=lambda: total)
+    assert checks.sanity_warnings(almost, segments) == []
+    few_asleep = SimpleNamespace(table=segments.table.assign(share_of_customers=[0.19, 0.81]))
+    assert checks.sanity_warnings(value, few_asleep) == []
     nan_total = SimpleNamespace(ci_low=np.nan, ci_high=np.nan)
     broken = SimpleNamespace(table=calm.table, total=lambda: nan_total)
-    assert "could not be computed" in checks.sanity_warnings(broken)[0]
+    (interval,) = checks.sanity_warnings(broken)
+    assert interval.quantity == checks.INTERVAL and "could not be computed" in interval.sentence
+    not_a_number = SimpleNamespace(
+        table=calm.table.assign(clv=[np.nan] + [1.0] * 99), total=lambda: nan_total
+    )
+    (missing,) = checks.sanity_warnings(not_a_number)  # the interval of a NaN total is not flagged again
+    assert missing.quantity == checks.VALUE and "not a number" in missing.sentence
 
 
 def _orders(repeat_every: int | None) -> pd.DataFrame:

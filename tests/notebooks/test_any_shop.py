@@ -16,6 +16,7 @@ import pytest
 import shops  # tests/notebooks/shops.py (pytest puts this folder on sys.path)
 
 from cxlib.reports import run
+from cxlib.reports.validation import ParameterError
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
 
@@ -172,18 +173,20 @@ def test_notebooks_end_ok_or_skipped(
 
 
 def test_a_segment_column_that_does_not_exist_lists_the_columns(frames: shops.Frames, tmp_path: Path) -> None:
+    """Refused before any kernel starts (read from the schema), nothing written."""
     data = shops.write(frames, tmp_path / "shop")
-    summary = run(
-        ["04_customer_lifetime_value"],
-        data=data,
-        parameters={"segment": "chanel"},
-        out=tmp_path / "out",
-        notebooks_dir=NOTEBOOKS,
-        progress=False,
-    )
-    failure = summary.results[0].failure
-    assert summary.exit_code == 1 and failure is not None and failure.ename == "DataError"
+    with pytest.raises(ParameterError) as refused:
+        run(
+            ["04_customer_lifetime_value"],
+            data=data,
+            parameters={"segment": "chanel"},
+            out=tmp_path / "out",
+            notebooks_dir=NOTEBOOKS,
+            progress=False,
+        )
     assert (
-        "no column 'chanel' to split by; columns found: order_id, customer_id, ts, revenue, channel"
-        in failure.evalue
-    )
+        "parameter 'segment' of 04_customer_lifetime_value: the orders table has no column 'chanel'; "
+        "columns found: order_id, customer_id, ts, revenue, channel"
+    ) in str(refused.value)
+    assert "(did you mean 'channel'?)" in str(refused.value)
+    assert not (tmp_path / "out").exists()

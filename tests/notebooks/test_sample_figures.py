@@ -39,10 +39,10 @@ FIGURES = {
         "Funnel steps found in the data: product_view, add_to_cart, checkout_start, payment, purchase.",
     ],
     "03_cohort_retention": [
-        "9.1% in month 1 (95% CI 8.7%–9.5%); 7.3% in month 3 (95% CI 6.9%–7.7%)",
+        "9.1% in month 1 (95% CI 8.7% to 9.5%); 7.3% in month 3 (95% CI 6.9% to 7.7%)",
         "Customers acquired via marketplace keep 30% fewer customers at month 3 than web: 5.6% vs 8.0%",
         "a customer has spent 130.66 EUR on average",
-        "log-rank chi-square 3.9, 3 df, p = 0.269",
+        "log-rank chi-square 3.9, 3 df, p = 0.27",
     ],
     "04_customer_lifetime_value": [
         # same numbers as before issue 20; sentences now lead with the answer, money carries its currency

@@ -7,6 +7,7 @@ then not read as if the page's "ship" were unfounded: it names the fixed-horizon
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -296,3 +297,136 @@ def test_a_model_whose_fit_failed_is_never_the_winner_anywhere_on_the_page() -> 
     # the appendix's sentences (summary) say the same as the key finding and quote Pareto/NBD
     _errors, said, quoted = comparison.summary()
     assert said == verdict.sentence and quoted.startswith("Pareto/NBD predicted")
+
+
+# --- CLV: a number a sanity check flags is a warning, never a finding or a headline ----------
+
+
+def _planted_rfm() -> pd.DataFrame:
+    """600 customers observed 5 to 104 weeks: half bought once, half 1-3 times again.
+
+    The one-time buyers with the longest silence fill RFM's hibernating segment (R 1-2, F 1-2).
+    """
+    rng = np.random.default_rng(19)
+    n = 600
+    T = np.linspace(5.0, 104.0, n)
+    frequency = np.where(np.arange(n) % 2 == 0, 0, rng.integers(1, 4, n))
+    recency = np.where(frequency > 0, T * rng.uniform(0.1, 1.0, n), 0.0)
+    return pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "frequency": frequency,
+            "recency": recency,
+            "T": T,
+            "monetary_value": np.where(frequency > 0, rng.uniform(20.0, 80.0, n), 0.0),
+        }
+    )
+
+
+def _models(a: float, b: float) -> tuple[Any, Any]:
+    from cxlib.ltv import BGNBDModel, GammaGammaModel
+
+    def model(cls: Any, params: dict[str, float]) -> Any:
+        se = {k: 0.05 * v for k, v in params.items()}
+        cov = np.diag([s**2 for s in se.values()])
+        return cls(params, se, cov, -1000.0, 600, True, 20, "W", "converged")
+
+    purchases = model(BGNBDModel, {"r": 0.5, "alpha": 5.0, "a": a, "b": b})
+    return purchases, model(GammaGammaModel, {"p": 6.0, "q": 4.0, "v": 15.0})
+
+
+def _p_alive_by_hand(rfm: pd.DataFrame, r: float, alpha: float, a: float, b: float) -> np.ndarray:
+    """BG/NBD P(alive) (Fader, Hardie & Lee's note), written out: 1 without repeat purchases."""
+    x, tx, T = (rfm[c].to_numpy(dtype="float64") for c in ("frequency", "recency", "T"))
+    odds = a / np.maximum(b + x - 1, 1e-12) * ((alpha + T) / (alpha + tx)) ** (r + x)
+    return np.where(x > 0, 1 / (1 + odds), 1.0)
+
+
+def _clv_page(a: float, b: float, **options: Any) -> tuple[Any, list[str], list[Any], Any]:
+    from cxlib import ltv
+    from cxlib.ltv import checks
+    from cxlib.reports.report_headlines import clv_headlines
+
+    rfm = _planted_rfm()
+    purchases, spend = _models(a, b)
+    assert checks.fit_problems(purchases) == [] and checks.fit_problems(spend) == []  # fits that "worked"
+    value = ltv.clv(purchases, spend, rfm, margin=0.3, currency="EUR", **options)
+    segments = ltv.rfm_segments(rfm, clv=value, min_n=10)
+    flags = checks.sanity_warnings(value, segments)
+    return value, value.summary(flags), flags, clv_headlines(value, flags)
+
+
+def _headline_text(cards: Any) -> str:
+    return " ".join(f"{h.label} {h.value} {h.note or ''}" for h in cards.items)
+
+
+def test_everyone_active_against_a_hibernating_third_is_a_warning_not_a_finding() -> None:
+    from cxlib.ltv import checks
+    from cxlib.viz.formats import format_money, format_percent
+
+    # a dropout process that is nearly switched off (a small, b large) but not at a bound
+    value, findings, flags, cards = _clv_page(a=0.01, b=50.0)
+    alive = _p_alive_by_hand(_planted_rfm(), 0.5, 5.0, 0.01, 50.0)
+    np.testing.assert_allclose(value.table["p_alive"], alive, rtol=1e-9)
+    # RFM by hand: the 40 % longest silent (R 1-2, ties low) with at most 2 purchase days hibernate
+    rfm = _planted_rfm()
+    silent = pd.Series(-(rfm["T"] - rfm["recency"])).rank(method="min")
+    asleep = ((np.floor(5 * (silent - 1) / 600) <= 1) & (rfm["frequency"] <= 1)).mean()
+    assert asleep > 0.2 and (alive >= 0.3).mean() == 1.0
+    assert f"RFM puts {format_percent(asleep, 0)} in the hibernating segment" in flags[0].sentence
+    (flag,) = flags
+    assert flag.quantity == checks.ACTIVITY
+    # the warning states the flagged numbers, with the reason
+    active, likely = format_percent((alive >= 0.3).mean(), 0), format_percent((alive >= 0.5).mean(), 0)
+    assert f"puts {active} of customers" in flag.sentence and f"({likely} more likely active" in flag.sentence
+    assert "almost nobody leaving" in flag.sentence
+    # the key findings do not: they say in words that the activity estimate is not reliable
+    page = " ".join(findings)
+    for number in {active, likely}:
+        assert f"{number} of customers" not in page and f"({number} more likely" not in page
+    assert "more likely active" not in page
+    assert "estimate of how many customers are still active is not reliable" in findings[1]
+    # what is trustworthy stays: the value and its concentration
+    total = value.table["clv"].sum()
+    assert format_money(total, "EUR") in findings[0] and "95% CI" in findings[0]
+    top = np.sort(value.table["clv"].to_numpy())[::-1][:60].sum() / total
+    assert findings[1].startswith(f"The most valuable 10% of customers (60) hold {format_percent(top, 0)}")
+    # the headlines are the value per customer and in total, never the flagged share
+    headline_text = _headline_text(cards)
+    assert [h.label for h in cards.items] == ["CLV per customer", "Predicted value"]
+    assert active not in headline_text and likely not in headline_text and "activ" not in headline_text
+    assert cards.items[0].value == format_money(total / 600, "EUR")
+
+
+def test_a_model_that_sees_customers_leave_states_the_share_still_active() -> None:
+    from cxlib.viz.formats import format_money, format_percent
+
+    value, findings, flags, cards = _clv_page(a=0.8, b=2.5)
+    alive = _p_alive_by_hand(_planted_rfm(), 0.5, 5.0, 0.8, 2.5)
+    assert (alive < 0.3).mean() > 0.05  # many customers have probably left: nothing to flag
+    assert flags == []
+    likely = format_percent((alive >= 0.5).mean(), 0)
+    assert f"; {likely} of customers are more likely active than not." in findings[1]
+    assert "not reliable" not in " ".join(findings)
+    total = value.table["clv"].sum()
+    assert [h.value for h in cards.items] == [format_money(total / 600, "EUR"), format_money(total, "EUR")]
+
+
+def test_an_interval_or_a_value_that_is_not_a_number_is_not_stated() -> None:
+    from cxlib.ltv import checks
+
+    # no intervals: the value is stated without one (never "95% CI — to —")
+    value, findings, flags, cards = _clv_page(a=0.8, b=2.5, intervals=False)
+    assert [f.quantity for f in flags] == [checks.INTERVAL]
+    assert "CI" not in findings[0] and "—" not in findings[0] and "(BG/NBD, 1.0% monthly" in findings[0]
+    assert [h.label for h in cards.items] == ["CLV per customer", "Predicted value"]
+    # a predicted value that is not a number: no value in the findings, no value headline
+    from cxlib.reports.report_headlines import clv_headlines
+
+    broken = dataclasses.replace(value, table=value.table.assign(clv=np.r_[np.nan, value.table["clv"][1:]]))
+    flags = checks.sanity_warnings(broken)
+    assert [f.quantity for f in flags] == [checks.VALUE]
+    (said,) = broken.summary(flags)
+    assert "no value is stated" in said and "EUR" not in said and "nan" not in said.lower()
+    (card,) = clv_headlines(broken, flags).items
+    assert (card.value, card.verdict) == ("not estimated", "needs attention")

@@ -82,4 +82,6 @@ def test_papermill_with_weekly_device_split_and_hostile_comments(tmp_path: Path)
     assert "by device, per week" in text and "CES 2.0 (1–7 agreement, higher = easier)" in text
     assert "too few answers" in text and "Average order value (USD)" in text
     assert "Key findings" in text and "promoters" in text.lower()
+    assert '<table class="cxlab-table cxsc">' in text and 'title="n = ' in text  # the manager-style cells
+    assert '<div class="cxsc-bar" role="img"' in text  # promoters, passives, detractors
     assert "<script>window.__pwned" not in text and "7946" not in text

@@ -114,3 +114,17 @@ def test_notebook_runs_with_non_default_parameters_and_shows_no_raw_customer_mar
     assert "&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;" in text
     for secret in ("jane.doe@example.com", "7946 0958", "4111 1111 1111 1111", "600 123 456", "C00001"):
         assert secret not in text, secret
+    # one vocabulary: effects of the 0-10 answer are not NPS points; languages by name
+    assert "NPS points" not in text and "Points on the 0–10 scale" in text
+    assert "(English)" in text and "(en)" not in text
+    markdown = ["".join(cell["source"]) for cell in nb["cells"] if cell["cell_type"] == "markdown"]
+    headings = [line for source in markdown for line in source.splitlines()]
+    sections = [line for line in headings if line.startswith("## ")]
+    assert sections[-1] == "## Appendix"  # analyst tables last, folded by the report template
+    appendix = next(i for i, cell in enumerate(nb["cells"]) if "## Appendix" in "".join(cell["source"]))
+    later = "\n".join(
+        "".join(o.get("data", {}).get("text/html", ""))
+        for cell in nb["cells"][appendix:]
+        for o in cell.get("outputs", [])
+    )
+    assert "Accuracy measured on held-out real reviews" in later and "Ordinal logit" in later

@@ -149,5 +149,5 @@ def test_auto_picks_pretrained_lexicon_or_unsupported_per_language() -> None:
     ]
     assert table["label"].tolist() == ["neg", "neg", "neg", "neg", "neg", "unsupported"]
     summary = " ".join(voc.sentiment(texts, langs=table["lang"].tolist()).summary())
-    assert "1 texts are in languages without sentiment support (hu (1))" in summary
+    assert "1 text is in languages without sentiment support (Hungarian (1))" in summary
     assert summary.startswith("Of 5 texts, 100% are negative")

@@ -60,7 +60,10 @@ def test_planted_bad_week_is_flagged_and_weeks_start_on_monday():
     assert set(alerts["period"]) == {pd.Timestamp("2024-02-26", tz="UTC")}
     assert neg["mean_score"].to_numpy() == pytest.approx(expected.groupby("week")["score"].mean().to_numpy())
     summary = trend.summary()
-    assert summary[0].startswith("2 alert(s) among 24 week-and-series values")
+    assert summary[0].startswith(
+        "Share of negative and of positive texts: 2 alerts outside the control limits (±3σ) among "
+        "24 week-and-series values in 12 weeks judged"
+    )
     assert "2024-02-26" in summary[1]
     assert len(trend.figure(["neg"]).data) == 4
 

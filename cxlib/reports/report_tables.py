@@ -1,0 +1,47 @@
+"""The tables each cxlab report reads, so its index card counts only their rows.
+
+The report header publishes the coverage of every table of the shop (rows read, kept, left
+out); a report on experiments should not claim the events' million rows as its data. The
+index keeps the entries of the tables the report reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["REPORT_TABLES", "TABLE_PARAMETERS", "tables_used"]
+
+#: Report (notebook name) -> the tables it reads. A report not listed reads every table.
+REPORT_TABLES: dict[str, tuple[str, ...]] = {
+    "00_data_health": ("events", "orders", "surveys", "feedback", "experiments"),
+    "01_cx_scorecard": ("surveys", "orders", "events"),
+    "02_journey_mapping": ("events",),
+    "03_cohort_retention": ("orders",),
+    "04_customer_lifetime_value": ("orders", "surveys"),
+    "05_voice_of_customer": ("feedback", "surveys"),
+    "06_ab_test": ("experiments",),
+}
+#: Report -> parameters whose value names a further table it reads (03's ``activity``).
+TABLE_PARAMETERS: dict[str, tuple[str, ...]] = {"03_cohort_retention": ("activity",)}
+
+
+def tables_used(record: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """Return the tables a report read, from its run record; ``None``: every table.
+
+    Parameters
+    ----------
+    record : mapping
+        A run record (``name``, and ``parameters`` with the effective values).
+
+    Returns
+    -------
+    tuple of str or None
+    """
+    name = str(record.get("name"))
+    if name not in REPORT_TABLES:
+        return None
+    parameters = record.get("parameters")
+    values = parameters if isinstance(parameters, Mapping) else {}
+    extra = tuple(str(values[p]) for p in TABLE_PARAMETERS.get(name, ()) if values.get(p))
+    return tuple(dict.fromkeys((*REPORT_TABLES[name], *extra)))

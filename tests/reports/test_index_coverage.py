@@ -1,0 +1,86 @@
+"""The index card of each report counts the rows of the tables that report reads, not the shop's."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cxlib.reports.html import index_page
+from cxlib.reports.report_tables import REPORT_TABLES, tables_used
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+#: The header of every report publishes every table of the shop (rows kept, left out by reason).
+COVERAGE = [
+    {"table": "events", "rows_read": 900_000, "rows_kept": 899_990, "left_out": {"future": 10}},
+    {"table": "orders", "rows_read": 37_050, "rows_kept": 37_047, "left_out": {"negative_value": 3}},
+    {"table": "surveys", "rows_read": 12_420, "rows_kept": 12_420, "left_out": {}},
+    {"table": "feedback", "rows_read": 6_400, "rows_kept": 6_377, "left_out": {"duplicate": 23}},
+    {"table": "experiments", "rows_read": 70_000, "rows_kept": 70_000, "left_out": {}},
+]
+
+
+def _card(name: str, **parameters: str) -> str:
+    record = {
+        "name": name,
+        "title": name,
+        "status": "ok",
+        "html": f"{name}.html",
+        "parameters": {"data": "shop", **parameters},
+        "coverage": COVERAGE,
+    }
+    page = index_page([record], generated="2026-01-01T11:00:00+00:00")
+    found = re.search(r'<p class="cxlab-coverage">Data: (.*?)</p>', page)
+    assert found is not None
+    return found.group(1)
+
+
+def _expected(tables: tuple[str, ...]) -> str:
+    """The card's line computed independently from the coverage entries of ``tables``."""
+    kept = sum(e["rows_kept"] for e in COVERAGE if e["table"] in tables)
+    left = sum(sum(e["left_out"].values()) for e in COVERAGE if e["table"] in tables)
+    names = ", ".join(e["table"] for e in COVERAGE if e["table"] in tables)
+    return f"{kept:,} rows used, {f'{left:,}' if left else 'none'} left out ({names})"
+
+
+@pytest.mark.parametrize(
+    ("name", "tables"),
+    [
+        ("05_voice_of_customer", ("feedback", "surveys")),
+        ("06_ab_test", ("experiments",)),
+        ("02_journey_mapping", ("events",)),
+        ("03_cohort_retention", ("orders",)),
+        ("04_customer_lifetime_value", ("orders", "surveys")),
+        ("01_cx_scorecard", ("events", "orders", "surveys")),
+        ("00_data_health", ("events", "orders", "surveys", "feedback", "experiments")),
+        ("my_own_report", ("events", "orders", "surveys", "feedback", "experiments")),  # unknown: all
+    ],
+)
+def test_each_card_counts_the_tables_its_report_reads(name: str, tables: tuple[str, ...]) -> None:
+    assert _card(name) == _expected(tables)
+
+
+def test_concrete_numbers_and_parameters() -> None:
+    assert _card("06_ab_test") == "70,000 rows used, none left out (experiments)"
+    assert _card("05_voice_of_customer") == "18,797 rows used, 23 left out (surveys, feedback)"
+    # retention measured on events reads the events too
+    assert _card("03_cohort_retention", activity="events") == _expected(("orders", "events"))
+    assert tables_used({"name": "03_cohort_retention", "parameters": {"activity": "orders"}}) == ("orders",)
+
+
+def test_a_report_whose_tables_are_absent_has_no_coverage_line() -> None:
+    record = {"name": "06_ab_test", "status": "ok", "html": "a.html", "coverage": COVERAGE[:4]}
+    assert '<p class="cxlab-coverage">' not in index_page([record], generated="2026-01-01T11:00:00+00:00")
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("[0-9]*.py")), ids=lambda p: p.stem)
+def test_every_notebook_lists_the_tables_it_requires(path: Path) -> None:
+    assert path.stem in REPORT_TABLES, f"add {path.stem} to cxlib.reports.report_tables.REPORT_TABLES"
+    source = path.read_text(encoding="utf-8")
+    required = {
+        table
+        for call in re.findall(r"require_tables\(shop, \[([^\]]*)\]", source)
+        for table in re.findall(r'"(\w+)"', call)
+    }
+    assert required <= set(REPORT_TABLES[path.stem])
