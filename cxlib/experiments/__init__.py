@@ -28,6 +28,14 @@ Examples
 >>> result.summary()  # doctest: +SKIP
 """
 
+from cxlib.experiments.catalogue import (
+    ChosenExperiment,
+    ExperimentInfo,
+    choose_experiment,
+    experiment_catalogue,
+    experiment_slugs,
+    read_experiments,
+)
 from cxlib.experiments.compare import METHODS, Comparison, compare
 from cxlib.experiments.decision import Decision, decide
 from cxlib.experiments.frequentist import adjust_pvalues, noninferiority
@@ -42,8 +50,10 @@ __all__ = [
     "METHODS",
     "SRM",
     "Balance",
+    "ChosenExperiment",
     "Comparison",
     "Decision",
+    "ExperimentInfo",
     "ExperimentSummary",
     "Exposure",
     "Metric",
@@ -55,16 +65,20 @@ __all__ = [
     "as_metrics",
     "as_summary",
     "balance",
+    "choose_experiment",
     "commerce_metrics",
     "compare",
     "decide",
     "effect_over_time",
+    "experiment_catalogue",
+    "experiment_slugs",
     "exposure",
     "heterogeneity",
     "mde",
     "mixture_halfwidth",
     "noninferiority",
     "power",
+    "read_experiments",
     "sample_size",
     "segment_effects",
     "srm",

@@ -10,7 +10,7 @@ decision in plain words.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from cxlib._types import Frame
 from cxlib.engine import to_narwhals
 from cxlib.experiments.bayesian import beta_binomial, normal_posterior
 from cxlib.experiments.frequentist import (
@@ -33,6 +34,7 @@ from cxlib.experiments.sequential import always_valid_p, mixture_halfwidth, runn
 from cxlib.experiments.summary import ExperimentSummary, as_summary, resolve_summary
 from cxlib.result import Display, ResultBase
 from cxlib.two_groups import interval, p_value
+from cxlib.viz.formats import format_money, format_p, plural
 
 if TYPE_CHECKING:
     from cxlib.experiments.decision import Decision
@@ -150,21 +152,39 @@ class Comparison(ResultBase):
             fig.update_xaxes(tickformat=".0%", hoverformat=".2%")
         return fig
 
-    def formatted(self) -> pd.DataFrame:
-        """Render the table as report text: means, lift with its interval, evidence and outcome."""
+    def formatted(self, *, currency: str = "", money: Sequence[str] = ()) -> pd.DataFrame:
+        """Render the table as report text: means, lift with its interval, evidence and outcome.
+
+        Parameters
+        ----------
+        currency : str, optional
+            Label written after every amount (``EUR``).
+        money : sequence of str
+            Metrics whose values are amounts (revenue per visitor, average order value).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Text cells; p-values as ``0.031`` or ``< 0.001``, never ``0.000``.
+        """
         t = self.table
         level = round(100 * (1 - self.alpha))
         effect = "{:+.1%}" if self.relative else "{:+.3g}"
 
-        def mean_text(value: float, kind: str) -> str:
-            return f"{value:.2%}" if kind == "proportion" else f"{value:,.2f}"
+        def mean_text(value: float, kind: str, metric: str) -> str:
+            if kind == "proportion":
+                return f"{value:.2%}"
+            return format_money(value, currency) if metric in money else f"{value:,.2f}"
+
+        def means(column: str) -> list[str]:
+            return [mean_text(v, k, m) for v, k, m in zip(t[column], t["kind"], t["metric"], strict=True)]
 
         out = pd.DataFrame(
             {
                 "metric": t["metric"].astype(str),
                 "variant": t["variant"].astype(str),
-                self.control: [mean_text(v, k) for v, k in zip(t["control_mean"], t["kind"], strict=True)],
-                "variant value": [mean_text(v, k) for v, k in zip(t["variant_mean"], t["kind"], strict=True)],
+                self.control: means("control_mean"),
+                "variant value": means("variant_mean"),
                 "lift" if self.relative else "difference": [effect.format(v) for v in t["estimate"]],
                 f"{level}% interval": [
                     f"{effect.format(lo)} to {effect.format(hi)}"
@@ -178,10 +198,10 @@ class Comparison(ResultBase):
             out["chance to win"] = [f"{v:.1%}" for v in t["chance_to_win"]]
             out["risk"] = [f"{100 * v:.2g}%" if self.relative else f"{v:.2g}" for v in t["risk"]]
         else:
-            out["p-value"] = [f"{v:.3g}" for v in t["p_value"]]
+            out["p-value"] = [p_cell(v) for v in t["p_value"]]
             if self.adjust:
                 out[f"p ({'Holm' if self.adjust == 'holm' else 'BH'})"] = [
-                    f"{v:.3g}" for v in t[f"p_value_{self.adjust}"]
+                    p_cell(v) for v in t[f"p_value_{self.adjust}"]
                 ]
         if bool(t["cuped"].any()):
             out["CUPED"] = [
@@ -190,6 +210,61 @@ class Comparison(ResultBase):
             ]
         out["outcome"] = t["outcome"].astype(str)
         return out
+
+    def cuped_note(self) -> str:
+        """Say how much CUPED reduced the variance of each metric (or that it was not used)."""
+        used = self.table[self.table["cuped"]].drop_duplicates("metric")
+        if used.empty:
+            return "CUPED was not used."
+        parts = ", ".join(f"{r.variance_reduction:.0%} for {r.metric}" for r in used.itertuples())
+        return (
+            f"CUPED reduced the variance by {parts}, which is like running the test on that many more units."
+        )
+
+    def chance_note(self, metric: str | None = None) -> str:
+        """Say the chance to win and the risk of the first variant on ``metric`` (Bayesian only)."""
+        if "chance_to_win" not in self.table.columns:
+            raise ValueError("chance to win needs method='bayesian'")
+        metric = metric or str(self.table["metric"].iloc[0])
+        first = self.table[self.table["metric"] == metric].iloc[0]
+        risk = (
+            f"{100 * first['risk']:.2g}% of the control's {metric}"
+            if self.relative
+            else f"{first['risk']:.3g}"
+        )
+        return (
+            f"{first['variant']} has a {first['chance_to_win']:.1%} chance to beat {self.control} "
+            f"on {metric}; shipping it risks an expected loss of {risk}."
+        )
+
+    def guardrail_table(self) -> pd.DataFrame:
+        """Return the guardrail tests as report text (lift, worst plausible lift, p, status)."""
+        g = self.guardrails
+        if g is None:
+            raise ValueError("this comparison has no guardrails")
+        return pd.DataFrame(
+            {
+                "Metric": g["metric"].astype(str),
+                "Variant": g["variant"].astype(str),
+                "Tolerated drop": [f"{v:.1%}" if self.relative else f"{v:.3g}" for v in g["margin"]],
+                "Lift": [f"{v:+.1%}" if self.relative else f"{v:+.3g}" for v in g["estimate"]],
+                "Worst plausible lift": [f"{v:+.1%}" if self.relative else f"{v:+.3g}" for v in g["bound"]],
+                "p (worse than margin)": [p_cell(v) for v in g["p_value"]],
+                "Status": g["status"].astype(str),
+            }
+        )
+
+    def guardrail_note(self) -> str:
+        """Say whether the guardrails passed, failed or are inconclusive."""
+        if self.guardrails is None:
+            return "No guardrail metric available (needs revenue and orders)."
+        status = self.guardrails["status"]
+        failed = int((status == "fail").sum())
+        if failed:
+            return f"{plural(failed, 'guardrail')} failed: the metric dropped by more than its margin."
+        if bool((status == "pass").all()):
+            return "Every guardrail passed: the data rule out a drop beyond the margin."
+        return "Some guardrails are inconclusive: the data cannot rule out a drop beyond the margin."
 
     def plan(self, metric: str | None = None, *, n: int | None = None, power: float = 0.8) -> Plan:
         """Minimum detectable effect of a follow-up test like this one, with and without CUPED.
@@ -237,15 +312,27 @@ class Comparison(ResultBase):
             variance_reduction=reduction if reduction > 0 else None,
         )
 
-    def decision(self, primary: str | None = None, balance: Balance | None = None) -> Decision:
+    def decision(
+        self,
+        primary: str | None = None,
+        balance: Balance | None = None,
+        *,
+        currency: str = "",
+        money: Sequence[str] = (),
+    ) -> Decision:
         """Ship, don't ship or keep running — with reasons and caveats (see :func:`decide`)."""
         from cxlib.experiments.decision import decide
 
-        return decide(self, primary=primary, balance=balance)
+        return decide(self, primary=primary, balance=balance, currency=currency, money=money)
 
     def summary(self) -> list[str]:
         """Decide, with reasons and caveats, in plain sentences."""
         return self.decision().summary()
+
+
+def p_cell(value: Any) -> str:
+    """Write a p-value for a table cell: ``0.031``, ``0.47`` or ``< 0.001`` (never ``0.000``)."""
+    return format_p(value).removeprefix("p = ").removeprefix("p ")
 
 
 def _bayesian(
@@ -274,7 +361,7 @@ def _bayesian(
 
 
 def compare(
-    summary_or_table: Any,
+    summary_or_table: Frame | ExperimentSummary,
     *,
     control: str = "control",
     method: Method = "frequentist",

@@ -9,12 +9,15 @@ smallest effect the test could have detected (the minimum detectable effect at 8
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from cxlib.viz.formats import format_interval, format_money, format_p
 
 if TYPE_CHECKING:
     from cxlib.experiments.compare import Comparison
@@ -62,25 +65,32 @@ def _effect_text(value: float, relative: bool) -> str:
 
 
 def _row_text(row: pd.Series, comparison: Comparison) -> str:
-    level = round(100 * (1 - comparison.alpha))
     eff = _effect_text(row["estimate"], comparison.relative)
-    lo, hi = (
-        _effect_text(row["ci_low"], comparison.relative),
-        _effect_text(row["ci_high"], comparison.relative),
+    shown = format_interval(
+        row["ci_low"],
+        row["ci_high"],
+        lambda v: _effect_text(v, comparison.relative),
+        level=1 - comparison.alpha,
     )
+    name = {"frequentist": "CI", "bayesian": "credible interval", "sequential": "always-valid CI"}
+    shown = shown.replace(" CI ", f" {name[comparison.method]} ", 1)
     if comparison.method == "bayesian":
         evidence = f"chance to beat {comparison.control} {row['chance_to_win']:.1%}"
     else:
         p = row[f"p_value_{comparison.adjust}"] if comparison.adjust else row["p_value"]
-        label = {"holm": "Holm-adjusted p", "bh": "BH-adjusted p", None: "p"}[comparison.adjust]
-        evidence = f"{label} = {p:.3g}"
-    interval = {"frequentist": "CI", "bayesian": "credible interval", "sequential": "always-valid CI"}[
-        comparison.method
-    ]
-    return f"{row['metric']} {eff} for {row['variant']} ({level}% {interval} {lo} to {hi}; {evidence})"
+        label = {"holm": "Holm-adjusted ", "bh": "BH-adjusted ", None: ""}[comparison.adjust]
+        evidence = label + format_p(p)
+    return f"{row['metric']} {eff} for {row['variant']} ({shown}; {evidence})"
 
 
-def decide(comparison: Comparison, *, primary: str | None = None, balance: Balance | None = None) -> Decision:
+def decide(
+    comparison: Comparison,
+    *,
+    primary: str | None = None,
+    balance: Balance | None = None,
+    currency: str = "",
+    money: Sequence[str] = (),
+) -> Decision:
     """Turn a :class:`~cxlib.experiments.compare.Comparison` into a decision.
 
     Parameters
@@ -90,6 +100,10 @@ def decide(comparison: Comparison, *, primary: str | None = None, balance: Balan
         Primary metric; default the first metric of the comparison.
     balance : Balance, optional
         Pre-period balance check; an imbalance becomes a caveat.
+    currency : str, optional
+        Label written after amounts (the caps of money metrics).
+    money : sequence of str
+        Metrics whose values are amounts.
 
     Returns
     -------
@@ -102,12 +116,12 @@ def decide(comparison: Comparison, *, primary: str | None = None, balance: Balan
     rows = t[t["metric"] == primary]
     guard = comparison.guardrails
     reasons: list[str] = []
-    caveats: list[str] = _caveats(comparison, balance)
+    caveats: list[str] = _caveats(comparison, balance, currency=currency, money=money)
 
     if comparison.srm.mismatch:
         headline = (
             "Invalid: the units are not split as planned (sample-ratio mismatch, "
-            f"p = {comparison.srm.p_value:.2g}). Find the cause before reading any metric."
+            f"{format_p(comparison.srm.p_value)}). Find the cause before reading any metric."
         )
         reasons = [
             _row_text(r, comparison) + " — not trustworthy while the split is broken."
@@ -174,7 +188,9 @@ def decide(comparison: Comparison, *, primary: str | None = None, balance: Balan
     return Decision("inconclusive", primary, None, headline, tuple(reasons), tuple(caveats))
 
 
-def _caveats(comparison: Comparison, balance: Balance | None) -> list[str]:
+def _caveats(
+    comparison: Comparison, balance: Balance | None, *, currency: str = "", money: Sequence[str] = ()
+) -> list[str]:
     t = comparison.table
     out: list[str] = []
     n_tests = len(t)
@@ -200,7 +216,10 @@ def _caveats(comparison: Comparison, balance: Balance | None) -> list[str]:
         )
         out.append(f"CUPED with the pre-period covariate reduced the variance of: {parts}.")
     if comparison.data.caps:
-        parts = ", ".join(f"{m} at {c:.3g}" for m, c in comparison.data.caps.items())
+        parts = ", ".join(
+            f"{m} at {format_money(c, currency) if m in money else f'{c:.3g}'}"
+            for m, c in comparison.data.caps.items()
+        )
         out.append(f"Outcomes were capped (winsorised) before analysis: {parts}.")
     if comparison.data.by:
         out.append(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar, TypeAlias, cast
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -22,16 +22,20 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.experiments.moments import effects
-from cxlib.experiments.summary import TABLE, _period_day, as_summary, summarize
+from cxlib.experiments.summary import TABLE, ExperimentSummary, _period_day, as_summary, summarize
 from cxlib.result import Display, ResultBase
 from cxlib.two_groups import interval, p_value
+from cxlib.viz.formats import format_p, plural
 
 __all__ = ["SRM", "Balance", "Exposure", "balance", "exposure", "srm"]
 
 SharesLike = Mapping[str, float] | Sequence[float] | str | None
+#: Units per variant given directly: a pandas Series or a mapping of variant to count.
+CountsLike: TypeAlias = pd.Series | Mapping[str, int]
 
 
 def _shares(variants: Sequence[str], expected: SharesLike) -> np.ndarray:
@@ -84,7 +88,15 @@ class SRM(ResultBase):
     """
 
     DISPLAY: ClassVar[Display] = Display(
-        percent_cols=("share", "expected_share"), decimals={"expected_units": 1}
+        percent_cols=("share", "expected_share"),
+        decimals={"expected_units": 0},
+        labels={
+            "variant": "Variant",
+            "units": "Units",
+            "share": "Share",
+            "expected_share": "Planned share",
+            "expected_units": "Planned units",
+        },
     )
 
     table: pd.DataFrame
@@ -124,14 +136,15 @@ class SRM(ResultBase):
         )
         if self.mismatch:
             return [
-                f"Sample-ratio mismatch: {shares}; chi-square p = {self.p_value:.2g} < {self.threshold:g}. "
+                f"Sample-ratio mismatch: {shares} (chi-square {format_p(self.p_value)}, alert below "
+                f"{self.threshold:g}). "
                 "Assignment or logging is broken, so no metric of this experiment can be trusted "
                 "until the cause is found."
             ]
-        return [f"No sample-ratio mismatch: {shares} (chi-square p = {self.p_value:.2g})."]
+        return [f"No sample-ratio mismatch: {shares} (chi-square {format_p(self.p_value)})."]
 
 
-def _unit_counts(data: Any, experiment: str | None) -> pd.Series:
+def _unit_counts(data: Frame | ExperimentSummary | CountsLike, experiment: str | None) -> pd.Series:
     summary = as_summary(data)
     if summary is not None:
         return summary.counts()
@@ -156,7 +169,7 @@ def _unit_counts(data: Any, experiment: str | None) -> pd.Series:
 
 
 def srm(
-    counts: Any,
+    counts: Frame | ExperimentSummary | CountsLike,
     expected_shares: SharesLike = None,
     *,
     control: str | None = "control",
@@ -275,14 +288,16 @@ class Exposure(ResultBase):
         pivot = t.pivot_table(index="period", columns="variant", values="units", aggfunc="sum", fill_value=0)
         empty = int((pivot == 0).any(axis=1).sum())
         first, last = t["period"].min(), t["period"].max()
-        text = f"Units were exposed on {days} day(s), {first:%Y-%m-%d} to {last:%Y-%m-%d}."
+        text = f"Units were exposed on {plural(days, 'day')}, {first:%Y-%m-%d} to {last:%Y-%m-%d}."
         if empty:
-            text += f" On {empty} day(s) at least one variant received no units: check the assignment."
+            text += (
+                f" On {plural(empty, 'day')} at least one variant received no units: check the assignment."
+            )
         return [text]
 
 
 def exposure(
-    experiments: Any,
+    experiments: Frame,
     *,
     experiment: str | None = None,
     ts: str = "exposed_ts",
@@ -373,7 +388,24 @@ class Balance(ResultBase):
     threshold : float
     """
 
-    DISPLAY: ClassVar[Display] = Display(decimals={"smd": 3, "p_value": 3})
+    DISPLAY: ClassVar[Display] = Display(
+        columns=(
+            "covariate", "variant", "control_mean", "variant_mean", "difference", "ci_low", "ci_high", "smd",
+            "p_value",
+        ),
+        decimals={"smd": 3, "p_value": 3},
+        labels={
+            "covariate": "Covariate",
+            "variant": "Variant",
+            "control_mean": "Control mean",
+            "variant_mean": "Variant mean",
+            "difference": "Difference",
+            "ci_low": "CI low",
+            "ci_high": "CI high",
+            "smd": "Standardised difference",
+            "p_value": "p-value",
+        },
+    )  # fmt: skip
 
     table: pd.DataFrame
     threshold: float
@@ -406,7 +438,7 @@ class Balance(ResultBase):
         if self.imbalanced:
             return [
                 f"Pre-period imbalance: {worst['covariate']} differs between {worst['variant']} and control "
-                f"(standardised difference {worst['smd']:+.3f}, p = {worst['p_value']:.2g}); randomisation "
+                f"(standardised difference {worst['smd']:+.3f}, {format_p(worst['p_value'])}); randomisation "
                 "may be broken, or the covariate was measured after exposure."
             ]
         return [
@@ -416,7 +448,7 @@ class Balance(ResultBase):
 
 
 def balance(
-    data: Any,
+    data: Frame | ExperimentSummary,
     covariates: str | Sequence[str] | None = None,
     *,
     control: str = "control",
@@ -452,7 +484,8 @@ def balance(
         cols = [covariates] if isinstance(covariates, str) else list(covariates)
         from cxlib.experiments.metrics import Metric
 
-        summary = summarize(data, [Metric(c, c, kind="mean") for c in cols], experiment=experiment)
+        metrics = [Metric(c, c, kind="mean") for c in cols]
+        summary = summarize(cast("Frame", data), metrics, experiment=experiment)
         pre = summary.table
     else:
         t = summary.table[summary.table["covariate"].notna() & summary.table["pre_sum"].notna()]

@@ -56,7 +56,18 @@ class Plan(ResultBase):
     """
 
     DISPLAY: ClassVar[Display] = Display(
-        percent_cols=("relative_effect", "power", "variance_reduction"), decimals={"effect": 4}
+        percent_cols=("relative_effect", "power", "variance_reduction"),
+        decimals={"effect": 4},
+        labels={
+            "scenario": "Scenario",
+            "n_control": "Control units",
+            "n_variant": "Variant units",
+            "n_total": "Total units",
+            "effect": "Detectable change (absolute)",
+            "relative_effect": "Detectable change (relative)",
+            "power": "Power",
+            "variance_reduction": "Variance reduction",
+        },
     )
 
     table: pd.DataFrame

@@ -13,7 +13,7 @@ interaction terms.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -21,13 +21,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_narwhals
 from cxlib.experiments.frequentist import adjust_pvalues
 from cxlib.experiments.metrics import MetricsLike
 from cxlib.experiments.moments import effects
-from cxlib.experiments.summary import TABLE, resolve_summary
+from cxlib.experiments.summary import TABLE, ExperimentSummary, resolve_summary
 from cxlib.result import Display, ResultBase
 from cxlib.two_groups import interval, p_value
+from cxlib.viz.formats import format_p, plural
 
 __all__ = ["SegmentEffects", "heterogeneity", "segment_effects", "with_pre_period_segment"]
 
@@ -86,11 +88,27 @@ class SegmentEffects(ResultBase):
     relative: bool
 
     def display_settings(self) -> Display:
-        """Effects as percentages when relative; p-values with 3 decimals."""
-        effects = ("estimate", "ci_low", "ci_high", "fixed_low", "fixed_high") if self.relative else ()
-        shares = ("chance_to_win",) if "chance_to_win" in self.table.columns else ()
-        p_values = ("p_value", "p_value_holm", "p_value_bh", "p_value_cmh")
-        return Display(percent_cols=effects + shares, decimals=dict.fromkeys(p_values, 3))
+        """Segment, metric, units per arm, effect with its interval and Holm-adjusted p-value."""
+        effects = ("estimate", "ci_low", "ci_high") if self.relative else ()
+        return Display(
+            columns=(
+                self.by, "metric", "variant", "n_control", "n_variant", "estimate", "ci_low", "ci_high",
+                "p_value_holm",
+            ),
+            percent_cols=effects,
+            decimals={"p_value_holm": 3},
+            labels={
+                self.by: self.by.replace("_", " ").capitalize(),
+                "metric": "Metric",
+                "variant": "Variant",
+                "n_control": "Control units",
+                "n_variant": "Variant units",
+                "estimate": "Lift" if self.relative else "Difference",
+                "ci_low": "CI low",
+                "ci_high": "CI high",
+                "p_value_holm": "p (Holm)",
+            },
+        )  # fmt: skip
 
     def figure(self, metric: str | None = None) -> go.Figure:
         """Forest plot of one metric's effect by segment (first metric by default)."""
@@ -140,12 +158,12 @@ class SegmentEffects(ResultBase):
             elif row.p_value < self.alpha:
                 out.append(
                     f"{row.metric}, {row.variant}: the effect differs between {self.by} segments "
-                    f"(interaction p = {row.p_value:.2g})."
+                    f"(interaction {format_p(row.p_value)})."
                 )
             else:
                 out.append(
                     f"{row.metric}, {row.variant}: no evidence that the effect differs between {self.by} "
-                    f"segments (interaction p = {row.p_value:.2g})."
+                    f"segments (interaction {format_p(row.p_value)})."
                 )
         shown = self.table[~self.table["suppressed"]]
         looks = len(shown)
@@ -157,13 +175,14 @@ class SegmentEffects(ResultBase):
         hidden = int(self.table["suppressed"].sum())
         if hidden:
             out.append(
-                f"{hidden} segment result(s) with fewer than {self.min_n:,} units in an arm are not shown."
+                f"{plural(hidden, 'segment result')} with fewer than {self.min_n:,} units in an arm "
+                "are not shown."
             )
         return out
 
 
 def segment_effects(
-    summary_or_table: Any,
+    summary_or_table: Frame | ExperimentSummary,
     by: str,
     *,
     control: str = "control",
@@ -244,8 +263,8 @@ def segment_effects(
 
 
 def with_pre_period_segment(
-    experiments: Any, covariate: str = "pre_revenue", name: str = "pre_period_buyer"
-) -> Any:
+    experiments: Frame, covariate: str = "pre_revenue", name: str = "pre_period_buyer"
+) -> Frame:
     """Add a segment column telling units with pre-period activity from new ones.
 
     Parameters

@@ -28,12 +28,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from cxlib._types import Frame
 from cxlib.experiments.frequentist import adjust_pvalues
 from cxlib.experiments.metrics import MetricsLike
 from cxlib.experiments.moments import effects
 from cxlib.experiments.summary import ExperimentSummary, resolve_summary
 from cxlib.result import Display, ResultBase
 from cxlib.two_groups import interval
+from cxlib.viz.formats import format_p
 
 __all__ = [
     "SequentialResult",
@@ -288,22 +290,45 @@ class SequentialResult(ResultBase):
             fig.update_yaxes(tickformat=".0%", hoverformat=".1%")
         return fig
 
+    def planned_reached(self) -> pd.Timestamp | None:
+        """Return the first look at which the planned sample (``n_star`` units) was reached, if any."""
+        reached = self.table[self.table["n"] >= self.n_star]
+        return pd.Timestamp(reached["period"].min()) if len(reached) else None
+
     def summary(self) -> list[str]:
-        """When each metric and variant became conclusive, in words."""
-        out = []
-        for row in self.conclusive_at.itertuples(index=False):
-            if pd.isna(row.first_conclusive):
-                out.append(
-                    f"{row.metric}, {row.variant}: no early stop — the always-valid bands, which allow "
-                    "looking every day, never excluded zero; the decision uses the fixed-horizon test "
-                    "once the planned sample is reached."
-                )
-            else:
-                out.append(
-                    f"{row.metric}, {row.variant}: conclusive ({row.direction}) from "
-                    f"{pd.Timestamp(row.first_conclusive):%Y-%m-%d} on; peeking daily was safe."
-                )
-        k = len(self.conclusive_at)
+        """When each result became conclusive, and once which test decides, in words.
+
+        Results that never became conclusive share one sentence; then one sentence says
+        whether the planned sample was reached (the fixed-horizon test decides) or not (keep
+        running: the always-valid bands stay valid at every look).
+        """
+        at = self.conclusive_at
+        late = at[at["first_conclusive"].isna()]
+        out = [
+            f"{row.metric}, {row.variant}: conclusive ({row.direction}) from "
+            f"{pd.Timestamp(row.first_conclusive):%Y-%m-%d} on; stopping then would have been safe."
+            for row in at[at["first_conclusive"].notna()].itertuples(index=False)
+        ]
+        if len(late):
+            which = _listed(f"{r.metric} ({r.variant})" for r in late.itertuples(index=False))
+            out.append(
+                f"No early stop for {which}: the always-valid bands, which allow looking every day, "
+                "never excluded zero."
+            )
+        reached = self.planned_reached()
+        n_last = int(self.table["n"].max()) if len(self.table) else 0
+        if reached is not None:
+            out.append(
+                f"The planned sample ({self.n_star:,.0f} units) was reached on {reached:%Y-%m-%d}, so the "
+                "fixed-horizon test (What changed) decides; these bands only show whether stopping "
+                "earlier would have been safe."
+            )
+        else:
+            out.append(
+                f"The planned sample ({self.n_star:,.0f} units) is not reached yet ({n_last:,} so far); "
+                "the always-valid bands stay valid at every look until it is."
+            )
+        k = len(at)
         if self.adjust and k > 1:
             which = "Holm" if self.adjust == "holm" else "Benjamini–Hochberg"
             out.append(
@@ -312,6 +337,42 @@ class SequentialResult(ResultBase):
             )
         return out
 
+    def looks_table(self, metric: str | None = None) -> pd.DataFrame:
+        """Return each look of one metric as report text (for the appendix).
+
+        Columns: exposure day, variant, units so far, lift, always-valid interval,
+        fixed-horizon interval, always-valid p-value (``< 0.001``, never ``0.000``) and
+        whether the result was conclusive at that look.
+        """
+        metric = metric or str(self.table["metric"].iloc[0])
+        t = self.table[self.table["metric"] == metric]
+        effect = "{:+.1%}" if self.relative else "{:+.3g}"
+        p = t[f"p_value_{self.adjust}"] if self.adjust else t["p_value"]
+        return pd.DataFrame(
+            {
+                "Exposure day": [f"{pd.Timestamp(v):%Y-%m-%d}" for v in t["period"]],
+                "Variant": t["variant"].astype(str).to_numpy(),
+                "Units so far": t["n"].to_numpy(),
+                "Lift" if self.relative else "Difference": [effect.format(v) for v in t["estimate"]],
+                "Always-valid interval": [
+                    f"{effect.format(lo)} to {effect.format(hi)}"
+                    for lo, hi in zip(t["ci_low"], t["ci_high"], strict=True)
+                ],
+                "Fixed-horizon interval": [
+                    f"{effect.format(lo)} to {effect.format(hi)}"
+                    for lo, hi in zip(t["fixed_low"], t["fixed_high"], strict=True)
+                ],
+                "Always-valid p": [format_p(v).removeprefix("p = ").removeprefix("p ") for v in p],
+                "Conclusive": np.where(t["conclusive"].to_numpy(dtype=bool), "yes", "no"),
+            }
+        )
+
+
+def _listed(items: Any) -> str:
+    """Join names as "a, b and c"."""
+    names = list(items)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
 
 def _fade(colour: str, opacity: float = 0.18) -> str:
     r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
@@ -319,7 +380,7 @@ def _fade(colour: str, opacity: float = 0.18) -> str:
 
 
 def effect_over_time(
-    summary_or_table: Any,
+    summary_or_table: Frame | ExperimentSummary,
     *,
     control: str = "control",
     metrics: MetricsLike | None = None,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, cast
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -21,6 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 
+from cxlib._types import Frame
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.experiments.metrics import Metric, MetricsLike, as_metrics
@@ -237,7 +238,7 @@ class ExperimentSummary(ResultBase):
 # --------------------------------------------------------------------------- building summaries
 
 
-def _lazy(table: Any) -> nw.LazyFrame[Any]:
+def _lazy(table: Frame) -> nw.LazyFrame[Any]:
     frame = to_narwhals(table)
     return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
 
@@ -342,7 +343,7 @@ def _period_day(column: str, dtype: Any) -> nw.Expr:
 
 
 def summarize(
-    experiments: Any,
+    experiments: Frame,
     metrics: MetricsLike,
     *,
     experiment: str | None = None,
@@ -580,7 +581,7 @@ def _check_binary(table: pd.DataFrame) -> None:
 # --------------------------------------------------------------------------- reading summaries
 
 
-def as_summary(data: Any) -> ExperimentSummary | None:
+def as_summary(data: Frame | ExperimentSummary | object) -> ExperimentSummary | None:
     """Read a summary given by a user, or ``None`` when ``data`` is a unit-level table.
 
     Parameters
@@ -639,7 +640,7 @@ def as_summary(data: Any) -> ExperimentSummary | None:
 
 
 def resolve_summary(
-    data: Any,
+    data: Frame | ExperimentSummary,
     metrics: MetricsLike | None,
     *,
     experiment: str | None,
@@ -668,7 +669,7 @@ def resolve_summary(
         if metrics is None:
             raise ValueError("a unit-level table needs metrics=... (e.g. {'conversion': 'converted'})")
         return summarize(
-            data,
+            cast("Frame", data),
             metrics,
             experiment=experiment,
             covariate=covariate,

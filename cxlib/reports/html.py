@@ -384,15 +384,18 @@ def _toc(body: str) -> str:
     )
 
 
-def page_links(name: str, titles: Mapping[str, str]) -> dict[str, Any]:
+def page_links(name: str, titles: Mapping[str, str], *, notebook: str | None = None) -> dict[str, Any]:
     """Return the previous/next report and the "How to read this" box of report ``name``.
 
     Parameters
     ----------
     name : str
-        Notebook name.
+        Page name: the notebook's, or ``<notebook>-<experiment slug>`` for one page of the
+        A/B notebook per experiment.
     titles : mapping
-        Title of every report in the folder by notebook name, in reading order.
+        Title of every report in the folder by page name, in reading order.
+    notebook : str, optional
+        The notebook that wrote the page (its terms make the help box); default ``name``.
 
     Returns
     -------
@@ -403,7 +406,7 @@ def page_links(name: str, titles: Mapping[str, str]) -> dict[str, Any]:
     from cxlib.reports.glossary import help_box
 
     names = list(titles)
-    links: dict[str, Any] = {"previous": None, "following": None, "help_html": help_box(name)}
+    links: dict[str, Any] = {"previous": None, "following": None, "help_html": help_box(notebook or name)}
     if name in names:
         i = names.index(name)
         if i > 0:
@@ -703,6 +706,31 @@ def _coverage(r: Mapping[str, Any]) -> str:
     return f'<p class="cxlab-coverage">Data: {safe_text(text)}</p>' if text else ""
 
 
+def _experiment_line(r: Mapping[str, Any]) -> str:
+    """Write the experiment a page analyses: its name, exposure dates and units per arm.
+
+    ``experiment`` in the record (see :class:`cxlib.reports.runner.Page`) holds customer
+    text (the names of the experiment and its variants): every part is escaped.
+    """
+    found = r.get("experiment")
+    if not isinstance(found, Mapping) or not found.get("name"):
+        return ""
+    parts = [f'Experiment <strong class="cxlab-experiment-name">{safe_text(found["name"])}</strong>']
+    first, last = found.get("first_exposure"), found.get("last_exposure")
+    if first and last:
+        when = str(first) if first == last else f"{first} to {last}"
+        parts.append(f'<span class="cxlab-experiment-dates">exposed {safe_text(when)}</span>')
+    units = found.get("units")
+    if isinstance(units, Mapping) and units:
+        arms = ", ".join(
+            f'<span class="cxlab-arm" data-variant="{safe_text(v)}" data-units="{int(n)}">'
+            f"{safe_text(v)} {int(n):,}</span>"
+            for v, n in units.items()
+        )
+        parts.append(f"units per arm: {arms}")
+    return f'<p class="cxlab-experiment">{" · ".join(parts)}</p>'
+
+
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
@@ -766,6 +794,7 @@ def index_page(records: Sequence[Mapping[str, Any]], *, generated: str) -> str:
                     f'<p class="cxlab-coverage">Showing the previous report from '
                     f"{html.escape(_when(last_ok.get('finished')))}.</p>"
                 )
+        parts.append(_experiment_line(r))
         parts.append(_coverage(r))
         parts.append(_run_details(r))
         cards.append(

@@ -19,7 +19,14 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from cxlib.reports.headline_numbers import Headline, Headlines, headline
-from cxlib.viz.formats import format_count, format_money, format_percent, format_signed, plural
+from cxlib.viz.formats import (
+    format_count,
+    format_interval,
+    format_money,
+    format_percent,
+    format_signed,
+    plural,
+)
 
 __all__ = [
     "clv_headlines",
@@ -221,12 +228,14 @@ _DECISION_VERDICT = {"ship": "better", "do not ship": "worse", "inconclusive": "
 
 
 @_never_fails
-def experiment_headlines(decisions: Any) -> list[Headline]:
-    """Show the decision of each experiment, at most three.
+def experiment_headlines(decisions: Any, comparison: Any = None) -> list[Headline]:
+    """Show the decision of each experiment (at most three) and, for one, the primary lift.
 
     ``decisions``: a ``Decision``, a list of them, or a mapping of experiment name to its
-    results with a ``"decision"`` entry (the A/B notebook's ``runs``); with several named
-    experiments each card carries the experiment's name.
+    results with a ``"decision"`` entry; with several named experiments each card carries
+    the experiment's name. ``comparison``: the ``Comparison`` behind a single decision; it
+    adds the lift of the primary metric with its interval (the variant shipped, else the
+    first), its verdict from the test's outcome.
     """
     named: list[tuple[str | None, Any]]
     if isinstance(decisions, Mapping):
@@ -246,4 +255,31 @@ def experiment_headlines(decisions: Any) -> list[Headline]:
                 note=f"decision on {decision.primary}" if name is not None and several else None,
             )  # the decision's sentence is the page's first finding; not repeated here
         )
+    if comparison is not None and len(named) == 1:
+        out.append(_lift_headline(named[0][1], comparison))
     return out
+
+
+_OUTCOME_VERDICT = {"win": "better", "loss": "worse", "inconclusive": "no clear change"}
+
+
+def _lift_headline(decision: Any, comparison: Any) -> Headline:
+    """Show the primary metric's lift for the shipped (else first) variant, with its interval."""
+    rows = comparison.table[comparison.table["metric"] == decision.primary]
+    chosen = rows[rows["variant"] == decision.variant] if decision.variant else rows
+    row = (chosen if len(chosen) else rows).iloc[0]
+    relative = bool(comparison.relative)
+
+    def shown(v: float) -> str:
+        return format_signed(100 * v, 1, "%") if relative else format_signed(v, 3)
+
+    level = 1 - float(comparison.alpha)
+    return headline(
+        f"{'Lift' if relative else 'Change'} in {decision.primary}",
+        shown(float(row["estimate"])),
+        verdict="needs attention"
+        if decision.verdict == "invalid"
+        else _OUTCOME_VERDICT.get(str(row["outcome"])),
+        note=f"{row['variant']} vs {comparison.control}; "
+        + format_interval(row["ci_low"], row["ci_high"], shown, level=level),
+    )

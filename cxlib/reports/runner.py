@@ -36,7 +36,7 @@ from cxlib.reports.scrub import mask_html, mask_json
 from cxlib.reports.validation import validate_parameters
 from cxlib.skipping import SKIP_NAME, split_message
 
-__all__ = ["MANIFEST_NAME", "Progress", "ReportResult", "RunSummary", "run"]
+__all__ = ["MANIFEST_NAME", "Page", "Progress", "ReportResult", "RunSummary", "plan_pages", "run"]
 
 MANIFEST_NAME = ".cxlab-runs.json"
 #: Where kept failed notebooks went before they moved out of the published folder.
@@ -102,6 +102,125 @@ class RunSummary:
     def exit_code(self) -> int:
         """Exit status of the command: 0 when :attr:`ok`, else 1."""
         return 0 if self.ok else 1
+
+
+@dataclass(frozen=True)
+class Page:
+    """One report page a notebook run writes.
+
+    A notebook writes one page named after itself; the A/B notebook, given no experiment,
+    writes one page per experiment of the data (``<notebook>-<slug>``), each run with its
+    ``experiment`` parameter.
+
+    Attributes
+    ----------
+    name : str
+        Page (and manifest) name: the notebook's, or ``<notebook>-<slug>``.
+    family : str or None
+        The notebook's name when it is one of several pages of one notebook.
+    experiment : dict or None
+        ``name``, ``first_exposure``, ``last_exposure``, ``units`` per variant of the
+        experiment the page analyses (shown on the index).
+    """
+
+    name: str
+    family: str | None = None
+    experiment: dict[str, Any] | None = None
+
+    def title(self, notebook_title: str) -> str:
+        """Return the page's title: the notebook's, with the experiment's name for one of several pages."""
+        if self.family is not None and self.experiment is not None:
+            return f"{notebook_title}: {self.experiment['name']}"
+        return notebook_title
+
+    def record(self) -> dict[str, Any]:
+        """Return what the page adds to its run record."""
+        out: dict[str, Any] = {}
+        if self.family is not None:
+            out["family"] = self.family
+        if self.experiment is not None:
+            out["experiment"] = self.experiment
+        return out
+
+
+def plan_pages(
+    info: NotebookInfo, passed: dict[str, Any], effective: dict[str, Any]
+) -> list[tuple[Page, dict[str, Any]]]:
+    """Return the pages a notebook run writes, each with the parameters passed to it.
+
+    A notebook that declares ``data`` and ``experiment`` and runs with ``experiment`` empty
+    on DuckDB is expanded into one run per experiment of its data when there are two or
+    more (the experiments are listed by one grouped query before any kernel starts).
+    Every name is checked as a value of the ``experiment`` parameter (text, no NUL); the
+    page name uses a slug safe for file names (:func:`cxlib.experiments.catalogue.experiment_slugs`).
+    Anything that prevents the listing leaves the notebook as one run: it reports the
+    problem itself.
+
+    Parameters
+    ----------
+    info : NotebookInfo
+    passed, effective : dict
+        Parameters passed to the notebook and the effective ones (see
+        :func:`cxlib.reports.params.parameters_for`).
+
+    Returns
+    -------
+    list of (Page, dict)
+    """
+    declared = {p.name: p for p in info.parameters}
+    single = [(Page(info.name), passed)]
+    if (
+        "experiment" not in declared
+        or "data" not in declared
+        or effective.get("engine", "duckdb") != "duckdb"
+    ):
+        return single
+    try:
+        from cxlib.experiments.catalogue import read_experiments
+        from cxlib.reports.paths import resolve_data
+
+        listed = read_experiments(resolve_data(str(effective["data"]), "duckdb"))
+    except Exception:  # the notebook's own run says what is wrong with the data
+        return single
+    found = {e.name: e for e in listed}
+    chosen = str(effective.get("experiment") or "")
+    if chosen or len(listed) < 2:
+        one = found.get(chosen) if chosen else (listed[0] if listed else None)
+        return [(Page(info.name, experiment=one.to_json() if one else None), passed)]
+    from cxlib.experiments.catalogue import experiment_slugs
+    from cxlib.reports.validation import ParameterError, validate_value
+
+    usable = []
+    for e in listed:
+        try:
+            validate_value(declared["experiment"], e.name, f"notebook {info.name}")
+        except ParameterError:  # e.g. a NUL in the name: the table's problem, shown by one run
+            return single
+        usable.append(e)
+    slugs = experiment_slugs([e.name for e in usable])
+    return [
+        (
+            Page(f"{info.name}-{slugs[e.name]}", family=info.name, experiment=e.to_json()),
+            {**passed, "experiment": e.name},
+        )
+        for e in usable
+    ]
+
+
+def _forget_pages(out_dir: Path, family: str, keep: set[str]) -> None:
+    """Drop from the manifest the earlier pages of notebook ``family`` this run replaces."""
+
+    def stale(reports: Mapping[str, Mapping[str, Any]]) -> list[str]:
+        return [k for k, r in reports.items() if k not in keep and (k == family or r.get("family") == family)]
+
+    if not stale(read_manifest(out_dir)):  # the usual case: nothing to drop, no lock file made
+        return
+    with _locked(out_dir):
+        reports = read_manifest(out_dir)
+        for k in stale(reports):
+            del reports[k]
+        payload = {"format": 1, "updated": _now(), "reports": dict(sorted(reports.items()))}
+        atomic_write_text(out_dir / MANIFEST_NAME, json.dumps(payload, indent=1, default=str) + "\n")
 
 
 # --------------------------------------------------------------------------- progress
@@ -431,9 +550,14 @@ def _run_one(
     cancel: threading.Event | None = None,
     notebooks_arg: str | None = None,
     nav: Mapping[str, str] | None = None,
+    page: Page | None = None,
 ) -> ReportResult:
     from cxlib.reports.html import error_page, export_report, notebook_question, page_links
 
+    page = page or Page(info.name)
+    name = page.name
+    if page.experiment is not None:  # the rerun command names the experiment
+        texts = {**(texts or {}), "experiment": page.experiment["name"]}
     started_wall = _now()
     t0 = time.monotonic()
     execution: Execution = execute_notebook(
@@ -448,9 +572,10 @@ def _run_one(
     if cancel is not None and cancel.is_set():
         raise Cancelled(info.name)
     meta = execution.outputs_meta
+    title = meta.get("title") or info.title
     record: dict[str, Any] = {
-        "name": info.name,
-        "title": meta.get("title") or info.title,
+        "name": name,
+        "title": page.title(title),
         "notebook": str(info.path),
         "started": started_wall,
         "parameters": effective,
@@ -462,18 +587,22 @@ def _run_one(
         "coverage": meta.get("coverage"),
         "headlines": meta.get("headlines") or [],
         **common,
+        **page.record(),
     }
-    html_path = out_dir / f"{info.name}.html"
-    error_path = out_dir / f"{info.name}.error.html"
-    failed_nb = private_dir(out_dir) / f"{info.name}.ipynb"
-    (out_dir / LEGACY_FAILED_DIR / f"{info.name}.ipynb").unlink(missing_ok=True)
+    html_path = out_dir / f"{name}.html"
+    error_path = out_dir / f"{name}.error.html"
+    failed_nb = private_dir(out_dir) / f"{name}.ipynb"
+    (out_dir / LEGACY_FAILED_DIR / f"{name}.ipynb").unlink(missing_ok=True)
     failure = execution.failure
     if failure is None and execution.nb is not None:
         try:
             record["finished"] = _now()
             record["duration_s"] = round(time.monotonic() - t0, 2)
-            page = export_report(
-                execution.nb, title=record["title"], run=record, **page_links(info.name, nav or {})
+            exported = export_report(
+                execution.nb,
+                title=record["title"],
+                run=record,
+                **page_links(name, nav or {}, notebook=info.name),
             )
         except Exception as exc:  # export problems become an error page too
             failure = Failure(ename=type(exc).__name__, evalue=str(exc), step="Export to HTML")
@@ -481,12 +610,12 @@ def _run_one(
             try:
                 # the library and the glossary before the page that links them
                 target = out_dir / plotly_js_name()
-                if target.name in page:
+                if target.name in exported:
                     write_plotly_js(out_dir, write=_write_asset)
                 target = out_dir / GLOSSARY_FILE
                 write_glossary(out_dir, write=_write_asset)
                 target = html_path
-                publish(html_path, page)
+                publish(html_path, exported)
             except OSError as exc:
                 failure = Failure(ename=type(exc).__name__, evalue=_os_message(exc, target), step=WRITE_STEP)
     if failure is None and execution.nb is not None:
@@ -503,11 +632,11 @@ def _run_one(
         record["last_ok"] = {
             k: record.get(k) for k in ("started", "finished", "duration_s", "fingerprint", "parameters")
         }
-        return ReportResult(info.name, "ok", html_path, None, record["duration_s"], None, record)
+        return ReportResult(name, "ok", html_path, None, record["duration_s"], None, record)
 
     assert failure is not None
     if failure.ename == SKIP_NAME:
-        return _skipped(info.name, failure, record, html_path, error_path, failed_nb, t0)
+        return _skipped(name, failure, record, html_path, error_path, failed_nb, t0)
     record.update(
         status="failed",
         finished=_now(),
@@ -529,15 +658,15 @@ def _run_one(
         with contextlib.suppress(OSError):  # a full disk must not hide the failure itself
             atomic_write_text(failed_nb, nbformat.writes(execution.nb), mode=0o600)
             record["failed_notebook"] = str(failed_nb)
-    page = error_page(
+    shown = error_page(
         record,
         previous=html_path.name if html_path.exists() else None,
         rerun=_rerun_command(info.name, data, out_dir, params_file, texts, notebooks_arg),
     )
-    written = _try_publish(error_path, page)
+    written = _try_publish(error_path, shown)
     record["error_html"] = error_path.name if written else None
     return ReportResult(
-        info.name,
+        name,
         "failed",
         html_path if html_path.exists() else None,
         error_path if written else None,
@@ -594,17 +723,23 @@ def _skipped(
 
 
 def _unreadable(
-    path: Path, exc: Exception, out_dir: Path, common: dict[str, Any], step: str = "Read the notebook"
+    path: Path,
+    exc: Exception,
+    out_dir: Path,
+    common: dict[str, Any],
+    step: str = "Read the notebook",
+    name: str | None = None,
 ) -> ReportResult:
     """Write the result and error page of a notebook that could not be read, run or written."""
     from cxlib.reports.html import error_page
 
     evalue = _os_message(exc) if isinstance(exc, OSError) and step != "Read the notebook" else str(exc)
     failure = Failure(ename=type(exc).__name__, evalue=evalue, step=step)
-    html_path, error_path = out_dir / f"{path.stem}.html", out_dir / f"{path.stem}.error.html"
+    name = name or path.stem
+    html_path, error_path = out_dir / f"{name}.html", out_dir / f"{name}.error.html"
     record: dict[str, Any] = {
-        "name": path.stem,
-        "title": path.stem,
+        "name": name,
+        "title": name,
         "notebook": str(path),
         "status": "failed",
         "started": _now(),
@@ -619,7 +754,7 @@ def _unreadable(
     written = _try_publish(error_path, error_page(record, previous=record["html"]))
     record["error_html"] = error_path.name if written else None
     return ReportResult(
-        path.stem,
+        name,
         "failed",
         html_path if html_path.exists() else None,
         error_path if written else None,
@@ -747,16 +882,33 @@ def run(
         "cxlib_version": cxlib_version(),
         "git_commit": git_commit(folder if folder.is_dir() else None),
     }
-    total = len(paths)
     infos_by_path = {info.path: info for info in infos}
-    nav = {i.name: i.title for i in sorted([*infos, *known], key=lambda i: i.name)}
+    planned: list[tuple[Path, Page | None, dict[str, Any] | None]] = []
+    for path in paths:
+        info = infos_by_path.get(path)
+        if info is None:
+            planned.append((path, None, None))
+            continue
+        passed, effective = parameters_for(
+            info, common=common_params, per_notebook=per_notebook, overrides=extra
+        )
+        pages = plan_pages(info, passed, effective)
+        _forget_pages(out_dir, info.name, {page.name for page, _ in pages})
+        planned += [(path, page, page_passed) for page, page_passed in pages]
+    total = len(planned)
+    nav: dict[str, str] = {}
+    for i in sorted([*infos, *known], key=lambda i: i.name):
+        pages_of = [page for _, page, _ in planned if page is not None and page.family == i.name]
+        nav.update({page.name: page.title(i.title) for page in pages_of} if pages_of else {i.name: i.title})
 
     cancel = threading.Event()
 
-    def one(position: int, path: Path) -> ReportResult | None:
+    def one(position: int, job: tuple[Path, Page | None, dict[str, Any] | None]) -> ReportResult | None:
+        path, page, page_passed = job
         if cancel.is_set():
             return None  # queued when Ctrl-C came: never started
-        reporter.start(path.stem, position, total)
+        label = page.name if page is not None else path.stem
+        reporter.start(label, position, total)
         step = "Read the notebook"
         try:
             info = infos_by_path.get(path) or notebook_info(path)
@@ -764,6 +916,8 @@ def run(
             passed, effective = parameters_for(
                 info, common=common_params, per_notebook=per_notebook, overrides=extra
             )
+            if page_passed is not None:
+                passed, effective = page_passed, {**info.defaults, **page_passed}
             result = _run_one(
                 info,
                 passed,
@@ -772,7 +926,7 @@ def run(
                 timeout=timeout,
                 kernel_name=kernel_name,
                 env=env,
-                previous=read_manifest(out_dir).get(info.name),
+                previous=read_manifest(out_dir).get(label),
                 common=common,
                 data=data_text,
                 params_file=None if params is None or isinstance(params, Mapping) else _shown(Path(params)),
@@ -780,6 +934,7 @@ def run(
                 cancel=cancel,
                 notebooks_arg=None if notebooks_dir is None else _shown(folder),
                 nav=nav,
+                page=page,
             )
         except Cancelled:
             return None
@@ -788,7 +943,7 @@ def run(
                 return None
             if isinstance(exc, OSError) and step != "Read the notebook":
                 step = WRITE_STEP  # e.g. the private folder for kept notebooks cannot be made
-            result = _unreadable(path, exc, out_dir, common, step=step)
+            result = _unreadable(path, exc, out_dir, common, step=step, name=label)
         try:
             _save_record(out_dir, result.record)
         except OSError as exc:  # the report may be written, but the index does not know it
@@ -800,7 +955,7 @@ def run(
 
     workers = max(1, min(jobs or default_jobs(), total or 1))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cxlab-run")
-    futures = [pool.submit(one, position, path) for position, path in enumerate(paths, start=1)]
+    futures = [pool.submit(one, position, job) for position, job in enumerate(planned, start=1)]
     try:
         done = [future.result() for future in futures]
     except KeyboardInterrupt:

@@ -186,7 +186,7 @@ def test_exposure_counts_units_per_day():
     last = res.table[res.table["period"] == res.table["period"].max()]
     assert last["srm_p_value"].iloc[0] == pytest.approx(ab.srm(df).p_value, rel=1e-9)
     assert last["share"].sum() == pytest.approx(1.0)
-    assert "14 day(s)" in res.summary()[0]
+    assert "14 days" in res.summary()[0]
     res.figure().to_dict()
     res.share_figure().to_dict()
 

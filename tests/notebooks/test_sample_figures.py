@@ -56,11 +56,13 @@ FIGURES = {
         "and of detractors (64.25 EUR) (95% CI 0.95 to 1.23 for the ratio",
         "The last 26 weeks (a quarter of the 104 weeks observed) are held out",
     ],
-    "06_ab_test": [
-        "checkout_redesign: Ship treatment: conversion +7.8% for treatment (95% CI +1.8% to +13.7%; "
-        "Holm-adjusted p = 0.0306).",
+    # one page per experiment (p-values now written the one cxlab way: 0.0306 -> 0.031)
+    "06_ab_test-checkout_redesign": [
+        "Ship treatment: conversion +7.8% for treatment (95% CI +1.8% to +13.7%; Holm-adjusted p = 0.031).",
         "control 50.18% (planned 50%), treatment 49.82% (planned 50%) (chi-square p = 0.47)",
-        "free_shipping_banner: Invalid: the units are not split as planned",
+    ],
+    "06_ab_test-free_shipping_banner": [
+        "Invalid: the units are not split as planned (sample-ratio mismatch, p < 0.001).",
     ],
 }
 
@@ -79,7 +81,9 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not any(SAMPLE.glob("*.parquet")):
         pytest.skip("no sample shop (run `make sample`)")
     out = tmp_path_factory.mktemp("sample_reports")
-    summary = run(list(FIGURES), data=SAMPLE, out=out, progress=False, jobs=2)
+    notebooks = list(dict.fromkeys(name.split("-")[0] for name in FIGURES))
+    summary = run(notebooks, data=SAMPLE, out=out, progress=False, jobs=2)
+    assert sorted(r.name for r in summary.results) == sorted(FIGURES)
     assert [r.status for r in summary.results] == ["ok"] * len(FIGURES), [
         r.failure.message for r in summary.results if r.failure
     ]

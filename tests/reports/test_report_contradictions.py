@@ -48,9 +48,50 @@ def test_no_early_stop_is_not_worded_against_a_fixed_horizon_decision() -> None:
     assert 2 * stats.norm.sf(z) < 0.05
     seq = ab.effect_over_time(table, relative=False, n_star=10_000, adjust=None)
     assert seq.conclusive_at["first_conclusive"].isna().all()  # never conclusive at a look
-    (sentence,) = seq.summary()
-    assert "not conclusive" not in sentence
-    assert "fixed-horizon test" in sentence and "planned sample" in sentence
+    early, decides = seq.summary()
+    assert "not conclusive" not in early + decides
+    assert early.startswith("No early stop for conversion (treatment)")
+    assert "planned sample (10,000 units) was reached" in decides and "fixed-horizon test" in decides
+    decision = ab.compare(table, relative=False).decision()
+    assert decision.verdict == "ship"  # the page decides "ship": the bands' sentence must not deny it
+    late = ab.effect_over_time(table, relative=False, n_star=20_000, adjust=None).summary()
+    assert "not reached yet (10,000 so far)" in late[-1] and "decides" not in " ".join(late)
+
+
+def _metrics_daily(days: int = 10, per_day: int = 2000) -> pd.DataFrame:
+    """Daily sums of three metrics, treatment better on each, none conclusive at a look."""
+    frames = []
+    for variant, lift in (("control", 1.0), ("treatment", 1.06)):
+        for metric, mean, sd in (("conversion", 0.10, None), ("revenue", 10.0, 30.0), ("items", 1.0, 2.0)):
+            m = mean * lift
+            second = m if sd is None else sd**2 + m**2  # E[x^2] per unit (x^2 = x for 0/1)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "period": pd.date_range("2026-01-01", periods=days, tz="UTC"),
+                        "variant": variant,
+                        "metric": metric,
+                        "n": per_day,
+                        "sum": m * per_day,
+                        "sum_sq": second * per_day,
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_sequential_wording_is_said_once_per_page_not_per_metric() -> None:
+    table = _metrics_daily()
+    seq = ab.effect_over_time(table, n_star=40_000)
+    assert seq.conclusive_at["first_conclusive"].isna().all()
+    text = seq.summary()
+    joined = " ".join(text)
+    # one sentence for every result that never stopped early, one for which test decides
+    assert sum("No early stop" in s for s in text) == 1
+    assert sum("decides" in s for s in text) == 1
+    assert all(f"{m} (treatment)" in joined for m in ("conversion", "revenue", "items"))
+    assert "not conclusive" not in joined and "never excluded zero" in joined
+    assert joined.count("never excluded zero") == 1
 
 
 def test_scorecard_gaps_rank_by_customers_affected_not_by_p_value() -> None:
