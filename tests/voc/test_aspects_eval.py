@@ -77,7 +77,7 @@ def test_scores_are_computed_per_language(ev):
 def test_hand_labelled_files_join_their_texts(ev):
     frame = ev.load_labels("all")
     assert frame.groupby(["lang", "split"]).size().to_dict() == {
-        (lang, split): 80 for lang in ("en", "pt", "zh") for split in ("dev", "test")
+        (lang, split): 80 for lang in ("cs", "en", "pt", "zh") for split in ("dev", "test")
     }
     values = frame[list(ev.ASPECTS)].to_numpy()
     assert set(np.unique(values)) <= {0, 1}
@@ -123,6 +123,12 @@ def found(text: str, lang: str) -> set[str]:
         ("zh", "前台服务员态度很差", {"service"}),
         ("zh", "房间很干净", {"quality"}),
         ("zh", "发货速度很快", {"delivery"}),
+        # cs: Slevomat is a shop's name, a mobile operator is the company; taste and replies
+        ("cs", "Slevomat mám ráda", set()),
+        ("cs", "nejhorší operátor co znám", set()),
+        ("cs", "Nic moc chuť, jak sýr, tak omáčka.", {"quality"}),
+        ("cs", "bohužel mi také ještě nikdo neodpověděl", {"service"}),
+        ("cs", "Vodafone má nejdražší služby.", {"price"}),
     ],
 )
 def test_keyword_fixes_from_the_dev_split(lang, text, expected):
