@@ -11,7 +11,7 @@ BENCH_ARGS ?=
 DATA   ?= data/sample
 OUT    ?= reports
 
-.PHONY: help install reports test check lint types test-fast lab notebooks sample bench eval-voc screenshots clean
+.PHONY: help install reports test check lint types test-fast lab notebooks sample bench eval-voc eval-aspects screenshots clean
 
 # day-to-day tests: everything but the slow, notebook, browser and Spark tests (`make test` runs all)
 FAST_TESTS := not slow and not notebooks and not browser and not spark
@@ -24,6 +24,7 @@ help:
 	@echo "make notebooks - after editing notebooks/NAME.py (or .ipynb): bring each pair back in step (jupytext --sync)"
 	@echo "make sample   - regenerate the sample shop in data/sample/ (seed 42)"
 	@echo "make eval-voc - sentiment accuracy per language on real labelled reviews (benchmarks/voc_eval)"
+	@echo "make eval-aspects - aspect precision/recall on hand-labelled real reviews (benchmarks/voc_eval/aspects)"
 	@echo "make screenshots - every report on $(DATA) at desktop, phone and print sizes into screenshots/ (needs chromium)"
 	@echo "make bench    - every analysis at 10M and 100M rows into benchmarks/README.md (about 25 min; BENCH_ARGS=...)"
 
@@ -90,6 +91,9 @@ bench: $(STAMP) $(LIFETIMES_STAMP)
 eval-voc: $(STAMP)
 	$(BIN)/python -m pip install --quiet vaderSentiment
 	$(BIN)/python benchmarks/eval_voc.py
+
+eval-aspects: $(STAMP)
+	$(BIN)/python benchmarks/eval_aspects.py
 
 clean:
 	rm -rf $(VENV) $(LIFETIMES_VENV) build *.egg-info .pytest_cache

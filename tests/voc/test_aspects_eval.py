@@ -1,0 +1,135 @@
+"""The aspect evaluation (benchmarks/eval_aspects.py): its precision/recall maths against a hand
+computation, the hand-labelled files, and the keyword fixes made on the dev split's errors.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxlib import voc
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def ev():
+    spec = importlib.util.spec_from_file_location("eval_aspects", ROOT / "benchmarks" / "eval_aspects.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson (1927) score interval written out from the textbook formula."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (0.0 if k == 0 else centre - half, 1.0 if k == n else centre + half)
+
+
+def test_precision_recall_match_a_hand_computation_on_a_planted_table(ev):
+    aspects = list(ev.ASPECTS)
+    zeros = {a: [0] * 5 for a in aspects}
+    # delivery: truth 1 1 1 0 0, predicted 1 1 0 1 0 -> tp 2, fp 1, fn 1
+    # price:    truth 1 0 0 0 0, predicted 0 0 0 0 0 -> tp 0, support 1, no predictions
+    # quality:  truth 0 0 0 0 0, predicted 0 0 1 1 0 -> tp 0, 2 false positives
+    truth = pd.DataFrame({**zeros, "delivery": [1, 1, 1, 0, 0], "price": [1, 0, 0, 0, 0]})
+    pred = pd.DataFrame({**zeros, "delivery": [1, 1, 0, 1, 0], "quality": [0, 0, 1, 1, 0]})
+    table = ev.scores(truth, pred, pd.Series(["pt"] * 5))
+    row = table.set_index("aspect")
+    assert row.loc["delivery", ["support", "predicted", "tp", "texts"]].tolist() == [3, 3, 2, 5]
+    assert row.loc["delivery", "precision"] == pytest.approx(2 / 3)
+    assert row.loc["delivery", "recall"] == pytest.approx(2 / 3)
+    assert row.loc["delivery", "f1"] == pytest.approx(2 / 3)
+    assert (row.loc["delivery", "p_low"], row.loc["delivery", "p_high"]) == pytest.approx(wilson(2, 3))
+    assert row.loc["price", "recall"] == 0.0
+    assert np.isnan(row.loc["price", "precision"])
+    assert row.loc["price", "f1"] == 0.0
+    assert (row.loc["price", "r_low"], row.loc["price", "r_high"]) == pytest.approx(wilson(0, 1))
+    assert row.loc["quality", "precision"] == 0.0 and np.isnan(row.loc["quality", "recall"])
+    assert np.isnan(row.loc["returns", "f1"])
+    # micro: tp 2, predicted 3 + 2 = 5, support 3 + 1 = 4
+    micro = row.loc["micro"]
+    assert micro[["support", "predicted", "tp"]].tolist() == [4, 5, 2]
+    assert micro["precision"] == pytest.approx(2 / 5)
+    assert micro["recall"] == pytest.approx(2 / 4)
+    assert micro["f1"] == pytest.approx(2 * 0.4 * 0.5 / 0.9)
+    assert (micro["r_low"], micro["r_high"]) == pytest.approx(wilson(2, 4))
+    assert table["aspect"].tolist() == [*aspects, "micro"]
+
+
+def test_scores_are_computed_per_language(ev):
+    aspects = list(ev.ASPECTS)
+    truth = pd.DataFrame({a: [0, 0, 0] for a in aspects}).assign(delivery=[1, 1, 0])
+    pred = pd.DataFrame({a: [0, 0, 0] for a in aspects}).assign(delivery=[1, 0, 1])
+    table = ev.scores(truth, pred, pd.Series(["en", "zh", "zh"])).set_index(["lang", "aspect"])
+    assert table.loc[("en", "delivery"), ["texts", "tp", "precision", "recall"]].tolist() == [1, 1, 1.0, 1.0]
+    assert table.loc[("zh", "delivery"), ["texts", "tp", "predicted", "support"]].tolist() == [2, 0, 1, 1]
+
+
+def test_hand_labelled_files_join_their_texts(ev):
+    frame = ev.load_labels("all")
+    assert frame.groupby(["lang", "split"]).size().to_dict() == {
+        (lang, split): 80 for lang in ("cs", "en", "pt", "zh") for split in ("dev", "test")
+    }
+    values = frame[list(ev.ASPECTS)].to_numpy()
+    assert set(np.unique(values)) <= {0, 1}
+    assert not frame.duplicated(["file", "row"]).any()
+    assert (frame["text"].str.len() > 0).all()
+    # spot checks against the source files, read here independently
+    olist = pd.read_csv(ROOT / "benchmarks" / "voc_eval" / "pt_olist_reviews.csv", dtype=str)
+    first = frame[(frame["file"] == "pt_olist_aspects.csv") & (frame["row"] == 1)].iloc[0]
+    assert first["text"] == olist.loc[1, "text"] == "Chegou antes do prazo, excelente"
+    assert first[list(ev.ASPECTS)].tolist() == [1, 0, 0, 0, 0, 0, 0, 0, 0]
+
+
+def found(text: str, lang: str) -> set[str]:
+    return set(voc.aspects([text], langs=lang).table["aspect"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # pt: "produto" alone is not product quality; "pedido"/"compra" are not checkout
+        ("pt", "Produto entregue dentro do prazo.", {"delivery"}),
+        ("pt", "Ótimo produto, recomendo.", {"quality"}),
+        ("pt", "Cancelei o pedido e não foi estornado.", {"returns"}),
+        ("pt", "Ainda não recebi, estou aguardando.", {"delivery"}),
+        ("pt", "Adoro fazer compra na baratheon.", set()),
+        ("pt", "Esta loja é de confiança", set()),
+        ("pt", "O serviço de entrega não entrega na residência.", {"delivery"}),
+        ("pt", "Ótimo produto, valeu a pena.", {"quality", "price"}),
+        ("pt", "A loja vendeu sem ter disponibilidade.", {"availability"}),
+        # en: a phone is the product, not customer service; staff words are service
+        ("en", "Excellent wallet type phone case.", set()),
+        ("en", "The waitress was rude.", {"service"}),
+        ("en", "Lately they have been extremely nice and helpful on the phone.", {"service"}),
+        ("en", "I will not return.", set()),
+        ("en", "The waiter did not pay attention to us.", {"service"}),
+        ("en", "The food was bland.", {"quality"}),
+        ("en", "Good service, very clean, and inexpensive.", {"service", "price"}),
+        # zh: 价 inside 评价, 速度 of a computer, 系统 (operating system), 退房 (hotel check-out)
+        ("zh", "评价是路边店", set()),
+        ("zh", "装上内存，速度真是快", {"quality"}),
+        ("zh", "装XP系统很顺利", set()),
+        ("zh", "中午办了退房", set()),
+        ("zh", "前台服务员态度很差", {"service"}),
+        ("zh", "房间很干净", {"quality"}),
+        ("zh", "发货速度很快", {"delivery"}),
+        # cs: Slevomat is a shop's name, a mobile operator is the company; taste and replies
+        ("cs", "Slevomat mám ráda", set()),
+        ("cs", "nejhorší operátor co znám", set()),
+        ("cs", "Nic moc chuť, jak sýr, tak omáčka.", {"quality"}),
+        ("cs", "bohužel mi také ještě nikdo neodpověděl", {"service"}),
+        ("cs", "Vodafone má nejdražší služby.", {"price"}),
+    ],
+)
+def test_keyword_fixes_from_the_dev_split(lang, text, expected):
+    assert found(text, lang) == expected
