@@ -697,6 +697,9 @@ def _coverage(r: Mapping[str, Any]) -> str:
             left += int(sum(dropped.values()) if isinstance(dropped, Mapping) else (dropped or 0))
         if not counted:
             return ""
+        if isinstance(r.get("experiment"), Mapping) and names == ["experiments"]:
+            # an experiment's page: the table's coverage is that of every experiment in it
+            names = ["experiments table, all experiments"]
         text = (
             f"{used:,} {'row' if used == 1 else 'rows'} used, {'none' if not left else f'{left:,}'} left out"
             + (f" ({', '.join(names)})" if names else "")

@@ -32,13 +32,15 @@ def tables_used(record: Mapping[str, Any]) -> tuple[str, ...] | None:
     Parameters
     ----------
     record : mapping
-        A run record (``name``, and ``parameters`` with the effective values).
+        A run record (``name``, ``family`` for one of several pages of a notebook, and
+        ``parameters`` with the effective values).
 
     Returns
     -------
     tuple of str or None
     """
-    name = str(record.get("name"))
+    # one of several pages of a notebook (an experiment's page) reads what its notebook reads
+    name = str(record.get("family") or record.get("name"))
     if name not in REPORT_TABLES:
         return None
     parameters = record.get("parameters")

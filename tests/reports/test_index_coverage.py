@@ -84,3 +84,21 @@ def test_every_notebook_lists_the_tables_it_requires(path: Path) -> None:
         for table in re.findall(r'"(\w+)"', call)
     }
     assert required <= set(REPORT_TABLES[path.stem])
+
+
+def test_an_experiment_page_counts_its_notebooks_tables_and_says_they_hold_every_experiment() -> None:
+    record = {
+        "name": "06_ab_test-checkout_redesign",
+        "family": "06_ab_test",
+        "title": "A/B test: checkout_redesign",
+        "status": "ok",
+        "html": "06_ab_test-checkout_redesign.html",
+        "parameters": {"data": "shop", "experiment": "checkout_redesign"},
+        "experiment": {"name": "checkout_redesign", "units": {"control": 10, "treatment": 12}},
+        "coverage": COVERAGE,
+    }
+    assert tables_used(record) == ("experiments",)
+    page = index_page([record], generated="2026-01-01T11:00:00+00:00")
+    found = re.search(r'<p class="cxlab-coverage">Data: (.*?)</p>', page)
+    assert found is not None
+    assert found.group(1) == "70,000 rows used, none left out (experiments table, all experiments)"
