@@ -153,7 +153,10 @@ def cached_embeddings(texts: list[str], batch: int = 100) -> np.ndarray:
         chunk = missing[start : start + batch]
         vecs = embed(chunk)
         keys = np.array([_key(t) for t in chunk])
-        np.savez(EMBEDDING_CACHE / f"{keys[0]}.npz", keys=keys, vecs=vecs)
+        tmp = EMBEDDING_CACHE / f"{keys[0]}.tmp"
+        with tmp.open("wb") as fh:
+            np.savez(fh, keys=keys, vecs=vecs)
+        tmp.replace(EMBEDDING_CACHE / f"{keys[0]}.npz")  # atomic: readers never see half a file
         known.update(zip(keys.tolist(), vecs, strict=True))
         print(f"embedded {min(start + batch, len(missing)):,} of {len(missing):,} new texts", flush=True)
     return np.vstack([known[_key(t)] for t in texts]) if texts else np.zeros((0, 384), np.float32)

@@ -325,8 +325,9 @@ def _embedding_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.
 
     The terms are the lexicon's (the embedding has none to show).
     """
+    vectors = embed(texts)
     head = load_head()
-    scores = head.predict(embed(texts))
+    scores = head.predict(vectors)
     lex_scores, lex_terms = _lexicon_rows(texts, lang, extra)
     return head.combine(scores, lex_scores), lex_terms
 
