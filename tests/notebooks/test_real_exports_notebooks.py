@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from math import erfc, sqrt
@@ -27,8 +28,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import yaml
 
 from cxlib.cli import main
+from cxlib.data.check_report import format_check
+from cxlib.reports import run
 from cxlib.reports.report_tables import tables_used
 from cxlib.reports.runner import read_manifest
 
@@ -271,3 +275,72 @@ def test_criteo_units_and_conversion_per_arm_match_pandas(reports: Callable[[str
     assert (decision["label"], decision["value"]) == ("Decision on conversion", "Invalid")
     health = {h["label"]: h for h in run.records["00_data_health"]["headlines"]}
     assert health["Rows checked"]["value"] == f"{len(raw)}"
+
+
+# --- rows the contract's rules leave out: counted by pandas, shown in the header and the index ---
+
+
+def _olist_without_where(folder: Path) -> tuple[str, int, str]:
+    """Olist with the cancelled orders let in: they have no payment, so no revenue."""
+    mapping = yaml.safe_load((REAL / "olist" / "mapping.yaml").read_text(encoding="utf-8"))
+    del mapping["orders"]["where"]
+    (folder / "mapping.yaml").write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    orders = pd.read_csv(folder / "olist_orders_dataset.csv", dtype=str)
+    payments = pd.read_csv(folder / "olist_order_payments_dataset.csv", dtype={"order_id": str})
+    unpaid = int((~orders["order_id"].isin(payments["order_id"])).sum())
+    sentence = (
+        f"orders: {len(orders)} rows read, {len(orders) - unpaid} kept, {unpaid} left out "
+        f"(revenue null_value {unpaid})"
+    )
+    return sentence, unpaid, f"orders {unpaid / len(orders):.1%}"
+
+
+def _retail_with_cancellations(folder: Path) -> tuple[str, int, str]:
+    """Online Retail with the cancelled invoices let in: their revenue is negative."""
+    mapping = yaml.safe_load((REAL / "online_retail" / "mapping.yaml").read_text(encoding="utf-8"))
+    mapping["orders"]["where"] = "CustomerID IS NOT NULL"
+    (folder / "mapping.yaml").write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    lines = pd.read_csv(folder / "online_retail.csv", dtype={"InvoiceNo": str})
+    lines = lines[lines["CustomerID"].notna()]
+    revenue = (lines["Quantity"] * lines["UnitPrice"]).groupby(lines["InvoiceNo"]).sum()
+    negative = int((revenue < 0).sum())  # one row per invoice; its items are negative too
+    sentence = (
+        f"orders: {len(pd.read_csv(folder / 'online_retail.csv'))} rows read, rolled up into "
+        f"{len(revenue)}, {len(revenue) - negative} kept, {negative} left out "
+        f"(revenue negative_value {negative})"
+    )
+    return sentence, negative, f"orders {negative / len(revenue):.1%}"
+
+
+@pytest.mark.parametrize(
+    ("name", "variant"), [("olist", _olist_without_where), ("online_retail", _retail_with_cancellations)]
+)
+def test_rows_left_out_by_a_rule_are_counted_and_shown(
+    name: str, variant: Callable[[Path], tuple[str, int, str]], tmp_path: Path
+) -> None:
+    folder = tmp_path / name
+    shutil.copytree(REAL / name, folder)
+    sentence, left_out, share = variant(folder)
+    assert left_out > 0
+    text, code = format_check(folder)  # `cxlab check` refuses to lose more than 5 % silently
+    assert code == 1 and f"({share})" in " ".join(text.split())
+    out = tmp_path / "reports"
+    summary = run(["00_data_health"], data=folder, out=out, progress=False, jobs=1)
+    assert summary.exit_code == 0
+    (result,) = summary.results
+    assert result.status == "ok", result.record
+    (orders,) = [c for c in result.record["coverage"] if c["table"] == "orders"]
+    assert sum(orders["left_out"].values()) == left_out
+    headlines = {h["label"]: h["value"] for h in result.record["headlines"]}
+    assert headlines["Rows left out"] == f"{left_out}"
+    page = (out / "00_data_health.html").read_text(encoding="utf-8")
+    header = re.search(r"Data coverage (.*?) Generated ", _visible(page))
+    assert header is not None and sentence in header.group(1).split("; ")
+    assert 'See the <a href="00_data_health.html">data health report</a>' in page
+    # a row that broke two rules (a cancellation: negative revenue and items) is counted once
+    assert re.search(rf"problems? affecting {left_out} rows?;", _visible(page))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    line = re.search(r'<p class="cxlab-coverage cxlab-coverage-tables">(.*?)</p>', index)
+    assert line is not None
+    assert sentence in _visible(re.sub(r"\s*<a .*?</a>", "", line.group(1))).split("; ")
+    assert "Rows left out: see data health." in line.group(1)
