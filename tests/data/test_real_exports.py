@@ -142,3 +142,18 @@ def test_reviews_in_legacy_encodings(name, encoding, tmp_path):
         got["text"].str.contains(r"[çéáíóúâê]").sum() == texts.str.contains(r"[çéáíóúâê]", na=False).sum() > 5
     )
     assert check_source(path, mapping, encoding=encoding).exit_code == 0
+
+
+def test_online_retail_cancellations_are_counted_once_by_check():
+    """A cancelled invoice breaks two rules (negative revenue and items): one row affected."""
+    mapping = {"orders": {**_retail_mapping(), "files": ["online_retail.csv"]}}
+    mapping["orders"]["where"] = "CustomerID IS NOT NULL"  # the cancellations come in
+    lines = pd.read_csv(RETAIL / "online_retail.csv", dtype={"InvoiceNo": str})
+    lines = lines[lines["CustomerID"].notna()]
+    revenue = (lines["Quantity"] * lines["UnitPrice"]).groupby(lines["InvoiceNo"]).sum()
+    items = lines.groupby("InvoiceNo")["Quantity"].sum()
+    negative = int(((revenue < 0) | (items < 0)).sum())
+    text, code = format_check(RETAIL, mapping)
+    text = " ".join(text.split())
+    assert f"Problems: 2 problem(s), {negative} row(s) affected" in text and negative == 1
+    assert code == 1 and f"(orders {negative / len(revenue):.1%})" in text
