@@ -2,17 +2,17 @@
 
 The samples are the committed real exports of ``tests/data/real`` (sources and licences in
 its README): Olist's marketplace CSVs (orders, payments, multi-line reviews), UCI Online
-Retail's invoice lines (one day) and Criteo's uplift test (one row per user, no user id,
-experiment name or exposure time). Each folder holds its ``mapping.yaml``; nothing else is
-passed. ``cxlab run --all`` runs once per folder and must exit 0: a notebook whose table is
-absent is skipped with its reason, a span too short for a view is skipped with a sentence,
-every other notebook ends ok.
+Retail's invoice lines (one day), the same lines as the Excel workbook of ``encodings/`` (in
+a folder with Online Retail's mapping naming the workbook and its sheet) and Criteo's uplift
+test (one row per user, no user id, experiment name or exposure time). Each folder holds its
+``mapping.yaml``; nothing else is passed. ``cxlab run --all`` runs once per folder and must
+exit 0: a notebook whose table is absent is skipped with its reason, a span too short for a
+view is skipped with a sentence, every other notebook ends ok.
 
 The numbers the reports and the index show (headline cards, key findings, the rows read,
 filtered, rolled up, kept and left out in every header and index card) are compared with an
-independent pandas computation on the raw files. (``encodings/`` holds the same Olist reviews
-and Online Retail lines re-encoded, not a shop of its own; ``tests/data/test_real_exports.py``
-reads them.)
+independent pandas computation on the raw files. (The re-encoded Olist reviews of
+``encodings/`` are feedback without orders; ``tests/data/test_real_exports.py`` reads them.)
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ EXPECTED_OK = {
     "online_retail": {"00_data_health", "04_customer_lifetime_value"},
     # skipped: 01-05 need surveys, events, orders or texts; the export is one A/B test
     "criteo_uplift": {"00_data_health", "06_ab_test"},
+    # the Online Retail lines as the Excel workbook of encodings/, read with the same mapping
+    "online_retail_xlsx": {"00_data_health", "04_customer_lifetime_value"},
 }
 
 
@@ -90,12 +92,25 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Reports
 
     def get(name: str) -> Reports:
         if name not in runs:
+            folder = (
+                _workbook_shop(tmp_path_factory.mktemp("xlsx")) if name.endswith("_xlsx") else REAL / name
+            )
             out = tmp_path_factory.mktemp(name) / "reports"
-            code = main(["run", "--all", "--data", str(REAL / name), "--out", str(out), "--jobs", "1"])
+            code = main(["run", "--all", "--data", str(folder), "--out", str(out), "--jobs", "1"])
             runs[name] = Reports(code, out, read_manifest(out))
         return runs[name]
 
     return get
+
+
+def _workbook_shop(folder: Path) -> Path:
+    """A folder holding ``encodings/online_retail.xlsx`` and Online Retail's mapping naming it."""
+    pytest.importorskip("openpyxl")
+    shutil.copy(REAL / "encodings" / "online_retail.xlsx", folder)
+    mapping = yaml.safe_load((REAL / "online_retail" / "mapping.yaml").read_text(encoding="utf-8"))
+    mapping["orders"].update(files=["online_retail.xlsx"], sheet="Online Retail")
+    (folder / "mapping.yaml").write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    return folder
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_OK))
@@ -144,7 +159,12 @@ def _criteo_coverage() -> dict[str, str]:
     return {"experiments": f"experiments: {users} rows read, {users} kept, none left out"}
 
 
-COVERAGE = {"olist": _olist_coverage, "online_retail": _retail_coverage, "criteo_uplift": _criteo_coverage}
+COVERAGE = {
+    "olist": _olist_coverage,
+    "online_retail": _retail_coverage,
+    "online_retail_xlsx": _retail_coverage,  # same lines, same counts
+    "criteo_uplift": _criteo_coverage,
+}
 
 
 @pytest.mark.parametrize("name", sorted(COVERAGE))
@@ -238,11 +258,12 @@ def test_olist_headlines_match_pandas(reports: Callable[[str], Reports]) -> None
     )
 
 
-def test_online_retail_headlines_match_pandas(reports: Callable[[str], Reports]) -> None:
+@pytest.mark.parametrize("name", ["online_retail", "online_retail_xlsx"])
+def test_online_retail_headlines_match_pandas(name: str, reports: Callable[[str], Reports]) -> None:
     lines = pd.read_csv(REAL / "online_retail" / "online_retail.csv", dtype={"InvoiceNo": str})
     kept = lines[~lines["InvoiceNo"].str.startswith("C") & lines["CustomerID"].notna()]
     orders, customers = kept["InvoiceNo"].nunique(), kept["CustomerID"].nunique()
-    run = reports("online_retail")
+    run = reports(name)
     health = {h["label"]: h for h in run.records["00_data_health"]["headlines"]}
     assert health["Rows checked"]["value"] == f"{orders}"
     page = run.text("00_data_health.html")
