@@ -204,7 +204,7 @@ def format_check(
         lines.extend(_table_lines(result, width))
         lines.append("")
     if result.problems:
-        affected = sum(f.n_rows for f, _ in result.problems)
+        affected = _rows_affected(result)
         lines.append(f"Problems: {len(result.problems)} problem(s), {affected:,} row(s) affected")
         for number, (finding, where) in enumerate(result.problems, 1):
             lines.extend(_problem_lines(number, finding, where, result, width))
@@ -264,6 +264,14 @@ def _check_table(
         coverage,
         causes,
     )
+
+
+def _rows_affected(result: CheckResult) -> int:
+    """Rows with a problem; a row that broke several rules of a table counts once (its coverage)."""
+    once = {t.table: t.coverage.rows_left_out for t in result.tables if t.coverage and t.coverage.left_out}
+    tables = {f.table for f, _ in result.problems}
+    summed = sum(f.n_rows for f, _ in result.problems if f.table not in once)
+    return summed + sum(n for table, n in once.items() if table in tables)
 
 
 def _likely_causes(table: str, findings: list[Finding], rows_read: int | None, frame: Any) -> tuple[str, ...]:

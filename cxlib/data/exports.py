@@ -21,7 +21,13 @@ import narwhals.stable.v2 as nw
 from cxlib.data.engine_sql import sql_literal
 from cxlib.data.mapping import ShopMapping
 from cxlib.data.sources import permission_error
-from cxlib.data.text_files import ENCODING_ERROR, duckdb_message, read_csv_relation, utf8_path
+from cxlib.data.text_files import (
+    ENCODING_ERROR,
+    EXCEL_SUFFIXES,
+    duckdb_message,
+    read_csv_relation,
+    utf8_path,
+)
 from cxlib.engine import duckdb_connection
 from cxlib.errors import DataError
 
@@ -69,18 +75,39 @@ def _format(path: Path) -> str | None:
     return next((fmt for fmt, endings in EXPORT_FORMATS.items() if name.endswith(endings)), None)
 
 
-def find_export_files(folder: Path, mapping: ShopMapping) -> dict[str, ExportFiles]:
-    """Files in ``folder`` (and its sub-folders) matching each table's ``files`` patterns."""
-    found: dict[str, ExportFiles] = {}
+def find_export_files(folder: Path, mapping: ShopMapping) -> dict[str, ExportFiles | Path]:
+    """Files in ``folder`` (and its sub-folders) matching each table's ``files`` patterns.
+
+    A table held by one Excel workbook comes back as its path (read with the mapping's
+    ``sheet``, :func:`cxlib.data.sources.read_file`); several workbooks for one table are a
+    ``DataError``.
+    """
+    found: dict[str, ExportFiles | Path] = {}
     for table, spec in mapping.tables.items():
         paths: set[Path] = set()
+        workbooks: set[Path] = set()
         for pattern in spec.files:
             for hit in glob.glob(str(Path(glob.escape(str(folder))) / "**" / pattern), recursive=True):
                 path = Path(hit)
-                if path.is_file() and _format(path) is not None and path.stat().st_size > 0:
+                if not path.is_file() or path.stat().st_size == 0:
+                    continue
+                if _format(path) is not None:
                     paths.add(path)
+                elif path.name.lower().endswith(EXCEL_SUFFIXES):
+                    workbooks.add(path)
         if paths:
             found[table] = ExportFiles(tuple(sorted(paths)))
+        elif len(workbooks) == 1:
+            found[table] = workbooks.pop()
+        elif workbooks:
+            names = ", ".join(sorted(p.name for p in workbooks)[:5])
+            raise DataError(
+                f"several Excel workbooks match the mapping's files for {table} ({names}); "
+                "name one in 'files', or export the sheets as CSV files",
+                table=table,
+                column="files",
+                rule="several_workbooks",
+            )
     return found
 
 

@@ -108,6 +108,9 @@ class DataHealth(ResultBase):
         Further sentences for :meth:`summary`.
     by : str or None
         The segment column of :attr:`daily` (experiments: by experiment).
+    rows_left_out : int or None
+        Rows left out of the shop's tables, each row once even when it broke several rules
+        (``Shop.coverage``); ``None`` when only findings were given (see :attr:`rows_affected`).
     """
 
     DISPLAY: ClassVar[Display] = Display(
@@ -143,6 +146,14 @@ class DataHealth(ResultBase):
     end: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     by: str | None = "channel"
+    rows_left_out: int | None = None
+
+    @property
+    def rows_affected(self) -> int:
+        """Rows that broke a rule, each once: :attr:`rows_left_out`, else the findings' rows summed."""
+        if self.rows_left_out is not None:
+            return self.rows_left_out
+        return int(self.findings["n_rows"].sum()) if len(self.findings) else 0
 
     @property
     def tables(self) -> list[str]:
@@ -345,7 +356,7 @@ class DataHealth(ResultBase):
         else:
             top = self.findings.iloc[0]
             where = f"{top['table']}.{top['column']}" if top["column"] else str(top["table"])
-            affected = int(self.findings["n_rows"].sum())
+            affected = self.rows_affected
             out.append(
                 f"Validation found {plural(n_find, 'problem')} affecting {plural(affected, 'row')}; "
                 f"the largest: {where} ({top['rule']}, {plural(int(top['n_rows']), 'row')})."
@@ -478,8 +489,12 @@ def data_health(
     DataHealth
     """
     tables = dict(shop.tables()) if isinstance(shop, Shop) else dict(shop)
-    if findings is None:
-        findings = shop.findings if isinstance(shop, Shop) else ()
+    left_out = None
+    if findings is None and isinstance(shop, Shop):
+        findings = shop.findings
+        left_out = sum(c.rows_left_out for c in shop.coverage)  # each row under one reason
+    elif findings is None:
+        findings = ()
     kept = {name: filter_period(frame, start, end, ts_col=_ts_col(name)) for name, frame in tables.items()}
     order = [t for t in TABLES if t in kept] + sorted(t for t in kept if t not in TABLES)
     profiles = {name: _profile(kept[name], name) for name in order}
@@ -515,6 +530,7 @@ def data_health(
         start=_bound_text(start),
         end=_bound_text(end),
         by=by,
+        rows_left_out=left_out,
     )
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import nbformat
 
+from cxlib.data.coverage import LeftOut, TableCoverage, coverage_sentence
 from cxlib.privacy import safe_text
 from cxlib.reports.assets import plotly_script_tag, strip_plotly_js
 from cxlib.reports.headline_numbers import MAX_ON_INDEX, headline_cards
@@ -670,16 +671,21 @@ def _size(n_bytes: Any) -> str:
 
 
 def _coverage(r: Mapping[str, Any]) -> str:
-    """Write a card's data coverage line from the record's ``coverage``.
+    """Write a card's data coverage lines from the record's ``coverage``.
 
     ``coverage`` is what the report header publishes: one entry per table with
-    ``rows_kept`` and ``left_out`` (rows by reason), or a mapping with ``rows_used`` /
-    ``rows_left_out``, or a sentence. Only the tables the report reads count
-    (:func:`cxlib.reports.report_tables.tables_used`), and they are named.
+    ``rows_read``, ``rows_kept``, ``left_out`` (rows by reason) and, when the mapping filtered
+    or rolled up, ``filtered`` and ``rolled_up``; or a mapping with ``rows_used`` /
+    ``rows_left_out``; or a sentence. Only the tables the report reads count
+    (:func:`cxlib.reports.report_tables.tables_used`), and they are named. A second line
+    says, per table, rows read, filtered, rolled up, kept and left out with the reasons
+    (:func:`cxlib.data.coverage.coverage_sentence`), with a link to the data-health report
+    when rows were left out.
     """
     coverage = r.get("coverage")
     if isinstance(coverage, Mapping):
         coverage = [coverage]
+    details: list[str] = []
     if isinstance(coverage, list):
         used = left = counted = 0
         names: list[str] = []
@@ -695,6 +701,8 @@ def _coverage(r: Mapping[str, Any]) -> str:
             used += int(entry.get("rows_kept", entry.get("rows_used", 0)) or 0)
             dropped = entry.get("left_out", entry.get("rows_left_out", 0))
             left += int(sum(dropped.values()) if isinstance(dropped, Mapping) else (dropped or 0))
+            if table is not None and "rows_read" in entry and isinstance(dropped, Mapping):
+                details.append(_table_coverage(entry, dropped))
         if not counted:
             return ""
         if isinstance(r.get("experiment"), Mapping) and names == ["experiments"]:
@@ -706,7 +714,28 @@ def _coverage(r: Mapping[str, Any]) -> str:
         )
     else:
         text = str(coverage or "")
-    return f'<p class="cxlab-coverage">Data: {safe_text(text)}</p>' if text else ""
+    if not text:
+        return ""
+    line = f'<p class="cxlab-coverage">Data: {safe_text(text)}</p>'
+    if details:
+        health = ' <a href="00_data_health.html">Rows left out: see data health.</a>' if left else ""
+        line += f'<p class="cxlab-coverage cxlab-coverage-tables">{safe_text("; ".join(details))}{health}</p>'
+    return line
+
+
+def _table_coverage(entry: Mapping[str, Any], dropped: Mapping[str, Any]) -> str:
+    """One table's coverage entry as the report header's sentence (rows read ... left out)."""
+    rolled_up = entry.get("rolled_up")
+    return coverage_sentence(
+        TableCoverage(
+            table=str(entry["table"]),
+            rows_read=int(entry["rows_read"]),
+            rows_kept=int(entry.get("rows_kept") or 0),
+            left_out=tuple(LeftOut(str(reason), int(n)) for reason, n in dropped.items()),
+            rolled_up=int(rolled_up) if rolled_up is not None else None,
+            filtered=int(entry.get("filtered") or 0) or None,
+        )
+    )
 
 
 def _experiment_line(r: Mapping[str, Any]) -> str:

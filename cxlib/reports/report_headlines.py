@@ -61,8 +61,7 @@ def health_headlines(result: Any) -> list[Headline]:
     """Rows checked and rows left out (``cxlib.health.data_health`` result)."""
     tables = result.table
     rows = int(tables["rows"].sum())
-    findings = result.findings
-    left_out = int(findings["n_rows"].sum()) if len(findings) else 0
+    left_out = int(result.rows_affected)  # each row once, however many rules it broke
     return [
         headline("Rows checked", format_count(rows), verdict=None, note=f"in {len(tables):,} tables"),
         headline(

@@ -305,6 +305,8 @@ def report_header(
                 "rows_read": c.rows_read,
                 "rows_kept": c.rows_kept,
                 "left_out": {item.reason: item.n_rows for item in c.left_out},
+                **({"filtered": c.filtered} if c.filtered else {}),
+                **({"rolled_up": c.rolled_up} if c.rolled_up is not None else {}),
             }
             for c in coverage
         ],

@@ -142,3 +142,36 @@ def test_reviews_in_legacy_encodings(name, encoding, tmp_path):
         got["text"].str.contains(r"[çéáíóúâê]").sum() == texts.str.contains(r"[çéáíóúâê]", na=False).sum() > 5
     )
     assert check_source(path, mapping, encoding=encoding).exit_code == 0
+
+
+def test_online_retail_cancellations_are_counted_once_by_check():
+    """A cancelled invoice breaks two rules (negative revenue and items): one row affected."""
+    mapping = {"orders": {**_retail_mapping(), "files": ["online_retail.csv"]}}
+    mapping["orders"]["where"] = "CustomerID IS NOT NULL"  # the cancellations come in
+    lines = pd.read_csv(RETAIL / "online_retail.csv", dtype={"InvoiceNo": str})
+    lines = lines[lines["CustomerID"].notna()]
+    revenue = (lines["Quantity"] * lines["UnitPrice"]).groupby(lines["InvoiceNo"]).sum()
+    items = lines.groupby("InvoiceNo")["Quantity"].sum()
+    negative = int(((revenue < 0) | (items < 0)).sum())
+    text, code = format_check(RETAIL, mapping)
+    text = " ".join(text.split())
+    assert f"Problems: 2 problem(s), {negative} row(s) affected" in text and negative == 1
+    assert code == 1 and f"(orders {negative / len(revenue):.1%})" in text
+
+
+def test_online_retail_workbook_in_a_folder_named_by_the_mapping(tmp_path):
+    """A data folder holding the workbook, with a mapping whose ``files`` names it."""
+    pytest.importorskip("openpyxl")
+    from cxlib import DataError
+
+    (tmp_path / "online_retail.xlsx").write_bytes((REAL / "encodings" / "online_retail.xlsx").read_bytes())
+    mapping = {"orders": {**_retail_mapping(), "files": ["online_retail*.xlsx"], "sheet": "Online Retail"}}
+    shop = open_shop(tmp_path, mapping=mapping)
+    _compare_retail(to_pandas(shop.orders), _retail_truth(pd.read_csv(RETAIL / "online_retail.csv")))
+    (coverage,) = shop.coverage
+    assert (coverage.rows_read, coverage.filtered, coverage.rolled_up) == (149, 1, 17)
+    assert check_source(tmp_path, mapping).exit_code == 0
+    (tmp_path / "online_retail_2.xlsx").write_bytes((tmp_path / "online_retail.xlsx").read_bytes())
+    with pytest.raises(DataError, match="several Excel workbooks") as caught:
+        open_shop(tmp_path, mapping=mapping)
+    assert caught.value.rule == "several_workbooks" and caught.value.column == "files"

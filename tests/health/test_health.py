@@ -372,3 +372,26 @@ def test_a_table_that_stops_and_restarts_by_design_is_not_a_drop_to_zero() -> No
     )
     drawn = broken.tables_figure(["experiments"], min_n=1).data[0].y
     assert drawn[2] == 0
+
+
+def test_a_row_that_breaks_two_rules_is_left_out_once() -> None:
+    """A cancelled invoice of Online Retail (real sample) has negative revenue and items."""
+    import yaml
+
+    from cxlib import open_shop
+    from cxlib.reports.report_headlines import health_headlines
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "real" / "online_retail"
+    mapping = yaml.safe_load((folder / "mapping.yaml").read_text(encoding="utf-8"))
+    mapping["orders"]["where"] = "CustomerID IS NOT NULL"  # the cancellations come in
+    with pytest.warns(UserWarning, match="dropped"):
+        shop = open_shop(folder, mapping=mapping, on_error="drop")
+    lines = pd.read_csv(folder / "online_retail.csv", dtype={"InvoiceNo": str})
+    cancelled = lines.loc[lines["InvoiceNo"].str.startswith("C"), "InvoiceNo"].nunique()
+    result = health.data_health(shop)
+    assert sorted(result.findings["rule"]) == ["negative_value", "out_of_range"]
+    assert result.findings["n_rows"].tolist() == [cancelled, cancelled]  # each rule counts the row
+    assert result.rows_affected == cancelled == 1  # the report counts it once
+    assert f"affecting {cancelled} row;" in " ".join(result.summary())
+    left_out = {h.label: h.value for h in health_headlines(result).items}["Rows left out"]
+    assert left_out == f"{cancelled}"

@@ -102,3 +102,33 @@ def test_an_experiment_page_counts_its_notebooks_tables_and_says_they_hold_every
     found = re.search(r'<p class="cxlab-coverage">Data: (.*?)</p>', page)
     assert found is not None
     assert found.group(1) == "70,000 rows used, none left out (experiments table, all experiments)"
+
+
+def test_each_card_says_per_table_rows_read_filtered_rolled_up_kept_and_left_out() -> None:
+    coverage = [
+        {
+            "table": "orders",
+            "rows_read": 541_909,
+            "rows_kept": 18_530,
+            "left_out": {"revenue negative_value": 4, "ts future": 2},
+            "filtered": 9_288,
+            "rolled_up": 18_536,
+        },
+        {"table": "feedback", "rows_read": 300, "rows_kept": 300, "left_out": {}},
+    ]
+    record = {"name": "00_data_health", "status": "ok", "html": "a.html", "coverage": coverage}
+    page = index_page([record], generated="2026-01-01T11:00:00+00:00")
+    assert "Data: 18,830 rows used, 6 left out (orders, feedback)" in page
+    found = re.search(r'<p class="cxlab-coverage cxlab-coverage-tables">(.*?)</p>', page)
+    assert found is not None
+    assert found.group(1) == (
+        "orders: 541,909 rows read, 9,288 filtered out by the mapping&#x27;s &#x27;where&#x27;, "
+        "rolled up into 18,536, 18,530 kept, 6 left out (revenue negative_value 4, ts future 2); "
+        'feedback: 300 rows read, 300 kept, none left out <a href="00_data_health.html">'
+        "Rows left out: see data health.</a>"
+    )
+    # a report on the feedback alone names only its table, and nothing was left out there
+    record = {**record, "name": "05_voice_of_customer"}
+    page = index_page([record], generated="2026-01-01T11:00:00+00:00")
+    found = re.search(r'<p class="cxlab-coverage cxlab-coverage-tables">(.*?)</p>', page)
+    assert found is not None and found.group(1) == "feedback: 300 rows read, 300 kept, none left out"
