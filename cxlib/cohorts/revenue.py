@@ -187,6 +187,19 @@ class RevenueRetention(ResultBase):
             fig.update_yaxes(hoverformat=".2f")
         return fig
 
+    def _acquisition_spend(self, horizon: int) -> float:
+        """Return the acquisition-period spend per customer of the cohorts observed at ``horizon``.
+
+        The pooled curve averages each age over the cohorts observed at that age, so its age 0
+        includes young cohorts that the horizon leaves out; a sentence comparing the two
+        ages must compare the same customers.
+        """
+        long = self.overall().long
+        reached = long.loc[(long["age"] == horizon) & long["observed"].astype(bool), "cohort"]
+        first = long[(long["age"] == 0) & long["cohort"].isin(reached)]
+        customers = float(first["customers"].sum())
+        return float(first["revenue"].sum()) / customers if customers else float("nan")
+
     def summary(self) -> list[str]:
         """Plain-language sentences: LTV at a horizon, NRR, orders per customer, segments."""
         curve = self.overall().curve.set_index("age")
@@ -194,10 +207,11 @@ class RevenueRetention(ResultBase):
         horizon = max(0, min(LTV_AGES[self.period], self.max_age))
         out = []
         if not pd.isna(curve.at[horizon, "ltv"]):
+            first = self._acquisition_spend(horizon)
             out.append(
                 f"By {self.period} {horizon} after acquisition a customer has spent "
                 f"{self._money(curve.at[horizon, 'ltv'])} "
-                f"on average ({self._money(curve.at[0, 'ltv'])} in the acquisition {self.period}) and placed "
+                f"on average ({self._money(first)} of it in the acquisition {self.period}) and placed "
                 f"{curve.at[horizon, 'orders_per_customer']:.2f} orders (cohorts that reached "
                 f"{self.period} {horizon})."
             )

@@ -77,3 +77,24 @@ def test_nrr_matrix_figures_summary_and_suppression():
     pd.testing.assert_frame_equal(
         result.overall().curve, revenue_retention(orders, currency="EUR", fast_path=False).curve
     )
+
+
+def test_the_acquisition_spend_in_the_sentence_is_that_of_the_cohorts_at_the_horizon():
+    # an old cohort (January) spends 10 in its first month and 5 later; a young one (November)
+    # spends 100 at once: pooled over every cohort, age 0 would be 55, above the month-1 total
+    orders = pd.DataFrame(
+        {
+            "order_id": ["a1", "a2", "b1"],
+            "customer_id": ["a", "a", "b"],
+            "ts": pd.to_datetime(["2024-01-10", "2024-02-10", "2024-11-10"], utc=True),
+            "revenue": [10.0, 5.0, 100.0],
+        }
+    )
+    result = revenue_retention(
+        orders, period="month", currency="EUR", observed_until="2024-12-31", fast_path=False
+    )
+    sentence = result.summary()[0]
+    horizon = int(sentence.split("By month ")[1].split(" ")[0])
+    assert horizon >= 1
+    # only the January cohort reached the horizon: 15 spent, 10 of it in its first month
+    assert "a customer has spent 15.00 EUR on average (10.00 EUR of it in the acquisition month)" in sentence
