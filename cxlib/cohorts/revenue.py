@@ -77,7 +77,8 @@ class RevenueRetention(ResultBase):
     curve : pandas.DataFrame
         Pooled over the cohorts observed at each age: ``segment`` (with ``by``), ``age``,
         ``cohorts``, ``customers``, ``ltv``, ``orders_per_customer``, ``nrr``,
-        ``active_share``, ``suppressed``.
+        ``active_share``, ``first_spend`` (acquisition-period revenue per customer of the same
+        cohorts), ``suppressed``.
     period : str
     by : str or None
     observed_until : pandas.Timestamp
@@ -187,19 +188,6 @@ class RevenueRetention(ResultBase):
             fig.update_yaxes(hoverformat=".2f")
         return fig
 
-    def _acquisition_spend(self, horizon: int) -> float:
-        """Return the acquisition-period spend per customer of the cohorts observed at ``horizon``.
-
-        The pooled curve averages each age over the cohorts observed at that age, so its age 0
-        includes young cohorts that the horizon leaves out; a sentence comparing the two
-        ages must compare the same customers.
-        """
-        long = self.overall().long
-        reached = long.loc[(long["age"] == horizon) & long["observed"].astype(bool), "cohort"]
-        first = long[(long["age"] == 0) & long["cohort"].isin(reached)]
-        customers = float(first["customers"].sum())
-        return float(first["revenue"].sum()) / customers if customers else float("nan")
-
     def summary(self) -> list[str]:
         """Plain-language sentences: LTV at a horizon, NRR, orders per customer, segments."""
         curve = self.overall().curve.set_index("age")
@@ -207,11 +195,11 @@ class RevenueRetention(ResultBase):
         horizon = max(0, min(LTV_AGES[self.period], self.max_age))
         out = []
         if not pd.isna(curve.at[horizon, "ltv"]):
-            first = self._acquisition_spend(horizon)
             out.append(
                 f"By {self.period} {horizon} after acquisition a customer has spent "
                 f"{self._money(curve.at[horizon, 'ltv'])} "
-                f"on average ({self._money(first)} of it in the acquisition {self.period}) and placed "
+                f"on average ({self._money(curve.at[horizon, 'first_spend'])} of it in the acquisition "
+                f"{self.period}) and placed "
                 f"{curve.at[horizon, 'orders_per_customer']:.2f} orders (cohorts that reached "
                 f"{self.period} {horizon})."
             )
@@ -378,8 +366,12 @@ def _assemble(
         curve["orders_per_customer"] = curve["cum_orders"] / curve["customers"]
         curve["nrr"] = curve["revenue"] / curve["base"].where(curve["base"] > 0)
         curve["active_share"] = curve["active"] / curve["customers"]
+        # spend in the acquisition period of the same cohorts (the pooled age 0 holds more)
+        curve["first_spend"] = curve["base"] / curve["customers"]
     curve["suppressed"] = curve["customers"] < min_n
-    curve.loc[curve["suppressed"], ["ltv", "orders_per_customer", "nrr", "active_share"]] = np.nan
+    curve.loc[curve["suppressed"], ["ltv", "orders_per_customer", "nrr", "active_share", "first_spend"]] = (
+        np.nan
+    )
     curve = curve[
         [
             "segment",
@@ -390,6 +382,7 @@ def _assemble(
             "orders_per_customer",
             "nrr",
             "active_share",
+            "first_spend",
             "suppressed",
         ]
     ]
