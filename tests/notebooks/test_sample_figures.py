@@ -3,7 +3,8 @@
 The numbers were read from the reports of the notebooks before the defaults came from the
 data (explicit ``by="channel"``, ``segment="device"``, ``holdout_weeks=26``, the contract
 funnel steps, ``experiment="checkout_redesign"``); with ``auto`` they must come out the same.
-Runs five notebooks on the whole sample shop: a few minutes.
+Runs seven notebooks on the whole sample shop: a few minutes. Also checks that no key finding
+is restated further down its page (issue 20).
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample"
 
 FIGURES = {
+    "00_data_health": [
+        "20,000 customers placed orders, 1.85 orders per customer on average.",
+        "Validation found no broken rules.",
+    ],
     "01_cx_scorecard": [
         "NPS 21 (95% CI 17 to 26) in 2026-Q3",
         "CSAT 55.3% (95% CI 48.2% to 62.2%) in 2026-Q3",
@@ -55,6 +60,10 @@ FIGURES = {
         "The data show no clear difference between the predicted value of promoters (70.03 EUR per customer) "
         "and of detractors (64.25 EUR) (95% CI 0.95 to 1.23 for the ratio",
         "The last 26 weeks (a quarter of the 104 weeks observed) are held out",
+    ],
+    "05_voice_of_customer": [
+        "Of 6,377 texts, 42% are negative, 3% neutral and 55% positive.",
+        "What weighs most on NPS: Returns & refunds.",
     ],
     "06_ab_test": [
         "checkout_redesign: Ship treatment: conversion +7.8% for treatment (95% CI +1.8% to +13.7%; "
@@ -91,3 +100,24 @@ def test_sample_key_figures(reports: Path, name: str) -> None:
     findings = _key_findings((reports / f"{name}.html").read_text(encoding="utf-8"))
     missing = [figure for figure in FIGURES[name] if figure not in findings]
     assert not missing, f"{name}: not in the key findings: {missing}\n{findings}"
+
+
+def _plain(fragment: str) -> str:
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)))
+    return re.sub(r" ([.,;:)])", r"\1", text).strip()
+
+
+@pytest.mark.parametrize("name", [n for n in FIGURES if n != "06_ab_test"])
+def test_each_key_finding_appears_once(reports: Path, name: str) -> None:
+    """Issue 20: the sections below the key findings do not restate them sentence by sentence."""
+    page = re.sub(
+        r"<(script|style).*?</\1>", " ", (reports / f"{name}.html").read_text(encoding="utf-8"), flags=re.S
+    )
+    block = re.search(
+        r'<section class="cxlab-findings"><h2 id="key-findings">.*?</section>', page, flags=re.S
+    )
+    assert block, "no key findings block"
+    findings = [_plain(li) for li in re.findall(r"<li>(.*?)</li>", block.group(0), flags=re.S)]
+    text = _plain(page)
+    restated = [f for f in findings if len(f) > 40 and text.count(f) > 1]
+    assert not restated, f"{name}: key findings restated further down: {restated}"
