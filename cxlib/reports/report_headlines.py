@@ -97,7 +97,7 @@ def scorecard_headlines(card: Any) -> list[Headline]:
             continue
         value = format_percent(row["value"]) if share else f"{row['value']:.{2 if metric == 'ces' else 0}f}"
         change = (
-            format_signed(row["difference"] * 100, 1, "points")
+            format_signed(row["difference"] * 100, 1, "pp")  # as in the scorecard cells: pp for shares
             if share
             else format_signed(
                 row["difference"], 2 if metric == "ces" else 0, "points" if metric == "nps" else ""

@@ -309,7 +309,8 @@ def test_scorecard_headlines_read_the_all_row_of_the_latest_period() -> None:
         "NPS", "−1", "worse", "−15 points", "down"
     )  # fmt: skip
     assert nps.previous == "2026-Q2" and nps.note == "in 2026-Q3"
-    assert (csat.value, csat.change, csat.verdict) == ("55.3%", "−8.4 points", "better")
+    # a share changes in percentage points, written "pp" as in the scorecard cells; "points" are NPS's
+    assert (csat.value, csat.change, csat.verdict) == ("55.3%", "−8.4 pp", "better")
 
 
 def test_builders_never_stop_a_report() -> None:
