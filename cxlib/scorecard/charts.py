@@ -19,6 +19,7 @@ from cxlib.scorecard.metrics import Metric
 
 __all__ = [
     "TOO_FEW",
+    "format_amount",
     "format_ci",
     "format_value",
     "interval_dots",
@@ -59,8 +60,25 @@ def format_value(metric: Metric, value: float, *, signed: bool = False, currency
     return f"{sign}{value:,.2f}"
 
 
+def format_amount(metric: Metric, value: float, *, signed: bool = False) -> str:
+    """Write a value for a sentence: like :func:`format_value`, with the currency of money metrics.
+
+    Parameters
+    ----------
+    metric : Metric
+    value : float
+    signed : bool, default False
+
+    Returns
+    -------
+    str
+        ``66.26 EUR`` for a money metric whose currency is known, else as :func:`format_value`.
+    """
+    return format_value(metric, value, signed=signed, currency=metric.currency if metric.money else "")
+
+
 def format_ci(metric: Metric, low: float, high: float, alpha: float) -> str:
-    """``95% CI 28 to 34`` in the metric's format.
+    """``95% CI 28 to 34`` in the metric's format (``95% CI 64.58 EUR to 67.93 EUR`` for money).
 
     Parameters
     ----------
@@ -73,7 +91,7 @@ def format_ci(metric: Metric, low: float, high: float, alpha: float) -> str:
     str
     """
     level = round(100 * (1 - alpha))
-    return f"{level}% CI {format_value(metric, low)} to {format_value(metric, high)}"
+    return f"{level}% CI {format_amount(metric, low)} to {format_amount(metric, high)}"
 
 
 def segment_names(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:
