@@ -283,3 +283,20 @@ def test_real_olist_reviews_without_comment_are_counted_not_scored() -> None:
         == f"{star_only} star-only ratings without text were left out of the text analyses."
     )
     assert result.sentiment.summary()[0].startswith(f"Of {int((~blank).sum())} texts,")
+
+
+def test_report_names_the_languages_the_shipped_models_cover() -> None:
+    """The Sentiment section said "shipped with cxlib (English and Chinese)" above a table
+    whose Slovak row read "the shipped model": the list must be the models cxlib ships.
+    """
+    from cxlib.viz.formats import language_name
+    from cxlib.voc.pretrained import available_pretrained
+
+    script = (Path(__file__).resolve().parents[2] / "notebooks" / "05_voice_of_customer.py").read_text()
+    markdown = " ".join(
+        line.removeprefix("#").strip() for line in script.splitlines() if line.startswith("#")
+    )
+    named = re.search(r"shipped with cxlib \(([^)]*)\)", markdown)
+    assert named, "the Sentiment section no longer names the shipped models' languages"
+    listed = {name.strip() for name in re.split(r",| and ", named.group(1)) if name.strip()}
+    assert listed == {language_name(code) for code in available_pretrained()}
