@@ -134,6 +134,20 @@ def test_text_examples_and_unreadable(orders: Any) -> None:
         assert health.unreadable_texts(table) == 1
 
 
+def test_text_examples_name_languages_not_iso_codes() -> None:
+    """Issue 20: the data-health "Customer texts" table read "pl", "sk", "en"."""
+    df = pd.DataFrame(
+        {
+            "ts": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]).tz_localize("UTC"),
+            "text": ["Super", "Dobré", "Fine", "?"],
+            "lang": ["pl", "sk", "en-GB", None],
+        }
+    )
+    for make in BACKENDS.values():
+        out = health.text_examples(make(df), n=4)
+        assert out["lang"].tolist() == ["unknown language", "English", "Slovak", "Polish"]  # newest first
+
+
 def test_time_zones_are_converted_to_utc_days() -> None:
     df = pd.DataFrame(
         {
