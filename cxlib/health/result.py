@@ -403,7 +403,11 @@ class DataHealth(ResultBase):
         return out
 
     def _volume_sentences(self) -> list[str]:
-        """Where the main table's rows come from, its busiest and typical day, gaps and the last day."""
+        """Where the main table's rows come from, its busiest and median day, gaps and the last day.
+
+        The median day is over the whole period; the last-day check compares with "a typical
+        day of the weeks before" (:meth:`last_day`): two numbers, so two names.
+        """
         out = []
         present = set(self.daily["table"])
         main = next((t for t in ("events", "orders") if t in present), None)
@@ -420,7 +424,7 @@ class DataHealth(ResultBase):
                 source = f" come mostly from {by_segment.index[0]} ({share:.0%});"
             out.append(
                 f"{noun.capitalize()}{source or ':'} the busiest day was {totals.idxmax():%Y-%m-%d} with "
-                f"{int(totals.max()):,}, a typical day has {int(totals.median()):,}."
+                f"{int(totals.max()):,}, the median day of the period {int(totals.median()):,}."
             )
         for table in [t for t in (*TABLES, *sorted(present - set(TABLES))) if t in present]:
             gaps = self.gaps(table)

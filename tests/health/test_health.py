@@ -341,6 +341,12 @@ def test_the_last_day_is_checked_for_a_partial_day_or_a_spike(last: int, verdict
         assert said and "3.0 times as many: check for a double load or a campaign." in said[0]
     else:
         assert said == []
+    # one name, one number: the whole period's median day is not "a typical day" (issue 20:
+    # the page said "a typical day has 1,344" and "against 1,971 on a typical day of the weeks before")
+    busiest = [s for s in result.summary() if "busiest day" in s]
+    median = int(np.median([100] * 13 + [60] + [last]))
+    assert len(busiest) == 1 and busiest[0].endswith(f"the median day of the period {median:,}.")
+    assert "typical" not in busiest[0]
     # too few days before the last to know a typical day
     assert health.data_health({"orders": _daily_orders(20, days=5)}).last_day("orders") is None
 
