@@ -121,3 +121,13 @@ def test_each_key_finding_appears_once(reports: Path, name: str) -> None:
     text = _plain(page)
     restated = [f for f in findings if len(f) > 40 and text.count(f) > 1]
     assert not restated, f"{name}: key findings restated further down: {restated}"
+
+
+@pytest.mark.parametrize("name", [n for n in FIGURES if n != "06_ab_test"])
+def test_pages_writing_pp_link_its_glossary_entry(reports: Path, name: str) -> None:
+    """One vocabulary: a share's change is "pp" on every page (never "points", NPS's unit), explained."""
+    page = (reports / f"{name}.html").read_text(encoding="utf-8")
+    text = _plain(re.sub(r"<(script|style).*?</\1>", " ", page, flags=re.S))
+    if re.search(r"\d pp\b", text):
+        assert 'glossary.html#pp"' in page, name
+    assert not re.search(r"\d%[^.;]*\(difference [−+-]?\d+(\.\d)? points", text), name
