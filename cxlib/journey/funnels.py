@@ -332,7 +332,8 @@ class FunnelResult(ResultBase):
         unit = self.count
         window = f" within {_format_duration(self.window)}" if self.window is not None else ""
         out = [
-            f"{who} {plural(first['entrants'], unit[:-1])} who did {first['step_name']}, "
+            f"{who} {plural(first['entrants'], unit[:-1])} {'who' if unit == 'customers' else 'that'} did "
+            f"{first['step_name']}, "
             f"{int(last['entrants']):,} ({last['conversion_from_start']:.1%}) reached "
             f"{last['step_name']}{window}."
         ]

@@ -37,6 +37,9 @@ def one_customer() -> pd.DataFrame:
 def test_one_unit_is_singular(one_customer: pd.DataFrame) -> None:
     flow = journey.funnel(one_customer, ["product_view", "add_to_cart", "purchase"])
     assert "Of 1 customer who did product_view, 1 (100.0%) reached purchase." in flow.summary()
+    # sessions are not people: "sessions that did", not "sessions who did" (issue 20 review)
+    by_session = journey.funnel(one_customer, ["product_view", "add_to_cart", "purchase"], count="sessions")
+    assert "Of 1 session that did product_view, 1 (100.0%) reached purchase." in by_session.summary()
     moves = " ".join(journey.transitions(one_customer).summary())
     assert "(1 time)" in moves and "1 times" not in moves, moves
     paths = " ".join(journey.paths(one_customer, end="purchase", steps=3).summary())
