@@ -239,6 +239,17 @@ def test_index_is_an_executive_summary() -> None:
     assert "Data: 500 rows used, none left out" in page
 
 
+def test_report_footer_names_the_data_without_its_server_path() -> None:
+    """Issue 20: every report's footer read "parameters: data=/work/wt/…/data/sample"."""
+    from cxlib.reports.html import footer_html
+
+    footer = footer_html(_record("a", finished="2026-01-01T10:01:00+00:00"))
+    assert "/srv" not in footer and "private" not in footer
+    assert "parameters: data=shop-2026" in footer and "all reports" in footer
+    empty = footer_html({"parameters": {"n": 3, "data": ""}})
+    assert "parameters: n=3, data=&quot;&quot;" in empty  # an empty parameter still reads ""
+
+
 @pytest.mark.parametrize(
     ("source", "name"),
     [
