@@ -227,7 +227,7 @@ if result.sentiment is not None:
                 "corpus": "Measured on",
                 "n": "Reviews in the test",
                 "accuracy": "Accuracy",
-                "ci_low": "95 % CI from",
+                "ci_low": "95% CI from",
                 "ci_high": "to",
             },
         )
