@@ -125,7 +125,8 @@ def _direction(difference: Any) -> str:
 @_never_fails
 def journey_headlines(flow: Any, carts: Any = None) -> list[Headline]:
     """Funnel conversion from the first to the last step, and cart abandonment."""
-    table = flow.table
+    shown = getattr(flow, "display_table", None)
+    table = shown() if callable(shown) else flow.table  # the steps as words: "product view"
     first, last = table.iloc[0], table.iloc[-1]
     out = [
         headline(

@@ -37,7 +37,7 @@ FIGURES = {
         "Split by channel (chosen automatically",
     ],
     "02_journey_mapping": [
-        "Of 165,911 sessions that did product_view, 34,585 (20.8%) reached purchase within 1 day.",
+        "Of 165,911 sessions that did product view, 34,585 (20.8%) reached purchase within 1 day.",
         "69.3% of 112,683 carts (sessions) were abandoned (95% CI 69.0% to 69.6%).",
         "By device: highest mobile (71.9%), lowest desktop (62.7%).",
         "Last touch credits direct most (25.6%).",

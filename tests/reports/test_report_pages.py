@@ -368,3 +368,23 @@ def test_appendix_sections_fold_away() -> None:
     )
     assert last is not None and "Last." in last.group(1)
     assert "window.__raw" not in page  # raw cells of a notebook never reach the page
+
+
+def test_journey_headline_names_the_steps_as_words() -> None:
+    """Issue 20: the index card read "product_view → purchase"."""
+    import pandas as pd
+
+    from cxlib import journey
+    from cxlib.reports.report_headlines import journey_headlines
+
+    t0 = pd.Timestamp("2024-03-01 09:00", tz="UTC")
+    events = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c1", "c2"],
+            "ts": [t0, t0 + pd.Timedelta(minutes=5), t0],
+            "event": ["product_view", "purchase", "product_view"],
+        }
+    ).astype({"ts": "datetime64[us, UTC]"})
+    flow = journey.funnel(events, ["product_view", "purchase"])
+    (card,) = journey_headlines(flow).items
+    assert (card.value, card.note) == ("50.0%", "product view → purchase, 2 customers")
