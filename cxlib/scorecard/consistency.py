@@ -193,11 +193,11 @@ class Consistency(ResultBase):
 
 
 def gap_text(metric: Metric, gap: float) -> str:
-    """Write a gap between segments in its unit (``36.7 percentage points``, ``64 points``, ``1.96 EUR``)."""
+    """Write a gap between segments in its unit (``36.7 pp``, ``64 points``, ``1.96 EUR``)."""
     if not np.isfinite(gap):
         return "—"
     if metric.percent:
-        return f"{100 * gap:.1f} percentage points"
+        return f"{100 * gap:.1f} pp"
     return format_amount(metric, gap) + (" points" if metric.kind == "nps" else "")
 
 
