@@ -354,13 +354,7 @@ class DataHealth(ResultBase):
         if dups.empty:
             out.append("No duplicate ids.")
         else:
-            out.append(
-                "Duplicates: "
-                + "; ".join(
-                    f"{r.table} {int(r.duplicates):,} (by {r.duplicate_key})" for r in dups.itertuples()
-                )
-                + "."
-            )
+            out.append("Duplicates: " + "; ".join(_duplicates_phrase(r) for r in dups.itertuples()) + ".")
         worst = self.missing[self.missing["share"] > 0].sort_values("share", ascending=False, kind="stable")
         if worst.empty:
             out.append("No missing values in any column.")
@@ -438,6 +432,14 @@ class DataHealth(ResultBase):
             if last is not None and last.verdict != "normal":
                 out.append(last.sentence())
         return out
+
+
+def _duplicates_phrase(row: Any) -> str:
+    """``events: 4 rows repeat the customer_id, ts and event of another row``."""
+    n = int(row.duplicates)
+    keys = [k.strip() for k in str(row.duplicate_key).split(",") if k.strip()]
+    key = ", ".join(keys[:-1]) + f" and {keys[-1]}" if len(keys) > 1 else "".join(keys)
+    return f"{row.table}: {plural(n, 'row')} repeat{'s' if n == 1 else ''} the {key} of another row"
 
 
 def _suppress_counts(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:

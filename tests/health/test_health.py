@@ -392,3 +392,15 @@ def test_a_table_that_stops_and_restarts_by_design_is_not_a_drop_to_zero() -> No
     )
     drawn = broken.tables_figure(["experiments"], min_n=1).data[0].y
     assert drawn[2] == 0
+
+
+def test_duplicates_are_said_in_words() -> None:
+    """Issue 20: the key finding read "Duplicates: events 4 (by customer_id, ts, event)."."""
+    result = health.data_health({"orders": _orders()})
+    said = [s for s in result.summary() if s.startswith("Duplicates")]
+    assert said == ["Duplicates: orders: 1 row repeats the order_id of another row."]
+    from cxlib.health.result import _duplicates_phrase
+
+    row = pd.DataFrame({"table": ["events"], "duplicates": [4], "duplicate_key": ["customer_id, ts, event"]})
+    (phrase,) = [_duplicates_phrase(r) for r in row.itertuples()]
+    assert phrase == "events: 4 rows repeat the customer_id, ts and event of another row"
