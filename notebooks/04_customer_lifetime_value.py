@@ -286,7 +286,8 @@ else:
 # %%
 # Model comparison table and the parameters of the fitted models
 if comparison is not None:
-    comparison.show(figure=False)
+    comparison.show(figure=False, sentences=False)  # the verdict and the holdout check are above
+    display(viz.note(comparison.summary()[0]))  # each model's holdout error
 if value is None:
     display(viz.note(not_modelled))
 else:

@@ -131,3 +131,21 @@ def test_pages_writing_pp_link_its_glossary_entry(reports: Path, name: str) -> N
     if re.search(r"\d pp\b", text):
         assert 'glossary.html#pp"' in page, name
     assert not re.search(r"\d%[^.;]*\(difference [−+-]?\d+(\.\d)? points", text), name
+
+
+@pytest.mark.parametrize("name", [n for n in FIGURES if n != "06_ab_test"])
+def test_no_sentence_is_said_twice_on_a_page(reports: Path, name: str) -> None:
+    """The CLV appendix repeated the holdout check of its forecast section word for word."""
+    page = re.sub(
+        r"<(script|style).*?</\1>", " ", (reports / f"{name}.html").read_text(encoding="utf-8"), flags=re.S
+    )
+    blocks = re.findall(r'<(?:p|ul) class="cxlab-note">(.*?)</(?:p|ul)>', page, flags=re.S)
+    blocks += re.findall(r'<section class="cxlab-findings">(.*?)</section>', page, flags=re.S)
+    sentences = [
+        s.strip()
+        for b in blocks
+        for s in re.split(r"(?<=[.])\s+(?=[A-Z0-9])", _plain(b))
+        if len(s.strip()) > 50
+    ]
+    twice = sorted({s for s in sentences if sentences.count(s) > 1})
+    assert not twice, f"{name}: said twice: {twice}"
