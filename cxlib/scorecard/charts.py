@@ -46,18 +46,21 @@ def format_value(metric: Metric, value: float, *, signed: bool = False, currency
     Returns
     -------
     str
-        ``—`` for a missing value.
+        ``—`` for a missing value; negative values with the minus sign (``−1``), as
+        :mod:`cxlib.viz.formats` writes them.
     """
     if value is None or not np.isfinite(value):
         return "—"
     sign = "+" if signed and value > 0 else ""
     if metric.kind == "nps":
-        return f"{sign}{value:,.0f}"
-    if metric.percent:
-        return f"{sign}{100 * value:,.1f}%" if not signed else f"{sign}{100 * value:,.1f} pp"
-    if metric.money:
-        return f"{sign}{value:,.2f}" + (f" {currency}" if currency else "")
-    return f"{sign}{value:,.2f}"
+        text = f"{sign}{value:,.0f}"
+    elif metric.percent:
+        text = f"{sign}{100 * value:,.1f}%" if not signed else f"{sign}{100 * value:,.1f} pp"
+    elif metric.money:
+        text = f"{sign}{value:,.2f}" + (f" {currency}" if currency else "")
+    else:
+        text = f"{sign}{value:,.2f}"
+    return text.replace("-", "−")
 
 
 def format_amount(metric: Metric, value: float, *, signed: bool = False) -> str:

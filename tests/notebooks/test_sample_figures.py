@@ -32,7 +32,7 @@ FIGURES = {
         "CSAT 55.3% (95% CI 48.2% to 62.2%) in 2026-Q3",
         "CES 3.29 (95% CI 3.20 to 3.38) in 2026-Q3",
         "best app 70.0%, worst marketplace 33.3%",  # CSAT by channel, as in the table before
-        "best store 62, worst marketplace -1",  # NPS by channel
+        "best store 62, worst marketplace −1",  # NPS by channel (the minus sign as in the cells)
         "Promoters spent 103.53 EUR per customer",
         "Split by channel (chosen automatically",
     ],

@@ -236,3 +236,17 @@ def test_every_amount_in_the_sentences_carries_the_currency() -> None:
         assert numbers and all(n.endswith(" EUR") for n in numbers), sentence
     # the scorecard cells keep the bare value under a heading that names the currency
     assert card.metrics["aov"].label == "Average order value (EUR)"
+
+
+def test_negative_numbers_carry_the_minus_sign_in_sentences_as_in_the_cells() -> None:
+    """Issue 20, one style: the cells read "−1" while the findings read "worst marketplace -1"."""
+    from cxlib.scorecard import consistency, value_of_cx
+
+    shop = random_shop(11)
+    card = scorecard(shop, by="channel", period="month", min_n=1, currency="EUR")
+    sentences = card.summary(notes=False) + consistency(card).summary()
+    sentences += value_of_cx(shop["surveys"], shop["orders"], currency="EUR", min_n=1).summary()
+    negative = [s for s in sentences if "−" in s]
+    assert negative, "the planted shop should have some negative change"
+    hyphen = [s for s in sentences if re.search(r"(?<![\w])-\d", s)]
+    assert not hyphen, hyphen

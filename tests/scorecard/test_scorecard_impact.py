@@ -54,7 +54,7 @@ def test_findings_rank_by_impact_not_by_p_value() -> None:
         "meet first (chi-square test, p = 0.002, adjusted p = 0.003)."
     )
     assert second.startswith(
-        "NPS lags in marketplace: best store 62, worst marketplace -1, a gap of 63 points"
+        "NPS lags in marketplace: best store 62, worst marketplace −1, a gap of 63 points"
     )
     assert "(Cochran's Q, p < 0.001, adjusted p < 0.001)." in second
     assert len(impact_findings(across, latest, top=5)) == 3  # the gap that is not significant is left out
