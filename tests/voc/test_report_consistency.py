@@ -192,6 +192,10 @@ def test_driver_effects_are_points_on_the_0_to_10_scale_not_nps_points() -> None
     text = " ".join(key_drivers.summary())
     assert "points lower on the 0–10 scale" in text and "points higher on the 0–10 scale" in text
     assert "NPS points" not in text and "points lower NPS" not in text
+    # one interval style: negative ends carry the minus sign as every other report writes them
+    negative = key_drivers.table[key_drivers.table["ols_coef"] < 0].iloc[0]
+    low, high = (f"{v:.2f}".replace("-", "−") for v in (negative["ols_ci_low"], negative["ols_ci_high"]))
+    assert f"(95% CI {low} to {high})" in text and not re.search(r"CI -\d", text), text
     labels = key_drivers.display_settings().labels
     assert labels["ols_coef"] == "Points on the 0–10 scale"
     assert all("NPS points" not in str(v) for v in labels.values())
