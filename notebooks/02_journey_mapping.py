@@ -219,7 +219,7 @@ first_steps.show(table=False)
 # %% [markdown]
 # ## Cart abandonment
 #
-# Carts (units with an add-to-cart) that end without a purchase, with 95 % Wilson intervals,
+# Carts (units with an add-to-cart) that end without a purchase, with 95% Wilson intervals,
 # by device, channel and both. Below: how far abandoned carts got in the checkout.
 
 # %%

@@ -120,8 +120,8 @@ overall.show(table=False)
 # %% [markdown]
 # ## Retention curves and differences between segments
 #
-# The curve pools the cohorts that have reached each age (a weighted average; bars are 95 %
-# confidence intervals; age 0 is 100 % by definition and left out). Segments are compared at one age: the difference of shares with its
+# The curve pools the cohorts that have reached each age (a weighted average; bars are 95%
+# confidence intervals; age 0 is 100% by definition and left out). Segments are compared at one age: the difference of shares with its
 # confidence interval, a two-proportion test, and a Cochran–Mantel–Haenszel test that compares
 # customers acquired in the same cohort.
 

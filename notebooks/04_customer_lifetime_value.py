@@ -26,7 +26,7 @@ engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folder
 unit: str = "W"  # one of: W, D; time unit of the models (weeks or days)
 holdout_weeks: str = "auto"  # one of: auto; range: 0..; weeks kept back to test the forecast; auto: a quarter of the span, leaving 12+ weeks to fit; 0: no test
 horizon_months: int = 12  # range: 1..; months of future value to predict
-discount_rate: float = 0.01  # range: 0..1; monthly discount rate (0.008 is about 10 % a year)
+discount_rate: float = 0.01  # range: 0..1; monthly discount rate (0.008 is about 10% a year)
 margin: float = 1.0  # range: 0..1; share of revenue that is profit (1 means value in revenue)
 segment: str = "auto"  # orders column (value on the first order); auto: first of channel, device, country, source with 2+ groups of min_n; empty: none
 top_segments: int = 8  # range: 1..; segments shown by size, the others together as other
@@ -75,7 +75,7 @@ if why_not is None and holdout.value > 0:
     else:
         calibrated = [ltv.fit_bgnbd(rfm_cal), ltv.fit_pareto_nbd(rfm_cal)]
         comparison = ltv.compare_models(rfm_cal, calibrated)
-        judged = comparison.verdict()  # among fits that worked, a winner only beyond 2 % holdout error
+        judged = comparison.verdict()  # among fits that worked, a winner only beyond 2% holdout error
         verdict, chosen_model = judged.sentence, judged.used or "BG/NBD"
         best = calibrated[[m.NAME for m in calibrated].index(chosen_model)]
         cumulative = ltv.repeat_transactions_over_time(best, orders, calibration_end, observation_end)
@@ -231,7 +231,7 @@ else:
 # ## Value by segment and cohort
 #
 # Total predicted value by the segment of each customer's first order and by the month of
-# the first purchase (cohort), with 95 % intervals. Segments with fewer than `min_n` customers
+# the first purchase (cohort), with 95% intervals. Segments with fewer than `min_n` customers
 # are not shown.
 
 # %%
@@ -278,7 +278,7 @@ else:
 # ## Appendix: model details
 #
 # For analysts: the fit statistics of both purchase models on the calibration period, and the
-# parameters of the models that value the customers, with standard errors and 95 % intervals.
+# parameters of the models that value the customers, with standard errors and 95% intervals.
 # Purchase model: purchase rates vary across customers as Gamma(r, α) and dropout as
 # Beta(a, b) (BG/NBD) or Gamma(s, β) (Pareto/NBD); spend model: the mean spend per purchase
 # varies as in Gamma-Gamma (p, q, v).
@@ -286,7 +286,8 @@ else:
 # %%
 # Model comparison table and the parameters of the fitted models
 if comparison is not None:
-    comparison.show(figure=False)
+    comparison.show(figure=False, sentences=False)  # the verdict and the holdout check are above
+    display(viz.note(comparison.summary()[0]))  # each model's holdout error
 if value is None:
     display(viz.note(not_modelled))
 else:

@@ -110,8 +110,8 @@ else:
 #
 # Each text is scored, in this order of preference, by a model trained on this shop's own
 # ratings (languages with at least `min_rated` star-rated reviews; 1–2★ negative, 4–5★
-# positive), by the model shipped with cxlib (English and Chinese), or by the curated
-# multilingual e-commerce lexicon. Texts in a language none of them covers are counted as
+# positive), by a model shipped with cxlib (Chinese, Czech, English, Polish, Slovak), or by the
+# curated multilingual e-commerce lexicon. Texts in a language none of them covers are counted as
 # unsupported and never scored. The table says which of them scored each language; their
 # measured accuracy is in the appendix.
 
@@ -227,7 +227,7 @@ if result.sentiment is not None:
                 "corpus": "Measured on",
                 "n": "Reviews in the test",
                 "accuracy": "Accuracy",
-                "ci_low": "95 % CI from",
+                "ci_low": "95% CI from",
                 "ci_high": "to",
             },
         )

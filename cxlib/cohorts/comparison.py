@@ -99,7 +99,7 @@ class RetentionComparison(ResultBase):
             "eligible": "Customers observed",
             "retained": "Came back",
             "share": "Share",
-            "diff": "Difference (points)",
+            "diff": "Difference (pp)",
             "relative": "Relative",
             "p_value": "p (z-test)",
             "p_value_cmh": "p (within cohorts)",
@@ -188,7 +188,7 @@ class RetentionComparison(ResultBase):
             out.append(
                 f"{segment_phrase(self.by, row.segment).capitalize()} keep {amount} {more} customers at "
                 f"{self.age_words} than {self.reference}: {row.share:.1%} vs {ref['share']:.1%} "
-                f"(difference {_points(row.diff)} points, "
+                f"(difference {_points(row.diff)} pp, "
                 f"{format_interval(row.diff_ci_low, row.diff_ci_high, _points, level=level)}; "
                 f"{format_p(row.p_value)}, {format_p(row.p_value_cmh)} within cohorts{verdict})."
             )

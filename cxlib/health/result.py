@@ -365,13 +365,7 @@ class DataHealth(ResultBase):
         if dups.empty:
             out.append("No duplicate ids.")
         else:
-            out.append(
-                "Duplicates: "
-                + "; ".join(
-                    f"{r.table} {int(r.duplicates):,} (by {r.duplicate_key})" for r in dups.itertuples()
-                )
-                + "."
-            )
+            out.append("Duplicates: " + "; ".join(_duplicates_phrase(r) for r in dups.itertuples()) + ".")
         worst = self.missing[self.missing["share"] > 0].sort_values("share", ascending=False, kind="stable")
         if worst.empty:
             out.append("No missing values in any column.")
@@ -414,7 +408,11 @@ class DataHealth(ResultBase):
         return out
 
     def _volume_sentences(self) -> list[str]:
-        """Where the main table's rows come from, its busiest and typical day, gaps and the last day."""
+        """Where the main table's rows come from, its busiest and median day, gaps and the last day.
+
+        The median day is over the whole period; the last-day check compares with "a typical
+        day of the weeks before" (:meth:`last_day`): two numbers, so two names.
+        """
         out = []
         present = set(self.daily["table"])
         main = next((t for t in ("events", "orders") if t in present), None)
@@ -431,7 +429,7 @@ class DataHealth(ResultBase):
                 source = f" come mostly from {by_segment.index[0]} ({share:.0%});"
             out.append(
                 f"{noun.capitalize()}{source or ':'} the busiest day was {totals.idxmax():%Y-%m-%d} with "
-                f"{int(totals.max()):,}, a typical day has {int(totals.median()):,}."
+                f"{int(totals.max()):,}, the median day of the period {int(totals.median()):,}."
             )
         for table in [t for t in (*TABLES, *sorted(present - set(TABLES))) if t in present]:
             gaps = self.gaps(table)
@@ -445,6 +443,14 @@ class DataHealth(ResultBase):
             if last is not None and last.verdict != "normal":
                 out.append(last.sentence())
         return out
+
+
+def _duplicates_phrase(row: Any) -> str:
+    """``events: 4 rows repeat the customer_id, ts and event of another row``."""
+    n = int(row.duplicates)
+    keys = [k.strip() for k in str(row.duplicate_key).split(",") if k.strip()]
+    key = ", ".join(keys[:-1]) + f" and {keys[-1]}" if len(keys) > 1 else "".join(keys)
+    return f"{row.table}: {plural(n, 'row')} repeat{'s' if n == 1 else ''} the {key} of another row"
 
 
 def _suppress_counts(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from cxlib._types import Frame
 from cxlib.data.contracts import CONTRACTS, TABLES
 from cxlib.defaults import FUNNEL_STAGES
 from cxlib.engine import is_utc_zone, to_narwhals, to_pandas
+from cxlib.viz.formats import language_name
 
 __all__ = [
     "CUSTOMER_COLUMNS",
@@ -492,8 +493,9 @@ def text_examples(
     Returns
     -------
     pandas.DataFrame
-        ``ts_col``, ``column`` and the present ``extra`` columns, newest first. The text is
-        raw customer text: show it only through :func:`cxlib.privacy.safe_text`
+        ``ts_col``, ``column`` and the present ``extra`` columns, newest first; a ``lang``
+        column holds the language's name (``pl`` → ``Polish``), as the reports write it. The
+        text is raw customer text: show it only through :func:`cxlib.privacy.safe_text`
         (:func:`cxlib.viz.format_table` does).
     """
     frame = _lazy(table)
@@ -507,6 +509,8 @@ def text_examples(
     )
     out = to_pandas(picked)
     out[ts_col] = pd.to_datetime(out[ts_col], utc=True)
+    if "lang" in out.columns:
+        out["lang"] = out["lang"].map(language_name)
     return out.reset_index(drop=True)
 
 

@@ -18,6 +18,7 @@ from cxlib._types import Frame
 from cxlib.engine import require_columns, to_narwhals
 from cxlib.errors import DataError
 from cxlib.intervals import wilson_interval
+from cxlib.viz.formats import event_label
 
 __all__ = [
     "MISSING",
@@ -30,6 +31,8 @@ __all__ = [
     "normalize_by",
     "normalize_steps",
     "segment_expr",
+    "sentence_start",
+    "shown_step",
     "split_segments",
     "step_label",
     "timed",
@@ -252,6 +255,20 @@ def step_label(step: tuple[str, ...]) -> str:
     str
     """
     return " | ".join(step)
+
+
+def shown_step(name: str) -> str:
+    """Write a step name (``step_label``) as words: ``product_view | search`` → ``product view | search``.
+
+    Tables keep the events as the data name them; sentences, charts and displayed tables
+    use this (:func:`cxlib.viz.formats.event_label`).
+    """
+    return " | ".join(event_label(part) for part in str(name).split(" | "))
+
+
+def sentence_start(text: str) -> str:
+    """Upper-case only the first letter of a name that opens a sentence (``product view``)."""
+    return text[:1].upper() + text[1:]
 
 
 def normalize_by(by: str | Sequence[str] | None) -> list[str]:

@@ -27,6 +27,7 @@ from cxlib.journey._frames import (
     check_events,
     duration_micros,
     normalize_steps,
+    shown_step,
     split_segments,
     step_label,
     unit_keys,
@@ -35,7 +36,7 @@ from cxlib.journey._frames import (
 from cxlib.journey.matching import event_base, match_steps
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
-from cxlib.viz.formats import format_interval, format_percent, plural
+from cxlib.viz.formats import event_label, format_interval, format_percent, plural
 
 __all__ = ["CartAbandonmentResult", "cart_abandonment"]
 
@@ -131,7 +132,7 @@ class CartAbandonmentResult(ResultBase):
     def steps_figure(self) -> go.Figure:
         """Where abandoned carts stopped: share of abandoned carts by furthest checkout step."""
         return viz.bar(
-            self.steps,
+            self.steps.assign(step_name=self.steps["step_name"].map(shown_step)),
             "step_name",
             "share_of_abandoned",
             percent=True,
@@ -161,9 +162,8 @@ class CartAbandonmentResult(ResultBase):
             )
         if not self.steps.empty and self.steps["stopped_here"].sum() > 0:
             top = self.steps.loc[self.steps["stopped_here"].idxmax()]
-            out.append(
-                f"{top['share_of_abandoned']:.1%} of abandoned carts stopped after {top['step_name']}."
-            )
+            where = shown_step(top["step_name"])
+            out.append(f"{top['share_of_abandoned']:.1%} of abandoned carts stopped after {where}.")
         return out
 
     def last_event_summary(self) -> list[str]:
@@ -171,7 +171,8 @@ class CartAbandonmentResult(ResultBase):
         if self.last_events.empty:
             return []
         top = self.last_events.iloc[0]
-        return [f"The last thing most abandoned carts did was {top['event']} ({top['share']:.1%} of them)."]
+        last = event_label(top["event"])
+        return [f"The last thing most abandoned carts did was {last} ({top['share']:.1%} of them)."]
 
 
 def cart_abandonment(

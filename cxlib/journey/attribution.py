@@ -25,7 +25,7 @@ from cxlib.journey._frames import as_duration, check_events, duration_micros, la
 from cxlib.journey.markov import fit_markov
 from cxlib.journey.touchpoints import channel_paths
 from cxlib.result import Display, ResultBase
-from cxlib.viz.formats import format_money, format_signed, plural
+from cxlib.viz.formats import event_label, format_money, format_signed, plural
 
 __all__ = ["METHODS", "AttributionResult", "attribution"]
 
@@ -100,6 +100,10 @@ class AttributionResult(ResultBase):
     order: int
     currency: str = ""
 
+    def display_table(self) -> pd.DataFrame:
+        """Return ``.table`` with the channels as words (``organic_search`` → ``organic search``)."""
+        return self.table.assign(channel=self.table["channel"].map(event_label))
+
     def long(self, measure: str = "conversions") -> pd.DataFrame:
         """Tidy table: ``channel``, ``method`` (label), ``<measure>``, ``share``."""
         if measure not in ("conversions", "value"):
@@ -134,7 +138,7 @@ class AttributionResult(ResultBase):
             fig.add_trace(
                 go.Bar(
                     name=METHOD_LABELS[method],
-                    x=part["channel"],
+                    x=part["channel"].map(event_label),
                     y=part["share"],
                     hovertemplate="%{x}: %{y:.1%}<extra>" + METHOD_LABELS[method] + "</extra>",
                 )
@@ -167,14 +171,16 @@ class AttributionResult(ResultBase):
             col = f"{method}_conversions"
             best = self.table.loc[self.table[col].idxmax()]
             share = best[col] / self.total_conversions if self.total_conversions else float("nan")
-            out.append(f"{METHOD_LABELS[method].capitalize()} credits {best['channel']} most ({share:.1%}).")
+            channel = event_label(best["channel"])
+            out.append(f"{METHOD_LABELS[method].capitalize()} credits {channel} most ({share:.1%}).")
             if len(out) >= 4:
                 break
         if "markov" in self.methods and "last" in self.methods:
             gain = self.table["markov_conversions"] - self.table["last_conversions"]
             i = int(np.argmax(np.abs(gain.to_numpy())))
+            moved = "gains" if gain.iloc[i] > 0 else "loses"
             out.append(
-                f"Markov vs last touch: {self.table['channel'].iloc[i]} changes most "
+                f"Markov vs last touch: {event_label(self.table['channel'].iloc[i])} {moved} the most credit "
                 f"({format_signed(gain.iloc[i], 0)} conversions)."
             )
         return out

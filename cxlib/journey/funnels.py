@@ -24,6 +24,7 @@ from cxlib.journey._frames import (
     duration_micros,
     normalize_by,
     normalize_steps,
+    shown_step,
     split_segments,
     step_label,
     unit_keys,
@@ -32,7 +33,7 @@ from cxlib.journey._frames import (
 from cxlib.journey.matching import event_base, match_steps
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
-from cxlib.viz.formats import format_interval, format_percent, plural
+from cxlib.viz.formats import event_label, format_interval, format_percent, plural
 
 __all__ = ["FunnelDropouts", "FunnelResult", "funnel", "parse_steps"]
 
@@ -76,7 +77,8 @@ class FunnelDropouts(ResultBase):
         """Draw horizontal bars: share of leavers per step and next event."""
         from cxlib import viz
 
-        data = self.table.assign(move=self.table["step_name"] + " → " + self.table["next_event"])
+        data = self.display_table()
+        data = data.assign(move=data["step_name"] + " → " + data["next_event"])
         return viz.bar(
             data,
             "move",
@@ -86,6 +88,13 @@ class FunnelDropouts(ResultBase):
             title="What units did after leaving the funnel",
             labels={"move": "", "share": f"share of the {self.count} that left after the step"},
             height=max(320, 60 + 28 * len(data)),
+        )
+
+    def display_table(self) -> pd.DataFrame:
+        """Return ``.table`` with the events as words (``product_view`` → ``product view``)."""
+        return self.table.assign(
+            step_name=self.table["step_name"].map(shown_step),
+            next_event=self.table["next_event"].map(event_label),
         )
 
     def summary(self) -> list[str]:
@@ -178,11 +187,15 @@ class FunnelResult(ResultBase):
         return replace(shown, columns=(*self.by, *(shown.columns or ())), labels=labels)
 
     def display_table(self) -> pd.DataFrame:
-        """``.table`` with ``time_median_min``: the median time from step 1 in minutes."""
-        return self.table.assign(time_median_min=self.table["time_median_s"] / 60)
+        """``.table`` with ``time_median_min`` (minutes from step 1) and the steps as words."""
+        return self.table.assign(
+            time_median_min=self.table["time_median_s"] / 60,
+            step_name=self.table["step_name"].map(shown_step),
+        )
 
     def _segments(self) -> list[tuple[str, pd.DataFrame]]:
-        table = self.table
+        """Return the rows per segment, largest first, with the steps as words for charts and sentences."""
+        table = self.table.assign(step_name=self.table["step_name"].map(shown_step))
         if "suppressed" in table:
             table = table[~table["suppressed"]]
         if not self.by:
@@ -309,7 +322,7 @@ class FunnelResult(ResultBase):
         left = self.next_events.groupby("step", sort=True)["units"].sum()
         step = int(left.idxmax())
         rows = self.next_events[self.next_events["step"] == step]
-        name = str(rows["step_name"].iloc[0])
+        name = shown_step(rows["step_name"].iloc[0])
         idle = rows[rows["next_event"] == NO_FURTHER_EVENT]["share"].sum()
         moved = rows[rows["next_event"] != NO_FURTHER_EVENT]
         out = [
@@ -318,21 +331,24 @@ class FunnelResult(ResultBase):
         ]
         if not moved.empty:
             top = moved.iloc[0]
-            out.append(f"The most common next event was {top['next_event']} ({top['share']:.1%}).")
+            out.append(
+                f"The most common next event was {event_label(top['next_event'])} ({top['share']:.1%})."
+            )
         return out
 
     def summary(self) -> list[str]:
         """Plain-language sentences with the main numbers (overall or largest segment)."""
         segments = self._segments()
         if not segments or segments[0][1].empty:
-            return [f"No {self.count} reached the first step ({step_label(self.steps[0])})."]
+            return [f"No {self.count} reached the first step ({shown_step(step_label(self.steps[0]))})."]
         name, part = segments[0]
         first, last = part.iloc[0], part.iloc[-1]
         who = f"In segment {name}, of" if self.by else "Of"
         unit = self.count
         window = f" within {_format_duration(self.window)}" if self.window is not None else ""
         out = [
-            f"{who} {plural(first['entrants'], unit[:-1])} who did {first['step_name']}, "
+            f"{who} {plural(first['entrants'], unit[:-1])} {'who' if unit == 'customers' else 'that'} did "
+            f"{first['step_name']}, "
             f"{int(last['entrants']):,} ({last['conversion_from_start']:.1%}) reached "
             f"{last['step_name']}{window}."
         ]

@@ -20,9 +20,9 @@ import plotly.graph_objects as go
 from cxlib import viz
 from cxlib._types import Frame
 from cxlib.engine import to_pandas
-from cxlib.journey._frames import check_count, check_events, lazy, timed, unit_keys
+from cxlib.journey._frames import check_count, check_events, lazy, sentence_start, timed, unit_keys
 from cxlib.result import Display, ResultBase
-from cxlib.viz.formats import plural
+from cxlib.viz.formats import event_label, plural
 
 __all__ = ["PathsResult", "StepMatrixResult", "paths", "step_matrix"]
 
@@ -76,13 +76,17 @@ class PathsResult(ResultBase):
         """Show the top paths, captioned with their anchor."""
         return replace(self.DISPLAY, caption=self._caption())
 
+    def display_table(self) -> pd.DataFrame:
+        """Return ``.table`` with the events of each path as words (``add_to_cart`` → ``add to cart``)."""
+        return self.table.assign(path=self.table["path"].map(_path_words))
+
     def figure(self) -> go.Figure:
         """Sankey diagram of the first ``steps`` steps (rare events grouped as "other")."""
         nodes: dict[tuple[int, str], int] = {}
         for row in self.links.itertuples():
             for pos, label in ((row.step, row.source), (row.step + 1, row.target)):
                 nodes.setdefault((pos, label), len(nodes))
-        labels = [label for (_, label) in nodes]
+        labels = [event_label(label) for (_, label) in nodes]
         names = sorted(set(labels))
         colour = {name: viz.PALETTE[i % len(viz.PALETTE)] for i, name in enumerate(names)}
         fig = go.Figure(
@@ -110,7 +114,7 @@ class PathsResult(ResultBase):
     def bar_figure(self) -> go.Figure:
         """Horizontal bars of the top paths' shares."""
         return viz.bar(
-            self.table,
+            self.display_table(),
             "path",
             "share",
             horizontal=True,
@@ -122,16 +126,16 @@ class PathsResult(ResultBase):
 
     def _caption(self) -> str:
         if self.start:
-            return f"Top paths from {self.start} (first {self.steps} events)"
+            return f"Top paths from {event_label(self.start)} (first {self.steps} events)"
         if self.end:
-            return f"Top paths to {self.end} (last {self.steps} events)"
+            return f"Top paths to {event_label(self.end)} (last {self.steps} events)"
         return f"Top paths (first {self.steps} events)"
 
     def _title(self) -> str:
         if self.start:
-            return f"Paths from {self.start} (first {self.steps} steps)"
+            return f"Paths from {event_label(self.start)} (first {self.steps} steps)"
         if self.end:
-            return f"Paths to {self.end} (last {self.steps} steps)"
+            return f"Paths to {event_label(self.end)} (last {self.steps} steps)"
         return f"First {self.steps} steps of each journey"
 
     def summary(self) -> list[str]:
@@ -143,11 +147,16 @@ class PathsResult(ResultBase):
         unit = self.count[:-1]
         top_paths = f"The top {plural(len(self.table), 'path')} cover" if len(self.table) > 1 else "It covers"
         return [
-            f"The most common path is {top['path']}, taken by {plural(top['units'], unit)} "
+            f"The most common path is {_path_words(top['path'])}, taken by {plural(top['units'], unit)} "
             f"({top['share']:.1%}).",
             f"{top_paths} {covered:.1%} of {plural(self.units, unit)}; "
             f"{plural(len(self.all_paths), 'distinct path')} in all.",
         ]
+
+
+def _path_words(path: str) -> str:
+    """Write a path's events as words: ``product_view > add_to_cart`` → ``product view > add to cart``."""
+    return SEP.join(event_label(event) for event in str(path).split(SEP))
 
 
 @dataclass(frozen=True)
@@ -190,7 +199,8 @@ class StepMatrixResult(ResultBase):
         last_col = self.table.columns[-1]
         ended = float(self.table.loc[ENDED, last_col]) if ENDED in self.table.index else 0.0
         return [
-            f"{first.idxmax()} is the most common first event ({first.max():.1%} of "
+            f"{sentence_start(event_label(first.idxmax()))} is the most common first event "
+            f"({first.max():.1%} of "
             f"{plural(self.units, self.count[:-1])}).",
             f"{ended:.1%} of journeys have ended before step {last_col}.",
         ]

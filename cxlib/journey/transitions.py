@@ -16,9 +16,9 @@ import plotly.graph_objects as go
 from cxlib import viz
 from cxlib._types import Frame
 from cxlib.engine import to_pandas
-from cxlib.journey._frames import check_events, lazy, timed, unit_keys
+from cxlib.journey._frames import check_events, lazy, sentence_start, timed, unit_keys
 from cxlib.result import Display, ResultBase
-from cxlib.viz.formats import plural
+from cxlib.viz.formats import event_label, plural
 
 __all__ = ["TransitionsResult", "transitions"]
 
@@ -84,11 +84,15 @@ class TransitionsResult(ResultBase):
         top = inner.sort_values("count", ascending=False).iloc[0]
         likely = inner[inner["to"] != END].sort_values("probability", ascending=False)
         out = [
-            f"The most frequent transition is {top['from']} → {top['to']} ({plural(top['count'], 'time')})."
+            f"The most frequent transition is {event_label(top['from'])} → {event_label(top['to'])} "
+            f"({plural(top['count'], 'time')})."
         ]
         if not likely.empty:
             best = likely.iloc[0]
-            out.append(f"{best['from']} is followed by {best['to']} {best['probability']:.1%} of the time.")
+            out.append(
+                f"{sentence_start(event_label(best['from']))} is followed by {event_label(best['to'])} "
+                f"{best['probability']:.1%} of the time."
+            )
         return out
 
 

@@ -65,6 +65,12 @@ GLOSSARY: tuple[Term, ...] = (
         "so the report does not call it better or worse.",
     ),
     Term(
+        "pp",
+        "Percentage points (pp)",
+        "The difference between two percentages: from 30% to 33% is +3 pp (a rise of 10%). "
+        "Changes of shares such as CSAT or retention are in pp; changes of NPS are in points.",
+    ),
+    Term(
         "nps",
         "NPS (Net Promoter Score)",
         "The share of promoters (9–10 on “would you recommend us?”) minus the share of "
@@ -250,9 +256,9 @@ _BY_KEY = {term.key: term for term in GLOSSARY}
 #: The terms each report's "How to read this" box links to.
 PAGE_TERMS: dict[str, tuple[str, ...]] = {
     "00_data_health": ("rows-left-out", "fingerprint", "control-limits"),
-    "01_cx_scorecard": ("nps", "csat", "ces", "retention-rate", "repeat-rate", "holm-bh"),
+    "01_cx_scorecard": ("nps", "csat", "ces", "retention-rate", "repeat-rate", "pp", "holm-bh"),
     "02_journey_mapping": ("funnel", "cart-abandonment", "attribution", "removal-effect"),
-    "03_cohort_retention": ("cohort", "month-n-retention", "came-back", "kaplan-meier"),
+    "03_cohort_retention": ("cohort", "month-n-retention", "came-back", "pp", "kaplan-meier"),
     "04_customer_lifetime_value": ("clv", "bg-nbd", "holdout", "promoter"),
     "05_voice_of_customer": ("aspect", "driver", "lexicon-model", "control-limits", "nps"),
     "06_ab_test": ("ab-test", "lift", "fixed-horizon", "srm", "cuped", "delta-method", "bayesian", "mde"),

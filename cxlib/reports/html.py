@@ -332,7 +332,7 @@ def footer_html(run: Mapping[str, Any]) -> str:
         parts.append(f"commit <code>{html.escape(str(run['git_commit'])[:12])}</code>")
     if run.get("fingerprint"):
         parts.append(f"data fingerprint <code>{html.escape(str(run['fingerprint'])[:16])}</code>")
-    params = run.get("parameters") or {}
+    params = _shown_parameters(run.get("parameters") or {})
     if params:
         parts.append(
             "parameters: " + ", ".join(f"{safe_text(k)}={safe_text(_value(v))}" for k, v in params.items())
@@ -527,6 +527,14 @@ def _page(title: str, body: str, *, nav: str = "") -> str:
         f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style></head>"
         f'<body class="cxlab-page">{nav}<main>{body}</main></body></html>\n'
     )
+
+
+def _shown_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Show ``data`` by its name, not its server path, as a report's visible footer does.
+
+    (The full path stays in the index's folded "Run details", for analysts.)
+    """
+    return {k: source_name(v) if k == "data" and v else v for k, v in params.items()}
 
 
 def _params_list(params: Mapping[str, Any]) -> str:

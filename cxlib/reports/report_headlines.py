@@ -103,7 +103,7 @@ def scorecard_headlines(card: Any) -> list[Headline]:
             continue
         value = format_percent(row["value"]) if share else f"{row['value']:.{2 if metric == 'ces' else 0}f}"
         change = (
-            format_signed(row["difference"] * 100, 1, "points")
+            format_signed(row["difference"] * 100, 1, "pp")  # as in the scorecard cells: pp for shares
             if share
             else format_signed(
                 row["difference"], 2 if metric == "ces" else 0, "points" if metric == "nps" else ""
@@ -131,7 +131,8 @@ def _direction(difference: Any) -> str:
 @_never_fails
 def journey_headlines(flow: Any, carts: Any = None) -> list[Headline]:
     """Funnel conversion from the first to the last step, and cart abandonment."""
-    table = flow.table
+    shown = getattr(flow, "display_table", None)
+    table = shown() if callable(shown) else flow.table  # the steps as words: "product view"
     first, last = table.iloc[0], table.iloc[-1]
     out = [
         headline(

@@ -32,6 +32,7 @@ from cxlib.scorecard.cells import (
 from cxlib.scorecard.changes import period_changes
 from cxlib.scorecard.charts import (
     TOO_FEW,
+    format_amount,
     format_ci,
     format_value,
     segment_colours,
@@ -360,14 +361,14 @@ class Scorecard(ResultBase):
         if last["suppressed"]:
             return f"{short}{when}: {TOO_FEW}."
         interval = format_ci(metric, last["ci_low"], last["ci_high"], self.alpha)
-        text = f"{short} {format_value(metric, last['value'])} ({interval}){when}"
+        text = f"{short} {format_amount(metric, last['value'])} ({interval}){when}"
         mine = changes[(changes["metric"] == name) & (changes["period"] == last["period"])]
         total = mine.assign(__segment=segment_names(mine, self.by))
         row = total[total["__segment"] == ALL]
         if row.empty:
             return text + "."
         change = row.iloc[0]
-        diff = format_value(metric, change["difference"], signed=True)
+        diff = format_amount(metric, change["difference"], signed=True)
         if metric.kind == "nps":
             diff += " points"
         if not change["significant"]:
@@ -385,7 +386,7 @@ class Scorecard(ResultBase):
         ]
         if self.by and not segments.empty:
             biggest = segments.loc[segments["difference"].abs().idxmax()]
-            extra = format_value(metric, biggest["difference"], signed=True)
+            extra = format_amount(metric, biggest["difference"], signed=True)
             text += f"; the largest move is in {biggest['__segment']} ({extra})"
         return text + "."
 

@@ -19,6 +19,7 @@ from cxlib.scorecard.metrics import Metric
 
 __all__ = [
     "TOO_FEW",
+    "format_amount",
     "format_ci",
     "format_value",
     "interval_dots",
@@ -45,22 +46,42 @@ def format_value(metric: Metric, value: float, *, signed: bool = False, currency
     Returns
     -------
     str
-        ``—`` for a missing value.
+        ``—`` for a missing value; negative values with the minus sign (``−1``), as
+        :mod:`cxlib.viz.formats` writes them.
     """
     if value is None or not np.isfinite(value):
         return "—"
     sign = "+" if signed and value > 0 else ""
     if metric.kind == "nps":
-        return f"{sign}{value:,.0f}"
-    if metric.percent:
-        return f"{sign}{100 * value:,.1f}%" if not signed else f"{sign}{100 * value:,.1f} pp"
-    if metric.money:
-        return f"{sign}{value:,.2f}" + (f" {currency}" if currency else "")
-    return f"{sign}{value:,.2f}"
+        text = f"{sign}{value:,.0f}"
+    elif metric.percent:
+        text = f"{sign}{100 * value:,.1f}%" if not signed else f"{sign}{100 * value:,.1f} pp"
+    elif metric.money:
+        text = f"{sign}{value:,.2f}" + (f" {currency}" if currency else "")
+    else:
+        text = f"{sign}{value:,.2f}"
+    return text.replace("-", "−")
+
+
+def format_amount(metric: Metric, value: float, *, signed: bool = False) -> str:
+    """Write a value for a sentence: like :func:`format_value`, with the currency of money metrics.
+
+    Parameters
+    ----------
+    metric : Metric
+    value : float
+    signed : bool, default False
+
+    Returns
+    -------
+    str
+        ``66.26 EUR`` for a money metric whose currency is known, else as :func:`format_value`.
+    """
+    return format_value(metric, value, signed=signed, currency=metric.currency if metric.money else "")
 
 
 def format_ci(metric: Metric, low: float, high: float, alpha: float) -> str:
-    """``95% CI 28 to 34`` in the metric's format.
+    """``95% CI 28 to 34`` in the metric's format (``95% CI 64.58 EUR to 67.93 EUR`` for money).
 
     Parameters
     ----------
@@ -73,7 +94,7 @@ def format_ci(metric: Metric, low: float, high: float, alpha: float) -> str:
     str
     """
     level = round(100 * (1 - alpha))
-    return f"{level}% CI {format_value(metric, low)} to {format_value(metric, high)}"
+    return f"{level}% CI {format_amount(metric, low)} to {format_amount(metric, high)}"
 
 
 def segment_names(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:

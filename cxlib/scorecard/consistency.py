@@ -22,7 +22,7 @@ from cxlib.errors import DataError
 from cxlib.result import Display, ResultBase
 from cxlib.scorecard.card import Scorecard
 from cxlib.scorecard.cells import ALL, UNKNOWN
-from cxlib.scorecard.charts import format_value, interval_dots, segment_names
+from cxlib.scorecard.charts import format_amount, format_value, interval_dots, segment_names
 from cxlib.scorecard.metrics import METRIC_NAMES, Metric
 from cxlib.scorecard.stats import heterogeneity
 from cxlib.viz.formats import format_p, plural
@@ -179,8 +179,8 @@ class Consistency(ResultBase):
                 continue
             gap = gap_text(metric, row.gap)
             spread = (
-                f"best {row.best_segment} {format_value(metric, row.best_value)}, worst {row.worst_segment} "
-                f"{format_value(metric, row.worst_value)}, a gap of {gap}"
+                f"best {row.best_segment} {format_amount(metric, row.best_value)}, worst {row.worst_segment} "
+                f"{format_amount(metric, row.worst_value)}, a gap of {gap}"
             )
             if row.significant:
                 out.append(f"{short} differs across {noun} ({row.test}, {format_p(row.p_value)}): {spread}.")
@@ -193,12 +193,12 @@ class Consistency(ResultBase):
 
 
 def gap_text(metric: Metric, gap: float) -> str:
-    """Write a gap between segments in the metric's unit (``36.7 percentage points``, ``64 points``)."""
+    """Write a gap between segments in its unit (``36.7 pp``, ``64 points``, ``1.96 EUR``)."""
     if not np.isfinite(gap):
         return "—"
     if metric.percent:
-        return f"{100 * gap:.1f} percentage points"
-    return format_value(metric, gap) + (" points" if metric.kind == "nps" else "")
+        return f"{100 * gap:.1f} pp"
+    return format_amount(metric, gap) + (" points" if metric.kind == "nps" else "")
 
 
 def consistency(

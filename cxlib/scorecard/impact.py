@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxlib.scorecard.charts import format_value
+from cxlib.scorecard.charts import format_amount
 from cxlib.scorecard.consistency import Consistency, gap_text
 from cxlib.viz.formats import format_count, format_p
 
@@ -107,8 +107,8 @@ def impact_findings(across: Consistency, latest: pd.DataFrame, *, top: int = 2) 
         worst, best = str(row.worst_segment), str(row.best_segment)
         gap = gap_text(metric, float(row.gap))
         answer = (
-            f"{short} lags in {worst}: best {best} {format_value(metric, row.best_value)}, worst {worst} "
-            f"{format_value(metric, row.worst_value)}, a gap of {gap}"
+            f"{short} lags in {worst}: best {best} {format_amount(metric, row.best_value)}, worst {worst} "
+            f"{format_amount(metric, row.worst_value)}, a gap of {gap}"
         )
         customers = float(row.customers)
         reach = (

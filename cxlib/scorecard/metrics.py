@@ -50,6 +50,9 @@ class Metric:
         Values are shares in [0, 1], shown as percentages.
     money : bool
         Values are amounts in the shop currency.
+    currency : str
+        That currency (``"EUR"``) for money metrics, written after amounts in sentences;
+        empty when unknown or not money.
     """
 
     name: str
@@ -60,6 +63,7 @@ class Metric:
     source: str
     percent: bool = False
     money: bool = False
+    currency: str = ""
 
     @property
     def direction(self) -> str:
@@ -140,7 +144,16 @@ def metric_catalogue(
             "events",
             percent=True,
         ),
-        Metric("aov", f"Average order value{money}", "ratio", "orders", True, "orders", money=True),
+        Metric(
+            "aov",
+            f"Average order value{money}",
+            "ratio",
+            "orders",
+            True,
+            "orders",
+            money=True,
+            currency=currency,
+        ),
         Metric(
             "purchase_frequency",
             "Purchase frequency (orders per customer)",
@@ -157,6 +170,7 @@ def metric_catalogue(
             True,
             "orders",
             money=True,
+            currency=currency,
         ),
         Metric(
             "return_rate",

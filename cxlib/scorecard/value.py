@@ -90,7 +90,7 @@ class CXValue(ResultBase):
         return "12 months" if self.horizon_days == 365 else f"{self.horizon_days} days"
 
     def _money(self, value: float) -> str:
-        return f"{value:,.2f}" + (f" {self.currency}" if self.currency else "")
+        return f"{value:,.2f}".replace("-", "−") + (f" {self.currency}" if self.currency else "")
 
     def figure(self) -> go.Figure:
         """Value per customer by NPS group, both measures, with interval bars."""

@@ -29,6 +29,7 @@ from cxlib.viz.blocks import (
 )
 from cxlib.viz.charts import area, bar, heatmap, line, small_multiples
 from cxlib.viz.formats import (
+    event_label,
     format_count,
     format_interval,
     format_money,
@@ -63,6 +64,7 @@ __all__ = [
     "apply_theme",
     "area",
     "bar",
+    "event_label",
     "format_count",
     "format_interval",
     "format_money",

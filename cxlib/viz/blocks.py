@@ -28,6 +28,7 @@ __all__ = [
     "ReportHeader",
     "format_number",
     "format_table",
+    "fresh_sentences",
     "key_findings",
     "note",
     "report_header",
@@ -314,6 +315,11 @@ def report_header(
     return ReportHeader(markup, meta)
 
 
+#: The sentences of the page's "Key findings" block: results shown further down leave them
+#: out (:func:`fresh_sentences`), so that each finding appears once on the page.
+_KEY_FINDINGS: set[str] = set()
+
+
 def key_findings(findings: Iterable[str], *, title: str = "Key findings") -> HTMLBlock:
     """Build the "Key findings" block at the top of a report.
 
@@ -322,11 +328,18 @@ def key_findings(findings: Iterable[str], *, title: str = "Key findings") -> HTM
     findings : iterable of str
         Plain-text sentences computed from the results (escaped and PII-masked here).
     title : str, default "Key findings"
+        A block with the default title is the page's key findings: its sentences are not
+        repeated under the results shown later (:func:`fresh_sentences`); blocks with another
+        title (notes such as "What was left out") are not remembered.
 
     Returns
     -------
     HTMLBlock
     """
+    findings = list(findings)
+    if title == "Key findings":
+        _KEY_FINDINGS.clear()
+        _KEY_FINDINGS.update(findings)
     items = "".join(f"<li>{_small_print(safe_text(f))}</li>" for f in findings) or "<li>No findings.</li>"
     return HTMLBlock(
         f'<section class="cxlab-findings"><h2 id="{_anchor(title)}">{html.escape(title)}</h2>'
@@ -336,6 +349,23 @@ def key_findings(findings: Iterable[str], *, title: str = "Key findings") -> HTM
 
 #: A bracket holding statistics: an interval, a p-value or a test name with its numbers.
 _STATISTICS = re.compile(r"\((?=[^()]*(?:\bCI\b|\bp (?:=|&lt;)|\bp-value|adjusted p))([^()]*)\)")
+
+
+def fresh_sentences(sentences: Iterable[str]) -> list[str]:
+    """Return the sentences that the page's "Key findings" block has not already shown.
+
+    Parameters
+    ----------
+    sentences : iterable of str
+        A result's summary sentences.
+
+    Returns
+    -------
+    list of str
+        The same sentences in the same order, without those of the latest
+        :func:`key_findings` block titled "Key findings".
+    """
+    return [s for s in sentences if s not in _KEY_FINDINGS]
 
 
 def _small_print(sentence: str) -> str:

@@ -3,7 +3,7 @@
 Every sentence and table of a report should format numbers with these helpers, so that a
 reader sees one interval style ("95% CI 17 to 26"), one p-value style ("p = 0.023",
 "p < 0.001", never "0.000"), currency on every amount, whole counts, correct plurals and
-language names instead of ISO codes.
+language names instead of ISO codes, and event and channel names as words.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 __all__ = [
+    "event_label",
     "format_count",
     "format_interval",
     "format_money",
@@ -172,3 +173,19 @@ def source_name(source: Any) -> str:
         return text
     parts = [p for p in re.split(r"[/\\]+", text) if p]
     return parts[-1] if parts else text
+
+
+#: A raw identifier such as ``product_view`` or ``organic_search``: lower-case words joined by "_".
+_SNAKE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
+
+
+def event_label(name: Any) -> str:
+    """Write an event or channel name as words: ``product_view`` → ``product view``.
+
+    Only names made of lower-case words joined by underscores change (``add_to_cart`` →
+    ``add to cart``, ``organic_search`` → ``organic search``); any other name, such as
+    ``Newsletter_2024`` or ``(no further events)``, is returned as written, so reports show
+    the shop's own labels unchanged.
+    """
+    text = str(name)
+    return text.replace("_", " ") if _SNAKE.fullmatch(text) else text

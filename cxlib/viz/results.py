@@ -14,7 +14,7 @@ import plotly.io as pio
 
 from cxlib.privacy import safe_text
 from cxlib.result import Display, Result
-from cxlib.viz.blocks import HTMLBlock, format_table, note
+from cxlib.viz.blocks import HTMLBlock, format_table, fresh_sentences, note
 from cxlib.viz.theme import PLOTLY_CONFIG
 
 __all__ = ["result_html", "result_table", "show_result"]
@@ -95,7 +95,8 @@ def show_result(result: Result, *, figure: bool = True, table: bool = True, sent
     ----------
     result : Result
     figure, table, sentences : bool, default True
-        Which parts to show.
+        Which parts to show. Sentences already in the page's key findings are left out
+        (:func:`cxlib.viz.blocks.fresh_sentences`): each finding appears once.
 
     Returns
     -------
@@ -108,5 +109,5 @@ def show_result(result: Result, *, figure: bool = True, table: bool = True, sent
         result.figure().show(config=PLOTLY_CONFIG)
     if table:
         display(result_table(result))
-    if sentences and (text := result.summary()):
+    if sentences and (text := fresh_sentences(result.summary())):
         display(note(" ".join(text)))

@@ -39,6 +39,7 @@ from cxlib._types import Frame
 from cxlib.engine import require_columns, to_narwhals, to_pandas
 from cxlib.errors import DataError
 from cxlib.result import Display, ResultBase
+from cxlib.viz.formats import format_interval, format_signed
 
 __all__ = ["DriverResult", "drivers", "relative_weights"]
 
@@ -245,11 +246,11 @@ class DriverResult(ResultBase):
         out = [
             f"The drivers explain {self.r2:.0%} of the variance of {self.name} across {self.n:,} responses."
         ]
-        level = round(100 * (1 - self.alpha))
+        level = 1 - self.alpha
         out.extend(
             f"{r.label}: {r.importance:.0%} of the explained variance; "
             f"{self.unit} goes with {self.effect_words(r.ols_coef)} "
-            f"({level}% CI {r.ols_ci_low:.2f} to {r.ols_ci_high:.2f})."
+            f"({format_interval(r.ols_ci_low, r.ols_ci_high, _two_decimals, level=level)})."
             for r in t.head(3).itertuples()
         )
         return out
@@ -457,3 +458,8 @@ def drivers(
         scale=scale,
         min_n=min_n,
     )
+
+
+def _two_decimals(value: float) -> str:
+    """One end of an effect's interval: two decimals with the minus sign (``−2.81``)."""
+    return format_signed(value, 2).lstrip("+")

@@ -243,7 +243,7 @@ class VoiceOfCustomer:
             names = ", ".join(language_name(code) for code in warned["lang"])
             out.append(
                 f"The cross-validated accuracy of {names} looks implausibly high for real reviews (people "
-                "agree on about 90–95 %): templated or copied texts, or ratings that follow from the text, "
+                "agree on about 90–95%): templated or copied texts, or ratings that follow from the text, "
                 "make it optimistic; check it on a hand-labelled sample."
             )
         return out

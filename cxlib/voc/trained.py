@@ -223,7 +223,7 @@ def _plausibility(accuracy: float, n_distinct: int, n: int) -> str:
         return ""
     share = n_distinct / n
     return (
-        f"{accuracy:.1%} is implausibly high for real reviews (people agree on about 90–95 %); "
+        f"{accuracy:.1%} is implausibly high for real reviews (people agree on about 90–95%); "
         f"{share:.0%} of the texts are distinct. Templated or copied texts, or ratings that follow "
         "from the text, make the estimate optimistic: check it on a hand-labelled sample."
     )

@@ -68,8 +68,11 @@ def test_difference_interval_in_the_one_style(orders: pd.DataFrame) -> None:
     text = " ".join(comparison.summary())
     diff, low, high = (f"{row[c] * 100:+.1f}" for c in ("diff", "diff_ci_low", "diff_ci_high"))
     assert abs(float(diff)) == pytest.approx(100.0)  # 0 of 300 app customers against 300 of 300 on the web
-    expected = f"(difference {diff} points, 95% CI {low} to {high};".replace("-", "−")
+    # a difference of shares is in percentage points, "pp" as on the scorecard; "points" are NPS's
+    expected = f"(difference {diff} pp, 95% CI {low} to {high};".replace("-", "−")
     assert expected in text, text
+    assert " points" not in text
+    assert comparison.display_settings().labels["diff"] == "Difference (pp)"
     assert not EN_DASH_INTERVAL.search(text)
 
 

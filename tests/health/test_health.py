@@ -134,6 +134,20 @@ def test_text_examples_and_unreadable(orders: Any) -> None:
         assert health.unreadable_texts(table) == 1
 
 
+def test_text_examples_name_languages_not_iso_codes() -> None:
+    """Issue 20: the data-health "Customer texts" table read "pl", "sk", "en"."""
+    df = pd.DataFrame(
+        {
+            "ts": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]).tz_localize("UTC"),
+            "text": ["Super", "Dobré", "Fine", "?"],
+            "lang": ["pl", "sk", "en-GB", None],
+        }
+    )
+    for make in BACKENDS.values():
+        out = health.text_examples(make(df), n=4)
+        assert out["lang"].tolist() == ["unknown language", "English", "Slovak", "Polish"]  # newest first
+
+
 def test_time_zones_are_converted_to_utc_days() -> None:
     df = pd.DataFrame(
         {
@@ -327,6 +341,12 @@ def test_the_last_day_is_checked_for_a_partial_day_or_a_spike(last: int, verdict
         assert said and "3.0 times as many: check for a double load or a campaign." in said[0]
     else:
         assert said == []
+    # one name, one number: the whole period's median day is not "a typical day" (issue 20:
+    # the page said "a typical day has 1,344" and "against 1,971 on a typical day of the weeks before")
+    busiest = [s for s in result.summary() if "busiest day" in s]
+    median = int(np.median([100] * 13 + [60] + [last]))
+    assert len(busiest) == 1 and busiest[0].endswith(f"the median day of the period {median:,}.")
+    assert "typical" not in busiest[0]
     # too few days before the last to know a typical day
     assert health.data_health({"orders": _daily_orders(20, days=5)}).last_day("orders") is None
 
@@ -395,3 +415,15 @@ def test_a_row_that_breaks_two_rules_is_left_out_once() -> None:
     assert f"affecting {cancelled} row;" in " ".join(result.summary())
     left_out = {h.label: h.value for h in health_headlines(result).items}["Rows left out"]
     assert left_out == f"{cancelled}"
+
+
+def test_duplicates_are_said_in_words() -> None:
+    """Issue 20: the key finding read "Duplicates: events 4 (by customer_id, ts, event)."."""
+    result = health.data_health({"orders": _orders()})
+    said = [s for s in result.summary() if s.startswith("Duplicates")]
+    assert said == ["Duplicates: orders: 1 row repeats the order_id of another row."]
+    from cxlib.health.result import _duplicates_phrase
+
+    row = pd.DataFrame({"table": ["events"], "duplicates": [4], "duplicate_key": ["customer_id, ts, event"]})
+    (phrase,) = [_duplicates_phrase(r) for r in row.itertuples()]
+    assert phrase == "events: 4 rows repeat the customer_id, ts and event of another row"

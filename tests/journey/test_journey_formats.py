@@ -36,7 +36,10 @@ def one_customer() -> pd.DataFrame:
 
 def test_one_unit_is_singular(one_customer: pd.DataFrame) -> None:
     flow = journey.funnel(one_customer, ["product_view", "add_to_cart", "purchase"])
-    assert "Of 1 customer who did product_view, 1 (100.0%) reached purchase." in flow.summary()
+    assert "Of 1 customer who did product view, 1 (100.0%) reached purchase." in flow.summary()
+    # sessions are not people: "sessions that did", not "sessions who did" (issue 20 review)
+    by_session = journey.funnel(one_customer, ["product_view", "add_to_cart", "purchase"], count="sessions")
+    assert "Of 1 session that did product view, 1 (100.0%) reached purchase." in by_session.summary()
     moves = " ".join(journey.transitions(one_customer).summary())
     assert "(1 time)" in moves and "1 times" not in moves, moves
     paths = " ".join(journey.paths(one_customer, end="purchase", steps=3).summary())
@@ -77,7 +80,7 @@ def test_attribution_amounts_carry_the_currency_and_conversions_are_whole() -> N
     assert "1 conversion has no touchpoint in the lookback window." in text
     gain = credit.table["markov_conversions"] - credit.table["last_conversions"]
     assert (gain.abs() % 1).max() > 0  # the credit itself is fractional ...
-    changed = re.search(r"changes most \(([^)]*) conversions\)", text)
+    changed = re.search(r"(?:gains|loses) the most credit \(([^)]*) conversions\)", text)
     assert changed and re.fullmatch(r"[+−]?\d[\d,]*", changed.group(1)), text  # ... the sentence is not
     assert not BARE_AMOUNT.search(text), text
     plain = " ".join(journey.attribution(PATHS, "all").summary())
@@ -129,3 +132,50 @@ def test_dropouts_show_the_next_events_with_their_sentences() -> None:
     page = left._repr_html_()
     assert "Left after step" in page and "Next event" in page and "50.0%" in page
     assert len(left.figure().data[0].y) == 2
+
+
+RAW_NAME = re.compile(r"\b[a-z]+_[a-z_]+\b")
+
+
+def test_events_and_channels_read_as_words_while_tables_keep_the_data_names() -> None:
+    """Issue 20: "Of 165,911 sessions who did product_view", "Last touch credits organic_search"."""
+    rows = [
+        ("c1", 0, "product_view"), ("c1", 2, "add_to_cart"),
+        ("c1", 4, "checkout_start"), ("c1", 6, "purchase"),
+        ("c2", 0, "product_view"), ("c2", 2, "add_to_cart"), ("c2", 3, "product_view"),
+        ("c3", 0, "product_view"), ("c3", 1, "product_view"),
+    ]  # fmt: skip
+    events = _events(rows)
+    steps = ["product_view", "add_to_cart", "checkout_start", "purchase"]
+    flow = journey.funnel(events, steps)
+    said = " ".join(flow.summary() + flow.time_summary() + flow.next_summary())
+    said += " ".join(journey.paths(events, end="purchase", steps=4).summary())
+    said += " ".join(journey.transitions(events).summary())
+    said += " ".join(journey.step_matrix(events, steps=3).summary())
+    said += " ".join(journey.cart_abandonment(events, by=None, count="customers").summary())
+    assert "product view" in said and "add to cart" in said
+    assert not RAW_NAME.findall(said), said
+    shown = flow.display_table()["step_name"].tolist()
+    assert shown == ["product view", "add to cart", "checkout start", "purchase"]
+    assert flow.table["step_name"].tolist() == steps  # the data's names stay in .table
+    dropouts = flow.dropouts().display_table()
+    assert not RAW_NAME.findall(" ".join(dropouts["step_name"] + " " + dropouts["next_event"]))
+    paths = journey.paths(events, end="purchase", steps=4)
+    assert paths.display_table()["path"].iloc[0] == "product view > add to cart > checkout start > purchase"
+    assert paths.table["path"].iloc[0] == "product_view > add_to_cart > checkout_start > purchase"
+    sankey = journey.paths(events, steps=3).figure().data[0]
+    assert not RAW_NAME.findall(" ".join(sankey.node.label))
+    raw = PATHS.assign(
+        path=PATHS["path"].str.replace("email", "paid_search").str.replace("social", "organic_search")
+    )
+    credit = journey.attribution(raw, "all", currency="EUR")
+    assert not RAW_NAME.findall(" ".join(credit.summary())), credit.summary()
+    assert "organic search" in credit.display_table()["channel"].tolist()
+    assert "organic_search" in credit.table["channel"].tolist()
+    assert not RAW_NAME.findall(" ".join(map(str, credit.figure().data[0].x)))
+    # a shop's own labels stay as written
+    from cxlib.viz.formats import event_label
+
+    assert [event_label(n) for n in ["Newsletter_2024", "(no further events)", "email", "add_to_cart"]] == [
+        "Newsletter_2024", "(no further events)", "email", "add to cart",
+    ]  # fmt: skip

@@ -69,7 +69,7 @@ def test_runs_with_non_default_parameters_from_another_folder(tmp_path: Path):
     text = "\n".join(
         "".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] for o in c.get("outputs", [])
     )
-    assert "product_view | search" in text and "customers who did" in text
+    assert "product view | search" in text and "customers who did" in text
     assert "Funnel (any order, customers within 7 days)" in json.dumps(nb)
     assert "2025-01-01" in text  # the period starts where asked
     assert "carts (customers) were abandoned" in text

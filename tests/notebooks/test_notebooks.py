@@ -201,3 +201,11 @@ def test_declared_choices_and_ranges_parse(name: str) -> None:
             assert choices_of(param), f"{param.name}: `one of:` list not parsed: {param.help!r}"
         if "range:" in param.help:
             assert range_of(param) != (None, None), f"{param.name}: `range:` not parsed: {param.help!r}"
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if n[:2] in {"00", "01", "02", "03", "04", "05"}])
+def test_percentages_are_written_one_way(name: str) -> None:
+    """Issue 20, one style: "95%" as the sentences write it, never "95 %" (VoC read "95 % CI from")."""
+    script = (NOTEBOOKS / f"{name}.py").read_text(encoding="utf-8")
+    spaced = [line.strip() for line in script.splitlines() if re.search(r"\d %", line)]
+    assert not spaced, spaced

@@ -239,6 +239,17 @@ def test_index_is_an_executive_summary() -> None:
     assert "Data: 500 rows used, none left out" in page
 
 
+def test_report_footer_names_the_data_without_its_server_path() -> None:
+    """Issue 20: every report's footer read "parameters: data=/work/wt/…/data/sample"."""
+    from cxlib.reports.html import footer_html
+
+    footer = footer_html(_record("a", finished="2026-01-01T10:01:00+00:00"))
+    assert "/srv" not in footer and "private" not in footer
+    assert "parameters: data=shop-2026" in footer and "all reports" in footer
+    empty = footer_html({"parameters": {"n": 3, "data": ""}})
+    assert "parameters: n=3, data=&quot;&quot;" in empty  # an empty parameter still reads ""
+
+
 @pytest.mark.parametrize(
     ("source", "name"),
     [
@@ -309,7 +320,8 @@ def test_scorecard_headlines_read_the_all_row_of_the_latest_period() -> None:
         "NPS", "−1", "worse", "−15 points", "down"
     )  # fmt: skip
     assert nps.previous == "2026-Q2" and nps.note == "in 2026-Q3"
-    assert (csat.value, csat.change, csat.verdict) == ("55.3%", "−8.4 points", "better")
+    # a share changes in percentage points, written "pp" as in the scorecard cells; "points" are NPS's
+    assert (csat.value, csat.change, csat.verdict) == ("55.3%", "−8.4 pp", "better")
 
 
 def test_builders_never_stop_a_report() -> None:
@@ -356,3 +368,23 @@ def test_appendix_sections_fold_away() -> None:
     )
     assert last is not None and "Last." in last.group(1)
     assert "window.__raw" not in page  # raw cells of a notebook never reach the page
+
+
+def test_journey_headline_names_the_steps_as_words() -> None:
+    """Issue 20: the index card read "product_view → purchase"."""
+    import pandas as pd
+
+    from cxlib import journey
+    from cxlib.reports.report_headlines import journey_headlines
+
+    t0 = pd.Timestamp("2024-03-01 09:00", tz="UTC")
+    events = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c1", "c2"],
+            "ts": [t0, t0 + pd.Timedelta(minutes=5), t0],
+            "event": ["product_view", "purchase", "product_view"],
+        }
+    ).astype({"ts": "datetime64[us, UTC]"})
+    flow = journey.funnel(events, ["product_view", "purchase"])
+    (card,) = journey_headlines(flow).items
+    assert (card.value, card.note) == ("50.0%", "product view → purchase, 2 customers")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pandas as pd
 import polars as pl
@@ -218,3 +219,34 @@ def test_lazy_polars_input() -> None:
         {k: pl.from_pandas(v).lazy() for k, v in shop.items()}, by="channel", period="quarter", min_n=1
     ).table
     pd.testing.assert_frame_equal(eager, lazy, check_exact=False, rtol=1e-12)
+
+
+def test_every_amount_in_the_sentences_carries_the_currency() -> None:
+    """Issue 20: "Average order value 66.26 (95% CI 64.58 to 67.93)" read without its currency."""
+    from cxlib.scorecard import consistency
+
+    card = scorecard(random_shop(11), by="channel", period="month", min_n=1, currency="EUR")
+    across = consistency(card)
+    sentences = card.summary(["aov", "revenue_per_customer"], notes=False)
+    sentences += across.summary(["aov", "revenue_per_customer"])
+    assert len(sentences) == 4
+    for sentence in sentences:
+        amounts = re.sub(r"(adjusted |p [=<] )[\d.]+", "", sentence)  # p-values are not amounts
+        numbers = re.findall(r"(?<![\d.])[+−-]?\d[\d,]*\.\d\d(?: EUR)?", amounts)
+        assert numbers and all(n.endswith(" EUR") for n in numbers), sentence
+    # the scorecard cells keep the bare value under a heading that names the currency
+    assert card.metrics["aov"].label == "Average order value (EUR)"
+
+
+def test_negative_numbers_carry_the_minus_sign_in_sentences_as_in_the_cells() -> None:
+    """Issue 20, one style: the cells read "−1" while the findings read "worst marketplace -1"."""
+    from cxlib.scorecard import consistency, value_of_cx
+
+    shop = random_shop(11)
+    card = scorecard(shop, by="channel", period="month", min_n=1, currency="EUR")
+    sentences = card.summary(notes=False) + consistency(card).summary()
+    sentences += value_of_cx(shop["surveys"], shop["orders"], currency="EUR", min_n=1).summary()
+    negative = [s for s in sentences if "−" in s]
+    assert negative, "the planted shop should have some negative change"
+    hyphen = [s for s in sentences if re.search(r"(?<![\w])-\d", s)]
+    assert not hyphen, hyphen

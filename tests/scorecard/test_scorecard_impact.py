@@ -48,12 +48,13 @@ def test_findings_rank_by_impact_not_by_p_value() -> None:
     assert by_p[0] == "cart_abandonment"  # the p-value ranking would put the tiny gap first
     first, second = impact_findings(across, latest)
     assert first == (
-        "CSAT lags in marketplace: best app 70.0%, worst marketplace 33.3%, a gap of 36.7 percentage "
-        "points; it concerns the 1,200 marketplace customers of 2026-Q3. Look at what marketplace customers "
+        # shares differ in pp, as the scorecard's changes do ("-8.4 pp"); "points" are NPS's
+        "CSAT lags in marketplace: best app 70.0%, worst marketplace 33.3%, a gap of 36.7 pp; it "
+        "concerns the 1,200 marketplace customers of 2026-Q3. Look at what marketplace customers "
         "meet first (chi-square test, p = 0.002, adjusted p = 0.003)."
     )
     assert second.startswith(
-        "NPS lags in marketplace: best store 62, worst marketplace -1, a gap of 63 points"
+        "NPS lags in marketplace: best store 62, worst marketplace −1, a gap of 63 points"
     )
     assert "(Cochran's Q, p < 0.001, adjusted p < 0.001)." in second
     assert len(impact_findings(across, latest, top=5)) == 3  # the gap that is not significant is left out
@@ -78,4 +79,4 @@ def test_comparison_table_is_narrow_and_in_human_formats() -> None:
         "chi-square test, 3 segments, p = 0.002",
         "Cochran's Q, 1 segment, p = 0.40",
     ]
-    assert view.loc[2, "Worst"] == "marketplace 33.3%" and view.loc[2, "Gap"] == "36.7 percentage points"
+    assert view.loc[2, "Worst"] == "marketplace 33.3%" and view.loc[2, "Gap"] == "36.7 pp"

@@ -197,3 +197,34 @@ def test_tables_and_charts_take_any_frame() -> None:
         assert viz.line(other, x="day", y="n", color="channel") == viz.line(
             df, x="day", y="n", color="channel"
         )
+
+
+def test_a_key_finding_is_not_restated_under_its_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20: each finding appears once; the section below keeps only its other sentences."""
+    import plotly.graph_objects as go
+    from IPython import display as ipy_display
+
+    from cxlib.viz.results import show_result
+
+    class Sentences:
+        table = pd.DataFrame({"a": [1]})
+
+        def figure(self) -> go.Figure:
+            return go.Figure()
+
+        def summary(self) -> list[str]:
+            return ["Answer first, 21 points.", "Detail the page adds.", "Second answer."]
+
+    shown: list[str] = []
+    monkeypatch.setattr(ipy_display, "display", lambda block: shown.append(str(block)))
+    viz.key_findings(["Answer first, 21 points.", "Second answer."])
+    viz.key_findings(["A note on what was left out."], title="What was left out")  # not a finding
+    show_result(Sentences(), figure=False, table=False)
+    assert len(shown) == 1
+    assert "Detail the page adds." in shown[0]
+    assert "Answer first" not in shown[0] and "Second answer" not in shown[0]
+    # a new page's key findings replace the old ones
+    viz.key_findings(["Something else."])
+    shown.clear()
+    show_result(Sentences(), figure=False, table=False)
+    assert shown[0].count("answer") == 1 and "Answer first, 21 points." in shown[0]

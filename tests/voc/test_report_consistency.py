@@ -192,6 +192,10 @@ def test_driver_effects_are_points_on_the_0_to_10_scale_not_nps_points() -> None
     text = " ".join(key_drivers.summary())
     assert "points lower on the 0–10 scale" in text and "points higher on the 0–10 scale" in text
     assert "NPS points" not in text and "points lower NPS" not in text
+    # one interval style: negative ends carry the minus sign as every other report writes them
+    negative = key_drivers.table[key_drivers.table["ols_coef"] < 0].iloc[0]
+    low, high = (f"{v:.2f}".replace("-", "−") for v in (negative["ols_ci_low"], negative["ols_ci_high"]))
+    assert f"(95% CI {low} to {high})" in text and not re.search(r"CI -\d", text), text
     labels = key_drivers.display_settings().labels
     assert labels["ols_coef"] == "Points on the 0–10 scale"
     assert all("NPS points" not in str(v) for v in labels.values())
@@ -283,3 +287,20 @@ def test_real_olist_reviews_without_comment_are_counted_not_scored() -> None:
         == f"{star_only} star-only ratings without text were left out of the text analyses."
     )
     assert result.sentiment.summary()[0].startswith(f"Of {int((~blank).sum())} texts,")
+
+
+def test_report_names_the_languages_the_shipped_models_cover() -> None:
+    """The Sentiment section said "shipped with cxlib (English and Chinese)" above a table
+    whose Slovak row read "the shipped model": the list must be the models cxlib ships.
+    """
+    from cxlib.viz.formats import language_name
+    from cxlib.voc.pretrained import available_pretrained
+
+    script = (Path(__file__).resolve().parents[2] / "notebooks" / "05_voice_of_customer.py").read_text()
+    markdown = " ".join(
+        line.removeprefix("#").strip() for line in script.splitlines() if line.startswith("#")
+    )
+    named = re.search(r"shipped with cxlib \(([^)]*)\)", markdown)
+    assert named, "the Sentiment section no longer names the shipped models' languages"
+    listed = {name.strip() for name in re.split(r",| and ", named.group(1)) if name.strip()}
+    assert listed == {language_name(code) for code in available_pretrained()}
