@@ -36,6 +36,7 @@ lookback: str = "30D"  # attribution lookback window before each purchase
 min_n: int = 30  # range: 1..; segments with fewer sessions or customers are not shown
 currency: str = "EUR"  # label for money amounts; a currency column in the orders wins
 timezone: str = ""  # IANA time zone of timestamps written without one; empty means reject them
+labels: str = ""  # format: labels; event and channel names as words, e.g. product_view: Product page
 
 # %%
 # Load the events and compute the journey analyses
@@ -50,6 +51,7 @@ from cxlib.reports import resolve_data
 from cxlib.skipping import require_tables, skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
+viz.set_labels(viz.parse_labels(labels))  # the analyst's names for events and channels, if any
 
 shop = cxlib.open_shop(resolve_data(data, engine), engine=engine, on_error="drop", timezone=timezone or None)
 require_tables(shop, ["events"], what="Journey mapping")

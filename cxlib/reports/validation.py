@@ -55,7 +55,10 @@ _RANGE = re.compile(
 _FORMAT = re.compile(r"\bformat:\s*(?P<name>\w+)\s*(?:;|$)")
 #: Text formats a help comment may declare (``# format: NAME;``): the function reading such a
 #: text (``module:function``; it raises ``ValueError``, e.g. ``DataError``, naming the bad item).
-TEXT_FORMATS: dict[str, str] = {"targets": "cxlib.scorecard.targets:parse_targets"}
+TEXT_FORMATS: dict[str, str] = {
+    "targets": "cxlib.scorecard.targets:parse_targets",
+    "labels": "cxlib.viz.formats:parse_labels",
+}
 _INT_TEXT = re.compile(r"[-+]?\d+")
 _FLOAT_TEXT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}

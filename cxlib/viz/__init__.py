@@ -37,7 +37,9 @@ from cxlib.viz.formats import (
     format_percent,
     format_signed,
     language_name,
+    parse_labels,
     plural,
+    set_labels,
 )
 from cxlib.viz.theme import (
     PALETTE,
@@ -78,8 +80,10 @@ __all__ = [
     "language_name",
     "line",
     "note",
+    "parse_labels",
     "plural",
     "report_header",
     "segment_colors",
+    "set_labels",
     "small_multiples",
 ]

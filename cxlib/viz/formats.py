@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
+
+from cxlib.errors import DataError
 
 __all__ = [
     "event_label",
@@ -21,7 +24,9 @@ __all__ = [
     "format_percent",
     "format_signed",
     "language_name",
+    "parse_labels",
     "plural",
+    "set_labels",
     "source_name",
 ]
 
@@ -179,13 +184,73 @@ def source_name(source: Any) -> str:
 _SNAKE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
 
 
+#: Labels the analyst gave for event and channel names (see :func:`set_labels`).
+_LABELS: dict[str, str] = {}
+
+
 def event_label(name: Any) -> str:
     """Write an event or channel name as words: ``product_view`` → ``product view``.
 
-    Only names made of lower-case words joined by underscores change (``add_to_cart`` →
-    ``add to cart``, ``organic_search`` → ``organic search``); any other name, such as
-    ``Newsletter_2024`` or ``(no further events)``, is returned as written, so reports show
-    the shop's own labels unchanged.
+    A label given with :func:`set_labels` wins. Otherwise only names made of lower-case
+    words joined by underscores change (``add_to_cart`` → ``add to cart``,
+    ``organic_search`` → ``organic search``); any other name, such as ``Newsletter_2024`` or
+    ``(no further events)``, is returned as written, so reports show the shop's own labels
+    unchanged.
     """
     text = str(name)
+    if text in _LABELS:
+        return _LABELS[text]
     return text.replace("_", " ") if _SNAKE.fullmatch(text) else text
+
+
+def set_labels(labels: Mapping[str, str] | None) -> None:
+    """Use these labels for event and channel names in sentences, tables and charts.
+
+    Replaces the labels set before (``None`` or ``{}``: none, back to the default words).
+    Notebooks call it once with their ``labels`` parameter read by :func:`parse_labels`.
+    """
+    _LABELS.clear()
+    _LABELS.update({str(k): str(v) for k, v in (labels or {}).items()})
+
+
+def parse_labels(text: str | None) -> dict[str, str]:
+    """Read labels for event and channel names from one line of text.
+
+    Parameters
+    ----------
+    text : str or None
+        ``"product_view: Product page, organic_search: Google"``: pairs of a name as it is in
+        the data, a colon and its label, separated by commas or semicolons; empty or None
+        means no labels.
+
+    Returns
+    -------
+    dict of str to str
+        Name → label, in the order written.
+
+    Raises
+    ------
+    DataError
+        Naming the first bad item: no ``name: label`` pair, or a name given twice.
+
+    Examples
+    --------
+    >>> parse_labels("product_view: Product page; organic_search: Google")
+    {'product_view': 'Product page', 'organic_search': 'Google'}
+    """
+    out: dict[str, str] = {}
+    for raw in re.split(r"[,;]", text or ""):
+        item = raw.strip()
+        if not item:
+            continue
+        name, colon, label = (part.strip() for part in item.partition(":"))
+        if not colon or not name or not label:
+            raise _bad_label(item, "is not a pair like product_view: Product page (name, colon, label)")
+        if name in out:
+            raise _bad_label(item, f"gives a second label for {name}")
+        out[name] = label
+    return out
+
+
+def _bad_label(item: str, why: str) -> DataError:
+    return DataError(f"labels: {item!r} {why}", rule="bad_labels")
