@@ -182,10 +182,14 @@ class StepMatrixResult(ResultBase):
         """Events as rows, positions as percentage columns."""
         return Display(index=True, percent_cols=tuple(self.table.columns), max_rows=None)
 
+    def display_table(self) -> pd.DataFrame:
+        """``.table`` with the events as words (the data keep their names)."""
+        return self.table.rename(index=event_label)
+
     def figure(self) -> go.Figure:
         """Heatmap of the step matrix."""
         return viz.heatmap(
-            self.table,
+            self.table.rename(index=event_label),
             title=f"Share of {self.count} whose k-th event is …",
             x_title="position in the journey",
             y_title="event",

@@ -48,6 +48,10 @@ class TransitionsResult(ResultBase):
     count: str
     collapse_repeats: bool
 
+    def display_table(self) -> pd.DataFrame:
+        """``.table`` with the events as words (the data keep their names)."""
+        return self.table.assign(**{c: self.table[c].map(event_label) for c in ("from", "to")})
+
     def matrix(self, values: Literal["probability", "count"] = "probability") -> pd.DataFrame:
         """Wide matrix: rows ``from``, columns ``to`` (missing transitions are 0)."""
         if values not in ("probability", "count"):
@@ -60,7 +64,7 @@ class TransitionsResult(ResultBase):
 
     def figure(self) -> go.Figure:
         """Heatmap of the transition probabilities (rows sum to 1; cells under 0.5 % left blank)."""
-        matrix = self.matrix("probability")
+        matrix = self.matrix("probability").rename(index=event_label, columns=event_label)
         fig = viz.heatmap(
             matrix,
             title="Which event comes next: row = event, column = next event (share of the row)",

@@ -75,3 +75,33 @@ def test_cxlab_run_refuses_bad_labels_before_any_kernel(
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "parameter 'labels' of 02_journey_mapping (-p): labels: 'product_view' is not a pair" in err
     assert not out.exists()
+
+
+def test_the_transition_and_position_matrices_show_events_as_words() -> None:
+    events = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "b", "b"],
+            "session_id": ["s1", "s1", "s1", "s2", "s2"],
+            "ts": pd.to_datetime(
+                [
+                    "2025-01-01 10:00",
+                    "2025-01-01 10:01",
+                    "2025-01-01 10:02",
+                    "2025-01-02 09:00",
+                    "2025-01-02 09:05",
+                ],
+                utc=True,
+            ),
+            "event": ["product_view", "add_to_cart", "purchase", "product_view", "purchase"],
+        }
+    )
+    set_labels({"add_to_cart": "Basket"})
+    moves = journey.transitions(events)
+    figure = moves.figure()
+    assert "product view" in list(figure.data[0].y) and "Basket" in list(figure.data[0].x)
+    assert "product_view" in moves.table["from"].tolist()  # the data keep their names
+    assert "Basket" in moves.display_table()["to"].tolist()
+    positions = journey.step_matrix(events)
+    assert "product view" in positions.display_table().index
+    assert "product view" in list(positions.figure().data[0].y)
+    assert "product_view" in positions.table.index
