@@ -362,7 +362,7 @@ class FunnelResult(ResultBase):
             if pd.notna(last["time_median_s"]) and int(last["entrants"]) > 0:
                 out.append(
                     f"Median time from {first['step_name']} to {last['step_name']}: "
-                    f"{_format_seconds(float(last['time_median_s']))}."
+                    f"{_minutes_or_hours(float(last['time_median_s']))}."
                 )
         return out
 

@@ -179,3 +179,21 @@ def test_events_and_channels_read_as_words_while_tables_keep_the_data_names() ->
     assert [event_label(n) for n in ["Newsletter_2024", "(no further events)", "email", "add_to_cart"]] == [
         "Newsletter_2024", "(no further events)", "email", "add to cart",
     ]  # fmt: skip
+
+
+def test_the_median_time_reads_the_same_in_the_key_finding_and_the_time_section() -> None:
+    """Issue 20: 02 said "5 min" in its key findings and "5.2 minutes" below for one median."""
+    events = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "b"],
+            "ts": pd.to_datetime(
+                ["2025-01-01 10:00:00", "2025-01-01 10:05:12", "2025-01-02 09:00:00", "2025-01-02 09:05:12"],
+                utc=True,
+            ),
+            "event": ["view", "buy", "view", "buy"],
+        }
+    )
+    result = journey.funnel(events, ["view", "buy"], count="customers")
+    said = " ".join(result.summary()) + " " + " ".join(result.time_summary())
+    durations = set(re.findall(r"\d+(?:\.\d+)? (?:min|minutes|hours|h|s)\b", said))
+    assert durations == {"5.2 minutes"}, said
