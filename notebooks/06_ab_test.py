@@ -217,14 +217,13 @@ else:
 # ## Decision
 
 # %%
-# The decision and what to keep in mind (the reasons in the key findings are not repeated)
+# The decision and what to keep in mind (the headline and reasons in the key findings are not repeated)
 said = {decision.headline, *decision.reasons[:2]}
-display(
-    viz.key_findings(
-        [decision.headline, *(s for s in decision.summary() if s not in said)],
-        title=f"Decision: {decision.verdict}",
-    )
-)
+rest = [s for s in decision.summary() if s not in said]
+if rest:
+    display(viz.key_findings(rest, title=f"Decision: {decision.verdict}"))
+else:
+    display(viz.note(f"Decision: {decision.verdict}. The key findings above say why."))
 
 # %% [markdown]
 # ## Appendix
