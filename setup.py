@@ -6,9 +6,13 @@ finds them outside a checkout (``cxlib.reports.paths.default_notebooks_dir``). E
 is configured in pyproject.toml.
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 setup(
-    packages=[*find_packages(include=["cxlib", "cxlib.*"]), "cxlib.notebooks"],
+    # namespace packages too: the data folders (lexicons, models, presets) are packages of data
+    packages=[
+        *find_namespace_packages(include=["cxlib", "cxlib.*"], exclude=["*.__pycache__"]),
+        "cxlib.notebooks",
+    ],
     package_dir={"cxlib.notebooks": "notebooks"},
 )
