@@ -113,6 +113,7 @@ align-items:baseline}
 .cxlab-card .cxlab-question{margin:0;color:var(--cx-muted);font-size:.88rem;display:-webkit-box;
 -webkit-box-orient:vertical;-webkit-line-clamp:3;line-clamp:3;overflow:hidden}
 .cxlab-card .cxlab-coverage{margin:0;font-size:.8rem;color:var(--cx-muted)}
+.cxlab-card .cxlab-experiment{margin:.2rem 0 .4rem;font-size:.85rem;color:var(--cx-muted)}
 .cxlab-card .cxlab-needs{margin:0;font-size:.9rem}
 .cxlab-card details{font-size:.85rem;margin-top:auto}
 .cxlab-card summary{cursor:pointer;color:var(--cx-muted)}
