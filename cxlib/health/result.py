@@ -15,6 +15,7 @@ from cxlib.data.contracts import TABLES
 from cxlib.engine import to_narwhals
 from cxlib.health.tables import (
     INTERMITTENT,
+    OVERVIEW_COLUMNS,
     ROW_NOUNS,
     _overview_frame,
     _profile,
@@ -114,17 +115,7 @@ class DataHealth(ResultBase):
     """
 
     DISPLAY: ClassVar[Display] = Display(
-        columns=(
-            "table",
-            "rows",
-            "first_ts",
-            "last_ts",
-            "days",
-            "customers",
-            "units",
-            "duplicates",
-            "duplicate_key",
-        ),
+        columns=OVERVIEW_COLUMNS,
         labels={
             "table": "Table",
             "rows": "Rows",

@@ -285,19 +285,22 @@ def overview(tables: Mapping[str, Frame]) -> pd.DataFrame:
     return _overview_frame([table_overview(tables[name], name) for name in order])
 
 
+#: Columns of the overview table, one row per shop table.
+OVERVIEW_COLUMNS = (
+    "table",
+    "rows",
+    "first_ts",
+    "last_ts",
+    "days",
+    "customers",
+    "units",
+    "duplicates",
+    "duplicate_key",
+)
+
+
 def _overview_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    columns = [
-        "table",
-        "rows",
-        "first_ts",
-        "last_ts",
-        "days",
-        "customers",
-        "units",
-        "duplicates",
-        "duplicate_key",
-    ]
-    out = pd.DataFrame(rows, columns=columns)
+    out = pd.DataFrame(rows, columns=list(OVERVIEW_COLUMNS))
     for col in ("first_ts", "last_ts"):
         out[col] = pd.to_datetime(out[col], utc=True)
     for col in ("rows", "days", "customers", "units", "duplicates"):
