@@ -77,7 +77,7 @@ def test_scores_are_computed_per_language(ev):
 def test_hand_labelled_files_join_their_texts(ev):
     frame = ev.load_labels("all")
     assert frame.groupby(["lang", "split"]).size().to_dict() == {
-        (lang, split): 80 for lang in ("cs", "en", "pt", "zh") for split in ("dev", "test")
+        (lang, split): 80 for lang in ("cs", "en", "pl", "pt", "sk", "zh") for split in ("dev", "test")
     }
     values = frame[list(ev.ASPECTS)].to_numpy()
     assert set(np.unique(values)) <= {0, 1}
