@@ -27,7 +27,8 @@ is PolEmo 2.0's medicine sentences (one sentence a line, ending in a ``__label__
 ``--arabic-prod`` is ``datasets/PROD.csv`` (Elsahar & El-Beltagy 2015) and ``--allocine-tv``
 is the ``test.tsv`` of Dong & de Melo's French TV-series reviews. ``--germeval2017`` holds
 GermEval 2017's ``dev.tsv`` and ``test.tsv``, ``--hotel-de`` the German hotel-review sentences
-``hotel_de_{train,dev,test}.txt``, ``--cuba-hotels`` is ``cuba_hotels_sentiment.xlsx``,
+``{train,dev,test}.txt`` (SuperGLEBer's ``data/Hotel_Aspect``), ``--cuba-hotels`` is
+``cuba_hotels_sentiment.xlsx``,
 ``--sentipolc14`` holds ``Sentipol14-trainingset.tsv`` and ``-testset.tsv`` and ``--absa-nl`` is
 SemEval-2016 Task 5's Dutch restaurant training file (``restaurants_dutch_training.xml``);
 ``README.md`` says where each copy was read. Any of them may be left out.
@@ -223,7 +224,7 @@ def hotel_de(folder: Path) -> pd.DataFrame:
     lines = [
         line
         for part in ("train", "dev", "test")
-        for line in (folder / f"hotel_de_{part}.txt").read_text("utf-8").splitlines()
+        for line in (folder / f"{part}.txt").read_text("utf-8").splitlines()
         if "\t" in line
     ]
     labels, texts = zip(*(line.split("\t", 1) for line in lines), strict=True)
