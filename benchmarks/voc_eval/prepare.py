@@ -28,10 +28,10 @@ is PolEmo 2.0's medicine sentences (one sentence a line, ending in a ``__label__
 is the ``test.tsv`` of Dong & de Melo's French TV-series reviews. ``--germeval2017`` holds
 GermEval 2017's ``dev.tsv`` and ``test.tsv``, ``--hotel-de`` the German hotel-review sentences
 ``{train,dev,test}.txt`` (SuperGLEBer's ``data/Hotel_Aspect``), ``--cuba-hotels`` is
-``cuba_hotels_sentiment.xlsx``,
-``--sentipolc14`` holds ``Sentipol14-trainingset.tsv`` and ``-testset.tsv`` and ``--absa-nl`` is
-SemEval-2016 Task 5's Dutch restaurant training file (``restaurants_dutch_training.xml``);
-``README.md`` says where each copy was read. Any of them may be left out.
+``cuba_hotels_sentiment.xlsx`` (read with openpyxl), ``--sentipolc14`` holds
+``Sentipol14-trainingset.tsv`` and ``-testset.tsv`` and ``--absa-nl`` is SemEval-2016 Task 5's
+Dutch restaurant training file (``restaurants_dutch_training.xml``); ``README.md`` says where
+each copy was read. Any of them may be left out.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -270,8 +269,11 @@ def sentipolc14(folder: Path) -> pd.DataFrame:
     return _balanced(raw.dropna(subset=["label", "text"]), "sentipolc14_tweets", "it", 15)
 
 
-def _absa(lang: str, corpus: str) -> Callable[[Path], pd.DataFrame]:
-    return lambda path: semeval_absa(path, lang, corpus)
+def absa_nl(path: Path) -> pd.DataFrame:
+    """SemEval-2016 Task 5's Dutch restaurant-review sentences (De Clercq & Hoste; licence not
+    stated where the copy was read), labelled as in :func:`semeval_absa`.
+    """
+    return semeval_absa(path, "nl", "semeval16_nl_restaurant_sentences")
 
 
 def main() -> None:
@@ -306,11 +308,7 @@ def main() -> None:
         (args.hotel_de, hotel_de, external / "de_hotel_aspect_sentences.csv"),
         (args.cuba_hotels, cuba_hotels, external / "es_cuba_hotel_reviews.csv"),
         (args.sentipolc14, sentipolc14, external / "it_sentipolc14_tweets.csv"),
-        (
-            args.absa_nl,
-            _absa("nl", "semeval16_nl_restaurant_sentences"),
-            external / "nl_semeval16_restaurants.csv",
-        ),
+        (args.absa_nl, absa_nl, external / "nl_semeval16_restaurants.csv"),
     ]
     for source, build, target in jobs:
         if source is None:
