@@ -256,22 +256,40 @@ class VoiceOfCustomer:
         fig.for_each_trace(lambda tr: tr.update(x=[language_name(code) for code in tr.x]))
         return fig
 
-    def driver_finding(self) -> str | None:
-        """Name the aspect whose negative mentions go with the lowest NPS answers, sign included.
+    def weighs_most(self) -> pd.Series | None:
+        """Return the driver row of the aspect whose negative mentions weigh most on NPS.
 
         The strongest driver (largest share of explained variance) among those whose negative
-        mentions go with *lower* scores; None without a driver analysis.
+        mentions go with *lower* scores (``label``, ``ols_coef``, ``importance``); None without
+        a driver analysis or when no aspect goes with lower scores. The key findings and the
+        index card both name it.
         """
         if self.drivers is None or self.drivers.table.empty:
             return None
         table = self.drivers.display_table()
         hurting = table[table["ols_coef"] < 0]
-        if hurting.empty:
+        return None if hurting.empty else hurting.iloc[0]
+
+    def aspect_effect(self, aspect: str) -> float | None:
+        """Return the NPS effect of an aspect's negative mentions (OLS points); None if not estimated."""
+        if self.drivers is None:
+            return None
+        row = self.drivers.table[self.drivers.table["driver"] == aspect]
+        return float(row["ols_coef"].iat[0]) if len(row) else None
+
+    def driver_finding(self) -> str | None:
+        """Name the aspect whose negative mentions go with the lowest NPS answers, sign included.
+
+        The aspect of :meth:`weighs_most`; None without a driver analysis.
+        """
+        if self.drivers is None or self.drivers.table.empty:
+            return None
+        top = self.weighs_most()
+        if top is None:
             return (
                 f"No aspect, mentioned negatively in NPS comments, goes with lower {self.drivers.name} "
                 f"answers among {plural(self.drivers.n, 'response')}."
             )
-        top = hurting.iloc[0]
         return (
             f"What weighs most on {self.drivers.name}: {top['label']}. {self.drivers.unit.capitalize()} "
             f"goes with an answer {self.drivers.effect_words(float(top['ols_coef']))} "
@@ -284,14 +302,12 @@ class VoiceOfCustomer:
         if worst is None:
             return []
         out = [most_negative_sentence(worst)]
-        if self.drivers is not None and worst["net"] < 0:
-            row = self.drivers.table[self.drivers.table["driver"] == worst["aspect"]]
-            if len(row) and float(row["ols_coef"].iat[0]) >= 0:
-                out.append(
-                    f"Yet in NPS comments, {self.drivers.unit} of {worst['label']} goes with an answer "
-                    f"{self.drivers.effect_words(float(row['ols_coef'].iat[0]))}: frequent complaints, "
-                    "not a driver of lower scores."
-                )
+        effect = self.aspect_effect(str(worst["aspect"])) if worst["net"] < 0 else None
+        if self.drivers is not None and effect is not None and effect >= 0:
+            out.append(
+                f"Yet in NPS comments, {self.drivers.unit} of {worst['label']} goes with an answer "
+                f"{self.drivers.effect_words(effect)}: complaints, but not a driver of lower scores."
+            )
         return out
 
     def findings(self) -> list[str]:

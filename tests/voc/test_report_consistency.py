@@ -175,6 +175,67 @@ def test_findings_agree_in_sign_with_the_driver_effects_they_quote() -> None:
     assert all(np.sign(v) == np.sign(coef[k]) for k, v in summary.items())
 
 
+def test_index_cards_name_what_the_key_findings_name_and_never_flag_a_non_driver() -> None:
+    """The index said "Most negative aspect: Packaging, needs attention" above a page saying
+    packaging complaints go with *higher* NPS answers and another aspect weighs most on NPS.
+    """
+    from cxlib.reports.report_headlines import voc_headlines
+
+    key_drivers, ols = _drivers_with_opposite_signs()
+    topics = voc.aspects(ASPECT_TEXTS, langs="en")
+    report = VoiceOfCustomer(None, None, None, topics, None, key_drivers, ())
+    findings = " ".join(report.findings())
+    cards = {h.label: h for h in voc_headlines(report).items}
+    # what weighs most: the page's aspect, with the effect the page quotes (lstsq truth: ols[0])
+    weighs = cards["What weighs most on NPS"]
+    assert weighs.value == "Delivery" and f"What weighs most on NPS: {weighs.value}." in findings
+    assert weighs.verdict == "needs attention"
+    assert weighs.note == f"a negative mention: {abs(ols[0]):.2f} points lower on the 0–10 scale"
+    assert f"an answer {abs(ols[0]):.2f} points lower on the 0–10 scale" in findings
+    # the most negative aspect: named as on the page, and not flagged, as the page says it is no driver
+    worst = cards["Most negative aspect"]
+    assert worst.value == "Packaging" and "Most negative: Packaging" in findings
+    assert "Yet in NPS comments, a negative mention of Packaging" in findings
+    assert f"an answer {ols[1]:.2f} points higher on the 0–10 scale" in findings
+    assert worst.verdict is None and worst.note is not None and "not a driver of lower NPS" in worst.note
+    shares = topics.shares().set_index("aspect").loc["packaging"]
+    assert worst.note.startswith(f"{shares['neg']:.0%} of {int(shares['n_mentions'])} mentions negative")
+    # without a driver analysis the page has no "Yet" sentence and the card flags the aspect
+    alone = VoiceOfCustomer(None, None, None, topics, None, None, ())
+    assert not any(s.startswith("Yet") for s in alone.findings())
+    cards = {h.label: h for h in voc_headlines(alone).items}
+    assert "What weighs most on NPS" not in cards
+    assert cards["Most negative aspect"].verdict == "needs attention"
+    assert "not a driver" not in str(cards["Most negative aspect"].note)
+
+
+def test_a_most_negative_aspect_that_drives_lower_scores_is_flagged_on_card_and_page() -> None:
+    from cxlib.reports.report_headlines import voc_headlines
+
+    rng = np.random.default_rng(5)
+    n = 400
+    packaging = (rng.random(n) < 0.3).astype(float)
+    delivery = (rng.random(n) < 0.3).astype(float)
+    score = np.clip(np.round(8 - 3.0 * packaging - 0.5 * delivery + rng.normal(0, 1, n)), 0, 10)
+    key_drivers = voc.drivers(
+        pd.DataFrame({"score": score, "delivery": delivery, "packaging": packaging}),
+        "score",
+        ["delivery", "packaging"],
+        labels={"delivery": "Delivery", "packaging": "Packaging"},
+        n_boot=0,
+        outcome_label="NPS",
+        unit="a negative mention",
+        scale="0–10 scale",
+    )
+    report = VoiceOfCustomer(None, None, None, voc.aspects(ASPECT_TEXTS, langs="en"), None, key_drivers, ())
+    findings = report.findings()
+    assert "What weighs most on NPS: Packaging." in " ".join(findings)
+    assert not any(s.startswith("Yet") for s in findings)
+    cards = {h.label: h for h in voc_headlines(report).items}
+    assert cards["What weighs most on NPS"].value == cards["Most negative aspect"].value == "Packaging"
+    assert cards["Most negative aspect"].verdict == "needs attention"
+
+
 def test_no_aspect_is_called_most_negative_when_every_net_sentiment_is_positive() -> None:
     topics = voc.aspects(["Fast delivery, the parcel came the next day."] * 12, langs="en")
     worst = topics.most_negative()
