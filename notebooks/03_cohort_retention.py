@@ -40,7 +40,7 @@ import cxlib
 from cxlib import defaults, viz
 from cxlib.cohorts import KINDS, compare_definitions, retention_matrix, revenue_retention, time_to_repeat
 from cxlib.engine import to_narwhals
-from cxlib.reports import report_tables, resolve_data
+from cxlib.reports import resolve_data, tables_read
 from cxlib.skipping import require_tables, skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
@@ -94,7 +94,7 @@ display(
     viz.report_header(
         period=(matrix.first_activity, last_day),
         shop=shop,
-        tables=report_tables("03_cohort_retention", {"activity": activity}),
+        tables=tables_read("03_cohort_retention", {"activity": activity}),
     )
 )
 findings = overall.summary()[1:3]

@@ -42,7 +42,7 @@ from IPython.display import display
 import cxlib
 from cxlib import defaults, ltv, viz
 from cxlib.ltv import checks
-from cxlib.reports import report_tables, resolve_data
+from cxlib.reports import resolve_data, tables_read
 from cxlib.skipping import require_tables
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
@@ -118,7 +118,7 @@ display(
     viz.report_header(
         period=(first_purchase, observation_end),
         shop=shop,
-        tables=report_tables("04_customer_lifetime_value"),
+        tables=tables_read("04_customer_lifetime_value"),
     )
 )
 if why_not:

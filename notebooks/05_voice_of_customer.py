@@ -38,7 +38,7 @@ from IPython.display import display
 import cxlib
 from cxlib import defaults, viz, voc
 from cxlib.engine import to_narwhals
-from cxlib.reports import report_tables, resolve_data
+from cxlib.reports import resolve_data, tables_read
 from cxlib.skipping import skip
 from cxlib.viz.formats import format_p, language_name
 
@@ -69,7 +69,7 @@ result = voc.voice_of_customer(
 # Report header and key findings
 display(
     viz.report_header(
-        question=None, period=result.period, shop=shop, tables=report_tables("05_voice_of_customer")
+        question=None, period=result.period, shop=shop, tables=tables_read("05_voice_of_customer")
     )
 )
 display(viz.key_findings(result.findings()))

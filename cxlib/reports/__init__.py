@@ -10,7 +10,7 @@ Notebooks need :func:`resolve_data` (light to import)::
 
     shop = cxlib.open_shop(resolve_data(data))
 
-the tables they read, :func:`report_tables` of their name, for the coverage line of
+the tables they read, :func:`tables_read` of their name, for the coverage line of
 :func:`cxlib.viz.report_header`, and :func:`headline` / :func:`headlines` to publish their
 headline numbers for the index.
 """
@@ -24,7 +24,7 @@ from cxlib.reports.paths import default_notebooks_dir, find_notebooks, git_commi
 if TYPE_CHECKING:
     from cxlib.reports.headline_numbers import headline, headlines
     from cxlib.reports.params import NotebookInfo, NotebookParameter, notebook_info
-    from cxlib.reports.report_tables import report_tables
+    from cxlib.reports.report_tables import tables_read
     from cxlib.reports.runner import Progress, ReportResult, RunSummary, read_manifest, run, write_index
 
 __all__ = [
@@ -40,9 +40,9 @@ __all__ = [
     "headlines",
     "notebook_info",
     "read_manifest",
-    "report_tables",
     "resolve_data",
     "run",
+    "tables_read",
     "write_index",
 ]
 
@@ -56,7 +56,7 @@ _LAZY = {
     "ReportResult": "cxlib.reports.runner",
     "RunSummary": "cxlib.reports.runner",
     "read_manifest": "cxlib.reports.runner",
-    "report_tables": "cxlib.reports.report_tables",
+    "tables_read": "cxlib.reports.report_tables",
     "run": "cxlib.reports.runner",
     "write_index": "cxlib.reports.runner",
 }

@@ -1,7 +1,7 @@
 """The tables each cxlab report reads, so that its header and index card count only their rows.
 
 A report on experiments should not claim the events' million rows as its data. Each notebook
-passes :func:`report_tables` of its own name to :func:`cxlib.viz.report_header`, which then
+passes :func:`tables_read` of its own name to :func:`cxlib.viz.report_header`, which then
 publishes the coverage (rows read, kept, left out) of those tables only; the index keeps the
 entries of the tables :func:`tables_used` names for the run, read from the same list.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["REPORT_TABLES", "TABLE_PARAMETERS", "report_tables", "tables_used"]
+__all__ = ["REPORT_TABLES", "TABLE_PARAMETERS", "tables_read", "tables_used"]
 
 #: Report (notebook name) -> the tables it reads. A report not listed reads every table.
 REPORT_TABLES: dict[str, tuple[str, ...]] = {
@@ -27,7 +27,7 @@ REPORT_TABLES: dict[str, tuple[str, ...]] = {
 TABLE_PARAMETERS: dict[str, tuple[str, ...]] = {"03_cohort_retention": ("activity",)}
 
 
-def report_tables(name: str, parameters: Mapping[str, Any] | None = None) -> tuple[str, ...] | None:
+def tables_read(name: str, parameters: Mapping[str, Any] | None = None) -> tuple[str, ...] | None:
     """Return the tables a report reads; ``None``: every table (a report not listed).
 
     Parameters
@@ -44,7 +44,7 @@ def report_tables(name: str, parameters: Mapping[str, Any] | None = None) -> tup
 
     Examples
     --------
-    >>> report_tables("03_cohort_retention", {"activity": "events"})
+    >>> tables_read("03_cohort_retention", {"activity": "events"})
     ('orders', 'events')
     """
     if name not in REPORT_TABLES:
@@ -68,4 +68,4 @@ def tables_used(record: Mapping[str, Any]) -> tuple[str, ...] | None:
     tuple of str or None
     """
     # one of several pages of a notebook (an experiment's page) reads what its notebook reads
-    return report_tables(str(record.get("family") or record.get("name")), record.get("parameters"))
+    return tables_read(str(record.get("family") or record.get("name")), record.get("parameters"))

@@ -258,7 +258,7 @@ def report_header(
         Supplies source, fingerprint and the data coverage: per table rows read, kept and
         left out with the reasons (``Shop.coverage``), with a link to the data-health report.
     tables : sequence of str, optional
-        The tables the report reads (:func:`cxlib.reports.report_tables` of the notebook's
+        The tables the report reads (:func:`cxlib.reports.tables_read` of the notebook's
         name, the list its index card counts): the coverage names only these. Default: every
         table of the shop.
     generated : datetime, optional

@@ -10,7 +10,7 @@ import pytest
 from cxlib import viz
 from cxlib.data.coverage import LeftOut, TableCoverage
 from cxlib.reports.html import index_page
-from cxlib.reports.report_tables import REPORT_TABLES, report_tables, tables_used
+from cxlib.reports.report_tables import REPORT_TABLES, tables_read, tables_used
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 #: The header of every report publishes every table of the shop (rows kept, left out by reason).
@@ -162,7 +162,7 @@ def _visible(markup: str) -> str:
 @pytest.mark.parametrize("name", sorted(REPORT_TABLES))
 def test_each_header_lists_the_tables_its_card_counts(name: str) -> None:
     parameters = {"activity": "events"} if name == "03_cohort_retention" else {}
-    header = viz.report_header(shop=_Shop(), tables=report_tables(name, parameters))
+    header = viz.report_header(shop=_Shop(), tables=tables_read(name, parameters))
     listed = re.search(r"<dt>Data coverage</dt><dd>(.*?)</dd>", header.html)
     assert listed is not None
     named = [part.split(":")[0] for part in listed.group(1).split("; ")]
@@ -183,13 +183,21 @@ def test_each_header_lists_the_tables_its_card_counts(name: str) -> None:
 def test_a_header_without_tables_lists_every_table_and_the_experiment_header_only_its_own() -> None:
     every = viz.report_header(shop=_Shop())
     assert [c["table"] for c in every.meta["coverage"]] == [e["table"] for e in COVERAGE]
-    ab = viz.report_header(shop=_Shop(), tables=report_tables("06_ab_test"))
+    ab = viz.report_header(shop=_Shop(), tables=tables_read("06_ab_test"))
     listed = re.search(r"<dt>Data coverage</dt><dd>(.*?)</dd>", ab.html)
     assert (
         listed is not None and listed.group(1) == "experiments: 70,000 rows read, 70,000 kept, none left out"
     )
     assert "Rows left out" not in ab.html and "events" not in ab.html
-    assert report_tables("my_own_report") is None
+    assert tables_read("my_own_report") is None
+
+
+def test_notebooks_import_the_function_even_once_its_module_is_loaded() -> None:
+    import cxlib.reports
+    import cxlib.reports.report_tables  # a package attribute named as the module would shadow it
+    from cxlib.reports import tables_read as imported
+
+    assert imported is tables_read and cxlib.reports.tables_read("06_ab_test") == ("experiments",)
 
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("[0-9]*.py")), ids=lambda p: p.stem)
@@ -199,4 +207,4 @@ def test_every_notebook_header_passes_the_tables_of_its_own_name(path: Path) -> 
         r"viz\.report_header\((.*)\)\)$", source, re.MULTILINE
     )
     assert len(calls) == 1, path.stem
-    assert f'tables=report_tables("{path.stem}"' in calls[0], path.stem
+    assert f'tables=tables_read("{path.stem}"' in calls[0], path.stem
