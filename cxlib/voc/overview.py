@@ -26,7 +26,7 @@ from cxlib.result import Display, ResultBase
 from cxlib.viz.formats import format_count, language_name, plural
 from cxlib.voc.aspects import AspectResult, aspects, most_negative_sentence
 from cxlib.voc.drivers import DriverResult
-from cxlib.voc.language import DEFAULT_LANGUAGES, LanguageResult, detect_language
+from cxlib.voc.language import DEFAULT_LANGUAGES, LanguageMix, LanguageResult, detect_language, language_mix
 from cxlib.voc.sentiment import BACKEND_NAMES, SentimentResult, sentiment
 from cxlib.voc.textinput import (
     LANG_GIVEN,
@@ -210,6 +210,16 @@ class VoiceOfCustomer:
                 f"{'was' if empty == 1 else 'were'} left out."
             )
         return out
+
+    def language_mix(self) -> LanguageMix | None:
+        """Return the languages of every text analysed (stated, else detected), None without texts.
+
+        The language section shows this mix, that of the texts the sentiment table counts,
+        with the check of the stated languages on the detected subset (:attr:`languages`).
+        """
+        if self.sentiment is None:
+            return None
+        return language_mix(self.sentiment.table, checked=self.languages)
 
     def model_summary(self) -> list[str]:
         """Compare the shop's own models with the lexicon, saying which of them scored the report.

@@ -365,3 +365,41 @@ def test_report_names_the_languages_the_shipped_models_cover() -> None:
     assert named, "the Sentiment section no longer names the shipped models' languages"
     listed = {name.strip() for name in re.split(r",| and ", named.group(1)) if name.strip()}
     assert listed == {language_name(code) for code in available_pretrained()}
+
+
+# --- (d) the language section counts the texts the rest of the page counts ----------------------
+
+
+def test_language_mix_counts_every_text_analysed_not_the_detection_subset() -> None:
+    """The section said "1,595 texts; ... Slovak 11%" above a sentiment table of 6,377 texts in
+    which Dutch outnumbered Slovak: it counted the subset detected to check the stated languages.
+    """
+    langs = ["en"] * 30 + ["pl"] * 20 + ["nl"] * 12 + ["sk"] * 10 + [None] * 3
+    texts = pd.DataFrame({"text": [f"t{i}" for i in range(len(langs))], "lang": langs})
+    subset = texts.iloc[::5]  # the detection check: every 5th text, one Slovak one read as Czech
+    detected = subset["lang"].where(subset.index != 65, "cs")
+    checked = voc.LanguageResult(
+        table=pd.DataFrame({"lang": detected, "confidence": 0.9, "lang_given": subset["lang"]}),
+        languages=("en", "pl", "nl", "sk", "cs"),
+    )
+    assert checked.summary()[0].startswith("15 texts;")  # the subset alone
+    mix = voc.language_mix(texts, checked=checked)
+    # independent truth: pandas shares over all 75 texts
+    truth = texts["lang"].fillna("unknown").value_counts(normalize=True)
+    assert dict(zip(mix.table["lang"], mix.table["share"], strict=True)) == pytest.approx(truth.to_dict())
+    assert (
+        mix.summary()[0] == "75 texts; most common languages: English 40%, Polish 27%, Dutch 16%, Slovak 13%."
+    )
+    stated = subset["lang"].notna()
+    agree = float((detected[stated] == subset["lang"][stated]).mean())
+    assert mix.summary()[1] == (
+        f"Checked on {int(stated.sum())} texts with a stated language, spread evenly over the period, "
+        f"detection agrees with it for {agree:.1%}; lowest for Slovak (50.0%)."
+    )
+    assert list(mix.figure().data[0].y) == pytest.approx(list(mix.table["share"]))
+    # the report's mix is that of the texts its sentiment table counts
+    scored = voc.sentiment(texts.assign(text=TEXTS * 18 + TEXTS[:3]), langs=texts["lang"].fillna("en"))
+    report = VoiceOfCustomer(checked, None, scored, None, None, None, ())
+    shown = report.language_mix()
+    assert shown is not None and int(shown.table["n"].sum()) == len(scored.table) == 75
+    assert VoiceOfCustomer(None, None, None, None, None, None, ()).language_mix() is None
