@@ -24,7 +24,7 @@ engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folder
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
 languages: str = "en,pl,nl,sk,cs,zh,ar,de,fr,es,it,pt"  # ISO 639-1 codes to detect, comma-separated
-min_rated: int = 500  # range: 1..; rated reviews a language needs before its own model replaces the lexicon
+min_rated: int = 500  # range: 1..; texts rated 1–2★ or 4–5★ a language needs before its own model scores it
 min_n: int = 20  # range: 1..; groups, weeks and quote pools with fewer texts are not shown
 period: str = "week"  # one of: week, day, month; period of the trends
 quotes: int = 2  # range: 0..; representative quotes per aspect and sentiment
@@ -114,11 +114,11 @@ else:
 # ## Sentiment
 #
 # Each text is scored, in this order of preference, by a model trained on this shop's own
-# ratings (languages with at least `min_rated` star-rated reviews; 1–2★ negative, 4–5★
-# positive), by a model shipped with cxlib (Chinese, Czech, English, Polish, Slovak), or by the
-# curated multilingual e-commerce lexicon. Texts in a language none of them covers are counted as
-# unsupported and never scored. The table says which of them scored each language; their
-# measured accuracy is in the appendix.
+# ratings (languages with at least `min_rated` texts rated 1–2★, taken as negative, or 4–5★,
+# taken as positive; 3★ texts train no model), by a model shipped with cxlib (Chinese, Czech,
+# English, Polish, Slovak), or by the curated multilingual e-commerce lexicon. Texts in a
+# language none of them covers are counted as unsupported and never scored. The table says
+# which of them scored each language; their measured accuracy is in the appendix.
 
 # %%
 # Chart sentiment by language

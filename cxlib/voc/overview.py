@@ -172,7 +172,7 @@ class VoiceOfCustomer:
         Star ratings of every rated feedback row, star-only ones included (None without a
         ``rating`` column).
     min_rated : int
-        Rated reviews a language needed before its trained model replaced the lexicon.
+        Texts rated 1–2★ or 4–5★ a language needed before its trained model scored it.
     """
 
     languages: LanguageResult | None
@@ -231,7 +231,7 @@ class VoiceOfCustomer:
             return []
         rows = self.model.table[self.model.table["trained"]]
         if rows.empty:
-            return ["No language had enough rated texts to train a model of the shop's own."]
+            return ["No language had enough texts rated 1–2★ or 4–5★ to train a model of the shop's own."]
         used = dict(zip(self.sentiment.backends()["lang"], self.sentiment.backends()["backend"], strict=True))
         out = []
         for r in rows.itertuples():
@@ -239,13 +239,13 @@ class VoiceOfCustomer:
             verdict = (
                 "it scores this report's texts."
                 if backend == "trained"
-                else f"with fewer than {format_count(self.min_rated)} rated reviews it does not score this "
+                else f"with fewer than {format_count(self.min_rated)} such texts it does not score this "
                 f"report's texts: {BACKEND_NAMES.get(backend, backend)} does."
             )
-            out.append(
+            out.append(  # 3★ texts train no model: the count is of 1–2★ and 4–5★ texts, not all rated
                 f"{language_name(r.lang)}: the shop's own model, trained on "
-                f"{plural(r.n_texts, 'rated text')}, is right for {r.cv_accuracy:.1%} of them in "
-                f"cross-validation ({r.cv_ci_low:.1%}–{r.cv_ci_high:.1%}) against "
+                f"{plural(r.n_texts, 'text')} rated 1–2★ or 4–5★, is right for {r.cv_accuracy:.1%} of them "
+                f"in cross-validation ({r.cv_ci_low:.1%}–{r.cv_ci_high:.1%}) against "
                 f"{r.lexicon_accuracy:.1%} for the lexicon; {verdict}"
             )
         warned = rows[rows["warning"].astype(str) != ""]
@@ -360,7 +360,8 @@ def voice_of_customer(
     languages : sequence of str
         Candidate languages for detection.
     min_rated : int, default 500
-        Rated reviews a language needs before its trained model replaces the lexicon.
+        Texts rated 1–2★ or 4–5★ a language needs before its trained model scores it (3★
+        texts train no model).
     min_n : int, default 30
         NPS comments needed for a key-driver analysis; groups with fewer texts are blanked
         in the displayed tables.

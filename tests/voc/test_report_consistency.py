@@ -21,6 +21,7 @@ import pytest
 
 import cxlib
 from cxlib import voc
+from cxlib.viz.formats import language_name
 from cxlib.voc.overview import VoiceOfCustomer
 from cxlib.voc.textinput import count_without_text
 from tests.conftest import tiny_shop_frames, write_shop
@@ -291,6 +292,28 @@ def test_backend_named_in_every_sentence_is_the_backend_in_the_table(sample_feed
             continue
         code = shown.index[shown["language"] == name][0]
         assert ("it scores this report's texts" in line) == (used[code] == "trained"), line
+
+
+def test_the_count_behind_a_model_not_scoring_is_the_count_that_trains_it(
+    sample_feedback, sample_model
+) -> None:
+    """The appendix said Slovak's model, "with fewer than 500 rated reviews", does not score the
+    texts, above a table of 659 Slovak texts that all carry a rating: 3★ texts train no model.
+    """
+    scored = voc.sentiment(sample_feedback, model=sample_model, min_rated=500)
+    report = VoiceOfCustomer(None, sample_model, scored, None, None, None, (), min_rated=500)
+    lines = {line.split(":")[0]: line for line in report.model_summary()}
+    # independent truth: pandas counts of texts per stated language, all rated and rated 1–2★ or 4–5★
+    has_text = sample_feedback["text"].fillna("").str.strip() != ""
+    rated = sample_feedback[has_text & sample_feedback["rating"].notna()].groupby("lang").size()
+    polar = sample_feedback[has_text & sample_feedback["rating"].isin([1, 2, 4, 5])].groupby("lang").size()
+    planted = [code for code in polar.index if polar[code] < 500 <= rated[code]]
+    assert planted, "no language with 500 rated texts of which fewer than 500 train a model"
+    for code in planted:
+        line = lines[language_name(code)]
+        assert f"trained on {polar[code]:,} texts rated 1–2★ or 4–5★" in line, line
+        assert "with fewer than 500 such texts it does not score" in line, line
+        assert "rated reviews" not in line
 
 
 # --- (c) a trend sentence never says "no alert" above a list of alerts --------------------------
