@@ -252,6 +252,10 @@ def test_no_aspect_is_called_most_negative_when_every_net_sentiment_is_positive(
 def test_driver_effects_are_points_on_the_0_to_10_scale_not_nps_points() -> None:
     key_drivers, _ = _drivers_with_opposite_signs()
     text = " ".join(key_drivers.summary())
+    assert text.startswith(
+        f"The drivers explain {key_drivers.r2:.0%} of the variance of the NPS answers on the 0–10 scale "
+        "across 400 responses."
+    )
     assert "points lower on the 0–10 scale" in text and "points higher on the 0–10 scale" in text
     assert "NPS points" not in text and "points lower NPS" not in text
     # one interval style: negative ends carry the minus sign as every other report writes them
