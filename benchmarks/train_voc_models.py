@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -137,18 +138,38 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+#: Embeddings read so far (text -> vector) and the cache files they came from.
+_KNOWN: dict[str, np.ndarray] = {}
+_READ: set[Path] = set()
+
+
+def _read_caches() -> None:
+    """Add the cache files not read yet: ours (keyed by SHA-1) and those in ``CXLIB_E5_CACHE``."""
+    for part in sorted(EMBEDDING_CACHE.glob("*.npz")):
+        if part not in _READ:
+            with np.load(part) as data:
+                _KNOWN.update(zip(data["keys"].tolist(), data["vecs"], strict=True))
+            _READ.add(part)
+    for folder in filter(None, os.environ.get("CXLIB_E5_CACHE", "").split(os.pathsep)):
+        for part in sorted(Path(folder).glob("*.npz")):
+            if part not in _READ:
+                with np.load(part) as data:
+                    _KNOWN.update(zip(map(_key, data["texts"].tolist()), data["vectors"], strict=True))
+                _READ.add(part)
+
+
 def cached_embeddings(texts: list[str], batch: int = 100) -> np.ndarray:
     """Embeddings of ``texts`` (:func:`cxlib.voc.embedding.embed`), read from or added to the cache.
 
-    Missing texts are embedded ``batch`` at a time and each batch is saved at once, so an
-    interrupted run keeps what it computed.
+    The cache is ``benchmarks/data/embedding_cache`` (git-ignored; one ``.npz`` per batch with
+    ``keys``, the texts' SHA-1, and ``vecs``) plus any folder listed in the environment variable
+    ``CXLIB_E5_CACHE`` holding ``.npz`` files with ``texts`` and ``vectors`` (the same
+    embeddings computed elsewhere). Missing texts are embedded ``batch`` at a time and each
+    batch is saved at once, so an interrupted run keeps what it computed.
     """
     EMBEDDING_CACHE.mkdir(parents=True, exist_ok=True)
-    known: dict[str, np.ndarray] = {}
-    for part in sorted(EMBEDDING_CACHE.glob("*.npz")):
-        with np.load(part) as data:
-            known.update(zip(data["keys"].tolist(), data["vecs"], strict=True))
-    missing = list(dict.fromkeys(t for t in texts if _key(t) not in known))
+    _read_caches()
+    missing = list(dict.fromkeys(t for t in texts if _key(t) not in _KNOWN))
     for start in range(0, len(missing), batch):
         chunk = missing[start : start + batch]
         vecs = embed(chunk)
@@ -157,9 +178,10 @@ def cached_embeddings(texts: list[str], batch: int = 100) -> np.ndarray:
         with tmp.open("wb") as fh:
             np.savez(fh, keys=keys, vecs=vecs)
         tmp.replace(EMBEDDING_CACHE / f"{keys[0]}.npz")  # atomic: readers never see half a file
-        known.update(zip(keys.tolist(), vecs, strict=True))
+        _READ.add(EMBEDDING_CACHE / f"{keys[0]}.npz")
+        _KNOWN.update(zip(keys.tolist(), vecs, strict=True))
         print(f"embedded {min(start + batch, len(missing)):,} of {len(missing):,} new texts", flush=True)
-    return np.vstack([known[_key(t)] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+    return np.vstack([_KNOWN[_key(t)] for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
 
 def lexicon_scores(texts: list[str], langs: list[str]) -> np.ndarray:

@@ -116,11 +116,12 @@ def test_missing_runtime_names_the_extra(monkeypatch):
         embedding._model.cache_clear()
 
 
-def test_auto_never_uses_the_embedding_backend(monkeypatch):
+def test_auto_never_embeds_without_the_runtime(monkeypatch):
     def fail(batch):
         raise AssertionError("auto must not embed")
 
     monkeypatch.setattr(SENTIMENT_MODULE, "embed", fail)
+    monkeypatch.setattr(embedding, "available", lambda: False)  # with it: test_sentiment_auto.py
     got = voc.sentiment(["Produto não funciona", "great product"], langs=["pt", "en"]).table
     assert "embedding" not in set(got["backend"])
 

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from cxlib import voc
+from cxlib.voc import embedding
 from cxlib.voc.pretrained import (
     DEFAULT_LEXICON_WEIGHT,
     PretrainedModel,
@@ -215,7 +216,8 @@ def test_borrowed_models_beat_the_lexicon_on_held_out_texts(file: str, minimum: 
     assert stored.loc[(corpus, "pretrained"), "accuracy"] == pytest.approx(accuracy["pretrained"], abs=1e-4)
 
 
-def test_auto_picks_pretrained_lexicon_or_unsupported_per_language() -> None:
+def test_auto_picks_pretrained_lexicon_or_unsupported_per_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embedding, "available", lambda: False)  # with the runtime: test_sentiment_auto.py
     texts = [
         "Broke after two days, waste of money",
         "质量很差，不会再买了",
