@@ -64,8 +64,8 @@ HEAD_SETTINGS: dict[str, Any] = {
     "train_langs": ("en", "zh", "pl"),
     "C": 4.0,
     "class_weight": None,
-    "temperature": 1.0,
-    "lexicon_weight": 0.25,
+    "temperature": 2.0,
+    "lexicon_weight": 0.5,
 }
 SETTINGS: dict[str, dict[str, Any]] = {
     "zh": {"analyzer": "char", "ngram_range": (1, 3)},
