@@ -18,7 +18,6 @@ import pandas as pd
 import pytest
 
 from cxlib import voc
-from cxlib.voc import embedding
 from cxlib.voc.pretrained import (
     DEFAULT_LEXICON_WEIGHT,
     PretrainedModel,
@@ -84,10 +83,7 @@ def test_shipped_models_are_small_and_listed() -> None:
         ("pl_polemo2_medicine_sentences.csv", 0.80),
     ],
 )
-def test_accuracy_on_held_out_real_reviews(
-    file: str, minimum: float, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(embedding, "available", lambda: False)  # auto below: the pretrained model
+def test_accuracy_on_held_out_real_reviews(file: str, minimum: float) -> None:
     sample = pd.read_csv(EVAL / file, dtype=str, keep_default_na=False)
     test = sample[sample["split"] == "test"]
     table = voc.sentiment(test["text"].tolist(), langs=test["lang"].iat[0], backend="pretrained").table
@@ -219,8 +215,7 @@ def test_borrowed_models_beat_the_lexicon_on_held_out_texts(file: str, minimum: 
     assert stored.loc[(corpus, "pretrained"), "accuracy"] == pytest.approx(accuracy["pretrained"], abs=1e-4)
 
 
-def test_auto_picks_pretrained_lexicon_or_unsupported_per_language(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(embedding, "available", lambda: False)  # with the runtime: test_sentiment_auto.py
+def test_auto_picks_pretrained_lexicon_or_unsupported_per_language() -> None:
     texts = [
         "Broke after two days, waste of money",
         "质量很差，不会再买了",
