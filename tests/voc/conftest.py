@@ -41,4 +41,4 @@ def sample_model(sample_shop):
     """Sentiment models trained on the sample shop's rated reviews (5-fold CV)."""
     from cxlib import voc
 
-    return voc.train_sentiment(sample_shop.feedback)
+    return voc.train_sentiment(sample_shop.feedback, embeddings=False)  # no embedding: fast tests
