@@ -10,14 +10,15 @@ one shuffle, seeds 1 and 2). For each draw: held-out accuracy with the shop's ra
 
 Sources (local copies; see ``voc_eval/README.md`` for repositories, commits and licences):
 ``--olist`` (pt), ``--czech-facebook`` (cs), ``--shopping`` (zh, online_shopping_10_cats),
-``--polemo`` (pl), ``--uci`` (en). The Slovak KInIT set has no texts outside its evaluation
-sample. Embeddings are read from and added to ``--cache`` (``.npz`` files holding ``texts``
-and ``vectors``), so a re-run embeds nothing; ``--embed-only`` fills the cache and stops.
+``--polemo`` (pl), ``--uci`` (en), ``--arabic-prod`` (ar, souq.com reviews). The Slovak
+KInIT set has no texts outside its evaluation sample. Embeddings are read from and added to
+``--cache`` (``.npz`` files holding ``texts`` and ``vectors``), so a re-run embeds nothing;
+``--embed-only`` fills the cache and stops.
 
 Usage::
 
     .venv/bin/python benchmarks/eval_shop_ratings.py --olist CSV --czech-facebook DIR \
-        --shopping CSV --polemo CSV --uci DIR [--cache DIR] [--markdown FILE]
+        --shopping CSV --polemo CSV --uci DIR --arabic-prod CSV [--cache DIR] [--markdown FILE]
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ CORPORA: dict[str, tuple[str, str, Callable[[Path], pd.DataFrame], str]] = {
     "shopping": ("zh", "online_shopping_10_cats", lambda p: _shopping(p), ""),
     "polemo": ("pl", "polemo2_medicine_sentences", lambda p: _polemo(p), "pl_polemo2_medicine_sentences.csv"),
     "uci": ("en", "uci_sentences", lambda p: _uci(p), "en_uci_sentences.csv"),
+    "arabic_prod": ("ar", "arabic_prod_souq", lambda p: _arabic_prod(p), ""),
 }
 
 
@@ -96,12 +98,18 @@ def _uci(folder: Path) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def _arabic_prod(path: Path) -> pd.DataFrame:
+    raw = pd.read_csv(path, dtype={"polarity": "int64"})
+    raw = raw[raw["polarity"] != 0]
+    return pd.DataFrame({"text": raw["text"], "label": raw["polarity"].map({1: "pos", -1: "neg"})})
+
+
 def evaluation_sample(key: str, source: Path) -> pd.DataFrame:
     """The corpus's evaluation sample (both splits): the committed file, or rebuilt by prepare.py."""
     _, _, _, committed = CORPORA[key]
     if committed:
         return pd.read_csv(HERE / "voc_eval" / committed, dtype=str, keep_default_na=False)
-    return prepare.shopping(source)
+    return prepare.shopping(source) if key == "shopping" else prepare.arabic_prod(source)
 
 
 def shop_pool(key: str, source: Path, sample: pd.DataFrame) -> pd.DataFrame:
