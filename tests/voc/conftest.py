@@ -41,7 +41,7 @@ def sample_model(sample_shop):
     """Sentiment models trained on the sample shop's rated reviews (5-fold CV)."""
     from cxlib import voc
 
-    return voc.train_sentiment(sample_shop.feedback)
+    return voc.train_sentiment(sample_shop.feedback, embeddings=False)  # no embedding: fast tests
 
 
 @pytest.fixture(autouse=True)
