@@ -189,7 +189,9 @@ def test_the_shops_trained_model_wins_over_the_embedding(
         f"{adj} {noun}" for adj in ("great", "excellent", "lovely", "perfect", "superb") for noun in nouns
     ]
     bad = [f"{adj} {noun}" for adj in ("terrible", "awful", "useless", "horrible", "poor") for noun in nouns]
-    model = voc.train_sentiment(good + bad, [5] * len(good) + [1] * len(bad), langs="en", min_texts=50)
+    model = voc.train_sentiment(
+        good + bad, [5] * len(good) + [1] * len(bad), langs="en", min_texts=50, embeddings=False
+    )
     assert model.n_texts("en") == 60
     got = voc.sentiment(["love it, works perfectly"], langs="en", model=model, min_rated=50).table
     assert got["backend"].tolist() == ["trained"]
