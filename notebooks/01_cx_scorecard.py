@@ -40,7 +40,7 @@ from IPython.display import display
 
 import cxlib
 from cxlib import defaults, viz
-from cxlib.reports import resolve_data
+from cxlib.reports import resolve_data, tables_read
 from cxlib.scorecard import consistency, impact_findings, parse_targets, scorecard, value_of_cx
 from cxlib.skipping import require_tables, skip
 
@@ -85,7 +85,7 @@ shown = set(card.table["metric"])
 
 # %%
 # Report header and key findings
-display(viz.report_header(period=card.span, shop=shop))
+display(viz.report_header(period=card.span, shop=shop, tables=tables_read("01_cx_scorecard")))
 findings = card.summary(["nps", "csat", "ces"], notes=False)
 if across is not None and len(card.by) == 1:
     findings += impact_findings(across, card.latest())  # channel gaps by customers affected, not by p-value

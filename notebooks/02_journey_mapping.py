@@ -47,7 +47,7 @@ import cxlib
 from cxlib import defaults, journey, viz
 from cxlib.engine import to_narwhals, to_pandas
 from cxlib.health import filter_period
-from cxlib.reports import resolve_data
+from cxlib.reports import resolve_data, tables_read
 from cxlib.skipping import require_tables, skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
@@ -141,7 +141,13 @@ credit = (
 
 # %%
 # Report header and key findings
-display(viz.report_header(period=(start or span["first"].iloc[0], end or span["last"].iloc[0]), shop=shop))
+display(
+    viz.report_header(
+        period=(start or span["first"].iloc[0], end or span["last"].iloc[0]),
+        shop=shop,
+        tables=tables_read("02_journey_mapping"),
+    )
+)
 findings = flow.summary()[:2] + (carts.summary()[:2] if carts is not None else [])
 if credit is not None:
     findings += [s for s in credit.summary() if s.startswith(("Last touch", "Markov"))]

@@ -40,7 +40,7 @@ import cxlib
 from cxlib import defaults, viz
 from cxlib.cohorts import KINDS, compare_definitions, retention_matrix, revenue_retention, time_to_repeat
 from cxlib.engine import to_narwhals
-from cxlib.reports import resolve_data
+from cxlib.reports import resolve_data, tables_read
 from cxlib.skipping import require_tables, skip
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
@@ -90,7 +90,13 @@ comparison = matrix.compare() if segments and len(matrix.segments) > 1 else None
 import datetime as dt
 
 last_day = (matrix.observed_until - dt.timedelta(days=1)).date()
-display(viz.report_header(period=(matrix.first_activity, last_day), shop=shop))
+display(
+    viz.report_header(
+        period=(matrix.first_activity, last_day),
+        shop=shop,
+        tables=tables_read("03_cohort_retention", {"activity": activity}),
+    )
+)
 findings = overall.summary()[1:3]
 if comparison is not None:
     findings += comparison.summary()[:1]

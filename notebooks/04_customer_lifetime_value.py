@@ -42,7 +42,7 @@ from IPython.display import display
 import cxlib
 from cxlib import defaults, ltv, viz
 from cxlib.ltv import checks
-from cxlib.reports import resolve_data
+from cxlib.reports import resolve_data, tables_read
 from cxlib.skipping import require_tables
 
 viz.apply_theme()  # the cxlab look for every chart in this notebook
@@ -114,7 +114,13 @@ trusted = value is not None and not problems and checks.VALUE not in flagged  # 
 
 # %%
 # Report header and key findings: the answer, its size in money and customers, where to look next
-display(viz.report_header(period=(first_purchase, observation_end), shop=shop))
+display(
+    viz.report_header(
+        period=(first_purchase, observation_end),
+        shop=shop,
+        tables=tables_read("04_customer_lifetime_value"),
+    )
+)
 if why_not:
     findings = [why_not]
 elif trusted:

@@ -24,7 +24,7 @@ engine: str = "duckdb"  # one of: duckdb, spark; spark also reads Parquet folder
 start: str = ""  # first day to include (YYYY-MM-DD); empty means from the first record
 end: str = ""  # last day to include (YYYY-MM-DD); empty means up to the last record
 languages: str = "en,pl,nl,sk,cs,zh,ar,de,fr,es,it,pt"  # ISO 639-1 codes to detect, comma-separated
-min_rated: int = 500  # range: 1..; rated reviews a language needs before its own model replaces the lexicon
+min_rated: int = 500  # range: 1..; texts rated 1–2★ or 4–5★ a language needs before its own model scores it
 min_n: int = 20  # range: 1..; groups, weeks and quote pools with fewer texts are not shown
 period: str = "week"  # one of: week, day, month; period of the trends
 quotes: int = 2  # range: 0..; representative quotes per aspect and sentiment
@@ -38,7 +38,7 @@ from IPython.display import display
 import cxlib
 from cxlib import defaults, viz, voc
 from cxlib.engine import to_narwhals
-from cxlib.reports import resolve_data
+from cxlib.reports import resolve_data, tables_read
 from cxlib.skipping import skip
 from cxlib.viz.formats import format_p, language_name
 
@@ -67,7 +67,11 @@ result = voc.voice_of_customer(
 
 # %%
 # Report header and key findings
-display(viz.report_header(question=None, period=result.period, shop=shop))
+display(
+    viz.report_header(
+        question=None, period=result.period, shop=shop, tables=tables_read("05_voice_of_customer")
+    )
+)
 display(viz.key_findings(result.findings()))
 if result.coverage():
     display(viz.note(" ".join(result.coverage())))
@@ -81,16 +85,17 @@ voc_headlines(result)
 # %% [markdown]
 # ## Languages
 #
-# The languages customers write in, detected offline (Lingua) for up to 2,000 texts spread
-# evenly over the period. The analysis uses the language the data states and detects only
-# texts without one; the check of stated against detected languages is in the appendix.
+# The languages customers write in: the language the data states, else the one detected
+# offline (Lingua). Detection is also checked against the stated languages on up to 2,000 texts
+# spread evenly over the period; the check per language is in the appendix.
 
 # %%
-# Chart the language mix
-if result.languages is None:
+# Chart the language mix of every text analysed
+mix = result.language_mix()
+if mix is None:
     display(viz.note("The shop has no feedback texts."))
 else:
-    result.languages.show(table=False)
+    mix.show(table=False)
 
 # %% [markdown]
 # ## Star ratings
@@ -109,11 +114,11 @@ else:
 # ## Sentiment
 #
 # Each text is scored, in this order of preference, by a model trained on this shop's own
-# ratings (languages with at least `min_rated` star-rated reviews; 1–2★ negative, 4–5★
-# positive), by a model shipped with cxlib (Chinese, Czech, English, Polish, Slovak), or by the
-# curated multilingual e-commerce lexicon. Texts in a language none of them covers are counted as
-# unsupported and never scored. The table says which of them scored each language; their
-# measured accuracy is in the appendix.
+# ratings (languages with at least `min_rated` texts rated 1–2★, taken as negative, or 4–5★,
+# taken as positive; 3★ texts train no model), by a model shipped with cxlib (Chinese, Czech,
+# English, Polish, Slovak), or by the curated multilingual e-commerce lexicon. Texts in a
+# language none of them covers are counted as unsupported and never scored. The table says
+# which of them scored each language; their measured accuracy is in the appendix.
 
 # %%
 # Chart sentiment by language

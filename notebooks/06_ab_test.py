@@ -49,7 +49,7 @@ import cxlib
 from cxlib import defaults, viz
 from cxlib import experiments as ab
 from cxlib.engine import to_narwhals
-from cxlib.reports import resolve_data
+from cxlib.reports import resolve_data, tables_read
 from cxlib.reports.report_headlines import experiment_headlines
 from cxlib.skipping import require_tables, skip
 
@@ -127,7 +127,11 @@ except ValueError as reason:
 # %%
 # Report header and key findings
 period = (exposure.table["period"].min(), exposure.table["period"].max()) if exposure is not None else None
-display(viz.report_header(question=f"Experiment: {name}", period=period, shop=shop))
+display(
+    viz.report_header(
+        question=f"Experiment: {name}", period=period, shop=shop, tables=tables_read("06_ab_test")
+    )
+)
 viz.key_findings([decision.headline, *result.srm.summary(), *decision.reasons[:2], *notes])
 
 # %%

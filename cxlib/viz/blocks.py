@@ -236,6 +236,7 @@ def report_header(
     source: str | None = None,
     fingerprint: str | None = None,
     shop: Any = None,
+    tables: Sequence[str] | None = None,
     generated: dt.datetime | None = None,
 ) -> ReportHeader:
     """Build the header every report starts with: title, question, period, data source, time.
@@ -256,6 +257,10 @@ def report_header(
     shop : cxlib Shop, optional
         Supplies source, fingerprint and the data coverage: per table rows read, kept and
         left out with the reasons (``Shop.coverage``), with a link to the data-health report.
+    tables : sequence of str, optional
+        The tables the report reads (:func:`cxlib.reports.tables_read` of the notebook's
+        name, the list its index card counts): the coverage names only these. Default: every
+        table of the shop.
     generated : datetime, optional
         Generation time; default now (UTC).
 
@@ -270,6 +275,9 @@ def report_header(
         source = source if source is not None else getattr(shop, "source", None)
         fingerprint = fingerprint if fingerprint is not None else getattr(shop, "fingerprint", None)
         coverage = tuple(getattr(shop, "coverage", ()) or ())
+    if tables is not None:
+        read = set(tables)
+        coverage = tuple(c for c in coverage if c.table in read)
     generated = generated or dt.datetime.now(dt.UTC)
     period_text = _period_text(*period) if isinstance(period, tuple) else period
     items = [

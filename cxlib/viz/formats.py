@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cxlib.errors import DataError
+from cxlib.pairs import split_pairs
 
 __all__ = [
     "event_label",
@@ -239,12 +240,8 @@ def parse_labels(text: str | None) -> dict[str, str]:
     {'product_view': 'Product page', 'organic_search': 'Google'}
     """
     out: dict[str, str] = {}
-    for raw in re.split(r"[,;]", text or ""):
-        item = raw.strip()
-        if not item:
-            continue
-        name, colon, label = (part.strip() for part in item.partition(":"))
-        if not colon or not name or not label:
+    for item, name, label in split_pairs(text):
+        if not name or not label:
             raise _bad_label(item, "is not a pair like product_view: Product page (name, colon, label)")
         if name in out:
             raise _bad_label(item, f"gives a second label for {name}")

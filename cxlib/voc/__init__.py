@@ -12,7 +12,7 @@ plus :func:`train_sentiment`, :func:`sentiment_trend`, :func:`aspect_trend` and
 
 from cxlib.voc.aspects import AspectResult, aspects
 from cxlib.voc.drivers import DriverResult, drivers, relative_weights
-from cxlib.voc.language import DEFAULT_LANGUAGES, LanguageResult, detect_language
+from cxlib.voc.language import DEFAULT_LANGUAGES, LanguageMix, LanguageResult, detect_language, language_mix
 from cxlib.voc.lexicon import available_languages
 from cxlib.voc.overview import VoiceOfCustomer, voice_of_customer
 from cxlib.voc.pretrained import available_pretrained
@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_LANGUAGES",
     "AspectResult",
     "DriverResult",
+    "LanguageMix",
     "LanguageResult",
     "SentimentModel",
     "SentimentResult",
@@ -40,6 +41,7 @@ __all__ = [
     "available_pretrained",
     "detect_language",
     "drivers",
+    "language_mix",
     "load_taxonomy",
     "relative_weights",
     "sentiment",

@@ -243,9 +243,9 @@ class DriverResult(ResultBase):
         t = self.table
         if t.empty:
             return ["No driver could be estimated."]
-        out = [
-            f"The drivers explain {self.r2:.0%} of the variance of {self.name} across {self.n:,} responses."
-        ]
+        # NPS is a share of a sample, not a per-response value: the variance is the answers'
+        answers = f"the {self.name} answers on the {self.scale}" if self.scale else self.name
+        out = [f"The drivers explain {self.r2:.0%} of the variance of {answers} across {self.n:,} responses."]
         level = 1 - self.alpha
         out.extend(
             f"{r.label}: {r.importance:.0%} of the explained variance; "

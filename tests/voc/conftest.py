@@ -41,4 +41,16 @@ def sample_model(sample_shop):
     """Sentiment models trained on the sample shop's rated reviews (5-fold CV)."""
     from cxlib import voc
 
-    return voc.train_sentiment(sample_shop.feedback)
+    return voc.train_sentiment(sample_shop.feedback, embeddings=False)  # no embedding: fast tests
+
+
+@pytest.fixture(autouse=True)
+def _no_embedding_runtime_for_auto(monkeypatch):
+    """``auto`` as without the optional embedding runtime, whether or not it is installed here.
+
+    With the runtime, ``auto`` embeds in most languages (``cxlib.voc.sentiment.auto_backends``);
+    the tests of that path (``test_sentiment_auto.py``) set ``available`` themselves.
+    """
+    from cxlib.voc import embedding
+
+    monkeypatch.setattr(embedding, "available", lambda: False)

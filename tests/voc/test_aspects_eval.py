@@ -77,7 +77,7 @@ def test_scores_are_computed_per_language(ev):
 def test_hand_labelled_files_join_their_texts(ev):
     frame = ev.load_labels("all")
     assert frame.groupby(["lang", "split"]).size().to_dict() == {
-        (lang, split): 80 for lang in ("cs", "en", "pt", "zh") for split in ("dev", "test")
+        (lang, split): 80 for lang in ("cs", "en", "pl", "pt", "sk", "zh") for split in ("dev", "test")
     }
     values = frame[list(ev.ASPECTS)].to_numpy()
     assert set(np.unique(values)) <= {0, 1}
@@ -88,6 +88,11 @@ def test_hand_labelled_files_join_their_texts(ev):
     first = frame[(frame["file"] == "pt_olist_aspects.csv") & (frame["row"] == 1)].iloc[0]
     assert first["text"] == olist.loc[1, "text"] == "Chegou antes do prazo, excelente"
     assert first[list(ev.ASPECTS)].tolist() == [1, 0, 0, 0, 0, 0, 0, 0, 0]
+    polemo = pd.read_csv(ROOT / "benchmarks" / "voc_eval" / "pl_polemo2_medicine_sentences.csv", dtype=str)
+    first = frame[(frame["file"] == "pl_polemo2_aspects.csv") & (frame["row"] == 25)].iloc[0]
+    assert first["text"] == polemo.loc[25, "text"]
+    assert first["text"].startswith("Co do stawek w gabinecie")
+    assert first[list(ev.ASPECTS)].tolist() == [0, 0, 0, 0, 0, 1, 0, 0, 0]
 
 
 def found(text: str, lang: str) -> set[str]:
@@ -129,6 +134,22 @@ def found(text: str, lang: str) -> set[str]:
         ("cs", "Nic moc chuť, jak sýr, tak omáčka.", {"quality"}),
         ("cs", "bohužel mi také ještě nikdo neodpověděl", {"service"}),
         ("cs", "Vodafone má nejdražší služby.", {"price"}),
+        ("cs", "díky O2 za telefon", set()),
+        # pl (reviews of doctors): the doctor and the visit are service, "okazja" is a chance
+        ("pl", "Fantastyczna lekarka!", {"service"}),
+        ("pl", "Pierwsza wizyta przebiegła dobrze.", {"service"}),
+        ("pl", "Zastosowane leczenie było skuteczne.", {"quality"}),
+        ("pl", "Na leki wydałam ponad 400 zł.", {"price"}),
+        ("pl", "Miałam okazję to zaobserwować.", set()),
+        # sk: "podpora 5G" is a feature, "po stránke" means "in terms of", "cenovo dostupné" is price
+        ("sk", "Podporu 5G sietí tu nenájdeme.", set()),
+        ("sk", "Po priestorovej stránke nemáme čo vytknúť.", {"quality"}),
+        ("sk", "Príjemná slečna na recepcii.", {"service"}),
+        ("sk", "Izby by mohli byť krajšie.", {"quality"}),
+        ("sk", "Podarené cenovo dostupné auto.", {"price"}),
+        # en: product parts and dishes are the product
+        ("en", "The keyboard is a nice compromise.", {"quality"}),
+        ("en", "The fried rice was dry as well.", {"quality"}),
     ],
 )
 def test_keyword_fixes_from_the_dev_split(lang, text, expected):

