@@ -5,8 +5,8 @@
   languages, and it never embeds;
 * with the runtime, the embedding backend in every language whose stored test accuracy
   (``cxlib/voc/models/accuracy.json``, mean over its corpora) is higher than that of the backend
-  it replaces (a tie keeps the faster one), recomputed here from the JSON file with pandas, and in the supported languages
-  without a measurement; the rule itself on planted measurements;
+  it replaces (a tie keeps the faster one), recomputed here from the JSON file with pandas, and
+  in the supported languages without a measurement; the rule itself on planted measurements;
 * a text in an unsupported language stays ``unsupported`` (never embedded), and the shop's own
   trained model still wins over both.
 
@@ -143,7 +143,7 @@ def test_rule_on_planted_measurements() -> None:
             ("zh", "pretrained", "b", 0.83),
             ("zh", "embedding", "c", 0.88),
             ("zh", "pretrained", "c", 0.92),
-            # pl: a tie keeps the faster pretrained model; the lexicon row does not count (pl's base is pretrained)
+            # pl: a tie keeps the faster pretrained model; the lexicon row does not count (pl's base)
             ("pl", "embedding", "d", 0.80),
             ("pl", "pretrained", "d", 0.80),
             ("pl", "lexicon", "d", 0.95),
