@@ -276,7 +276,12 @@ class SentimentResult(ResultBase):
         parts = []
         for (lang, backend), rows in acc.groupby(["lang", "backend"], sort=True):
             known = rows.dropna(subset=["accuracy"])
-            what = " / ".join(f"{a:.0%}" for a in known["accuracy"]) if len(known) else "not measured"
+            if len(known):
+                what = " / ".join(f"{a:.0%}" for a in known["accuracy"])
+            elif backend == "trained":
+                what = "cross-validated on this shop's own ratings (see the shop's models)"
+            else:
+                what = "not measured"
             parts.append(f"{language_name(lang)} ({_backend_words(str(backend))}) {what}")
         return "Accuracy measured on held-out real reviews: " + "; ".join(parts) + "." if parts else ""
 

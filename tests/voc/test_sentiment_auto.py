@@ -193,8 +193,14 @@ def test_the_shops_trained_model_wins_over_the_embedding(
         good + bad, [5] * len(good) + [1] * len(bad), langs="en", min_texts=50, embeddings=False
     )
     assert model.n_texts("en") == 60
-    got = voc.sentiment(["love it, works perfectly"], langs="en", model=model, min_rated=50).table
+    result = voc.sentiment(["love it, works perfectly"], langs="en", model=model, min_rated=50)
+    got = result.table
     assert got["backend"].tolist() == ["trained"]
+    # the report points to the shop model's cross-validation, never "not measured"
+    assert result.accuracy_sentence() == (
+        "Accuracy measured on held-out real reviews: English (the shop's own model) "
+        "cross-validated on this shop's own ratings (see the shop's models)."
+    )
     assert negative_embeddings == []
     # below min_rated the shop's model is not trusted and auto falls back to its choice
     fallback = voc.sentiment(["love it, works perfectly"], langs="en", model=model, min_rated=500).table
