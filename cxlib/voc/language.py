@@ -164,14 +164,7 @@ class LanguageResult(ResultBase):
 
     def figure(self) -> go.Figure:
         """Bar chart of the share of texts per detected language."""
-        return viz.bar(
-            self.display_table(),
-            "language",
-            "share",
-            percent=True,
-            title="Texts by detected language",
-            labels={"language": "Language", "share": "Share of texts"},
-        )
+        return _share_bar(self.display_table(), "Texts by detected language")
 
     def summary(self) -> list[str]:
         """Plain-language sentences on the language mix (and agreement with stated languages)."""
@@ -227,14 +220,7 @@ class LanguageMix(ResultBase):
 
     def figure(self) -> go.Figure:
         """Bar chart of the share of texts per language."""
-        return viz.bar(
-            self.display_table(),
-            "language",
-            "share",
-            percent=True,
-            title="Texts by language",
-            labels={"language": "Language", "share": "Share of texts"},
-        )
+        return _share_bar(self.display_table(), "Texts by language")
 
     def summary(self) -> list[str]:
         """Say the language mix of all texts, then how far detection agrees with the stated languages."""
@@ -326,3 +312,15 @@ def detect_language(
     table["confidence"] = conf
     table["lang_given"] = pd.Series(frame[LANG_GIVEN].tolist(), index=frame.index, dtype="str")
     return LanguageResult(table=table.reset_index(drop=True), languages=tuple(languages))
+
+
+def _share_bar(table: pd.DataFrame, title: str) -> go.Figure:
+    """Bar chart of ``share`` per ``language`` (the language mix and the detection result)."""
+    return viz.bar(
+        table,
+        "language",
+        "share",
+        percent=True,
+        title=title,
+        labels={"language": "Language", "share": "Share of texts"},
+    )
