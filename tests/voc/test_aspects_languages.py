@@ -246,6 +246,24 @@ def test_each_language_finds_each_aspect(key, aspect, text):
         ("es", "Me di cuenta tarde.", set()),
         ("es", "Siento envidia.", set()),
         ("es", "El cajón está roto.", {"quality"}),
+        # es (round 6, Cuban hotel reviews): "precioso" (beautiful) is no price, arriving at a hotel
+        # no delivery, "llamado" (named) no call, "a corto plazo" no delivery time, the room safe
+        # no box and an internet card no card payment; the hotel's staff, rooms, food and booking are
+        ("es", "Un edificio precioso.", set()),
+        ("es", "Llegamos al hotel de noche.", set()),
+        ("es", "Un bar llamado Waoo.", set()),
+        ("es", "Mejorará a corto plazo.", set()),
+        ("es", "La caja de seguridad.", set()),
+        ("es", "Compramos una tarjeta de internet.", set()),
+        ("es", "Las calles de la ciudad.", set()),
+        ("es", "El personal de recepción fue muy amable.", {"service"}),
+        ("es", "Los camareros tardaron una hora.", {"service"}),
+        ("es", "La habitación estaba sucia.", {"quality"}),
+        ("es", "El desayuno era variado.", {"quality"}),
+        ("es", "Perdieron nuestra reserva.", {"checkout"}),
+        ("es", "Nos cobraron 20 euros.", {"checkout", "price"}),
+        ("es", "El pedido llegó tarde.", {"delivery"}),
+        ("es", "No recibí el paquete.", {"delivery"}),
         # it: "costruzione", the shop as a whole, bare ordering, "fattura" as workmanship
         ("it", "La costruzione è solida.", set()),
         ("it", "Un negozio carino.", set()),
@@ -254,6 +272,14 @@ def test_each_language_finds_each_aspect(key, aspect, text):
         ("it", "La fattura non è arrivata.", {"checkout", "delivery"}),
         # ar: "مدى" (extent) is not the Mada card
         ("ar", "الى مدى بعيد", set()),
+        # ar (round 6, souq.com): a phone as the product is no phone call, "not worth the amount"
+        # is price, not a refund; a warranty is returns, the device and its size are quality
+        ("ar", "هاتف ذكي", set()),
+        ("ar", "ما يستاهل المبلغ", {"price"}),
+        ("ar", "معه ضمان سنتين", {"returns"}),
+        ("ar", "الجهاز خفيف وحجمه صغير", {"quality"}),
+        ("ar", "سعرها 100 ريال", {"price"}),
+        ("ar", "تواصلت معهم بالهاتف", {"service"}),
         # zh: 评价 (a rating) is not 价 (price), Traditional 退房 (hotel check-out) is not returns
         ("zh", "評價是路邊店", set()),
         ("zh", "中午辦了退房", set()),
