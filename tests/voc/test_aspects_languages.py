@@ -270,6 +270,19 @@ def test_each_language_finds_each_aspect(key, aspect, text):
         ("it", "Ho ordinato ieri.", set()),
         ("it", "Di buona fattura.", {"quality"}),
         ("it", "La fattura non è arrivata.", {"checkout", "delivery"}),
+        # it (round 6, Amazon.it reviews): a product "come da descrizione" or "in foto" is quality,
+        # not website; replacing a spent cartridge is no return, talking on the phone while it
+        # charges no customer service, browsing and a network search no website
+        ("it", "Arrivato come da descrizione.", {"delivery", "quality"}),
+        ("it", "Il rosso è più chiaro che in foto.", {"quality"}),
+        ("it", "Dura fino alla sostituzione della cartuccia.", set()),
+        ("it", "Posso parlare al telefono mentre carica.", set()),
+        ("it", "La navigazione in internet è veloce.", set()),
+        ("it", "Ottimo imballo.", {"packaging"}),
+        ("it", "Li ho dovuti rendere.", {"returns"}),
+        ("it", "Con un coupon del 20%.", {"checkout"}),
+        ("it", "Leggeri e morbidi, ben fatti.", {"quality"}),
+        ("it", "L'inserzione era sbagliata.", {"website"}),
         # ar: "مدى" (extent) is not the Mada card
         ("ar", "الى مدى بعيد", set()),
         # ar (round 6, souq.com): a phone as the product is no phone call, "not worth the amount"
