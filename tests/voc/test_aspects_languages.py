@@ -242,6 +242,22 @@ def test_each_language_finds_each_aspect(key, aspect, text):
         ("fr", "La plante est belle.", set()),
         ("fr", "Les frais d'envoi sont élevés.", {"price"}),
         ("fr", "La page d'accueil est lente.", {"website"}),
+        # fr (round 6, restaurant reviews): guests arriving and being "reçus" is no delivery, "nous
+        # y retournerons" no return, "recherché" (refined) no site search, "je mets" no dish, an
+        # "écrasée de pomme de terre" no crushed box, "réservé aux" no booking, "hors service"
+        # no customer service; waiters, dishes and booking a table are found
+        ("fr", "Nous sommes arrivés à midi et avons été bien reçus.", set()),
+        ("fr", "Nous y retournerons.", set()),
+        ("fr", "Un lieu recherché.", set()),
+        ("fr", "Je mets quatre étoiles.", set()),
+        ("fr", "Une écrasée de pomme de terre.", set()),
+        ("fr", "Réservé aux adultes.", set()),
+        ("fr", "L'ascenseur est hors service.", set()),
+        ("fr", "Le serveur était aimable.", {"service"}),
+        ("fr", "Les plats étaient fades.", {"quality"}),
+        ("fr", "Nous avions réservé une table.", {"checkout"}),
+        ("fr", "Le colis est bien arrivé.", {"delivery"}),
+        ("fr", "J'ai demandé un bon de retour.", {"returns"}),
         # es: "darse cuenta" (realise), "envidia" (envy), a drawer is the product
         ("es", "Me di cuenta tarde.", set()),
         ("es", "Siento envidia.", set()),
