@@ -2,7 +2,11 @@
 
 Reads the hand-labelled files in ``benchmarks/voc_eval/aspects/`` (one 0/1 column per aspect,
 ``row`` pointing into the source sample next to ``benchmarks/voc_eval/``; see the README
-there for who labelled them and how), runs :func:`cxlib.voc.aspects` on the texts of one
+there for who labelled them and how). A source under ``external/`` is a local sample whose
+texts may not be redistributed (built by ``benchmarks/voc_eval/prepare.py``): its label file
+carries ``text_sha1`` (first 10 hex digits of the SHA-1 of the UTF-8 text) and a row whose
+text hashes differently stops the script; without the local sample the file is skipped with a
+notice. It then runs :func:`cxlib.voc.aspects` on the texts of one
 split and prints, per language and aspect: support (labelled mentions), predicted mentions,
 true positives, precision and recall with 95 % Wilson intervals, F1, then the micro-average
 over the aspects (every text-aspect pair counted once).
@@ -18,6 +22,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +41,16 @@ SOURCES = {
     "cs_facebook_aspects.csv": "cs_facebook_posts.csv",
     "pl_polemo2_aspects.csv": "pl_polemo2_medicine_sentences.csv",
     "sk_kinit_aspects.csv": "sk_kinit_review_sentences.csv",
+    "de_hotel_aspects.csv": "external/de_hotel_aspect_sentences.csv",
+    "de_germeval_aspects.csv": "external/de_germeval2017.csv",
+    "nl_semeval16_aspects.csv": "external/nl_semeval16_restaurants.csv",
+    "es_cuba_hotel_aspects.csv": "external/es_cuba_hotel_reviews.csv",
+    "ar_souq_aspects.csv": "external/ar_prod_souq.csv",
+    "it_amazon_aspects.csv": "external/aspects/it_amazon_aspect_texts.csv",
+    "fr_tripadvisor_aspects.csv": "external/aspects/fr_tripadvisor_aspect_texts.csv",
 }
+#: Prefix of the sources that are local, uncommitted samples (their label files carry ``text_sha1``).
+EXTERNAL = "external/"
 ASPECTS = (
     "delivery",
     "returns",
@@ -50,17 +64,37 @@ ASPECTS = (
 )
 
 
+def text_sha1(texts: pd.Series) -> pd.Series:
+    """First 10 hex digits of the SHA-1 of each text's UTF-8 bytes (the ``text_sha1`` column)."""
+    return texts.map(lambda t: hashlib.sha1(t.encode("utf-8")).hexdigest()[:10])
+
+
 def load_labels(split: str = "test") -> pd.DataFrame:
     """The hand labels of ``split`` (or ``all``) joined to their texts.
+
+    A label file whose source sample is absent (an ``external/`` sample not built on this
+    machine) is skipped with a one-line notice on stdout.
 
     Returns
     -------
     pandas.DataFrame
         ``file``, ``row``, ``lang``, ``split``, ``text`` and one 0/1 column per aspect.
+
+    Raises
+    ------
+    SystemExit
+        When a row's ``lang``, ``split`` or ``text_sha1`` disagrees with the source, when a
+        label file of an external source has no ``text_sha1`` column, or when no label file
+        could be read.
     """
     parts = []
     for name, source in SOURCES.items():
-        labels = pd.read_csv(LABELS / name, dtype={"row": "int64", "lang": str, "split": str})
+        if not (HERE / source).exists():
+            print(f"{name}: skipped, {source} is not on this machine (built locally by prepare.py)")
+            continue
+        labels = pd.read_csv(
+            LABELS / name, dtype={"row": "int64", "lang": str, "split": str, "text_sha1": str}
+        )
         texts = pd.read_csv(HERE / source, dtype=str, keep_default_na=False)
         picked = texts.iloc[labels["row"].to_numpy()].reset_index(drop=True)
         clash = (picked["lang"].to_numpy() != labels["lang"].to_numpy()) | (
@@ -68,7 +102,18 @@ def load_labels(split: str = "test") -> pd.DataFrame:
         )
         if clash.any():
             raise SystemExit(f"{name}: rows {labels['row'][clash].tolist()[:5]} disagree with {source}")
+        if source.startswith(EXTERNAL) and "text_sha1" not in labels:
+            raise SystemExit(f"{name}: labels of the external sample {source} need a text_sha1 column")
+        if "text_sha1" in labels:
+            drift = text_sha1(picked["text"]).to_numpy() != labels["text_sha1"].to_numpy()
+            if drift.any():
+                raise SystemExit(
+                    f"{name}: rows {labels['row'][drift].tolist()[:5]} of {source} are not the texts "
+                    "that were labelled (text_sha1 differs); rebuild the sample with prepare.py"
+                )
         parts.append(labels.assign(text=picked["text"].to_numpy(), file=name))
+    if not parts:
+        raise SystemExit("no label file could be joined to its texts")
     frame = pd.concat(parts, ignore_index=True)
     frame = frame if split == "all" else frame[frame["split"] == split]
     return frame[["file", "row", "lang", "split", "text", *ASPECTS]].reset_index(drop=True)

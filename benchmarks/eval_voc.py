@@ -16,7 +16,10 @@ its runtime is installed (:func:`cxlib.voc.embedding.available`): its accuracy t
 ``train_voc_models.py`` (``benchmarks/data/``, and the directories in ``CXLIB_E5_CACHE``; texts
 not cached are embedded and added), its texts/s from a real, uncached call on the first
 ``--speed-texts`` texts of each corpus; ``embedding-head`` is the head alone, without the
-lexicon (its texts/s are the embedding's, which dominates). ``auto`` is the default backend
+lexicon (its texts/s are the embedding's, which dominates). ``blend`` (same runtime, languages
+with a shipped pretrained model) is the weighted mean of the ``pretrained`` and ``embedding``
+scores (weight in ``cxlib/voc/models/blend.json``, chosen by ``tune_blend.py`` on the dev
+splits), scored and timed like ``embedding``. ``auto`` is the default backend
 as a user gets it (:func:`cxlib.voc.sentiment.auto_backends` names its choice per language;
 scored after ``--write-package`` has stored this run's numbers, which that choice reads),
 timed like ``embedding`` where it embeds.
@@ -28,8 +31,8 @@ Usage::
     .venv/bin/python benchmarks/eval_voc.py --markdown /tmp/results.md
     .venv/bin/python benchmarks/eval_voc.py --write-package   # cxlib/voc/models/accuracy.json
 
-``--write-package`` stores the test-split accuracy of the ``lexicon``, ``pretrained`` and
-``embedding`` backends per language and corpus in the package (corpora not present in this run
+``--write-package`` stores the test-split accuracy of the ``lexicon``, ``pretrained``,
+``embedding`` and ``blend`` backends per language and corpus in the package (corpora not present in this run
 keep their stored numbers: external samples exist only where someone built them), where
 :meth:`cxlib.voc.SentimentResult.measured_accuracy` reports it next to each language's backend
 and :func:`cxlib.voc.sentiment.auto_backends` reads it to choose ``auto``'s backend.
@@ -141,6 +144,8 @@ def available_backends() -> Backends:
         real = cxlib_backend("embedding")
         backends["embedding"] = (cached_backend("embedding"), None, real)
         backends["embedding-head"] = (head_alone, None, None)  # timed: the embedding's texts/s
+        blended = set(voc.available_pretrained())
+        backends["blend"] = (cached_backend("blend"), blended, cxlib_backend("blend"))
     if importlib.util.find_spec("vaderSentiment") is None:
         print("vaderSentiment not installed: the English baseline is skipped")
     else:
@@ -171,7 +176,7 @@ def evaluate(samples: pd.DataFrame, backends: Backends, speed_texts: int = 40) -
     A backend with a timer is timed by running its timer on the first ``speed_texts`` texts,
     where it embeds (``auto`` embeds only in the languages :func:`auto_backends` names).
     """
-    embeds = {lang for lang, b in SENTIMENT_MODULE.auto_backends().items() if b == "embedding"}
+    embeds = {lang for lang, b in SENTIMENT_MODULE.auto_backends().items() if b in ("embedding", "blend")}
     rows = []
     for (lang, corpus), part in samples.groupby(["lang", "corpus"], sort=True):
         texts, truth = part["text"].tolist(), part["label"].to_numpy(dtype=str)
@@ -235,7 +240,7 @@ def markdown(table: pd.DataFrame, split: str) -> str:
 
 def write_package(table: pd.DataFrame) -> None:
     """Store the test-split accuracies of ``table`` in ``cxlib/voc/models/accuracy.json``."""
-    keep = table[table["backend"].isin(["lexicon", "pretrained", "embedding"])]
+    keep = table[table["backend"].isin(["lexicon", "pretrained", "embedding", "blend"])]
     records = [
         {
             "lang": r.lang,

