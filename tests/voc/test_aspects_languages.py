@@ -292,6 +292,9 @@ def test_each_language_finds_each_aspect(key, aspect, text):
         ("fr", "Nous avions réservé une table.", {"checkout"}),
         ("fr", "Le colis est bien arrivé.", {"delivery"}),
         ("fr", "J'ai demandé un bon de retour.", {"returns"}),
+        # ... and in a shop review the new "service" and "attente" do not turn delivery into service
+        ("fr", "Le service de livraison est lent.", {"delivery"}),
+        ("fr", "Toujours en attente de livraison.", {"delivery"}),
         # es: "darse cuenta" (realise), "envidia" (envy), a drawer is the product
         ("es", "Me di cuenta tarde.", set()),
         ("es", "Siento envidia.", set()),
