@@ -3,8 +3,10 @@
 For every evaluation corpus (``benchmarks/voc_eval``) and the model backends (``pretrained``
 where a shipped model exists, ``embedding``), scores the texts with
 ``(1 − w) · model(text) + w · model(clause after the last contrast word)`` plus the lexicon
-exactly as :func:`cxlib.voc.sentiment` combines them, for each ``w`` of a grid, and prints the
-accuracy per corpus (``w = 0`` is the backend as it was). Embeddings are read from or added to
+exactly as :func:`cxlib.voc.sentiment` combines them, for each ``w`` of a grid, with the clause
+counted everywhere (``gate`` False) or only where its score has the lexicon's sign (``gate``
+True, what :func:`cxlib.voc.clauses.contrast_scores` does), and prints the accuracy per corpus
+(``w = 0`` is the backend as it was). Embeddings are read from or added to
 the cache of ``train_voc_models.py`` (``CXLIB_E5_CACHE`` adds shared folders).
 
 Usage::
