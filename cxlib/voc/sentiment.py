@@ -45,6 +45,7 @@ from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
 from cxlib.viz.formats import format_count, language_name, plural
 from cxlib.voc import embedding
+from cxlib.voc.clauses import contrast_scores
 from cxlib.voc.embedding import embed, load_head
 from cxlib.voc.language import DEFAULT_LANGUAGES, resolve_languages
 from cxlib.voc.lexicon import available_languages, label_of, load_lexicon, score_text
@@ -388,13 +389,22 @@ def _lexicon_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.nd
 def _pretrained_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
     """Score texts with the shipped model plus its ``lexicon_weight`` × the lexicon, clipped to [−1, 1].
 
-    The weight is stored with each model (:class:`cxlib.voc.pretrained.PretrainedModel`).
+    The weight is stored with each model (:class:`cxlib.voc.pretrained.PretrainedModel`). The
+    clause after a contrast word weighs more in the model's score (:func:`cxlib.voc.clauses.contrast_scores`).
     The terms are the lexicon's, then the model's most telling character n-grams.
     """
     model = load_pretrained(lang)
     scores, grams = model.predict(texts)
     if lang in available_languages():
         lex_scores, lex_terms = _lexicon_rows(texts, lang, extra)
+        scores = contrast_scores(
+            scores,
+            texts,
+            lang,
+            lambda b: model.predict(b, n_terms=0)[0],
+            lexicon_scores=lex_scores,
+            extra=extra,
+        )
         scores = model.combine(scores, lex_scores)
         grams = [t + [f"~{g}" for g in ng] for t, ng in zip(lex_terms, grams, strict=True)]
     return scores, grams
@@ -403,12 +413,19 @@ def _pretrained_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np
 def _embedding_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
     """Score texts with the embedding head plus its ``lexicon_weight`` × the lexicon, clipped to [−1, 1].
 
-    The terms are the lexicon's (the embedding has none to show).
+    The clause after a contrast word weighs more in the head's score
+    (:func:`cxlib.voc.clauses.contrast_scores`). The terms are the lexicon's (the embedding has none to show).
     """
-    vectors = embed(texts)
     head = load_head()
-    scores = head.predict(vectors)
     lex_scores, lex_terms = _lexicon_rows(texts, lang, extra)
+    scores = contrast_scores(
+        head.predict(embed(texts)),
+        texts,
+        lang,
+        lambda b: head.predict(embed(b)),
+        lexicon_scores=lex_scores,
+        extra=extra,
+    )
     return head.combine(scores, lex_scores), lex_terms
 
 
