@@ -70,10 +70,12 @@ def load_samples(split: str, corpora: list[str] | None = None) -> pd.DataFrame:
     when ``corpora`` is given, to the files with those stems (``pl_ceneo_product_reviews``).
     """
     files = sorted(HERE.glob("*.csv")) + sorted((HERE / "external").glob("*.csv"))
-    if corpora is not None:
-        files = [f for f in files if f.stem in corpora]
     if not files:
         raise SystemExit(f"no samples in {HERE}; run benchmarks/voc_eval/prepare.py first")
+    if corpora is not None:
+        files = [f for f in files if f.stem in corpora]
+        if not files:
+            raise SystemExit(f"no sample file named {corpora} in {HERE} or {HERE / 'external'}")
     frame = pd.concat(
         [pd.read_csv(f, dtype=str, keep_default_na=False).assign(file=f.name) for f in files],
         ignore_index=True,
@@ -185,7 +187,8 @@ def evaluate(samples: pd.DataFrame, backends: Backends, speed_texts: int = 40) -
     rows = []
     for (lang, corpus), part in samples.groupby(["lang", "corpus"], sort=True):
         texts, truth = part["text"].tolist(), part["label"].to_numpy(dtype=str)
-        detected = voc.detect_language(texts).table["lang"].to_numpy(dtype=str)
+        # fillna first: with a missing value, pandas 3 turns a str column into 1-character strings
+        detected = voc.detect_language(texts).table["lang"].fillna("").to_numpy(dtype=str)
         detection = float(np.mean(detected == lang))
         for name, (scorer, langs, timer) in backends.items():
             if langs is not None and lang not in langs:
@@ -292,8 +295,6 @@ def main() -> None:
     if args.backends:
         backends = {k: v for k, v in backends.items() if k in args.backends}
     samples = load_samples(args.split, args.corpora)
-    if samples.empty:
-        raise SystemExit(f"no samples match --corpora {args.corpora}")
     table = evaluate(samples, backends, args.speed_texts)
     if args.write_package:
         write_package(table)

