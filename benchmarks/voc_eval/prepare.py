@@ -320,12 +320,15 @@ def ceneo(folder: Path) -> pd.DataFrame:
     students' Ceneo scraper repositories (licence not stated; ``ceneo_sources.csv`` lists
     them): 0.5-2 stars ``neg``, 4-5 ``pos``, 2.5-3.5 left out; whitespace runs collapsed.
     Negatives are rare (about one distinct review in 28), so positives are cut to their number.
+    Files that are not JSON (a scraper's half-written output) are skipped.
     """
-    rows = [
-        (_stars(stars), text)
-        for path in sorted(folder.rglob("*.json"))
-        for stars, text in _ceneo_reviews(json.loads(path.read_text("utf-8")))
-    ]
+    parsed = []
+    for path in sorted(folder.rglob("*.json")):
+        try:
+            parsed.append(json.loads(path.read_bytes()))
+        except ValueError:  # not JSON, or not UTF-8/16/32 text
+            continue
+    rows = [(_stars(stars), text) for data in parsed for stars, text in _ceneo_reviews(data)]
     raw = pd.DataFrame(rows, columns=["stars", "text"]).dropna(subset=["stars"])
     raw = raw[raw["stars"] >= 0.5]
     raw["label"] = raw["stars"].map(lambda s: "neg" if s <= 2 else "pos" if s >= 4 else None)

@@ -61,6 +61,7 @@ def test_ceneo_reader_dedupes_drops_middle_and_balances(prepare: ModuleType, tmp
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "1.json").write_text(json.dumps(first), "utf-8")
     (tmp_path / "2.json").write_text(json.dumps(second), "utf-8")
+    (tmp_path / "broken.json").write_text('[{"stars": 1.0, "content": "Uci', "utf-8")  # skipped
     sample = prepare.ceneo(tmp_path)
     # 5 distinct positives and 2 negatives (the 3-star text left out) -> 2 + 2 texts, one of
     # each class in test and in dev (round(2 * 200 / 300) = 1)
