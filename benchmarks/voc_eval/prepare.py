@@ -36,7 +36,8 @@ Dutch restaurant training file (``restaurants_dutch_training.xml``). Two samples
 the aspect evaluation only (``external/aspects/``, see ``aspects/README.md``): ``--amazon-it``
 is the ``data`` folder of gdmr/RecensioniAmazon (Italian Amazon.it reviews) and
 ``--tripadvisor-fr`` the ``data/ftdataset_val.tsv`` of MMchaouri/absa-french-reviews (French
-TripAdvisor restaurant reviews). The e-commerce and customer-service corpora of round 6: ``--ceneo`` is a folder holding the JSON opinion files of
+TripAdvisor restaurant reviews). The e-commerce and customer-service corpora of round 6:
+``--ceneo`` is a folder holding the JSON opinion files of
 the Ceneo scraper repositories listed in ``ceneo_sources.csv`` (any nesting),
 ``--trustpilot-fr`` the French shop reviews ``food_beverages_tobacco_scraped_reviews.csv``,
 ``--keytrade-nl`` Keytrade Bank's ``dataset.csv`` and ``--trustpilot-de`` ÖRAG's
