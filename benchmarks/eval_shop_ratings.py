@@ -19,7 +19,8 @@ re-run embeds nothing; ``--embed-only`` fills the cache and stops.
 Usage::
 
     .venv/bin/python benchmarks/eval_shop_ratings.py --olist CSV --czech-facebook DIR \
-        --shopping CSV --polemo CSV --uci DIR --arabic-prod CSV [--cache DIR] [--markdown FILE]
+        --shopping CSV --polemo CSV --uci DIR --arabic-prod CSV [--cache DIR] [--markdown FILE] \
+        [--no-prior pl,en] [--no-head pl,en]
 """
 
 from __future__ import annotations
