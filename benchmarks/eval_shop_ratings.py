@@ -11,20 +11,21 @@ one shuffle, seeds 1 and 2). For each draw: held-out accuracy with the shop's ra
 Sources (local copies; see ``voc_eval/README.md`` for repositories, commits and licences):
 ``--olist`` (pt), ``--czech-facebook`` (cs), ``--shopping`` (zh, online_shopping_10_cats),
 ``--polemo`` (pl), ``--uci`` (en), ``--arabic-prod`` (ar, souq.com reviews). The Slovak
-KInIT set has no texts outside its evaluation sample. Embeddings are read from and added to
-``--cache`` (``.npz`` files holding ``texts`` and ``vectors``), so a re-run embeds nothing;
-``--embed-only`` fills the cache and stops.
+KInIT set has no texts outside its evaluation sample. Embeddings go through
+``train_voc_models.cached_embeddings`` (its cache in ``benchmarks/data/``, plus ``--cache``:
+a folder of ``.npz`` files holding ``texts`` and ``vectors``, added to ``CXLIB_E5_CACHE``), so a
+re-run embeds nothing; ``--embed-only`` fills the cache and stops.
 
 Usage::
 
     .venv/bin/python benchmarks/eval_shop_ratings.py --olist CSV --czech-facebook DIR \
-        --shopping CSV --polemo CSV --uci DIR --arabic-prod CSV [--cache DIR] [--markdown FILE]
+        --shopping CSV --polemo CSV --uci DIR --arabic-prod CSV [--cache DIR] [--markdown FILE] \
+        [--no-prior pl,en] [--no-head pl,en]
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import sys
 import time
@@ -38,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "voc_eval"))
 
 import prepare  # noqa: E402  (benchmarks/voc_eval/prepare.py: the corpus readers)
+from train_voc_models import cached_embeddings  # noqa: E402
 
 from cxlib import voc  # noqa: E402
 from cxlib.intervals import wilson_interval  # noqa: E402
@@ -126,63 +128,6 @@ def draws(pool: pd.DataFrame) -> dict[int, pd.DataFrame]:
     return {seed: pool.sample(frac=1.0, random_state=seed).reset_index(drop=True) for seed in SEEDS}
 
 
-class EmbeddingCache:
-    """Embeddings by text, read from ``.npz`` files (``texts``, ``vectors``) in a folder and added to it."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        self.known: dict[str, np.ndarray] = {}
-        self.seconds = 0.0
-        self.embedded = 0
-        self.read: set[Path] = set()
-        self.runtime = embedding.embed  # kept: main() points embedding.embed at this cache
-        self.reload()
-
-    def reload(self) -> None:
-        for part in sorted(self.folder.glob("*.npz")):
-            if part in self.read:
-                continue
-            self.read.add(part)
-            try:
-                with np.load(part, allow_pickle=False) as data:
-                    self.known.update(zip(data["texts"].tolist(), data["vectors"], strict=True))
-            except (OSError, KeyError, ValueError):
-                continue  # another helper's file being written or of another layout
-
-    def fill(self, texts: list[str], stem: str, batch: int = 200) -> None:
-        """Embed the texts not cached yet, saving each batch as ``<stem>.<hash>.npz``."""
-        self.reload()  # other processes may have embedded some meanwhile
-        missing = list(dict.fromkeys(t for t in texts if t not in self.known))
-        for start in range(0, len(missing), batch):
-            chunk = [t for t in missing[start : start + batch] if t not in self.known]
-            if not chunk:
-                continue
-            began = time.perf_counter()
-            vectors = self.runtime(chunk)
-            self.seconds += time.perf_counter() - began
-            self.embedded += len(chunk)
-            digest = hashlib.sha1("\n".join(chunk).encode()).hexdigest()[:10]
-            target = self.folder / f"{stem}.{digest}.npz"
-            tmp = self.folder / f".{stem}.{digest}.tmp.npz"
-            np.savez(tmp, texts=np.array(chunk, dtype=str), vectors=vectors.astype(np.float32))
-            os.replace(tmp, target)
-            self.known.update(zip(chunk, vectors, strict=True))
-            rate = self.embedded / max(self.seconds, 1e-9)
-            print(
-                f"  {stem}: {min(start + batch, len(missing)):,}/{len(missing):,} ({rate:.1f} texts/s)",
-                flush=True,
-            )
-
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in texts if t not in self.known]
-        if missing:
-            self.fill(missing, "shop_ratings_misc")
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        return np.vstack([self.known[t] for t in texts]).astype(np.float32)
-
-
 def held_out_accuracy(
     model: voc.SentimentModel, test: pd.DataFrame, lang: str, pos_share: float
 ) -> tuple[float, float]:
@@ -200,7 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for name in CORPORA:
         parser.add_argument("--" + name.replace("_", "-"), type=Path)
-    parser.add_argument("--cache", type=Path, default=HERE / "data" / "e5_cache")
+    parser.add_argument("--cache", type=Path, help="a folder of cached embeddings to read too")
     parser.add_argument("--embed-only", action="store_true")
     parser.add_argument(
         "--no-prior",
@@ -208,9 +153,18 @@ def main() -> None:
         help="comma-separated languages trained without the shipped pretrained model's score (pl, en: "
         "their shop draws are that model's training texts, so its score would leak the labels)",
     )
+    parser.add_argument(
+        "--no-head",
+        default="",
+        help="comma-separated languages trained without the shipped embedding head's score (pl, en: "
+        "the head was trained on sentences of their shop draws)",
+    )
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
-    cache = EmbeddingCache(args.cache)
+    if args.cache is not None:
+        os.environ["CXLIB_E5_CACHE"] = os.pathsep.join(
+            filter(None, [os.environ.get("CXLIB_E5_CACHE", ""), str(args.cache)])
+        )
     jobs = []
     for key, (lang, corpus, _, _) in CORPORA.items():
         source = getattr(args, key)
@@ -224,21 +178,25 @@ def main() -> None:
     # Embed corpus by corpus (in the order given above): its test split, then its draws from
     # the smallest size up, so that an interrupted run leaves whole corpora.
     for _, _, corpus, test, shuffled in jobs:
-        cache.fill(test["text"].tolist(), f"{corpus}_test")
+        began = time.perf_counter()
+        cached_embeddings(test["text"].tolist())
         for n in SIZES:
             for frame in shuffled.values():
-                cache.fill(frame["text"].head(n).tolist(), f"shop_pool_{corpus}")
+                cached_embeddings(frame["text"].head(n).tolist())
+        print(f"{corpus}: embeddings ready after {time.perf_counter() - began:.0f} s", flush=True)
     if args.embed_only:
         return
     # train_sentiment and the trained backend embed through cxlib.voc.embedding.embed: read the
     # cache instead (the same vectors the runtime returns), so the timings below are the fit alone.
-    embedding.embed = cache  # type: ignore[assignment]
+    embedding.embed = cached_embeddings  # type: ignore[assignment]
     if args.no_prior:
         without = set(args.no_prior.split(","))
         shipped = tuple(lang for lang in trained.available_pretrained() if lang not in without)
         trained.available_pretrained = lambda: shipped  # type: ignore[assignment]
     rows = []
+    head_scale = trained.HEAD_SCALE
     for _, lang, corpus, test, shuffled in jobs:
+        trained.HEAD_SCALE = 0.0 if lang in args.no_head.split(",") else head_scale  # a zero column: no head
         for n in SIZES:
             for seed, frame in shuffled.items():
                 if len(frame) < n:

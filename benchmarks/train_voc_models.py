@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -173,10 +174,13 @@ def _read_caches() -> None:
                 _KNOWN.update(zip(data["keys"].tolist(), data["vecs"], strict=True))
             _READ.add(part)
     for folder in filter(None, os.environ.get("CXLIB_E5_CACHE", "").split(os.pathsep)):
-        for part in sorted(Path(folder).glob("*.npz")):
+        for part in sorted(Path(folder).glob("[!.]*.npz")):  # not the hidden files being written
             if part not in _READ:
-                with np.load(part) as data:
-                    _KNOWN.update(zip(map(_key, data["texts"].tolist()), data["vectors"], strict=True))
+                try:
+                    with np.load(part) as data:
+                        _KNOWN.update(zip(map(_key, data["texts"].tolist()), data["vectors"], strict=True))
+                except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+                    continue  # another layout, or a file still being written: skipped
                 _READ.add(part)
 
 

@@ -235,7 +235,7 @@ def test_the_embedding_features_equal_a_manual_construction(monkeypatch):
     data = synthetic_reviews(seed=5)
     data.loc[::7, "text"] += " great"  # a lexicon term, so the lexicon column is not all zero
     model = voc.train_sentiment(data, folds=4, seed=3)
-    assert model.embedded == frozenset({"en"})
+    assert model.embedded == frozenset({"en"}) and model.heads == frozenset()  # en has a prior
     polar = data[data["rating"] != 3]
     texts, y = polar["text"].tolist(), np.where(polar["rating"] >= 4, "pos", "neg")
     tfidf = TfidfVectorizer(
@@ -269,6 +269,67 @@ def test_the_embedding_features_equal_a_manual_construction(monkeypatch):
     np.testing.assert_allclose(scores, expected, rtol=1e-6, atol=1e-9)
     assert "~embedding" in terms[0]  # axis 0 carries 'zorblat': the embedding pushes it positive
     assert "sentence embeddings and the lexicon" in model.summary()[0]
+
+
+def test_without_a_pretrained_model_the_embedding_head_is_a_feature(monkeypatch):
+    """No shipped pretrained model for the language: the features are [n-grams, lexicon score,
+    HEAD_SCALE × the shipped head's score, embedding], recomputed here from scratch.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    import cxlib.voc.embedding as embedding_module
+    import cxlib.voc.trained as trained_module
+    from cxlib.voc.trained import EMBEDDING_SCALE, HEAD_SCALE, LEXICON_SCALE
+
+    monkeypatch.setattr(embedding_module, "available", lambda: True)
+    monkeypatch.setattr(embedding_module, "embed", _fake_embed)
+    monkeypatch.setattr(trained_module, "available_pretrained", lambda: ())
+    data = synthetic_reviews(seed=6)
+    data.loc[::5, "text"] += " great"
+    model = voc.train_sentiment(data, folds=4, seed=2)
+    assert model.priors == frozenset() and model.heads == model.embedded == frozenset({"en"})
+    polar = data[data["rating"] != 3]
+    texts, y = polar["text"].tolist(), np.where(polar["rating"] >= 4, "pos", "neg")
+    tfidf = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        min_df=2,
+        sublinear_tf=True,
+        preprocessor=functools.partial(normalize, lang="en"),
+        dtype=np.float32,
+    ).fit(texts)
+    head = embedding_module.load_head()
+
+    def features(batch):
+        lexicon = voc.sentiment(batch, langs="en", backend="lexicon").table["score"].to_numpy()
+        vectors = _fake_embed(batch)
+        z = vectors.astype(np.float64) @ head.coef.astype(np.float64) + head.intercept
+        head_score = 2.0 / (1.0 + np.exp(-z)) - 1.0  # the head's score, written out
+        dense = np.c_[LEXICON_SCALE * lexicon, HEAD_SCALE * head_score, EMBEDDING_SCALE * vectors]
+        return scipy.sparse.hstack([tfidf.transform(batch), dense], format="csr")
+
+    X = features(texts)
+    assert np.abs(X[:, -385].toarray()).sum() > 0.1 * len(texts)  # the head column is not empty
+    groups = [" ".join(re.findall(r"[^\W\d_]+", normalize(t, "en"))) for t in texts]
+    correct = 0
+    for train, test in StratifiedGroupKFold(4, shuffle=True, random_state=2).split(texts, y, groups):
+        clf = LogisticRegression(C=4.0, solver="liblinear", class_weight="balanced", random_state=2)
+        correct += int((clf.fit(X[train], y[train]).predict(X[test]) == y[test]).sum())
+    assert model.table.set_index("lang").loc["en", "cv_accuracy"] == pytest.approx(correct / len(y))
+    clf = LogisticRegression(C=4.0, solver="liblinear", class_weight="balanced", random_state=2).fit(X, y)
+    new = ["zorblat box great", "kvemp week", "item again"]
+    expected = 2 * clf.predict_proba(features(new))[:, list(clf.classes_).index("pos")] - 1
+    scores, terms = model.predict(new, "en")
+    np.testing.assert_allclose(scores, expected, rtol=1e-6, atol=1e-9)
+    names = {str(n).strip() for n in model.feature_names["en"]} | {
+        "~lexicon",
+        "~embedding-head",
+        "~embedding",
+    }
+    assert all(t in names for row in terms for t in row) and "~embedding" in terms[0]
+    assert "embedding head's scores" in model.summary()[0]
 
 
 def test_embeddings_help_a_shop_with_few_ratings_on_real_reviews():
