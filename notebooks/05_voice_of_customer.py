@@ -117,7 +117,8 @@ else:
 # ratings (languages with at least `min_rated` texts rated 1–2★, taken as negative, or 4–5★,
 # taken as positive; 3★ texts train no model), else by whichever shipped model scored best on
 # real labelled reviews in that language: the multilingual embedding model, a one-language
-# model shipped with cxlib (Chinese, Czech, English, Polish, Slovak), or the curated lexicon.
+# model shipped with cxlib (Chinese, Czech, English, Polish, Slovak), a blend of the two, or the
+# curated lexicon. In "nice, but it broke" the part after "but" weighs more.
 # Texts in a language none of them covers are counted as unsupported and never scored. The
 # table says which of them scored each language; their measured accuracy is in the appendix.
 
