@@ -48,6 +48,7 @@ SOURCES = {
     "ar_souq_aspects.csv": "external/ar_prod_souq.csv",
     "it_amazon_aspects.csv": "external/aspects/it_amazon_aspect_texts.csv",
     "fr_tripadvisor_aspects.csv": "external/aspects/fr_tripadvisor_aspect_texts.csv",
+    "pl_ceneo_aspects.csv": "external/pl_ceneo_product_reviews.csv",
 }
 #: Prefix of the sources that are local, uncommitted samples (their label files carry ``text_sha1``).
 EXTERNAL = "external/"

@@ -106,6 +106,7 @@ EXTERNAL_FILES = {
     "ar_souq_aspects.csv": ("ar", 100),
     "it_amazon_aspects.csv": ("it", 100),
     "fr_tripadvisor_aspects.csv": ("fr", 100),
+    "pl_ceneo_aspects.csv": ("pl", 100),
 }
 
 
