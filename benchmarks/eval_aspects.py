@@ -217,10 +217,14 @@ def main() -> None:
     parser.add_argument("--split", default="test", choices=["test", "dev", "all"])
     parser.add_argument("--markdown", type=Path, help="also write the table to this Markdown file")
     parser.add_argument("--errors", action="store_true", help="list texts with a wrong or missed aspect")
+    parser.add_argument(
+        "--by-file", action="store_true", help="one group per label file instead of per language"
+    )
     args = parser.parse_args()
     frame = load_labels(args.split)
     predicted = predict(frame)
-    table = scores(frame, predicted, frame["lang"])
+    groups = frame["file"].str.removesuffix("_aspects.csv") if args.by_file else frame["lang"]
+    table = scores(frame, predicted, groups)
     text = markdown(table, args.split)
     print(text)
     if args.errors:
