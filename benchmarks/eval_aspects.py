@@ -49,6 +49,7 @@ SOURCES = {
     "it_amazon_aspects.csv": "external/aspects/it_amazon_aspect_texts.csv",
     "fr_tripadvisor_aspects.csv": "external/aspects/fr_tripadvisor_aspect_texts.csv",
     "pl_ceneo_aspects.csv": "external/pl_ceneo_product_reviews.csv",
+    "cs_mall_aspects.csv": "external/aspects/cs_mall_aspect_texts.csv",
 }
 #: Prefix of the sources that are local, uncommitted samples (their label files carry ``text_sha1``).
 EXTERNAL = "external/"

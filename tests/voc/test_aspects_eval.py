@@ -108,6 +108,7 @@ EXTERNAL_FILES = {
     "it_amazon_aspects.csv": ("it", 100),
     "fr_tripadvisor_aspects.csv": ("fr", 100),
     "pl_ceneo_aspects.csv": ("pl", 100),
+    "cs_mall_aspects.csv": ("cs", 50),
 }
 
 
