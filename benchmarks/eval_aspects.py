@@ -48,6 +48,8 @@ SOURCES = {
     "ar_souq_aspects.csv": "external/ar_prod_souq.csv",
     "it_amazon_aspects.csv": "external/aspects/it_amazon_aspect_texts.csv",
     "fr_tripadvisor_aspects.csv": "external/aspects/fr_tripadvisor_aspect_texts.csv",
+    "pl_ceneo_aspects.csv": "external/pl_ceneo_product_reviews.csv",
+    "cs_mall_aspects.csv": "external/aspects/cs_mall_aspect_texts.csv",
 }
 #: Prefix of the sources that are local, uncommitted samples (their label files carry ``text_sha1``).
 EXTERNAL = "external/"
@@ -216,10 +218,14 @@ def main() -> None:
     parser.add_argument("--split", default="test", choices=["test", "dev", "all"])
     parser.add_argument("--markdown", type=Path, help="also write the table to this Markdown file")
     parser.add_argument("--errors", action="store_true", help="list texts with a wrong or missed aspect")
+    parser.add_argument(
+        "--by-file", action="store_true", help="one group per label file instead of per language"
+    )
     args = parser.parse_args()
     frame = load_labels(args.split)
     predicted = predict(frame)
-    table = scores(frame, predicted, frame["lang"])
+    groups = frame["file"].str.removesuffix("_aspects.csv") if args.by_file else frame["lang"]
+    table = scores(frame, predicted, groups)
     text = markdown(table, args.split)
     print(text)
     if args.errors:

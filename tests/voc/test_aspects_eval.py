@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -106,6 +107,8 @@ EXTERNAL_FILES = {
     "ar_souq_aspects.csv": ("ar", 100),
     "it_amazon_aspects.csv": ("it", 100),
     "fr_tripadvisor_aspects.csv": ("fr", 100),
+    "pl_ceneo_aspects.csv": ("pl", 100),
+    "cs_mall_aspects.csv": ("cs", 50),
 }
 
 
@@ -154,6 +157,18 @@ def test_external_sample_is_joined_when_its_texts_hash_as_labelled(ev, planted):
     assert frame["text"].tolist() == ["Great price.", "Prima Preis.", "Het eten was lekker."]
     assert frame["price"].tolist() == [1, 1, 0] and frame["quality"].tolist() == [0, 0, 1]
     assert ev.load_labels("dev")["file"].tolist() == ["com.csv"]
+
+
+def test_scores_can_be_grouped_per_label_file(ev, planted, monkeypatch, capsys):
+    def micro_rows(*options: str) -> dict[str, list[str]]:
+        monkeypatch.setattr(sys, "argv", ["eval_aspects.py", "--split", "all", *options])
+        ev.main()
+        rows = [line.strip("|").split("|") for line in capsys.readouterr().out.splitlines()]
+        return {r[0].strip(): [c.strip() for c in r[2:4]] for r in rows if len(r) > 2 and "micro" in r[1]}
+
+    # group, texts, support (true mentions): en 1 price; the external file holds a de and an nl text
+    assert micro_rows("--by-file") == {"com.csv": ["1", "1"], "ext.csv": ["2", "2"]}
+    assert micro_rows() == {"de": ["1", "1"], "en": ["1", "1"], "nl": ["1", "1"]}
 
 
 def test_a_changed_external_text_is_refused(ev, planted):

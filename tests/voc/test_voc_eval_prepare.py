@@ -124,3 +124,20 @@ def test_eval_voc_corpora_filter(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert len(eval_voc.load_samples("test")) == 2  # one test row per file
     with pytest.raises(SystemExit, match="no sample file named"):
         eval_voc.load_samples("test", ["nothing"])
+
+
+def test_mall_cz_reader_keeps_distinct_czech_reviews(prepare: ModuleType, tmp_path: Path) -> None:
+    texts = [
+        "Pračka je příliš hlučná a po měsíci přestala ždímat.",
+        "Vysavač má slabý výkon, na koberci skoro nevysává.",
+        "Sluchátka se rychle rozbila, zvuk byl od začátku špatný.",
+        "Bota je nepohodlná a po týdnu se odlepila podrážka.",
+    ]
+    # a byte-order mark, blank lines, a duplicate and a text under 20 characters
+    lines = [texts[0], "", texts[1], texts[0], "Nic moc.", texts[2], "   ", texts[3]]
+    (tmp_path / "negative.txt").write_text("\ufeff" + "\n".join(lines) + "\n", "utf-8")
+    sample = prepare.mall_cz(tmp_path / "negative.txt")
+    assert sorted(sample["text"]) == sorted(texts)
+    assert sample["split"].value_counts().to_dict() == {"dev": 2, "test": 2}
+    assert (sample["label"] == "neg").all() and (sample["lang"] == "cs").all()
+    assert (sample["corpus"] == "mall_cz_product_reviews").all()
