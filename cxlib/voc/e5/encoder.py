@@ -22,8 +22,9 @@ from cxlib.voc.e5.weights import E5Weights, dequantize_q4_0, read_weights
 
 __all__ = ["E5Encoder"]
 
-#: Most padded tokens (batch × longest text) run in one call.
-TOKENS_PER_BATCH = 4096
+#: Most padded tokens (batch × longest text) run in one call. 1,024 embeds 20–30 % more texts/s
+#: than 4,096 on 2 cores (short reviews 228 vs 181, long ones 101 vs 82), small batches stay in cache.
+TOKENS_PER_BATCH = 1024
 
 
 def _cores() -> int:
