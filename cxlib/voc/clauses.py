@@ -136,6 +136,7 @@ def contrast_scores(
     lexicon_scores: np.ndarray,
     weight: float = CONTRAST_WEIGHT,
     extra: str | None = None,
+    clauses: Sequence[str | None] | None = None,
 ) -> np.ndarray:
     """Mix a model's score of the clause after a contrast word into its score of the whole text.
 
@@ -159,6 +160,8 @@ def contrast_scores(
         Weight of the clause, in [0, 1].
     extra : str, optional
         Path of an extra lexicon YAML file.
+    clauses : sequence of str or None, optional
+        :func:`after_contrast` of ``texts``, when the caller has it already.
 
     Returns
     -------
@@ -168,7 +171,10 @@ def contrast_scores(
     if not 0 <= weight <= 1:
         raise ValueError("weight must be in [0, 1]")
     out = np.array(scores, dtype=float)
-    clauses = after_contrast(texts, lang, extra) if weight > 0 else []
+    if weight == 0:
+        return out
+    if clauses is None:
+        clauses = after_contrast(texts, lang, extra)
     rows = np.array([i for i, c in enumerate(clauses) if c is not None], dtype=np.int64)
     if len(rows) == 0:
         return out

@@ -45,7 +45,7 @@ from cxlib.privacy import suppress_small
 from cxlib.result import Display, ResultBase
 from cxlib.viz.formats import format_count, language_name, plural
 from cxlib.voc import embedding
-from cxlib.voc.clauses import contrast_scores
+from cxlib.voc.clauses import after_contrast, contrast_scores
 from cxlib.voc.embedding import embed, load_head
 from cxlib.voc.language import DEFAULT_LANGUAGES, resolve_languages
 from cxlib.voc.lexicon import available_languages, label_of, load_lexicon, score_text
@@ -386,47 +386,70 @@ def _lexicon_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.nd
     return np.array([s.score for s in scored], dtype=float), [list(s.terms) for s in scored]
 
 
-def _pretrained_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
+@dataclass(frozen=True)
+class _LexiconReading:
+    """The lexicon's scores and terms of a batch and its clauses after a contrast word.
+
+    Read once per batch and shared by the model scorers (the blend runs two).
+    """
+
+    scores: np.ndarray
+    terms: list[list[str]]
+    clauses: list[str | None]
+
+
+def _read_lexicon(texts: list[str], lang: str, extra: str | None) -> _LexiconReading:
+    scores, terms = _lexicon_rows(texts, lang, extra)
+    return _LexiconReading(scores, terms, after_contrast(texts, lang, extra))
+
+
+def _pretrained_rows(
+    texts: list[str], lang: str, extra: str | None, reading: _LexiconReading | None = None
+) -> tuple[np.ndarray, list[list[str]]]:
     """Score texts with the shipped model plus its ``lexicon_weight`` × the lexicon, clipped to [−1, 1].
 
     The weight is stored with each model (:class:`cxlib.voc.pretrained.PretrainedModel`). The
     clause after a contrast word weighs more in the model's score (:func:`cxlib.voc.clauses.contrast_scores`).
-    The terms are the lexicon's, then the model's most telling character n-grams.
+    The terms are the lexicon's, then the model's most telling character n-grams. ``reading``:
+    the batch's lexicon reading when the caller has it already.
     """
     model = load_pretrained(lang)
     scores, grams = model.predict(texts)
     if lang in available_languages():
-        lex_scores, lex_terms = _lexicon_rows(texts, lang, extra)
+        lex = reading or _read_lexicon(texts, lang, extra)
         scores = contrast_scores(
             scores,
             texts,
             lang,
             lambda b: model.predict(b, n_terms=0)[0],
-            lexicon_scores=lex_scores,
-            extra=extra,
+            lexicon_scores=lex.scores,
+            clauses=lex.clauses,
         )
-        scores = model.combine(scores, lex_scores)
-        grams = [t + [f"~{g}" for g in ng] for t, ng in zip(lex_terms, grams, strict=True)]
+        scores = model.combine(scores, lex.scores)
+        grams = [t + [f"~{g}" for g in ng] for t, ng in zip(lex.terms, grams, strict=True)]
     return scores, grams
 
 
-def _embedding_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
+def _embedding_rows(
+    texts: list[str], lang: str, extra: str | None, reading: _LexiconReading | None = None
+) -> tuple[np.ndarray, list[list[str]]]:
     """Score texts with the embedding head plus its ``lexicon_weight`` × the lexicon, clipped to [−1, 1].
 
     The clause after a contrast word weighs more in the head's score
     (:func:`cxlib.voc.clauses.contrast_scores`). The terms are the lexicon's (the embedding has none to show).
+    ``reading``: the batch's lexicon reading when the caller has it already.
     """
     head = load_head()
-    lex_scores, lex_terms = _lexicon_rows(texts, lang, extra)
+    lex = reading or _read_lexicon(texts, lang, extra)
     scores = contrast_scores(
         head.predict(embed(texts)),
         texts,
         lang,
         lambda b: head.predict(embed(b)),
-        lexicon_scores=lex_scores,
-        extra=extra,
+        lexicon_scores=lex.scores,
+        clauses=lex.clauses,
     )
-    return head.combine(scores, lex_scores), lex_terms
+    return head.combine(scores, lex.scores), lex.terms
 
 
 @functools.cache
@@ -446,8 +469,9 @@ def _blended_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.nd
     ``w`` is :func:`blend_weight`; both scores already hold their own share of the lexicon and
     lie in [−1, 1], and so does their weighted mean. The terms are the pretrained backend's.
     """
-    pretrained_scores, terms = _pretrained_rows(texts, lang, extra)
-    embedding_scores, _ = _embedding_rows(texts, lang, extra)
+    reading = _read_lexicon(texts, lang, extra)
+    pretrained_scores, terms = _pretrained_rows(texts, lang, extra, reading)
+    embedding_scores, _ = _embedding_rows(texts, lang, extra, reading)
     w = blend_weight()
     return w * pretrained_scores + (1.0 - w) * embedding_scores, terms
 
@@ -555,6 +579,7 @@ def sentiment(
         used[:] = "transformers"
     else:
         auto_choice = auto_backends() if backend == "auto" else {}
+        extra = str(lexicon) if lexicon is not None else None
         for lang, idx in lang_series.dropna().groupby(lang_series.dropna()).groups.items():
             rows = np.asarray(list(idx))
             batch = [text_list[i] for i in rows]
@@ -566,19 +591,19 @@ def sentiment(
                 got, why = model.predict(batch, lang)
                 kind = "trained"
             elif auto_choice.get(lang) == "blend" or (backend == "blend" and lang in available_pretrained()):
-                got, why = _blended_rows(batch, lang, str(lexicon) if lexicon is not None else None)
+                got, why = _blended_rows(batch, lang, extra)
                 kind = "blend"
             elif auto_choice.get(lang) == "embedding":
-                got, why = _embedding_rows(batch, lang, str(lexicon) if lexicon is not None else None)
+                got, why = _embedding_rows(batch, lang, extra)
                 kind = "embedding"
             elif backend in ("auto", "pretrained") and lang in available_pretrained():
-                got, why = _pretrained_rows(batch, lang, str(lexicon) if lexicon is not None else None)
+                got, why = _pretrained_rows(batch, lang, extra)
                 kind = "pretrained"
             elif backend in ("embedding", "blend") and lang in available_languages():
-                got, why = _embedding_rows(batch, lang, str(lexicon) if lexicon is not None else None)
+                got, why = _embedding_rows(batch, lang, extra)
                 kind = "embedding"
             elif lang in available_languages():
-                got, why = _lexicon_rows(batch, lang, str(lexicon) if lexicon is not None else None)
+                got, why = _lexicon_rows(batch, lang, extra)
                 kind = "lexicon"
             else:
                 continue
