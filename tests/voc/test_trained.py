@@ -33,6 +33,20 @@ def synthetic_reviews(n: int = 400, seed: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _reference_tfidf(lang: str):
+    """The character n-gram TF-IDF that ``train_sentiment`` documents, built here independently."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        min_df=2,
+        sublinear_tf=True,
+        preprocessor=functools.partial(normalize, lang=lang),
+        dtype=np.float32,
+    )
+
+
 def test_rating_polarity():
     assert rating_polarity([1, 2, 3, 4, 5, None, "5"]).tolist() == [
         "neg",
@@ -53,7 +67,6 @@ def test_wilson_interval_matches_statsmodels():
 
 
 def test_cross_validated_accuracy_equals_a_manual_loop():
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -62,14 +75,7 @@ def test_cross_validated_accuracy_equals_a_manual_loop():
     row = model.table.set_index("lang").loc["en"]
     polar = data[data["rating"] != 3]
     texts, y = polar["text"].tolist(), np.where(polar["rating"] >= 4, "pos", "neg")
-    X = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(2, 5),
-        min_df=2,
-        sublinear_tf=True,
-        preprocessor=functools.partial(normalize, lang="en"),
-        dtype=np.float32,
-    ).fit_transform(texts)
+    X = _reference_tfidf("en").fit_transform(texts)
     # English has a shipped model: its score (times PRIOR_SCALE) is the last feature.
     prior = PRIOR_SCALE * load_pretrained("en").predict(texts, n_terms=0)[0]
     X = scipy.sparse.hstack([X, prior[:, None]], format="csr")
@@ -223,7 +229,6 @@ def test_the_embedding_features_equal_a_manual_construction(monkeypatch):
     """With the runtime, the features are [n-grams, pretrained score, lexicon score, embedding]:
     cross-validated accuracy and scores recomputed here from scratch.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -238,14 +243,7 @@ def test_the_embedding_features_equal_a_manual_construction(monkeypatch):
     assert model.embedded == frozenset({"en"}) and model.heads == frozenset()  # en has a prior
     polar = data[data["rating"] != 3]
     texts, y = polar["text"].tolist(), np.where(polar["rating"] >= 4, "pos", "neg")
-    tfidf = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(2, 5),
-        min_df=2,
-        sublinear_tf=True,
-        preprocessor=functools.partial(normalize, lang="en"),
-        dtype=np.float32,
-    ).fit(texts)
+    tfidf = _reference_tfidf("en").fit(texts)
 
     def features(batch):
         prior = PRIOR_SCALE * load_pretrained("en").predict(batch, n_terms=0)[0]
@@ -275,7 +273,6 @@ def test_without_a_pretrained_model_the_embedding_head_is_a_feature(monkeypatch)
     """No shipped pretrained model for the language: the features are [n-grams, lexicon score,
     HEAD_SCALE × the shipped head's score, embedding], recomputed here from scratch.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -292,14 +289,7 @@ def test_without_a_pretrained_model_the_embedding_head_is_a_feature(monkeypatch)
     assert model.priors == frozenset() and model.heads == model.embedded == frozenset({"en"})
     polar = data[data["rating"] != 3]
     texts, y = polar["text"].tolist(), np.where(polar["rating"] >= 4, "pos", "neg")
-    tfidf = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(2, 5),
-        min_df=2,
-        sublinear_tf=True,
-        preprocessor=functools.partial(normalize, lang="en"),
-        dtype=np.float32,
-    ).fit(texts)
+    tfidf = _reference_tfidf("en").fit(texts)
     head = embedding_module.load_head()
 
     def features(batch):
