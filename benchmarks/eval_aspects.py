@@ -50,6 +50,8 @@ SOURCES = {
     "fr_tripadvisor_aspects.csv": "external/aspects/fr_tripadvisor_aspect_texts.csv",
     "pl_ceneo_aspects.csv": "external/pl_ceneo_product_reviews.csv",
     "cs_mall_aspects.csv": "external/aspects/cs_mall_aspect_texts.csv",
+    "fr_trustpilot_shops_aspects.csv": "external/fr_trustpilot_shops.csv",
+    "zh_shopping_aspects.csv": "external/zh_online_shopping_10_cats.csv",
 }
 #: Prefix of the sources that are local, uncommitted samples (their label files carry ``text_sha1``).
 EXTERNAL = "external/"
