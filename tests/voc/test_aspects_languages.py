@@ -100,7 +100,7 @@ SENTENCES = {
         "Le paiement par carte bancaire a échoué.",
         "La qualité est décevante.",
         "Beaucoup trop cher.",
-        "Le site est lent.",
+        "Le site internet est lent.",
         "L'emballage était soigné.",
         "Malheureusement en rupture de stock.",
     ],
@@ -362,6 +362,31 @@ def test_each_language_finds_each_aspect(key, aspect, text):
         # ... and in a shop review the new "service" and "attente" do not turn delivery into service
         ("fr", "Le service de livraison est lent.", {"delivery"}),
         ("fr", "Toujours en attente de livraison.", {"delivery"}),
+        # fr (round 7, Trustpilot shop reviews): "site" alone is the shop, not its website; meeting
+        # expectations is no waiting, "faire appel" no phone call, tasting no taste judgement, a
+        # "supplément" of sunset no price, a backup "solution de remplacement" no return; the right
+        # items sent are delivery, a product "conforme au descriptif" quality
+        ("fr", "Je recommande ce site très sérieux.", set()),
+        ("fr", "Un site très pratique.", {"website"}),
+        ("fr", "Mauvais descriptif du produit.", {"website"}),
+        ("fr", "Conforme au descriptif.", {"quality"}),
+        ("fr", "Le serveur s'est trompé sur le descriptif des vins.", {"service", "quality"}),
+        ("fr", "Je ferai appel à vous régulièrement.", set()),
+        ("fr", "Produit rare correspondant à mon attente.", set()),
+        ("fr", "Pas encore goûté.", set()),
+        ("fr", "Produits conformes à la commande.", {"delivery"}),
+        ("fr", "Avec en supplément le coucher de soleil.", set()),
+        ("fr", "Aucune solution de remplacement.", set()),
+        ("fr", "Une réaction allergique.", set()),
+        ("fr", "Une équipe très réactive.", {"service"}),
+        ("fr", "Un geste commercial.", {"service", "price"}),
+        ("fr", "Le montant a été recrédité.", {"returns"}),
+        ("fr", "Toujours sous garantie.", {"returns"}),
+        ("fr", "Colis bien emballé.", {"packaging"}),
+        ("fr", "Très bon café.", {"quality"}),
+        ("fr", "Des produits du terroir.", {"quality"}),
+        ("fr", "Déposé dans ma boîte aux lettres.", {"delivery"}),
+        ("fr", "J'ai envoyé mes coordonnées bancaires.", {"checkout"}),
         # es: "darse cuenta" (realise), "envidia" (envy), a drawer is the product
         ("es", "Me di cuenta tarde.", set()),
         ("es", "Siento envidia.", set()),
@@ -416,6 +441,20 @@ def test_each_language_finds_each_aspect(key, aspect, text):
         # zh: 评价 (a rating) is not 价 (price), Traditional 退房 (hotel check-out) is not returns
         ("zh", "評價是路邊店", set()),
         ("zh", "中午辦了退房", set()),
+        # zh (round 7, online_shopping_10_cats): placing an order and waiting to see the effect name
+        # no aspect, an author describing a story is no product page, a phone's system, interface and
+        # apps are the product; promotions are price, self pickup delivery, a deposit checkout
+        ("zh", "期待效果", set()),
+        ("zh", "赶紧下单抢购", set()),
+        ("zh", "作者描述了一个故事", set()),
+        ("zh", "系统界面很漂亮", {"quality"}),
+        ("zh", "超多流氓APP自行安装", set()),
+        ("zh", "早餐券", {"quality"}),
+        ("zh", "活动时买的很划算", {"price"}),
+        ("zh", "自提时当场验机", {"delivery"}),
+        ("zh", "要我们付400元按金", {"checkout"}),
+        ("zh", "京东app总是闪退", {"website", "quality"}),
+        ("zh", "衣服掉色", {"quality"}),
     ],
 )
 def test_false_friends_are_not_matched(lang, text, expected):
