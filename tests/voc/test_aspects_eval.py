@@ -109,6 +109,8 @@ EXTERNAL_FILES = {
     "fr_tripadvisor_aspects.csv": ("fr", 100),
     "pl_ceneo_aspects.csv": ("pl", 100),
     "cs_mall_aspects.csv": ("cs", 50),
+    "fr_trustpilot_shops_aspects.csv": ("fr", 100),
+    "zh_shopping_aspects.csv": ("zh", 100),
 }
 
 
@@ -123,6 +125,28 @@ def test_labels_of_external_samples_carry_a_text_hash(ev, name, lang_per_split):
     assert labels["text_sha1"].str.fullmatch(r"[0-9a-f]{10}").all()
     assert not labels["row"].duplicated().any()
     assert set(np.unique(labels[list(ev.ASPECTS)].to_numpy())) <= {0, 1}
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "start", "labelled"),
+    [
+        ("fr_trustpilot_shops_aspects.csv", 31, "Livraison rapide", ["delivery"]),
+        ("fr_trustpilot_shops_aspects.csv", 339, "Produit de qualité mais", ["quality", "price"]),
+        ("zh_shopping_aspects.csv", 336, "18号下的单，23号才收到", ["delivery"]),
+        ("zh_shopping_aspects.csv", 37, "价格比较便宜啊，包装也很不错", ["price", "packaging"]),
+    ],
+)
+def test_shop_review_labels_point_at_the_texts_read(ev, name, row, start, labelled):
+    """Round 7 spot checks, read from the local sample independently (skipped where it is absent)."""
+    source = ROOT / "benchmarks" / "voc_eval" / ev.SOURCES[name]
+    if not source.exists():
+        pytest.skip(f"{source.name} is built locally by prepare.py")
+    text = pd.read_csv(source, dtype=str, keep_default_na=False).loc[row, "text"]
+    labels = pd.read_csv(ROOT / "benchmarks" / "voc_eval" / "aspects" / name, dtype={"text_sha1": str})
+    mine = labels[labels["row"] == row].iloc[0]
+    assert text.startswith(start)
+    assert mine["text_sha1"] == hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    assert [a for a in ev.ASPECTS if mine[a] == 1] == labelled
 
 
 @pytest.fixture

@@ -442,12 +442,12 @@ def test_each_language_finds_each_aspect(key, aspect, text):
         ("zh", "評價是路邊店", set()),
         ("zh", "中午辦了退房", set()),
         # zh (round 7, online_shopping_10_cats): placing an order and waiting to see the effect name
-        # no aspect, an author describing a story is no product page, a phone's system, interface and
+        # no aspect, an author describing a story is no product page, a phone's interface and
         # apps are the product; promotions are price, self pickup delivery, a deposit checkout
         ("zh", "期待效果", set()),
         ("zh", "赶紧下单抢购", set()),
         ("zh", "作者描述了一个故事", set()),
-        ("zh", "系统界面很漂亮", {"quality"}),
+        ("zh", "系统界面很流畅", {"quality"}),
         ("zh", "超多流氓APP自行安装", set()),
         ("zh", "早餐券", {"quality"}),
         ("zh", "活动时买的很划算", {"price"}),
