@@ -55,6 +55,7 @@ SOURCES = {
     "de_utopia_coffee_aspects.csv": "external/aspects/de_utopia_coffee_aspect_texts.csv",
     "nl_bol_aspects.csv": "external/aspects/nl_bol_aspect_texts.csv",
     "es_mercadolibre_aspects.csv": "external/aspects/es_mercadolibre_aspect_texts.csv",
+    "es_trustpilot_amazon_aspects.csv": "external/aspects/es_trustpilot_amazon_aspect_texts.csv",
 }
 #: Prefix of the sources that are local, uncommitted samples (their label files carry ``text_sha1``).
 EXTERNAL = "external/"

