@@ -56,6 +56,8 @@ SOURCES = {
     "nl_bol_aspects.csv": "external/aspects/nl_bol_aspect_texts.csv",
     "es_mercadolibre_aspects.csv": "external/aspects/es_mercadolibre_aspect_texts.csv",
     "es_trustpilot_amazon_aspects.csv": "external/aspects/es_trustpilot_amazon_aspect_texts.csv",
+    "de_trustpilot_insurer_aspects.csv": "external/de_trustpilot_insurer.csv",
+    "nl_trustpilot_bank_aspects.csv": "external/nl_trustpilot_online_bank.csv",
 }
 #: Prefix of the sources that are local, uncommitted samples (their label files carry ``text_sha1``).
 EXTERNAL = "external/"
