@@ -111,17 +111,24 @@ EXTERNAL_FILES = {
     "cs_mall_aspects.csv": ("cs", 50),
     "fr_trustpilot_shops_aspects.csv": ("fr", 100),
     "zh_shopping_aspects.csv": ("zh", 100),
+    "de_utopia_coffee_aspects.csv": ("de", 100),
+    "nl_bol_aspects.csv": ("nl", 100),
+    "es_mercadolibre_aspects.csv": ("es", 100),
+    "es_trustpilot_amazon_aspects.csv": ("es", 25),
+    "de_trustpilot_insurer_aspects.csv": ("de", (48, 50)),
+    "nl_trustpilot_bank_aspects.csv": ("nl", 50),
 }
 
 
 @pytest.mark.parametrize(("name", "lang_per_split"), EXTERNAL_FILES.items())
 def test_labels_of_external_samples_carry_a_text_hash(ev, name, lang_per_split):
     lang, per_split = lang_per_split
+    n_dev, n_test = per_split if isinstance(per_split, tuple) else (per_split, per_split)
     assert ev.SOURCES[name].startswith(ev.EXTERNAL)
     labels = pd.read_csv(ROOT / "benchmarks" / "voc_eval" / "aspects" / name, dtype={"text_sha1": str})
     assert labels.columns.tolist() == ["row", "lang", "split", *ev.ASPECTS, "text_sha1"]
     assert (labels["lang"] == lang).all()
-    assert labels.groupby("split").size().to_dict() == {"dev": per_split, "test": per_split}
+    assert labels.groupby("split").size().to_dict() == {"dev": n_dev, "test": n_test}
     assert labels["text_sha1"].str.fullmatch(r"[0-9a-f]{10}").all()
     assert not labels["row"].duplicated().any()
     assert set(np.unique(labels[list(ev.ASPECTS)].to_numpy())) <= {0, 1}
@@ -134,6 +141,22 @@ def test_labels_of_external_samples_carry_a_text_hash(ev, name, lang_per_split):
         ("fr_trustpilot_shops_aspects.csv", 339, "Produit de qualité mais", ["quality", "price"]),
         ("zh_shopping_aspects.csv", 336, "18号下的单，23号才收到", ["delivery"]),
         ("zh_shopping_aspects.csv", 37, "价格比较便宜啊，包装也很不错", ["price", "packaging"]),
+        (
+            "de_utopia_coffee_aspects.csv",
+            5,
+            "Als ganze Bohne",
+            ["delivery", "service", "checkout", "quality"],
+        ),
+        ("de_trustpilot_insurer_aspects.csv", 54, "Antragstellung und", ["delivery", "checkout", "price"]),
+        ("nl_bol_aspects.csv", 19, "Na 1 week is het pakket", ["delivery", "service"]),
+        ("nl_trustpilot_bank_aspects.csv", 278, "Ik heb voor de moment", ["delivery"]),
+        (
+            "es_mercadolibre_aspects.csv",
+            10,
+            "Buenas!! el pruducto",
+            ["delivery", "service", "quality", "price"],
+        ),
+        ("es_trustpilot_amazon_aspects.csv", 1, "Mienten con la fecha", ["delivery", "service"]),
     ],
 )
 def test_shop_review_labels_point_at_the_texts_read(ev, name, row, start, labelled):

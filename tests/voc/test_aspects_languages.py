@@ -455,6 +455,38 @@ def test_each_language_finds_each_aspect(key, aspect, text):
         ("zh", "要我们付400元按金", {"checkout"}),
         ("zh", "京东app总是闪退", {"website", "quality"}),
         ("zh", "衣服掉色", {"quality"}),
+        # de (round 7, Utopia.de coffee and insurer reviews): a coffee filter is no search filter,
+        # "vertraglich" (contractual) no "verträglich" (digestible), an affordable price no payment;
+        # cancelling an order or a contract is returns, a portal website, "erhältlich" availability
+        ("de", "Wir brühen ihn im Filter auf.", set()),
+        ("de", "Vertraglich zugesichert.", set()),
+        ("de", "Ein bezahlbarer Preis.", {"price"}),
+        ("de", "Der Kaffee schmeckt mild und ist sehr bekömmlich.", {"quality"}),
+        ("de", "Ich habe storniert.", {"returns"}),
+        ("de", "Die Kündigung wurde nie bestätigt.", {"returns"}),
+        ("de", "Im Supermarkt erhältlich.", {"availability"}),
+        ("de", "Das Kundenportal ist übersichtlich.", {"website"}),
+        ("de", "Sehr kompetent beraten.", {"service"}),
+        # nl (round 7, bol.com and bank reviews): a helpdesk "beschikbaar" (reachable) is no stock,
+        # a guest "binnengekomen" (came in) no parcel; cancelling is returns, a zip the product
+        ("nl", "De helpdesk is dag en nacht beschikbaar.", {"service"}),
+        ("nl", "Helaas niet meer beschikbaar.", {"availability"}),
+        ("nl", "Om 18u binnengekomen.", set()),
+        ("nl", "Ik wil mijn abonnement opzeggen.", {"returns"}),
+        ("nl", "De rits ging na een week stuk.", {"quality"}),
+        # es (round 7, MercadoLibre and Trustpilot Amazon.es): an item bought is no quality judgement,
+        # "incomodidades" (inconvenience) no discomfort, "uso personal" no staff, phone apps no
+        # website; "correo" is the courier or an e-mail by what follows
+        ("es", "Compré un artículo por 46 euros.", {"price"}),
+        ("es", "Disculpen las incomodidades.", set()),
+        ("es", "Es para uso personal.", set()),
+        ("es", "Me gusta bajar aplicaciones.", set()),
+        ("es", "Trabajan con correo express.", {"delivery"}),
+        ("es", "Le mandé un correo electrónico.", {"service"}),
+        ("es", "El personal fue muy atento.", {"service"}),
+        ("es", "Me cancelaron el pedido.", {"returns"}),
+        ("es", "Muy buen celular, la cámara es excelente.", {"quality"}),
+        ("es", "En la descripción dice que tiene NFC.", {"website"}),
     ],
 )
 def test_false_friends_are_not_matched(lang, text, expected):
