@@ -549,7 +549,6 @@ def xed_grid(
     """
     score = _dev_scorer(dev)
     base = train[train["lang"].isin(HEAD_SETTINGS["train_langs"])]
-    unlabelled = sorted(set(XED_FILES) - set(base["lang"]))
     rows: list[dict[str, Any]] = []
 
     def candidate(fit: pd.DataFrame, weight: float, **settings: Any) -> None:
@@ -566,7 +565,7 @@ def xed_grid(
     for cap, data in xed_data.items():
         for mapping in XED_GRID["mapping"]:
             for scope in XED_GRID["xed_langs"]:
-                part = xed_part(data, list(XED_FILES) if scope == "all" else unlabelled, mapping)
+                part = xed_part(data, langs_of(scope, base), mapping)
                 for weight in XED_GRID["xed_weight"]:
                     fit = pd.concat([base, part], ignore_index=True)
                     candidate(
@@ -599,6 +598,11 @@ def xed_grid(
     return pd.DataFrame(rows)
 
 
+def langs_of(scope: str, base: pd.DataFrame) -> list[str]:
+    """XED's languages for ``scope``: "all", or "unlabelled" (those without a line in ``base``)."""
+    return list(XED_FILES) if scope == "all" else sorted(set(XED_FILES) - set(base["lang"]))
+
+
 def xed_left_out(
     train: pd.DataFrame, xed_data: pd.DataFrame, dev: pd.DataFrame, settings: dict[str, Any]
 ) -> pd.DataFrame:
@@ -610,7 +614,7 @@ def xed_left_out(
     score = _dev_scorer(dev)
     grid = {key: (settings[key],) for key in ("C", "temperature", "lexicon_weight")}
     base = train[train["lang"].isin(HEAD_SETTINGS["train_langs"])]
-    langs = list(XED_FILES) if settings["xed_langs"] == "all" else sorted(set(XED_FILES) - set(base["lang"]))
+    langs = langs_of(settings["xed_langs"], base)
     rows = {}
     for left_out in [None, *langs]:
         part = xed_part(xed_data, [lang for lang in langs if lang != left_out], settings["mapping"])
@@ -637,6 +641,48 @@ def leave_one_language_out(train: pd.DataFrame, settings: dict[str, Any]) -> pd.
     return pd.Series(out)
 
 
+def dev_labels(
+    fit: pd.DataFrame, weights: np.ndarray, settings: dict[str, Any], dev: pd.DataFrame
+) -> np.ndarray:
+    """Labels of ``dev``'s texts by a head fitted on ``fit`` with ``settings`` (a :func:`xed_grid` row)."""
+    X, y = cached_embeddings(fit["text"].tolist()), fit["label"].to_numpy(dtype=str)
+    coef, intercept = fit_logistic(X, y, settings["C"], None, sample_weight=weights)
+    head = _score(coef, intercept, settings["temperature"], cached_embeddings(dev["text"].tolist()))
+    lex = lexicon_scores(dev["text"].tolist(), dev["lang"].tolist())
+    return _labels(np.clip(head + settings["lexicon_weight"] * lex, -1, 1))
+
+
+def paired_bootstrap(
+    label_a: np.ndarray, label_b: np.ndarray, dev: pd.DataFrame, n: int = 2000, seed: int = 0
+) -> pd.DataFrame:
+    """Difference a − b of the mean accuracy (``mean``; ``unmet``: over :data:`UNMET`), 95 % intervals.
+
+    Each language weighs as the mean of its corpora (:func:`accuracy_by_language`); ``unmet``
+    averages the languages of :data:`UNMET` present in ``dev``. The interval is the 2.5–97.5
+    percentiles of ``n`` paired bootstrap draws, each resampling the texts of every corpus with
+    replacement (both heads scored on the same draw).
+    """
+    truth = dev["label"].to_numpy(dtype=str)
+    diff = (label_a == truth).astype(float) - (label_b == truth).astype(float)
+    corpora = dev.groupby(["lang", "corpus"]).indices
+    langs = sorted(set(dev["lang"]))
+    share = {lang: 1 / sum(key[0] == lang for key in corpora) for lang in langs}
+    rng = np.random.default_rng(seed)
+    point, draws = np.zeros(len(langs)), np.zeros((n, len(langs)))
+    for (lang, _), rows in corpora.items():
+        picks = rows[rng.integers(0, len(rows), size=(n, len(rows)))]
+        point[langs.index(lang)] += share[lang] * diff[rows].mean()
+        draws[:, langs.index(lang)] += share[lang] * diff[picks].mean(axis=1)
+    out = {}
+    for name, cols in (
+        ("mean", list(range(len(langs)))),
+        ("unmet", [langs.index(x) for x in UNMET if x in langs]),
+    ):
+        low, high = np.percentile(draws[:, cols].mean(axis=1), [2.5, 97.5])
+        out[name] = {"difference": float(point[cols].mean()), "low": float(low), "high": float(high)}
+    return pd.DataFrame(out).T
+
+
 def xed_comparison(train: pd.DataFrame, source: Path, ma_thesis_source: Path | None) -> None:
     """Print the dev grid of :func:`xed_grid` and the left-out check of its best XED candidate.
 
@@ -653,6 +699,15 @@ def xed_comparison(train: pd.DataFrame, source: Path, ma_thesis_source: Path | N
     print(table.sort_values("mean", ascending=False).head(25).round(3).to_string(index=False))
     with_xed = table[table["xed_langs"].isin(XED_GRID["xed_langs"]) & (table["train"] != "none")]
     best = with_xed.loc[with_xed["mean"].idxmax()]
+    base = train[train["lang"].isin(HEAD_SETTINGS["train_langs"])]
+    part = xed_part(data[int(best["cap"])], langs_of(best["xed_langs"], base), best["mapping"])
+    fit = pd.concat([base, part], ignore_index=True)
+    w = np.r_[np.ones(len(base)), np.full(len(part), best["xed_weight"])]
+    with_xed_labels = dev_labels(fit, w, best.to_dict(), dev)
+    for name, settings in (("the shipped head", HEAD_SETTINGS), ("en+zh+pl at its settings", best.to_dict())):
+        print(f"best XED candidate minus {name} (dev, paired bootstrap, 2,000 draws):")
+        diff = paired_bootstrap(with_xed_labels, dev_labels(base, np.ones(len(base)), settings, dev), dev)
+        print(diff.round(4).to_string())
     left_out = xed_left_out(train, data[int(best["cap"])], dev, best.to_dict())
     left_out.to_csv(ROOT / "benchmarks" / "data" / "xed_left_out.csv")
     keys = ["cap", "xed_langs", "mapping", "xed_weight", "C", "temperature", "lexicon_weight"]
