@@ -53,7 +53,7 @@ from cxlib.voc.matcher import (
     Unit,
     parse_pattern,
 )
-from cxlib.voc.normalize import CJK_LANGS, normalize, sentences, tokens, unstretch
+from cxlib.voc.normalize import CJK_LANGS, normalize, sentences, stretched, tokens, unstretch
 
 __all__ = [
     "ALPHA",
@@ -169,7 +169,9 @@ class Lexicon:
         """
         if self.cjk:
             return sentence, self.matcher.char_units(sentence)
-        toks = [unstretch(t, self._knows) for t in tokens(sentence, self.token_chars)]
+        toks = tokens(sentence, self.token_chars)
+        if stretched(sentence):
+            toks = [unstretch(t, self._knows) for t in toks]
         return toks, self.matcher.token_units(toks)
 
     def _knows(self, word: str) -> bool:

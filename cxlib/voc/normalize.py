@@ -117,6 +117,8 @@ def normalize(text: str, lang: str | None = None) -> str:
 
 # A letter typed three times or more in a row ("sooooo", "ممتاااز", "superrrr").
 _LETTER_RUN = re.compile(r"([^\W\d_])\1{2,}")
+# The same with digits and "_" too: a faster first check (most texts have no run at all).
+_CHAR_RUN = re.compile(r"(\w)\1\1")
 # Arabic letters: no word spells one twice in a row (a doubled consonant is written once, with shadda).
 _ARABIC_LETTERS = re.compile(r"[\u0620-\u064A\u066E-\u06D3]")
 # Tatweel (the Arabic stretching stroke) and Arabic short vowels, shadda, sukun, superscript alef.
@@ -145,6 +147,11 @@ def squeeze(text: str) -> str:
     return _LETTER_RUN.sub(_short, _ARABIC_MARKS.sub("", text))
 
 
+def stretched(text: str) -> bool:
+    """Whether ``text`` has a letter typed three times or more in a row."""
+    return _CHAR_RUN.search(text) is not None and _LETTER_RUN.search(text) is not None
+
+
 def unstretch(word: str, known: Callable[[str], bool]) -> str:
     """Return the word a stretched ``word`` stands for: runs of 3+ letters as two, else as one.
 
@@ -153,7 +160,7 @@ def unstretch(word: str, known: Callable[[str], bool]) -> str:
     that knows "so"); a word without such a run comes back as it is. Arabic runs become one
     letter (see :func:`squeeze`).
     """
-    if not _LETTER_RUN.search(word):
+    if not stretched(word):
         return word
     two = _LETTER_RUN.sub(_short, word)
     if known(two):

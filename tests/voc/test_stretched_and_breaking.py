@@ -20,7 +20,7 @@ from cxlib import voc
 from cxlib.voc import embedding
 from cxlib.voc.embedding import DIM, EmbeddingHead
 from cxlib.voc.lexicon import load_lexicon, normalized_score, score_text
-from cxlib.voc.normalize import squeeze, unstretch
+from cxlib.voc.normalize import squeeze, stretched, unstretch
 
 RUNTIME = all(importlib.util.find_spec(m) is not None for m in embedding.RUNTIME_PACKAGES)
 #: The module (``cxlib.voc.sentiment`` as an attribute is the function of the same name).
@@ -42,6 +42,11 @@ SENTIMENT_MODULE = importlib.import_module("cxlib.voc.sentiment")
 )
 def test_squeeze(text: str, expected: str) -> None:
     assert squeeze(text) == expected
+
+
+def test_stretched_means_a_letter_three_times_in_a_row() -> None:
+    assert stretched("sooo good") and stretched("ممتاااز") and stretched("好好好")
+    assert not stretched("good, Kaffee, 1000 zł, ___, !!!")
 
 
 def test_unstretch_prefers_two_letters_then_one_then_two() -> None:
