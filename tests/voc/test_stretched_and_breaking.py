@@ -124,6 +124,10 @@ def test_breaking_is_negative_in_the_lexicon(lang: str) -> None:
     assert all(terms and not terms[0].startswith("not:") for terms in table["terms"])
 
 
+def test_a_jigsaw_puzzle_does_not_break() -> None:
+    assert score_text("quebra-cabeça de 1000 peças", load_lexicon("pt")).terms == ()
+
+
 @pytest.mark.parametrize(
     ("lang", "term", "adverb"),
     [
