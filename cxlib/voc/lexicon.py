@@ -7,9 +7,10 @@ packaging and general praise or complaint, plus emoji shared by all languages. A
 scored the way VADER scores English (Hutto & Gilbert 2014), with the rules made per language:
 
 * each matched term contributes its weight (−3 … +3);
-* an intensifier right before the term multiplies it ("very", "bardzo", "很"); in Arabic also
-  right after it ("جدا"); words that are both ("strašne", "super") act as a term when they
-  modify nothing;
+* an intensifier right before the term multiplies it ("very", "bardzo", "很"); a post-intensifier
+  right after it (Arabic "جدا"; adverbs of ease: "breaks easily", "se rompe con facilidad");
+  words that are both ("strašne", "super", "easily") act as a term when they modify nothing;
+* a stretched word ("sooooo", "ممتاااز") reads as the lexicon word it stands for;
 * a negator up to ``negation_scope`` tokens before the term (not across a comma) multiplies it
   by −0.75 ("not good", "nie polecam", "不满意" is listed as a term); so do the negation
   prefixes of Polish, Slovak and Czech ("niezadowolony", "nefunguje");
@@ -52,7 +53,7 @@ from cxlib.voc.matcher import (
     Unit,
     parse_pattern,
 )
-from cxlib.voc.normalize import CJK_LANGS, normalize, sentences, tokens
+from cxlib.voc.normalize import CJK_LANGS, normalize, sentences, stretched, tokens, unstretch
 
 __all__ = [
     "ALPHA",
@@ -161,11 +162,20 @@ class Lexicon:
     n_terms: int
 
     def units(self, sentence: str) -> tuple[list[str] | str, list[Unit]]:
-        """Tokens (or the string, for CJK) of a normalised sentence and the units found in it."""
+        """Tokens (or the string, for CJK) of a normalised sentence and the units found in it.
+
+        A stretched word ("sooooo", "ممتاااز") reads as the word of the lexicon it stands for
+        (:func:`cxlib.voc.normalize.unstretch`).
+        """
         if self.cjk:
             return sentence, self.matcher.char_units(sentence)
         toks = tokens(sentence, self.token_chars)
+        if stretched(sentence):
+            toks = [unstretch(t, self._knows) for t in toks]
         return toks, self.matcher.token_units(toks)
+
+    def _knows(self, word: str) -> bool:
+        return bool(self.matcher.token_units([word]))
 
 
 def _entries(patterns: Mapping[str, Any], lang: str, kind: int, make: Any) -> list[Entry]:
@@ -342,15 +352,48 @@ def _modifies_next(units: Sequence[Unit], j: int) -> bool:
     )
 
 
+def _post_factor(units: Sequence[Unit], j: int) -> float:
+    """Factor of the intensifier after the term at ``j`` (Arabic "جدا", "breaks (very) easily").
+
+    Intensifiers without a post weight between them ("very") multiply it too; 1 when there is none.
+    """
+    factor, right = 1.0, units[j][2]
+    for entry, start, end, _ in units[j + 1 :]:
+        if entry.kind != INT or start - right > INTENSIFIER_GAP:
+            break
+        if entry.post:
+            return factor * entry.post
+        factor, right = factor * entry.value, end
+    return 1.0
+
+
+def _modifies_previous(units: Sequence[Unit], j: int) -> bool:
+    """Whether the intensifier at ``j`` has a post weight and follows a sentiment term closely."""
+    if not units[j][0].post:
+        return False
+    k, left = j - 1, units[j][1]
+    while (
+        k >= 0 and units[k][0].kind == INT and not units[k][0].post and left - units[k][2] <= INTENSIFIER_GAP
+    ):
+        left = units[k][1]
+        k -= 1
+    return k >= 0 and units[k][0].kind == TERM and left - units[k][2] <= INTENSIFIER_GAP
+
+
 def _clause_terms(units: Sequence[Unit], scope: int) -> tuple[float, list[str]]:
     """Sum of the modified term weights of one clause (no contrast words inside)."""
     total = 0.0
     found: list[str] = []
-    for j, (entry, start, end, prefix_negated) in enumerate(units):
+    for j, (entry, start, _end, prefix_negated) in enumerate(units):
         kind = entry.kind
         if kind == TERM:
             weight = entry.value
-        elif kind == INT and entry.fallback != 0 and not _modifies_next(units, j):
+        elif (
+            kind == INT
+            and entry.fallback != 0
+            and not _modifies_next(units, j)
+            and not _modifies_previous(units, j)
+        ):
             weight = entry.fallback
         else:
             continue
@@ -364,11 +407,7 @@ def _clause_terms(units: Sequence[Unit], scope: int) -> tuple[float, list[str]]:
                 k -= 1
             else:
                 break
-        # An intensifier right after the term (Arabic "جدا").
-        if j + 1 < len(units):
-            nxt = units[j + 1]
-            if nxt[0].kind == INT and nxt[0].post and nxt[1] - end <= INTENSIFIER_GAP:
-                weight *= nxt[0].post
+        weight *= _post_factor(units, j)  # an intensifier after the term (Arabic "جدا", "easily")
         # A negator within scope before the term, not across punctuation; a term that holds
         # its own negation is not flipped again.
         negated = prefix_negated

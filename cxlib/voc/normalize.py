@@ -12,11 +12,21 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from importlib import resources
 
 import yaml
 
-__all__ = ["CJK_LANGS", "fold_table", "normalize", "sentences", "split_pairs", "tokens"]
+__all__ = [
+    "CJK_LANGS",
+    "fold_table",
+    "normalize",
+    "sentences",
+    "split_pairs",
+    "squeeze",
+    "tokens",
+    "unstretch",
+]
 
 #: Languages written without spaces between words: matched as substrings, not tokens.
 CJK_LANGS: frozenset[str] = frozenset({"zh", "ja"})
@@ -103,6 +113,60 @@ def normalize(text: str, lang: str | None = None) -> str:
     if lang == "en":
         folded = _EN_CANNOT.sub("can not", _EN_NOT.sub(r"\1 not", folded))
     return folded
+
+
+# A letter typed three times or more in a row ("sooooo", "ممتاااز", "superrrr").
+_LETTER_RUN = re.compile(r"([^\W\d_])\1{2,}")
+# The same with digits and "_" too: a faster first check (most texts have no run at all).
+_CHAR_RUN = re.compile(r"(\w)\1\1")
+# Arabic letters: no word spells one twice in a row (a doubled consonant is written once, with shadda).
+_ARABIC_LETTERS = re.compile(r"[\u0620-\u064A\u066E-\u06D3]")
+# Tatweel (the Arabic stretching stroke) and Arabic short vowels, shadda, sukun, superscript alef.
+_ARABIC_MARKS = re.compile("[\u0640\u064b-\u0652\u0670]")
+
+
+def _short(run: re.Match[str]) -> str:
+    return run[1] if _ARABIC_LETTERS.match(run[1]) else run[1] * 2
+
+
+def squeeze(text: str) -> str:
+    """Undo the stretching of informal writing, keeping the words, their case and punctuation.
+
+    A letter typed three times or more in a row becomes two ("sooooo" → "soo", "superrrr" →
+    "superr"; doubled letters are spelling in most alphabets) and one in Arabic ("ممتاااز" →
+    "ممتاز", "جدااااا" → "جدا"); tatweel and Arabic diacritics are dropped. What the model
+    backends of :func:`cxlib.voc.sentiment` read (not what the result shows).
+
+    Examples
+    --------
+    >>> squeeze("Sooooo goooood!!!")
+    'Soo good!!!'
+    >>> squeeze("ممتاااااز جداً")
+    'ممتاز جدا'
+    """
+    return _LETTER_RUN.sub(_short, _ARABIC_MARKS.sub("", text))
+
+
+def stretched(text: str) -> bool:
+    """Whether ``text`` has a letter typed three times or more in a row."""
+    return _CHAR_RUN.search(text) is not None and _LETTER_RUN.search(text) is not None
+
+
+def unstretch(word: str, known: Callable[[str], bool]) -> str:
+    """Return the word a stretched ``word`` stands for: runs of 3+ letters as two, else as one.
+
+    The form with two letters is kept when ``known`` accepts it or the form with one is not
+    known either ("goooood" → "good", "superrrr" → "super", "sooooo" → "so" for a lexicon
+    that knows "so"); a word without such a run comes back as it is. Arabic runs become one
+    letter (see :func:`squeeze`).
+    """
+    if not stretched(word):
+        return word
+    two = _LETTER_RUN.sub(_short, word)
+    if known(two):
+        return two
+    one = _LETTER_RUN.sub(r"\1", word)
+    return one if known(one) else two
 
 
 # Sentence ends: Latin, CJK and Arabic punctuation, line breaks.

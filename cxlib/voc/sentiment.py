@@ -49,6 +49,7 @@ from cxlib.voc.clauses import after_contrast, contrast_scores
 from cxlib.voc.embedding import embed, load_head
 from cxlib.voc.language import DEFAULT_LANGUAGES, resolve_languages
 from cxlib.voc.lexicon import available_languages, label_of, load_lexicon, score_text
+from cxlib.voc.normalize import squeeze
 from cxlib.voc.pretrained import available_pretrained, load_pretrained
 from cxlib.voc.textinput import TEXT, Texts, text_frame
 from cxlib.voc.trained import SentimentModel
@@ -73,6 +74,14 @@ UNSUPPORTED = "unsupported"
 #: Columns of :attr:`SentimentResult.table` besides the kept ones.
 RESULT_COLUMNS: tuple[str, ...] = ("text", "lang", "label", "score", "backend", "terms", "n_terms")
 
+
+#: A lexicon score at or below it (one term of weight −2 or stronger, "se rompe", "broken",
+#: "never arrived", or several weaker ones, with nothing positive) caps the score of the
+#: embedding and blend backends: the text scores at most the lexicon's score (the embedding
+#: reads "se rompe con mucha facilidad", breaks very easily, as praise). Chosen on the dev splits
+#: (``benchmarks/tune_lexicon_cap.py``, ``benchmarks/voc_eval/RESULTS.md`` round 7); not for the
+#: pretrained models (no gain there) and positive lexicon scores never cap (as often wrong as right).
+LEXICON_VETO = -0.45
 
 #: How each backend is named in tables and sentences.
 BACKEND_NAMES: dict[str, str] = {
@@ -403,25 +412,39 @@ def _read_lexicon(texts: list[str], lang: str, extra: str | None) -> _LexiconRea
     return _LexiconReading(scores, terms, after_contrast(texts, lang, extra))
 
 
+def _squeezed(texts: Sequence[str]) -> list[str]:
+    """Fold stretched letters, tatweel and Arabic diacritics (:func:`squeeze`) for the models.
+
+    The lexicon reads the texts as written and folds stretched words itself.
+    """
+    return [squeeze(t) for t in texts]
+
+
+def _vetoed(scores: np.ndarray, lexicon_scores: np.ndarray) -> np.ndarray:
+    """``scores``, capped at the lexicon's score where that is at most :data:`LEXICON_VETO`."""
+    return np.where(lexicon_scores <= LEXICON_VETO, np.minimum(scores, lexicon_scores), scores)
+
+
 def _pretrained_rows(
     texts: list[str], lang: str, extra: str | None, reading: _LexiconReading | None = None
 ) -> tuple[np.ndarray, list[list[str]]]:
     """Score texts with the shipped model plus its ``lexicon_weight`` × the lexicon, clipped to [−1, 1].
 
     The weight is stored with each model (:class:`cxlib.voc.pretrained.PretrainedModel`). The
-    clause after a contrast word weighs more in the model's score (:func:`cxlib.voc.clauses.contrast_scores`).
-    The terms are the lexicon's, then the model's most telling character n-grams. ``reading``:
-    the batch's lexicon reading when the caller has it already.
+    model reads the texts with stretched letters folded (:func:`_squeezed`); the clause after a
+    contrast word weighs more in its score (:func:`cxlib.voc.clauses.contrast_scores`). The
+    terms are the lexicon's, then the model's most telling character n-grams. ``reading``: the
+    batch's lexicon reading when the caller has it already.
     """
     model = load_pretrained(lang)
-    scores, grams = model.predict(texts)
+    scores, grams = model.predict(_squeezed(texts))
     if lang in available_languages():
         lex = reading or _read_lexicon(texts, lang, extra)
         scores = contrast_scores(
             scores,
             texts,
             lang,
-            lambda b: model.predict(b, n_terms=0)[0],
+            lambda b: model.predict(_squeezed(b), n_terms=0)[0],
             lexicon_scores=lex.scores,
             clauses=lex.clauses,
         )
@@ -435,21 +458,23 @@ def _embedding_rows(
 ) -> tuple[np.ndarray, list[list[str]]]:
     """Score texts with the embedding head plus its ``lexicon_weight`` × the lexicon, clipped to [−1, 1].
 
-    The clause after a contrast word weighs more in the head's score
-    (:func:`cxlib.voc.clauses.contrast_scores`). The terms are the lexicon's (the embedding has none to show).
+    A strongly negative lexicon score caps the result (:data:`LEXICON_VETO`). The head embeds the
+    texts with stretched letters folded (:func:`_squeezed`); the clause after a contrast word
+    weighs more in its score (:func:`cxlib.voc.clauses.contrast_scores`). The terms are the
+    lexicon's (the embedding has none to show).
     ``reading``: the batch's lexicon reading when the caller has it already.
     """
     head = load_head()
     lex = reading or _read_lexicon(texts, lang, extra)
     scores = contrast_scores(
-        head.predict(embed(texts)),
+        head.predict(embed(_squeezed(texts))),
         texts,
         lang,
-        lambda b: head.predict(embed(b)),
+        lambda b: head.predict(embed(_squeezed(b))),
         lexicon_scores=lex.scores,
         clauses=lex.clauses,
     )
-    return head.combine(scores, lex.scores), lex.terms
+    return _vetoed(head.combine(scores, lex.scores), lex.scores), lex.terms
 
 
 @functools.cache
@@ -467,13 +492,14 @@ def _blended_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.nd
     """Score texts with ``w`` × the pretrained backend's score + (1 − ``w``) × the embedding backend's.
 
     ``w`` is :func:`blend_weight`; both scores already hold their own share of the lexicon and
-    lie in [−1, 1], and so does their weighted mean. The terms are the pretrained backend's.
+    lie in [−1, 1], and so does their weighted mean; a strongly negative lexicon score caps it
+    (:data:`LEXICON_VETO`). The terms are the pretrained backend's.
     """
     reading = _read_lexicon(texts, lang, extra)
     pretrained_scores, terms = _pretrained_rows(texts, lang, extra, reading)
     embedding_scores, _ = _embedding_rows(texts, lang, extra, reading)
     w = blend_weight()
-    return w * pretrained_scores + (1.0 - w) * embedding_scores, terms
+    return _vetoed(w * pretrained_scores + (1.0 - w) * embedding_scores, reading.scores), terms
 
 
 def sentiment(
