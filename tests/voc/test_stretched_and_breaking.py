@@ -120,7 +120,8 @@ BREAKING = {
 def test_breaking_is_negative_in_the_lexicon(lang: str) -> None:
     table = voc.sentiment(BREAKING[lang], langs=lang, backend="lexicon").table
     assert table["label"].tolist() == ["neg"] * 3
-    assert (table["score"] <= -0.45).all()  # strong enough to cap the embedding's score
+    # strong enough to cap the embedding's score
+    assert (table["score"] <= SENTIMENT_MODULE.LEXICON_VETO).all()
     assert all(terms and not terms[0].startswith("not:") for terms in table["terms"])
 
 
@@ -165,15 +166,15 @@ def test_a_strongly_negative_lexicon_score_caps_the_embedding(monkeypatch: pytes
     monkeypatch.setattr(SENTIMENT_MODULE, "embed", lambda t: np.zeros((len(t), DIM), dtype=np.float32))
     texts = ["terrible, broke after a day", "a bit slow", "great"]
     lexicon = voc.sentiment(texts, langs="en", backend="lexicon").table["score"].to_numpy()
-    assert lexicon[0] <= -0.45 < lexicon[1] < 0 < lexicon[2]
+    assert lexicon[0] <= SENTIMENT_MODULE.LEXICON_VETO < lexicon[1] < 0 < lexicon[2]
     table = voc.sentiment(texts, langs="en", backend="embedding").table
     model = 2 / (1 + np.exp(-3.0)) - 1
     expected = np.clip(model + 0.5 * lexicon, -1, 1)
     expected[0] = min(expected[0], lexicon[0])
     np.testing.assert_allclose(table["score"].to_numpy(), expected, atol=1e-12)
     assert table["label"].tolist() == ["neg", "pos", "pos"]
-    # one term of weight −2 ("se rompe") reaches the cap, one of −1.5 does not
-    assert normalized_score(-2.0) <= SENTIMENT_MODULE.LEXICON_VETO < normalized_score(-1.5)
+    # one term of weight −1.25 reaches the cap, one of −1 does not
+    assert normalized_score(-1.25) <= SENTIMENT_MODULE.LEXICON_VETO < normalized_score(-1.0)
 
 
 @pytest.mark.skipif(not RUNTIME, reason="needs the embedding runtime (pip install 'cxlib[embeddings]')")
