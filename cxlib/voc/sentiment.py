@@ -78,10 +78,10 @@ RESULT_COLUMNS: tuple[str, ...] = ("text", "lang", "label", "score", "backend", 
 #: A lexicon score at or below it (one term of weight −1.25 or stronger, "se rompe", "broken",
 #: "never arrived", or several weaker ones, with nothing positive) caps the score of the
 #: embedding and blend backends: the text scores at most the lexicon's score (the embedding
-#: reads "se rompe con mucha facilidad", breaks very easily, as praise). Chosen on the dev splits
-#: (``benchmarks/tune_lexicon_cap.py``, ``benchmarks/voc_eval/RESULTS.md`` round 7: −0.3 by the
-#: rule of ``tune_lexicon_cap.py`` with the shipped head); not for the pretrained models (no gain there) and positive
-#: lexicon scores never cap (as often wrong as right).
+#: reads "se rompe con mucha facilidad", breaks very easily, as praise). Chosen on the dev
+#: splits by the rule of ``benchmarks/tune_lexicon_cap.py`` with the shipped head
+#: (``benchmarks/voc_eval/RESULTS.md`` round 7); not for the pretrained models (no gain there)
+#: and positive lexicon scores never cap (as often wrong as right).
 LEXICON_VETO = -0.3
 
 #: How each backend is named in tables and sentences.
