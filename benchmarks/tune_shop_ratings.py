@@ -5,8 +5,10 @@ test texts), the features of ``train_sentiment`` are built once with sklearn (ch
 n-gram TF-IDF fitted on the draw, ``PRIOR_SCALE`` × the pretrained model's score where one is
 shipped, ``LEXICON_SCALE`` × the lexicon's score, ``HEAD_SCALE`` × the embedding head's score
 where no pretrained model is shipped, ``EMBEDDING_SCALE`` × the embedding) and each candidate
-is fitted on the draw and scored on the test texts: accuracy on the balanced test (a neutral
-label, ``|2·P − 1| < 0.05``, counts as wrong) and re-weighted to the draw's class mix.
+is fitted on the draw and scored on two held-out sets: the corpus's test texts (accuracy on
+the balanced test; a neutral label, ``|2·P − 1| < 0.05``, counts as wrong) and the pool texts
+after the largest draw of the seed, never in any of its draws, whose embedding is in the shared
+cache (up to 1,500; balanced accuracy); both also re-weighted to the draw's class mix.
 
 Candidates: the current model (``base``), ``class_weight=None``, Arabic letter-run collapsing,
 several C, prior and head settings, word n-grams, and the per-shop choice of (C, head) by
@@ -17,15 +19,18 @@ choice (its honest estimate, timed). ``--no-prior``/``--no-head`` as in ``eval_s
 Usage::
 
     CXLIB_E5_CACHE=/work/wt/cache/e5 nice -n 5 .venv/bin/python benchmarks/tune_shop_ratings.py \
-        --arabic-prod CSV --czech-facebook DIR ... [--sizes 500,1000] [--nested] [--out CSV]
+        --arabic-prod CSV --czech-facebook DIR ... [--sizes 500,1000] [--candidates base,C1,...] \
+        [--choice] [--nested 500] [--out CSV]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +43,6 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE / "voc_eval"))
 
 import eval_shop_ratings as esr  # noqa: E402
-import train_voc_models as tvm  # noqa: E402
 from train_voc_models import cached_embeddings  # noqa: E402
 
 from cxlib.voc import embedding, trained  # noqa: E402
@@ -260,12 +264,24 @@ def score(
         row[f"{name}:{part}@mix"] = float(case.pos * recall_pos + (1 - case.pos) * recall_neg)
 
 
-def extra_held_out(frame: pd.DataFrame, top: int, limit: int = 1500) -> pd.DataFrame:
+def shared_cache_texts() -> set[str]:
+    """Texts whose embedding is in the folders of ``CXLIB_E5_CACHE`` (``.npz`` with ``texts``)."""
+    known: set[str] = set()
+    for folder in filter(None, os.environ.get("CXLIB_E5_CACHE", "").split(os.pathsep)):
+        for part in sorted(Path(folder).glob("[!.]*.npz")):
+            try:
+                with np.load(part) as data:
+                    known.update(data["texts"].tolist())
+            except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+                continue  # another layout, or a file being written
+    return known
+
+
+def extra_held_out(frame: pd.DataFrame, top: int, known: set[str], limit: int = 1500) -> pd.DataFrame:
     """Pool texts after the largest draw (never in any draw of this seed) whose embedding is cached."""
-    tvm._read_caches()
     rest = frame.iloc[top:]
-    rest = rest[rest["text"].map(lambda s: tvm._key(s) in tvm._KNOWN)]
-    return rest[~rest["text"].isin(set(frame["text"].head(top)))].head(limit).reset_index(drop=True)
+    rest = rest[rest["text"].isin(known) & ~rest["text"].isin(set(frame["text"].head(top)))]
+    return rest.head(limit).reset_index(drop=True)
 
 
 def main() -> None:
@@ -285,6 +301,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     names = args.candidates.split(",")
     no_prior, no_head = set(args.no_prior.split(",")), set(args.no_head.split(","))
+    known = shared_cache_texts()
     rows = []
     for key, (lang, _, _, _) in esr.CORPORA.items():
         source = getattr(args, key)
@@ -295,7 +312,7 @@ def main() -> None:
         prior = lang in available_pretrained() and lang not in no_prior
         for seed, frame in esr.draws(esr.shop_pool(key, source, sample)).items():
             top = max(n for n in sizes if n <= len(frame))
-            extra = extra_held_out(frame, top)
+            extra = extra_held_out(frame, top, known)
             both = pd.concat([test.assign(part="test"), extra.assign(part="extra")], ignore_index=True)
             truth = both["label"].to_numpy(dtype=str)
             parts = {part: (both["part"] == part).to_numpy() for part in ("test", "extra")}
