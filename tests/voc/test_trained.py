@@ -372,11 +372,13 @@ def test_a_skewed_shop_gets_balanced_class_weights(monkeypatch):
     tfidf = _reference_tfidf("en").fit(texts)
     X = tfidf.transform(texts)
     new = [" ".join(rng.choice(filler, 5)) for _ in range(40)] + ["kvemp box"]
+    balanced = {c: len(y) / (2 * int((y == c).sum())) for c in ("pos", "neg")}  # written out
+    assert balanced == pytest.approx({"pos": 300 / 540, "neg": 300 / 60})
     scores = {}
-    for weight in ("balanced", None):
+    for name, weight in (("balanced", balanced), ("none", None)):
         clf = LogisticRegression(C=4.0, solver="liblinear", class_weight=weight, random_state=1).fit(X, y)
-        scores[weight] = 2 * clf.predict_proba(tfidf.transform(new))[:, list(clf.classes_).index("pos")] - 1
+        scores[name] = 2 * clf.predict_proba(tfidf.transform(new))[:, list(clf.classes_).index("pos")] - 1
     np.testing.assert_allclose(model.predict(new, "en")[0], scores["balanced"], rtol=1e-6, atol=1e-9)
     # Texts without a marker: near neutral with balanced weights, the shop's prior without them.
-    assert abs(scores["balanced"][:40].mean()) < 0.2 and scores[None][:40].mean() > 0.6
+    assert abs(scores["balanced"][:40].mean()) < 0.2 and scores["none"][:40].mean() > 0.6
     assert scores["balanced"][40] < -0.3  # the negative marker still wins
