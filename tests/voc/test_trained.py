@@ -345,3 +345,40 @@ def test_embeddings_help_a_shop_with_few_ratings_on_real_reviews():
     assert embedded.embedded == frozenset({"cs"}) and alone.embedded == frozenset()
     assert held_out_accuracy(embedded) >= 0.85
     assert held_out_accuracy(embedded) >= held_out_accuracy(alone) + 0.05
+
+
+def test_a_skewed_shop_gets_balanced_class_weights(monkeypatch):
+    """A shop with 9 positive ratings for 1 negative: the classifier weighs each class by
+    n / (2 · n_class) (sklearn's "balanced"), so a text without any signal scores near 0
+    instead of echoing the shop's share of positive ratings. Scores recomputed with sklearn.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    import cxlib.voc.trained as trained_module
+
+    monkeypatch.setattr(trained_module, "available_pretrained", lambda: ())
+    rng = np.random.default_rng(8)
+    filler = ["ordered", "shoes", "size", "colour", "box", "week", "again", "item", "parcel", "door"]
+    rows = []
+    for i in range(300):
+        rating = 1 if i % 10 == 0 else 5
+        words = list(rng.choice(filler, 5))
+        if i % 3 == 0:  # a third of the texts carry a marker of their class
+            words.append("zorblat" if rating == 5 else "kvemp")
+        rows.append({"text": " ".join(words), "rating": rating, "lang": "en"})
+    data = pd.DataFrame(rows)
+    model = voc.train_sentiment(data, folds=4, seed=1, embeddings=False)
+    texts, y = data["text"].tolist(), np.where(data["rating"] >= 4, "pos", "neg")
+    tfidf = _reference_tfidf("en").fit(texts)
+    X = tfidf.transform(texts)
+    new = [" ".join(rng.choice(filler, 5)) for _ in range(40)] + ["kvemp box"]
+    balanced = {c: len(y) / (2 * int((y == c).sum())) for c in ("pos", "neg")}  # written out
+    assert balanced == pytest.approx({"pos": 300 / 540, "neg": 300 / 60})
+    scores = {}
+    for name, weight in (("balanced", balanced), ("none", None)):
+        clf = LogisticRegression(C=4.0, solver="liblinear", class_weight=weight, random_state=1).fit(X, y)
+        scores[name] = 2 * clf.predict_proba(tfidf.transform(new))[:, list(clf.classes_).index("pos")] - 1
+    np.testing.assert_allclose(model.predict(new, "en")[0], scores["balanced"], rtol=1e-6, atol=1e-9)
+    # Texts without a marker: near neutral with balanced weights, the shop's prior without them.
+    assert abs(scores["balanced"][:40].mean()) < 0.2 and scores["none"][:40].mean() > 0.6
+    assert scores["balanced"][40] < -0.3  # the negative marker still wins
