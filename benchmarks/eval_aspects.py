@@ -58,6 +58,7 @@ SOURCES = {
     "es_trustpilot_amazon_aspects.csv": "external/aspects/es_trustpilot_amazon_aspect_texts.csv",
     "de_trustpilot_insurer_aspects.csv": "external/de_trustpilot_insurer.csv",
     "nl_trustpilot_bank_aspects.csv": "external/nl_trustpilot_online_bank.csv",
+    "en_womens_clothing_aspects.csv": "en_womens_clothing_reviews.csv",
 }
 #: Prefix of the sources that are local, uncommitted samples (their label files carry ``text_sha1``).
 EXTERNAL = "external/"

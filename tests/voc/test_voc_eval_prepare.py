@@ -109,6 +109,28 @@ def test_trustpilot_readers_map_stars(prepare: ModuleType, tmp_path: Path) -> No
     assert prepare.keytrade_nl(nl)["label"].value_counts().to_dict() == {"pos": 1, "neg": 1}
 
 
+def test_womens_clothing_reader_maps_stars_and_balances(prepare: ModuleType, tmp_path: Path) -> None:
+    path = tmp_path / "womens.csv"
+    path.write_text(
+        ",Clothing ID,Age,Title,Review Text,Rating,Recommended IND\n"
+        '0,1,30,Nice,"Love  this dress, fits well",5,1\n'
+        "1,2,40,Bad,The zipper broke the first day,1,0\n"
+        "2,3,50,Meh,It is fine I guess for the price,3,1\n"
+        "3,4,35,,Gorgeous colour and soft fabric,4,1\n"
+        '4,5,45,,"Love  this dress, fits well",5,1\n'
+        "5,6,25,,Too short,2,0\n"
+        ",,,,,,\n",
+        encoding="utf-8",
+    )
+    sample = prepare.womens_clothing(path)
+    # 3 stars left out, the blank row dropped, "Too short" under 10 characters, the second
+    # copy of the first review deduplicated (after whitespace collapse); 2 positives cut to 1 negative
+    assert sample["label"].value_counts().to_dict() == {"pos": 1, "neg": 1}
+    assert sample.loc[sample["label"] == "neg", "text"].tolist() == ["The zipper broke the first day"]
+    assert sample["text"].isin(["Love this dress, fits well", "Gorgeous colour and soft fabric"]).sum() == 1
+    assert (sample["lang"] == "en").all() and (sample["corpus"] == "womens_clothing_reviews").all()
+
+
 def test_eval_voc_corpora_filter(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
     eval_voc = _module(ROOT / "benchmarks" / "eval_voc.py", "eval_voc_under_test")
