@@ -206,6 +206,16 @@ def test_each_language_finds_each_aspect(key, aspect, text):
         ("en", "I had to deal with it myself.", set()),
         ("en", "On account of the weather we stayed home.", set()),
         ("en", "Please pay attention.", set()),
+        # en (round 7, clothing-shop reviews): a dress "going back" is a return, a diner "going back"
+        # a revisit; the listing's photos are website, a camera's pictures are not; "looks cheap" is
+        # the product, not its price
+        ("en", "It is going back tomorrow.", {"returns"}),
+        ("en", "We won't be going back.", set()),
+        ("en", "We went back for a second time.", set()),
+        ("en", "The camera takes great pictures.", set()),
+        ("en", "It looks nothing like the picture.", {"website"}),
+        ("en", "The sweater looks cheap.", set()),
+        ("en", "The dress runs small and is unflattering.", {"quality"}),
         # pl: "ze strony" (on the part of), "przyszłość" (future), "doszłam do wniosku" (I concluded),
         # "trwało" (it lasted), "swoją drogą" (by the way), "zwrócić uwagę" (to point out)
         ("pl", "Ze strony sąsiadów było cicho.", set()),
