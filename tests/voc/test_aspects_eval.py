@@ -307,7 +307,7 @@ def found(text: str, lang: str) -> set[str]:
         ("sk", "Po priestorovej stránke nemáme čo vytknúť.", {"quality"}),
         ("sk", "Príjemná slečna na recepcii.", {"service"}),
         ("sk", "Izby by mohli byť krajšie.", {"quality"}),
-        ("sk", "Podarené cenovo dostupné auto.", {"price"}),
+        ("sk", "Podarené cenovo dostupné auto.", {"price", "quality"}),
         # en: product parts and dishes are the product
         ("en", "The keyboard is a nice compromise.", {"quality"}),
         ("en", "The fried rice was dry as well.", {"quality"}),
