@@ -5,10 +5,11 @@ text ``w · pretrained + (1 − w) · embedding``, where ``pretrained`` and ``em
 scores of those two backends as :func:`cxlib.voc.sentiment` computes them (each with its own
 share of the lexicon, clipped to [−1, 1]), then capped at a strongly negative lexicon score as the
 blend backend does (``LEXICON_VETO``), so ``w = 0`` is the embedding backend and ``w = 1`` the
-pretrained backend with that cap (the report's ``pretrained`` rows are the uncapped backend). ``w`` runs over a grid of 21 values; per language it is the value with the
-highest mean ``dev`` accuracy over the language's corpora (ties: the one closest to 0.5, the
-plainest average), and one global ``w`` maximises the mean over languages (the one shipped:
-``--write``). A two-fold check splits dev at random, chooses on one half and scores the other.
+pretrained backend with that cap (the report's ``pretrained`` rows are the uncapped backend).
+``w`` runs over a grid of 21 values; per language it is the value with the highest mean ``dev``
+accuracy over the language's corpora (ties: the one closest to 0.5, the plainest average), and one
+global ``w`` maximises the mean over languages (the one shipped: ``--write``). A two-fold check
+splits dev at random, chooses on one half and scores the other.
 Then, once, the ``test`` split is scored with the chosen weights.
 
 Embeddings come from the cache of ``train_voc_models.py`` (``benchmarks/data/`` and the folders
@@ -39,7 +40,7 @@ THRESHOLD = 0.05
 
 
 def component_scores(samples: pd.DataFrame) -> pd.DataFrame:
-    """``samples`` with the pretrained (``p``), embedding (``e``) and lexicon (``lex``) scores of each text."""
+    """``samples`` with the pretrained (``p``), embedding (``e``) and lexicon (``lex``) scores of texts."""
     parts = []
     for (lang, _corpus, _split), part in samples.groupby(["lang", "corpus", "split"], sort=True):
         texts = part["text"].tolist()

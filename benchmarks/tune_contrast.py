@@ -77,7 +77,9 @@ def main() -> None:
     table = accuracy_table(load_samples(args.split), args.backends)
     if args.out:
         table.to_csv(args.out, index=False)
-    wide = table.pivot_table(index=["backend", "lang", "corpus", "n", "n_contrast"], columns="w", values="accuracy")
+    wide = table.pivot_table(
+        index=["backend", "lang", "corpus", "n", "n_contrast"], columns="w", values="accuracy"
+    )
     drop = wide.sub(wide[0.0], axis=0).groupby(level="backend").min()
     with pd.option_context("display.width", 220, "display.max_rows", 200, "display.max_columns", 20):
         print((100 * wide).round(1))
