@@ -3,11 +3,13 @@
 For every language with a shipped pretrained model and an evaluation corpus, the blend scores a
 text ``w · pretrained + (1 − w) · embedding``, where ``pretrained`` and ``embedding`` are the
 scores of those two backends as :func:`cxlib.voc.sentiment` computes them (each with its own
-share of the lexicon, clipped to [−1, 1]), so ``w = 1`` is the pretrained backend and ``w = 0``
-the embedding backend. ``w`` runs over a grid of 21 values; per language it is the value with the
-highest mean ``dev`` accuracy over the language's corpora (ties: the one closest to 0.5, the
-plainest average), and one global ``w`` maximises the mean over languages (the one shipped:
-``--write``). A two-fold check splits dev at random, chooses on one half and scores the other.
+share of the lexicon, clipped to [−1, 1]), then capped at a strongly negative lexicon score as the
+blend backend does (``LEXICON_VETO``), so ``w = 0`` is the embedding backend and ``w = 1`` the
+pretrained backend with that cap (the report's ``pretrained`` rows are the uncapped backend).
+``w`` runs over a grid of 21 values; per language it is the value with the highest mean ``dev``
+accuracy over the language's corpora (ties: the one closest to 0.5, the plainest average), and one
+global ``w`` maximises the mean over languages (the one shipped: ``--write``). A two-fold check
+splits dev at random, chooses on one half and scores the other.
 Then, once, the ``test`` split is scored with the chosen weights.
 
 Embeddings come from the cache of ``train_voc_models.py`` (``benchmarks/data/`` and the folders
@@ -38,20 +40,27 @@ THRESHOLD = 0.05
 
 
 def component_scores(samples: pd.DataFrame) -> pd.DataFrame:
-    """``samples`` with the pretrained (``p``) and embedding (``e``) backends' scores of each text."""
+    """``samples`` with the pretrained (``p``), embedding (``e``) and lexicon (``lex``) scores of texts."""
     parts = []
     for (lang, _corpus, _split), part in samples.groupby(["lang", "corpus", "split"], sort=True):
         texts = part["text"].tolist()
+        lex, _ = SENTIMENT_MODULE._lexicon_rows(texts, lang, None)
         p, _ = SENTIMENT_MODULE._pretrained_rows(texts, lang, None)
         with cached_embed():
             e, _ = SENTIMENT_MODULE._embedding_rows(texts, lang, None)
-        parts.append(part.assign(p=p, e=e))
+        parts.append(part.assign(p=p, e=e, lex=lex))
     return pd.concat(parts, ignore_index=True)
 
 
-def correct(scored: pd.DataFrame, weight: float | pd.Series) -> pd.Series:
-    """Whether the blend with ``weight`` (one value, or one per row) labels each text right."""
+def correct(scored: pd.DataFrame, weight: float | pd.Series, *, capped: bool = True) -> pd.Series:
+    """Whether the blend with ``weight`` (one value, or one per row) labels each text right.
+
+    ``capped``: the blended score is capped at a strongly negative lexicon score, as the blend
+    backend does (``LEXICON_VETO``); ``False`` with ``weight`` 1 is the pretrained backend.
+    """
     s = weight * scored["p"] + (1 - weight) * scored["e"]
+    if capped:
+        s = SENTIMENT_MODULE._vetoed(s.to_numpy(dtype=float), scored["lex"].to_numpy(dtype=float))
     label = np.where(s >= THRESHOLD, "pos", np.where(s <= -THRESHOLD, "neg", "neu"))
     return pd.Series(label == scored["label"].to_numpy(dtype=str), index=scored.index)
 
@@ -76,7 +85,7 @@ def report(scored: pd.DataFrame, weights: dict[str, float], split: str) -> pd.Da
     rows = []
     for (lang, corpus), part in scored.groupby(["lang", "corpus"], sort=True):
         for name, w in (("pretrained", 1.0), ("embedding", 0.0), ("blend", weights[lang])):
-            ok = int(correct(part, w).sum())
+            ok = int(correct(part, w, capped=name != "pretrained").sum())
             low, high = wilson_interval(ok, len(part))
             rows.append(
                 {

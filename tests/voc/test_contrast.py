@@ -109,7 +109,7 @@ def test_contrast_scores_equal_the_mix_by_hand() -> None:
     assert calls == []
     with pytest.raises(ValueError, match="weight"):
         contrast_scores(full, texts, "en", score, lexicon_scores=lexicon, weight=1.5)
-    assert CONTRAST_WEIGHT == 0.5
+    assert CONTRAST_WEIGHT == 0.3
 
 
 @pytest.mark.parametrize(
