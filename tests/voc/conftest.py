@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample"
+
+
+@pytest.fixture(scope="session")
+def train() -> ModuleType:
+    """``benchmarks/train_voc_models.py`` (a script, not a package), imported once."""
+    spec = importlib.util.spec_from_file_location(
+        "train_voc_models", REPO / "benchmarks" / "train_voc_models.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["train_voc_models"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def _sample_or_skip() -> Path:

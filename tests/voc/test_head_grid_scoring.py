@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
@@ -19,20 +16,7 @@ import pytest
 from cxlib import voc
 from cxlib.voc.embedding import DIM, EmbeddingHead
 
-ROOT = Path(__file__).resolve().parents[2]
 SENTIMENT_MODULE = importlib.import_module("cxlib.voc.sentiment")
-
-
-@pytest.fixture(scope="module")
-def train() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "train_voc_models", ROOT / "benchmarks" / "train_voc_models.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["train_voc_models"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def planted_embed(texts: list[str]) -> np.ndarray:

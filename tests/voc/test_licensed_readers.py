@@ -5,27 +5,10 @@ deduplicating, held-out-removing, capped sample drawn from them. Expected labels
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def train() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "train_voc_models", ROOT / "benchmarks" / "train_voc_models.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["train_voc_models"] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 #: ArSarcasm-v2's layout: the tweet field holds the tweet in double quotes (written as """...""").
 TRAINING = """tweet,sarcasm,sentiment,dialect
