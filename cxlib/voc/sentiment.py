@@ -47,7 +47,7 @@ from cxlib.viz.formats import format_count, language_name, plural
 from cxlib.voc import embedding
 from cxlib.voc.clauses import after_contrast, contrast_scores
 from cxlib.voc.embedding import embed, load_head
-from cxlib.voc.language import DEFAULT_LANGUAGES, resolve_languages
+from cxlib.voc.language import DEFAULT_LANGUAGES, has_letters, resolve_languages
 from cxlib.voc.lexicon import available_languages, label_of, load_lexicon, score_text
 from cxlib.voc.normalize import squeeze
 from cxlib.voc.pretrained import available_pretrained, load_pretrained
@@ -105,16 +105,18 @@ class SentimentResult(ResultBase):
     table : pandas.DataFrame
         One row per text, in input order (rows of a table without text are left out): the
         kept columns, then ``text`` (str), ``lang``
-        (str, ISO 639-1; missing when undetectable), ``label`` (str: ``neg``, ``neu``,
-        ``pos``, or ``unsupported`` for a text in a language no backend covers), ``score``
+        (str, ISO 639-1; missing when the text has no letters or its language is not recognised),
+        ``label`` (str: ``neg``, ``neu``, ``pos``, or ``unsupported`` for a text in a language
+        no backend covers or not recognised), ``score``
         (float in [−1, 1]), ``backend`` (str: ``lexicon``, ``trained``, ``pretrained``,
         ``transformers``, ``embedding``, ``blend``, or ``none`` for texts in a language no
-        backend covers), ``terms`` (list of str: the lexicon terms that decided, ``not:``
-        marking negated ones; for the trained backend the character n-grams that pushed the
-        decision; for the pretrained backend and the blend the lexicon terms, then the model's
-        n-grams marked ``~``; for the embedding backend the lexicon terms; for transformers the
-        model's top label)
-        and ``n_terms`` (int, length of ``terms``).
+        backend covers; a text without letters, such as "👍👍", is read by the ``lexicon``'s
+        emoji and emoticons, which every language shares), ``terms`` (list of str: the lexicon
+        terms that decided, ``not:`` marking negated ones; for the trained backend the
+        character n-grams that pushed the decision; for the pretrained backend and the blend
+        the lexicon terms, then the model's n-grams marked ``~``; for the embedding backend the
+        lexicon terms; for transformers the model's top label) and ``n_terms`` (int, length of
+        ``terms``).
     threshold : float
         Scores at or above it are positive, at or below its negative neutral.
     min_n : int, default 0
@@ -276,7 +278,8 @@ class SentimentResult(ResultBase):
         unsupported = self.table.loc[self.table["label"] == UNSUPPORTED, "lang"]
         if len(unsupported):
             langs = ", ".join(
-                f"{language_name(k)} ({format_count(v)})" for k, v in unsupported.value_counts().items()
+                f"{language_name(k)} ({format_count(v)})"
+                for k, v in unsupported.value_counts(dropna=False).items()
             )
             out.append(
                 f"{plural(len(unsupported), 'text')} {'is' if len(unsupported) == 1 else 'are'} in "
@@ -607,6 +610,16 @@ def sentiment(
     else:
         auto_choice = auto_backends() if backend == "auto" else {}
         extra = str(lexicon) if lexicon is not None else None
+        symbols = [
+            i
+            for i, code in enumerate(codes)
+            if code is None and text_list[i].strip() and not has_letters(text_list[i])
+        ]
+        if symbols:  # emoji and emoticons only: the terms every lexicon shares (lexicons/common.yaml)
+            got, why = _lexicon_rows([text_list[i] for i in symbols], "en", None)
+            scores[symbols], used[symbols] = got, "lexicon"
+            for i, t in zip(symbols, why, strict=True):
+                terms[i] = t
         for lang, idx in lang_series.dropna().groupby(lang_series.dropna()).groups.items():
             rows = np.asarray(list(idx))
             batch = [text_list[i] for i in rows]
@@ -642,8 +655,9 @@ def sentiment(
     table["text"] = pd.Series(text_list, index=frame.index, dtype="str")
     table["lang"] = pd.Series(codes, index=frame.index, dtype="str")
     labels = [label_of(s, threshold) for s in scores]
-    for i in np.flatnonzero((used == "none") & lang_series.notna().to_numpy()):
-        labels[i] = UNSUPPORTED  # a language no backend covers: never scored with another's lexicon
+    for i in np.flatnonzero(used == "none").tolist():
+        if lang_series.iat[i] is not None or has_letters(text_list[i]):
+            labels[i] = UNSUPPORTED  # a language no backend covers: never scored with another's lexicon
     table["label"] = pd.Series(labels, index=frame.index, dtype="str")
     table["score"] = scores.astype(float)
     table["backend"] = pd.Series(used, index=frame.index, dtype="str")
