@@ -115,6 +115,9 @@ def test_contrast_words_weigh_the_second_clause(text: str) -> None:
         ("البطارية لا تشحن", "neg", "لا تشحن"),
         ("توقف عن العمل بعد شهر", "neg", "توقف عن العمل"),
         ("راي سلبي", "neg", "سلبي*"),
+        ("يؤدي الغرض", "pos", "يؤدي الغرض"),
+        ("لا يؤدي الغرض المطلوب", "neg", "not:يؤدي الغرض"),
+        ("منتج غير مرغوب فيه", "neg", "غير مرغوب*"),
     ],
 )
 def test_review_words(text: str, label: str, term: str) -> None:
