@@ -78,6 +78,10 @@ _EN_NOT = re.compile(
     r"\b(do|does|did|is|was|were|are|have|has|had|could|would|should|ca|wo|ai|must|need|might)n'?t\b"
 )
 _EN_CANNOT = re.compile(r"\bcannot\b")
+# Egyptian negation around a verb: "ما" before it and "ش" after it ("مايشتغلش" doesn't work) →
+# "ما يشتغل", so the negator and the verb match apart; "م" alone only before the present-tense
+# "ب" ("مبيشتغلش"): a bare "م…ش" is mostly a participle ("مغشوش" fake, "مخدوش" scratched).
+_AR_NEG_CIRCUMFIX = re.compile(r"\b(?:ما(\w{3,})|م(ب\w{2,}))ش\b")
 # German umlauts are spelled out (ö → oe) instead of dropped: dropping them merges words
 # ("schön" beautiful and "schon" already, "zählen" and "zahlen").
 _DE_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
@@ -91,7 +95,8 @@ def normalize(text: str, lang: str | None = None) -> str:
     text : str
     lang : str, optional
         ISO 639-1 code. English contractions (``didn't``, ``dont``) are expanded to ``... not``;
-        German umlauts become ``ae``, ``oe``, ``ue`` (so "schön" stays apart from "schon").
+        German umlauts become ``ae``, ``oe``, ``ue`` (so "schön" stays apart from "schon");
+        Egyptian Arabic "ما…ش" around a verb becomes "ما" + the verb.
 
     Returns
     -------
@@ -105,6 +110,8 @@ def normalize(text: str, lang: str | None = None) -> str:
     '质量很好'
     >>> normalize("Ganz schön nervig", "de")
     'ganz schoen nervig'
+    >>> normalize("الجهاز مايشتغلش", "ar")
+    'الجهاز ما يشتغل'
     """
     folded = text.casefold()
     if lang == "de":
@@ -112,6 +119,8 @@ def normalize(text: str, lang: str | None = None) -> str:
     folded = folded.translate(fold_table())
     if lang == "en":
         folded = _EN_CANNOT.sub("can not", _EN_NOT.sub(r"\1 not", folded))
+    elif lang == "ar":
+        folded = _AR_NEG_CIRCUMFIX.sub(lambda m: "ما " + (m[1] or m[2]), folded)
     return folded
 
 
