@@ -17,7 +17,11 @@ scored the way VADER scores English (Hutto & Gilbert 2014), with the rules made 
 * within a sentence, a contrast word ("but", "ale", "但是", "لكن") halves what comes before it
   and weighs what follows by 1.5; a sentence that opens with one halves the sentences before;
 * a term that holds its own negation ("nie polecam", "jamais reçu", "不会再买") is not flipped
-  by a negator before it (double negation in Polish, French, Chinese);
+  by a negator before it (double negation in Polish, French, Chinese); nor is an emoji or
+  emoticon ("nie polecam :(");
+* Czech and Slovak negate twice for one negation (negative concord): a ``concord_negators``
+  word ("nikdo", "nikdy", "nic", "žádný") before a word with the negation prefix agrees with it
+  ("nikdo neodpověděl": nobody answered; "nikdy nesklamú": never disappoint);
 * the sum ``s`` is mapped to ``score = s / sqrt(s² + 15)`` in (−1, 1) (VADER's normalisation);
   ``score ≥ 0.05`` is positive, ``≤ −0.05`` negative, otherwise neutral. A text without any
   term is neutral with score 0; the share of such texts is the lexicon's *coverage gap*.
@@ -219,6 +223,7 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
         sources.append((read_yaml(extra), str(extra)))
     terms: dict[str, float] = {}
     negators: list[str] = []
+    concord: list[str] = _word_list(data, "concord_negators", where)
     contrast: list[str] = []
     pre: dict[str, float] = {}
     post: dict[str, float] = {}
@@ -234,18 +239,31 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
     def entry(words: tuple[str, ...], prefix: tuple[bool, ...], kind: int, value: float, label: str) -> Entry:
         return Entry(words=words, prefix=prefix, kind=kind, value=value, label=label)
 
-    negator_forms = {normalize(n, lang).replace(" ", "" if cjk else " ") for n in negators}
+    negator_forms = {normalize(n, lang).replace(" ", "" if cjk else " ") for n in [*negators, *concord]}
+    prefixes = tuple(normalize(p, lang) for p in _word_list(data, "negation_prefixes", where))
+    faces = set(_flat_terms(common, "lexicons/common.yaml"))
 
     def holds_negation(words: tuple[str, ...]) -> bool:
         if cjk:
             return any(words[0].startswith(n) for n in negator_forms)
         return any(w in negator_forms for w in words)
 
+    def prefixed(words: tuple[str, ...]) -> bool:
+        return not cjk and any(words[0].startswith(p) and len(words[0]) - len(p) >= 3 for p in prefixes)
+
     term_entries = [
-        Entry(e.words, e.prefix, TERM, e.value, e.label, self_negated=holds_negation(e.words))
+        Entry(
+            e.words,
+            e.prefix,
+            TERM,
+            e.value,
+            e.label,
+            self_negated=holds_negation(e.words) or raw in faces,
+            prefixed=prefixed(e.words),
+        )
         if e.value != 0
         else Entry(e.words, e.prefix, BLOCK, 0.0, e.label)
-        for e in _entries(terms, lang, TERM, entry)
+        for raw, e in zip(terms, _entries(terms, lang, TERM, entry), strict=True)
     ]
     # An intensifier that is also a sentiment word keeps that weight as its fallback.
     only_terms = Matcher([e for e in term_entries if e.kind == TERM], cjk=cjk)
@@ -276,11 +294,15 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
     modifier_keys = {m.words for m in modifiers}
     entries = [e for e in term_entries if e.words not in modifier_keys] + modifiers
     entries += _entries(dict.fromkeys(negators, 0.0), lang, NEG, entry)
+    entries += [
+        Entry(e.words, e.prefix, NEG, label=e.label, concord=True)
+        for e in _entries(dict.fromkeys(concord, 0.0), lang, NEG, entry)
+    ]
     entries += _entries(dict.fromkeys(contrast, 0.0), lang, CONTRAST, entry)
     matcher = Matcher(
         entries,
         cjk=cjk,
-        negation_prefixes=tuple(normalize(p, lang) for p in _word_list(data, "negation_prefixes", where)),
+        negation_prefixes=prefixes,
         proclitics=tuple(normalize(p, lang) for p in _word_list(data, "proclitics", where)),
         clause_prefixes=tuple(normalize(p, lang) for p in _word_list(data, "clause_prefixes", where)),
     )
@@ -409,7 +431,8 @@ def _clause_terms(units: Sequence[Unit], scope: int) -> tuple[float, list[str]]:
                 break
         weight *= _post_factor(units, j)  # an intensifier after the term (Arabic "جدا", "easily")
         # A negator within scope before the term, not across punctuation; a term that holds
-        # its own negation is not flipped again.
+        # its own negation, and a word negated by its prefix after a negator of negative
+        # concord ("nikdo neodpověděl"), are not flipped again.
         negated = prefix_negated
         k = -1 if entry.self_negated else j - 1
         while k >= 0:
@@ -417,7 +440,7 @@ def _clause_terms(units: Sequence[Unit], scope: int) -> tuple[float, list[str]]:
             if prev[0].kind == PUNCT or start - prev[2] > scope:
                 break
             if prev[0].kind == NEG:
-                negated = not negated
+                negated = negated if prev[0].concord and (prefix_negated or entry.prefixed) else not negated
                 break
             k -= 1
         if negated:

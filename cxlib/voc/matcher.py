@@ -56,8 +56,15 @@ class Entry:
     aspects : tuple of str
         Aspect names of an aspect keyword.
     self_negated : bool
-        The term holds its own negation ("nie polecam", "jamais reçu", "不会再买"): a negator
-        before it does not flip it again (Polish and French double negation, "并不").
+        A negator before the term does not flip it: the term holds its own negation ("nie
+        polecam", "jamais reçu", "不会再买"; Polish and French double negation, "并不"), or it
+        is an emoji or emoticon (a face is not negated by a word: "nie polecam :(").
+    prefixed : bool
+        The term's first word begins with the language's negation prefix (Czech "nefunguje").
+    concord : bool
+        A negator of negative concord (Czech "nikdo", "nikdy", "nic"): before a word negated by
+        its own prefix it agrees with that negation instead of flipping it ("nikdo
+        neodpověděl" is "nobody answered").
     """
 
     words: tuple[str, ...]
@@ -69,6 +76,8 @@ class Entry:
     post: float = 0.0
     aspects: tuple[str, ...] = ()
     self_negated: bool = False
+    prefixed: bool = False
+    concord: bool = False
 
     @property
     def rank(self) -> tuple[int, int, int]:
