@@ -79,3 +79,11 @@ def test_head_of_folds_the_temperature_into_float16_weights(train: ModuleType) -
     x[0, 1] = 0.2  # x·w + b = 0.2 × −5 − 1.5 = −2.5
     np.testing.assert_allclose(head.predict(x), [2 / (1 + np.exp(2.5)) - 1], atol=1e-6)
     assert isinstance(head, EmbeddingHead)
+
+
+def test_the_training_settings_are_those_of_the_shipped_head(train: ModuleType) -> None:
+    from cxlib.voc.embedding import load_head
+
+    shipped = load_head()
+    assert train.HEAD_SETTINGS["lexicon_weight"] == shipped.lexicon_weight
+    assert train.HEAD_SETTINGS["temperature"] == 2.0
