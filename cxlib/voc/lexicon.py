@@ -3,8 +3,13 @@
 Each supported language has a hand-written YAML lexicon in ``cxlib/voc/lexicons/`` (``en``,
 ``pl``, ``nl``, ``sk``, ``cs``, ``zh``, ``ar``, ``de``, ``fr``, ``es``, ``it``, ``pt``) covering delivery,
 returns, customer service, product quality, checkout, price, website, availability,
-packaging and general praise or complaint, plus emoji shared by all languages. A text is
-scored the way VADER scores English (Hutto & Gilbert 2014), with the rules made per language:
+packaging and general praise or complaint, plus emoji shared by all languages. A language may
+also have a generated public lexicon in ``cxlib/voc/lexicons/public/`` (Italian: Pattern's
+sentiment lexicon, BSD-3-Clause; written by ``benchmarks/import_public_lexicons.py``, source
+and licence in its header): its single words are added where the hand-written lexicon knows
+nothing of the word, so a hand-written term, stem, negator, intensifier or contrast word always
+wins. A text is scored the way VADER scores English (Hutto & Gilbert 2014), with the rules
+made per language:
 
 * each matched term contributes its weight (−3 … +3);
 * an intensifier right before the term multiplies it ("very", "bardzo", "很"); a post-intensifier
@@ -191,6 +196,26 @@ def _entries(patterns: Mapping[str, Any], lang: str, kind: int, make: Any) -> li
     return out
 
 
+def _public_entries(lang: str, known: Matcher) -> list[Entry]:
+    """Terms of the generated public lexicon of ``lang`` that the hand-written one does not know.
+
+    ``lexicons/public/<lang>.yaml`` (written by ``benchmarks/import_public_lexicons.py`` from a
+    public lexicon; source and licence in its header) holds single words. A word that the
+    hand-written lexicon already matches (a term, a stem, a negator, an intensifier, a contrast
+    word, a guard) is skipped, so the hand-written entry always wins.
+    """
+    path = _lexicon_dir().joinpath("public", f"{lang}.yaml")
+    if not path.is_file():
+        return []
+    where = f"lexicons/public/{lang}.yaml"
+    out = []
+    for pattern, weight in _flat_terms(read_yaml(path), where).items():
+        word = normalize(pattern, lang)
+        if weight != 0 and not known.token_units([word]):
+            out.append(Entry(words=(word,), prefix=(False,), kind=TERM, value=weight, label=word))
+    return out
+
+
 @functools.cache
 def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
     """Load and compile the lexicon of ``lang`` (cached).
@@ -277,13 +302,14 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
     entries = [e for e in term_entries if e.words not in modifier_keys] + modifiers
     entries += _entries(dict.fromkeys(negators, 0.0), lang, NEG, entry)
     entries += _entries(dict.fromkeys(contrast, 0.0), lang, CONTRAST, entry)
-    matcher = Matcher(
-        entries,
-        cjk=cjk,
-        negation_prefixes=tuple(normalize(p, lang) for p in _word_list(data, "negation_prefixes", where)),
-        proclitics=tuple(normalize(p, lang) for p in _word_list(data, "proclitics", where)),
-        clause_prefixes=tuple(normalize(p, lang) for p in _word_list(data, "clause_prefixes", where)),
-    )
+    options = {
+        key: tuple(normalize(p, lang) for p in _word_list(data, key, where))
+        for key in ("negation_prefixes", "proclitics", "clause_prefixes")
+    }
+    matcher = Matcher(entries, cjk=cjk, **options)
+    public = _public_entries(lang, matcher) if not cjk else []
+    if public:
+        matcher = Matcher(entries + public, cjk=cjk, **options)
     emoji = "".join(sorted({t for t in terms if len(t) == 1 and not t.isalpha()}))
     return Lexicon(
         lang=lang,
@@ -291,7 +317,7 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
         negation_scope=int(data.get("negation_scope", 3)),
         cjk=cjk,
         token_chars=emoji,
-        n_terms=sum(1 for e in term_entries if e.kind == TERM),
+        n_terms=sum(1 for e in term_entries if e.kind == TERM) + len(public),
     )
 
 
