@@ -36,8 +36,9 @@ Choices of the conversion (the same for every language; the thresholds are optio
 
 Words the hand-written lexicon already knows (its terms, stems, negators, intensifiers and
 contrast words) are not removed here, so the output depends only on the XML file and the
-options; :func:`cxlib.voc.lexicon.load_lexicon` drops them when it merges the file, so the
-hand-written lexicon always wins.
+options; :func:`cxlib.voc.lexicon.load_lexicon` (with ``public=True``, which only the
+``lexicon`` backend passes) drops them when it merges the file, so the hand-written lexicon
+always wins.
 
 Usage (the XML files are not in the repository; see the table for where they come from)::
 
@@ -103,6 +104,20 @@ LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN
 ANY WAY OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE
 POSSIBILITY OF SUCH DAMAGE."""
 
+#: The German file's licence header, reproduced with the converted file (Apache-2.0, section 4),
+#: with the changes made (section 4(b)).
+GPL_APACHE = """Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+(a copy ships as cxlib/voc/lexicons/public/LICENSE-Apache-2.0.txt).
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+Changed for cxlib: converted from XML into the terms of a cxlib lexicon as stated above
+(senses averaged, thresholded, rescaled, words excluded), by the cxlab contributors."""
+
 
 SOURCES: dict[str, Source] = {
     "en": Source(
@@ -128,6 +143,7 @@ SOURCES: dict[str, Source] = {
         "Manfred Klenner, Simon Clematide, Martin Wiegand, Ronny Peters; XML version by Markus Killer",
         "PyPI wheel textblob-de 0.4.3, textblob_de/data/de-sentiment.xml",
         "Apache License 2.0 (stated in the file's header)",
+        GPL_APACHE,
     ),
     "it": Source(
         "Pattern sentiment lexicon for Italian (Pattern 2.6, 2016)",
@@ -140,10 +156,150 @@ SOURCES: dict[str, Source] = {
 
 #: Words dropped after reading the converted lists (not any corpus): not sentiment words of
 #: shop reviews (names, nouns, quantifiers, function words), a wrong sign ("tracotante"
-#: arrogant +2), or an everyday neutral sense ("piatto" dish, "fine" end, "successo" happened,
-#: "sinistro" left, "bassi" low prices, "calamita" magnet). Read by a non-native speaker: a
-#: native speaker's review of the whole list is still due.
+#: arrogant +2, "hazardous" +1.2, "tochtig" draughty +1.8, "eng" tight +2), or an everyday
+#: neutral sense ("piatto" dish, "fine" end, "top" a garment, "kind" of, "naar" to, "zeer"
+#: very, "premier" first, "kaufen" buy, "bezahlen" pay, "verpacken" pack, "Preiserhöhung"
+#: price rise +). Every |polarity| >= 0.5 list was read whole, by a non-native speaker: a
+#: native speaker's review of each list is still due.
 EXCLUDE: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        """
+        able acquainted acute advertent affirmative affluent airheaded artesian base blind
+        calculable casual catching challenging chicken chilly churning cold collectible
+        controversial cutting didactic drunk elect erotic exotic fitting fly forcible hazardous
+        kind latest many mere more most motley nameless nostalgic own pivotal random rank rose
+        sexual shy skittish static sure top uncommon uncut unilateral unlikely warm wealthy
+        whimsical
+        """.split()  # noqa: SIM905
+    ),
+    "fr": frozenset(
+        """
+        ami amie amies amis ardent ardente ardentes ardents bête bêtes chéri chérie chéries
+        chérir chéris classique classiques connu connue connues connus creuse creuses creux
+        croisé croisée croisées croisés déshérité déshéritée déshéritées déshérités éclairé
+        éclairée éclairées éclairés farouche farouches final finale finales finaux funèbre
+        funèbres indigent indigente indigentes indigents ivre ivres livide livides male males
+        nazi nazie nazies nazis physique physiques premier premiers première premières pur pure
+        pures purs saoul saoule saoules saouls savant savante savantes savants sensuel sensuelle
+        sensuelles sensuels solennel solennelle solennelles solennels spécial spéciale spéciales
+        spéciaux surpris surprise surprises ultime ultimes vieille vieilles vieux vivant vivante
+        vivantes vivants voluptueuse voluptueuses voluptueux
+        """.split()  # noqa: SIM905
+    ),
+    "nl": frozenset(
+        """
+        aangelegd afbreekbaar arbeidsongeschikt astmatisch bars bekeken benodigd best branderig
+        close doodkalm doordeweeks dyslectisch edel enig erotisch ervaren gemaakt geacht
+        gerechtigd gezind gis godvruchtig gortdroog hartig hongerig hooggeplaatst huishoudelijk
+        ideëel infrastructureel instrumenteel juist kinderloos klaarlicht klimatologisch koel
+        koloniaal krankjorum leidinggevend macrobiotisch mat meteorologisch min naar net
+        neurenbergs rijk roestkleurig romeins rustiek schatrijk schuins selfmade snikheet
+        speciaal speltechnisch spiernaakt steenrijk temperamentvol tochtig verbaal verhandelbaar
+        verliezer visrijk warm weledelzeergeleerd woordblind zeer zomers zondags zuurstofarm
+        """.split()  # noqa: SIM905
+    ),
+    "de": frozenset(
+        """
+        abfallbeseitigung abfallentsorgung abfallwirtschaft abmachen abrechnen abrechnung abrundung
+        abschalten abschliessen absolut absorbieren absprechen abwasserentsorgung abwenden achtgeben
+        achthaben ackern adelig aderlass adlig agrarreform aktiva aktualisierung allein allianz
+        altenbetreuung amtshilfe anbiederung anders androhen anfahren angeben angebot angekündigt
+        angemeldet angestammt anhebung anrühren anwidern anzeigen anziehen arbeitserlaubnis
+        aufsteigen augendienerei ausbedingen ausgelassenheit aushalten auskommen ausmachen ausweisen
+        bahnreform bedarf bedeckt bedingt bedürfnis befördern beförderung beibehalten beichten
+        beitragsanhebung beitragserhöhung bekehren bekennen bekenntnis bemühen berühren beschlagen
+        beschworen beschäftigungstherapie besetzung besondere bestimmt bestätigen beten betreten
+        betreuung betriebserlaubnis betriebsgenehmigung bewegen beweglich bewegt bewegung
+        bewegungstherapie bewohnbar bezahlen bezogenheit bildungsreform billig blank blau bleiben
+        blenden blocken bodenreform brennen bringschuld bunt bürgen chemotherapie datensicherung
+        dauern dechiffrieren defensive dekodieren dekor dekoration dekorieren denkwürdig
+        desinfizieren dicht dick dickfellig dickhäutig direkt dividendenerhöhung diätenerhöhung
+        diättherapie doll down dramatisch drücken dunkel durstig dämmung düngung echt eheschliessung
+        eigenregie einfach einfall einfügen eingeladen einkommen einladen einnahme einstecken
+        eintreten eintritt einwenden einwerfen einzeltherapie elfer elfmeter elfmeterschiessen
+        energie eng entbindung entfallen entfernen entgiftung entlassung entlasten enträtseln
+        entschlackung entschlüsseln entsorgung erbeten erbitten ergotherapie erhalt erhaltung
+        erhöhen erhöht erhöhung ernennen ernst ernährungstherapie erstattungsanspruch etlich
+        fachlich fahrerlaubnis fastenkur fertig fertigstellung fest festlegen fett feuer feuern
+        finanzierungsprogramm finanzreform firmengründung flugerlaubnis flugsicherung fortbildung
+        fortpflanzungsfähig fortschreibung foulelfmeter frei freien freigabe freigeben freistoss
+        fremden fussmassage fügen gabe ganztagsbetreuung garbe gebietsreform geboren
+        gebührenerhöhung geladen gelbsperre geldeinnahme generalität genug genügend geraten gering
+        geringfügig geschenkt gesetzesreform gesetzt gesprächstherapie gestalttherapie gesucht
+        gesundheitsabträglich gesundheitsreform gewogen gewähren gewährung glaube glauben glut
+        golfkonflikt graduieren grau gross grundrecht gruppentherapie gründung gutgeschrieben
+        gönnerhaft habenseite habilitieren haft haftentlassung handelfmeter hart haushalten
+        haushaltskonsoldierung haushaltssanierung hebung heiss hell heraufsetzen heraufsetzung
+        herbeizitieren herrschaftsanspruch high hilfsprogramm hinterfragen hinterfragung hoch
+        hochschulausbildung hochschulreform hochschulstudium hochsommerlich hochzeit hochzeitsreise
+        hoffen honeymoon hungrig höhen höherqualifizieren hörgerätereparatur immun impfung indirekt
+        inflationsquote inflationsrate informiert innovationspolitik instandhalten instandsetzung
+        integrieren intellektuell jugendlichkeit kaderschmiede kalt kamillebad kammersprengung
+        kapazitätsabbau kapitalerhöhung kaufen keimfrei kinderbetreuung kindhaft kindlichkeit klar
+        klatschen klinikum knetkur kolonisation kolonisierung kommunistenfrei komplex konform
+        konfrontationstherapie konservierung konsilidieren konsolidation konsolidierung
+        konstituierung konvertieren konzession kostensteigerung kraft krankengymnastik
+        krankenversorgung krass krebsvorsorge kreditgewährung krisenausschuss krisenerschüttert
+        krisengebeutelt krisengeschüttelt krisenstab kundenbetreuung kur kuraufenthalt kurlaub
+        kurtherapie kurzweile kühl kümmern kündigen ladungssicherung landeerlaubnis
+        landesverteidigung landreform landwirtschaftsreform latent laune lauter leer legalisieren
+        legalisierung leger lehrbefähigung lehre lehrerausbildung lehrerbetreuung lektion
+        liebedienerei liebesbeziehung lieblingsfarbe lieblingsobjekt lieblingssache link linken
+        lippenbekenntnis locker logisch lossprechen luftreinhaltung machtanspruch machterhalt
+        machterhaltung markieren marktbeherrschend maschinenreparatur massage massiv maximal
+        medienspektakel medikamenteneinnahme mediterran methadonprogramm mieterhöhung mietsteigerung
+        mietzinserhöhung milliardenschwer millionenschwer mindestsicherung mineralölsteuererhöhung
+        minimal missionieren mitbestimmen mitentscheiden mitgenommen mitgliedsbetreuung mittragen
+        mitverantworten mks moralisieren ms muffe mütterkur nachbesserung nachbetreuung nachrüstung
+        nachsorge nachsorgekur nachwuchsförderung nah naturrecht naturschutzaktion natürlich
+        neuansiedlung neuaufnahme neuausrichtung neubeginn neubereifung neubildung neueinstellung
+        neuentwicklung neuerung neuerwerbung neugestalten neugliederung neuordnung neuorganisation
+        neuplanung neuregelung neuverteilung nichts nieder nominell normal normalisieren not novelle
+        nutzen nutzniessung oberstufenreform offen offensive offerte oll optimierung
+        optimierungsvorschlag organisationsreform osteuropäisch parteigründung passen passiv penalty
+        perestroika permissiv petersilienhochzeit pfeifen pflegen physiotherapie planungssicherheit
+        plädieren pochen postreform praktikum preisauftrieb preiserhöhung preisfreigabe preisgeben
+        preisreform priorisieren produktionssteigerung produktivitätssteigerung projektbetreuung
+        projektleitung promovieren propaganda propagierung prophylaktisch prophylaxe prädikatisieren
+        prägen präzisieren psychoanalyse psychotherapie quittieren radikalkur rat ratifizierung
+        rationalisierung raum reaktorsicherheit real recht rechtshilfe reduktionskur reflektieren
+        reflex reform reformation reformieren reformierung reformprogramm regulär
+        rehabilitationsprogramm rehabilitierungskur reichsgründung reif reihern reisefieber
+        rekordhöhe rentenanspruch rentenreform reparatur restauration restaurierung restitution
+        revidieren revolution richtig rodung rosenhochzeit rosskur rotsperre ruf runderneuerung
+        rückenmassage rückenschule rückgangsquote rückgangsrate rühren rüstung sachte sanierung satt
+        schaffung schauspiel schiessen schiffssicherheit schleifen schlicht schläfrig
+        schlüsselposition schlüsselstellung schmeichelei schmeichelhaft schmuck
+        schnittstellenoptimierung schocktherapie schulausbildung schulreform schwarz
+        schwindelerregend schwäche schwören selbstbeweihräucherung selbstlob selbstverständlichkeit
+        senge sicher siebenmeter silberhochzeit sinnig sommerlich sonderstellung sonnambul sonnen
+        sorgen sozialbetreuung spannung speicherung spielraum spitz sponsern spurensicherung
+        spätsommerlich staatskonform staatssicherheit standardisieren starterlaubnis startschuss
+        statisch steigerung steuereinnahmen steuererhöhung steuern steuerreform strafmildernd
+        strafsenkend strafstoss strahlentherapie streuen stringent studienreise studiert studium
+        subsidiär suggerieren systembetreuung süffisant tabellenabstieg tabellenaufstieg tamtam tat
+        teilnahme territorialverteidigung testieren teuerung therapie tick tief tiefenanalyse
+        titelverteidigung trauen traumatherapie trauung trocken trotz truppenbetreuung ufersicherung
+        umdeutung umgekehrt umgestalten umgruppierung umsatzsteigerung umwerfen unbekannt
+        unbeschlagen unbestimmtheit unbezahlbar unendlichkeit unentschieden unerreichbar ungeheuer
+        universalität unterhalten unterlegt unterliegen unternehmensteuerreform unterrichtet update
+        urbar urlaubsanspruch validieren variabel verabreden verantworten verantwortung
+        verbindlichkeit verbleib verborgen verbriefen verdauen verdeutlichen verdrängen verfallen
+        verfestigung verfolgen vergeben vergehen vergessen verhalten verhaltenstherapie
+        verhandlungsspielraum verhütung verjüngungskur verkehrt verklauseln verklausulieren verladen
+        verlassen verpacken verpflichten verschieden verschliessen verschossen versetzen versichern
+        versiegelung versieglung versorgungssicherheit versprechen verteidigen verteuerung vertragen
+        verweis verwertbarkeit vielbeschworen vollschlank voranstellen vorarbeiten vorbestimmt
+        vornehmen vorratsdüngung vorschreiben vorsichtig vorsorgekur vortritt wachstumsquote
+        wachstumsrate waffenreduktion wahlberechtigt wahrung wechselbad wegstecken wehrdienstfahig
+        wehrtauglich weichen weihen weisungsbefugt weiterbildung weiterverwendung wellnesskur
+        wertgestellt wichtig widmen wiederbeschaffung wild wirklich witz wohl wüten zahlreich
+        zartheit zeremoniell zerlegung zeugungsfähig ziehen zig zinserhöhung zollen zubilligen
+        zugeben zulassen zulassung zulässigkeit zurückhalten zurückstecken zusagen zusatzausbildung
+        zusichern zustehend zusätzlich zwischenspeicherung überbordend übereinkommen überlegen
+        überordnen
+        """.split()  # noqa: SIM905
+    ),
     "it": frozenset(
         """
         altissimo amare apposito assoluto atto bassi ben biancheriaintima caldo calamita colto
@@ -194,7 +350,7 @@ def convert(
     xml: bytes, lang: str, min_polarity: float, min_confidence: float, scale: float
 ) -> dict[str, float]:
     """Weights of the kept words (lower-cased form → weight), sorted by form."""
-    excluded = EXCLUDE.get(lang, frozenset())
+    excluded = {normalize(word, lang) for word in EXCLUDE.get(lang, frozenset())}
     kept = {
         form: round(scale * polarity, 1)
         for key, (form, polarity) in read_polarities(xml, lang, min_confidence).items()
@@ -227,8 +383,9 @@ def render(lang: str, xml: bytes, min_polarity: float, min_confidence: float, sc
         f"# Converted by: {command}",
         f"# Kept: single words with |mean polarity| >= {min_polarity} (senses and case variants averaged),",
         f"# confidence >= {min_confidence}; weight = round({scale} x polarity, 1); {len(terms)} terms.",
-        "# Loaded under the hand-written lexicon of the language: words it already knows (terms,",
-        "# stems, negators, intensifiers, contrast words) are ignored (cxlib/voc/lexicon.py).",
+        "# Read by the lexicon backend only (load_lexicon(..., public=True), cxlib/voc/lexicon.py),",
+        "# under the hand-written lexicon of the language: words it already knows (terms, stems,",
+        "# negators, intensifiers, contrast words) are ignored.",
         *(f"# {line}".rstrip() for line in source.notice.splitlines()),
         f"language: {lang}",
         "terms:",

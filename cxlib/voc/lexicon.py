@@ -4,12 +4,19 @@ Each supported language has a hand-written YAML lexicon in ``cxlib/voc/lexicons/
 ``pl``, ``nl``, ``sk``, ``cs``, ``zh``, ``ar``, ``de``, ``fr``, ``es``, ``it``, ``pt``) covering delivery,
 returns, customer service, product quality, checkout, price, website, availability,
 packaging and general praise or complaint, plus emoji shared by all languages. A language may
-also have a generated public lexicon in ``cxlib/voc/lexicons/public/`` (Italian: Pattern's
-sentiment lexicon, BSD-3-Clause; written by ``benchmarks/import_public_lexicons.py``, source
-and licence in its header): its single words are added where the hand-written lexicon knows
-nothing of the word, so a hand-written term, stem, negator, intensifier or contrast word always
-wins. A text is scored the way VADER scores English (Hutto & Gilbert 2014), with the rules
-made per language:
+also have a generated public lexicon in ``cxlib/voc/lexicons/public/`` (written by
+``benchmarks/import_public_lexicons.py`` from Pattern's and the German Polarity Lexicon's
+word lists; source and licence in each file's header). ``load_lexicon(lang, public=True)``
+adds its single words where the hand-written lexicon knows nothing of the word, so a
+hand-written term, stem, negator, intensifier or contrast word always wins. Only the
+``lexicon`` backend reads them (:func:`cxlib.voc.sentiment.sentiment` with
+``backend="lexicon"``, and ``auto`` where it falls back to the lexicon): measured on the dev
+splits, they lift the lexicon backend by up to 17.5 points per corpus, but in the lexicon
+share and cap of the model backends they gained little or cost texts
+(``benchmarks/voc_eval/RESULTS.md``, round 8), so those, the aspects and the trained model's
+features read the hand-written lexicon alone.
+A text is scored the way VADER scores English (Hutto & Gilbert 2014), with the rules made per
+language:
 
 * each matched term contributes its weight (−3 … +3);
 * an intensifier right before the term multiplies it ("very", "bardzo", "很"); a post-intensifier
@@ -217,8 +224,8 @@ def _public_entries(lang: str, known: Matcher) -> list[Entry]:
 
 
 @functools.cache
-def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
-    """Load and compile the lexicon of ``lang`` (cached).
+def load_lexicon(lang: str, extra: str | None = None, *, public: bool = False) -> Lexicon:
+    """Load and compile the lexicon of ``lang`` (cached per argument set).
 
     Parameters
     ----------
@@ -227,6 +234,13 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
     extra : str, optional
         Path of a YAML file with more entries in the same format (``terms``, ``negators``,
         ``intensifiers``, ...); its entries are added, and override same patterns.
+    public : bool, default False
+        Also read the generated public lexicon ``lexicons/public/<lang>.yaml`` where there is
+        one (:func:`_public_entries`; words the hand-written lexicon or ``extra`` already
+        matches keep their reading). Only the ``lexicon`` backend passes ``True``: the lexicon
+        reading inside the pretrained, embedding and blend backends (their lexicon share and
+        cap), the aspects and the trained model's features use the hand-written lexicon
+        alone, where the public terms were measured to add little or to cost texts.
 
     Returns
     -------
@@ -307,9 +321,9 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
         for key in ("negation_prefixes", "proclitics", "clause_prefixes")
     }
     matcher = Matcher(entries, cjk=cjk, **options)
-    public = _public_entries(lang, matcher) if not cjk else []
-    if public:
-        matcher = Matcher(entries + public, cjk=cjk, **options)
+    added = _public_entries(lang, matcher) if public and not cjk else []
+    if added:
+        matcher = Matcher(entries + added, cjk=cjk, **options)
     emoji = "".join(sorted({t for t in terms if len(t) == 1 and not t.isalpha()}))
     return Lexicon(
         lang=lang,
@@ -317,7 +331,7 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
         negation_scope=int(data.get("negation_scope", 3)),
         cjk=cjk,
         token_chars=emoji,
-        n_terms=sum(1 for e in term_entries if e.kind == TERM) + len(public),
+        n_terms=sum(1 for e in term_entries if e.kind == TERM) + len(added),
     )
 
 

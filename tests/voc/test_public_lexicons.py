@@ -1,20 +1,27 @@
-"""Public lexicons: the converter of Pattern-format XML files and their merge under the hand-written ones."""
+"""Public lexicons: the converter, the merge under the hand-written lexicons, and who reads them."""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
+from cxlib import voc
+from cxlib.voc.embedding import DIM, EmbeddingHead
 from cxlib.voc.lexicon import load_lexicon, read_yaml, score_text
 from cxlib.voc.normalize import normalize, tokens
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
 PUBLIC = REPO / "cxlib" / "voc" / "lexicons" / "public"
+SENTIMENT_MODULE = importlib.import_module("cxlib.voc.sentiment")
+#: A word of the public Italian lexicon that the hand-written one does not know ("gripping").
+PUBLIC_WORD = "Una serie avvincente."
 
 
 @pytest.fixture(scope="module")
@@ -59,20 +66,44 @@ def test_committed_public_files_name_source_and_licence() -> None:
             assert tokens(normalize(word, path.stem)) == [normalize(word, path.stem)]
 
 
-def test_lexicon_reads_a_public_term() -> None:
-    result = score_text("Una serie avvincente.", load_lexicon("it"))
+def test_load_lexicon_reads_the_public_terms_only_when_asked() -> None:
+    result = score_text(PUBLIC_WORD, load_lexicon("it", public=True))
     assert result.terms == ("avvincente",)
     assert result.score > 0
+    assert score_text(PUBLIC_WORD, load_lexicon("it")).terms == ()
+    assert load_lexicon("it", public=True).n_terms > load_lexicon("it").n_terms
 
 
 def test_hand_written_stem_wins_over_the_public_word() -> None:
     public = read_yaml(PUBLIC / "it.yaml")["terms"]["public"]
     assert public["deluso"] == -1.3
-    assert score_text("Sono deluso.", load_lexicon("it")).terms == ("delus*",)
+    assert score_text("Sono deluso.", load_lexicon("it", public=True)).terms == ("delus*",)
 
 
 def test_public_word_that_is_a_negator_or_an_intensifier_is_ignored(tmp_path: Path) -> None:
     extra = tmp_path / "extra.yaml"
     extra.write_text("intensifiers:\n  avvincente: 1.5\n", "utf-8")
-    lex = load_lexicon("it", str(extra))
-    assert score_text("Una serie avvincente.", lex).terms == ()
+    lex = load_lexicon("it", str(extra), public=True)
+    assert score_text(PUBLIC_WORD, lex).terms == ()
+
+
+def test_lexicon_backend_and_auto_without_runtime_read_a_public_term() -> None:
+    """Without the embedding runtime (switched off by conftest) ``auto`` uses the lexicon in Italian."""
+    for backend in ("lexicon", "auto"):
+        table = voc.sentiment([PUBLIC_WORD], langs="it", backend=backend).table
+        assert table["backend"].tolist() == ["lexicon"]
+        assert table["terms"].tolist() == [["avvincente"]]
+        assert table["label"].tolist() == ["pos"]
+
+
+def test_model_backends_read_the_hand_written_lexicon_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A planted head that scores 0: the embedding backend's score is its lexicon share alone."""
+    head = EmbeddingHead(coef=np.zeros(DIM, dtype=np.float32), intercept=0.0, lexicon_weight=0.5)
+    monkeypatch.setattr(SENTIMENT_MODULE, "load_head", lambda: head)
+    monkeypatch.setattr(SENTIMENT_MODULE, "embed", lambda t: np.zeros((len(t), DIM), dtype=np.float32))
+    reading = SENTIMENT_MODULE._read_lexicon([PUBLIC_WORD], "it", None)
+    assert reading.terms == [[]]
+    assert reading.scores.tolist() == [0.0]
+    table = voc.sentiment([PUBLIC_WORD], langs="it", backend="embedding").table
+    assert table["terms"].tolist() == [[]]
+    assert table["score"].tolist() == [0.0]
