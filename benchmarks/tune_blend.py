@@ -44,7 +44,7 @@ def component_scores(samples: pd.DataFrame) -> pd.DataFrame:
     parts = []
     for (lang, _corpus, _split), part in samples.groupby(["lang", "corpus", "split"], sort=True):
         texts = part["text"].tolist()
-        lex, _ = SENTIMENT_MODULE._lexicon_rows(texts, lang, None)
+        lex, _ = SENTIMENT_MODULE._lexicon_scores(texts, lang, None, public=False)
         p, _ = SENTIMENT_MODULE._pretrained_rows(texts, lang, None)
         with cached_embed():
             e, _ = SENTIMENT_MODULE._embedding_rows(texts, lang, None)

@@ -3,8 +3,20 @@
 Each supported language has a hand-written YAML lexicon in ``cxlib/voc/lexicons/`` (``en``,
 ``pl``, ``nl``, ``sk``, ``cs``, ``zh``, ``ar``, ``de``, ``fr``, ``es``, ``it``, ``pt``) covering delivery,
 returns, customer service, product quality, checkout, price, website, availability,
-packaging and general praise or complaint, plus emoji shared by all languages. A text is
-scored the way VADER scores English (Hutto & Gilbert 2014), with the rules made per language:
+packaging and general praise or complaint, plus emoji shared by all languages. A language may
+also have a generated public lexicon in ``cxlib/voc/lexicons/public/`` (written by
+``benchmarks/import_public_lexicons.py`` from Pattern's and the German Polarity Lexicon's
+word lists; source and licence in each file's header). ``load_lexicon(lang, public=True)``
+adds its single words where the hand-written lexicon knows nothing of the word, so a
+hand-written term, stem, negator, intensifier or contrast word always wins. Only the
+``lexicon`` backend reads them (:func:`cxlib.voc.sentiment.sentiment` with
+``backend="lexicon"``, and ``auto`` where it falls back to the lexicon): measured on the dev
+splits, they lift the lexicon backend by up to 17.5 points per corpus, but in the lexicon
+share and cap of the model backends they gained little or cost texts
+(``benchmarks/voc_eval/RESULTS.md``, round 8), so those, the aspects and the trained model's
+features read the hand-written lexicon alone.
+A text is scored the way VADER scores English (Hutto & Gilbert 2014), with the rules made per
+language:
 
 * each matched term contributes its weight (−3 … +3);
 * an intensifier right before the term multiplies it ("very", "bardzo", "很"); a post-intensifier
@@ -195,9 +207,29 @@ def _entries(patterns: Mapping[str, Any], lang: str, kind: int, make: Any) -> li
     return out
 
 
+def _public_entries(lang: str, known: Matcher) -> list[Entry]:
+    """Terms of the generated public lexicon of ``lang`` that the hand-written one does not know.
+
+    ``lexicons/public/<lang>.yaml`` (written by ``benchmarks/import_public_lexicons.py`` from a
+    public lexicon; source and licence in its header) holds single words. A word that the
+    hand-written lexicon already matches (a term, a stem, a negator, an intensifier, a contrast
+    word, a guard) is skipped, so the hand-written entry always wins.
+    """
+    path = _lexicon_dir().joinpath("public", f"{lang}.yaml")
+    if not path.is_file():
+        return []
+    where = f"lexicons/public/{lang}.yaml"
+    out = []
+    for pattern, weight in _flat_terms(read_yaml(path), where).items():
+        word = normalize(pattern, lang)
+        if weight != 0 and not known.token_units([word]):
+            out.append(Entry(words=(word,), prefix=(False,), kind=TERM, value=weight, label=word))
+    return out
+
+
 @functools.cache
-def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
-    """Load and compile the lexicon of ``lang`` (cached).
+def load_lexicon(lang: str, extra: str | None = None, *, public: bool = False) -> Lexicon:
+    """Load and compile the lexicon of ``lang`` (cached per argument set).
 
     Parameters
     ----------
@@ -206,6 +238,13 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
     extra : str, optional
         Path of a YAML file with more entries in the same format (``terms``, ``negators``,
         ``intensifiers``, ...); its entries are added, and override same patterns.
+    public : bool, default False
+        Also read the generated public lexicon ``lexicons/public/<lang>.yaml`` where there is
+        one (:func:`_public_entries`; words the hand-written lexicon or ``extra`` already
+        matches keep their reading). Only the ``lexicon`` backend passes ``True``: the lexicon
+        reading inside the pretrained, embedding and blend backends (their lexicon share and
+        cap), the aspects and the trained model's features use the hand-written lexicon
+        alone, where the public terms were measured to add little or to cost texts.
 
     Returns
     -------
@@ -299,13 +338,14 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
         for e in _entries(dict.fromkeys(concord, 0.0), lang, NEG, entry)
     ]
     entries += _entries(dict.fromkeys(contrast, 0.0), lang, CONTRAST, entry)
-    matcher = Matcher(
-        entries,
-        cjk=cjk,
-        negation_prefixes=prefixes,
-        proclitics=tuple(normalize(p, lang) for p in _word_list(data, "proclitics", where)),
-        clause_prefixes=tuple(normalize(p, lang) for p in _word_list(data, "clause_prefixes", where)),
-    )
+    options = {
+        key: tuple(normalize(p, lang) for p in _word_list(data, key, where))
+        for key in ("negation_prefixes", "proclitics", "clause_prefixes")
+    }
+    matcher = Matcher(entries, cjk=cjk, **options)
+    added = _public_entries(lang, matcher) if public and not cjk else []
+    if added:
+        matcher = Matcher(entries + added, cjk=cjk, **options)
     emoji = "".join(sorted({t for t in terms if len(t) == 1 and not t.isalpha()}))
     return Lexicon(
         lang=lang,
@@ -313,7 +353,7 @@ def load_lexicon(lang: str, extra: str | None = None) -> Lexicon:
         negation_scope=int(data.get("negation_scope", 3)),
         cjk=cjk,
         token_chars=emoji,
-        n_terms=sum(1 for e in term_entries if e.kind == TERM),
+        n_terms=sum(1 for e in term_entries if e.kind == TERM) + len(added),
     )
 
 

@@ -393,10 +393,22 @@ def _more_accurate(rows: pd.DataFrame, challenger: str, holder: str) -> bool:
     return len(common) > 0 and bool(new[common].mean() > old[common].mean())
 
 
-def _lexicon_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
-    lex = load_lexicon(lang, extra)
+def _lexicon_scores(
+    texts: list[str], lang: str, extra: str | None, *, public: bool
+) -> tuple[np.ndarray, list[list[str]]]:
+    """Lexicon scores and matched terms of texts (``public``: see :func:`load_lexicon`)."""
+    lex = load_lexicon(lang, extra, public=public)
     scored = [score_text(t, lex) for t in texts]
     return np.array([s.score for s in scored], dtype=float), [list(s.terms) for s in scored]
+
+
+def _lexicon_rows(texts: list[str], lang: str, extra: str | None) -> tuple[np.ndarray, list[list[str]]]:
+    """Score texts with the ``lexicon`` backend: the hand-written lexicon and the public one under it.
+
+    The public terms serve this backend only (and ``auto`` where it falls back to it); the
+    model backends read the hand-written lexicon alone (:func:`_read_lexicon`).
+    """
+    return _lexicon_scores(texts, lang, extra, public=True)
 
 
 @dataclass(frozen=True)
@@ -412,7 +424,12 @@ class _LexiconReading:
 
 
 def _read_lexicon(texts: list[str], lang: str, extra: str | None) -> _LexiconReading:
-    scores, terms = _lexicon_rows(texts, lang, extra)
+    """Read a batch with the hand-written lexicon, for the model backends' share and cap.
+
+    Without the public terms (:func:`load_lexicon`): in the model backends they gained little
+    or cost dev texts (``benchmarks/voc_eval/RESULTS.md``, round 8).
+    """
+    scores, terms = _lexicon_scores(texts, lang, extra, public=False)
     return _LexiconReading(scores, terms, after_contrast(texts, lang, extra))
 
 
