@@ -75,11 +75,6 @@ def test_shipped_models_are_small_and_listed() -> None:
         assert model.n_features == 2**18 and np.isfinite(model.coef).all()
 
 
-#: Corpora whose stored lexicon accuracy is stale until ``eval_voc.py --split test --write-package``
-#: is run again (the lead's step; a helper neither scores the test split nor writes the file).
-AWAITING_RESCORE = {"uci_sentences"}
-
-
 @pytest.mark.parametrize(
     ("file", "minimum"),
     [
@@ -102,9 +97,6 @@ def test_accuracy_on_held_out_real_reviews(file: str, minimum: float) -> None:
     stored = measured_accuracies().set_index(["corpus", "backend"])
     corpus = test["corpus"].iat[0]
     assert stored.loc[(corpus, "pretrained"), "accuracy"] == pytest.approx(accuracy, abs=1e-4)
-    stale = stored.loc[(corpus, "lexicon"), "accuracy"] != pytest.approx(lexicon_accuracy, abs=1e-4)
-    if corpus in AWAITING_RESCORE and stale:
-        pytest.xfail("accuracy.json predates the public English terms of the lexicon backend (round 8)")
     assert stored.loc[(corpus, "lexicon"), "accuracy"] == pytest.approx(lexicon_accuracy, abs=1e-4)
     report = voc.sentiment(test["text"].tolist(), langs=test["lang"].iat[0]).measured_accuracy()
     assert corpus in set(report["corpus"]) and (report["backend"] == "pretrained").all()
