@@ -15,17 +15,26 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample"
 
 
-@pytest.fixture(scope="session")
-def train() -> ModuleType:
-    """``benchmarks/train_voc_models.py`` (a script, not a package), imported once."""
-    spec = importlib.util.spec_from_file_location(
-        "train_voc_models", REPO / "benchmarks" / "train_voc_models.py"
-    )
+def _benchmark_script(name: str) -> ModuleType:
+    """Import ``benchmarks/<name>.py`` (a script, not a package) under its own name."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["train_voc_models"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def train() -> ModuleType:
+    """``benchmarks/train_voc_models.py``, imported once."""
+    return _benchmark_script("train_voc_models")
+
+
+@pytest.fixture(scope="session")
+def converter() -> ModuleType:
+    """``benchmarks/import_public_lexicons.py``, imported once."""
+    return _benchmark_script("import_public_lexicons")
 
 
 def _sample_or_skip() -> Path:

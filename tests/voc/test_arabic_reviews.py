@@ -11,12 +11,7 @@ import pytest
 
 from cxlib.voc.lexicon import load_lexicon, score_text
 from cxlib.voc.normalize import normalize
-
-
-def scored(text: str) -> tuple[str, tuple[str, ...]]:
-    s = score_text(text, load_lexicon("ar"))
-    label = "pos" if s.score >= 0.05 else "neg" if s.score <= -0.05 else "neu"
-    return label, s.terms
+from tests.voc.lexicon_cases import scored
 
 
 @pytest.mark.parametrize(
@@ -54,7 +49,7 @@ def test_circumfix_rule_is_arabic_only() -> None:
     ],
 )
 def test_negation_forms(text: str, label: str, terms: tuple[str, ...]) -> None:
-    assert scored(text) == (label, terms)
+    assert scored(text, "ar") == (label, terms)
 
 
 @pytest.mark.parametrize(
@@ -69,7 +64,7 @@ def test_negation_forms(text: str, label: str, terms: tuple[str, ...]) -> None:
     ],
 )
 def test_words_that_look_like_negation(text: str, label: str, terms: tuple[str, ...]) -> None:
-    assert scored(text) == (label, terms)
+    assert scored(text, "ar") == (label, terms)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +76,7 @@ def test_words_that_look_like_negation(text: str, label: str, terms: tuple[str, 
     ],
 )
 def test_contrast_words_weigh_the_second_clause(text: str) -> None:
-    assert scored(text)[0] == "neg"
+    assert scored(text, "ar")[0] == "neg"
 
 
 @pytest.mark.parametrize(
@@ -121,7 +116,7 @@ def test_contrast_words_weigh_the_second_clause(text: str) -> None:
     ],
 )
 def test_review_words(text: str, label: str, term: str) -> None:
-    got, terms = scored(text)
+    got, terms = scored(text, "ar")
     assert got == label and term in terms
 
 
@@ -135,5 +130,5 @@ def test_intensifiers_of_the_dialects() -> None:
 
 def test_narrow_stem_of_sweet() -> None:
     """The forms of "حلو" (nice) are listed: its stem also took "حلول" (solutions)."""
-    assert scored("عندهم حلول كثيرة") == ("neu", ())
-    assert scored("الشكل حلوه") == ("pos", ("حلوه",))
+    assert scored("عندهم حلول كثيرة", "ar") == ("neu", ())
+    assert scored("الشكل حلوه", "ar") == ("pos", ("حلوه",))

@@ -14,17 +14,12 @@ import pytest
 
 from cxlib.voc.lexicon import NEGATION_FACTOR, load_lexicon, score_text
 from cxlib.voc.normalize import normalize
+from tests.voc.lexicon_cases import scored
 
 
 def s(raw: float) -> float:
     """VADER's normalisation, written out independently of the module."""
     return raw / math.sqrt(raw * raw + 15.0)
-
-
-def scored(text: str, lang: str) -> tuple[str, tuple[str, ...]]:
-    result = score_text(text, load_lexicon(lang))
-    label = "pos" if result.score >= 0.05 else "neg" if result.score <= -0.05 else "neu"
-    return label, result.terms
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -22,19 +21,6 @@ PUBLIC = REPO / "cxlib" / "voc" / "lexicons" / "public"
 SENTIMENT_MODULE = importlib.import_module("cxlib.voc.sentiment")
 #: A word of the public Italian lexicon that the hand-written one does not know ("gripping").
 PUBLIC_WORD = "Una serie avvincente."
-
-
-@pytest.fixture(scope="module")
-def converter() -> ModuleType:
-    """``benchmarks/import_public_lexicons.py`` (a script, not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "import_public_lexicons", REPO / "benchmarks" / "import_public_lexicons.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["import_public_lexicons"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_converter_regenerates_the_committed_sample_byte_for_byte(

@@ -10,13 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from cxlib.voc.lexicon import load_lexicon, score_text
-
-
-def scored(text: str, lang: str) -> tuple[str, tuple[str, ...]]:
-    s = score_text(text, load_lexicon(lang))
-    label = "pos" if s.score >= 0.05 else "neg" if s.score <= -0.05 else "neu"
-    return label, s.terms
+from tests.voc.lexicon_cases import scored
 
 
 @pytest.mark.parametrize(
