@@ -195,13 +195,14 @@ class Lexicon:
 
 
 def _entries(patterns: Mapping[str, Any], lang: str, kind: int, make: Any) -> list[Entry]:
+    """Entries of ``patterns``; an apostrophe separates words, as in texts ("à l'heure", "j'aime")."""
     out = []
     for raw, value in patterns.items():
         norm = normalize(raw, lang)
         words, prefix = (
             ((norm.replace("*", "").replace(" ", ""),), (False,))
             if lang in CJK_LANGS
-            else parse_pattern(norm)
+            else parse_pattern(norm.replace("'", " "))
         )
         out.append(make(words, prefix, kind, value, norm))
     return out
