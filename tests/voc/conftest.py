@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pandas as pd
 import pytest
+
+from tests.voc.helpers import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample"
@@ -17,12 +17,7 @@ SAMPLE = REPO / "data" / "sample"
 
 def _benchmark_script(name: str) -> ModuleType:
     """Import ``benchmarks/<name>.py`` (a script, not a package) under its own name."""
-    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(REPO / "benchmarks" / f"{name}.py", name)
 
 
 @pytest.fixture(scope="session")

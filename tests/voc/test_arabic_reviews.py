@@ -11,7 +11,7 @@ import pytest
 
 from cxlib.voc.lexicon import load_lexicon, score_text
 from cxlib.voc.normalize import normalize
-from tests.voc.lexicon_cases import scored
+from tests.voc.helpers import scored
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import pytest
 
 from cxlib.voc.lexicon import NEGATION_FACTOR, load_lexicon, score_text
 from cxlib.voc.normalize import normalize
-from tests.voc.lexicon_cases import scored
+from tests.voc.helpers import scored
 
 
 def s(raw: float) -> float:

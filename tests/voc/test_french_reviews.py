@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.voc.lexicon_cases import scored
+from tests.voc.helpers import scored
 
 
 @pytest.mark.parametrize(

@@ -4,30 +4,21 @@ on tiny hand-made files whose expected samples are counted by hand.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pandas as pd
 import pytest
 
+from tests.voc.helpers import load_script
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _module(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def prepare() -> ModuleType:
-    return _module(ROOT / "benchmarks" / "voc_eval" / "prepare.py", "voc_eval_prepare")
+    return load_script(ROOT / "benchmarks" / "voc_eval" / "prepare.py", "voc_eval_prepare")
 
 
 @pytest.mark.parametrize(
@@ -133,7 +124,7 @@ def test_womens_clothing_reader_maps_stars_and_balances(prepare: ModuleType, tmp
 
 def test_eval_voc_corpora_filter(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
-    eval_voc = _module(ROOT / "benchmarks" / "eval_voc.py", "eval_voc_under_test")
+    eval_voc = load_script(ROOT / "benchmarks" / "eval_voc.py", "eval_voc_under_test")
     (tmp_path / "external").mkdir()
     rows = pd.DataFrame(
         {"text": ["a b", "c d"], "lang": ["pl", "pl"], "label": ["pos", "neg"], "split": ["test", "dev"]}
