@@ -633,7 +633,7 @@ def sentiment(
             if code is None and text_list[i].strip() and not has_letters(text_list[i])
         ]
         if symbols:  # emoji and emoticons only: the terms every lexicon shares (lexicons/common.yaml)
-            got, why = _lexicon_rows([text_list[i] for i in symbols], "en", None)
+            got, why = _lexicon_rows([text_list[i] for i in symbols], "en", extra)
             scores[symbols], used[symbols] = got, "lexicon"
             for i, t in zip(symbols, why, strict=True):
                 terms[i] = t
