@@ -68,8 +68,24 @@ from cxlib.voc.pretrained import fit_pretrained
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "benchmarks" / "voc_eval"
 MODELS = ROOT / "cxlib" / "voc" / "models"
-#: Where embeddings are cached (git-ignored): one ``.npz`` per batch, keyed by the text's SHA-1.
-EMBEDDING_CACHE = ROOT / "benchmarks" / "data" / "embedding_cache"
+
+
+def runtime_fingerprint() -> str:
+    """SHA-1 (12 hex digits) of the embedding runtime's code and calibration (``cxlib/voc/e5``).
+
+    Embeddings cached by another runtime (other int8 products, other calibration) are not
+    the ones users get, so each runtime has its own cache folder.
+    """
+    digest = hashlib.sha1()
+    for path in sorted((ROOT / "cxlib" / "voc" / "e5").glob("*")):
+        if path.suffix in {".py", ".npz"}:
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+#: Where embeddings are cached (git-ignored): one ``.npz`` per batch, keyed by the text's SHA-1,
+#: in a folder per runtime (:func:`runtime_fingerprint`).
+EMBEDDING_CACHE = ROOT / "benchmarks" / "data" / "embedding_cache" / runtime_fingerprint()
 #: The module (``cxlib.voc.sentiment`` as an attribute is the function of the same name).
 SENTIMENT_MODULE = importlib.import_module("cxlib.voc.sentiment")
 #: Training texts per language for the embedding head (drawn with seed 0 where there are more).

