@@ -71,15 +71,14 @@ MODELS = ROOT / "cxlib" / "voc" / "models"
 
 
 def runtime_fingerprint() -> str:
-    """SHA-1 (12 hex digits) of the embedding runtime's code and calibration (``cxlib/voc/e5``).
+    """SHA-1 (12 hex digits) of the embedding runtime's code (``cxlib/voc/e5/*.py``).
 
-    Embeddings cached by another runtime (other int8 products, other calibration) are not
-    the ones users get, so each runtime has its own cache folder.
+    Embeddings cached by another runtime (say, other int8 products) are not the ones users
+    get, so each runtime has its own cache folder.
     """
     digest = hashlib.sha1()
-    for path in sorted((ROOT / "cxlib" / "voc" / "e5").glob("*")):
-        if path.suffix in {".py", ".npz"}:
-            digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted((ROOT / "cxlib" / "voc" / "e5").glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:12]
 
 

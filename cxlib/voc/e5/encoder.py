@@ -88,8 +88,6 @@ class E5Encoder:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # idle threads sleep instead of spinning: on a shared machine spinning steals the cores
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         model = build_encoder(w, int8).SerializeToString()
         self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
@@ -142,4 +140,4 @@ class E5Encoder:
         unique, inverse = np.unique(tokens, return_inverse=True)
         rows = dequantize_q4_0(self._word[unique])
         embeddings = rows[inverse.reshape(n, length)] + self._pos[:length] + self._type
-        return {"embeddings": embeddings.astype(np.float32, copy=False), "mask": mask}
+        return {"embeddings": embeddings, "mask": mask}

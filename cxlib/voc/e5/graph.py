@@ -12,9 +12,9 @@ Every weight product runs in int8 (see :data:`INT8_PRODUCTS`): the weight, dequa
 the file's 4-bit blocks, is stored as int8 with one scale per output column; the input is
 quantised to uint8 with one scale per token (its largest absolute value / 127, zero point
 128; ``QuantizeLinear`` with one scale per row), multiplied by ``MatMulInteger`` (int32) and
-scaled back. One scale per token, not one
-per call as onnxruntime's ``DynamicQuantizeMatMul`` uses, makes a text's embedding
-independent of the other texts in its batch, and is closer to float32.
+scaled back. One scale per token, not one per call as onnxruntime's ``DynamicQuantizeMatMul``
+uses, makes a text's embedding independent of the other texts in its batch, and is closer to
+float32.
 """
 
 from __future__ import annotations
