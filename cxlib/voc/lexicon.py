@@ -26,8 +26,15 @@ language:
 * a negator up to ``negation_scope`` tokens before the term (not across a comma) multiplies it
   by −0.75 ("not good", "nie polecam", "不满意" is listed as a term); so do the negation
   prefixes of Polish, Slovak and Czech ("niezadowolony", "nefunguje");
+* a wish or counterfactual ("should be faster", "hätte freundlicher sein können", "aurait pu
+  être plus aimable", "mogłaby być milsza"; the language's ``wishes``) turns the praise in its
+  part of the sentence (up to a comma) into a complaint: its positive terms count × −0.75,
+  like negated ones, and are reported as ``wish:<term>``;
 * within a sentence, a contrast word ("but", "ale", "但是", "لكن") halves what comes before it
   and weighs what follows by 1.5; a sentence that opens with one halves the sentences before;
+  a contrast adverb (the language's ``contrast_adverbs``: German "jedoch", Czech "však") acts
+  from the start of its part of the sentence (up to a comma), wherever it stands in it ("Das
+  Bad war jedoch schmutzig" is read as "Jedoch war das Bad schmutzig");
 * a term that holds its own negation ("nie polecam", "jamais reçu", "不会再买") is not flipped
   by a negator before it (double negation in Polish, French, Chinese); nor is an emoji or
   emoticon ("nie polecam :(");
@@ -64,6 +71,7 @@ from cxlib.voc.matcher import (
     NEG,
     PUNCT,
     TERM,
+    WISH,
     Entry,
     Matcher,
     Unit,
@@ -265,12 +273,16 @@ def load_lexicon(lang: str, extra: str | None = None, *, public: bool = False) -
     negators: list[str] = []
     concord: list[str] = _word_list(data, "concord_negators", where)
     contrast: list[str] = []
+    adverbs: list[str] = []
+    wishes: list[str] = []
     pre: dict[str, float] = {}
     post: dict[str, float] = {}
     for source, name in sources:
         terms.update(_flat_terms(source, name))
         negators += _word_list(source, "negators", name)
         contrast += _word_list(source, "contrast", name)
+        adverbs += _word_list(source, "contrast_adverbs", name)
+        wishes += _word_list(source, "wishes", name)
         pre.update(_factors(source, "intensifiers", name))
         post.update(_factors(source, "post_intensifiers", name))
 
@@ -338,7 +350,12 @@ def load_lexicon(lang: str, extra: str | None = None, *, public: bool = False) -
         Entry(e.words, e.prefix, NEG, label=e.label, concord=True)
         for e in _entries(dict.fromkeys(concord, 0.0), lang, NEG, entry)
     ]
-    entries += _entries(dict.fromkeys(contrast, 0.0), lang, CONTRAST, entry)
+    entries += _entries(dict.fromkeys((w for w in contrast if w not in adverbs), 0.0), lang, CONTRAST, entry)
+    entries += [
+        Entry(e.words, e.prefix, CONTRAST, label=e.label, adverb=True)
+        for e in _entries(dict.fromkeys(adverbs, 0.0), lang, CONTRAST, entry)
+    ]
+    entries += _entries(dict.fromkeys(wishes, 0.0), lang, WISH, entry)
     options = {
         key: tuple(normalize(p, lang) for p in _word_list(data, key, where))
         for key in ("negation_prefixes", "proclitics", "clause_prefixes")
@@ -447,8 +464,11 @@ def _clause_terms(units: Sequence[Unit], scope: int) -> tuple[float, list[str]]:
     """Sum of the modified term weights of one clause (no contrast words inside)."""
     total = 0.0
     found: list[str] = []
+    wished = _wished_parts(units)
+    part = 0
     for j, (entry, start, _end, prefix_negated) in enumerate(units):
         kind = entry.kind
+        part += kind == PUNCT
         if kind == TERM:
             weight = entry.value
         elif (
@@ -486,9 +506,49 @@ def _clause_terms(units: Sequence[Unit], scope: int) -> tuple[float, list[str]]:
             k -= 1
         if negated:
             weight *= NEGATION_FACTOR
+            found.append(f"not:{entry.label}")
+        elif weight > 0 and part in wished:
+            weight *= NEGATION_FACTOR
+            found.append(f"wish:{entry.label}")
+        else:
+            found.append(entry.label)
         total += weight
-        found.append(f"not:{entry.label}" if negated else entry.label)
     return total, found
+
+
+def _adverbs_moved(units: list[Unit]) -> list[Unit]:
+    """Units with each contrast adverb moved to the start of its comma-separated part.
+
+    "Das Zimmer war schön. Das Bad war jedoch schmutzig." contrasts the second sentence as a
+    whole with the first, as if it opened with "Aber"; "Das Zimmer war schön, das Bad jedoch
+    schmutzig" contrasts the part after the comma with the part before it.
+    """
+    if not any(u[0].adverb for u in units):
+        return units
+    out: list[Unit] = []
+    part_start = 0  # index in ``out`` where the current part starts
+    for unit in units:
+        entry = unit[0]
+        if entry.kind == PUNCT:
+            out.append(unit)
+            part_start = len(out)
+        elif entry.adverb:
+            at = out[part_start - 1][2] if part_start else 0
+            out.insert(part_start, (entry, at, at, False))
+        else:
+            out.append(unit)
+    return out
+
+
+def _wished_parts(units: Sequence[Unit]) -> set[int]:
+    """Return the indices of the comma-separated parts of a clause that hold a wish marker."""
+    parts: set[int] = set()
+    part = 0
+    for entry, *_ in units:
+        part += entry.kind == PUNCT
+        if entry.kind == WISH:
+            parts.add(part)
+    return parts
 
 
 def _clauses(units: Sequence[Unit], scope: int, length: int) -> list[tuple[Clause, float]]:
@@ -534,6 +594,7 @@ def score_text(text: str, lexicon: Lexicon, taxonomy: Matcher | None = None) -> 
     scope = lexicon.negation_scope
     for sentence in sentences(normalize(text, lexicon.lang)):
         toks, units = lexicon.units(sentence)
+        units = _adverbs_moved(units)
         length = len(toks)
         if units and units[0][0].kind == CONTRAST and units[0][1] == 0:
             # A sentence that opens with "But ..." outweighs the sentences before it.

@@ -1,8 +1,8 @@
 """Longest-match lookup of lexicon entries in normalised text, for every script.
 
-A lexicon (sentiment terms, negators, intensifiers, contrast words, aspect keywords) is a list
-of :class:`Entry`. :class:`Matcher` finds them in a sentence and returns *units*: which entry
-matched where. Three ways of matching cover the languages cxlib ships:
+A lexicon (sentiment terms, negators, intensifiers, contrast words, wish markers, aspect
+keywords) is a list of :class:`Entry`. :class:`Matcher` finds them in a sentence and returns
+*units*: which entry matched where. Three ways of matching cover the languages cxlib ships:
 
 * space-separated scripts (Latin, Arabic): tokens are words; an entry is one or more words, a
   word written with a trailing ``*`` matches every token that starts with it (stems of
@@ -24,10 +24,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["ASPECT", "BLOCK", "CONTRAST", "INT", "NEG", "PUNCT", "TERM", "Entry", "Matcher", "Unit"]
+__all__ = ["ASPECT", "BLOCK", "CONTRAST", "INT", "NEG", "PUNCT", "TERM", "WISH", "Entry", "Matcher", "Unit"]
 
 #: Unit kinds.
-TERM, NEG, INT, CONTRAST, BLOCK, ASPECT, PUNCT = range(7)
+TERM, NEG, INT, CONTRAST, BLOCK, ASPECT, PUNCT, WISH = range(8)
 
 _PUNCT_CHARS = frozenset(',，、،:：()（）"“”«»')  # the characters of normalize.PUNCT_PATTERN
 
@@ -43,7 +43,7 @@ class Entry:
     prefix : tuple of bool
         Whether each word is a stem (written with ``*``).
     kind : int
-        ``TERM``, ``NEG``, ``INT``, ``CONTRAST``, ``BLOCK`` or ``ASPECT``.
+        ``TERM``, ``NEG``, ``INT``, ``CONTRAST``, ``BLOCK``, ``ASPECT`` or ``WISH``.
     value : float
         Sentiment weight of a term, factor of an intensifier.
     label : str
@@ -65,6 +65,10 @@ class Entry:
         A negator of negative concord (Czech "nikdo", "nikdy", "nic"): before a word negated by
         its own prefix it agrees with that negation instead of flipping it ("nikdo
         neodpověděl" is "nobody answered").
+    adverb : bool
+        A contrast adverb (German "jedoch", Czech "však"): it contrasts the clause it stands in,
+        from that clause's start, rather than splitting the clause where it stands ("Das Bad
+        war jedoch schmutzig" contrasts the whole sentence with the one before).
     """
 
     words: tuple[str, ...]
@@ -78,6 +82,7 @@ class Entry:
     self_negated: bool = False
     prefixed: bool = False
     concord: bool = False
+    adverb: bool = False
 
     @property
     def rank(self) -> tuple[int, int, int]:
