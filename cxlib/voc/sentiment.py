@@ -112,7 +112,8 @@ class SentimentResult(ResultBase):
         ``transformers``, ``embedding``, ``blend``, or ``none`` for texts in a language no
         backend covers; a text without letters, such as "👍👍", is read by the ``lexicon``'s
         emoji and emoticons, which every language shares), ``terms`` (list of str: the lexicon
-        terms that decided, ``not:`` marking negated ones; for the trained backend the
+        terms that decided, ``not:`` marking negated ones and ``wish:`` praise inside a wish
+        ("should be faster"); for the trained backend the
         character n-grams that pushed the decision; for the pretrained backend and the blend
         the lexicon terms, then the model's n-grams marked ``~``; for the embedding backend the
         lexicon terms; for transformers the model's top label) and ``n_terms`` (int, length of

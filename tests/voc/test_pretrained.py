@@ -210,7 +210,7 @@ def test_borrowed_models_beat_the_lexicon_on_held_out_texts(file: str, minimum: 
         )
         for backend in ("pretrained", "lexicon")
     }
-    # measured (round 10): sk 80.0 % (lexicon 65.1 %), cs 79.9 % (lexicon 63.3 %); round 3: sk
+    # measured (round 11): sk 79.4 % (lexicon 64.8 %), cs 79.9 % (lexicon 63.1 %); round 3: sk
     # 78.2 % (61.5 %), cs 77.9 % (59.5 %); benchmarks/voc_eval/RESULTS.md
     assert accuracy["pretrained"] >= minimum and accuracy["pretrained"] > accuracy["lexicon"] + 0.14
     stored = measured_accuracies().set_index(["corpus", "backend"])

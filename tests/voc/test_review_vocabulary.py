@@ -51,6 +51,21 @@ from tests.voc.helpers import scored
         ("it", "Bravi, consegna puntuale", "pos", "bravi"),
         ("it", "Una politica ridicola sui resi", "neg", "ridicol*"),
         ("it", "Ci hanno fregato", "neg", "fregat*"),
+        # Rounds 10-11: German "needs improving", Polish review-form points, Italian worn rooms
+        # and "nn", Czech product words, Gulf Arabic slang
+        ("de", "Die Sauberkeit ist ausbaufähig", "neg", "ausbaufaehig"),
+        ("de", "Für mich war es das letzte Mal", "neg", "das letzte mal"),
+        ("de", "Wir würden jederzeit wiederkommen", "pos", "wiederkommen"),
+        ("pl", "Na duży minus brak ładowarki", "neg", "duzy minus"),
+        ("pl", "Obsługa pozostawia wiele do życzenia", "neg", "wiele do zyczenia"),
+        ("pl", "Na razie nie narzekam", "pos", "nie narzekam"),
+        ("it", "Arredamento un po datato", "neg", "datat*"),
+        ("it", "La colazione nn era buona", "neg", "not:buona"),
+        ("it", "Scarsa varietà a colazione", "neg", "scarsa varieta"),
+        ("cs", "Velikost mi nevyhovuje", "neg", "nevyhovuj*"),
+        ("cs", "Průměrná kvalita", "neg", "prumern*"),
+        ("ar", "الاكل ماتسوى", "neg", "ماتسوي"),  # ى is matched as ي
+        ("ar", "البطاطس عندهم تجنن", "pos", "تجنن"),
     ],
 )
 def test_review_words_decide_the_label(lang: str, text: str, label: str, term: str) -> None:
