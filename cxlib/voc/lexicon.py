@@ -29,7 +29,10 @@ language:
 * a wish or counterfactual ("should be faster", "hätte freundlicher sein können", "aurait pu
   être plus aimable", "mogłaby być milsza"; the language's ``wishes``) turns the praise in its
   part of the sentence (up to a comma) into a complaint: its positive terms count × −0.75,
-  like negated ones, and are reported as ``wish:<term>``;
+  like negated ones, and are reported as ``wish:<term>``; a modal of ``wish_modals`` counts as
+  a wish only with one of ``wish_verbs`` after it in the same part (German puts the infinitive
+  last: "Die Lieferung sollte schneller sein" is a wish, "Jeder sollte dieses tolle Hotel
+  besuchen" a recommendation);
 * within a sentence, a contrast word ("but", "ale", "但是", "لكن") halves what comes before it
   and weighs what follows by 1.5; a sentence that opens with one halves the sentences before;
   a contrast adverb (the language's ``contrast_adverbs``: German "jedoch", Czech "však") acts
@@ -275,6 +278,8 @@ def load_lexicon(lang: str, extra: str | None = None, *, public: bool = False) -
     contrast: list[str] = []
     adverbs: list[str] = []
     wishes: list[str] = []
+    wish_modals: list[str] = []
+    wish_verbs: list[str] = []
     pre: dict[str, float] = {}
     post: dict[str, float] = {}
     for source, name in sources:
@@ -283,6 +288,8 @@ def load_lexicon(lang: str, extra: str | None = None, *, public: bool = False) -
         contrast += _word_list(source, "contrast", name)
         adverbs += _word_list(source, "contrast_adverbs", name)
         wishes += _word_list(source, "wishes", name)
+        wish_modals += _word_list(source, "wish_modals", name)
+        wish_verbs += _word_list(source, "wish_verbs", name)
         pre.update(_factors(source, "intensifiers", name))
         post.update(_factors(source, "post_intensifiers", name))
 
@@ -356,6 +363,11 @@ def load_lexicon(lang: str, extra: str | None = None, *, public: bool = False) -
         for e in _entries(dict.fromkeys(adverbs, 0.0), lang, CONTRAST, entry)
     ]
     entries += _entries(dict.fromkeys(wishes, 0.0), lang, WISH, entry)
+    for part, forms in ((1, wish_modals), (2, wish_verbs)):
+        entries += [
+            Entry(e.words, e.prefix, WISH, label=e.label, wish_part=part)
+            for e in _entries(dict.fromkeys(forms, 0.0), lang, WISH, entry)
+        ]
     options = {
         key: tuple(normalize(p, lang) for p in _word_list(data, key, where))
         for key in ("negation_prefixes", "proclitics", "clause_prefixes")
@@ -541,13 +553,22 @@ def _adverbs_moved(units: list[Unit]) -> list[Unit]:
 
 
 def _wished_parts(units: Sequence[Unit]) -> set[int]:
-    """Return the indices of the comma-separated parts of a clause that hold a wish marker."""
+    """Return the indices of the comma-separated parts of a clause that hold a wish.
+
+    A wish marker makes its part a wish; a wish modal does so only when a wish verb follows it
+    in the same part.
+    """
     parts: set[int] = set()
+    modal_parts: set[int] = set()
     part = 0
     for entry, *_ in units:
         part += entry.kind == PUNCT
-        if entry.kind == WISH:
+        if entry.kind != WISH:
+            continue
+        if entry.wish_part == 0 or (entry.wish_part == 2 and part in modal_parts):
             parts.add(part)
+        elif entry.wish_part == 1:
+            modal_parts.add(part)
     return parts
 
 

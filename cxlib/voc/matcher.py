@@ -65,6 +65,10 @@ class Entry:
         A negator of negative concord (Czech "nikdo", "nikdy", "nic"): before a word negated by
         its own prefix it agrees with that negation instead of flipping it ("nikdo
         neodpověděl" is "nobody answered").
+    wish_part : int
+        Of a ``WISH`` entry: 0 a wish marker on its own ("should be", "hätte"); 1 a modal that
+        marks a wish only with a closing verb after it in the same part (German "sollte …
+        sein"); 2 such a closing verb ("sein", "werden").
     adverb : bool
         A contrast adverb (German "jedoch", Czech "však"): it contrasts the clause it stands in,
         from that clause's start, rather than splitting the clause where it stands ("Das Bad
@@ -82,6 +86,7 @@ class Entry:
     self_negated: bool = False
     prefixed: bool = False
     concord: bool = False
+    wish_part: int = 0
     adverb: bool = False
 
     @property

@@ -65,6 +65,32 @@ def test_a_comma_ends_the_wish_and_complaints_stay_complaints() -> None:
     assert score("Shipping was fast.", "en") == pytest.approx(s(1.8))
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "term"),
+    [
+        # Advice with "should" + another verb is praise, not a wish.
+        ("en", "Everyone should try this great product", "great"),
+        ("de", "Jeder sollte dieses tolle Hotel besuchen", "toll*"),
+        ("fr", "Tout le monde devrait essayer ce super produit", "super"),
+        ("pl", "Każdy powinien mieć ten świetny produkt", "swietn*"),
+        ("es", "Todos deberían probar este producto excelente", "excelente*"),
+    ],
+)
+def test_advice_with_should_stays_praise(lang: str, text: str, term: str) -> None:
+    result = score_text(text, load_lexicon(lang))
+    assert term in result.terms
+    assert result.score > 0
+
+
+def test_a_german_modal_is_a_wish_only_with_its_closing_verb() -> None:
+    # "sollte … sein" / "sollte … werden": the infinitive closes the wish ("schnell*" +2).
+    assert score("Die Lieferung sollte schneller sein", "de") == pytest.approx(s(2 * NEGATION_FACTOR))
+    assert score("Die Lieferung müsste schneller werden", "de") == pytest.approx(s(2 * NEGATION_FACTOR))
+    # Without it, or with the verb in another part, the modal marks nothing.
+    assert score("Man sollte die schnelle Lieferung loben", "de") == pytest.approx(s(2.0))
+    assert score("Die Lieferung sollte schnell kommen, das wird sein", "de") == pytest.approx(s(2.0))
+
+
 def test_listed_phrases_beat_the_wish_marker() -> None:
     # "könnte nicht besser sein" (+3) is a term: longest match wins over the marker "könnte".
     assert score("Der Service könnte nicht besser sein", "de") == pytest.approx(s(3.0))
