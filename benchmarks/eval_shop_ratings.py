@@ -10,7 +10,9 @@ one shuffle, seeds 1 and 2). For each draw: held-out accuracy with the shop's ra
 
 Sources (local copies; see ``voc_eval/README.md`` for repositories, commits and licences):
 ``--olist`` (pt), ``--czech-facebook`` (cs), ``--shopping`` (zh, online_shopping_10_cats),
-``--polemo`` (pl), ``--uci`` (en), ``--arabic-prod`` (ar, souq.com reviews). The Slovak
+``--polemo`` (pl), ``--uci`` (en), ``--arabic-prod`` (ar, souq.com reviews), ``--qaym`` (ar,
+Qaym.com restaurant reviews, ``datasets/RES1.csv``), ``--mall-cz`` (cs, Mall.cz product
+reviews: the folder of ``data_test.csv`` and ``data_val.csv``; round 11). The Slovak
 KInIT set has no texts outside its evaluation sample. Embeddings go through
 ``train_voc_models.cached_embeddings`` (its cache in ``benchmarks/data/``, plus ``--cache``:
 a folder of ``.npz`` files holding ``texts`` and ``vectors``, added to ``CXLIB_E5_CACHE``), so a
@@ -19,8 +21,8 @@ re-run embeds nothing; ``--embed-only`` fills the cache and stops.
 Usage::
 
     .venv/bin/python benchmarks/eval_shop_ratings.py --olist CSV --czech-facebook DIR \
-        --shopping CSV --polemo CSV --uci DIR --arabic-prod CSV [--cache DIR] [--markdown FILE] \
-        [--no-prior pl,en] [--no-head pl,en]
+        --shopping CSV --polemo CSV --uci DIR --arabic-prod CSV [--qaym CSV] [--mall-cz DIR] \
+        [--cache DIR] [--markdown FILE] [--no-prior pl,en] [--no-head pl,en]
 """
 
 from __future__ import annotations
@@ -55,6 +57,14 @@ CORPORA: dict[str, tuple[str, str, Callable[[Path], pd.DataFrame], str]] = {
     "polemo": ("pl", "polemo2_medicine_sentences", lambda p: _polemo(p), "pl_polemo2_medicine_sentences.csv"),
     "uci": ("en", "uci_sentences", lambda p: _uci(p), "en_uci_sentences.csv"),
     "arabic_prod": ("ar", "arabic_prod_souq", lambda p: _arabic_prod(p), ""),
+    "qaym": ("ar", "qaym_restaurant_reviews", lambda p: _qaym(p), ""),
+    "mall_cz": ("cs", "mall_cz_reviews", lambda p: _mall_cz(p), "cs_mall_product_reviews.csv"),
+}
+#: The prepare.py builders of the samples that are not committed.
+BUILDERS: dict[str, Callable[[Path], pd.DataFrame]] = {
+    "shopping": prepare.shopping,
+    "arabic_prod": prepare.arabic_prod,
+    "qaym": prepare.qaym_restaurants,
 }
 
 
@@ -106,12 +116,27 @@ def _arabic_prod(path: Path) -> pd.DataFrame:
     return pd.DataFrame({"text": raw["text"], "label": raw["polarity"].map({1: "pos", -1: "neg"})})
 
 
+def _qaym(path: Path) -> pd.DataFrame:
+    raw = pd.read_csv(path, dtype={"text": str, "polarity": "int64"}).dropna(subset=["text"])
+    return pd.DataFrame(
+        {"text": raw["text"].str.split().str.join(" "), "label": raw["polarity"].map({1: "pos", -1: "neg"})}
+    ).dropna()
+
+
+def _mall_cz(folder: Path) -> pd.DataFrame:
+    parts = [pd.read_csv(folder / f"data_{part}.csv", dtype={"text": str}) for part in ("test", "val")]
+    raw = pd.concat(parts).dropna(subset=["text"])
+    return pd.DataFrame(
+        {"text": raw["text"].str.split().str.join(" "), "label": raw["label"].map({2: "pos", 0: "neg"})}
+    ).dropna()
+
+
 def evaluation_sample(key: str, source: Path) -> pd.DataFrame:
     """The corpus's evaluation sample (both splits): the committed file, or rebuilt by prepare.py."""
     _, _, _, committed = CORPORA[key]
     if committed:
         return pd.read_csv(HERE / "voc_eval" / committed, dtype=str, keep_default_na=False)
-    return prepare.shopping(source) if key == "shopping" else prepare.arabic_prod(source)
+    return BUILDERS[key](source)
 
 
 def shop_pool(key: str, source: Path, sample: pd.DataFrame) -> pd.DataFrame:
