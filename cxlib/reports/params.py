@@ -6,6 +6,7 @@ import ast
 import datetime as dt
 import json
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,10 +51,18 @@ class NotebookInfo:
         return {p.name: p.value for p in self.parameters}
 
 
+#: One parse at a time: CPython 3.11 keeps the AST constructor's recursion depth in state that
+#: threads share, so two parses at once (``cxlab run --jobs 2`` reads parameters in worker
+#: threads) can fail with a spurious "SystemError: AST constructor recursion depth mismatch"
+#: (python/cpython#106905).
+_PARSE_LOCK = threading.Lock()
+
+
 def literal(source: str) -> Any:
     """Evaluate a literal written in a parameters cell; non-literals stay text."""
     try:
-        return ast.literal_eval(source)
+        with _PARSE_LOCK:
+            return ast.literal_eval(source)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return source
 
