@@ -57,8 +57,8 @@ CORPORA: dict[str, tuple[str, str, Callable[[Path], pd.DataFrame], str]] = {
     "polemo": ("pl", "polemo2_medicine_sentences", lambda p: _polemo(p), "pl_polemo2_medicine_sentences.csv"),
     "uci": ("en", "uci_sentences", lambda p: _uci(p), "en_uci_sentences.csv"),
     "arabic_prod": ("ar", "arabic_prod_souq", lambda p: _arabic_prod(p), ""),
-    "qaym": ("ar", "qaym_restaurant_reviews", lambda p: _qaym(p), ""),
-    "mall_cz": ("cs", "mall_cz_reviews", lambda p: _mall_cz(p), "cs_mall_product_reviews.csv"),
+    "qaym": ("ar", "qaym_restaurant_reviews", prepare.qaym_labelled, ""),
+    "mall_cz": ("cs", "mall_cz_reviews", prepare.mall_cz_labelled, "cs_mall_product_reviews.csv"),
 }
 #: The prepare.py builders of the samples that are not committed.
 BUILDERS: dict[str, Callable[[Path], pd.DataFrame]] = {
@@ -114,21 +114,6 @@ def _arabic_prod(path: Path) -> pd.DataFrame:
     raw = pd.read_csv(path, dtype={"polarity": "int64"})
     raw = raw[raw["polarity"] != 0]
     return pd.DataFrame({"text": raw["text"], "label": raw["polarity"].map({1: "pos", -1: "neg"})})
-
-
-def _qaym(path: Path) -> pd.DataFrame:
-    raw = pd.read_csv(path, dtype={"text": str, "polarity": "int64"}).dropna(subset=["text"])
-    return pd.DataFrame(
-        {"text": raw["text"].str.split().str.join(" "), "label": raw["polarity"].map({1: "pos", -1: "neg"})}
-    ).dropna()
-
-
-def _mall_cz(folder: Path) -> pd.DataFrame:
-    parts = [pd.read_csv(folder / f"data_{part}.csv", dtype={"text": str}) for part in ("test", "val")]
-    raw = pd.concat(parts).dropna(subset=["text"])
-    return pd.DataFrame(
-        {"text": raw["text"].str.split().str.join(" "), "label": raw["label"].map({2: "pos", 0: "neg"})}
-    ).dropna()
 
 
 def evaluation_sample(key: str, source: Path) -> pd.DataFrame:

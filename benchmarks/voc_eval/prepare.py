@@ -528,12 +528,13 @@ def trustpilot_de(path: Path) -> pd.DataFrame:
     return _balanced(raw, "trustpilot_de_insurer", "de", 10, equal=True)
 
 
-def mall_cz_reviews(folder: Path) -> pd.DataFrame:
+def mall_cz_labelled(folder: Path) -> pd.DataFrame:
     """Czech Mall.cz product reviews (Habernal, Ptáček & Steinberger 2013; CC BY-NC-SA 3.0), as
     ``data/mall/data_test.csv`` and ``data_val.csv`` of JanPalasek/sentiment-analysis-czech
     (text, label; 30 % of the corpus's ``positive``, ``neutral`` and ``negative`` files, shuffled
     by that repository, the rest absent from the copy): 2 ``pos``, 0 ``neg`` (1, neutral, left
-    out); whitespace runs collapsed; texts found under both labels left out.
+    out); whitespace runs collapsed; texts found under both labels left out. All of them, with
+    ``text`` and ``label`` (also the shop draws of ``eval_shop_ratings.py``).
     """
     raw = pd.concat(
         [pd.read_csv(folder / f"data_{part}.csv", dtype={"text": str}) for part in ("test", "val")],
@@ -541,24 +542,34 @@ def mall_cz_reviews(folder: Path) -> pd.DataFrame:
     ).dropna(subset=["text"])
     raw = raw.assign(text=raw["text"].str.split().str.join(" "), label=raw["label"].map({2: "pos", 0: "neg"}))
     raw = raw.dropna(subset=["label"])
-    raw = raw[raw.groupby("text")["label"].transform("nunique") == 1]
-    return _balanced(raw, "mall_cz_reviews", "cs", 10)
+    return raw[raw.groupby("text")["label"].transform("nunique") == 1][["text", "label"]]
 
 
-def qaym_restaurants(path: Path) -> pd.DataFrame:
+def mall_cz_reviews(folder: Path) -> pd.DataFrame:
+    """The evaluation sample of :func:`mall_cz_labelled`."""
+    return _balanced(mall_cz_labelled(folder), "mall_cz_reviews", "cs", 10)
+
+
+def qaym_labelled(path: Path) -> pd.DataFrame:
     """RES1: Arabic restaurant reviews from Qaym.com (a Saudi restaurant-review site; Elsahar &
     El-Beltagy, CICLing 2015), ``datasets/RES1.csv`` of
     hadyelsahar/large-arabic-sentiment-analysis-resouces (polarity, text, restaurant_id,
     user_id; licence not stated): the dataset's own polarity, which the authors took from the
     reviewer's rating (1 ``pos``, -1 ``neg``; the file has no neutral rows); whitespace runs
-    collapsed.
+    collapsed. All of them, with ``text`` and ``label`` (also the shop draws of
+    ``eval_shop_ratings.py``).
     """
     raw = pd.read_csv(path, dtype={"text": str, "polarity": "int64"}).dropna(subset=["text"])
     raw = raw.assign(
         text=raw["text"].str.split().str.join(" "),
         label=raw["polarity"].map({1: "pos", -1: "neg"}),
     )
-    return _balanced(raw.dropna(subset=["label"]), "qaym_restaurant_reviews", "ar", 10)
+    return raw.dropna(subset=["label"])[["text", "label"]]
+
+
+def qaym_restaurants(path: Path) -> pd.DataFrame:
+    """The evaluation sample of :func:`qaym_labelled`."""
+    return _balanced(qaym_labelled(path), "qaym_restaurant_reviews", "ar", 10)
 
 
 def absita_it(path: Path) -> pd.DataFrame:

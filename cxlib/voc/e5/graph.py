@@ -100,6 +100,12 @@ def _linear(g: _Graph, x: str, weight: np.ndarray, bias: np.ndarray, int8: bool)
     return g.op("Add", [scaled, b])
 
 
+def _dense(g: _Graph, x: str, weights: E5Weights, prefix: str, name: str, int8: frozenset[str]) -> str:
+    """Apply the weight product ``prefix + name`` (``ao``, ``fi``, ``fo`` of a layer) to ``x``."""
+    weight, bias = weights.matrix(prefix + name + ".w"), np.asarray(weights.tensors[prefix + name + ".b"])
+    return _linear(g, x, weight, bias, name in int8)
+
+
 def _layer_norm(g: _Graph, x: str, weights: E5Weights, prefix: str) -> str:
     w, b = weights.tensors[prefix + ".w"], weights.tensors[prefix + ".b"]
     return g.op(
@@ -148,22 +154,10 @@ def build_encoder(weights: E5Weights, int8: frozenset[str] = INT8_PRODUCTS) -> o
         scores = g.op("Add", [g.op("Mul", [g.op("MatMul", [qh, kh]), scale]), bias4])
         ctx = g.op("MatMul", [g.op("Softmax", [scores], axis=-1), vh])
         ctx = g.op("Reshape", [g.op("Transpose", [ctx], perm=[0, 2, 1, 3]), merge_shape])
-        attn = _linear(
-            g, ctx, weights.matrix(p + "ao.w"), np.asarray(weights.tensors[p + "ao.b"]), "ao" in int8
-        )
+        attn = _dense(g, ctx, weights, p, "ao", int8)
         x = _layer_norm(g, g.op("Add", [x, attn]), weights, p + "aln")
-        mid = g.op(
-            "Gelu",
-            [
-                _linear(
-                    g, x, weights.matrix(p + "fi.w"), np.asarray(weights.tensors[p + "fi.b"]), "fi" in int8
-                )
-            ],
-            domain=_MS,
-        )
-        out = _linear(
-            g, mid, weights.matrix(p + "fo.w"), np.asarray(weights.tensors[p + "fo.b"]), "fo" in int8
-        )
+        mid = g.op("Gelu", [_dense(g, x, weights, p, "fi", int8)], domain=_MS)
+        out = _dense(g, mid, weights, p, "fo", int8)
         x = _layer_norm(g, g.op("Add", [x, out]), weights, p + "oln")
     mask3 = g.op("Unsqueeze", ["mask", g.const(np.array([2], np.int64))])
     total = g.op("ReduceSum", [g.op("Mul", [x, mask3]), g.const(np.array([1], np.int64))], keepdims=0)
