@@ -87,6 +87,45 @@ _DOTTED = re.compile(r"\d\.\d+\.\d")
 # x12") are found by libphonenumber (the ``phonenumbers`` package) when a "+" is present.
 _PLUS_DIGIT = re.compile(r"\+\s?\(?\d")
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2}))")
+# "@" as a URL or HTML character reference ("jan%40example.com", "jan&#64;example.com").
+_ENCODED_AT = re.compile(r"%40|&#0*64;|&#x0*40;|&commat;", re.IGNORECASE)
+
+# Addresses spelled to dodge harvesters: "jan(at)example(dot)com", "jan [at] wp [dot] pl",
+# "jan @ example . com", "jan.kowalski(małpa)wp.pl", "jan at gmail dot com". "@" and "." may be
+# bracketed words in the languages cxlib reads (Polish "małpa"/"kropka", Czech "zavináč"/
+# "tečka", Spanish and Portuguese "arroba", German "Punkt", ...), or spaced out.
+_AT_WORDS = r"at|małpa|malpa|zavináč|zavinac|arroba|chiocciola|klammeraffe|apenstaartje|apestaartje|arobase"
+_DOT_WORDS = r"dot|punkt|kropka|tečka|tecka|bodka|punto|ponto|punt|point|pont"
+_OPEN, _CLOSE = r"[(\[{<]", r"[)\]}>]"
+_BRACKETED_AT = rf"\s*{_OPEN}\s*(?:{_AT_WORDS}|a|affe|ät|@)\s*{_CLOSE}\s*"
+_BRACKETED_DOT = rf"\s*{_OPEN}\s*(?:{_DOT_WORDS}|\.)\s*{_CLOSE}\s*"
+_WORD_DOT = rf"\s+(?:{_DOT_WORDS})\s+"
+_OBFUSCATED_DOT = rf"(?:{_BRACKETED_DOT}|{_WORD_DOT})"
+_ANY_DOT = rf"(?:{_OBFUSCATED_DOT}|\.|\s\.\s)"
+_MAILBOX = r"(?<![\w.+-])[^\W_](?:[\w.+-]*[^\W_])?"
+_DOMAIN_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+# all lower or all upper case, so that "Thanks @ Shop . Great" (a new sentence) is no address
+_TOP_LEVEL = r"(?-i:[^\W\d_A-Z]{2,24}|[A-Z]{2,24})(?![\w-])"
+# A bracketed or spaced "@": any dots after it.
+_OBFUSCATED_EMAIL = re.compile(
+    rf"{_MAILBOX}(?:{_BRACKETED_AT}|\s*@\s*)(?:{_DOMAIN_LABEL}{_ANY_DOT})+{_TOP_LEVEL}",
+    re.IGNORECASE,
+)
+# "at" as a plain word ("look at amazon.com" is no address): only with a spelled-out dot, or
+# before a large mail provider's domain ("jan at gmail.com").
+_MAIL_PROVIDERS = (
+    r"gmail|googlemail|yahoo|hotmail|outlook|live|msn|icloud|aol|gmx|web|t-online|yandex|"
+    r"wp|o2|onet|interia|seznam|centrum|azet|zoznam|libero|virgilio|orange|free|laposte|"
+    r"wanadoo|ziggo|telenet|terra|uol|bol|qq|163|126|sina|proton|protonmail|tutanota|zoho"
+)
+_WORD_AT_EMAIL = re.compile(
+    rf"{_MAILBOX}\s+(?:{_AT_WORDS})\s+(?P<domain>(?:{_DOMAIN_LABEL}{_ANY_DOT})+{_TOP_LEVEL})",
+    re.IGNORECASE,
+)
+_SPELLED_DOT = re.compile(_OBFUSCATED_DOT, re.IGNORECASE)
+_PROVIDER = re.compile(rf"(?:{_MAIL_PROVIDERS})\.", re.IGNORECASE)
+# Letters typed one by one: "j a n @ g m a i l . c o m".
+_SPACED_CHARACTERS = re.compile(r"(?<!\S)(?:\S ){4,}\S(?!\S)")
 
 
 def _plain_char(char: str) -> str | None:
@@ -118,6 +157,10 @@ def _normalise(text: str) -> tuple[str, list[int], list[int]]:
                 decoded = chr(int(escape.group(1) or escape.group(2), 16))
                 if _plain_char(decoded) is not None:
                     char, step = decoded, escape.end() - index
+        elif char in "%&":
+            encoded = _ENCODED_AT.match(text, index)
+            if encoded is not None:
+                char, step = "@", encoded.end() - index
         plain = _plain_char(char)
         if plain != "":
             chars.append(char if plain is None else plain)
@@ -168,6 +211,11 @@ def _international_phones(text: str) -> list[tuple[int, int]]:
     return [(m.start, m.end) for m in matcher]
 
 
+def _worded_address(domain: str) -> bool:
+    """Whether the domain after a plain "at" makes an address: a spelled-out dot, or a mail provider."""
+    return bool(_SPELLED_DOT.search(domain) or _PROVIDER.match(domain))
+
+
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """Personal-data spans of a normalised text: (start, end, token), not overlapping."""
     found: list[tuple[int, int, str]] = []
@@ -182,6 +230,17 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
         while text[start] in "'`" and text[m.end() : m.end() + 1] == text[start]:
             start += 1
         found.append((start, m.end(), EMAIL_TOKEN))
+    found.extend([(*m.span(), EMAIL_TOKEN) for m in _OBFUSCATED_EMAIL.finditer(text) if free(*m.span())])
+    worded = [m for m in _WORD_AT_EMAIL.finditer(text) if _worded_address(m.group("domain"))]
+    found.extend([(*m.span(), EMAIL_TOKEN) for m in worded if free(*m.span())])
+    spaced = [m for m in _SPACED_CHARACTERS.finditer(text) if "@" in m.group(0)]
+    found.extend(
+        [
+            (*m.span(), EMAIL_TOKEN)
+            for m in spaced
+            if _EMAIL.search(m.group(0).replace(" ", "")) and free(*m.span())
+        ]
+    )
     ibans = [m for m in _IBAN.finditer(text) if _iban_ok(m.group(0))]
     found.extend([(*m.span(), IBAN_TOKEN) for m in ibans if free(*m.span())])
     cards = [m for m in _CARD.finditer(text) if _luhn_ok(m.group(0))]
@@ -210,7 +269,9 @@ def mask_pii(text: Any) -> str:
         ``+``/``00`` prefix and separators; international numbers in any country format) by
         ``[phone]``, every IBAN (mod-97 checked) by ``[iban]`` and every payment-card number
         (Luhn checked, compact or in groups) by ``[card]``. Zero-width characters inside an
-        address and no-break or thin spaces inside a number do not hide it. Dates such as
+        address and no-break or thin spaces inside a number do not hide it, nor does an
+        address spelled to dodge harvesters (``jan(at)example(dot)com``, ``jan @ example .
+        com``, ``juan arroba gmail punto com``, ``jan%40example.com``). Dates such as
         ``2024-05-01``, decimals and amounts are kept; the rest of the text is unchanged.
 
     Examples

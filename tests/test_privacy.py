@@ -189,6 +189,70 @@ def test_every_non_ascii_or_zero_width_email_is_masked(local: str, domain: str, 
     assert mask_pii(f"mail {address} now") == f"mail {EMAIL_TOKEN} now"
 
 
+#: Spellings of "@" and "." that dodge address harvesters; a plain word "at" or "arroba" needs a
+#: spelled-out dot (``PLAIN_AT`` below), as "look at amazon.com" is no address.
+OBFUSCATED_AT = [
+    "(at)",
+    " (at) ",
+    "[at]",
+    " [ at ] ",
+    "{at}",
+    "<at>",
+    " @ ",
+    "@ ",
+    "(a)",
+    "(małpa)",
+    "%40",
+    "&#64;",
+]
+PLAIN_AT = [" at ", " arroba ", " małpa "]
+OBFUSCATED_DOT = ["(dot)", " (dot) ", "[dot]", " dot ", " kropka ", " punto ", "[.]", "{.}"]
+
+
+@given(
+    local=LETTERS,
+    domain=LETTERS,
+    tld=st.sampled_from(["com", "pl", "de", "org"]),
+    at=st.sampled_from(OBFUSCATED_AT + PLAIN_AT),
+    dot=st.sampled_from([".", " . ", *OBFUSCATED_DOT]),
+    upper=st.booleans(),
+)
+def test_every_obfuscated_email_is_masked(
+    local: str, domain: str, tld: str, at: str, dot: str, upper: bool
+) -> None:
+    if at in PLAIN_AT and dot in (".", " . "):
+        dot = " dot "
+    address = f"{local}{at}{domain}{dot}{tld}"
+    if upper:
+        address = address.upper()
+    assert mask_pii(f"mail {address} now") == f"mail {EMAIL_TOKEN} now"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mail me: jan.kowalski(at)wp(dot)pl", "mail me: [email]"),
+        ("j a n @ g m a i l . c o m", "[email]"),
+        ("juan arroba gmail punto com", "[email]"),
+        ("jan at gmail.com please", "[email] please"),
+        ("jan(at)example.com. Next one", "[email]. Next one"),
+        ("mailto:jan%40example.com", "mailto:[email]"),
+        # kept: prose that only looks like a spelled-out address
+        ("look at amazon.com today", "look at amazon.com today"),
+        ("Thanks @ Shop . Great service", "Thanks @ Shop . Great service"),
+        ("Llegó a tiempo punto final", "Llegó a tiempo punto final"),
+        ("Va a ser punto de venta", "Va a ser punto de venta"),
+        ("price @ 5.99 each", "price @ 5.99 each"),
+        ("we met at noon. dot com bubble", "we met at noon. dot com bubble"),
+        ("rated 5 at 3.5 points", "rated 5 at 3.5 points"),
+        ("a b c d e f", "a b c d e f"),
+        ("50%40 off", "50%40 off"),
+    ],
+)
+def test_obfuscated_emails_and_look_alikes(text: str, expected: str) -> None:
+    assert mask_pii(text) == expected
+
+
 def _iban(country: str, bban: str) -> str:
     digits = "".join(str(int(c, 36)) for c in bban + country + "00")
     return f"{country}{98 - int(digits) % 97:02d}{bban}"

@@ -32,7 +32,7 @@ def build(target: Path, keep_every: int = 5) -> Path:
     """Write the hostile shop into ``target`` (Parquet) and return it.
 
     One customer in ``keep_every`` of the sample is kept (with all her rows). Planted:
-    e-mail addresses and phone numbers (several spellings) as customer ids of 10 customers,
+    e-mail addresses and phone numbers (several spellings) as customer ids of 15 customers,
     as segment values (channel, device, source, country, touchpoint) in blocks big enough
     to be shown, and with IBANs, card numbers and markup in review texts and survey
     comments; markup in every free-text or segment column.
@@ -43,7 +43,7 @@ def build(target: Path, keep_every: int = 5) -> Path:
         for name in ("events", "orders", "surveys", "feedback")
     }
     customers = pd.Index(sorted(tables["orders"]["customer_id"].unique()))[::keep_every]
-    renamed = dict(zip(customers[:10], PERSONAL, strict=True))
+    renamed = dict(zip(customers[: len(PERSONAL)], PERSONAL, strict=True))
     for name, frame in tables.items():
         frame = frame[frame["customer_id"].isin(customers) | frame["customer_id"].isna()].reset_index(
             drop=True
@@ -62,7 +62,7 @@ def build(target: Path, keep_every: int = 5) -> Path:
     surveys["touchpoint"] = _plant(surveys["touchpoint"], [PHONES[4], XSS[0]], every=9)
     surveys["comment"] = _plant(surveys["comment"], texts, every=5)
     feedback["text"] = _plant(feedback["text"], [*texts, f"IBAN {IBANS[0]} card {CARDS[0]}"], every=4)
-    feedback["channel"] = _plant(feedback["channel"], [EMAILS[0], XSS[1]], every=9)
+    feedback["channel"] = _plant(feedback["channel"], [EMAILS[0], XSS[1], EMAILS[6]], every=9)
     experiments = pd.read_parquet(SAMPLE / "experiments.parquet").iloc[::3].reset_index(drop=True)
     for name, frame in {**tables, "experiments": experiments}.items():
         frame.to_parquet(target / f"{name}.parquet", index=False)

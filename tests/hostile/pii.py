@@ -16,6 +16,12 @@ EMAILS = [
     "plantedjan@przykład.pl",
     f"planted{ZWSP}zw.bob@exa{ZWSP}mple.org",
     "PLANTEDUPPER@EXAMPLE.COM",
+    # spelled to dodge harvesters
+    "plantedobf.one(at)example(dot)com",
+    "plantedobftwo [at] przyklad [dot] pl",
+    "plantedobfthree @ example . org",
+    "plantedobffour arroba gmail punto com",
+    "plantedobffive%40example.com",
 ]
 #: Planted phone numbers (digits are what must never appear in a row).
 PHONES = [
@@ -39,7 +45,7 @@ def _views(text: str) -> str:
 
 
 def _mailbox(address: str) -> str:
-    return address.translate(_INVISIBLE).split("@")[0].lower()
+    return re.split(r"\s*(?:@|%40|\(at\)|\[at\]| arroba )", address.translate(_INVISIBLE))[0].lower()
 
 
 def _digits_pattern(number: str) -> re.Pattern[str]:
