@@ -221,3 +221,17 @@ def test_available_and_error_name_the_missing_package(monkeypatch):
         embedding._encoder.cache_clear()
     monkeypatch.setattr(importlib.util, "find_spec", real)
     assert AVAILABLE() is RUNTIME
+
+
+def test_a_very_long_text_is_embedded_from_its_first_characters(monkeypatch):
+    fake = _CountingEncoder()
+    monkeypatch.setattr(embedding, "_encoder", lambda: fake)
+    monkeypatch.setattr(embedding, "MAX_CHARACTERS", 5)
+    embedding.clear_cache()
+    try:
+        vectors = embedding.embed(["abcdefgh", "abc", "abcdefgh"])
+        # the encoder reads at most five characters; the cache keeps the whole text as its key
+        np.testing.assert_array_equal(vectors[:, 0], [5, 3, 5])
+        assert fake.calls == [["abcde", "abc"]]
+    finally:
+        embedding.clear_cache()
