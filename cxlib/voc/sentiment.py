@@ -71,6 +71,9 @@ SENTIMENT_COLORS: dict[str, str] = {"neg": "#D55E00", "neu": "#999999", "pos": "
 LABELS: tuple[str, ...] = ("neg", "neu", "pos")
 #: Label of a text in a detected language that no backend covers (counted, never scored).
 UNSUPPORTED = "unsupported"
+#: Measured accuracy on real reviews below which the summary asks readers to take a language's
+#: sentiment as approximate (issue 21's goal for every language without the shop's ratings).
+RELIABLE_ACCURACY = 0.85
 #: Columns of :attr:`SentimentResult.table` besides the kept ones.
 RESULT_COLUMNS: tuple[str, ...] = ("text", "lang", "label", "score", "backend", "terms", "n_terms")
 
@@ -276,6 +279,9 @@ class SentimentResult(ResultBase):
                 f"{cov:.0%} of the texts scored by the lexicon contain no sentiment term "
                 "and count as neutral."
             )
+        caution = self.caution()
+        if caution:
+            out.append(caution)
         unsupported = self.table.loc[self.table["label"] == UNSUPPORTED, "lang"]
         if len(unsupported):
             langs = ", ".join(
@@ -298,6 +304,33 @@ class SentimentResult(ResultBase):
             names = ", ".join(language_name(code) for code in group["lang"])
             parts.append(f"{_backend_words(str(backend))} for {names}")
         return "Scored by " + "; ".join(parts) + "." if parts else "No text could be scored."
+
+    def caution(self, target: float = RELIABLE_ACCURACY) -> str:
+        """Name the languages whose backend labelled fewer than ``target`` of real reviews right.
+
+        A language counts when the backend that scored its texts here has a measured accuracy
+        (:meth:`measured_accuracy`, the mean over its evaluation corpora) below ``target``;
+        the sentence gives the range over those corpora. Empty when there is none (the shop's
+        own models are judged by their cross-validation instead).
+        """
+        acc = self.measured_accuracy().dropna(subset=["accuracy"])
+        low = acc.groupby(["lang", "backend"], sort=True)["accuracy"].agg(["mean", "min", "max"])
+        low = low[low["mean"] < target]
+        if low.empty:
+            return ""
+        names = [language_name(lang) for lang, _ in low.index]
+        lowest, highest = float(low["min"].min()), float(low["max"].max())
+        span = (
+            f"{lowest:.0%}" if round(lowest, 2) == round(highest, 2) else f"{lowest * 100:.0f}–{highest:.0%}"
+        )
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        several = low.index.get_level_values("backend").nunique() > 1
+        return (
+            f"Read the sentiment of {listed} texts as approximate: the backend{'s' if several else ''} that "
+            f"scored them labelled {span} of real reviews right when "
+            f"measured, below {target:.0%}. Enough of the shop's own star ratings in a language train "
+            "a model that scores it instead."
+        )
 
     def accuracy_sentence(self) -> str:
         """Say the accuracy measured on held-out real reviews per language and backend used."""

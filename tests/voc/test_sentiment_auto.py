@@ -230,3 +230,21 @@ def test_the_shops_trained_model_wins_over_the_embedding(
     # below min_rated the shop's model is not trusted and auto falls back to its choice
     fallback = voc.sentiment(["love it, works perfectly"], langs="en", model=model, min_rated=500).table
     assert fallback["backend"].tolist() == [SENTIMENT_MODULE.auto_backends()["en"]]
+
+
+def test_summary_cautions_about_languages_measured_below_85_percent() -> None:
+    texts, langs = ["Great product", "Producto genial", "Geweldig product"], ["en", "es", "nl"]
+    result = voc.sentiment(texts, langs=langs, backend="lexicon")
+    measured = SENTIMENT_MODULE.measured_accuracies()
+    lexicon = measured[(measured["backend"] == "lexicon") & measured["lang"].isin(langs)]
+    low = lexicon.groupby("lang")["accuracy"].agg(["mean", "min", "max"])
+    low = low[low["mean"] < 0.85]
+    assert not low.empty  # the lexicon alone is below 85 % in some of these languages
+    caution = result.caution()
+    names = {"en": "English", "es": "Spanish", "nl": "Dutch"}
+    for lang, name in names.items():
+        assert (name in caution) == (lang in low.index), (lang, caution)
+    assert f"{low['min'].min() * 100:.0f}–{low['max'].max():.0%}" in caution
+    assert caution in result.summary()
+    # no caution where the measured backend reaches the target, nor for the shop's own models
+    assert result.caution(target=0.0) == ""
