@@ -172,36 +172,42 @@ class _CountingEncoder:
         return np.vstack([np.full(384, len(t), dtype=np.float32) for t in texts])
 
 
-def test_embed_caches_each_text_once(monkeypatch):
+@pytest.fixture
+def fake_encoder(monkeypatch: pytest.MonkeyPatch):
+    """A counting encoder in place of the model, with an empty in-process cache before and after."""
     fake = _CountingEncoder()
     monkeypatch.setattr(embedding, "_encoder", lambda: fake)
     embedding.clear_cache()
-    try:
-        first = embedding.embed(["a", "bb", "a", "ccc"])
-        np.testing.assert_array_equal(first[:, 0], [1, 2, 1, 3])
-        second = embedding.embed(["bb", "dddd", "a"], batch_size=1)
-        np.testing.assert_array_equal(second[:, 0], [2, 4, 1])
-        assert fake.calls == [["a", "bb", "ccc"], ["dddd"]]
-        assert embedding.embed([]).shape == (0, 384)
-        embedding.clear_cache()
-        embedding.embed(["a"])
-        assert fake.calls[-1] == ["a"]
-    finally:
-        embedding.clear_cache()
+    yield fake
+    embedding.clear_cache()
 
 
-def test_cache_drops_oldest_beyond_its_size(monkeypatch):
-    fake = _CountingEncoder()
-    monkeypatch.setattr(embedding, "_encoder", lambda: fake)
+def test_embed_caches_each_text_once(fake_encoder):
+    first = embedding.embed(["a", "bb", "a", "ccc"])
+    np.testing.assert_array_equal(first[:, 0], [1, 2, 1, 3])
+    second = embedding.embed(["bb", "dddd", "a"], batch_size=1)
+    np.testing.assert_array_equal(second[:, 0], [2, 4, 1])
+    assert fake_encoder.calls == [["a", "bb", "ccc"], ["dddd"]]
+    assert embedding.embed([]).shape == (0, 384)
+    embedding.clear_cache()
+    embedding.embed(["a"])
+    assert fake_encoder.calls[-1] == ["a"]
+
+
+def test_cache_drops_oldest_beyond_its_size(fake_encoder, monkeypatch):
     monkeypatch.setattr(embedding, "CACHE_SIZE", 3)
-    embedding.clear_cache()
-    try:
-        embedding.embed(["a", "b", "c"])
-        embedding.embed(["d", "e"])
-        embedding.embed(["a", "e"])
-        assert fake.calls == [["a", "b", "c"], ["d", "e"], ["a"]]
-    finally:
-        embedding.clear_cache()
+    embedding.embed(["a", "b", "c"])
+    embedding.embed(["d", "e"])
+    embedding.embed(["a", "e"])
+    assert fake_encoder.calls == [["a", "b", "c"], ["d", "e"], ["a"]]
+
+
+def test_a_very_long_text_is_embedded_from_its_first_characters(fake_encoder, monkeypatch):
+    monkeypatch.setattr(embedding, "MAX_CHARACTERS", 5)
+    vectors = embedding.embed(["abcdefgh", "abc", "abcdefgh"])
+    # the encoder reads at most five characters; the cache keeps the whole text as its key
+    np.testing.assert_array_equal(vectors[:, 0], [5, 3, 5])
+    assert fake_encoder.calls == [["abcde", "abc"]]
 
 
 def test_available_and_error_name_the_missing_package(monkeypatch):
@@ -221,17 +227,3 @@ def test_available_and_error_name_the_missing_package(monkeypatch):
         embedding._encoder.cache_clear()
     monkeypatch.setattr(importlib.util, "find_spec", real)
     assert AVAILABLE() is RUNTIME
-
-
-def test_a_very_long_text_is_embedded_from_its_first_characters(monkeypatch):
-    fake = _CountingEncoder()
-    monkeypatch.setattr(embedding, "_encoder", lambda: fake)
-    monkeypatch.setattr(embedding, "MAX_CHARACTERS", 5)
-    embedding.clear_cache()
-    try:
-        vectors = embedding.embed(["abcdefgh", "abc", "abcdefgh"])
-        # the encoder reads at most five characters; the cache keeps the whole text as its key
-        np.testing.assert_array_equal(vectors[:, 0], [5, 3, 5])
-        assert fake.calls == [["abcde", "abc"]]
-    finally:
-        embedding.clear_cache()
