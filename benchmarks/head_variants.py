@@ -70,30 +70,16 @@ def xed_means(source: Path, langs: list[str], held_out: set[str]) -> dict[str, n
 
 
 def grid_rows(
-    name: str, X: np.ndarray, y: np.ndarray, X_dev: np.ndarray, dev: pd.DataFrame, **fit: Any
+    name: str,
+    X: np.ndarray,
+    y: np.ndarray,
+    X_dev: np.ndarray,
+    lex_dev: np.ndarray,
+    dev: pd.DataFrame,
+    weights: np.ndarray | None = None,
 ) -> list[dict[str, Any]]:
-    """Dev accuracy per language of heads fitted on ``X``/``y`` over :data:`GRID`."""
-    lex = t.lexicon_scores(dev["text"].tolist(), dev["lang"].tolist())
-    truth = dev["label"].to_numpy(dtype=str)
-    rows = []
-    for C in GRID["C"]:
-        coef, intercept = t.fit_logistic(X, y, C, None, **fit)
-        for temperature in GRID["temperature"]:
-            head = t._score(coef, intercept, temperature, X_dev)
-            for weight in GRID["lexicon_weight"]:
-                per_lang = t.accuracy_by_language(t._labels(np.clip(head + weight * lex, -1, 1)), truth, dev)
-                rows.append(
-                    {
-                        "candidate": name,
-                        "C": C,
-                        "temperature": temperature,
-                        "lexicon_weight": weight,
-                        "mean": float(per_lang.mean()),
-                        "unmet": float(per_lang[list(t.UNMET)].mean()),
-                        **per_lang.to_dict(),
-                    }
-                )
-    return rows
+    """Dev accuracy per language of heads fitted on ``X``/``y`` over :data:`GRID`, named ``name``."""
+    return [{"candidate": name, **row} for row in t.grid_scores(X, y, weights, X_dev, lex_dev, dev, GRID)]
 
 
 def lexicon_terms() -> pd.DataFrame:
@@ -127,14 +113,11 @@ def query_prefix_embeddings(texts: list[str]) -> np.ndarray:
         _forget_embeddings()
 
 
-def more_sentences(sources: dict[str, Any], X_dev: np.ndarray, dev: pd.DataFrame) -> list[dict[str, Any]]:
+def more_sentences(
+    sources: dict[str, Any], X_dev: np.ndarray, lex_dev: np.ndarray, dev: pd.DataFrame
+) -> list[dict[str, Any]]:
     """Heads fitted on 3,000, 6,000 or all training sentences a language (languages weighted equally)."""
-    cap = t.HEAD_TEXTS_PER_LANG
-    t.HEAD_TEXTS_PER_LANG = 10**9
-    try:
-        every = t.head_training_data(sources)
-    finally:
-        t.HEAD_TEXTS_PER_LANG = cap
+    every = t.head_training_data(sources, cap=None)
     rows = []
     for n in (3000, 6000, None):
         part = pd.concat(
@@ -146,8 +129,9 @@ def more_sentences(sources: dict[str, Any], X_dev: np.ndarray, dev: pd.DataFrame
             t.cached_embeddings(part["text"].tolist(), batch=500),
             part["label"].to_numpy(dtype=str),
             X_dev,
+            lex_dev,
             dev,
-            sample_weight=len(part) / 3 / size,
+            weights=len(part) / 3 / size,
         )
     return rows
 
@@ -190,7 +174,8 @@ def main() -> None:
     dev = t.dev_samples()
     X, y = t.cached_embeddings(train["text"].tolist()), train["label"].to_numpy(dtype=str)
     X_dev = t.cached_embeddings(dev["text"].tolist())
-    rows = grid_rows("shipped form", X, y, X_dev, dev)
+    lex_dev = t.lexicon_scores(dev["text"].tolist(), dev["lang"].tolist())
+    rows = grid_rows("shipped form", X, y, X_dev, lex_dev, dev)
 
     means = xed_means(args.xed, sorted(set(dev["lang"]) | set(train["lang"])), t.evaluation_texts())
     centre = np.mean(list(means.values()), axis=0)
@@ -199,6 +184,7 @@ def main() -> None:
         X - np.vstack([means[x] for x in train["lang"]]) + centre,
         y,
         X_dev - np.vstack([means[x] for x in dev["lang"]]) + centre,
+        lex_dev,
         dev,
     )
     # a diagnostic, not a candidate: each training language and each dev corpus centred on its
@@ -211,6 +197,7 @@ def main() -> None:
         X - np.vstack([own_train[x] for x in lang]),
         y,
         X_dev - np.vstack([own_dev[c] for c in corpus]),
+        lex_dev,
         dev,
     )
     terms = lexicon_terms()
@@ -221,34 +208,28 @@ def main() -> None:
             np.vstack([X, X_terms]),
             np.concatenate([y, terms["label"].to_numpy(dtype=str)]),
             X_dev,
+            lex_dev,
             dev,
-            sample_weight=np.concatenate([np.ones(len(X)), np.full(len(terms), weight)]),
+            weights=np.concatenate([np.ones(len(X)), np.full(len(terms), weight)]),
         )
     rows += grid_rows(
         "query prefix",
         query_prefix_embeddings(train["text"].tolist()),
         y,
         query_prefix_embeddings(dev["text"].tolist()),
+        lex_dev,
         dev,
     )
-    rows += more_sentences(sources, X_dev, dev)
+    rows += more_sentences(sources, X_dev, lex_dev, dev)
     table = pd.DataFrame(rows)
     pd.set_option("display.width", 250)
     shipped = (table["C"] == 4.0) & (table["temperature"] == 2.0) & (table["lexicon_weight"] == 0.5)
     print("Each candidate at the shipped settings (C 4, temperature 2, lexicon weight 0.5):")
-    print(
-        (table[shipped].set_index("candidate").drop(columns=["C", "temperature", "lexicon_weight"]) * 100)
-        .round(1)
-        .to_string()
-    )
+    settings = ["C", "temperature", "lexicon_weight", "neutral"]
+    print((table[shipped].set_index("candidate").drop(columns=settings) * 100).round(1).to_string())
     print("\nEach candidate at its best settings (highest dev mean):")
     best = table.loc[table.groupby("candidate", sort=False)["mean"].idxmax()].set_index("candidate")
-    print(
-        (best.drop(columns=["C", "temperature", "lexicon_weight"]) * 100)
-        .round(1)
-        .join(best[["C", "temperature", "lexicon_weight"]])
-        .to_string()
-    )
+    print((best.drop(columns=settings) * 100).round(1).join(best[settings[:3]]).to_string())
     print(f"\nLexicon terms: {len(terms):,} ({terms['label'].value_counts().to_dict()})")
 
     shift = zero_shot_shift(dev)

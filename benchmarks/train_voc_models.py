@@ -257,8 +257,12 @@ def lexicon_scores(texts: list[str], langs: list[str]) -> np.ndarray:
 
 def head_training_data(
     sources: dict[str, tuple[Path | None, Callable[[Path], pd.DataFrame]]],
+    cap: int | None = HEAD_TEXTS_PER_LANG,
 ) -> pd.DataFrame:
-    """Texts, labels and languages for the embedding head: evaluation texts removed, capped per language."""
+    """Texts, labels and languages for the embedding head: evaluation texts removed, ``cap`` a language.
+
+    ``cap`` None keeps every text.
+    """
     held_out = evaluation_texts()
     frames = []
     for lang, (source, read) in sources.items():
@@ -267,8 +271,8 @@ def head_training_data(
         data = read(source)
         data["text"] = data["text"].astype(str).str.strip()
         data = data[(data["text"].str.len() >= 2) & ~data["text"].isin(held_out)].drop_duplicates("text")
-        if len(data) > HEAD_TEXTS_PER_LANG:
-            data = data.sample(n=HEAD_TEXTS_PER_LANG, random_state=0)
+        if cap is not None and len(data) > cap:
+            data = data.sample(n=cap, random_state=0)
         frames.append(data.assign(lang=lang))
     return pd.concat(frames, ignore_index=True)
 
@@ -583,37 +587,57 @@ def xed_part(xed_data: pd.DataFrame, langs: list[str], mapping: str) -> pd.DataF
     return pd.concat(frames, ignore_index=True)
 
 
+def grid_scores(
+    X: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None,
+    X_dev: np.ndarray,
+    lex_dev: np.ndarray,
+    dev: pd.DataFrame,
+    grid: dict[str, tuple[Any, ...]],
+) -> list[dict[str, Any]]:
+    """Dev accuracy of heads fitted on embeddings ``X`` over ``grid`` (C, temperature, lexicon weight).
+
+    The head's score plus the lexicon weight × ``lex_dev`` (the dev texts' lexicon scores),
+    labelled as the backend labels (neutral counts as wrong). Rows: the settings, ``mean`` over
+    the languages (each the mean of its corpora), ``unmet`` over :data:`UNMET`, ``neutral``
+    share, and the accuracy of each language.
+    """
+    y_dev = dev["label"].to_numpy(dtype=str)
+    rows = []
+    for C in grid["C"]:
+        coef, intercept = fit_logistic(X, y, C, None, sample_weight=weights)
+        for temperature in grid["temperature"]:
+            head = _score(coef, intercept, temperature, X_dev)
+            for lexicon_weight in grid["lexicon_weight"]:
+                label = _labels(np.clip(head + lexicon_weight * lex_dev, -1, 1))
+                per_lang = accuracy_by_language(label, y_dev, dev)
+                rows.append(
+                    {
+                        "C": C,
+                        "temperature": temperature,
+                        "lexicon_weight": lexicon_weight,
+                        "mean": float(per_lang.mean()),
+                        "unmet": float(per_lang[list(UNMET)].mean()),
+                        "neutral": float(np.mean(label == "neu")),
+                        **per_lang.to_dict(),
+                    }
+                )
+    return rows
+
+
 def _dev_scorer(
     dev: pd.DataFrame,
 ) -> Callable[[pd.DataFrame, np.ndarray, dict[str, Any]], list[dict[str, Any]]]:
     """A function fitting heads on a training frame (with sample weights) and scoring them on ``dev``."""
-    X_dev, y_dev = cached_embeddings(dev["text"].tolist()), dev["label"].to_numpy(dtype=str)
+    X_dev = cached_embeddings(dev["text"].tolist())
     lex_dev = lexicon_scores(dev["text"].tolist(), dev["lang"].tolist())
 
     def score(
         fit: pd.DataFrame, weights: np.ndarray, grid: dict[str, tuple[Any, ...]]
     ) -> list[dict[str, Any]]:
         X, y = cached_embeddings(fit["text"].tolist()), fit["label"].to_numpy(dtype=str)
-        rows = []
-        for C in grid["C"]:
-            coef, intercept = fit_logistic(X, y, C, None, sample_weight=weights)
-            for temperature in grid["temperature"]:
-                head = _score(coef, intercept, temperature, X_dev)
-                for lexicon_weight in grid["lexicon_weight"]:
-                    label = _labels(np.clip(head + lexicon_weight * lex_dev, -1, 1))
-                    per_lang = accuracy_by_language(label, y_dev, dev)
-                    rows.append(
-                        {
-                            "C": C,
-                            "temperature": temperature,
-                            "lexicon_weight": lexicon_weight,
-                            "mean": float(per_lang.mean()),
-                            "unmet": float(per_lang[list(UNMET)].mean()),
-                            "neutral": float(np.mean(label == "neu")),
-                            **per_lang.to_dict(),
-                        }
-                    )
-        return rows
+        return grid_scores(X, y, weights, X_dev, lex_dev, dev, grid)
 
     return score
 

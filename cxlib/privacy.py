@@ -106,11 +106,9 @@ _MAILBOX = r"(?<![\w.+-])[^\W_](?:[\w.+-]*[^\W_])?"
 _DOMAIN_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
 # all lower or all upper case, so that "Thanks @ Shop . Great" (a new sentence) is no address
 _TOP_LEVEL = r"(?-i:[^\W\d_A-Z]{2,24}|[A-Z]{2,24})(?![\w-])"
+_SPELLED_DOMAIN = rf"(?:{_DOMAIN_LABEL}{_ANY_DOT})+{_TOP_LEVEL}"
 # A bracketed or spaced "@": any dots after it.
-_OBFUSCATED_EMAIL = re.compile(
-    rf"{_MAILBOX}(?:{_BRACKETED_AT}|\s*@\s*)(?:{_DOMAIN_LABEL}{_ANY_DOT})+{_TOP_LEVEL}",
-    re.IGNORECASE,
-)
+_OBFUSCATED_EMAIL = re.compile(rf"{_MAILBOX}(?:{_BRACKETED_AT}|\s*@\s*){_SPELLED_DOMAIN}", re.IGNORECASE)
 # "at" as a plain word ("look at amazon.com" is no address): only with a spelled-out dot, or
 # before a large mail provider's domain ("jan at gmail.com").
 _MAIL_PROVIDERS = (
@@ -119,7 +117,7 @@ _MAIL_PROVIDERS = (
     r"wanadoo|ziggo|telenet|terra|uol|bol|qq|163|126|sina|proton|protonmail|tutanota|zoho"
 )
 _WORD_AT_EMAIL = re.compile(
-    rf"{_MAILBOX}\s+(?:{_AT_WORDS})\s+(?P<domain>(?:{_DOMAIN_LABEL}{_ANY_DOT})+{_TOP_LEVEL})",
+    rf"{_MAILBOX}\s+(?:{_AT_WORDS})\s+(?P<domain>{_SPELLED_DOMAIN})",
     re.IGNORECASE,
 )
 _SPELLED_DOT = re.compile(_OBFUSCATED_DOT, re.IGNORECASE)
@@ -233,14 +231,10 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     found.extend([(*m.span(), EMAIL_TOKEN) for m in _OBFUSCATED_EMAIL.finditer(text) if free(*m.span())])
     worded = [m for m in _WORD_AT_EMAIL.finditer(text) if _worded_address(m.group("domain"))]
     found.extend([(*m.span(), EMAIL_TOKEN) for m in worded if free(*m.span())])
-    spaced = [m for m in _SPACED_CHARACTERS.finditer(text) if "@" in m.group(0)]
-    found.extend(
-        [
-            (*m.span(), EMAIL_TOKEN)
-            for m in spaced
-            if _EMAIL.search(m.group(0).replace(" ", "")) and free(*m.span())
-        ]
-    )
+    spaced = [
+        m for m in _SPACED_CHARACTERS.finditer(text) if "@" in m[0] and _EMAIL.search(m[0].replace(" ", ""))
+    ]
+    found.extend([(*m.span(), EMAIL_TOKEN) for m in spaced if free(*m.span())])
     ibans = [m for m in _IBAN.finditer(text) if _iban_ok(m.group(0))]
     found.extend([(*m.span(), IBAN_TOKEN) for m in ibans if free(*m.span())])
     cards = [m for m in _CARD.finditer(text) if _luhn_ok(m.group(0))]

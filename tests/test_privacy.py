@@ -37,6 +37,23 @@ from cxlib.privacy import (
         ("paid 1,234.56 EUR", "paid 1,234.56 EUR"),
         ("order #100234567", "order #100234567"),
         ("x@y is not an address", "x@y is not an address"),
+        # spelled to dodge address harvesters
+        ("mail me: jan.kowalski(at)wp(dot)pl", "mail me: [email]"),
+        ("j a n @ g m a i l . c o m", "[email]"),
+        ("juan arroba gmail punto com", "[email]"),
+        ("jan at gmail.com please", "[email] please"),
+        ("jan(at)example.com. Next one", "[email]. Next one"),
+        ("mailto:jan%40example.com", "mailto:[email]"),
+        # not an address: prose that only looks like a spelled-out one
+        ("look at amazon.com today", "look at amazon.com today"),
+        ("Thanks @ Shop . Great service", "Thanks @ Shop . Great service"),
+        ("Llegó a tiempo punto final", "Llegó a tiempo punto final"),
+        ("Va a ser punto de venta", "Va a ser punto de venta"),
+        ("price @ 5.99 each", "price @ 5.99 each"),
+        ("we met at noon. dot com bubble", "we met at noon. dot com bubble"),
+        ("rated 5 at 3.5 points", "rated 5 at 3.5 points"),
+        ("a b c d e f", "a b c d e f"),
+        ("50%40 off", "50%40 off"),
     ],
 )
 def test_mask_pii(text: str, expected: str) -> None:
@@ -226,31 +243,6 @@ def test_every_obfuscated_email_is_masked(
     if upper:
         address = address.upper()
     assert mask_pii(f"mail {address} now") == f"mail {EMAIL_TOKEN} now"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("mail me: jan.kowalski(at)wp(dot)pl", "mail me: [email]"),
-        ("j a n @ g m a i l . c o m", "[email]"),
-        ("juan arroba gmail punto com", "[email]"),
-        ("jan at gmail.com please", "[email] please"),
-        ("jan(at)example.com. Next one", "[email]. Next one"),
-        ("mailto:jan%40example.com", "mailto:[email]"),
-        # kept: prose that only looks like a spelled-out address
-        ("look at amazon.com today", "look at amazon.com today"),
-        ("Thanks @ Shop . Great service", "Thanks @ Shop . Great service"),
-        ("Llegó a tiempo punto final", "Llegó a tiempo punto final"),
-        ("Va a ser punto de venta", "Va a ser punto de venta"),
-        ("price @ 5.99 each", "price @ 5.99 each"),
-        ("we met at noon. dot com bubble", "we met at noon. dot com bubble"),
-        ("rated 5 at 3.5 points", "rated 5 at 3.5 points"),
-        ("a b c d e f", "a b c d e f"),
-        ("50%40 off", "50%40 off"),
-    ],
-)
-def test_obfuscated_emails_and_look_alikes(text: str, expected: str) -> None:
-    assert mask_pii(text) == expected
 
 
 def _iban(country: str, bban: str) -> str:
